@@ -1,0 +1,37 @@
+#pragma once
+// The parallel Monte Carlo loop. Runs are computed in blocks on worker threads
+// and handed to a sink strictly in run-index order, one block at a time, so every
+// output and reduction is the same for any thread count.
+#include <atomic>
+#include <cstdint>
+#include <functional>
+
+#include "parley/engine/run_block.hpp"
+#include "parley/engine/sampler.hpp"
+
+namespace parley::engine {
+
+struct RunPlan {
+  std::uint64_t seed = 1;
+  std::uint64_t first = 0;  // run indices [first, first + count)
+  std::uint64_t count = 0;
+};
+
+struct EngineOptions {
+  int threads = 0;               // 0: all hardware threads
+  std::size_t block_runs = 256;  // runs per work item
+  // Called in order, on one thread at a time, with each finished block.
+  std::function<void(const RunBlock&)> sink;
+  // Checked between blocks; when set, no new block is started.
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+// Computes run `run` into row `row` of `block` (a pure function of seed and run).
+void compute_run(const scenario::Scenario& scenario, const Sampler& sampler, std::uint64_t seed,
+                 std::uint64_t run, RunBlock& block, std::size_t row);
+
+// Returns the number of runs handed to the sink (all of them unless cancelled).
+std::uint64_t run_plan(const scenario::Scenario& scenario, const Sampler& sampler,
+                       const RunPlan& plan, const EngineOptions& options);
+
+}  // namespace parley::engine

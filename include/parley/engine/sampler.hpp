@@ -1,0 +1,70 @@
+#pragma once
+// Draws the Realization of run i from the scenario: every sampled parameter from
+// its own stream keyed by (seed, i, the parameter's key), so the draws of a run
+// depend on nothing else (not on threads, order, or other parameters).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "parley/protocol/realization.hpp"
+#include "parley/scenario/scenario.hpp"
+
+namespace parley::engine {
+
+// One recorded per-run parameter: its dotted scenario key and natural unit.
+struct SampledColumn {
+  std::string key;
+  std::string unit;
+};
+
+class Sampler {
+ public:
+  explicit Sampler(const scenario::Scenario& scenario);
+
+  const protocol::Setting& setting() const noexcept { return setting_; }
+  // The parameters' central values (distribution means), unit scales.
+  const protocol::Realization& central() const noexcept { return base_; }
+  // Names of the per-run values `sample` records, in order.
+  const std::vector<SampledColumn>& columns() const noexcept { return columns_; }
+
+  // Fills `out` for run `run`; `recorded` receives columns().size() natural-unit values.
+  void sample(std::uint64_t seed, std::uint64_t run, protocol::Realization& out,
+              double* recorded) const;
+
+ private:
+  enum class Field : std::uint8_t {
+    ideal, salience, red_lo, red_hi, power, discount, assertiveness, war_cost, reservation, first_draft,
+    mediator_stake, trust_region, batna_noise, step, battlefield_start, battlefield_drift,
+    battlefield_volatility
+  };
+  struct Slot {
+    scenario::Distribution dist;
+    Field field;
+    model::Index agent;
+    model::Index issue;
+    double offset;  // unit = (natural - offset) * scale
+    double scale;
+    std::uint32_t stream;
+  };
+  struct Concentration {  // Dirichlet(κ·w) over an agent's weights
+    model::Index agent;
+    double kappa;
+    std::uint32_t stream;
+    std::size_t first_column;
+    std::vector<bool> recorded;  // per issue: whether its weight is a recorded column
+  };
+
+  void add(const scenario::Param& p, Field field, model::Index agent, model::Index issue,
+           double offset, double scale, const std::string& unit);
+  static void assign(protocol::Realization& r, Field field, model::Index agent, model::Index issue,
+                     double unit_value);
+  static void normalise_weights(protocol::Realization& r, model::Index agent);
+
+  protocol::Setting setting_;
+  protocol::Realization base_;
+  std::vector<Slot> slots_;
+  std::vector<Concentration> concentrations_;
+  std::vector<SampledColumn> columns_;
+};
+
+}  // namespace parley::engine

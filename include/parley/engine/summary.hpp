@@ -1,0 +1,59 @@
+#pragma once
+// Aggregates of a set of runs, reduced in run-index order so that they are the
+// same for any thread count.
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "parley/engine/run_block.hpp"
+#include "parley/scenario/scenario.hpp"
+
+namespace parley::engine {
+
+inline constexpr std::array<double, 5> kDealQuantiles = {0.05, 0.25, 0.5, 0.75, 0.95};
+inline constexpr std::array<double, 3> kRoundQuantiles = {0.25, 0.5, 0.75};
+
+struct Summary {
+  std::uint64_t runs = 0;
+  std::array<std::uint64_t, 3> outcomes{};  // by protocol::Outcome
+  double p_agreement = 0.0;
+  double p_low = 0.0;   // 95% Wilson interval
+  double p_high = 0.0;
+  std::array<double, 3> rounds{};  // quartiles of the round of agreement (NaN without deals)
+  std::vector<std::array<double, 5>> deal_quantiles;  // per issue, natural units
+  std::vector<double> deal_mean;                      // per issue
+  std::vector<double> mean_utility;                   // per agent, over all runs
+  std::vector<double> blocker_share;                  // per agent, share of all runs
+  std::vector<double> obstacle_share;                 // per issue, share of all runs
+  double wall_seconds = 0.0;
+  double runs_per_second = 0.0;
+};
+
+// The 95% Wilson score interval for k successes in n trials.
+std::array<double, 2> wilson_interval(std::uint64_t k, std::uint64_t n);
+
+class SummaryBuilder {
+ public:
+  // Deal-term quantiles come from histograms of kBins bins over each issue's range:
+  // exact to (hi - lo) / kBins, in constant memory.
+  static constexpr std::size_t kBins = 1 << 16;
+
+  SummaryBuilder(const scenario::Scenario& scenario);
+  void add(const RunBlock& block);  // call in run-index order
+  Summary finish() const;
+
+ private:
+  std::vector<std::pair<double, double>> ranges_;  // per issue
+  std::size_t agents_;
+  int max_rounds_;
+  std::uint64_t runs_ = 0;
+  std::array<std::uint64_t, 3> outcomes_{};
+  std::vector<std::uint64_t> round_counts_;
+  std::vector<std::vector<std::uint32_t>> deal_hist_;
+  std::vector<double> deal_sum_;
+  std::vector<double> utility_sum_;
+  std::vector<std::uint64_t> blockers_;
+  std::vector<std::uint64_t> obstacles_;
+};
+
+}  // namespace parley::engine

@@ -1,0 +1,52 @@
+#pragma once
+// The "parley-runs" HDF5 file: root attributes describing the run, group `runs`
+// (one row per run, dimension scales run/agent/issue), group `summary`.
+// Written to a temporary file in blocks of runs and renamed into place by commit().
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "parley/engine/run_block.hpp"
+#include "parley/engine/sampler.hpp"
+#include "parley/engine/summary.hpp"
+#include "parley/io/atomic_file.hpp"
+#include "parley/scenario/scenario.hpp"
+
+namespace parley::io {
+
+inline constexpr const char* kRunsFiletype = "parley-runs";
+inline constexpr const char* kFormatVersion = "1.0";
+
+struct RunsFileOptions {
+  std::string command_line;
+  std::uint64_t seed = 1;
+  std::uint64_t runs = 0;
+  int compress = 0;  // deflate level, 0 = off
+  Overwrite overwrite = Overwrite::refuse;
+};
+
+class RunsFile {
+ public:
+  // Creates the temporary file and the layout. Throws IoError.
+  RunsFile(const std::string& path, const scenario::Scenario& scenario,
+           const std::vector<engine::SampledColumn>& columns, const RunsFileOptions& options);
+  ~RunsFile();  // without commit(): the temporary file is removed
+  RunsFile(const RunsFile&) = delete;
+  RunsFile& operator=(const RunsFile&) = delete;
+
+  // Rows [block.first, block.first + block.count), in run order.
+  void write(const engine::RunBlock& block);
+  void write_summary(const engine::Summary& summary);
+  // Marks the file complete, closes it and renames it into place.
+  void commit();
+
+  // Rows per chunk (and per HDF5 write): at most 1 MiB per chunk.
+  std::size_t chunk_rows() const noexcept;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace parley::io

@@ -1,0 +1,54 @@
+#pragma once
+// Additive preferences of all agents over all issues, on the issues' unit scales.
+//
+// model.md §1: u_i(x) = Σ_k w_ik · v_ik(x_k), v_ik in [0, 1], v_ik(a_ik) = 1, with
+// Σ_k w_ik = 1; red lines are per-issue acceptable intervals. Everything is held
+// as agents × issues arrays so that one call evaluates every agent at once.
+#include <Eigen/Core>
+#include <cstdint>
+#include <vector>
+
+#include "parley/model/value_function.hpp"
+
+namespace parley::model {
+
+using Eigen::Index;
+using Matrix = Eigen::ArrayXXd;
+using Vector = Eigen::ArrayXd;
+using ShapeMatrix = Eigen::Array<std::int8_t, Eigen::Dynamic, Eigen::Dynamic>;
+
+struct Preferences {
+  Matrix ideal;    // a_ik
+  Matrix weight;   // w_ik, rows sum to 1
+  Matrix red_lo;   // acceptable interval [red_lo, red_hi]; [0, 1] where no red line
+  Matrix red_hi;
+  ShapeMatrix shape;
+  // Piecewise-linear value functions (unit scale); piecewise_index(i, k) indexes
+  // `piecewise` where shape(i, k) is piecewise, and is -1 elsewhere.
+  std::vector<PiecewiseLinear> piecewise;
+  Eigen::ArrayXXi piecewise_index;
+
+  void resize(Index agents, Index issues);
+  Index agents() const noexcept { return ideal.rows(); }
+  Index issues() const noexcept { return ideal.cols(); }
+
+  double value(Index agent, Index issue, double x) const noexcept;
+  double slope(Index agent, Index issue, double x) const noexcept;
+};
+
+// v_ik(x_k) for every agent and issue, into `out` (agents × issues).
+void values(const Preferences& p, const Vector& x, Matrix& out);
+// u_i(x) for every agent, into `u`; `work` is scratch space (agents × issues).
+void utilities(const Preferences& p, const Vector& x, Matrix& work, Vector& u);
+double utility(const Preferences& p, Index agent, const Vector& x);
+// Σ_k distance by which x_k lies outside agent i's red-line interval; 0 when none is crossed.
+double red_line_excess(const Preferences& p, Index agent, const Vector& x);
+// ∂u_i/∂x_k (a subgradient at kinks), into `grad`.
+void utility_gradient(const Preferences& p, Index agent, const Vector& x, Vector& grad);
+// max u_i over the box [lo, hi] (issues are separable, so per issue).
+double best_utility_in_box(const Preferences& p, Index agent, const Vector& lo, const Vector& hi);
+// model.md §2 obstacle attribution: for agent i and text x, the issue whose red line is
+// crossed furthest, or else the issue with the largest loss w_ik (1 - v_ik(x_k)).
+Index principal_obstacle(const Preferences& p, Index agent, const Vector& x);
+
+}  // namespace parley::model

@@ -1,0 +1,100 @@
+#pragma once
+// A validated scenario: issues, agents, protocol, battlefield and run defaults.
+// Built only by load_scenario(), so any Scenario object is valid. Positions are
+// kept in the issues' natural units here; the sampler maps them to unit scales.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "parley/model/value_function.hpp"
+#include "parley/scenario/distribution.hpp"
+
+namespace parley::scenario {
+
+struct Issue {
+  std::string id;
+  std::string label;
+  std::string unit;
+  double lo = 0.0;  // natural range
+  double hi = 1.0;
+  double status_quo = 0.0;  // natural units: the state of affairs while the war goes on
+  Location where;
+
+  double to_unit(double natural) const noexcept { return (natural - lo) / (hi - lo); }
+  double to_natural(double unit_value) const noexcept { return lo + unit_value * (hi - lo); }
+};
+
+enum class Role { party, mediator };
+
+// The acceptable interval [lo, hi] of an issue, natural units, inclusive. Either end
+// may be a distribution (how far a party can really bend is uncertain).
+struct RedLine {
+  Param lo;
+  Param hi;
+};
+
+struct Agent {
+  std::string id;
+  std::string name;
+  Role role = Role::party;
+  bool veto = true;
+  Param power;
+  Param discount;
+  Param assertiveness;
+  // Exactly one of these is set: a fixed reservation utility, or a war cost per
+  // round that makes the BATNA follow the battlefield (model.md §1).
+  std::optional<Param> reservation;
+  std::optional<Param> war_cost;
+  // Per issue (index = issue index):
+  std::vector<std::optional<Param>> ideal;  // natural units; absent where the salience is 0 or
+                                            // the shape is piecewise
+  std::vector<std::optional<Param>> salience;  // raw weights, normalised per run
+  std::vector<model::Shape> shape;
+  std::vector<model::PiecewiseLinear> piecewise;  // natural units; used where shape is piecewise
+  std::vector<std::optional<RedLine>> red_line;
+  std::optional<double> salience_concentration;  // Dirichlet(κ·w) on the weights
+  Location where;
+};
+
+enum class ProtocolKind { mediated };
+enum class Revision { nash, weighted_mean };
+
+struct Protocol {
+  ProtocolKind kind = ProtocolKind::mediated;
+  Revision revision = Revision::nash;
+  int max_rounds = 24;
+  int walkout_patience = 3;
+  int revision_steps = 24;
+  Param mediator_stake;  // β, the mediator's own stake (Kydd's bias)
+  Param trust_region;    // largest move per issue and round, unit scale
+  Param batna_noise;     // sd of the mediator's BATNA estimates, utility units
+  Param step;            // η of the weighted-mean revision
+  std::vector<Param> first_draft;  // natural units, per issue
+};
+
+struct Battlefield {
+  std::size_t issue = 0;  // the issue whose status quo the front line sets
+  Param start;            // natural units of that issue
+  Param drift;            // per round, natural units
+  Param volatility;       // per round, natural units
+};
+
+struct Scenario {
+  std::string name;
+  std::string title;
+  std::string source;     // file name (for messages)
+  std::string toml_text;  // the scenario as run
+  std::vector<Issue> issues;
+  std::vector<Agent> agents;
+  Protocol protocol;
+  Battlefield battlefield;
+  std::uint64_t runs = 1000;
+  std::uint64_t seed = 1;
+
+  std::optional<std::size_t> mediator() const;
+  std::size_t issue_index(const std::string& id) const;  // throws std::out_of_range
+  std::size_t agent_index(const std::string& id) const;
+};
+
+}  // namespace parley::scenario

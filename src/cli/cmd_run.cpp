@@ -1,0 +1,123 @@
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+
+#include "commands.hpp"
+#include "parley/engine/engine.hpp"
+#include "parley/io/runs_file.hpp"
+#include "parley/scenario/load.hpp"
+#include "progress.hpp"
+
+namespace parley::cli {
+
+namespace po = boost::program_options;
+
+namespace {
+
+struct RunOptions {
+  std::string scenario_path;
+  std::string output;
+  std::optional<std::uint64_t> runs;
+  std::optional<std::uint64_t> seed;
+  int threads = 0;
+  int compress = 0;
+  bool force = false;
+  bool quiet = false;
+};
+
+std::optional<RunOptions> parse(const std::vector<std::string>& args) {
+  po::options_description visible(
+      "parley run FILE [options] — run a scenario and write its outcome distributions to HDF5");
+  visible.add_options()
+      ("runs,n", po::value<std::int64_t>(), "number of runs (default: the scenario's [run] runs)")
+      ("seed", po::value<std::int64_t>(), "random seed (default: the scenario's [run] seed)")
+      ("threads", po::value<int>()->default_value(0), "worker threads (0: all cores)")
+      ("output,o", po::value<std::string>(), "output file (default: <scenario name>.h5)")
+      ("force", "overwrite an existing output file")
+      ("compress", po::value<int>()->default_value(0), "deflate level 0-9 with shuffle (0: off)")
+      ("quiet,q", "print neither progress nor summary")
+      ("help,h", "show this help");
+  po::options_description all;
+  all.add(visible).add_options()("file", po::value<std::string>(), "scenario file");
+  po::positional_options_description positional;
+  positional.add("file", 1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << visible << "\n";
+    return std::nullopt;
+  }
+  if (!vm.count("file")) throw UsageError("missing the scenario FILE");
+  RunOptions o;
+  o.scenario_path = vm["file"].as<std::string>();
+  if (vm.count("runs")) {
+    const auto n = vm["runs"].as<std::int64_t>();
+    if (n < 1) throw UsageError("--runs: " + std::to_string(n) + " is out of range (allowed: >= 1)");
+    o.runs = static_cast<std::uint64_t>(n);
+  }
+  if (vm.count("seed")) {
+    const auto s = vm["seed"].as<std::int64_t>();
+    if (s < 0) throw UsageError("--seed: " + std::to_string(s) + " is out of range (allowed: >= 0)");
+    o.seed = static_cast<std::uint64_t>(s);
+  }
+  o.threads = vm["threads"].as<int>();
+  if (o.threads < 0 || o.threads > 4096) {
+    throw UsageError("--threads: " + std::to_string(o.threads) + " is out of range (allowed: 0-4096)");
+  }
+  o.compress = vm["compress"].as<int>();
+  if (o.compress < 0 || o.compress > 9) {
+    throw UsageError("--compress: " + std::to_string(o.compress) + " is out of range (allowed: 0-9)");
+  }
+  o.force = vm.count("force") > 0;
+  o.quiet = vm.count("quiet") > 0;
+  if (vm.count("output")) o.output = vm["output"].as<std::string>();
+  return o;
+}
+
+}  // namespace
+
+int cmd_run(const std::vector<std::string>& args, const std::string& command_line) {
+  const auto options = parse(args);
+  if (!options) return kExitOk;
+  const scenario::Scenario s = scenario::load_scenario_file(options->scenario_path);
+  const std::string output = options->output.empty() ? s.name + ".h5" : options->output;
+  if (!options->force && io::file_exists(output)) {
+    throw UsageError(output + ": file exists (use --force to overwrite it)");
+  }
+
+  const engine::Sampler sampler(s);
+  const engine::RunPlan plan{options->seed.value_or(s.seed), 0, options->runs.value_or(s.runs)};
+  io::RunsFileOptions file_options{command_line, plan.seed, plan.count, options->compress,
+                                   options->force ? io::Overwrite::allow : io::Overwrite::refuse};
+  io::RunsFile file(output, s, sampler.columns(), file_options);
+  engine::SummaryBuilder summary(s);
+  Progress progress(plan.count, !options->quiet);
+  std::uint64_t done = 0;
+
+  engine::EngineOptions engine_options;
+  engine_options.threads = options->threads;
+  engine_options.sink = [&](const engine::RunBlock& block) {
+    file.write(block);
+    summary.add(block);
+    done += block.count;
+    progress.update(done);
+  };
+  const auto start = std::chrono::steady_clock::now();
+  engine::run_plan(s, sampler, plan, engine_options);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  progress.finish();
+
+  engine::Summary result = summary.finish();
+  result.wall_seconds = seconds;
+  result.runs_per_second = seconds > 0 ? static_cast<double>(result.runs) / seconds : 0.0;
+  file.write_summary(result);
+  file.commit();
+  if (!options->quiet) {
+    std::cout << format_summary(s, result) << "  output " << output << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace parley::cli

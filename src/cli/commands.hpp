@@ -1,0 +1,30 @@
+#pragma once
+// The subcommands of the `parley` program. Each takes its own arguments (after the
+// subcommand name) and returns the process exit code:
+//   0 success, 1 runtime failure (I/O), 2 bad input or usage.
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "parley/engine/summary.hpp"
+#include "parley/scenario/scenario.hpp"
+
+namespace parley::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitRuntime = 1;
+inline constexpr int kExitUsage = 2;
+
+// A bad flag or argument; reported as "parley <command>: <message>", exit 2.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+int cmd_run(const std::vector<std::string>& args, const std::string& command_line);
+int cmd_validate(const std::vector<std::string>& args, const std::string& command_line);
+
+// The summary as a table, for the terminal.
+std::string format_summary(const scenario::Scenario& scenario, const engine::Summary& summary);
+
+}  // namespace parley::cli

@@ -1,0 +1,90 @@
+// parley: the command-line program. main() only dispatches to a subcommand and
+// turns errors into messages and exit codes.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <boost/program_options/errors.hpp>
+
+#include "commands.hpp"
+#include "parley/io/io_error.hpp"
+#include "parley/scenario/diagnostics.hpp"
+#include "parley/version.hpp"
+
+namespace {
+
+struct Command {
+  const char* name;
+  const char* summary;
+  int (*run)(const std::vector<std::string>&, const std::string&);
+};
+
+constexpr Command kCommands[] = {
+    {"run", "run a scenario many times and write outcome distributions to HDF5",
+     parley::cli::cmd_run},
+    {"validate", "check a scenario file and print what was understood",
+     parley::cli::cmd_validate},
+};
+
+void print_usage(std::ostream& out) {
+  out << "Parley " << parley::kVersion << " — agent-based negotiation simulator\n\n"
+      << "usage: parley <command> [options]\n\ncommands:\n";
+  for (const Command& c : kCommands) out << "  " << c.name << "\t" << c.summary << "\n";
+  out << "\n'parley <command> --help' describes a command's options.\n"
+      << "exit codes: 0 success, 1 runtime failure (I/O), 2 bad input or usage\n";
+}
+
+std::string quoted_command_line(int argc, char** argv) {
+  std::string line;
+  for (int i = 0; i < argc; ++i) {
+    std::string arg = argv[i];
+    const bool plain = !arg.empty() && arg.find_first_of(" \t\"'\\$`") == std::string::npos;
+    if (!line.empty()) line += ' ';
+    line += plain ? arg : "'" + arg + "'";
+  }
+  return line;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace parley::cli;
+  if (argc < 2) {
+    print_usage(std::cerr);
+    return kExitUsage;
+  }
+  const std::string name = argv[1];
+  if (name == "--help" || name == "-h" || name == "help") {
+    print_usage(std::cout);
+    return kExitOk;
+  }
+  if (name == "--version") {
+    std::cout << "parley " << parley::kVersion << "\n";
+    return kExitOk;
+  }
+  for (const Command& c : kCommands) {
+    if (name != c.name) continue;
+    const std::vector<std::string> args(argv + 2, argv + argc);
+    try {
+      return c.run(args, quoted_command_line(argc, argv));
+    } catch (const parley::scenario::ScenarioError& e) {
+      std::cerr << e.what() << "\n";
+      return kExitUsage;
+    } catch (const boost::program_options::error& e) {
+      std::cerr << "parley " << name << ": " << e.what() << " (see 'parley " << name << " --help')\n";
+      return kExitUsage;
+    } catch (const UsageError& e) {
+      std::cerr << "parley " << name << ": " << e.what() << "\n";
+      return kExitUsage;
+    } catch (const parley::io::IoError& e) {
+      std::cerr << "parley " << name << ": " << e.what() << "\n";
+      return kExitRuntime;
+    } catch (const std::exception& e) {
+      std::cerr << "parley " << name << ": internal error: " << e.what() << "\n";
+      return kExitRuntime;
+    }
+  }
+  std::cerr << "parley: unknown command '" << name << "'\n";
+  print_usage(std::cerr);
+  return kExitUsage;
+}

@@ -1,0 +1,127 @@
+#include "parley/engine/engine.hpp"
+
+#include <tbb/global_control.h>
+#include <tbb/info.h>
+#include <tbb/parallel_pipeline.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <memory>
+
+#include "parley/protocol/mediated.hpp"
+
+namespace parley::engine {
+
+void RunBlock::resize(std::size_t runs, std::size_t n_agents, std::size_t n_issues,
+                      std::size_t n_sampled) {
+  count = runs;
+  agents = n_agents;
+  issues = n_issues;
+  sampled = n_sampled;
+  agreement.resize(runs);
+  outcome.resize(runs);
+  round.resize(runs);
+  blocker.resize(runs);
+  obstacle.resize(runs);
+  battlefield.resize(runs);
+  deal.resize(runs * n_issues);
+  final_text.resize(runs * n_issues);
+  utility.resize(runs * n_agents);
+  utility_pv.resize(runs * n_agents);
+  batna.resize(runs * n_agents);
+  parameters.resize(runs * n_sampled);
+}
+
+namespace {
+// Per-thread state reused from run to run.
+struct ThreadState {
+  protocol::Realization realization;
+  protocol::Workspace workspace;
+  protocol::RunResult result;
+};
+
+const std::uint32_t kBattlefieldStream = random::purpose_id("protocol.battlefield");
+const std::uint32_t kMediatorStream = random::purpose_id("protocol.mediator");
+}  // namespace
+
+void compute_run(const scenario::Scenario& scenario, const Sampler& sampler, std::uint64_t seed,
+                 std::uint64_t run, RunBlock& block, std::size_t row) {
+  thread_local ThreadState state;
+  const std::size_t n_issues = block.issues;
+  const std::size_t n_agents = block.agents;
+  sampler.sample(seed, run, state.realization, block.parameters.data() + row * block.sampled);
+  protocol::RunStreams streams{random::Stream(seed, run, kBattlefieldStream),
+                               random::Stream(seed, run, kMediatorStream)};
+  protocol::RunResult& res = state.result;
+  protocol::negotiate(sampler.setting(), state.realization, streams, state.workspace, res);
+
+  const bool agreed = res.outcome == protocol::Outcome::agreement;
+  block.agreement[row] = agreed ? 1 : 0;
+  block.outcome[row] = static_cast<std::int8_t>(res.outcome);
+  block.round[row] = res.round;
+  block.blocker[row] = static_cast<std::int32_t>(res.blocker);
+  block.obstacle[row] = static_cast<std::int32_t>(res.obstacle);
+  const auto& bf_issue = scenario.issues[scenario.battlefield.issue];
+  block.battlefield[row] = bf_issue.to_natural(res.battlefield);
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (std::size_t k = 0; k < n_issues; ++k) {
+    const double natural = scenario.issues[k].to_natural(res.final_text(static_cast<Eigen::Index>(k)));
+    block.final_text[row * n_issues + k] = natural;
+    block.deal[row * n_issues + k] = agreed ? natural : nan;
+  }
+  for (std::size_t i = 0; i < n_agents; ++i) {
+    const auto ii = static_cast<Eigen::Index>(i);
+    block.utility[row * n_agents + i] = res.utility(ii);
+    block.utility_pv[row * n_agents + i] = res.utility_pv(ii);
+    block.batna[row * n_agents + i] = res.batna(ii);
+  }
+}
+
+std::uint64_t run_plan(const scenario::Scenario& scenario, const Sampler& sampler,
+                       const RunPlan& plan, const EngineOptions& options) {
+  const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
+                            static_cast<std::size_t>(threads));
+  const std::size_t block_runs = std::max<std::size_t>(1, options.block_runs);
+  const std::uint64_t n_blocks = (plan.count + block_runs - 1) / block_runs;
+  const std::size_t n_agents = scenario.agents.size();
+  const std::size_t n_issues = scenario.issues.size();
+  const std::size_t n_sampled = sampler.columns().size();
+
+  std::uint64_t next_block = 0;
+  std::uint64_t delivered = 0;
+  auto source = [&](tbb::flow_control& fc) -> std::shared_ptr<RunBlock> {
+    if (next_block == n_blocks || (options.cancel && options.cancel->load())) {
+      fc.stop();
+      return nullptr;
+    }
+    auto block = std::make_shared<RunBlock>();
+    const std::uint64_t offset = next_block * block_runs;
+    block->first = plan.first + offset;
+    block->resize(static_cast<std::size_t>(std::min<std::uint64_t>(block_runs, plan.count - offset)),
+                  n_agents, n_issues, n_sampled);
+    ++next_block;
+    return block;
+  };
+  auto compute = [&](std::shared_ptr<RunBlock> block) {
+    for (std::size_t row = 0; row < block->count; ++row) {
+      compute_run(scenario, sampler, plan.seed, block->first + row, *block, row);
+    }
+    return block;
+  };
+  auto deliver = [&](std::shared_ptr<RunBlock> block) {
+    if (options.sink) options.sink(*block);
+    delivered += block->count;
+  };
+  tbb::parallel_pipeline(
+      static_cast<std::size_t>(threads) * 4,
+      tbb::make_filter<void, std::shared_ptr<RunBlock>>(tbb::filter_mode::serial_in_order, source) &
+          tbb::make_filter<std::shared_ptr<RunBlock>, std::shared_ptr<RunBlock>>(
+              tbb::filter_mode::parallel, compute) &
+          tbb::make_filter<std::shared_ptr<RunBlock>, void>(tbb::filter_mode::serial_in_order,
+                                                            deliver));
+  return delivered;
+}
+
+}  // namespace parley::engine

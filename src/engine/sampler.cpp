@@ -1,0 +1,153 @@
+#include "parley/engine/sampler.hpp"
+
+#include "parley/random/distributions.hpp"
+
+namespace parley::engine {
+
+using model::Index;
+using scenario::Role;
+
+void Sampler::add(const scenario::Param& p, Field field, Index agent, Index issue, double offset,
+                  double scale, const std::string& unit) {
+  assign(base_, field, agent, issue, (p.central() - offset) * scale);
+  if (p.dist.is_fixed()) return;
+  slots_.push_back({p.dist, field, agent, issue, offset, scale, random::purpose_id(p.key)});
+  columns_.push_back({p.key, unit});
+}
+
+void Sampler::assign(protocol::Realization& r, Field field, Index agent, Index issue, double v) {
+  switch (field) {
+    case Field::ideal: r.prefs.ideal(agent, issue) = v; break;
+    case Field::salience: r.prefs.weight(agent, issue) = v; break;
+    case Field::red_lo: r.prefs.red_lo(agent, issue) = v; break;
+    case Field::red_hi: r.prefs.red_hi(agent, issue) = v; break;
+    case Field::power: r.power(agent) = v; break;
+    case Field::discount: r.discount(agent) = v; break;
+    case Field::assertiveness: r.assertiveness(agent) = v; break;
+    case Field::war_cost: r.war_cost(agent) = v; break;
+    case Field::reservation: r.reservation(agent) = v; break;
+    case Field::first_draft: r.first_draft(issue) = v; break;
+    case Field::mediator_stake: r.mediator_stake = v; break;
+    case Field::trust_region: r.trust_region = v; break;
+    case Field::batna_noise: r.batna_noise = v; break;
+    case Field::step: r.step = v; break;
+    case Field::battlefield_start: r.battlefield_start = v; break;
+    case Field::battlefield_drift: r.battlefield_drift = v; break;
+    case Field::battlefield_volatility: r.battlefield_volatility = v; break;
+  }
+}
+
+void Sampler::normalise_weights(protocol::Realization& r, Index agent) {
+  const double total = r.prefs.weight.row(agent).sum();
+  if (total > 0.0) r.prefs.weight.row(agent) /= total;
+}
+
+Sampler::Sampler(const scenario::Scenario& s) {
+  const auto n_agents = static_cast<Index>(s.agents.size());
+  const auto n_issues = static_cast<Index>(s.issues.size());
+  base_.resize(n_agents, n_issues);
+
+  setting_.veto.resize(s.agents.size());
+  setting_.is_party.resize(s.agents.size());
+  setting_.mediator = s.mediator() ? static_cast<Index>(*s.mediator()) : -1;
+  setting_.battlefield_issue = static_cast<Index>(s.battlefield.issue);
+  setting_.max_rounds = s.protocol.max_rounds;
+  setting_.walkout_patience = s.protocol.walkout_patience;
+  setting_.revision_steps = s.protocol.revision_steps;
+  setting_.revision = s.protocol.revision == scenario::Revision::nash ? protocol::Revision::nash
+                                                                     : protocol::Revision::weighted_mean;
+
+  for (Index k = 0; k < n_issues; ++k) {
+    const auto& issue = s.issues[static_cast<std::size_t>(k)];
+    base_.status_quo(k) = issue.to_unit(issue.status_quo);
+  }
+
+  for (Index i = 0; i < n_agents; ++i) {
+    const auto& a = s.agents[static_cast<std::size_t>(i)];
+    setting_.veto[static_cast<std::size_t>(i)] = a.veto;
+    setting_.is_party[static_cast<std::size_t>(i)] = a.role == Role::party;
+    add(a.power, Field::power, i, 0, 0.0, 1.0, "1");
+    add(a.discount, Field::discount, i, 0, 0.0, 1.0, "1");
+    add(a.assertiveness, Field::assertiveness, i, 0, 0.0, 1.0, "1");
+    if (a.war_cost) add(*a.war_cost, Field::war_cost, i, 0, 0.0, 1.0, "utility");
+    if (a.reservation) add(*a.reservation, Field::reservation, i, 0, 0.0, 1.0, "utility");
+    for (Index k = 0; k < n_issues; ++k) {
+      const auto sk = static_cast<std::size_t>(k);
+      const auto& issue = s.issues[sk];
+      const double scale = 1.0 / (issue.hi - issue.lo);
+      if (a.red_line[sk]) {
+        add(a.red_line[sk]->lo, Field::red_lo, i, k, issue.lo, scale, issue.unit);
+        add(a.red_line[sk]->hi, Field::red_hi, i, k, issue.lo, scale, issue.unit);
+      }
+      if (a.shape[sk] == model::Shape::piecewise) {
+        model::PiecewiseLinear unit_pw = a.piecewise[sk];
+        for (double& x : unit_pw.x) x = issue.to_unit(x);
+        base_.prefs.shape(i, k) = static_cast<std::int8_t>(model::Shape::piecewise);
+        base_.prefs.piecewise_index(i, k) = static_cast<int>(base_.prefs.piecewise.size());
+        base_.prefs.ideal(i, k) = unit_pw.argmax();
+        base_.prefs.piecewise.push_back(std::move(unit_pw));
+      } else {
+        base_.prefs.shape(i, k) = static_cast<std::int8_t>(a.shape[sk]);
+      }
+      if (a.ideal[sk]) add(*a.ideal[sk], Field::ideal, i, k, issue.lo, scale, issue.unit);
+      if (a.salience[sk]) add(*a.salience[sk], Field::salience, i, k, 0.0, 1.0, "1");
+    }
+    normalise_weights(base_, i);
+    if (a.salience_concentration) {
+      Concentration c{i, *a.salience_concentration,
+                      random::purpose_id("agents." + a.id + ".weight"), columns_.size(), {}};
+      for (std::size_t k = 0; k < s.issues.size(); ++k) {
+        c.recorded.push_back(a.salience[k].has_value());
+        if (a.salience[k]) columns_.push_back({"agents." + a.id + ".weight." + s.issues[k].id, "1"});
+      }
+      concentrations_.push_back(std::move(c));
+    }
+  }
+
+  const auto& p = s.protocol;
+  add(p.mediator_stake, Field::mediator_stake, 0, 0, 0.0, 1.0, "1");
+  add(p.trust_region, Field::trust_region, 0, 0, 0.0, 1.0, "1");
+  add(p.batna_noise, Field::batna_noise, 0, 0, 0.0, 1.0, "utility");
+  add(p.step, Field::step, 0, 0, 0.0, 1.0, "1");
+  for (Index k = 0; k < n_issues; ++k) {
+    const auto& issue = s.issues[static_cast<std::size_t>(k)];
+    add(p.first_draft[static_cast<std::size_t>(k)], Field::first_draft, 0, k, issue.lo,
+        1.0 / (issue.hi - issue.lo), issue.unit);
+  }
+  const auto& bf_issue = s.issues[s.battlefield.issue];
+  const double span = bf_issue.hi - bf_issue.lo;
+  add(s.battlefield.start, Field::battlefield_start, 0, 0, bf_issue.lo, 1.0 / span, bf_issue.unit);
+  add(s.battlefield.drift, Field::battlefield_drift, 0, 0, 0.0, 1.0 / span, bf_issue.unit);
+  add(s.battlefield.volatility, Field::battlefield_volatility, 0, 0, 0.0, 1.0 / span, bf_issue.unit);
+}
+
+void Sampler::sample(std::uint64_t seed, std::uint64_t run, protocol::Realization& out,
+                     double* recorded) const {
+  out = base_;  // same sizes every run: Eigen copies without reallocating
+  std::size_t column = 0;
+  for (const Slot& slot : slots_) {
+    random::Stream stream(seed, run, slot.stream);
+    const double natural = slot.dist.sample(stream);
+    recorded[column++] = natural;
+    assign(out, slot.field, slot.agent, slot.issue, (natural - slot.offset) * slot.scale);
+  }
+  for (Index i = 0; i < out.prefs.agents(); ++i) normalise_weights(out, i);
+  thread_local std::vector<double> alpha;
+  thread_local std::vector<double> drawn;
+  for (const Concentration& c : concentrations_) {
+    // w' ~ Dirichlet(κ·w) around the (sampled, normalised) weights w (model.md §1).
+    const auto n = static_cast<std::size_t>(out.prefs.issues());
+    alpha.resize(n);
+    drawn.resize(n);
+    for (std::size_t k = 0; k < n; ++k) alpha[k] = c.kappa * out.prefs.weight(c.agent, static_cast<Index>(k));
+    random::Stream stream(seed, run, c.stream);
+    random::dirichlet(stream, alpha, drawn);
+    std::size_t col = c.first_column;
+    for (std::size_t k = 0; k < n; ++k) {
+      out.prefs.weight(c.agent, static_cast<Index>(k)) = drawn[k];
+      if (c.recorded[k]) recorded[col++] = drawn[k];
+    }
+  }
+}
+
+}  // namespace parley::engine

@@ -1,0 +1,111 @@
+#include "parley/engine/summary.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace parley::engine {
+
+std::array<double, 2> wilson_interval(std::uint64_t k, std::uint64_t n) {
+  // Wilson (1927): (p + z²/2n ± z √(p(1-p)/n + z²/4n²)) / (1 + z²/n), z = Φ⁻¹(0.975).
+  if (n == 0) return {0.0, 1.0};
+  const double z = 1.959963984540054;
+  const double nn = static_cast<double>(n);
+  const double p = static_cast<double>(k) / nn;
+  const double denom = 1.0 + z * z / nn;
+  const double centre = (p + z * z / (2.0 * nn)) / denom;
+  const double half = z * std::sqrt(p * (1.0 - p) / nn + z * z / (4.0 * nn * nn)) / denom;
+  return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
+}
+
+SummaryBuilder::SummaryBuilder(const scenario::Scenario& s)
+    : agents_(s.agents.size()),
+      max_rounds_(s.protocol.max_rounds),
+      round_counts_(static_cast<std::size_t>(s.protocol.max_rounds) + 1, 0),
+      deal_hist_(s.issues.size(), std::vector<std::uint32_t>(kBins, 0)),
+      deal_sum_(s.issues.size(), 0.0),
+      utility_sum_(s.agents.size(), 0.0),
+      blockers_(s.agents.size(), 0),
+      obstacles_(s.issues.size(), 0) {
+  for (const auto& issue : s.issues) ranges_.emplace_back(issue.lo, issue.hi);
+}
+
+void SummaryBuilder::add(const RunBlock& b) {
+  const std::size_t n_issues = ranges_.size();
+  for (std::size_t row = 0; row < b.count; ++row) {
+    ++runs_;
+    ++outcomes_[static_cast<std::size_t>(b.outcome[row])];
+    if (b.agreement[row]) {
+      ++round_counts_[static_cast<std::size_t>(std::min(b.round[row], max_rounds_))];
+      for (std::size_t k = 0; k < n_issues; ++k) {
+        const double v = b.deal[row * n_issues + k];
+        deal_sum_[k] += v;
+        const double unit = (v - ranges_[k].first) / (ranges_[k].second - ranges_[k].first);
+        const auto bin = static_cast<std::size_t>(
+            std::clamp(unit * static_cast<double>(kBins), 0.0, static_cast<double>(kBins - 1)));
+        ++deal_hist_[k][bin];
+      }
+    }
+    for (std::size_t i = 0; i < agents_; ++i) utility_sum_[i] += b.utility[row * agents_ + i];
+    if (b.blocker[row] >= 0) ++blockers_[static_cast<std::size_t>(b.blocker[row])];
+    if (b.obstacle[row] >= 0) ++obstacles_[static_cast<std::size_t>(b.obstacle[row])];
+  }
+}
+
+Summary SummaryBuilder::finish() const {
+  Summary s;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  s.runs = runs_;
+  s.outcomes = outcomes_;
+  const std::uint64_t deals = outcomes_[0];
+  const double n = runs_ > 0 ? static_cast<double>(runs_) : nan;
+  s.p_agreement = static_cast<double>(deals) / n;
+  const auto ci = wilson_interval(deals, runs_);
+  s.p_low = ci[0];
+  s.p_high = ci[1];
+
+  // Rounds: the inverse empirical CDF, smallest r with F(r) >= q.
+  for (std::size_t j = 0; j < kRoundQuantiles.size(); ++j) {
+    s.rounds[j] = nan;
+    std::uint64_t cumulative = 0;
+    for (std::size_t r = 0; r < round_counts_.size() && deals > 0; ++r) {
+      cumulative += round_counts_[r];
+      if (static_cast<double>(cumulative) >= kRoundQuantiles[j] * static_cast<double>(deals)) {
+        s.rounds[j] = static_cast<double>(r);
+        break;
+      }
+    }
+  }
+
+  // Deal terms: the inverse CDF of the histogram, interpolated inside the bin.
+  for (std::size_t k = 0; k < ranges_.size(); ++k) {
+    const auto [lo, hi] = ranges_[k];
+    const double width = (hi - lo) / static_cast<double>(kBins);
+    std::array<double, 5> q{};
+    for (std::size_t j = 0; j < kDealQuantiles.size(); ++j) {
+      q[j] = nan;
+      if (deals == 0) continue;
+      const double target = kDealQuantiles[j] * static_cast<double>(deals);
+      double cumulative = 0.0;
+      for (std::size_t bin = 0; bin < kBins; ++bin) {
+        const double c = deal_hist_[k][bin];
+        if (c > 0.0 && cumulative + c >= target) {
+          const double inside = std::clamp((target - cumulative) / c, 0.0, 1.0);
+          q[j] = lo + (static_cast<double>(bin) + inside) * width;
+          break;
+        }
+        cumulative += c;
+      }
+    }
+    s.deal_quantiles.push_back(q);
+    s.deal_mean.push_back(deals > 0 ? deal_sum_[k] / static_cast<double>(deals) : nan);
+    s.obstacle_share.push_back(static_cast<double>(obstacles_[k]) / n);
+  }
+  for (std::size_t i = 0; i < agents_; ++i) {
+    s.mean_utility.push_back(utility_sum_[i] / n);
+    s.blocker_share.push_back(static_cast<double>(blockers_[i]) / n);
+  }
+  return s;
+}
+
+}  // namespace parley::engine

@@ -1,0 +1,171 @@
+#include "hdf5.hpp"
+
+#include <hdf5_hl.h>
+
+#include "parley/io/io_error.hpp"
+
+namespace parley::io::h5 {
+namespace {
+
+herr_t keep_innermost(unsigned, const H5E_error2_t* err, void* data) {
+  auto* message = static_cast<std::string*>(data);
+  if (message->empty() && err->desc) *message = err->desc;
+  return 0;
+}
+
+std::string hdf5_message() {
+  std::string message;
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, keep_innermost, &message);
+  H5Eclear2(H5E_DEFAULT);
+  return message.empty() ? "HDF5 error" : message;
+}
+
+}  // namespace
+
+void quiet_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+
+void check(herr_t status, const std::string& what) {
+  if (status < 0) throw IoError(what + ": " + hdf5_message());
+}
+
+Handle::Handle(hid_t id, Closer closer, const std::string& what) : id_(id), closer_(closer) {
+  if (id < 0) throw IoError(what + ": " + hdf5_message());
+}
+
+Handle::~Handle() {
+  if (id_ >= 0 && closer_) closer_(id_);
+}
+
+Handle::Handle(Handle&& other) noexcept : id_(other.id_), closer_(other.closer_) {
+  other.id_ = H5I_INVALID_HID;
+}
+
+Handle& Handle::operator=(Handle&& other) noexcept {
+  if (this != &other) {
+    if (id_ >= 0 && closer_) closer_(id_);
+    id_ = other.id_;
+    closer_ = other.closer_;
+    other.id_ = H5I_INVALID_HID;
+  }
+  return *this;
+}
+
+void Handle::close() {
+  if (id_ < 0) return;
+  const hid_t id = id_;
+  id_ = H5I_INVALID_HID;
+  check(closer_(id), "closing an HDF5 object");
+}
+
+template <>
+hid_t native_type<std::int8_t>() { return H5T_NATIVE_INT8; }
+template <>
+hid_t native_type<std::int32_t>() { return H5T_NATIVE_INT32; }
+template <>
+hid_t native_type<std::int64_t>() { return H5T_NATIVE_INT64; }
+template <>
+hid_t native_type<std::uint64_t>() { return H5T_NATIVE_UINT64; }
+template <>
+hid_t native_type<double>() { return H5T_NATIVE_DOUBLE; }
+
+Handle create_file(const std::string& path) {
+  Handle fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "file creation properties");
+  check(H5Pset_obj_track_times(fcpl, false), "file creation properties");
+  return Handle(H5Fcreate(path.c_str(), H5F_ACC_EXCL, fcpl, H5P_DEFAULT), H5Fclose,
+                "cannot create " + path);
+}
+
+Handle create_group(hid_t parent, const std::string& name) {
+  Handle gcpl(H5Pcreate(H5P_GROUP_CREATE), H5Pclose, "group properties");
+  check(H5Pset_obj_track_times(gcpl, false), "group properties");
+  return Handle(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, gcpl, H5P_DEFAULT), H5Gclose,
+                "creating group " + name);
+}
+
+Handle create_dataset(hid_t parent, const std::string& name, hid_t type,
+                      const std::vector<hsize_t>& dims, const DatasetOptions& options) {
+  Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose,
+               "dataspace of " + name);
+  Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "dataset properties");
+  check(H5Pset_obj_track_times(dcpl, false), "dataset properties");
+  if (!options.chunk.empty()) {
+    check(H5Pset_chunk(dcpl, static_cast<int>(options.chunk.size()), options.chunk.data()),
+          "chunking " + name);
+    if (options.compress > 0) {
+      check(H5Pset_shuffle(dcpl), "shuffle filter of " + name);
+      check(H5Pset_deflate(dcpl, static_cast<unsigned>(options.compress)), "deflate of " + name);
+    }
+  }
+  if (options.fill) check(H5Pset_fill_value(dcpl, type, options.fill), "fill value of " + name);
+  return Handle(H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+                H5Dclose, "creating dataset " + name);
+}
+
+void write_rows(hid_t dataset, hid_t memory_type, hsize_t first, hsize_t rows, const void* data) {
+  Handle file_space(H5Dget_space(dataset), H5Sclose, "dataspace");
+  const int rank = H5Sget_simple_extent_ndims(file_space);
+  hsize_t dims[2] = {0, 0};
+  H5Sget_simple_extent_dims(file_space, dims, nullptr);
+  hsize_t start[2] = {first, 0};
+  hsize_t count[2] = {rows, rank > 1 ? dims[1] : 1};
+  check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, count, nullptr),
+        "selecting rows");
+  Handle memory_space(H5Screate_simple(rank, count, nullptr), H5Sclose, "memory dataspace");
+  check(H5Dwrite(dataset, memory_type, memory_space, file_space, H5P_DEFAULT, data), "writing rows");
+}
+
+void write_all(hid_t dataset, hid_t memory_type, const void* data) {
+  check(H5Dwrite(dataset, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "writing a dataset");
+}
+
+namespace {
+Handle utf8_string_type() {
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "string type");
+  check(H5Tset_size(type, H5T_VARIABLE), "string type");
+  check(H5Tset_cset(type, H5T_CSET_UTF8), "string type");
+  return type;
+}
+}  // namespace
+
+Handle write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& values) {
+  Handle type = utf8_string_type();
+  Handle dataset = create_dataset(parent, name, type, {values.size()}, {});
+  std::vector<const char*> pointers;
+  for (const auto& v : values) pointers.push_back(v.c_str());
+  if (!values.empty()) write_all(dataset, type, pointers.data());
+  return dataset;
+}
+
+void attr_string(hid_t object, const std::string& name, const std::string& value) {
+  Handle type = utf8_string_type();
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "attribute space");
+  Handle attr(H5Acreate2(object, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+              "creating attribute " + name);
+  const char* p = value.c_str();
+  check(H5Awrite(attr, type, &p), "writing attribute " + name);
+}
+
+void attr_int64(hid_t object, const std::string& name, std::int64_t value) {
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "attribute space");
+  Handle attr(H5Acreate2(object, name.c_str(), H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT),
+              H5Aclose, "creating attribute " + name);
+  check(H5Awrite(attr, H5T_NATIVE_INT64, &value), "writing attribute " + name);
+}
+
+void attr_int8_array(hid_t object, const std::string& name, const std::vector<std::int8_t>& values) {
+  const hsize_t n = values.size();
+  Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose, "attribute space");
+  Handle attr(H5Acreate2(object, name.c_str(), H5T_STD_I8LE, space, H5P_DEFAULT, H5P_DEFAULT),
+              H5Aclose, "creating attribute " + name);
+  check(H5Awrite(attr, H5T_NATIVE_INT8, values.data()), "writing attribute " + name);
+}
+
+void make_scale(hid_t dataset, const std::string& dimension_name) {
+  check(H5DSset_scale(dataset, dimension_name.c_str()), "dimension scale " + dimension_name);
+}
+
+void attach_scale(hid_t dataset, hid_t scale, unsigned dimension) {
+  check(H5DSattach_scale(dataset, scale, dimension), "attaching a dimension scale");
+}
+
+}  // namespace parley::io::h5

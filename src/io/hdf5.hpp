@@ -1,0 +1,66 @@
+#pragma once
+// RAII handles and typed helpers over the HDF5 C API. Private to parley_io: the
+// only place in Parley that includes HDF5.
+#include <hdf5.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace parley::io::h5 {
+
+// Owns one HDF5 identifier and closes it with the matching H5*close.
+class Handle {
+ public:
+  using Closer = herr_t (*)(hid_t);
+  Handle() = default;
+  Handle(hid_t id, Closer closer, const std::string& what);  // throws IoError if id < 0
+  ~Handle();
+  Handle(Handle&& other) noexcept;
+  Handle& operator=(Handle&& other) noexcept;
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+
+  hid_t get() const noexcept { return id_; }
+  operator hid_t() const noexcept { return id_; }  // NOLINT: the C API takes hid_t
+  void close();  // throws IoError if closing fails (a flush can fail on a full disk)
+
+ private:
+  hid_t id_ = H5I_INVALID_HID;
+  Closer closer_ = nullptr;
+};
+
+// Throws IoError with HDF5's innermost message if status < 0.
+void check(herr_t status, const std::string& what);
+// Silences HDF5's own error printing; Parley reports errors itself.
+void quiet_errors();
+
+// A native memory type for T.
+template <typename T>
+hid_t native_type();
+
+Handle create_file(const std::string& path);
+Handle create_group(hid_t parent, const std::string& name);
+
+struct DatasetOptions {
+  std::vector<hsize_t> chunk;  // empty: contiguous
+  int compress = 0;            // deflate level 0-9 (with shuffle)
+  const void* fill = nullptr;  // fill value of the dataset's type
+};
+Handle create_dataset(hid_t parent, const std::string& name, hid_t type,
+                      const std::vector<hsize_t>& dims, const DatasetOptions& options);
+
+// Writes rows [first, first + rows) of a 1-D or 2-D dataset from contiguous memory.
+void write_rows(hid_t dataset, hid_t memory_type, hsize_t first, hsize_t rows, const void* data);
+void write_all(hid_t dataset, hid_t memory_type, const void* data);
+// A 1-D dataset of variable-length UTF-8 strings.
+Handle write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& values);
+
+void attr_string(hid_t object, const std::string& name, const std::string& value);
+void attr_int64(hid_t object, const std::string& name, std::int64_t value);
+void attr_int8_array(hid_t object, const std::string& name, const std::vector<std::int8_t>& values);
+
+void make_scale(hid_t dataset, const std::string& dimension_name);
+void attach_scale(hid_t dataset, hid_t scale, unsigned dimension);
+
+}  // namespace parley::io::h5

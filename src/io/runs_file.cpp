@@ -1,0 +1,317 @@
+#include "parley/io/runs_file.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <limits>
+
+#include "hdf5.hpp"
+#include "parley/io/io_error.hpp"
+#include "parley/protocol/run_result.hpp"
+#include "parley/version.hpp"
+
+namespace parley::io {
+namespace {
+
+std::string utc_now() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+constexpr std::size_t kChunkBytes = 1 << 20;
+constexpr std::size_t kMaxChunkRows = 16384;
+
+// One per-run dataset and its pending rows (width values per run).
+template <typename T>
+struct Column {
+  h5::Handle dataset;
+  std::size_t width = 1;
+  std::vector<T> pending;
+
+  void append(const T* data, std::size_t rows) { pending.insert(pending.end(), data, data + rows * width); }
+  void flush(hsize_t first_row) {
+    const std::size_t rows = pending.size() / width;
+    if (rows == 0) return;
+    h5::write_rows(dataset, h5::native_type<T>(), first_row, rows, pending.data());
+    pending.clear();
+  }
+};
+
+}  // namespace
+
+struct RunsFile::Impl {
+  AtomicPath path;
+  std::string target;
+  h5::Handle file;
+  h5::Handle runs_group;
+  h5::Handle run_scale, agent_scale, issue_scale;
+  std::size_t chunk_rows = 1;
+  std::size_t n_agents = 0;
+  std::size_t n_issues = 0;
+  std::vector<std::string> agent_ids, issue_ids;
+  std::uint64_t total_runs = 0;
+  std::uint64_t flushed_rows = 0;   // rows written to the file
+  std::uint64_t pending_rows = 0;   // rows buffered
+  std::vector<std::int64_t> run_index;
+  Column<std::int8_t> agreement, outcome;
+  Column<std::int32_t> round, blocker, obstacle;
+  Column<double> battlefield, deal, final_text, utility, utility_pv, batna;
+  std::vector<Column<double>> parameters;
+  std::vector<double> parameter_scratch;
+
+  Impl(const std::string& target_path, Overwrite overwrite) : path(target_path, overwrite), target(target_path) {}
+
+  void describe(hid_t dataset, const std::string& long_name, const std::string& units) {
+    h5::attr_string(dataset, "long_name", long_name);
+    if (!units.empty()) h5::attr_string(dataset, "units", units);
+  }
+
+  enum class Across { nothing, issue, agent };  // the second dimension, if any
+
+  template <typename T>
+  void make(Column<T>& column, const std::string& name, Across across, int compress, T fill,
+            const std::string& long_name, const std::string& units) {
+    const std::size_t width =
+        across == Across::issue ? n_issues : (across == Across::agent ? n_agents : 1);
+    std::vector<hsize_t> dims = {total_runs};
+    std::vector<hsize_t> chunk = {chunk_rows};
+    if (across != Across::nothing) {
+      dims.push_back(width);
+      chunk.push_back(width);
+    }
+    h5::DatasetOptions options{chunk, compress, &fill};
+    column.dataset = h5::create_dataset(runs_group, name, h5::native_type<T>(), dims, options);
+    column.width = width;
+    column.pending.reserve(chunk_rows * width);
+    describe(column.dataset, long_name, units);
+    h5::attach_scale(column.dataset, run_scale, 0);
+    if (across != Across::nothing) {
+      h5::attach_scale(column.dataset, across == Across::issue ? issue_scale : agent_scale, 1);
+    }
+  }
+
+  void flush() {
+    if (pending_rows == 0) return;
+    const hsize_t first = flushed_rows;
+    h5::write_rows(run_scale, H5T_NATIVE_INT64, first, pending_rows, run_index.data());
+    run_index.clear();
+    agreement.flush(first);
+    outcome.flush(first);
+    round.flush(first);
+    blocker.flush(first);
+    obstacle.flush(first);
+    battlefield.flush(first);
+    deal.flush(first);
+    final_text.flush(first);
+    utility.flush(first);
+    utility_pv.flush(first);
+    batna.flush(first);
+    for (auto& p : parameters) p.flush(first);
+    flushed_rows += pending_rows;
+    pending_rows = 0;
+  }
+};
+
+RunsFile::RunsFile(const std::string& path, const scenario::Scenario& s,
+                   const std::vector<engine::SampledColumn>& columns, const RunsFileOptions& options)
+    : impl_(std::make_unique<Impl>(path, options.overwrite)) {
+  h5::quiet_errors();
+  Impl& m = *impl_;
+  m.total_runs = options.runs;
+  m.n_agents = s.agents.size();
+  m.n_issues = s.issues.size();
+  const std::size_t widest = std::max({m.n_agents, m.n_issues, std::size_t{1}}) * sizeof(double);
+  m.chunk_rows = std::max<std::size_t>(
+      1, std::min<std::size_t>({kMaxChunkRows, kChunkBytes / widest, static_cast<std::size_t>(std::max<std::uint64_t>(options.runs, 1))}));
+
+  m.file = h5::create_file(m.path.temporary());
+  const hid_t root = m.file;
+  h5::attr_string(root, "filetype", kRunsFiletype);
+  h5::attr_string(root, "format_version", kFormatVersion);
+  h5::attr_string(root, "parley_version", kVersion);
+  h5::attr_string(root, "created_utc", utc_now());
+  h5::attr_string(root, "command_line", options.command_line);
+  h5::attr_string(root, "scenario_name", s.name);
+  h5::attr_string(root, "scenario_toml", s.toml_text);
+  h5::attr_int64(root, "seed", static_cast<std::int64_t>(options.seed));
+  h5::attr_int64(root, "runs", static_cast<std::int64_t>(options.runs));
+  h5::attr_string(root, "protocol", "mediated");
+  h5::attr_int64(root, "complete", 0);
+
+  m.runs_group = h5::create_group(root, "runs");
+  for (const auto& a : s.agents) m.agent_ids.push_back(a.id);
+  for (const auto& i : s.issues) m.issue_ids.push_back(i.id);
+
+  // Coordinates: run (written with the rows), agent and issue (names).
+  {
+    const std::int64_t fill = -1;
+    m.run_scale = h5::create_dataset(m.runs_group, "run", H5T_STD_I64LE, {m.total_runs},
+                                     {{m.chunk_rows}, options.compress, &fill});
+    h5::make_scale(m.run_scale, "run");
+    m.describe(m.run_scale, "run index", "");
+  }
+  m.agent_scale = h5::write_strings(m.runs_group, "agent", m.agent_ids);
+  h5::make_scale(m.agent_scale, "agent");
+  m.issue_scale = h5::write_strings(m.runs_group, "issue", m.issue_ids);
+  h5::make_scale(m.issue_scale, "issue");
+  {
+    std::vector<std::string> names, labels, units;
+    for (const auto& a : s.agents) names.push_back(a.name);
+    for (const auto& i : s.issues) {
+      labels.push_back(i.label);
+      units.push_back(i.unit);
+    }
+    h5::Handle agent_name = h5::write_strings(m.runs_group, "agent_name", names);
+    h5::attach_scale(agent_name, m.agent_scale, 0);
+    h5::Handle issue_label = h5::write_strings(m.runs_group, "issue_label", labels);
+    h5::attach_scale(issue_label, m.issue_scale, 0);
+    h5::Handle issue_unit = h5::write_strings(m.runs_group, "issue_unit", units);
+    h5::attach_scale(issue_unit, m.issue_scale, 0);
+  }
+
+  const int c = options.compress;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  m.make(m.agreement, "agreement", Impl::Across::nothing, c, std::int8_t{-1}, "1 if the run ended in a deal", "");
+  m.make(m.outcome, "outcome", Impl::Across::nothing, c, std::int8_t{-1}, "how the talks ended", "");
+  h5::attr_int8_array(m.outcome.dataset, "flag_values", {0, 1, 2});
+  h5::attr_string(m.outcome.dataset, "flag_meanings", protocol::kOutcomeMeanings);
+  m.make(m.round, "round", Impl::Across::nothing, c, std::int32_t{-1}, "round of the deal (-1: no deal)", "round");
+  m.make(m.blocker, "blocker", Impl::Across::nothing, c, std::int32_t{-1},
+         "index of the veto player that blocked the last text (-1: deal)", "");
+  m.make(m.obstacle, "obstacle", Impl::Across::nothing, c, std::int32_t{-1},
+         "index of the issue that was the blocker's principal obstacle (-1: deal)", "");
+  const auto& bf = s.issues[s.battlefield.issue];
+  m.make(m.battlefield, "battlefield_final", Impl::Across::nothing, c, nan, "front line at the last round (" + bf.id + ")",
+         bf.unit);
+  m.make(m.deal, "deal", Impl::Across::issue, c, nan, "terms of the deal, natural units (NaN: no deal)", "");
+  m.make(m.final_text, "final_text", Impl::Across::issue, c, nan, "last text on the table, natural units", "");
+  m.make(m.utility, "utility", Impl::Across::agent, c, nan, "utility of the final text", "utility");
+  m.make(m.utility_pv, "utility_pv", Impl::Across::agent, c, nan,
+         "present value of the deal, discount^round * utility (NaN: no deal)", "utility");
+  m.make(m.batna, "batna", Impl::Across::agent, c, nan, "BATNA at the last round", "utility");
+  m.parameters.resize(columns.size());
+  for (std::size_t j = 0; j < columns.size(); ++j) {
+    m.make(m.parameters[j], columns[j].key, Impl::Across::nothing, c, nan, "sampled parameter " + columns[j].key,
+           columns[j].unit);
+  }
+}
+
+RunsFile::~RunsFile() = default;
+
+std::size_t RunsFile::chunk_rows() const noexcept { return impl_->chunk_rows; }
+
+void RunsFile::write(const engine::RunBlock& b) {
+  Impl& m = *impl_;
+  std::size_t row = 0;
+  while (row < b.count) {
+    const std::size_t take =
+        std::min<std::size_t>(b.count - row, m.chunk_rows - static_cast<std::size_t>(m.pending_rows));
+    for (std::size_t r = 0; r < take; ++r) m.run_index.push_back(static_cast<std::int64_t>(b.first + row + r));
+    m.agreement.append(&b.agreement[row], take);
+    m.outcome.append(&b.outcome[row], take);
+    m.round.append(&b.round[row], take);
+    m.blocker.append(&b.blocker[row], take);
+    m.obstacle.append(&b.obstacle[row], take);
+    m.battlefield.append(&b.battlefield[row], take);
+    m.deal.append(&b.deal[row * b.issues], take);
+    m.final_text.append(&b.final_text[row * b.issues], take);
+    m.utility.append(&b.utility[row * b.agents], take);
+    m.utility_pv.append(&b.utility_pv[row * b.agents], take);
+    m.batna.append(&b.batna[row * b.agents], take);
+    for (std::size_t j = 0; j < m.parameters.size(); ++j) {
+      for (std::size_t r = 0; r < take; ++r) {
+        m.parameters[j].pending.push_back(b.parameters[(row + r) * b.sampled + j]);
+      }
+    }
+    m.pending_rows += take;
+    row += take;
+    if (m.pending_rows == m.chunk_rows) m.flush();
+  }
+}
+
+void RunsFile::write_summary(const engine::Summary& s) {
+  Impl& m = *impl_;
+  m.flush();
+  h5::Handle g = h5::create_group(m.file, "summary");
+  h5::Handle agent = h5::write_strings(g, "agent", m.agent_ids);
+  h5::make_scale(agent, "agent");
+  h5::Handle issue = h5::write_strings(g, "issue", m.issue_ids);
+  h5::make_scale(issue, "issue");
+  h5::Handle outcome = h5::write_strings(g, "outcome", {"agreement", "walk-out", "deadline"});
+  h5::make_scale(outcome, "outcome");
+  const std::vector<double> q(engine::kDealQuantiles.begin(), engine::kDealQuantiles.end());
+  h5::Handle quantile = h5::create_dataset(g, "quantile", H5T_IEEE_F64LE, {q.size()}, {});
+  h5::write_all(quantile, H5T_NATIVE_DOUBLE, q.data());
+  h5::make_scale(quantile, "quantile");
+  const std::vector<double> rq(engine::kRoundQuantiles.begin(), engine::kRoundQuantiles.end());
+  h5::Handle round_quantile = h5::create_dataset(g, "round_quantile", H5T_IEEE_F64LE, {rq.size()}, {});
+  h5::write_all(round_quantile, H5T_NATIVE_DOUBLE, rq.data());
+  h5::make_scale(round_quantile, "round_quantile");
+
+  auto scalar = [&](const std::string& name, double value, const std::string& long_name,
+                    const std::string& units) {
+    h5::Handle d = h5::create_dataset(g, name, H5T_IEEE_F64LE, {}, {});
+    h5::write_all(d, H5T_NATIVE_DOUBLE, &value);
+    m.describe(d, long_name, units);
+  };
+  auto vector = [&](const std::string& name, const std::vector<double>& values, hid_t scale,
+                    const std::string& long_name, const std::string& units) {
+    h5::Handle d = h5::create_dataset(g, name, H5T_IEEE_F64LE, {values.size()}, {});
+    h5::write_all(d, H5T_NATIVE_DOUBLE, values.data());
+    h5::attach_scale(d, scale, 0);
+    m.describe(d, long_name, units);
+  };
+  scalar("runs", static_cast<double>(s.runs), "runs summarised", "");
+  scalar("p_agreement", s.p_agreement, "probability of agreement", "1");
+  scalar("p_agreement_low", s.p_low, "95% Wilson interval of p_agreement, lower end", "1");
+  scalar("p_agreement_high", s.p_high, "95% Wilson interval of p_agreement, upper end", "1");
+  scalar("wall_seconds", s.wall_seconds, "wall time of the simulation", "s");
+  scalar("runs_per_second", s.runs_per_second, "simulation rate", "1/s");
+  std::vector<double> counts(s.outcomes.begin(), s.outcomes.end());
+  vector("outcome_count", counts, outcome, "runs by outcome", "");
+  vector("rounds", std::vector<double>(s.rounds.begin(), s.rounds.end()), round_quantile,
+         "quartiles of the round of agreement", "round");
+  vector("deal_mean", s.deal_mean, issue, "mean deal term, natural units", "");
+  vector("mean_utility", s.mean_utility, agent, "mean utility of the final text", "utility");
+  vector("blocker_share", s.blocker_share, agent, "share of runs blocked by the agent", "1");
+  vector("obstacle_share", s.obstacle_share, issue, "share of runs whose principal obstacle was the issue", "1");
+  {
+    std::vector<double> dq;
+    for (const auto& row : s.deal_quantiles) dq.insert(dq.end(), row.begin(), row.end());
+    h5::Handle d = h5::create_dataset(g, "deal_quantiles", H5T_IEEE_F64LE, {m.n_issues, q.size()}, {});
+    h5::write_all(d, H5T_NATIVE_DOUBLE, dq.data());
+    h5::attach_scale(d, issue, 0);
+    h5::attach_scale(d, quantile, 1);
+    m.describe(d, "quantiles of the deal terms, natural units (histogram resolution range/65536)", "");
+  }
+}
+
+void RunsFile::commit() {
+  Impl& m = *impl_;
+  m.flush();
+  {
+    h5::Handle attr(H5Aopen(m.file, "complete", H5P_DEFAULT), H5Aclose, "attribute complete");
+    const std::int64_t one = 1;
+    h5::check(H5Awrite(attr, H5T_NATIVE_INT64, &one), "writing attribute complete");
+  }
+  for (auto* col : {&m.battlefield, &m.deal, &m.final_text, &m.utility, &m.utility_pv, &m.batna}) col->dataset = {};
+  for (auto& p : m.parameters) p.dataset = {};
+  m.agreement.dataset = {};
+  m.outcome.dataset = {};
+  m.round.dataset = {};
+  m.blocker.dataset = {};
+  m.obstacle.dataset = {};
+  m.run_scale = {};
+  m.agent_scale = {};
+  m.issue_scale = {};
+  m.runs_group.close();
+  h5::check(H5Fflush(m.file, H5F_SCOPE_GLOBAL), "flushing " + m.target);
+  m.file.close();
+  m.path.commit();
+}
+
+}  // namespace parley::io

@@ -1,0 +1,113 @@
+#include "parley/model/preferences.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace parley::model {
+
+void Preferences::resize(Index agents, Index issues) {
+  ideal.setZero(agents, issues);
+  weight.setZero(agents, issues);
+  red_lo.setZero(agents, issues);
+  red_hi.setOnes(agents, issues);
+  shape.setConstant(agents, issues, static_cast<std::int8_t>(Shape::linear));
+  piecewise_index.setConstant(agents, issues, -1);
+}
+
+double Preferences::value(Index agent, Index issue, double x) const noexcept {
+  switch (static_cast<Shape>(shape(agent, issue))) {
+    case Shape::linear:
+      return linear_value(x, ideal(agent, issue));
+    case Shape::quadratic:
+      return quadratic_value(x, ideal(agent, issue));
+    case Shape::piecewise:
+      break;
+  }
+  return piecewise[static_cast<std::size_t>(piecewise_index(agent, issue))].value(x);
+}
+
+double Preferences::slope(Index agent, Index issue, double x) const noexcept {
+  const double a = ideal(agent, issue);
+  switch (static_cast<Shape>(shape(agent, issue))) {
+    case Shape::linear:
+      return x < a ? 1.0 : (x > a ? -1.0 : 0.0);
+    case Shape::quadratic:
+      return 2.0 * (a - x);
+    case Shape::piecewise:
+      break;
+  }
+  return piecewise[static_cast<std::size_t>(piecewise_index(agent, issue))].slope(x);
+}
+
+void values(const Preferences& p, const Vector& x, Matrix& out) {
+  // Linear and quadratic shapes for all agents at once; piecewise entries patched after.
+  const Matrix d = (p.ideal.rowwise() - x.transpose()).abs();
+  out = (p.shape == static_cast<std::int8_t>(Shape::quadratic)).select(1.0 - d.square(), 1.0 - d);
+  if (p.piecewise.empty()) return;
+  for (Index i = 0; i < p.agents(); ++i) {
+    for (Index k = 0; k < p.issues(); ++k) {
+      if (p.piecewise_index(i, k) >= 0) out(i, k) = p.value(i, k, x(k));
+    }
+  }
+}
+
+void utilities(const Preferences& p, const Vector& x, Matrix& work, Vector& u) {
+  values(p, x, work);
+  u = (p.weight * work).rowwise().sum();
+}
+
+double utility(const Preferences& p, Index agent, const Vector& x) {
+  double u = 0.0;
+  for (Index k = 0; k < p.issues(); ++k) u += p.weight(agent, k) * p.value(agent, k, x(k));
+  return u;
+}
+
+double red_line_excess(const Preferences& p, Index agent, const Vector& x) {
+  double excess = 0.0;
+  for (Index k = 0; k < p.issues(); ++k) {
+    excess += std::max({0.0, p.red_lo(agent, k) - x(k), x(k) - p.red_hi(agent, k)});
+  }
+  return excess;
+}
+
+void utility_gradient(const Preferences& p, Index agent, const Vector& x, Vector& grad) {
+  grad.resize(p.issues());
+  for (Index k = 0; k < p.issues(); ++k) grad(k) = p.weight(agent, k) * p.slope(agent, k, x(k));
+}
+
+double best_utility_in_box(const Preferences& p, Index agent, const Vector& lo, const Vector& hi) {
+  double u = 0.0;
+  for (Index k = 0; k < p.issues(); ++k) {
+    double best;
+    if (p.piecewise_index(agent, k) >= 0) {
+      best = p.piecewise[static_cast<std::size_t>(p.piecewise_index(agent, k))].max_on(lo(k), hi(k));
+    } else {
+      // Single-peaked at the ideal: the point of the interval nearest to it.
+      best = p.value(agent, k, std::clamp(p.ideal(agent, k), lo(k), hi(k)));
+    }
+    u += p.weight(agent, k) * best;
+  }
+  return u;
+}
+
+Index principal_obstacle(const Preferences& p, Index agent, const Vector& x) {
+  Index worst_red = -1;
+  double worst_excess = 0.0;
+  Index worst_loss = 0;
+  double largest_loss = -1.0;
+  for (Index k = 0; k < p.issues(); ++k) {
+    const double excess = std::max(p.red_lo(agent, k) - x(k), x(k) - p.red_hi(agent, k));
+    if (excess > worst_excess) {
+      worst_excess = excess;
+      worst_red = k;
+    }
+    const double loss = p.weight(agent, k) * (1.0 - p.value(agent, k, x(k)));
+    if (loss > largest_loss) {
+      largest_loss = loss;
+      worst_loss = k;
+    }
+  }
+  return worst_red >= 0 ? worst_red : worst_loss;
+}
+
+}  // namespace parley::model

@@ -1,0 +1,254 @@
+#include "parley/protocol/mediated.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "parley/random/distributions.hpp"
+
+namespace parley::protocol {
+namespace {
+
+// ε of the Nash objective, and the gap g0 below which log(g) is continued by its
+// tangent, so that parties below their (estimated) BATNA still pull the text.
+constexpr double kEpsilon = 0.01;
+constexpr double kLinearBelow = 0.02;
+
+double smooth_log(double g) noexcept {
+  return g >= kLinearBelow ? std::log(g) : std::log(kLinearBelow) + (g - kLinearBelow) / kLinearBelow;
+}
+double smooth_log_slope(double g) noexcept { return g >= kLinearBelow ? 1.0 / g : 1.0 / kLinearBelow; }
+
+// Trust region around x, within the unit box.
+void trust_box(const Vector& x, double radius, Vector& lo, Vector& hi) {
+  lo = (x - radius).max(0.0);
+  hi = (x + radius).min(1.0);
+}
+
+struct Objective {
+  const Setting& setting;
+  const Realization& r;
+  const Vector& theta_source;  // power
+  double theta_total;
+
+  // F(x) = Σ_i θ_i φ(u_i(x) - excess_i(x) - r̂_i + ε) + β u_M(x).
+  double value(Workspace& w, const Vector& x) const {
+    model::utilities(r.prefs, x, w.values, w.u);
+    double f = 0.0;
+    for (Index i = 0; i < r.prefs.agents(); ++i) {
+      if (!setting.is_party[static_cast<std::size_t>(i)] || w.left[static_cast<std::size_t>(i)])
+        continue;
+      const double g = w.u(i) - model::red_line_excess(r.prefs, i, x) - w.batna_estimate(i) + kEpsilon;
+      f += theta_source(i) / theta_total * smooth_log(g);
+    }
+    if (setting.mediator >= 0) f += r.mediator_stake * w.u(setting.mediator);
+    return f;
+  }
+
+  void gradient(Workspace& w, const Vector& x, Vector& grad) const {
+    model::utilities(r.prefs, x, w.values, w.u);
+    grad.setZero(x.size());
+    for (Index i = 0; i < r.prefs.agents(); ++i) {
+      if (!setting.is_party[static_cast<std::size_t>(i)] || w.left[static_cast<std::size_t>(i)])
+        continue;
+      const double g = w.u(i) - model::red_line_excess(r.prefs, i, x) - w.batna_estimate(i) + kEpsilon;
+      model::utility_gradient(r.prefs, i, x, w.grad_i);
+      for (Index k = 0; k < x.size(); ++k) {
+        if (x(k) < r.prefs.red_lo(i, k)) w.grad_i(k) += 1.0;
+        if (x(k) > r.prefs.red_hi(i, k)) w.grad_i(k) -= 1.0;
+      }
+      grad += theta_source(i) / theta_total * smooth_log_slope(g) * w.grad_i;
+    }
+    if (setting.mediator >= 0 && r.mediator_stake > 0.0) {
+      model::utility_gradient(r.prefs, setting.mediator, x, w.grad_i);
+      grad += r.mediator_stake * w.grad_i;
+    }
+  }
+};
+
+}  // namespace
+
+void Workspace::resize(Index agents, Index issues) {
+  for (Vector* v : {&x, &x_war, &trial, &best, &grad, &grad_i, &lo, &hi, &target}) v->setZero(issues);
+  for (Vector* v : {&u, &u_war, &batna, &batna_estimate}) v->setZero(agents);
+  values.setZero(agents, issues);
+  below.setZero(agents);
+  accepts.assign(static_cast<std::size_t>(agents), false);
+  left.assign(static_cast<std::size_t>(agents), false);
+}
+
+void weighted_mean_target(const Setting& setting, const Realization& r, Vector& target) {
+  const Index n = r.prefs.issues();
+  target.resize(n);
+  for (Index k = 0; k < n; ++k) {
+    double num = 0.0;
+    double den = 0.0;
+    for (Index i = 0; i < r.prefs.agents(); ++i) {
+      if (!setting.is_party[static_cast<std::size_t>(i)]) continue;
+      num += r.power(i) * r.prefs.weight(i, k) * r.prefs.ideal(i, k);
+      den += r.power(i) * r.prefs.weight(i, k);
+    }
+    if (setting.mediator >= 0) {
+      num += r.mediator_stake * r.prefs.ideal(setting.mediator, k);
+      den += r.mediator_stake;
+    }
+    target(k) = den > 0.0 ? num / den : r.first_draft(k);
+  }
+}
+
+void batnas(const Setting& setting, const Realization& r, double front_line, Workspace& w,
+            Vector& out) {
+  w.x_war = r.status_quo;
+  w.x_war(setting.battlefield_issue) = front_line;
+  model::utilities(r.prefs, w.x_war, w.values, w.u_war);
+  out = r.reservation.isNaN().select(w.u_war - r.war_cost, r.reservation);
+}
+
+void revise(const Setting& setting, const Realization& r, Workspace& w, Vector& x) {
+  trust_box(x, r.trust_region, w.lo, w.hi);
+  if (setting.revision == Revision::weighted_mean) {
+    weighted_mean_target(setting, r, w.target);
+    x = (x + r.step * (w.target - x)).max(w.lo).min(w.hi);
+    return;
+  }
+  double theta_total = 0.0;
+  for (Index i = 0; i < r.prefs.agents(); ++i) {
+    if (setting.is_party[static_cast<std::size_t>(i)] && !w.left[static_cast<std::size_t>(i)])
+      theta_total += r.power(i);
+  }
+  if (theta_total <= 0.0) theta_total = 1.0;
+  const Objective objective{setting, r, r.power, theta_total};
+
+  // Start from the amendments: each rejecting party moves the text toward its ideal on
+  // the issues it weighs most (step = its assertiveness) and back inside its red lines.
+  w.trial = x;
+  double amend_total = 0.0;
+  for (Index i = 0; i < r.prefs.agents(); ++i) {
+    const auto si = static_cast<std::size_t>(i);
+    if (setting.is_party[si] && !w.left[si] && !w.accepts[si]) amend_total += r.power(i);
+  }
+  if (amend_total > 0.0) {
+    for (Index i = 0; i < r.prefs.agents(); ++i) {
+      const auto si = static_cast<std::size_t>(i);
+      if (!setting.is_party[si] || w.left[si] || w.accepts[si]) continue;
+      const double top = r.prefs.weight.row(i).maxCoeff();
+      for (Index k = 0; k < x.size(); ++k) {
+        const double pull = top > 0.0 ? r.prefs.weight(i, k) / top : 0.0;
+        double amended = x(k) + r.assertiveness(i) * pull * (r.prefs.ideal(i, k) - x(k));
+        amended = std::clamp(amended, r.prefs.red_lo(i, k), r.prefs.red_hi(i, k));
+        w.trial(k) += r.power(i) / amend_total * (amended - x(k));
+      }
+    }
+  }
+  w.trial = w.trial.max(w.lo).min(w.hi);
+  w.best = w.trial;
+  double best_value = objective.value(w, w.trial);
+  const double radius = std::max(r.trust_region, 1e-9);
+  for (int step = 0; step < setting.revision_steps; ++step) {
+    objective.gradient(w, w.trial, w.grad);
+    const double scale = w.grad.abs().maxCoeff();
+    if (scale <= 0.0) break;
+    const double eta = 0.5 * radius / std::sqrt(1.0 + step);
+    w.trial = (w.trial + (eta / scale) * w.grad).max(w.lo).min(w.hi);
+    const double v = objective.value(w, w.trial);
+    if (v > best_value) {
+      best_value = v;
+      w.best = w.trial;
+    }
+  }
+  x = w.best;
+}
+
+void negotiate(const Setting& setting, const Realization& r, RunStreams& streams, Workspace& w,
+               RunResult& out) {
+  const Index n_agents = r.prefs.agents();
+  const Index n_issues = r.prefs.issues();
+  if (w.x.size() != n_issues || w.u.size() != n_agents) w.resize(n_agents, n_issues);
+  std::fill(w.left.begin(), w.left.end(), false);
+  w.below.setZero();
+  w.x = r.first_draft;
+  double front = r.battlefield_start;
+
+  out.outcome = Outcome::deadline;
+  out.round = -1;
+  out.blocker = -1;
+  out.obstacle = -1;
+  int t = 1;
+  for (;; ++t) {
+    // 1. The battlefield moves: s_{t+1} = clamp(s_t + μ + σ ε_t, 0, 1) (model.md §1).
+    front = std::clamp(
+        front + r.battlefield_drift + r.battlefield_volatility * random::standard_normal(streams.battlefield),
+        0.0, 1.0);
+    batnas(setting, r, front, w, w.batna);
+
+    // 2.-3. Separate sessions: each agent answers the text; all veto players must accept.
+    model::utilities(r.prefs, w.x, w.values, w.u);
+    bool deal = true;
+    for (Index i = 0; i < n_agents; ++i) {
+      const auto si = static_cast<std::size_t>(i);
+      w.accepts[si] = w.u(i) >= w.batna(i) && model::red_line_excess(r.prefs, i, w.x) == 0.0;
+      if (setting.veto[si] && !w.accepts[si]) deal = false;
+    }
+    if (deal) {
+      out.outcome = Outcome::agreement;
+      out.round = t;
+      break;
+    }
+
+    // 5. Walk-outs: the best text reachable in one revision stays below the BATNA.
+    trust_box(w.x, r.trust_region, w.lo, w.hi);
+    Index walker = -1;
+    for (Index i = 0; i < n_agents; ++i) {
+      const auto si = static_cast<std::size_t>(i);
+      if (!setting.is_party[si] || w.left[si]) continue;
+      const double reachable = model::best_utility_in_box(r.prefs, i, w.lo, w.hi);
+      w.below(i) = reachable < w.batna(i) ? w.below(i) + 1 : 0;
+      if (w.below(i) >= setting.walkout_patience) {
+        w.left[si] = true;
+        if (setting.veto[si] && walker < 0) walker = i;
+      }
+    }
+    if (walker >= 0) {
+      out.outcome = Outcome::walk_out;
+      out.blocker = walker;
+      break;
+    }
+    if (t >= setting.max_rounds) break;
+
+    // 4. The mediator revises on noisy estimates r̂_i of the BATNAs.
+    for (Index i = 0; i < n_agents; ++i) {
+      w.batna_estimate(i) =
+          w.batna(i) + (r.batna_noise > 0.0 ? r.batna_noise * random::standard_normal(streams.mediator) : 0.0);
+    }
+    revise(setting, r, w, w.x);
+  }
+
+  out.last_round = t;
+  out.final_text = w.x;
+  out.utility = w.u;
+  out.batna = w.batna;
+  out.battlefield = front;
+  if (out.outcome == Outcome::agreement) {
+    out.utility_pv = r.discount.pow(static_cast<double>(t)) * w.u;
+    return;
+  }
+  out.utility_pv.setConstant(n_agents, std::numeric_limits<double>::quiet_NaN());
+  if (out.outcome == Outcome::deadline) {
+    // Obstacle attribution (model.md §2): the rejecting veto player with the largest
+    // shortfall max(r_i - u_i, 0) plus the distance by which its red lines are crossed.
+    double worst = -1.0;
+    for (Index i = 0; i < n_agents; ++i) {
+      const auto si = static_cast<std::size_t>(i);
+      if (!setting.veto[si] || w.accepts[si]) continue;
+      const double shortfall =
+          std::max(w.batna(i) - w.u(i), 0.0) + model::red_line_excess(r.prefs, i, w.x);
+      if (shortfall > worst) {
+        worst = shortfall;
+        out.blocker = i;
+      }
+    }
+  }
+  if (out.blocker >= 0) out.obstacle = model::principal_obstacle(r.prefs, out.blocker, w.x);
+}
+
+}  // namespace parley::protocol

@@ -1,0 +1,153 @@
+#include "parley/scenario/describe.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+
+namespace parley::scenario {
+namespace {
+
+std::string num(double v) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%g", v);
+  return buffer;
+}
+
+std::string param_text(const Param& p) { return p.dist.describe(); }
+
+const char* shape_name(model::Shape s) {
+  switch (s) {
+    case model::Shape::linear: return "linear";
+    case model::Shape::quadratic: return "quadratic";
+    case model::Shape::piecewise: return "piecewise";
+  }
+  return "?";
+}
+
+void row(std::ostringstream& out, const std::vector<std::string>& cells,
+         const std::vector<int>& widths) {
+  out << "  ";
+  for (std::size_t j = 0; j < cells.size(); ++j) {
+    const int w = j < widths.size() ? widths[j] : 0;
+    std::string cell = cells[j];
+    if (static_cast<int>(cell.size()) < w) cell.append(static_cast<std::size_t>(w) - cell.size(), ' ');
+    out << cell << (j + 1 < cells.size() ? "  " : "");
+  }
+  out << '\n';
+}
+
+}  // namespace
+
+std::string describe(const Scenario& s) {
+  std::ostringstream out;
+  out << "Scenario " << s.name << (s.title != s.name ? " — " + s.title : "") << "\n";
+  out << "  source " << s.source << "; default runs " << s.runs << ", seed " << s.seed << "\n\n";
+
+  out << "Issues (" << s.issues.size() << ")\n";
+  row(out, {"id", "label", "unit", "range", "status quo", "first draft"}, {12, 34, 10, 14, 10, 20});
+  for (std::size_t k = 0; k < s.issues.size(); ++k) {
+    const Issue& i = s.issues[k];
+    row(out, {i.id, i.label, i.unit, "[" + num(i.lo) + ", " + num(i.hi) + "]", num(i.status_quo),
+              param_text(s.protocol.first_draft[k])},
+        {12, 34, 10, 14, 10, 20});
+  }
+
+  out << "\nAgents (" << s.agents.size() << ")\n";
+  row(out, {"id", "name", "role", "veto", "power", "discount", "BATNA"}, {10, 22, 9, 5, 8, 10, 30});
+  for (const Agent& a : s.agents) {
+    const std::string batna = a.reservation ? "reservation " + param_text(*a.reservation)
+                                            : "war cost " + param_text(*a.war_cost) + " per round";
+    row(out, {a.id, a.name, a.role == Role::mediator ? "mediator" : "party", a.veto ? "yes" : "no",
+              param_text(a.power), param_text(a.discount), batna},
+        {10, 22, 9, 5, 8, 10, 30});
+  }
+
+  for (const Agent& a : s.agents) {
+    out << "\nPreferences of " << a.id << " (salience normalised per run"
+        << (a.salience_concentration ? ", Dirichlet kappa " + num(*a.salience_concentration) : "")
+        << ")\n";
+    row(out, {"issue", "ideal", "salience", "shape", "red line"}, {12, 34, 26, 10, 16});
+    for (std::size_t k = 0; k < s.issues.size(); ++k) {
+      std::string ideal = a.ideal[k] ? param_text(*a.ideal[k]) : "-";
+      if (a.shape[k] == model::Shape::piecewise) {
+        ideal = "points:";
+        for (std::size_t j = 0; j < a.piecewise[k].x.size(); ++j) {
+          ideal += " (" + num(a.piecewise[k].x[j]) + "," + num(a.piecewise[k].v[j]) + ")";
+        }
+      }
+      const std::string red = a.red_line[k] ? "[" + param_text(a.red_line[k]->lo) + ", " +
+                                                  param_text(a.red_line[k]->hi) + "]"
+                                            : "-";
+      row(out, {s.issues[k].id, ideal, a.salience[k] ? param_text(*a.salience[k]) : "0",
+                shape_name(a.shape[k]), red},
+          {12, 34, 26, 10, 16});
+    }
+  }
+
+  const Protocol& p = s.protocol;
+  out << "\nProtocol: mediated single negotiating text, revision "
+      << (p.revision == Revision::nash ? "nash" : "weighted_mean") << "\n";
+  out << "  max_rounds " << p.max_rounds << ", walkout_patience " << p.walkout_patience
+      << ", revision_steps " << p.revision_steps << "\n";
+  out << "  mediator_stake " << param_text(p.mediator_stake) << ", trust_region "
+      << param_text(p.trust_region) << ", batna_noise " << param_text(p.batna_noise) << ", step "
+      << param_text(p.step) << "\n";
+  const Battlefield& b = s.battlefield;
+  out << "\nBattlefield on " << s.issues[b.issue].id << ": start " << param_text(b.start)
+      << ", drift " << param_text(b.drift) << ", volatility " << param_text(b.volatility)
+      << " per round\n";
+
+  std::vector<const Param*> sampled;
+  auto consider = [&](const Param& prm) {
+    if (!prm.dist.is_fixed()) sampled.push_back(&prm);
+  };
+  for (const Agent& a : s.agents) {
+    for (const Param* prm : {&a.power, &a.discount, &a.assertiveness}) consider(*prm);
+    if (a.reservation) consider(*a.reservation);
+    if (a.war_cost) consider(*a.war_cost);
+    for (const auto& prm : a.ideal)
+      if (prm) consider(*prm);
+    for (const auto& prm : a.salience)
+      if (prm) consider(*prm);
+    for (const auto& red : a.red_line) {
+      if (red) {
+        consider(red->lo);
+        consider(red->hi);
+      }
+    }
+  }
+  for (const Param* prm : {&p.mediator_stake, &p.trust_region, &p.batna_noise, &p.step}) consider(*prm);
+  for (const Param& prm : p.first_draft) consider(prm);
+  for (const Param* prm : {&b.start, &b.drift, &b.volatility}) consider(*prm);
+  out << "\nSampled parameters (" << sampled.size() << ", drawn once per run)\n";
+  for (const Param* prm : sampled) row(out, {prm->key, param_text(*prm)}, {36, 40});
+  for (const Agent& a : s.agents) {
+    if (a.salience_concentration) {
+      row(out, {"agents." + a.id + ".weight.*", "Dirichlet(" + num(*a.salience_concentration) + " * w)"},
+          {36, 40});
+    }
+  }
+  return out.str();
+}
+
+std::vector<std::string> warnings(const Scenario& s) {
+  std::vector<std::string> out;
+  for (std::size_t k = 0; k < s.issues.size(); ++k) {
+    double lo = s.issues[k].lo;
+    double hi = s.issues[k].hi;
+    for (const Agent& a : s.agents) {
+      if (!a.veto || !a.red_line[k]) continue;
+      // The most lenient draws of each end.
+      lo = std::max(lo, a.red_line[k]->lo.dist.support_min());
+      hi = std::min(hi, a.red_line[k]->hi.dist.support_max());
+    }
+    if (lo > hi) {
+      out.push_back("issue " + s.issues[k].id +
+                    ": the veto players' red lines leave no acceptable position, so no deal is "
+                    "possible");
+    }
+  }
+  return out;
+}
+
+}  // namespace parley::scenario

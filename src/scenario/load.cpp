@@ -1,0 +1,813 @@
+// Scenario files: TOML (toml++) to a validated Scenario.
+//
+// Each table is read through a Reader that records which keys were asked for;
+// whatever is left over is an unknown key, reported with a "did you mean" hint.
+// Problems are collected, never thrown one by one, so a user sees all of them.
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "parley/scenario/load.hpp"
+
+namespace parley::scenario {
+namespace {
+
+constexpr double kUnbounded = 1e6;
+
+std::string fmt(double v) {
+  std::ostringstream out;
+  out.precision(6);
+  out << v;
+  return out.str();
+}
+
+std::string join(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& w : words) out += (out.empty() ? "" : ", ") + w;
+  return out;
+}
+
+const char* type_name(const toml::node& n) {
+  switch (n.type()) {
+    case toml::node_type::table: return "a table";
+    case toml::node_type::array: return "an array";
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a number";
+    case toml::node_type::boolean: return "a boolean";
+    default: return "a date or time";
+  }
+}
+
+struct Context {
+  std::string source;
+  std::vector<Diagnostic> diagnostics;
+
+  Location at(const toml::source_region& region) const {
+    return {source, static_cast<int>(region.begin.line), static_cast<int>(region.begin.column)};
+  }
+  void error(const toml::source_region& region, std::string key, std::string problem,
+             std::string allowed = {}) {
+    diagnostics.push_back({at(region), std::move(key), std::move(problem), std::move(allowed)});
+  }
+};
+
+std::string param_allowed(double lo, double hi) {
+  return "a number in [" + fmt(lo) + ", " + fmt(hi) +
+         "], or one of {uniform = [lo, hi]}, {normal = {mean, sd}}, {beta = {mean, kappa}}, "
+         "{triangular = [min, mode, max]}";
+}
+
+// One TOML table being read: remembers the keys asked for, to report the rest.
+class Reader {
+ public:
+  Reader(Context& ctx, const toml::table& table, std::string path)
+      : ctx_(ctx), table_(table), path_(std::move(path)) {}
+
+  std::string path(std::string_view key) const {
+    return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
+  }
+  const toml::table& table() const { return table_; }
+  Context& ctx() const { return ctx_; }
+
+  const toml::node* take(std::string_view key) {
+    known_.emplace_back(key);
+    return table_.get(key);
+  }
+
+  void missing(std::string_view key, const std::string& allowed) {
+    ctx_.error(table_.source(), path(key), "missing", "required: " + allowed);
+  }
+
+  std::optional<std::string> string(std::string_view key, bool required,
+                                    const std::vector<std::string>& choices = {}) {
+    const toml::node* n = take(key);
+    const std::string allowed =
+        choices.empty() ? "a string" : "one of \"" + join_quoted(choices) + "\"";
+    if (!n) {
+      if (required) missing(key, allowed);
+      return std::nullopt;
+    }
+    if (!n->is_string()) {
+      ctx_.error(n->source(), path(key), std::string("expected a string, got ") + type_name(*n),
+                 "allowed: " + allowed);
+      return std::nullopt;
+    }
+    std::string v = *n->value<std::string>();
+    if (!choices.empty() && std::find(choices.begin(), choices.end(), v) == choices.end()) {
+      std::string hint = closest_match(v, choices);
+      ctx_.error(n->source(), path(key), "unknown value \"" + v + "\"",
+                 "allowed: " + allowed + (hint.empty() ? "" : "; did you mean \"" + hint + "\"?"));
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  std::optional<bool> boolean(std::string_view key) {
+    const toml::node* n = take(key);
+    if (!n) return std::nullopt;
+    if (!n->is_boolean()) {
+      ctx_.error(n->source(), path(key), std::string("expected a boolean, got ") + type_name(*n),
+                 "allowed: true or false");
+      return std::nullopt;
+    }
+    return *n->value<bool>();
+  }
+
+  std::optional<std::int64_t> integer(std::string_view key, bool required, std::int64_t lo,
+                                      std::int64_t hi) {
+    const toml::node* n = take(key);
+    const std::string allowed =
+        "an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
+    if (!n) {
+      if (required) missing(key, allowed);
+      return std::nullopt;
+    }
+    if (!n->is_integer()) {
+      ctx_.error(n->source(), path(key), std::string("expected an integer, got ") + type_name(*n),
+                 "allowed: " + allowed);
+      return std::nullopt;
+    }
+    const std::int64_t v = *n->value<std::int64_t>();
+    if (v < lo || v > hi) {
+      ctx_.error(n->source(), path(key), std::to_string(v) + " is out of range",
+                 "allowed: " + allowed);
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  // A finite number in [lo, hi].
+  std::optional<double> number(std::string_view key, bool required, double lo, double hi) {
+    const toml::node* n = take(key);
+    if (!n) {
+      if (required) missing(key, "a number in [" + fmt(lo) + ", " + fmt(hi) + "]");
+      return std::nullopt;
+    }
+    return number_node(*n, path(key), lo, hi);
+  }
+
+  std::optional<double> number_node(const toml::node& n, const std::string& key, double lo,
+                                    double hi) {
+    const std::string allowed = "allowed: a number in [" + fmt(lo) + ", " + fmt(hi) + "]";
+    if (!n.is_number()) {
+      ctx_.error(n.source(), key, std::string("expected a number, got ") + type_name(n), allowed);
+      return std::nullopt;
+    }
+    const double v = *n.value<double>();
+    if (!std::isfinite(v)) {
+      ctx_.error(n.source(), key, fmt(v) + " is not a finite number", allowed);
+      return std::nullopt;
+    }
+    if (v < lo || v > hi) {
+      ctx_.error(n.source(), key, fmt(v) + " is out of range", allowed);
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  // [a, b] with lo <= a <= b <= hi (strictly a < b when `strict`).
+  std::optional<std::pair<double, double>> interval_node(const toml::node& n,
+                                                         const std::string& key, double lo,
+                                                         double hi, bool strict) {
+    const std::string allowed = "allowed: [a, b] with " + fmt(lo) + " <= a " +
+                                (strict ? "<" : "<=") + " b <= " + fmt(hi);
+    const toml::array* arr = n.as_array();
+    if (!arr || arr->size() != 2) {
+      ctx_.error(n.source(), key,
+                 arr ? "expected 2 numbers, got " + std::to_string(arr->size())
+                     : std::string("expected an array, got ") + type_name(n),
+                 allowed);
+      return std::nullopt;
+    }
+    auto a = number_node((*arr)[0], key, lo, hi);
+    auto b = number_node((*arr)[1], key, lo, hi);
+    if (!a || !b) return std::nullopt;
+    if (*a > *b || (strict && *a == *b)) {
+      ctx_.error(n.source(), key, "[" + fmt(*a) + ", " + fmt(*b) + "] is empty", allowed);
+      return std::nullopt;
+    }
+    return std::make_pair(*a, *b);
+  }
+
+  std::optional<Param> param(std::string_view key, bool required, double lo, double hi,
+                             std::optional<double> fallback = std::nullopt) {
+    const toml::node* n = take(key);
+    if (!n) {
+      if (required) missing(key, param_allowed(lo, hi));
+      if (fallback) return Param{Distribution::fixed(*fallback), path(key), ctx_.at(table_.source())};
+      return std::nullopt;
+    }
+    return param_node(*n, path(key), lo, hi);
+  }
+
+  std::optional<Param> param_node(const toml::node& n, const std::string& key, double lo,
+                                  double hi);
+
+  const toml::table* subtable(std::string_view key, bool required) {
+    const toml::node* n = take(key);
+    if (!n) {
+      if (required) missing(key, "a table");
+      return nullptr;
+    }
+    if (!n->is_table()) {
+      ctx_.error(n->source(), path(key), std::string("expected a table, got ") + type_name(*n),
+                 "allowed: a table");
+      return nullptr;
+    }
+    return n->as_table();
+  }
+
+  // Reports every key that was not asked for; `what` names the kind of key.
+  void finish(const std::string& what = "key") {
+    for (auto&& [k, v] : table_) {
+      const std::string name(k.str());
+      if (std::find(known_.begin(), known_.end(), name) != known_.end()) continue;
+      std::string hint = closest_match(name, known_);
+      std::string allowed = known_.empty() ? "no keys are allowed here" : "allowed: " + join(known_);
+      if (!hint.empty()) allowed += "; did you mean '" + hint + "'?";
+      const auto region = k.source().begin.line > 0 ? k.source() : v.source();
+      ctx_.error(region, path(name), "unknown " + what, allowed);
+    }
+  }
+
+ private:
+  static std::string join_quoted(const std::vector<std::string>& words) {
+    std::string out;
+    for (const auto& w : words) out += (out.empty() ? "" : "\", \"") + w;
+    return out;
+  }
+
+  Context& ctx_;
+  const toml::table& table_;
+  std::string path_;
+  std::vector<std::string> known_;
+};
+
+std::optional<Param> Reader::param_node(const toml::node& n, const std::string& key, double lo,
+                                        double hi) {
+  Param p;
+  p.key = key;
+  p.where = ctx_.at(n.source());
+  if (n.is_number()) {
+    auto v = number_node(n, key, lo, hi);
+    if (!v) return std::nullopt;
+    p.dist = Distribution::fixed(*v);
+    return p;
+  }
+  const toml::table* t = n.as_table();
+  const std::vector<std::string> kinds = {"uniform", "normal", "beta", "triangular"};
+  if (!t || t->size() != 1) {
+    ctx_.error(n.source(), key,
+               t ? "a distribution table needs exactly one key, got " + std::to_string(t->size())
+                 : std::string("expected a number or a distribution, got ") + type_name(n),
+               "allowed: " + param_allowed(lo, hi));
+    return std::nullopt;
+  }
+  const auto entry = t->begin();
+  const toml::key& kind_key = entry->first;
+  const toml::node& body = entry->second;
+  const std::string kind(kind_key.str());
+  const std::string sub = key + "." + kind;
+  Distribution& d = p.dist;
+  d.lo = lo;
+  d.hi = hi;
+  if (kind == "uniform") {
+    auto ab = interval_node(body, sub, lo, hi, true);
+    if (!ab) return std::nullopt;
+    d.kind = Distribution::Kind::uniform;
+    std::tie(d.a, d.b) = *ab;
+    return p;
+  }
+  if (kind == "triangular") {
+    const std::string allowed =
+        "allowed: [min, mode, max] with " + fmt(lo) + " <= min <= mode <= max <= " + fmt(hi) +
+        ", min < max";
+    const toml::array* arr = body.as_array();
+    if (!arr || arr->size() != 3) {
+      ctx_.error(body.source(), sub, "expected 3 numbers", allowed);
+      return std::nullopt;
+    }
+    auto a = number_node((*arr)[0], sub, lo, hi);
+    auto c = number_node((*arr)[1], sub, lo, hi);
+    auto b = number_node((*arr)[2], sub, lo, hi);
+    if (!a || !b || !c) return std::nullopt;
+    if (!(*a <= *c && *c <= *b && *a < *b)) {
+      ctx_.error(body.source(), sub, "min <= mode <= max does not hold", allowed);
+      return std::nullopt;
+    }
+    d.kind = Distribution::Kind::triangular;
+    d.a = *a;
+    d.b = *b;
+    d.c = *c;
+    return p;
+  }
+  if (kind == "normal" || kind == "beta") {
+    const toml::table* bt = body.as_table();
+    if (!bt) {
+      ctx_.error(body.source(), sub, std::string("expected a table, got ") + type_name(body),
+                 kind == "normal" ? "allowed: {mean = m, sd = s}"
+                                  : "allowed: {mean = m, kappa = k} with optional lo, hi");
+      return std::nullopt;
+    }
+    Reader r(ctx_, *bt, sub);
+    if (kind == "normal") {
+      auto mean = r.number("mean", true, lo, hi);
+      auto sd = r.number("sd", true, 0.0, kUnbounded);
+      r.finish();
+      if (!mean || !sd) return std::nullopt;
+      if (*sd <= 0.0) {
+        ctx_.error(bt->get("sd")->source(), sub + ".sd", "must be positive", "allowed: sd > 0");
+        return std::nullopt;
+      }
+      d.kind = Distribution::Kind::normal;
+      d.a = *mean;
+      d.b = *sd;
+      return p;
+    }
+    auto blo = r.number("lo", false, lo, hi);
+    auto bhi = r.number("hi", false, lo, hi);
+    auto mean = r.number("mean", true, lo, hi);
+    auto kappa = r.number("kappa", true, 0.0, kUnbounded);
+    r.finish();
+    if (!mean || !kappa) return std::nullopt;
+    d.lo = blo.value_or(lo);
+    d.hi = bhi.value_or(hi);
+    if (d.hi - d.lo >= kUnbounded) {
+      ctx_.error(body.source(), sub, "needs a bounded support", "allowed: give lo and hi");
+      return std::nullopt;
+    }
+    if (!(d.lo < *mean && *mean < d.hi)) {
+      ctx_.error(bt->get("mean")->source(), sub + ".mean", fmt(*mean) + " is not inside the support",
+                 "allowed: " + fmt(d.lo) + " < mean < " + fmt(d.hi));
+      return std::nullopt;
+    }
+    if (*kappa <= 0.0) {
+      ctx_.error(bt->get("kappa")->source(), sub + ".kappa", "must be positive",
+                 "allowed: kappa > 0");
+      return std::nullopt;
+    }
+    d.kind = Distribution::Kind::beta;
+    d.a = *mean;
+    d.b = *kappa;
+    return p;
+  }
+  std::string hint = closest_match(kind, kinds);
+  ctx_.error(kind_key.source(), sub, "unknown distribution",
+             "allowed: " + join(kinds) + (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
+  return std::nullopt;
+}
+
+// Keys of a table in the order they appear in the file (toml++ sorts them).
+std::vector<std::string> keys_in_file_order(const toml::table& t) {
+  std::vector<std::pair<std::pair<std::uint32_t, std::uint32_t>, std::string>> keyed;
+  for (auto&& [k, v] : t) {
+    const auto& pos = v.source().begin.line > 0 ? v.source().begin : k.source().begin;
+    keyed.push_back({{pos.line, pos.column}, std::string(k.str())});
+  }
+  std::stable_sort(keyed.begin(), keyed.end(),
+                   [](const auto& x, const auto& y) { return x.first < y.first; });
+  std::vector<std::string> out;
+  for (auto& [pos, name] : keyed) out.push_back(std::move(name));
+  return out;
+}
+
+bool valid_id(const std::string& id) {
+  if (id.empty() || !(id[0] >= 'a' && id[0] <= 'z')) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
+}
+
+class Loader {
+ public:
+  Loader(Context& ctx, Scenario& s) : ctx_(ctx), s_(s) {}
+
+  void load(const toml::table& root) {
+    Reader r(ctx_, root, "");
+    read_header(r);
+    read_run(r);
+    read_issues(r);
+    read_agents(r);
+    read_protocol(r);
+    read_battlefield(r);
+    r.finish("table");
+    check_cross_references(root);
+  }
+
+ private:
+  std::vector<std::string> issue_ids() const {
+    std::vector<std::string> ids;
+    for (const auto& i : s_.issues) ids.push_back(i.id);
+    return ids;
+  }
+
+  void read_header(Reader& r) {
+    const toml::table* t = r.subtable("scenario", true);
+    if (!t) return;
+    Reader h(ctx_, *t, "scenario");
+    s_.name = h.string("name", true).value_or("");
+    s_.title = h.string("title", false).value_or(s_.name);
+    h.string("description", false);
+    h.finish();
+  }
+
+  void read_run(Reader& r) {
+    const toml::table* t = r.subtable("run", false);
+    if (!t) return;
+    Reader h(ctx_, *t, "run");
+    s_.runs = static_cast<std::uint64_t>(h.integer("runs", false, 1, 1'000'000'000'000).value_or(1000));
+    s_.seed = static_cast<std::uint64_t>(
+        h.integer("seed", false, 0, std::numeric_limits<std::int64_t>::max()).value_or(1));
+    h.finish();
+  }
+
+  bool check_id(const toml::table& parent, const std::string& id, const std::string& path) {
+    if (valid_id(id)) return true;
+    const toml::node* n = parent.get(id);
+    ctx_.error(n->source(), path, "invalid id \"" + id + "\"",
+               "allowed: lower-case letters, digits, '_' and '-', starting with a letter");
+    return false;
+  }
+
+  void read_issues(Reader& r) {
+    const toml::table* t = r.subtable("issues", true);
+    if (!t) return;
+    Reader all(ctx_, *t, "issues");
+    if (t->empty()) ctx_.error(t->source(), "issues", "no issues defined", "at least one issue");
+    for (const std::string& id : keys_in_file_order(*t)) {
+      const toml::table* it = all.subtable(id, true);
+      if (!it || !check_id(*t, id, "issues." + id)) continue;
+      Reader h(ctx_, *it, "issues." + id);
+      Issue issue;
+      issue.id = id;
+      issue.where = ctx_.at(it->source());
+      issue.label = h.string("label", false).value_or(id);
+      issue.unit = h.string("unit", false).value_or("");
+      std::optional<std::pair<double, double>> range;
+      if (const toml::node* rn = h.take("range")) {
+        range = h.interval_node(*rn, h.path("range"), -kUnbounded, kUnbounded, true);
+      } else {
+        h.missing("range", "[lo, hi] with lo < hi");
+      }
+      if (range) std::tie(issue.lo, issue.hi) = *range;
+      auto sq = h.number("status_quo", true, issue.lo, issue.hi);
+      h.finish();
+      if (!range) continue;
+      issue.status_quo = sq.value_or(issue.lo);
+      s_.issues.push_back(issue);
+    }
+    all.finish();
+  }
+
+  // Reads a table keyed by issue id; calls `each` for every issue present.
+  template <typename F>
+  void per_issue(const toml::table& t, const std::string& path, F&& each) {
+    Reader r(ctx_, t, path);
+    for (std::size_t k = 0; k < s_.issues.size(); ++k) {
+      if (const toml::node* n = r.take(s_.issues[k].id)) each(k, *n, r.path(s_.issues[k].id), r);
+    }
+    r.finish("issue");
+  }
+
+  void read_shape(Agent& a, const toml::node& n, const std::string& path) {
+    const std::vector<std::string> names = {"linear", "quadratic"};
+    auto simple = [&](const toml::node& node, const std::string& key) -> std::optional<model::Shape> {
+      if (!node.is_string() || std::find(names.begin(), names.end(), *node.value<std::string>()) ==
+                                   names.end()) {
+        std::string got = node.is_string() ? "\"" + *node.value<std::string>() + "\"" : type_name(node);
+        std::string hint = node.is_string() ? closest_match(*node.value<std::string>(), names) : "";
+        ctx_.error(node.source(), key, "unknown shape " + got,
+                   "allowed: \"linear\", \"quadratic\" or {points = [[x, v], ...]}" +
+                       (hint.empty() ? std::string() : "; did you mean \"" + hint + "\"?"));
+        return std::nullopt;
+      }
+      return *node.value<std::string>() == "linear" ? model::Shape::linear : model::Shape::quadratic;
+    };
+    if (n.is_string()) {
+      if (auto sh = simple(n, path)) std::fill(a.shape.begin(), a.shape.end(), *sh);
+      return;
+    }
+    if (!n.is_table()) {
+      ctx_.error(n.source(), path, std::string("expected a string or a table, got ") + type_name(n),
+                 "allowed: \"linear\", \"quadratic\", or a table by issue");
+      return;
+    }
+    per_issue(*n.as_table(), path, [&](std::size_t k, const toml::node& v, const std::string& key,
+                                        Reader&) {
+      if (!v.is_table()) {
+        if (auto sh = simple(v, key)) a.shape[k] = *sh;
+        return;
+      }
+      Reader pr(ctx_, *v.as_table(), key);
+      const toml::node* pts = pr.take("points");
+      pr.finish();
+      const Issue& issue = s_.issues[k];
+      const std::string allowed = "allowed: [[x, v], ...], at least 2 points, x ascending in [" +
+                                  fmt(issue.lo) + ", " + fmt(issue.hi) + "], v in [0, 1]";
+      if (!pts) {
+        pr.missing("points", "[[x, v], ...]");
+        return;
+      }
+      const toml::array* arr = pts->as_array();
+      if (!arr || arr->size() < 2) {
+        ctx_.error(pts->source(), key + ".points", "expected at least 2 points", allowed);
+        return;
+      }
+      model::PiecewiseLinear pw;
+      for (const toml::node& pt : *arr) {
+        const toml::array* xy = pt.as_array();
+        if (!xy || xy->size() != 2) {
+          ctx_.error(pt.source(), key + ".points", "expected a point [x, v]", allowed);
+          return;
+        }
+        auto x = pr.number_node((*xy)[0], key + ".points", issue.lo, issue.hi);
+        auto val = pr.number_node((*xy)[1], key + ".points", 0.0, 1.0);
+        if (!x || !val) return;
+        if (!pw.x.empty() && *x <= pw.x.back()) {
+          ctx_.error(pt.source(), key + ".points", "x values must be strictly ascending", allowed);
+          return;
+        }
+        pw.x.push_back(*x);
+        pw.v.push_back(*val);
+      }
+      a.shape[k] = model::Shape::piecewise;
+      a.piecewise[k] = std::move(pw);
+    });
+  }
+
+  // red_lines.<issue> = [lo, hi]; either end a number or a distribution.
+  void read_red_line(Agent& a, std::size_t k, const toml::node& v, const std::string& key,
+                     Reader& pr) {
+    const Issue& issue = s_.issues[k];
+    const std::string allowed = "allowed: [lo, hi] with " + fmt(issue.lo) + " <= lo <= hi <= " +
+                                fmt(issue.hi) + "; either end may be a distribution";
+    const toml::array* arr = v.as_array();
+    if (!arr || arr->size() != 2) {
+      ctx_.error(v.source(), key,
+                 arr ? "expected 2 values, got " + std::to_string(arr->size())
+                     : std::string("expected an array, got ") + type_name(v),
+                 allowed);
+      return;
+    }
+    auto lo = pr.param_node((*arr)[0], key + ".lo", issue.lo, issue.hi);
+    auto hi = pr.param_node((*arr)[1], key + ".hi", issue.lo, issue.hi);
+    if (!lo || !hi) return;
+    if (lo->central() > hi->central()) {
+      ctx_.error(v.source(), key,
+                 "[" + fmt(lo->central()) + ", " + fmt(hi->central()) + "] is empty", allowed);
+      return;
+    }
+    a.red_line[k] = RedLine{*lo, *hi};
+  }
+
+  void read_agents(Reader& r) {
+    const toml::table* t = r.subtable("agents", true);
+    if (!t) return;
+    Reader all(ctx_, *t, "agents");
+    if (t->empty()) ctx_.error(t->source(), "agents", "no agents defined", "at least two agents");
+    const std::size_t n_issues = s_.issues.size();
+    for (const std::string& id : keys_in_file_order(*t)) {
+      const toml::table* at = all.subtable(id, true);
+      if (!at || !check_id(*t, id, "agents." + id)) continue;
+      const std::string path = "agents." + id;
+      Reader h(ctx_, *at, path);
+      Agent a;
+      a.id = id;
+      a.where = ctx_.at(at->source());
+      a.name = h.string("name", false).value_or(id);
+      a.role = h.string("role", false, {"party", "mediator"}).value_or("party") == "mediator"
+                   ? Role::mediator
+                   : Role::party;
+      a.veto = h.boolean("veto").value_or(a.role == Role::party);
+      a.power = *h.param("power", false, 0.0, kUnbounded, 1.0);
+      a.discount = *h.param("discount", false, 0.0, 1.0, 1.0);
+      a.assertiveness = *h.param("assertiveness", false, 0.0, 1.0, 0.3);
+      a.reservation = h.param("reservation", false, 0.0, 1.0);
+      a.war_cost = h.param("war_cost", false, 0.0, 1.0);
+      if (at->contains("reservation") == at->contains("war_cost")) {
+        ctx_.error(at->source(), path + ".war_cost",
+                   at->contains("war_cost") ? "both reservation and war_cost are given"
+                                            : "missing",
+                   "required: exactly one of reservation (a fixed BATNA utility) or war_cost "
+                   "(a cost per round of continued war)");
+      }
+      if (auto kappa = h.number("salience_concentration", false, 0.0, kUnbounded)) {
+        if (*kappa <= 0.0) {
+          ctx_.error(at->get("salience_concentration")->source(), path + ".salience_concentration",
+                     "must be positive", "allowed: a number > 0");
+        } else {
+          a.salience_concentration = *kappa;
+        }
+      }
+      a.ideal.resize(n_issues);
+      a.salience.resize(n_issues);
+      a.shape.assign(n_issues, model::Shape::linear);
+      a.piecewise.resize(n_issues);
+      a.red_line.resize(n_issues);
+
+      if (const toml::node* sh = h.take("shape")) read_shape(a, *sh, path + ".shape");
+      if (const toml::table* st = h.subtable("salience", true)) {
+        per_issue(*st, path + ".salience", [&](std::size_t k, const toml::node& v,
+                                               const std::string& key, Reader& pr) {
+          a.salience[k] = pr.param_node(v, key, 0.0, kUnbounded);
+        });
+        double total = 0.0;
+        for (const auto& w : a.salience) total += w ? w->central() : 0.0;
+        if (total <= 0.0 && !st->empty()) {
+          ctx_.error(st->source(), path + ".salience", "all weights are zero",
+                     "allowed: non-negative weights with a positive sum");
+        }
+      }
+      if (const toml::table* it = h.subtable("ideal", false)) {
+        per_issue(*it, path + ".ideal", [&](std::size_t k, const toml::node& v,
+                                            const std::string& key, Reader& pr) {
+          if (a.shape[k] == model::Shape::piecewise) {
+            ctx_.error(v.source(), key, "not allowed for a piecewise shape",
+                       "the ideal of a piecewise shape is its point of highest value");
+            return;
+          }
+          a.ideal[k] = pr.param_node(v, key, s_.issues[k].lo, s_.issues[k].hi);
+        });
+      }
+      // Every issue the agent weighs needs an ideal (piecewise shapes carry their own).
+      const toml::node* ideal_node = at->get("ideal");
+      bool reported_missing_table = false;
+      for (std::size_t k = 0; k < n_issues; ++k) {
+        if (!a.salience[k] || a.ideal[k] || a.shape[k] == model::Shape::piecewise) continue;
+        const std::string allowed = "required: an ideal for every issue with a salience, in [" +
+                                    fmt(s_.issues[k].lo) + ", " + fmt(s_.issues[k].hi) + "]";
+        if (ideal_node && ideal_node->is_table()) {
+          if (!ideal_node->as_table()->contains(s_.issues[k].id)) {
+            ctx_.error(ideal_node->source(), path + ".ideal." + s_.issues[k].id, "missing", allowed);
+          }
+        } else if (!ideal_node && !reported_missing_table) {
+          h.missing("ideal", "a table of ideal positions by issue");
+          reported_missing_table = true;
+        }
+      }
+      if (const toml::table* rt = h.subtable("red_lines", false)) {
+        per_issue(*rt, path + ".red_lines", [&](std::size_t k, const toml::node& v,
+                                                const std::string& key, Reader& pr) {
+          read_red_line(a, k, v, key, pr);
+        });
+      }
+      h.finish();
+      s_.agents.push_back(std::move(a));
+    }
+    all.finish();
+  }
+
+  void read_protocol(Reader& r) {
+    const toml::table* t = r.subtable("protocol", true);
+    if (!t) return;
+    Reader h(ctx_, *t, "protocol");
+    Protocol& p = s_.protocol;
+    h.string("kind", false, {"mediated"});
+    p.kind = ProtocolKind::mediated;
+    p.revision = h.string("revision", false, {"nash", "weighted_mean"}).value_or("nash") == "nash"
+                     ? Revision::nash
+                     : Revision::weighted_mean;
+    p.max_rounds = static_cast<int>(h.integer("max_rounds", false, 1, 100000).value_or(24));
+    p.walkout_patience = static_cast<int>(h.integer("walkout_patience", false, 1, 100000).value_or(3));
+    p.revision_steps = static_cast<int>(h.integer("revision_steps", false, 1, 10000).value_or(24));
+    p.mediator_stake = *h.param("mediator_stake", false, 0.0, 1000.0, 0.0);
+    p.trust_region = *h.param("trust_region", false, 0.0, 1.0, 0.1);
+    p.batna_noise = *h.param("batna_noise", false, 0.0, 1.0, 0.0);
+    p.step = *h.param("step", false, 0.0, 1.0, 0.5);
+    p.first_draft.resize(s_.issues.size());
+    std::vector<bool> seen(s_.issues.size(), false);
+    if (const toml::table* ft = h.subtable("first_draft", true)) {
+      per_issue(*ft, "protocol.first_draft", [&](std::size_t k, const toml::node& v,
+                                                  const std::string& key, Reader& pr) {
+        if (auto prm = pr.param_node(v, key, s_.issues[k].lo, s_.issues[k].hi)) {
+          p.first_draft[k] = *prm;
+          seen[k] = true;
+        }
+      });
+      for (std::size_t k = 0; k < s_.issues.size(); ++k) {
+        if (!seen[k] && !ft->contains(s_.issues[k].id)) {
+          ctx_.error(ft->source(), "protocol.first_draft." + s_.issues[k].id, "missing",
+                     "required: a position for every issue, in [" + fmt(s_.issues[k].lo) + ", " +
+                         fmt(s_.issues[k].hi) + "]");
+        }
+      }
+    }
+    h.finish();
+  }
+
+  void read_battlefield(Reader& r) {
+    Battlefield& b = s_.battlefield;
+    const toml::table* t = r.subtable("battlefield", false);
+    if (s_.issues.empty()) return;
+    if (!t) {
+      // No war dynamics: the front line stays at the status quo of the first issue.
+      b.issue = 0;
+      const Location loc{ctx_.source, 0, 0};
+      b.start = Param{Distribution::fixed(s_.issues[0].status_quo), "battlefield.start", loc};
+      b.drift = Param{Distribution::fixed(0.0), "battlefield.drift", loc};
+      b.volatility = Param{Distribution::fixed(0.0), "battlefield.volatility", loc};
+      return;
+    }
+    Reader h(ctx_, *t, "battlefield");
+    auto id = h.string("issue", true, issue_ids());
+    if (id) b.issue = s_.issue_index(*id);
+    const Issue& issue = s_.issues[b.issue];
+    const double span = issue.hi - issue.lo;
+    b.start = *h.param("start", false, issue.lo, issue.hi, issue.status_quo);
+    b.drift = *h.param("drift", false, -span, span, 0.0);
+    b.volatility = *h.param("volatility", false, 0.0, span, 0.0);
+    h.finish();
+  }
+
+  void check_cross_references(const toml::table& root) {
+    std::size_t mediators = 0;
+    std::size_t parties = 0;
+    std::size_t vetoes = 0;
+    for (const Agent& a : s_.agents) {
+      mediators += a.role == Role::mediator;
+      parties += a.role == Role::party;
+      vetoes += a.veto;
+    }
+    const auto region = root.source();
+    const toml::node* agents = root.get("agents");
+    const auto& at = agents ? agents->source() : region;
+    if (s_.agents.empty() || s_.issues.empty()) return;
+    if (mediators > 1) {
+      ctx_.error(at, "agents", std::to_string(mediators) + " agents have role = \"mediator\"",
+                 "allowed: at most one mediator");
+    }
+    if (mediators == 0) {
+      ctx_.error(at, "agents", "the mediated protocol needs a mediator, none has role = \"mediator\"",
+                 "allowed: exactly one agent with role = \"mediator\"");
+    }
+    if (parties == 0) {
+      ctx_.error(at, "agents", "a mediator without parties",
+                 "allowed: at least one agent with role = \"party\"");
+    }
+    if (vetoes == 0) {
+      ctx_.error(at, "agents", "no agent has a veto, so every text would pass at once",
+                 "allowed: at least one agent with veto = true");
+    }
+  }
+
+  Context& ctx_;
+  Scenario& s_;
+};
+
+}  // namespace
+
+std::optional<std::size_t> Scenario::mediator() const {
+  for (std::size_t i = 0; i < agents.size(); ++i) {
+    if (agents[i].role == Role::mediator) return i;
+  }
+  return std::nullopt;
+}
+
+std::size_t Scenario::issue_index(const std::string& id) const {
+  for (std::size_t k = 0; k < issues.size(); ++k) {
+    if (issues[k].id == id) return k;
+  }
+  throw std::out_of_range("no issue '" + id + "'");
+}
+
+std::size_t Scenario::agent_index(const std::string& id) const {
+  for (std::size_t i = 0; i < agents.size(); ++i) {
+    if (agents[i].id == id) return i;
+  }
+  throw std::out_of_range("no agent '" + id + "'");
+}
+
+Scenario load_scenario_text(const std::string& text, const std::string& source) {
+  Context ctx{source, {}};
+  Scenario s;
+  s.source = source;
+  s.toml_text = text;
+  toml::table root;
+  try {
+    root = toml::parse(text, source);
+  } catch (const toml::parse_error& e) {
+    ctx.error(e.source(), "", "TOML syntax error: " + std::string(e.description()));
+    throw ScenarioError(std::move(ctx.diagnostics));
+  }
+  Loader(ctx, s).load(root);
+  if (!ctx.diagnostics.empty()) throw ScenarioError(std::move(ctx.diagnostics));
+  return s;
+}
+
+Scenario load_scenario_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw ScenarioError({Diagnostic{{path, 0, 0}, "", "cannot read the scenario file", ""}});
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return load_scenario_text(text.str(), path);
+}
+
+}  // namespace parley::scenario
