@@ -152,6 +152,13 @@ void attr_int64(hid_t object, const std::string& name, std::int64_t value) {
   check(H5Awrite(attr, H5T_NATIVE_INT64, &value), "writing attribute " + name);
 }
 
+void attr_double(hid_t object, const std::string& name, double value) {
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "attribute space");
+  Handle attr(H5Acreate2(object, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT),
+              H5Aclose, "creating attribute " + name);
+  check(H5Awrite(attr, H5T_NATIVE_DOUBLE, &value), "writing attribute " + name);
+}
+
 void attr_int8_array(hid_t object, const std::string& name, const std::vector<std::int8_t>& values) {
   const hsize_t n = values.size();
   Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose, "attribute space");

@@ -58,6 +58,7 @@ Handle write_strings(hid_t parent, const std::string& name, const std::vector<st
 
 void attr_string(hid_t object, const std::string& name, const std::string& value);
 void attr_int64(hid_t object, const std::string& name, std::int64_t value);
+void attr_double(hid_t object, const std::string& name, double value);
 void attr_int8_array(hid_t object, const std::string& name, const std::vector<std::int8_t>& values);
 
 void make_scale(hid_t dataset, const std::string& dimension_name);

@@ -1,1 +1,182 @@
+// The engine: results independent of thread count and of which runs are computed
+// together; sampling keyed by run; summaries against direct computation.
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "parley/engine/engine.hpp"
+#include "parley/engine/summary.hpp"
+#include "parley/scenario/load.hpp"
+
+using namespace parley;
+
+namespace {
+
+scenario::Scenario default_scenario() {
+  return scenario::load_scenario_file(std::string(PARLEY_SOURCE_DIR) + "/scenarios/miami-2025.toml");
+}
+
+engine::RunBlock run_into_one_block(const scenario::Scenario& s, std::uint64_t first,
+                                    std::uint64_t count, int threads, std::size_t block_runs) {
+  engine::Sampler sampler(s);
+  engine::RunBlock all;
+  all.resize(count, s.agents.size(), s.issues.size(), sampler.columns().size());
+  all.first = first;
+  engine::EngineOptions options;
+  options.threads = threads;
+  options.block_runs = block_runs;
+  std::uint64_t expected_first = first;
+  options.sink = [&](const engine::RunBlock& b) {
+    EXPECT_EQ(b.first, expected_first);  // blocks arrive in run order
+    expected_first += b.count;
+    const std::size_t at = b.first - first;
+    auto copy = [&](const auto& from, auto& to, std::size_t width) {
+      std::copy(from.begin(), from.end(), to.begin() + static_cast<std::ptrdiff_t>(at * width));
+    };
+    copy(b.agreement, all.agreement, 1);
+    copy(b.outcome, all.outcome, 1);
+    copy(b.round, all.round, 1);
+    copy(b.blocker, all.blocker, 1);
+    copy(b.obstacle, all.obstacle, 1);
+    copy(b.battlefield, all.battlefield, 1);
+    copy(b.deal, all.deal, b.issues);
+    copy(b.final_text, all.final_text, b.issues);
+    copy(b.utility, all.utility, b.agents);
+    copy(b.utility_pv, all.utility_pv, b.agents);
+    copy(b.batna, all.batna, b.agents);
+    copy(b.parameters, all.parameters, b.sampled);
+  };
+  engine::run_plan(s, sampler, {99, first, count}, options);
+  return all;
+}
+
+// Bitwise equality, NaN included.
+template <typename T>
+bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
+}
+
+void expect_identical(const engine::RunBlock& x, const engine::RunBlock& y) {
+  EXPECT_TRUE(same_bits(x.agreement, y.agreement));
+  EXPECT_TRUE(same_bits(x.outcome, y.outcome));
+  EXPECT_TRUE(same_bits(x.round, y.round));
+  EXPECT_TRUE(same_bits(x.blocker, y.blocker));
+  EXPECT_TRUE(same_bits(x.obstacle, y.obstacle));
+  EXPECT_TRUE(same_bits(x.battlefield, y.battlefield));
+  EXPECT_TRUE(same_bits(x.deal, y.deal));
+  EXPECT_TRUE(same_bits(x.final_text, y.final_text));
+  EXPECT_TRUE(same_bits(x.utility, y.utility));
+  EXPECT_TRUE(same_bits(x.utility_pv, y.utility_pv));
+  EXPECT_TRUE(same_bits(x.batna, y.batna));
+  EXPECT_TRUE(same_bits(x.parameters, y.parameters));
+}
+
+}  // namespace
+
+TEST(Engine, ResultsDoNotDependOnThreadsOrBlocking) {
+  const auto s = default_scenario();
+  const auto one = run_into_one_block(s, 0, 600, 1, 256);
+  const auto two = run_into_one_block(s, 0, 600, 2, 7);
+  expect_identical(one, two);
+}
+
+TEST(Engine, ARunIsTheSameWhetherComputedAloneOrWithOthers) {
+  const auto s = default_scenario();
+  const auto all = run_into_one_block(s, 0, 300, 2, 32);
+  const auto tail = run_into_one_block(s, 250, 50, 1, 9);
+  const std::size_t n_issues = s.issues.size();
+  for (std::size_t r = 0; r < 50; ++r) {
+    EXPECT_EQ(all.outcome[250 + r], tail.outcome[r]);
+    for (std::size_t k = 0; k < n_issues; ++k) {
+      EXPECT_EQ(std::memcmp(&all.final_text[(250 + r) * n_issues + k],
+                            &tail.final_text[r * n_issues + k], sizeof(double)),
+                0);
+    }
+  }
+}
+
+TEST(Engine, DefaultScenarioIsNonDegenerate) {
+  const auto s = default_scenario();
+  const auto b = run_into_one_block(s, 0, 2000, 2, 64);
+  std::size_t deals = 0;
+  double lo = 1e9, hi = -1e9;
+  for (std::size_t r = 0; r < b.count; ++r) {
+    if (!b.agreement[r]) continue;
+    ++deals;
+    lo = std::min(lo, b.deal[r * s.issues.size()]);
+    hi = std::max(hi, b.deal[r * s.issues.size()]);
+  }
+  EXPECT_GT(deals, 100u);
+  EXPECT_LT(deals, 1900u);
+  EXPECT_GT(hi - lo, 0.01);  // territorial terms vary across runs
+}
+
+TEST(Engine, SampledParametersStayInTheirDomains) {
+  const auto s = default_scenario();
+  engine::Sampler sampler(s);
+  const auto b = run_into_one_block(s, 0, 500, 2, 50);
+  const auto& cols = sampler.columns();
+  for (std::size_t j = 0; j < cols.size(); ++j) {
+    for (std::size_t r = 0; r < b.count; ++r) {
+      const double v = b.parameters[r * cols.size() + j];
+      ASSERT_TRUE(std::isfinite(v)) << cols[j].key;
+      if (cols[j].key.find(".ideal.nato_delay") != std::string::npos) {
+        EXPECT_GE(v, 0.0);
+        EXPECT_LE(v, 30.0);
+      }
+      if (cols[j].key.find(".weight.") != std::string::npos) {
+        EXPECT_GE(v, 0.0);
+        EXPECT_LE(v, 1.0);
+      }
+    }
+  }
+}
+
+TEST(Summary, WilsonIntervalMatchesPublishedValues) {
+  // Newcombe (1998), Table I: 0/10 -> [0, 0.2775]; 5/10 ... and 81/263 -> [0.2553, 0.3662].
+  const auto a = engine::wilson_interval(0, 10);
+  EXPECT_NEAR(a[0], 0.0, 1e-4);
+  EXPECT_NEAR(a[1], 0.2775, 1e-4);
+  const auto b = engine::wilson_interval(81, 263);
+  EXPECT_NEAR(b[0], 0.2553, 1e-4);
+  EXPECT_NEAR(b[1], 0.3662, 1e-4);
+}
+
+TEST(Summary, AggregatesMatchDirectComputation) {
+  const auto s = default_scenario();
+  const auto b = run_into_one_block(s, 0, 1500, 2, 100);
+  engine::SummaryBuilder builder(s);
+  builder.add(b);
+  const auto m = builder.finish();
+  const std::size_t n_issues = s.issues.size();
+  std::size_t deals = 0;
+  std::vector<int> rounds;
+  std::vector<double> land;
+  for (std::size_t r = 0; r < b.count; ++r) {
+    if (!b.agreement[r]) continue;
+    ++deals;
+    rounds.push_back(b.round[r]);
+    land.push_back(b.deal[r * n_issues]);
+  }
+  EXPECT_DOUBLE_EQ(m.p_agreement, static_cast<double>(deals) / 1500.0);
+  EXPECT_EQ(m.outcomes[0] + m.outcomes[1] + m.outcomes[2], 1500u);
+  std::sort(rounds.begin(), rounds.end());
+  std::sort(land.begin(), land.end());
+  // Inverse empirical CDF: the smallest value whose CDF reaches q.
+  auto inverse_cdf = [](const auto& sorted, double q) {
+    const auto idx = static_cast<std::size_t>(std::ceil(q * static_cast<double>(sorted.size()))) - 1;
+    return sorted[idx];
+  };
+  EXPECT_DOUBLE_EQ(m.rounds[1], inverse_cdf(rounds, 0.5));
+  EXPECT_DOUBLE_EQ(m.rounds[0], inverse_cdf(rounds, 0.25));
+  const double bin = 1.0 / engine::SummaryBuilder::kBins;
+  for (std::size_t j = 0; j < engine::kDealQuantiles.size(); ++j) {
+    EXPECT_NEAR(m.deal_quantiles[0][j], inverse_cdf(land, engine::kDealQuantiles[j]), bin)
+        << engine::kDealQuantiles[j];
+  }
+  double sum = 0;
+  for (double v : land) sum += v;
+  EXPECT_NEAR(m.deal_mean[0], sum / static_cast<double>(land.size()), 1e-12);
+}

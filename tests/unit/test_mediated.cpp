@@ -1,1 +1,208 @@
+// The mediated single-text protocol against closed forms and hand-built cases
+// (model.md §2 and §3).
 #include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "parley/engine/engine.hpp"
+#include "parley/engine/sampler.hpp"
+#include "parley/protocol/mediated.hpp"
+#include "parley/scenario/load.hpp"
+
+using namespace parley;
+using protocol::Index;
+
+namespace {
+
+// model.md §3: one issue; parties UA 0, RU 0.8, US 0.55, EU 0.35 with p·s = 1 each,
+// and a mediator whose own ideal is 0.6.
+struct OneIssue {
+  protocol::Setting setting;
+  protocol::Realization r;
+  OneIssue(double stake) {
+    r.resize(5, 1);
+    r.prefs.ideal << 0.0, 0.8, 0.55, 0.35, 0.6;
+    r.prefs.weight.setOnes();
+    r.power.setOnes();
+    r.mediator_stake = stake;
+    setting.veto = {true, true, true, true, false};
+    setting.is_party = {true, true, true, true, false};
+    setting.mediator = 4;
+  }
+};
+
+}  // namespace
+
+TEST(WeightedMeanRevision, UnbiasedTargetIsTheWeightedMeanOfIdeals) {
+  OneIssue c(0.0);
+  protocol::Vector z;
+  protocol::weighted_mean_target(c.setting, c.r, z);
+  EXPECT_NEAR(z(0), 0.425, 1e-15);
+}
+
+TEST(WeightedMeanRevision, MediatorStakeBiasesTheTarget) {
+  OneIssue c(2.0);
+  protocol::Vector z;
+  protocol::weighted_mean_target(c.setting, c.r, z);
+  EXPECT_NEAR(z(0), 29.0 / 60.0, 1e-15);
+}
+
+TEST(WeightedMeanRevision, StepMovesTowardTheTargetWithinTheTrustRegion) {
+  OneIssue c(2.0);
+  c.setting.revision = protocol::Revision::weighted_mean;
+  c.r.step = 0.5;
+  c.r.trust_region = 1.0;
+  protocol::Workspace w;
+  w.resize(5, 1);
+  protocol::Vector x(1);
+  x << 0.1;
+  protocol::revise(c.setting, c.r, w, x);
+  EXPECT_NEAR(x(0), 0.1 + 0.5 * (29.0 / 60.0 - 0.1), 1e-15);  // x + η (z* - x)
+  c.r.trust_region = 0.05;
+  x << 0.1;
+  protocol::revise(c.setting, c.r, w, x);
+  EXPECT_NEAR(x(0), 0.15, 1e-15);  // clipped to the trust region
+}
+
+namespace {
+
+// Two veto parties and a mediator over one or two issues, built from TOML so that the
+// whole path (scenario -> sampler -> protocol) is exercised.
+std::string two_party_scenario(const std::string& a_extra, const std::string& b_extra,
+                               const std::string& protocol_extra) {
+  return "[scenario]\nname = \"duel\"\n"
+         "[issues.land]\nrange = [0.0, 1.0]\nstatus_quo = 0.5\n"
+         "[issues.money]\nrange = [0.0, 100.0]\nstatus_quo = 50.0\n"
+         "[agents.m]\nrole = \"mediator\"\nwar_cost = 0.0\nsalience = { land = 1.0 }\n"
+         "ideal = { land = 0.5 }\n"
+         "[agents.a]\nsalience = { land = 0.7, money = 0.3 }\n"
+         "ideal = { land = { uniform = [0.0, 0.2] }, money = 0.0 }\n" +
+         a_extra +
+         "\n[agents.b]\nsalience = { land = 0.6, money = 0.4 }\n"
+         "ideal = { land = { uniform = [0.8, 1.0] }, money = 100.0 }\n" +
+         b_extra + "\n[protocol]\nfirst_draft = { land = 0.5, money = 50.0 }\n" + protocol_extra +
+         "\n";
+}
+
+std::vector<engine::RunBlock> run_all(const scenario::Scenario& s, std::uint64_t runs, int threads) {
+  engine::Sampler sampler(s);
+  std::vector<engine::RunBlock> blocks;
+  engine::EngineOptions options;
+  options.threads = threads;
+  options.block_runs = 16;
+  options.sink = [&](const engine::RunBlock& b) { blocks.push_back(b); };
+  EXPECT_EQ(engine::run_plan(s, sampler, {7, 0, runs}, options), runs);
+  return blocks;
+}
+
+}  // namespace
+
+TEST(MediatedProtocol, FirstDraftThatEveryoneAcceptsIsTheDealInRoundOne) {
+  const auto s = scenario::load_scenario_text(
+      two_party_scenario("reservation = 0.2", "reservation = 0.2", ""), "duel.toml");
+  for (const auto& b : run_all(s, 64, 1)) {
+    for (std::size_t row = 0; row < b.count; ++row) {
+      EXPECT_EQ(b.agreement[row], 1);
+      EXPECT_EQ(b.outcome[row], 0);
+      EXPECT_EQ(b.round[row], 1);
+      EXPECT_EQ(b.blocker[row], -1);
+      EXPECT_EQ(b.obstacle[row], -1);
+      EXPECT_DOUBLE_EQ(b.deal[row * 2 + 0], 0.5);
+      EXPECT_DOUBLE_EQ(b.deal[row * 2 + 1], 50.0);
+    }
+  }
+}
+
+TEST(MediatedProtocol, DiscountedValueOfADealInRoundOne) {
+  const auto s = scenario::load_scenario_text(
+      two_party_scenario("reservation = 0.2\ndiscount = 0.9", "reservation = 0.2", ""), "duel.toml");
+  const auto blocks = run_all(s, 8, 1);
+  const auto& b = blocks.front();
+  // Agent a is index 1: PV = 0.9^1 * u.
+  EXPECT_NEAR(b.utility_pv[0 * 3 + 1], 0.9 * b.utility[0 * 3 + 1], 1e-15);
+  EXPECT_NEAR(b.utility_pv[0 * 3 + 2], b.utility[0 * 3 + 2], 1e-15);
+}
+
+TEST(MediatedProtocol, ExclusiveRedLinesNeverAgreeAndTheObstacleIsThatIssue) {
+  const auto s = scenario::load_scenario_text(
+      two_party_scenario("reservation = 0.0\nred_lines = { land = [0.0, 0.3] }",
+                         "reservation = 0.0\nred_lines = { land = [0.6, 1.0] }",
+                         "max_rounds = 12\nwalkout_patience = 1000"),
+      "duel.toml");
+  std::size_t runs = 0;
+  for (const auto& b : run_all(s, 200, 2)) {
+    for (std::size_t row = 0; row < b.count; ++row, ++runs) {
+      ASSERT_EQ(b.agreement[row], 0);
+      EXPECT_EQ(b.outcome[row], 2);  // deadline
+      EXPECT_EQ(b.obstacle[row], 0);  // land
+      // With both reservations at 0, the shortfall is the distance beyond the red line:
+      // a (index 1) objects to land above 0.3, b (index 2) to land below 0.6.
+      const double land = b.final_text[row * 2 + 0];
+      const double excess_a = std::max(0.0, land - 0.3);
+      const double excess_b = std::max(0.0, 0.6 - land);
+      EXPECT_EQ(b.blocker[row], excess_a >= excess_b ? 1 : 2) << "land " << land;
+      EXPECT_TRUE(std::isnan(b.deal[row * 2]));
+      EXPECT_EQ(b.round[row], -1);
+    }
+  }
+  EXPECT_EQ(runs, 200u);
+}
+
+TEST(MediatedProtocol, WalkOutWhenNothingReachableBeatsTheBatna) {
+  // b's reservation 0.99 cannot be met by any text within reach: it walks out after K rounds.
+  const auto s = scenario::load_scenario_text(
+      two_party_scenario("reservation = 0.0", "reservation = 0.99", "walkout_patience = 3"),
+      "duel.toml");
+  for (const auto& b : run_all(s, 32, 1)) {
+    for (std::size_t row = 0; row < b.count; ++row) {
+      EXPECT_EQ(b.outcome[row], 1);
+      EXPECT_EQ(b.blocker[row], 2);
+      EXPECT_EQ(b.agreement[row], 0);
+    }
+  }
+}
+
+TEST(MediatedProtocol, NashRevisionFindsTheZoneOfAgreement) {
+  // Both need 0.5. With money = 100 (b's ideal), u_a = 0.7 (1 - (x - a)) >= 0.5 for
+  // x <= a + 2/7 and u_b = 0.6 (1 - (b - x)) + 0.4 >= 0.5 for x >= b - 5/6; since b - a <= 1,
+  // that band is at least 0.12 wide in every run: a zone of agreement always exists. The first
+  // draft (0.5, 50) is outside it for most draws, so the mediator has to find it.
+  const auto s = scenario::load_scenario_text(
+      two_party_scenario("reservation = 0.5", "reservation = 0.5",
+                         "max_rounds = 30\ntrust_region = 0.1\nwalkout_patience = 1000"),
+      "duel.toml");
+  std::size_t deals = 0, runs = 0, revised = 0;
+  for (const auto& b : run_all(s, 100, 2)) {
+    for (std::size_t row = 0; row < b.count; ++row, ++runs) {
+      if (!b.agreement[row]) continue;
+      ++deals;
+      revised += b.round[row] > 1;
+      // A deal gives every veto player at least its reservation.
+      EXPECT_GE(b.utility[row * 3 + 1], 0.5);
+      EXPECT_GE(b.utility[row * 3 + 2], 0.5);
+    }
+  }
+  EXPECT_EQ(deals, runs);
+  EXPECT_GE(revised, runs / 2);  // most deals needed the mediator's revisions
+}
+
+TEST(MediatedProtocol, BatnaFollowsTheBattlefieldMinusWarCost) {
+  protocol::Setting setting;
+  setting.veto = {true};
+  setting.is_party = {true};
+  protocol::Realization r;
+  r.resize(1, 2);
+  r.prefs.ideal << 1.0, 0.0;
+  r.prefs.weight << 0.5, 0.5;
+  r.status_quo << 0.2, 0.4;
+  r.war_cost << 0.1;
+  protocol::Workspace w;
+  w.resize(1, 2);
+  protocol::Vector out;
+  protocol::batnas(setting, r, 0.7, w, out);
+  // x_war = (0.7, 0.4): u = 0.5*0.7 + 0.5*0.6 = 0.65; r = 0.65 - 0.1.
+  EXPECT_NEAR(out(0), 0.55, 1e-15);
+  r.reservation << 0.3;
+  protocol::batnas(setting, r, 0.7, w, out);
+  EXPECT_DOUBLE_EQ(out(0), 0.3);
+}

@@ -1,1 +1,166 @@
+// Random streams and distribution transforms against theory: sample moments within
+// five standard errors (fixed seeds, so the tests are deterministic), and known values.
 #include <gtest/gtest.h>
+
+#include <cmath>
+#include <functional>
+#include <numbers>
+#include <vector>
+
+#include "parley/random/distributions.hpp"
+#include "parley/scenario/distribution.hpp"
+
+namespace pr = parley::random;
+
+namespace {
+
+struct Moments {
+  double mean = 0, var = 0, se_mean = 0, se_var = 0;
+};
+
+Moments moments(const std::function<double(pr::Stream&)>& draw, std::size_t n, std::uint32_t purpose) {
+  pr::Stream s(12345, 7, purpose);
+  std::vector<double> x(n);
+  for (auto& v : x) v = draw(s);
+  Moments m;
+  for (double v : x) m.mean += v;
+  m.mean /= static_cast<double>(n);
+  double m4 = 0;
+  for (double v : x) {
+    const double d = v - m.mean;
+    m.var += d * d;
+    m4 += d * d * d * d;
+  }
+  m.var /= static_cast<double>(n - 1);
+  m4 /= static_cast<double>(n);
+  m.se_mean = std::sqrt(m.var / static_cast<double>(n));
+  m.se_var = std::sqrt((m4 - m.var * m.var) / static_cast<double>(n));
+  return m;
+}
+
+void expect_moments(const std::function<double(pr::Stream&)>& draw, double mean, double var,
+                    std::uint32_t purpose) {
+  const Moments m = moments(draw, 200000, purpose);
+  EXPECT_NEAR(m.mean, mean, 5 * m.se_mean) << "mean";
+  EXPECT_NEAR(m.var, var, 5 * m.se_var) << "variance";
+}
+
+}  // namespace
+
+TEST(Stream, SameKeyGivesSameSequenceAndOtherKeysDiffer) {
+  pr::Stream a(1, 2, 3), b(1, 2, 3), other_run(1, 3, 3), other_purpose(1, 2, 4), other_seed(2, 2, 3);
+  for (int i = 0; i < 10; ++i) {
+    const auto x = a.next_u32();
+    EXPECT_EQ(x, b.next_u32());
+    const auto r = other_run.next_u32(), p = other_purpose.next_u32(), s = other_seed.next_u32();
+    EXPECT_FALSE(x == r && x == p && x == s);
+  }
+  pr::Stream c(1, 2, 3), d(1, 2, 4);
+  int equal = 0;
+  for (int i = 0; i < 1000; ++i) equal += c.next_u32() == d.next_u32();
+  EXPECT_LE(equal, 1);
+}
+
+TEST(Stream, HighBitsOfSeedAndRunMatter) {
+  pr::Stream a(1, 5, 0), b(1 + (1ull << 40), 5, 0), c(1, 5 + (1ull << 40), 0);
+  const auto x = a.next_u32();
+  EXPECT_NE(x, b.next_u32());
+  EXPECT_NE(x, c.next_u32());
+}
+
+TEST(Stream, PurposeIdIsFnv1a) {
+  // FNV-1a 32-bit reference values: "" -> 0x811c9dc5, "a" -> 0xe40c292c.
+  EXPECT_EQ(pr::purpose_id(""), 0x811c9dc5u);
+  EXPECT_EQ(pr::purpose_id("a"), 0xe40c292cu);
+}
+
+TEST(Uniform, OpenUnitIntervalWithUniformMoments) {
+  pr::Stream s(9, 9, 9);
+  for (int i = 0; i < 100000; ++i) {
+    const double u = s.uniform();
+    ASSERT_GT(u, 0.0);
+    ASSERT_LT(u, 1.0);
+  }
+  expect_moments([](pr::Stream& st) { return pr::uniform(st, 2.0, 5.0); }, 3.5, 9.0 / 12.0, 1);
+}
+
+TEST(Normal, QuantileMatchesKnownValues) {
+  EXPECT_NEAR(pr::normal_quantile(0.975), 1.959963984540054, 1e-14);
+  EXPECT_NEAR(pr::normal_quantile(0.5), 0.0, 1e-15);
+  EXPECT_NEAR(pr::normal_quantile(0.8413447460685429), 1.0, 1e-12);
+  EXPECT_NEAR(pr::normal_quantile(1e-10), -6.361340902404056, 1e-9);
+  for (double p : {1e-300, 1e-20, 1e-5, 0.01, 0.2, 0.4, 0.6, 0.9, 0.999, 1 - 1e-12}) {
+    EXPECT_NEAR(pr::normal_cdf(pr::normal_quantile(p)), p, 1e-13 * std::max(p, 1e-3)) << p;
+  }
+}
+
+TEST(Normal, StandardMoments) {
+  expect_moments([](pr::Stream& st) { return pr::standard_normal(st); }, 0.0, 1.0, 2);
+}
+
+TEST(Normal, TruncatedMomentsAndSupport) {
+  // Mean of N(μ, σ) truncated to [a, b]: μ + σ (φ(α) - φ(β)) / (Φ(β) - Φ(α)).
+  const double mu = 0.3, sd = 0.4, a = 0.0, b = 1.0;
+  const double al = (a - mu) / sd, be = (b - mu) / sd;
+  auto phi = [](double z) { return std::exp(-0.5 * z * z) / std::sqrt(2 * std::numbers::pi); };
+  const double Z = pr::normal_cdf(be) - pr::normal_cdf(al);
+  const double mean = mu + sd * (phi(al) - phi(be)) / Z;
+  const double var = sd * sd * (1 + (al * phi(al) - be * phi(be)) / Z - std::pow((phi(al) - phi(be)) / Z, 2));
+  expect_moments([&](pr::Stream& st) { return pr::truncated_normal(st, mu, sd, a, b); }, mean, var, 3);
+  pr::Stream s(4, 4, 4);
+  for (int i = 0; i < 10000; ++i) {
+    const double x = pr::truncated_normal(s, 0.9, 0.5, 0.0, 1.0);
+    ASSERT_GE(x, 0.0);
+    ASSERT_LE(x, 1.0);
+  }
+}
+
+class GammaMoments : public ::testing::TestWithParam<double> {};
+TEST_P(GammaMoments, MeanAndVarianceEqualShape) {
+  const double k = GetParam();
+  expect_moments([k](pr::Stream& st) { return pr::gamma(st, k); }, k, k, 4);
+}
+INSTANTIATE_TEST_SUITE_P(Shapes, GammaMoments, ::testing::Values(0.3, 1.0, 3.7, 20.0));
+
+TEST(Beta, Moments) {
+  const double a = 2.5, b = 7.0;
+  expect_moments([&](pr::Stream& st) { return pr::beta(st, a, b); }, a / (a + b),
+                 a * b / ((a + b) * (a + b) * (a + b + 1)), 5);
+}
+
+TEST(Triangular, Moments) {
+  const double a = 1, c = 2, b = 5;
+  expect_moments([&](pr::Stream& st) { return pr::triangular(st, a, c, b); }, (a + b + c) / 3,
+                 (a * a + b * b + c * c - a * b - a * c - b * c) / 18, 6);
+}
+
+TEST(Dirichlet, MeansAndSumToOne) {
+  const std::vector<double> alpha = {6.0, 3.0, 1.0};
+  pr::Stream s(1, 1, 1);
+  std::vector<double> out(3), sum(3, 0.0);
+  const int n = 100000;
+  for (int i = 0; i < n; ++i) {
+    pr::dirichlet(s, alpha, out);
+    ASSERT_NEAR(out[0] + out[1] + out[2], 1.0, 1e-12);
+    for (int k = 0; k < 3; ++k) sum[static_cast<std::size_t>(k)] += out[static_cast<std::size_t>(k)];
+  }
+  // Var of component k: α_k(α0-α_k)/(α0²(α0+1)); SE of the mean = sqrt(var/n).
+  for (std::size_t k = 0; k < 3; ++k) {
+    const double m = alpha[k] / 10.0;
+    const double se = std::sqrt(alpha[k] * (10 - alpha[k]) / (100.0 * 11.0) / n);
+    EXPECT_NEAR(sum[k] / n, m, 5 * se);
+  }
+}
+
+TEST(ScenarioDistribution, BetaIsScaledOntoItsDomainWithTheGivenMean) {
+  parley::scenario::Distribution d;
+  d.kind = parley::scenario::Distribution::Kind::beta;
+  d.a = 24.0;  // mean in natural units
+  d.b = 20.0;  // κ
+  d.lo = 0.0;
+  d.hi = 30.0;
+  // On the unit scale: Beta(κm, κ(1-m)) with m = 0.8: variance m(1-m)/(κ+1).
+  const double var = 30.0 * 30.0 * 0.8 * 0.2 / 21.0;
+  expect_moments([&](pr::Stream& st) { return d.sample(st); }, 24.0, var, 8);
+  EXPECT_DOUBLE_EQ(d.central(), 24.0);
+}

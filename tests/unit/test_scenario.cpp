@@ -1,1 +1,192 @@
+// Scenario files: what is understood from a valid file, and the exact located
+// message for each kind of mistake (model of the message: file:line:col: key: problem (allowed)).
 #include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "parley/scenario/load.hpp"
+
+using namespace parley::scenario;
+
+namespace {
+
+// A small valid scenario; tests replace whole lines (1-based) to make mistakes.
+const std::vector<std::string> kTiny = {
+    "[scenario]",                                   // 1
+    "name = \"tiny\"",                              // 2
+    "",                                             // 3
+    "[issues.land]",                                // 4
+    "range = [0.0, 10.0]",                          // 5
+    "status_quo = 4.0",                             // 6
+    "",                                             // 7
+    "[issues.money]",                               // 8
+    "range = [0.0, 1.0]",                           // 9
+    "status_quo = 0.0",                             // 10
+    "",                                             // 11
+    "[agents.mediator]",                            // 12
+    "role = \"mediator\"",                          // 13
+    "war_cost = 0.0",                               // 14
+    "salience = { land = 1.0 }",                    // 15
+    "ideal = { land = 5.0 }",                       // 16
+    "",                                             // 17
+    "[agents.a]",                                   // 18
+    "reservation = 0.5",                            // 19
+    "salience = { land = 0.5, money = 0.5 }",       // 20
+    "ideal = { land = 0.0, money = 0.0 }",          // 21
+    "",                                             // 22
+    "[agents.b]",                                   // 23
+    "reservation = 0.5",                            // 24
+    "salience = { land = 0.5, money = 0.5 }",       // 25
+    "ideal = { land = 10.0, money = 1.0 }",         // 26
+    "",                                             // 27
+    "[protocol]",                                   // 28
+    "first_draft = { land = 5.0, money = 0.5 }",    // 29
+};
+
+std::string tiny_with(const std::vector<std::pair<int, std::string>>& changes) {
+  std::vector<std::string> lines = kTiny;
+  for (const auto& [line, text] : changes) lines[static_cast<std::size_t>(line - 1)] = text;
+  std::string out;
+  for (const auto& l : lines) out += l + "\n";
+  return out;
+}
+
+std::vector<std::string> errors_of(const std::string& text) {
+  try {
+    load_scenario_text(text, "t.toml");
+  } catch (const ScenarioError& e) {
+    std::vector<std::string> out;
+    for (const auto& d : e.diagnostics()) out.push_back(d.format());
+    return out;
+  }
+  return {};
+}
+
+}  // namespace
+
+TEST(Scenario, TinyScenarioIsUnderstood) {
+  const Scenario s = load_scenario_text(tiny_with({}), "t.toml");
+  ASSERT_EQ(s.issues.size(), 2u);
+  EXPECT_EQ(s.issues[0].id, "land");
+  EXPECT_EQ(s.issues[1].id, "money");
+  EXPECT_DOUBLE_EQ(s.issues[0].hi, 10.0);
+  EXPECT_DOUBLE_EQ(s.issues[0].to_unit(4.0), 0.4);
+  ASSERT_EQ(s.agents.size(), 3u);
+  EXPECT_EQ(s.agents[0].id, "mediator");  // file order, not alphabetical
+  EXPECT_EQ(s.agents[1].id, "a");
+  EXPECT_EQ(s.mediator(), std::optional<std::size_t>(0));
+  EXPECT_FALSE(s.agents[0].veto);  // mediators default to no veto
+  EXPECT_TRUE(s.agents[1].veto);   // parties default to a veto
+  EXPECT_FALSE(s.agents[0].ideal[1].has_value());  // no salience, no ideal needed
+  EXPECT_DOUBLE_EQ(s.protocol.first_draft[0].central(), 5.0);
+  EXPECT_EQ(s.protocol.max_rounds, 24);
+}
+
+TEST(Scenario, DefaultScenarioLoadsInFileOrder) {
+  const Scenario s = load_scenario_file(std::string(PARLEY_SOURCE_DIR) + "/scenarios/miami-2025.toml");
+  std::vector<std::string> issues, agents;
+  for (const auto& i : s.issues) issues.push_back(i.id);
+  for (const auto& a : s.agents) agents.push_back(a.id);
+  EXPECT_EQ(issues, (std::vector<std::string>{"territory", "nato_delay", "guarantees", "sanctions",
+                                              "assets", "ceasefire"}));
+  EXPECT_EQ(agents, (std::vector<std::string>{"us", "russia", "ukraine", "europe"}));
+  EXPECT_EQ(s.agents[*s.mediator()].id, "us");
+  EXPECT_EQ(s.name, "miami-2025");
+}
+
+TEST(ScenarioErrors, MissingKey) {
+  EXPECT_EQ(errors_of(tiny_with({{2, "title = \"no name\""}})),
+            std::vector<std::string>{"t.toml:1:1: scenario.name: missing (required: a string)"});
+}
+
+TEST(ScenarioErrors, UnknownKeyWithHint) {
+  EXPECT_EQ(errors_of(tiny_with({{27, "vetoo = true"}})),
+            std::vector<std::string>{
+                "t.toml:27:1: agents.b.vetoo: unknown key (allowed: name, role, veto, power, "
+                "discount, assertiveness, reservation, war_cost, salience_concentration, shape, "
+                "salience, ideal, red_lines; did you mean 'veto'?)"});
+}
+
+TEST(ScenarioErrors, UnknownTableWithHint) {
+  const auto errors = errors_of(tiny_with({{28, "[protocl]"}}));
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0], "t.toml:1:1: protocol: missing (required: a table)");
+  EXPECT_EQ(errors[1],  // column 2: where the key itself starts, inside the brackets
+            "t.toml:28:2: protocl: unknown table (allowed: scenario, run, issues, agents, protocol, "
+            "battlefield; did you mean 'protocol'?)");
+}
+
+TEST(ScenarioErrors, WrongType) {
+  EXPECT_EQ(errors_of(tiny_with({{6, "status_quo = \"four\""}})),
+            std::vector<std::string>{"t.toml:6:14: issues.land.status_quo: expected a number, got "
+                                     "a string (allowed: a number in [0, 10])"});
+}
+
+TEST(ScenarioErrors, OutOfRange) {
+  EXPECT_EQ(errors_of(tiny_with({{24, "reservation = 1.5"}})),
+            std::vector<std::string>{"t.toml:24:15: agents.b.reservation: 1.5 is out of range "
+                                     "(allowed: a number in [0, 1])"});
+}
+
+TEST(ScenarioErrors, BadDistributions) {
+  EXPECT_EQ(errors_of(tiny_with({{19, "reservation = { beta = { mean = 1.2, kappa = 20 } }"}})),
+            std::vector<std::string>{"t.toml:19:33: agents.a.reservation.beta.mean: 1.2 is out of "
+                                     "range (allowed: a number in [0, 1])"});
+  EXPECT_EQ(errors_of(tiny_with({{19, "reservation = { gamma = [1, 2] }"}})),
+            std::vector<std::string>{"t.toml:19:17: agents.a.reservation.gamma: unknown "
+                                     "distribution (allowed: uniform, normal, beta, triangular)"});
+  EXPECT_EQ(errors_of(tiny_with({{19, "reservation = { uniform = [0.6, 0.2] }"}})),
+            std::vector<std::string>{"t.toml:19:27: agents.a.reservation.uniform: [0.6, 0.2] is "
+                                     "empty (allowed: [a, b] with 0 <= a < b <= 1)"});
+  EXPECT_EQ(errors_of(tiny_with({{19, "reservation = { normal = { mean = 0.5, sd = 0 } }"}})),
+            std::vector<std::string>{
+                "t.toml:19:45: agents.a.reservation.normal.sd: must be positive (allowed: sd > 0)"});
+}
+
+TEST(ScenarioErrors, UnknownIssueInATableByIssue) {
+  const auto errors = errors_of(tiny_with({{21, "ideal = { land = 0.0, mony = 0.0 }"}}));
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0],
+            "t.toml:21:23: agents.a.ideal.mony: unknown issue (allowed: land, money; did you mean "
+            "'money'?)");
+  EXPECT_EQ(errors[1],
+            "t.toml:21:9: agents.a.ideal.money: missing (required: an ideal for every issue with a "
+            "salience, in [0, 1])");
+}
+
+TEST(ScenarioErrors, EveryErrorIsReportedNotJustTheFirst) {
+  const auto errors =
+      errors_of(tiny_with({{6, "status_quo = 11.0"}, {24, "reservation = -1"}, {27, "colour = 1"}}));
+  ASSERT_EQ(errors.size(), 3u);
+  EXPECT_NE(errors[0].find("t.toml:6:14: issues.land.status_quo"), std::string::npos);
+  EXPECT_NE(errors[1].find("t.toml:24:15: agents.b.reservation"), std::string::npos);
+  EXPECT_NE(errors[2].find("t.toml:27:1: agents.b.colour: unknown key"), std::string::npos);
+}
+
+TEST(ScenarioErrors, TomlSyntaxErrorIsLocated) {
+  const auto errors = errors_of(tiny_with({{2, "name = \"tiny"}}));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].rfind("t.toml:2:", 0), 0u) << errors[0];
+  EXPECT_NE(errors[0].find("TOML syntax error"), std::string::npos);
+}
+
+TEST(ScenarioErrors, ProtocolNeedsAMediatorAndAVetoPlayer) {
+  const auto no_mediator = errors_of(tiny_with({{13, "role = \"party\""}, {24, "reservation = 0.5"}}));
+  ASSERT_EQ(no_mediator.size(), 1u);
+  EXPECT_EQ(no_mediator[0],
+            "t.toml:12:1: agents: the mediated protocol needs a mediator, none has role = "
+            "\"mediator\" (allowed: exactly one agent with role = \"mediator\")");
+  const auto no_veto = errors_of(tiny_with({{22, "veto = false"}, {27, "veto = false"}}));
+  ASSERT_EQ(no_veto.size(), 1u);
+  EXPECT_NE(no_veto[0].find("no agent has a veto"), std::string::npos);
+}
+
+TEST(ScenarioErrors, ReservationAndWarCostAreExclusive) {
+  const auto errors = errors_of(tiny_with({{22, "war_cost = 0.1"}}));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0],
+            "t.toml:18:1: agents.a.war_cost: both reservation and war_cost are given (required: "
+            "exactly one of reservation (a fixed BATNA utility) or war_cost (a cost per round of "
+            "continued war))");
+}
