@@ -11,7 +11,7 @@ void Sampler::add(const scenario::Param& p, Field field, Index agent, Index issu
                   double scale, const std::string& unit) {
   assign(base_, field, agent, issue, (p.central() - offset) * scale);
   if (p.dist.is_fixed()) return;
-  slots_.push_back({p.dist, field, agent, issue, offset, scale, random::purpose_id(p.key)});
+  slots_.push_back({p.dist, field, agent, issue, offset, scale, random::purpose_id(p.key), columns_.size()});
   columns_.push_back({p.key, unit});
 }
 
@@ -124,11 +124,10 @@ Sampler::Sampler(const scenario::Scenario& s) {
 void Sampler::sample(std::uint64_t seed, std::uint64_t run, protocol::Realization& out,
                      double* recorded) const {
   out = base_;  // same sizes every run: Eigen copies without reallocating
-  std::size_t column = 0;
   for (const Slot& slot : slots_) {
     random::Stream stream(seed, run, slot.stream);
     const double natural = slot.dist.sample(stream);
-    recorded[column++] = natural;
+    recorded[slot.column] = natural;
     assign(out, slot.field, slot.agent, slot.issue, (natural - slot.offset) * slot.scale);
   }
   for (Index i = 0; i < out.prefs.agents(); ++i) normalise_weights(out, i);

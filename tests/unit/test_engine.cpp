@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <map>
 
 #include "parley/engine/engine.hpp"
 #include "parley/engine/summary.hpp"
@@ -113,25 +114,42 @@ TEST(Engine, DefaultScenarioIsNonDegenerate) {
   EXPECT_GT(hi - lo, 0.01);  // territorial terms vary across runs
 }
 
-TEST(Engine, SampledParametersStayInTheirDomains) {
+TEST(Engine, EachRecordedColumnHoldsTheDrawsOfItsOwnParameter) {
   const auto s = default_scenario();
   engine::Sampler sampler(s);
-  const auto b = run_into_one_block(s, 0, 500, 2, 50);
-  const auto& cols = sampler.columns();
-  for (std::size_t j = 0; j < cols.size(); ++j) {
-    for (std::size_t r = 0; r < b.count; ++r) {
-      const double v = b.parameters[r * cols.size() + j];
-      ASSERT_TRUE(std::isfinite(v)) << cols[j].key;
-      if (cols[j].key.find(".ideal.nato_delay") != std::string::npos) {
-        EXPECT_GE(v, 0.0);
-        EXPECT_LE(v, 30.0);
-      }
-      if (cols[j].key.find(".weight.") != std::string::npos) {
-        EXPECT_GE(v, 0.0);
-        EXPECT_LE(v, 1.0);
-      }
-    }
+  const auto b = run_into_one_block(s, 0, 2000, 2, 50);
+  // The scenario's own distributions, by key.
+  std::map<std::string, scenario::Distribution> by_key;
+  for (const auto& a : s.agents) {
+    if (a.war_cost) by_key[a.war_cost->key] = a.war_cost->dist;
+    for (const auto& p : a.ideal)
+      if (p) by_key[p->key] = p->dist;
   }
+  const auto& cols = sampler.columns();
+  std::size_t checked = 0;
+  for (std::size_t j = 0; j < cols.size(); ++j) {
+    std::vector<double> v;
+    for (std::size_t r = 0; r < b.count; ++r) v.push_back(b.parameters[r * cols.size() + j]);
+    if (cols[j].key.find(".weight.") != std::string::npos) {
+      for (double x : v) EXPECT_TRUE(x >= 0.0 && x <= 1.0) << cols[j].key;
+      continue;
+    }
+    const auto it = by_key.find(cols[j].key);
+    if (it == by_key.end()) continue;
+    ++checked;
+    const auto& d = it->second;
+    double mean = 0, var = 0;
+    for (double x : v) {
+      ASSERT_GE(x, d.support_min()) << cols[j].key;
+      ASSERT_LE(x, d.support_max()) << cols[j].key;
+      mean += x;
+    }
+    mean /= static_cast<double>(v.size());
+    for (double x : v) var += (x - mean) * (x - mean);
+    const double se = std::sqrt(var / static_cast<double>(v.size() - 1) / static_cast<double>(v.size()));
+    EXPECT_NEAR(mean, d.central(), 5 * se) << cols[j].key;
+  }
+  EXPECT_EQ(checked, 4u * 6u + 3u);  // 24 ideals and 3 sampled war costs
 }
 
 TEST(Summary, WilsonIntervalMatchesPublishedValues) {

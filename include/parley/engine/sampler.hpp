@@ -45,6 +45,7 @@ class Sampler {
     double offset;  // unit = (natural - offset) * scale
     double scale;
     std::uint32_t stream;
+    std::size_t column;  // where the drawn value is recorded
   };
   struct Concentration {  // Dirichlet(κ·w) over an agent's weights
     model::Index agent;

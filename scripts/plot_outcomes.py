@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Plot the outcome distributions of a Parley run file.
+
+usage: plot_outcomes.py OUT.h5 [-o PNG]
+
+Draws P(agreement) with its 95% Wilson interval and the outcome shares, rounds to
+agreement, principal obstacles, and the distribution of each deal term in natural
+units. Needs h5py, numpy and matplotlib (Debian: python3-h5py python3-matplotlib).
+"""
+import argparse
+import sys
+
+import h5py
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+
+def text(value):
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("file", help="a parley-runs HDF5 file")
+    parser.add_argument("-o", "--output", help="PNG to write (default: FILE with .png)")
+    args = parser.parse_args(argv)
+    output = args.output or (args.file[:-3] if args.file.endswith(".h5") else args.file) + ".png"
+
+    with h5py.File(args.file, "r") as f:
+        if text(f.attrs.get("filetype", "")) != "parley-runs":
+            sys.exit(f"{args.file}: not a parley-runs file")
+        runs = f["runs"]
+        issues = [text(s) for s in runs["issue"][()]]
+        labels = [text(s) for s in runs["issue_label"][()]]
+        units = [text(s) for s in runs["issue_unit"][()]]
+        outcome = runs["outcome"][()]
+        rounds = runs["round"][()]
+        deal = runs["deal"][()]
+        obstacle = runs["obstacle"][()]
+        summary = f["summary"]
+        p, lo, hi = (float(summary[k][()]) for k in ("p_agreement", "p_agreement_low", "p_agreement_high"))
+        title = text(f.attrs["scenario_name"])
+        n = int(f.attrs["runs"])
+        complete = int(f.attrs["complete"]) == 1
+
+    agreed = outcome == 0
+    cols = 6
+    rows = 1 + -(-len(issues) // cols)
+    fig = plt.figure(figsize=(15, 3.3 * rows), constrained_layout=True)
+    grid = fig.add_gridspec(rows, cols)
+    fig.suptitle(f"{title}: {n} runs" + ("" if complete else " (incomplete file)"))
+
+    ax = fig.add_subplot(grid[0, 0:2])
+    shares = [np.mean(outcome == k) for k in range(3)]
+    bars = ax.bar(["agreement", "walk-out", "deadline"], shares, color=["tab:green", "tab:red", "tab:gray"])
+    ax.errorbar([0], [p], yerr=[[p - lo], [hi - p]], color="black", capsize=6)
+    ax.bar_label(bars, labels=[f"{s:.1%}" for s in shares])
+    ax.set_ylim(0, 1.05)
+    ax.set_title(f"P(agreement) = {p:.3f}  [{lo:.3f}, {hi:.3f}]")
+
+    ax = fig.add_subplot(grid[0, 2:4])
+    if agreed.any():
+        r = rounds[agreed]
+        ax.hist(r, bins=np.arange(0.5, r.max() + 1.5), color="tab:blue")
+    ax.set_title("rounds to agreement")
+    ax.set_xlabel("round")
+
+    ax = fig.add_subplot(grid[0, 4:6])
+    counts = [int(np.sum(obstacle == k)) for k in range(len(issues))]
+    ax.barh(issues, counts, color="tab:orange")
+    ax.invert_yaxis()
+    ax.set_title("principal obstacle (failed runs)")
+
+    for k, issue in enumerate(issues):
+        ax = fig.add_subplot(grid[1 + k // cols, k % cols])
+        values = deal[agreed, k]
+        if values.size:
+            ax.hist(values, bins=40, color="tab:purple")
+        ax.set_title(f"deal: {issue}", fontsize=10)
+        ax.set_xlabel(f"{labels[k]} ({units[k]})" if units[k] else labels[k], fontsize=7)
+    fig.savefig(output, dpi=110)
+    print(output)
+
+
+if __name__ == "__main__":
+    main()

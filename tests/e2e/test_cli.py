@@ -1,0 +1,288 @@
+"""End-to-end tests of the `parley` program: real runs, real HDF5 files, read back
+with h5py and xarray. Run by ctest with PARLEY_BIN and PARLEY_SOURCE_DIR set."""
+import glob
+import math
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import h5py
+import numpy as np
+import xarray as xr
+
+BIN = os.environ["PARLEY_BIN"]
+SRC = os.environ["PARLEY_SOURCE_DIR"]
+SCENARIO = os.path.join(SRC, "scenarios", "miami-2025.toml")
+PLOT = os.path.join(SRC, "scripts", "plot_outcomes.py")
+
+
+def parley(*args):
+    return subprocess.run([BIN, *args], capture_output=True, text=True)
+
+
+def text(v):
+    return v.decode() if isinstance(v, bytes) else str(v)
+
+
+def datasets(path):
+    """Every dataset of a file by name, read into memory."""
+    out = {}
+    with h5py.File(path, "r") as f:
+        f.visititems(lambda name, obj: out.__setitem__(name, obj[()]) if isinstance(obj, h5py.Dataset) else None)
+    return out
+
+
+class RunFile(unittest.TestCase):
+    """One small run of the default scenario, checked for layout and consistency."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.path = os.path.join(cls.tmp.name, "small.h5")
+        r = parley("run", SCENARIO, "-n", "400", "--seed", "11", "--threads", "2", "-o", cls.path, "-q")
+        assert r.returncode == 0, r.stderr
+        cls.f = h5py.File(cls.path, "r")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.f.close()
+        cls.tmp.cleanup()
+
+    def test_root_attributes(self):
+        a = self.f.attrs
+        self.assertEqual(text(a["filetype"]), "parley-runs")
+        self.assertEqual(text(a["format_version"]), "1.0")
+        self.assertRegex(text(a["parley_version"]), r"^\d+\.\d+\.\d+$")
+        self.assertRegex(text(a["created_utc"]), r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+        self.assertIn(" run ", text(a["command_line"]))
+        with open(SCENARIO, encoding="utf-8") as s:
+            self.assertEqual(text(a["scenario_toml"]), s.read())
+        self.assertEqual(int(a["seed"]), 11)
+        self.assertEqual(int(a["runs"]), 400)
+        self.assertEqual(text(a["protocol"]), "mediated")
+        self.assertEqual(int(a["complete"]), 1)
+
+    def test_layout_types_and_dimension_scales(self):
+        runs = self.f["runs"]
+        expect = {"agreement": ("i1", (400,)), "outcome": ("i1", (400,)), "round": ("i4", (400,)),
+                  "blocker": ("i4", (400,)), "obstacle": ("i4", (400,)), "deal": ("f8", (400, 6)),
+                  "final_text": ("f8", (400, 6)), "utility": ("f8", (400, 4)), "batna": ("f8", (400, 4))}
+        for name, (dtype, shape) in expect.items():
+            d = runs[name]
+            self.assertEqual(d.dtype.str[1:], dtype, name)
+            self.assertEqual(d.shape, shape, name)
+            self.assertEqual(d.dims[0][0].name, "/runs/run", name)
+            self.assertIn("long_name", d.attrs, name)
+            self.assertLessEqual(np.prod(d.chunks) * d.dtype.itemsize, 1 << 20, name)
+        self.assertEqual(runs["deal"].dims[1][0].name, "/runs/issue")
+        self.assertEqual(runs["utility"].dims[1][0].name, "/runs/agent")
+        self.assertEqual([text(s) for s in runs["agent"][()]], ["us", "russia", "ukraine", "europe"])
+        self.assertEqual([text(s) for s in runs["issue"][()]],
+                         ["territory", "nato_delay", "guarantees", "sanctions", "assets", "ceasefire"])
+        self.assertEqual(list(runs["run"][()]), list(range(400)))
+        self.assertEqual(list(runs["outcome"].attrs["flag_values"]), [0, 1, 2])
+        self.assertEqual(text(runs["outcome"].attrs["flag_meanings"]), "agreement walk-out deadline")
+        self.assertEqual(text(runs["agents.russia.war_cost"].attrs["units"]), "utility")
+        for name, d in runs.items():
+            self.assertNotEqual(d.dtype.kind, "V", f"{name}: compound type")
+            self.assertNotEqual(d.dtype.kind, "b", f"{name}: bool type")
+
+    def test_rows_are_consistent_runs(self):
+        r = self.f["runs"]
+        agreement, outcome, rnd = r["agreement"][()], r["outcome"][()], r["round"][()]
+        deal, final, blocker, obstacle = r["deal"][()], r["final_text"][()], r["blocker"][()], r["obstacle"][()]
+        utility, batna = r["utility"][()], r["batna"][()]
+        agreed = agreement == 1
+        np.testing.assert_array_equal(agreed, outcome == 0)
+        self.assertTrue(np.all(rnd[~agreed] == -1))
+        self.assertTrue(np.all((rnd[agreed] >= 1) & (rnd[agreed] <= 18)))
+        self.assertTrue(np.all(np.isnan(deal[~agreed])))
+        np.testing.assert_array_equal(deal[agreed], final[agreed])
+        self.assertTrue(np.all(blocker[agreed] == -1) and np.all(obstacle[agreed] == -1))
+        # Only veto players (russia = 1, ukraine = 2) block; every failed run names one.
+        self.assertTrue(set(np.unique(blocker[~agreed])) <= {1, 2})
+        self.assertTrue(np.all((obstacle[~agreed] >= 0) & (obstacle[~agreed] < 6)))
+        # A deal is accepted by every veto player: utility at least its BATNA.
+        for i in (1, 2):
+            self.assertTrue(np.all(utility[agreed, i] >= batna[agreed, i]))
+        # Deal terms lie in the issues' natural ranges.
+        hi = np.array([1.0, 30.0, 1.0, 100.0, 300.0, 1.0])
+        self.assertTrue(np.all((final >= 0) & (final <= hi)))
+        cost = r["agents.russia.war_cost"][()]
+        self.assertTrue(np.all((cost >= 0.03) & (cost <= 0.09)))
+        self.assertGreater(np.std(cost), 0.01)
+
+    def test_summary_matches_the_runs(self):
+        r, s = self.f["runs"], self.f["summary"]
+        agreement = r["agreement"][()]
+        n, k = agreement.size, int(agreement.sum())
+        self.assertEqual(float(s["p_agreement"][()]), k / n)
+        z = 1.959963984540054
+        p = k / n
+        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+        half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+        self.assertAlmostEqual(float(s["p_agreement_low"][()]), centre - half, places=12)
+        self.assertAlmostEqual(float(s["p_agreement_high"][()]), centre + half, places=12)
+        counts = np.bincount(r["outcome"][()], minlength=3)
+        np.testing.assert_array_equal(s["outcome_count"][()], counts)
+        np.testing.assert_allclose(s["mean_utility"][()], r["utility"][()].mean(axis=0), rtol=1e-12)
+        np.testing.assert_allclose(s["blocker_share"][()], np.bincount(r["blocker"][()][agreement == 0], minlength=4) / n)
+        agreed = agreement == 1
+        rounds = r["round"][()][agreed]
+        np.testing.assert_array_equal(s["rounds"][()], np.quantile(rounds, [0.25, 0.5, 0.75], method="inverted_cdf"))
+        deal = r["deal"][()][agreed]
+        q = s["quantile"][()]
+        width = np.array([1.0, 30.0, 1.0, 100.0, 300.0, 1.0]) / 65536
+        expected = np.quantile(deal, q, method="inverted_cdf", axis=0).T
+        self.assertTrue(np.all(np.abs(s["deal_quantiles"][()] - expected) <= width[:, None]))
+        self.assertGreater(self.f["summary"].attrs["runs_per_second"], 0)
+
+    def test_xarray_gives_labelled_dimensions(self):
+        ds = xr.open_dataset(self.path, group="runs", engine="h5netcdf")
+        self.assertEqual(ds["deal"].dims, ("run", "issue"))
+        self.assertEqual(ds["utility"].dims, ("run", "agent"))
+        self.assertEqual(list(ds["agent"].values), ["us", "russia", "ukraine", "europe"])
+        territory = ds["deal"].sel(issue="territory")
+        self.assertEqual(territory.shape, (400,))
+        np.testing.assert_array_equal(ds["utility"].sel(agent="ukraine").values, self.f["runs/utility"][:, 2])
+        summary = xr.open_dataset(self.path, group="summary", engine="h5netcdf")
+        self.assertEqual(summary["deal_quantiles"].dims, ("issue", "quantile"))
+        self.assertEqual(list(summary["outcome"].values), ["agreement", "walk-out", "deadline"])
+        ds.close()
+        summary.close()
+
+    def test_plot_script_draws_a_png(self):
+        png = os.path.join(self.tmp.name, "small.png")
+        r = subprocess.run([sys.executable, PLOT, self.path, "-o", png], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(png, "rb") as f:
+            self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
+        self.assertGreater(os.path.getsize(png), 20000)
+
+
+class Reproducibility(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def run_to(self, name, *args):
+        path = os.path.join(self.tmp.name, name)
+        r = parley("run", SCENARIO, "-n", "700", "-o", path, "-q", *args)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return path
+
+    def assert_same_datasets(self, a, b):
+        da, db = datasets(a), datasets(b)
+        self.assertEqual(sorted(da), sorted(db))
+        for name in da:
+            x, y = np.asarray(da[name]), np.asarray(db[name])
+            self.assertEqual(x.dtype, y.dtype, name)
+            if x.dtype.kind == "O":  # strings
+                self.assertEqual(x.tolist(), y.tolist(), name)
+            else:
+                self.assertEqual(x.tobytes(), y.tobytes(), name)
+
+    def test_thread_count_does_not_change_any_dataset(self):
+        self.assert_same_datasets(self.run_to("t1.h5", "--threads", "1"), self.run_to("t2.h5", "--threads", "2"))
+
+    def test_compression_does_not_change_any_dataset(self):
+        plain = self.run_to("plain.h5")
+        packed = self.run_to("packed.h5", "--compress", "4")
+        self.assert_same_datasets(plain, packed)
+        with h5py.File(packed, "r") as f:
+            self.assertEqual(f["runs/deal"].compression, "gzip")
+            self.assertTrue(f["runs/deal"].shuffle)
+        with h5py.File(plain, "r") as f:
+            self.assertIsNone(f["runs/deal"].compression)
+
+    def test_seed_changes_the_draws(self):
+        a = datasets(self.run_to("s1.h5", "--seed", "1"))
+        b = datasets(self.run_to("s2.h5", "--seed", "2"))
+        self.assertFalse(np.array_equal(a["runs/agents.russia.war_cost"], b["runs/agents.russia.war_cost"]))
+
+
+BAD_DISCOUNT = open(SCENARIO, encoding="utf-8").read().replace(
+    "discount = 0.95     # judgement: Moscow expects time to favour it", "discount = 1.7")
+
+
+class BadInput(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.dir = self.tmp.name
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def write(self, name, content):
+        path = os.path.join(self.dir, name)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(content)
+        return path
+
+    def test_bad_scenario_exits_2_with_location_and_leaves_no_file(self):
+        self.assertIn("discount = 1.7", BAD_DISCOUNT)
+        bad = self.write("bad.toml", BAD_DISCOUNT)
+        line = BAD_DISCOUNT.splitlines().index("discount = 1.7") + 1
+        out = os.path.join(self.dir, "out.h5")
+        r = parley("run", bad, "-o", out)
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stderr.strip(),
+                         f"{bad}:{line}:12: agents.russia.discount: 1.7 is out of range (allowed: a number in [0, 1])")
+        self.assertEqual(os.listdir(self.dir), ["bad.toml"])
+
+    def test_unknown_key_has_a_hint(self):
+        bad = self.write("typo.toml", open(SCENARIO, encoding="utf-8").read().replace("max_rounds = 18", "max_round = 18"))
+        r = parley("validate", bad)
+        self.assertEqual(r.returncode, 2)
+        self.assertRegex(r.stderr, r"typo\.toml:\d+:1: protocol\.max_round: unknown key \(allowed: .*did you mean 'max_rounds'\?\)")
+
+    def test_existing_output_needs_force(self):
+        out = self.write("taken.h5", "not ours")
+        r = parley("run", SCENARIO, "-n", "10", "-o", out, "-q")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("file exists (use --force to overwrite it)", r.stderr)
+        with open(out, encoding="utf-8") as f:
+            self.assertEqual(f.read(), "not ours")
+        r = parley("run", SCENARIO, "-n", "10", "-o", out, "-q", "--force")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with h5py.File(out, "r") as f:
+            self.assertEqual(int(f.attrs["runs"]), 10)
+        self.assertEqual(sorted(os.listdir(self.dir)), ["taken.h5"])
+
+    def test_bad_flags_exit_2(self):
+        for args, message in [(["--compress", "12"], "--compress: 12 is out of range (allowed: 0-9)"),
+                              (["--threads", "-1"], "--threads: -1 is out of range (allowed: 0-4096)"),
+                              (["-n", "0"], "--runs: 0 is out of range (allowed: >= 1)"),
+                              (["--colour"], "unrecognised option '--colour'")]:
+            r = parley("run", SCENARIO, "-o", os.path.join(self.dir, "x.h5"), *args)
+            self.assertEqual(r.returncode, 2, args)
+            self.assertIn(message, r.stderr)
+        self.assertEqual(os.listdir(self.dir), [])
+        self.assertEqual(parley("frobnicate").returncode, 2)
+
+    def test_missing_scenario_file(self):
+        r = parley("run", os.path.join(self.dir, "nope.toml"))
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("nope.toml: cannot read the scenario file", r.stderr)
+
+    def test_missing_output_directory_is_a_runtime_error(self):
+        r = parley("run", SCENARIO, "-n", "10", "-o", os.path.join(self.dir, "no", "such", "x.h5"))
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("does not exist", r.stderr)
+
+    def test_validate_prints_what_it_understood(self):
+        r = parley("validate", SCENARIO)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        for word in ("territory", "nato_delay", "russia", "mediator", "28-point" if False else "first draft",
+                     "agents.ukraine.war_cost", "uniform(0.05, 0.15)"):
+            self.assertIn(word, r.stdout)
+        self.assertTrue(r.stdout.rstrip().endswith(": valid"))
+
+
+if __name__ == "__main__":
+    unittest.main()
