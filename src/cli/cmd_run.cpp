@@ -29,15 +29,14 @@ struct RunOptions {
 std::optional<RunOptions> parse(const std::vector<std::string>& args) {
   po::options_description visible(
       "parley run FILE [options] — run a scenario and write its outcome distributions to HDF5");
-  visible.add_options()
-      ("runs,n", po::value<std::int64_t>(), "number of runs (default: the scenario's [run] runs)")
-      ("seed", po::value<std::int64_t>(), "random seed (default: the scenario's [run] seed)")
-      ("threads", po::value<int>()->default_value(0), "worker threads (0: all cores)")
-      ("output,o", po::value<std::string>(), "output file (default: <scenario name>.h5)")
-      ("force", "overwrite an existing output file")
-      ("compress", po::value<int>()->default_value(0), "deflate level 0-9 with shuffle (0: off)")
-      ("quiet,q", "print neither progress nor summary")
-      ("help,h", "show this help");
+  visible.add_options()("runs,n", po::value<std::int64_t>(),
+                        "number of runs (default: the scenario's [run] runs)")(
+      "seed", po::value<std::int64_t>(), "random seed (default: the scenario's [run] seed)")(
+      "threads", po::value<int>()->default_value(0), "worker threads (0: all cores)")(
+      "output,o", po::value<std::string>(), "output file (default: <scenario name>.h5)")(
+      "force", "overwrite an existing output file")("compress", po::value<int>()->default_value(0),
+                                                    "deflate level 0-9 with shuffle (0: off)")(
+      "quiet,q", "print neither progress nor summary")("help,h", "show this help");
   po::options_description all;
   all.add(visible).add_options()("file", po::value<std::string>(), "scenario file");
   po::positional_options_description positional;
@@ -54,21 +53,25 @@ std::optional<RunOptions> parse(const std::vector<std::string>& args) {
   o.scenario_path = vm["file"].as<std::string>();
   if (vm.count("runs")) {
     const auto n = vm["runs"].as<std::int64_t>();
-    if (n < 1) throw UsageError("--runs: " + std::to_string(n) + " is out of range (allowed: >= 1)");
+    if (n < 1)
+      throw UsageError("--runs: " + std::to_string(n) + " is out of range (allowed: >= 1)");
     o.runs = static_cast<std::uint64_t>(n);
   }
   if (vm.count("seed")) {
     const auto s = vm["seed"].as<std::int64_t>();
-    if (s < 0) throw UsageError("--seed: " + std::to_string(s) + " is out of range (allowed: >= 0)");
+    if (s < 0)
+      throw UsageError("--seed: " + std::to_string(s) + " is out of range (allowed: >= 0)");
     o.seed = static_cast<std::uint64_t>(s);
   }
   o.threads = vm["threads"].as<int>();
   if (o.threads < 0 || o.threads > 4096) {
-    throw UsageError("--threads: " + std::to_string(o.threads) + " is out of range (allowed: 0-4096)");
+    throw UsageError("--threads: " + std::to_string(o.threads) +
+                     " is out of range (allowed: 0-4096)");
   }
   o.compress = vm["compress"].as<int>();
   if (o.compress < 0 || o.compress > 9) {
-    throw UsageError("--compress: " + std::to_string(o.compress) + " is out of range (allowed: 0-9)");
+    throw UsageError("--compress: " + std::to_string(o.compress) +
+                     " is out of range (allowed: 0-9)");
   }
   o.force = vm.count("force") > 0;
   o.quiet = vm.count("quiet") > 0;
@@ -106,7 +109,8 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   };
   const auto start = std::chrono::steady_clock::now();
   engine::run_plan(s, sampler, plan, engine_options);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   progress.finish();
 
   engine::Summary result = summary.finish();

@@ -10,7 +10,8 @@ namespace parley::cli {
 namespace po = boost::program_options;
 
 int cmd_validate(const std::vector<std::string>& args, const std::string&) {
-  po::options_description visible("parley validate FILE — check a scenario and print what was understood");
+  po::options_description visible(
+      "parley validate FILE — check a scenario and print what was understood");
   visible.add_options()("help,h", "show this help");
   po::options_description all;
   all.add(visible).add_options()("file", po::value<std::string>(), "scenario file");

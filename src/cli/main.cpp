@@ -22,8 +22,7 @@ struct Command {
 constexpr Command kCommands[] = {
     {"run", "run a scenario many times and write outcome distributions to HDF5",
      parley::cli::cmd_run},
-    {"validate", "check a scenario file and print what was understood",
-     parley::cli::cmd_validate},
+    {"validate", "check a scenario file and print what was understood", parley::cli::cmd_validate},
 };
 
 void print_usage(std::ostream& out) {
@@ -71,7 +70,8 @@ int main(int argc, char** argv) {
       std::cerr << e.what() << "\n";
       return kExitUsage;
     } catch (const boost::program_options::error& e) {
-      std::cerr << "parley " << name << ": " << e.what() << " (see 'parley " << name << " --help')\n";
+      std::cerr << "parley " << name << ": " << e.what() << " (see 'parley " << name
+                << " --help')\n";
       return kExitUsage;
     } catch (const UsageError& e) {
       std::cerr << "parley " << name << ": " << e.what() << "\n";

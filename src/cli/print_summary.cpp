@@ -32,7 +32,9 @@ std::string format_summary(const scenario::Scenario& s, const engine::Summary& m
   if (m.outcomes[0] > 0) {
     out += line("  rounds to agreement   median %.0f   quartiles [%.0f, %.0f]\n", m.rounds[1],
                 m.rounds[0], m.rounds[2]);
-    out += "\n  Deal terms (natural units)      unit        q05      q25   median      q75      q95     mean\n";
+    out +=
+        "\n  Deal terms (natural units)      unit        q05      q25   median      q75      q95   "
+        "  mean\n";
     for (std::size_t k = 0; k < s.issues.size(); ++k) {
       const auto& q = m.deal_quantiles[k];
       out += line("    %-28s  %-8s %8.3f %8.3f %8.3f %8.3f %8.3f %8.3f\n", s.issues[k].id.c_str(),

@@ -21,8 +21,10 @@ void Progress::update(std::uint64_t done) {
 }
 
 void Progress::draw(std::uint64_t done) {
-  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  const double fraction = total_ > 0 ? static_cast<double>(done) / static_cast<double>(total_) : 1.0;
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  const double fraction =
+      total_ > 0 ? static_cast<double>(done) / static_cast<double>(total_) : 1.0;
   const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0.0;
   const double eta = rate > 0 ? static_cast<double>(total_ - done) / rate : 0.0;
   constexpr int kWidth = 30;

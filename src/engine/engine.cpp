@@ -66,7 +66,8 @@ void compute_run(const scenario::Scenario& scenario, const Sampler& sampler, std
   block.battlefield[row] = bf_issue.to_natural(res.battlefield);
   const double nan = std::numeric_limits<double>::quiet_NaN();
   for (std::size_t k = 0; k < n_issues; ++k) {
-    const double natural = scenario.issues[k].to_natural(res.final_text(static_cast<Eigen::Index>(k)));
+    const double natural =
+        scenario.issues[k].to_natural(res.final_text(static_cast<Eigen::Index>(k)));
     block.final_text[row * n_issues + k] = natural;
     block.deal[row * n_issues + k] = agreed ? natural : nan;
   }
@@ -99,8 +100,9 @@ std::uint64_t run_plan(const scenario::Scenario& scenario, const Sampler& sample
     auto block = std::make_shared<RunBlock>();
     const std::uint64_t offset = next_block * block_runs;
     block->first = plan.first + offset;
-    block->resize(static_cast<std::size_t>(std::min<std::uint64_t>(block_runs, plan.count - offset)),
-                  n_agents, n_issues, n_sampled);
+    block->resize(
+        static_cast<std::size_t>(std::min<std::uint64_t>(block_runs, plan.count - offset)),
+        n_agents, n_issues, n_sampled);
     ++next_block;
     return block;
   };

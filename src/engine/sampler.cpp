@@ -11,29 +11,64 @@ void Sampler::add(const scenario::Param& p, Field field, Index agent, Index issu
                   double scale, const std::string& unit) {
   assign(base_, field, agent, issue, (p.central() - offset) * scale);
   if (p.dist.is_fixed()) return;
-  slots_.push_back({p.dist, field, agent, issue, offset, scale, random::purpose_id(p.key), columns_.size()});
+  slots_.push_back(
+      {p.dist, field, agent, issue, offset, scale, random::purpose_id(p.key), columns_.size()});
   columns_.push_back({p.key, unit});
 }
 
 void Sampler::assign(protocol::Realization& r, Field field, Index agent, Index issue, double v) {
   switch (field) {
-    case Field::ideal: r.prefs.ideal(agent, issue) = v; break;
-    case Field::salience: r.prefs.weight(agent, issue) = v; break;
-    case Field::red_lo: r.prefs.red_lo(agent, issue) = v; break;
-    case Field::red_hi: r.prefs.red_hi(agent, issue) = v; break;
-    case Field::power: r.power(agent) = v; break;
-    case Field::discount: r.discount(agent) = v; break;
-    case Field::assertiveness: r.assertiveness(agent) = v; break;
-    case Field::war_cost: r.war_cost(agent) = v; break;
-    case Field::reservation: r.reservation(agent) = v; break;
-    case Field::first_draft: r.first_draft(issue) = v; break;
-    case Field::mediator_stake: r.mediator_stake = v; break;
-    case Field::trust_region: r.trust_region = v; break;
-    case Field::batna_noise: r.batna_noise = v; break;
-    case Field::step: r.step = v; break;
-    case Field::battlefield_start: r.battlefield_start = v; break;
-    case Field::battlefield_drift: r.battlefield_drift = v; break;
-    case Field::battlefield_volatility: r.battlefield_volatility = v; break;
+    case Field::ideal:
+      r.prefs.ideal(agent, issue) = v;
+      break;
+    case Field::salience:
+      r.prefs.weight(agent, issue) = v;
+      break;
+    case Field::red_lo:
+      r.prefs.red_lo(agent, issue) = v;
+      break;
+    case Field::red_hi:
+      r.prefs.red_hi(agent, issue) = v;
+      break;
+    case Field::power:
+      r.power(agent) = v;
+      break;
+    case Field::discount:
+      r.discount(agent) = v;
+      break;
+    case Field::assertiveness:
+      r.assertiveness(agent) = v;
+      break;
+    case Field::war_cost:
+      r.war_cost(agent) = v;
+      break;
+    case Field::reservation:
+      r.reservation(agent) = v;
+      break;
+    case Field::first_draft:
+      r.first_draft(issue) = v;
+      break;
+    case Field::mediator_stake:
+      r.mediator_stake = v;
+      break;
+    case Field::trust_region:
+      r.trust_region = v;
+      break;
+    case Field::batna_noise:
+      r.batna_noise = v;
+      break;
+    case Field::step:
+      r.step = v;
+      break;
+    case Field::battlefield_start:
+      r.battlefield_start = v;
+      break;
+    case Field::battlefield_drift:
+      r.battlefield_drift = v;
+      break;
+    case Field::battlefield_volatility:
+      r.battlefield_volatility = v;
+      break;
   }
 }
 
@@ -54,8 +89,9 @@ Sampler::Sampler(const scenario::Scenario& s) {
   setting_.max_rounds = s.protocol.max_rounds;
   setting_.walkout_patience = s.protocol.walkout_patience;
   setting_.revision_steps = s.protocol.revision_steps;
-  setting_.revision = s.protocol.revision == scenario::Revision::nash ? protocol::Revision::nash
-                                                                     : protocol::Revision::weighted_mean;
+  setting_.revision = s.protocol.revision == scenario::Revision::nash
+                          ? protocol::Revision::nash
+                          : protocol::Revision::weighted_mean;
 
   for (Index k = 0; k < n_issues; ++k) {
     const auto& issue = s.issues[static_cast<std::size_t>(k)];
@@ -94,11 +130,15 @@ Sampler::Sampler(const scenario::Scenario& s) {
     }
     normalise_weights(base_, i);
     if (a.salience_concentration) {
-      Concentration c{i, *a.salience_concentration,
-                      random::purpose_id("agents." + a.id + ".weight"), columns_.size(), {}};
+      Concentration c{i,
+                      *a.salience_concentration,
+                      random::purpose_id("agents." + a.id + ".weight"),
+                      columns_.size(),
+                      {}};
       for (std::size_t k = 0; k < s.issues.size(); ++k) {
         c.recorded.push_back(a.salience[k].has_value());
-        if (a.salience[k]) columns_.push_back({"agents." + a.id + ".weight." + s.issues[k].id, "1"});
+        if (a.salience[k])
+          columns_.push_back({"agents." + a.id + ".weight." + s.issues[k].id, "1"});
       }
       concentrations_.push_back(std::move(c));
     }
@@ -118,7 +158,8 @@ Sampler::Sampler(const scenario::Scenario& s) {
   const double span = bf_issue.hi - bf_issue.lo;
   add(s.battlefield.start, Field::battlefield_start, 0, 0, bf_issue.lo, 1.0 / span, bf_issue.unit);
   add(s.battlefield.drift, Field::battlefield_drift, 0, 0, 0.0, 1.0 / span, bf_issue.unit);
-  add(s.battlefield.volatility, Field::battlefield_volatility, 0, 0, 0.0, 1.0 / span, bf_issue.unit);
+  add(s.battlefield.volatility, Field::battlefield_volatility, 0, 0, 0.0, 1.0 / span,
+      bf_issue.unit);
 }
 
 void Sampler::sample(std::uint64_t seed, std::uint64_t run, protocol::Realization& out,
@@ -138,7 +179,8 @@ void Sampler::sample(std::uint64_t seed, std::uint64_t run, protocol::Realizatio
     const auto n = static_cast<std::size_t>(out.prefs.issues());
     alpha.resize(n);
     drawn.resize(n);
-    for (std::size_t k = 0; k < n; ++k) alpha[k] = c.kappa * out.prefs.weight(c.agent, static_cast<Index>(k));
+    for (std::size_t k = 0; k < n; ++k)
+      alpha[k] = c.kappa * out.prefs.weight(c.agent, static_cast<Index>(k));
     random::Stream stream(seed, run, c.stream);
     random::dirichlet(stream, alpha, drawn);
     std::size_t col = c.first_column;

@@ -28,7 +28,8 @@ AtomicPath::AtomicPath(std::string target, Overwrite overwrite) : target_(std::m
   if (!fs::is_directory(dir, ec)) {
     throw IoError(target_ + ": directory " + dir.string() + " does not exist");
   }
-  temporary_ = (dir / ("." + p.filename().string() + ".tmp-" + std::to_string(::getpid()))).string();
+  temporary_ =
+      (dir / ("." + p.filename().string() + ".tmp-" + std::to_string(::getpid()))).string();
 }
 
 AtomicPath::~AtomicPath() {
@@ -37,7 +38,8 @@ AtomicPath::~AtomicPath() {
 
 void AtomicPath::commit() {
   if (std::rename(temporary_.c_str(), target_.c_str()) != 0) {
-    throw IoError(target_ + ": cannot rename the finished file into place: " + std::strerror(errno));
+    throw IoError(target_ +
+                  ": cannot rename the finished file into place: " + std::strerror(errno));
   }
   committed_ = true;
 }

@@ -22,7 +22,9 @@ std::string hdf5_message() {
 
 }  // namespace
 
-void quiet_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+void quiet_errors() {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+}
 
 void check(herr_t status, const std::string& what) {
   if (status < 0) throw IoError(what + ": " + hdf5_message());
@@ -58,15 +60,25 @@ void Handle::close() {
 }
 
 template <>
-hid_t native_type<std::int8_t>() { return H5T_NATIVE_INT8; }
+hid_t native_type<std::int8_t>() {
+  return H5T_NATIVE_INT8;
+}
 template <>
-hid_t native_type<std::int32_t>() { return H5T_NATIVE_INT32; }
+hid_t native_type<std::int32_t>() {
+  return H5T_NATIVE_INT32;
+}
 template <>
-hid_t native_type<std::int64_t>() { return H5T_NATIVE_INT64; }
+hid_t native_type<std::int64_t>() {
+  return H5T_NATIVE_INT64;
+}
 template <>
-hid_t native_type<std::uint64_t>() { return H5T_NATIVE_UINT64; }
+hid_t native_type<std::uint64_t>() {
+  return H5T_NATIVE_UINT64;
+}
 template <>
-hid_t native_type<double>() { return H5T_NATIVE_DOUBLE; }
+hid_t native_type<double>() {
+  return H5T_NATIVE_DOUBLE;
+}
 
 Handle create_file(const std::string& path) {
   Handle fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "file creation properties");
@@ -97,8 +109,11 @@ Handle create_dataset(hid_t parent, const std::string& name, hid_t type,
     }
   }
   if (options.fill) check(H5Pset_fill_value(dcpl, type, options.fill), "fill value of " + name);
-  return Handle(H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
-                H5Dclose, "creating dataset " + name);
+  // Parley writes whole chunks at a time, so a chunk cache would only hold memory.
+  Handle dapl(H5Pcreate(H5P_DATASET_ACCESS), H5Pclose, "dataset access properties");
+  check(H5Pset_chunk_cache(dapl, 0, 0, 1.0), "chunk cache of " + name);
+  return Handle(H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, dcpl, dapl), H5Dclose,
+                "creating dataset " + name);
 }
 
 void write_rows(hid_t dataset, hid_t memory_type, hsize_t first, hsize_t rows, const void* data) {
@@ -111,7 +126,8 @@ void write_rows(hid_t dataset, hid_t memory_type, hsize_t first, hsize_t rows, c
   check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, count, nullptr),
         "selecting rows");
   Handle memory_space(H5Screate_simple(rank, count, nullptr), H5Sclose, "memory dataspace");
-  check(H5Dwrite(dataset, memory_type, memory_space, file_space, H5P_DEFAULT, data), "writing rows");
+  check(H5Dwrite(dataset, memory_type, memory_space, file_space, H5P_DEFAULT, data),
+        "writing rows");
 }
 
 void write_all(hid_t dataset, hid_t memory_type, const void* data) {
@@ -127,7 +143,8 @@ Handle utf8_string_type() {
 }
 }  // namespace
 
-Handle write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& values) {
+Handle write_strings(hid_t parent, const std::string& name,
+                     const std::vector<std::string>& values) {
   Handle type = utf8_string_type();
   Handle dataset = create_dataset(parent, name, type, {values.size()}, {});
   std::vector<const char*> pointers;
@@ -159,7 +176,8 @@ void attr_double(hid_t object, const std::string& name, double value) {
   check(H5Awrite(attr, H5T_NATIVE_DOUBLE, &value), "writing attribute " + name);
 }
 
-void attr_int8_array(hid_t object, const std::string& name, const std::vector<std::int8_t>& values) {
+void attr_int8_array(hid_t object, const std::string& name,
+                     const std::vector<std::int8_t>& values) {
   const hsize_t n = values.size();
   Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose, "attribute space");
   Handle attr(H5Acreate2(object, name.c_str(), H5T_STD_I8LE, space, H5P_DEFAULT, H5P_DEFAULT),

@@ -32,7 +32,9 @@ struct Column {
   std::size_t width = 1;
   std::vector<T> pending;
 
-  void append(const T* data, std::size_t rows) { pending.insert(pending.end(), data, data + rows * width); }
+  void append(const T* data, std::size_t rows) {
+    pending.insert(pending.end(), data, data + rows * width);
+  }
   void flush(hsize_t first_row) {
     const std::size_t rows = pending.size() / width;
     if (rows == 0) return;
@@ -54,8 +56,8 @@ struct RunsFile::Impl {
   std::size_t n_issues = 0;
   std::vector<std::string> agent_ids, issue_ids;
   std::uint64_t total_runs = 0;
-  std::uint64_t flushed_rows = 0;   // rows written to the file
-  std::uint64_t pending_rows = 0;   // rows buffered
+  std::uint64_t flushed_rows = 0;  // rows written to the file
+  std::uint64_t pending_rows = 0;  // rows buffered
   std::vector<std::int64_t> run_index;
   Column<std::int8_t> agreement, outcome;
   Column<std::int32_t> round, blocker, obstacle;
@@ -63,7 +65,8 @@ struct RunsFile::Impl {
   std::vector<Column<double>> parameters;
   std::vector<double> parameter_scratch;
 
-  Impl(const std::string& target_path, Overwrite overwrite) : path(target_path, overwrite), target(target_path) {}
+  Impl(const std::string& target_path, Overwrite overwrite)
+      : path(target_path, overwrite), target(target_path) {}
 
   void describe(hid_t dataset, const std::string& long_name, const std::string& units) {
     h5::attr_string(dataset, "long_name", long_name);
@@ -117,7 +120,8 @@ struct RunsFile::Impl {
 };
 
 RunsFile::RunsFile(const std::string& path, const scenario::Scenario& s,
-                   const std::vector<engine::SampledColumn>& columns, const RunsFileOptions& options)
+                   const std::vector<engine::SampledColumn>& columns,
+                   const RunsFileOptions& options)
     : impl_(std::make_unique<Impl>(path, options.overwrite)) {
   h5::quiet_errors();
   Impl& m = *impl_;
@@ -126,7 +130,9 @@ RunsFile::RunsFile(const std::string& path, const scenario::Scenario& s,
   m.n_issues = s.issues.size();
   const std::size_t widest = std::max({m.n_agents, m.n_issues, std::size_t{1}}) * sizeof(double);
   m.chunk_rows = std::max<std::size_t>(
-      1, std::min<std::size_t>({kMaxChunkRows, kChunkBytes / widest, static_cast<std::size_t>(std::max<std::uint64_t>(options.runs, 1))}));
+      1,
+      std::min<std::size_t>({kMaxChunkRows, kChunkBytes / widest,
+                             static_cast<std::size_t>(std::max<std::uint64_t>(options.runs, 1))}));
 
   m.file = h5::create_file(m.path.temporary());
   const hid_t root = m.file;
@@ -175,42 +181,50 @@ RunsFile::RunsFile(const std::string& path, const scenario::Scenario& s,
 
   const int c = options.compress;
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  m.make(m.agreement, "agreement", Impl::Across::nothing, c, std::int8_t{-1}, "1 if the run ended in a deal", "");
-  m.make(m.outcome, "outcome", Impl::Across::nothing, c, std::int8_t{-1}, "how the talks ended", "");
+  m.make(m.agreement, "agreement", Impl::Across::nothing, c, std::int8_t{-1},
+         "1 if the run ended in a deal", "");
+  m.make(m.outcome, "outcome", Impl::Across::nothing, c, std::int8_t{-1}, "how the talks ended",
+         "");
   h5::attr_int8_array(m.outcome.dataset, "flag_values", {0, 1, 2});
   h5::attr_string(m.outcome.dataset, "flag_meanings", protocol::kOutcomeMeanings);
-  m.make(m.round, "round", Impl::Across::nothing, c, std::int32_t{-1}, "round of the deal (-1: no deal)", "round");
+  m.make(m.round, "round", Impl::Across::nothing, c, std::int32_t{-1},
+         "round of the deal (-1: no deal)", "round");
   m.make(m.blocker, "blocker", Impl::Across::nothing, c, std::int32_t{-1},
          "index of the veto player that blocked the last text (-1: deal)", "");
   m.make(m.obstacle, "obstacle", Impl::Across::nothing, c, std::int32_t{-1},
          "index of the issue that was the blocker's principal obstacle (-1: deal)", "");
   const auto& bf = s.issues[s.battlefield.issue];
-  m.make(m.battlefield, "battlefield_final", Impl::Across::nothing, c, nan, "front line at the last round (" + bf.id + ")",
-         bf.unit);
-  m.make(m.deal, "deal", Impl::Across::issue, c, nan, "terms of the deal, natural units (NaN: no deal)", "");
-  m.make(m.final_text, "final_text", Impl::Across::issue, c, nan, "last text on the table, natural units", "");
+  m.make(m.battlefield, "battlefield_final", Impl::Across::nothing, c, nan,
+         "front line at the last round (" + bf.id + ")", bf.unit);
+  m.make(m.deal, "deal", Impl::Across::issue, c, nan,
+         "terms of the deal, natural units (NaN: no deal)", "");
+  m.make(m.final_text, "final_text", Impl::Across::issue, c, nan,
+         "last text on the table, natural units", "");
   m.make(m.utility, "utility", Impl::Across::agent, c, nan, "utility of the final text", "utility");
   m.make(m.utility_pv, "utility_pv", Impl::Across::agent, c, nan,
          "present value of the deal, discount^round * utility (NaN: no deal)", "utility");
   m.make(m.batna, "batna", Impl::Across::agent, c, nan, "BATNA at the last round", "utility");
   m.parameters.resize(columns.size());
   for (std::size_t j = 0; j < columns.size(); ++j) {
-    m.make(m.parameters[j], columns[j].key, Impl::Across::nothing, c, nan, "sampled parameter " + columns[j].key,
-           columns[j].unit);
+    m.make(m.parameters[j], columns[j].key, Impl::Across::nothing, c, nan,
+           "sampled parameter " + columns[j].key, columns[j].unit);
   }
 }
 
 RunsFile::~RunsFile() = default;
 
-std::size_t RunsFile::chunk_rows() const noexcept { return impl_->chunk_rows; }
+std::size_t RunsFile::chunk_rows() const noexcept {
+  return impl_->chunk_rows;
+}
 
 void RunsFile::write(const engine::RunBlock& b) {
   Impl& m = *impl_;
   std::size_t row = 0;
   while (row < b.count) {
-    const std::size_t take =
-        std::min<std::size_t>(b.count - row, m.chunk_rows - static_cast<std::size_t>(m.pending_rows));
-    for (std::size_t r = 0; r < take; ++r) m.run_index.push_back(static_cast<std::int64_t>(b.first + row + r));
+    const std::size_t take = std::min<std::size_t>(
+        b.count - row, m.chunk_rows - static_cast<std::size_t>(m.pending_rows));
+    for (std::size_t r = 0; r < take; ++r)
+      m.run_index.push_back(static_cast<std::int64_t>(b.first + row + r));
     m.agreement.append(&b.agreement[row], take);
     m.outcome.append(&b.outcome[row], take);
     m.round.append(&b.round[row], take);
@@ -248,7 +262,8 @@ void RunsFile::write_summary(const engine::Summary& s) {
   h5::write_all(quantile, H5T_NATIVE_DOUBLE, q.data());
   h5::make_scale(quantile, "quantile");
   const std::vector<double> rq(engine::kRoundQuantiles.begin(), engine::kRoundQuantiles.end());
-  h5::Handle round_quantile = h5::create_dataset(g, "round_quantile", H5T_IEEE_F64LE, {rq.size()}, {});
+  h5::Handle round_quantile =
+      h5::create_dataset(g, "round_quantile", H5T_IEEE_F64LE, {rq.size()}, {});
   h5::write_all(round_quantile, H5T_NATIVE_DOUBLE, rq.data());
   h5::make_scale(round_quantile, "round_quantile");
 
@@ -279,15 +294,18 @@ void RunsFile::write_summary(const engine::Summary& s) {
   vector("deal_mean", s.deal_mean, issue, "mean deal term, natural units", "");
   vector("mean_utility", s.mean_utility, agent, "mean utility of the final text", "utility");
   vector("blocker_share", s.blocker_share, agent, "share of runs blocked by the agent", "1");
-  vector("obstacle_share", s.obstacle_share, issue, "share of runs whose principal obstacle was the issue", "1");
+  vector("obstacle_share", s.obstacle_share, issue,
+         "share of runs whose principal obstacle was the issue", "1");
   {
     std::vector<double> dq;
     for (const auto& row : s.deal_quantiles) dq.insert(dq.end(), row.begin(), row.end());
-    h5::Handle d = h5::create_dataset(g, "deal_quantiles", H5T_IEEE_F64LE, {m.n_issues, q.size()}, {});
+    h5::Handle d =
+        h5::create_dataset(g, "deal_quantiles", H5T_IEEE_F64LE, {m.n_issues, q.size()}, {});
     h5::write_all(d, H5T_NATIVE_DOUBLE, dq.data());
     h5::attach_scale(d, issue, 0);
     h5::attach_scale(d, quantile, 1);
-    m.describe(d, "quantiles of the deal terms, natural units (histogram resolution range/65536)", "");
+    m.describe(d, "quantiles of the deal terms, natural units (histogram resolution range/65536)",
+               "");
   }
 }
 
@@ -299,7 +317,8 @@ void RunsFile::commit() {
     const std::int64_t one = 1;
     h5::check(H5Awrite(attr, H5T_NATIVE_INT64, &one), "writing attribute complete");
   }
-  for (auto* col : {&m.battlefield, &m.deal, &m.final_text, &m.utility, &m.utility_pv, &m.batna}) col->dataset = {};
+  for (auto* col : {&m.battlefield, &m.deal, &m.final_text, &m.utility, &m.utility_pv, &m.batna})
+    col->dataset = {};
   for (auto& p : m.parameters) p.dataset = {};
   m.agreement.dataset = {};
   m.outcome.dataset = {};

@@ -80,7 +80,8 @@ double best_utility_in_box(const Preferences& p, Index agent, const Vector& lo, 
   for (Index k = 0; k < p.issues(); ++k) {
     double best;
     if (p.piecewise_index(agent, k) >= 0) {
-      best = p.piecewise[static_cast<std::size_t>(p.piecewise_index(agent, k))].max_on(lo(k), hi(k));
+      best =
+          p.piecewise[static_cast<std::size_t>(p.piecewise_index(agent, k))].max_on(lo(k), hi(k));
     } else {
       // Single-peaked at the ideal: the point of the interval nearest to it.
       best = p.value(agent, k, std::clamp(p.ideal(agent, k), lo(k), hi(k)));

@@ -15,9 +15,12 @@ constexpr double kEpsilon = 0.01;
 constexpr double kLinearBelow = 0.02;
 
 double smooth_log(double g) noexcept {
-  return g >= kLinearBelow ? std::log(g) : std::log(kLinearBelow) + (g - kLinearBelow) / kLinearBelow;
+  return g >= kLinearBelow ? std::log(g)
+                           : std::log(kLinearBelow) + (g - kLinearBelow) / kLinearBelow;
 }
-double smooth_log_slope(double g) noexcept { return g >= kLinearBelow ? 1.0 / g : 1.0 / kLinearBelow; }
+double smooth_log_slope(double g) noexcept {
+  return g >= kLinearBelow ? 1.0 / g : 1.0 / kLinearBelow;
+}
 
 // Trust region around x, within the unit box.
 void trust_box(const Vector& x, double radius, Vector& lo, Vector& hi) {
@@ -38,7 +41,8 @@ struct Objective {
     for (Index i = 0; i < r.prefs.agents(); ++i) {
       if (!setting.is_party[static_cast<std::size_t>(i)] || w.left[static_cast<std::size_t>(i)])
         continue;
-      const double g = w.u(i) - model::red_line_excess(r.prefs, i, x) - w.batna_estimate(i) + kEpsilon;
+      const double g =
+          w.u(i) - model::red_line_excess(r.prefs, i, x) - w.batna_estimate(i) + kEpsilon;
       f += theta_source(i) / theta_total * smooth_log(g);
     }
     if (setting.mediator >= 0) f += r.mediator_stake * w.u(setting.mediator);
@@ -51,7 +55,8 @@ struct Objective {
     for (Index i = 0; i < r.prefs.agents(); ++i) {
       if (!setting.is_party[static_cast<std::size_t>(i)] || w.left[static_cast<std::size_t>(i)])
         continue;
-      const double g = w.u(i) - model::red_line_excess(r.prefs, i, x) - w.batna_estimate(i) + kEpsilon;
+      const double g =
+          w.u(i) - model::red_line_excess(r.prefs, i, x) - w.batna_estimate(i) + kEpsilon;
       model::utility_gradient(r.prefs, i, x, w.grad_i);
       for (Index k = 0; k < x.size(); ++k) {
         if (x(k) < r.prefs.red_lo(i, k)) w.grad_i(k) += 1.0;
@@ -69,7 +74,8 @@ struct Objective {
 }  // namespace
 
 void Workspace::resize(Index agents, Index issues) {
-  for (Vector* v : {&x, &x_war, &trial, &best, &grad, &grad_i, &lo, &hi, &target}) v->setZero(issues);
+  for (Vector* v : {&x, &x_war, &trial, &best, &grad, &grad_i, &lo, &hi, &target})
+    v->setZero(issues);
   for (Vector* v : {&u, &u_war, &batna, &batna_estimate}) v->setZero(agents);
   values.setZero(agents, issues);
   below.setZero(agents);
@@ -176,9 +182,9 @@ void negotiate(const Setting& setting, const Realization& r, RunStreams& streams
   int t = 1;
   for (;; ++t) {
     // 1. The battlefield moves: s_{t+1} = clamp(s_t + μ + σ ε_t, 0, 1) (model.md §1).
-    front = std::clamp(
-        front + r.battlefield_drift + r.battlefield_volatility * random::standard_normal(streams.battlefield),
-        0.0, 1.0);
+    front = std::clamp(front + r.battlefield_drift +
+                           r.battlefield_volatility * random::standard_normal(streams.battlefield),
+                       0.0, 1.0);
     batnas(setting, r, front, w, w.batna);
 
     // 2.-3. Separate sessions: each agent answers the text; all veto players must accept.
@@ -218,7 +224,8 @@ void negotiate(const Setting& setting, const Realization& r, RunStreams& streams
     // 4. The mediator revises on noisy estimates r̂_i of the BATNAs.
     for (Index i = 0; i < n_agents; ++i) {
       w.batna_estimate(i) =
-          w.batna(i) + (r.batna_noise > 0.0 ? r.batna_noise * random::standard_normal(streams.mediator) : 0.0);
+          w.batna(i) +
+          (r.batna_noise > 0.0 ? r.batna_noise * random::standard_normal(streams.mediator) : 0.0);
     }
     revise(setting, r, w, w.x);
   }

@@ -13,28 +13,46 @@ std::string num(double v) {
   return buffer;
 }
 
-std::string param_text(const Param& p) { return p.dist.describe(); }
+std::string param_text(const Param& p) {
+  return p.dist.describe();
+}
 
 const char* shape_name(model::Shape s) {
   switch (s) {
-    case model::Shape::linear: return "linear";
-    case model::Shape::quadratic: return "quadratic";
-    case model::Shape::piecewise: return "piecewise";
+    case model::Shape::linear:
+      return "linear";
+    case model::Shape::quadratic:
+      return "quadratic";
+    case model::Shape::piecewise:
+      return "piecewise";
   }
   return "?";
 }
 
-void row(std::ostringstream& out, const std::vector<std::string>& cells,
-         const std::vector<int>& widths) {
-  out << "  ";
-  for (std::size_t j = 0; j < cells.size(); ++j) {
-    const int w = j < widths.size() ? widths[j] : 0;
-    std::string cell = cells[j];
-    if (static_cast<int>(cell.size()) < w) cell.append(static_cast<std::size_t>(w) - cell.size(), ' ');
-    out << cell << (j + 1 < cells.size() ? "  " : "");
+// Columns as wide as their widest cell.
+class Table {
+ public:
+  explicit Table(std::vector<std::string> header) { rows_.push_back(std::move(header)); }
+  void add(std::vector<std::string> cells) { rows_.push_back(std::move(cells)); }
+  void print(std::ostringstream& out) const {
+    std::vector<std::size_t> widths;
+    for (const auto& r : rows_) {
+      widths.resize(std::max(widths.size(), r.size()), 0);
+      for (std::size_t j = 0; j < r.size(); ++j) widths[j] = std::max(widths[j], r[j].size());
+    }
+    for (const auto& r : rows_) {
+      std::string line = " ";
+      for (std::size_t j = 0; j < r.size(); ++j) {
+        line += " " + r[j];
+        if (j + 1 < r.size()) line.append(widths[j] - r[j].size() + 1, ' ');
+      }
+      out << line << '\n';
+    }
   }
-  out << '\n';
-}
+
+ private:
+  std::vector<std::vector<std::string>> rows_;
+};
 
 }  // namespace
 
@@ -44,29 +62,29 @@ std::string describe(const Scenario& s) {
   out << "  source " << s.source << "; default runs " << s.runs << ", seed " << s.seed << "\n\n";
 
   out << "Issues (" << s.issues.size() << ")\n";
-  row(out, {"id", "label", "unit", "range", "status quo", "first draft"}, {12, 34, 10, 14, 10, 20});
+  Table issues({"id", "label", "unit", "range", "status quo", "first draft"});
   for (std::size_t k = 0; k < s.issues.size(); ++k) {
     const Issue& i = s.issues[k];
-    row(out, {i.id, i.label, i.unit, "[" + num(i.lo) + ", " + num(i.hi) + "]", num(i.status_quo),
-              param_text(s.protocol.first_draft[k])},
-        {12, 34, 10, 14, 10, 20});
+    issues.add({i.id, i.label, i.unit, "[" + num(i.lo) + ", " + num(i.hi) + "]", num(i.status_quo),
+                param_text(s.protocol.first_draft[k])});
   }
+  issues.print(out);
 
   out << "\nAgents (" << s.agents.size() << ")\n";
-  row(out, {"id", "name", "role", "veto", "power", "discount", "BATNA"}, {10, 22, 9, 5, 8, 10, 30});
+  Table agents({"id", "name", "role", "veto", "power", "discount", "BATNA"});
   for (const Agent& a : s.agents) {
     const std::string batna = a.reservation ? "reservation " + param_text(*a.reservation)
                                             : "war cost " + param_text(*a.war_cost) + " per round";
-    row(out, {a.id, a.name, a.role == Role::mediator ? "mediator" : "party", a.veto ? "yes" : "no",
-              param_text(a.power), param_text(a.discount), batna},
-        {10, 22, 9, 5, 8, 10, 30});
+    agents.add({a.id, a.name, a.role == Role::mediator ? "mediator" : "party",
+                a.veto ? "yes" : "no", param_text(a.power), param_text(a.discount), batna});
   }
+  agents.print(out);
 
   for (const Agent& a : s.agents) {
     out << "\nPreferences of " << a.id << " (salience normalised per run"
         << (a.salience_concentration ? ", Dirichlet kappa " + num(*a.salience_concentration) : "")
         << ")\n";
-    row(out, {"issue", "ideal", "salience", "shape", "red line"}, {12, 34, 26, 10, 16});
+    Table prefs({"issue", "ideal", "salience", "shape", "red line"});
     for (std::size_t k = 0; k < s.issues.size(); ++k) {
       std::string ideal = a.ideal[k] ? param_text(*a.ideal[k]) : "-";
       if (a.shape[k] == model::Shape::piecewise) {
@@ -78,10 +96,10 @@ std::string describe(const Scenario& s) {
       const std::string red = a.red_line[k] ? "[" + param_text(a.red_line[k]->lo) + ", " +
                                                   param_text(a.red_line[k]->hi) + "]"
                                             : "-";
-      row(out, {s.issues[k].id, ideal, a.salience[k] ? param_text(*a.salience[k]) : "0",
-                shape_name(a.shape[k]), red},
-          {12, 34, 26, 10, 16});
+      prefs.add({s.issues[k].id, ideal, a.salience[k] ? param_text(*a.salience[k]) : "0",
+                 shape_name(a.shape[k]), red});
     }
+    prefs.print(out);
   }
 
   const Protocol& p = s.protocol;
@@ -116,17 +134,20 @@ std::string describe(const Scenario& s) {
       }
     }
   }
-  for (const Param* prm : {&p.mediator_stake, &p.trust_region, &p.batna_noise, &p.step}) consider(*prm);
+  for (const Param* prm : {&p.mediator_stake, &p.trust_region, &p.batna_noise, &p.step})
+    consider(*prm);
   for (const Param& prm : p.first_draft) consider(prm);
   for (const Param* prm : {&b.start, &b.drift, &b.volatility}) consider(*prm);
   out << "\nSampled parameters (" << sampled.size() << ", drawn once per run)\n";
-  for (const Param* prm : sampled) row(out, {prm->key, param_text(*prm)}, {36, 40});
+  Table draws({"key", "distribution"});
+  for (const Param* prm : sampled) draws.add({prm->key, param_text(*prm)});
   for (const Agent& a : s.agents) {
     if (a.salience_concentration) {
-      row(out, {"agents." + a.id + ".weight.*", "Dirichlet(" + num(*a.salience_concentration) + " * w)"},
-          {36, 40});
+      draws.add({"agents." + a.id + ".weight.*",
+                 "Dirichlet(" + num(*a.salience_concentration) + " * w)"});
     }
   }
+  draws.print(out);
   return out.str();
 }
 

@@ -34,13 +34,20 @@ std::string join(const std::vector<std::string>& words) {
 
 const char* type_name(const toml::node& n) {
   switch (n.type()) {
-    case toml::node_type::table: return "a table";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a number";
-    case toml::node_type::boolean: return "a boolean";
-    default: return "a date or time";
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a number";
+    case toml::node_type::boolean:
+      return "a boolean";
+    default:
+      return "a date or time";
   }
 }
 
@@ -175,8 +182,8 @@ class Reader {
   std::optional<std::pair<double, double>> interval_node(const toml::node& n,
                                                          const std::string& key, double lo,
                                                          double hi, bool strict) {
-    const std::string allowed = "allowed: [a, b] with " + fmt(lo) + " <= a " +
-                                (strict ? "<" : "<=") + " b <= " + fmt(hi);
+    const std::string allowed =
+        "allowed: [a, b] with " + fmt(lo) + " <= a " + (strict ? "<" : "<=") + " b <= " + fmt(hi);
     const toml::array* arr = n.as_array();
     if (!arr || arr->size() != 2) {
       ctx_.error(n.source(), key,
@@ -200,7 +207,8 @@ class Reader {
     const toml::node* n = take(key);
     if (!n) {
       if (required) missing(key, param_allowed(lo, hi));
-      if (fallback) return Param{Distribution::fixed(*fallback), path(key), ctx_.at(table_.source())};
+      if (fallback)
+        return Param{Distribution::fixed(*fallback), path(key), ctx_.at(table_.source())};
       return std::nullopt;
     }
     return param_node(*n, path(key), lo, hi);
@@ -229,7 +237,8 @@ class Reader {
       const std::string name(k.str());
       if (std::find(known_.begin(), known_.end(), name) != known_.end()) continue;
       std::string hint = closest_match(name, known_);
-      std::string allowed = known_.empty() ? "no keys are allowed here" : "allowed: " + join(known_);
+      std::string allowed =
+          known_.empty() ? "no keys are allowed here" : "allowed: " + join(known_);
       if (!hint.empty()) allowed += "; did you mean '" + hint + "'?";
       const auto region = k.source().begin.line > 0 ? k.source() : v.source();
       ctx_.error(region, path(name), "unknown " + what, allowed);
@@ -285,9 +294,8 @@ std::optional<Param> Reader::param_node(const toml::node& n, const std::string& 
     return p;
   }
   if (kind == "triangular") {
-    const std::string allowed =
-        "allowed: [min, mode, max] with " + fmt(lo) + " <= min <= mode <= max <= " + fmt(hi) +
-        ", min < max";
+    const std::string allowed = "allowed: [min, mode, max] with " + fmt(lo) +
+                                " <= min <= mode <= max <= " + fmt(hi) + ", min < max";
     const toml::array* arr = body.as_array();
     if (!arr || arr->size() != 3) {
       ctx_.error(body.source(), sub, "expected 3 numbers", allowed);
@@ -343,7 +351,8 @@ std::optional<Param> Reader::param_node(const toml::node& n, const std::string& 
       return std::nullopt;
     }
     if (!(d.lo < *mean && *mean < d.hi)) {
-      ctx_.error(bt->get("mean")->source(), sub + ".mean", fmt(*mean) + " is not inside the support",
+      ctx_.error(bt->get("mean")->source(), sub + ".mean",
+                 fmt(*mean) + " is not inside the support",
                  "allowed: " + fmt(d.lo) + " < mean < " + fmt(d.hi));
       return std::nullopt;
     }
@@ -421,7 +430,8 @@ class Loader {
     const toml::table* t = r.subtable("run", false);
     if (!t) return;
     Reader h(ctx_, *t, "run");
-    s_.runs = static_cast<std::uint64_t>(h.integer("runs", false, 1, 1'000'000'000'000).value_or(1000));
+    s_.runs =
+        static_cast<std::uint64_t>(h.integer("runs", false, 1, 1'000'000'000'000).value_or(1000));
     s_.seed = static_cast<std::uint64_t>(
         h.integer("seed", false, 0, std::numeric_limits<std::int64_t>::max()).value_or(1));
     h.finish();
@@ -477,17 +487,20 @@ class Loader {
 
   void read_shape(Agent& a, const toml::node& n, const std::string& path) {
     const std::vector<std::string> names = {"linear", "quadratic"};
-    auto simple = [&](const toml::node& node, const std::string& key) -> std::optional<model::Shape> {
-      if (!node.is_string() || std::find(names.begin(), names.end(), *node.value<std::string>()) ==
-                                   names.end()) {
-        std::string got = node.is_string() ? "\"" + *node.value<std::string>() + "\"" : type_name(node);
+    auto simple = [&](const toml::node& node,
+                      const std::string& key) -> std::optional<model::Shape> {
+      if (!node.is_string() ||
+          std::find(names.begin(), names.end(), *node.value<std::string>()) == names.end()) {
+        std::string got =
+            node.is_string() ? "\"" + *node.value<std::string>() + "\"" : type_name(node);
         std::string hint = node.is_string() ? closest_match(*node.value<std::string>(), names) : "";
         ctx_.error(node.source(), key, "unknown shape " + got,
                    "allowed: \"linear\", \"quadratic\" or {points = [[x, v], ...]}" +
                        (hint.empty() ? std::string() : "; did you mean \"" + hint + "\"?"));
         return std::nullopt;
       }
-      return *node.value<std::string>() == "linear" ? model::Shape::linear : model::Shape::quadratic;
+      return *node.value<std::string>() == "linear" ? model::Shape::linear
+                                                    : model::Shape::quadratic;
     };
     if (n.is_string()) {
       if (auto sh = simple(n, path)) std::fill(a.shape.begin(), a.shape.end(), *sh);
@@ -498,55 +511,58 @@ class Loader {
                  "allowed: \"linear\", \"quadratic\", or a table by issue");
       return;
     }
-    per_issue(*n.as_table(), path, [&](std::size_t k, const toml::node& v, const std::string& key,
-                                        Reader&) {
-      if (!v.is_table()) {
-        if (auto sh = simple(v, key)) a.shape[k] = *sh;
-        return;
-      }
-      Reader pr(ctx_, *v.as_table(), key);
-      const toml::node* pts = pr.take("points");
-      pr.finish();
-      const Issue& issue = s_.issues[k];
-      const std::string allowed = "allowed: [[x, v], ...], at least 2 points, x ascending in [" +
-                                  fmt(issue.lo) + ", " + fmt(issue.hi) + "], v in [0, 1]";
-      if (!pts) {
-        pr.missing("points", "[[x, v], ...]");
-        return;
-      }
-      const toml::array* arr = pts->as_array();
-      if (!arr || arr->size() < 2) {
-        ctx_.error(pts->source(), key + ".points", "expected at least 2 points", allowed);
-        return;
-      }
-      model::PiecewiseLinear pw;
-      for (const toml::node& pt : *arr) {
-        const toml::array* xy = pt.as_array();
-        if (!xy || xy->size() != 2) {
-          ctx_.error(pt.source(), key + ".points", "expected a point [x, v]", allowed);
-          return;
-        }
-        auto x = pr.number_node((*xy)[0], key + ".points", issue.lo, issue.hi);
-        auto val = pr.number_node((*xy)[1], key + ".points", 0.0, 1.0);
-        if (!x || !val) return;
-        if (!pw.x.empty() && *x <= pw.x.back()) {
-          ctx_.error(pt.source(), key + ".points", "x values must be strictly ascending", allowed);
-          return;
-        }
-        pw.x.push_back(*x);
-        pw.v.push_back(*val);
-      }
-      a.shape[k] = model::Shape::piecewise;
-      a.piecewise[k] = std::move(pw);
-    });
+    per_issue(*n.as_table(), path,
+              [&](std::size_t k, const toml::node& v, const std::string& key, Reader&) {
+                if (!v.is_table()) {
+                  if (auto sh = simple(v, key)) a.shape[k] = *sh;
+                  return;
+                }
+                Reader pr(ctx_, *v.as_table(), key);
+                const toml::node* pts = pr.take("points");
+                pr.finish();
+                const Issue& issue = s_.issues[k];
+                const std::string allowed =
+                    "allowed: [[x, v], ...], at least 2 points, x ascending in [" + fmt(issue.lo) +
+                    ", " + fmt(issue.hi) + "], v in [0, 1]";
+                if (!pts) {
+                  pr.missing("points", "[[x, v], ...]");
+                  return;
+                }
+                const toml::array* arr = pts->as_array();
+                if (!arr || arr->size() < 2) {
+                  ctx_.error(pts->source(), key + ".points", "expected at least 2 points", allowed);
+                  return;
+                }
+                model::PiecewiseLinear pw;
+                for (const toml::node& pt : *arr) {
+                  const toml::array* xy = pt.as_array();
+                  if (!xy || xy->size() != 2) {
+                    ctx_.error(pt.source(), key + ".points", "expected a point [x, v]", allowed);
+                    return;
+                  }
+                  auto x = pr.number_node((*xy)[0], key + ".points", issue.lo, issue.hi);
+                  auto val = pr.number_node((*xy)[1], key + ".points", 0.0, 1.0);
+                  if (!x || !val) return;
+                  if (!pw.x.empty() && *x <= pw.x.back()) {
+                    ctx_.error(pt.source(), key + ".points", "x values must be strictly ascending",
+                               allowed);
+                    return;
+                  }
+                  pw.x.push_back(*x);
+                  pw.v.push_back(*val);
+                }
+                a.shape[k] = model::Shape::piecewise;
+                a.piecewise[k] = std::move(pw);
+              });
   }
 
   // red_lines.<issue> = [lo, hi]; either end a number or a distribution.
   void read_red_line(Agent& a, std::size_t k, const toml::node& v, const std::string& key,
                      Reader& pr) {
     const Issue& issue = s_.issues[k];
-    const std::string allowed = "allowed: [lo, hi] with " + fmt(issue.lo) + " <= lo <= hi <= " +
-                                fmt(issue.hi) + "; either end may be a distribution";
+    const std::string allowed = "allowed: [lo, hi] with " + fmt(issue.lo) +
+                                " <= lo <= hi <= " + fmt(issue.hi) +
+                                "; either end may be a distribution";
     const toml::array* arr = v.as_array();
     if (!arr || arr->size() != 2) {
       ctx_.error(v.source(), key,
@@ -592,8 +608,7 @@ class Loader {
       a.war_cost = h.param("war_cost", false, 0.0, 1.0);
       if (at->contains("reservation") == at->contains("war_cost")) {
         ctx_.error(at->source(), path + ".war_cost",
-                   at->contains("war_cost") ? "both reservation and war_cost are given"
-                                            : "missing",
+                   at->contains("war_cost") ? "both reservation and war_cost are given" : "missing",
                    "required: exactly one of reservation (a fixed BATNA utility) or war_cost "
                    "(a cost per round of continued war)");
       }
@@ -613,10 +628,10 @@ class Loader {
 
       if (const toml::node* sh = h.take("shape")) read_shape(a, *sh, path + ".shape");
       if (const toml::table* st = h.subtable("salience", true)) {
-        per_issue(*st, path + ".salience", [&](std::size_t k, const toml::node& v,
-                                               const std::string& key, Reader& pr) {
-          a.salience[k] = pr.param_node(v, key, 0.0, kUnbounded);
-        });
+        per_issue(*st, path + ".salience",
+                  [&](std::size_t k, const toml::node& v, const std::string& key, Reader& pr) {
+                    a.salience[k] = pr.param_node(v, key, 0.0, kUnbounded);
+                  });
         double total = 0.0;
         for (const auto& w : a.salience) total += w ? w->central() : 0.0;
         if (total <= 0.0 && !st->empty()) {
@@ -625,15 +640,15 @@ class Loader {
         }
       }
       if (const toml::table* it = h.subtable("ideal", false)) {
-        per_issue(*it, path + ".ideal", [&](std::size_t k, const toml::node& v,
-                                            const std::string& key, Reader& pr) {
-          if (a.shape[k] == model::Shape::piecewise) {
-            ctx_.error(v.source(), key, "not allowed for a piecewise shape",
-                       "the ideal of a piecewise shape is its point of highest value");
-            return;
-          }
-          a.ideal[k] = pr.param_node(v, key, s_.issues[k].lo, s_.issues[k].hi);
-        });
+        per_issue(*it, path + ".ideal",
+                  [&](std::size_t k, const toml::node& v, const std::string& key, Reader& pr) {
+                    if (a.shape[k] == model::Shape::piecewise) {
+                      ctx_.error(v.source(), key, "not allowed for a piecewise shape",
+                                 "the ideal of a piecewise shape is its point of highest value");
+                      return;
+                    }
+                    a.ideal[k] = pr.param_node(v, key, s_.issues[k].lo, s_.issues[k].hi);
+                  });
       }
       // Every issue the agent weighs needs an ideal (piecewise shapes carry their own).
       const toml::node* ideal_node = at->get("ideal");
@@ -644,7 +659,8 @@ class Loader {
                                     fmt(s_.issues[k].lo) + ", " + fmt(s_.issues[k].hi) + "]";
         if (ideal_node && ideal_node->is_table()) {
           if (!ideal_node->as_table()->contains(s_.issues[k].id)) {
-            ctx_.error(ideal_node->source(), path + ".ideal." + s_.issues[k].id, "missing", allowed);
+            ctx_.error(ideal_node->source(), path + ".ideal." + s_.issues[k].id, "missing",
+                       allowed);
           }
         } else if (!ideal_node && !reported_missing_table) {
           h.missing("ideal", "a table of ideal positions by issue");
@@ -652,10 +668,10 @@ class Loader {
         }
       }
       if (const toml::table* rt = h.subtable("red_lines", false)) {
-        per_issue(*rt, path + ".red_lines", [&](std::size_t k, const toml::node& v,
-                                                const std::string& key, Reader& pr) {
-          read_red_line(a, k, v, key, pr);
-        });
+        per_issue(*rt, path + ".red_lines",
+                  [&](std::size_t k, const toml::node& v, const std::string& key, Reader& pr) {
+                    read_red_line(a, k, v, key, pr);
+                  });
       }
       h.finish();
       s_.agents.push_back(std::move(a));
@@ -674,7 +690,8 @@ class Loader {
                      ? Revision::nash
                      : Revision::weighted_mean;
     p.max_rounds = static_cast<int>(h.integer("max_rounds", false, 1, 100000).value_or(24));
-    p.walkout_patience = static_cast<int>(h.integer("walkout_patience", false, 1, 100000).value_or(3));
+    p.walkout_patience =
+        static_cast<int>(h.integer("walkout_patience", false, 1, 100000).value_or(3));
     p.revision_steps = static_cast<int>(h.integer("revision_steps", false, 1, 10000).value_or(24));
     p.mediator_stake = *h.param("mediator_stake", false, 0.0, 1000.0, 0.0);
     p.trust_region = *h.param("trust_region", false, 0.0, 1.0, 0.1);
@@ -683,13 +700,13 @@ class Loader {
     p.first_draft.resize(s_.issues.size());
     std::vector<bool> seen(s_.issues.size(), false);
     if (const toml::table* ft = h.subtable("first_draft", true)) {
-      per_issue(*ft, "protocol.first_draft", [&](std::size_t k, const toml::node& v,
-                                                  const std::string& key, Reader& pr) {
-        if (auto prm = pr.param_node(v, key, s_.issues[k].lo, s_.issues[k].hi)) {
-          p.first_draft[k] = *prm;
-          seen[k] = true;
-        }
-      });
+      per_issue(*ft, "protocol.first_draft",
+                [&](std::size_t k, const toml::node& v, const std::string& key, Reader& pr) {
+                  if (auto prm = pr.param_node(v, key, s_.issues[k].lo, s_.issues[k].hi)) {
+                    p.first_draft[k] = *prm;
+                    seen[k] = true;
+                  }
+                });
       for (std::size_t k = 0; k < s_.issues.size(); ++k) {
         if (!seen[k] && !ft->contains(s_.issues[k].id)) {
           ctx_.error(ft->source(), "protocol.first_draft." + s_.issues[k].id, "missing",
@@ -743,7 +760,8 @@ class Loader {
                  "allowed: at most one mediator");
     }
     if (mediators == 0) {
-      ctx_.error(at, "agents", "the mediated protocol needs a mediator, none has role = \"mediator\"",
+      ctx_.error(at, "agents",
+                 "the mediated protocol needs a mediator, none has role = \"mediator\"",
                  "allowed: exactly one agent with role = \"mediator\"");
     }
     if (parties == 0) {

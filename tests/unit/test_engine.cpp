@@ -16,7 +16,8 @@ using namespace parley;
 namespace {
 
 scenario::Scenario default_scenario() {
-  return scenario::load_scenario_file(std::string(PARLEY_SOURCE_DIR) + "/scenarios/miami-2025.toml");
+  return scenario::load_scenario_file(std::string(PARLEY_SOURCE_DIR) +
+                                      "/scenarios/miami-2025.toml");
 }
 
 engine::RunBlock run_into_one_block(const scenario::Scenario& s, std::uint64_t first,
@@ -146,7 +147,8 @@ TEST(Engine, EachRecordedColumnHoldsTheDrawsOfItsOwnParameter) {
     }
     mean /= static_cast<double>(v.size());
     for (double x : v) var += (x - mean) * (x - mean);
-    const double se = std::sqrt(var / static_cast<double>(v.size() - 1) / static_cast<double>(v.size()));
+    const double se =
+        std::sqrt(var / static_cast<double>(v.size() - 1) / static_cast<double>(v.size()));
     EXPECT_NEAR(mean, d.central(), 5 * se) << cols[j].key;
   }
   EXPECT_EQ(checked, 4u * 6u + 3u);  // 24 ideals and 3 sampled war costs
@@ -184,7 +186,8 @@ TEST(Summary, AggregatesMatchDirectComputation) {
   std::sort(land.begin(), land.end());
   // Inverse empirical CDF: the smallest value whose CDF reaches q.
   auto inverse_cdf = [](const auto& sorted, double q) {
-    const auto idx = static_cast<std::size_t>(std::ceil(q * static_cast<double>(sorted.size()))) - 1;
+    const auto idx =
+        static_cast<std::size_t>(std::ceil(q * static_cast<double>(sorted.size()))) - 1;
     return sorted[idx];
   };
   EXPECT_DOUBLE_EQ(m.rounds[1], inverse_cdf(rounds, 0.5));

@@ -81,11 +81,11 @@ std::string two_party_scenario(const std::string& a_extra, const std::string& b_
          a_extra +
          "\n[agents.b]\nsalience = { land = 0.6, money = 0.4 }\n"
          "ideal = { land = { uniform = [0.8, 1.0] }, money = 100.0 }\n" +
-         b_extra + "\n[protocol]\nfirst_draft = " + first_draft + "\n" + protocol_extra +
-         "\n";
+         b_extra + "\n[protocol]\nfirst_draft = " + first_draft + "\n" + protocol_extra + "\n";
 }
 
-std::vector<engine::RunBlock> run_all(const scenario::Scenario& s, std::uint64_t runs, int threads) {
+std::vector<engine::RunBlock> run_all(const scenario::Scenario& s, std::uint64_t runs,
+                                      int threads) {
   engine::Sampler sampler(s);
   std::vector<engine::RunBlock> blocks;
   engine::EngineOptions options;
@@ -116,7 +116,8 @@ TEST(MediatedProtocol, FirstDraftThatEveryoneAcceptsIsTheDealInRoundOne) {
 
 TEST(MediatedProtocol, DiscountedValueOfADealInRoundOne) {
   const auto s = scenario::load_scenario_text(
-      two_party_scenario("reservation = 0.2\ndiscount = 0.9", "reservation = 0.2", ""), "duel.toml");
+      two_party_scenario("reservation = 0.2\ndiscount = 0.9", "reservation = 0.2", ""),
+      "duel.toml");
   const auto blocks = run_all(s, 8, 1);
   const auto& b = blocks.front();
   // Agent a is index 1: PV = 0.9^1 * u.
@@ -134,7 +135,7 @@ TEST(MediatedProtocol, ExclusiveRedLinesNeverAgreeAndTheObstacleIsThatIssue) {
   for (const auto& b : run_all(s, 200, 2)) {
     for (std::size_t row = 0; row < b.count; ++row, ++runs) {
       ASSERT_EQ(b.agreement[row], 0);
-      EXPECT_EQ(b.outcome[row], 2);  // deadline
+      EXPECT_EQ(b.outcome[row], 2);   // deadline
       EXPECT_EQ(b.obstacle[row], 0);  // land
       // With both reservations at 0, the shortfall is the distance beyond the red line:
       // a (index 1) objects to land above 0.3, b (index 2) to land below 0.6.

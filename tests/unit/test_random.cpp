@@ -18,7 +18,8 @@ struct Moments {
   double mean = 0, var = 0, se_mean = 0, se_var = 0;
 };
 
-Moments moments(const std::function<double(pr::Stream&)>& draw, std::size_t n, std::uint32_t purpose) {
+Moments moments(const std::function<double(pr::Stream&)>& draw, std::size_t n,
+                std::uint32_t purpose) {
   pr::Stream s(12345, 7, purpose);
   std::vector<double> x(n);
   for (auto& v : x) v = draw(s);
@@ -48,7 +49,8 @@ void expect_moments(const std::function<double(pr::Stream&)>& draw, double mean,
 }  // namespace
 
 TEST(Stream, SameKeyGivesSameSequenceAndOtherKeysDiffer) {
-  pr::Stream a(1, 2, 3), b(1, 2, 3), other_run(1, 3, 3), other_purpose(1, 2, 4), other_seed(2, 2, 3);
+  pr::Stream a(1, 2, 3), b(1, 2, 3), other_run(1, 3, 3), other_purpose(1, 2, 4),
+      other_seed(2, 2, 3);
   for (int i = 0; i < 10; ++i) {
     const auto x = a.next_u32();
     EXPECT_EQ(x, b.next_u32());
@@ -105,8 +107,10 @@ TEST(Normal, TruncatedMomentsAndSupport) {
   auto phi = [](double z) { return std::exp(-0.5 * z * z) / std::sqrt(2 * std::numbers::pi); };
   const double Z = pr::normal_cdf(be) - pr::normal_cdf(al);
   const double mean = mu + sd * (phi(al) - phi(be)) / Z;
-  const double var = sd * sd * (1 + (al * phi(al) - be * phi(be)) / Z - std::pow((phi(al) - phi(be)) / Z, 2));
-  expect_moments([&](pr::Stream& st) { return pr::truncated_normal(st, mu, sd, a, b); }, mean, var, 3);
+  const double var =
+      sd * sd * (1 + (al * phi(al) - be * phi(be)) / Z - std::pow((phi(al) - phi(be)) / Z, 2));
+  expect_moments([&](pr::Stream& st) { return pr::truncated_normal(st, mu, sd, a, b); }, mean, var,
+                 3);
   pr::Stream s(4, 4, 4);
   for (int i = 0; i < 10000; ++i) {
     const double x = pr::truncated_normal(s, 0.9, 0.5, 0.0, 1.0);
@@ -142,7 +146,8 @@ TEST(Dirichlet, MeansAndSumToOne) {
   for (int i = 0; i < n; ++i) {
     pr::dirichlet(s, alpha, out);
     ASSERT_NEAR(out[0] + out[1] + out[2], 1.0, 1e-12);
-    for (int k = 0; k < 3; ++k) sum[static_cast<std::size_t>(k)] += out[static_cast<std::size_t>(k)];
+    for (int k = 0; k < 3; ++k)
+      sum[static_cast<std::size_t>(k)] += out[static_cast<std::size_t>(k)];
   }
   // Var of component k: α_k(α0-α_k)/(α0²(α0+1)); SE of the mean = sqrt(var/n).
   for (std::size_t k = 0; k < 3; ++k) {

@@ -13,35 +13,35 @@ namespace {
 
 // A small valid scenario; tests replace whole lines (1-based) to make mistakes.
 const std::vector<std::string> kTiny = {
-    "[scenario]",                                   // 1
-    "name = \"tiny\"",                              // 2
-    "",                                             // 3
-    "[issues.land]",                                // 4
-    "range = [0.0, 10.0]",                          // 5
-    "status_quo = 4.0",                             // 6
-    "",                                             // 7
-    "[issues.money]",                               // 8
-    "range = [0.0, 1.0]",                           // 9
-    "status_quo = 0.0",                             // 10
-    "",                                             // 11
-    "[agents.mediator]",                            // 12
-    "role = \"mediator\"",                          // 13
-    "war_cost = 0.0",                               // 14
-    "salience = { land = 1.0 }",                    // 15
-    "ideal = { land = 5.0 }",                       // 16
-    "",                                             // 17
-    "[agents.a]",                                   // 18
-    "reservation = 0.5",                            // 19
-    "salience = { land = 0.5, money = 0.5 }",       // 20
-    "ideal = { land = 0.0, money = 0.0 }",          // 21
-    "",                                             // 22
-    "[agents.b]",                                   // 23
-    "reservation = 0.5",                            // 24
-    "salience = { land = 0.5, money = 0.5 }",       // 25
-    "ideal = { land = 10.0, money = 1.0 }",         // 26
-    "",                                             // 27
-    "[protocol]",                                   // 28
-    "first_draft = { land = 5.0, money = 0.5 }",    // 29
+    "[scenario]",                                 // 1
+    "name = \"tiny\"",                            // 2
+    "",                                           // 3
+    "[issues.land]",                              // 4
+    "range = [0.0, 10.0]",                        // 5
+    "status_quo = 4.0",                           // 6
+    "",                                           // 7
+    "[issues.money]",                             // 8
+    "range = [0.0, 1.0]",                         // 9
+    "status_quo = 0.0",                           // 10
+    "",                                           // 11
+    "[agents.mediator]",                          // 12
+    "role = \"mediator\"",                        // 13
+    "war_cost = 0.0",                             // 14
+    "salience = { land = 1.0 }",                  // 15
+    "ideal = { land = 5.0 }",                     // 16
+    "",                                           // 17
+    "[agents.a]",                                 // 18
+    "reservation = 0.5",                          // 19
+    "salience = { land = 0.5, money = 0.5 }",     // 20
+    "ideal = { land = 0.0, money = 0.0 }",        // 21
+    "",                                           // 22
+    "[agents.b]",                                 // 23
+    "reservation = 0.5",                          // 24
+    "salience = { land = 0.5, money = 0.5 }",     // 25
+    "ideal = { land = 10.0, money = 1.0 }",       // 26
+    "",                                           // 27
+    "[protocol]",                                 // 28
+    "first_draft = { land = 5.0, money = 0.5 }",  // 29
 };
 
 std::string tiny_with(const std::vector<std::pair<int, std::string>>& changes) {
@@ -76,15 +76,16 @@ TEST(Scenario, TinyScenarioIsUnderstood) {
   EXPECT_EQ(s.agents[0].id, "mediator");  // file order, not alphabetical
   EXPECT_EQ(s.agents[1].id, "a");
   EXPECT_EQ(s.mediator(), std::optional<std::size_t>(0));
-  EXPECT_FALSE(s.agents[0].veto);  // mediators default to no veto
-  EXPECT_TRUE(s.agents[1].veto);   // parties default to a veto
+  EXPECT_FALSE(s.agents[0].veto);                  // mediators default to no veto
+  EXPECT_TRUE(s.agents[1].veto);                   // parties default to a veto
   EXPECT_FALSE(s.agents[0].ideal[1].has_value());  // no salience, no ideal needed
   EXPECT_DOUBLE_EQ(s.protocol.first_draft[0].central(), 5.0);
   EXPECT_EQ(s.protocol.max_rounds, 24);
 }
 
 TEST(Scenario, DefaultScenarioLoadsInFileOrder) {
-  const Scenario s = load_scenario_file(std::string(PARLEY_SOURCE_DIR) + "/scenarios/miami-2025.toml");
+  const Scenario s =
+      load_scenario_file(std::string(PARLEY_SOURCE_DIR) + "/scenarios/miami-2025.toml");
   std::vector<std::string> issues, agents;
   for (const auto& i : s.issues) issues.push_back(i.id);
   for (const auto& a : s.agents) agents.push_back(a.id);
@@ -112,9 +113,10 @@ TEST(ScenarioErrors, UnknownTableWithHint) {
   const auto errors = errors_of(tiny_with({{28, "[protocl]"}}));
   ASSERT_EQ(errors.size(), 2u);
   EXPECT_EQ(errors[0], "t.toml:1:1: protocol: missing (required: a table)");
-  EXPECT_EQ(errors[1],  // column 2: where the key itself starts, inside the brackets
-            "t.toml:28:2: protocl: unknown table (allowed: scenario, run, issues, agents, protocol, "
-            "battlefield; did you mean 'protocol'?)");
+  EXPECT_EQ(
+      errors[1],  // column 2: where the key itself starts, inside the brackets
+      "t.toml:28:2: protocl: unknown table (allowed: scenario, run, issues, agents, protocol, "
+      "battlefield; did you mean 'protocol'?)");
 }
 
 TEST(ScenarioErrors, WrongType) {
@@ -139,9 +141,10 @@ TEST(ScenarioErrors, BadDistributions) {
   EXPECT_EQ(errors_of(tiny_with({{19, "reservation = { uniform = [0.6, 0.2] }"}})),
             std::vector<std::string>{"t.toml:19:27: agents.a.reservation.uniform: [0.6, 0.2] is "
                                      "empty (allowed: [a, b] with 0 <= a < b <= 1)"});
-  EXPECT_EQ(errors_of(tiny_with({{19, "reservation = { normal = { mean = 0.5, sd = 0 } }"}})),
-            std::vector<std::string>{
-                "t.toml:19:45: agents.a.reservation.normal.sd: must be positive (allowed: sd > 0)"});
+  EXPECT_EQ(
+      errors_of(tiny_with({{19, "reservation = { normal = { mean = 0.5, sd = 0 } }"}})),
+      std::vector<std::string>{
+          "t.toml:19:45: agents.a.reservation.normal.sd: must be positive (allowed: sd > 0)"});
 }
 
 TEST(ScenarioErrors, UnknownIssueInATableByIssue) {
@@ -156,8 +159,8 @@ TEST(ScenarioErrors, UnknownIssueInATableByIssue) {
 }
 
 TEST(ScenarioErrors, EveryErrorIsReportedNotJustTheFirst) {
-  const auto errors =
-      errors_of(tiny_with({{6, "status_quo = 11.0"}, {24, "reservation = -1"}, {27, "colour = 1"}}));
+  const auto errors = errors_of(
+      tiny_with({{6, "status_quo = 11.0"}, {24, "reservation = -1"}, {27, "colour = 1"}}));
   ASSERT_EQ(errors.size(), 3u);
   EXPECT_NE(errors[0].find("t.toml:6:14: issues.land.status_quo"), std::string::npos);
   EXPECT_NE(errors[1].find("t.toml:24:15: agents.b.reservation"), std::string::npos);
@@ -172,7 +175,8 @@ TEST(ScenarioErrors, TomlSyntaxErrorIsLocated) {
 }
 
 TEST(ScenarioErrors, ProtocolNeedsAMediatorAndAVetoPlayer) {
-  const auto no_mediator = errors_of(tiny_with({{13, "role = \"party\""}, {24, "reservation = 0.5"}}));
+  const auto no_mediator =
+      errors_of(tiny_with({{13, "role = \"party\""}, {24, "reservation = 0.5"}}));
   ASSERT_EQ(no_mediator.size(), 1u);
   EXPECT_EQ(no_mediator[0],
             "t.toml:12:1: agents: the mediated protocol needs a mediator, none has role = "

@@ -15,8 +15,8 @@ TEST(ValueFunction, LinearAndQuadratic) {
 
 TEST(ValueFunction, PiecewiseLinearInterpolatesAndFindsItsPeak) {
   const PiecewiseLinear pw{{0.0, 0.4, 1.0}, {0.2, 1.0, 0.0}};
-  EXPECT_NEAR(pw.value(0.2), 0.6, 1e-15);   // halfway from 0.2 to 1.0
-  EXPECT_NEAR(pw.value(0.7), 0.5, 1e-15);   // halfway from 1.0 to 0.0
+  EXPECT_NEAR(pw.value(0.2), 0.6, 1e-15);  // halfway from 0.2 to 1.0
+  EXPECT_NEAR(pw.value(0.7), 0.5, 1e-15);  // halfway from 1.0 to 0.0
   EXPECT_DOUBLE_EQ(pw.value(-1.0), 0.2);
   EXPECT_DOUBLE_EQ(pw.value(0.4), 1.0);
   EXPECT_NEAR(pw.slope(0.1), 2.0, 1e-12);
@@ -31,7 +31,7 @@ namespace {
 Preferences two_agents() {
   Preferences p;
   p.resize(2, 3);
-  p.ideal << 0.2, 0.5, 0.0,   //
+  p.ideal << 0.2, 0.5, 0.0,  //
       0.9, 0.1, 0.0;
   p.weight << 0.5, 0.3, 0.2,  //
       0.1, 0.6, 0.3;

@@ -14,18 +14,18 @@ struct RunBlock {
   std::size_t issues = 0;
   std::size_t sampled = 0;
 
-  std::vector<std::int8_t> agreement;     // [run]
-  std::vector<std::int8_t> outcome;       // [run], protocol::Outcome
-  std::vector<std::int32_t> round;        // [run], -1 without a deal
-  std::vector<std::int32_t> blocker;      // [run], agent index or -1
-  std::vector<std::int32_t> obstacle;     // [run], issue index or -1
-  std::vector<double> battlefield;        // [run], front line at the end, natural units
-  std::vector<double> deal;               // [run, issue], NaN without a deal
-  std::vector<double> final_text;         // [run, issue]
-  std::vector<double> utility;            // [run, agent]
-  std::vector<double> utility_pv;         // [run, agent]
-  std::vector<double> batna;              // [run, agent]
-  std::vector<double> parameters;         // [run, sampled parameter]
+  std::vector<std::int8_t> agreement;  // [run]
+  std::vector<std::int8_t> outcome;    // [run], protocol::Outcome
+  std::vector<std::int32_t> round;     // [run], -1 without a deal
+  std::vector<std::int32_t> blocker;   // [run], agent index or -1
+  std::vector<std::int32_t> obstacle;  // [run], issue index or -1
+  std::vector<double> battlefield;     // [run], front line at the end, natural units
+  std::vector<double> deal;            // [run, issue], NaN without a deal
+  std::vector<double> final_text;      // [run, issue]
+  std::vector<double> utility;         // [run, agent]
+  std::vector<double> utility_pv;      // [run, agent]
+  std::vector<double> batna;           // [run, agent]
+  std::vector<double> parameters;      // [run, sampled parameter]
 
   void resize(std::size_t runs, std::size_t n_agents, std::size_t n_issues, std::size_t n_sampled);
 };

@@ -33,8 +33,22 @@ class Sampler {
 
  private:
   enum class Field : std::uint8_t {
-    ideal, salience, red_lo, red_hi, power, discount, assertiveness, war_cost, reservation, first_draft,
-    mediator_stake, trust_region, batna_noise, step, battlefield_start, battlefield_drift,
+    ideal,
+    salience,
+    red_lo,
+    red_hi,
+    power,
+    discount,
+    assertiveness,
+    war_cost,
+    reservation,
+    first_draft,
+    mediator_stake,
+    trust_region,
+    batna_noise,
+    step,
+    battlefield_start,
+    battlefield_drift,
     battlefield_volatility
   };
   struct Slot {

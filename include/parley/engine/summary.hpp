@@ -17,7 +17,7 @@ struct Summary {
   std::uint64_t runs = 0;
   std::array<std::uint64_t, 3> outcomes{};  // by protocol::Outcome
   double p_agreement = 0.0;
-  double p_low = 0.0;   // 95% Wilson interval
+  double p_low = 0.0;  // 95% Wilson interval
   double p_high = 0.0;
   std::array<double, 3> rounds{};  // quartiles of the round of agreement (NaN without deals)
   std::vector<std::array<double, 5>> deal_quantiles;  // per issue, natural units

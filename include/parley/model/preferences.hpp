@@ -18,9 +18,9 @@ using Vector = Eigen::ArrayXd;
 using ShapeMatrix = Eigen::Array<std::int8_t, Eigen::Dynamic, Eigen::Dynamic>;
 
 struct Preferences {
-  Matrix ideal;    // a_ik
-  Matrix weight;   // w_ik, rows sum to 1
-  Matrix red_lo;   // acceptable interval [red_lo, red_hi]; [0, 1] where no red line
+  Matrix ideal;   // a_ik
+  Matrix weight;  // w_ik, rows sum to 1
+  Matrix red_lo;  // acceptable interval [red_lo, red_hi]; [0, 1] where no red line
   Matrix red_hi;
   ShapeMatrix shape;
   // Piecewise-linear value functions (unit scale); piecewise_index(i, k) indexes

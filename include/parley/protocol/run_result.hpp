@@ -11,14 +11,14 @@ inline constexpr const char* kOutcomeMeanings = "agreement walk-out deadline";
 
 struct RunResult {
   Outcome outcome = Outcome::deadline;
-  int round = -1;       // round of the deal; -1 without one
-  int last_round = 0;   // the round the talks ended in
-  Index blocker = -1;   // agent index; -1 after a deal
-  Index obstacle = -1;  // issue index; -1 after a deal
-  Vector final_text;    // the last text on the table
-  Vector utility;       // u_i(final_text)
-  Vector utility_pv;    // δ_i^round · u_i(deal); NaN without a deal
-  Vector batna;         // r_i at the last round
+  int round = -1;            // round of the deal; -1 without one
+  int last_round = 0;        // the round the talks ended in
+  Index blocker = -1;        // agent index; -1 after a deal
+  Index obstacle = -1;       // issue index; -1 after a deal
+  Vector final_text;         // the last text on the table
+  Vector utility;            // u_i(final_text)
+  Vector utility_pv;         // δ_i^round · u_i(deal); NaN without a deal
+  Vector batna;              // r_i at the last round
   double battlefield = 0.0;  // front line at the last round, unit scale
 };
 

@@ -22,7 +22,7 @@ struct Distribution {
 
   static Distribution fixed(double value);
   bool is_fixed() const noexcept { return kind == Kind::fixed; }
-  double central() const noexcept;  // mean (fixed value, midpoint...)
+  double central() const noexcept;      // mean (fixed value, midpoint...)
   double support_min() const noexcept;  // smallest value a draw can take
   double support_max() const noexcept;  // largest value a draw can take
   double sample(random::Stream& s) const noexcept;

@@ -47,8 +47,8 @@ struct Agent {
   std::optional<Param> reservation;
   std::optional<Param> war_cost;
   // Per issue (index = issue index):
-  std::vector<std::optional<Param>> ideal;  // natural units; absent where the salience is 0 or
-                                            // the shape is piecewise
+  std::vector<std::optional<Param>> ideal;     // natural units; absent where the salience is 0 or
+                                               // the shape is piecewise
   std::vector<std::optional<Param>> salience;  // raw weights, normalised per run
   std::vector<model::Shape> shape;
   std::vector<model::PiecewiseLinear> piecewise;  // natural units; used where shape is piecewise
@@ -66,10 +66,10 @@ struct Protocol {
   int max_rounds = 24;
   int walkout_patience = 3;
   int revision_steps = 24;
-  Param mediator_stake;  // β, the mediator's own stake (Kydd's bias)
-  Param trust_region;    // largest move per issue and round, unit scale
-  Param batna_noise;     // sd of the mediator's BATNA estimates, utility units
-  Param step;            // η of the weighted-mean revision
+  Param mediator_stake;            // β, the mediator's own stake (Kydd's bias)
+  Param trust_region;              // largest move per issue and round, unit scale
+  Param batna_noise;               // sd of the mediator's BATNA estimates, utility units
+  Param step;                      // η of the weighted-mean revision
   std::vector<Param> first_draft;  // natural units, per issue
 };
 
