@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "arguments.hpp"
 #include "commands.hpp"
 #include "parley/engine/engine.hpp"
 #include "parley/io/runs_file.hpp"
@@ -29,28 +30,20 @@ struct RunOptions {
 std::optional<RunOptions> parse(const std::vector<std::string>& args) {
   po::options_description visible(
       "parley run FILE [options] — run a scenario and write its outcome distributions to HDF5");
-  visible.add_options()("runs,n", po::value<std::int64_t>(),
-                        "number of runs (default: the scenario's [run] runs)")(
-      "seed", po::value<std::int64_t>(), "random seed (default: the scenario's [run] seed)")(
-      "threads", po::value<int>()->default_value(0), "worker threads (0: all cores)")(
-      "output,o", po::value<std::string>(), "output file (default: <scenario name>.h5)")(
-      "force", "overwrite an existing output file")("compress", po::value<int>()->default_value(0),
-                                                    "deflate level 0-9 with shuffle (0: off)")(
-      "quiet,q", "print neither progress nor summary")("help,h", "show this help");
-  po::options_description all;
-  all.add(visible).add_options()("file", po::value<std::string>(), "scenario file");
-  po::positional_options_description positional;
-  positional.add("file", 1);
+  auto add = visible.add_options();
+  add("runs,n", po::value<std::int64_t>(), "number of runs (default: the scenario's [run] runs)");
+  add("seed", po::value<std::int64_t>(), "random seed (default: the scenario's [run] seed)");
+  add("threads", po::value<int>()->default_value(0), "worker threads (0: all cores)");
+  add("output,o", po::value<std::string>(), "output file (default: <scenario name>.h5)");
+  add("force", "overwrite an existing output file");
+  add("compress", po::value<int>()->default_value(0), "deflate level 0-9 with shuffle (0: off)");
+  add("quiet,q", "print neither progress nor summary");
+  add("help,h", "show this help");
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << visible << "\n";
-    return std::nullopt;
-  }
-  if (!vm.count("file")) throw UsageError("missing the scenario FILE");
+  const auto file = parse_with_file(args, visible, vm);
+  if (!file) return std::nullopt;
   RunOptions o;
-  o.scenario_path = vm["file"].as<std::string>();
+  o.scenario_path = *file;
   if (vm.count("runs")) {
     const auto n = vm["runs"].as<std::int64_t>();
     if (n < 1)

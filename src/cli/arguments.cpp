@@ -1,0 +1,28 @@
+#include "arguments.hpp"
+
+#include <iostream>
+
+#include "commands.hpp"
+
+namespace parley::cli {
+
+namespace po = boost::program_options;
+
+std::optional<std::string> parse_with_file(const std::vector<std::string>& args,
+                                           const po::options_description& visible,
+                                           po::variables_map& vm) {
+  po::options_description all;
+  all.add(visible).add_options()("file", po::value<std::string>(), "scenario file");
+  po::positional_options_description positional;
+  positional.add("file", 1);
+  po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << visible << "\n";
+    return std::nullopt;
+  }
+  if (!vm.count("file")) throw UsageError("missing the scenario FILE");
+  return vm["file"].as<std::string>();
+}
+
+}  // namespace parley::cli
