@@ -1,0 +1,75 @@
+#pragma once
+// Axiomatic bargaining solutions over the text space (model.md §2): the Nash and
+// weighted Nash solutions, Kalai–Smorodinsky, the zone of agreement, and a
+// proposer's best acceptable text.
+//
+// Method. Every problem here maximises a concave function of the agents'
+// utilities, each of which is a sum of one-issue functions u_i(x) = Σ_k w_ik v_ik(x_k).
+// The directional derivative of such an objective is therefore a sum over the
+// coordinates, so a text that no single coordinate move improves is a global
+// maximum. The solver does coordinate ascent with exact line maximisation (bisection
+// on the one-sided derivative), and handles constraints u_i >= c_i with a log
+// barrier whose weight is driven to zero (error below n·1e-10 in utility).
+#include <optional>
+#include <vector>
+
+#include "parley/model/preferences.hpp"
+
+namespace parley::protocol {
+
+using model::Index;
+using model::Vector;
+
+// Texts acceptable on red lines alone to a set of agents: the unit box cut by their
+// red lines. `empty_issue` is the first issue on which the red lines exclude each other.
+struct TextBox {
+  Vector lo;
+  Vector hi;
+  Index empty_issue = -1;
+  bool empty() const noexcept { return empty_issue >= 0; }
+};
+TextBox feasible_box(const model::Preferences& p, const std::vector<Index>& agents);
+
+class Solver {
+ public:
+  Solver(const model::Preferences& p, TextBox box);
+
+  struct Maximin {
+    double value;  // max over texts of min_i (u_i(x) - c_i) / s_i
+    Vector x;      // a text attaining it
+  };
+  // The maximin slack of `players` over thresholds c and scales s (per player).
+  Maximin maximin(const std::vector<Index>& players, const Vector& c, const Vector& s);
+
+  // argmax Π_i (u_i(x) - d_i)^α_i over texts with u_i(x) > d_i for every player;
+  // nothing when no text gives every player more than d_i (model.md §2).
+  std::optional<Vector> nash(const std::vector<Index>& players, const Vector& d, const Vector& alpha);
+
+  // The text best for `leader` among those giving every player i at least c_i
+  // (the leader's own c is ignored); nothing when no text does.
+  std::optional<Vector> best_for(Index leader, const std::vector<Index>& players, const Vector& c);
+
+  struct KalaiSmorodinsky {
+    Vector x;
+    Vector aspiration;  // a_i: i's best utility among texts that give the others at least d
+  };
+  // The Pareto text where (u_i - d_i)/(a_i - d_i) is equal for all players (Kalai &
+  // Smorodinsky 1975); nothing when no text gives every player more than d_i.
+  std::optional<KalaiSmorodinsky> kalai_smorodinsky(const std::vector<Index>& players,
+                                                    const Vector& d);
+
+  const TextBox& box() const noexcept { return box_; }
+
+ private:
+  struct Program;
+  double ascend(Program& prog, Vector& x, double& t);
+  double line_maximise(Program& prog, Index k, Vector& x, double t);
+  double maximise_t(Program& prog, double t);
+  double objective(const Program& prog, double t) const;
+
+  const model::Preferences& p_;
+  TextBox box_;
+  Vector u_;  // utilities of all agents at the current text
+};
+
+}  // namespace parley::protocol

@@ -1,0 +1,260 @@
+#include "parley/protocol/solver.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace parley::protocol {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr int kBisections = 56;
+constexpr int kMaxSweeps = 4000;
+constexpr double kStepTolerance = 1e-13;
+// Barrier weights, driven down level by level with warm starts.
+constexpr double kBarrierLevels[] = {1e-2, 1e-4, 1e-6, 1e-8, 1e-10, 1e-12};
+
+// Right derivative of v_ik at z (the slope on [z, z + dz)).
+double right_slope(const model::Preferences& p, Index i, Index k, double z) {
+  const double a = p.ideal(i, k);
+  switch (static_cast<model::Shape>(p.shape(i, k))) {
+    case model::Shape::linear:
+      return z < a ? 1.0 : -1.0;
+    case model::Shape::quadratic:
+      return 2.0 * (a - z);
+    case model::Shape::piecewise:
+      break;
+  }
+  return p.piecewise[static_cast<std::size_t>(p.piecewise_index(i, k))].slope(z);
+}
+
+}  // namespace
+
+TextBox feasible_box(const model::Preferences& p, const std::vector<Index>& agents) {
+  TextBox box;
+  box.lo.setZero(p.issues());
+  box.hi.setOnes(p.issues());
+  for (Index i : agents) {
+    box.lo = box.lo.max(p.red_lo.row(i).transpose());
+    box.hi = box.hi.min(p.red_hi.row(i).transpose());
+  }
+  for (Index k = 0; k < p.issues(); ++k) {
+    if (box.lo(k) > box.hi(k)) {
+      box.empty_issue = k;
+      break;
+    }
+  }
+  return box;
+}
+
+// maximise  lead·u_leader(x) + t_weight·t + Σ_i α_i log((u_i(x) - c_i)/s_i - t)
+// (t fixed at 0 when t_weight is 0).
+struct Solver::Program {
+  std::vector<Index> players;
+  Vector c, s, alpha;  // per player
+  Index leader = -1;
+  double lead = 0.0;
+  double t_weight = 0.0;
+};
+
+Solver::Solver(const model::Preferences& p, TextBox box) : p_(p), box_(std::move(box)) {}
+
+double Solver::objective(const Program& prog, double t) const {
+  double f = prog.t_weight * t;
+  if (prog.leader >= 0) f += prog.lead * u_(prog.leader);
+  for (std::size_t j = 0; j < prog.players.size(); ++j) {
+    const auto jj = static_cast<Index>(j);
+    const double h = (u_(prog.players[j]) - prog.c(jj)) / prog.s(jj) - t;
+    if (h <= 0.0) return -kInf;
+    f += prog.alpha(jj) * std::log(h);
+  }
+  return f;
+}
+
+// Exact maximisation along issue k. The function is concave along the line, so its
+// right derivative is non-increasing: bisect on its sign. Points where a barrier
+// argument is not positive lie outside an interval around the current value.
+double Solver::line_maximise(Program& prog, Index k, Vector& x, double t) {
+  const double xk = x(k);
+  const auto n = prog.players.size();
+  auto h_at = [&](std::size_t j, double z) {
+    const Index i = prog.players[j];
+    const double ui = u_(i) + p_.weight(i, k) * (p_.value(i, k, z) - p_.value(i, k, xk));
+    return (ui - prog.c(static_cast<Index>(j))) / prog.s(static_cast<Index>(j)) - t;
+  };
+  // +1: the maximum lies to the right of z; -1: at or to the left.
+  auto direction = [&](double z) {
+    double d = prog.leader >= 0 ? prog.lead * p_.weight(prog.leader, k) * right_slope(p_, prog.leader, k, z)
+                                : 0.0;
+    for (std::size_t j = 0; j < n; ++j) {
+      const double h = h_at(j, z);
+      if (h <= 0.0) return z < xk ? 1 : -1;
+      const Index i = prog.players[j];
+      d += prog.alpha(static_cast<Index>(j)) / h * p_.weight(i, k) * right_slope(p_, i, k, z) /
+           prog.s(static_cast<Index>(j));
+    }
+    return d > 0.0 ? 1 : -1;
+  };
+  double lo = box_.lo(k);
+  double hi = box_.hi(k);
+  double z;
+  if (direction(lo) < 0) {
+    z = lo;
+  } else if (direction(hi) > 0) {
+    z = hi;
+  } else {
+    for (int step = 0; step < kBisections && hi - lo > 0.0; ++step) {
+      const double mid = 0.5 * (lo + hi);
+      (direction(mid) > 0 ? lo : hi) = mid;
+    }
+    z = lo;
+  }
+  for (std::size_t j = 0; j < n; ++j) {
+    if (h_at(j, z) <= 0.0) return 0.0;  // never leave the barrier's domain
+  }
+  for (Index i = 0; i < p_.agents(); ++i) u_(i) += p_.weight(i, k) * (p_.value(i, k, z) - p_.value(i, k, xk));
+  x(k) = z;
+  return std::abs(z - xk);
+}
+
+// Exact maximisation over t: the derivative t_weight - Σ α_i/(h_i - t) decreases.
+double Solver::maximise_t(Program& prog, double t) {
+  double min_h = kInf;
+  double alpha_sum = 0.0;
+  for (std::size_t j = 0; j < prog.players.size(); ++j) {
+    const auto jj = static_cast<Index>(j);
+    min_h = std::min(min_h, (u_(prog.players[j]) - prog.c(jj)) / prog.s(jj));
+    alpha_sum += prog.alpha(jj);
+  }
+  double lo = min_h - alpha_sum / prog.t_weight - 1.0;
+  double hi = min_h;
+  for (int step = 0; step < 200 && hi - lo > 1e-16 * std::max(1.0, std::abs(min_h)); ++step) {
+    const double mid = 0.5 * (lo + hi);
+    double d = prog.t_weight;
+    for (std::size_t j = 0; j < prog.players.size(); ++j) {
+      const auto jj = static_cast<Index>(j);
+      d -= prog.alpha(jj) / ((u_(prog.players[j]) - prog.c(jj)) / prog.s(jj) - mid);
+    }
+    (d > 0.0 ? lo : hi) = mid;
+  }
+  (void)t;
+  return lo;
+}
+
+double Solver::ascend(Program& prog, Vector& x, double& t) {
+  model::Matrix work;
+  model::utilities(p_, x, work, u_);
+  for (int sweep = 0; sweep < kMaxSweeps; ++sweep) {
+    double moved = 0.0;
+    for (Index k = 0; k < x.size(); ++k) moved = std::max(moved, line_maximise(prog, k, x, t));
+    if (prog.t_weight > 0.0) {
+      const double next = maximise_t(prog, t);
+      moved = std::max(moved, std::abs(next - t));
+      t = next;
+    }
+    if (moved < kStepTolerance) break;
+  }
+  return objective(prog, t);
+}
+
+Solver::Maximin Solver::maximin(const std::vector<Index>& players, const Vector& c, const Vector& s) {
+  Program prog;
+  prog.players = players;
+  prog.c = c;
+  prog.s = s;
+  prog.t_weight = 1.0;
+  Vector x = 0.5 * (box_.lo + box_.hi);
+  model::Matrix work;
+  model::utilities(p_, x, work, u_);
+  // Any t below every slack is strictly feasible: no phase 1 is needed.
+  double t = kInf;
+  for (std::size_t j = 0; j < players.size(); ++j) {
+    const auto jj = static_cast<Index>(j);
+    t = std::min(t, (u_(players[j]) - c(jj)) / s(jj));
+  }
+  t -= 1.0;
+  for (double tau : kBarrierLevels) {
+    prog.alpha.setConstant(static_cast<Index>(players.size()), tau);
+    ascend(prog, x, t);
+  }
+  double value = kInf;
+  for (std::size_t j = 0; j < players.size(); ++j) {
+    const auto jj = static_cast<Index>(j);
+    value = std::min(value, (model::utility(p_, players[j], x) - c(jj)) / s(jj));
+  }
+  return {value, x};
+}
+
+std::optional<Vector> Solver::nash(const std::vector<Index>& players, const Vector& d,
+                                   const Vector& alpha) {
+  if (box_.empty()) return std::nullopt;
+  const Vector ones = Vector::Ones(static_cast<Index>(players.size()));
+  Maximin start = maximin(players, d, ones);
+  if (!(start.value > 0.0)) return std::nullopt;
+  Program prog;
+  prog.players = players;
+  prog.c = d;
+  prog.s = ones;
+  prog.alpha = alpha;
+  double t = 0.0;
+  ascend(prog, start.x, t);
+  return start.x;
+}
+
+std::optional<Vector> Solver::best_for(Index leader, const std::vector<Index>& players,
+                                       const Vector& c) {
+  if (box_.empty()) return std::nullopt;
+  std::vector<Index> others;
+  std::vector<double> thresholds;
+  for (std::size_t j = 0; j < players.size(); ++j) {
+    if (players[j] == leader) continue;
+    others.push_back(players[j]);
+    thresholds.push_back(c(static_cast<Index>(j)));
+  }
+  const Vector oc = Eigen::Map<const Vector>(thresholds.data(), static_cast<Index>(thresholds.size()));
+  const Vector ones = Vector::Ones(static_cast<Index>(others.size()));
+  Vector x;
+  if (others.empty()) {
+    x = 0.5 * (box_.lo + box_.hi);
+  } else {
+    Maximin start = maximin(others, oc, ones);
+    if (!(start.value > 0.0)) return std::nullopt;
+    x = start.x;
+  }
+  Program prog;
+  prog.players = others;
+  prog.c = oc;
+  prog.s = ones;
+  prog.leader = leader;
+  prog.lead = 1.0;
+  double t = 0.0;
+  for (double tau : kBarrierLevels) {
+    prog.alpha.setConstant(static_cast<Index>(others.size()), tau);
+    ascend(prog, x, t);
+  }
+  return x;
+}
+
+std::optional<Solver::KalaiSmorodinsky> Solver::kalai_smorodinsky(const std::vector<Index>& players,
+                                                                  const Vector& d) {
+  if (box_.empty()) return std::nullopt;
+  const auto n = static_cast<Index>(players.size());
+  KalaiSmorodinsky ks;
+  ks.aspiration.resize(n);
+  for (Index j = 0; j < n; ++j) {
+    const auto best = best_for(players[static_cast<std::size_t>(j)], players, d);
+    if (!best) return std::nullopt;
+    ks.aspiration(j) = model::utility(p_, players[static_cast<std::size_t>(j)], *best);
+  }
+  const Vector span = (ks.aspiration - d).max(1e-300);
+  const Maximin m = maximin(players, d, span);
+  if (!(m.value > 0.0)) return std::nullopt;
+  // On to the Pareto frontier without lowering anyone's normalised gain below the
+  // maximin level: the Nash point of the problem whose disagreement is that level.
+  const Vector floor = d + (m.value - 1e-9) * span;
+  const auto pareto = nash(players, floor, Vector::Ones(n));
+  ks.x = pareto ? *pareto : m.x;
+  return ks;
+}
+
+}  // namespace parley::protocol
