@@ -9,6 +9,7 @@
 #include <limits>
 #include <memory>
 
+#include "parley/protocol/diagnostics.hpp"
 #include "parley/protocol/mediated.hpp"
 
 namespace parley::engine {
@@ -25,6 +26,10 @@ void RunBlock::resize(std::size_t runs, std::size_t n_agents, std::size_t n_issu
   blocker.resize(runs);
   obstacle.resize(runs);
   battlefield.resize(runs);
+  nash_distance.resize(runs);
+  pareto_gap.resize(runs);
+  zone_first.resize(runs);
+  zone_last.resize(runs);
   deal.resize(runs * n_issues);
   final_text.resize(runs * n_issues);
   utility.resize(runs * n_agents);
@@ -64,6 +69,11 @@ void compute_run(const scenario::Scenario& scenario, const Sampler& sampler, std
   block.obstacle[row] = static_cast<std::int32_t>(res.obstacle);
   const auto& bf_issue = scenario.issues[scenario.battlefield.issue];
   block.battlefield[row] = bf_issue.to_natural(res.battlefield);
+  const protocol::Diagnostics diag = protocol::diagnose(sampler.setting(), state.realization, res);
+  block.nash_distance[row] = diag.nash_distance;
+  block.pareto_gap[row] = diag.pareto_gap;
+  block.zone_first[row] = diag.zone_first;
+  block.zone_last[row] = diag.zone_last;
   const double nan = std::numeric_limits<double>::quiet_NaN();
   for (std::size_t k = 0; k < n_issues; ++k) {
     const double natural =

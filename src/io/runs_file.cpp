@@ -62,6 +62,7 @@ struct RunsFile::Impl {
   Column<std::int8_t> agreement, outcome;
   Column<std::int32_t> round, blocker, obstacle;
   Column<double> battlefield, deal, final_text, utility, utility_pv, batna;
+  Column<double> nash_distance, pareto_gap, zone_first, zone_last;
   std::vector<Column<double>> parameters;
   std::vector<double> parameter_scratch;
 
@@ -108,6 +109,7 @@ struct RunsFile::Impl {
     blocker.flush(first);
     obstacle.flush(first);
     battlefield.flush(first);
+    for (auto* col : {&nash_distance, &pareto_gap, &zone_first, &zone_last}) col->flush(first);
     deal.flush(first);
     final_text.flush(first);
     utility.flush(first);
@@ -196,6 +198,19 @@ RunsFile::RunsFile(const std::string& path, const scenario::Scenario& s,
   const auto& bf = s.issues[s.battlefield.issue];
   m.make(m.battlefield, "battlefield_final", Impl::Across::nothing, c, nan,
          "front line at the last round (" + bf.id + ")", bf.unit);
+  m.make(m.nash_distance, "nash_distance", Impl::Across::nothing, c, nan,
+         "RMS distance over issues (unit scales) from the deal to the veto players' Nash text "
+         "(NaN: no deal or no Nash text)",
+         "1");
+  m.make(m.pareto_gap, "pareto_gap", Impl::Across::nothing, c, nan,
+         "largest gain every veto player could still have at once over the deal (NaN: no deal)",
+         "utility");
+  m.make(m.zone_first, "zone_first", Impl::Across::nothing, c, nan,
+         "zone of agreement at the first round: max over texts of min over veto players of "
+         "u - BATNA (> 0: a zone exists; -inf: red lines exclude every text)",
+         "utility");
+  m.make(m.zone_last, "zone_last", Impl::Across::nothing, c, nan,
+         "zone of agreement at the last round (as zone_first)", "utility");
   m.make(m.deal, "deal", Impl::Across::issue, c, nan,
          "terms of the deal, natural units (NaN: no deal)", "");
   m.make(m.final_text, "final_text", Impl::Across::issue, c, nan,
@@ -231,6 +246,10 @@ void RunsFile::write(const engine::RunBlock& b) {
     m.blocker.append(&b.blocker[row], take);
     m.obstacle.append(&b.obstacle[row], take);
     m.battlefield.append(&b.battlefield[row], take);
+    m.nash_distance.append(&b.nash_distance[row], take);
+    m.pareto_gap.append(&b.pareto_gap[row], take);
+    m.zone_first.append(&b.zone_first[row], take);
+    m.zone_last.append(&b.zone_last[row], take);
     m.deal.append(&b.deal[row * b.issues], take);
     m.final_text.append(&b.final_text[row * b.issues], take);
     m.utility.append(&b.utility[row * b.agents], take);
@@ -317,7 +336,8 @@ void RunsFile::commit() {
     const std::int64_t one = 1;
     h5::check(H5Awrite(attr, H5T_NATIVE_INT64, &one), "writing attribute complete");
   }
-  for (auto* col : {&m.battlefield, &m.deal, &m.final_text, &m.utility, &m.utility_pv, &m.batna})
+  for (auto* col : {&m.battlefield, &m.deal, &m.final_text, &m.utility, &m.utility_pv, &m.batna,
+                    &m.nash_distance, &m.pareto_gap, &m.zone_first, &m.zone_last})
     col->dataset = {};
   for (auto& p : m.parameters) p.dataset = {};
   m.agreement.dataset = {};

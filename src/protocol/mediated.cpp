@@ -186,6 +186,7 @@ void negotiate(const Setting& setting, const Realization& r, RunStreams& streams
                            r.battlefield_volatility * random::standard_normal(streams.battlefield),
                        0.0, 1.0);
     batnas(setting, r, front, w, w.batna);
+    if (t == 1) out.batna_first = w.batna;
 
     // 2.-3. Separate sessions: each agent answers the text; all veto players must accept.
     model::utilities(r.prefs, w.x, w.values, w.u);

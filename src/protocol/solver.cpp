@@ -84,8 +84,9 @@ double Solver::line_maximise(Program& prog, Index k, Vector& x, double t) {
   };
   // +1: the maximum lies to the right of z; -1: at or to the left.
   auto direction = [&](double z) {
-    double d = prog.leader >= 0 ? prog.lead * p_.weight(prog.leader, k) * right_slope(p_, prog.leader, k, z)
-                                : 0.0;
+    double d = prog.leader >= 0
+                   ? prog.lead * p_.weight(prog.leader, k) * right_slope(p_, prog.leader, k, z)
+                   : 0.0;
     for (std::size_t j = 0; j < n; ++j) {
       const double h = h_at(j, z);
       if (h <= 0.0) return z < xk ? 1 : -1;
@@ -112,7 +113,8 @@ double Solver::line_maximise(Program& prog, Index k, Vector& x, double t) {
   for (std::size_t j = 0; j < n; ++j) {
     if (h_at(j, z) <= 0.0) return 0.0;  // never leave the barrier's domain
   }
-  for (Index i = 0; i < p_.agents(); ++i) u_(i) += p_.weight(i, k) * (p_.value(i, k, z) - p_.value(i, k, xk));
+  for (Index i = 0; i < p_.agents(); ++i)
+    u_(i) += p_.weight(i, k) * (p_.value(i, k, z) - p_.value(i, k, xk));
   x(k) = z;
   return std::abs(z - xk);
 }
@@ -157,7 +159,104 @@ double Solver::ascend(Program& prog, Vector& x, double& t) {
   return objective(prog, t);
 }
 
-Solver::Maximin Solver::maximin(const std::vector<Index>& players, const Vector& c, const Vector& s) {
+void Solver::weighted_argmax(const std::vector<Index>& agents, const std::vector<double>& weights,
+                             Vector& x) const {
+  x.resize(p_.issues());
+  for (Index k = 0; k < p_.issues(); ++k) {
+    auto slope = [&](double z) {
+      double d = 0.0;
+      for (std::size_t j = 0; j < agents.size(); ++j) {
+        d += weights[j] * p_.weight(agents[j], k) * right_slope(p_, agents[j], k, z);
+      }
+      return d;
+    };
+    double lo = box_.lo(k);
+    double hi = box_.hi(k);
+    if (slope(lo) <= 0.0) {
+      x(k) = lo;
+      continue;
+    }
+    if (slope(hi) > 0.0) {
+      x(k) = hi;
+      continue;
+    }
+    for (int step = 0; step < kBisections && hi - lo > 0.0; ++step) {
+      const double mid = 0.5 * (lo + hi);
+      (slope(mid) > 0.0 ? lo : hi) = mid;
+    }
+    x(k) = hi;
+  }
+}
+
+template <typename F>
+std::optional<Vector> Solver::frontier_point(Index a, Index b, double ca, double cb, double sa,
+                                             double sb, F&& f) {
+  // Every Pareto text of two concave utilities maximises some λ h_A + (1 - λ) h_B, and
+  // F(x(λ)) grows with λ: bisect on λ, then on the segment between the two sides, along
+  // which both utilities are affine (their weighted sum is flat there).
+  const std::vector<Index> both = {a, b};
+  auto at = [&](double lambda, Vector& x) {
+    weighted_argmax(both, {lambda / sa, (1.0 - lambda) / sb}, x);
+    return f(x);
+  };
+  Vector x_lo, x_hi;
+  if (at(1.0, x_hi) <= 0.0) return x_hi;
+  if (at(0.0, x_lo) > 0.0) return std::nullopt;
+  double lo = 0.0;
+  double hi = 1.0;
+  for (int step = 0; step < 64 && hi - lo > 1e-17; ++step) {
+    const double mid = 0.5 * (lo + hi);
+    Vector x;
+    if (at(mid, x) > 0.0) {
+      hi = mid;
+      x_hi = std::move(x);
+    } else {
+      lo = mid;
+      x_lo = std::move(x);
+    }
+  }
+  double theta_lo = 0.0;
+  double theta_hi = 1.0;
+  Vector x = x_lo;
+  for (int step = 0; step < 64; ++step) {
+    const double theta = 0.5 * (theta_lo + theta_hi);
+    x = x_lo + theta * (x_hi - x_lo);
+    (f(x) > 0.0 ? theta_hi : theta_lo) = theta;
+  }
+  x = x_lo + theta_lo * (x_hi - x_lo);
+  (void)ca;
+  (void)cb;
+  return x;
+}
+
+Solver::Maximin Solver::maximin(const std::vector<Index>& players, const Vector& c,
+                                const Vector& s) {
+  auto value_at = [&](const Vector& at) {
+    double v = kInf;
+    for (std::size_t j = 0; j < players.size(); ++j) {
+      const auto jj = static_cast<Index>(j);
+      v = std::min(v, (model::utility(p_, players[j], at) - c(jj)) / s(jj));
+    }
+    return v;
+  };
+  if (box_.empty()) return {-kInf, 0.5 * (box_.lo + box_.hi)};
+  if (players.size() == 1) {
+    Vector x;
+    weighted_argmax(players, {1.0}, x);
+    return {value_at(x), x};
+  }
+  if (players.size() == 2) {
+    const Index a = players[0];
+    const Index b = players[1];
+    const auto x = frontier_point(a, b, c(0), c(1), s(0), s(1), [&](const Vector& at) {
+      return (model::utility(p_, a, at) - c(0)) / s(0) - (model::utility(p_, b, at) - c(1)) / s(1);
+    });
+    // F(x(0)) > 0 means B's best text still leaves A ahead: the maximin is B's best.
+    if (x) return {value_at(*x), *x};
+    Vector best_b;
+    weighted_argmax({a, b}, {0.0, 1.0 / s(1)}, best_b);
+    return {value_at(best_b), best_b};
+  }
   Program prog;
   prog.players = players;
   prog.c = c;
@@ -177,12 +276,7 @@ Solver::Maximin Solver::maximin(const std::vector<Index>& players, const Vector&
     prog.alpha.setConstant(static_cast<Index>(players.size()), tau);
     ascend(prog, x, t);
   }
-  double value = kInf;
-  for (std::size_t j = 0; j < players.size(); ++j) {
-    const auto jj = static_cast<Index>(j);
-    value = std::min(value, (model::utility(p_, players[j], x) - c(jj)) / s(jj));
-  }
-  return {value, x};
+  return {value_at(x), x};
 }
 
 std::optional<Vector> Solver::nash(const std::vector<Index>& players, const Vector& d,
@@ -211,7 +305,14 @@ std::optional<Vector> Solver::best_for(Index leader, const std::vector<Index>& p
     others.push_back(players[j]);
     thresholds.push_back(c(static_cast<Index>(j)));
   }
-  const Vector oc = Eigen::Map<const Vector>(thresholds.data(), static_cast<Index>(thresholds.size()));
+  const Vector oc =
+      Eigen::Map<const Vector>(thresholds.data(), static_cast<Index>(thresholds.size()));
+  if (others.size() == 1) {
+    // Along the two-player frontier, the leader's best text that gives the other c.
+    const Index b = others[0];
+    return frontier_point(leader, b, 0.0, oc(0), 1.0, 1.0,
+                          [&](const Vector& at) { return oc(0) - model::utility(p_, b, at); });
+  }
   const Vector ones = Vector::Ones(static_cast<Index>(others.size()));
   Vector x;
   if (others.empty()) {

@@ -115,6 +115,24 @@ class RunFile(unittest.TestCase):
         self.assertTrue(np.all((cost >= 0.03) & (cost <= 0.09)))
         self.assertGreater(np.std(cost), 0.01)
 
+    def test_diagnostics_agree_with_the_runs(self):
+        r = self.f["runs"]
+        agreed = r["agreement"][()] == 1
+        utility, batna = r["utility"][()], r["batna"][()]
+        gap, dist = r["pareto_gap"][()], r["nash_distance"][()]
+        zone_first, zone_last = r["zone_first"][()], r["zone_last"][()]
+        self.assertTrue(np.all(np.isnan(gap[~agreed])) and np.all(np.isnan(dist[~agreed])))
+        self.assertTrue(np.all(gap[agreed] >= 0))
+        self.assertTrue(np.all((dist[agreed] >= 0) & (dist[agreed] <= 1)))
+        # The deal is one text the zone ranges over: the zone is at least its worst slack.
+        slack = np.minimum(utility[:, 1] - batna[:, 1], utility[:, 2] - batna[:, 2])
+        self.assertTrue(np.all(zone_last[agreed] >= slack[agreed] - 1e-9))
+        # -inf exactly where the sampled territory red lines of Russia and Ukraine exclude each other.
+        conflict = r["agents.russia.red_lines.territory.lo"][()] > r["agents.ukraine.red_lines.territory.hi"][()]
+        np.testing.assert_array_equal(np.isneginf(zone_first), conflict)
+        np.testing.assert_array_equal(np.isneginf(zone_last), conflict)
+        self.assertFalse(np.any(agreed & conflict))
+
     def test_summary_matches_the_runs(self):
         r, s = self.f["runs"], self.f["summary"]
         agreement = r["agreement"][()]

@@ -20,6 +20,10 @@ struct RunBlock {
   std::vector<std::int32_t> blocker;   // [run], agent index or -1
   std::vector<std::int32_t> obstacle;  // [run], issue index or -1
   std::vector<double> battlefield;     // [run], front line at the end, natural units
+  std::vector<double> nash_distance;   // [run], see protocol::Diagnostics
+  std::vector<double> pareto_gap;      // [run]
+  std::vector<double> zone_first;      // [run]
+  std::vector<double> zone_last;       // [run]
   std::vector<double> deal;            // [run, issue], NaN without a deal
   std::vector<double> final_text;      // [run, issue]
   std::vector<double> utility;         // [run, agent]

@@ -19,6 +19,7 @@ struct RunResult {
   Vector utility;            // u_i(final_text)
   Vector utility_pv;         // δ_i^round · u_i(deal); NaN without a deal
   Vector batna;              // r_i at the last round
+  Vector batna_first;        // r_i at the first round
   double battlefield = 0.0;  // front line at the last round, unit scale
 };
 

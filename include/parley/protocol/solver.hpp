@@ -43,7 +43,8 @@ class Solver {
 
   // argmax Π_i (u_i(x) - d_i)^α_i over texts with u_i(x) > d_i for every player;
   // nothing when no text gives every player more than d_i (model.md §2).
-  std::optional<Vector> nash(const std::vector<Index>& players, const Vector& d, const Vector& alpha);
+  std::optional<Vector> nash(const std::vector<Index>& players, const Vector& d,
+                             const Vector& alpha);
 
   // The text best for `leader` among those giving every player i at least c_i
   // (the leader's own c is ignored); nothing when no text does.
@@ -62,6 +63,15 @@ class Solver {
 
  private:
   struct Program;
+  // Two players A, B with slacks h_j = (u_j - c_j)/s_j: the Pareto text (a maximiser of
+  // λ h_A + (1 - λ) h_B) at which F(x) = 0, for an F that grows as λ favours A. Returns
+  // x(1) when F(x(1)) <= 0 and nothing when F(x(0)) > 0.
+  template <typename F>
+  std::optional<Vector> frontier_point(Index a, Index b, double ca, double cb, double sa, double sb,
+                                       F&& f);
+  // argmax over the box of Σ_j weight_j u_j(x), issue by issue (the leftmost maximiser).
+  void weighted_argmax(const std::vector<Index>& agents, const std::vector<double>& weights,
+                       Vector& x) const;
   double ascend(Program& prog, Vector& x, double& t);
   double line_maximise(Program& prog, Index k, Vector& x, double t);
   double maximise_t(Program& prog, double t);

@@ -1,0 +1,26 @@
+#pragma once
+// Per-run diagnostics for every protocol, from the axiomatic solutions (model.md §2).
+#include "parley/protocol/realization.hpp"
+#include "parley/protocol/run_result.hpp"
+
+namespace parley::protocol {
+
+struct Diagnostics {
+  // RMS distance over issues (unit scales) from the deal to the Nash text of the veto
+  // players with their last-round BATNAs as disagreement point; NaN without a deal or
+  // without a Nash text.
+  double nash_distance;
+  // How much every veto player could still gain at once: max over texts within their red
+  // lines of min_i (u_i(x) - u_i(deal)); 0 for a Pareto-optimal deal, NaN without a deal.
+  double pareto_gap;
+  // The zone of agreement at the first and last round: max over texts of
+  // min_i (u_i(x) - r_i(t)) over the veto players. Positive: a zone exists, and every veto
+  // player can have that much more than its BATNA at once; -inf when red lines exclude
+  // every text.
+  double zone_first;
+  double zone_last;
+};
+
+Diagnostics diagnose(const Setting& setting, const Realization& r, const RunResult& result);
+
+}  // namespace parley::protocol
