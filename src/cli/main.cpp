@@ -23,6 +23,10 @@ constexpr Command kCommands[] = {
     {"run", "run a scenario many times and write outcome distributions to HDF5",
      parley::cli::cmd_run},
     {"validate", "check a scenario file and print what was understood", parley::cli::cmd_validate},
+    {"solve", "Nash, Kalai-Smorodinsky and the zone of agreement at central values",
+     parley::cli::cmd_solve},
+    {"evaluate", "each agent's utility, BATNA and answer for a given text",
+     parley::cli::cmd_evaluate},
 };
 
 void print_usage(std::ostream& out) {

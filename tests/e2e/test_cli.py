@@ -224,7 +224,12 @@ class Reproducibility(unittest.TestCase):
         self.assertFalse(np.array_equal(a["runs/agents.russia.war_cost"], b["runs/agents.russia.war_cost"]))
 
 
-BAD_DISCOUNT = open(SCENARIO, encoding="utf-8").read().replace(
+def read(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+BAD_DISCOUNT = read(SCENARIO).replace(
     "discount = 0.95     # judgement: Moscow expects time to favour it", "discount = 1.7")
 
 
@@ -254,7 +259,7 @@ class BadInput(unittest.TestCase):
         self.assertEqual(os.listdir(self.dir), ["bad.toml"])
 
     def test_unknown_key_has_a_hint(self):
-        bad = self.write("typo.toml", open(SCENARIO, encoding="utf-8").read().replace("max_rounds = 18", "max_round = 18"))
+        bad = self.write("typo.toml", read(SCENARIO).replace("max_rounds = 18", "max_round = 18"))
         r = parley("validate", bad)
         self.assertEqual(r.returncode, 2)
         self.assertRegex(r.stderr, r"typo\.toml:\d+:1: protocol\.max_round: unknown key \(allowed: .*did you mean 'max_rounds'\?\)")
@@ -300,6 +305,94 @@ class BadInput(unittest.TestCase):
                      "agents.ukraine.war_cost", "uniform(0.05, 0.15)"):
             self.assertIn(word, r.stdout)
         self.assertTrue(r.stdout.rstrip().endswith(": valid"))
+
+
+SHIPPED = sorted(glob.glob(os.path.join(SRC, "scenarios", "*.toml")))
+
+
+def row(output, name):
+    """The numbers of the row of `parley solve` that starts with `name`."""
+    for line in output.splitlines():
+        if line.strip().startswith(name + " ") or line.strip() == name:
+            return [float(v) for v in re.findall(r"-?\d+\.\d+", line[len(name) + 2:])]
+    raise AssertionError(f"no row {name!r} in:\n{output}")
+
+
+class Commands(unittest.TestCase):
+    def test_every_shipped_scenario_validates_solves_evaluates_and_runs(self):
+        self.assertGreaterEqual(len(SHIPPED), 3)
+        with tempfile.TemporaryDirectory() as tmp:
+            for path in SHIPPED:
+                with self.subTest(scenario=os.path.basename(path)):
+                    self.assertEqual(parley("validate", path).returncode, 0)
+                    r = parley("solve", path)
+                    self.assertEqual(r.returncode, 0, r.stderr)
+                    self.assertIn("Zone of agreement", r.stdout)
+                    with h5py.File(self.run_small(path, tmp), "r") as f:
+                        issue = text(f["runs/issue"][0])
+                    r = parley("evaluate", path, "--text", f"{issue}=0")
+                    self.assertEqual(r.returncode, 0, r.stderr)
+                    self.assertIn("veto player", r.stdout)
+
+    def run_small(self, path, tmp):
+        out = os.path.join(tmp, os.path.basename(path) + ".h5")
+        r = parley("run", path, "-n", "50", "-o", out, "-q")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return out
+
+    def test_solve_reproduces_nash_and_kalai_smorodinsky(self):
+        # model.md §3: Nash x = 5/6, y = 0, u = (0.75, 0.5); KS x = 2/3, y = 0, u = (0.6, 0.6).
+        out = parley("solve", os.path.join(SRC, "scenarios", "textbook-nash.toml")).stdout
+        nash = row(out, "Nash")
+        self.assertEqual(nash[:4], [0.833, 0.0, 0.75, 0.5])
+        ks = row(out, "Kalai-Smorodinsky")
+        self.assertEqual(ks[:4], [0.667, 0.0, 0.6, 0.6])
+
+    def test_solve_finds_fearons_range(self):
+        # Fearon (1995): the range is [0.50, 0.75]; its middle, 0.625, leaves each side 0.125
+        # above its war payoff, and is also the Nash text.
+        out = parley("solve", os.path.join(SRC, "scenarios", "fearon-1995.toml")).stdout
+        self.assertIn("exists; at best every veto player gets 0.1250 above its BATNA", out)
+        self.assertEqual(row(out, "Nash")[:3], [0.625, 0.625, 0.375])
+        self.assertEqual(row(out, "a")[-1], 0.5)  # A's BATNA p - c_A
+        self.assertEqual(row(out, "b")[-1], 0.25)  # B's BATNA 1 - p - c_B
+
+    def test_solve_names_the_issue_that_empties_the_zone(self):
+        out = parley("solve", SCENARIO).stdout
+        self.assertIn("none: their red lines on territory exclude each other", out)
+
+    def test_evaluate_gives_each_agents_view(self):
+        r = parley("evaluate", os.path.join(SRC, "scenarios", "textbook-nash.toml"),
+                   "--text", "x=0.8333333333333", "--text", "y=0")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = {l.split()[0]: l.split() for l in r.stdout.splitlines() if l.strip()}
+        self.assertAlmostEqual(float(lines["one"][2]), 0.75, places=4)
+        self.assertAlmostEqual(float(lines["two"][2]), 0.5, places=4)
+        self.assertEqual(lines["one"][4], "accepts")
+        self.assertIn("Every veto player accepts this text.", r.stdout)
+        r = parley("evaluate", SCENARIO, "--text", "territory=0.7")
+        self.assertIn("(first draft)", r.stdout)
+        self.assertRegex(r.stdout, r"ukraine +yes +[0-9.]+ +[0-9.]+ +rejects +territory \(red line crossed\)")
+
+    def test_evaluate_rejects_bad_texts(self):
+        for args, message in [
+            (["--text", "terrtory=0.5"], "--text: terrtory: unknown issue (allowed: territory, nato_delay, "
+                                         "guarantees, sanctions, assets, ceasefire; did you mean 'territory'?)"),
+            (["--text", "nato_delay=31"], "--text: nato_delay: 31 is out of range (allowed: a number in [0, 30])"),
+            (["--text", "assets=lots"], "--text: assets: \"lots\" is not a number (allowed: a number in [0, 300])"),
+            ([], "give the text with --text or --text-file"),
+        ]:
+            r = parley("evaluate", SCENARIO, *args)
+            self.assertEqual(r.returncode, 2, args)
+            self.assertIn(message, r.stderr)
+        with tempfile.TemporaryDirectory() as tmp:
+            bad = os.path.join(tmp, "text.toml")
+            with open(bad, "w", encoding="utf-8") as f:
+                f.write("territory = 0.5\nsanctions = 120\n")
+            r = parley("evaluate", SCENARIO, "--text-file", bad)
+            self.assertEqual(r.returncode, 2)
+            self.assertEqual(r.stderr.strip(),
+                             f"{bad}:2:13: sanctions: 120 is out of range (allowed: a number in [0, 100])")
 
 
 if __name__ == "__main__":

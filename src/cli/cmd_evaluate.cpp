@@ -1,0 +1,77 @@
+// parley evaluate: each agent's view of a given text at the parameters' central values.
+#include <cstdio>
+#include <iostream>
+
+#include "arguments.hpp"
+#include "commands.hpp"
+#include "parley/engine/sampler.hpp"
+#include "parley/protocol/mediated.hpp"
+#include "parley/scenario/load.hpp"
+#include "parley/scenario/text.hpp"
+
+namespace parley::cli {
+
+namespace po = boost::program_options;
+using protocol::Index;
+using protocol::Vector;
+
+int cmd_evaluate(const std::vector<std::string>& args, const std::string&) {
+  po::options_description visible(
+      "parley evaluate FILE --text ISSUE=VALUE ... | --text-file F — each agent's utility, BATNA "
+      "and answer for a text (issues not given take the first draft's value)");
+  auto add = visible.add_options();
+  add("text", po::value<std::vector<std::string>>()->composing(),
+      "ISSUE=VALUE, natural units (repeatable)");
+  add("text-file", po::value<std::string>(), "a TOML file of issue = value lines");
+  add("help,h", "show this help");
+  po::variables_map vm;
+  const auto file = parse_with_file(args, visible, vm);
+  if (!file) return kExitOk;
+  const scenario::Scenario s = scenario::load_scenario_file(*file);
+
+  scenario::TextSpec text(s.issues.size());
+  if (vm.count("text-file")) text = scenario::read_text_file(vm["text-file"].as<std::string>(), s);
+  if (vm.count("text")) {
+    for (const auto& assignment : vm["text"].as<std::vector<std::string>>()) {
+      scenario::apply_text_assignment(assignment, s, text);
+    }
+  }
+  if (!vm.count("text") && !vm.count("text-file"))
+    throw UsageError("give the text with --text or --text-file");
+
+  const engine::Sampler sampler(s);
+  const protocol::Realization& r = sampler.central();
+  Vector x = r.first_draft;
+  std::printf("Text (natural units)\n");
+  for (std::size_t k = 0; k < s.issues.size(); ++k) {
+    const auto kk = static_cast<Index>(k);
+    if (text[k]) x(kk) = s.issues[k].to_unit(*text[k]);
+    std::printf("  %-14s %10.4g %-6s%s\n", s.issues[k].id.c_str(), s.issues[k].to_natural(x(kk)),
+                s.issues[k].unit.c_str(), text[k] ? "" : "  (first draft)");
+  }
+
+  protocol::Workspace w;
+  w.resize(r.prefs.agents(), r.prefs.issues());
+  Vector batna;
+  protocol::batnas(sampler.setting(), r, r.battlefield_start, w, batna);
+  std::printf("\nAt the parameters' central values, BATNAs at the first round:\n");
+  std::printf("  %-12s %5s %8s %8s  %-8s %s\n", "agent", "veto", "utility", "BATNA", "answer",
+              "hurts most");
+  bool all_veto_accept = true;
+  for (std::size_t i = 0; i < s.agents.size(); ++i) {
+    const auto ii = static_cast<Index>(i);
+    const double u = model::utility(r.prefs, ii, x);
+    const double crossed = model::red_line_excess(r.prefs, ii, x);
+    const bool accepts = u >= batna(ii) && crossed == 0.0;
+    if (s.agents[i].veto && !accepts) all_veto_accept = false;
+    const auto k = static_cast<std::size_t>(model::principal_obstacle(r.prefs, ii, x));
+    std::printf("  %-12s %5s %8.4f %8.4f  %-8s %s%s\n", s.agents[i].id.c_str(),
+                s.agents[i].veto ? "yes" : "no", u, batna(ii), accepts ? "accepts" : "rejects",
+                s.issues[k].id.c_str(), crossed > 0.0 ? " (red line crossed)" : "");
+  }
+  std::printf("\n%s\n", all_veto_accept ? "Every veto player accepts this text."
+                                        : "Some veto player rejects this text.");
+  return kExitOk;
+}
+
+}  // namespace parley::cli

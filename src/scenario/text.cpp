@@ -1,0 +1,120 @@
+#include "parley/scenario/text.hpp"
+
+#include <toml++/toml.h>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "parley/scenario/diagnostics.hpp"
+
+namespace parley::scenario {
+namespace {
+
+std::vector<std::string> issue_ids(const Scenario& s) {
+  std::vector<std::string> ids;
+  for (const auto& i : s.issues) ids.push_back(i.id);
+  return ids;
+}
+
+std::string join(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& w : words) out += (out.empty() ? "" : ", ") + w;
+  return out;
+}
+
+std::string range_text(const Issue& issue) {
+  std::ostringstream out;
+  out << "allowed: a number in [" << issue.lo << ", " << issue.hi << "]";
+  return out.str();
+}
+
+// The issue index of `id`, or a diagnostic with a hint.
+std::optional<std::size_t> find_issue(const Scenario& s, const std::string& id,
+                                      const Location& where, std::vector<Diagnostic>& errors) {
+  for (std::size_t k = 0; k < s.issues.size(); ++k) {
+    if (s.issues[k].id == id) return k;
+  }
+  const std::string hint = closest_match(id, issue_ids(s));
+  errors.push_back(
+      {where, id, "unknown issue",
+       "allowed: " + join(issue_ids(s)) + (hint.empty() ? "" : "; did you mean '" + hint + "'?")});
+  return std::nullopt;
+}
+
+[[noreturn]] void fail(Location where, std::string key, std::string problem, std::string allowed) {
+  std::vector<Diagnostic> errors;
+  errors.push_back(
+      Diagnostic{std::move(where), std::move(key), std::move(problem), std::move(allowed)});
+  throw ScenarioError(std::move(errors));
+}
+
+}  // namespace
+
+void apply_text_assignment(const std::string& assignment, const Scenario& s, TextSpec& text) {
+  text.resize(s.issues.size());
+  const Location where{"--text", 0, 0};
+  const auto eq = assignment.find('=');
+  if (eq == std::string::npos) {
+    fail(where, assignment, "expected ISSUE=VALUE", "e.g. --text territory=0.5");
+  }
+  const std::string id = assignment.substr(0, eq);
+  const std::string value = assignment.substr(eq + 1);
+  std::vector<Diagnostic> errors;
+  const auto k = find_issue(s, id, where, errors);
+  if (!k) throw ScenarioError(std::move(errors));
+  const Issue& issue = s.issues[*k];
+  std::size_t used = 0;
+  double v = 0.0;
+  try {
+    v = std::stod(value, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != value.size() || !std::isfinite(v)) {
+    fail(where, id, "\"" + value + "\" is not a number", range_text(issue));
+  }
+  if (v < issue.lo || v > issue.hi) {
+    fail(where, id, value + " is out of range", range_text(issue));
+  }
+  text[*k] = v;
+}
+
+TextSpec read_text_file(const std::string& path, const Scenario& s) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail({path, 0, 0}, "", "cannot read the text file", "");
+  std::ostringstream content;
+  content << in.rdbuf();
+  toml::table root;
+  try {
+    root = toml::parse(content.str(), path);
+  } catch (const toml::parse_error& e) {
+    const auto& b = e.source().begin;
+    fail({path, static_cast<int>(b.line), static_cast<int>(b.column)}, "",
+         "TOML syntax error: " + std::string(e.description()), "");
+  }
+  TextSpec text(s.issues.size());
+  std::vector<Diagnostic> errors;
+  for (auto&& [key, node] : root) {
+    const auto& b = node.source().begin;
+    const Location where{path, static_cast<int>(b.line), static_cast<int>(b.column)};
+    const std::string id(key.str());
+    const auto k = find_issue(s, id, where, errors);
+    if (!k) continue;
+    const auto v = node.value<double>();
+    const Issue& issue = s.issues[*k];
+    if (!node.is_number() || !v || !std::isfinite(*v)) {
+      errors.push_back({where, id, "expected a number", range_text(issue)});
+    } else if (*v < issue.lo || *v > issue.hi) {
+      std::ostringstream shown;
+      shown << *v;
+      errors.push_back({where, id, shown.str() + " is out of range", range_text(issue)});
+    } else {
+      text[*k] = *v;
+    }
+  }
+  if (!errors.empty()) throw ScenarioError(std::move(errors));
+  return text;
+}
+
+}  // namespace parley::scenario
