@@ -10,7 +10,7 @@
 #include <memory>
 
 #include "parley/protocol/diagnostics.hpp"
-#include "parley/protocol/mediated.hpp"
+#include "parley/protocol/run_context.hpp"
 
 namespace parley::engine {
 
@@ -48,6 +48,7 @@ struct ThreadState {
 
 const std::uint32_t kBattlefieldStream = random::purpose_id("protocol.battlefield");
 const std::uint32_t kMediatorStream = random::purpose_id("protocol.mediator");
+const std::uint32_t kRecognitionStream = random::purpose_id("protocol.recognition");
 }  // namespace
 
 void compute_run(const scenario::Scenario& scenario, const Sampler& sampler, std::uint64_t seed,
@@ -57,7 +58,8 @@ void compute_run(const scenario::Scenario& scenario, const Sampler& sampler, std
   const std::size_t n_agents = block.agents;
   sampler.sample(seed, run, state.realization, block.parameters.data() + row * block.sampled);
   protocol::RunStreams streams{random::Stream(seed, run, kBattlefieldStream),
-                               random::Stream(seed, run, kMediatorStream)};
+                               random::Stream(seed, run, kMediatorStream),
+                               random::Stream(seed, run, kRecognitionStream)};
   protocol::RunResult& res = state.result;
   protocol::negotiate(sampler.setting(), state.realization, streams, state.workspace, res);
 

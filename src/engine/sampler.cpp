@@ -9,67 +9,11 @@ using scenario::Role;
 
 void Sampler::add(const scenario::Param& p, Field field, Index agent, Index issue, double offset,
                   double scale, const std::string& unit) {
-  assign(base_, field, agent, issue, (p.central() - offset) * scale);
+  base_.set(field, agent, issue, (p.central() - offset) * scale);
   if (p.dist.is_fixed()) return;
   slots_.push_back(
       {p.dist, field, agent, issue, offset, scale, random::purpose_id(p.key), columns_.size()});
   columns_.push_back({p.key, unit});
-}
-
-void Sampler::assign(protocol::Realization& r, Field field, Index agent, Index issue, double v) {
-  switch (field) {
-    case Field::ideal:
-      r.prefs.ideal(agent, issue) = v;
-      break;
-    case Field::salience:
-      r.prefs.weight(agent, issue) = v;
-      break;
-    case Field::red_lo:
-      r.prefs.red_lo(agent, issue) = v;
-      break;
-    case Field::red_hi:
-      r.prefs.red_hi(agent, issue) = v;
-      break;
-    case Field::power:
-      r.power(agent) = v;
-      break;
-    case Field::discount:
-      r.discount(agent) = v;
-      break;
-    case Field::assertiveness:
-      r.assertiveness(agent) = v;
-      break;
-    case Field::war_cost:
-      r.war_cost(agent) = v;
-      break;
-    case Field::reservation:
-      r.reservation(agent) = v;
-      break;
-    case Field::first_draft:
-      r.first_draft(issue) = v;
-      break;
-    case Field::mediator_stake:
-      r.mediator_stake = v;
-      break;
-    case Field::trust_region:
-      r.trust_region = v;
-      break;
-    case Field::batna_noise:
-      r.batna_noise = v;
-      break;
-    case Field::step:
-      r.step = v;
-      break;
-    case Field::battlefield_start:
-      r.battlefield_start = v;
-      break;
-    case Field::battlefield_drift:
-      r.battlefield_drift = v;
-      break;
-    case Field::battlefield_volatility:
-      r.battlefield_volatility = v;
-      break;
-  }
 }
 
 void Sampler::normalise_weights(protocol::Realization& r, Index agent) {
@@ -89,6 +33,24 @@ Sampler::Sampler(const scenario::Scenario& s) {
   setting_.max_rounds = s.protocol.max_rounds;
   setting_.walkout_patience = s.protocol.walkout_patience;
   setting_.revision_steps = s.protocol.revision_steps;
+  switch (s.protocol.kind) {
+    case scenario::ProtocolKind::mediated:
+      setting_.kind = protocol::Kind::mediated;
+      break;
+    case scenario::ProtocolKind::alternating:
+      setting_.kind = protocol::Kind::alternating;
+      break;
+    case scenario::ProtocolKind::nash:
+      setting_.kind = protocol::Kind::nash;
+      break;
+    case scenario::ProtocolKind::kalai:
+      setting_.kind = protocol::Kind::kalai;
+      break;
+  }
+  setting_.recognition_by_order = s.protocol.recognition == scenario::Recognition::order;
+  setting_.quota = s.protocol.quota;
+  setting_.pie = s.space == scenario::Space::pie;
+  for (std::size_t k : s.own_share) setting_.own_share.push_back(static_cast<Index>(k));
   setting_.revision = s.protocol.revision == scenario::Revision::nash
                           ? protocol::Revision::nash
                           : protocol::Revision::weighted_mean;
@@ -169,7 +131,7 @@ void Sampler::sample(std::uint64_t seed, std::uint64_t run, protocol::Realizatio
     random::Stream stream(seed, run, slot.stream);
     const double natural = slot.dist.sample(stream);
     recorded[slot.column] = natural;
-    assign(out, slot.field, slot.agent, slot.issue, (natural - slot.offset) * slot.scale);
+    out.set(slot.field, slot.agent, slot.issue, (natural - slot.offset) * slot.scale);
   }
   for (Index i = 0; i < out.prefs.agents(); ++i) normalise_weights(out, i);
   thread_local std::vector<double> alpha;

@@ -73,16 +73,6 @@ struct Objective {
 
 }  // namespace
 
-void Workspace::resize(Index agents, Index issues) {
-  for (Vector* v : {&x, &x_war, &trial, &best, &grad, &grad_i, &lo, &hi, &target})
-    v->setZero(issues);
-  for (Vector* v : {&u, &u_war, &batna, &batna_estimate}) v->setZero(agents);
-  values.setZero(agents, issues);
-  below.setZero(agents);
-  accepts.assign(static_cast<std::size_t>(agents), false);
-  left.assign(static_cast<std::size_t>(agents), false);
-}
-
 void weighted_mean_target(const Setting& setting, const Realization& r, Vector& target) {
   const Index n = r.prefs.issues();
   target.resize(n);
@@ -100,14 +90,6 @@ void weighted_mean_target(const Setting& setting, const Realization& r, Vector& 
     }
     target(k) = den > 0.0 ? num / den : r.first_draft(k);
   }
-}
-
-void batnas(const Setting& setting, const Realization& r, double front_line, Workspace& w,
-            Vector& out) {
-  w.x_war = r.status_quo;
-  w.x_war(setting.battlefield_issue) = front_line;
-  model::utilities(r.prefs, w.x_war, w.values, w.u_war);
-  out = r.reservation.isNaN().select(w.u_war - r.war_cost, r.reservation);
 }
 
 void revise(const Setting& setting, const Realization& r, Workspace& w, Vector& x) {
@@ -165,40 +147,35 @@ void revise(const Setting& setting, const Realization& r, Workspace& w, Vector& 
   x = w.best;
 }
 
-void negotiate(const Setting& setting, const Realization& r, RunStreams& streams, Workspace& w,
-               RunResult& out) {
+void negotiate_mediated(const Setting& setting, const Realization& run_parameters,
+                        RunStreams& streams, Workspace& w, RunResult& out) {
+  Realization& r = w.shocked;
+  r = run_parameters;
   const Index n_agents = r.prefs.agents();
-  const Index n_issues = r.prefs.issues();
-  if (w.x.size() != n_issues || w.u.size() != n_agents) w.resize(n_agents, n_issues);
   std::fill(w.left.begin(), w.left.end(), false);
   w.below.setZero();
   w.x = r.first_draft;
   double front = r.battlefield_start;
-
   out.outcome = Outcome::deadline;
   out.round = -1;
   out.blocker = -1;
-  out.obstacle = -1;
   int t = 1;
   for (;; ++t) {
-    // 1. The battlefield moves: s_{t+1} = clamp(s_t + μ + σ ε_t, 0, 1) (model.md §1).
-    front = std::clamp(front + r.battlefield_drift +
-                           r.battlefield_volatility * random::standard_normal(streams.battlefield),
-                       0.0, 1.0);
+    apply_shocks(r, t);
+    // 1. The battlefield moves and every BATNA follows it.
+    front = move_front(r, front, streams.battlefield);
     batnas(setting, r, front, w, w.batna);
     if (t == 1) out.batna_first = w.batna;
 
     // 2.-3. Separate sessions: each agent answers the text; all veto players must accept.
-    model::utilities(r.prefs, w.x, w.values, w.u);
+    answer(r, w.batna, w);
     bool deal = true;
     for (Index i = 0; i < n_agents; ++i) {
-      const auto si = static_cast<std::size_t>(i);
-      w.accepts[si] = w.u(i) >= w.batna(i) && model::red_line_excess(r.prefs, i, w.x) == 0.0;
-      if (setting.veto[si] && !w.accepts[si]) deal = false;
+      if (setting.veto[static_cast<std::size_t>(i)] && !w.accepts[static_cast<std::size_t>(i)])
+        deal = false;
     }
     if (deal) {
       out.outcome = Outcome::agreement;
-      out.round = t;
       break;
     }
 
@@ -230,33 +207,7 @@ void negotiate(const Setting& setting, const Realization& r, RunStreams& streams
     }
     revise(setting, r, w, w.x);
   }
-
-  out.last_round = t;
-  out.final_text = w.x;
-  out.utility = w.u;
-  out.batna = w.batna;
-  out.battlefield = front;
-  if (out.outcome == Outcome::agreement) {
-    out.utility_pv = r.discount.pow(static_cast<double>(t)) * w.u;
-    return;
-  }
-  out.utility_pv.setConstant(n_agents, std::numeric_limits<double>::quiet_NaN());
-  if (out.outcome == Outcome::deadline) {
-    // Obstacle attribution (model.md §2): the rejecting veto player with the largest
-    // shortfall max(r_i - u_i, 0) plus the distance by which its red lines are crossed.
-    double worst = -1.0;
-    for (Index i = 0; i < n_agents; ++i) {
-      const auto si = static_cast<std::size_t>(i);
-      if (!setting.veto[si] || w.accepts[si]) continue;
-      const double shortfall =
-          std::max(w.batna(i) - w.u(i), 0.0) + model::red_line_excess(r.prefs, i, w.x);
-      if (shortfall > worst) {
-        worst = shortfall;
-        out.blocker = i;
-      }
-    }
-  }
-  if (out.blocker >= 0) out.obstacle = model::principal_obstacle(r.prefs, out.blocker, w.x);
+  conclude(setting, r, w, t, front, out);
 }
 
 }  // namespace parley::protocol

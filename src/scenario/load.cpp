@@ -423,6 +423,8 @@ class Loader {
     s_.name = h.string("name", true).value_or("");
     s_.title = h.string("title", false).value_or(s_.name);
     h.string("description", false);
+    s_.space =
+        h.string("space", false, {"box", "pie"}).value_or("box") == "pie" ? Space::pie : Space::box;
     h.finish();
   }
 
@@ -684,8 +686,29 @@ class Loader {
     if (!t) return;
     Reader h(ctx_, *t, "protocol");
     Protocol& p = s_.protocol;
-    h.string("kind", false, {"mediated"});
-    p.kind = ProtocolKind::mediated;
+    const std::string kind =
+        h.string("kind", false, {"mediated", "alternating", "nash", "kalai"}).value_or("mediated");
+    p.kind = kind == "alternating" ? ProtocolKind::alternating
+             : kind == "nash"      ? ProtocolKind::nash
+             : kind == "kalai"     ? ProtocolKind::kalai
+                                   : ProtocolKind::mediated;
+    p.recognition = h.string("recognition", false, {"power", "order"}).value_or("power") == "order"
+                        ? Recognition::order
+                        : Recognition::power;
+    const std::string decision =
+        h.string("decision", false, {"unanimity", "majority"}).value_or("unanimity");
+    std::size_t parties = 0;
+    for (const Agent& a : s_.agents) parties += a.role == Role::party;
+    const auto quota =
+        h.integer("quota", false, 1, static_cast<std::int64_t>(std::max<std::size_t>(parties, 1)));
+    p.quota = quota ? static_cast<int>(*quota)
+                    : (decision == "majority" ? static_cast<int>(parties / 2 + 1)
+                                              : static_cast<int>(parties));
+    if (quota && decision == "unanimity" && static_cast<std::size_t>(*quota) != parties) {
+      ctx_.error(t->get("quota")->source(), "protocol.quota",
+                 "a quota below the number of parties contradicts decision = \"unanimity\"",
+                 "allowed: decision = \"majority\" with a quota, or no quota");
+    }
     p.revision = h.string("revision", false, {"nash", "weighted_mean"}).value_or("nash") == "nash"
                      ? Revision::nash
                      : Revision::weighted_mean;
@@ -699,7 +722,12 @@ class Loader {
     p.step = *h.param("step", false, 0.0, 1.0, 0.5);
     p.first_draft.resize(s_.issues.size());
     std::vector<bool> seen(s_.issues.size(), false);
-    if (const toml::table* ft = h.subtable("first_draft", true)) {
+    const bool needs_draft = p.kind == ProtocolKind::mediated;
+    for (std::size_t k = 0; k < s_.issues.size(); ++k) {
+      p.first_draft[k] = Param{Distribution::fixed(s_.issues[k].status_quo),
+                               "protocol.first_draft." + s_.issues[k].id, ctx_.at(t->source())};
+    }
+    if (const toml::table* ft = h.subtable("first_draft", needs_draft)) {
       per_issue(*ft, "protocol.first_draft",
                 [&](std::size_t k, const toml::node& v, const std::string& key, Reader& pr) {
                   if (auto prm = pr.param_node(v, key, s_.issues[k].lo, s_.issues[k].hi)) {
@@ -708,7 +736,7 @@ class Loader {
                   }
                 });
       for (std::size_t k = 0; k < s_.issues.size(); ++k) {
-        if (!seen[k] && !ft->contains(s_.issues[k].id)) {
+        if (needs_draft && !seen[k] && !ft->contains(s_.issues[k].id)) {
           ctx_.error(ft->source(), "protocol.first_draft." + s_.issues[k].id, "missing",
                      "required: a position for every issue, in [" + fmt(s_.issues[k].lo) + ", " +
                          fmt(s_.issues[k].hi) + "]");
@@ -759,7 +787,7 @@ class Loader {
       ctx_.error(at, "agents", std::to_string(mediators) + " agents have role = \"mediator\"",
                  "allowed: at most one mediator");
     }
-    if (mediators == 0) {
+    if (mediators == 0 && s_.protocol.kind == ProtocolKind::mediated) {
       ctx_.error(at, "agents",
                  "the mediated protocol needs a mediator, none has role = \"mediator\"",
                  "allowed: exactly one agent with role = \"mediator\"");
@@ -771,6 +799,49 @@ class Loader {
     if (vetoes == 0) {
       ctx_.error(at, "agents", "no agent has a veto, so every text would pass at once",
                  "allowed: at least one agent with veto = true");
+    }
+    if (s_.space == Space::pie) check_pie(root);
+  }
+
+  // A pie (Baron & Ferejohn 1989): issues are shares in [0, 1]; each agent values only its
+  // own share, linearly; only alternating offers divide a pie.
+  void check_pie(const toml::table& root) {
+    const auto& region = root.get("scenario") ? root.get("scenario")->source() : root.source();
+    if (s_.protocol.kind != ProtocolKind::alternating) {
+      ctx_.error(region, "scenario.space", "a pie is divided by alternating offers only",
+                 "allowed: space = \"pie\" with protocol.kind = \"alternating\"");
+    }
+    for (const Issue& issue : s_.issues) {
+      if (issue.lo != 0.0 || issue.hi != 1.0) {
+        ctx_.error(region, "issues." + issue.id + ".range",
+                   "a share of a pie must range over [0, 1]",
+                   "allowed: range = [0.0, 1.0] with space = \"pie\"");
+      }
+    }
+    std::vector<bool> owned(s_.issues.size(), false);
+    s_.own_share.assign(s_.agents.size(), 0);
+    for (std::size_t i = 0; i < s_.agents.size(); ++i) {
+      const Agent& a = s_.agents[i];
+      std::vector<std::size_t> weighed;
+      for (std::size_t k = 0; k < s_.issues.size(); ++k) {
+        if (a.salience[k] && !(a.salience[k]->dist.is_fixed() && a.salience[k]->central() == 0.0)) {
+          weighed.push_back(k);
+        }
+      }
+      const bool own_linear = weighed.size() == 1 && a.shape[weighed[0]] == model::Shape::linear &&
+                              a.ideal[weighed[0]] && a.ideal[weighed[0]]->dist.is_fixed() &&
+                              a.ideal[weighed[0]]->central() == 1.0 && !owned[weighed[0]];
+      if (a.role == Role::party && !own_linear) {
+        ctx_.diagnostics.push_back(
+            {a.where, "agents." + a.id + ".salience",
+             "in a pie each party values its own share only, linearly, with ideal 1",
+             "allowed: salience on one issue no other party owns, ideal 1.0, shape linear"});
+        continue;
+      }
+      if (!weighed.empty()) {
+        s_.own_share[i] = weighed[0];
+        owned[weighed[0]] = true;
+      }
     }
   }
 

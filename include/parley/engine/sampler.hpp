@@ -32,25 +32,7 @@ class Sampler {
               double* recorded) const;
 
  private:
-  enum class Field : std::uint8_t {
-    ideal,
-    salience,
-    red_lo,
-    red_hi,
-    power,
-    discount,
-    assertiveness,
-    war_cost,
-    reservation,
-    first_draft,
-    mediator_stake,
-    trust_region,
-    batna_noise,
-    step,
-    battlefield_start,
-    battlefield_drift,
-    battlefield_volatility
-  };
+  using Field = protocol::Field;
   struct Slot {
     scenario::Distribution dist;
     Field field;
@@ -71,8 +53,6 @@ class Sampler {
 
   void add(const scenario::Param& p, Field field, model::Index agent, model::Index issue,
            double offset, double scale, const std::string& unit);
-  static void assign(protocol::Realization& r, Field field, model::Index agent, model::Index issue,
-                     double unit_value);
   static void normalise_weights(protocol::Realization& r, model::Index agent);
 
   protocol::Setting setting_;

@@ -14,6 +14,7 @@ using model::Index;
 using model::Vector;
 
 enum class Revision : std::int8_t { nash, weighted_mean };
+enum class Kind : std::int8_t { mediated, alternating, nash, kalai };
 
 struct Setting {
   std::vector<bool> veto;      // per agent
@@ -24,6 +25,42 @@ struct Setting {
   int walkout_patience = 3;
   int revision_steps = 24;
   Revision revision = Revision::nash;
+  Kind kind = Kind::mediated;
+  // Alternating offers.
+  bool recognition_by_order = false;  // else random, with probabilities ∝ power
+  int quota = 1;                      // parties (proposer included) who must accept
+  bool pie = false;                   // texts are shares of one pie (Baron & Ferejohn)
+  std::vector<Index> own_share;       // pie: the issue each agent owns
+};
+
+// A parameter of a run that a scenario can set or a shock can change.
+enum class Field : std::uint8_t {
+  ideal,
+  salience,
+  red_lo,
+  red_hi,
+  power,
+  discount,
+  assertiveness,
+  war_cost,
+  reservation,
+  first_draft,
+  mediator_stake,
+  trust_region,
+  batna_noise,
+  step,
+  battlefield_start,
+  battlefield_drift,
+  battlefield_volatility
+};
+
+// From `round` on, `field` of (agent, issue) takes `value` (unit scales).
+struct Shock {
+  int round;
+  Field field;
+  Index agent;
+  Index issue;
+  double value;
 };
 
 struct Realization {
@@ -43,7 +80,10 @@ struct Realization {
   double battlefield_drift = 0.0;
   double battlefield_volatility = 0.0;
 
+  std::vector<Shock> shocks;  // sorted by round
+
   void resize(Index agents, Index issues);
+  void set(Field field, Index agent, Index issue, double unit_value);
 };
 
 }  // namespace parley::protocol

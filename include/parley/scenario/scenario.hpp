@@ -57,8 +57,12 @@ struct Agent {
   Location where;
 };
 
-enum class ProtocolKind { mediated };
+enum class ProtocolKind { mediated, alternating, nash, kalai };
 enum class Revision { nash, weighted_mean };
+enum class Recognition { power, order };
+// The text space: a box of independent issues, or shares of one pie that sum to 1
+// (each party values its own share, as in Baron & Ferejohn 1989).
+enum class Space { box, pie };
 
 struct Protocol {
   ProtocolKind kind = ProtocolKind::mediated;
@@ -70,7 +74,11 @@ struct Protocol {
   Param trust_region;              // largest move per issue and round, unit scale
   Param batna_noise;               // sd of the mediator's BATNA estimates, utility units
   Param step;                      // η of the weighted-mean revision
-  std::vector<Param> first_draft;  // natural units, per issue
+  std::vector<Param> first_draft;  // natural units, per issue (default: the status quo)
+  // Alternating offers: who proposes, and how many parties (proposer included) must
+  // accept; veto players always must.
+  Recognition recognition = Recognition::power;
+  int quota = 0;
 };
 
 struct Battlefield {
@@ -89,6 +97,8 @@ struct Scenario {
   std::vector<Agent> agents;
   Protocol protocol;
   Battlefield battlefield;
+  Space space = Space::box;
+  std::vector<std::size_t> own_share;  // pie space: the issue each agent owns (per agent)
   std::uint64_t runs = 1000;
   std::uint64_t seed = 1;
 

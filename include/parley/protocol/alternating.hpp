@@ -1,0 +1,38 @@
+#pragma once
+// Alternating offers with a random or rotating proposer under the closed rule:
+// Rubinstein (1982) for two parties, Baron & Ferejohn (1989) for n (model.md §2).
+//
+// Each round a proposer s is recognised (with probability ∝ power, or in the order of
+// the scenario). It offers the text best for itself among those its coalition accepts:
+// every veto party, plus enough other parties (the cheapest for it) to reach the quota.
+// A responder i accepts a text x iff u_i(x) >= max(r_i(t), δ_i W_i), where W_i is its
+// value of going on to the next round and r_i(t) its BATNA; no red line may be crossed.
+// The values come from the stationary equilibrium, found by fixed-point iteration.
+#include <optional>
+#include <vector>
+
+#include "parley/protocol/run_context.hpp"
+
+namespace parley::protocol {
+
+struct Equilibrium {
+  std::vector<Index> parties;                // the states: who proposes
+  std::vector<double> recognition;           // probability of each state (random proposer)
+  std::vector<std::optional<Vector>> offer;  // the proposal in each state (none: delay)
+  model::Matrix value;         // [state, agent]: expected u_i once state s has been played
+  model::Matrix continuation;  // [state, agent]: W_i, the value of the next round seen in s
+  int iterations = 0;
+  bool converged = false;
+
+  // The acceptance threshold of agent i when s proposes: max(r_i, δ_i W_i(s)).
+  double threshold(const Realization& r, const Vector& batna, std::size_t state, Index agent) const;
+};
+
+// Fixed-point iteration on the values V_i(s) until no value moves by 1e-13.
+Equilibrium stationary_equilibrium(const Setting& setting, const Realization& r,
+                                   const Vector& batna, const Equilibrium* warm_start = nullptr);
+
+void negotiate_alternating(const Setting& setting, const Realization& r, RunStreams& streams,
+                           Workspace& w, RunResult& out);
+
+}  // namespace parley::protocol

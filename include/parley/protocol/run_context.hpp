@@ -1,0 +1,57 @@
+#pragma once
+// What every protocol shares within one run: its random streams, its scratch space,
+// the BATNAs that follow the battlefield, and how a run is concluded (utilities,
+// present values, blocker and obstacle).
+#include <cstdint>
+#include <vector>
+
+#include "parley/protocol/realization.hpp"
+#include "parley/protocol/run_result.hpp"
+#include "parley/random/stream.hpp"
+
+namespace parley::protocol {
+
+// Per-run random streams, each keyed by (seed, run, purpose).
+struct RunStreams {
+  random::Stream battlefield;
+  random::Stream mediator;
+  random::Stream recognition;
+};
+
+// Scratch space reused across runs so that a run allocates nothing.
+struct Workspace {
+  Vector x, x_war, trial, best, grad, grad_i, u, u_war, batna, batna_estimate, lo, hi, target;
+  model::Matrix values;
+  Eigen::ArrayXi below;
+  std::vector<bool> accepts, left;
+  Realization shocked;  // the run's parameters as changed by scheduled shocks
+  void resize(Index agents, Index issues);
+};
+
+// r_i(t) for every agent: the fixed reservation, or u_i(x_war(t)) - c_i with x_war
+// the status quo whose battlefield issue is set to the front line s (model.md §1).
+void batnas(const Setting& setting, const Realization& r, double front_line, Workspace& w,
+            Vector& out);
+
+// s_{t+1} = clamp(s_t + μ + σ ε_t, 0, 1), ε standard normal (model.md §1).
+double move_front(const Realization& r, double front, random::Stream& stream);
+
+// Applies the shocks scheduled for round t to the run's parameters.
+void apply_shocks(Realization& r, int round);
+
+// Each agent's answer to w.x: u_i(x) >= threshold_i and no red line crossed. Fills
+// w.u and w.accepts.
+void answer(const Realization& r, const Vector& threshold, Workspace& w);
+
+// Fills the result from the text w.x (with w.u, w.batna, w.accepts current) after the talks
+// ended in `round` with `out.outcome` set: present values for a deal, and otherwise the
+// blocker — the walker, or the rejecting veto player with the largest shortfall
+// max(r_i - u_i, 0) + red-line excess — and its principal obstacle (model.md §2).
+void conclude(const Setting& setting, const Realization& r, const Workspace& w, int round,
+              double front, RunResult& out);
+
+// Runs the protocol the setting names.
+void negotiate(const Setting& setting, const Realization& r, RunStreams& streams, Workspace& w,
+               RunResult& out);
+
+}  // namespace parley::protocol

@@ -1,0 +1,216 @@
+#include "parley/protocol/alternating.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "parley/protocol/solver.hpp"
+
+namespace parley::protocol {
+namespace {
+
+constexpr int kMaxIterations = 5000;
+constexpr double kConverged = 1e-13;
+constexpr double kTie = 1e-12;
+
+// All subsets of `pool` of size `size`, in lexicographic order.
+void combinations(const std::vector<Index>& pool, std::size_t size, std::size_t from,
+                  std::vector<Index>& chosen, std::vector<std::vector<Index>>& out) {
+  if (chosen.size() == size) {
+    out.push_back(chosen);
+    return;
+  }
+  for (std::size_t j = from; j < pool.size(); ++j) {
+    chosen.push_back(pool[j]);
+    combinations(pool, size, j + 1, chosen, out);
+    chosen.pop_back();
+  }
+}
+
+// The proposer's best text among those every coalition member accepts (thresholds c per
+// agent); nothing when no text does.
+std::optional<Vector> best_offer(const Setting& setting, const Realization& r, Index proposer,
+                                 const std::vector<Index>& coalition, const Vector& c) {
+  if (setting.pie) {
+    // Each member gets exactly its threshold share; the proposer keeps the rest (BF 1989).
+    Vector x = Vector::Zero(r.prefs.issues());
+    double rest = 1.0;
+    for (Index i : coalition) {
+      const double share = std::max(c(i), 0.0);
+      x(setting.own_share[static_cast<std::size_t>(i)]) = share;
+      rest -= share;
+    }
+    if (rest < 0.0) return std::nullopt;
+    x(setting.own_share[static_cast<std::size_t>(proposer)]) = rest;
+    return x;
+  }
+  std::vector<Index> players = coalition;
+  players.insert(players.begin(), proposer);
+  Vector thresholds(static_cast<Index>(players.size()));
+  for (std::size_t j = 0; j < players.size(); ++j)
+    thresholds(static_cast<Index>(j)) = c(players[j]);
+  Solver solver(r.prefs, feasible_box(r.prefs, players));
+  return solver.best_for(proposer, players, thresholds);
+}
+
+}  // namespace
+
+double Equilibrium::threshold(const Realization& r, const Vector& batna, std::size_t state,
+                              Index agent) const {
+  return std::max(batna(agent), r.discount(agent) * continuation(static_cast<Index>(state), agent));
+}
+
+Equilibrium stationary_equilibrium(const Setting& setting, const Realization& r,
+                                   const Vector& batna, const Equilibrium* warm_start) {
+  Equilibrium eq;
+  const Index n_agents = r.prefs.agents();
+  for (Index i = 0; i < n_agents; ++i) {
+    if (setting.is_party[static_cast<std::size_t>(i)]) eq.parties.push_back(i);
+  }
+  const std::size_t m = eq.parties.size();
+  double total_power = 0.0;
+  for (Index i : eq.parties) total_power += r.power(i);
+  for (Index i : eq.parties) {
+    eq.recognition.push_back(total_power > 0.0 ? r.power(i) / total_power
+                                               : 1.0 / static_cast<double>(m));
+  }
+  eq.offer.assign(m, std::nullopt);
+  eq.value.setZero(static_cast<Index>(m), n_agents);
+  if (warm_start && warm_start->value.rows() == static_cast<Index>(m)) eq.value = warm_start->value;
+  eq.continuation.setZero(static_cast<Index>(m), n_agents);
+
+  auto update_continuation = [&] {
+    for (std::size_t s = 0; s < m; ++s) {
+      const auto ss = static_cast<Index>(s);
+      if (setting.recognition_by_order) {
+        eq.continuation.row(ss) = eq.value.row(static_cast<Index>((s + 1) % m));
+      } else {
+        eq.continuation.row(ss).setZero();
+        for (std::size_t q = 0; q < m; ++q) {
+          eq.continuation.row(ss) += eq.recognition[q] * eq.value.row(static_cast<Index>(q));
+        }
+      }
+    }
+  };
+  update_continuation();
+
+  Vector c(n_agents);
+  model::Matrix next(static_cast<Index>(m), n_agents);
+  for (eq.iterations = 1; eq.iterations <= kMaxIterations; ++eq.iterations) {
+    for (std::size_t s = 0; s < m; ++s) {
+      const Index proposer = eq.parties[s];
+      for (Index i = 0; i < n_agents; ++i) c(i) = eq.threshold(r, batna, s, i);
+      // The coalition: every veto party, and the cheapest others up to the quota.
+      std::vector<Index> required, optional_members;
+      for (Index i : eq.parties) {
+        if (i == proposer) continue;
+        (setting.veto[static_cast<std::size_t>(i)] ? required : optional_members).push_back(i);
+      }
+      const auto extra = static_cast<std::size_t>(std::max<long>(
+          0, static_cast<long>(setting.quota) - 1 - static_cast<long>(required.size())));
+      std::vector<std::vector<Index>> choices;
+      std::vector<Index> chosen;
+      if (extra <= optional_members.size())
+        combinations(optional_members, extra, 0, chosen, choices);
+      // Among the proposer's best coalitions (ties within 1e-12), it picks one at random:
+      // values average over them, as in Baron & Ferejohn's symmetric equilibrium.
+      double best = -1e300;
+      std::vector<Vector> best_texts;
+      for (const auto& choice : choices) {
+        std::vector<Index> coalition = required;
+        coalition.insert(coalition.end(), choice.begin(), choice.end());
+        const auto x = best_offer(setting, r, proposer, coalition, c);
+        if (!x) continue;
+        const double u = model::utility(r.prefs, proposer, *x);
+        if (u > best + kTie) {
+          best = u;
+          best_texts.assign(1, *x);
+        } else if (u >= best - kTie) {
+          best_texts.push_back(*x);
+        }
+      }
+      const auto ss = static_cast<Index>(s);
+      if (best_texts.empty() || best < c(proposer)) {
+        // No acceptable offer is worth more to the proposer than waiting: the round passes.
+        eq.offer[s] = std::nullopt;
+        for (Index i = 0; i < n_agents; ++i) next(ss, i) = r.discount(i) * eq.continuation(ss, i);
+        continue;
+      }
+      eq.offer[s] = best_texts.front();
+      next.row(ss).setZero();
+      for (const Vector& x : best_texts) {
+        for (Index i = 0; i < n_agents; ++i) next(ss, i) += model::utility(r.prefs, i, x);
+      }
+      next.row(ss) /= static_cast<double>(best_texts.size());
+    }
+    const double moved = (next - eq.value).abs().maxCoeff();
+    eq.value = next;
+    update_continuation();
+    if (moved < kConverged) {
+      eq.converged = true;
+      break;
+    }
+  }
+  return eq;
+}
+
+void negotiate_alternating(const Setting& setting, const Realization& run_parameters,
+                           RunStreams& streams, Workspace& w, RunResult& out) {
+  Realization& r = w.shocked;
+  r = run_parameters;
+  const Index n_agents = r.prefs.agents();
+  w.x = r.first_draft;
+  double front = r.battlefield_start;
+  out.outcome = Outcome::deadline;
+  out.blocker = -1;
+  std::optional<Equilibrium> eq;
+  int t = 1;
+  for (;; ++t) {
+    apply_shocks(r, t);
+    front = move_front(r, front, streams.battlefield);
+    batnas(setting, r, front, w, w.batna);
+    if (t == 1) out.batna_first = w.batna;
+    // The equilibrium of the round's BATNAs (recomputed after every failed round, as the
+    // war and the shocks move them).
+    eq = stationary_equilibrium(setting, r, w.batna, eq ? &*eq : nullptr);
+
+    std::size_t state;
+    if (setting.recognition_by_order) {
+      state = static_cast<std::size_t>(t - 1) % eq->parties.size();
+    } else {
+      const double u = streams.recognition.uniform();
+      double cumulative = 0.0;
+      state = eq->parties.size() - 1;
+      for (std::size_t s = 0; s < eq->parties.size(); ++s) {
+        cumulative += eq->recognition[s];
+        if (u < cumulative) {
+          state = s;
+          break;
+        }
+      }
+    }
+    const Index proposer = eq->parties[state];
+    if (eq->offer[state]) w.x = *eq->offer[state];
+    Vector threshold(n_agents);
+    for (Index i = 0; i < n_agents; ++i) threshold(i) = eq->threshold(r, w.batna, state, i);
+    answer(r, threshold, w);
+    w.accepts[static_cast<std::size_t>(proposer)] = eq->offer[state].has_value();
+    int yes = 0;
+    bool veto_ok = true;
+    for (Index i : eq->parties) {
+      const bool accepts = w.accepts[static_cast<std::size_t>(i)];
+      yes += accepts;
+      if (setting.veto[static_cast<std::size_t>(i)] && !accepts) veto_ok = false;
+    }
+    if (eq->offer[state] && veto_ok && yes >= setting.quota) {
+      out.outcome = Outcome::agreement;
+      break;
+    }
+    if (t >= setting.max_rounds) {
+      answer(r, w.batna, w);  // attribute the failure against the BATNAs
+      break;
+    }
+  }
+  conclude(setting, r, w, t, front, out);
+}
+
+}  // namespace parley::protocol

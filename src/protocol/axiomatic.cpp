@@ -1,0 +1,37 @@
+#include "parley/protocol/axiomatic.hpp"
+
+#include "parley/protocol/solver.hpp"
+
+namespace parley::protocol {
+
+void negotiate_axiomatic(const Setting& setting, const Realization& run_parameters,
+                         RunStreams& streams, Workspace& w, RunResult& out) {
+  Realization& r = w.shocked;
+  r = run_parameters;
+  apply_shocks(r, 1);
+  const double front = move_front(r, r.battlefield_start, streams.battlefield);
+  batnas(setting, r, front, w, w.batna);
+  out.batna_first = w.batna;
+
+  std::vector<Index> veto;
+  for (std::size_t i = 0; i < setting.veto.size(); ++i) {
+    if (setting.veto[i]) veto.push_back(static_cast<Index>(i));
+  }
+  const auto n = static_cast<Index>(veto.size());
+  Vector d(n);
+  for (Index j = 0; j < n; ++j) d(j) = w.batna(veto[static_cast<std::size_t>(j)]);
+  Solver solver(r.prefs, feasible_box(r.prefs, veto));
+  std::optional<Vector> text;
+  if (setting.kind == Kind::nash) {
+    text = solver.nash(veto, d, Vector::Ones(n));
+  } else if (const auto ks = solver.kalai_smorodinsky(veto, d)) {
+    text = ks->x;
+  }
+  w.x = text ? *text : r.first_draft;
+  answer(r, w.batna, w);
+  out.outcome = text ? Outcome::agreement : Outcome::deadline;
+  out.blocker = -1;
+  conclude(setting, r, w, 1, front, out);
+}
+
+}  // namespace parley::protocol

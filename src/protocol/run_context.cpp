@@ -1,0 +1,104 @@
+#include "parley/protocol/run_context.hpp"
+
+#include <algorithm>
+#include <limits>
+
+#include "parley/protocol/alternating.hpp"
+#include "parley/protocol/axiomatic.hpp"
+#include "parley/protocol/mediated.hpp"
+#include "parley/random/distributions.hpp"
+
+namespace parley::protocol {
+
+void Workspace::resize(Index agents, Index issues) {
+  for (Vector* v : {&x, &x_war, &trial, &best, &grad, &grad_i, &lo, &hi, &target})
+    v->setZero(issues);
+  for (Vector* v : {&u, &u_war, &batna, &batna_estimate}) v->setZero(agents);
+  values.setZero(agents, issues);
+  below.setZero(agents);
+  accepts.assign(static_cast<std::size_t>(agents), false);
+  left.assign(static_cast<std::size_t>(agents), false);
+}
+
+void batnas(const Setting& setting, const Realization& r, double front_line, Workspace& w,
+            Vector& out) {
+  w.x_war = r.status_quo;
+  w.x_war(setting.battlefield_issue) = front_line;
+  model::utilities(r.prefs, w.x_war, w.values, w.u_war);
+  out = r.reservation.isNaN().select(w.u_war - r.war_cost, r.reservation);
+}
+
+double move_front(const Realization& r, double front, random::Stream& stream) {
+  return std::clamp(
+      front + r.battlefield_drift + r.battlefield_volatility * random::standard_normal(stream), 0.0,
+      1.0);
+}
+
+void apply_shocks(Realization& r, int round) {
+  for (const Shock& s : r.shocks) {
+    if (s.round == round) r.set(s.field, s.agent, s.issue, s.value);
+  }
+}
+
+void answer(const Realization& r, const Vector& threshold, Workspace& w) {
+  model::utilities(r.prefs, w.x, w.values, w.u);
+  for (Index i = 0; i < r.prefs.agents(); ++i) {
+    w.accepts[static_cast<std::size_t>(i)] =
+        w.u(i) >= threshold(i) && model::red_line_excess(r.prefs, i, w.x) == 0.0;
+  }
+}
+
+void conclude(const Setting& setting, const Realization& r, const Workspace& w, int round,
+              double front, RunResult& out) {
+  const Index n_agents = r.prefs.agents();
+  out.last_round = round;
+  out.final_text = w.x;
+  out.utility = w.u;
+  out.batna = w.batna;
+  out.battlefield = front;
+  if (out.outcome == Outcome::agreement) {
+    out.round = round;
+    out.blocker = -1;
+    out.obstacle = -1;
+    out.utility_pv = r.discount.pow(static_cast<double>(round)) * w.u;
+    return;
+  }
+  out.round = -1;
+  out.utility_pv.setConstant(n_agents, std::numeric_limits<double>::quiet_NaN());
+  if (out.outcome != Outcome::walk_out) {
+    out.blocker = -1;
+    double worst = -1.0;
+    for (Index i = 0; i < n_agents; ++i) {
+      const auto si = static_cast<std::size_t>(i);
+      if (!setting.veto[si] || w.accepts[si]) continue;
+      const double shortfall =
+          std::max(w.batna(i) - w.u(i), 0.0) + model::red_line_excess(r.prefs, i, w.x);
+      if (shortfall > worst) {
+        worst = shortfall;
+        out.blocker = i;
+      }
+    }
+  }
+  out.obstacle = out.blocker >= 0 ? model::principal_obstacle(r.prefs, out.blocker, w.x) : -1;
+}
+
+void negotiate(const Setting& setting, const Realization& r, RunStreams& streams, Workspace& w,
+               RunResult& out) {
+  if (w.x.size() != r.prefs.issues() || w.u.size() != r.prefs.agents()) {
+    w.resize(r.prefs.agents(), r.prefs.issues());
+  }
+  switch (setting.kind) {
+    case Kind::mediated:
+      negotiate_mediated(setting, r, streams, w, out);
+      return;
+    case Kind::alternating:
+      negotiate_alternating(setting, r, streams, w, out);
+      return;
+    case Kind::nash:
+    case Kind::kalai:
+      negotiate_axiomatic(setting, r, streams, w, out);
+      return;
+  }
+}
+
+}  // namespace parley::protocol
