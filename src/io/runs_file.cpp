@@ -147,7 +147,7 @@ RunsFile::RunsFile(const std::string& path, const scenario::Scenario& s,
   h5::attr_string(root, "scenario_toml", s.toml_text);
   h5::attr_int64(root, "seed", static_cast<std::int64_t>(options.seed));
   h5::attr_int64(root, "runs", static_cast<std::int64_t>(options.runs));
-  h5::attr_string(root, "protocol", "mediated");
+  h5::attr_string(root, "protocol", scenario::protocol_name(s.protocol.kind));
   h5::attr_int64(root, "complete", 0);
 
   m.runs_group = h5::create_group(root, "runs");

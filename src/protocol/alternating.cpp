@@ -1,5 +1,6 @@
 #include "parley/protocol/alternating.hpp"
 
+#include <Eigen/QR>
 #include <algorithm>
 #include <cmath>
 
@@ -39,7 +40,8 @@ std::optional<Vector> best_offer(const Setting& setting, const Realization& r, I
       x(setting.own_share[static_cast<std::size_t>(i)]) = share;
       rest -= share;
     }
-    if (rest < 0.0) return std::nullopt;
+    if (rest < -1e-12) return std::nullopt;  // (rounding aside)
+    rest = std::max(rest, 0.0);
     x(setting.own_share[static_cast<std::size_t>(proposer)]) = rest;
     return x;
   }
@@ -51,6 +53,52 @@ std::optional<Vector> best_offer(const Setting& setting, const Realization& r, I
   Solver solver(r.prefs, feasible_box(r.prefs, players));
   return solver.best_for(proposer, players, thresholds);
 }
+
+// Anderson acceleration (type II, depth 3) of the fixed-point iteration v <- F(v), with a
+// safeguard: when the residual grows, the history is dropped and a plain step is taken.
+// The fixed point is the same; only the number of iterations changes.
+class Anderson {
+ public:
+  model::Matrix step(const model::Matrix& v, const model::Matrix& fv) {
+    const Eigen::Map<const Eigen::VectorXd> x(v.data(), v.size());
+    const Eigen::Map<const Eigen::VectorXd> f(fv.data(), fv.size());
+    const Eigen::VectorXd g = f - x;
+    if (last_residual_ >= 0.0 && g.norm() > last_residual_) {
+      dg_.clear();
+      df_.clear();
+    } else if (g_prev_.size() != 0) {
+      dg_.push_back(g - g_prev_);
+      df_.push_back(f - f_prev_);
+      if (dg_.size() > kDepth) {
+        dg_.erase(dg_.begin());
+        df_.erase(df_.begin());
+      }
+    }
+    last_residual_ = g.norm();
+    g_prev_ = g;
+    f_prev_ = f;
+    Eigen::VectorXd next = f;
+    if (!dg_.empty()) {
+      Eigen::MatrixXd G(g.size(), static_cast<Index>(dg_.size()));
+      Eigen::MatrixXd F(g.size(), static_cast<Index>(df_.size()));
+      for (std::size_t j = 0; j < dg_.size(); ++j) {
+        G.col(static_cast<Index>(j)) = dg_[j];
+        F.col(static_cast<Index>(j)) = df_[j];
+      }
+      const Eigen::VectorXd gamma = G.colPivHouseholderQr().solve(g);
+      if (gamma.allFinite()) next = f - F * gamma;
+    }
+    model::Matrix out(v.rows(), v.cols());
+    Eigen::Map<Eigen::VectorXd>(out.data(), out.size()) = next;
+    return out;
+  }
+
+ private:
+  static constexpr std::size_t kDepth = 3;
+  std::vector<Eigen::VectorXd> dg_, df_;
+  Eigen::VectorXd g_prev_, f_prev_;
+  double last_residual_ = -1.0;
+};
 
 }  // namespace
 
@@ -73,7 +121,7 @@ Equilibrium stationary_equilibrium(const Setting& setting, const Realization& r,
     eq.recognition.push_back(total_power > 0.0 ? r.power(i) / total_power
                                                : 1.0 / static_cast<double>(m));
   }
-  eq.offer.assign(m, std::nullopt);
+  eq.offers.assign(m, {});
   eq.value.setZero(static_cast<Index>(m), n_agents);
   if (warm_start && warm_start->value.rows() == static_cast<Index>(m)) eq.value = warm_start->value;
   eq.continuation.setZero(static_cast<Index>(m), n_agents);
@@ -95,6 +143,7 @@ Equilibrium stationary_equilibrium(const Setting& setting, const Realization& r,
 
   Vector c(n_agents);
   model::Matrix next(static_cast<Index>(m), n_agents);
+  Anderson accelerator;
   for (eq.iterations = 1; eq.iterations <= kMaxIterations; ++eq.iterations) {
     for (std::size_t s = 0; s < m; ++s) {
       const Index proposer = eq.parties[s];
@@ -129,13 +178,13 @@ Equilibrium stationary_equilibrium(const Setting& setting, const Realization& r,
         }
       }
       const auto ss = static_cast<Index>(s);
-      if (best_texts.empty() || best < c(proposer)) {
+      if (best_texts.empty() || best < c(proposer) - kTie) {
         // No acceptable offer is worth more to the proposer than waiting: the round passes.
-        eq.offer[s] = std::nullopt;
+        eq.offers[s].clear();
         for (Index i = 0; i < n_agents; ++i) next(ss, i) = r.discount(i) * eq.continuation(ss, i);
         continue;
       }
-      eq.offer[s] = best_texts.front();
+      eq.offers[s] = best_texts;
       next.row(ss).setZero();
       for (const Vector& x : best_texts) {
         for (Index i = 0; i < n_agents; ++i) next(ss, i) += model::utility(r.prefs, i, x);
@@ -143,12 +192,14 @@ Equilibrium stationary_equilibrium(const Setting& setting, const Realization& r,
       next.row(ss) /= static_cast<double>(best_texts.size());
     }
     const double moved = (next - eq.value).abs().maxCoeff();
-    eq.value = next;
-    update_continuation();
     if (moved < kConverged) {
+      eq.value = next;
+      update_continuation();
       eq.converged = true;
       break;
     }
+    eq.value = accelerator.step(eq.value, next);
+    update_continuation();
   }
   return eq;
 }
@@ -189,11 +240,19 @@ void negotiate_alternating(const Setting& setting, const Realization& run_parame
       }
     }
     const Index proposer = eq->parties[state];
-    if (eq->offer[state]) w.x = *eq->offer[state];
+    const auto& offers = eq->offers[state];
+    if (offers.size() == 1) {
+      w.x = offers.front();
+    } else if (offers.size() > 1) {
+      // Equally good coalitions: the proposer picks one at random.
+      const auto pick = static_cast<std::size_t>(streams.recognition.uniform() *
+                                                 static_cast<double>(offers.size()));
+      w.x = offers[std::min(pick, offers.size() - 1)];
+    }
     Vector threshold(n_agents);
     for (Index i = 0; i < n_agents; ++i) threshold(i) = eq->threshold(r, w.batna, state, i);
     answer(r, threshold, w);
-    w.accepts[static_cast<std::size_t>(proposer)] = eq->offer[state].has_value();
+    w.accepts[static_cast<std::size_t>(proposer)] = !offers.empty();
     int yes = 0;
     bool veto_ok = true;
     for (Index i : eq->parties) {
@@ -201,7 +260,7 @@ void negotiate_alternating(const Setting& setting, const Realization& run_parame
       yes += accepts;
       if (setting.veto[static_cast<std::size_t>(i)] && !accepts) veto_ok = false;
     }
-    if (eq->offer[state] && veto_ok && yes >= setting.quota) {
+    if (!offers.empty() && veto_ok && yes >= setting.quota) {
       out.outcome = Outcome::agreement;
       break;
     }

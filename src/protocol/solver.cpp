@@ -9,6 +9,7 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr int kBisections = 56;
+constexpr int kOuterBisections = 52;
 constexpr int kMaxSweeps = 4000;
 constexpr double kStepTolerance = 1e-13;
 // Barrier weights, driven down level by level with warm starts.
@@ -161,30 +162,66 @@ double Solver::ascend(Program& prog, Vector& x, double& t) {
 
 void Solver::weighted_argmax(const std::vector<Index>& agents, const std::vector<double>& weights,
                              Vector& x) const {
+  // Per issue, f(z) = Σ_j c_j v_jk(z) is concave and piecewise smooth, with kinks at the
+  // linear shapes' ideals and the piecewise shapes' points; between kinks its derivative
+  // is affine, α + β z. Walk the pieces left to right to where the derivative turns
+  // non-positive: the leftmost maximiser, exactly.
   x.resize(p_.issues());
+  std::vector<double> kinks;
   for (Index k = 0; k < p_.issues(); ++k) {
-    auto slope = [&](double z) {
-      double d = 0.0;
-      for (std::size_t j = 0; j < agents.size(); ++j) {
-        d += weights[j] * p_.weight(agents[j], k) * right_slope(p_, agents[j], k, z);
+    const double lo = box_.lo(k);
+    const double hi = box_.hi(k);
+    kinks.assign(1, lo);
+    for (std::size_t j = 0; j < agents.size(); ++j) {
+      const Index i = agents[j];
+      if (weights[j] == 0.0 || p_.weight(i, k) == 0.0) continue;
+      const auto shape = static_cast<model::Shape>(p_.shape(i, k));
+      if (shape == model::Shape::linear) {
+        kinks.push_back(p_.ideal(i, k));
+      } else if (shape == model::Shape::piecewise) {
+        const auto& pw = p_.piecewise[static_cast<std::size_t>(p_.piecewise_index(i, k))];
+        kinks.insert(kinks.end(), pw.x.begin(), pw.x.end());
       }
-      return d;
-    };
-    double lo = box_.lo(k);
-    double hi = box_.hi(k);
-    if (slope(lo) <= 0.0) {
-      x(k) = lo;
-      continue;
     }
-    if (slope(hi) > 0.0) {
-      x(k) = hi;
-      continue;
+    kinks.push_back(hi);
+    std::sort(kinks.begin(), kinks.end());
+    double z = hi;
+    for (std::size_t s = 0; s + 1 < kinks.size(); ++s) {
+      const double a = std::max(kinks[s], lo);
+      const double b = std::min(kinks[s + 1], hi);
+      if (b < a || (b == a && s + 2 < kinks.size())) continue;
+      // The derivative on (a, b): α + β z.
+      const double mid = 0.5 * (a + b);
+      double alpha = 0.0;
+      double beta = 0.0;
+      for (std::size_t j = 0; j < agents.size(); ++j) {
+        const Index i = agents[j];
+        const double c = weights[j] * p_.weight(i, k);
+        if (c == 0.0) continue;
+        switch (static_cast<model::Shape>(p_.shape(i, k))) {
+          case model::Shape::linear:
+            alpha += c * (mid < p_.ideal(i, k) ? 1.0 : -1.0);
+            break;
+          case model::Shape::quadratic:
+            alpha += 2.0 * c * p_.ideal(i, k);
+            beta -= 2.0 * c;
+            break;
+          case model::Shape::piecewise:
+            alpha +=
+                c * p_.piecewise[static_cast<std::size_t>(p_.piecewise_index(i, k))].slope(mid);
+            break;
+        }
+      }
+      if (alpha + beta * a <= 0.0) {
+        z = a;
+        break;
+      }
+      if (alpha + beta * b <= 0.0) {
+        z = std::clamp(-alpha / beta, a, b);
+        break;
+      }
     }
-    for (int step = 0; step < kBisections && hi - lo > 0.0; ++step) {
-      const double mid = 0.5 * (lo + hi);
-      (slope(mid) > 0.0 ? lo : hi) = mid;
-    }
-    x(k) = hi;
+    x(k) = z;
   }
 }
 
@@ -305,35 +342,56 @@ std::optional<Vector> Solver::best_for(Index leader, const std::vector<Index>& p
     others.push_back(players[j]);
     thresholds.push_back(c(static_cast<Index>(j)));
   }
-  const Vector oc =
-      Eigen::Map<const Vector>(thresholds.data(), static_cast<Index>(thresholds.size()));
-  if (others.size() == 1) {
-    // Along the two-player frontier, the leader's best text that gives the other c.
-    const Index b = others[0];
-    return frontier_point(leader, b, 0.0, oc(0), 1.0, 1.0,
-                          [&](const Vector& at) { return oc(0) - model::utility(p_, b, at); });
+  return constrained_best({leader}, {1.0}, others, thresholds, others.size());
+}
+
+std::optional<Vector> Solver::constrained_best(std::vector<Index> lead, std::vector<double> weights,
+                                               const std::vector<Index>& constrained,
+                                               const std::vector<double>& floor, std::size_t m) {
+  if (m == 0) {
+    Vector x;
+    weighted_argmax(lead, weights, x);
+    return x;
   }
-  const Vector ones = Vector::Ones(static_cast<Index>(others.size()));
-  Vector x;
-  if (others.empty()) {
-    x = 0.5 * (box_.lo + box_.hi);
-  } else {
-    Maximin start = maximin(others, oc, ones);
-    if (!(start.value > 0.0)) return std::nullopt;
-    x = start.x;
+  // Lagrange on the last constraint b: maximise (1 - θ) Σ lead + θ u_b under the others.
+  // u_b at the optimum grows with θ, so bisect θ until u_b reaches its floor, then close
+  // the last gap on the segment between the two sides (concave constraints stay met there).
+  const Index b = constrained[m - 1];
+  const double cb = floor[m - 1];
+  const std::vector<double> base = weights;
+  lead.push_back(b);
+  weights.push_back(0.0);
+  auto solve = [&](double theta) {
+    for (std::size_t j = 0; j + 1 < weights.size(); ++j) weights[j] = (1.0 - theta) * base[j];
+    weights.back() = theta;
+    return constrained_best(lead, weights, constrained, floor, m - 1);
+  };
+  auto gap = [&](const Vector& x) { return model::utility(p_, b, x) - cb; };
+  std::optional<Vector> lo = solve(0.0);
+  if (!lo) return std::nullopt;
+  if (gap(*lo) >= 0.0) return lo;
+  std::optional<Vector> hi = solve(1.0);
+  if (!hi || gap(*hi) < 0.0) return std::nullopt;
+  double theta_lo = 0.0;
+  double theta_hi = 1.0;
+  for (int step = 0; step < kOuterBisections && theta_hi - theta_lo > 1e-16; ++step) {
+    const double mid = 0.5 * (theta_lo + theta_hi);
+    auto x = solve(mid);
+    if (gap(*x) >= 0.0) {
+      theta_hi = mid;
+      hi = std::move(x);
+    } else {
+      theta_lo = mid;
+      lo = std::move(x);
+    }
   }
-  Program prog;
-  prog.players = others;
-  prog.c = oc;
-  prog.s = ones;
-  prog.leader = leader;
-  prog.lead = 1.0;
-  double t = 0.0;
-  for (double tau : kBarrierLevels) {
-    prog.alpha.setConstant(static_cast<Index>(others.size()), tau);
-    ascend(prog, x, t);
+  double a = 0.0;
+  double z = 1.0;
+  for (int step = 0; step < kOuterBisections; ++step) {
+    const double mid = 0.5 * (a + z);
+    (gap(*lo + mid * (*hi - *lo)) >= 0.0 ? z : a) = mid;
   }
-  return x;
+  return Vector(*lo + z * (*hi - *lo));
 }
 
 std::optional<Solver::KalaiSmorodinsky> Solver::kalai_smorodinsky(const std::vector<Index>& players,

@@ -103,8 +103,18 @@ std::string describe(const Scenario& s) {
   }
 
   const Protocol& p = s.protocol;
-  out << "\nProtocol: mediated single negotiating text, revision "
-      << (p.revision == Revision::nash ? "nash" : "weighted_mean") << "\n";
+  out << "\nProtocol: " << protocol_name(p.kind);
+  if (p.kind == ProtocolKind::mediated) {
+    out << " (single negotiating text), revision "
+        << (p.revision == Revision::nash ? "nash" : "weighted_mean");
+  } else if (p.kind == ProtocolKind::alternating) {
+    out << " offers, recognition " << (p.recognition == Recognition::order ? "order" : "power")
+        << (p.unanimity
+                ? ", unanimity of the veto players"
+                : ", majority of " + std::to_string(p.quota) + " parties (and every veto player)")
+        << (s.space == Space::pie ? ", dividing a pie" : "");
+  }
+  out << "\n";
   out << "  max_rounds " << p.max_rounds << ", walkout_patience " << p.walkout_patience
       << ", revision_steps " << p.revision_steps << "\n";
   out << "  mediator_stake " << param_text(p.mediator_stake) << ", trust_region "

@@ -701,13 +701,15 @@ class Loader {
     for (const Agent& a : s_.agents) parties += a.role == Role::party;
     const auto quota =
         h.integer("quota", false, 1, static_cast<std::int64_t>(std::max<std::size_t>(parties, 1)));
+    // Unanimity: every veto player must accept (and no one else need); majority: a quota of
+    // the parties, the proposer included, by default a simple majority.
     p.quota = quota ? static_cast<int>(*quota)
-                    : (decision == "majority" ? static_cast<int>(parties / 2 + 1)
-                                              : static_cast<int>(parties));
-    if (quota && decision == "unanimity" && static_cast<std::size_t>(*quota) != parties) {
-      ctx_.error(t->get("quota")->source(), "protocol.quota",
-                 "a quota below the number of parties contradicts decision = \"unanimity\"",
-                 "allowed: decision = \"majority\" with a quota, or no quota");
+                    : (decision == "majority" ? static_cast<int>(parties / 2 + 1) : 1);
+    p.unanimity = decision == "unanimity";
+    if (quota && decision == "unanimity") {
+      ctx_.error(
+          t->get("quota")->source(), "protocol.quota", "a quota goes with a majority rule",
+          "allowed: decision = \"majority\" with a quota; unanimity needs every veto player");
     }
     p.revision = h.string("revision", false, {"nash", "weighted_mean"}).value_or("nash") == "nash"
                      ? Revision::nash
@@ -796,7 +798,8 @@ class Loader {
       ctx_.error(at, "agents", "a mediator without parties",
                  "allowed: at least one agent with role = \"party\"");
     }
-    if (vetoes == 0) {
+    // Under alternating offers a quota decides; elsewhere only veto players do.
+    if (vetoes == 0 && s_.protocol.kind != ProtocolKind::alternating) {
       ctx_.error(at, "agents", "no agent has a veto, so every text would pass at once",
                  "allowed: at least one agent with veto = true");
     }
@@ -850,6 +853,20 @@ class Loader {
 };
 
 }  // namespace
+
+const char* protocol_name(ProtocolKind kind) {
+  switch (kind) {
+    case ProtocolKind::mediated:
+      return "mediated";
+    case ProtocolKind::alternating:
+      return "alternating";
+    case ProtocolKind::nash:
+      return "nash";
+    case ProtocolKind::kalai:
+      return "kalai";
+  }
+  return "mediated";
+}
 
 std::optional<std::size_t> Scenario::mediator() const {
   for (std::size_t i = 0; i < agents.size(); ++i) {

@@ -340,6 +340,31 @@ class Commands(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         return out
 
+    def test_every_protocol_runs_the_default_scenario_with_diagnostics(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            for kind in ("mediated", "alternating", "nash", "kalai"):
+                with self.subTest(kind=kind):
+                    path = os.path.join(tmp, f"{kind}.toml")
+                    with open(path, "w", encoding="utf-8") as f:
+                        f.write(read(SCENARIO).replace('kind = "mediated"', f'kind = "{kind}"'))
+                    out = os.path.join(tmp, f"{kind}.h5")
+                    r = parley("run", path, "-n", "300", "-o", out, "-q")
+                    self.assertEqual(r.returncode, 0, r.stderr)
+                    with h5py.File(out, "r") as f:
+                        self.assertEqual(text(f.attrs["protocol"]), kind)
+                        runs = f["runs"]
+                        agreed = runs["agreement"][()] == 1
+                        self.assertGreater(agreed.sum(), 0)
+                        self.assertLess(agreed.sum(), 300)
+                        for name in ("pareto_gap", "nash_distance", "zone_first", "zone_last", "battlefield_final"):
+                            self.assertEqual(runs[name].shape, (300,))
+                        # Deals give every veto player at least its BATNA, whatever the protocol.
+                        u, b = runs["utility"][()], runs["batna"][()]
+                        self.assertTrue(np.all(u[agreed][:, 1:3] >= b[agreed][:, 1:3] - 1e-12))
+                        if kind == "nash":
+                            # The one-shot Nash protocol's deal is the Nash text itself.
+                            self.assertTrue(np.all(runs["nash_distance"][()][agreed] < 1e-6))
+
     def test_solve_reproduces_nash_and_kalai_smorodinsky(self):
         # model.md §3: Nash x = 5/6, y = 0, u = (0.75, 0.5); KS x = 2/3, y = 0, u = (0.6, 0.6).
         out = parley("solve", os.path.join(SRC, "scenarios", "textbook-nash.toml")).stdout

@@ -39,7 +39,9 @@ Vector vec(std::initializer_list<double> v) {
 const std::vector<Index> kTwo = {0, 1};
 
 // model.md §3: two issues x, y (shares to player 1), u1 = 0.9x + 0.1y, u2 = 0.6(1-x) + 0.4(1-y).
-model::Preferences two_issue_problem() { return linear({{1, 1}, {0, 0}}, {{0.9, 0.1}, {0.6, 0.4}}); }
+model::Preferences two_issue_problem() {
+  return linear({{1, 1}, {0, 0}}, {{0.9, 0.1}, {0.6, 0.4}});
+}
 
 }  // namespace
 
@@ -211,7 +213,8 @@ TEST(NashSolution, BeatsAGridOnRandomProblems) {
     };
     double grid_best = -1e300;
     for (int a = 0; a <= 400; ++a) {
-      for (int b = 0; b <= 400; ++b) grid_best = std::max(grid_best, log_nash(vec({a / 400.0, b / 400.0})));
+      for (int b = 0; b <= 400; ++b)
+        grid_best = std::max(grid_best, log_nash(vec({a / 400.0, b / 400.0})));
     }
     if (grid_best <= -1e299) {
       EXPECT_FALSE(x.has_value()) << "trial " << trial;

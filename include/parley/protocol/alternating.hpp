@@ -16,9 +16,11 @@
 namespace parley::protocol {
 
 struct Equilibrium {
-  std::vector<Index> parties;                // the states: who proposes
-  std::vector<double> recognition;           // probability of each state (random proposer)
-  std::vector<std::optional<Vector>> offer;  // the proposal in each state (none: delay)
+  std::vector<Index> parties;       // the states: who proposes
+  std::vector<double> recognition;  // probability of each state (random proposer)
+  // The proposals in each state: the proposer's equally good best offers (it picks one at
+  // random), or none when it would rather wait.
+  std::vector<std::vector<Vector>> offers;
   model::Matrix value;         // [state, agent]: expected u_i once state s has been played
   model::Matrix continuation;  // [state, agent]: W_i, the value of the next round seen in s
   int iterations = 0;

@@ -69,6 +69,11 @@ class Solver {
   template <typename F>
   std::optional<Vector> frontier_point(Index a, Index b, double ca, double cb, double sa, double sb,
                                        F&& f);
+  // max Σ_j weights_j u_{lead_j}(x) s.t. u_{constrained_i}(x) >= floor_i for i < m; nothing
+  // when infeasible. Exact: nested bisection on Lagrange weights, one constraint at a time.
+  std::optional<Vector> constrained_best(std::vector<Index> lead, std::vector<double> weights,
+                                         const std::vector<Index>& constrained,
+                                         const std::vector<double>& floor, std::size_t m);
   // argmax over the box of Σ_j weight_j u_j(x), issue by issue (the leftmost maximiser).
   void weighted_argmax(const std::vector<Index>& agents, const std::vector<double>& weights,
                        Vector& x) const;

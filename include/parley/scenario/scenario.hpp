@@ -59,6 +59,8 @@ struct Agent {
 
 enum class ProtocolKind { mediated, alternating, nash, kalai };
 enum class Revision { nash, weighted_mean };
+// The scenario-file name of a protocol kind: "mediated", "alternating", "nash", "kalai".
+const char* protocol_name(ProtocolKind kind);
 enum class Recognition { power, order };
 // The text space: a box of independent issues, or shares of one pie that sum to 1
 // (each party values its own share, as in Baron & Ferejohn 1989).
@@ -78,7 +80,8 @@ struct Protocol {
   // Alternating offers: who proposes, and how many parties (proposer included) must
   // accept; veto players always must.
   Recognition recognition = Recognition::power;
-  int quota = 0;
+  int quota = 1;
+  bool unanimity = true;
 };
 
 struct Battlefield {

@@ -1,0 +1,157 @@
+// Alternating offers against Rubinstein (Econometrica 1982) and Baron & Ferejohn (APSR 1989).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+
+#include "parley/engine/engine.hpp"
+#include "parley/engine/sampler.hpp"
+#include "parley/protocol/alternating.hpp"
+#include "parley/scenario/load.hpp"
+
+using namespace parley;
+using protocol::Index;
+
+namespace {
+
+constexpr double kTol = 1e-6;
+
+// Two players split one good (x: player one's share), proposing in turn, player one first.
+std::string rubinstein(double d1, double d2) {
+  return "[scenario]\nname = \"rubinstein\"\n"
+         "[issues.x]\nrange = [0.0, 1.0]\nstatus_quo = 0.5\n"
+         "[agents.one]\nreservation = 0.0\ndiscount = " +
+         std::to_string(d1) +
+         "\nideal = { x = 1.0 }\nsalience = { x = 1.0 }\n"
+         "[agents.two]\nreservation = 0.0\ndiscount = " +
+         std::to_string(d2) +
+         "\nideal = { x = 0.0 }\nsalience = { x = 1.0 }\n"
+         "[protocol]\nkind = \"alternating\"\nrecognition = \"order\"\n";
+}
+
+// n players divide a pie (one share each), equal recognition probabilities, closed rule.
+std::string baron_ferejohn(int n, double delta, const std::string& decision) {
+  std::string s = "[scenario]\nname = \"bf\"\nspace = \"pie\"\n";
+  for (int i = 0; i < n; ++i)
+    s += "[issues.s" + std::to_string(i) + "]\nrange = [0.0, 1.0]\nstatus_quo = 0.0\n";
+  for (int i = 0; i < n; ++i) {
+    const std::string k = "s" + std::to_string(i);
+    s += "[agents.p" + std::to_string(i) +
+         "]\nreservation = 0.0\nveto = " + (decision == "unanimity" ? "true" : "false") +
+         "\ndiscount = " + std::to_string(delta) + "\nideal = { " + k + " = 1.0 }\nsalience = { " +
+         k + " = 1.0 }\n";
+  }
+  s += "[protocol]\nkind = \"alternating\"\ndecision = \"" + decision + "\"\n";
+  return s;
+}
+
+protocol::Equilibrium equilibrium_of(const std::string& toml) {
+  const auto s = scenario::load_scenario_text(toml, "case.toml");
+  engine::Sampler sampler(s);
+  protocol::Realization r = sampler.central();
+  protocol::Vector batna = protocol::Vector::Zero(r.prefs.agents());
+  return protocol::stationary_equilibrium(sampler.setting(), r, batna);
+}
+
+}  // namespace
+
+struct DiscountPair {
+  double d1, d2;
+};
+class Rubinstein : public ::testing::TestWithParam<DiscountPair> {};
+
+// Rubinstein (1982): the first proposer's share is (1 - δ2) / (1 - δ1 δ2); model.md §3:
+// δ = (0.9, 0.8) -> 5/7, δ = (0.9, 0.9) -> 10/19.
+TEST_P(Rubinstein, FirstProposersShare) {
+  const auto [d1, d2] = GetParam();
+  const auto eq = equilibrium_of(rubinstein(d1, d2));
+  ASSERT_TRUE(eq.converged);
+  ASSERT_EQ(eq.offers[0].size(), 1u);
+  EXPECT_NEAR(eq.offers[0][0](0), (1 - d2) / (1 - d1 * d2), kTol);
+  // And the second proposer's: 1 - (1 - δ1) / (1 - δ1 δ2) to player one.
+  EXPECT_NEAR(eq.offers[1][0](0), 1 - (1 - d1) / (1 - d1 * d2), kTol);
+}
+INSTANTIATE_TEST_SUITE_P(Pairs, Rubinstein,
+                         ::testing::Values(DiscountPair{0.9, 0.8}, DiscountPair{0.9, 0.9},
+                                           DiscountPair{0.5, 0.5}, DiscountPair{0.95, 0.6},
+                                           DiscountPair{0.3, 0.99}));
+
+TEST(RubinsteinReference, WorkedExamples) {
+  EXPECT_NEAR(equilibrium_of(rubinstein(0.9, 0.8)).offers[0][0](0), 5.0 / 7.0, kTol);
+  EXPECT_NEAR(equilibrium_of(rubinstein(0.9, 0.9)).offers[0][0](0), 10.0 / 19.0, kTol);
+}
+
+struct BfCase {
+  int n;
+  double delta;
+  const char* decision;
+  double proposer;  // the proposer's share
+  double partner;   // each coalition partner's share
+};
+class BaronFerejohn : public ::testing::TestWithParam<BfCase> {};
+
+// Baron & Ferejohn (1989), closed rule, equal recognition, stationary equilibrium:
+// majority (n odd): proposer 1 - δ(n-1)/(2n), (n-1)/2 partners δ/n each, the rest 0;
+// unanimity: proposer 1 - δ(n-1)/n, every other δ/n. Ex ante every player expects 1/n.
+TEST_P(BaronFerejohn, SharesAndExAnteValues) {
+  const auto c = GetParam();
+  const auto eq = equilibrium_of(baron_ferejohn(c.n, c.delta, c.decision));
+  ASSERT_TRUE(eq.converged);
+  for (int s = 0; s < c.n; ++s) {
+    ASSERT_FALSE(eq.offers[static_cast<std::size_t>(s)].empty());
+    const auto& x = eq.offers[static_cast<std::size_t>(s)].front();
+    EXPECT_NEAR(x(s), c.proposer, kTol) << "proposer " << s;
+    int partners = 0;
+    for (int k = 0; k < c.n; ++k) {
+      if (k == s) continue;
+      if (std::abs(x(k) - c.partner) < kTol) {
+        ++partners;
+      } else {
+        EXPECT_NEAR(x(k), 0.0, kTol);
+      }
+    }
+    EXPECT_EQ(partners, std::string(c.decision) == "majority" ? (c.n - 1) / 2 : c.n - 1);
+    for (Index i = 0; i < c.n; ++i) EXPECT_NEAR(eq.continuation(s, i), 1.0 / c.n, kTol);
+  }
+}
+INSTANTIATE_TEST_SUITE_P(
+    Cases, BaronFerejohn,
+    ::testing::Values(BfCase{3, 1.0, "majority", 2.0 / 3, 1.0 / 3},   // model.md §3
+                      BfCase{3, 1.0, "unanimity", 1.0 / 3, 1.0 / 3},  // model.md §3
+                      BfCase{3, 0.9, "unanimity", 0.4, 0.3},          // model.md §3
+                      BfCase{3, 0.9, "majority", 1 - 0.9 / 3, 0.3},
+                      BfCase{5, 1.0, "majority", 0.6, 0.2},
+                      BfCase{5, 0.8, "majority", 1 - 0.8 * 4 / 10, 0.16},
+                      BfCase{5, 0.8, "unanimity", 1 - 0.8 * 4 / 5, 0.16}));
+
+// Monte Carlo: with a random proposer the deal comes in round 1 and each player's mean
+// utility estimates its ex-ante value 1/n; it must lie within 4 standard errors.
+TEST(BaronFerejohnMonteCarlo, ExAnteValuesWithinFourStandardErrors) {
+  for (const char* decision : {"majority", "unanimity"}) {
+    const auto s = scenario::load_scenario_text(baron_ferejohn(5, 0.8, decision), "bf.toml");
+    engine::Sampler sampler(s);
+    const std::uint64_t runs = 4000;
+    std::vector<double> sum(5, 0.0), sum_sq(5, 0.0);
+    std::uint64_t deals_in_round_one = 0;
+    engine::EngineOptions options;
+    options.threads = 2;
+    options.sink = [&](const engine::RunBlock& b) {
+      for (std::size_t row = 0; row < b.count; ++row) {
+        deals_in_round_one += b.round[row] == 1;
+        for (std::size_t i = 0; i < 5; ++i) {
+          const double u = b.utility[row * 5 + i];
+          sum[i] += u;
+          sum_sq[i] += u * u;
+        }
+      }
+    };
+    engine::run_plan(s, sampler, {3, 0, runs}, options);
+    EXPECT_EQ(deals_in_round_one, runs) << decision;
+    for (std::size_t i = 0; i < 5; ++i) {
+      const double mean = sum[i] / runs;
+      const double var = sum_sq[i] / runs - mean * mean;
+      const double se = std::sqrt(var / runs);
+      EXPECT_NEAR(mean, 0.2, 4 * se) << decision << " player " << i;
+    }
+  }
+}
