@@ -10,6 +10,7 @@ using scenario::Role;
 void Sampler::add(const scenario::Param& p, Field field, Index agent, Index issue, double offset,
                   double scale, const std::string& unit) {
   base_.set(field, agent, issue, (p.central() - offset) * scale);
+  targets_[p.key] = {field, agent, issue, offset, scale};
   if (p.dist.is_fixed()) return;
   slots_.push_back(
       {p.dist, field, agent, issue, offset, scale, random::purpose_id(p.key), columns_.size()});
@@ -122,6 +123,19 @@ Sampler::Sampler(const scenario::Scenario& s) {
   add(s.battlefield.drift, Field::battlefield_drift, 0, 0, 0.0, 1.0 / span, bf_issue.unit);
   add(s.battlefield.volatility, Field::battlefield_volatility, 0, 0, 0.0, 1.0 / span,
       bf_issue.unit);
+
+  // Scheduled shocks: a parameter's new value from a round on, itself possibly drawn.
+  for (std::size_t j = 0; j < s.shocks.size(); ++j) {
+    const auto& shock = s.shocks[j];
+    const Target& t = targets_.at(shock.key);
+    base_.shocks.push_back(
+        {shock.round, t.field, t.agent, t.issue, (shock.value.central() - t.offset) * t.scale});
+    if (shock.value.dist.is_fixed()) continue;
+    const std::string key = "shocks." + std::to_string(j) + ".value";
+    slots_.push_back({shock.value.dist, t.field, t.agent, t.issue, t.offset, t.scale,
+                      random::purpose_id(key), columns_.size(), static_cast<int>(j)});
+    columns_.push_back({key, ""});
+  }
 }
 
 void Sampler::sample(std::uint64_t seed, std::uint64_t run, protocol::Realization& out,
@@ -131,7 +145,12 @@ void Sampler::sample(std::uint64_t seed, std::uint64_t run, protocol::Realizatio
     random::Stream stream(seed, run, slot.stream);
     const double natural = slot.dist.sample(stream);
     recorded[slot.column] = natural;
-    out.set(slot.field, slot.agent, slot.issue, (natural - slot.offset) * slot.scale);
+    const double unit_value = (natural - slot.offset) * slot.scale;
+    if (slot.shock >= 0) {
+      out.shocks[static_cast<std::size_t>(slot.shock)].value = unit_value;
+    } else {
+      out.set(slot.field, slot.agent, slot.issue, unit_value);
+    }
   }
   for (Index i = 0; i < out.prefs.agents(); ++i) normalise_weights(out, i);
   thread_local std::vector<double> alpha;

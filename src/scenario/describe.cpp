@@ -126,28 +126,20 @@ std::string describe(const Scenario& s) {
       << " per round\n";
 
   std::vector<const Param*> sampled;
-  auto consider = [&](const Param& prm) {
-    if (!prm.dist.is_fixed()) sampled.push_back(&prm);
-  };
-  for (const Agent& a : s.agents) {
-    for (const Param* prm : {&a.power, &a.discount, &a.assertiveness}) consider(*prm);
-    if (a.reservation) consider(*a.reservation);
-    if (a.war_cost) consider(*a.war_cost);
-    for (const auto& prm : a.ideal)
-      if (prm) consider(*prm);
-    for (const auto& prm : a.salience)
-      if (prm) consider(*prm);
-    for (const auto& red : a.red_line) {
-      if (red) {
-        consider(red->lo);
-        consider(red->hi);
-      }
-    }
+  for (const Param* prm : s.parameters()) {
+    if (!prm->dist.is_fixed()) sampled.push_back(prm);
   }
-  for (const Param* prm : {&p.mediator_stake, &p.trust_region, &p.batna_noise, &p.step})
-    consider(*prm);
-  for (const Param& prm : p.first_draft) consider(prm);
-  for (const Param* prm : {&b.start, &b.drift, &b.volatility}) consider(*prm);
+  for (const Shock& shock : s.shocks) {
+    if (!shock.value.dist.is_fixed()) sampled.push_back(&shock.value);
+  }
+  if (!s.shocks.empty()) {
+    out << "\nShocks (" << s.shocks.size() << ")\n";
+    Table shocks({"from round", "parameter", "becomes"});
+    for (const Shock& shock : s.shocks) {
+      shocks.add({std::to_string(shock.round), shock.key, param_text(shock.value)});
+    }
+    shocks.print(out);
+  }
   out << "\nSampled parameters (" << sampled.size() << ", drawn once per run)\n";
   Table draws({"key", "distribution"});
   for (const Param* prm : sampled) draws.add({prm->key, param_text(*prm)});

@@ -208,7 +208,7 @@ class Reader {
     if (!n) {
       if (required) missing(key, param_allowed(lo, hi));
       if (fallback)
-        return Param{Distribution::fixed(*fallback), path(key), ctx_.at(table_.source())};
+        return Param{Distribution::fixed(*fallback), path(key), ctx_.at(table_.source()), lo, hi};
       return std::nullopt;
     }
     return param_node(*n, path(key), lo, hi);
@@ -263,6 +263,8 @@ std::optional<Param> Reader::param_node(const toml::node& n, const std::string& 
   Param p;
   p.key = key;
   p.where = ctx_.at(n.source());
+  p.valid_lo = lo;
+  p.valid_hi = hi;
   if (n.is_number()) {
     auto v = number_node(n, key, lo, hi);
     if (!v) return std::nullopt;
@@ -405,6 +407,7 @@ class Loader {
     read_agents(r);
     read_protocol(r);
     read_battlefield(r);
+    read_shocks(r);
     r.finish("table");
     check_cross_references(root);
   }
@@ -727,7 +730,8 @@ class Loader {
     const bool needs_draft = p.kind == ProtocolKind::mediated;
     for (std::size_t k = 0; k < s_.issues.size(); ++k) {
       p.first_draft[k] = Param{Distribution::fixed(s_.issues[k].status_quo),
-                               "protocol.first_draft." + s_.issues[k].id, ctx_.at(t->source())};
+                               "protocol.first_draft." + s_.issues[k].id, ctx_.at(t->source()),
+                               s_.issues[k].lo, s_.issues[k].hi};
     }
     if (const toml::table* ft = h.subtable("first_draft", needs_draft)) {
       per_issue(*ft, "protocol.first_draft",
@@ -748,6 +752,58 @@ class Loader {
     h.finish();
   }
 
+  // [[shocks]]: from `round` on, the parameter `key` takes `value` (a number or a
+  // distribution, in that parameter's valid range).
+  void read_shocks(Reader& r) {
+    const toml::node* n = r.take("shocks");
+    if (!n) return;
+    const toml::array* list = n->as_array();
+    if (!list || !list->is_array_of_tables()) {
+      ctx_.error(n->source(), "shocks",
+                 std::string("expected an array of tables, got ") + type_name(*n),
+                 "allowed: [[shocks]] tables with round, key and value");
+      return;
+    }
+    std::vector<std::string> keys;
+    std::map<std::string, const Param*> by_key;
+    for (const Param* p : s_.parameters()) {
+      if (p->key.find(".salience.") != std::string::npos)
+        continue;  // weights are normalised per run
+      keys.push_back(p->key);
+      by_key[p->key] = p;
+    }
+    for (std::size_t j = 0; j < list->size(); ++j) {
+      const toml::table& t = *list->get(j)->as_table();
+      const std::string path = "shocks[" + std::to_string(j) + "]";
+      Reader h(ctx_, t, path);
+      Shock shock;
+      shock.round = static_cast<int>(h.integer("round", true, 1, 100000).value_or(1));
+      const auto key = h.string("key", true);
+      const toml::node* value = h.take("value");
+      h.finish();
+      if (!key) continue;
+      const auto it = by_key.find(*key);
+      if (it == by_key.end()) {
+        const std::string hint = closest_match(*key, keys);
+        ctx_.error(t.get("key")->source(), path + ".key", "no parameter \"" + *key + "\"",
+                   hint.empty() ? "allowed: the dotted key of any parameter but a salience, as "
+                                  "parley validate lists them"
+                                : "did you mean \"" + hint + "\"?");
+        continue;
+      }
+      if (!value) {
+        h.missing("value", param_allowed(it->second->valid_lo, it->second->valid_hi));
+        continue;
+      }
+      if (auto p =
+              h.param_node(*value, path + ".value", it->second->valid_lo, it->second->valid_hi)) {
+        shock.key = *key;
+        shock.value = *p;
+        s_.shocks.push_back(std::move(shock));
+      }
+    }
+  }
+
   void read_battlefield(Reader& r) {
     Battlefield& b = s_.battlefield;
     const toml::table* t = r.subtable("battlefield", false);
@@ -756,9 +812,12 @@ class Loader {
       // No war dynamics: the front line stays at the status quo of the first issue.
       b.issue = 0;
       const Location loc{ctx_.source, 0, 0};
-      b.start = Param{Distribution::fixed(s_.issues[0].status_quo), "battlefield.start", loc};
-      b.drift = Param{Distribution::fixed(0.0), "battlefield.drift", loc};
-      b.volatility = Param{Distribution::fixed(0.0), "battlefield.volatility", loc};
+      const Issue& issue = s_.issues[0];
+      const double span = issue.hi - issue.lo;
+      b.start = Param{Distribution::fixed(issue.status_quo), "battlefield.start", loc, issue.lo,
+                      issue.hi};
+      b.drift = Param{Distribution::fixed(0.0), "battlefield.drift", loc, -span, span};
+      b.volatility = Param{Distribution::fixed(0.0), "battlefield.volatility", loc, 0.0, span};
       return;
     }
     Reader h(ctx_, *t, "battlefield");
@@ -866,6 +925,31 @@ const char* protocol_name(ProtocolKind kind) {
       return "kalai";
   }
   return "mediated";
+}
+
+std::vector<const Param*> Scenario::parameters() const {
+  std::vector<const Param*> out;
+  for (const Agent& a : agents) {
+    for (const Param* p : {&a.power, &a.discount, &a.assertiveness}) out.push_back(p);
+    if (a.reservation) out.push_back(&*a.reservation);
+    if (a.war_cost) out.push_back(&*a.war_cost);
+    for (std::size_t k = 0; k < issues.size(); ++k) {
+      if (a.ideal[k]) out.push_back(&*a.ideal[k]);
+      if (a.salience[k]) out.push_back(&*a.salience[k]);
+      if (a.red_line[k]) {
+        out.push_back(&a.red_line[k]->lo);
+        out.push_back(&a.red_line[k]->hi);
+      }
+    }
+  }
+  for (const Param* p :
+       {&protocol.mediator_stake, &protocol.trust_region, &protocol.batna_noise, &protocol.step}) {
+    out.push_back(p);
+  }
+  for (const Param& p : protocol.first_draft) out.push_back(&p);
+  for (const Param* p : {&battlefield.start, &battlefield.drift, &battlefield.volatility})
+    out.push_back(p);
+  return out;
 }
 
 std::optional<std::size_t> Scenario::mediator() const {

@@ -189,6 +189,39 @@ TEST(MediatedProtocol, NashRevisionFindsTheZoneOfAgreement) {
   EXPECT_EQ(revised, runs);  // no deal without the mediator's revisions
 }
 
+TEST(MediatedProtocol, AShockChangesAParameterFromItsRound) {
+  // b cannot accept anything (reservation 0.99) until round 3, when its reservation drops to
+  // 0; a accepts the first draft throughout, so the deal comes in round 3 exactly.
+  const auto s = scenario::load_scenario_text(
+      two_party_scenario("reservation = 0.2", "reservation = 0.99",
+                         "walkout_patience = 1000\ntrust_region = 0.0\n"
+                         "[[shocks]]\nround = 3\nkey = \"agents.b.reservation\"\nvalue = 0.0"),
+      "duel.toml");
+  ASSERT_EQ(s.shocks.size(), 1u);
+  for (const auto& b : run_all(s, 20, 1)) {
+    for (std::size_t row = 0; row < b.count; ++row) {
+      EXPECT_EQ(b.agreement[row], 1);
+      EXPECT_EQ(b.round[row], 3);
+      EXPECT_DOUBLE_EQ(b.batna[row * 3 + 2], 0.0);  // the shocked reservation
+    }
+  }
+}
+
+TEST(MediatedProtocol, ShockKeysAreChecked) {
+  try {
+    scenario::load_scenario_text(
+        two_party_scenario("reservation = 0.2", "reservation = 0.5",
+                           "[[shocks]]\nround = 3\nkey = \"agents.b.reservaton\"\nvalue = 0.0"),
+        "duel.toml");
+    FAIL() << "accepted an unknown shock key";
+  } catch (const scenario::ScenarioError& e) {
+    ASSERT_EQ(e.diagnostics().size(), 1u);
+    EXPECT_EQ(e.diagnostics()[0].key, "shocks[0].key");
+    EXPECT_EQ(e.diagnostics()[0].problem, "no parameter \"agents.b.reservaton\"");
+    EXPECT_EQ(e.diagnostics()[0].allowed, "did you mean \"agents.b.reservation\"?");
+  }
+}
+
 TEST(MediatedProtocol, BatnaFollowsTheBattlefieldMinusWarCost) {
   protocol::Setting setting;
   setting.veto = {true};

@@ -116,7 +116,7 @@ TEST(ScenarioErrors, UnknownTableWithHint) {
   EXPECT_EQ(
       errors[1],  // column 2: where the key itself starts, inside the brackets
       "t.toml:28:2: protocl: unknown table (allowed: scenario, run, issues, agents, protocol, "
-      "battlefield; did you mean 'protocol'?)");
+      "battlefield, shocks; did you mean 'protocol'?)");
 }
 
 TEST(ScenarioErrors, WrongType) {

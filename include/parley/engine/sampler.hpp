@@ -3,6 +3,7 @@
 // its own stream keyed by (seed, i, the parameter's key), so the draws of a run
 // depend on nothing else (not on threads, order, or other parameters).
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,14 @@ class Sampler {
     double scale;
     std::uint32_t stream;
     std::size_t column;  // where the drawn value is recorded
+    int shock = -1;      // >= 0: the draw is the value of that shock, not a parameter
+  };
+  struct Target {  // where a parameter lives in a Realization
+    Field field;
+    model::Index agent;
+    model::Index issue;
+    double offset;
+    double scale;
   };
   struct Concentration {  // Dirichlet(κ·w) over an agent's weights
     model::Index agent;
@@ -58,6 +67,7 @@ class Sampler {
   protocol::Setting setting_;
   protocol::Realization base_;
   std::vector<Slot> slots_;
+  std::map<std::string, Target> targets_;
   std::vector<Concentration> concentrations_;
   std::vector<SampledColumn> columns_;
 };

@@ -34,6 +34,8 @@ struct Param {
   Distribution dist;
   std::string key;
   Location where;
+  double valid_lo = 0.0;  // the parameter's valid range
+  double valid_hi = 0.0;
   double central() const noexcept { return dist.central(); }
 };
 

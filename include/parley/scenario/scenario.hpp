@@ -91,6 +91,13 @@ struct Battlefield {
   Param volatility;       // per round, natural units
 };
 
+// From `round` on, the parameter named `key` takes `value` (e.g. a war cost when aid stops).
+struct Shock {
+  int round = 1;
+  std::string key;
+  Param value;
+};
+
 struct Scenario {
   std::string name;
   std::string title;
@@ -100,12 +107,15 @@ struct Scenario {
   std::vector<Agent> agents;
   Protocol protocol;
   Battlefield battlefield;
+  std::vector<Shock> shocks;
   Space space = Space::box;
   std::vector<std::size_t> own_share;  // pie space: the issue each agent owns (per agent)
   std::uint64_t runs = 1000;
   std::uint64_t seed = 1;
 
   std::optional<std::size_t> mediator() const;
+  // Every parameter of the scenario, in a fixed order (agents, protocol, battlefield).
+  std::vector<const Param*> parameters() const;
   std::size_t issue_index(const std::string& id) const;  // throws std::out_of_range
   std::size_t agent_index(const std::string& id) const;
 };
