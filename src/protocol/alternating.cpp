@@ -216,10 +216,7 @@ void negotiate_alternating(const Setting& setting, const Realization& run_parame
   std::optional<Equilibrium> eq;
   int t = 1;
   for (;; ++t) {
-    apply_shocks(r, t);
-    front = move_front(r, front, streams.battlefield);
-    batnas(setting, r, front, w, w.batna);
-    if (t == 1) out.batna_first = w.batna;
+    front = open_round(setting, r, t, front, streams, w, out);
     // The equilibrium of the round's BATNAs (recomputed after every failed round, as the
     // war and the shocks move them).
     eq = stationary_equilibrium(setting, r, w.batna, eq ? &*eq : nullptr);

@@ -8,10 +8,7 @@ void negotiate_axiomatic(const Setting& setting, const Realization& run_paramete
                          RunStreams& streams, Workspace& w, RunResult& out) {
   Realization& r = w.shocked;
   r = run_parameters;
-  apply_shocks(r, 1);
-  const double front = move_front(r, r.battlefield_start, streams.battlefield);
-  batnas(setting, r, front, w, w.batna);
-  out.batna_first = w.batna;
+  const double front = open_round(setting, r, 1, r.battlefield_start, streams, w, out);
 
   std::vector<Index> veto;
   for (std::size_t i = 0; i < setting.veto.size(); ++i) {

@@ -161,11 +161,8 @@ void negotiate_mediated(const Setting& setting, const Realization& run_parameter
   out.blocker = -1;
   int t = 1;
   for (;; ++t) {
-    apply_shocks(r, t);
-    // 1. The battlefield moves and every BATNA follows it.
-    front = move_front(r, front, streams.battlefield);
-    batnas(setting, r, front, w, w.batna);
-    if (t == 1) out.batna_first = w.batna;
+    // 1. Shocks apply, the battlefield moves and every BATNA follows it.
+    front = open_round(setting, r, t, front, streams, w, out);
 
     // 2.-3. Separate sessions: each agent answers the text; all veto players must accept.
     answer(r, w.batna, w);

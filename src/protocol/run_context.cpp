@@ -40,6 +40,15 @@ void apply_shocks(Realization& r, int round) {
   }
 }
 
+double open_round(const Setting& setting, Realization& r, int round, double front,
+                  RunStreams& streams, Workspace& w, RunResult& out) {
+  apply_shocks(r, round);
+  front = move_front(r, front, streams.battlefield);
+  batnas(setting, r, front, w, w.batna);
+  if (round == 1) out.batna_first = w.batna;
+  return front;
+}
+
 void answer(const Realization& r, const Vector& threshold, Workspace& w) {
   model::utilities(r.prefs, w.x, w.values, w.u);
   for (Index i = 0; i < r.prefs.agents(); ++i) {

@@ -29,6 +29,33 @@ double right_slope(const model::Preferences& p, Index i, Index k, double z) {
   return p.piecewise[static_cast<std::size_t>(p.piecewise_index(i, k))].slope(z);
 }
 
+// Along a path of texts x(θ), θ in [0, 1], where the predicate `above` turns from false
+// (at `lo` = x(0)) to true (at `hi` = x(1)): bisect θ for the switch, then close the last
+// gap on the segment between the two sides. Returns a text on the `above` side.
+template <typename Solve, typename Above>
+Vector bisect_frontier(Solve&& solve, Above&& above, Vector lo, Vector hi) {
+  double a = 0.0;
+  double b = 1.0;
+  for (int step = 0; step < kOuterBisections && b - a > 1e-17; ++step) {
+    const double mid = 0.5 * (a + b);
+    Vector x = solve(mid);
+    if (above(x)) {
+      b = mid;
+      hi = std::move(x);
+    } else {
+      a = mid;
+      lo = std::move(x);
+    }
+  }
+  double s = 0.0;
+  double e = 1.0;
+  for (int step = 0; step < kOuterBisections; ++step) {
+    const double mid = 0.5 * (s + e);
+    (above(Vector(lo + mid * (hi - lo))) ? e : s) = mid;
+  }
+  return lo + e * (hi - lo);
+}
+
 }  // namespace
 
 TextBox feasible_box(const model::Preferences& p, const std::vector<Index>& agents) {
@@ -226,8 +253,7 @@ void Solver::weighted_argmax(const std::vector<Index>& agents, const std::vector
 }
 
 template <typename F>
-std::optional<Vector> Solver::frontier_point(Index a, Index b, double ca, double cb, double sa,
-                                             double sb, F&& f) {
+std::optional<Vector> Solver::frontier_point(Index a, Index b, double sa, double sb, F&& f) {
   // Every Pareto text of two concave utilities maximises some λ h_A + (1 - λ) h_B, and
   // F(x(λ)) grows with λ: bisect on λ, then on the segment between the two sides, along
   // which both utilities are affine (their weighted sum is flat there).
@@ -239,31 +265,13 @@ std::optional<Vector> Solver::frontier_point(Index a, Index b, double ca, double
   Vector x_lo, x_hi;
   if (at(1.0, x_hi) <= 0.0) return x_hi;
   if (at(0.0, x_lo) > 0.0) return std::nullopt;
-  double lo = 0.0;
-  double hi = 1.0;
-  for (int step = 0; step < 64 && hi - lo > 1e-17; ++step) {
-    const double mid = 0.5 * (lo + hi);
-    Vector x;
-    if (at(mid, x) > 0.0) {
-      hi = mid;
-      x_hi = std::move(x);
-    } else {
-      lo = mid;
-      x_lo = std::move(x);
-    }
-  }
-  double theta_lo = 0.0;
-  double theta_hi = 1.0;
-  Vector x = x_lo;
-  for (int step = 0; step < 64; ++step) {
-    const double theta = 0.5 * (theta_lo + theta_hi);
-    x = x_lo + theta * (x_hi - x_lo);
-    (f(x) > 0.0 ? theta_hi : theta_lo) = theta;
-  }
-  x = x_lo + theta_lo * (x_hi - x_lo);
-  (void)ca;
-  (void)cb;
-  return x;
+  return bisect_frontier(
+      [&](double lambda) {
+        Vector x;
+        at(lambda, x);
+        return x;
+      },
+      [&](const Vector& x) { return f(x) > 0.0; }, std::move(x_lo), std::move(x_hi));
 }
 
 Solver::Maximin Solver::maximin(const std::vector<Index>& players, const Vector& c,
@@ -285,7 +293,7 @@ Solver::Maximin Solver::maximin(const std::vector<Index>& players, const Vector&
   if (players.size() == 2) {
     const Index a = players[0];
     const Index b = players[1];
-    const auto x = frontier_point(a, b, c(0), c(1), s(0), s(1), [&](const Vector& at) {
+    const auto x = frontier_point(a, b, s(0), s(1), [&](const Vector& at) {
       return (model::utility(p_, a, at) - c(0)) / s(0) - (model::utility(p_, b, at) - c(1)) / s(1);
     });
     // F(x(0)) > 0 means B's best text still leaves A ahead: the maximin is B's best.
@@ -372,26 +380,9 @@ std::optional<Vector> Solver::constrained_best(std::vector<Index> lead, std::vec
   if (gap(*lo) >= 0.0) return lo;
   std::optional<Vector> hi = solve(1.0);
   if (!hi || gap(*hi) < 0.0) return std::nullopt;
-  double theta_lo = 0.0;
-  double theta_hi = 1.0;
-  for (int step = 0; step < kOuterBisections && theta_hi - theta_lo > 1e-16; ++step) {
-    const double mid = 0.5 * (theta_lo + theta_hi);
-    auto x = solve(mid);
-    if (gap(*x) >= 0.0) {
-      theta_hi = mid;
-      hi = std::move(x);
-    } else {
-      theta_lo = mid;
-      lo = std::move(x);
-    }
-  }
-  double a = 0.0;
-  double z = 1.0;
-  for (int step = 0; step < kOuterBisections; ++step) {
-    const double mid = 0.5 * (a + z);
-    (gap(*lo + mid * (*hi - *lo)) >= 0.0 ? z : a) = mid;
-  }
-  return Vector(*lo + z * (*hi - *lo));
+  return bisect_frontier([&](double theta) { return *solve(theta); },
+                         [&](const Vector& x) { return gap(x) >= 0.0; }, std::move(*lo),
+                         std::move(*hi));
 }
 
 std::optional<Solver::KalaiSmorodinsky> Solver::kalai_smorodinsky(const std::vector<Index>& players,

@@ -39,6 +39,11 @@ double move_front(const Realization& r, double front, random::Stream& stream);
 // Applies the shocks scheduled for round t to the run's parameters.
 void apply_shocks(Realization& r, int round);
 
+// The start of round t in every protocol: the shocks of round t apply, the front line
+// moves, and w.batna follows it (kept as out.batna_first in round 1). Returns the front.
+double open_round(const Setting& setting, Realization& r, int round, double front,
+                  RunStreams& streams, Workspace& w, RunResult& out);
+
 // Each agent's answer to w.x: u_i(x) >= threshold_i and no red line crossed. Fills
 // w.u and w.accepts.
 void answer(const Realization& r, const Vector& threshold, Workspace& w);

@@ -67,8 +67,7 @@ class Solver {
   // λ h_A + (1 - λ) h_B) at which F(x) = 0, for an F that grows as λ favours A. Returns
   // x(1) when F(x(1)) <= 0 and nothing when F(x(0)) > 0.
   template <typename F>
-  std::optional<Vector> frontier_point(Index a, Index b, double ca, double cb, double sa, double sb,
-                                       F&& f);
+  std::optional<Vector> frontier_point(Index a, Index b, double sa, double sb, F&& f);
   // max Σ_j weights_j u_{lead_j}(x) s.t. u_{constrained_i}(x) >= floor_i for i < m; nothing
   // when infeasible. Exact: nested bisection on Lagrange weights, one constraint at a time.
   std::optional<Vector> constrained_best(std::vector<Index> lead, std::vector<double> weights,
