@@ -3,13 +3,15 @@
 // weighted Nash solutions, Kalai–Smorodinsky, the zone of agreement, and a
 // proposer's best acceptable text.
 //
-// Method. Every problem here maximises a concave function of the agents'
-// utilities, each of which is a sum of one-issue functions u_i(x) = Σ_k w_ik v_ik(x_k).
-// The directional derivative of such an objective is therefore a sum over the
-// coordinates, so a text that no single coordinate move improves is a global
-// maximum. The solver does coordinate ascent with exact line maximisation (bisection
-// on the one-sided derivative), and handles constraints u_i >= c_i with a log
-// barrier whose weight is driven to zero (error below n·1e-10 in utility).
+// Method. Every problem here maximises a concave function of the agents' utilities,
+// each of which is a sum of one-issue functions u_i(x) = Σ_k w_ik v_ik(x_k). Weighted
+// sums Σ_j c_j u_j are maximised exactly, issue by issue. Two-player frontiers are traced
+// by bisection on the weight of one player, and constraints u_i >= c_i by bisection on
+// their Lagrange weights, one at a time. The Nash product is maximised by coordinate
+// ascent with exact line searches: the directional derivative of a concave function of
+// such utilities is a sum over the coordinates, so a text that no single coordinate move
+// improves is a global maximum. The maximin of three or more players uses a log barrier
+// driven to 1e-12. See docs/model.md §4.
 #include <optional>
 #include <vector>
 
