@@ -25,4 +25,14 @@ std::optional<std::string> parse_with_file(const std::vector<std::string>& args,
   return vm["file"].as<std::string>();
 }
 
+void add_overrides(po::options_description& options) {
+  options.add_options()("set", po::value<std::vector<std::string>>()->composing(),
+                        "override a scenario key: dotted.key=VALUE, VALUE any TOML value, e.g. "
+                        "agents.russia.reservation={beta={mean=0.8,kappa=20}} (repeatable)");
+}
+
+std::vector<std::string> overrides(const po::variables_map& vm) {
+  return vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+}
+
 }  // namespace parley::cli

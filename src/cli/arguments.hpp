@@ -16,4 +16,9 @@ std::optional<std::string> parse_with_file(
     const boost::program_options::options_description& visible,
     boost::program_options::variables_map& vm);
 
+// Adds the repeatable --set KEY=VALUE option (scenario overrides).
+void add_overrides(boost::program_options::options_description& options);
+// The --set assignments given, in order.
+std::vector<std::string> overrides(const boost::program_options::variables_map& vm);
+
 }  // namespace parley::cli

@@ -24,10 +24,11 @@ int cmd_evaluate(const std::vector<std::string>& args, const std::string&) {
       "ISSUE=VALUE, natural units (repeatable)");
   add("text-file", po::value<std::string>(), "a TOML file of issue = value lines");
   add("help,h", "show this help");
+  add_overrides(visible);
   po::variables_map vm;
   const auto file = parse_with_file(args, visible, vm);
   if (!file) return kExitOk;
-  const scenario::Scenario s = scenario::load_scenario_file(*file);
+  const scenario::Scenario s = scenario::load_scenario_file(*file, overrides(vm));
 
   scenario::TextSpec text(s.issues.size());
   if (vm.count("text-file")) text = scenario::read_text_file(vm["text-file"].as<std::string>(), s);

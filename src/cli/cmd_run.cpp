@@ -18,6 +18,7 @@ namespace {
 
 struct RunOptions {
   std::string scenario_path;
+  std::vector<std::string> overrides;
   std::string output;
   std::optional<std::uint64_t> runs;
   std::optional<std::uint64_t> seed;
@@ -39,11 +40,13 @@ std::optional<RunOptions> parse(const std::vector<std::string>& args) {
   add("compress", po::value<int>()->default_value(0), "deflate level 0-9 with shuffle (0: off)");
   add("quiet,q", "print neither progress nor summary");
   add("help,h", "show this help");
+  add_overrides(visible);
   po::variables_map vm;
   const auto file = parse_with_file(args, visible, vm);
   if (!file) return std::nullopt;
   RunOptions o;
   o.scenario_path = *file;
+  o.overrides = overrides(vm);
   if (vm.count("runs")) {
     const auto n = vm["runs"].as<std::int64_t>();
     if (n < 1)
@@ -77,7 +80,8 @@ std::optional<RunOptions> parse(const std::vector<std::string>& args) {
 int cmd_run(const std::vector<std::string>& args, const std::string& command_line) {
   const auto options = parse(args);
   if (!options) return kExitOk;
-  const scenario::Scenario s = scenario::load_scenario_file(options->scenario_path);
+  const scenario::Scenario s =
+      scenario::load_scenario_file(options->scenario_path, options->overrides);
   const std::string output = options->output.empty() ? s.name + ".h5" : options->output;
   if (!options->force && io::file_exists(output)) {
     throw UsageError(output + ": file exists (use --force to overwrite it)");

@@ -47,11 +47,12 @@ int cmd_solve(const std::vector<std::string>& args, const std::string&) {
       "parley solve FILE — Nash, weighted-Nash and Kalai-Smorodinsky texts, BATNAs and the zone "
       "of agreement at the parameters' central values");
   visible.add_options()("help,h", "show this help");
+  add_overrides(visible);
   po::variables_map vm;
   const auto file = parse_with_file(args, visible, vm);
   if (!file) return kExitOk;
 
-  const scenario::Scenario s = scenario::load_scenario_file(*file);
+  const scenario::Scenario s = scenario::load_scenario_file(*file, overrides(vm));
   const engine::Sampler sampler(s);
   const protocol::Realization& r = sampler.central();
   const protocol::Setting& setting = sampler.setting();

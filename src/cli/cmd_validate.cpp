@@ -14,11 +14,12 @@ int cmd_validate(const std::vector<std::string>& args, const std::string&) {
   po::options_description visible(
       "parley validate FILE — check a scenario and print what was understood");
   visible.add_options()("help,h", "show this help");
+  add_overrides(visible);
   po::variables_map vm;
   const auto file = parse_with_file(args, visible, vm);
   if (!file) return kExitOk;
 
-  const scenario::Scenario s = scenario::load_scenario_file(*file);
+  const scenario::Scenario s = scenario::load_scenario_file(*file, overrides(vm));
   std::cout << scenario::describe(s);
   for (const auto& w : scenario::warnings(s)) std::cout << "\nwarning: " << w << "\n";
   std::cout << "\n" << s.source << ": valid\n";

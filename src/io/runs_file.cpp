@@ -145,6 +145,9 @@ RunsFile::RunsFile(const std::string& path, const scenario::Scenario& s,
   h5::attr_string(root, "command_line", options.command_line);
   h5::attr_string(root, "scenario_name", s.name);
   h5::attr_string(root, "scenario_toml", s.toml_text);
+  std::string overrides;
+  for (const auto& o : s.overrides) overrides += (overrides.empty() ? "" : "\n") + o;
+  h5::attr_string(root, "overrides", overrides);
   h5::attr_int64(root, "seed", static_cast<std::int64_t>(options.seed));
   h5::attr_int64(root, "runs", static_cast<std::int64_t>(options.runs));
   h5::attr_string(root, "protocol", scenario::protocol_name(s.protocol.kind));

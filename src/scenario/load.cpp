@@ -55,8 +55,10 @@ struct Context {
   std::string source;
   std::vector<Diagnostic> diagnostics;
 
+  // Nodes set by --set carry "--set" as their source; the rest come from the file.
   Location at(const toml::source_region& region) const {
-    return {source, static_cast<int>(region.begin.line), static_cast<int>(region.begin.column)};
+    return {region.path && !region.path->empty() ? *region.path : source,
+            static_cast<int>(region.begin.line), static_cast<int>(region.begin.column)};
   }
   void error(const toml::source_region& region, std::string key, std::string problem,
              std::string allowed = {}) {
@@ -973,11 +975,101 @@ std::size_t Scenario::agent_index(const std::string& id) const {
   throw std::out_of_range("no agent '" + id + "'");
 }
 
-Scenario load_scenario_text(const std::string& text, const std::string& source) {
+namespace {
+
+// TOML text of `table` with tables in the order of the file (toml++ prints keys sorted, and
+// the order of agents and issues is part of a scenario's meaning).
+void emit_in_file_order(const toml::table& table, const std::string& path, std::ostream& out) {
+  const auto keys = keys_in_file_order(table);
+  for (const auto& key : keys) {
+    const toml::node& node = *table.get(key);
+    const toml::array* array = node.as_array();
+    if (node.is_table() || (array && array->is_array_of_tables() && !array->empty())) continue;
+    out << key << " = ";
+    if (array) {
+      out << *array;
+    } else {
+      node.visit([&](auto&& value) { out << value; });
+    }
+    out << "\n";
+  }
+  for (const auto& key : keys) {
+    const toml::node& node = *table.get(key);
+    const std::string child = path.empty() ? key : path + "." + key;
+    if (const toml::table* sub = node.as_table()) {
+      out << "\n[" << child << "]\n";
+      emit_in_file_order(*sub, child, out);
+    } else if (const toml::array* array = node.as_array();
+               array && array->is_array_of_tables() && !array->empty()) {
+      for (const toml::node& element : *array) {
+        out << "\n[[" << child << "]]\n";
+        emit_in_file_order(*element.as_table(), child, out);
+      }
+    }
+  }
+}
+
+// Applies one "dotted.key=VALUE" to the parsed file; VALUE is any TOML value (a number, a
+// string, an inline table such as {beta = {mean = 0.8, kappa = 20}}). The new node's
+// source is "--set", with the column of VALUE in the argument.
+void apply_override(toml::table& root, const std::string& assignment, Context& ctx) {
+  const auto eq = assignment.find('=');
+  const toml::source_region here{{1, 1}, {1, 1}, std::make_shared<const std::string>("--set")};
+  if (eq == std::string::npos || eq == 0) {
+    ctx.error(here, assignment, "expected KEY=VALUE", "e.g. --set agents.russia.discount=0.9");
+    return;
+  }
+  const std::string key = assignment.substr(0, eq);
+  toml::table parsed;
+  try {
+    // Pad so that columns count within the --set argument: the value starts at eq + 2.
+    const std::string doc = std::string(eq - 1, ' ') + "v=" + assignment.substr(eq + 1);
+    parsed = toml::parse(std::string_view(doc), std::string_view("--set"));
+  } catch (const toml::parse_error& e) {
+    ctx.error(e.source(), key, "not a TOML value: " + std::string(e.description()),
+              "allowed: a number, a string, true/false, [array] or {inline table}");
+    return;
+  }
+  toml::table* table = &root;
+  std::size_t start = 0;
+  for (;;) {
+    const auto dot = key.find('.', start);
+    const std::string part =
+        key.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (part.empty()) {
+      ctx.error(here, key, "empty part in the key",
+                "allowed: a dotted path such as agents.russia.discount");
+      return;
+    }
+    if (dot == std::string::npos) {
+      // Moved, not copied: a moved node keeps its source region ("--set"), a copy would not.
+      parsed.get("v")->visit([&](auto&& node) { table->insert_or_assign(part, std::move(node)); });
+      return;
+    }
+    toml::node* next = table->get(part);
+    if (!next) {
+      table->insert(part, toml::table{});
+      next = table->get(part);
+    }
+    if (!next->is_table()) {
+      ctx.error(here, key, "'" + key.substr(0, dot) + "' is not a table, so it has no keys",
+                "allowed: a dotted path to a key inside tables");
+      return;
+    }
+    table = next->as_table();
+    start = dot + 1;
+  }
+}
+
+}  // namespace
+
+Scenario load_scenario_text(const std::string& text, const std::string& source,
+                            const std::vector<std::string>& overrides) {
   Context ctx{source, {}};
   Scenario s;
   s.source = source;
   s.toml_text = text;
+  s.overrides = overrides;
   toml::table root;
   try {
     root = toml::parse(text, source);
@@ -985,19 +1077,30 @@ Scenario load_scenario_text(const std::string& text, const std::string& source) 
     ctx.error(e.source(), "", "TOML syntax error: " + std::string(e.description()));
     throw ScenarioError(std::move(ctx.diagnostics));
   }
+  for (const std::string& assignment : overrides) apply_override(root, assignment, ctx);
+  if (!ctx.diagnostics.empty()) throw ScenarioError(std::move(ctx.diagnostics));
+  if (!overrides.empty()) {
+    // What is run is the merged scenario: record it (comments do not survive).
+    std::ostringstream merged;
+    merged << "# " << source << " with";
+    for (const std::string& o : overrides) merged << " --set " << o;
+    merged << "\n";
+    emit_in_file_order(root, "", merged);
+    s.toml_text = merged.str();
+  }
   Loader(ctx, s).load(root);
   if (!ctx.diagnostics.empty()) throw ScenarioError(std::move(ctx.diagnostics));
   return s;
 }
 
-Scenario load_scenario_file(const std::string& path) {
+Scenario load_scenario_file(const std::string& path, const std::vector<std::string>& overrides) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     throw ScenarioError({Diagnostic{{path, 0, 0}, "", "cannot read the scenario file", ""}});
   }
   std::ostringstream text;
   text << in.rdbuf();
-  return load_scenario_text(text.str(), path);
+  return load_scenario_text(text.str(), path, overrides);
 }
 
 }  // namespace parley::scenario

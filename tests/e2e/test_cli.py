@@ -277,6 +277,33 @@ class BadInput(unittest.TestCase):
             self.assertEqual(int(f.attrs["runs"]), 10)
         self.assertEqual(sorted(os.listdir(self.dir)), ["taken.h5"])
 
+    def test_overrides_are_run_recorded_and_checked(self):
+        out = os.path.join(self.dir, "set.h5")
+        r = parley("run", SCENARIO, "-n", "50", "-o", out, "-q",
+                   "--set", "agents.russia.war_cost={uniform=[0.2,0.3]}", "--set", "protocol.max_rounds=5")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with h5py.File(out, "r") as f:
+            self.assertEqual(text(f.attrs["overrides"]),
+                             "agents.russia.war_cost={uniform=[0.2,0.3]}\nprotocol.max_rounds=5")
+            cost = f["runs/agents.russia.war_cost"][()]
+            self.assertTrue(np.all((cost >= 0.2) & (cost <= 0.3)))
+            self.assertTrue(np.all(f["runs/round"][()] <= 5))
+            self.assertIn("max_rounds = 5", text(f.attrs["scenario_toml"]))
+        bad = os.path.join(self.dir, "bad.h5")
+        r = parley("run", SCENARIO, "-o", bad, "--set", "agents.russia.discount=1.7")
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stderr.strip(),
+                         "--set:1:24: agents.russia.discount: 1.7 is out of range (allowed: a number in [0, 1])")
+        self.assertFalse(os.path.exists(bad))
+        for command in ("validate", "solve"):
+            r = parley(command, SCENARIO, "--set", "agents.russia.discont=0.9")
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("did you mean 'discount'?", r.stderr)
+        # A war cost of 1 puts Ukraine's BATNA, u(x_war) - 1, below zero.
+        r = parley("evaluate", SCENARIO, "--text", "territory=0.5", "--set", "agents.ukraine.war_cost=1.0")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"ukraine +yes +[0-9.]+ +-0\.[0-9]+ ")
+
     def test_bad_flags_exit_2(self):
         for args, message in [(["--compress", "12"], "--compress: 12 is out of range (allowed: 0-9)"),
                               (["--threads", "-1"], "--threads: -1 is out of range (allowed: 0-4096)"),

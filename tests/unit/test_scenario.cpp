@@ -194,3 +194,52 @@ TEST(ScenarioErrors, ReservationAndWarCostAreExclusive) {
             "exactly one of reservation (a fixed BATNA utility) or war_cost (a cost per round of "
             "continued war))");
 }
+
+// --set overrides: applied to the parsed file before validation, checked like the file.
+TEST(Overrides, ReplaceAddAndDistribute) {
+  const Scenario s = load_scenario_text(tiny_with({}), "t.toml",
+                                        {"agents.b.reservation=0.25", "agents.a.assertiveness=0.7",
+                                         "agents.a.ideal.land={beta={mean=2.0,kappa=20}}"});
+  EXPECT_DOUBLE_EQ(s.agents[2].reservation->central(), 0.25);
+  EXPECT_DOUBLE_EQ(s.agents[1].assertiveness.central(), 0.7);
+  EXPECT_EQ(s.agents[1].ideal[0]->dist.kind, Distribution::Kind::beta);
+  EXPECT_DOUBLE_EQ(s.agents[1].ideal[0]->central(), 2.0);
+  // The merged scenario is recorded, and reading it back gives the same scenario.
+  const Scenario again = load_scenario_text(s.toml_text, "merged.toml");
+  EXPECT_DOUBLE_EQ(again.agents[2].reservation->central(), 0.25);
+  EXPECT_DOUBLE_EQ(again.agents[1].assertiveness.central(), 0.7);
+  EXPECT_EQ(again.agents[1].ideal[0]->dist.kind, Distribution::Kind::beta);
+  EXPECT_EQ(again.agents[1].id, "a");
+}
+
+TEST(Overrides, ErrorsNameSetAndTheColumnInTheArgument) {
+  auto errors_with = [](const std::string& assignment) {
+    try {
+      load_scenario_text(tiny_with({}), "t.toml", {assignment});
+    } catch (const ScenarioError& e) {
+      std::vector<std::string> out;
+      for (const auto& d : e.diagnostics()) out.push_back(d.format());
+      return out;
+    }
+    return std::vector<std::string>{};
+  };
+  EXPECT_EQ(errors_with("agents.b.reservation=1.5"),
+            std::vector<std::string>{"--set:1:22: agents.b.reservation: 1.5 is out of range "
+                                     "(allowed: a number in [0, 1])"});
+  EXPECT_EQ(errors_with("agents.b.reservaton=0.5"),
+            std::vector<std::string>{
+                "--set:1:21: agents.b.reservaton: unknown key (allowed: name, role, veto, power, "
+                "discount, assertiveness, reservation, war_cost, salience_concentration, shape, "
+                "salience, ideal, red_lines; did you mean 'reservation'?)"});
+  const auto not_toml = errors_with("agents.b.reservation=half");
+  ASSERT_EQ(not_toml.size(), 1u);
+  EXPECT_EQ(not_toml[0].rfind("--set:1:22: agents.b.reservation: not a TOML value", 0), 0u)
+      << not_toml[0];
+  EXPECT_EQ(errors_with("scenario.name.first=1"),
+            std::vector<std::string>{"--set:1:1: scenario.name.first: 'scenario.name' is not a "
+                                     "table, so it has no keys (allowed: a dotted path to a key "
+                                     "inside tables)"});
+  EXPECT_EQ(errors_with("novalue"),
+            std::vector<std::string>{
+                "--set:1:1: novalue: expected KEY=VALUE (e.g. --set agents.russia.discount=0.9)"});
+}

@@ -3,14 +3,19 @@
 // path; unknown keys are errors with a "did you mean" hint; all errors in a file
 // are reported together in one ScenarioError.
 #include <string>
+#include <vector>
 
 #include "parley/scenario/scenario.hpp"
 
 namespace parley::scenario {
 
-// Parses and validates a scenario file. Throws ScenarioError.
-Scenario load_scenario_file(const std::string& path);
-// Parses and validates scenario text; `source` names it in messages.
-Scenario load_scenario_text(const std::string& text, const std::string& source);
+// Parses a scenario file, applies the overrides ("dotted.key=VALUE", VALUE any TOML value,
+// as given to --set) and validates the result: an override is checked exactly like the file,
+// its errors naming "--set". Throws ScenarioError.
+Scenario load_scenario_file(const std::string& path,
+                            const std::vector<std::string>& overrides = {});
+// The same for scenario text; `source` names it in messages.
+Scenario load_scenario_text(const std::string& text, const std::string& source,
+                            const std::vector<std::string>& overrides = {});
 
 }  // namespace parley::scenario

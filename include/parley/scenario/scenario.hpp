@@ -101,8 +101,9 @@ struct Shock {
 struct Scenario {
   std::string name;
   std::string title;
-  std::string source;     // file name (for messages)
-  std::string toml_text;  // the scenario as run
+  std::string source;                  // file name (for messages)
+  std::string toml_text;               // the scenario as run (merged with the overrides, if any)
+  std::vector<std::string> overrides;  // --set assignments, in order
   std::vector<Issue> issues;
   std::vector<Agent> agents;
   Protocol protocol;
