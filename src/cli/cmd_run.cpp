@@ -1,6 +1,7 @@
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <iostream>
 
 #include "arguments.hpp"
@@ -18,6 +19,8 @@ namespace {
 
 struct RunOptions {
   std::string scenario_path;
+  std::optional<std::uint64_t> only_run;
+  std::uint64_t trace = 0;
   std::vector<std::string> overrides;
   std::string output;
   std::optional<std::uint64_t> runs;
@@ -39,6 +42,10 @@ std::optional<RunOptions> parse(const std::vector<std::string>& args) {
   add("force", "overwrite an existing output file");
   add("compress", po::value<int>()->default_value(0), "deflate level 0-9 with shuffle (0: off)");
   add("quiet,q", "print neither progress nor summary");
+  add("trace", po::value<std::int64_t>(), "store the round-by-round history of the first K runs");
+  add("only-run", po::value<std::int64_t>(),
+      "replay run I alone (as in a full run with the same seed) and print its rounds; writes a "
+      "file only with -o");
   add("help,h", "show this help");
   add_overrides(visible);
   po::variables_map vm;
@@ -69,6 +76,17 @@ std::optional<RunOptions> parse(const std::vector<std::string>& args) {
     throw UsageError("--compress: " + std::to_string(o.compress) +
                      " is out of range (allowed: 0-9)");
   }
+  if (vm.count("trace")) {
+    const auto k = vm["trace"].as<std::int64_t>();
+    if (k < 0) throw UsageError("--trace: " + std::to_string(k) + " is out of range (allowed: >= 0)");
+    o.trace = static_cast<std::uint64_t>(k);
+  }
+  if (vm.count("only-run")) {
+    const auto i = vm["only-run"].as<std::int64_t>();
+    if (i < 0) throw UsageError("--only-run: " + std::to_string(i) + " is out of range (allowed: >= 0)");
+    if (vm.count("runs")) throw UsageError("--only-run replays one run: it takes no --runs");
+    o.only_run = static_cast<std::uint64_t>(i);
+  }
   o.force = vm.count("force") > 0;
   o.quiet = vm.count("quiet") > 0;
   if (vm.count("output")) o.output = vm["output"].as<std::string>();
@@ -82,24 +100,36 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   if (!options) return kExitOk;
   const scenario::Scenario s =
       scenario::load_scenario_file(options->scenario_path, options->overrides);
+  // A replay (--only-run) prints its rounds and writes a file only when asked to.
+  const bool replay = options->only_run.has_value();
+  const bool write_file = !replay || !options->output.empty();
   const std::string output = options->output.empty() ? s.name + ".h5" : options->output;
-  if (!options->force && io::file_exists(output)) {
+  if (write_file && !options->force && io::file_exists(output)) {
     throw UsageError(output + ": file exists (use --force to overwrite it)");
   }
 
   const engine::Sampler sampler(s);
-  const engine::RunPlan plan{options->seed.value_or(s.seed), 0, options->runs.value_or(s.runs)};
-  io::RunsFileOptions file_options{command_line, plan.seed, plan.count, options->compress,
-                                   options->force ? io::Overwrite::allow : io::Overwrite::refuse};
-  io::RunsFile file(output, s, sampler.columns(), file_options);
+  engine::RunPlan plan;
+  plan.seed = options->seed.value_or(s.seed);
+  plan.first = replay ? *options->only_run : 0;
+  plan.count = replay ? 1 : options->runs.value_or(s.runs);
+  plan.trace_runs = replay ? *options->only_run + 1 : options->trace;
+  std::optional<io::RunsFile> file;
+  if (write_file) {
+    file.emplace(output, s, sampler.columns(),
+                 io::RunsFileOptions{command_line, plan.seed, plan.count, options->compress,
+                                     options->force ? io::Overwrite::allow : io::Overwrite::refuse});
+  }
   engine::SummaryBuilder summary(s);
-  Progress progress(plan.count, !options->quiet);
+  Progress progress(plan.count, !options->quiet && !replay);
   std::uint64_t done = 0;
+  std::optional<engine::RunBlock> replayed;
 
   engine::EngineOptions engine_options;
   engine_options.threads = options->threads;
   engine_options.sink = [&](const engine::RunBlock& block) {
-    file.write(block);
+    if (file) file->write(block);
+    if (replay) replayed = block;
     summary.add(block);
     done += block.count;
     progress.update(done);
@@ -113,11 +143,16 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   engine::Summary result = summary.finish();
   result.wall_seconds = seconds;
   result.runs_per_second = seconds > 0 ? static_cast<double>(result.runs) / seconds : 0.0;
-  file.write_summary(result);
-  file.commit();
-  if (!options->quiet) {
-    std::cout << format_summary(s, result) << "  output " << output << "\n";
+  if (file) {
+    file->write_summary(result);
+    file->commit();
   }
+  if (replay && replayed && !replayed->traces.empty()) {
+    std::cout << format_trace(s, plan.first, *replayed, replayed->traces.front().second);
+  } else if (!options->quiet) {
+    std::cout << format_summary(s, result);
+  }
+  if (file && !options->quiet) std::cout << "  output " << output << "\n";
   return kExitOk;
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "parley/engine/run_block.hpp"
 #include "parley/engine/summary.hpp"
 #include "parley/scenario/scenario.hpp"
 
@@ -28,5 +29,8 @@ int cmd_evaluate(const std::vector<std::string>& args, const std::string& comman
 
 // The summary as a table, for the terminal.
 std::string format_summary(const scenario::Scenario& scenario, const engine::Summary& summary);
+// One run's rounds (text, answers, utilities, BATNAs) and its outcome, for the terminal.
+std::string format_trace(const scenario::Scenario& scenario, std::uint64_t run,
+                         const engine::RunBlock& block, const protocol::Trace& trace);
 
 }  // namespace parley::cli

@@ -55,4 +55,38 @@ std::string format_summary(const scenario::Scenario& s, const engine::Summary& m
   return out;
 }
 
+std::string format_trace(const scenario::Scenario& s, std::uint64_t run,
+                         const engine::RunBlock& b, const protocol::Trace& trace) {
+  static const char* const kOutcomes[] = {"agreement", "walk-out", "deadline"};
+  std::string out = line("Run %llu of %s: %s", static_cast<unsigned long long>(run),
+                         s.name.c_str(), kOutcomes[static_cast<int>(b.outcome[0])]);
+  if (b.round[0] >= 0) out += line(" in round %d", b.round[0]);
+  if (b.blocker[0] >= 0) {
+    out += line("; blocked by %s over %s", s.agents[static_cast<std::size_t>(b.blocker[0])].id.c_str(),
+                s.issues[static_cast<std::size_t>(b.obstacle[0])].id.c_str());
+  }
+  out += "\n\n  round  front   text (natural units)";
+  out += std::string(s.issues.size() * 11 > 20 ? s.issues.size() * 11 - 20 : 0, ' ');
+  out += "  answers (A accepts, r rejects; utility / BATNA)\n";
+  out += "              ";
+  for (const auto& issue : s.issues) out += line(" %10.10s", issue.id.c_str());
+  for (const auto& a : s.agents) out += line("  %-16.16s", a.id.c_str());
+  out += "\n";
+  const auto& bf = s.issues[s.battlefield.issue];
+  for (const auto& r : trace.rounds) {
+    out += line("  %5d %6.3f", r.round, bf.to_natural(r.front));
+    for (std::size_t k = 0; k < s.issues.size(); ++k) {
+      out += line(" %10.4g", s.issues[k].to_natural(r.text(static_cast<Eigen::Index>(k))));
+    }
+    for (std::size_t i = 0; i < s.agents.size(); ++i) {
+      const auto ii = static_cast<Eigen::Index>(i);
+      out += line("  %c%c %5.3f / %5.3f", r.accepts[i] ? 'A' : 'r',
+                  static_cast<Eigen::Index>(i) == r.proposer ? '*' : ' ', r.utility(ii), r.batna(ii));
+    }
+    out += "\n";
+  }
+  if (trace.rounds.size() > 0 && trace.rounds.front().proposer >= 0) out += "  (* proposer)\n";
+  return out;
+}
+
 }  // namespace parley::cli

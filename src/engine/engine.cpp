@@ -52,7 +52,7 @@ const std::uint32_t kRecognitionStream = random::purpose_id("protocol.recognitio
 }  // namespace
 
 void compute_run(const scenario::Scenario& scenario, const Sampler& sampler, std::uint64_t seed,
-                 std::uint64_t run, RunBlock& block, std::size_t row) {
+                 std::uint64_t run, RunBlock& block, std::size_t row, protocol::Trace* trace) {
   thread_local ThreadState state;
   const std::size_t n_issues = block.issues;
   const std::size_t n_agents = block.agents;
@@ -61,7 +61,7 @@ void compute_run(const scenario::Scenario& scenario, const Sampler& sampler, std
                                random::Stream(seed, run, kMediatorStream),
                                random::Stream(seed, run, kRecognitionStream)};
   protocol::RunResult& res = state.result;
-  protocol::negotiate(sampler.setting(), state.realization, streams, state.workspace, res);
+  protocol::negotiate(sampler.setting(), state.realization, streams, state.workspace, res, trace);
 
   const bool agreed = res.outcome == protocol::Outcome::agreement;
   block.agreement[row] = agreed ? 1 : 0;
@@ -120,7 +120,14 @@ std::uint64_t run_plan(const scenario::Scenario& scenario, const Sampler& sample
   };
   auto compute = [&](std::shared_ptr<RunBlock> block) {
     for (std::size_t row = 0; row < block->count; ++row) {
-      compute_run(scenario, sampler, plan.seed, block->first + row, *block, row);
+      const std::uint64_t run = block->first + row;
+      if (run < plan.trace_runs) {
+        protocol::Trace trace;
+        compute_run(scenario, sampler, plan.seed, run, *block, row, &trace);
+        block->traces.emplace_back(run, std::move(trace));
+      } else {
+        compute_run(scenario, sampler, plan.seed, run, *block, row);
+      }
     }
     return block;
   };

@@ -55,6 +55,9 @@ struct RunsFile::Impl {
   std::size_t n_agents = 0;
   std::size_t n_issues = 0;
   std::vector<std::string> agent_ids, issue_ids;
+  std::vector<scenario::Issue> issues;
+  std::size_t battlefield_issue = 0;
+  std::vector<std::pair<std::uint64_t, protocol::Trace>> traces;
   std::uint64_t total_runs = 0;
   std::uint64_t flushed_rows = 0;  // rows written to the file
   std::uint64_t pending_rows = 0;  // rows buffered
@@ -154,6 +157,8 @@ RunsFile::RunsFile(const std::string& path, const scenario::Scenario& s,
   h5::attr_int64(root, "complete", 0);
 
   m.runs_group = h5::create_group(root, "runs");
+  m.issues = s.issues;
+  m.battlefield_issue = s.battlefield.issue;
   for (const auto& a : s.agents) m.agent_ids.push_back(a.id);
   for (const auto& i : s.issues) m.issue_ids.push_back(i.id);
 
@@ -237,6 +242,7 @@ std::size_t RunsFile::chunk_rows() const noexcept {
 
 void RunsFile::write(const engine::RunBlock& b) {
   Impl& m = *impl_;
+  m.traces.insert(m.traces.end(), b.traces.begin(), b.traces.end());
   std::size_t row = 0;
   while (row < b.count) {
     const std::size_t take = std::min<std::size_t>(
@@ -331,9 +337,87 @@ void RunsFile::write_summary(const engine::Summary& s) {
   }
 }
 
+void RunsFile::write_trace() {
+  // Group `trace`: [trace_run, round, issue|agent], padded with NaN / -1 past a run's end.
+  Impl& m = *impl_;
+  const hsize_t k = m.traces.size();
+  std::size_t max_rounds = 1;
+  for (const auto& [run, trace] : m.traces) max_rounds = std::max(max_rounds, trace.rounds.size());
+  const hsize_t t = max_rounds;
+  const hsize_t ni = m.n_issues;
+  const hsize_t na = m.n_agents;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  std::vector<std::int64_t> runs;
+  std::vector<std::int32_t> counts, proposer(k * t, -1), rounds_axis;
+  std::vector<double> text(k * t * ni, nan), utility(k * t * na, nan), batna(k * t * na, nan),
+      front(k * t, nan);
+  std::vector<std::int8_t> accepts(k * t * na, -1);
+  for (std::size_t j = 0; j < m.traces.size(); ++j) {
+    const auto& [run, trace] = m.traces[j];
+    runs.push_back(static_cast<std::int64_t>(run));
+    counts.push_back(static_cast<std::int32_t>(trace.rounds.size()));
+    for (std::size_t r = 0; r < trace.rounds.size(); ++r) {
+      const auto& round = trace.rounds[r];
+      const std::size_t at = j * t + r;
+      proposer[at] = static_cast<std::int32_t>(round.proposer);
+      front[at] = m.issues[m.battlefield_issue].to_natural(round.front);
+      for (std::size_t i = 0; i < ni; ++i) {
+        text[at * ni + i] = m.issues[i].to_natural(round.text(static_cast<Eigen::Index>(i)));
+      }
+      for (std::size_t a = 0; a < na; ++a) {
+        utility[at * na + a] = round.utility(static_cast<Eigen::Index>(a));
+        batna[at * na + a] = round.batna(static_cast<Eigen::Index>(a));
+        accepts[at * na + a] = round.accepts[a];
+      }
+    }
+  }
+  for (hsize_t r = 1; r <= t; ++r) rounds_axis.push_back(static_cast<std::int32_t>(r));
+
+  h5::Handle g = h5::create_group(m.file, "trace");
+  h5::Handle run_scale = h5::create_dataset(g, "trace_run", H5T_STD_I64LE, {k}, {});
+  h5::write_all(run_scale, H5T_NATIVE_INT64, runs.data());
+  h5::make_scale(run_scale, "trace_run");
+  m.describe(run_scale, "index of the traced run", "");
+  h5::Handle round_scale = h5::create_dataset(g, "round", H5T_STD_I32LE, {t}, {});
+  h5::write_all(round_scale, H5T_NATIVE_INT32, rounds_axis.data());
+  h5::make_scale(round_scale, "round");
+  m.describe(round_scale, "round of the talks", "round");
+  h5::Handle issue_scale = h5::write_strings(g, "issue", m.issue_ids);
+  h5::make_scale(issue_scale, "issue");
+  h5::Handle agent_scale = h5::write_strings(g, "agent", m.agent_ids);
+  h5::make_scale(agent_scale, "agent");
+
+  auto write = [&](const std::string& name, hid_t file_type, hid_t memory_type, const void* data,
+                   hid_t third, const std::string& long_name, const std::string& units) {
+    std::vector<hsize_t> dims = {k, t};
+    if (third >= 0) dims.push_back(third == issue_scale.get() ? ni : na);
+    h5::Handle d = h5::create_dataset(g, name, file_type, dims, {});
+    h5::write_all(d, memory_type, data);
+    h5::attach_scale(d, run_scale, 0);
+    h5::attach_scale(d, round_scale, 1);
+    if (third >= 0) h5::attach_scale(d, third, 2);
+    m.describe(d, long_name, units);
+  };
+  write("text", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, text.data(), issue_scale,
+        "text on the table, natural units", "");
+  write("utility", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, utility.data(), agent_scale,
+        "each agent's utility of the text", "utility");
+  write("batna", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, batna.data(), agent_scale, "BATNA", "utility");
+  write("accepts", H5T_STD_I8LE, H5T_NATIVE_INT8, accepts.data(), agent_scale,
+        "1 if the agent accepts the text (-1: after the end)", "");
+  write("battlefield", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, front.data(), -1, "front line", "");
+  write("proposer", H5T_STD_I32LE, H5T_NATIVE_INT32, proposer.data(), -1,
+        "index of the proposing agent (alternating offers; -1 otherwise)", "");
+  h5::Handle count = h5::create_dataset(g, "rounds", H5T_STD_I32LE, {k}, {});
+  h5::write_all(count, H5T_NATIVE_INT32, counts.data());
+  h5::attach_scale(count, run_scale, 0);
+  m.describe(count, "rounds the talks lasted", "round");
+}
+
 void RunsFile::commit() {
   Impl& m = *impl_;
   m.flush();
+  if (!m.traces.empty()) write_trace();
   {
     h5::Handle attr(H5Aopen(m.file, "complete", H5P_DEFAULT), H5Aclose, "attribute complete");
     const std::int64_t one = 1;

@@ -205,7 +205,7 @@ Equilibrium stationary_equilibrium(const Setting& setting, const Realization& r,
 }
 
 void negotiate_alternating(const Setting& setting, const Realization& run_parameters,
-                           RunStreams& streams, Workspace& w, RunResult& out) {
+                           RunStreams& streams, Workspace& w, RunResult& out, Trace* trace) {
   Realization& r = w.shocked;
   r = run_parameters;
   const Index n_agents = r.prefs.agents();
@@ -250,6 +250,7 @@ void negotiate_alternating(const Setting& setting, const Realization& run_parame
     for (Index i = 0; i < n_agents; ++i) threshold(i) = eq->threshold(r, w.batna, state, i);
     answer(r, threshold, w);
     w.accepts[static_cast<std::size_t>(proposer)] = !offers.empty();
+    if (trace) trace->record(t, proposer, front, w.x, w.u, w.batna, w.accepts);
     int yes = 0;
     bool veto_ok = true;
     for (Index i : eq->parties) {

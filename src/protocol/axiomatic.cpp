@@ -5,7 +5,7 @@
 namespace parley::protocol {
 
 void negotiate_axiomatic(const Setting& setting, const Realization& run_parameters,
-                         RunStreams& streams, Workspace& w, RunResult& out) {
+                         RunStreams& streams, Workspace& w, RunResult& out, Trace* trace) {
   Realization& r = w.shocked;
   r = run_parameters;
   const double front = open_round(setting, r, 1, r.battlefield_start, streams, w, out);
@@ -26,6 +26,7 @@ void negotiate_axiomatic(const Setting& setting, const Realization& run_paramete
   }
   w.x = text ? *text : r.first_draft;
   answer(r, w.batna, w);
+  if (trace) trace->record(1, -1, front, w.x, w.u, w.batna, w.accepts);
   out.outcome = text ? Outcome::agreement : Outcome::deadline;
   out.blocker = -1;
   conclude(setting, r, w, 1, front, out);

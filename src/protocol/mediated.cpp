@@ -148,7 +148,7 @@ void revise(const Setting& setting, const Realization& r, Workspace& w, Vector& 
 }
 
 void negotiate_mediated(const Setting& setting, const Realization& run_parameters,
-                        RunStreams& streams, Workspace& w, RunResult& out) {
+                        RunStreams& streams, Workspace& w, RunResult& out, Trace* trace) {
   Realization& r = w.shocked;
   r = run_parameters;
   const Index n_agents = r.prefs.agents();
@@ -166,6 +166,7 @@ void negotiate_mediated(const Setting& setting, const Realization& run_parameter
 
     // 2.-3. Separate sessions: each agent answers the text; all veto players must accept.
     answer(r, w.batna, w);
+    if (trace) trace->record(t, -1, front, w.x, w.u, w.batna, w.accepts);
     bool deal = true;
     for (Index i = 0; i < n_agents; ++i) {
       if (setting.veto[static_cast<std::size_t>(i)] && !w.accepts[static_cast<std::size_t>(i)])

@@ -92,20 +92,20 @@ void conclude(const Setting& setting, const Realization& r, const Workspace& w, 
 }
 
 void negotiate(const Setting& setting, const Realization& r, RunStreams& streams, Workspace& w,
-               RunResult& out) {
+               RunResult& out, Trace* trace) {
   if (w.x.size() != r.prefs.issues() || w.u.size() != r.prefs.agents()) {
     w.resize(r.prefs.agents(), r.prefs.issues());
   }
   switch (setting.kind) {
     case Kind::mediated:
-      negotiate_mediated(setting, r, streams, w, out);
+      negotiate_mediated(setting, r, streams, w, out, trace);
       return;
     case Kind::alternating:
-      negotiate_alternating(setting, r, streams, w, out);
+      negotiate_alternating(setting, r, streams, w, out, trace);
       return;
     case Kind::nash:
     case Kind::kalai:
-      negotiate_axiomatic(setting, r, streams, w, out);
+      negotiate_axiomatic(setting, r, streams, w, out, trace);
       return;
   }
 }

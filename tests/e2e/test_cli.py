@@ -233,6 +233,56 @@ BAD_DISCOUNT = read(SCENARIO).replace(
     "discount = 0.95     # judgement: Moscow expects time to favour it", "discount = 1.7")
 
 
+class TracesAndReplay(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def test_only_run_replays_a_run_bit_for_bit(self):
+        full = os.path.join(self.tmp.name, "full.h5")
+        self.assertEqual(parley("run", SCENARIO, "-n", "40", "--seed", "5", "-o", full, "-q").returncode, 0)
+        a = datasets(full)
+        for i in (0, 17, 39):
+            one = os.path.join(self.tmp.name, f"one{i}.h5")
+            r = parley("run", SCENARIO, "--seed", "5", "--only-run", str(i), "-o", one)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn(f"Run {i} of miami-2025", r.stdout)
+            b = datasets(one)
+            for name, values in b.items():
+                if not name.startswith("runs/") or values.dtype.kind == "O":
+                    continue
+                if values.ndim >= 1 and values.shape[0] == 1:
+                    self.assertEqual(values.tobytes(), a[name][i:i + 1].tobytes(), f"{name} of run {i}")
+            self.assertEqual(list(b["runs/run"]), [i])
+        # Without -o a replay writes nothing.
+        r = parley("run", SCENARIO, "--seed", "5", "--only-run", "3")
+        self.assertEqual(r.returncode, 0)
+        self.assertEqual(sorted(os.listdir(self.tmp.name)), ["full.h5", "one0.h5", "one17.h5", "one39.h5"])
+
+    def test_trace_records_the_rounds_of_the_first_runs(self):
+        out = os.path.join(self.tmp.name, "traced.h5")
+        r = parley("run", SCENARIO, "-n", "60", "--trace", "12", "-o", out, "-q")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with h5py.File(out, "r") as f:
+            t, runs = f["trace"], f["runs"]
+            self.assertEqual(list(t["trace_run"][()]), list(range(12)))
+            self.assertEqual(t["text"].dims[2][0].name, "/trace/issue")
+            for j in range(12):
+                n = int(t["rounds"][j])
+                agreed = runs["agreement"][j] == 1
+                if agreed:
+                    self.assertEqual(n, runs["round"][j])
+                    # Every veto player (russia, ukraine) accepted the last text.
+                    self.assertTrue(np.all(t["accepts"][j, n - 1, 1:3] == 1))
+                # The last text traced is the final text, and the rest is padding.
+                np.testing.assert_array_equal(t["text"][j, n - 1], runs["final_text"][j])
+                self.assertTrue(np.all(np.isnan(t["text"][j, n:])))
+                np.testing.assert_array_equal(t["batna"][j, n - 1], runs["batna"][j])
+        xr.open_dataset(out, group="trace", engine="h5netcdf").close()
+
+
 class BadInput(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()

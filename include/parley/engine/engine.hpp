@@ -15,6 +15,7 @@ struct RunPlan {
   std::uint64_t seed = 1;
   std::uint64_t first = 0;  // run indices [first, first + count)
   std::uint64_t count = 0;
+  std::uint64_t trace_runs = 0;  // runs with an index below this record their rounds
 };
 
 struct EngineOptions {
@@ -26,9 +27,11 @@ struct EngineOptions {
   const std::atomic<bool>* cancel = nullptr;
 };
 
-// Computes run `run` into row `row` of `block` (a pure function of seed and run).
+// Computes run `run` into row `row` of `block` (a pure function of seed and run), and its
+// rounds into `trace` unless that is null.
 void compute_run(const scenario::Scenario& scenario, const Sampler& sampler, std::uint64_t seed,
-                 std::uint64_t run, RunBlock& block, std::size_t row);
+                 std::uint64_t run, RunBlock& block, std::size_t row,
+                 protocol::Trace* trace = nullptr);
 
 // Returns the number of runs handed to the sink (all of them unless cancelled).
 std::uint64_t run_plan(const scenario::Scenario& scenario, const Sampler& sampler,

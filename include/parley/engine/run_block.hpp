@@ -3,7 +3,10 @@
 // issues' natural units: the unit in which blocks travel from the workers to the
 // output file and the summary.
 #include <cstdint>
+#include <utility>
 #include <vector>
+
+#include "parley/protocol/trace.hpp"
 
 namespace parley::engine {
 
@@ -30,6 +33,8 @@ struct RunBlock {
   std::vector<double> utility_pv;      // [run, agent]
   std::vector<double> batna;           // [run, agent]
   std::vector<double> parameters;      // [run, sampled parameter]
+
+  std::vector<std::pair<std::uint64_t, protocol::Trace>> traces;  // (run, its rounds) when traced
 
   void resize(std::size_t runs, std::size_t n_agents, std::size_t n_issues, std::size_t n_sampled);
 };

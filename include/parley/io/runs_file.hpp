@@ -45,6 +45,8 @@ class RunsFile {
   std::size_t chunk_rows() const noexcept;
 
  private:
+  void write_trace();
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

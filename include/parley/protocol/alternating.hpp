@@ -35,6 +35,6 @@ Equilibrium stationary_equilibrium(const Setting& setting, const Realization& r,
                                    const Vector& batna, const Equilibrium* warm_start = nullptr);
 
 void negotiate_alternating(const Setting& setting, const Realization& r, RunStreams& streams,
-                           Workspace& w, RunResult& out);
+                           Workspace& w, RunResult& out, Trace* trace);
 
 }  // namespace parley::protocol

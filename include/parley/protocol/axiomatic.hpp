@@ -8,6 +8,6 @@
 namespace parley::protocol {
 
 void negotiate_axiomatic(const Setting& setting, const Realization& r, RunStreams& streams,
-                         Workspace& w, RunResult& out);
+                         Workspace& w, RunResult& out, Trace* trace);
 
 }  // namespace parley::protocol

@@ -20,6 +20,6 @@ void weighted_mean_target(const Setting& setting, const Realization& r, Vector& 
 void revise(const Setting& setting, const Realization& r, Workspace& w, Vector& x);
 
 void negotiate_mediated(const Setting& setting, const Realization& r, RunStreams& streams,
-                        Workspace& w, RunResult& out);
+                        Workspace& w, RunResult& out, Trace* trace);
 
 }  // namespace parley::protocol

@@ -7,6 +7,7 @@
 
 #include "parley/protocol/realization.hpp"
 #include "parley/protocol/run_result.hpp"
+#include "parley/protocol/trace.hpp"
 #include "parley/random/stream.hpp"
 
 namespace parley::protocol {
@@ -55,8 +56,8 @@ void answer(const Realization& r, const Vector& threshold, Workspace& w);
 void conclude(const Setting& setting, const Realization& r, const Workspace& w, int round,
               double front, RunResult& out);
 
-// Runs the protocol the setting names.
+// Runs the protocol the setting names; records the rounds into `trace` unless it is null.
 void negotiate(const Setting& setting, const Realization& r, RunStreams& streams, Workspace& w,
-               RunResult& out);
+               RunResult& out, Trace* trace);
 
 }  // namespace parley::protocol

@@ -1,0 +1,34 @@
+#pragma once
+// The round-by-round history of one run, recorded only when asked for (--trace,
+// --only-run): the text on the table, each agent's answer, utility and BATNA, the
+// front line and, under alternating offers, the proposer.
+#include <cstdint>
+#include <vector>
+
+#include "parley/model/preferences.hpp"
+
+namespace parley::protocol {
+
+struct TraceRound {
+  int round = 0;
+  model::Index proposer = -1;  // alternating offers; -1 otherwise
+  double front = 0.0;          // unit scale
+  model::Vector text;          // unit scales
+  model::Vector utility;
+  model::Vector batna;
+  std::vector<std::int8_t> accepts;
+};
+
+struct Trace {
+  std::vector<TraceRound> rounds;
+
+  void record(int round, model::Index proposer, double front, const model::Vector& text,
+              const model::Vector& utility, const model::Vector& batna,
+              const std::vector<bool>& accepts) {
+    TraceRound r{round, proposer, front, text, utility, batna, {}};
+    for (bool a : accepts) r.accepts.push_back(a ? 1 : 0);
+    rounds.push_back(std::move(r));
+  }
+};
+
+}  // namespace parley::protocol
