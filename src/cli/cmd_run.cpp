@@ -1,8 +1,8 @@
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <filesystem>
-#include <optional>
 #include <iostream>
+#include <optional>
 
 #include "arguments.hpp"
 #include "commands.hpp"
@@ -78,12 +78,14 @@ std::optional<RunOptions> parse(const std::vector<std::string>& args) {
   }
   if (vm.count("trace")) {
     const auto k = vm["trace"].as<std::int64_t>();
-    if (k < 0) throw UsageError("--trace: " + std::to_string(k) + " is out of range (allowed: >= 0)");
+    if (k < 0)
+      throw UsageError("--trace: " + std::to_string(k) + " is out of range (allowed: >= 0)");
     o.trace = static_cast<std::uint64_t>(k);
   }
   if (vm.count("only-run")) {
     const auto i = vm["only-run"].as<std::int64_t>();
-    if (i < 0) throw UsageError("--only-run: " + std::to_string(i) + " is out of range (allowed: >= 0)");
+    if (i < 0)
+      throw UsageError("--only-run: " + std::to_string(i) + " is out of range (allowed: >= 0)");
     if (vm.count("runs")) throw UsageError("--only-run replays one run: it takes no --runs");
     o.only_run = static_cast<std::uint64_t>(i);
   }
@@ -116,9 +118,10 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   plan.trace_runs = replay ? *options->only_run + 1 : options->trace;
   std::optional<io::RunsFile> file;
   if (write_file) {
-    file.emplace(output, s, sampler.columns(),
-                 io::RunsFileOptions{command_line, plan.seed, plan.count, options->compress,
-                                     options->force ? io::Overwrite::allow : io::Overwrite::refuse});
+    file.emplace(
+        output, s, sampler.columns(),
+        io::RunsFileOptions{command_line, plan.seed, plan.count, options->compress,
+                            options->force ? io::Overwrite::allow : io::Overwrite::refuse});
   }
   engine::SummaryBuilder summary(s);
   Progress progress(plan.count, !options->quiet && !replay);

@@ -27,6 +27,8 @@ constexpr Command kCommands[] = {
      parley::cli::cmd_solve},
     {"evaluate", "each agent's utility, BATNA and answer for a given text",
      parley::cli::cmd_evaluate},
+    {"info", "describe a Parley HDF5 file: run, summary, datasets, scenario",
+     parley::cli::cmd_info},
 };
 
 void print_usage(std::ostream& out) {

@@ -55,15 +55,16 @@ std::string format_summary(const scenario::Scenario& s, const engine::Summary& m
   return out;
 }
 
-std::string format_trace(const scenario::Scenario& s, std::uint64_t run,
-                         const engine::RunBlock& b, const protocol::Trace& trace) {
+std::string format_trace(const scenario::Scenario& s, std::uint64_t run, const engine::RunBlock& b,
+                         const protocol::Trace& trace) {
   static const char* const kOutcomes[] = {"agreement", "walk-out", "deadline"};
-  std::string out = line("Run %llu of %s: %s", static_cast<unsigned long long>(run),
-                         s.name.c_str(), kOutcomes[static_cast<int>(b.outcome[0])]);
+  std::string out = line("Run %llu of %s: %s", static_cast<unsigned long long>(run), s.name.c_str(),
+                         kOutcomes[static_cast<int>(b.outcome[0])]);
   if (b.round[0] >= 0) out += line(" in round %d", b.round[0]);
   if (b.blocker[0] >= 0) {
-    out += line("; blocked by %s over %s", s.agents[static_cast<std::size_t>(b.blocker[0])].id.c_str(),
-                s.issues[static_cast<std::size_t>(b.obstacle[0])].id.c_str());
+    out +=
+        line("; blocked by %s over %s", s.agents[static_cast<std::size_t>(b.blocker[0])].id.c_str(),
+             s.issues[static_cast<std::size_t>(b.obstacle[0])].id.c_str());
   }
   out += "\n\n  round  front   text (natural units)";
   out += std::string(s.issues.size() * 11 > 20 ? s.issues.size() * 11 - 20 : 0, ' ');
@@ -80,8 +81,9 @@ std::string format_trace(const scenario::Scenario& s, std::uint64_t run,
     }
     for (std::size_t i = 0; i < s.agents.size(); ++i) {
       const auto ii = static_cast<Eigen::Index>(i);
-      out += line("  %c%c %5.3f / %5.3f", r.accepts[i] ? 'A' : 'r',
-                  static_cast<Eigen::Index>(i) == r.proposer ? '*' : ' ', r.utility(ii), r.batna(ii));
+      out +=
+          line("  %c%c %5.3f / %5.3f", r.accepts[i] ? 'A' : 'r',
+               static_cast<Eigen::Index>(i) == r.proposer ? '*' : ' ', r.utility(ii), r.batna(ii));
     }
     out += "\n";
   }

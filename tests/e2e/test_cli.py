@@ -172,6 +172,25 @@ class RunFile(unittest.TestCase):
         ds.close()
         summary.close()
 
+    def test_info_describes_the_file_without_python(self):
+        r = parley("info", self.path)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        p = float(self.f["summary/p_agreement"][()])
+        self.assertIn(f"P(agreement) {p:.4f}", r.stdout)
+        self.assertIn("scenario miami-2025, protocol mediated, seed 11, 400 runs", r.stdout)
+        self.assertRegex(r.stdout, r"runs/deal +float64 +\[400, 6\]")
+        self.assertIn(text(self.f.attrs["scenario_toml"]).strip(), r.stdout)
+        with tempfile.TemporaryDirectory() as tmp:
+            other = os.path.join(tmp, "other.h5")
+            with h5py.File(other, "w") as f:
+                f.attrs["filetype"] = "something-else"
+            r = parley("info", other)
+            self.assertEqual(r.returncode, 2)
+            self.assertIn('not a Parley file (filetype "something-else"; allowed: "parley-runs")', r.stderr)
+            r = parley("info", SCENARIO)
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("not an HDF5 file", r.stderr)
+
     def test_plot_script_draws_a_png(self):
         png = os.path.join(self.tmp.name, "small.png")
         r = subprocess.run([sys.executable, PLOT, self.path, "-o", png], capture_output=True, text=True)
