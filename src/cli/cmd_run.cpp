@@ -124,6 +124,9 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
                             options->force ? io::Overwrite::allow : io::Overwrite::refuse});
   }
   engine::SummaryBuilder summary(s);
+  std::vector<std::string> issue_ids;
+  for (const auto& issue : s.issues) issue_ids.push_back(issue.id);
+  engine::SensitivityBuilder sensitivity(sampler.columns().size(), issue_ids);
   Progress progress(plan.count, !options->quiet && !replay);
   std::uint64_t done = 0;
   std::optional<engine::RunBlock> replayed;
@@ -134,6 +137,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
     if (file) file->write(block);
     if (replay) replayed = block;
     summary.add(block);
+    sensitivity.add(block);
     done += block.count;
     progress.update(done);
   };
@@ -146,14 +150,16 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   engine::Summary result = summary.finish();
   result.wall_seconds = seconds;
   result.runs_per_second = seconds > 0 ? static_cast<double>(result.runs) / seconds : 0.0;
+  const engine::Sensitivity drivers = sensitivity.finish();
   if (file) {
     file->write_summary(result);
+    file->write_sensitivity(drivers);
     file->commit();
   }
   if (replay && replayed && !replayed->traces.empty()) {
     std::cout << format_trace(s, plan.first, *replayed, replayed->traces.front().second);
   } else if (!options->quiet) {
-    std::cout << format_summary(s, result);
+    std::cout << format_summary(s, result) << format_sensitivity(sampler.columns(), drivers, 8);
   }
   if (file && !options->quiet) std::cout << "  output " << output << "\n";
   return kExitOk;

@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "parley/engine/run_block.hpp"
+#include "parley/engine/sampler.hpp"
+#include "parley/engine/sensitivity.hpp"
 #include "parley/engine/summary.hpp"
 #include "parley/scenario/scenario.hpp"
 
@@ -30,6 +32,9 @@ int cmd_evaluate(const std::vector<std::string>& args, const std::string& comman
 
 // The summary as a table, for the terminal.
 std::string format_summary(const scenario::Scenario& scenario, const engine::Summary& summary);
+// The parameters that drive agreement most, ranked by |Spearman's rho|.
+std::string format_sensitivity(const std::vector<engine::SampledColumn>& columns,
+                               const engine::Sensitivity& sensitivity, std::size_t top);
 // One run's rounds (text, answers, utilities, BATNAs) and its outcome, for the terminal.
 std::string format_trace(const scenario::Scenario& scenario, std::uint64_t run,
                          const engine::RunBlock& block, const protocol::Trace& trace);

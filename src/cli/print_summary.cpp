@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
@@ -52,6 +53,25 @@ std::string format_summary(const scenario::Scenario& s, const engine::Summary& m
     out += line("    %-28s  %6.1f%%\n", s.issues[k].id.c_str(), 100.0 * m.obstacle_share[k]);
   }
   out += line("\n  wall time %.2f s, %.0f runs/s\n", m.wall_seconds, m.runs_per_second);
+  return out;
+}
+
+std::string format_sensitivity(const std::vector<engine::SampledColumn>& columns,
+                               const engine::Sensitivity& sensitivity, std::size_t top) {
+  std::vector<std::size_t> order;
+  for (std::size_t j = 0; j < sensitivity.rho.size(); ++j) {
+    if (!std::isnan(sensitivity.rho[j][0])) order.push_back(j);
+  }
+  if (order.empty()) return "";
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return std::abs(sensitivity.rho[a][0]) > std::abs(sensitivity.rho[b][0]);
+  });
+  std::string out = line("\n  Drivers of agreement (Spearman's rho over the first %llu runs)\n",
+                         static_cast<unsigned long long>(sensitivity.runs));
+  for (std::size_t n = 0; n < std::min(top, order.size()); ++n) {
+    const std::size_t j = order[n];
+    out += line("    %-44s %+7.3f\n", columns[j].key.c_str(), sensitivity.rho[j][0]);
+  }
   return out;
 }
 

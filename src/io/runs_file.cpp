@@ -67,6 +67,7 @@ struct RunsFile::Impl {
   Column<double> battlefield, deal, final_text, utility, utility_pv, batna;
   Column<double> nash_distance, pareto_gap, zone_first, zone_last;
   std::vector<Column<double>> parameters;
+  std::vector<std::string> parameter_keys;
   std::vector<double> parameter_scratch;
 
   Impl(const std::string& target_path, Overwrite overwrite)
@@ -228,6 +229,7 @@ RunsFile::RunsFile(const std::string& path, const scenario::Scenario& s,
          "present value of the deal, discount^round * utility (NaN: no deal)", "utility");
   m.make(m.batna, "batna", Impl::Across::agent, c, nan, "BATNA at the last round", "utility");
   m.parameters.resize(columns.size());
+  for (const auto& column : columns) m.parameter_keys.push_back(column.key);
   for (std::size_t j = 0; j < columns.size(); ++j) {
     m.make(m.parameters[j], columns[j].key, Impl::Across::nothing, c, nan,
            "sampled parameter " + columns[j].key, columns[j].unit);
@@ -335,6 +337,27 @@ void RunsFile::write_summary(const engine::Summary& s) {
     m.describe(d, "quantiles of the deal terms, natural units (histogram resolution range/65536)",
                "");
   }
+}
+
+void RunsFile::write_sensitivity(const engine::Sensitivity& sensitivity) {
+  Impl& m = *impl_;
+  h5::Handle g(H5Gopen2(m.file, "summary", H5P_DEFAULT), H5Gclose, "group summary");
+  h5::Handle parameter = h5::write_strings(g, "parameter", m.parameter_keys);
+  h5::make_scale(parameter, "parameter");
+  h5::Handle target = h5::write_strings(g, "target", sensitivity.targets);
+  h5::make_scale(target, "target");
+  std::vector<double> rho;
+  for (const auto& row : sensitivity.rho) rho.insert(rho.end(), row.begin(), row.end());
+  h5::Handle d = h5::create_dataset(g, "spearman", H5T_IEEE_F64LE,
+                                    {sensitivity.rho.size(), sensitivity.targets.size()}, {});
+  if (!rho.empty()) h5::write_all(d, H5T_NATIVE_DOUBLE, rho.data());
+  h5::attach_scale(d, parameter, 0);
+  h5::attach_scale(d, target, 1);
+  m.describe(d,
+             "Spearman rank correlation of each sampled parameter with agreement and, over the "
+             "deals, with each deal term",
+             "1");
+  h5::attr_int64(d, "runs", static_cast<std::int64_t>(sensitivity.runs));
 }
 
 void RunsFile::write_trace() {

@@ -158,6 +158,25 @@ class RunFile(unittest.TestCase):
         self.assertTrue(np.all(np.abs(s["deal_quantiles"][()] - expected) <= width[:, None]))
         self.assertGreater(self.f["summary"].attrs["runs_per_second"], 0)
 
+    def test_spearman_sensitivities_match_pandas(self):
+        import pandas as pd
+        s = self.f["summary"]
+        keys = [text(k) for k in s["parameter"][()]]
+        self.assertEqual([text(t) for t in s["target"][()]][:2], ["agreement", "territory"])
+        runs = self.f["runs"]
+        frame = pd.DataFrame({k: runs[k][()] for k in keys})
+        frame["agreement"] = runs["agreement"][()]
+        expected = frame.corr(method="spearman")["agreement"]
+        rho = s["spearman"][()]
+        for j, key in enumerate(keys):
+            if np.isnan(expected[key]):
+                continue
+            self.assertAlmostEqual(rho[j, 0], expected[key], places=4, msg=key)
+        # Deal terms: over the deals only.
+        agreed = runs["agreement"][()] == 1
+        deals = pd.DataFrame({"x": runs[keys[0]][()][agreed], "t": runs["deal"][()][agreed, 0]})
+        self.assertAlmostEqual(rho[0, 1], deals.corr(method="spearman").loc["x", "t"], places=4)
+
     def test_xarray_gives_labelled_dimensions(self):
         ds = xr.open_dataset(self.path, group="runs", engine="h5netcdf")
         self.assertEqual(ds["deal"].dims, ("run", "issue"))

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "parley/engine/engine.hpp"
+#include "parley/engine/sensitivity.hpp"
 #include "parley/engine/summary.hpp"
 #include "parley/scenario/load.hpp"
 
@@ -200,4 +201,33 @@ TEST(Summary, AggregatesMatchDirectComputation) {
   double sum = 0;
   for (double v : land) sum += v;
   EXPECT_NEAR(m.deal_mean[0], sum / static_cast<double>(land.size()), 1e-12);
+}
+
+TEST(Sensitivity, SpearmanAgainstHandComputation) {
+  // Σd² = 4 over 5 distinct pairs: rho = 1 - 6·4/(5·24) = 0.8.
+  EXPECT_NEAR(engine::spearman({1, 2, 3, 4, 5}, {2, 1, 4, 3, 5}), 0.8, 1e-12);
+  EXPECT_NEAR(engine::spearman({1, 2, 3, 4, 5}, {50, 40, 30, 20, 10}), -1.0, 1e-12);
+  // Ties take their average rank: ranks (1.5, 1.5, 3, 4) against (1, 2, 3, 4) give
+  // 4.5 / sqrt(4.5 · 5).
+  EXPECT_NEAR(engine::spearman({1, 1, 2, 3}, {1, 2, 3, 4}), 4.5 / std::sqrt(22.5), 1e-12);
+  EXPECT_TRUE(std::isnan(engine::spearman({1, 1, 1}, {1, 2, 3})));
+}
+
+TEST(Sensitivity, RedLinesDriveAgreementInTheDefaultScenario) {
+  const auto s = default_scenario();
+  engine::Sampler sampler(s);
+  const auto b = run_into_one_block(s, 0, 3000, 2, 100);
+  std::vector<std::string> issues;
+  for (const auto& issue : s.issues) issues.push_back(issue.id);
+  engine::SensitivityBuilder builder(sampler.columns().size(), issues, 2000);
+  builder.add(b);
+  const auto result = builder.finish();
+  EXPECT_EQ(result.runs, 2000u);  // the cap
+  ASSERT_EQ(result.targets.size(), 1 + s.issues.size());
+  // A higher floor on Russia's territorial red line can only close the zone of agreement.
+  for (std::size_t j = 0; j < sampler.columns().size(); ++j) {
+    if (sampler.columns()[j].key == "agents.russia.red_lines.territory.lo") {
+      EXPECT_LT(result.rho[j][0], -0.3);
+    }
+  }
 }

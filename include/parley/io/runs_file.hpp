@@ -9,6 +9,7 @@
 
 #include "parley/engine/run_block.hpp"
 #include "parley/engine/sampler.hpp"
+#include "parley/engine/sensitivity.hpp"
 #include "parley/engine/summary.hpp"
 #include "parley/io/atomic_file.hpp"
 #include "parley/scenario/scenario.hpp"
@@ -38,6 +39,8 @@ class RunsFile {
   // Rows [block.first, block.first + block.count), in run order.
   void write(const engine::RunBlock& block);
   void write_summary(const engine::Summary& summary);
+  // Spearman correlations in summary/ (after write_summary): spearman [parameter, target].
+  void write_sensitivity(const engine::Sensitivity& sensitivity);
   // Marks the file complete, closes it and renames it into place.
   void commit();
 
