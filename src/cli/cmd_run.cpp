@@ -118,10 +118,13 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   plan.trace_runs = replay ? *options->only_run + 1 : options->trace;
   std::optional<io::RunsFile> file;
   if (write_file) {
-    file.emplace(
-        output, s, sampler.columns(),
-        io::RunsFileOptions{command_line, plan.seed, plan.count, options->compress,
-                            options->force ? io::Overwrite::allow : io::Overwrite::refuse});
+    io::RunsFileOptions file_options;
+    file_options.command_line = command_line;
+    file_options.seed = plan.seed;
+    file_options.runs = plan.count;
+    file_options.compress = options->compress;
+    file_options.overwrite = options->force ? io::Overwrite::allow : io::Overwrite::refuse;
+    file.emplace(output, s, sampler.columns(), file_options);
   }
   engine::SummaryBuilder summary(s);
   std::vector<std::string> issue_ids;

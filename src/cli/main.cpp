@@ -22,6 +22,8 @@ struct Command {
 constexpr Command kCommands[] = {
     {"run", "run a scenario many times and write outcome distributions to HDF5",
      parley::cli::cmd_run},
+    {"sweep", "run a scenario at every point of a grid of keys (common random numbers)",
+     parley::cli::cmd_sweep},
     {"validate", "check a scenario file and print what was understood", parley::cli::cmd_validate},
     {"solve", "Nash, Kalai-Smorodinsky and the zone of agreement at central values",
      parley::cli::cmd_solve},

@@ -93,14 +93,19 @@ void compute_run(const scenario::Scenario& scenario, const Sampler& sampler, std
 
 std::uint64_t run_plan(const scenario::Scenario& scenario, const Sampler& sampler,
                        const RunPlan& plan, const EngineOptions& options) {
+  return run_points({{&scenario, &sampler}}, plan, options);
+}
+
+std::uint64_t run_points(const std::vector<Point>& points, const RunPlan& plan,
+                         const EngineOptions& options) {
   const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
                             static_cast<std::size_t>(threads));
   const std::size_t block_runs = std::max<std::size_t>(1, options.block_runs);
-  const std::uint64_t n_blocks = (plan.count + block_runs - 1) / block_runs;
-  const std::size_t n_agents = scenario.agents.size();
-  const std::size_t n_issues = scenario.issues.size();
-  const std::size_t n_sampled = sampler.columns().size();
+  // Blocks never straddle points: point p's runs [first, first + count) come in
+  // ceil(count / block_runs) blocks, and points come one after the other.
+  const std::uint64_t blocks_per_point = (plan.count + block_runs - 1) / block_runs;
+  const std::uint64_t n_blocks = blocks_per_point * points.size();
 
   std::uint64_t next_block = 0;
   std::uint64_t delivered = 0;
@@ -110,23 +115,28 @@ std::uint64_t run_plan(const scenario::Scenario& scenario, const Sampler& sample
       return nullptr;
     }
     auto block = std::make_shared<RunBlock>();
-    const std::uint64_t offset = next_block * block_runs;
+    block->point = static_cast<std::size_t>(next_block / blocks_per_point);
+    const Point& point = points[block->point];
+    const std::uint64_t offset = (next_block % blocks_per_point) * block_runs;
     block->first = plan.first + offset;
     block->resize(
         static_cast<std::size_t>(std::min<std::uint64_t>(block_runs, plan.count - offset)),
-        n_agents, n_issues, n_sampled);
+        point.scenario->agents.size(), point.scenario->issues.size(),
+        point.sampler->columns().size());
     ++next_block;
     return block;
   };
   auto compute = [&](std::shared_ptr<RunBlock> block) {
+    const Point& point = points[block->point];
     for (std::size_t row = 0; row < block->count; ++row) {
+      // Common random numbers: run i draws the same numbers at every point.
       const std::uint64_t run = block->first + row;
       if (run < plan.trace_runs) {
         protocol::Trace trace;
-        compute_run(scenario, sampler, plan.seed, run, *block, row, &trace);
+        compute_run(*point.scenario, *point.sampler, plan.seed, run, *block, row, &trace);
         block->traces.emplace_back(run, std::move(trace));
       } else {
-        compute_run(scenario, sampler, plan.seed, run, *block, row);
+        compute_run(*point.scenario, *point.sampler, plan.seed, run, *block, row);
       }
     }
     return block;

@@ -59,15 +59,19 @@ struct RunsFile::Impl {
   std::size_t battlefield_issue = 0;
   std::vector<std::pair<std::uint64_t, protocol::Trace>> traces;
   std::uint64_t total_runs = 0;
-  std::uint64_t flushed_rows = 0;  // rows written to the file
-  std::uint64_t pending_rows = 0;  // rows buffered
-  std::vector<std::int64_t> run_index;
+  std::uint64_t flushed_rows = 0;            // rows written to the file
+  std::uint64_t pending_rows = 0;            // rows buffered
+  std::vector<std::int64_t> run_coordinate;  // pending values of the `run` coordinate
   Column<std::int8_t> agreement, outcome;
   Column<std::int32_t> round, blocker, obstacle;
   Column<double> battlefield, deal, final_text, utility, utility_pv, batna;
   Column<double> nash_distance, pareto_gap, zone_first, zone_last;
   std::vector<Column<double>> parameters;
   std::vector<std::string> parameter_keys;
+  std::optional<SweepLayout> sweep;
+  Column<std::int32_t> point;
+  Column<std::int64_t> run_index;
+  std::vector<Column<double>> varied;
   std::vector<double> parameter_scratch;
 
   Impl(const std::string& target_path, Overwrite overwrite)
@@ -105,8 +109,13 @@ struct RunsFile::Impl {
   void flush() {
     if (pending_rows == 0) return;
     const hsize_t first = flushed_rows;
-    h5::write_rows(run_scale, H5T_NATIVE_INT64, first, pending_rows, run_index.data());
-    run_index.clear();
+    h5::write_rows(run_scale, H5T_NATIVE_INT64, first, pending_rows, run_coordinate.data());
+    run_coordinate.clear();
+    if (sweep) {
+      point.flush(first);
+      run_index.flush(first);
+      for (auto& v : varied) v.flush(first);
+    }
     agreement.flush(first);
     outcome.flush(first);
     round.flush(first);
@@ -142,7 +151,8 @@ RunsFile::RunsFile(const std::string& path, const scenario::Scenario& s,
 
   m.file = h5::create_file(m.path.temporary());
   const hid_t root = m.file;
-  h5::attr_string(root, "filetype", kRunsFiletype);
+  m.sweep = options.sweep;
+  h5::attr_string(root, "filetype", m.sweep ? kSweepFiletype : kRunsFiletype);
   h5::attr_string(root, "format_version", kFormatVersion);
   h5::attr_string(root, "parley_version", kVersion);
   h5::attr_string(root, "created_utc", utc_now());
@@ -156,6 +166,14 @@ RunsFile::RunsFile(const std::string& path, const scenario::Scenario& s,
   h5::attr_int64(root, "runs", static_cast<std::int64_t>(options.runs));
   h5::attr_string(root, "protocol", scenario::protocol_name(s.protocol.kind));
   h5::attr_int64(root, "complete", 0);
+  if (m.sweep) {
+    std::string keys;
+    for (const auto& k : m.sweep->keys) keys += (keys.empty() ? "" : "\n") + k;
+    h5::attr_string(root, "varied", keys);
+    h5::attr_string(root, "design", m.sweep->design);
+    h5::attr_int64(root, "points", static_cast<std::int64_t>(m.sweep->points.size()));
+    h5::attr_int64(root, "runs_per_point", static_cast<std::int64_t>(m.sweep->runs_per_point));
+  }
 
   m.runs_group = h5::create_group(root, "runs");
   m.issues = s.issues;
@@ -230,6 +248,16 @@ RunsFile::RunsFile(const std::string& path, const scenario::Scenario& s,
   m.make(m.batna, "batna", Impl::Across::agent, c, nan, "BATNA at the last round", "utility");
   m.parameters.resize(columns.size());
   for (const auto& column : columns) m.parameter_keys.push_back(column.key);
+  if (m.sweep) {
+    m.make(m.point, "point", Impl::Across::nothing, c, std::int32_t{-1}, "sweep point", "");
+    m.make(m.run_index, "run_index", Impl::Across::nothing, c, std::int64_t{-1},
+           "run index within the point (the same random numbers at every point)", "");
+    m.varied.resize(m.sweep->keys.size());
+    for (std::size_t j = 0; j < m.sweep->keys.size(); ++j) {
+      m.make(m.varied[j], m.sweep->keys[j], Impl::Across::nothing, c, nan,
+             "varied key " + m.sweep->keys[j] + " at the row's point", "");
+    }
+  }
   for (std::size_t j = 0; j < columns.size(); ++j) {
     m.make(m.parameters[j], columns[j].key, Impl::Across::nothing, c, nan,
            "sampled parameter " + columns[j].key, columns[j].unit);
@@ -249,8 +277,19 @@ void RunsFile::write(const engine::RunBlock& b) {
   while (row < b.count) {
     const std::size_t take = std::min<std::size_t>(
         b.count - row, m.chunk_rows - static_cast<std::size_t>(m.pending_rows));
-    for (std::size_t r = 0; r < take; ++r)
-      m.run_index.push_back(static_cast<std::int64_t>(b.first + row + r));
+    // The row's coordinate: its run index, offset by its point in a sweep.
+    const std::uint64_t offset = m.sweep ? b.point * m.sweep->runs_per_point : 0;
+    for (std::size_t r = 0; r < take; ++r) {
+      const std::uint64_t run = b.first + row + r;
+      m.run_coordinate.push_back(static_cast<std::int64_t>(offset + run));
+      if (m.sweep) {
+        m.point.pending.push_back(static_cast<std::int32_t>(b.point));
+        m.run_index.pending.push_back(static_cast<std::int64_t>(run));
+        for (std::size_t j = 0; j < m.varied.size(); ++j) {
+          m.varied[j].pending.push_back(m.sweep->points[b.point][j]);
+        }
+      }
+    }
     m.agreement.append(&b.agreement[row], take);
     m.outcome.append(&b.outcome[row], take);
     m.round.append(&b.round[row], take);
@@ -337,6 +376,88 @@ void RunsFile::write_summary(const engine::Summary& s) {
     m.describe(d, "quantiles of the deal terms, natural units (histogram resolution range/65536)",
                "");
   }
+}
+
+void RunsFile::write_grid(const std::vector<engine::Summary>& per_point) {
+  // grid/: one labelled dimension per varied key (factorial; first key slowest) or a
+  // `point` dimension with the keys as coordinates on it (Latin hypercube).
+  Impl& m = *impl_;
+  m.flush();
+  const SweepLayout& layout = *m.sweep;
+  h5::Handle g = h5::create_group(m.file, "grid");
+  std::vector<hsize_t> grid;
+  std::vector<h5::Handle> scales;
+  if (layout.design == "factorial") {
+    for (std::size_t j = 0; j < layout.keys.size(); ++j) {
+      const auto& axis = layout.axes[j];
+      h5::Handle d = h5::create_dataset(g, layout.keys[j], H5T_IEEE_F64LE, {axis.size()}, {});
+      h5::write_all(d, H5T_NATIVE_DOUBLE, axis.data());
+      h5::make_scale(d, layout.keys[j]);
+      m.describe(d, "varied key " + layout.keys[j], "");
+      grid.push_back(axis.size());
+      scales.push_back(std::move(d));
+    }
+  } else {
+    std::vector<std::int64_t> index(layout.points.size());
+    for (std::size_t p = 0; p < index.size(); ++p) index[p] = static_cast<std::int64_t>(p);
+    h5::Handle point = h5::create_dataset(g, "point", H5T_STD_I64LE, {index.size()}, {});
+    h5::write_all(point, H5T_NATIVE_INT64, index.data());
+    h5::make_scale(point, "point");
+    for (std::size_t j = 0; j < layout.keys.size(); ++j) {
+      std::vector<double> values;
+      for (const auto& pt : layout.points) values.push_back(pt[j]);
+      h5::Handle d = h5::create_dataset(g, layout.keys[j], H5T_IEEE_F64LE, {values.size()}, {});
+      h5::write_all(d, H5T_NATIVE_DOUBLE, values.data());
+      h5::attach_scale(d, point, 0);
+      m.describe(d, "varied key " + layout.keys[j] + " at each point", "");
+    }
+    grid.push_back(index.size());
+    scales.push_back(std::move(point));
+  }
+  h5::Handle issue = h5::write_strings(g, "issue", m.issue_ids);
+  h5::make_scale(issue, "issue");
+  h5::Handle agent = h5::write_strings(g, "agent", m.agent_ids);
+  h5::make_scale(agent, "agent");
+  const std::vector<double> q(engine::kDealQuantiles.begin(), engine::kDealQuantiles.end());
+  h5::Handle quantile = h5::create_dataset(g, "quantile", H5T_IEEE_F64LE, {q.size()}, {});
+  h5::write_all(quantile, H5T_NATIVE_DOUBLE, q.data());
+  h5::make_scale(quantile, "quantile");
+
+  auto write = [&](const std::string& name, const std::vector<double>& values,
+                   const std::vector<std::pair<hsize_t, hid_t>>& extra,
+                   const std::string& long_name, const std::string& units) {
+    std::vector<hsize_t> dims = grid;
+    for (const auto& e : extra) dims.push_back(e.first);
+    h5::Handle d = h5::create_dataset(g, name, H5T_IEEE_F64LE, dims, {});
+    h5::write_all(d, H5T_NATIVE_DOUBLE, values.data());
+    for (std::size_t j = 0; j < scales.size(); ++j)
+      h5::attach_scale(d, scales[j], static_cast<unsigned>(j));
+    for (std::size_t j = 0; j < extra.size(); ++j) {
+      h5::attach_scale(d, extra[j].second, static_cast<unsigned>(scales.size() + j));
+    }
+    m.describe(d, long_name, units);
+  };
+  std::vector<double> p, lo, hi, median, deal_mean, deal_q, obstacle, blocker;
+  for (const auto& sm : per_point) {
+    p.push_back(sm.p_agreement);
+    lo.push_back(sm.p_low);
+    hi.push_back(sm.p_high);
+    median.push_back(sm.rounds[1]);
+    deal_mean.insert(deal_mean.end(), sm.deal_mean.begin(), sm.deal_mean.end());
+    for (const auto& row : sm.deal_quantiles) deal_q.insert(deal_q.end(), row.begin(), row.end());
+    obstacle.insert(obstacle.end(), sm.obstacle_share.begin(), sm.obstacle_share.end());
+    blocker.insert(blocker.end(), sm.blocker_share.begin(), sm.blocker_share.end());
+  }
+  write("p_agreement", p, {}, "probability of agreement", "1");
+  write("p_agreement_low", lo, {}, "95% Wilson interval of p_agreement, lower end", "1");
+  write("p_agreement_high", hi, {}, "95% Wilson interval of p_agreement, upper end", "1");
+  write("rounds_median", median, {}, "median round of agreement", "round");
+  write("deal_mean", deal_mean, {{m.n_issues, issue}}, "mean deal term, natural units", "");
+  write("deal_quantiles", deal_q, {{m.n_issues, issue}, {q.size(), quantile}},
+        "quantiles of the deal terms, natural units", "");
+  write("obstacle_share", obstacle, {{m.n_issues, issue}},
+        "share of runs whose principal obstacle was the issue", "1");
+  write("blocker_share", blocker, {{m.n_agents, agent}}, "share of runs blocked by the agent", "1");
 }
 
 void RunsFile::write_sensitivity(const engine::Sensitivity& sensitivity) {
@@ -450,6 +571,9 @@ void RunsFile::commit() {
                     &m.nash_distance, &m.pareto_gap, &m.zone_first, &m.zone_last})
     col->dataset = {};
   for (auto& p : m.parameters) p.dataset = {};
+  for (auto& v : m.varied) v.dataset = {};
+  m.point.dataset = {};
+  m.run_index.dataset = {};
   m.agreement.dataset = {};
   m.outcome.dataset = {};
   m.round.dataset = {};

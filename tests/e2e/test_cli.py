@@ -271,6 +271,81 @@ BAD_DISCOUNT = read(SCENARIO).replace(
     "discount = 0.95     # judgement: Moscow expects time to favour it", "discount = 1.7")
 
 
+class Sweeps(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def sweep(self, name, *args):
+        out = os.path.join(self.tmp.name, name)
+        r = parley("sweep", SCENARIO, "-o", out, "-q", *args)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return out
+
+    def test_three_by_three_grid_opens_labelled_in_xarray(self):
+        out = self.sweep("grid.h5", "-n", "300", "--vary", "agents.ukraine.war_cost=0.05:0.25:3",
+                         "--vary", "agents.russia.war_cost=0.02,0.06,0.1")
+        grid = xr.open_dataset(out, group="grid", engine="h5netcdf")
+        self.assertEqual(grid["p_agreement"].dims, ("agents.ukraine.war_cost", "agents.russia.war_cost"))
+        np.testing.assert_allclose(grid["agents.ukraine.war_cost"].values, [0.05, 0.15, 0.25])
+        np.testing.assert_allclose(grid["agents.russia.war_cost"].values, [0.02, 0.06, 0.1])
+        self.assertEqual(grid["deal_quantiles"].dims[-2:], ("issue", "quantile"))
+        with h5py.File(out, "r") as f:
+            self.assertEqual(text(f.attrs["filetype"]), "parley-sweep")
+            self.assertEqual(int(f.attrs["points"]), 9)
+            runs = f["runs"]
+            point, agreement = runs["point"][()], runs["agreement"][()]
+            ukraine, russia = runs["agents.ukraine.war_cost"][()], runs["agents.russia.war_cost"][()]
+            self.assertEqual(point.shape, (2700,))
+            for p in range(9):
+                rows = point == p
+                # Points in row-major order: the first varied key slowest.
+                self.assertTrue(np.all(np.isclose(ukraine[rows], [0.05, 0.15, 0.25][p // 3])))
+                self.assertTrue(np.all(np.isclose(russia[rows], [0.02, 0.06, 0.1][p % 3])))
+                self.assertEqual(grid["p_agreement"].values[p // 3, p % 3], agreement[rows].mean())
+            # Common random numbers: run i draws the same parameters at every point.
+            ideal = runs["agents.russia.ideal.territory"][()]
+            run_index = runs["run_index"][()]
+            for p in range(1, 9):
+                np.testing.assert_array_equal(ideal[point == p], ideal[point == 0])
+                np.testing.assert_array_equal(run_index[point == p], np.arange(300))
+        grid.close()
+
+    def test_sweeps_do_not_depend_on_threads(self):
+        args = ("-n", "200", "--vary", "battlefield.drift=0:0.01:2", "--vary", "agents.ukraine.war_cost=0.1,0.2")
+        a = datasets(self.sweep("t1.h5", "--threads", "1", *args))
+        b = datasets(self.sweep("t2.h5", "--threads", "2", *args))
+        for name in a:
+            if a[name].dtype.kind != "O":
+                self.assertEqual(a[name].tobytes(), b[name].tobytes(), name)
+
+    def test_latin_hypercube_puts_one_point_in_each_stratum(self):
+        out = self.sweep("lhs.h5", "-n", "50", "--design", "lhs", "--points", "8",
+                         "--vary", "agents.ukraine.war_cost=0.05:0.25", "--vary", "battlefield.drift=0:0.02")
+        grid = xr.open_dataset(out, group="grid", engine="h5netcdf")
+        self.assertEqual(grid["p_agreement"].dims, ("point",))
+        for key, lo, hi in (("agents.ukraine.war_cost", 0.05, 0.25), ("battlefield.drift", 0.0, 0.02)):
+            strata = np.floor((grid[key].values - lo) / (hi - lo) * 8).astype(int)
+            self.assertEqual(sorted(strata), list(range(8)), key)
+        grid.close()
+
+    def test_bad_sweeps_exit_2_and_leave_no_file(self):
+        for args, message in [
+            (["--vary", "agents.ukraine.war_cost=0.3:0.1:3"], "LO must be below HI"),
+            (["--vary", "agents.ukraine.war_cost=a,b"], "is not a number"),
+            (["--vary", "agents.ukraine.war_cost=0.1:0.2:3", "--design", "lhs"], "--points"),
+            (["--vary", "agents.ukraine.war_cost=2.0"], "2 is out of range (allowed: a number in [0, 1])"),
+            (["--vary", "agents.ukraine.warcost=0.1"], "did you mean 'war_cost'?"),
+        ]:
+            out = os.path.join(self.tmp.name, "bad.h5")
+            r = parley("sweep", SCENARIO, "-o", out, *args)
+            self.assertEqual(r.returncode, 2, args)
+            self.assertIn(message, r.stderr)
+            self.assertFalse(os.path.exists(out))
+
+
 class TracesAndReplay(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()

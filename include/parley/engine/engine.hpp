@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <vector>
 
 #include "parley/engine/run_block.hpp"
 #include "parley/engine/sampler.hpp"
@@ -36,5 +37,15 @@ void compute_run(const scenario::Scenario& scenario, const Sampler& sampler, std
 // Returns the number of runs handed to the sink (all of them unless cancelled).
 std::uint64_t run_plan(const scenario::Scenario& scenario, const Sampler& sampler,
                        const RunPlan& plan, const EngineOptions& options);
+
+// A sweep point: the scenario with that point's overrides, and its sampler.
+struct Point {
+  const scenario::Scenario* scenario;
+  const Sampler* sampler;
+};
+// The plan's runs at every point, point after point (blocks carry their point). Run i
+// draws the same random numbers at every point: differences between points are not noise.
+std::uint64_t run_points(const std::vector<Point>& points, const RunPlan& plan,
+                         const EngineOptions& options);
 
 }  // namespace parley::engine

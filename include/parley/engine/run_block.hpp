@@ -11,7 +11,8 @@
 namespace parley::engine {
 
 struct RunBlock {
-  std::uint64_t first = 0;
+  std::size_t point = 0;    // sweep point (0 for a plain run)
+  std::uint64_t first = 0;  // run index of the first row
   std::size_t count = 0;
   std::size_t agents = 0;
   std::size_t issues = 0;

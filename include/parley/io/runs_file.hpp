@@ -4,6 +4,7 @@
 // Written to a temporary file in blocks of runs and renamed into place by commit().
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,7 +18,17 @@
 namespace parley::io {
 
 inline constexpr const char* kRunsFiletype = "parley-runs";
+inline constexpr const char* kSweepFiletype = "parley-sweep";
 inline constexpr const char* kFormatVersion = "1.0";
+
+// The layout of a sweep: which keys vary, and their values at each point.
+struct SweepLayout {
+  std::vector<std::string> keys;            // the varied scenario keys, in order
+  std::string design;                       // "factorial" or "lhs"
+  std::vector<std::vector<double>> axes;    // factorial: each key's values (first key slowest)
+  std::vector<std::vector<double>> points;  // [point][key]
+  std::uint64_t runs_per_point = 0;
+};
 
 struct RunsFileOptions {
   std::string command_line;
@@ -25,6 +36,7 @@ struct RunsFileOptions {
   std::uint64_t runs = 0;
   int compress = 0;  // deflate level, 0 = off
   Overwrite overwrite = Overwrite::refuse;
+  std::optional<SweepLayout> sweep;  // a "parley-sweep" file when set
 };
 
 class RunsFile {
@@ -39,6 +51,8 @@ class RunsFile {
   // Rows [block.first, block.first + block.count), in run order.
   void write(const engine::RunBlock& block);
   void write_summary(const engine::Summary& summary);
+  // A sweep's grid/ group: per-point aggregates on labelled dimensions (after all rows).
+  void write_grid(const std::vector<engine::Summary>& per_point);
   // Spearman correlations in summary/ (after write_summary): spearman [parameter, target].
   void write_sensitivity(const engine::Sensitivity& sensitivity);
   // Marks the file complete, closes it and renames it into place.

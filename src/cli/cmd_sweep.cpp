@@ -1,0 +1,261 @@
+// parley sweep: the same runs at every point of a grid (or Latin hypercube) of scenario
+// keys, with common random numbers, into one "parley-sweep" file.
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+
+#include "arguments.hpp"
+#include "commands.hpp"
+#include "parley/engine/engine.hpp"
+#include "parley/io/runs_file.hpp"
+#include "parley/random/stream.hpp"
+#include "parley/scenario/load.hpp"
+#include "progress.hpp"
+
+namespace parley::cli {
+
+namespace po = boost::program_options;
+
+namespace {
+
+struct Vary {
+  std::string key;
+  std::vector<double> values;  // a list, or LO:HI:N expanded
+  double lo = 0.0, hi = 0.0;   // a range, for Latin hypercubes
+  bool range = false;
+};
+
+double number(const std::string& text, const std::string& what) {
+  std::size_t used = 0;
+  double v = 0.0;
+  try {
+    v = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != text.size() || !std::isfinite(v)) {
+    throw UsageError("--vary " + what + ": \"" + text + "\" is not a number");
+  }
+  return v;
+}
+
+// KEY=LO:HI:N (N points from LO to HI, both included), KEY=LO:HI (a range, for --design lhs)
+// or KEY=A,B,C.
+Vary parse_vary(const std::string& spec) {
+  const auto eq = spec.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw UsageError("--vary " + spec + ": expected KEY=LO:HI:N or KEY=A,B,C");
+  }
+  Vary v;
+  v.key = spec.substr(0, eq);
+  const std::string body = spec.substr(eq + 1);
+  if (body.find(':') != std::string::npos) {
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    for (std::size_t colon; (colon = body.find(':', start)) != std::string::npos;
+         start = colon + 1) {
+      parts.push_back(body.substr(start, colon - start));
+    }
+    parts.push_back(body.substr(start));
+    if (parts.size() < 2 || parts.size() > 3) {
+      throw UsageError("--vary " + spec + ": expected LO:HI:N (or LO:HI with --design lhs)");
+    }
+    v.range = true;
+    v.lo = number(parts[0], spec);
+    v.hi = number(parts[1], spec);
+    if (!(v.lo < v.hi)) throw UsageError("--vary " + spec + ": LO must be below HI");
+    if (parts.size() == 3) {
+      const double n = number(parts[2], spec);
+      if (n < 2 || n > 10000 || n != std::floor(n)) {
+        throw UsageError("--vary " + spec + ": N must be a whole number from 2 to 10000");
+      }
+      const auto count = static_cast<int>(n);
+      for (int i = 0; i < count; ++i) v.values.push_back(v.lo + (v.hi - v.lo) * i / (count - 1));
+    }
+    return v;
+  }
+  std::size_t start = 0;
+  for (std::size_t comma; (comma = body.find(',', start)) != std::string::npos; start = comma + 1) {
+    v.values.push_back(number(body.substr(start, comma - start), spec));
+  }
+  v.values.push_back(number(body.substr(start), spec));
+  return v;
+}
+
+std::string exact(double v) {
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, "%.17g", v);
+  return buffer;
+}
+
+}  // namespace
+
+int cmd_sweep(const std::vector<std::string>& args, const std::string& command_line) {
+  po::options_description visible(
+      "parley sweep FILE --vary KEY=LO:HI:N|KEY=A,B,C ... [options] — the same runs at every "
+      "point of a grid of scenario keys (common random numbers)");
+  auto add = visible.add_options();
+  add("vary", po::value<std::vector<std::string>>()->composing(),
+      "a varied key: KEY=LO:HI:N (N points, both ends included), KEY=A,B,C, or KEY=LO:HI with "
+      "--design lhs (repeatable; the first varies slowest)");
+  add("design", po::value<std::string>()->default_value("factorial"), "factorial or lhs");
+  add("points", po::value<int>(), "points of a Latin hypercube (--design lhs)");
+  add("runs,n", po::value<std::int64_t>(), "runs per point (default: the scenario's [run] runs)");
+  add("seed", po::value<std::int64_t>(), "random seed (default: the scenario's [run] seed)");
+  add("threads", po::value<int>()->default_value(0), "worker threads (0: all cores)");
+  add("output,o", po::value<std::string>(), "output file (default: <scenario name>-sweep.h5)");
+  add("force", "overwrite an existing output file");
+  add("compress", po::value<int>()->default_value(0), "deflate level 0-9 with shuffle (0: off)");
+  add("quiet,q", "print neither progress nor the grid");
+  add("help,h", "show this help");
+  add_overrides(visible);
+  po::variables_map vm;
+  const auto file = parse_with_file(args, visible, vm);
+  if (!file) return kExitOk;
+  if (!vm.count("vary")) throw UsageError("give at least one --vary KEY=...");
+  std::vector<Vary> varies;
+  for (const auto& spec : vm["vary"].as<std::vector<std::string>>())
+    varies.push_back(parse_vary(spec));
+  const std::string design = vm["design"].as<std::string>();
+  if (design != "factorial" && design != "lhs") {
+    throw UsageError("--design: \"" + design + "\" is not a design (allowed: factorial, lhs)");
+  }
+  const int threads = vm["threads"].as<int>();
+  const int compress = vm["compress"].as<int>();
+  if (threads < 0 || threads > 4096) throw UsageError("--threads: out of range (allowed: 0-4096)");
+  if (compress < 0 || compress > 9) throw UsageError("--compress: out of range (allowed: 0-9)");
+
+  const std::vector<std::string> base_overrides = overrides(vm);
+  const scenario::Scenario base = scenario::load_scenario_file(*file, base_overrides);
+  io::SweepLayout layout;
+  layout.design = design;
+  for (const auto& v : varies) layout.keys.push_back(v.key);
+  const std::uint64_t seed =
+      vm.count("seed") ? static_cast<std::uint64_t>(vm["seed"].as<std::int64_t>()) : base.seed;
+  if (design == "factorial") {
+    for (const auto& v : varies) {
+      if (v.values.empty())
+        throw UsageError("--vary " + v.key + ": give LO:HI:N or a list for a factorial design");
+      layout.axes.push_back(v.values);
+    }
+    // All combinations, the first key varying slowest (row-major order of the grid).
+    std::vector<std::size_t> at(varies.size(), 0);
+    for (;;) {
+      std::vector<double> point;
+      for (std::size_t j = 0; j < varies.size(); ++j) point.push_back(varies[j].values[at[j]]);
+      layout.points.push_back(point);
+      std::size_t j = varies.size();
+      while (j > 0 && ++at[j - 1] == varies[j - 1].values.size()) at[--j] = 0;
+      if (j == 0) break;
+    }
+  } else {
+    if (!vm.count("points") || vm["points"].as<int>() < 2) {
+      throw UsageError("--design lhs needs --points N (N >= 2)");
+    }
+    const auto n = static_cast<std::size_t>(vm["points"].as<int>());
+    layout.points.assign(n, std::vector<double>(varies.size()));
+    for (std::size_t j = 0; j < varies.size(); ++j) {
+      if (!varies[j].range)
+        throw UsageError("--vary " + varies[j].key + ": a Latin hypercube needs a range LO:HI");
+      // One stratum per point, strata shuffled (Fisher-Yates), a uniform draw inside each.
+      random::Stream stream(seed, 0, random::purpose_id("sweep.lhs." + varies[j].key));
+      std::vector<std::size_t> strata(n);
+      for (std::size_t p = 0; p < n; ++p) strata[p] = p;
+      for (std::size_t p = n - 1; p > 0; --p) {
+        std::swap(strata[p],
+                  strata[static_cast<std::size_t>(stream.uniform() * static_cast<double>(p + 1))]);
+      }
+      for (std::size_t p = 0; p < n; ++p) {
+        const double u =
+            (static_cast<double>(strata[p]) + stream.uniform()) / static_cast<double>(n);
+        layout.points[p][j] = varies[j].lo + (varies[j].hi - varies[j].lo) * u;
+      }
+    }
+  }
+
+  // Every point is a scenario with its overrides, validated before anything runs.
+  std::vector<scenario::Scenario> scenarios;
+  for (const auto& point : layout.points) {
+    std::vector<std::string> o = base_overrides;
+    for (std::size_t j = 0; j < varies.size(); ++j)
+      o.push_back(varies[j].key + "=" + exact(point[j]));
+    scenarios.push_back(scenario::load_scenario_file(*file, o));
+  }
+  std::vector<engine::Sampler> samplers;
+  for (const auto& s : scenarios) samplers.emplace_back(s);
+  for (const auto& sampler : samplers) {
+    std::vector<std::string> a, b;
+    for (const auto& c : sampler.columns()) a.push_back(c.key);
+    for (const auto& c : samplers.front().columns()) b.push_back(c.key);
+    if (a != b)
+      throw UsageError(
+          "the points sample different parameters; vary keys that are numbers at every point");
+  }
+  std::vector<engine::Point> points;
+  for (std::size_t p = 0; p < scenarios.size(); ++p)
+    points.push_back({&scenarios[p], &samplers[p]});
+
+  engine::RunPlan plan;
+  plan.seed = seed;
+  plan.count =
+      vm.count("runs")
+          ? static_cast<std::uint64_t>(std::max<std::int64_t>(1, vm["runs"].as<std::int64_t>()))
+          : base.runs;
+  layout.runs_per_point = plan.count;
+  const std::string output =
+      vm.count("output") ? vm["output"].as<std::string>() : base.name + "-sweep.h5";
+  const bool force = vm.count("force") > 0;
+  if (!force && io::file_exists(output))
+    throw UsageError(output + ": file exists (use --force to overwrite it)");
+  io::RunsFileOptions file_options;
+  file_options.command_line = command_line;
+  file_options.seed = plan.seed;
+  file_options.runs = plan.count * points.size();
+  file_options.compress = compress;
+  file_options.overwrite = force ? io::Overwrite::allow : io::Overwrite::refuse;
+  file_options.sweep = layout;
+  io::RunsFile out(output, base, samplers.front().columns(), file_options);
+
+  const bool quiet = vm.count("quiet") > 0;
+  Progress progress(file_options.runs, !quiet);
+  std::vector<engine::Summary> per_point;
+  std::optional<engine::SummaryBuilder> current;
+  std::uint64_t done = 0;
+  engine::EngineOptions options;
+  options.threads = threads;
+  options.sink = [&](const engine::RunBlock& block) {
+    out.write(block);
+    if (block.point != per_point.size()) {  // a new point: the previous one is complete
+      per_point.push_back(current->finish());
+      current.reset();
+    }
+    if (!current) current.emplace(scenarios[block.point]);
+    current->add(block);
+    done += block.count;
+    progress.update(done);
+  };
+  engine::run_points(points, plan, options);
+  per_point.push_back(current->finish());
+  progress.finish();
+  out.write_grid(per_point);
+  out.commit();
+
+  if (!quiet) {
+    std::printf("Sweep of %s: %zu points x %llu runs (%s design, common random numbers)\n\n",
+                base.name.c_str(), points.size(), static_cast<unsigned long long>(plan.count),
+                design.c_str());
+    for (const auto& key : layout.keys) std::printf("  %-28s", key.c_str());
+    std::printf("  P(agreement)  95%% interval        median round\n");
+    for (std::size_t p = 0; p < points.size(); ++p) {
+      for (double v : layout.points[p]) std::printf("  %-28.6g", v);
+      std::printf("  %12.4f  [%.4f, %.4f]  %5.0f\n", per_point[p].p_agreement, per_point[p].p_low,
+                  per_point[p].p_high, per_point[p].rounds[1]);
+    }
+    std::printf("  output %s\n", output.c_str());
+  }
+  return kExitOk;
+}
+
+}  // namespace parley::cli
