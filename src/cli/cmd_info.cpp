@@ -35,6 +35,13 @@ int cmd_info(const std::vector<std::string>& args, const std::string&) {
               info.attribute("seed").c_str(), info.attribute("runs").c_str(),
               info.attribute("complete") == "1" ? "" : "  (INCOMPLETE: not every run was written)");
   std::printf("  command  %s\n", info.attribute("command_line").c_str());
+  if (info.attribute("filetype") == "parley-sweep") {
+    std::string varied = info.attribute("varied");
+    for (char& c : varied) c = c == '\n' ? ' ' : c;
+    std::printf("  sweep: %s design, %s points x %s runs, varied: %s (per-point aggregates in grid/)\n",
+                info.attribute("design").c_str(), info.attribute("points").c_str(),
+                info.attribute("runs_per_point").c_str(), varied.c_str());
+  }
   if (!info.attribute("overrides").empty()) {
     std::printf("  overrides  %s\n", info.attribute("overrides").c_str());
   }

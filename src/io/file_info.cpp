@@ -121,9 +121,9 @@ FileInfo read_file_info(const std::string& path) {
       H5Aiterate2(file, H5_INDEX_NAME, H5_ITER_NATIVE, &index, collect_attribute, &info.attributes),
       "reading the attributes of " + path);
   const std::string filetype = info.attribute("filetype");
-  if (filetype != "parley-runs") {
+  if (filetype != "parley-runs" && filetype != "parley-sweep") {
     throw std::invalid_argument(path + ": not a Parley file (filetype \"" + filetype +
-                                "\"; allowed: \"parley-runs\")");
+                                "\"; allowed: \"parley-runs\", \"parley-sweep\")");
   }
   std::pair<hid_t, std::vector<DatasetInfo>*> args{file.get(), &info.datasets};
   h5::check(H5Ovisit2(file, H5_INDEX_NAME, H5_ITER_NATIVE, collect_dataset, &args, H5O_INFO_BASIC),

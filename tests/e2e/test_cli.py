@@ -205,7 +205,7 @@ class RunFile(unittest.TestCase):
                 f.attrs["filetype"] = "something-else"
             r = parley("info", other)
             self.assertEqual(r.returncode, 2)
-            self.assertIn('not a Parley file (filetype "something-else"; allowed: "parley-runs")', r.stderr)
+            self.assertIn('not a Parley file (filetype "something-else"; allowed: "parley-runs", "parley-sweep")', r.stderr)
             r = parley("info", SCENARIO)
             self.assertEqual(r.returncode, 2)
             self.assertIn("not an HDF5 file", r.stderr)
@@ -312,6 +312,10 @@ class Sweeps(unittest.TestCase):
                 np.testing.assert_array_equal(ideal[point == p], ideal[point == 0])
                 np.testing.assert_array_equal(run_index[point == p], np.arange(300))
         grid.close()
+        r = parley("info", out, "--no-scenario")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("sweep: factorial design, 9 points x 300 runs, varied: agents.ukraine.war_cost agents.russia.war_cost", r.stdout)
+        self.assertRegex(r.stdout, r"grid/p_agreement +float64 +\[3, 3\]")
 
     def test_sweeps_do_not_depend_on_threads(self):
         args = ("-n", "200", "--vary", "battlefield.drift=0:0.01:2", "--vary", "agents.ukraine.war_cost=0.1,0.2")
