@@ -1,0 +1,99 @@
+# %% [markdown]
+# # Exploring Parley results
+#
+# Opens a run file and a sweep file with xarray and draws: P(agreement) against a swept
+# parameter with its 95% interval band, the distribution of each deal term, the principal
+# obstacles, and a tornado chart of the parameters that drive agreement.
+#
+# Inputs come from the environment (defaults in brackets): `PARLEY_RUN`
+# [results/miami-2025.h5], `PARLEY_SWEEP` [results/miami-2025-sweep.h5]; figures go to
+# `PARLEY_FIGURES` [results/figures]. Make the files with
+# `build/release/parley run scenarios/miami-2025.toml -o results/miami-2025.h5` and
+# `build/release/parley sweep scenarios/miami-2025.toml --vary agents.ukraine.war_cost=0.05:0.25:5 -o results/miami-2025-sweep.h5`.
+
+# %%
+import os
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import xarray as xr
+
+run_path = os.environ.get("PARLEY_RUN", "results/miami-2025.h5")
+sweep_path = os.environ.get("PARLEY_SWEEP", "results/miami-2025-sweep.h5")
+figures = os.environ.get("PARLEY_FIGURES", "results/figures")
+os.makedirs(figures, exist_ok=True)
+
+runs = xr.open_dataset(run_path, group="runs", engine="h5netcdf")
+summary = xr.open_dataset(run_path, group="summary", engine="h5netcdf")
+grid = xr.open_dataset(sweep_path, group="grid", engine="h5netcdf")
+print(f"{runs.sizes['run']} runs, P(agreement) = {float(summary.p_agreement):.3f}")
+
+# %% [markdown]
+# ## P(agreement) along the sweep
+# The first varied key is the x axis; further keys, if any, give one line per value.
+
+# %%
+keys = [d for d in grid.p_agreement.dims]
+x = keys[0]
+fig, ax = plt.subplots(figsize=(7, 4.5))
+others = keys[1:]
+slices = [{}] if not others else [{others[0]: v} for v in grid[others[0]].values]
+for where in slices:
+    p = grid.p_agreement.sel(where)
+    lo = grid.p_agreement_low.sel(where)
+    hi = grid.p_agreement_high.sel(where)
+    if p.ndim > 1:  # more than two varied keys: average over the rest
+        p, lo, hi = (a.mean([d for d in a.dims if d != x]) for a in (p, lo, hi))
+    label = ", ".join(f"{k} = {v:g}" for k, v in where.items()) or "P(agreement)"
+    xs = grid[x].values if x in grid.coords else np.arange(p.size)
+    ax.plot(xs, p.values, marker="o", label=label)
+    ax.fill_between(xs, lo.values, hi.values, alpha=0.25)
+ax.set_xlabel(x)
+ax.set_ylabel("P(agreement), 95% Wilson band")
+ax.legend(fontsize=8)
+fig.tight_layout()
+fig.savefig(os.path.join(figures, "p_agreement_sweep.png"), dpi=100)
+
+# %% [markdown]
+# ## Deal terms, in natural units
+
+# %%
+deals = runs.deal.where(runs.agreement == 1).dropna("run", how="all")
+issues = list(runs.issue.values)
+fig, axes = plt.subplots(1, len(issues), figsize=(2.6 * len(issues), 3))
+for ax, issue in zip(np.atleast_1d(axes), issues):
+    values = deals.sel(issue=issue).values
+    if values.size:
+        ax.hist(values, bins=30, color="tab:purple")
+    ax.set_title(issue, fontsize=9)
+fig.tight_layout()
+fig.savefig(os.path.join(figures, "deal_terms.png"), dpi=100)
+
+# %% [markdown]
+# ## Principal obstacles
+
+# %%
+fig, ax = plt.subplots(figsize=(6, 3.5))
+shares = summary.obstacle_share.to_series().sort_values()
+ax.barh(shares.index.astype(str), shares.values, color="tab:orange")
+ax.set_xlabel("share of runs whose principal obstacle it was")
+fig.tight_layout()
+fig.savefig(os.path.join(figures, "obstacles.png"), dpi=100)
+
+# %% [markdown]
+# ## Tornado chart: which sampled parameters go with agreement
+# Spearman rank correlations stored by `parley run` in `summary/spearman`.
+
+# %%
+rho = summary.spearman.sel(target="agreement").to_series().dropna()
+top = rho.reindex(rho.abs().sort_values().index)[-12:]
+fig, ax = plt.subplots(figsize=(7, 4.5))
+ax.barh(top.index.astype(str), top.values, color=np.where(top.values > 0, "tab:green", "tab:red"))
+ax.axvline(0, color="black", linewidth=0.8)
+ax.set_xlabel("Spearman's rho with agreement")
+fig.tight_layout()
+fig.savefig(os.path.join(figures, "tornado.png"), dpi=100)
+print(sorted(os.listdir(figures)))
