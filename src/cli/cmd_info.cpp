@@ -38,9 +38,10 @@ int cmd_info(const std::vector<std::string>& args, const std::string&) {
   if (info.attribute("filetype") == "parley-sweep") {
     std::string varied = info.attribute("varied");
     for (char& c : varied) c = c == '\n' ? ' ' : c;
-    std::printf("  sweep: %s design, %s points x %s runs, varied: %s (per-point aggregates in grid/)\n",
-                info.attribute("design").c_str(), info.attribute("points").c_str(),
-                info.attribute("runs_per_point").c_str(), varied.c_str());
+    std::printf(
+        "  sweep: %s design, %s points x %s runs, varied: %s (per-point aggregates in grid/)\n",
+        info.attribute("design").c_str(), info.attribute("points").c_str(),
+        info.attribute("runs_per_point").c_str(), varied.c_str());
   }
   if (!info.attribute("overrides").empty()) {
     std::printf("  overrides  %s\n", info.attribute("overrides").c_str());

@@ -140,9 +140,25 @@ Sampler::Sampler(const scenario::Scenario& s) {
 
 void Sampler::sample(std::uint64_t seed, std::uint64_t run, protocol::Realization& out,
                      double* recorded) const {
+  sample_mixed(seed, run, run, factors().size(), out, recorded);
+}
+
+std::vector<std::string> Sampler::factors() const {
+  std::vector<std::string> out;
+  for (const Slot& slot : slots_) out.push_back(columns_[slot.column].key);
+  for (const Concentration& c : concentrations_) {
+    const std::string& first = columns_[c.first_column].key;  // agents.<id>.weight.<issue>
+    out.push_back(first.substr(0, first.rfind('.')));
+  }
+  return out;
+}
+
+void Sampler::sample_mixed(std::uint64_t seed, std::uint64_t run, std::uint64_t other_run,
+                           std::size_t factor, protocol::Realization& out, double* recorded) const {
   out = base_;  // same sizes every run: Eigen copies without reallocating
-  for (const Slot& slot : slots_) {
-    random::Stream stream(seed, run, slot.stream);
+  for (std::size_t f = 0; f < slots_.size(); ++f) {
+    const Slot& slot = slots_[f];
+    random::Stream stream(seed, f == factor ? other_run : run, slot.stream);
     const double natural = slot.dist.sample(stream);
     recorded[slot.column] = natural;
     const double unit_value = (natural - slot.offset) * slot.scale;
@@ -155,14 +171,15 @@ void Sampler::sample(std::uint64_t seed, std::uint64_t run, protocol::Realizatio
   for (Index i = 0; i < out.prefs.agents(); ++i) normalise_weights(out, i);
   thread_local std::vector<double> alpha;
   thread_local std::vector<double> drawn;
-  for (const Concentration& c : concentrations_) {
+  for (std::size_t g = 0; g < concentrations_.size(); ++g) {
+    const Concentration& c = concentrations_[g];
     // w' ~ Dirichlet(κ·w) around the (sampled, normalised) weights w (model.md §1).
     const auto n = static_cast<std::size_t>(out.prefs.issues());
     alpha.resize(n);
     drawn.resize(n);
     for (std::size_t k = 0; k < n; ++k)
       alpha[k] = c.kappa * out.prefs.weight(c.agent, static_cast<Index>(k));
-    random::Stream stream(seed, run, c.stream);
+    random::Stream stream(seed, slots_.size() + g == factor ? other_run : run, c.stream);
     random::dirichlet(stream, alpha, drawn);
     std::size_t col = c.first_column;
     for (std::size_t k = 0; k < n; ++k) {

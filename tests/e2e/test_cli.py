@@ -350,6 +350,36 @@ class Sweeps(unittest.TestCase):
             self.assertFalse(os.path.exists(out))
 
 
+class Sobol(unittest.TestCase):
+    def test_sobol_file_ranks_the_red_lines_first_and_ignores_threads(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            files = []
+            for threads in ("1", "2"):
+                out = os.path.join(tmp, f"sobol{threads}.h5")
+                r = parley("sobol", SCENARIO, "-n", "200", "--threads", threads, "-o", out)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                files.append(out)
+            self.assertIn("Sobol indices of P(agreement)", r.stdout)
+            a, b = datasets(files[0]), datasets(files[1])
+            for name in a:
+                if a[name].dtype.kind != "O":
+                    self.assertEqual(a[name].tobytes(), b[name].tobytes(), name)
+            with h5py.File(files[0], "r") as f:
+                self.assertEqual(text(f.attrs["filetype"]), "parley-sobol")
+                factors = [text(x) for x in f["sobol/factor"][()]]
+                self.assertIn("agents.russia.red_lines.territory.lo", factors)
+                self.assertIn("agents.ukraine.weight", factors)  # the Dirichlet group
+                self.assertEqual(int(f.attrs["evaluations"]), 200 * (len(factors) + 2))
+                total = f["sobol/total"][()]
+                low, high = f["sobol/total_low"][()], f["sobol/total_high"][()]
+                self.assertTrue(np.all(low <= total + 1e-12) and np.all(total <= high + 1e-12))
+                top = {factors[i] for i in np.argsort(-total)[:2]}
+                self.assertEqual(top, {"agents.russia.red_lines.territory.lo", "agents.ukraine.red_lines.territory.hi"})
+            r = parley("sobol", SCENARIO, "-n", "5", "-o", os.path.join(tmp, "x.h5"))
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("--samples: 5 is out of range (allowed: >= 10)", r.stderr)
+
+
 class TracesAndReplay(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()

@@ -3,13 +3,16 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <map>
 
 #include "parley/engine/engine.hpp"
 #include "parley/engine/sensitivity.hpp"
+#include "parley/engine/sobol.hpp"
 #include "parley/engine/summary.hpp"
+#include "parley/random/distributions.hpp"
 #include "parley/scenario/load.hpp"
 
 using namespace parley;
@@ -229,5 +232,45 @@ TEST(Sensitivity, RedLinesDriveAgreementInTheDefaultScenario) {
     if (sampler.columns()[j].key == "agents.russia.red_lines.territory.lo") {
       EXPECT_LT(result.rho[j][0], -0.3);
     }
+  }
+}
+
+// Ishigami (1990): f = sin x1 + 7 sin² x2 + 0.1 x3⁴ sin x1, x_i ~ U(-π, π). Known indices
+// (Saltelli et al. 2008, Global Sensitivity Analysis, §4.8):
+// S = (0.3139, 0.4424, 0), ST = (0.5576, 0.4424, 0.2437).
+TEST(Sobol, IshigamiIndicesLieInTheirBootstrapIntervals) {
+  const std::size_t n = 20000;
+  auto ishigami = [](double x1, double x2, double x3) {
+    return std::sin(x1) + 7.0 * std::sin(x2) * std::sin(x2) + 0.1 * std::pow(x3, 4) * std::sin(x1);
+  };
+  random::Stream sa(11, 0, 1), sb(11, 0, 2);
+  const double pi = std::acos(-1.0);
+  std::vector<std::array<double, 3>> xa(n), xb(n);
+  for (std::size_t j = 0; j < n; ++j) {
+    for (int i = 0; i < 3; ++i) {
+      xa[j][static_cast<std::size_t>(i)] = random::uniform(sa, -pi, pi);
+      xb[j][static_cast<std::size_t>(i)] = random::uniform(sb, -pi, pi);
+    }
+  }
+  std::vector<double> fa(n), fb(n);
+  std::vector<std::vector<double>> fab(3, std::vector<double>(n));
+  for (std::size_t j = 0; j < n; ++j) {
+    fa[j] = ishigami(xa[j][0], xa[j][1], xa[j][2]);
+    fb[j] = ishigami(xb[j][0], xb[j][1], xb[j][2]);
+    for (std::size_t i = 0; i < 3; ++i) {
+      auto x = xa[j];
+      x[i] = xb[j][i];
+      fab[i][j] = ishigami(x[0], x[1], x[2]);
+    }
+  }
+  const auto idx = engine::sobol_indices(fa, fb, fab, 5, 300);
+  const double first[] = {0.3139, 0.4424, 0.0};
+  const double total[] = {0.5576, 0.4424, 0.2437};
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_LE(idx[i].first_low, first[i]) << i;
+    EXPECT_GE(idx[i].first_high, first[i]) << i;
+    EXPECT_LE(idx[i].total_low, total[i]) << i;
+    EXPECT_GE(idx[i].total_high, total[i]) << i;
+    EXPECT_LT(idx[i].first_high - idx[i].first_low, 0.1) << i;  // and the intervals are informative
   }
 }

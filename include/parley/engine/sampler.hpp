@@ -32,6 +32,14 @@ class Sampler {
   void sample(std::uint64_t seed, std::uint64_t run, protocol::Realization& out,
               double* recorded) const;
 
+  // The independent random factors: every sampled parameter, and each agent's Dirichlet
+  // weights as one group ("agents.<id>.weight").
+  std::vector<std::string> factors() const;
+  // As sample(), but factor `factor` is drawn as in run `other_run` (a Saltelli AB_i row);
+  // factor >= factors().size() draws everything from `run`.
+  void sample_mixed(std::uint64_t seed, std::uint64_t run, std::uint64_t other_run,
+                    std::size_t factor, protocol::Realization& out, double* recorded) const;
+
  private:
   using Field = protocol::Field;
   struct Slot {
