@@ -114,11 +114,23 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
   po::variables_map vm;
   const auto file = parse_with_file(args, visible, vm);
   if (!file) return kExitOk;
-  if (!vm.count("vary")) throw UsageError("give at least one --vary KEY=...");
+  const std::vector<std::string> base_overrides = overrides(vm);
+  const scenario::Scenario base = scenario::load_scenario_file(*file, base_overrides);
+  // The sweep: from --vary, or else from the scenario's [sweep] table.
+  std::vector<std::string> specs;
+  std::string design = vm["design"].as<std::string>();
+  int lhs_points = vm.count("points") ? vm["points"].as<int>() : 0;
+  if (vm.count("vary")) {
+    specs = vm["vary"].as<std::vector<std::string>>();
+  } else if (base.sweep) {
+    specs = base.sweep->vary;
+    if (vm["design"].defaulted()) design = base.sweep->design;
+    if (!vm.count("points")) lhs_points = base.sweep->points;
+  } else {
+    throw UsageError("give at least one --vary KEY=..., or a [sweep] table in the scenario");
+  }
   std::vector<Vary> varies;
-  for (const auto& spec : vm["vary"].as<std::vector<std::string>>())
-    varies.push_back(parse_vary(spec));
-  const std::string design = vm["design"].as<std::string>();
+  for (const auto& spec : specs) varies.push_back(parse_vary(spec));
   if (design != "factorial" && design != "lhs") {
     throw UsageError("--design: \"" + design + "\" is not a design (allowed: factorial, lhs)");
   }
@@ -127,8 +139,6 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
   if (threads < 0 || threads > 4096) throw UsageError("--threads: out of range (allowed: 0-4096)");
   if (compress < 0 || compress > 9) throw UsageError("--compress: out of range (allowed: 0-9)");
 
-  const std::vector<std::string> base_overrides = overrides(vm);
-  const scenario::Scenario base = scenario::load_scenario_file(*file, base_overrides);
   io::SweepLayout layout;
   layout.design = design;
   for (const auto& v : varies) layout.keys.push_back(v.key);
@@ -151,10 +161,8 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
       if (j == 0) break;
     }
   } else {
-    if (!vm.count("points") || vm["points"].as<int>() < 2) {
-      throw UsageError("--design lhs needs --points N (N >= 2)");
-    }
-    const auto n = static_cast<std::size_t>(vm["points"].as<int>());
+    if (lhs_points < 2) throw UsageError("--design lhs needs --points N (N >= 2)");
+    const auto n = static_cast<std::size_t>(lhs_points);
     layout.points.assign(n, std::vector<double>(varies.size()));
     for (std::size_t j = 0; j < varies.size(); ++j) {
       if (!varies[j].range)

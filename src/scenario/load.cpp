@@ -410,6 +410,7 @@ class Loader {
     read_protocol(r);
     read_battlefield(r);
     read_shocks(r);
+    read_sweep(r);
     r.finish("table");
     check_cross_references(root);
   }
@@ -804,6 +805,44 @@ class Loader {
         s_.shocks.push_back(std::move(shock));
       }
     }
+  }
+
+  // [sweep]: vary = ["KEY=LO:HI:N" | "KEY=A,B,C" | "KEY=LO:HI", ...], design, points.
+  void read_sweep(Reader& r) {
+    const toml::table* t = r.subtable("sweep", false);
+    if (!t) return;
+    Reader h(ctx_, *t, "sweep");
+    SweepSpec spec;
+    spec.where = ctx_.at(t->source());
+    spec.design = h.string("design", false, {"factorial", "lhs"}).value_or("factorial");
+    spec.points = static_cast<int>(h.integer("points", false, 2, 1000000).value_or(0));
+    const toml::node* vary = h.take("vary");
+    h.finish();
+    const std::string allowed =
+        "allowed: an array of \"KEY=LO:HI:N\", \"KEY=A,B,C\" or \"KEY=LO:HI\" strings";
+    const toml::array* list = vary ? vary->as_array() : nullptr;
+    if (!vary) {
+      h.missing("vary", allowed.substr(9));
+      return;
+    }
+    if (!list || list->empty()) {
+      ctx_.error(vary->source(), "sweep.vary", "expected a non-empty array of strings", allowed);
+      return;
+    }
+    for (const toml::node& item : *list) {
+      const auto text = item.value<std::string>();
+      if (!item.is_string() || text->find('=') == std::string::npos) {
+        ctx_.error(item.source(), "sweep.vary", "expected \"KEY=...\"", allowed);
+        return;
+      }
+      spec.vary.push_back(*text);
+    }
+    if (spec.design == "lhs" && spec.points == 0) {
+      ctx_.error(t->source(), "sweep.points", "missing",
+                 "required for design = \"lhs\": points >= 2");
+      return;
+    }
+    s_.sweep = spec;
   }
 
   void read_battlefield(Reader& r) {

@@ -317,6 +317,20 @@ class Sweeps(unittest.TestCase):
         self.assertIn("sweep: factorial design, 9 points x 300 runs, varied: agents.ukraine.war_cost agents.russia.war_cost", r.stdout)
         self.assertRegex(r.stdout, r"grid/p_agreement +float64 +\[3, 3\]")
 
+    def test_a_sweep_table_in_the_scenario(self):
+        path = os.path.join(self.tmp.name, "with-sweep.toml")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(read(SCENARIO) + '\n[sweep]\nvary = ["battlefield.drift=0,0.01", "agents.ukraine.war_cost=0.1:0.3:3"]\n')
+        out = os.path.join(self.tmp.name, "from-table.h5")
+        r = parley("sweep", path, "-n", "50", "-o", out, "-q")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        grid = xr.open_dataset(out, group="grid", engine="h5netcdf")
+        self.assertEqual(grid["p_agreement"].dims, ("battlefield.drift", "agents.ukraine.war_cost"))
+        self.assertEqual(grid["p_agreement"].shape, (2, 3))
+        grid.close()
+        # The same file still runs as a plain scenario.
+        self.assertEqual(parley("run", path, "-n", "10", "-o", os.path.join(self.tmp.name, "plain.h5"), "-q").returncode, 0)
+
     def test_sweeps_do_not_depend_on_threads(self):
         args = ("-n", "200", "--vary", "battlefield.drift=0:0.01:2", "--vary", "agents.ukraine.war_cost=0.1,0.2")
         a = datasets(self.sweep("t1.h5", "--threads", "1", *args))

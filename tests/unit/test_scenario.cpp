@@ -116,7 +116,7 @@ TEST(ScenarioErrors, UnknownTableWithHint) {
   EXPECT_EQ(
       errors[1],  // column 2: where the key itself starts, inside the brackets
       "t.toml:28:2: protocl: unknown table (allowed: scenario, run, issues, agents, protocol, "
-      "battlefield, shocks; did you mean 'protocol'?)");
+      "battlefield, shocks, sweep; did you mean 'protocol'?)");
 }
 
 TEST(ScenarioErrors, WrongType) {
@@ -242,4 +242,32 @@ TEST(Overrides, ErrorsNameSetAndTheColumnInTheArgument) {
   EXPECT_EQ(errors_with("novalue"),
             std::vector<std::string>{
                 "--set:1:1: novalue: expected KEY=VALUE (e.g. --set agents.russia.discount=0.9)"});
+}
+
+TEST(SweepTable, ReadAndChecked) {
+  std::string text = tiny_with({});
+  const Scenario s = load_scenario_text(
+      text + "[sweep]\nvary = [\"agents.a.reservation=0.1:0.5:3\"]\ndesign = \"lhs\"\npoints = 4\n",
+      "t.toml");
+  ASSERT_TRUE(s.sweep.has_value());
+  EXPECT_EQ(s.sweep->vary, std::vector<std::string>{"agents.a.reservation=0.1:0.5:3"});
+  EXPECT_EQ(s.sweep->design, "lhs");
+  EXPECT_EQ(s.sweep->points, 4);
+  auto first_error = [&](const std::string& table) {
+    try {
+      load_scenario_text(text + table, "t.toml");
+    } catch (const ScenarioError& e) {
+      return e.diagnostics().front().format();
+    }
+    return std::string();
+  };
+  EXPECT_EQ(first_error("[sweep]\nvary = [3]\n"),
+            "t.toml:31:9: sweep.vary: expected \"KEY=...\" (allowed: an array of \"KEY=LO:HI:N\", "
+            "\"KEY=A,B,C\" or \"KEY=LO:HI\" strings)");
+  EXPECT_EQ(first_error("[sweep]\nvary = [\"agents.a.reservation=0.1:0.5\"]\ndesign = \"lhs\"\n"),
+            "t.toml:30:1: sweep.points: missing (required for design = \"lhs\": points >= 2)");
+  EXPECT_EQ(
+      first_error("[sweep]\ndesing = \"lhs\"\nvary = [\"a=1\"]\n").find("did you mean 'design'?") !=
+          std::string::npos,
+      true);
 }

@@ -98,6 +98,14 @@ struct Shock {
   Param value;
 };
 
+// A sweep stored in the scenario file ([sweep]); `parley sweep` uses it when no --vary is given.
+struct SweepSpec {
+  std::vector<std::string> vary;  // "KEY=LO:HI:N", "KEY=A,B,C" or "KEY=LO:HI" (lhs)
+  std::string design = "factorial";
+  int points = 0;  // Latin hypercube points
+  Location where;
+};
+
 struct Scenario {
   std::string name;
   std::string title;
@@ -109,6 +117,7 @@ struct Scenario {
   Protocol protocol;
   Battlefield battlefield;
   std::vector<Shock> shocks;
+  std::optional<SweepSpec> sweep;
   Space space = Space::box;
   std::vector<std::size_t> own_share;  // pie space: the issue each agent owns (per agent)
   std::uint64_t runs = 1000;
