@@ -23,8 +23,6 @@ int cmd_evaluate(const std::vector<std::string>& args, const std::string&) {
   add("text", po::value<std::vector<std::string>>()->composing(),
       "ISSUE=VALUE, natural units (repeatable)");
   add("text-file", po::value<std::string>(), "a TOML file of issue = value lines");
-  add("help,h", "show this help");
-  add_overrides(visible);
   po::variables_map vm;
   const auto file = parse_with_file(args, visible, vm);
   if (!file) return kExitOk;

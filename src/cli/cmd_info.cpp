@@ -15,10 +15,9 @@ namespace po = boost::program_options;
 int cmd_info(const std::vector<std::string>& args, const std::string&) {
   po::options_description visible(
       "parley info FILE.h5 — a Parley file's description, summary, datasets and scenario");
-  visible.add_options()("help,h", "show this help");
   visible.add_options()("no-scenario", "leave out the scenario text");
   po::variables_map vm;
-  const auto file = parse_with_file(args, visible, vm);
+  const auto file = parse_with_file(args, visible, vm, Overrides::none);
   if (!file) return kExitOk;
 
   io::FileInfo info;

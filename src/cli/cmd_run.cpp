@@ -46,8 +46,6 @@ std::optional<RunOptions> parse(const std::vector<std::string>& args) {
   add("only-run", po::value<std::int64_t>(),
       "replay run I alone (as in a full run with the same seed) and print its rounds; writes a "
       "file only with -o");
-  add("help,h", "show this help");
-  add_overrides(visible);
   po::variables_map vm;
   const auto file = parse_with_file(args, visible, vm);
   if (!file) return std::nullopt;

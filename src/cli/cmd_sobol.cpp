@@ -26,8 +26,6 @@ int cmd_sobol(const std::vector<std::string>& args, const std::string& command_l
   add("output,o", po::value<std::string>(), "output file (default: <scenario name>-sobol.h5)");
   add("force", "overwrite an existing output file");
   add("quiet,q", "print nothing");
-  add("help,h", "show this help");
-  add_overrides(visible);
   po::variables_map vm;
   const auto file = parse_with_file(args, visible, vm);
   if (!file) return kExitOk;

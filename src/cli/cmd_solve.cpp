@@ -46,8 +46,6 @@ int cmd_solve(const std::vector<std::string>& args, const std::string&) {
   po::options_description visible(
       "parley solve FILE — Nash, weighted-Nash and Kalai-Smorodinsky texts, BATNAs and the zone "
       "of agreement at the parameters' central values");
-  visible.add_options()("help,h", "show this help");
-  add_overrides(visible);
   po::variables_map vm;
   const auto file = parse_with_file(args, visible, vm);
   if (!file) return kExitOk;

@@ -12,6 +12,7 @@
 #include "parley/io/runs_file.hpp"
 #include "parley/random/stream.hpp"
 #include "parley/scenario/load.hpp"
+#include "parley/scenario/text.hpp"
 #include "progress.hpp"
 
 namespace parley::cli {
@@ -28,17 +29,9 @@ struct Vary {
 };
 
 double number(const std::string& text, const std::string& what) {
-  std::size_t used = 0;
-  double v = 0.0;
-  try {
-    v = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != text.size() || !std::isfinite(v)) {
-    throw UsageError("--vary " + what + ": \"" + text + "\" is not a number");
-  }
-  return v;
+  const auto v = scenario::parse_number(text);
+  if (!v) throw UsageError("--vary " + what + ": \"" + text + "\" is not a number");
+  return *v;
 }
 
 // KEY=LO:HI:N (N points from LO to HI, both included), KEY=LO:HI (a range, for --design lhs)
@@ -109,8 +102,6 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
   add("force", "overwrite an existing output file");
   add("compress", po::value<int>()->default_value(0), "deflate level 0-9 with shuffle (0: off)");
   add("quiet,q", "print neither progress nor the grid");
-  add("help,h", "show this help");
-  add_overrides(visible);
   po::variables_map vm;
   const auto file = parse_with_file(args, visible, vm);
   if (!file) return kExitOk;

@@ -13,8 +13,6 @@ namespace po = boost::program_options;
 int cmd_validate(const std::vector<std::string>& args, const std::string&) {
   po::options_description visible(
       "parley validate FILE — check a scenario and print what was understood");
-  visible.add_options()("help,h", "show this help");
-  add_overrides(visible);
   po::variables_map vm;
   const auto file = parse_with_file(args, visible, vm);
   if (!file) return kExitOk;

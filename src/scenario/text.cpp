@@ -51,6 +51,18 @@ std::optional<std::size_t> find_issue(const Scenario& s, const std::string& id,
 
 }  // namespace
 
+std::optional<double> parse_number(const std::string& text) {
+  std::size_t used = 0;
+  double v = 0.0;
+  try {
+    v = std::stod(text, &used);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  if (used == 0 || used != text.size() || !std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
 void apply_text_assignment(const std::string& assignment, const Scenario& s, TextSpec& text) {
   text.resize(s.issues.size());
   const Location where{"--text", 0, 0};
@@ -64,16 +76,9 @@ void apply_text_assignment(const std::string& assignment, const Scenario& s, Tex
   const auto k = find_issue(s, id, where, errors);
   if (!k) throw ScenarioError(std::move(errors));
   const Issue& issue = s.issues[*k];
-  std::size_t used = 0;
-  double v = 0.0;
-  try {
-    v = std::stod(value, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != value.size() || !std::isfinite(v)) {
-    fail(where, id, "\"" + value + "\" is not a number", range_text(issue));
-  }
+  const auto parsed = parse_number(value);
+  if (!parsed) fail(where, id, "\"" + value + "\" is not a number", range_text(issue));
+  const double v = *parsed;
   if (v < issue.lo || v > issue.hi) {
     fail(where, id, value + " is out of range", range_text(issue));
   }

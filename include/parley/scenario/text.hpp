@@ -12,6 +12,9 @@ namespace parley::scenario {
 
 using TextSpec = std::vector<std::optional<double>>;  // per issue; empty where not given
 
+// The whole of `text` as a finite number, or nothing.
+std::optional<double> parse_number(const std::string& text);
+
 // Reads `issue = value` lines. Throws ScenarioError.
 TextSpec read_text_file(const std::string& path, const Scenario& scenario);
 // Applies one "ISSUE=VALUE" to `text`. Throws ScenarioError.
