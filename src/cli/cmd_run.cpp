@@ -153,6 +153,8 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   result.runs_per_second = seconds > 0 ? static_cast<double>(result.runs) / seconds : 0.0;
   const engine::Sensitivity drivers = sensitivity.finish();
   if (file) {
+    file->flush();
+    result.write_seconds = file->write_seconds();
     file->write_summary(result);
     file->write_sensitivity(drivers);
     file->commit();

@@ -52,7 +52,9 @@ std::string format_summary(const scenario::Scenario& s, const engine::Summary& m
   for (std::size_t k = 0; k < s.issues.size(); ++k) {
     out += line("    %-28s  %6.1f%%\n", s.issues[k].id.c_str(), 100.0 * m.obstacle_share[k]);
   }
-  out += line("\n  wall time %.2f s, %.0f runs/s\n", m.wall_seconds, m.runs_per_second);
+  out += line("\n  wall time %.2f s, %.0f runs/s; writing the output took %.2f s (%.1f%%)\n",
+              m.wall_seconds, m.runs_per_second, m.write_seconds,
+              m.wall_seconds > 0 ? 100.0 * m.write_seconds / m.wall_seconds : 0.0);
   return out;
 }
 

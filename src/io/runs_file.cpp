@@ -59,6 +59,7 @@ struct RunsFile::Impl {
   std::size_t battlefield_issue = 0;
   std::vector<std::pair<std::uint64_t, protocol::Trace>> traces;
   std::uint64_t total_runs = 0;
+  double write_seconds = 0.0;
   std::uint64_t flushed_rows = 0;            // rows written to the file
   std::uint64_t pending_rows = 0;            // rows buffered
   std::vector<std::int64_t> run_coordinate;  // pending values of the `run` coordinate
@@ -270,8 +271,22 @@ std::size_t RunsFile::chunk_rows() const noexcept {
   return impl_->chunk_rows;
 }
 
+void RunsFile::flush() {
+  const auto start = std::chrono::steady_clock::now();
+  impl_->flush();
+  impl_->write_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+double RunsFile::write_seconds() const noexcept { return impl_->write_seconds; }
+
 void RunsFile::write(const engine::RunBlock& b) {
   Impl& m = *impl_;
+  const auto start = std::chrono::steady_clock::now();
+  struct Timer {
+    Impl& m;
+    std::chrono::steady_clock::time_point start;
+    ~Timer() { m.write_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); }
+  } timer{m, start};
   m.traces.insert(m.traces.end(), b.traces.begin(), b.traces.end());
   std::size_t row = 0;
   while (row < b.count) {
@@ -356,6 +371,7 @@ void RunsFile::write_summary(const engine::Summary& s) {
   // Timings vary from run to run, so they are attributes: every dataset stays bit-identical.
   h5::attr_double(g, "wall_seconds", s.wall_seconds);
   h5::attr_double(g, "runs_per_second", s.runs_per_second);
+  h5::attr_double(g, "write_seconds", s.write_seconds);
   std::vector<double> counts(s.outcomes.begin(), s.outcomes.end());
   vector("outcome_count", counts, outcome, "runs by outcome", "");
   vector("rounds", std::vector<double>(s.rounds.begin(), s.rounds.end()), round_quantile,

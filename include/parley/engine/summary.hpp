@@ -27,6 +27,7 @@ struct Summary {
   std::vector<double> obstacle_share;                 // per issue, share of all runs
   double wall_seconds = 0.0;
   double runs_per_second = 0.0;
+  double write_seconds = 0.0;  // of the wall time, spent writing the output
 };
 
 // The 95% Wilson score interval for k successes in n trials.

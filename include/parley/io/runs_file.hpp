@@ -50,6 +50,10 @@ class RunsFile {
 
   // Rows [block.first, block.first + block.count), in run order.
   void write(const engine::RunBlock& block);
+  // Writes the rows still buffered.
+  void flush();
+  // Seconds spent so far in write() and flush(): the cost of the output.
+  double write_seconds() const noexcept;
   void write_summary(const engine::Summary& summary);
   // A sweep's grid/ group: per-point aggregates on labelled dimensions (after all rows).
   void write_grid(const std::vector<engine::Summary>& per_point);
