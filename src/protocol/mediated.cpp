@@ -34,39 +34,42 @@ struct Objective {
   const Vector& theta_source;  // power
   double theta_total;
 
-  // F(x) = Σ_i θ_i φ(u_i(x) - excess_i(x) - r̂_i + ε) + β u_M(x).
+  bool counts(const Workspace& w, Index i) const {
+    return setting.is_party[static_cast<std::size_t>(i)] && !w.left[static_cast<std::size_t>(i)];
+  }
+
+  // F(x) = Σ_i θ_i φ(u_i(x) - excess_i(x) - r̂_i + ε) + β u_M(x). Leaves u(x) in w.u and
+  // the arguments of φ in w.gap, for gradient_at_last() at the same x.
   double value(Workspace& w, const Vector& x) const {
     model::utilities(r.prefs, x, w.values, w.u);
     double f = 0.0;
     for (Index i = 0; i < r.prefs.agents(); ++i) {
-      if (!setting.is_party[static_cast<std::size_t>(i)] || w.left[static_cast<std::size_t>(i)])
-        continue;
-      const double g =
-          w.u(i) - model::red_line_excess(r.prefs, i, x) - w.batna_estimate(i) + kEpsilon;
-      f += theta_source(i) / theta_total * smooth_log(g);
+      if (!counts(w, i)) continue;
+      w.gap(i) = w.u(i) - model::red_line_excess(r.prefs, i, x) - w.batna_estimate(i) + kEpsilon;
+      f += theta_source(i) / theta_total * smooth_log(w.gap(i));
     }
     if (setting.mediator >= 0) f += r.mediator_stake * w.u(setting.mediator);
     return f;
   }
 
-  void gradient(Workspace& w, const Vector& x, Vector& grad) const {
-    model::utilities(r.prefs, x, w.values, w.u);
+  // ∇F at the x of the last value() call (a subgradient at kinks).
+  void gradient_at_last(const Workspace& w, const Vector& x, Vector& grad) const {
     grad.setZero(x.size());
     for (Index i = 0; i < r.prefs.agents(); ++i) {
-      if (!setting.is_party[static_cast<std::size_t>(i)] || w.left[static_cast<std::size_t>(i)])
-        continue;
-      const double g =
-          w.u(i) - model::red_line_excess(r.prefs, i, x) - w.batna_estimate(i) + kEpsilon;
-      model::utility_gradient(r.prefs, i, x, w.grad_i);
+      if (!counts(w, i)) continue;
+      const double c = theta_source(i) / theta_total * smooth_log_slope(w.gap(i));
       for (Index k = 0; k < x.size(); ++k) {
-        if (x(k) < r.prefs.red_lo(i, k)) w.grad_i(k) += 1.0;
-        if (x(k) > r.prefs.red_hi(i, k)) w.grad_i(k) -= 1.0;
+        double d = r.prefs.weight(i, k) * r.prefs.slope(i, k, x(k));
+        if (x(k) < r.prefs.red_lo(i, k)) d += 1.0;
+        if (x(k) > r.prefs.red_hi(i, k)) d -= 1.0;
+        grad(k) += c * d;
       }
-      grad += theta_source(i) / theta_total * smooth_log_slope(g) * w.grad_i;
     }
     if (setting.mediator >= 0 && r.mediator_stake > 0.0) {
-      model::utility_gradient(r.prefs, setting.mediator, x, w.grad_i);
-      grad += r.mediator_stake * w.grad_i;
+      for (Index k = 0; k < x.size(); ++k) {
+        grad(k) += r.mediator_stake *
+                   (r.prefs.weight(setting.mediator, k) * r.prefs.slope(setting.mediator, k, x(k)));
+      }
     }
   }
 };
@@ -133,7 +136,7 @@ void revise(const Setting& setting, const Realization& r, Workspace& w, Vector& 
   double best_value = objective.value(w, w.trial);
   const double radius = std::max(r.trust_region, 1e-9);
   for (int step = 0; step < setting.revision_steps; ++step) {
-    objective.gradient(w, w.trial, w.grad);
+    objective.gradient_at_last(w, w.trial, w.grad);
     const double scale = w.grad.abs().maxCoeff();
     if (scale <= 0.0) break;
     const double eta = 0.5 * radius / std::sqrt(1.0 + step);

@@ -13,7 +13,7 @@ namespace parley::protocol {
 void Workspace::resize(Index agents, Index issues) {
   for (Vector* v : {&x, &x_war, &trial, &best, &grad, &grad_i, &lo, &hi, &target})
     v->setZero(issues);
-  for (Vector* v : {&u, &u_war, &batna, &batna_estimate}) v->setZero(agents);
+  for (Vector* v : {&u, &u_war, &batna, &batna_estimate, &gap}) v->setZero(agents);
   values.setZero(agents, issues);
   below.setZero(agents);
   accepts.assign(static_cast<std::size_t>(agents), false);
