@@ -22,6 +22,74 @@ def run(parley, scenario, runs, threads, out):
         return float(s["wall_seconds"]), float(s["runs_per_second"]), float(s["write_seconds"]), rss_mb
 
 
+def synthetic(agents, issues, rounds):
+    """A scenario with `agents` agents (a mediator and parties, the first two parties with a
+    veto) over `issues` issues, whose veto players' red lines exclude each other on the first
+    issue: every run lasts `rounds` rounds, so the cost per run is the cost of that many rounds."""
+    ids = [f"i{k}" for k in range(issues)]
+    lines = ['[scenario]\nname = "scaling"\n']
+    for k in ids:
+        lines.append(f"[issues.{k}]\nrange = [0.0, 1.0]\nstatus_quo = 0.5\n")
+    for a in range(agents):
+        role = "mediator" if a == 0 else "party"
+        veto = "true" if a in (1, 2) else "false"
+        ideal = ", ".join(f"{k} = {{ beta = {{ mean = {0.2 + 0.6 * ((a * 7 + j * 3) % 10) / 10:.2f}, kappa = 20 }} }}"
+                          for j, k in enumerate(ids))
+        salience = ", ".join(f"{k} = {1 + (a + j) % 3}" for j, k in enumerate(ids))
+        red = ""
+        if a == 1:
+            red = f"red_lines = {{ {ids[0]} = [0.0, 0.3] }}\n"
+        if a == 2:
+            red = f"red_lines = {{ {ids[0]} = [0.7, 1.0] }}\n"
+        lines.append(f'[agents.a{a}]\nrole = "{role}"\nveto = {veto}\nwar_cost = {{ uniform = [0.02, 0.08] }}\n'
+                     f"ideal = {{ {ideal} }}\nsalience = {{ {salience} }}\n{red}")
+    draft = ", ".join(f"{k} = 0.5" for k in ids)
+    lines.append(f"[protocol]\nmax_rounds = {rounds}\nwalkout_patience = 100000\nfirst_draft = {{ {draft} }}\n")
+    lines.append('[battlefield]\nissue = "i0"\nvolatility = 0.02\n')
+    return "\n".join(lines)
+
+
+def scaling(parley, folder, quick):
+    """Cost of a run (µs, 1 thread) against agents, issues and rounds, each varied alone."""
+    base = {"agents": 4, "issues": 6, "rounds": 18}
+    axes = {"agents": [4, 8, 16, 32], "issues": [6, 12, 24, 48], "rounds": [6, 12, 24, 48]}
+    out = {}
+    for axis, values in axes.items():
+        out[axis] = []
+        for v in values:
+            setting = dict(base, **{axis: v})
+            path = os.path.join(folder, f"scaling-{axis}-{v}.toml")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(synthetic(setting["agents"], setting["issues"], setting["rounds"]))
+            runs = 500 if quick else 2000
+            _, rate, _, _ = run(parley, path, runs, 1, os.path.join(folder, "scaling.h5"))
+            out[axis].append({"value": v, "microseconds_per_run": 1e6 / rate})
+    for axis, points in list(out.items()):
+        x = [math.log(p["value"]) for p in points]
+        y = [math.log(p["microseconds_per_run"]) for p in points]
+        mx, my = sum(x) / len(x), sum(y) / len(y)
+        slope = sum((a - mx) * (b - my) for a, b in zip(x, y)) / sum((a - mx) ** 2 for a in x)
+        out[axis + "_exponent"] = slope
+    return out
+
+
+def plot_scaling(result, png):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, axes = plt.subplots(1, 3, figsize=(13, 4))
+    for ax, axis in zip(axes, ("agents", "issues", "rounds")):
+        pts = result[axis]
+        ax.loglog([p["value"] for p in pts], [p["microseconds_per_run"] for p in pts], "o-")
+        ax.set_xlabel(axis)
+        ax.set_ylabel("µs per run (1 thread)")
+        ax.set_title(f"{axis}: cost ∝ n^{result[axis + '_exponent']:.2f}")
+        ax.grid(True, which="both", alpha=0.3)
+    fig.suptitle("Parley: cost of a run of the mediated protocol (others held at 4 agents, 6 issues, 18 rounds)")
+    fig.tight_layout()
+    fig.savefig(png, dpi=100)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--parley", required=True)
@@ -29,6 +97,7 @@ def main():
     ap.add_argument("--scenario", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--scaling", action="store_true", help="measure and plot the cost against size")
     args = ap.parse_args()
     cores = os.cpu_count() or 1
     results = {"cores": cores, "quick": args.quick}
@@ -71,6 +140,11 @@ def main():
             "agreement": {k: {"parley": v[0], "numpy": v[1], "standard_errors": v[2]} for k, v in checks.items()},
             "agrees_within_4_se": all(v[2] < 4 for v in checks.values()),
         }
+        if args.scaling:
+            results["scaling"] = scaling(args.parley, tmp, args.quick)
+            png = os.path.join(os.path.dirname(args.out), "scaling.png")
+            os.makedirs(os.path.dirname(args.out), exist_ok=True)
+            plot_scaling(results["scaling"], png)
     micro = subprocess.run([args.micro, "--benchmark_format=json", "--benchmark_min_time=0.2"],
                            capture_output=True, text=True, check=True)
     results["micro_ns"] = {b["name"]: b["real_time"] for b in json.loads(micro.stdout)["benchmarks"]}
@@ -96,6 +170,12 @@ def main():
     print("  hot path (Google Benchmark, ns):")
     for name, ns in results["micro_ns"].items():
         print(f"    {name:<24} {ns:>12,.0f}")
+    if "scaling" in results:
+        print("  cost of a run (µs, 1 thread), each size varied alone from 4 agents, 6 issues, 18 rounds:")
+        for axis in ("agents", "issues", "rounds"):
+            pts = ", ".join(f"{p['value']}: {p['microseconds_per_run']:.0f}" for p in results["scaling"][axis])
+            print(f"    {axis:<7} {pts}   (exponent {results['scaling'][axis + '_exponent']:.2f})")
+        print(f"  plot {os.path.join(os.path.dirname(args.out), 'scaling.png')}")
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w", encoding="utf-8") as f:
         json.dump(results, f, indent=2)
