@@ -274,10 +274,13 @@ std::size_t RunsFile::chunk_rows() const noexcept {
 void RunsFile::flush() {
   const auto start = std::chrono::steady_clock::now();
   impl_->flush();
-  impl_->write_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  impl_->write_seconds +=
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-double RunsFile::write_seconds() const noexcept { return impl_->write_seconds; }
+double RunsFile::write_seconds() const noexcept {
+  return impl_->write_seconds;
+}
 
 void RunsFile::write(const engine::RunBlock& b) {
   Impl& m = *impl_;
@@ -285,7 +288,10 @@ void RunsFile::write(const engine::RunBlock& b) {
   struct Timer {
     Impl& m;
     std::chrono::steady_clock::time_point start;
-    ~Timer() { m.write_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); }
+    ~Timer() {
+      m.write_seconds +=
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    }
   } timer{m, start};
   m.traces.insert(m.traces.end(), b.traces.begin(), b.traces.end());
   std::size_t row = 0;

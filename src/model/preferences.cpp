@@ -44,7 +44,8 @@ void values(const Preferences& p, const Vector& x, Matrix& out) {
   // In place, so that evaluating utilities allocates nothing: out = |a - x|, then v.
   out.resize(p.agents(), p.issues());
   out = (p.ideal.rowwise() - x.transpose()).abs();
-  out = (p.shape == static_cast<std::int8_t>(Shape::quadratic)).select(1.0 - out.square(), 1.0 - out);
+  out =
+      (p.shape == static_cast<std::int8_t>(Shape::quadratic)).select(1.0 - out.square(), 1.0 - out);
   if (p.piecewise.empty()) return;
   for (Index i = 0; i < p.agents(); ++i) {
     for (Index k = 0; k < p.issues(); ++k) {
