@@ -1,5 +1,6 @@
 #include "arguments.hpp"
 
+#include <cstdint>
 #include <iostream>
 
 #include "commands.hpp"
@@ -29,6 +30,50 @@ std::optional<std::string> parse_with_file(const std::vector<std::string>& args,
   }
   if (!vm.count("file")) throw UsageError("missing the scenario FILE");
   return vm["file"].as<std::string>();
+}
+
+void add_run_flags(po::options_description& visible, RunsFlag runs, CompressFlag compress,
+                   const std::string& runs_help, const std::string& output_help) {
+  auto add = visible.add_options();
+  if (runs == RunsFlag::accepted) add("runs,n", po::value<std::int64_t>(), runs_help.c_str());
+  add("seed", po::value<std::int64_t>(), "random seed (default: the scenario's [run] seed)");
+  add("threads", po::value<int>()->default_value(0), "worker threads (0: all cores)");
+  add("output,o", po::value<std::string>(), output_help.c_str());
+  add("force", "overwrite an existing output file");
+  if (compress == CompressFlag::accepted) {
+    add("compress", po::value<int>()->default_value(0), "deflate level 0-9 with shuffle (0: off)");
+  }
+  add("quiet,q", "print neither progress nor results");
+}
+
+RunFlags read_run_flags(const po::variables_map& vm) {
+  auto checked = [&](const char* name, std::int64_t lo, std::int64_t hi, std::int64_t value) {
+    if (value < lo || value > hi) {
+      throw UsageError(std::string("--") + name + ": " + std::to_string(value) +
+                       " is out of range (allowed: " +
+                       (hi == INT64_MAX ? ">= " + std::to_string(lo)
+                                        : std::to_string(lo) + "-" + std::to_string(hi)) +
+                       ")");
+    }
+    return value;
+  };
+  RunFlags f;
+  if (vm.count("runs")) {
+    f.runs =
+        static_cast<std::uint64_t>(checked("runs", 1, INT64_MAX, vm["runs"].as<std::int64_t>()));
+  }
+  if (vm.count("seed")) {
+    f.seed =
+        static_cast<std::uint64_t>(checked("seed", 0, INT64_MAX, vm["seed"].as<std::int64_t>()));
+  }
+  f.threads = static_cast<int>(checked("threads", 0, 4096, vm["threads"].as<int>()));
+  if (vm.count("compress")) {
+    f.compress = static_cast<int>(checked("compress", 0, 9, vm["compress"].as<int>()));
+  }
+  if (vm.count("output")) f.output = vm["output"].as<std::string>();
+  f.force = vm.count("force") > 0;
+  f.quiet = vm.count("quiet") > 0;
+  return f;
 }
 
 std::vector<std::string> overrides(const po::variables_map& vm) {

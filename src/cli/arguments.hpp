@@ -2,6 +2,7 @@
 // Command-line parsing shared by the subcommands: their own options plus one
 // positional scenario FILE, --help and (for commands that read a scenario) --set.
 #include <boost/program_options.hpp>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +19,25 @@ std::optional<std::string> parse_with_file(const std::vector<std::string>& args,
                                            boost::program_options::options_description& visible,
                                            boost::program_options::variables_map& vm,
                                            Overrides overrides = Overrides::accepted);
+
+// The flags of the commands that run negotiations (run, sweep, sobol).
+struct RunFlags {
+  std::optional<std::uint64_t> runs;  // -n, when the command takes it
+  std::optional<std::uint64_t> seed;
+  int threads = 0;
+  int compress = 0;
+  std::string output;  // empty: the command's default name
+  bool force = false;
+  bool quiet = false;
+};
+enum class RunsFlag { accepted, none };
+enum class CompressFlag { accepted, none };
+// Adds -n/--runs and --compress (unless none), --seed, --threads, -o/--output, --force, --quiet.
+void add_run_flags(boost::program_options::options_description& visible, RunsFlag runs,
+                   CompressFlag compress, const std::string& runs_help,
+                   const std::string& output_help);
+// Reads them back, checking their ranges (UsageError).
+RunFlags read_run_flags(const boost::program_options::variables_map& vm);
 
 // The --set assignments given, in order.
 std::vector<std::string> overrides(const boost::program_options::variables_map& vm);

@@ -19,29 +19,19 @@ namespace {
 
 struct RunOptions {
   std::string scenario_path;
+  std::vector<std::string> overrides;
+  RunFlags flags;
   std::optional<std::uint64_t> only_run;
   std::uint64_t trace = 0;
-  std::vector<std::string> overrides;
-  std::string output;
-  std::optional<std::uint64_t> runs;
-  std::optional<std::uint64_t> seed;
-  int threads = 0;
-  int compress = 0;
-  bool force = false;
-  bool quiet = false;
 };
 
 std::optional<RunOptions> parse(const std::vector<std::string>& args) {
   po::options_description visible(
       "parley run FILE [options] — run a scenario and write its outcome distributions to HDF5");
+  add_run_flags(visible, RunsFlag::accepted, CompressFlag::accepted,
+                "number of runs (default: the scenario's [run] runs)",
+                "output file (default: <scenario name>.h5)");
   auto add = visible.add_options();
-  add("runs,n", po::value<std::int64_t>(), "number of runs (default: the scenario's [run] runs)");
-  add("seed", po::value<std::int64_t>(), "random seed (default: the scenario's [run] seed)");
-  add("threads", po::value<int>()->default_value(0), "worker threads (0: all cores)");
-  add("output,o", po::value<std::string>(), "output file (default: <scenario name>.h5)");
-  add("force", "overwrite an existing output file");
-  add("compress", po::value<int>()->default_value(0), "deflate level 0-9 with shuffle (0: off)");
-  add("quiet,q", "print neither progress nor summary");
   add("trace", po::value<std::int64_t>(), "store the round-by-round history of the first K runs");
   add("only-run", po::value<std::int64_t>(),
       "replay run I alone (as in a full run with the same seed) and print its rounds; writes a "
@@ -52,28 +42,7 @@ std::optional<RunOptions> parse(const std::vector<std::string>& args) {
   RunOptions o;
   o.scenario_path = *file;
   o.overrides = overrides(vm);
-  if (vm.count("runs")) {
-    const auto n = vm["runs"].as<std::int64_t>();
-    if (n < 1)
-      throw UsageError("--runs: " + std::to_string(n) + " is out of range (allowed: >= 1)");
-    o.runs = static_cast<std::uint64_t>(n);
-  }
-  if (vm.count("seed")) {
-    const auto s = vm["seed"].as<std::int64_t>();
-    if (s < 0)
-      throw UsageError("--seed: " + std::to_string(s) + " is out of range (allowed: >= 0)");
-    o.seed = static_cast<std::uint64_t>(s);
-  }
-  o.threads = vm["threads"].as<int>();
-  if (o.threads < 0 || o.threads > 4096) {
-    throw UsageError("--threads: " + std::to_string(o.threads) +
-                     " is out of range (allowed: 0-4096)");
-  }
-  o.compress = vm["compress"].as<int>();
-  if (o.compress < 0 || o.compress > 9) {
-    throw UsageError("--compress: " + std::to_string(o.compress) +
-                     " is out of range (allowed: 0-9)");
-  }
+  o.flags = read_run_flags(vm);
   if (vm.count("trace")) {
     const auto k = vm["trace"].as<std::int64_t>();
     if (k < 0)
@@ -87,9 +56,6 @@ std::optional<RunOptions> parse(const std::vector<std::string>& args) {
     if (vm.count("runs")) throw UsageError("--only-run replays one run: it takes no --runs");
     o.only_run = static_cast<std::uint64_t>(i);
   }
-  o.force = vm.count("force") > 0;
-  o.quiet = vm.count("quiet") > 0;
-  if (vm.count("output")) o.output = vm["output"].as<std::string>();
   return o;
 }
 
@@ -102,17 +68,17 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
       scenario::load_scenario_file(options->scenario_path, options->overrides);
   // A replay (--only-run) prints its rounds and writes a file only when asked to.
   const bool replay = options->only_run.has_value();
-  const bool write_file = !replay || !options->output.empty();
-  const std::string output = options->output.empty() ? s.name + ".h5" : options->output;
-  if (write_file && !options->force && io::file_exists(output)) {
+  const bool write_file = !replay || !options->flags.output.empty();
+  const std::string output = options->flags.output.empty() ? s.name + ".h5" : options->flags.output;
+  if (write_file && !options->flags.force && io::file_exists(output)) {
     throw UsageError(output + ": file exists (use --force to overwrite it)");
   }
 
   const engine::Sampler sampler(s);
   engine::RunPlan plan;
-  plan.seed = options->seed.value_or(s.seed);
+  plan.seed = options->flags.seed.value_or(s.seed);
   plan.first = replay ? *options->only_run : 0;
-  plan.count = replay ? 1 : options->runs.value_or(s.runs);
+  plan.count = replay ? 1 : options->flags.runs.value_or(s.runs);
   plan.trace_runs = replay ? *options->only_run + 1 : options->trace;
   std::optional<io::RunsFile> file;
   if (write_file) {
@@ -120,20 +86,20 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
     file_options.command_line = command_line;
     file_options.seed = plan.seed;
     file_options.runs = plan.count;
-    file_options.compress = options->compress;
-    file_options.overwrite = options->force ? io::Overwrite::allow : io::Overwrite::refuse;
+    file_options.compress = options->flags.compress;
+    file_options.overwrite = options->flags.force ? io::Overwrite::allow : io::Overwrite::refuse;
     file.emplace(output, s, sampler.columns(), file_options);
   }
   engine::SummaryBuilder summary(s);
   std::vector<std::string> issue_ids;
   for (const auto& issue : s.issues) issue_ids.push_back(issue.id);
   engine::SensitivityBuilder sensitivity(sampler.columns().size(), issue_ids);
-  Progress progress(plan.count, !options->quiet && !replay);
+  Progress progress(plan.count, !options->flags.quiet && !replay);
   std::uint64_t done = 0;
   std::optional<engine::RunBlock> replayed;
 
   engine::EngineOptions engine_options;
-  engine_options.threads = options->threads;
+  engine_options.threads = options->flags.threads;
   engine_options.sink = [&](const engine::RunBlock& block) {
     if (file) file->write(block);
     if (replay) replayed = block;
@@ -161,10 +127,10 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   }
   if (replay && replayed && !replayed->traces.empty()) {
     std::cout << format_trace(s, plan.first, *replayed, replayed->traces.front().second);
-  } else if (!options->quiet) {
+  } else if (!options->flags.quiet) {
     std::cout << format_summary(s, result) << format_sensitivity(sampler.columns(), drivers, 8);
   }
-  if (file && !options->quiet) std::cout << "  output " << output << "\n";
+  if (file && !options->flags.quiet) std::cout << "  output " << output << "\n";
   return kExitOk;
 }
 

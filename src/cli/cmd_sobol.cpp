@@ -18,14 +18,11 @@ int cmd_sobol(const std::vector<std::string>& args, const std::string& command_l
   po::options_description visible(
       "parley sobol FILE -n N -o OUT.h5 — Sobol indices of P(agreement) over every sampled "
       "parameter (Saltelli design, N (k + 2) negotiations, bootstrap intervals)");
+  add_run_flags(visible, RunsFlag::none, CompressFlag::none, "",
+                "output file (default: <scenario name>-sobol.h5)");
   auto add = visible.add_options();
   add("samples,n", po::value<std::int64_t>()->default_value(1000), "base samples N");
-  add("seed", po::value<std::int64_t>(), "random seed (default: the scenario's [run] seed)");
-  add("threads", po::value<int>()->default_value(0), "worker threads (0: all cores)");
   add("bootstrap", po::value<int>()->default_value(500), "bootstrap resamples for the intervals");
-  add("output,o", po::value<std::string>(), "output file (default: <scenario name>-sobol.h5)");
-  add("force", "overwrite an existing output file");
-  add("quiet,q", "print nothing");
   po::variables_map vm;
   const auto file = parse_with_file(args, visible, vm);
   if (!file) return kExitOk;
@@ -34,26 +31,22 @@ int cmd_sobol(const std::vector<std::string>& args, const std::string& command_l
     throw UsageError("--samples: " + std::to_string(n) + " is out of range (allowed: >= 10)");
   const int resamples = vm["bootstrap"].as<int>();
   if (resamples < 10) throw UsageError("--bootstrap: out of range (allowed: >= 10)");
-  const int threads = vm["threads"].as<int>();
-  if (threads < 0 || threads > 4096) throw UsageError("--threads: out of range (allowed: 0-4096)");
+  const RunFlags flags = read_run_flags(vm);
 
   const scenario::Scenario s = scenario::load_scenario_file(*file, overrides(vm));
-  const std::string output =
-      vm.count("output") ? vm["output"].as<std::string>() : s.name + "-sobol.h5";
-  const bool force = vm.count("force") > 0;
-  if (!force && io::file_exists(output))
+  const std::string output = flags.output.empty() ? s.name + "-sobol.h5" : flags.output;
+  if (!flags.force && io::file_exists(output))
     throw UsageError(output + ": file exists (use --force to overwrite it)");
   const engine::Sampler sampler(s);
   if (sampler.factors().empty())
     throw UsageError("the scenario samples no parameter: nothing to attribute");
-  const std::uint64_t seed =
-      vm.count("seed") ? static_cast<std::uint64_t>(vm["seed"].as<std::int64_t>()) : s.seed;
+  const std::uint64_t seed = flags.seed.value_or(s.seed);
   const auto result =
-      engine::run_sobol(s, sampler, seed, static_cast<std::uint64_t>(n), threads, resamples);
+      engine::run_sobol(s, sampler, seed, static_cast<std::uint64_t>(n), flags.threads, resamples);
   io::write_sobol_file(output, s, result, command_line, seed,
-                       force ? io::Overwrite::allow : io::Overwrite::refuse);
+                       flags.force ? io::Overwrite::allow : io::Overwrite::refuse);
 
-  if (!vm.count("quiet")) {
+  if (!flags.quiet) {
     std::vector<std::size_t> order(result.factors.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {

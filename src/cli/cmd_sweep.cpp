@@ -95,13 +95,9 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
       "--design lhs (repeatable; the first varies slowest)");
   add("design", po::value<std::string>()->default_value("factorial"), "factorial or lhs");
   add("points", po::value<int>(), "points of a Latin hypercube (--design lhs)");
-  add("runs,n", po::value<std::int64_t>(), "runs per point (default: the scenario's [run] runs)");
-  add("seed", po::value<std::int64_t>(), "random seed (default: the scenario's [run] seed)");
-  add("threads", po::value<int>()->default_value(0), "worker threads (0: all cores)");
-  add("output,o", po::value<std::string>(), "output file (default: <scenario name>-sweep.h5)");
-  add("force", "overwrite an existing output file");
-  add("compress", po::value<int>()->default_value(0), "deflate level 0-9 with shuffle (0: off)");
-  add("quiet,q", "print neither progress nor the grid");
+  add_run_flags(visible, RunsFlag::accepted, CompressFlag::accepted,
+                "runs per point (default: the scenario's [run] runs)",
+                "output file (default: <scenario name>-sweep.h5)");
   po::variables_map vm;
   const auto file = parse_with_file(args, visible, vm);
   if (!file) return kExitOk;
@@ -125,16 +121,12 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
   if (design != "factorial" && design != "lhs") {
     throw UsageError("--design: \"" + design + "\" is not a design (allowed: factorial, lhs)");
   }
-  const int threads = vm["threads"].as<int>();
-  const int compress = vm["compress"].as<int>();
-  if (threads < 0 || threads > 4096) throw UsageError("--threads: out of range (allowed: 0-4096)");
-  if (compress < 0 || compress > 9) throw UsageError("--compress: out of range (allowed: 0-9)");
+  const RunFlags flags = read_run_flags(vm);
 
   io::SweepLayout layout;
   layout.design = design;
   for (const auto& v : varies) layout.keys.push_back(v.key);
-  const std::uint64_t seed =
-      vm.count("seed") ? static_cast<std::uint64_t>(vm["seed"].as<std::int64_t>()) : base.seed;
+  const std::uint64_t seed = flags.seed.value_or(base.seed);
   if (design == "factorial") {
     for (const auto& v : varies) {
       if (v.values.empty())
@@ -198,32 +190,27 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
 
   engine::RunPlan plan;
   plan.seed = seed;
-  plan.count =
-      vm.count("runs")
-          ? static_cast<std::uint64_t>(std::max<std::int64_t>(1, vm["runs"].as<std::int64_t>()))
-          : base.runs;
+  plan.count = flags.runs.value_or(base.runs);
   layout.runs_per_point = plan.count;
-  const std::string output =
-      vm.count("output") ? vm["output"].as<std::string>() : base.name + "-sweep.h5";
-  const bool force = vm.count("force") > 0;
-  if (!force && io::file_exists(output))
+  const std::string output = flags.output.empty() ? base.name + "-sweep.h5" : flags.output;
+  if (!flags.force && io::file_exists(output))
     throw UsageError(output + ": file exists (use --force to overwrite it)");
   io::RunsFileOptions file_options;
   file_options.command_line = command_line;
   file_options.seed = plan.seed;
   file_options.runs = plan.count * points.size();
-  file_options.compress = compress;
-  file_options.overwrite = force ? io::Overwrite::allow : io::Overwrite::refuse;
+  file_options.compress = flags.compress;
+  file_options.overwrite = flags.force ? io::Overwrite::allow : io::Overwrite::refuse;
   file_options.sweep = layout;
   io::RunsFile out(output, base, samplers.front().columns(), file_options);
 
-  const bool quiet = vm.count("quiet") > 0;
+  const bool quiet = flags.quiet;
   Progress progress(file_options.runs, !quiet);
   std::vector<engine::Summary> per_point;
   std::optional<engine::SummaryBuilder> current;
   std::uint64_t done = 0;
   engine::EngineOptions options;
-  options.threads = threads;
+  options.threads = flags.threads;
   options.sink = [&](const engine::RunBlock& block) {
     out.write(block);
     if (block.point != per_point.size()) {  // a new point: the previous one is complete
