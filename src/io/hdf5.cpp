@@ -72,10 +72,6 @@ hid_t native_type<std::int64_t>() {
   return H5T_NATIVE_INT64;
 }
 template <>
-hid_t native_type<std::uint64_t>() {
-  return H5T_NATIVE_UINT64;
-}
-template <>
 hid_t native_type<double>() {
   return H5T_NATIVE_DOUBLE;
 }

@@ -11,8 +11,7 @@
 namespace parley::protocol {
 
 void Workspace::resize(Index agents, Index issues) {
-  for (Vector* v : {&x, &x_war, &trial, &best, &grad, &grad_i, &lo, &hi, &target})
-    v->setZero(issues);
+  for (Vector* v : {&x, &x_war, &trial, &best, &grad, &lo, &hi, &target}) v->setZero(issues);
   for (Vector* v : {&u, &u_war, &batna, &batna_estimate, &gap}) v->setZero(agents);
   values.setZero(agents, issues);
   below.setZero(agents);
@@ -60,7 +59,6 @@ void answer(const Realization& r, const Vector& threshold, Workspace& w) {
 void conclude(const Setting& setting, const Realization& r, const Workspace& w, int round,
               double front, RunResult& out) {
   const Index n_agents = r.prefs.agents();
-  out.last_round = round;
   out.final_text = w.x;
   out.utility = w.u;
   out.batna = w.batna;

@@ -75,29 +75,14 @@ TextBox feasible_box(const model::Preferences& p, const std::vector<Index>& agen
   return box;
 }
 
-// maximise  lead·u_leader(x) + t_weight·t + Σ_i α_i log((u_i(x) - c_i)/s_i - t)
-// (t fixed at 0 when t_weight is 0).
+// maximise  t_weight·t + Σ_i α_i log((u_i(x) - c_i)/s_i - t)  (t fixed at 0 when t_weight is 0).
 struct Solver::Program {
   std::vector<Index> players;
   Vector c, s, alpha;  // per player
-  Index leader = -1;
-  double lead = 0.0;
   double t_weight = 0.0;
 };
 
 Solver::Solver(const model::Preferences& p, TextBox box) : p_(p), box_(std::move(box)) {}
-
-double Solver::objective(const Program& prog, double t) const {
-  double f = prog.t_weight * t;
-  if (prog.leader >= 0) f += prog.lead * u_(prog.leader);
-  for (std::size_t j = 0; j < prog.players.size(); ++j) {
-    const auto jj = static_cast<Index>(j);
-    const double h = (u_(prog.players[j]) - prog.c(jj)) / prog.s(jj) - t;
-    if (h <= 0.0) return -kInf;
-    f += prog.alpha(jj) * std::log(h);
-  }
-  return f;
-}
 
 // Exact maximisation along issue k. The function is concave along the line, so its
 // right derivative is non-increasing: bisect on its sign. Points where a barrier
@@ -112,9 +97,7 @@ double Solver::line_maximise(Program& prog, Index k, Vector& x, double t) {
   };
   // +1: the maximum lies to the right of z; -1: at or to the left.
   auto direction = [&](double z) {
-    double d = prog.leader >= 0
-                   ? prog.lead * p_.weight(prog.leader, k) * right_slope(p_, prog.leader, k, z)
-                   : 0.0;
+    double d = 0.0;
     for (std::size_t j = 0; j < n; ++j) {
       const double h = h_at(j, z);
       if (h <= 0.0) return z < xk ? 1 : -1;
@@ -148,7 +131,7 @@ double Solver::line_maximise(Program& prog, Index k, Vector& x, double t) {
 }
 
 // Exact maximisation over t: the derivative t_weight - Σ α_i/(h_i - t) decreases.
-double Solver::maximise_t(Program& prog, double t) {
+double Solver::maximise_t(const Program& prog) const {
   double min_h = kInf;
   double alpha_sum = 0.0;
   for (std::size_t j = 0; j < prog.players.size(); ++j) {
@@ -167,24 +150,22 @@ double Solver::maximise_t(Program& prog, double t) {
     }
     (d > 0.0 ? lo : hi) = mid;
   }
-  (void)t;
   return lo;
 }
 
-double Solver::ascend(Program& prog, Vector& x, double& t) {
+void Solver::ascend(Program& prog, Vector& x, double& t) {
   model::Matrix work;
   model::utilities(p_, x, work, u_);
   for (int sweep = 0; sweep < kMaxSweeps; ++sweep) {
     double moved = 0.0;
     for (Index k = 0; k < x.size(); ++k) moved = std::max(moved, line_maximise(prog, k, x, t));
     if (prog.t_weight > 0.0) {
-      const double next = maximise_t(prog, t);
+      const double next = maximise_t(prog);
       moved = std::max(moved, std::abs(next - t));
       t = next;
     }
     if (moved < kStepTolerance) break;
   }
-  return objective(prog, t);
 }
 
 void Solver::weighted_argmax(const std::vector<Index>& agents, const std::vector<double>& weights,

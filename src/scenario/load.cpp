@@ -1007,13 +1007,6 @@ std::size_t Scenario::issue_index(const std::string& id) const {
   throw std::out_of_range("no issue '" + id + "'");
 }
 
-std::size_t Scenario::agent_index(const std::string& id) const {
-  for (std::size_t i = 0; i < agents.size(); ++i) {
-    if (agents[i].id == id) return i;
-  }
-  throw std::out_of_range("no agent '" + id + "'");
-}
-
 namespace {
 
 // TOML text of `table` with tables in the order of the file (toml++ prints keys sorted, and

@@ -21,7 +21,7 @@ struct RunStreams {
 
 // Scratch space reused across runs so that a run allocates nothing.
 struct Workspace {
-  Vector x, x_war, trial, best, grad, grad_i, u, u_war, batna, batna_estimate, gap, lo, hi, target;
+  Vector x, x_war, trial, best, grad, u, u_war, batna, batna_estimate, gap, lo, hi, target;
   model::Matrix values;
   Eigen::ArrayXi below;
   std::vector<bool> accepts, left;

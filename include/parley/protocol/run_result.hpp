@@ -12,7 +12,6 @@ inline constexpr const char* kOutcomeMeanings = "agreement walk-out deadline";
 struct RunResult {
   Outcome outcome = Outcome::deadline;
   int round = -1;            // round of the deal; -1 without one
-  int last_round = 0;        // the round the talks ended in
   Index blocker = -1;        // agent index; -1 after a deal
   Index obstacle = -1;       // issue index; -1 after a deal
   Vector final_text;         // the last text on the table

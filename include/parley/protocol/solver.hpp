@@ -78,10 +78,9 @@ class Solver {
   // argmax over the box of Σ_j weight_j u_j(x), issue by issue (the leftmost maximiser).
   void weighted_argmax(const std::vector<Index>& agents, const std::vector<double>& weights,
                        Vector& x) const;
-  double ascend(Program& prog, Vector& x, double& t);
+  void ascend(Program& prog, Vector& x, double& t);
   double line_maximise(Program& prog, Index k, Vector& x, double t);
-  double maximise_t(Program& prog, double t);
-  double objective(const Program& prog, double t) const;
+  double maximise_t(const Program& prog) const;
 
   const model::Preferences& p_;
   TextBox box_;

@@ -127,7 +127,6 @@ struct Scenario {
   // Every parameter of the scenario, in a fixed order (agents, protocol, battlefield).
   std::vector<const Param*> parameters() const;
   std::size_t issue_index(const std::string& id) const;  // throws std::out_of_range
-  std::size_t agent_index(const std::string& id) const;
 };
 
 }  // namespace parley::scenario
