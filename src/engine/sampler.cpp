@@ -140,7 +140,7 @@ Sampler::Sampler(const scenario::Scenario& s) {
 
 void Sampler::sample(std::uint64_t seed, std::uint64_t run, protocol::Realization& out,
                      double* recorded) const {
-  sample_mixed(seed, run, run, factors().size(), out, recorded);
+  sample_mixed(seed, run, run, slots_.size() + concentrations_.size(), out, recorded);
 }
 
 std::vector<std::string> Sampler::factors() const {
