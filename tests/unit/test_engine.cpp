@@ -24,6 +24,27 @@ scenario::Scenario default_scenario() {
                                       "/scenarios/miami-2025.toml");
 }
 
+// Calls f(column of a, same column of b, values per run) for every per-run column of a block.
+template <typename A, typename B, typename F>
+void for_each_column(A& a, B& b, F&& f) {
+  f(a.agreement, b.agreement, 1);
+  f(a.outcome, b.outcome, 1);
+  f(a.round, b.round, 1);
+  f(a.blocker, b.blocker, 1);
+  f(a.obstacle, b.obstacle, 1);
+  f(a.battlefield, b.battlefield, 1);
+  f(a.nash_distance, b.nash_distance, 1);
+  f(a.pareto_gap, b.pareto_gap, 1);
+  f(a.zone_first, b.zone_first, 1);
+  f(a.zone_last, b.zone_last, 1);
+  f(a.deal, b.deal, a.issues);
+  f(a.final_text, b.final_text, a.issues);
+  f(a.utility, b.utility, a.agents);
+  f(a.utility_pv, b.utility_pv, a.agents);
+  f(a.batna, b.batna, a.agents);
+  f(a.parameters, b.parameters, a.sampled);
+}
+
 engine::RunBlock run_into_one_block(const scenario::Scenario& s, std::uint64_t first,
                                     std::uint64_t count, int threads, std::size_t block_runs) {
   engine::Sampler sampler(s);
@@ -38,21 +59,9 @@ engine::RunBlock run_into_one_block(const scenario::Scenario& s, std::uint64_t f
     EXPECT_EQ(b.first, expected_first);  // blocks arrive in run order
     expected_first += b.count;
     const std::size_t at = b.first - first;
-    auto copy = [&](const auto& from, auto& to, std::size_t width) {
+    for_each_column(b, all, [&](const auto& from, auto& to, std::size_t width) {
       std::copy(from.begin(), from.end(), to.begin() + static_cast<std::ptrdiff_t>(at * width));
-    };
-    copy(b.agreement, all.agreement, 1);
-    copy(b.outcome, all.outcome, 1);
-    copy(b.round, all.round, 1);
-    copy(b.blocker, all.blocker, 1);
-    copy(b.obstacle, all.obstacle, 1);
-    copy(b.battlefield, all.battlefield, 1);
-    copy(b.deal, all.deal, b.issues);
-    copy(b.final_text, all.final_text, b.issues);
-    copy(b.utility, all.utility, b.agents);
-    copy(b.utility_pv, all.utility_pv, b.agents);
-    copy(b.batna, all.batna, b.agents);
-    copy(b.parameters, all.parameters, b.sampled);
+    });
   };
   engine::run_plan(s, sampler, {99, first, count}, options);
   return all;
@@ -65,18 +74,12 @@ bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
 }
 
 void expect_identical(const engine::RunBlock& x, const engine::RunBlock& y) {
-  EXPECT_TRUE(same_bits(x.agreement, y.agreement));
-  EXPECT_TRUE(same_bits(x.outcome, y.outcome));
-  EXPECT_TRUE(same_bits(x.round, y.round));
-  EXPECT_TRUE(same_bits(x.blocker, y.blocker));
-  EXPECT_TRUE(same_bits(x.obstacle, y.obstacle));
-  EXPECT_TRUE(same_bits(x.battlefield, y.battlefield));
-  EXPECT_TRUE(same_bits(x.deal, y.deal));
-  EXPECT_TRUE(same_bits(x.final_text, y.final_text));
-  EXPECT_TRUE(same_bits(x.utility, y.utility));
-  EXPECT_TRUE(same_bits(x.utility_pv, y.utility_pv));
-  EXPECT_TRUE(same_bits(x.batna, y.batna));
-  EXPECT_TRUE(same_bits(x.parameters, y.parameters));
+  std::size_t column = 0;
+  for_each_column(x, y, [&](const auto& a, const auto& b, std::size_t) {
+    EXPECT_TRUE(same_bits(a, b)) << "column " << column;
+    ++column;
+  });
+  EXPECT_EQ(column, 16u);
 }
 
 }  // namespace
