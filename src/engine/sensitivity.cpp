@@ -4,34 +4,32 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <utility>
 
 namespace parley::engine {
 namespace {
 
 // Ranks 1..n, ties sharing their average rank.
 std::vector<double> ranks(const std::vector<float>& v) {
-  std::vector<std::size_t> order(v.size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return v[a] < v[b]; });
+  // Sorting (value, row) pairs: the order within ties does not matter, as ties share a rank.
+  std::vector<std::pair<float, std::size_t>> order(v.size());
+  for (std::size_t i = 0; i < v.size(); ++i) order[i] = {v[i], i};
+  std::sort(order.begin(), order.end());
   std::vector<double> r(v.size());
   for (std::size_t i = 0; i < order.size();) {
     std::size_t j = i;
-    while (j + 1 < order.size() && v[order[j + 1]] == v[order[i]]) ++j;
+    while (j + 1 < order.size() && order[j + 1].first == order[i].first) ++j;
     const double average = 0.5 * static_cast<double>(i + j) + 1.0;
-    for (std::size_t k = i; k <= j; ++k) r[order[k]] = average;
+    for (std::size_t k = i; k <= j; ++k) r[order[k].second] = average;
     i = j + 1;
   }
   return r;
 }
 
-}  // namespace
-
-double spearman(const std::vector<float>& x, const std::vector<float>& y) {
-  const std::size_t n = x.size();
+// Pearson's correlation of two rank vectors (Spearman's rho once the data are ranked).
+double rank_correlation(const std::vector<double>& rx, const std::vector<double>& ry) {
+  const std::size_t n = rx.size();
   if (n < 3) return std::numeric_limits<double>::quiet_NaN();
-  const auto rx = ranks(x);
-  const auto ry = ranks(y);
   const double mean = 0.5 * static_cast<double>(n + 1);
   double sxy = 0.0, sxx = 0.0, syy = 0.0;
   for (std::size_t i = 0; i < n; ++i) {
@@ -41,6 +39,18 @@ double spearman(const std::vector<float>& x, const std::vector<float>& y) {
   }
   if (sxx <= 0.0 || syy <= 0.0) return std::numeric_limits<double>::quiet_NaN();
   return sxy / std::sqrt(sxx * syy);
+}
+
+std::vector<float> gather(const std::vector<float>& v, const std::vector<std::size_t>& rows) {
+  std::vector<float> out(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) out[i] = v[rows[i]];
+  return out;
+}
+
+}  // namespace
+
+double spearman(const std::vector<float>& x, const std::vector<float>& y) {
+  return rank_correlation(ranks(x), ranks(y));
 }
 
 SensitivityBuilder::SensitivityBuilder(std::size_t parameters, std::vector<std::string> issue_ids,
@@ -68,18 +78,23 @@ Sensitivity SensitivityBuilder::finish() const {
   s.runs = runs_;
   s.targets.push_back("agreement");
   s.targets.insert(s.targets.end(), issues_.begin(), issues_.end());
+  // Each target is ranked once, and each parameter once over all runs and once over each
+  // distinct set of runs with a deal (deal terms exist only where there was a deal).
+  const std::vector<double> agreement_ranks = ranks(agreement_);
+  std::vector<std::vector<std::size_t>> dealt(issues_.size());
+  std::vector<std::vector<double>> deal_ranks(issues_.size());
+  for (std::size_t k = 0; k < issues_.size(); ++k) {
+    for (std::size_t r = 0; r < deal_[k].size(); ++r) {
+      if (!std::isnan(deal_[k][r])) dealt[k].push_back(r);
+    }
+    deal_ranks[k] = ranks(gather(deal_[k], dealt[k]));
+  }
   for (std::size_t j = 0; j < parameters_; ++j) {
-    std::vector<double> row{spearman(values_[j], agreement_)};
+    std::vector<double> row{rank_correlation(ranks(values_[j]), agreement_ranks)};
+    std::vector<double> x_ranks;
     for (std::size_t k = 0; k < issues_.size(); ++k) {
-      // Deal terms exist only where there was a deal.
-      std::vector<float> x, y;
-      for (std::size_t r = 0; r < deal_[k].size(); ++r) {
-        if (!std::isnan(deal_[k][r])) {
-          x.push_back(values_[j][r]);
-          y.push_back(deal_[k][r]);
-        }
-      }
-      row.push_back(spearman(x, y));
+      if (k == 0 || dealt[k] != dealt[k - 1]) x_ranks = ranks(gather(values_[j], dealt[k]));
+      row.push_back(rank_correlation(x_ranks, deal_ranks[k]));
     }
     s.rho.push_back(std::move(row));
   }

@@ -9,70 +9,11 @@
 namespace parley::protocol {
 namespace {
 
-// ε of the Nash objective, and the gap g0 below which log(g) is continued by its
-// tangent, so that parties below their (estimated) BATNA still pull the text.
-constexpr double kEpsilon = 0.01;
-constexpr double kLinearBelow = 0.02;
-
-double smooth_log(double g) noexcept {
-  return g >= kLinearBelow ? std::log(g)
-                           : std::log(kLinearBelow) + (g - kLinearBelow) / kLinearBelow;
-}
-double smooth_log_slope(double g) noexcept {
-  return g >= kLinearBelow ? 1.0 / g : 1.0 / kLinearBelow;
-}
-
 // Trust region around x, within the unit box.
 void trust_box(const Vector& x, double radius, Vector& lo, Vector& hi) {
   lo = (x - radius).max(0.0);
   hi = (x + radius).min(1.0);
 }
-
-struct Objective {
-  const Setting& setting;
-  const Realization& r;
-  const Vector& theta_source;  // power
-  double theta_total;
-
-  bool counts(const Workspace& w, Index i) const {
-    return setting.is_party[static_cast<std::size_t>(i)] && !w.left[static_cast<std::size_t>(i)];
-  }
-
-  // F(x) = Σ_i θ_i φ(u_i(x) - excess_i(x) - r̂_i + ε) + β u_M(x). Leaves u(x) in w.u and
-  // the arguments of φ in w.gap, for gradient_at_last() at the same x.
-  double value(Workspace& w, const Vector& x) const {
-    model::utilities(r.prefs, x, w.values, w.u);
-    double f = 0.0;
-    for (Index i = 0; i < r.prefs.agents(); ++i) {
-      if (!counts(w, i)) continue;
-      w.gap(i) = w.u(i) - model::red_line_excess(r.prefs, i, x) - w.batna_estimate(i) + kEpsilon;
-      f += theta_source(i) / theta_total * smooth_log(w.gap(i));
-    }
-    if (setting.mediator >= 0) f += r.mediator_stake * w.u(setting.mediator);
-    return f;
-  }
-
-  // ∇F at the x of the last value() call (a subgradient at kinks).
-  void gradient_at_last(const Workspace& w, const Vector& x, Vector& grad) const {
-    grad.setZero(x.size());
-    for (Index i = 0; i < r.prefs.agents(); ++i) {
-      if (!counts(w, i)) continue;
-      const double c = theta_source(i) / theta_total * smooth_log_slope(w.gap(i));
-      for (Index k = 0; k < x.size(); ++k) {
-        double d = r.prefs.weight(i, k) * r.prefs.slope(i, k, x(k));
-        if (x(k) < r.prefs.red_lo(i, k)) d += 1.0;
-        if (x(k) > r.prefs.red_hi(i, k)) d -= 1.0;
-        grad(k) += c * d;
-      }
-    }
-    if (setting.mediator >= 0 && r.mediator_stake > 0.0) {
-      for (Index k = 0; k < x.size(); ++k) {
-        grad(k) += r.mediator_stake *
-                   (r.prefs.weight(setting.mediator, k) * r.prefs.slope(setting.mediator, k, x(k)));
-      }
-    }
-  }
-};
 
 }  // namespace
 
@@ -102,14 +43,6 @@ void revise(const Setting& setting, const Realization& r, Workspace& w, Vector& 
     x = (x + r.step * (w.target - x)).max(w.lo).min(w.hi);
     return;
   }
-  double theta_total = 0.0;
-  for (Index i = 0; i < r.prefs.agents(); ++i) {
-    if (setting.is_party[static_cast<std::size_t>(i)] && !w.left[static_cast<std::size_t>(i)])
-      theta_total += r.power(i);
-  }
-  if (theta_total <= 0.0) theta_total = 1.0;
-  const Objective objective{setting, r, r.power, theta_total};
-
   // Start from the amendments: each rejecting party moves the text toward its ideal on
   // the issues it weighs most (step = its assertiveness) and back inside its red lines.
   w.trial = x;
@@ -132,16 +65,31 @@ void revise(const Setting& setting, const Realization& r, Workspace& w, Vector& 
     }
   }
   w.trial = w.trial.max(w.lo).min(w.hi);
+
+  // Projected (sub)gradient ascent on F from the amended text, keeping the best text seen.
+  for (Index i = 0; i < r.prefs.agents(); ++i) {
+    const auto si = static_cast<std::size_t>(i);
+    w.counted[si] = setting.is_party[si] && !w.left[si];
+  }
+  w.objective.pack(r.prefs, w.counted, r.power, w.batna_estimate, setting.mediator,
+                   r.mediator_stake);
   w.best = w.trial;
-  double best_value = objective.value(w, w.trial);
+  double best_value = w.objective.evaluate(w.trial, w.grad);
   const double radius = std::max(r.trust_region, 1e-9);
   for (int step = 0; step < setting.revision_steps; ++step) {
-    objective.gradient_at_last(w, w.trial, w.grad);
     const double scale = w.grad.abs().maxCoeff();
     if (scale <= 0.0) break;
     const double eta = 0.5 * radius / std::sqrt(1.0 + step);
-    w.trial = (w.trial + (eta / scale) * w.grad).max(w.lo).min(w.hi);
-    const double v = objective.value(w, w.trial);
+    bool moved = false;
+    for (Index k = 0; k < x.size(); ++k) {
+      const double next = std::clamp(w.trial(k) + (eta / scale) * w.grad(k), w.lo(k), w.hi(k));
+      moved |= next != w.trial(k);
+      w.trial(k) = next;
+    }
+    // A step that moves nothing leaves every later step where it is (same gradient, same
+    // clamps), so the ascent has ended.
+    if (!moved) break;
+    const double v = w.objective.evaluate(w.trial, w.grad);
     if (v > best_value) {
       best_value = v;
       w.best = w.trial;

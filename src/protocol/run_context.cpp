@@ -17,6 +17,7 @@ void Workspace::resize(Index agents, Index issues) {
   below.setZero(agents);
   accepts.assign(static_cast<std::size_t>(agents), false);
   left.assign(static_cast<std::size_t>(agents), false);
+  counted.assign(static_cast<std::size_t>(agents), false);
 }
 
 void batnas(const Setting& setting, const Realization& r, double front_line, Workspace& w,

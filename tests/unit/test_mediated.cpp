@@ -7,6 +7,7 @@
 #include "parley/engine/engine.hpp"
 #include "parley/engine/sampler.hpp"
 #include "parley/protocol/mediated.hpp"
+#include "parley/protocol/nash_objective.hpp"
 #include "parley/scenario/load.hpp"
 
 using namespace parley;
@@ -241,4 +242,60 @@ TEST(MediatedProtocol, BatnaFollowsTheBattlefieldMinusWarCost) {
   r.reservation << 0.3;
   protocol::batnas(setting, r, 0.7, w, out);
   EXPECT_DOUBLE_EQ(out(0), 0.3);
+}
+
+namespace {
+
+// F(x) of model.md §2 step 4 written out term by term, the independent expectation for the
+// packed objective.
+double direct_objective(const protocol::Realization& r, const std::vector<bool>& counted,
+                        const protocol::Vector& estimate, Index mediator,
+                        const protocol::Vector& x) {
+  double theta_total = 0.0;
+  for (Index i = 0; i < r.prefs.agents(); ++i) {
+    if (counted[static_cast<std::size_t>(i)]) theta_total += r.power(i);
+  }
+  double f = 0.0;
+  for (Index i = 0; i < r.prefs.agents(); ++i) {
+    if (!counted[static_cast<std::size_t>(i)]) continue;
+    const double g = model::utility(r.prefs, i, x) - model::red_line_excess(r.prefs, i, x) -
+                     estimate(i) + protocol::NashObjective::kEpsilon;
+    f += r.power(i) / theta_total * protocol::NashObjective::phi(g);
+  }
+  return f + r.mediator_stake * model::utility(r.prefs, mediator, x);
+}
+
+}  // namespace
+
+TEST(NashObjective, ValueAndGradientMatchTheFormulaTermByTerm) {
+  // Three parties (one has left) and a mediator over three issues; linear, then mixed shapes.
+  for (const bool mixed : {false, true}) {
+    protocol::Realization r;
+    r.resize(4, 3);
+    r.prefs.ideal << 0.1, 0.9, 0.3, 0.8, 0.2, 0.6, 0.5, 0.5, 0.5, 0.6, 0.4, 0.7;
+    r.prefs.weight << 0.5, 0.3, 0.2, 0.2, 0.2, 0.6, 0.4, 0.4, 0.2, 0.3, 0.3, 0.4;
+    r.prefs.red_hi(0, 0) = 0.3;  // agent 0 rejects x_0 > 0.3
+    r.prefs.red_lo(1, 2) = 0.5;  // agent 1 rejects x_2 < 0.5
+    if (mixed) r.prefs.shape(1, 1) = static_cast<std::int8_t>(model::Shape::quadratic);
+    r.power << 2.0, 1.0, 1.0, 0.0;
+    r.mediator_stake = 0.7;
+    const std::vector<bool> counted{true, true, false, false};
+    protocol::Vector estimate(4);
+    estimate << 0.55, 0.3, 0.2, 0.0;  // agent 0 ends up below the tangent threshold
+    protocol::NashObjective objective;
+    objective.pack(r.prefs, counted, r.power, estimate, 3, r.mediator_stake);
+    protocol::Vector x(3), grad, scratch;
+    x << 0.45, 0.35, 0.42;  // crosses both red lines, away from every kink
+    EXPECT_NEAR(objective.evaluate(x, grad), direct_objective(r, counted, estimate, 3, x), 1e-13);
+    for (Index k = 0; k < 3; ++k) {
+      const double h = 1e-7;
+      protocol::Vector up = x, down = x;
+      up(k) += h;
+      down(k) -= h;
+      const double numeric = (direct_objective(r, counted, estimate, 3, up) -
+                              direct_objective(r, counted, estimate, 3, down)) /
+                             (2.0 * h);
+      EXPECT_NEAR(grad(k), numeric, 1e-6) << "issue " << k << (mixed ? " (mixed shapes)" : "");
+    }
+  }
 }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "parley/protocol/nash_objective.hpp"
 #include "parley/protocol/realization.hpp"
 #include "parley/protocol/run_result.hpp"
 #include "parley/protocol/trace.hpp"
@@ -24,8 +25,9 @@ struct Workspace {
   Vector x, x_war, trial, best, grad, u, u_war, batna, batna_estimate, gap, lo, hi, target;
   model::Matrix values;
   Eigen::ArrayXi below;
-  std::vector<bool> accepts, left;
+  std::vector<bool> accepts, left, counted;
   Realization shocked;  // the run's parameters as changed by scheduled shocks
+  NashObjective objective;  // the mediator's revision objective, packed per revision
   void resize(Index agents, Index issues);
 };
 
