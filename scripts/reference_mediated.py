@@ -202,28 +202,27 @@ def revise(x, batna, accepts, left, P, idx, party, mediator, steps, rng):
     trial = np.clip(x + (share[:, :, None] * (amended - x[:, None, :])).sum(axis=1), lo, hi)
 
     def objective(z):
-        u = utilities(z, ideal, weight)
-        excess = np.maximum(0, np.maximum(red_lo - z[:, None, :], z[:, None, :] - red_hi)).sum(axis=2)
+        """F(z) and its (sub)gradient, from one evaluation of the terms."""
+        diff = z[:, None, :] - ideal
+        u = (weight * (1.0 - np.abs(diff))).sum(axis=2)
+        below, above = red_lo - z[:, None, :], z[:, None, :] - red_hi
+        excess = (np.maximum(below, 0) + np.maximum(above, 0)).sum(axis=2)
         g = u - excess - estimate + EPSILON
-        phi = np.where(g >= LINEAR_BELOW, np.log(np.maximum(g, LINEAR_BELOW)),
-                       np.log(LINEAR_BELOW) + (g - LINEAR_BELOW) / LINEAR_BELOW)
-        return (theta * phi).sum(axis=1) + stake * u[:, mediator], g
-
-    def gradient(z):
-        _, g = objective(z)
-        slope = np.sign(ideal - z[:, None, :])  # linear shapes: +1 below the ideal, -1 above
-        grad_u = weight * slope + (z[:, None, :] < red_lo) - (z[:, None, :] > red_hi)
-        dphi = np.where(g >= LINEAR_BELOW, 1.0 / np.maximum(g, LINEAR_BELOW), 1.0 / LINEAR_BELOW)
+        linear = g < LINEAR_BELOW
+        phi = np.where(linear, np.log(LINEAR_BELOW) + (g - LINEAR_BELOW) / LINEAR_BELOW,
+                       np.log(np.maximum(g, LINEAR_BELOW)))
+        dphi = np.where(linear, 1.0 / LINEAR_BELOW, 1.0 / np.maximum(g, LINEAR_BELOW))
+        # linear shapes: slope +1 below the ideal, -1 above; red lines pull back by 1
+        grad_u = -weight * np.sign(diff) + (below > 0) - (above > 0)
         grad = ((theta * dphi)[:, :, None] * grad_u).sum(axis=1)
-        grad += stake[:, None] * weight[:, mediator] * np.sign(ideal[:, mediator] - z)
-        return grad
+        grad -= stake[:, None] * weight[:, mediator] * np.sign(diff[:, mediator])
+        return (theta * phi).sum(axis=1) + stake * u[:, mediator], grad
 
     best = trial.copy()
-    best_value, _ = objective(trial)
+    best_value, grad = objective(trial)
     radius = np.maximum(trust, 1e-9)
     moving = np.ones(m, bool)
     for step in range(steps):
-        grad = gradient(trial)
         scale = np.abs(grad).max(axis=1)
         moving &= scale > 0
         if not moving.any():
@@ -231,7 +230,7 @@ def revise(x, batna, accepts, left, P, idx, party, mediator, steps, rng):
         eta = 0.5 * radius / np.sqrt(1.0 + step)
         step_size = np.divide(eta, scale, out=np.zeros_like(eta), where=scale > 0) * moving
         trial = np.clip(trial + step_size[:, None] * grad, lo, hi)
-        value, _ = objective(trial)
+        value, grad = objective(trial)
         better = value > best_value
         best[better], best_value[better] = trial[better], value[better]
     return best
