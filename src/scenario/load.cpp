@@ -219,6 +219,13 @@ class Reader {
   std::optional<Param> param_node(const toml::node& n, const std::string& key, double lo,
                                   double hi);
 
+  // A parameter with a default. The default also stands in when the value given is invalid
+  // (the error is recorded), so that loading goes on and reports every error at once.
+  Param param_or(std::string_view key, double lo, double hi, double fallback) {
+    if (auto p = param(key, false, lo, hi, fallback)) return *p;
+    return Param{Distribution::fixed(fallback), path(key), ctx_.at(table_.source()), lo, hi};
+  }
+
   const toml::table* subtable(std::string_view key, bool required) {
     const toml::node* n = take(key);
     if (!n) {
@@ -609,9 +616,9 @@ class Loader {
                    ? Role::mediator
                    : Role::party;
       a.veto = h.boolean("veto").value_or(a.role == Role::party);
-      a.power = *h.param("power", false, 0.0, kUnbounded, 1.0);
-      a.discount = *h.param("discount", false, 0.0, 1.0, 1.0);
-      a.assertiveness = *h.param("assertiveness", false, 0.0, 1.0, 0.3);
+      a.power = h.param_or("power", 0.0, kUnbounded, 1.0);
+      a.discount = h.param_or("discount", 0.0, 1.0, 1.0);
+      a.assertiveness = h.param_or("assertiveness", 0.0, 1.0, 0.3);
       a.reservation = h.param("reservation", false, 0.0, 1.0);
       a.war_cost = h.param("war_cost", false, 0.0, 1.0);
       if (at->contains("reservation") == at->contains("war_cost")) {
@@ -724,10 +731,10 @@ class Loader {
     p.walkout_patience =
         static_cast<int>(h.integer("walkout_patience", false, 1, 100000).value_or(3));
     p.revision_steps = static_cast<int>(h.integer("revision_steps", false, 1, 10000).value_or(24));
-    p.mediator_stake = *h.param("mediator_stake", false, 0.0, 1000.0, 0.0);
-    p.trust_region = *h.param("trust_region", false, 0.0, 1.0, 0.1);
-    p.batna_noise = *h.param("batna_noise", false, 0.0, 1.0, 0.0);
-    p.step = *h.param("step", false, 0.0, 1.0, 0.5);
+    p.mediator_stake = h.param_or("mediator_stake", 0.0, 1000.0, 0.0);
+    p.trust_region = h.param_or("trust_region", 0.0, 1.0, 0.1);
+    p.batna_noise = h.param_or("batna_noise", 0.0, 1.0, 0.0);
+    p.step = h.param_or("step", 0.0, 1.0, 0.5);
     p.first_draft.resize(s_.issues.size());
     std::vector<bool> seen(s_.issues.size(), false);
     const bool needs_draft = p.kind == ProtocolKind::mediated;
@@ -866,9 +873,9 @@ class Loader {
     if (id) b.issue = s_.issue_index(*id);
     const Issue& issue = s_.issues[b.issue];
     const double span = issue.hi - issue.lo;
-    b.start = *h.param("start", false, issue.lo, issue.hi, issue.status_quo);
-    b.drift = *h.param("drift", false, -span, span, 0.0);
-    b.volatility = *h.param("volatility", false, 0.0, span, 0.0);
+    b.start = h.param_or("start", issue.lo, issue.hi, issue.status_quo);
+    b.drift = h.param_or("drift", -span, span, 0.0);
+    b.volatility = h.param_or("volatility", 0.0, span, 0.0);
     h.finish();
   }
 
