@@ -464,10 +464,13 @@ class Loader {
     const toml::table* t = r.subtable("issues", true);
     if (!t) return;
     Reader all(ctx_, *t, "issues");
-    if (t->empty()) ctx_.error(t->source(), "issues", "no issues defined", "at least one issue");
+    if (t->empty()) {
+      ctx_.error(t->source(), "issues", "no issues defined", "allowed: at least one issue");
+    }
     for (const std::string& id : keys_in_file_order(*t)) {
       const toml::table* it = all.subtable(id, true);
-      if (!it || !check_id(*t, id, "issues." + id)) continue;
+      if (!it) continue;
+      check_id(*t, id, "issues." + id);  // reported, but the issue stays known: no cascade
       Reader h(ctx_, *it, "issues." + id);
       Issue issue;
       issue.id = id;
@@ -480,10 +483,11 @@ class Loader {
       } else {
         h.missing("range", "[lo, hi] with lo < hi");
       }
-      if (range) std::tie(issue.lo, issue.hi) = *range;
+      // Without a valid range the issue stays known, on an unbounded placeholder range, so
+      // that what refers to it reports nothing more than the range's own error.
+      std::tie(issue.lo, issue.hi) = range.value_or(std::make_pair(-kUnbounded, kUnbounded));
       auto sq = h.number("status_quo", true, issue.lo, issue.hi);
       h.finish();
-      if (!range) continue;
       issue.status_quo = sq.value_or(issue.lo);
       s_.issues.push_back(issue);
     }
@@ -493,6 +497,7 @@ class Loader {
   // Reads a table keyed by issue id; calls `each` for every issue present.
   template <typename F>
   void per_issue(const toml::table& t, const std::string& path, F&& each) {
+    if (s_.issues.empty()) return;  // already an error; every id would be reported as unknown
     Reader r(ctx_, t, path);
     for (std::size_t k = 0; k < s_.issues.size(); ++k) {
       if (const toml::node* n = r.take(s_.issues[k].id)) each(k, *n, r.path(s_.issues[k].id), r);
@@ -601,11 +606,13 @@ class Loader {
     const toml::table* t = r.subtable("agents", true);
     if (!t) return;
     Reader all(ctx_, *t, "agents");
-    if (t->empty()) ctx_.error(t->source(), "agents", "no agents defined", "at least two agents");
+    if (t->empty())
+      ctx_.error(t->source(), "agents", "no agents defined", "allowed: at least two agents");
     const std::size_t n_issues = s_.issues.size();
     for (const std::string& id : keys_in_file_order(*t)) {
       const toml::table* at = all.subtable(id, true);
-      if (!at || !check_id(*t, id, "agents." + id)) continue;
+      if (!at) continue;
+      check_id(*t, id, "agents." + id);
       const std::string path = "agents." + id;
       Reader h(ctx_, *at, path);
       Agent a;
@@ -649,7 +656,7 @@ class Loader {
                   });
         double total = 0.0;
         for (const auto& w : a.salience) total += w ? w->central() : 0.0;
-        if (total <= 0.0 && !st->empty()) {
+        if (total <= 0.0 && !st->empty() && !s_.issues.empty()) {
           ctx_.error(st->source(), path + ".salience", "all weights are zero",
                      "allowed: non-negative weights with a positive sum");
         }
@@ -869,8 +876,9 @@ class Loader {
       return;
     }
     Reader h(ctx_, *t, "battlefield");
-    auto id = h.string("issue", true, issue_ids());
-    if (id) b.issue = s_.issue_index(*id);
+    // The issue the front line moves; the first issue when not named.
+    auto id = h.string("issue", false, issue_ids());
+    b.issue = id ? s_.issue_index(*id) : 0;
     const Issue& issue = s_.issues[b.issue];
     const double span = issue.hi - issue.lo;
     b.start = h.param_or("start", issue.lo, issue.hi, issue.status_quo);
@@ -1055,7 +1063,8 @@ void apply_override(toml::table& root, const std::string& assignment, Context& c
   const auto eq = assignment.find('=');
   const toml::source_region here{{1, 1}, {1, 1}, std::make_shared<const std::string>("--set")};
   if (eq == std::string::npos || eq == 0) {
-    ctx.error(here, assignment, "expected KEY=VALUE", "e.g. --set agents.russia.discount=0.9");
+    ctx.error(here, assignment, "expected KEY=VALUE",
+              "allowed: KEY=VALUE, e.g. --set agents.russia.discount=0.9");
     return;
   }
   const std::string key = assignment.substr(0, eq);
@@ -1086,6 +1095,24 @@ void apply_override(toml::table& root, const std::string& assignment, Context& c
       return;
     }
     toml::node* next = table->get(part);
+    const bool collection = table == &root
+                                ? false
+                                : root.get("agents") == static_cast<toml::node*>(table) ||
+                                      root.get("issues") == static_cast<toml::node*>(table);
+    if (!next && collection) {
+      // An override changes agents and issues; a typo must not create a new one.
+      std::vector<std::string> ids;
+      for (auto&& [k, v] : *table) ids.emplace_back(k.str());
+      const std::string what = key.substr(0, start - 1);
+      std::string allowed = "allowed: " + join(ids);
+      if (const std::string hint = closest_match(part, ids); !hint.empty()) {
+        allowed += "; did you mean '" + hint + "'?";
+      }
+      ctx.error(here, key.substr(0, dot),
+                "unknown " + std::string(what == "agents" ? "agent" : "issue") + " '" + part + "'",
+                allowed);
+      return;
+    }
     if (!next) {
       table->insert(part, toml::table{});
       next = table->get(part);

@@ -240,8 +240,8 @@ TEST(Overrides, ErrorsNameSetAndTheColumnInTheArgument) {
                                      "table, so it has no keys (allowed: a dotted path to a key "
                                      "inside tables)"});
   EXPECT_EQ(errors_with("novalue"),
-            std::vector<std::string>{
-                "--set:1:1: novalue: expected KEY=VALUE (e.g. --set agents.russia.discount=0.9)"});
+            std::vector<std::string>{"--set:1:1: novalue: expected KEY=VALUE (allowed: KEY=VALUE, "
+                                     "e.g. --set agents.russia.discount=0.9)"});
 }
 
 TEST(SweepTable, ReadAndChecked) {
