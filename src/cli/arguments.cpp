@@ -4,10 +4,53 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "parley/scenario/diagnostics.hpp"
 
 namespace parley::cli {
 
 namespace po = boost::program_options;
+
+namespace {
+
+// The value given to `option` on the command line ("--runs many" or "--runs=many").
+std::string given_value(const std::vector<std::string>& args, const std::string& option) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == option && i + 1 < args.size()) return args[i + 1];
+    if (args[i].rfind(option + "=", 0) == 0) return args[i].substr(option.size() + 1);
+  }
+  return "";
+}
+
+// Boost's messages for unknown options and unreadable values, in the project's form:
+// "option: problem (allowed: ...)".
+[[noreturn]] void rethrow_readably(const po::options_description& visible,
+                                   const std::vector<std::string>& args) {
+  try {
+    throw;
+  } catch (const po::unknown_option& e) {
+    std::vector<std::string> names;
+    for (const auto& o : visible.options()) names.push_back("--" + o->long_name());
+    std::string allowed = "allowed: ";
+    for (std::size_t i = 0; i < names.size(); ++i) allowed += (i ? ", " : "") + names[i];
+    const std::string hint = scenario::closest_match(e.get_option_name(), names);
+    if (!hint.empty()) allowed += "; did you mean '" + hint + "'?";
+    throw UsageError(e.get_option_name() + ": unknown option (" + allowed + ")");
+  } catch (const po::invalid_option_value& e) {
+    std::string value = given_value(args, e.get_option_name());
+    // Or its short form ("-n many"), for the options that have one.
+    for (const auto& o : visible.options()) {
+      const std::string shorter =
+          o->canonical_display_name(po::command_line_style::allow_dash_for_short);
+      if (value.empty() && "--" + o->long_name() == e.get_option_name() && shorter.size() == 2) {
+        value = given_value(args, shorter);
+      }
+    }
+    throw UsageError(e.get_option_name() + ": '" + value +
+                     "' is not an integer (allowed: an integer; see --help)");
+  }
+}
+
+}  // namespace
 
 std::optional<std::string> parse_with_file(const std::vector<std::string>& args,
                                            po::options_description& visible, po::variables_map& vm,
@@ -22,7 +65,13 @@ std::optional<std::string> parse_with_file(const std::vector<std::string>& args,
   all.add(visible).add_options()("file", po::value<std::string>(), "scenario file");
   po::positional_options_description positional;
   positional.add("file", 1);
-  po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+  } catch (const po::unknown_option&) {
+    rethrow_readably(visible, args);
+  } catch (const po::invalid_option_value&) {
+    rethrow_readably(visible, args);
+  }
   po::notify(vm);
   if (vm.count("help")) {
     std::cout << visible << "\n";
