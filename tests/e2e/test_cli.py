@@ -519,7 +519,7 @@ class BadInput(unittest.TestCase):
         for args, message in [(["--compress", "12"], "--compress: 12 is out of range (allowed: 0-9)"),
                               (["--threads", "-1"], "--threads: -1 is out of range (allowed: 0-4096)"),
                               (["-n", "0"], "--runs: 0 is out of range (allowed: >= 1)"),
-                              (["--colour"], "unrecognised option '--colour'")]:
+                              (["--colour"], "--colour: unknown option (allowed: --runs,")]:
             r = parley("run", SCENARIO, "-o", os.path.join(self.dir, "x.h5"), *args)
             self.assertEqual(r.returncode, 2, args)
             self.assertIn(message, r.stderr)
