@@ -1,11 +1,14 @@
 #include "parley/io/atomic_file.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <vector>
 
 #include "parley/io/io_error.hpp"
 
@@ -13,23 +16,60 @@ namespace parley::io {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+std::string directory_of(const std::string& path) {
+  const fs::path p(path);
+  return p.has_parent_path() ? p.parent_path().string() : std::string(".");
+}
+
+// fsync of a file or directory by name; a directory's entry makes a rename durable.
+void sync_path(const std::string& path, const std::string& what) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    throw IoError(what + ": cannot open " + path + " to flush it: " + std::strerror(errno));
+  const int status = ::fsync(fd);
+  const int error = errno;
+  ::close(fd);
+  // Some file systems cannot sync a directory (EINVAL); the data itself was synced.
+  if (status != 0 && error != EINVAL) {
+    throw IoError(what + ": flushing " + path + " to disk failed: " + std::strerror(error));
+  }
+}
+
+}  // namespace
+
 bool file_exists(const std::string& path) {
   std::error_code ec;
   return fs::exists(path, ec);
 }
 
-AtomicPath::AtomicPath(std::string target, Overwrite overwrite) : target_(std::move(target)) {
+AtomicPath::AtomicPath(std::string target, Overwrite overwrite)
+    : target_(std::move(target)), overwrite_(overwrite) {
   if (overwrite == Overwrite::refuse && file_exists(target_)) {
     throw IoError(target_ + ": file exists (use --force to overwrite it)");
   }
-  const fs::path p(target_);
-  const fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
+  const std::string dir = directory_of(target_);
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
-    throw IoError(target_ + ": directory " + dir.string() + " does not exist");
+    throw IoError(target_ + ": directory " + dir + " does not exist");
   }
-  temporary_ =
-      (dir / ("." + p.filename().string() + ".tmp-" + std::to_string(::getpid()))).string();
+  // A unique name in the target directory (so that the rename stays on one file system),
+  // hidden, and recognisably Parley's: .<name>.XXXXXX.tmp
+  const std::string pattern =
+      (fs::path(dir) / ("." + fs::path(target_).filename().string() + ".XXXXXX.tmp")).string();
+  std::vector<char> name(pattern.begin(), pattern.end());
+  name.push_back('\0');
+  const int fd = ::mkstemps(name.data(), 4);
+  if (fd < 0) {
+    throw IoError(target_ + ": cannot create a file in " + dir + ": " + std::strerror(errno));
+  }
+  // mkstemps creates it 0600; the output gets a new file's usual permissions.
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  ::fchmod(fd, 0666 & ~mask);
+  ::close(fd);
+  temporary_ = name.data();
 }
 
 AtomicPath::~AtomicPath() {
@@ -37,11 +77,35 @@ AtomicPath::~AtomicPath() {
 }
 
 void AtomicPath::commit() {
-  if (std::rename(temporary_.c_str(), target_.c_str()) != 0) {
-    throw IoError(target_ +
-                  ": cannot rename the finished file into place: " + std::strerror(errno));
+  commit_to(target_, overwrite_ == Overwrite::allow);
+}
+
+void AtomicPath::commit_as(const std::string& path) {
+  commit_to(path, true);
+}
+
+void AtomicPath::commit_to(const std::string& path, bool replace) {
+  sync_path(temporary_, path);
+  int status;
+  if (replace) {
+    status = std::rename(temporary_.c_str(), path.c_str());
+  } else {
+    status = ::renameat2(AT_FDCWD, temporary_.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE);
+    if (status != 0 && (errno == EINVAL || errno == ENOSYS)) {
+      // A file system without RENAME_NOREPLACE: check, then rename.
+      if (file_exists(path)) {
+        errno = EEXIST;
+      } else {
+        status = std::rename(temporary_.c_str(), path.c_str());
+      }
+    }
+  }
+  if (status != 0) {
+    if (errno == EEXIST) throw IoError(path + ": file exists (use --force to overwrite it)");
+    throw IoError(path + ": cannot rename the finished file into place: " + std::strerror(errno));
   }
   committed_ = true;
+  sync_path(directory_of(path), path);
 }
 
 }  // namespace parley::io

@@ -2,6 +2,9 @@
 
 #include <hdf5_hl.h>
 
+#include <cstdlib>
+#include <cstring>
+
 #include "parley/io/io_error.hpp"
 
 namespace parley::io::h5 {
@@ -13,17 +16,30 @@ herr_t keep_innermost(unsigned, const H5E_error2_t* err, void* data) {
   return 0;
 }
 
+// The innermost HDF5 message; where it reports a failed system call ("errno = 28, ..."),
+// that error's own text ("No space left on device"), which is what a user can act on.
 std::string hdf5_message() {
   std::string message;
   H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, keep_innermost, &message);
   H5Eclear2(H5E_DEFAULT);
+  if (const auto at = message.find("errno = "); at != std::string::npos) {
+    const int code = std::atoi(message.c_str() + at + 8);
+    if (code > 0) return std::strerror(code);
+  }
   return message.empty() ? "HDF5 error" : message;
 }
 
 }  // namespace
 
 void quiet_errors() {
+  // Per thread: a thread-safe HDF5 keeps the error-printing setting per thread. Also, the
+  // library's clean-up at exit is turned off: after a failed write (a full disk) it would
+  // close the broken file again and crash, and Parley closes what it opens itself.
+  thread_local bool quiet = false;
+  if (quiet) return;
+  H5dont_atexit();
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  quiet = true;
 }
 
 void check(herr_t status, const std::string& what) {
@@ -79,8 +95,8 @@ hid_t native_type<double>() {
 Handle create_file(const std::string& path) {
   Handle fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "file creation properties");
   check(H5Pset_obj_track_times(fcpl, false), "file creation properties");
-  return Handle(H5Fcreate(path.c_str(), H5F_ACC_EXCL, fcpl, H5P_DEFAULT), H5Fclose,
-                "cannot create " + path);
+  return Handle(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT), H5Fclose,
+                "cannot create the HDF5 file " + path);
 }
 
 Handle create_group(hid_t parent, const std::string& name) {
@@ -113,6 +129,7 @@ Handle create_dataset(hid_t parent, const std::string& name, hid_t type,
 }
 
 void write_rows(hid_t dataset, hid_t memory_type, hsize_t first, hsize_t rows, const void* data) {
+  quiet_errors();  // rows are written from the pipeline's threads
   Handle file_space(H5Dget_space(dataset), H5Sclose, "dataspace");
   const int rank = H5Sget_simple_extent_ndims(file_space);
   hsize_t dims[2] = {0, 0};

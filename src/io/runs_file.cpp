@@ -272,10 +272,14 @@ std::size_t RunsFile::chunk_rows() const noexcept {
 }
 
 void RunsFile::flush() {
-  const auto start = std::chrono::steady_clock::now();
-  impl_->flush();
-  impl_->write_seconds +=
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  try {
+    const auto start = std::chrono::steady_clock::now();
+    impl_->flush();
+    impl_->write_seconds +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  } catch (const IoError& e) {
+    throw IoError(impl_->target + ": " + e.what());
+  }
 }
 
 double RunsFile::write_seconds() const noexcept {
@@ -283,224 +287,241 @@ double RunsFile::write_seconds() const noexcept {
 }
 
 void RunsFile::write(const engine::RunBlock& b) {
-  Impl& m = *impl_;
-  const auto start = std::chrono::steady_clock::now();
-  struct Timer {
-    Impl& m;
-    std::chrono::steady_clock::time_point start;
-    ~Timer() {
-      m.write_seconds +=
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    }
-  } timer{m, start};
-  m.traces.insert(m.traces.end(), b.traces.begin(), b.traces.end());
-  std::size_t row = 0;
-  while (row < b.count) {
-    const std::size_t take = std::min<std::size_t>(
-        b.count - row, m.chunk_rows - static_cast<std::size_t>(m.pending_rows));
-    // The row's coordinate: its run index, offset by its point in a sweep.
-    const std::uint64_t offset = m.sweep ? b.point * m.sweep->runs_per_point : 0;
-    for (std::size_t r = 0; r < take; ++r) {
-      const std::uint64_t run = b.first + row + r;
-      m.run_coordinate.push_back(static_cast<std::int64_t>(offset + run));
-      if (m.sweep) {
-        m.point.pending.push_back(static_cast<std::int32_t>(b.point));
-        m.run_index.pending.push_back(static_cast<std::int64_t>(run));
-        for (std::size_t j = 0; j < m.varied.size(); ++j) {
-          m.varied[j].pending.push_back(m.sweep->points[b.point][j]);
+  try {
+    Impl& m = *impl_;
+    const auto start = std::chrono::steady_clock::now();
+    struct Timer {
+      Impl& m;
+      std::chrono::steady_clock::time_point start;
+      ~Timer() {
+        m.write_seconds +=
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      }
+    } timer{m, start};
+    m.traces.insert(m.traces.end(), b.traces.begin(), b.traces.end());
+    std::size_t row = 0;
+    while (row < b.count) {
+      const std::size_t take = std::min<std::size_t>(
+          b.count - row, m.chunk_rows - static_cast<std::size_t>(m.pending_rows));
+      // The row's coordinate: its run index, offset by its point in a sweep.
+      const std::uint64_t offset = m.sweep ? b.point * m.sweep->runs_per_point : 0;
+      for (std::size_t r = 0; r < take; ++r) {
+        const std::uint64_t run = b.first + row + r;
+        m.run_coordinate.push_back(static_cast<std::int64_t>(offset + run));
+        if (m.sweep) {
+          m.point.pending.push_back(static_cast<std::int32_t>(b.point));
+          m.run_index.pending.push_back(static_cast<std::int64_t>(run));
+          for (std::size_t j = 0; j < m.varied.size(); ++j) {
+            m.varied[j].pending.push_back(m.sweep->points[b.point][j]);
+          }
         }
       }
-    }
-    m.agreement.append(&b.agreement[row], take);
-    m.outcome.append(&b.outcome[row], take);
-    m.round.append(&b.round[row], take);
-    m.blocker.append(&b.blocker[row], take);
-    m.obstacle.append(&b.obstacle[row], take);
-    m.battlefield.append(&b.battlefield[row], take);
-    m.nash_distance.append(&b.nash_distance[row], take);
-    m.pareto_gap.append(&b.pareto_gap[row], take);
-    m.zone_first.append(&b.zone_first[row], take);
-    m.zone_last.append(&b.zone_last[row], take);
-    m.deal.append(&b.deal[row * b.issues], take);
-    m.final_text.append(&b.final_text[row * b.issues], take);
-    m.utility.append(&b.utility[row * b.agents], take);
-    m.utility_pv.append(&b.utility_pv[row * b.agents], take);
-    m.batna.append(&b.batna[row * b.agents], take);
-    for (std::size_t j = 0; j < m.parameters.size(); ++j) {
-      for (std::size_t r = 0; r < take; ++r) {
-        m.parameters[j].pending.push_back(b.parameters[(row + r) * b.sampled + j]);
+      m.agreement.append(&b.agreement[row], take);
+      m.outcome.append(&b.outcome[row], take);
+      m.round.append(&b.round[row], take);
+      m.blocker.append(&b.blocker[row], take);
+      m.obstacle.append(&b.obstacle[row], take);
+      m.battlefield.append(&b.battlefield[row], take);
+      m.nash_distance.append(&b.nash_distance[row], take);
+      m.pareto_gap.append(&b.pareto_gap[row], take);
+      m.zone_first.append(&b.zone_first[row], take);
+      m.zone_last.append(&b.zone_last[row], take);
+      m.deal.append(&b.deal[row * b.issues], take);
+      m.final_text.append(&b.final_text[row * b.issues], take);
+      m.utility.append(&b.utility[row * b.agents], take);
+      m.utility_pv.append(&b.utility_pv[row * b.agents], take);
+      m.batna.append(&b.batna[row * b.agents], take);
+      for (std::size_t j = 0; j < m.parameters.size(); ++j) {
+        for (std::size_t r = 0; r < take; ++r) {
+          m.parameters[j].pending.push_back(b.parameters[(row + r) * b.sampled + j]);
+        }
       }
+      m.pending_rows += take;
+      row += take;
+      if (m.pending_rows == m.chunk_rows) m.flush();
     }
-    m.pending_rows += take;
-    row += take;
-    if (m.pending_rows == m.chunk_rows) m.flush();
+  } catch (const IoError& e) {
+    throw IoError(impl_->target + ": " + e.what());
   }
 }
 
 void RunsFile::write_summary(const engine::Summary& s) {
-  Impl& m = *impl_;
-  m.flush();
-  h5::Handle g = h5::create_group(m.file, "summary");
-  h5::Handle agent = h5::write_strings(g, "agent", m.agent_ids);
-  h5::make_scale(agent, "agent");
-  h5::Handle issue = h5::write_strings(g, "issue", m.issue_ids);
-  h5::make_scale(issue, "issue");
-  h5::Handle outcome = h5::write_strings(g, "outcome", {"agreement", "walk-out", "deadline"});
-  h5::make_scale(outcome, "outcome");
-  const std::vector<double> q(engine::kDealQuantiles.begin(), engine::kDealQuantiles.end());
-  h5::Handle quantile = h5::create_dataset(g, "quantile", H5T_IEEE_F64LE, {q.size()}, {});
-  h5::write_all(quantile, H5T_NATIVE_DOUBLE, q.data());
-  h5::make_scale(quantile, "quantile");
-  const std::vector<double> rq(engine::kRoundQuantiles.begin(), engine::kRoundQuantiles.end());
-  h5::Handle round_quantile =
-      h5::create_dataset(g, "round_quantile", H5T_IEEE_F64LE, {rq.size()}, {});
-  h5::write_all(round_quantile, H5T_NATIVE_DOUBLE, rq.data());
-  h5::make_scale(round_quantile, "round_quantile");
+  try {
+    Impl& m = *impl_;
+    m.flush();
+    h5::Handle g = h5::create_group(m.file, "summary");
+    h5::Handle agent = h5::write_strings(g, "agent", m.agent_ids);
+    h5::make_scale(agent, "agent");
+    h5::Handle issue = h5::write_strings(g, "issue", m.issue_ids);
+    h5::make_scale(issue, "issue");
+    h5::Handle outcome = h5::write_strings(g, "outcome", {"agreement", "walk-out", "deadline"});
+    h5::make_scale(outcome, "outcome");
+    const std::vector<double> q(engine::kDealQuantiles.begin(), engine::kDealQuantiles.end());
+    h5::Handle quantile = h5::create_dataset(g, "quantile", H5T_IEEE_F64LE, {q.size()}, {});
+    h5::write_all(quantile, H5T_NATIVE_DOUBLE, q.data());
+    h5::make_scale(quantile, "quantile");
+    const std::vector<double> rq(engine::kRoundQuantiles.begin(), engine::kRoundQuantiles.end());
+    h5::Handle round_quantile =
+        h5::create_dataset(g, "round_quantile", H5T_IEEE_F64LE, {rq.size()}, {});
+    h5::write_all(round_quantile, H5T_NATIVE_DOUBLE, rq.data());
+    h5::make_scale(round_quantile, "round_quantile");
 
-  auto scalar = [&](const std::string& name, double value, const std::string& long_name,
-                    const std::string& units) {
-    h5::Handle d = h5::create_dataset(g, name, H5T_IEEE_F64LE, {}, {});
-    h5::write_all(d, H5T_NATIVE_DOUBLE, &value);
-    m.describe(d, long_name, units);
-  };
-  auto vector = [&](const std::string& name, const std::vector<double>& values, hid_t scale,
-                    const std::string& long_name, const std::string& units) {
-    h5::Handle d = h5::create_dataset(g, name, H5T_IEEE_F64LE, {values.size()}, {});
-    h5::write_all(d, H5T_NATIVE_DOUBLE, values.data());
-    h5::attach_scale(d, scale, 0);
-    m.describe(d, long_name, units);
-  };
-  scalar("runs", static_cast<double>(s.runs), "runs summarised", "");
-  scalar("p_agreement", s.p_agreement, "probability of agreement", "1");
-  scalar("p_agreement_low", s.p_low, "95% Wilson interval of p_agreement, lower end", "1");
-  scalar("p_agreement_high", s.p_high, "95% Wilson interval of p_agreement, upper end", "1");
-  // Timings vary from run to run, so they are attributes: every dataset stays bit-identical.
-  h5::attr_double(g, "wall_seconds", s.wall_seconds);
-  h5::attr_double(g, "runs_per_second", s.runs_per_second);
-  h5::attr_double(g, "write_seconds", s.write_seconds);
-  std::vector<double> counts(s.outcomes.begin(), s.outcomes.end());
-  vector("outcome_count", counts, outcome, "runs by outcome", "");
-  vector("rounds", std::vector<double>(s.rounds.begin(), s.rounds.end()), round_quantile,
-         "quartiles of the round of agreement", "round");
-  vector("deal_mean", s.deal_mean, issue, "mean deal term, natural units", "");
-  vector("mean_utility", s.mean_utility, agent, "mean utility of the final text", "utility");
-  vector("blocker_share", s.blocker_share, agent, "share of runs blocked by the agent", "1");
-  vector("obstacle_share", s.obstacle_share, issue,
-         "share of runs whose principal obstacle was the issue", "1");
-  {
-    std::vector<double> dq;
-    for (const auto& row : s.deal_quantiles) dq.insert(dq.end(), row.begin(), row.end());
-    h5::Handle d =
-        h5::create_dataset(g, "deal_quantiles", H5T_IEEE_F64LE, {m.n_issues, q.size()}, {});
-    h5::write_all(d, H5T_NATIVE_DOUBLE, dq.data());
-    h5::attach_scale(d, issue, 0);
-    h5::attach_scale(d, quantile, 1);
-    m.describe(d, "quantiles of the deal terms, natural units (histogram resolution range/65536)",
-               "");
+    auto scalar = [&](const std::string& name, double value, const std::string& long_name,
+                      const std::string& units) {
+      h5::Handle d = h5::create_dataset(g, name, H5T_IEEE_F64LE, {}, {});
+      h5::write_all(d, H5T_NATIVE_DOUBLE, &value);
+      m.describe(d, long_name, units);
+    };
+    auto vector = [&](const std::string& name, const std::vector<double>& values, hid_t scale,
+                      const std::string& long_name, const std::string& units) {
+      h5::Handle d = h5::create_dataset(g, name, H5T_IEEE_F64LE, {values.size()}, {});
+      h5::write_all(d, H5T_NATIVE_DOUBLE, values.data());
+      h5::attach_scale(d, scale, 0);
+      m.describe(d, long_name, units);
+    };
+    scalar("runs", static_cast<double>(s.runs), "runs summarised", "");
+    scalar("p_agreement", s.p_agreement, "probability of agreement", "1");
+    scalar("p_agreement_low", s.p_low, "95% Wilson interval of p_agreement, lower end", "1");
+    scalar("p_agreement_high", s.p_high, "95% Wilson interval of p_agreement, upper end", "1");
+    // Timings vary from run to run, so they are attributes: every dataset stays bit-identical.
+    h5::attr_double(g, "wall_seconds", s.wall_seconds);
+    h5::attr_double(g, "runs_per_second", s.runs_per_second);
+    h5::attr_double(g, "write_seconds", s.write_seconds);
+    std::vector<double> counts(s.outcomes.begin(), s.outcomes.end());
+    vector("outcome_count", counts, outcome, "runs by outcome", "");
+    vector("rounds", std::vector<double>(s.rounds.begin(), s.rounds.end()), round_quantile,
+           "quartiles of the round of agreement", "round");
+    vector("deal_mean", s.deal_mean, issue, "mean deal term, natural units", "");
+    vector("mean_utility", s.mean_utility, agent, "mean utility of the final text", "utility");
+    vector("blocker_share", s.blocker_share, agent, "share of runs blocked by the agent", "1");
+    vector("obstacle_share", s.obstacle_share, issue,
+           "share of runs whose principal obstacle was the issue", "1");
+    {
+      std::vector<double> dq;
+      for (const auto& row : s.deal_quantiles) dq.insert(dq.end(), row.begin(), row.end());
+      h5::Handle d =
+          h5::create_dataset(g, "deal_quantiles", H5T_IEEE_F64LE, {m.n_issues, q.size()}, {});
+      h5::write_all(d, H5T_NATIVE_DOUBLE, dq.data());
+      h5::attach_scale(d, issue, 0);
+      h5::attach_scale(d, quantile, 1);
+      m.describe(d, "quantiles of the deal terms, natural units (histogram resolution range/65536)",
+                 "");
+    }
+  } catch (const IoError& e) {
+    throw IoError(impl_->target + ": " + e.what());
   }
 }
 
 void RunsFile::write_grid(const std::vector<engine::Summary>& per_point) {
-  // grid/: one labelled dimension per varied key (factorial; first key slowest) or a
-  // `point` dimension with the keys as coordinates on it (Latin hypercube).
-  Impl& m = *impl_;
-  m.flush();
-  const SweepLayout& layout = *m.sweep;
-  h5::Handle g = h5::create_group(m.file, "grid");
-  std::vector<hsize_t> grid;
-  std::vector<h5::Handle> scales;
-  if (layout.design == "factorial") {
-    for (std::size_t j = 0; j < layout.keys.size(); ++j) {
-      const auto& axis = layout.axes[j];
-      h5::Handle d = h5::create_dataset(g, layout.keys[j], H5T_IEEE_F64LE, {axis.size()}, {});
-      h5::write_all(d, H5T_NATIVE_DOUBLE, axis.data());
-      h5::make_scale(d, layout.keys[j]);
-      m.describe(d, "varied key " + layout.keys[j], "");
-      grid.push_back(axis.size());
-      scales.push_back(std::move(d));
+  try {
+    // grid/: one labelled dimension per varied key (factorial; first key slowest) or a
+    // `point` dimension with the keys as coordinates on it (Latin hypercube).
+    Impl& m = *impl_;
+    m.flush();
+    const SweepLayout& layout = *m.sweep;
+    h5::Handle g = h5::create_group(m.file, "grid");
+    std::vector<hsize_t> grid;
+    std::vector<h5::Handle> scales;
+    if (layout.design == "factorial") {
+      for (std::size_t j = 0; j < layout.keys.size(); ++j) {
+        const auto& axis = layout.axes[j];
+        h5::Handle d = h5::create_dataset(g, layout.keys[j], H5T_IEEE_F64LE, {axis.size()}, {});
+        h5::write_all(d, H5T_NATIVE_DOUBLE, axis.data());
+        h5::make_scale(d, layout.keys[j]);
+        m.describe(d, "varied key " + layout.keys[j], "");
+        grid.push_back(axis.size());
+        scales.push_back(std::move(d));
+      }
+    } else {
+      std::vector<std::int64_t> index(layout.points.size());
+      for (std::size_t p = 0; p < index.size(); ++p) index[p] = static_cast<std::int64_t>(p);
+      h5::Handle point = h5::create_dataset(g, "point", H5T_STD_I64LE, {index.size()}, {});
+      h5::write_all(point, H5T_NATIVE_INT64, index.data());
+      h5::make_scale(point, "point");
+      for (std::size_t j = 0; j < layout.keys.size(); ++j) {
+        std::vector<double> values;
+        for (const auto& pt : layout.points) values.push_back(pt[j]);
+        h5::Handle d = h5::create_dataset(g, layout.keys[j], H5T_IEEE_F64LE, {values.size()}, {});
+        h5::write_all(d, H5T_NATIVE_DOUBLE, values.data());
+        h5::attach_scale(d, point, 0);
+        m.describe(d, "varied key " + layout.keys[j] + " at each point", "");
+      }
+      grid.push_back(index.size());
+      scales.push_back(std::move(point));
     }
-  } else {
-    std::vector<std::int64_t> index(layout.points.size());
-    for (std::size_t p = 0; p < index.size(); ++p) index[p] = static_cast<std::int64_t>(p);
-    h5::Handle point = h5::create_dataset(g, "point", H5T_STD_I64LE, {index.size()}, {});
-    h5::write_all(point, H5T_NATIVE_INT64, index.data());
-    h5::make_scale(point, "point");
-    for (std::size_t j = 0; j < layout.keys.size(); ++j) {
-      std::vector<double> values;
-      for (const auto& pt : layout.points) values.push_back(pt[j]);
-      h5::Handle d = h5::create_dataset(g, layout.keys[j], H5T_IEEE_F64LE, {values.size()}, {});
-      h5::write_all(d, H5T_NATIVE_DOUBLE, values.data());
-      h5::attach_scale(d, point, 0);
-      m.describe(d, "varied key " + layout.keys[j] + " at each point", "");
-    }
-    grid.push_back(index.size());
-    scales.push_back(std::move(point));
-  }
-  h5::Handle issue = h5::write_strings(g, "issue", m.issue_ids);
-  h5::make_scale(issue, "issue");
-  h5::Handle agent = h5::write_strings(g, "agent", m.agent_ids);
-  h5::make_scale(agent, "agent");
-  const std::vector<double> q(engine::kDealQuantiles.begin(), engine::kDealQuantiles.end());
-  h5::Handle quantile = h5::create_dataset(g, "quantile", H5T_IEEE_F64LE, {q.size()}, {});
-  h5::write_all(quantile, H5T_NATIVE_DOUBLE, q.data());
-  h5::make_scale(quantile, "quantile");
+    h5::Handle issue = h5::write_strings(g, "issue", m.issue_ids);
+    h5::make_scale(issue, "issue");
+    h5::Handle agent = h5::write_strings(g, "agent", m.agent_ids);
+    h5::make_scale(agent, "agent");
+    const std::vector<double> q(engine::kDealQuantiles.begin(), engine::kDealQuantiles.end());
+    h5::Handle quantile = h5::create_dataset(g, "quantile", H5T_IEEE_F64LE, {q.size()}, {});
+    h5::write_all(quantile, H5T_NATIVE_DOUBLE, q.data());
+    h5::make_scale(quantile, "quantile");
 
-  auto write = [&](const std::string& name, const std::vector<double>& values,
-                   const std::vector<std::pair<hsize_t, hid_t>>& extra,
-                   const std::string& long_name, const std::string& units) {
-    std::vector<hsize_t> dims = grid;
-    for (const auto& e : extra) dims.push_back(e.first);
-    h5::Handle d = h5::create_dataset(g, name, H5T_IEEE_F64LE, dims, {});
-    h5::write_all(d, H5T_NATIVE_DOUBLE, values.data());
-    for (std::size_t j = 0; j < scales.size(); ++j)
-      h5::attach_scale(d, scales[j], static_cast<unsigned>(j));
-    for (std::size_t j = 0; j < extra.size(); ++j) {
-      h5::attach_scale(d, extra[j].second, static_cast<unsigned>(scales.size() + j));
+    auto write = [&](const std::string& name, const std::vector<double>& values,
+                     const std::vector<std::pair<hsize_t, hid_t>>& extra,
+                     const std::string& long_name, const std::string& units) {
+      std::vector<hsize_t> dims = grid;
+      for (const auto& e : extra) dims.push_back(e.first);
+      h5::Handle d = h5::create_dataset(g, name, H5T_IEEE_F64LE, dims, {});
+      h5::write_all(d, H5T_NATIVE_DOUBLE, values.data());
+      for (std::size_t j = 0; j < scales.size(); ++j)
+        h5::attach_scale(d, scales[j], static_cast<unsigned>(j));
+      for (std::size_t j = 0; j < extra.size(); ++j) {
+        h5::attach_scale(d, extra[j].second, static_cast<unsigned>(scales.size() + j));
+      }
+      m.describe(d, long_name, units);
+    };
+    std::vector<double> p, lo, hi, median, deal_mean, deal_q, obstacle, blocker;
+    for (const auto& sm : per_point) {
+      p.push_back(sm.p_agreement);
+      lo.push_back(sm.p_low);
+      hi.push_back(sm.p_high);
+      median.push_back(sm.rounds[1]);
+      deal_mean.insert(deal_mean.end(), sm.deal_mean.begin(), sm.deal_mean.end());
+      for (const auto& row : sm.deal_quantiles) deal_q.insert(deal_q.end(), row.begin(), row.end());
+      obstacle.insert(obstacle.end(), sm.obstacle_share.begin(), sm.obstacle_share.end());
+      blocker.insert(blocker.end(), sm.blocker_share.begin(), sm.blocker_share.end());
     }
-    m.describe(d, long_name, units);
-  };
-  std::vector<double> p, lo, hi, median, deal_mean, deal_q, obstacle, blocker;
-  for (const auto& sm : per_point) {
-    p.push_back(sm.p_agreement);
-    lo.push_back(sm.p_low);
-    hi.push_back(sm.p_high);
-    median.push_back(sm.rounds[1]);
-    deal_mean.insert(deal_mean.end(), sm.deal_mean.begin(), sm.deal_mean.end());
-    for (const auto& row : sm.deal_quantiles) deal_q.insert(deal_q.end(), row.begin(), row.end());
-    obstacle.insert(obstacle.end(), sm.obstacle_share.begin(), sm.obstacle_share.end());
-    blocker.insert(blocker.end(), sm.blocker_share.begin(), sm.blocker_share.end());
+    write("p_agreement", p, {}, "probability of agreement", "1");
+    write("p_agreement_low", lo, {}, "95% Wilson interval of p_agreement, lower end", "1");
+    write("p_agreement_high", hi, {}, "95% Wilson interval of p_agreement, upper end", "1");
+    write("rounds_median", median, {}, "median round of agreement", "round");
+    write("deal_mean", deal_mean, {{m.n_issues, issue}}, "mean deal term, natural units", "");
+    write("deal_quantiles", deal_q, {{m.n_issues, issue}, {q.size(), quantile}},
+          "quantiles of the deal terms, natural units", "");
+    write("obstacle_share", obstacle, {{m.n_issues, issue}},
+          "share of runs whose principal obstacle was the issue", "1");
+    write("blocker_share", blocker, {{m.n_agents, agent}}, "share of runs blocked by the agent",
+          "1");
+  } catch (const IoError& e) {
+    throw IoError(impl_->target + ": " + e.what());
   }
-  write("p_agreement", p, {}, "probability of agreement", "1");
-  write("p_agreement_low", lo, {}, "95% Wilson interval of p_agreement, lower end", "1");
-  write("p_agreement_high", hi, {}, "95% Wilson interval of p_agreement, upper end", "1");
-  write("rounds_median", median, {}, "median round of agreement", "round");
-  write("deal_mean", deal_mean, {{m.n_issues, issue}}, "mean deal term, natural units", "");
-  write("deal_quantiles", deal_q, {{m.n_issues, issue}, {q.size(), quantile}},
-        "quantiles of the deal terms, natural units", "");
-  write("obstacle_share", obstacle, {{m.n_issues, issue}},
-        "share of runs whose principal obstacle was the issue", "1");
-  write("blocker_share", blocker, {{m.n_agents, agent}}, "share of runs blocked by the agent", "1");
 }
 
 void RunsFile::write_sensitivity(const engine::Sensitivity& sensitivity) {
-  Impl& m = *impl_;
-  h5::Handle g(H5Gopen2(m.file, "summary", H5P_DEFAULT), H5Gclose, "group summary");
-  h5::Handle parameter = h5::write_strings(g, "parameter", m.parameter_keys);
-  h5::make_scale(parameter, "parameter");
-  h5::Handle target = h5::write_strings(g, "target", sensitivity.targets);
-  h5::make_scale(target, "target");
-  std::vector<double> rho;
-  for (const auto& row : sensitivity.rho) rho.insert(rho.end(), row.begin(), row.end());
-  h5::Handle d = h5::create_dataset(g, "spearman", H5T_IEEE_F64LE,
-                                    {sensitivity.rho.size(), sensitivity.targets.size()}, {});
-  if (!rho.empty()) h5::write_all(d, H5T_NATIVE_DOUBLE, rho.data());
-  h5::attach_scale(d, parameter, 0);
-  h5::attach_scale(d, target, 1);
-  m.describe(d,
-             "Spearman rank correlation of each sampled parameter with agreement and, over the "
-             "deals, with each deal term",
-             "1");
-  h5::attr_int64(d, "runs", static_cast<std::int64_t>(sensitivity.runs));
+  try {
+    Impl& m = *impl_;
+    h5::Handle g(H5Gopen2(m.file, "summary", H5P_DEFAULT), H5Gclose, "group summary");
+    h5::Handle parameter = h5::write_strings(g, "parameter", m.parameter_keys);
+    h5::make_scale(parameter, "parameter");
+    h5::Handle target = h5::write_strings(g, "target", sensitivity.targets);
+    h5::make_scale(target, "target");
+    std::vector<double> rho;
+    for (const auto& row : sensitivity.rho) rho.insert(rho.end(), row.begin(), row.end());
+    h5::Handle d = h5::create_dataset(g, "spearman", H5T_IEEE_F64LE,
+                                      {sensitivity.rho.size(), sensitivity.targets.size()}, {});
+    if (!rho.empty()) h5::write_all(d, H5T_NATIVE_DOUBLE, rho.data());
+    h5::attach_scale(d, parameter, 0);
+    h5::attach_scale(d, target, 1);
+    m.describe(d,
+               "Spearman rank correlation of each sampled parameter with agreement and, over the "
+               "deals, with each deal term",
+               "1");
+    h5::attr_int64(d, "runs", static_cast<std::int64_t>(sensitivity.runs));
+  } catch (const IoError& e) {
+    throw IoError(impl_->target + ": " + e.what());
+  }
 }
 
 void RunsFile::write_trace() {
@@ -581,33 +602,37 @@ void RunsFile::write_trace() {
 }
 
 void RunsFile::commit() {
-  Impl& m = *impl_;
-  m.flush();
-  if (!m.traces.empty()) write_trace();
-  {
-    h5::Handle attr(H5Aopen(m.file, "complete", H5P_DEFAULT), H5Aclose, "attribute complete");
-    const std::int64_t one = 1;
-    h5::check(H5Awrite(attr, H5T_NATIVE_INT64, &one), "writing attribute complete");
+  try {
+    Impl& m = *impl_;
+    m.flush();
+    if (!m.traces.empty()) write_trace();
+    {
+      h5::Handle attr(H5Aopen(m.file, "complete", H5P_DEFAULT), H5Aclose, "attribute complete");
+      const std::int64_t one = 1;
+      h5::check(H5Awrite(attr, H5T_NATIVE_INT64, &one), "writing attribute complete");
+    }
+    for (auto* col : {&m.battlefield, &m.deal, &m.final_text, &m.utility, &m.utility_pv, &m.batna,
+                      &m.nash_distance, &m.pareto_gap, &m.zone_first, &m.zone_last})
+      col->dataset = {};
+    for (auto& p : m.parameters) p.dataset = {};
+    for (auto& v : m.varied) v.dataset = {};
+    m.point.dataset = {};
+    m.run_index.dataset = {};
+    m.agreement.dataset = {};
+    m.outcome.dataset = {};
+    m.round.dataset = {};
+    m.blocker.dataset = {};
+    m.obstacle.dataset = {};
+    m.run_scale = {};
+    m.agent_scale = {};
+    m.issue_scale = {};
+    m.runs_group.close();
+    h5::check(H5Fflush(m.file, H5F_SCOPE_GLOBAL), "flushing " + m.target);
+    m.file.close();
+    m.path.commit();
+  } catch (const IoError& e) {
+    throw IoError(impl_->target + ": " + e.what());
   }
-  for (auto* col : {&m.battlefield, &m.deal, &m.final_text, &m.utility, &m.utility_pv, &m.batna,
-                    &m.nash_distance, &m.pareto_gap, &m.zone_first, &m.zone_last})
-    col->dataset = {};
-  for (auto& p : m.parameters) p.dataset = {};
-  for (auto& v : m.varied) v.dataset = {};
-  m.point.dataset = {};
-  m.run_index.dataset = {};
-  m.agreement.dataset = {};
-  m.outcome.dataset = {};
-  m.round.dataset = {};
-  m.blocker.dataset = {};
-  m.obstacle.dataset = {};
-  m.run_scale = {};
-  m.agent_scale = {};
-  m.issue_scale = {};
-  m.runs_group.close();
-  h5::check(H5Fflush(m.file, H5F_SCOPE_GLOBAL), "flushing " + m.target);
-  m.file.close();
-  m.path.commit();
 }
 
 }  // namespace parley::io
