@@ -54,7 +54,7 @@ std::string given_value(const std::vector<std::string>& args, const std::string&
 
 std::optional<std::string> parse_with_file(const std::vector<std::string>& args,
                                            po::options_description& visible, po::variables_map& vm,
-                                           Overrides accept) {
+                                           Overrides accept, const char* instead_of_file) {
   if (accept == Overrides::accepted) {
     visible.add_options()("set", po::value<std::vector<std::string>>()->composing(),
                           "override a scenario key: dotted.key=VALUE, VALUE any TOML value, e.g. "
@@ -77,7 +77,10 @@ std::optional<std::string> parse_with_file(const std::vector<std::string>& args,
     std::cout << visible << "\n";
     return std::nullopt;
   }
-  if (!vm.count("file")) throw UsageError("missing the scenario FILE");
+  if (!vm.count("file")) {
+    if (instead_of_file && vm.count(instead_of_file)) return std::string();
+    throw UsageError("missing the scenario FILE");
+  }
   return vm["file"].as<std::string>();
 }
 

@@ -13,12 +13,14 @@ enum class Overrides { accepted, none };
 
 // Adds --help (and --set unless `overrides` is none) to the command's `visible` options,
 // then parses `args` with them and one positional FILE into `vm`. Returns the FILE, or
-// nothing when help was printed. Throws UsageError when FILE is missing,
+// nothing when help was printed, or "" when FILE is absent but an option named
+// `instead_of_file` was given. Throws UsageError when FILE is missing,
 // boost::program_options::error on bad flags.
 std::optional<std::string> parse_with_file(const std::vector<std::string>& args,
                                            boost::program_options::options_description& visible,
                                            boost::program_options::variables_map& vm,
-                                           Overrides overrides = Overrides::accepted);
+                                           Overrides overrides = Overrides::accepted,
+                                           const char* instead_of_file = nullptr);
 
 // The flags of the commands that run negotiations (run, sweep, sobol).
 struct RunFlags {

@@ -1,12 +1,16 @@
 #include <boost/program_options.hpp>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <optional>
 
 #include "arguments.hpp"
 #include "commands.hpp"
+#include "interrupt.hpp"
 #include "parley/engine/engine.hpp"
+#include "parley/io/partial_file.hpp"
 #include "parley/io/runs_file.hpp"
 #include "parley/scenario/load.hpp"
 #include "progress.hpp"
@@ -23,11 +27,13 @@ struct RunOptions {
   RunFlags flags;
   std::optional<std::uint64_t> only_run;
   std::uint64_t trace = 0;
+  std::optional<std::string> resume;  // an interrupted run's .partial file
 };
 
 std::optional<RunOptions> parse(const std::vector<std::string>& args) {
   po::options_description visible(
-      "parley run FILE [options] — run a scenario and write its outcome distributions to HDF5");
+      "parley run FILE [options] — run a scenario and write its outcome distributions to HDF5\n"
+      "parley run --resume OUTPUT.partial [--threads T] — finish an interrupted run");
   add_run_flags(visible, RunsFlag::accepted, CompressFlag::accepted,
                 "number of runs (default: the scenario's [run] runs)",
                 "output file (default: <scenario name>.h5)");
@@ -36,13 +42,31 @@ std::optional<RunOptions> parse(const std::vector<std::string>& args) {
   add("only-run", po::value<std::int64_t>(),
       "replay run I alone (as in a full run with the same seed) and print its rounds; writes a "
       "file only with -o");
+  add("resume", po::value<std::string>(),
+      "finish the interrupted run kept in this .partial file (same scenario, seed and runs); the "
+      "result is the file an uninterrupted run would have written");
   po::variables_map vm;
-  const auto file = parse_with_file(args, visible, vm);
+  const auto file = parse_with_file(args, visible, vm, Overrides::accepted, "resume");
   if (!file) return std::nullopt;
   RunOptions o;
   o.scenario_path = *file;
   o.overrides = overrides(vm);
   o.flags = read_run_flags(vm);
+  if (vm.count("resume")) {
+    // What was run is in the partial file; only how to finish it may be chosen.
+    for (const char* fixed : {"runs", "seed", "set", "trace", "only-run", "compress"}) {
+      if (vm.count(fixed) && !vm[fixed].defaulted()) {
+        throw UsageError(std::string("--resume takes the --") + fixed +
+                         " of the interrupted run (allowed with --resume: --threads, --output, "
+                         "--force, --quiet)");
+      }
+    }
+    if (!o.scenario_path.empty()) {
+      throw UsageError("--resume takes no scenario FILE (the partial file holds the scenario)");
+    }
+    o.resume = vm["resume"].as<std::string>();
+    return o;
+  }
   if (vm.count("trace")) {
     const auto k = vm["trace"].as<std::int64_t>();
     if (k < 0)
@@ -59,60 +83,86 @@ std::optional<RunOptions> parse(const std::vector<std::string>& args) {
   return o;
 }
 
-}  // namespace
-
-int cmd_run(const std::vector<std::string>& args, const std::string& command_line) {
-  const auto options = parse(args);
-  if (!options) return kExitOk;
-  const scenario::Scenario s =
-      scenario::load_scenario_file(options->scenario_path, options->overrides);
-  // A replay (--only-run) prints its rounds and writes a file only when asked to.
-  const bool replay = options->only_run.has_value();
-  const bool write_file = !replay || !options->flags.output.empty();
-  const std::string output = options->flags.output.empty() ? s.name + ".h5" : options->flags.output;
-  if (write_file && !options->flags.force && io::file_exists(output)) {
-    throw UsageError(output + ": file exists (use --force to overwrite it)");
-  }
-
-  const engine::Sampler sampler(s);
+// One `parley run`: what to run, where to write it, and (when resuming) the runs already done.
+struct Job {
+  explicit Job(const scenario::Scenario& s) : scenario(s) {}
+  const scenario::Scenario& scenario;
   engine::RunPlan plan;
-  plan.seed = options->flags.seed.value_or(s.seed);
-  plan.first = replay ? *options->only_run : 0;
-  plan.count = replay ? 1 : options->flags.runs.value_or(s.runs);
-  plan.trace_runs = replay ? *options->only_run + 1 : options->trace;
-  std::optional<io::RunsFile> file;
-  if (write_file) {
-    io::RunsFileOptions file_options;
-    file_options.command_line = command_line;
-    file_options.seed = plan.seed;
-    file_options.runs = plan.count;
-    file_options.compress = options->flags.compress;
-    file_options.overwrite = options->flags.force ? io::Overwrite::allow : io::Overwrite::refuse;
-    file.emplace(output, s, sampler.columns(), file_options);
+  bool replay = false;
+  bool write_file = true;
+  std::string output;
+  io::RunsFileOptions file_options;
+  const io::PartialRun* resumed = nullptr;
+  int threads = 0;
+  bool quiet = false;
+};
+
+// The finished runs of an interrupted run, read back in the engine's blocks (so that every
+// reduction sees the same sequence of blocks as an uninterrupted run), with the rounds of
+// the traced runs computed again (a run is a pure function of seed and run index).
+void replay_finished(const Job& job, const engine::Sampler& sampler, std::size_t block_runs,
+                     const std::function<void(const engine::RunBlock&)>& sink) {
+  const io::PartialRun& p = *job.resumed;
+  const scenario::Scenario& s = job.scenario;
+  io::RunsReader reader(p.path, [&] {
+    std::vector<std::string> keys;
+    for (const auto& c : sampler.columns()) keys.push_back(c.key);
+    return keys;
+  }());
+  engine::RunBlock scratch;
+  scratch.resize(1, s.agents.size(), s.issues.size(), sampler.columns().size());
+  for (std::uint64_t first = 0; first < p.done; first += block_runs) {
+    engine::RunBlock b;
+    b.first = first;
+    b.resize(static_cast<std::size_t>(std::min<std::uint64_t>(block_runs, p.done - first)),
+             s.agents.size(), s.issues.size(), sampler.columns().size());
+    reader.read(b);
+    for (std::uint64_t run = first; run < first + b.count && run < p.trace_runs; ++run) {
+      protocol::Trace trace;
+      engine::compute_run(s, sampler, p.seed, run, scratch, 0, &trace);
+      b.traces.emplace_back(run, std::move(trace));
+    }
+    sink(b);
   }
+}
+
+int execute(Job job) {
+  const scenario::Scenario& s = job.scenario;
+  const engine::Sampler sampler(s);
+  const InterruptGuard interrupt;
+  std::optional<io::RunsFile> file;
+  if (job.write_file) file.emplace(job.output, s, sampler.columns(), job.file_options);
   engine::SummaryBuilder summary(s);
   std::vector<std::string> issue_ids;
   for (const auto& issue : s.issues) issue_ids.push_back(issue.id);
   engine::SensitivityBuilder sensitivity(sampler.columns().size(), issue_ids);
-  Progress progress(plan.count, !options->flags.quiet && !replay);
+  const std::uint64_t total = job.file_options.runs;
+  Progress progress(total, !job.quiet && !job.replay);
   std::uint64_t done = 0;
   std::optional<engine::RunBlock> replayed;
 
   engine::EngineOptions engine_options;
-  engine_options.threads = options->flags.threads;
+  engine_options.threads = job.threads;
+  engine_options.cancel = interrupt.flag();
   engine_options.sink = [&](const engine::RunBlock& block) {
     if (file) file->write(block);
-    if (replay) replayed = block;
+    if (job.replay) replayed = block;
     summary.add(block);
     sensitivity.add(block);
     done += block.count;
     progress.update(done);
   };
   const auto start = std::chrono::steady_clock::now();
-  engine::run_plan(s, sampler, plan, engine_options);
+  if (job.resumed) {
+    replay_finished(job, sampler, engine_options.block_runs, engine_options.sink);
+    job.plan.first = job.resumed->done;
+    job.plan.count = total - job.resumed->done;
+  }
+  engine::run_plan(s, sampler, job.plan, engine_options);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   progress.finish();
+  const bool interrupted = !job.replay && done < total;
 
   engine::Summary result = summary.finish();
   result.wall_seconds = seconds;
@@ -123,15 +173,87 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
     result.write_seconds = file->write_seconds();
     file->write_summary(result);
     file->write_sensitivity(drivers);
+    if (interrupted) {
+      const std::string partial = file->commit_partial(done);
+      std::cerr << "parley run: interrupted by " << interrupt.signal_name() << ": " << done
+                << " of " << total << " runs finished and kept in " << partial
+                << " (finish them with: parley run --resume " << partial << ")\n";
+      return kExitInterrupted;
+    }
     file->commit();
+    if (job.resumed) std::remove(job.resumed->path.c_str());
+  } else if (interrupted) {
+    std::cerr << "parley run: interrupted by " << interrupt.signal_name() << "\n";
+    return kExitInterrupted;
   }
-  if (replay && replayed && !replayed->traces.empty()) {
-    std::cout << format_trace(s, plan.first, *replayed, replayed->traces.front().second);
-  } else if (!options->flags.quiet) {
+  if (job.replay && replayed && !replayed->traces.empty()) {
+    std::cout << format_trace(s, job.plan.first, *replayed, replayed->traces.front().second);
+  } else if (!job.quiet) {
     std::cout << format_summary(s, result) << format_sensitivity(sampler.columns(), drivers, 8);
   }
-  if (file && !options->flags.quiet) std::cout << "  output " << output << "\n";
+  if (file && !job.quiet) std::cout << "  output " << job.output << "\n";
   return kExitOk;
+}
+
+int resume(const RunOptions& options) {
+  const io::PartialRun partial = [&] {
+    try {
+      return io::read_partial(*options.resume);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(std::string("--resume: ") + e.what());
+    }
+  }();
+  // The scenario exactly as it was run (overrides already merged into the stored text).
+  scenario::Scenario s = scenario::load_scenario_text(partial.scenario_toml, partial.path, {});
+  s.overrides = partial.overrides;
+  Job job(s);
+  job.output = options.flags.output.empty() ? partial.target : options.flags.output;
+  if (!options.flags.force && io::file_exists(job.output)) {
+    throw UsageError(job.output + ": file exists (use --force to overwrite it)");
+  }
+  job.plan.seed = partial.seed;
+  job.plan.trace_runs = partial.trace_runs;
+  job.file_options.command_line = partial.command_line;
+  job.file_options.seed = partial.seed;
+  job.file_options.runs = partial.runs;
+  job.file_options.compress = partial.compress;
+  job.file_options.trace_runs = partial.trace_runs;
+  job.file_options.overwrite = options.flags.force ? io::Overwrite::allow : io::Overwrite::refuse;
+  job.resumed = &partial;
+  job.threads = options.flags.threads;
+  job.quiet = options.flags.quiet;
+  return execute(std::move(job));
+}
+
+}  // namespace
+
+int cmd_run(const std::vector<std::string>& args, const std::string& command_line) {
+  const auto options = parse(args);
+  if (!options) return kExitOk;
+  if (options->resume) return resume(*options);
+  const scenario::Scenario s =
+      scenario::load_scenario_file(options->scenario_path, options->overrides);
+  Job job(s);
+  // A replay (--only-run) prints its rounds and writes a file only when asked to.
+  job.replay = options->only_run.has_value();
+  job.write_file = !job.replay || !options->flags.output.empty();
+  job.output = options->flags.output.empty() ? s.name + ".h5" : options->flags.output;
+  if (job.write_file && !options->flags.force && io::file_exists(job.output)) {
+    throw UsageError(job.output + ": file exists (use --force to overwrite it)");
+  }
+  job.plan.seed = options->flags.seed.value_or(s.seed);
+  job.plan.first = job.replay ? *options->only_run : 0;
+  job.plan.count = job.replay ? 1 : options->flags.runs.value_or(s.runs);
+  job.plan.trace_runs = job.replay ? *options->only_run + 1 : options->trace;
+  job.file_options.command_line = command_line;
+  job.file_options.seed = job.plan.seed;
+  job.file_options.runs = job.plan.count;
+  job.file_options.compress = options->flags.compress;
+  job.file_options.trace_runs = job.plan.trace_runs;
+  job.file_options.overwrite = options->flags.force ? io::Overwrite::allow : io::Overwrite::refuse;
+  job.threads = options->flags.threads;
+  job.quiet = options->flags.quiet;
+  return execute(std::move(job));
 }
 
 }  // namespace parley::cli

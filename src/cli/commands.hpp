@@ -1,7 +1,7 @@
 #pragma once
 // The subcommands of the `parley` program. Each takes its own arguments (after the
 // subcommand name) and returns the process exit code:
-//   0 success, 1 runtime failure (I/O), 2 bad input or usage.
+//   0 success, 1 runtime failure (I/O), 2 bad input or usage, 130 interrupted.
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -17,6 +17,7 @@ namespace parley::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitRuntime = 1;
 inline constexpr int kExitUsage = 2;
+inline constexpr int kExitInterrupted = 130;  // 128 + SIGINT, as shells report it
 
 // A bad flag or argument; reported as "parley <command>: <message>", exit 2.
 class UsageError : public std::runtime_error {

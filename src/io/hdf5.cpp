@@ -143,6 +143,20 @@ void write_rows(hid_t dataset, hid_t memory_type, hsize_t first, hsize_t rows, c
         "writing rows");
 }
 
+void read_rows(hid_t dataset, hid_t memory_type, hsize_t first, hsize_t rows, void* data) {
+  Handle file_space(H5Dget_space(dataset), H5Sclose, "dataspace");
+  const int rank = H5Sget_simple_extent_ndims(file_space);
+  hsize_t dims[2] = {0, 0};
+  H5Sget_simple_extent_dims(file_space, dims, nullptr);
+  if (first + rows > dims[0]) throw IoError("reading rows past the end of a dataset");
+  hsize_t start[2] = {first, 0};
+  hsize_t count[2] = {rows, rank > 1 ? dims[1] : 1};
+  check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, count, nullptr),
+        "selecting rows");
+  Handle memory_space(H5Screate_simple(rank, count, nullptr), H5Sclose, "memory dataspace");
+  check(H5Dread(dataset, memory_type, memory_space, file_space, H5P_DEFAULT, data), "reading rows");
+}
+
 void write_all(hid_t dataset, hid_t memory_type, const void* data) {
   check(H5Dwrite(dataset, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "writing a dataset");
 }

@@ -63,7 +63,7 @@ struct RunsFile::Impl {
   std::uint64_t flushed_rows = 0;            // rows written to the file
   std::uint64_t pending_rows = 0;            // rows buffered
   std::vector<std::int64_t> run_coordinate;  // pending values of the `run` coordinate
-  Column<std::int8_t> agreement, outcome;
+  Column<std::int8_t> done, agreement, outcome;
   Column<std::int32_t> round, blocker, obstacle;
   Column<double> battlefield, deal, final_text, utility, utility_pv, batna;
   Column<double> nash_distance, pareto_gap, zone_first, zone_last;
@@ -117,6 +117,7 @@ struct RunsFile::Impl {
       run_index.flush(first);
       for (auto& v : varied) v.flush(first);
     }
+    done.flush(first);
     agreement.flush(first);
     outcome.flush(first);
     round.flush(first);
@@ -167,6 +168,9 @@ RunsFile::RunsFile(const std::string& path, const scenario::Scenario& s,
   h5::attr_int64(root, "runs", static_cast<std::int64_t>(options.runs));
   h5::attr_string(root, "protocol", scenario::protocol_name(s.protocol.kind));
   h5::attr_int64(root, "complete", 0);
+  h5::attr_int64(root, "runs_done", 0);
+  h5::attr_int64(root, "trace_runs", static_cast<std::int64_t>(options.trace_runs));
+  h5::attr_int64(root, "compress", options.compress);
   if (m.sweep) {
     std::string keys;
     for (const auto& k : m.sweep->keys) keys += (keys.empty() ? "" : "\n") + k;
@@ -211,6 +215,8 @@ RunsFile::RunsFile(const std::string& path, const scenario::Scenario& s,
 
   const int c = options.compress;
   const double nan = std::numeric_limits<double>::quiet_NaN();
+  m.make(m.done, "done", Impl::Across::nothing, c, std::int8_t{0},
+         "1 if the run finished (0 only in an interrupted run's .partial file)", "");
   m.make(m.agreement, "agreement", Impl::Across::nothing, c, std::int8_t{-1},
          "1 if the run ended in a deal", "");
   m.make(m.outcome, "outcome", Impl::Across::nothing, c, std::int8_t{-1}, "how the talks ended",
@@ -316,6 +322,7 @@ void RunsFile::write(const engine::RunBlock& b) {
           }
         }
       }
+      m.done.pending.insert(m.done.pending.end(), take, std::int8_t{1});
       m.agreement.append(&b.agreement[row], take);
       m.outcome.append(&b.outcome[row], take);
       m.round.append(&b.round[row], take);
@@ -603,36 +610,53 @@ void RunsFile::write_trace() {
 
 void RunsFile::commit() {
   try {
-    Impl& m = *impl_;
-    m.flush();
-    if (!m.traces.empty()) write_trace();
-    {
-      h5::Handle attr(H5Aopen(m.file, "complete", H5P_DEFAULT), H5Aclose, "attribute complete");
-      const std::int64_t one = 1;
-      h5::check(H5Awrite(attr, H5T_NATIVE_INT64, &one), "writing attribute complete");
-    }
-    for (auto* col : {&m.battlefield, &m.deal, &m.final_text, &m.utility, &m.utility_pv, &m.batna,
-                      &m.nash_distance, &m.pareto_gap, &m.zone_first, &m.zone_last})
-      col->dataset = {};
-    for (auto& p : m.parameters) p.dataset = {};
-    for (auto& v : m.varied) v.dataset = {};
-    m.point.dataset = {};
-    m.run_index.dataset = {};
-    m.agreement.dataset = {};
-    m.outcome.dataset = {};
-    m.round.dataset = {};
-    m.blocker.dataset = {};
-    m.obstacle.dataset = {};
-    m.run_scale = {};
-    m.agent_scale = {};
-    m.issue_scale = {};
-    m.runs_group.close();
-    h5::check(H5Fflush(m.file, H5F_SCOPE_GLOBAL), "flushing " + m.target);
-    m.file.close();
-    m.path.commit();
+    close(1, impl_->total_runs);
+    impl_->path.commit();
   } catch (const IoError& e) {
     throw IoError(impl_->target + ": " + e.what());
   }
+}
+
+std::string RunsFile::commit_partial(std::uint64_t done) {
+  const std::string partial = impl_->target + ".partial";
+  try {
+    close(0, done);
+    impl_->path.commit_as(partial);
+  } catch (const IoError& e) {
+    throw IoError(partial + ": " + e.what());
+  }
+  return partial;
+}
+
+void RunsFile::close(std::int64_t complete, std::uint64_t done) {
+  Impl& m = *impl_;
+  m.flush();
+  if (!m.traces.empty()) write_trace();
+  for (const auto& [name, value] :
+       {std::pair<const char*, std::int64_t>{"complete", complete},
+        std::pair<const char*, std::int64_t>{"runs_done", static_cast<std::int64_t>(done)}}) {
+    h5::Handle attr(H5Aopen(m.file, name, H5P_DEFAULT), H5Aclose, std::string("attribute ") + name);
+    h5::check(H5Awrite(attr, H5T_NATIVE_INT64, &value), std::string("writing attribute ") + name);
+  }
+  for (auto* col : {&m.battlefield, &m.deal, &m.final_text, &m.utility, &m.utility_pv, &m.batna,
+                    &m.nash_distance, &m.pareto_gap, &m.zone_first, &m.zone_last})
+    col->dataset = {};
+  for (auto& p : m.parameters) p.dataset = {};
+  for (auto& v : m.varied) v.dataset = {};
+  m.point.dataset = {};
+  m.run_index.dataset = {};
+  m.done.dataset = {};
+  m.agreement.dataset = {};
+  m.outcome.dataset = {};
+  m.round.dataset = {};
+  m.blocker.dataset = {};
+  m.obstacle.dataset = {};
+  m.run_scale = {};
+  m.agent_scale = {};
+  m.issue_scale = {};
+  m.runs_group.close();
+  h5::check(H5Fflush(m.file, H5F_SCOPE_GLOBAL), "flushing " + m.target);
+  m.file.close();
 }
 
 }  // namespace parley::io

@@ -34,7 +34,8 @@ struct RunsFileOptions {
   std::string command_line;
   std::uint64_t seed = 1;
   std::uint64_t runs = 0;
-  int compress = 0;  // deflate level, 0 = off
+  int compress = 0;              // deflate level, 0 = off
+  std::uint64_t trace_runs = 0;  // runs below this index have their rounds in `trace`
   Overwrite overwrite = Overwrite::refuse;
   std::optional<SweepLayout> sweep;  // a "parley-sweep" file when set
 };
@@ -61,12 +62,17 @@ class RunsFile {
   void write_sensitivity(const engine::Sensitivity& sensitivity);
   // Marks the file complete, closes it and renames it into place.
   void commit();
+  // For an interrupted run: marks the file incomplete (`complete` = 0) with `done` runs
+  // finished (each row has its `done` flag), closes it and renames it to
+  // `<output>.partial`, replacing an older one. Returns that name.
+  std::string commit_partial(std::uint64_t done);
 
   // Rows per chunk (and per HDF5 write): at most 1 MiB per chunk.
   std::size_t chunk_rows() const noexcept;
 
  private:
   void write_trace();
+  void close(std::int64_t complete, std::uint64_t done);
 
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -1,0 +1,44 @@
+#pragma once
+// Reading back an interrupted run (`<output>.partial`, written by RunsFile::commit_partial)
+// so that `parley run --resume` can finish it: what was run, and the finished rows.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "parley/engine/run_block.hpp"
+
+namespace parley::io {
+
+struct PartialRun {
+  std::string path;    // the .partial file
+  std::string target;  // the output it stands for: path without ".partial"
+  std::string scenario_toml, command_line;
+  std::vector<std::string> overrides;
+  std::uint64_t seed = 0, runs = 0, done = 0, trace_runs = 0;
+  int compress = 0;
+};
+
+// Reads what an interrupted run left. Throws std::invalid_argument when `path` is not an
+// incomplete "parley-runs" file, IoError when it cannot be read or is damaged (its finished
+// runs are not the first `done` runs).
+PartialRun read_partial(const std::string& path);
+
+// The rows of a parley-runs file, read back block by block.
+class RunsReader {
+ public:
+  // `parameters`: the sampled parameters' dataset names (the sampler's column keys).
+  RunsReader(const std::string& path, std::vector<std::string> parameters);
+  ~RunsReader();
+  RunsReader(const RunsReader&) = delete;
+  RunsReader& operator=(const RunsReader&) = delete;
+
+  // Rows [block.first, block.first + block.count) into `block` (already sized).
+  void read(engine::RunBlock& block);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace parley::io

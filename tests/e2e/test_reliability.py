@@ -1,0 +1,178 @@
+"""Interrupted runs, resumption and output failures, with the real program and real files:
+SIGINT/SIGTERM keep the finished runs in OUTPUT.partial (exit 130), `--resume` finishes them
+into the file an uninterrupted run writes (bit for bit), and a full disk or an unwritable
+directory stops a run with exit 1, a message naming the output, and no file left."""
+import glob
+import os
+import resource
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+import h5py
+import numpy as np
+
+BIN = os.environ["PARLEY_BIN"]
+SRC = os.environ["PARLEY_SOURCE_DIR"]
+SCENARIO = os.path.join(SRC, "scenarios", "miami-2025.toml")
+RUNS = 60000
+
+
+def datasets(path):
+    out = {}
+    with h5py.File(path, "r") as f:
+        f.visititems(lambda name, obj: out.__setitem__(name, obj[()]) if isinstance(obj, h5py.Dataset) else None)
+    return out
+
+
+def same(a, b):
+    """Bit-identical datasets (NaNs included); strings compared as strings."""
+    if a.dtype == object or a.dtype.kind in "SU":
+        return a.shape == b.shape and list(a.ravel()) == list(b.ravel())
+    return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+
+
+class InterruptAndResume(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.dir = self.tmp.name
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def interrupt(self, args, sig):
+        """Starts parley, waits until it computes (its temporary file exists), signals it,
+        and returns (exit code, stderr, seconds from the signal to the exit)."""
+        p = subprocess.Popen([BIN, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while not glob.glob(os.path.join(self.dir, ".*.tmp")) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.5)
+        self.assertIsNone(p.poll(), "the run ended before it could be interrupted")
+        sent = time.monotonic()
+        p.send_signal(sig)
+        _, err = p.communicate(timeout=120)
+        return p.returncode, err, time.monotonic() - sent
+
+    def check_partial(self, partial, reference):
+        with h5py.File(partial, "r") as f:
+            self.assertEqual(int(f.attrs["complete"]), 0)
+            done = int(f.attrs["runs_done"])
+            flags = f["runs/done"][()]
+            self.assertTrue(0 < done < RUNS, done)
+            # The finished runs are the first `done`, and they are the reference's rows.
+            np.testing.assert_array_equal(flags, (np.arange(RUNS) < done).astype(np.int8))
+            for name in ("agreement", "outcome", "deal", "utility", "batna", "zone_last"):
+                self.assertTrue(same(f["runs/" + name][:done], reference["runs/" + name][:done]), name)
+            self.assertEqual(int(f["summary/outcome_count"][()].sum()), done)
+        return done
+
+    def test_killed_twice_then_resumed_gives_the_uninterrupted_file(self):
+        ref_path = os.path.join(self.dir, "reference.h5")
+        r = subprocess.run([BIN, "run", SCENARIO, "-n", str(RUNS), "--trace", "3", "--threads", "2",
+                            "-o", ref_path, "-q"], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        reference = datasets(ref_path)
+        out = os.path.join(self.dir, "out.h5")
+        partial = out + ".partial"
+
+        # SIGINT part-way: exit 130, the finished runs kept under the .partial name.
+        code, err, stop = self.interrupt(["run", SCENARIO, "-n", str(RUNS), "--trace", "3", "--threads", "1",
+                                          "-o", out, "-q"], signal.SIGINT)
+        self.assertEqual(code, 130, err)
+        print(f"\n  stopped {stop:.2f} s after SIGINT", file=sys.stderr)
+        self.assertLess(stop, 10.0)  # it stops at the next block, not at the end of the run
+        self.assertIn(f"parley run --resume {partial}", err)
+        self.assertEqual(sorted(os.listdir(self.dir)), ["out.h5.partial", "reference.h5"])
+        first = self.check_partial(partial, reference)
+
+        # The resumption is interrupted too (SIGTERM): more runs kept, the same .partial.
+        code, err, _ = self.interrupt(["run", "--resume", partial, "--threads", "1", "-q"], signal.SIGTERM)
+        self.assertEqual(code, 130, err)
+        self.assertIn("SIGTERM", err)
+        second = self.check_partial(partial, reference)
+        self.assertGreater(second, first)
+
+        # Finished with another thread count: every dataset as in the uninterrupted run.
+        r = subprocess.run([BIN, "run", "--resume", partial, "--threads", "2", "-q"], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(sorted(os.listdir(self.dir)), ["out.h5", "reference.h5"])
+        resumed = datasets(out)
+        self.assertEqual(sorted(resumed), sorted(reference))
+        for name in reference:
+            self.assertTrue(same(resumed[name], reference[name]), name)
+        with h5py.File(out, "r") as f, h5py.File(ref_path, "r") as g:
+            self.assertEqual(int(f.attrs["complete"]), 1)
+            self.assertEqual(int(f.attrs["runs_done"]), RUNS)
+            for key in ("seed", "runs", "scenario_toml", "overrides", "trace_runs"):
+                self.assertEqual(f.attrs[key], g.attrs[key], key)
+
+    def test_resume_refuses_what_it_cannot_finish(self):
+        out = os.path.join(self.dir, "done.h5")
+        self.assertEqual(subprocess.run([BIN, "run", SCENARIO, "-n", "50", "-o", out, "-q"]).returncode, 0)
+        for args, message in [(["--resume", out], "the run is complete; there is nothing to resume"),
+                              (["--resume", SCENARIO], "not an HDF5 file"),
+                              (["--resume", out, "-n", "5"], "--resume takes the --runs of the interrupted run"),
+                              ([SCENARIO, "--resume", out], "--resume takes no scenario FILE")]:
+            r = subprocess.run([BIN, "run", *args], capture_output=True, text=True)
+            self.assertEqual(r.returncode, 2, args)
+            self.assertIn(message, r.stderr)
+
+
+def can_mount_tmpfs(path):
+    return subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", path],
+                          capture_output=True).returncode == 0
+
+
+class OutputFailures(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.dir = self.tmp.name
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def test_full_disk_stops_with_exit_1_and_leaves_nothing(self):
+        # A 256 KiB tmpfs where the system allows mounting one; otherwise a file-size limit
+        # (RLIMIT_FSIZE, with SIGXFSZ ignored), which fails writes the same way (EFBIG).
+        small = os.path.join(self.dir, "small")
+        os.mkdir(small)
+        mounted = can_mount_tmpfs(small)
+        try:
+            def limit():
+                if not mounted:
+                    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+                    resource.setrlimit(resource.RLIMIT_FSIZE, (256 * 1024, 256 * 1024))
+            out = os.path.join(small, "out.h5")
+            r = subprocess.run([BIN, "run", SCENARIO, "-n", "20000", "-o", out, "-q"],
+                               capture_output=True, text=True, preexec_fn=limit)
+            self.assertEqual(r.returncode, 1, r.stderr)
+            reason = "No space left on device" if mounted else "File too large"
+            self.assertRegex(r.stderr, f"^parley run: {out}: .*{reason}\n$")
+            self.assertEqual(os.listdir(small), [])
+        finally:
+            if mounted:
+                subprocess.run(["umount", small])
+
+    def test_unwritable_directory_stops_with_exit_1(self):
+        # /proc takes no new files, even for root (for whom permission bits do not count).
+        r = subprocess.run([BIN, "run", SCENARIO, "-n", "10", "-o", "/proc/parley-out.h5", "-q"],
+                           capture_output=True, text=True)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertRegex(r.stderr, r"^parley run: /proc/parley-out.h5: cannot create a file in /proc: ")
+        self.assertFalse(os.path.exists("/proc/parley-out.h5"))
+        if os.geteuid() != 0:  # where permissions count, a read-only directory too
+            ro = os.path.join(self.dir, "ro")
+            os.mkdir(ro, 0o555)
+            r = subprocess.run([BIN, "run", SCENARIO, "-n", "10", "-o", os.path.join(ro, "x.h5"), "-q"],
+                               capture_output=True, text=True)
+            self.assertEqual(r.returncode, 1, r.stderr)
+            self.assertIn("Permission denied", r.stderr)
+            self.assertEqual(os.listdir(ro), [])
+
+
+if __name__ == "__main__":
+    unittest.main()
