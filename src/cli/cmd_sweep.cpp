@@ -8,6 +8,7 @@
 
 #include "arguments.hpp"
 #include "commands.hpp"
+#include "interrupt.hpp"
 #include "parley/engine/engine.hpp"
 #include "parley/io/runs_file.hpp"
 #include "parley/random/stream.hpp"
@@ -203,6 +204,7 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
   file_options.overwrite = flags.force ? io::Overwrite::allow : io::Overwrite::refuse;
   file_options.sweep = layout;
   io::RunsFile out(output, base, samplers.front().columns(), file_options);
+  const InterruptGuard interrupt;
 
   const bool quiet = flags.quiet;
   Progress progress(file_options.runs, !quiet);
@@ -211,6 +213,7 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
   std::uint64_t done = 0;
   engine::EngineOptions options;
   options.threads = flags.threads;
+  options.cancel = interrupt.flag();
   options.sink = [&](const engine::RunBlock& block) {
     out.write(block);
     if (block.point != per_point.size()) {  // a new point: the previous one is complete
@@ -223,8 +226,17 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
     progress.update(done);
   };
   engine::run_points(points, plan, options);
-  per_point.push_back(current->finish());
   progress.finish();
+  if (done < file_options.runs) {
+    // Interrupted: the finished rows are kept (each with its done flag); a sweep's grid
+    // needs every point, so it is left out.
+    const std::string partial = out.commit_partial(done);
+    std::cerr << "parley sweep: interrupted by " << interrupt.signal_name() << ": " << done
+              << " of " << file_options.runs << " runs finished and kept in " << partial
+              << " (a sweep is not resumed: run it again, or use its finished rows)\n";
+    return kExitInterrupted;
+  }
+  per_point.push_back(current->finish());
   out.write_grid(per_point);
   out.commit();
 
