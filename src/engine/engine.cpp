@@ -8,6 +8,7 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <mutex>
 
 #include "parley/protocol/diagnostics.hpp"
 #include "parley/protocol/run_context.hpp"
@@ -107,14 +108,36 @@ std::uint64_t run_points(const std::vector<Point>& points, const RunPlan& plan,
   const std::uint64_t blocks_per_point = (plan.count + block_runs - 1) / block_runs;
   const std::uint64_t n_blocks = blocks_per_point * points.size();
 
+  // Blocks come from a pool that owns them: at most one per pipeline token is ever allocated,
+  // their buffers are reused, and none is lost when the pipeline stops on an exception (a
+  // failed write), which leaves the tokens in flight undestroyed.
+  std::mutex pool_mutex;
+  std::vector<std::unique_ptr<RunBlock>> owned;
+  std::vector<RunBlock*> free_blocks;
+  auto take_block = [&]() -> RunBlock* {
+    std::lock_guard<std::mutex> lock(pool_mutex);
+    if (free_blocks.empty()) {
+      owned.push_back(std::make_unique<RunBlock>());
+      return owned.back().get();
+    }
+    RunBlock* b = free_blocks.back();
+    free_blocks.pop_back();
+    return b;
+  };
+  auto give_back = [&](RunBlock* b) {
+    std::lock_guard<std::mutex> lock(pool_mutex);
+    free_blocks.push_back(b);
+  };
+
   std::uint64_t next_block = 0;
   std::uint64_t delivered = 0;
-  auto source = [&](tbb::flow_control& fc) -> std::shared_ptr<RunBlock> {
+  auto source = [&](tbb::flow_control& fc) -> RunBlock* {
     if (next_block == n_blocks || (options.cancel && options.cancel->load())) {
       fc.stop();
       return nullptr;
     }
-    auto block = std::make_shared<RunBlock>();
+    RunBlock* block = take_block();
+    block->traces.clear();
     block->point = static_cast<std::size_t>(next_block / blocks_per_point);
     const Point& point = points[block->point];
     const std::uint64_t offset = (next_block % blocks_per_point) * block_runs;
@@ -126,7 +149,7 @@ std::uint64_t run_points(const std::vector<Point>& points, const RunPlan& plan,
     ++next_block;
     return block;
   };
-  auto compute = [&](std::shared_ptr<RunBlock> block) {
+  auto compute = [&](RunBlock* block) {
     const Point& point = points[block->point];
     for (std::size_t row = 0; row < block->count; ++row) {
       // Common random numbers: run i draws the same numbers at every point.
@@ -141,17 +164,16 @@ std::uint64_t run_points(const std::vector<Point>& points, const RunPlan& plan,
     }
     return block;
   };
-  auto deliver = [&](std::shared_ptr<RunBlock> block) {
+  auto deliver = [&](RunBlock* block) {
     if (options.sink) options.sink(*block);
     delivered += block->count;
+    give_back(block);
   };
   tbb::parallel_pipeline(
       static_cast<std::size_t>(threads) * 4,
-      tbb::make_filter<void, std::shared_ptr<RunBlock>>(tbb::filter_mode::serial_in_order, source) &
-          tbb::make_filter<std::shared_ptr<RunBlock>, std::shared_ptr<RunBlock>>(
-              tbb::filter_mode::parallel, compute) &
-          tbb::make_filter<std::shared_ptr<RunBlock>, void>(tbb::filter_mode::serial_in_order,
-                                                            deliver));
+      tbb::make_filter<void, RunBlock*>(tbb::filter_mode::serial_in_order, source) &
+          tbb::make_filter<RunBlock*, RunBlock*>(tbb::filter_mode::parallel, compute) &
+          tbb::make_filter<RunBlock*, void>(tbb::filter_mode::serial_in_order, deliver));
   return delivered;
 }
 

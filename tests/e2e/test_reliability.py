@@ -110,6 +110,20 @@ class InterruptAndResume(unittest.TestCase):
             for key in ("seed", "runs", "scenario_toml", "overrides", "trace_runs"):
                 self.assertEqual(f.attrs[key], g.attrs[key], key)
 
+    def test_an_interrupted_sweep_keeps_its_finished_rows(self):
+        out = os.path.join(self.dir, "sweep.h5")
+        code, err, _ = self.interrupt(["sweep", SCENARIO, "--vary", "protocol.max_rounds=6:18:3", "-n", "400000",
+                                       "-o", out, "-q"], signal.SIGINT)
+        self.assertEqual(code, 130, err)
+        self.assertEqual(os.listdir(self.dir), ["sweep.h5.partial"])
+        with h5py.File(out + ".partial", "r") as f:
+            self.assertEqual(int(f.attrs["complete"]), 0)
+            done = int(f.attrs["runs_done"])
+            self.assertTrue(0 < done < 1200000, done)
+            np.testing.assert_array_equal(f["runs/done"][()], (np.arange(1200000) < done).astype(np.int8))
+            self.assertTrue(np.all(f["runs/outcome"][:done] >= 0))
+            self.assertTrue(np.all(f["runs/outcome"][done:] == -1))  # the fill value
+
     def test_resume_refuses_what_it_cannot_finish(self):
         out = os.path.join(self.dir, "done.h5")
         self.assertEqual(subprocess.run([BIN, "run", SCENARIO, "-n", "50", "-o", out, "-q"]).returncode, 0)
