@@ -7,7 +7,7 @@
 #include "commands.hpp"
 #include "parley/engine/sampler.hpp"
 #include "parley/protocol/mediated.hpp"
-#include "parley/protocol/solver.hpp"
+#include "parley/protocol/text_solver.hpp"
 #include "parley/scenario/load.hpp"
 
 namespace parley::cli {
@@ -82,7 +82,7 @@ int cmd_solve(const std::vector<std::string>& args, const std::string&) {
                 s.agents[i].veto ? "yes" : "no", fixed(batna(static_cast<Index>(i))).c_str());
   }
 
-  protocol::Solver solver(r.prefs, protocol::feasible_box(r.prefs, veto));
+  protocol::TextSolver solver(sampler.setting(), r.prefs, protocol::feasible_box(r.prefs, veto));
   std::printf("\nZone of agreement of the veto players: ");
   if (solver.box().empty()) {
     std::printf("none: their red lines on %s exclude each other\n",

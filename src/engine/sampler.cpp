@@ -59,7 +59,19 @@ Sampler::Sampler(const scenario::Scenario& s) {
   for (Index k = 0; k < n_issues; ++k) {
     const auto& issue = s.issues[static_cast<std::size_t>(k)];
     base_.status_quo(k) = issue.to_unit(issue.status_quo);
+    setting_.options.push_back(issue.discrete() ? static_cast<int>(issue.options.size()) : 0);
   }
+  for (const auto& c : s.constraints) {
+    protocol::TextConstraint tc;
+    tc.excludes = c.kind == scenario::Constraint::Kind::excludes;
+    for (const auto& l : c.literals) {
+      tc.literals.emplace_back(static_cast<Index>(l.issue),
+                               s.issues[l.issue].to_unit(static_cast<double>(l.option)));
+    }
+    setting_.constraints.push_back(std::move(tc));
+  }
+  setting_.clause_changes = s.protocol.clause_changes;
+  base_.prefs.mean = s.aggregation == scenario::Aggregation::mean;
 
   for (Index i = 0; i < n_agents; ++i) {
     const auto& a = s.agents[static_cast<std::size_t>(i)];
@@ -89,6 +101,10 @@ Sampler::Sampler(const scenario::Scenario& s) {
         base_.prefs.shape(i, k) = static_cast<std::int8_t>(a.shape[sk]);
       }
       if (a.ideal[sk]) add(*a.ideal[sk], Field::ideal, i, k, issue.lo, scale, issue.unit);
+      for (std::size_t j = 0; j < a.values[sk].size(); ++j) {
+        add(a.values[sk][j], Field::option_value, i, k + static_cast<Index>(j) * n_issues, 0.0, 1.0,
+            "1");
+      }
       if (a.salience[sk]) add(*a.salience[sk], Field::salience, i, k, 0.0, 1.0, "1");
     }
     normalise_weights(base_, i);

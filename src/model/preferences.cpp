@@ -55,11 +55,27 @@ void values(const Preferences& p, const Vector& x, Matrix& out) {
 }
 
 void utilities(const Preferences& p, const Vector& x, Matrix& work, Vector& u) {
+  if (p.mean) {
+    u.resize(p.agents());
+    for (Index i = 0; i < p.agents(); ++i) u(i) = utility(p, i, x);
+    return;
+  }
   values(p, x, work);
   u = (p.weight * work).rowwise().sum();
 }
 
 double utility(const Preferences& p, Index agent, const Vector& x) {
+  if (p.mean) {
+    // The mean of the agent's values of the clauses in the text.
+    double sum = 0.0;
+    int in = 0;
+    for (Index k = 0; k < p.issues(); ++k) {
+      if (x(k) < 0.5) continue;
+      sum += p.value(agent, k, x(k));
+      ++in;
+    }
+    return in > 0 ? sum / in : 0.0;
+  }
   double u = 0.0;
   for (Index k = 0; k < p.issues(); ++k) u += p.weight(agent, k) * p.value(agent, k, x(k));
   return u;
@@ -110,6 +126,16 @@ Index principal_obstacle(const Preferences& p, Index agent, const Vector& x) {
       largest_loss = loss;
       worst_loss = k;
     }
+  }
+  if (worst_red < 0 && p.mean) {
+    // Under the mean, the clause in the text that pulls the agent's mean down most.
+    Index lowest = -1;
+    for (Index k = 0; k < p.issues(); ++k) {
+      if (x(k) >= 0.5 &&
+          (lowest < 0 || p.value(agent, k, x(k)) < p.value(agent, lowest, x(lowest))))
+        lowest = k;
+    }
+    if (lowest >= 0) return lowest;
   }
   return worst_red >= 0 ? worst_red : worst_loss;
 }

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "parley/protocol/solver.hpp"
+#include "parley/protocol/text_solver.hpp"
 
 namespace parley::protocol {
 namespace {
@@ -50,7 +50,7 @@ std::optional<Vector> best_offer(const Setting& setting, const Realization& r, I
   Vector thresholds(static_cast<Index>(players.size()));
   for (std::size_t j = 0; j < players.size(); ++j)
     thresholds(static_cast<Index>(j)) = c(players[j]);
-  Solver solver(r.prefs, feasible_box(r.prefs, players));
+  TextSolver solver(setting, r.prefs, feasible_box(r.prefs, players));
   return solver.best_for(proposer, players, thresholds);
 }
 

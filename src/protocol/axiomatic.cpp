@@ -1,6 +1,6 @@
 #include "parley/protocol/axiomatic.hpp"
 
-#include "parley/protocol/solver.hpp"
+#include "parley/protocol/text_solver.hpp"
 
 namespace parley::protocol {
 
@@ -17,7 +17,7 @@ void negotiate_axiomatic(const Setting& setting, const Realization& run_paramete
   const auto n = static_cast<Index>(veto.size());
   Vector d(n);
   for (Index j = 0; j < n; ++j) d(j) = w.batna(veto[static_cast<std::size_t>(j)]);
-  Solver solver(r.prefs, feasible_box(r.prefs, veto));
+  TextSolver solver(setting, r.prefs, feasible_box(r.prefs, veto));
   std::optional<Vector> text;
   if (setting.kind == Kind::nash) {
     text = solver.nash(veto, d, Vector::Ones(n));

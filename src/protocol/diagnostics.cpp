@@ -3,7 +3,7 @@
 #include <cmath>
 #include <limits>
 
-#include "parley/protocol/solver.hpp"
+#include "parley/protocol/text_solver.hpp"
 
 namespace parley::protocol {
 
@@ -22,7 +22,7 @@ Diagnostics diagnose(const Setting& setting, const Realization& r, const RunResu
   const Vector ones = Vector::Ones(n);
   Diagnostics d{nan, nan, -std::numeric_limits<double>::infinity(),
                 -std::numeric_limits<double>::infinity()};
-  Solver solver(r.prefs, feasible_box(r.prefs, veto));
+  TextSolver solver(setting, r.prefs, feasible_box(r.prefs, veto));
   if (solver.box().empty()) return d;
 
   d.zone_first = solver.maximin(veto, per_veto(result.batna_first), ones).value;

@@ -9,10 +9,118 @@
 namespace parley::protocol {
 namespace {
 
-// Trust region around x, within the unit box.
-void trust_box(const Vector& x, double radius, Vector& lo, Vector& hi) {
+// Trust region around x, within the unit box; discrete issues are held where they are (the
+// mediator changes them one option at a time, see change_clauses).
+void trust_box(const Setting& setting, const Vector& x, double radius, Vector& lo, Vector& hi) {
   lo = (x - radius).max(0.0);
   hi = (x + radius).min(1.0);
+  for (std::size_t k = 0; k < setting.options.size(); ++k) {
+    if (setting.options[k] > 0)
+      lo(static_cast<Index>(k)) = hi(static_cast<Index>(k)) = x(static_cast<Index>(k));
+  }
+}
+
+// F(x) of model.md §2 step 4 evaluated directly, for any aggregation (the packed
+// NashObjective serves the gradient ascent on continuous issues).
+double mediator_objective(const Setting& setting, const Realization& r, Workspace& w,
+                          const Vector& x) {
+  model::utilities(r.prefs, x, w.values, w.u);
+  double theta_total = 0.0;
+  for (Index i = 0; i < r.prefs.agents(); ++i) {
+    const auto si = static_cast<std::size_t>(i);
+    if (setting.is_party[si] && !w.left[si]) theta_total += r.power(i);
+  }
+  if (theta_total <= 0.0) theta_total = 1.0;
+  double f = 0.0;
+  for (Index i = 0; i < r.prefs.agents(); ++i) {
+    const auto si = static_cast<std::size_t>(i);
+    if (!setting.is_party[si] || w.left[si]) continue;
+    const double g = w.u(i) - model::red_line_excess(r.prefs, i, x) - w.batna_estimate(i) +
+                     NashObjective::kEpsilon;
+    f += r.power(i) / theta_total * NashObjective::phi(g);
+  }
+  if (setting.mediator >= 0) f += r.mediator_stake * w.u(setting.mediator);
+  return f;
+}
+
+// The mediator's moves on discrete issues: up to clause_changes times, the one-issue change
+// (a clause added or dropped, an option changed) that raises F most among the texts the
+// constraints allow; none when no change raises it.
+void change_clauses(const Setting& setting, const Realization& r, Workspace& w, Vector& x) {
+  double current = mediator_objective(setting, r, w, x);
+  for (int move = 0; move < setting.clause_changes; ++move) {
+    double best = current;
+    Index best_k = -1;
+    double best_at = 0.0;
+    for (std::size_t k = 0; k < setting.options.size(); ++k) {
+      const int n = setting.options[k];
+      if (n <= 0) continue;
+      const auto kk = static_cast<Index>(k);
+      const double keep = x(kk);
+      for (int j = 0; j < n; ++j) {
+        const double at = static_cast<double>(j) / (n - 1);
+        if (at == keep) continue;
+        x(kk) = at;
+        if (setting.allows(x)) {
+          const double v = mediator_objective(setting, r, w, x);
+          if (v > best + 1e-12) {
+            best = v;
+            best_k = kk;
+            best_at = at;
+          }
+        }
+      }
+      x(kk) = keep;
+    }
+    if (best_k < 0) return;
+    x(best_k) = best_at;
+    current = best;
+  }
+}
+
+// The best utility agent i can reach in one revision from x: continuous issues anywhere in
+// the box, and at most clause_changes discrete issues changed (constraints aside).
+double best_reachable(const Setting& setting, const Realization& r, Index i, const Vector& x,
+                      const Vector& lo, const Vector& hi) {
+  const model::Preferences& p = r.prefs;
+  if (!setting.discrete()) return model::best_utility_in_box(p, i, lo, hi);
+  if (!p.mean) {
+    // Additive: the continuous part separately, plus the largest gains of single changes.
+    double u = model::best_utility_in_box(p, i, lo, hi);
+    std::vector<double> gains;
+    for (std::size_t k = 0; k < setting.options.size(); ++k) {
+      const int n = setting.options[k];
+      if (n <= 0) continue;
+      const auto kk = static_cast<Index>(k);
+      double top = 0.0;
+      for (int j = 0; j < n; ++j)
+        top = std::max(top, p.value(i, kk, static_cast<double>(j) / (n - 1)));
+      gains.push_back(p.weight(i, kk) * (top - p.value(i, kk, x(kk))));
+    }
+    std::sort(gains.rbegin(), gains.rend());
+    for (std::size_t c = 0;
+         c < gains.size() && c < static_cast<std::size_t>(setting.clause_changes); ++c)
+      u += std::max(gains[c], 0.0);
+    return u;
+  }
+  // The mean: the best one-clause changes, one after the other.
+  Vector y = x;
+  double u = model::utility(p, i, y);
+  for (int move = 0; move < setting.clause_changes; ++move) {
+    Index best_k = -1;
+    for (Index k = 0; k < y.size(); ++k) {
+      y(k) = 1.0 - y(k);
+      const double v = model::utility(p, i, y);
+      if (v > u + 1e-12) {
+        u = v;
+        best_k = k;
+      }
+      y(k) = 1.0 - y(k);
+    }
+    if (best_k < 0) break;
+    y(best_k) = 1.0 - y(best_k);
+  }
+  return u;
 }
 
 }  // namespace
@@ -37,7 +145,7 @@ void weighted_mean_target(const Setting& setting, const Realization& r, Vector& 
 }
 
 void revise(const Setting& setting, const Realization& r, Workspace& w, Vector& x) {
-  trust_box(x, r.trust_region, w.lo, w.hi);
+  trust_box(setting, x, r.trust_region, w.lo, w.hi);
   if (setting.revision == Revision::weighted_mean) {
     weighted_mean_target(setting, r, w.target);
     x = (x + r.step * (w.target - x)).max(w.lo).min(w.hi);
@@ -57,6 +165,8 @@ void revise(const Setting& setting, const Realization& r, Workspace& w, Vector& 
       if (!setting.is_party[si] || w.left[si] || w.accepts[si]) continue;
       const double top = r.prefs.weight.row(i).maxCoeff();
       for (Index k = 0; k < x.size(); ++k) {
+        if (!setting.options.empty() && setting.options[static_cast<std::size_t>(k)] > 0)
+          continue;  // discrete issues move by the mediator's clause changes
         const double pull = top > 0.0 ? r.prefs.weight(i, k) / top : 0.0;
         double amended = x(k) + r.assertiveness(i) * pull * (r.prefs.ideal(i, k) - x(k));
         amended = std::clamp(amended, r.prefs.red_lo(i, k), r.prefs.red_hi(i, k));
@@ -70,6 +180,11 @@ void revise(const Setting& setting, const Realization& r, Workspace& w, Vector& 
   for (Index i = 0; i < r.prefs.agents(); ++i) {
     const auto si = static_cast<std::size_t>(i);
     w.counted[si] = setting.is_party[si] && !w.left[si];
+  }
+  if (r.prefs.mean) {
+    // Every issue is a clause: no continuous ascent, only clause changes.
+    change_clauses(setting, r, w, x);
+    return;
   }
   w.objective.pack(r.prefs, w.counted, r.power, w.batna_estimate, setting.mediator,
                    r.mediator_stake);
@@ -96,6 +211,7 @@ void revise(const Setting& setting, const Realization& r, Workspace& w, Vector& 
     }
   }
   x = w.best;
+  if (setting.discrete()) change_clauses(setting, r, w, x);
 }
 
 void negotiate_mediated(const Setting& setting, const Realization& run_parameters,
@@ -129,12 +245,12 @@ void negotiate_mediated(const Setting& setting, const Realization& run_parameter
     }
 
     // 5. Walk-outs: the best text reachable in one revision stays below the BATNA.
-    trust_box(w.x, r.trust_region, w.lo, w.hi);
+    trust_box(setting, w.x, r.trust_region, w.lo, w.hi);
     Index walker = -1;
     for (Index i = 0; i < n_agents; ++i) {
       const auto si = static_cast<std::size_t>(i);
       if (!setting.is_party[si] || w.left[si]) continue;
-      const double reachable = model::best_utility_in_box(r.prefs, i, w.lo, w.hi);
+      const double reachable = best_reachable(setting, r, i, w.x, w.lo, w.hi);
       w.below(i) = reachable < w.batna(i) ? w.below(i) + 1 : 0;
       if (w.below(i) >= setting.walkout_patience) {
         w.left[si] = true;

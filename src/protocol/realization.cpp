@@ -1,5 +1,6 @@
 #include "parley/protocol/realization.hpp"
 
+#include <cmath>
 #include <limits>
 
 namespace parley::protocol {
@@ -15,8 +16,43 @@ void Realization::resize(Index agents, Index issues) {
   status_quo.setZero(issues);
 }
 
+bool Setting::discrete() const noexcept {
+  for (int n : options) {
+    if (n > 0) return true;
+  }
+  return false;
+}
+
+bool Setting::allows(const Vector& x) const {
+  for (std::size_t k = 0; k < options.size(); ++k) {
+    const int n = options[k];
+    if (n <= 0) continue;
+    const double scaled = x(static_cast<Index>(k)) * (n - 1);
+    if (scaled != std::round(scaled)) return false;
+  }
+  auto holds = [&](const std::pair<Index, double>& l) { return x(l.first) == l.second; };
+  for (const TextConstraint& c : constraints) {
+    if (c.excludes) {
+      bool all = true;
+      for (const auto& l : c.literals) all = all && holds(l);
+      if (all) return false;
+    } else if (holds(c.literals[0]) && !holds(c.literals[1])) {
+      return false;
+    }
+  }
+  return true;
+}
+
 void Realization::set(Field field, Index agent, Index issue, double v) {
   switch (field) {
+    case Field::option_value: {
+      const Index n = prefs.issues();
+      const Index k = issue % n;
+      auto& pw = prefs.piecewise[static_cast<std::size_t>(prefs.piecewise_index(agent, k))];
+      pw.v[static_cast<std::size_t>(issue / n)] = v;
+      prefs.ideal(agent, k) = pw.argmax();
+      break;
+    }
     case Field::ideal:
       prefs.ideal(agent, issue) = v;
       break;

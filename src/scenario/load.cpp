@@ -414,6 +414,7 @@ class Loader {
     read_run(r);
     read_issues(r);
     read_agents(r);
+    read_constraints(r);
     read_protocol(r);
     read_battlefield(r);
     read_shocks(r);
@@ -438,6 +439,10 @@ class Loader {
     h.string("description", false);
     s_.space =
         h.string("space", false, {"box", "pie"}).value_or("box") == "pie" ? Space::pie : Space::box;
+    s_.aggregation = h.string("aggregation", false, {"sum", "mean"}).value_or("sum") == "mean"
+                         ? Aggregation::mean
+                         : Aggregation::sum;
+    if (const toml::node* n = t->get("aggregation")) aggregation_at_ = n->source();
     h.finish();
   }
 
@@ -460,6 +465,92 @@ class Loader {
     return false;
   }
 
+  // kind = "options" (options = ["a", "b", ...]) or "clause" (out or in). Positions are
+  // option indices: the natural range is [0, n - 1].
+  void read_discrete_issue(Reader& h, const toml::table& t, const std::string& kind, Issue& issue) {
+    const std::string path = h.path("");
+    if (kind == "clause") {
+      issue.kind = IssueKind::clause;
+      issue.options = {"out", "in"};
+    } else {
+      issue.kind = IssueKind::options;
+      const toml::node* n = h.take("options");
+      const std::string allowed = "allowed: an array of at least 2 distinct option names";
+      const toml::array* arr = n ? n->as_array() : nullptr;
+      if (!n) {
+        h.missing("options", allowed.substr(9));
+      } else if (!arr || arr->size() < 2) {
+        ctx_.error(n->source(), h.path("options"), "expected at least 2 option names", allowed);
+      } else {
+        for (const toml::node& o : *arr) {
+          const auto name = o.value<std::string>();
+          if (!o.is_string() || name->empty() ||
+              std::find(issue.options.begin(), issue.options.end(), *name) != issue.options.end()) {
+            ctx_.error(o.source(), h.path("options"),
+                       o.is_string() ? "option \"" + *name + "\" is empty or repeated"
+                                     : std::string("expected a string, got ") + type_name(o),
+                       allowed);
+            issue.options.clear();
+            break;
+          }
+          issue.options.push_back(*name);
+        }
+      }
+      if (issue.options.size() < 2) issue.options = {"?", "??"};  // keeps references quiet
+    }
+    if (const toml::node* rn = t.get("range")) {
+      ctx_.error(rn->source(), h.path("range"), "not allowed for a discrete issue",
+                 "a discrete issue's positions are its options");
+      h.take("range");
+    }
+    issue.lo = 0.0;
+    issue.hi = static_cast<double>(issue.options.size() - 1);
+    if (issue.unit.empty()) issue.unit = "option";
+    issue.status_quo = 0.0;
+    if (const toml::node* sq = h.take("status_quo")) {
+      issue.status_quo = option_of(*sq, h.path("status_quo"), issue).value_or(0.0);
+    }
+    h.finish();
+    (void)path;
+  }
+
+  // A position on a discrete issue: an option name, true/false for a clause, or an index.
+  std::optional<double> option_of(const toml::node& n, const std::string& key, const Issue& issue) {
+    std::string names;
+    for (const auto& o : issue.options) names += (names.empty() ? "\"" : ", \"") + o + "\"";
+    const std::string allowed =
+        "allowed: one of " + names + (issue.kind == IssueKind::clause ? ", or true/false" : "");
+    if (const auto name = n.value<std::string>(); n.is_string()) {
+      const auto it = std::find(issue.options.begin(), issue.options.end(), *name);
+      if (it != issue.options.end()) return static_cast<double>(it - issue.options.begin());
+      const std::string hint = closest_match(*name, issue.options);
+      ctx_.error(n.source(), key, "unknown option \"" + *name + "\"",
+                 allowed + (hint.empty() ? "" : "; did you mean \"" + hint + "\"?"));
+      return std::nullopt;
+    }
+    if (issue.kind == IssueKind::clause && n.is_boolean()) return *n.value<bool>() ? 1.0 : 0.0;
+    if (n.is_integer()) {
+      const auto v = *n.value<std::int64_t>();
+      if (v >= 0 && v <= static_cast<std::int64_t>(issue.options.size()) - 1) {
+        return static_cast<double>(v);
+      }
+      ctx_.error(n.source(), key, std::to_string(v) + " is not an option index", allowed);
+      return std::nullopt;
+    }
+    ctx_.error(n.source(), key, std::string("expected an option, got ") + type_name(n), allowed);
+    return std::nullopt;
+  }
+
+  // A position given for issue `issue`: a number or distribution on a continuous issue; one
+  // option (fixed) on a discrete one.
+  std::optional<Param> position_node(Reader& pr, const toml::node& n, const std::string& key,
+                                     const Issue& issue) {
+    if (!issue.discrete()) return pr.param_node(n, key, issue.lo, issue.hi);
+    const auto option = option_of(n, key, issue);
+    if (!option) return std::nullopt;
+    return Param{Distribution::fixed(*option), key, ctx_.at(n.source()), issue.lo, issue.hi};
+  }
+
   void read_issues(Reader& r) {
     const toml::table* t = r.subtable("issues", true);
     if (!t) return;
@@ -477,6 +568,13 @@ class Loader {
       issue.where = ctx_.at(it->source());
       issue.label = h.string("label", false).value_or(id);
       issue.unit = h.string("unit", false).value_or("");
+      const std::string kind =
+          h.string("kind", false, {"continuous", "options", "clause"}).value_or("continuous");
+      if (kind != "continuous") {
+        read_discrete_issue(h, *it, kind, issue);
+        s_.issues.push_back(issue);
+        continue;
+      }
       std::optional<std::pair<double, double>> range;
       if (const toml::node* rn = h.take("range")) {
         range = h.interval_node(*rn, h.path("range"), -kUnbounded, kUnbounded, true);
@@ -576,6 +674,146 @@ class Loader {
               });
   }
 
+  // [[constraints]]: excludes = ["a", "b", ...] (not all in the text at once) or
+  // requires = ["a", "b"] (a only with b). An item is a clause id (the clause is in) or
+  // "issue=option".
+  void read_constraints(Reader& r) {
+    const toml::node* n = r.take("constraints");
+    if (!n) return;
+    const toml::array* list = n->as_array();
+    const std::string allowed =
+        "allowed: [[constraints]] tables with excludes = [\"a\", \"b\", ...] or requires = "
+        "[\"a\", \"b\"]; an item is a clause id or \"issue=option\"";
+    if (!list || !list->is_array_of_tables()) {
+      ctx_.error(n->source(), "constraints",
+                 std::string("expected an array of tables, got ") + type_name(*n), allowed);
+      return;
+    }
+    for (std::size_t j = 0; j < list->size(); ++j) {
+      const toml::table& t = *list->get(j)->as_table();
+      const std::string path = "constraints[" + std::to_string(j) + "]";
+      Reader h(ctx_, t, path);
+      const toml::node* ex = h.take("excludes");
+      const toml::node* rq = h.take("requires");
+      h.finish();
+      if ((ex != nullptr) == (rq != nullptr)) {
+        ctx_.error(t.source(), path,
+                   ex ? "both excludes and requires" : "neither excludes nor requires", allowed);
+        continue;
+      }
+      const toml::node& items = ex ? *ex : *rq;
+      const std::string key = path + (ex ? ".excludes" : ".requires");
+      const toml::array* arr = items.as_array();
+      if (!arr || arr->size() < 2 || (rq && arr->size() != 2)) {
+        ctx_.error(items.source(), key,
+                   rq ? "expected 2 items [a, b]: a only with b" : "expected at least 2 items",
+                   allowed);
+        continue;
+      }
+      Constraint c;
+      c.kind = ex ? Constraint::Kind::excludes : Constraint::Kind::only_with;
+      c.where = ctx_.at(items.source());
+      bool ok = true;
+      for (const toml::node& item : *arr) {
+        const auto text = item.value<std::string>();
+        if (!item.is_string()) {
+          ctx_.error(item.source(), key, std::string("expected a string, got ") + type_name(item),
+                     allowed);
+          ok = false;
+          break;
+        }
+        const auto eq = text->find('=');
+        const std::string id = text->substr(0, eq);
+        const auto ids = issue_ids();
+        const auto at = std::find(ids.begin(), ids.end(), id);
+        if (at == ids.end()) {
+          const std::string hint = closest_match(id, ids);
+          ctx_.error(
+              item.source(), key, "unknown issue \"" + id + "\"",
+              "allowed: " + join(ids) + (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
+          ok = false;
+          break;
+        }
+        const auto k = static_cast<std::size_t>(at - ids.begin());
+        const Issue& issue = s_.issues[k];
+        Literal lit{k, 1};
+        if (!issue.discrete()) {
+          ctx_.error(item.source(), key, "\"" + id + "\" is a continuous issue",
+                     "allowed: clauses and options of discrete issues");
+          ok = false;
+          break;
+        }
+        if (eq == std::string::npos) {
+          if (issue.kind != IssueKind::clause) {
+            ctx_.error(item.source(), key, "\"" + id + "\" has options: name one",
+                       "allowed: \"" + id + "=OPTION\"");
+            ok = false;
+            break;
+          }
+        } else {
+          const std::string option = text->substr(eq + 1);
+          const auto o = std::find(issue.options.begin(), issue.options.end(), option);
+          if (o == issue.options.end()) {
+            ctx_.error(item.source(), key, "unknown option \"" + option + "\" of " + id,
+                       "allowed: " + join(issue.options));
+            ok = false;
+            break;
+          }
+          lit.option = static_cast<std::size_t>(o - issue.options.begin());
+        }
+        c.literals.push_back(lit);
+        c.text += (c.text.empty() ? "" : ", ") + *text;
+      }
+      if (ok) s_.constraints.push_back(std::move(c));
+    }
+  }
+
+  // values.<issue>: per option of an options issue, [v_1, ..., v_n]; for a clause its value
+  // when in (out: 0) or [out, in]. Each a number or a distribution in [0, 1]. The agent's
+  // value function of the issue is then piecewise-linear through (option index, value).
+  void read_values(Agent& a, std::size_t k, const toml::node& v, const std::string& key,
+                   Reader& pr) {
+    const Issue& issue = s_.issues[k];
+    if (!issue.discrete()) {
+      ctx_.error(v.source(), key, "values are for discrete issues",
+                 "allowed: ideal (and shape) for a continuous issue");
+      return;
+    }
+    const std::size_t n = issue.options.size();
+    std::vector<Param> out;
+    const toml::array* arr = v.as_array();
+    if (issue.kind == IssueKind::clause && !arr) {
+      auto in = pr.param_node(v, key, 0.0, 1.0);
+      if (!in) return;
+      out = {Param{Distribution::fixed(0.0), key + ".out", ctx_.at(v.source()), 0.0, 1.0}, *in};
+    } else {
+      const std::string allowed = "allowed: " + std::to_string(n) +
+                                  " values in [0, 1], one per option in order" +
+                                  (issue.kind == IssueKind::clause ? ", or the value when in" : "");
+      if (!arr || arr->size() != n) {
+        ctx_.error(
+            v.source(), key,
+            arr ? "expected " + std::to_string(n) + " values, got " + std::to_string(arr->size())
+                : std::string("expected an array, got ") + type_name(v),
+            allowed);
+        return;
+      }
+      for (std::size_t j = 0; j < n; ++j) {
+        auto value = pr.param_node((*arr)[j], key + "." + issue.options[j], 0.0, 1.0);
+        if (!value) return;
+        out.push_back(*value);
+      }
+    }
+    model::PiecewiseLinear pw;
+    for (std::size_t j = 0; j < n; ++j) {
+      pw.x.push_back(static_cast<double>(j));
+      pw.v.push_back(out[j].central());
+    }
+    a.shape[k] = model::Shape::piecewise;
+    a.piecewise[k] = std::move(pw);
+    a.values[k] = std::move(out);
+  }
+
   // red_lines.<issue> = [lo, hi]; either end a number or a distribution.
   void read_red_line(Agent& a, std::size_t k, const toml::node& v, const std::string& key,
                      Reader& pr) {
@@ -583,6 +821,11 @@ class Loader {
     const std::string allowed = "allowed: [lo, hi] with " + fmt(issue.lo) +
                                 " <= lo <= hi <= " + fmt(issue.hi) +
                                 "; either end may be a distribution";
+    if (issue.discrete() && !v.is_array()) {
+      // One acceptable option (a clause that must be in, or out).
+      if (auto only = position_node(pr, v, key, issue)) a.red_line[k] = RedLine{*only, *only};
+      return;
+    }
     const toml::array* arr = v.as_array();
     if (!arr || arr->size() != 2) {
       ctx_.error(v.source(), key,
@@ -591,8 +834,8 @@ class Loader {
                  allowed);
       return;
     }
-    auto lo = pr.param_node((*arr)[0], key + ".lo", issue.lo, issue.hi);
-    auto hi = pr.param_node((*arr)[1], key + ".hi", issue.lo, issue.hi);
+    auto lo = position_node(pr, (*arr)[0], key + ".lo", issue);
+    auto hi = position_node(pr, (*arr)[1], key + ".hi", issue);
     if (!lo || !hi) return;
     if (lo->central() > hi->central()) {
       ctx_.error(v.source(), key,
@@ -648,8 +891,31 @@ class Loader {
       a.piecewise.resize(n_issues);
       a.red_line.resize(n_issues);
 
+      a.values.resize(n_issues);
+      const bool mean = s_.aggregation == Aggregation::mean;
       if (const toml::node* sh = h.take("shape")) read_shape(a, *sh, path + ".shape");
-      if (const toml::table* st = h.subtable("salience", true)) {
+      if (const toml::table* vt = h.subtable("values", false)) {
+        per_issue(*vt, path + ".values",
+                  [&](std::size_t k, const toml::node& v, const std::string& key, Reader& pr) {
+                    read_values(a, k, v, key, pr);
+                  });
+      }
+      if (mean) {
+        // The mean of the clause values: no weights (each clause in the text counts once).
+        if (const toml::node* sn = h.take("salience")) {
+          ctx_.error(sn->source(), path + ".salience", "not used with aggregation = \"mean\"",
+                     "allowed: values = { clause = value, ... } only");
+        }
+        for (std::size_t k = 0; k < n_issues; ++k) {
+          a.salience[k] = Param{Distribution::fixed(1.0), path + ".salience." + s_.issues[k].id,
+                                a.where, 0.0, kUnbounded};
+          if (a.values[k].empty() && s_.issues[k].discrete()) {
+            ctx_.error(at->source(), path + ".values." + s_.issues[k].id, "missing",
+                       "required with aggregation = \"mean\": a value for every clause");
+          }
+        }
+      }
+      if (const toml::table* st = mean ? nullptr : h.subtable("salience", true)) {
         per_issue(*st, path + ".salience",
                   [&](std::size_t k, const toml::node& v, const std::string& key, Reader& pr) {
                     a.salience[k] = pr.param_node(v, key, 0.0, kUnbounded);
@@ -664,6 +930,11 @@ class Loader {
       if (const toml::table* it = h.subtable("ideal", false)) {
         per_issue(*it, path + ".ideal",
                   [&](std::size_t k, const toml::node& v, const std::string& key, Reader& pr) {
+                    if (s_.issues[k].discrete()) {
+                      ctx_.error(v.source(), key, "not allowed for a discrete issue",
+                                 "allowed: values = { " + s_.issues[k].id + " = ... }");
+                      return;
+                    }
                     if (a.shape[k] == model::Shape::piecewise) {
                       ctx_.error(v.source(), key, "not allowed for a piecewise shape",
                                  "the ideal of a piecewise shape is its point of highest value");
@@ -671,6 +942,12 @@ class Loader {
                     }
                     a.ideal[k] = pr.param_node(v, key, s_.issues[k].lo, s_.issues[k].hi);
                   });
+      }
+      for (std::size_t k = 0; k < n_issues && !mean; ++k) {
+        if (s_.issues[k].discrete() && a.salience[k] && a.values[k].empty()) {
+          ctx_.error(at->source(), path + ".values." + s_.issues[k].id, "missing",
+                     "required: a value per option for every discrete issue with a salience");
+        }
       }
       // Every issue the agent weighs needs an ideal (piecewise shapes carry their own).
       const toml::node* ideal_node = at->get("ideal");
@@ -738,6 +1015,7 @@ class Loader {
     p.walkout_patience =
         static_cast<int>(h.integer("walkout_patience", false, 1, 100000).value_or(3));
     p.revision_steps = static_cast<int>(h.integer("revision_steps", false, 1, 10000).value_or(24));
+    p.clause_changes = static_cast<int>(h.integer("clause_changes", false, 1, 1000).value_or(1));
     p.mediator_stake = h.param_or("mediator_stake", 0.0, 1000.0, 0.0);
     p.trust_region = h.param_or("trust_region", 0.0, 1.0, 0.1);
     p.batna_noise = h.param_or("batna_noise", 0.0, 1.0, 0.0);
@@ -753,13 +1031,14 @@ class Loader {
     if (const toml::table* ft = h.subtable("first_draft", needs_draft)) {
       per_issue(*ft, "protocol.first_draft",
                 [&](std::size_t k, const toml::node& v, const std::string& key, Reader& pr) {
-                  if (auto prm = pr.param_node(v, key, s_.issues[k].lo, s_.issues[k].hi)) {
+                  if (auto prm = position_node(pr, v, key, s_.issues[k])) {
                     p.first_draft[k] = *prm;
                     seen[k] = true;
                   }
                 });
       for (std::size_t k = 0; k < s_.issues.size(); ++k) {
-        if (needs_draft && !seen[k] && !ft->contains(s_.issues[k].id)) {
+        // A discrete issue left out of the draft starts at its status quo (a clause: out).
+        if (needs_draft && !seen[k] && !ft->contains(s_.issues[k].id) && !s_.issues[k].discrete()) {
           ctx_.error(ft->source(), "protocol.first_draft." + s_.issues[k].id, "missing",
                      "required: a position for every issue, in [" + fmt(s_.issues[k].lo) + ", " +
                          fmt(s_.issues[k].hi) + "]");
@@ -919,6 +1198,44 @@ class Loader {
                  "allowed: at least one agent with veto = true");
     }
     if (s_.space == Space::pie) check_pie(root);
+    if (s_.aggregation == Aggregation::mean) {
+      for (const Issue& issue : s_.issues) {
+        if (issue.kind != IssueKind::clause) {
+          ctx_.error(aggregation_at_, "scenario.aggregation",
+                     "issue " + issue.id + " is not a clause",
+                     "allowed: aggregation = \"mean\" when every issue is a clause");
+          break;
+        }
+      }
+    }
+    bool any_discrete = false;
+    for (const Issue& issue : s_.issues) any_discrete = any_discrete || issue.discrete();
+    if (any_discrete && s_.protocol.revision == Revision::weighted_mean &&
+        s_.protocol.kind == ProtocolKind::mediated) {
+      ctx_.error(root.get("protocol") ? root.get("protocol")->source() : root.source(),
+                 "protocol.revision", "the weighted-mean step moves continuous issues only",
+                 "allowed: revision = \"nash\" when some issue is discrete");
+    }
+    const Issue& front = s_.issues[s_.battlefield.issue];
+    if (front.discrete() &&
+        (!s_.battlefield.drift.dist.is_fixed() || !s_.battlefield.volatility.dist.is_fixed() ||
+         s_.battlefield.drift.central() != 0.0 || s_.battlefield.volatility.central() != 0.0)) {
+      ctx_.error(root.get("battlefield") ? root.get("battlefield")->source() : root.source(),
+                 "battlefield.issue", "the front line cannot move on discrete issue " + front.id,
+                 "allowed: a continuous issue for a moving front line");
+    }
+    // The first draft must be a text the constraints allow.
+    if (s_.protocol.first_draft.size() == s_.issues.size()) {
+      std::vector<double> draft;
+      for (const auto& p : s_.protocol.first_draft) draft.push_back(p.central());
+      for (const Constraint& c : s_.constraints) {
+        if (!satisfied(c, draft)) {
+          ctx_.error(root.get("protocol") ? root.get("protocol")->source() : root.source(),
+                     "protocol.first_draft", "breaks the constraint [" + c.text + "]",
+                     "allowed: a first draft that satisfies every [[constraints]] entry");
+        }
+      }
+    }
   }
 
   // A pie (Baron & Ferejohn 1989): issues are shares in [0, 1]; each agent values only its
@@ -965,6 +1282,7 @@ class Loader {
 
   Context& ctx_;
   Scenario& s_;
+  toml::source_region aggregation_at_;
 };
 
 }  // namespace
@@ -983,6 +1301,17 @@ const char* protocol_name(ProtocolKind kind) {
   return "mediated";
 }
 
+bool satisfied(const Constraint& c, const std::vector<double>& text) {
+  auto holds = [&](const Literal& l) {
+    return std::lround(text[l.issue]) == static_cast<long>(l.option);
+  };
+  if (c.kind == Constraint::Kind::only_with) return !holds(c.literals[0]) || holds(c.literals[1]);
+  for (const Literal& l : c.literals) {
+    if (!holds(l)) return true;
+  }
+  return false;
+}
+
 std::vector<const Param*> Scenario::parameters() const {
   std::vector<const Param*> out;
   for (const Agent& a : agents) {
@@ -996,6 +1325,7 @@ std::vector<const Param*> Scenario::parameters() const {
         out.push_back(&a.red_line[k]->lo);
         out.push_back(&a.red_line[k]->hi);
       }
+      for (const Param& v : a.values[k]) out.push_back(&v);
     }
   }
   for (const Param* p :

@@ -42,6 +42,24 @@ std::optional<std::size_t> find_issue(const Scenario& s, const std::string& id,
   return std::nullopt;
 }
 
+// A discrete issue's position from an option name ("in"/"out", true/false for a clause);
+// nothing if `value` names no option.
+std::optional<double> option_position(const Issue& issue, const std::string& value) {
+  if (issue.kind == IssueKind::clause) {
+    if (value == "true") return 1.0;
+    if (value == "false") return 0.0;
+  }
+  for (std::size_t j = 0; j < issue.options.size(); ++j) {
+    if (issue.options[j] == value) return static_cast<double>(j);
+  }
+  return std::nullopt;
+}
+
+std::string options_text(const Issue& issue) {
+  return "allowed: one of " + join(issue.options) +
+         (issue.kind == IssueKind::clause ? " (or true/false)" : "");
+}
+
 [[noreturn]] void fail(Location where, std::string key, std::string problem, std::string allowed) {
   std::vector<Diagnostic> errors;
   errors.push_back(
@@ -76,6 +94,12 @@ void apply_text_assignment(const std::string& assignment, const Scenario& s, Tex
   const auto k = find_issue(s, id, where, errors);
   if (!k) throw ScenarioError(std::move(errors));
   const Issue& issue = s.issues[*k];
+  if (issue.discrete()) {
+    const auto option = option_position(issue, value);
+    if (!option) fail(where, id, "unknown option \"" + value + "\"", options_text(issue));
+    text[*k] = *option;
+    return;
+  }
   const auto parsed = parse_number(value);
   if (!parsed) fail(where, id, "\"" + value + "\" is not a number", range_text(issue));
   const double v = *parsed;
@@ -108,6 +132,17 @@ TextSpec read_text_file(const std::string& path, const Scenario& s) {
     if (!k) continue;
     const auto v = node.value<double>();
     const Issue& issue = s.issues[*k];
+    if (issue.discrete()) {
+      const auto name = node.is_boolean() ? std::string(*node.value<bool>() ? "true" : "false")
+                                          : node.value<std::string>().value_or("");
+      const auto option = option_position(issue, name);
+      if (option) {
+        text[*k] = *option;
+      } else {
+        errors.push_back({where, id, "unknown option \"" + name + "\"", options_text(issue)});
+      }
+      continue;
+    }
     if (!node.is_number() || !v || !std::isfinite(*v)) {
       errors.push_back({where, id, "expected a number", range_text(issue)});
     } else if (*v < issue.lo || *v > issue.hi) {

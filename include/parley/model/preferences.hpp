@@ -27,6 +27,10 @@ struct Preferences {
   // `piecewise` where shape(i, k) is piecewise, and is -1 elsewhere.
   std::vector<PiecewiseLinear> piecewise;
   Eigen::ArrayXXi piecewise_index;
+  // Aggregation "mean" (every issue a clause, in at 1): u_i is the mean of v_ik(1) over the
+  // clauses in the text (0 for an empty text), the satisfaction of the CSIS simulator;
+  // otherwise the weighted sum.
+  bool mean = false;
 
   void resize(Index agents, Index issues);
   Index agents() const noexcept { return ideal.rows(); }
@@ -38,7 +42,7 @@ struct Preferences {
 
 // v_ik(x_k) for every agent and issue, into `out` (agents × issues).
 void values(const Preferences& p, const Vector& x, Matrix& out);
-// u_i(x) for every agent, into `u`; `work` is scratch space (agents × issues).
+// u_i(x) for every agent (see Preferences::mean), into `u`; `work` is scratch (agents × issues).
 void utilities(const Preferences& p, const Vector& x, Matrix& work, Vector& u);
 double utility(const Preferences& p, Index agent, const Vector& x);
 // Σ_k distance by which x_k lies outside agent i's red-line interval; 0 when none is crossed.

@@ -16,6 +16,13 @@ using model::Vector;
 enum class Revision : std::int8_t { nash, weighted_mean };
 enum class Kind : std::int8_t { mediated, alternating, nash, kalai };
 
+// A discrete issue's options sit at unit positions j / (n - 1); a text must hold one of them.
+// Constraints on texts: `excludes` literals not all at once; `requires` [0] only with [1].
+struct TextConstraint {
+  bool excludes = true;
+  std::vector<std::pair<Index, double>> literals;  // (issue, unit position of the option)
+};
+
 struct Setting {
   std::vector<bool> veto;      // per agent
   std::vector<bool> is_party;  // per agent; false for the mediator
@@ -31,6 +38,13 @@ struct Setting {
   int quota = 1;                      // parties (proposer included) who must accept
   bool pie = false;                   // texts are shares of one pie (Baron & Ferejohn)
   std::vector<Index> own_share;       // pie: the issue each agent owns
+  // Discrete issues: options per issue (0 for a continuous issue), and the constraints.
+  std::vector<int> options;
+  std::vector<TextConstraint> constraints;
+  int clause_changes = 1;          // discrete issues the mediator changes per revision, at most
+  bool discrete() const noexcept;  // some issue is discrete
+  // Whether x keeps every discrete issue on an option and satisfies every constraint.
+  bool allows(const Vector& x) const;
 };
 
 // A parameter of a run that a scenario can set or a shock can change.
@@ -51,7 +65,10 @@ enum class Field : std::uint8_t {
   step,
   battlefield_start,
   battlefield_drift,
-  battlefield_volatility
+  battlefield_volatility,
+  // The value of one option of a discrete issue: the issue index passed to set() is
+  // issue + option * issues (the value function is piecewise through the options).
+  option_value
 };
 
 // From `round` on, `field` of (agent, issue) takes `value` (unit scales).

@@ -26,7 +26,7 @@ struct Workspace {
   model::Matrix values;
   Eigen::ArrayXi below;
   std::vector<bool> accepts, left, counted;
-  Realization shocked;  // the run's parameters as changed by scheduled shocks
+  Realization shocked;      // the run's parameters as changed by scheduled shocks
   NashObjective objective;  // the mediator's revision objective, packed per revision
   void resize(Index agents, Index issues);
 };

@@ -12,15 +12,22 @@
 
 namespace parley::scenario {
 
+// A continuous issue takes any position in its range; an options issue one of its named
+// options (natural position = the option's index, 0..n-1); a clause is in (1) or out (0).
+enum class IssueKind { continuous, options, clause };
+
 struct Issue {
   std::string id;
   std::string label;
   std::string unit;
-  double lo = 0.0;  // natural range
+  IssueKind kind = IssueKind::continuous;
+  std::vector<std::string> options;  // options and clause issues ("out", "in" for a clause)
+  double lo = 0.0;                   // natural range
   double hi = 1.0;
   double status_quo = 0.0;  // natural units: the state of affairs while the war goes on
   Location where;
 
+  bool discrete() const noexcept { return kind != IssueKind::continuous; }
   double to_unit(double natural) const noexcept { return (natural - lo) / (hi - lo); }
   double to_natural(double unit_value) const noexcept { return lo + unit_value * (hi - lo); }
 };
@@ -53,6 +60,9 @@ struct Agent {
   std::vector<model::Shape> shape;
   std::vector<model::PiecewiseLinear> piecewise;  // natural units; used where shape is piecewise
   std::vector<std::optional<RedLine>> red_line;
+  // Discrete issues: the value of each option (index = option), in [0, 1]; empty for a
+  // continuous issue. Under aggregation = "mean" only a clause's value when in counts.
+  std::vector<std::vector<Param>> values;
   std::optional<double> salience_concentration;  // Dirichlet(κ·w) on the weights
   Location where;
 };
@@ -66,12 +76,32 @@ enum class Recognition { power, order };
 // (each party values its own share, as in Baron & Ferejohn 1989).
 enum class Space { box, pie };
 
+// How an agent's utility combines the issues: the weighted sum Σ_k w_ik v_ik(x_k), or the
+// mean of the agent's values of the clauses in the text (the CSIS simulator's satisfaction).
+enum class Aggregation { sum, mean };
+
+// Clauses (or options) that cannot stand together, or one that can stand only with another.
+struct Literal {
+  std::size_t issue;
+  std::size_t option;  // a clause: 1 (in)
+};
+struct Constraint {
+  enum class Kind { excludes, only_with } kind;
+  std::vector<Literal> literals;  // excludes: not all at once; only_with: [0] only with [1]
+  std::string text;               // as written, for messages
+  Location where;
+};
+
+// Whether a text (natural units: option indices on discrete issues) satisfies `c`.
+bool satisfied(const Constraint& c, const std::vector<double>& text);
+
 struct Protocol {
   ProtocolKind kind = ProtocolKind::mediated;
   Revision revision = Revision::nash;
   int max_rounds = 24;
   int walkout_patience = 3;
   int revision_steps = 24;
+  int clause_changes = 1;          // discrete issues changed per revision, at most
   Param mediator_stake;            // β, the mediator's own stake (Kydd's bias)
   Param trust_region;              // largest move per issue and round, unit scale
   Param batna_noise;               // sd of the mediator's BATNA estimates, utility units
@@ -119,6 +149,8 @@ struct Scenario {
   std::vector<Shock> shocks;
   std::optional<SweepSpec> sweep;
   Space space = Space::box;
+  Aggregation aggregation = Aggregation::sum;
+  std::vector<Constraint> constraints;
   std::vector<std::size_t> own_share;  // pie space: the issue each agent owns (per agent)
   std::uint64_t runs = 1000;
   std::uint64_t seed = 1;
