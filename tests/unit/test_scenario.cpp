@@ -102,21 +102,22 @@ TEST(ScenarioErrors, MissingKey) {
 }
 
 TEST(ScenarioErrors, UnknownKeyWithHint) {
-  EXPECT_EQ(errors_of(tiny_with({{27, "vetoo = true"}})),
-            std::vector<std::string>{
-                "t.toml:27:1: agents.b.vetoo: unknown key (allowed: name, role, veto, power, "
-                "discount, assertiveness, reservation, war_cost, salience_concentration, shape, "
-                "salience, ideal, red_lines; did you mean 'veto'?)"});
+  EXPECT_EQ(
+      errors_of(tiny_with({{27, "vetoo = true"}})),
+      std::vector<std::string>{
+          "t.toml:27:1: agents.b.vetoo: unknown key (allowed: name, role, veto, power, "
+          "discount, assertiveness, reservation, war_cost, salience_concentration, shape, values, "
+          "salience, ideal, red_lines; did you mean 'veto'?)"});
 }
 
 TEST(ScenarioErrors, UnknownTableWithHint) {
   const auto errors = errors_of(tiny_with({{28, "[protocl]"}}));
   ASSERT_EQ(errors.size(), 2u);
   EXPECT_EQ(errors[0], "t.toml:1:1: protocol: missing (required: a table)");
-  EXPECT_EQ(
-      errors[1],  // column 2: where the key itself starts, inside the brackets
-      "t.toml:28:2: protocl: unknown table (allowed: scenario, run, issues, agents, protocol, "
-      "battlefield, shocks, sweep; did you mean 'protocol'?)");
+  EXPECT_EQ(errors[1],  // column 2: where the key itself starts, inside the brackets
+            "t.toml:28:2: protocl: unknown table (allowed: scenario, run, issues, agents, "
+            "constraints, protocol, "
+            "battlefield, shocks, sweep; did you mean 'protocol'?)");
 }
 
 TEST(ScenarioErrors, WrongType) {
@@ -226,11 +227,12 @@ TEST(Overrides, ErrorsNameSetAndTheColumnInTheArgument) {
   EXPECT_EQ(errors_with("agents.b.reservation=1.5"),
             std::vector<std::string>{"--set:1:22: agents.b.reservation: 1.5 is out of range "
                                      "(allowed: a number in [0, 1])"});
-  EXPECT_EQ(errors_with("agents.b.reservaton=0.5"),
-            std::vector<std::string>{
-                "--set:1:21: agents.b.reservaton: unknown key (allowed: name, role, veto, power, "
-                "discount, assertiveness, reservation, war_cost, salience_concentration, shape, "
-                "salience, ideal, red_lines; did you mean 'reservation'?)"});
+  EXPECT_EQ(
+      errors_with("agents.b.reservaton=0.5"),
+      std::vector<std::string>{
+          "--set:1:21: agents.b.reservaton: unknown key (allowed: name, role, veto, power, "
+          "discount, assertiveness, reservation, war_cost, salience_concentration, shape, values, "
+          "salience, ideal, red_lines; did you mean 'reservation'?)"});
   const auto not_toml = errors_with("agents.b.reservation=half");
   ASSERT_EQ(not_toml.size(), 1u);
   EXPECT_EQ(not_toml[0].rfind("--set:1:22: agents.b.reservation: not a TOML value", 0), 0u)
