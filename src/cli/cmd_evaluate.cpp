@@ -1,4 +1,5 @@
 // parley evaluate: each agent's view of a given text at the parameters' central values.
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 
@@ -45,8 +46,16 @@ int cmd_evaluate(const std::vector<std::string>& args, const std::string&) {
   for (std::size_t k = 0; k < s.issues.size(); ++k) {
     const auto kk = static_cast<Index>(k);
     if (text[k]) x(kk) = s.issues[k].to_unit(*text[k]);
-    std::printf("  %-14s %10.4g %-6s%s\n", s.issues[k].id.c_str(), s.issues[k].to_natural(x(kk)),
-                s.issues[k].unit.c_str(), text[k] ? "" : "  (first draft)");
+    const auto& issue = s.issues[k];
+    if (issue.discrete()) {
+      std::printf(
+          "  %-14s %10s %-6s%s\n", issue.id.c_str(),
+          issue.options[static_cast<std::size_t>(std::lround(issue.to_natural(x(kk))))].c_str(), "",
+          text[k] ? "" : "  (first draft)");
+      continue;
+    }
+    std::printf("  %-14s %10.4g %-6s%s\n", issue.id.c_str(), issue.to_natural(x(kk)),
+                issue.unit.c_str(), text[k] ? "" : "  (first draft)");
   }
 
   protocol::Workspace w;
@@ -68,8 +77,20 @@ int cmd_evaluate(const std::vector<std::string>& args, const std::string&) {
                 s.agents[i].veto ? "yes" : "no", u, batna(ii), accepts ? "accepts" : "rejects",
                 s.issues[k].id.c_str(), crossed > 0.0 ? " (red line crossed)" : "");
   }
-  std::printf("\n%s\n", all_veto_accept ? "Every veto player accepts this text."
-                                        : "Some veto player rejects this text.");
+  std::vector<double> natural;
+  for (std::size_t k = 0; k < s.issues.size(); ++k)
+    natural.push_back(s.issues[k].to_natural(x(static_cast<Index>(k))));
+  bool allowed = true;
+  for (const auto& c : s.constraints) {
+    if (scenario::satisfied(c, natural)) continue;
+    allowed = false;
+    std::printf("\nThe text breaks the constraint %s [%s].\n",
+                c.kind == scenario::Constraint::Kind::excludes ? "excludes" : "requires",
+                c.text.c_str());
+  }
+  std::printf("\n%s\n", !allowed          ? "The constraints rule this text out."
+                        : all_veto_accept ? "Every veto player accepts this text."
+                                          : "Some veto player rejects this text.");
   return kExitOk;
 }
 

@@ -32,7 +32,12 @@ void print_text_row(const scenario::Scenario& s, const model::Preferences& prefs
     return;
   }
   for (std::size_t k = 0; k < s.issues.size(); ++k) {
-    std::printf(" %12s", fixed(s.issues[k].to_natural((*x)(static_cast<Index>(k)))).c_str());
+    const auto& issue = s.issues[k];
+    const double natural = issue.to_natural((*x)(static_cast<Index>(k)));
+    // A discrete issue shows its option's name.
+    std::printf(" %12s", issue.discrete()
+                             ? issue.options[static_cast<std::size_t>(std::lround(natural))].c_str()
+                             : fixed(natural).c_str());
   }
   std::printf("   |");
   for (Index i = 0; i < prefs.agents(); ++i)
@@ -124,7 +129,8 @@ int cmd_solve(const std::vector<std::string>& args, const std::string&) {
   print_text_row(s, r.prefs, "Kalai-Smorodinsky", ks ? std::optional<Vector>(ks->x) : std::nullopt);
   std::printf(
       "\n  Solutions are over the veto players' texts within their red lines, with their "
-      "BATNAs as the disagreement point.\n");
+      "BATNAs as the disagreement point.\n  Solver: %s.\n",
+      solver.method().c_str());
   return kExitOk;
 }
 
