@@ -52,12 +52,20 @@ std::optional<double> option_position(const Issue& issue, const std::string& val
   for (std::size_t j = 0; j < issue.options.size(); ++j) {
     if (issue.options[j] == value) return static_cast<double>(j);
   }
+  // Or the option's index, as the output files give it.
+  if (const auto index = parse_number(value)) {
+    if (*index == std::round(*index) && *index >= 0 &&
+        *index <= static_cast<double>(issue.options.size() - 1)) {
+      return *index;
+    }
+  }
   return std::nullopt;
 }
 
 std::string options_text(const Issue& issue) {
   return "allowed: one of " + join(issue.options) +
-         (issue.kind == IssueKind::clause ? " (or true/false)" : "");
+         (issue.kind == IssueKind::clause ? " (or true/false)" : "") + ", or its index 0-" +
+         std::to_string(issue.options.size() - 1);
 }
 
 [[noreturn]] void fail(Location where, std::string key, std::string problem, std::string allowed) {
