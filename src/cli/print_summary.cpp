@@ -31,6 +31,12 @@ std::string format_summary(const scenario::Scenario& s, const engine::Summary& m
               100.0 * static_cast<double>(m.outcomes[0]) / n,
               100.0 * static_cast<double>(m.outcomes[1]) / n,
               100.0 * static_cast<double>(m.outcomes[2]) / n);
+  if (m.outcomes[3] > 0) {
+    out += line(
+        "                        partial deal %.1f%% (some issue bracketed; not counted in "
+        "P(agreement))\n",
+        100.0 * static_cast<double>(m.outcomes[3]) / n);
+  }
   if (m.outcomes[0] > 0) {
     out += line("  rounds to agreement   median %.0f   quartiles [%.0f, %.0f]\n", m.rounds[1],
                 m.rounds[0], m.rounds[2]);
@@ -79,7 +85,7 @@ std::string format_sensitivity(const std::vector<engine::SampledColumn>& columns
 
 std::string format_trace(const scenario::Scenario& s, std::uint64_t run, const engine::RunBlock& b,
                          const protocol::Trace& trace) {
-  static const char* const kOutcomes[] = {"agreement", "walk-out", "deadline"};
+  static const char* const kOutcomes[] = {"agreement", "walk-out", "deadline", "partial deal"};
   std::string out = line("Run %llu of %s: %s", static_cast<unsigned long long>(run), s.name.c_str(),
                          kOutcomes[static_cast<int>(b.outcome[0])]);
   if (b.round[0] >= 0) out += line(" in round %d", b.round[0]);
@@ -99,7 +105,14 @@ std::string format_trace(const scenario::Scenario& s, std::uint64_t run, const e
   for (const auto& r : trace.rounds) {
     out += line("  %5d %6.3f", r.round, bf.to_natural(r.front));
     for (std::size_t k = 0; k < s.issues.size(); ++k) {
-      out += line(" %10.4g", s.issues[k].to_natural(r.text(static_cast<Eigen::Index>(k))));
+      const auto& issue = s.issues[k];
+      const double natural = issue.to_natural(r.text(static_cast<Eigen::Index>(k)));
+      if (issue.discrete()) {
+        out +=
+            line(" %10.10s", issue.options[static_cast<std::size_t>(std::lround(natural))].c_str());
+      } else {
+        out += line(" %10.4g", natural);
+      }
     }
     for (std::size_t i = 0; i < s.agents.size(); ++i) {
       const auto ii = static_cast<Eigen::Index>(i);
@@ -110,6 +123,28 @@ std::string format_trace(const scenario::Scenario& s, std::uint64_t run, const e
     out += "\n";
   }
   if (trace.rounds.size() > 0 && trace.rounds.front().proposer >= 0) out += "  (* proposer)\n";
+  // Draft lineage: how the discrete issues changed from round to round.
+  bool discrete = false;
+  for (const auto& issue : s.issues) discrete = discrete || issue.discrete();
+  if (discrete && trace.rounds.size() > 1) {
+    out += "\n  Draft lineage (+ added or raised, - dropped or lowered)\n";
+    for (std::size_t t = 1; t < trace.rounds.size(); ++t) {
+      std::string changes;
+      for (std::size_t k = 0; k < s.issues.size(); ++k) {
+        const auto& issue = s.issues[k];
+        const auto kk = static_cast<Eigen::Index>(k);
+        const double before = trace.rounds[t - 1].text(kk), after = trace.rounds[t].text(kk);
+        if (!issue.discrete() || before == after) continue;
+        const auto option = static_cast<std::size_t>(std::lround(issue.to_natural(after)));
+        changes += line(" %c%s", after > before ? '+' : '-', issue.id.c_str());
+        if (issue.kind == scenario::IssueKind::options) {
+          changes += "=" + issue.options[option];
+        }
+      }
+      out += line("  %5d %s\n", trace.rounds[t].round,
+                  changes.empty() ? " (no change)" : changes.c_str());
+    }
+  }
   return out;
 }
 

@@ -57,6 +57,7 @@ void RunBlock::resize(std::size_t runs, std::size_t n_agents, std::size_t n_issu
   utility_pv.resize(runs * n_agents);
   batna.resize(runs * n_agents);
   parameters.resize(runs * n_sampled);
+  bracketed.resize(runs * n_issues);
 }
 
 namespace {
@@ -85,6 +86,8 @@ void compute_run(const scenario::Scenario& scenario, const Sampler& sampler, std
   protocol::negotiate(sampler.setting(), state.realization, streams, state.workspace, res, trace);
 
   const bool agreed = res.outcome == protocol::Outcome::agreement;
+  // A partial deal settles every issue but the bracketed ones.
+  const bool partial = res.outcome == protocol::Outcome::partial;
   block.agreement[row] = agreed ? 1 : 0;
   block.outcome[row] = static_cast<std::int8_t>(res.outcome);
   block.round[row] = res.round;
@@ -102,7 +105,9 @@ void compute_run(const scenario::Scenario& scenario, const Sampler& sampler, std
     const double natural =
         scenario.issues[k].to_natural(res.final_text(static_cast<Eigen::Index>(k)));
     block.final_text[row * n_issues + k] = natural;
-    block.deal[row * n_issues + k] = agreed ? natural : nan;
+    const bool set_aside = res.bracketed[k] != 0;
+    block.bracketed[row * n_issues + k] = static_cast<std::int8_t>(set_aside);
+    block.deal[row * n_issues + k] = agreed || (partial && !set_aside) ? natural : nan;
   }
   for (std::size_t i = 0; i < n_agents; ++i) {
     const auto ii = static_cast<Eigen::Index>(i);

@@ -71,6 +71,9 @@ Sampler::Sampler(const scenario::Scenario& s) {
     setting_.constraints.push_back(std::move(tc));
   }
   setting_.clause_changes = s.protocol.clause_changes;
+  setting_.bracketing = s.protocol.bracketing;
+  setting_.bracket_after = s.protocol.bracket_after;
+  setting_.max_bracketed = s.protocol.max_bracketed;
   base_.prefs.mean = s.aggregation == scenario::Aggregation::mean;
 
   for (Index i = 0; i < n_agents; ++i) {

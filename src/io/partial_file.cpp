@@ -114,6 +114,7 @@ void RunsReader::read(engine::RunBlock& b) {
   m.read("zone_first", b, b.zone_first);
   m.read("zone_last", b, b.zone_last);
   m.read("deal", b, b.deal);
+  m.read("bracketed", b, b.bracketed);
   m.read("final_text", b, b.final_text);
   m.read("utility", b, b.utility);
   m.read("utility_pv", b, b.utility_pv);

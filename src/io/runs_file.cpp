@@ -63,7 +63,7 @@ struct RunsFile::Impl {
   std::uint64_t flushed_rows = 0;            // rows written to the file
   std::uint64_t pending_rows = 0;            // rows buffered
   std::vector<std::int64_t> run_coordinate;  // pending values of the `run` coordinate
-  Column<std::int8_t> done, agreement, outcome;
+  Column<std::int8_t> done, agreement, outcome, bracketed;
   Column<std::int32_t> round, blocker, obstacle;
   Column<double> battlefield, deal, final_text, utility, utility_pv, batna;
   Column<double> nash_distance, pareto_gap, zone_first, zone_last;
@@ -126,6 +126,7 @@ struct RunsFile::Impl {
     battlefield.flush(first);
     for (auto* col : {&nash_distance, &pareto_gap, &zone_first, &zone_last}) col->flush(first);
     deal.flush(first);
+    bracketed.flush(first);
     final_text.flush(first);
     utility.flush(first);
     utility_pv.flush(first);
@@ -221,7 +222,7 @@ RunsFile::RunsFile(const std::string& path, const scenario::Scenario& s,
          "1 if the run ended in a deal", "");
   m.make(m.outcome, "outcome", Impl::Across::nothing, c, std::int8_t{-1}, "how the talks ended",
          "");
-  h5::attr_int8_array(m.outcome.dataset, "flag_values", {0, 1, 2});
+  h5::attr_int8_array(m.outcome.dataset, "flag_values", {0, 1, 2, 3});
   h5::attr_string(m.outcome.dataset, "flag_meanings", protocol::kOutcomeMeanings);
   m.make(m.round, "round", Impl::Across::nothing, c, std::int32_t{-1},
          "round of the deal (-1: no deal)", "round");
@@ -247,6 +248,9 @@ RunsFile::RunsFile(const std::string& path, const scenario::Scenario& s,
          "zone of agreement at the last round (as zone_first)", "utility");
   m.make(m.deal, "deal", Impl::Across::issue, c, nan,
          "terms of the deal, natural units (NaN: no deal)", "");
+  m.make(m.bracketed, "bracketed", Impl::Across::issue, c, std::int8_t{-1},
+         "1 if the mediator set the issue aside (bracketing; the deal, if partial, is on the rest)",
+         "");
   m.make(m.final_text, "final_text", Impl::Across::issue, c, nan,
          "last text on the table, natural units", "");
   m.make(m.utility, "utility", Impl::Across::agent, c, nan, "utility of the final text", "utility");
@@ -334,6 +338,7 @@ void RunsFile::write(const engine::RunBlock& b) {
       m.zone_first.append(&b.zone_first[row], take);
       m.zone_last.append(&b.zone_last[row], take);
       m.deal.append(&b.deal[row * b.issues], take);
+      m.bracketed.append(&b.bracketed[row * b.issues], take);
       m.final_text.append(&b.final_text[row * b.issues], take);
       m.utility.append(&b.utility[row * b.agents], take);
       m.utility_pv.append(&b.utility_pv[row * b.agents], take);
@@ -361,7 +366,8 @@ void RunsFile::write_summary(const engine::Summary& s) {
     h5::make_scale(agent, "agent");
     h5::Handle issue = h5::write_strings(g, "issue", m.issue_ids);
     h5::make_scale(issue, "issue");
-    h5::Handle outcome = h5::write_strings(g, "outcome", {"agreement", "walk-out", "deadline"});
+    h5::Handle outcome =
+        h5::write_strings(g, "outcome", {"agreement", "walk-out", "deadline", "partial"});
     h5::make_scale(outcome, "outcome");
     const std::vector<double> q(engine::kDealQuantiles.begin(), engine::kDealQuantiles.end());
     h5::Handle quantile = h5::create_dataset(g, "quantile", H5T_IEEE_F64LE, {q.size()}, {});
@@ -546,6 +552,7 @@ void RunsFile::write_trace() {
   std::vector<double> text(k * t * ni, nan), utility(k * t * na, nan), batna(k * t * na, nan),
       front(k * t, nan);
   std::vector<std::int8_t> accepts(k * t * na, -1);
+  std::vector<std::int8_t> changes(k * t * ni, 0);
   for (std::size_t j = 0; j < m.traces.size(); ++j) {
     const auto& [run, trace] = m.traces[j];
     runs.push_back(static_cast<std::int64_t>(run));
@@ -556,7 +563,14 @@ void RunsFile::write_trace() {
       proposer[at] = static_cast<std::int32_t>(round.proposer);
       front[at] = m.issues[m.battlefield_issue].to_natural(round.front);
       for (std::size_t i = 0; i < ni; ++i) {
-        text[at * ni + i] = m.issues[i].to_natural(round.text(static_cast<Eigen::Index>(i)));
+        const auto ii = static_cast<Eigen::Index>(i);
+        text[at * ni + i] = m.issues[i].to_natural(round.text(ii));
+        if (r > 0) {
+          // Draft lineage: +1 a clause added (an option or position raised), -1 the reverse.
+          const double before = trace.rounds[r - 1].text(ii);
+          changes[at * ni + i] =
+              static_cast<std::int8_t>((round.text(ii) > before) - (round.text(ii) < before));
+        }
       }
       for (std::size_t a = 0; a < na; ++a) {
         utility[at * na + a] = round.utility(static_cast<Eigen::Index>(a));
@@ -594,6 +608,10 @@ void RunsFile::write_trace() {
   };
   write("text", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, text.data(), issue_scale,
         "text on the table, natural units", "");
+  write("changes", H5T_STD_I8LE, H5T_NATIVE_INT8, changes.data(), issue_scale,
+        "draft lineage: +1 clause added (position raised), -1 dropped (lowered), 0 unchanged "
+        "(also in the first round and past the end)",
+        "");
   write("utility", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, utility.data(), agent_scale,
         "each agent's utility of the text", "utility");
   write("batna", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, batna.data(), agent_scale, "BATNA", "utility");
@@ -648,6 +666,7 @@ void RunsFile::close(std::int64_t complete, std::uint64_t done) {
   m.done.dataset = {};
   m.agreement.dataset = {};
   m.outcome.dataset = {};
+  m.bracketed.dataset = {};
   m.round.dataset = {};
   m.blocker.dataset = {};
   m.obstacle.dataset = {};

@@ -11,9 +11,14 @@ namespace {
 
 // Trust region around x, within the unit box; discrete issues are held where they are (the
 // mediator changes them one option at a time, see change_clauses).
-void trust_box(const Setting& setting, const Vector& x, double radius, Vector& lo, Vector& hi) {
+void trust_box(const Setting& setting, const std::vector<std::int8_t>& bracketed, const Vector& x,
+               double radius, Vector& lo, Vector& hi) {
   lo = (x - radius).max(0.0);
   hi = (x + radius).min(1.0);
+  for (std::size_t k = 0; k < bracketed.size(); ++k) {
+    if (bracketed[k])
+      lo(static_cast<Index>(k)) = hi(static_cast<Index>(k)) = x(static_cast<Index>(k));
+  }
   for (std::size_t k = 0; k < setting.options.size(); ++k) {
     if (setting.options[k] > 0)
       lo(static_cast<Index>(k)) = hi(static_cast<Index>(k)) = x(static_cast<Index>(k));
@@ -54,7 +59,7 @@ void change_clauses(const Setting& setting, const Realization& r, Workspace& w, 
     double best_at = 0.0;
     for (std::size_t k = 0; k < setting.options.size(); ++k) {
       const int n = setting.options[k];
-      if (n <= 0) continue;
+      if (n <= 0 || w.bracketed[k]) continue;
       const auto kk = static_cast<Index>(k);
       const double keep = x(kk);
       for (int j = 0; j < n; ++j) {
@@ -123,6 +128,41 @@ double best_reachable(const Setting& setting, const Realization& r, Index i, con
   return u;
 }
 
+// Sets issue k aside (bracketing, model.md §2): no agent weighs it any more (each agent's
+// other weights are renormalised, so BATNAs follow), no red line on it counts, and it stays
+// where it is (a clause: out of the text).
+void bracket(Realization& r, Workspace& w, Index k) {
+  w.bracketed[static_cast<std::size_t>(k)] = 1;
+  for (Index i = 0; i < r.prefs.agents(); ++i) {
+    r.prefs.weight(i, k) = 0.0;
+    const double total = r.prefs.weight.row(i).sum();
+    if (total > 0.0) r.prefs.weight.row(i) /= total;
+    r.prefs.red_lo(i, k) = 0.0;
+    r.prefs.red_hi(i, k) = 1.0;
+  }
+  if (r.prefs.mean) w.x(k) = 0.0;
+}
+
+// The issue that blocks most: the principal obstacle of the rejecting veto player with the
+// largest shortfall max(r_i - u_i, 0) + red-line excess; -1 when none is left to bracket.
+Index blocking_issue(const Setting& setting, const Realization& r, const Workspace& w) {
+  Index blocker = -1;
+  double worst = -1.0;
+  for (Index i = 0; i < r.prefs.agents(); ++i) {
+    const auto si = static_cast<std::size_t>(i);
+    if (!setting.veto[si] || w.accepts[si]) continue;
+    const double shortfall =
+        std::max(w.batna(i) - w.u(i), 0.0) + model::red_line_excess(r.prefs, i, w.x);
+    if (shortfall > worst) {
+      worst = shortfall;
+      blocker = i;
+    }
+  }
+  if (blocker < 0) return -1;
+  const Index k = model::principal_obstacle(r.prefs, blocker, w.x);
+  return w.bracketed[static_cast<std::size_t>(k)] ? -1 : k;
+}
+
 }  // namespace
 
 void weighted_mean_target(const Setting& setting, const Realization& r, Vector& target) {
@@ -145,7 +185,7 @@ void weighted_mean_target(const Setting& setting, const Realization& r, Vector& 
 }
 
 void revise(const Setting& setting, const Realization& r, Workspace& w, Vector& x) {
-  trust_box(setting, x, r.trust_region, w.lo, w.hi);
+  trust_box(setting, w.bracketed, x, r.trust_region, w.lo, w.hi);
   if (setting.revision == Revision::weighted_mean) {
     weighted_mean_target(setting, r, w.target);
     x = (x + r.step * (w.target - x)).max(w.lo).min(w.hi);
@@ -220,6 +260,8 @@ void negotiate_mediated(const Setting& setting, const Realization& run_parameter
   r = run_parameters;
   const Index n_agents = r.prefs.agents();
   std::fill(w.left.begin(), w.left.end(), false);
+  std::fill(w.bracketed.begin(), w.bracketed.end(), std::int8_t{0});
+  int n_bracketed = 0;
   w.below.setZero();
   w.x = r.first_draft;
   double front = r.battlefield_start;
@@ -240,12 +282,12 @@ void negotiate_mediated(const Setting& setting, const Realization& run_parameter
         deal = false;
     }
     if (deal) {
-      out.outcome = Outcome::agreement;
+      out.outcome = n_bracketed > 0 ? Outcome::partial : Outcome::agreement;
       break;
     }
 
     // 5. Walk-outs: the best text reachable in one revision stays below the BATNA.
-    trust_box(setting, w.x, r.trust_region, w.lo, w.hi);
+    trust_box(setting, w.bracketed, w.x, r.trust_region, w.lo, w.hi);
     Index walker = -1;
     for (Index i = 0; i < n_agents; ++i) {
       const auto si = static_cast<std::size_t>(i);
@@ -264,6 +306,16 @@ void negotiate_mediated(const Setting& setting, const Realization& run_parameter
     }
     if (t >= setting.max_rounds) break;
 
+    // Bracketing: after every bracket_after rounds without a deal, the issue that blocks
+    // most is set aside and the talks go on over the rest.
+    if (setting.bracketing && n_bracketed < setting.max_bracketed &&
+        t % setting.bracket_after == 0) {
+      if (const Index k = blocking_issue(setting, r, w); k >= 0) {
+        bracket(r, w, k);
+        ++n_bracketed;
+      }
+    }
+
     // 4. The mediator revises on noisy estimates r̂_i of the BATNAs.
     for (Index i = 0; i < n_agents; ++i) {
       w.batna_estimate(i) =
@@ -273,6 +325,7 @@ void negotiate_mediated(const Setting& setting, const Realization& run_parameter
     revise(setting, r, w, w.x);
   }
   conclude(setting, r, w, t, front, out);
+  out.bracketed = w.bracketed;
 }
 
 }  // namespace parley::protocol

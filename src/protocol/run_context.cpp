@@ -18,6 +18,7 @@ void Workspace::resize(Index agents, Index issues) {
   accepts.assign(static_cast<std::size_t>(agents), false);
   left.assign(static_cast<std::size_t>(agents), false);
   counted.assign(static_cast<std::size_t>(agents), false);
+  bracketed.assign(static_cast<std::size_t>(issues), 0);
 }
 
 void batnas(const Setting& setting, const Realization& r, double front_line, Workspace& w,
@@ -64,7 +65,7 @@ void conclude(const Setting& setting, const Realization& r, const Workspace& w, 
   out.utility = w.u;
   out.batna = w.batna;
   out.battlefield = front;
-  if (out.outcome == Outcome::agreement) {
+  if (out.outcome == Outcome::agreement || out.outcome == Outcome::partial) {
     out.round = round;
     out.blocker = -1;
     out.obstacle = -1;
@@ -95,6 +96,7 @@ void negotiate(const Setting& setting, const Realization& r, RunStreams& streams
   if (w.x.size() != r.prefs.issues() || w.u.size() != r.prefs.agents()) {
     w.resize(r.prefs.agents(), r.prefs.issues());
   }
+  out.bracketed.assign(static_cast<std::size_t>(r.prefs.issues()), 0);
   switch (setting.kind) {
     case Kind::mediated:
       negotiate_mediated(setting, r, streams, w, out, trace);

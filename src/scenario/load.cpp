@@ -1016,6 +1016,14 @@ class Loader {
         static_cast<int>(h.integer("walkout_patience", false, 1, 100000).value_or(3));
     p.revision_steps = static_cast<int>(h.integer("revision_steps", false, 1, 10000).value_or(24));
     p.clause_changes = static_cast<int>(h.integer("clause_changes", false, 1, 1000).value_or(1));
+    p.bracketing = h.boolean("bracketing").value_or(false);
+    p.bracket_after = static_cast<int>(h.integer("bracket_after", false, 1, 100000).value_or(6));
+    p.max_bracketed = static_cast<int>(h.integer("max_bracketed", false, 1, 100000).value_or(1));
+    if (p.bracketing && p.kind != ProtocolKind::mediated) {
+      ctx_.error(t->get("bracketing")->source(), "protocol.bracketing",
+                 "only a mediator brackets issues",
+                 "allowed: bracketing = true with kind = \"mediated\"");
+    }
     p.mediator_stake = h.param_or("mediator_stake", 0.0, 1000.0, 0.0);
     p.trust_region = h.param_or("trust_region", 0.0, 1.0, 0.1);
     p.batna_noise = h.param_or("batna_noise", 0.0, 1.0, 0.0);

@@ -185,5 +185,92 @@ class MixedSpace(unittest.TestCase):
                     self.assertFalse(np.any((t[:, 3] == 1) & (t[:, 2] == 0)), kind)
 
 
+DEADLOCK = """
+[scenario]
+name = "deadlock"
+[issues.land]
+range = [0.0, 1.0]
+status_quo = 0.5
+[issues.money]
+range = [0.0, 1.0]
+status_quo = 0.5
+[issues.monitors]
+kind = "clause"
+[agents.m]
+role = "mediator"
+reservation = 0.0
+ideal = { land = 0.5, money = 0.5 }
+salience = { land = 0.5, money = 0.5 }
+[agents.a]
+reservation = 0.2
+ideal = { land = 0.0, money = 0.0 }
+salience = { land = 0.6, money = 0.3, monitors = 0.1 }
+values = { monitors = 1.0 }
+red_lines = { land = [0.0, 0.3] }
+[agents.b]
+reservation = 0.2
+ideal = { land = 1.0, money = 1.0 }
+salience = { land = 0.6, money = 0.3, monitors = 0.1 }
+values = { monitors = [1.0, 0.5] }
+red_lines = { land = [0.7, 1.0] }
+[protocol]
+max_rounds = 12
+first_draft = { land = 0.5, money = 0.5 }
+"""
+
+
+class Bracketing(unittest.TestCase):
+    """Red lines on land exclude each other, so no full deal exists. With bracketing the
+    mediator sets land aside after bracket_after rounds and the parties settle the rest: a
+    partial deal, recorded as such."""
+
+    def run_deadlock(self, tmp, *extra):
+        path = os.path.join(tmp, "deadlock.toml")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(DEADLOCK)
+        out = os.path.join(tmp, "out.h5")
+        r = parley("run", path, "-n", "100", "-o", out, "-q", "--force", "--trace", "2", *extra)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return out
+
+    def test_without_bracketing_no_deal_with_it_a_partial_one(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            with h5py.File(self.run_deadlock(tmp), "r") as f:
+                self.assertTrue(np.all(f["runs/agreement"][()] == 0))
+                self.assertFalse(np.any(f["runs/outcome"][()] == 3))
+                self.assertTrue(np.all(f["runs/bracketed"][()] == 0))
+            out = self.run_deadlock(tmp, "--set", "protocol.bracketing=true", "--set", "protocol.bracket_after=2")
+            with h5py.File(out, "r") as f:
+                outcome, agreement = f["runs/outcome"][()], f["runs/agreement"][()]
+                bracketed, deal = f["runs/bracketed"][()], f["runs/deal"][()]
+                rounds = f["runs/round"][()]
+                self.assertTrue(np.all(outcome == 3))  # every run: a partial deal
+                self.assertTrue(np.all(agreement == 0))  # not counted as full agreement
+                np.testing.assert_array_equal(bracketed, np.tile([1, 0, 0], (100, 1)))  # land
+                self.assertTrue(np.all(np.isnan(deal[:, 0])))
+                self.assertTrue(np.all(np.isfinite(deal[:, 1:])))
+                self.assertTrue(np.all(rounds > 2))  # after the bracketing at round 2
+                self.assertTrue(np.all(np.isin(deal[:, 2], [0.0, 1.0])))
+                self.assertEqual(list(f["summary/outcome"][()].astype(str)),
+                                 ["agreement", "walk-out", "deadline", "partial"])
+                self.assertEqual(int(f["summary/outcome_count"][3]), 100)
+                # Lineage: the trace says how each round's text differs from the one before.
+                text, changes = f["trace/text"][()], f["trace/changes"][()]
+                n = f["trace/rounds"][()]
+                for j in range(2):
+                    diff = np.sign(np.diff(text[j, : n[j]], axis=0))
+                    np.testing.assert_array_equal(changes[j, 1 : n[j]], diff.astype(np.int8))
+                    self.assertTrue(np.all(changes[j, 0] == 0))
+
+    def test_bracketing_is_for_the_mediator_only(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "deadlock.toml")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(DEADLOCK)
+            r = parley("validate", path, "--set", "protocol.bracketing=true", "--set", 'protocol.kind="nash"')
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("protocol.bracketing: only a mediator brackets issues", r.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()

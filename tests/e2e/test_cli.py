@@ -83,8 +83,8 @@ class RunFile(unittest.TestCase):
         self.assertEqual([text(s) for s in runs["issue"][()]],
                          ["territory", "nato_delay", "guarantees", "sanctions", "assets", "ceasefire"])
         self.assertEqual(list(runs["run"][()]), list(range(400)))
-        self.assertEqual(list(runs["outcome"].attrs["flag_values"]), [0, 1, 2])
-        self.assertEqual(text(runs["outcome"].attrs["flag_meanings"]), "agreement walk-out deadline")
+        self.assertEqual(list(runs["outcome"].attrs["flag_values"]), [0, 1, 2, 3])
+        self.assertEqual(text(runs["outcome"].attrs["flag_meanings"]), "agreement walk-out deadline partial")
         self.assertEqual(text(runs["agents.russia.war_cost"].attrs["units"]), "utility")
         for name, d in runs.items():
             self.assertNotEqual(d.dtype.kind, "V", f"{name}: compound type")
@@ -144,7 +144,7 @@ class RunFile(unittest.TestCase):
         half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
         self.assertAlmostEqual(float(s["p_agreement_low"][()]), centre - half, places=12)
         self.assertAlmostEqual(float(s["p_agreement_high"][()]), centre + half, places=12)
-        counts = np.bincount(r["outcome"][()], minlength=3)
+        counts = np.bincount(r["outcome"][()], minlength=4)
         np.testing.assert_array_equal(s["outcome_count"][()], counts)
         np.testing.assert_allclose(s["mean_utility"][()], r["utility"][()].mean(axis=0), rtol=1e-12)
         np.testing.assert_allclose(s["blocker_share"][()], np.bincount(r["blocker"][()][agreement == 0], minlength=4) / n)
@@ -187,7 +187,7 @@ class RunFile(unittest.TestCase):
         np.testing.assert_array_equal(ds["utility"].sel(agent="ukraine").values, self.f["runs/utility"][:, 2])
         summary = xr.open_dataset(self.path, group="summary", engine="h5netcdf")
         self.assertEqual(summary["deal_quantiles"].dims, ("issue", "quantile"))
-        self.assertEqual(list(summary["outcome"].values), ["agreement", "walk-out", "deadline"])
+        self.assertEqual(list(summary["outcome"].values), ["agreement", "walk-out", "deadline", "partial"])
         ds.close()
         summary.close()
 

@@ -44,6 +44,7 @@ void for_each_column(A& a, B& b, F&& f) {
   f(a.utility_pv, b.utility_pv, a.agents);
   f(a.batna, b.batna, a.agents);
   f(a.parameters, b.parameters, a.sampled);
+  f(a.bracketed, b.bracketed, a.issues);
 }
 
 engine::RunBlock run_into_one_block(const scenario::Scenario& s, std::uint64_t first,
@@ -80,7 +81,7 @@ void expect_identical(const engine::RunBlock& x, const engine::RunBlock& y) {
     EXPECT_TRUE(same_bits(a, b)) << "column " << column;
     ++column;
   });
-  EXPECT_EQ(column, 16u);
+  EXPECT_EQ(column, 17u);
 }
 
 }  // namespace

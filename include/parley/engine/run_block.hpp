@@ -34,6 +34,7 @@ struct RunBlock {
   std::vector<double> utility_pv;      // [run, agent]
   std::vector<double> batna;           // [run, agent]
   std::vector<double> parameters;      // [run, sampled parameter]
+  std::vector<std::int8_t> bracketed;  // [run, issue], 1 where the mediator set it aside
 
   std::vector<std::pair<std::uint64_t, protocol::Trace>> traces;  // (run, its rounds) when traced
 

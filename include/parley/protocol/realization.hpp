@@ -42,6 +42,11 @@ struct Setting {
   std::vector<int> options;
   std::vector<TextConstraint> constraints;
   int clause_changes = 1;          // discrete issues the mediator changes per revision, at most
+  // Bracketing (mediated): after every `bracket_after` rounds without a deal, the mediator
+  // sets aside the issue that blocks most, up to `max_bracketed` issues.
+  bool bracketing = false;
+  int bracket_after = 6;
+  int max_bracketed = 1;
   bool discrete() const noexcept;  // some issue is discrete
   // Whether x keeps every discrete issue on an option and satisfies every constraint.
   bool allows(const Vector& x) const;

@@ -26,6 +26,7 @@ struct Workspace {
   model::Matrix values;
   Eigen::ArrayXi below;
   std::vector<bool> accepts, left, counted;
+  std::vector<std::int8_t> bracketed;  // per issue: set aside by the mediator in this run
   Realization shocked;      // the run's parameters as changed by scheduled shocks
   NashObjective objective;  // the mediator's revision objective, packed per revision
   void resize(Index agents, Index issues);

@@ -1,13 +1,16 @@
 #pragma once
 // The result of one negotiation, on unit scales.
 #include <cstdint>
+#include <vector>
 
 #include "parley/protocol/realization.hpp"
 
 namespace parley::protocol {
 
-enum class Outcome : std::int8_t { agreement = 0, walk_out = 1, deadline = 2 };
-inline constexpr const char* kOutcomeMeanings = "agreement walk-out deadline";
+// partial: a deal on every issue but the ones the mediator bracketed (set aside).
+enum class Outcome : std::int8_t { agreement = 0, walk_out = 1, deadline = 2, partial = 3 };
+inline constexpr const char* kOutcomeMeanings = "agreement walk-out deadline partial";
+inline constexpr int kOutcomes = 4;
 
 struct RunResult {
   Outcome outcome = Outcome::deadline;
@@ -20,6 +23,7 @@ struct RunResult {
   Vector batna;              // r_i at the last round
   Vector batna_first;        // r_i at the first round
   double battlefield = 0.0;  // front line at the last round, unit scale
+  std::vector<std::int8_t> bracketed;  // per issue: 1 if set aside by the mediator
 };
 
 }  // namespace parley::protocol
