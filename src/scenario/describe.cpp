@@ -1,6 +1,7 @@
 #include "parley/scenario/describe.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <sstream>
 
@@ -65,6 +66,17 @@ std::string describe(const Scenario& s) {
   Table issues({"id", "label", "unit", "range", "status quo", "first draft"});
   for (std::size_t k = 0; k < s.issues.size(); ++k) {
     const Issue& i = s.issues[k];
+    if (i.discrete()) {
+      // Options by name; positions are option indices.
+      std::string options = i.kind == IssueKind::clause ? "clause:" : "options:";
+      for (const auto& o : i.options) options += " " + o;
+      const auto name = [&](double at) {
+        return i.options[static_cast<std::size_t>(std::lround(at))];
+      };
+      issues.add({i.id, i.label, "", options, name(i.status_quo),
+                  name(s.protocol.first_draft[k].central())});
+      continue;
+    }
     issues.add({i.id, i.label, i.unit, "[" + num(i.lo) + ", " + num(i.hi) + "]", num(i.status_quo),
                 param_text(s.protocol.first_draft[k])});
   }
@@ -87,7 +99,13 @@ std::string describe(const Scenario& s) {
     Table prefs({"issue", "ideal", "salience", "shape", "red line"});
     for (std::size_t k = 0; k < s.issues.size(); ++k) {
       std::string ideal = a.ideal[k] ? param_text(*a.ideal[k]) : "-";
-      if (a.shape[k] == model::Shape::piecewise) {
+      if (!a.values[k].empty()) {
+        ideal = "values:";
+        for (std::size_t j = 0; j < a.values[k].size(); ++j) {
+          ideal += " " + s.issues[k].options[j] + " " + param_text(a.values[k][j]) +
+                   (j + 1 < a.values[k].size() ? "," : "");
+        }
+      } else if (a.shape[k] == model::Shape::piecewise) {
         ideal = "points:";
         for (std::size_t j = 0; j < a.piecewise[k].x.size(); ++j) {
           ideal += " (" + num(a.piecewise[k].x[j]) + "," + num(a.piecewise[k].v[j]) + ")";
@@ -96,8 +114,11 @@ std::string describe(const Scenario& s) {
       const std::string red = a.red_line[k] ? "[" + param_text(a.red_line[k]->lo) + ", " +
                                                   param_text(a.red_line[k]->hi) + "]"
                                             : "-";
-      prefs.add({s.issues[k].id, ideal, a.salience[k] ? param_text(*a.salience[k]) : "0",
-                 shape_name(a.shape[k]), red});
+      prefs.add({s.issues[k].id, ideal,
+                 s.aggregation == Aggregation::mean ? "(mean)"
+                 : a.salience[k]                    ? param_text(*a.salience[k])
+                                                    : "0",
+                 a.values[k].empty() ? shape_name(a.shape[k]) : "options", red});
     }
     prefs.print(out);
   }
@@ -121,6 +142,16 @@ std::string describe(const Scenario& s) {
       << param_text(p.trust_region) << ", batna_noise " << param_text(p.batna_noise) << ", step "
       << param_text(p.step) << "\n";
   const Battlefield& b = s.battlefield;
+  if (s.aggregation == Aggregation::mean) {
+    out << "\nUtility: the mean of each agent's values of the clauses in the text\n";
+  }
+  if (!s.constraints.empty()) {
+    out << "\nConstraints (" << s.constraints.size() << ")\n";
+    for (const Constraint& c : s.constraints) {
+      out << "  " << (c.kind == Constraint::Kind::excludes ? "excludes " : "requires ") << "["
+          << c.text << "]\n";
+    }
+  }
   out << "\nBattlefield on " << s.issues[b.issue].id << ": start " << param_text(b.start)
       << ", drift " << param_text(b.drift) << ", volatility " << param_text(b.volatility)
       << " per round\n";

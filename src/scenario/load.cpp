@@ -413,6 +413,7 @@ class Loader {
     read_header(r);
     read_run(r);
     read_issues(r);
+    check_aggregation();
     read_agents(r);
     read_constraints(r);
     read_protocol(r);
@@ -467,8 +468,24 @@ class Loader {
 
   // kind = "options" (options = ["a", "b", ...]) or "clause" (out or in). Positions are
   // option indices: the natural range is [0, n - 1].
-  void read_discrete_issue(Reader& h, const toml::table& t, const std::string& kind, Issue& issue) {
-    const std::string path = h.path("");
+  // The mean aggregation needs clauses only; otherwise it is reported once, and the agents
+  // are read as under the sum so that their weights raise nothing more.
+  void check_aggregation() {
+    if (s_.aggregation != Aggregation::mean) return;
+    for (const Issue& issue : s_.issues) {
+      if (issue.kind != IssueKind::clause) {
+        ctx_.error(aggregation_at_, "scenario.aggregation",
+                   "issue " + issue.id + " is not a clause",
+                   "allowed: aggregation = \"mean\" when every issue is a clause");
+        s_.aggregation = Aggregation::sum;
+        return;
+      }
+    }
+  }
+
+  // Returns false when the options themselves are in error.
+  bool read_discrete_issue(Reader& h, const toml::table& t, const std::string& kind, Issue& issue) {
+    bool ok = true;
     if (kind == "clause") {
       issue.kind = IssueKind::clause;
       issue.options = {"out", "in"};
@@ -496,7 +513,10 @@ class Loader {
           issue.options.push_back(*name);
         }
       }
-      if (issue.options.size() < 2) issue.options = {"?", "??"};  // keeps references quiet
+      if (issue.options.size() < 2) {
+        ok = false;
+        issue.options = {"?", "??"};
+      }
     }
     if (const toml::node* rn = t.get("range")) {
       ctx_.error(rn->source(), h.path("range"), "not allowed for a discrete issue",
@@ -507,11 +527,11 @@ class Loader {
     issue.hi = static_cast<double>(issue.options.size() - 1);
     if (issue.unit.empty()) issue.unit = "option";
     issue.status_quo = 0.0;
-    if (const toml::node* sq = h.take("status_quo")) {
+    if (const toml::node* sq = h.take("status_quo"); sq && ok) {
       issue.status_quo = option_of(*sq, h.path("status_quo"), issue).value_or(0.0);
     }
     h.finish();
-    (void)path;
+    return ok;
   }
 
   // A position on a discrete issue: an option name, true/false for a clause, or an index.
@@ -568,11 +588,22 @@ class Loader {
       issue.where = ctx_.at(it->source());
       issue.label = h.string("label", false).value_or(id);
       issue.unit = h.string("unit", false).value_or("");
-      const std::string kind =
-          h.string("kind", false, {"continuous", "options", "clause"}).value_or("continuous");
-      if (kind != "continuous") {
-        read_discrete_issue(h, *it, kind, issue);
+      const auto kind_given = h.string("kind", false, {"continuous", "options", "clause"});
+      const std::string kind = kind_given.value_or("continuous");
+      if (it->contains("kind") && !kind_given) {
+        // Reported; the rest of the issue's definition depends on its kind.
+        for (const char* key : {"range", "status_quo", "options"}) h.take(key);
+        h.finish();
+        issue.lo = -kUnbounded;
+        issue.hi = kUnbounded;
         s_.issues.push_back(issue);
+        broken_issue_.push_back(true);
+        continue;
+      }
+      if (kind != "continuous") {
+        const bool ok = read_discrete_issue(h, *it, kind, issue);
+        s_.issues.push_back(issue);
+        broken_issue_.push_back(!ok);
         continue;
       }
       std::optional<std::pair<double, double>> range;
@@ -588,6 +619,7 @@ class Loader {
       h.finish();
       issue.status_quo = sq.value_or(issue.lo);
       s_.issues.push_back(issue);
+      broken_issue_.push_back(false);
     }
     all.finish();
   }
@@ -598,7 +630,8 @@ class Loader {
     if (s_.issues.empty()) return;  // already an error; every id would be reported as unknown
     Reader r(ctx_, t, path);
     for (std::size_t k = 0; k < s_.issues.size(); ++k) {
-      if (const toml::node* n = r.take(s_.issues[k].id)) each(k, *n, r.path(s_.issues[k].id), r);
+      const toml::node* n = r.take(s_.issues[k].id);
+      if (n && !broken_issue_[k]) each(k, *n, r.path(s_.issues[k].id), r);
     }
     r.finish("issue");
   }
@@ -780,6 +813,14 @@ class Loader {
       return;
     }
     const std::size_t n = issue.options.size();
+    // Placeholders until the values are read, so that an error here is reported once.
+    a.shape[k] = model::Shape::piecewise;
+    a.values[k].assign(n, Param{Distribution::fixed(0.0), key, ctx_.at(v.source()), 0.0, 1.0});
+    a.piecewise[k] = model::PiecewiseLinear{};
+    for (std::size_t j = 0; j < n; ++j) {
+      a.piecewise[k].x.push_back(static_cast<double>(j));
+      a.piecewise[k].v.push_back(0.0);
+    }
     std::vector<Param> out;
     const toml::array* arr = v.as_array();
     if (issue.kind == IssueKind::clause && !arr) {
@@ -909,7 +950,7 @@ class Loader {
         for (std::size_t k = 0; k < n_issues; ++k) {
           a.salience[k] = Param{Distribution::fixed(1.0), path + ".salience." + s_.issues[k].id,
                                 a.where, 0.0, kUnbounded};
-          if (a.values[k].empty() && s_.issues[k].discrete()) {
+          if (a.values[k].empty() && s_.issues[k].discrete() && !broken_issue_[k]) {
             ctx_.error(at->source(), path + ".values." + s_.issues[k].id, "missing",
                        "required with aggregation = \"mean\": a value for every clause");
           }
@@ -944,7 +985,7 @@ class Loader {
                   });
       }
       for (std::size_t k = 0; k < n_issues && !mean; ++k) {
-        if (s_.issues[k].discrete() && a.salience[k] && a.values[k].empty()) {
+        if (s_.issues[k].discrete() && !broken_issue_[k] && a.salience[k] && a.values[k].empty()) {
           ctx_.error(at->source(), path + ".values." + s_.issues[k].id, "missing",
                      "required: a value per option for every discrete issue with a salience");
         }
@@ -953,7 +994,9 @@ class Loader {
       const toml::node* ideal_node = at->get("ideal");
       bool reported_missing_table = false;
       for (std::size_t k = 0; k < n_issues; ++k) {
-        if (!a.salience[k] || a.ideal[k] || a.shape[k] == model::Shape::piecewise) continue;
+        if (!a.salience[k] || a.ideal[k] || a.shape[k] == model::Shape::piecewise ||
+            s_.issues[k].discrete() || broken_issue_[k])
+          continue;
         const std::string allowed = "required: an ideal for every issue with a salience, in [" +
                                     fmt(s_.issues[k].lo) + ", " + fmt(s_.issues[k].hi) + "]";
         if (ideal_node && ideal_node->is_table()) {
@@ -1046,7 +1089,8 @@ class Loader {
                 });
       for (std::size_t k = 0; k < s_.issues.size(); ++k) {
         // A discrete issue left out of the draft starts at its status quo (a clause: out).
-        if (needs_draft && !seen[k] && !ft->contains(s_.issues[k].id) && !s_.issues[k].discrete()) {
+        if (needs_draft && !seen[k] && !ft->contains(s_.issues[k].id) && !s_.issues[k].discrete() &&
+            !broken_issue_[k]) {
           ctx_.error(ft->source(), "protocol.first_draft." + s_.issues[k].id, "missing",
                      "required: a position for every issue, in [" + fmt(s_.issues[k].lo) + ", " +
                          fmt(s_.issues[k].hi) + "]");
@@ -1206,16 +1250,6 @@ class Loader {
                  "allowed: at least one agent with veto = true");
     }
     if (s_.space == Space::pie) check_pie(root);
-    if (s_.aggregation == Aggregation::mean) {
-      for (const Issue& issue : s_.issues) {
-        if (issue.kind != IssueKind::clause) {
-          ctx_.error(aggregation_at_, "scenario.aggregation",
-                     "issue " + issue.id + " is not a clause",
-                     "allowed: aggregation = \"mean\" when every issue is a clause");
-          break;
-        }
-      }
-    }
     bool any_discrete = false;
     for (const Issue& issue : s_.issues) any_discrete = any_discrete || issue.discrete();
     if (any_discrete && s_.protocol.revision == Revision::weighted_mean &&
@@ -1291,6 +1325,8 @@ class Loader {
   Context& ctx_;
   Scenario& s_;
   toml::source_region aggregation_at_;
+  // Issues whose own definition is in error: what refers to them is not checked again.
+  std::vector<bool> broken_issue_;
 };
 
 }  // namespace
