@@ -87,7 +87,7 @@ std::optional<std::string> parse_with_file(const std::vector<std::string>& args,
 void add_run_flags(po::options_description& visible, RunsFlag runs, CompressFlag compress,
                    const std::string& runs_help, const std::string& output_help) {
   auto add = visible.add_options();
-  if (runs == RunsFlag::accepted) add("runs,n", po::value<std::int64_t>(), runs_help.c_str());
+  if (runs == RunsFlag::accepted) add("runs,n", po::value<std::string>(), runs_help.c_str());
   add("seed", po::value<std::int64_t>(), "random seed (default: the scenario's [run] seed)");
   add("threads", po::value<int>()->default_value(0), "worker threads (0: all cores)");
   add("output,o", po::value<std::string>(), output_help.c_str());
@@ -111,8 +111,30 @@ RunFlags read_run_flags(const po::variables_map& vm) {
   };
   RunFlags f;
   if (vm.count("runs")) {
-    f.runs =
-        static_cast<std::uint64_t>(checked("runs", 1, INT64_MAX, vm["runs"].as<std::int64_t>()));
+    // N runs, or A:B for runs A to B-1 only.
+    const std::string text = vm["runs"].as<std::string>();
+    const std::string allowed = " (allowed: N >= 1, or A:B with 0 <= A < B for runs A to B-1)";
+    auto integer = [&](const std::string& part) -> std::int64_t {
+      std::size_t used = 0;
+      long long v = -1;
+      try {
+        v = std::stoll(part, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (part.empty() || used != part.size() || part[0] == '+') {
+        throw UsageError("--runs: '" + text + "' is not a number of runs" + allowed);
+      }
+      return v;
+    };
+    if (const auto colon = text.find(':'); colon != std::string::npos) {
+      const std::int64_t a = integer(text.substr(0, colon));
+      const std::int64_t b = integer(text.substr(colon + 1));
+      if (a < 0 || b <= a) throw UsageError("--runs: " + text + " is an empty range" + allowed);
+      f.run_range = {static_cast<std::uint64_t>(a), static_cast<std::uint64_t>(b)};
+    } else {
+      f.runs = static_cast<std::uint64_t>(checked("runs", 1, INT64_MAX, integer(text)));
+    }
   }
   if (vm.count("seed")) {
     f.seed =

@@ -24,7 +24,9 @@ std::optional<std::string> parse_with_file(const std::vector<std::string>& args,
 
 // The flags of the commands that run negotiations (run, sweep, sobol).
 struct RunFlags {
-  std::optional<std::uint64_t> runs;  // -n, when the command takes it
+  std::optional<std::uint64_t> runs;  // -n N, when the command takes it
+  // -n A:B: only runs A..B-1 (a shard of a larger run); `runs` is then unset.
+  std::optional<std::pair<std::uint64_t, std::uint64_t>> run_range;
   std::optional<std::uint64_t> seed;
   int threads = 0;
   int compress = 0;

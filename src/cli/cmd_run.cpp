@@ -14,6 +14,7 @@
 #include "parley/io/runs_file.hpp"
 #include "parley/scenario/load.hpp"
 #include "progress.hpp"
+#include "stored_runs.hpp"
 
 namespace parley::cli {
 
@@ -28,7 +29,27 @@ struct RunOptions {
   std::optional<std::uint64_t> only_run;
   std::uint64_t trace = 0;
   std::optional<std::string> resume;  // an interrupted run's .partial file
+  std::optional<std::pair<std::uint64_t, std::uint64_t>> shard;  // K/N (1-based K)
 };
+
+// "K/N" with 1 <= K <= N.
+std::pair<std::uint64_t, std::uint64_t> parse_shard(const std::string& text) {
+  const std::string allowed = " (allowed: K/N with 1 <= K <= N, e.g. --shard 3/8)";
+  const auto slash = text.find('/');
+  std::size_t used_k = 0, used_n = 0;
+  long long k = 0, n = 0;
+  try {
+    k = std::stoll(text.substr(0, slash), &used_k);
+    n = std::stoll(text.substr(slash + 1), &used_n);
+  } catch (const std::exception&) {
+    used_k = 0;
+  }
+  if (slash == std::string::npos || used_k != slash || used_n != text.size() - slash - 1 || k < 1 ||
+      n < 1 || k > n) {
+    throw UsageError("--shard: '" + text + "' is not a shard" + allowed);
+  }
+  return {static_cast<std::uint64_t>(k), static_cast<std::uint64_t>(n)};
+}
 
 std::optional<RunOptions> parse(const std::vector<std::string>& args) {
   po::options_description visible(
@@ -42,6 +63,9 @@ std::optional<RunOptions> parse(const std::vector<std::string>& args) {
   add("only-run", po::value<std::int64_t>(),
       "replay run I alone (as in a full run with the same seed) and print its rounds; writes a "
       "file only with -o");
+  add("shard", po::value<std::string>(),
+      "compute shard K of N only (runs [(K-1)R/N, KR/N) of R), into a file `parley merge` "
+      "joins; or give the runs directly with -n A:B");
   add("resume", po::value<std::string>(),
       "finish the interrupted run kept in this .partial file (same scenario, seed and runs); the "
       "result is the file an uninterrupted run would have written");
@@ -54,7 +78,7 @@ std::optional<RunOptions> parse(const std::vector<std::string>& args) {
   o.flags = read_run_flags(vm);
   if (vm.count("resume")) {
     // What was run is in the partial file; only how to finish it may be chosen.
-    for (const char* fixed : {"runs", "seed", "set", "trace", "only-run", "compress"}) {
+    for (const char* fixed : {"runs", "seed", "set", "trace", "only-run", "compress", "shard"}) {
       if (vm.count(fixed) && !vm[fixed].defaulted()) {
         throw UsageError(std::string("--resume takes the --") + fixed +
                          " of the interrupted run (allowed with --resume: --threads, --output, "
@@ -66,6 +90,13 @@ std::optional<RunOptions> parse(const std::vector<std::string>& args) {
     }
     o.resume = vm["resume"].as<std::string>();
     return o;
+  }
+  if (vm.count("shard")) {
+    o.shard = parse_shard(vm["shard"].as<std::string>());
+    if (o.flags.run_range) throw UsageError("--shard and -n A:B both choose the runs: give one");
+  }
+  if ((o.shard || o.flags.run_range) && vm.count("only-run")) {
+    throw UsageError("--only-run replays one run: it takes no --shard or -n A:B");
   }
   if (vm.count("trace")) {
     const auto k = vm["trace"].as<std::int64_t>();
@@ -97,35 +128,6 @@ struct Job {
   bool quiet = false;
 };
 
-// The finished runs of an interrupted run, read back in the engine's blocks (so that every
-// reduction sees the same sequence of blocks as an uninterrupted run), with the rounds of
-// the traced runs computed again (a run is a pure function of seed and run index).
-void replay_finished(const Job& job, const engine::Sampler& sampler, std::size_t block_runs,
-                     const std::function<void(const engine::RunBlock&)>& sink) {
-  const io::PartialRun& p = *job.resumed;
-  const scenario::Scenario& s = job.scenario;
-  io::RunsReader reader(p.path, [&] {
-    std::vector<std::string> keys;
-    for (const auto& c : sampler.columns()) keys.push_back(c.key);
-    return keys;
-  }());
-  engine::RunBlock scratch;
-  scratch.resize(1, s.agents.size(), s.issues.size(), sampler.columns().size());
-  for (std::uint64_t first = 0; first < p.done; first += block_runs) {
-    engine::RunBlock b;
-    b.first = first;
-    b.resize(static_cast<std::size_t>(std::min<std::uint64_t>(block_runs, p.done - first)),
-             s.agents.size(), s.issues.size(), sampler.columns().size());
-    reader.read(b);
-    for (std::uint64_t run = first; run < first + b.count && run < p.trace_runs; ++run) {
-      protocol::Trace trace;
-      engine::compute_run(s, sampler, p.seed, run, scratch, 0, &trace);
-      b.traces.emplace_back(run, std::move(trace));
-    }
-    sink(b);
-  }
-}
-
 int execute(Job job) {
   const scenario::Scenario& s = job.scenario;
   const engine::Sampler sampler(s);
@@ -154,8 +156,11 @@ int execute(Job job) {
   };
   const auto start = std::chrono::steady_clock::now();
   if (job.resumed) {
-    replay_finished(job, sampler, engine_options.block_runs, engine_options.sink);
-    job.plan.first = job.resumed->done;
+    // The finished runs, read back in the engine's blocks.
+    const io::PartialRun& p = *job.resumed;
+    replay_stored(s, sampler, {p.path, p.first, p.first, p.done, p.seed, p.trace_runs},
+                  engine_options.block_runs, engine_options.sink);
+    job.plan.first = job.resumed->first + job.resumed->done;
     job.plan.count = total - job.resumed->done;
   }
   engine::run_plan(s, sampler, job.plan, engine_options);
@@ -218,6 +223,9 @@ int resume(const RunOptions& options) {
   job.file_options.runs = partial.runs;
   job.file_options.compress = partial.compress;
   job.file_options.trace_runs = partial.trace_runs;
+  job.file_options.first_run = partial.first;
+  job.file_options.runs_total = partial.runs_total;
+  job.file_options.shard = partial.shard;
   job.file_options.overwrite = options.flags.force ? io::Overwrite::allow : io::Overwrite::refuse;
   job.resumed = &partial;
   job.threads = options.flags.threads;
@@ -237,19 +245,46 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   // A replay (--only-run) prints its rounds and writes a file only when asked to.
   job.replay = options->only_run.has_value();
   job.write_file = !job.replay || !options->flags.output.empty();
-  job.output = options->flags.output.empty() ? s.name + ".h5" : options->flags.output;
+  // A shard: a slice of the run indices of the whole, [first, first + count).
+  const std::uint64_t whole = options->flags.runs.value_or(s.runs);
+  std::uint64_t first = 0, count = whole;
+  std::string shard, shard_name;
+  if (options->shard) {
+    const auto [k, n] = *options->shard;
+    if (n > whole) {
+      throw UsageError("--shard " + std::to_string(k) + "/" + std::to_string(n) +
+                       ": more shards than the " + std::to_string(whole) +
+                       " runs (allowed: N <= runs)");
+    }
+    first = (k - 1) * whole / n;
+    count = k * whole / n - first;
+    shard = std::to_string(k) + "/" + std::to_string(n);
+    shard_name = ".shard-" + std::to_string(k) + "-of-" + std::to_string(n);
+  } else if (options->flags.run_range) {
+    first = options->flags.run_range->first;
+    count = options->flags.run_range->second - first;
+    shard = std::to_string(first) + ":" + std::to_string(options->flags.run_range->second);
+    shard_name = ".runs-" + std::to_string(first) + "-" + std::to_string(first + count);
+  }
+  job.output = options->flags.output.empty() ? s.name + shard_name + ".h5" : options->flags.output;
   if (job.write_file && !options->flags.force && io::file_exists(job.output)) {
     throw UsageError(job.output + ": file exists (use --force to overwrite it)");
   }
   job.plan.seed = options->flags.seed.value_or(s.seed);
-  job.plan.first = job.replay ? *options->only_run : 0;
-  job.plan.count = job.replay ? 1 : options->flags.runs.value_or(s.runs);
+  job.plan.first = job.replay ? *options->only_run : first;
+  job.plan.count = job.replay ? 1 : count;
   job.plan.trace_runs = job.replay ? *options->only_run + 1 : options->trace;
   job.file_options.command_line = command_line;
   job.file_options.seed = job.plan.seed;
   job.file_options.runs = job.plan.count;
   job.file_options.compress = options->flags.compress;
   job.file_options.trace_runs = job.plan.trace_runs;
+  if (!shard.empty()) {
+    job.file_options.first_run = first;
+    // With -n A:B the whole is not known: the merge takes it from the shards' ends.
+    job.file_options.runs_total = options->shard ? whole : first + count;
+    job.file_options.shard = shard;
+  }
   job.file_options.overwrite = options->flags.force ? io::Overwrite::allow : io::Overwrite::refuse;
   job.threads = options->flags.threads;
   job.quiet = options->flags.quiet;

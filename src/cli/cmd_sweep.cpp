@@ -191,6 +191,9 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
 
   engine::RunPlan plan;
   plan.seed = seed;
+  if (flags.run_range) {
+    throw UsageError("-n A:B: a sweep runs the same runs at every point (allowed: -n N)");
+  }
   plan.count = flags.runs.value_or(base.runs);
   layout.runs_per_point = plan.count;
   const std::string output = flags.output.empty() ? base.name + "-sweep.h5" : flags.output;

@@ -32,6 +32,8 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
 int cmd_sobol(const std::vector<std::string>& args, const std::string& command_line);
 int cmd_info(const std::vector<std::string>& args, const std::string& command_line);
 int cmd_evaluate(const std::vector<std::string>& args, const std::string& command_line);
+int cmd_merge(const std::vector<std::string>& args, const std::string& command_line);
+int cmd_status(const std::vector<std::string>& args, const std::string& command_line);
 
 // The summary as a table, for the terminal.
 std::string format_summary(const scenario::Scenario& scenario, const engine::Summary& summary);

@@ -32,6 +32,9 @@ constexpr Command kCommands[] = {
      parley::cli::cmd_evaluate},
     {"info", "describe a Parley HDF5 file: run, summary, datasets, scenario",
      parley::cli::cmd_info},
+    {"merge", "join the shards of a run into the file the unsharded run writes",
+     parley::cli::cmd_merge},
+    {"status", "which shards of a run are done, incomplete or missing", parley::cli::cmd_status},
 };
 
 void print_usage(std::ostream& out) {

@@ -59,6 +59,11 @@ PartialRun read_partial(const std::string& path) {
   p.done = count_of(info, "runs_done", path);
   p.trace_runs = count_of(info, "trace_runs", path);
   p.compress = static_cast<int>(count_of(info, "compress", path));
+  if (!info.attribute("runs_total").empty()) {
+    p.first = count_of(info, "shard_first", path);
+    p.runs_total = count_of(info, "runs_total", path);
+    p.shard = info.attribute("shard");
+  }
   if (p.done > p.runs) throw IoError(path + ": runs_done exceeds runs");
 
   // The finished runs must be exactly the first `done` (the engine delivers runs in order).
@@ -85,9 +90,10 @@ struct RunsReader::Impl {
     return h5::Handle(H5Dopen2(file, ("runs/" + name).c_str(), H5P_DEFAULT), H5Dclose,
                       "runs/" + name);
   }
+  std::uint64_t offset = 0;  // run index of the file's first row
   template <typename T>
   void read(const std::string& name, const engine::RunBlock& b, std::vector<T>& out) {
-    h5::read_rows(dataset(name), h5::native_type<T>(), b.first, b.count, out.data());
+    h5::read_rows(dataset(name), h5::native_type<T>(), b.first - offset, b.count, out.data());
   }
 };
 
@@ -101,8 +107,9 @@ RunsReader::RunsReader(const std::string& path, std::vector<std::string> paramet
 
 RunsReader::~RunsReader() = default;
 
-void RunsReader::read(engine::RunBlock& b) {
+void RunsReader::read(engine::RunBlock& b, std::uint64_t first_run) {
   Impl& m = *impl_;
+  m.offset = first_run;
   m.read("agreement", b, b.agreement);
   m.read("outcome", b, b.outcome);
   m.read("round", b, b.round);

@@ -172,6 +172,12 @@ RunsFile::RunsFile(const std::string& path, const scenario::Scenario& s,
   h5::attr_int64(root, "runs_done", 0);
   h5::attr_int64(root, "trace_runs", static_cast<std::int64_t>(options.trace_runs));
   h5::attr_int64(root, "compress", options.compress);
+  if (options.runs_total > 0) {
+    // A shard of a larger run: its runs are [shard_first, shard_first + runs).
+    h5::attr_int64(root, "shard_first", static_cast<std::int64_t>(options.first_run));
+    h5::attr_int64(root, "runs_total", static_cast<std::int64_t>(options.runs_total));
+    h5::attr_string(root, "shard", options.shard);
+  }
   if (m.sweep) {
     std::string keys;
     for (const auto& k : m.sweep->keys) keys += (keys.empty() ? "" : "\n") + k;

@@ -16,6 +16,8 @@ struct PartialRun {
   std::string scenario_toml, command_line;
   std::vector<std::string> overrides;
   std::uint64_t seed = 0, runs = 0, done = 0, trace_runs = 0;
+  std::uint64_t first = 0, runs_total = 0;  // a shard's first run and the whole's runs
+  std::string shard;
   int compress = 0;
 };
 
@@ -33,8 +35,9 @@ class RunsReader {
   RunsReader(const RunsReader&) = delete;
   RunsReader& operator=(const RunsReader&) = delete;
 
-  // Rows [block.first, block.first + block.count) into `block` (already sized).
-  void read(engine::RunBlock& block);
+  // The rows of runs [block.first, block.first + block.count) into `block` (already sized);
+  // the file's first row holds run `first_run` (a shard's first run).
+  void read(engine::RunBlock& block, std::uint64_t first_run = 0);
 
  private:
   struct Impl;

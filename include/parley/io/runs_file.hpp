@@ -33,7 +33,10 @@ struct SweepLayout {
 struct RunsFileOptions {
   std::string command_line;
   std::uint64_t seed = 1;
-  std::uint64_t runs = 0;
+  std::uint64_t runs = 0;        // rows in this file
+  std::uint64_t first_run = 0;   // a shard: the run index of its first row
+  std::uint64_t runs_total = 0;  // a shard: the runs of the whole (0: not a shard)
+  std::string shard;             // a shard: "K/N" or "A:B", as asked for
   int compress = 0;              // deflate level, 0 = off
   std::uint64_t trace_runs = 0;  // runs below this index have their rounds in `trace`
   Overwrite overwrite = Overwrite::refuse;

@@ -1,0 +1,290 @@
+// parley merge OUT SHARD... — join the shards of one run into the file the unsharded run
+// writes; parley status SHARD... — which shards are missing or incomplete.
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <optional>
+
+#include "arguments.hpp"
+#include "commands.hpp"
+#include "parley/engine/engine.hpp"
+#include "parley/io/file_info.hpp"
+#include "parley/io/runs_file.hpp"
+#include "parley/scenario/load.hpp"
+#include "progress.hpp"
+#include "stored_runs.hpp"
+
+namespace parley::cli {
+
+namespace po = boost::program_options;
+
+namespace {
+
+// What a shard file says about itself.
+struct Shard {
+  std::string path;
+  std::uint64_t first = 0, runs = 0, total = 0;
+  std::string shard;  // "K/N", "A:B" or "" (an unsharded file)
+  bool complete = false;
+  io::FileInfo info;
+};
+
+std::uint64_t attribute_count(const io::FileInfo& info, const std::string& name,
+                              const std::string& path) {
+  const std::string text = info.attribute(name);
+  try {
+    std::size_t used = 0;
+    const long long v = std::stoll(text, &used);
+    if (used == text.size() && v >= 0) return static_cast<std::uint64_t>(v);
+  } catch (const std::exception&) {
+  }
+  throw UsageError(path + ": attribute " + name + " is missing or invalid");
+}
+
+Shard read_shard(const std::string& path) {
+  Shard s;
+  s.path = path;
+  try {
+    s.info = io::read_file_info(path);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  if (s.info.attribute("filetype") != io::kRunsFiletype) {
+    throw UsageError(path + ": not a shard of a run (filetype \"" + s.info.attribute("filetype") +
+                     "\"; allowed: \"" + io::kRunsFiletype + "\")");
+  }
+  s.runs = attribute_count(s.info, "runs", path);
+  s.complete = s.info.attribute("complete") == "1";
+  if (!s.info.attribute("runs_total").empty()) {
+    s.first = attribute_count(s.info, "shard_first", path);
+    s.total = attribute_count(s.info, "runs_total", path);
+    s.shard = s.info.attribute("shard");
+  } else {
+    s.total = s.runs;
+  }
+  return s;
+}
+
+// Shards of one run: the same scenario (as run), seed, format and traced runs.
+void check_same_run(const std::vector<Shard>& shards) {
+  const Shard& a = shards.front();
+  for (const Shard& b : shards) {
+    for (const char* key : {"scenario_toml", "overrides", "seed", "format_version",
+                            "parley_version", "trace_runs", "compress", "protocol"}) {
+      if (a.info.attribute(key) != b.info.attribute(key)) {
+        throw UsageError(b.path + ": not a shard of the same run as " + a.path + " (its " + key +
+                         " differs; allowed: shards of one scenario, seed and Parley version)");
+      }
+    }
+  }
+}
+
+// The run indices no shard holds, and those two shards both hold, as "A:B" ranges.
+struct Coverage {
+  std::uint64_t total = 0;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> gaps, overlaps;
+};
+
+Coverage coverage(std::vector<const Shard*> shards) {
+  Coverage c;
+  for (const Shard* s : shards) c.total = std::max({c.total, s->total, s->first + s->runs});
+  std::sort(shards.begin(), shards.end(),
+            [](const Shard* x, const Shard* y) { return x->first < y->first; });
+  std::uint64_t covered = 0;  // runs [0, covered) are held
+  for (const Shard* s : shards) {
+    if (s->first > covered) c.gaps.emplace_back(covered, s->first);
+    if (s->first < covered)
+      c.overlaps.emplace_back(s->first, std::min(covered, s->first + s->runs));
+    covered = std::max(covered, s->first + s->runs);
+  }
+  if (covered < c.total) c.gaps.emplace_back(covered, c.total);
+  return c;
+}
+
+std::string ranges(const std::vector<std::pair<std::uint64_t, std::uint64_t>>& list) {
+  std::string out;
+  for (const auto& [a, b] : list) {
+    out += (out.empty() ? "" : ", ") + std::to_string(a) + ":" + std::to_string(b);
+  }
+  return out;
+}
+
+}  // namespace
+
+int cmd_merge(const std::vector<std::string>& args, const std::string& command_line) {
+  po::options_description visible(
+      "parley merge OUT.h5 SHARD.h5... — join the shards of one run (parley run --shard K/N or "
+      "-n A:B) into the file the unsharded run writes");
+  auto add = visible.add_options();
+  add("output,o", po::value<std::string>(), "the merged file (or give it first)");
+  add("force", "overwrite an existing output file");
+  add("quiet,q", "print no summary");
+  add("help,h", "show this help");
+  po::options_description all;
+  all.add(visible).add_options()("files", po::value<std::vector<std::string>>(), "files");
+  po::positional_options_description positional;
+  positional.add("files", -1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << visible << "\n";
+    return kExitOk;
+  }
+  std::vector<std::string> files =
+      vm.count("files") ? vm["files"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  std::string output = vm.count("output") ? vm["output"].as<std::string>() : "";
+  if (output.empty() && !files.empty()) {
+    output = files.front();
+    files.erase(files.begin());
+  }
+  if (output.empty() || files.empty()) throw UsageError("give the output file and the shards");
+  const bool force = vm.count("force") > 0;
+  if (!force && io::file_exists(output)) {
+    throw UsageError(output + ": file exists (use --force to overwrite it)");
+  }
+
+  std::vector<Shard> shards;
+  for (const auto& f : files) shards.push_back(read_shard(f));
+  for (const Shard& s : shards) {
+    if (!s.complete) {
+      throw UsageError(s.path +
+                       ": an incomplete shard (finish it with parley run --resume, or "
+                       "run it again)");
+    }
+  }
+  check_same_run(shards);
+  std::vector<const Shard*> order;
+  for (const Shard& s : shards) order.push_back(&s);
+  const Coverage c = coverage(order);
+  if (!c.gaps.empty() || !c.overlaps.empty()) {
+    std::string problem;
+    if (!c.gaps.empty()) problem += "no shard holds runs " + ranges(c.gaps);
+    if (!c.overlaps.empty()) {
+      problem += (problem.empty() ? "" : "; ") + std::string("more than one shard holds runs ") +
+                 ranges(c.overlaps);
+    }
+    throw UsageError("the shards do not cover runs 0:" + std::to_string(c.total) +
+                     " exactly once: " + problem);
+  }
+  std::sort(order.begin(), order.end(),
+            [](const Shard* x, const Shard* y) { return x->first < y->first; });
+
+  // The scenario exactly as run, and the file the unsharded run writes.
+  const Shard& head = *order.front();
+  scenario::Scenario s =
+      scenario::load_scenario_text(head.info.attribute("scenario_toml"), head.path, {});
+  for (std::size_t start = 0, n = 0; !head.info.attribute("overrides").empty(); start = n + 1) {
+    const std::string& all_overrides = head.info.attribute("overrides");
+    n = all_overrides.find('\n', start);
+    s.overrides.push_back(all_overrides.substr(start, n - start));
+    if (n == std::string::npos) break;
+  }
+  const engine::Sampler sampler(s);
+  io::RunsFileOptions options;
+  options.command_line = command_line;
+  options.seed = attribute_count(head.info, "seed", head.path);
+  options.runs = c.total;
+  options.compress = static_cast<int>(attribute_count(head.info, "compress", head.path));
+  options.trace_runs = attribute_count(head.info, "trace_runs", head.path);
+  options.overwrite = force ? io::Overwrite::allow : io::Overwrite::refuse;
+  io::RunsFile out(output, s, sampler.columns(), options);
+  engine::SummaryBuilder summary(s);
+  std::vector<std::string> issue_ids;
+  for (const auto& issue : s.issues) issue_ids.push_back(issue.id);
+  engine::SensitivityBuilder sensitivity(sampler.columns().size(), issue_ids);
+  const bool quiet = vm.count("quiet") > 0;
+  Progress progress(c.total, !quiet);
+  std::uint64_t done = 0;
+  for (const Shard* shard : order) {
+    replay_stored(
+        s, sampler,
+        {shard->path, shard->first, shard->first, shard->runs, options.seed, options.trace_runs},
+        engine::EngineOptions{}.block_runs, [&](const engine::RunBlock& b) {
+          out.write(b);
+          summary.add(b);
+          sensitivity.add(b);
+          done += b.count;
+          progress.update(done);
+        });
+  }
+  progress.finish();
+  engine::Summary result = summary.finish();
+  out.flush();
+  result.write_seconds = out.write_seconds();
+  out.write_summary(result);
+  out.write_sensitivity(sensitivity.finish());
+  out.commit();
+  if (!quiet) {
+    std::cout << format_summary(s, result) << "  merged " << order.size() << " shards into "
+              << output << "\n";
+  }
+  return kExitOk;
+}
+
+int cmd_status(const std::vector<std::string>& args, const std::string&) {
+  po::options_description visible(
+      "parley status SHARD... — which shards of a run are done, incomplete or missing (exit 0 "
+      "when the shards cover the run exactly once, 1 otherwise)");
+  visible.add_options()("help,h", "show this help");
+  po::options_description all;
+  all.add(visible).add_options()("files", po::value<std::vector<std::string>>(), "files");
+  po::positional_options_description positional;
+  positional.add("files", -1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << visible << "\n";
+    return kExitOk;
+  }
+  if (!vm.count("files")) throw UsageError("give the shard files");
+  std::vector<Shard> shards;
+  std::vector<std::string> unreadable;
+  for (const auto& f : vm["files"].as<std::vector<std::string>>()) {
+    try {
+      shards.push_back(read_shard(f));
+    } catch (const std::exception& e) {
+      unreadable.push_back(f + " (" + e.what() + ")");
+    }
+  }
+  std::printf("  %-40s %-10s %-12s %s\n", "file", "shard", "runs", "state");
+  std::vector<const Shard*> done;
+  std::map<std::uint64_t, bool> shard_seen;  // K of K/N shards present and complete
+  std::uint64_t n_shards = 0;
+  for (const Shard& s : shards) {
+    const std::string runs = std::to_string(s.first) + ":" + std::to_string(s.first + s.runs);
+    std::printf("  %-40s %-10s %-12s %s\n", s.path.c_str(), s.shard.empty() ? "-" : s.shard.c_str(),
+                runs.c_str(), s.complete ? "complete" : "incomplete (resume it)");
+    if (s.complete) done.push_back(&s);
+    const auto slash = s.shard.find('/');
+    if (slash != std::string::npos && s.complete) {
+      shard_seen[std::stoull(s.shard.substr(0, slash))] = true;
+      n_shards = std::stoull(s.shard.substr(slash + 1));
+    }
+  }
+  for (const auto& u : unreadable) std::printf("  %s: unreadable\n", u.c_str());
+  bool whole = !done.empty() && unreadable.empty();
+  if (!done.empty()) {
+    const Coverage c = coverage(done);
+    if (!c.gaps.empty()) std::printf("\n  missing runs: %s\n", ranges(c.gaps).c_str());
+    if (!c.overlaps.empty()) std::printf("  runs held twice: %s\n", ranges(c.overlaps).c_str());
+    whole = whole && c.gaps.empty() && c.overlaps.empty();
+  }
+  if (n_shards > 0) {
+    std::string missing;
+    for (std::uint64_t k = 1; k <= n_shards; ++k) {
+      if (!shard_seen.count(k)) missing += (missing.empty() ? "" : " ") + std::to_string(k);
+    }
+    if (!missing.empty()) {
+      std::printf("  shards to (re)submit: %s (of %llu)\n", missing.c_str(),
+                  static_cast<unsigned long long>(n_shards));
+    }
+  }
+  std::printf("\n  %s\n",
+              whole ? "every run is held exactly once: ready to merge" : "not ready to merge");
+  return whole ? kExitOk : kExitRuntime;
+}
+
+}  // namespace parley::cli

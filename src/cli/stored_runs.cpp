@@ -1,0 +1,34 @@
+#include "stored_runs.hpp"
+
+#include <algorithm>
+#include <vector>
+
+#include "parley/engine/engine.hpp"
+#include "parley/io/partial_file.hpp"
+
+namespace parley::cli {
+
+void replay_stored(const scenario::Scenario& s, const engine::Sampler& sampler,
+                   const StoredRuns& runs, std::size_t block_runs,
+                   const std::function<void(const engine::RunBlock&)>& sink) {
+  std::vector<std::string> keys;
+  for (const auto& c : sampler.columns()) keys.push_back(c.key);
+  io::RunsReader reader(runs.path, keys);
+  engine::RunBlock scratch;
+  scratch.resize(1, s.agents.size(), s.issues.size(), sampler.columns().size());
+  for (std::uint64_t local = 0; local < runs.count; local += block_runs) {
+    engine::RunBlock b;
+    b.first = runs.first + local;
+    b.resize(static_cast<std::size_t>(std::min<std::uint64_t>(block_runs, runs.count - local)),
+             s.agents.size(), s.issues.size(), sampler.columns().size());
+    reader.read(b, runs.file_first);
+    for (std::uint64_t run = b.first; run < b.first + b.count && run < runs.trace_runs; ++run) {
+      protocol::Trace trace;
+      engine::compute_run(s, sampler, runs.seed, run, scratch, 0, &trace);
+      b.traces.emplace_back(run, std::move(trace));
+    }
+    sink(b);
+  }
+}
+
+}  // namespace parley::cli
