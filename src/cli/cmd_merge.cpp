@@ -140,11 +140,14 @@ int cmd_merge(const std::vector<std::string>& args, const std::string& command_l
     files.erase(files.begin());
   }
   if (output.empty() || files.empty()) throw UsageError("give the output file and the shards");
-  const bool force = vm.count("force") > 0;
+  return merge_files(output, files, command_line, vm.count("force") > 0, vm.count("quiet") > 0);
+}
+
+int merge_files(const std::string& output, const std::vector<std::string>& files,
+                const std::string& command_line, bool force, bool quiet) {
   if (!force && io::file_exists(output)) {
     throw UsageError(output + ": file exists (use --force to overwrite it)");
   }
-
   std::vector<Shard> shards;
   for (const auto& f : files) shards.push_back(read_shard(f));
   for (const Shard& s : shards) {
@@ -194,7 +197,6 @@ int cmd_merge(const std::vector<std::string>& args, const std::string& command_l
   std::vector<std::string> issue_ids;
   for (const auto& issue : s.issues) issue_ids.push_back(issue.id);
   engine::SensitivityBuilder sensitivity(sampler.columns().size(), issue_ids);
-  const bool quiet = vm.count("quiet") > 0;
   Progress progress(c.total, !quiet);
   std::uint64_t done = 0;
   for (const Shard* shard : order) {

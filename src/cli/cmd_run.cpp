@@ -9,6 +9,7 @@
 #include "arguments.hpp"
 #include "commands.hpp"
 #include "interrupt.hpp"
+#include "mpi.hpp"
 #include "parley/engine/engine.hpp"
 #include "parley/io/partial_file.hpp"
 #include "parley/io/runs_file.hpp"
@@ -200,6 +201,47 @@ int execute(Job job) {
   return kExitOk;
 }
 
+// Under mpirun: rank r computes shard r+1 of P into OUTPUT.rank-r-of-P.h5, and once every
+// rank has finished, rank 0 merges the shards into OUTPUT (the single-process file) and
+// removes them. The exit code is the worst over the ranks.
+int run_on_ranks(Job job, std::uint64_t whole, const std::string& command_line) {
+  const auto p = static_cast<std::uint64_t>(mpi::size());
+  const auto r = static_cast<std::uint64_t>(mpi::rank());
+  if (p > whole) {
+    throw UsageError(std::to_string(p) + " ranks for " + std::to_string(whole) +
+                     " runs (allowed: at most one rank per run)");
+  }
+  const std::string output = job.output;
+  auto shard_path = [output, p](std::uint64_t rank) {
+    return output + ".rank-" + std::to_string(rank) + "-of-" + std::to_string(p) + ".h5";
+  };
+  const bool quiet = job.quiet;
+  job.plan.first = r * whole / p;
+  job.plan.count = (r + 1) * whole / p - job.plan.first;
+  job.file_options.first_run = job.plan.first;
+  job.file_options.runs = job.plan.count;
+  job.file_options.runs_total = whole;
+  job.file_options.shard = std::to_string(r + 1) + "/" + std::to_string(p);
+  job.file_options.overwrite = io::Overwrite::allow;
+  job.output = shard_path(r);
+  job.quiet = true;
+  int rc = kExitRuntime;
+  try {
+    rc = execute(std::move(job));
+  } catch (const std::exception& e) {
+    std::cerr << "parley run (rank " << r << "): " << e.what() << "\n";
+  }
+  rc = mpi::max_over_ranks(rc);
+  if (r != 0 || rc != kExitOk) return rc;
+  std::vector<std::string> shards;
+  for (std::uint64_t k = 0; k < p; ++k) shards.push_back(shard_path(k));
+  const int merged = merge_files(output, shards, command_line, true, quiet);
+  if (merged == kExitOk) {
+    for (const auto& f : shards) std::remove(f.c_str());
+  }
+  return merged;
+}
+
 int resume(const RunOptions& options) {
   const io::PartialRun partial = [&] {
     try {
@@ -288,6 +330,12 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   job.file_options.overwrite = options->flags.force ? io::Overwrite::allow : io::Overwrite::refuse;
   job.threads = options->flags.threads;
   job.quiet = options->flags.quiet;
+  if (mpi::size() > 1 && !job.replay && options->shard) {
+    throw UsageError("under mpirun each rank computes its own shard: give no --shard");
+  }
+  if (mpi::size() > 1 && !job.replay && !options->flags.run_range) {
+    return run_on_ranks(std::move(job), whole, command_line);
+  }
   return execute(std::move(job));
 }
 

@@ -7,6 +7,7 @@
 #include <boost/program_options/errors.hpp>
 
 #include "commands.hpp"
+#include "mpi.hpp"
 #include "parley/io/io_error.hpp"
 #include "parley/scenario/diagnostics.hpp"
 #include "parley/version.hpp"
@@ -60,6 +61,7 @@ std::string quoted_command_line(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   using namespace parley::cli;
+  const mpi::Session mpi_session(argc, argv);  // under mpirun only (built with PARLEY_MPI)
   if (argc < 2) {
     print_usage(std::cerr);
     return kExitUsage;
