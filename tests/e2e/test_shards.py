@@ -1,0 +1,151 @@
+"""Shards, merge, status and MPI: the same run computed in 1, 2 or 3 shards (or by 2 and 3
+MPI ranks) and merged must give the file of a single-process run, dataset by dataset; merge
+must refuse gaps, overlaps, incomplete shards and shards of another run."""
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+import h5py
+import numpy as np
+
+BIN = os.environ["PARLEY_BIN"]
+SRC = os.environ["PARLEY_SOURCE_DIR"]
+SCENARIO = os.path.join(SRC, "scenarios", "miami-2025.toml")
+RUNS = 1500
+
+
+def parley(*args, binary=BIN, env=None):
+    return subprocess.run([binary, *args], capture_output=True, text=True, env=env)
+
+
+def datasets(path):
+    out = {}
+    with h5py.File(path, "r") as f:
+        f.visititems(lambda name, obj: out.__setitem__(name, obj[()]) if isinstance(obj, h5py.Dataset) else None)
+    return out
+
+
+class SameAsOneRun(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.dir = cls.tmp.name
+        cls.single = os.path.join(cls.dir, "single.h5")
+        r = parley("run", SCENARIO, "-n", str(RUNS), "--trace", "3", "-o", cls.single, "-q")
+        assert r.returncode == 0, r.stderr
+        cls.reference = datasets(cls.single)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def assert_same_as_single(self, path):
+        got = datasets(path)
+        self.assertEqual(sorted(got), sorted(self.reference))
+        for name, want in self.reference.items():
+            have = got[name]
+            if want.dtype == object:
+                self.assertEqual(list(have.ravel()), list(want.ravel()), name)
+            else:
+                self.assertEqual((have.dtype, have.shape, have.tobytes()), (want.dtype, want.shape, want.tobytes()), name)
+
+    def shards(self, n, name):
+        paths = []
+        for k in range(1, n + 1):
+            out = os.path.join(self.dir, f"{name}-{k}.h5")
+            r = parley("run", SCENARIO, "-n", str(RUNS), "--shard", f"{k}/{n}", "--trace", "3", "-o", out, "-q")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            paths.append(out)
+        return paths
+
+    def test_one_two_and_three_shards_merge_into_the_single_run(self):
+        for n in (1, 2, 3):
+            with self.subTest(shards=n):
+                paths = self.shards(n, f"s{n}")
+                with h5py.File(paths[-1], "r") as f:  # a shard describes itself
+                    self.assertEqual(f.attrs["shard"], f"{n}/{n}")
+                    self.assertEqual(int(f.attrs["runs_total"]), RUNS)
+                    self.assertEqual(int(f["runs/run"][0]), (n - 1) * RUNS // n)
+                merged = os.path.join(self.dir, f"merged{n}.h5")
+                # Given in any order.
+                r = parley("merge", merged, *reversed(paths), "-q")
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assert_same_as_single(merged)
+
+    def test_run_ranges_merge_too(self):
+        paths = []
+        for a, b in ((0, 700), (700, 701), (701, RUNS)):
+            out = os.path.join(self.dir, f"range-{a}.h5")
+            r = parley("run", SCENARIO, "-n", f"{a}:{b}", "--trace", "3", "-o", out, "-q")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            paths.append(out)
+        merged = os.path.join(self.dir, "ranges.h5")
+        self.assertEqual(parley("merge", merged, *paths, "-q").returncode, 0)
+        self.assert_same_as_single(merged)
+
+    def test_merge_refuses_gaps_overlaps_and_strangers(self):
+        a, b, c = self.shards(3, "refuse")
+        out = os.path.join(self.dir, "refused.h5")
+        r = parley("merge", out, a, c)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("do not cover runs 0:1500 exactly once: no shard holds runs 500:1000", r.stderr)
+        r = parley("merge", out, a, b, b, c)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("more than one shard holds runs 500:1000", r.stderr)
+        other = os.path.join(self.dir, "other-seed.h5")
+        self.assertEqual(parley("run", SCENARIO, "-n", str(RUNS), "--shard", "2/3", "--seed", "7",
+                                "--trace", "3", "-o", other, "-q").returncode, 0)
+        r = parley("merge", out, a, other, c)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("not a shard of the same run", r.stderr)
+        self.assertIn("its seed differs", r.stderr)
+        self.assertFalse(os.path.exists(out))
+
+    def test_status_names_what_to_resubmit(self):
+        a, b, c = self.shards(3, "status")
+        r = parley("status", a, c)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("missing runs: 500:1000", r.stdout)
+        self.assertIn("shards to (re)submit: 2 (of 3)", r.stdout)
+        r = parley("status", a, b, c)
+        self.assertEqual(r.returncode, 0, r.stdout)
+        self.assertIn("ready to merge", r.stdout)
+
+
+class Mpi(unittest.TestCase):
+    """mpirun -n 2 and -n 3 with the MPI build (PARLEY_MPI_BIN, set by scripts/test)."""
+
+    def test_ranks_give_the_single_process_file(self):
+        binary = os.environ.get("PARLEY_MPI_BIN")
+        if not binary:
+            if os.environ.get("PARLEY_REQUIRE_MPI"):
+                self.fail("PARLEY_MPI_BIN is not set")
+            self.skipTest("no MPI build (scripts/test runs this with one)")
+        mpirun = shutil.which("mpirun")
+        self.assertIsNotNone(mpirun)
+        env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
+        with tempfile.TemporaryDirectory() as tmp:
+            single = os.path.join(tmp, "single.h5")
+            r = parley("run", SCENARIO, "-n", "900", "--trace", "2", "-o", single, "-q", binary=binary)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            reference = datasets(single)
+            for ranks in (2, 3):
+                out = os.path.join(tmp, f"mpi{ranks}.h5")
+                r = subprocess.run([mpirun, "--oversubscribe", "-n", str(ranks), binary, "run", SCENARIO,
+                                    "-n", "900", "--trace", "2", "--threads", "1", "-o", out, "-q"],
+                                   capture_output=True, text=True, env=env)
+                self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+                self.assertEqual(sorted(os.listdir(tmp)), sorted(["single.h5"] + [f"mpi{k}.h5" for k in range(2, ranks + 1)]))
+                got = datasets(out)
+                self.assertEqual(sorted(got), sorted(reference))
+                for name, want in reference.items():
+                    have = got[name]
+                    same = (list(have.ravel()) == list(want.ravel()) if want.dtype == object
+                            else have.tobytes() == want.tobytes())
+                    self.assertTrue(same, (ranks, name))
+
+
+if __name__ == "__main__":
+    unittest.main()
