@@ -150,6 +150,24 @@ RunFlags read_run_flags(const po::variables_map& vm) {
   return f;
 }
 
+std::pair<std::uint64_t, std::uint64_t> parse_shard(const std::string& text) {
+  const std::string allowed = " (allowed: K/N with 1 <= K <= N, e.g. --shard 3/8)";
+  const auto slash = text.find('/');
+  std::size_t used_k = 0, used_n = 0;
+  long long k = 0, n = 0;
+  try {
+    k = std::stoll(text.substr(0, slash), &used_k);
+    n = std::stoll(text.substr(slash + 1), &used_n);
+  } catch (const std::exception&) {
+    used_k = 0;
+  }
+  if (slash == std::string::npos || used_k != slash || used_n != text.size() - slash - 1 || k < 1 ||
+      n < 1 || k > n) {
+    throw UsageError("--shard: '" + text + "' is not a shard" + allowed);
+  }
+  return {static_cast<std::uint64_t>(k), static_cast<std::uint64_t>(n)};
+}
+
 std::vector<std::string> overrides(const po::variables_map& vm) {
   return vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
 }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace parley::cli {
@@ -40,6 +41,8 @@ enum class CompressFlag { accepted, none };
 void add_run_flags(boost::program_options::options_description& visible, RunsFlag runs,
                    CompressFlag compress, const std::string& runs_help,
                    const std::string& output_help);
+// --shard "K/N" with 1 <= K <= N (UsageError otherwise).
+std::pair<std::uint64_t, std::uint64_t> parse_shard(const std::string& text);
 // Reads them back, checking their ranges (UsageError).
 RunFlags read_run_flags(const boost::program_options::variables_map& vm);
 

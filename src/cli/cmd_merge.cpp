@@ -5,6 +5,7 @@
 #include <iostream>
 #include <map>
 #include <optional>
+#include <sstream>
 
 #include "arguments.hpp"
 #include "commands.hpp"
@@ -25,7 +26,8 @@ namespace {
 struct Shard {
   std::string path;
   std::uint64_t first = 0, runs = 0, total = 0;
-  std::string shard;  // "K/N", "A:B" or "" (an unsharded file)
+  std::string shard;   // "K/N", "A:B" or "" (an unsharded file)
+  bool sweep = false;  // a sweep's shard: rows are point-major, runs_per_point each
   bool complete = false;
   io::FileInfo info;
 };
@@ -50,10 +52,12 @@ Shard read_shard(const std::string& path) {
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }
-  if (s.info.attribute("filetype") != io::kRunsFiletype) {
-    throw UsageError(path + ": not a shard of a run (filetype \"" + s.info.attribute("filetype") +
-                     "\"; allowed: \"" + io::kRunsFiletype + "\")");
+  const std::string filetype = s.info.attribute("filetype");
+  if (filetype != io::kRunsFiletype && filetype != io::kSweepFiletype) {
+    throw UsageError(path + ": not a shard (filetype \"" + filetype + "\"; allowed: \"" +
+                     io::kRunsFiletype + "\", \"" + io::kSweepFiletype + "\")");
   }
+  s.sweep = filetype == io::kSweepFiletype;
   s.runs = attribute_count(s.info, "runs", path);
   s.complete = s.info.attribute("complete") == "1";
   if (!s.info.attribute("runs_total").empty()) {
@@ -70,8 +74,9 @@ Shard read_shard(const std::string& path) {
 void check_same_run(const std::vector<Shard>& shards) {
   const Shard& a = shards.front();
   for (const Shard& b : shards) {
-    for (const char* key : {"scenario_toml", "overrides", "seed", "format_version",
-                            "parley_version", "trace_runs", "compress", "protocol"}) {
+    for (const char* key : {"filetype", "scenario_toml", "overrides", "seed", "format_version",
+                            "parley_version", "trace_runs", "compress", "protocol", "varied",
+                            "design", "points", "runs_per_point", "sweep_points", "sweep_axes"}) {
       if (a.info.attribute(key) != b.info.attribute(key)) {
         throw UsageError(b.path + ": not a shard of the same run as " + a.path + " (its " + key +
                          " differs; allowed: shards of one scenario, seed and Parley version)");
@@ -108,6 +113,89 @@ std::string ranges(const std::vector<std::pair<std::uint64_t, std::uint64_t>>& l
     out += (out.empty() ? "" : ", ") + std::to_string(a) + ":" + std::to_string(b);
   }
   return out;
+}
+
+// "a b c\nd e f\n" -> rows of numbers.
+std::vector<std::vector<double>> number_rows(const std::string& text) {
+  std::vector<std::vector<double>> out;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream values(line);
+    out.emplace_back();
+    for (double v; values >> v;) out.back().push_back(v);
+  }
+  return out;
+}
+
+std::vector<std::string> text_lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) out.push_back(line);
+  return out;
+}
+
+// A sweep's shards hold whole points: point p's rows [p R, (p + 1) R) in one shard. Each
+// point's scenario is the sweep's base with the point's values (as parley sweep builds it),
+// its runs go through that point's summary, and the grid is written from every point.
+int merge_sweep(const std::string& output, const std::vector<const Shard*>& order,
+                std::uint64_t total, const scenario::Scenario& base,
+                const std::string& command_line, bool force, bool quiet) {
+  const Shard& head = *order.front();
+  io::SweepLayout layout;
+  layout.keys = text_lines(head.info.attribute("varied"));
+  layout.design = head.info.attribute("design");
+  layout.points = number_rows(head.info.attribute("sweep_points"));
+  layout.axes = number_rows(head.info.attribute("sweep_axes"));
+  layout.runs_per_point = attribute_count(head.info, "runs_per_point", head.path);
+  const std::uint64_t per_point = layout.runs_per_point;
+  if (layout.points.size() * per_point != total) {
+    throw UsageError(head.path + ": the sweep's layout does not match its runs");
+  }
+  std::vector<scenario::Scenario> scenarios;
+  for (const auto& point : layout.points) {
+    std::vector<std::string> o;
+    char buffer[40];
+    for (std::size_t j = 0; j < layout.keys.size(); ++j) {
+      std::snprintf(buffer, sizeof buffer, "%.17g", point[j]);
+      o.push_back(layout.keys[j] + "=" + buffer);
+    }
+    scenarios.push_back(scenario::load_scenario_text(base.toml_text, head.path, o));
+  }
+  const engine::Sampler sampler(base);
+  io::RunsFileOptions options;
+  options.command_line = command_line;
+  options.seed = attribute_count(head.info, "seed", head.path);
+  options.runs = total;
+  options.compress = static_cast<int>(attribute_count(head.info, "compress", head.path));
+  options.overwrite = force ? io::Overwrite::allow : io::Overwrite::refuse;
+  options.sweep = layout;
+  io::RunsFile out(output, base, sampler.columns(), options);
+  std::vector<engine::Summary> grid;
+  for (std::size_t p = 0; p < layout.points.size(); ++p) {
+    const std::uint64_t row = p * per_point;
+    const auto holder = std::find_if(order.begin(), order.end(), [&](const Shard* s) {
+      return s->first <= row && row + per_point <= s->first + s->runs;
+    });
+    if (holder == order.end()) {
+      throw UsageError("no shard holds all of point " + std::to_string(p) +
+                       " (allowed: shards of parley sweep --shard K/N)");
+    }
+    engine::SummaryBuilder summary(scenarios[p]);
+    replay_stored(scenarios[p], sampler,
+                  {(*holder)->path, row - (*holder)->first, 0, per_point, options.seed, 0, p},
+                  engine::EngineOptions{}.block_runs, [&](const engine::RunBlock& b) {
+                    out.write(b);
+                    summary.add(b);
+                  });
+    grid.push_back(summary.finish());
+  }
+  out.write_grid(grid);
+  out.commit();
+  if (!quiet) {
+    std::cout << "  merged " << order.size() << " shards of the sweep (" << layout.points.size()
+              << " points) into " << output << "\n";
+  }
+  return kExitOk;
 }
 
 }  // namespace
@@ -184,6 +272,7 @@ int merge_files(const std::string& output, const std::vector<std::string>& files
     s.overrides.push_back(all_overrides.substr(start, n - start));
     if (n == std::string::npos) break;
   }
+  if (head.sweep) return merge_sweep(output, order, c.total, s, command_line, force, quiet);
   const engine::Sampler sampler(s);
   io::RunsFileOptions options;
   options.command_line = command_line;
@@ -200,16 +289,15 @@ int merge_files(const std::string& output, const std::vector<std::string>& files
   Progress progress(c.total, !quiet);
   std::uint64_t done = 0;
   for (const Shard* shard : order) {
-    replay_stored(
-        s, sampler,
-        {shard->path, shard->first, shard->first, shard->runs, options.seed, options.trace_runs},
-        engine::EngineOptions{}.block_runs, [&](const engine::RunBlock& b) {
-          out.write(b);
-          summary.add(b);
-          sensitivity.add(b);
-          done += b.count;
-          progress.update(done);
-        });
+    replay_stored(s, sampler,
+                  {shard->path, 0, shard->first, shard->runs, options.seed, options.trace_runs, 0},
+                  engine::EngineOptions{}.block_runs, [&](const engine::RunBlock& b) {
+                    out.write(b);
+                    summary.add(b);
+                    sensitivity.add(b);
+                    done += b.count;
+                    progress.update(done);
+                  });
   }
   progress.finish();
   engine::Summary result = summary.finish();

@@ -33,25 +33,6 @@ struct RunOptions {
   std::optional<std::pair<std::uint64_t, std::uint64_t>> shard;  // K/N (1-based K)
 };
 
-// "K/N" with 1 <= K <= N.
-std::pair<std::uint64_t, std::uint64_t> parse_shard(const std::string& text) {
-  const std::string allowed = " (allowed: K/N with 1 <= K <= N, e.g. --shard 3/8)";
-  const auto slash = text.find('/');
-  std::size_t used_k = 0, used_n = 0;
-  long long k = 0, n = 0;
-  try {
-    k = std::stoll(text.substr(0, slash), &used_k);
-    n = std::stoll(text.substr(slash + 1), &used_n);
-  } catch (const std::exception&) {
-    used_k = 0;
-  }
-  if (slash == std::string::npos || used_k != slash || used_n != text.size() - slash - 1 || k < 1 ||
-      n < 1 || k > n) {
-    throw UsageError("--shard: '" + text + "' is not a shard" + allowed);
-  }
-  return {static_cast<std::uint64_t>(k), static_cast<std::uint64_t>(n)};
-}
-
 std::optional<RunOptions> parse(const std::vector<std::string>& args) {
   po::options_description visible(
       "parley run FILE [options] — run a scenario and write its outcome distributions to HDF5\n"
@@ -159,7 +140,7 @@ int execute(Job job) {
   if (job.resumed) {
     // The finished runs, read back in the engine's blocks.
     const io::PartialRun& p = *job.resumed;
-    replay_stored(s, sampler, {p.path, p.first, p.first, p.done, p.seed, p.trace_runs},
+    replay_stored(s, sampler, {p.path, 0, p.first, p.done, p.seed, p.trace_runs, 0},
                   engine_options.block_runs, engine_options.sink);
     job.plan.first = job.resumed->first + job.resumed->done;
     job.plan.count = total - job.resumed->done;

@@ -96,6 +96,9 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
       "--design lhs (repeatable; the first varies slowest)");
   add("design", po::value<std::string>()->default_value("factorial"), "factorial or lhs");
   add("points", po::value<int>(), "points of a Latin hypercube (--design lhs)");
+  add("shard", po::value<std::string>(),
+      "compute shard K of N only: points [(K-1)P/N, KP/N) of P, all their runs, into a file "
+      "`parley merge` joins");
   add_run_flags(visible, RunsFlag::accepted, CompressFlag::accepted,
                 "runs per point (default: the scenario's [run] runs)",
                 "output file (default: <scenario name>-sweep.h5)");
@@ -185,9 +188,21 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
       throw UsageError(
           "the points sample different parameters; vary keys that are numbers at every point");
   }
+  // A shard computes a slice of the points (all their runs): rows [p0 R, p1 R) of the sweep.
+  std::size_t p0 = 0, p1 = scenarios.size();
+  std::string shard;
+  if (vm.count("shard")) {
+    const auto [k, n] = parse_shard(vm["shard"].as<std::string>());
+    if (n > scenarios.size()) {
+      throw UsageError("--shard " + vm["shard"].as<std::string>() + ": more shards than the " +
+                       std::to_string(scenarios.size()) + " points (allowed: N <= points)");
+    }
+    p0 = static_cast<std::size_t>((k - 1) * scenarios.size() / n);
+    p1 = static_cast<std::size_t>(k * scenarios.size() / n);
+    shard = std::to_string(k) + "/" + std::to_string(n);
+  }
   std::vector<engine::Point> points;
-  for (std::size_t p = 0; p < scenarios.size(); ++p)
-    points.push_back({&scenarios[p], &samplers[p]});
+  for (std::size_t p = p0; p < p1; ++p) points.push_back({&scenarios[p], &samplers[p]});
 
   engine::RunPlan plan;
   plan.seed = seed;
@@ -195,8 +210,13 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
     throw UsageError("-n A:B: a sweep runs the same runs at every point (allowed: -n N)");
   }
   plan.count = flags.runs.value_or(base.runs);
+  plan.first_point = p0;
   layout.runs_per_point = plan.count;
-  const std::string output = flags.output.empty() ? base.name + "-sweep.h5" : flags.output;
+  const std::string shard_name = shard.empty() ? ""
+                                               : ".shard-" + shard.substr(0, shard.find('/')) +
+                                                     "-of-" + shard.substr(shard.find('/') + 1);
+  const std::string output =
+      flags.output.empty() ? base.name + "-sweep" + shard_name + ".h5" : flags.output;
   if (!flags.force && io::file_exists(output))
     throw UsageError(output + ": file exists (use --force to overwrite it)");
   io::RunsFileOptions file_options;
@@ -206,6 +226,11 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
   file_options.compress = flags.compress;
   file_options.overwrite = flags.force ? io::Overwrite::allow : io::Overwrite::refuse;
   file_options.sweep = layout;
+  if (!shard.empty()) {
+    file_options.first_run = p0 * plan.count;
+    file_options.runs_total = scenarios.size() * plan.count;
+    file_options.shard = shard;
+  }
   io::RunsFile out(output, base, samplers.front().columns(), file_options);
   const InterruptGuard interrupt;
 
@@ -219,14 +244,15 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
   options.cancel = interrupt.flag();
   options.sink = [&](const engine::RunBlock& block) {
     out.write(block);
+    done += block.count;
+    progress.update(done);
+    if (!shard.empty()) return;             // the merge computes the grid from every point
     if (block.point != per_point.size()) {  // a new point: the previous one is complete
       per_point.push_back(current->finish());
       current.reset();
     }
     if (!current) current.emplace(scenarios[block.point]);
     current->add(block);
-    done += block.count;
-    progress.update(done);
   };
   engine::run_points(points, plan, options);
   progress.finish();
@@ -238,6 +264,17 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
               << " of " << file_options.runs << " runs finished and kept in " << partial
               << " (a sweep is not resumed: run it again, or use its finished rows)\n";
     return kExitInterrupted;
+  }
+  if (!shard.empty()) {
+    out.commit();
+    if (!quiet) {
+      std::printf(
+          "Shard %s of the sweep of %s: points %zu to %zu of %zu, %llu runs each\n"
+          "  output %s\n",
+          shard.c_str(), base.name.c_str(), p0, p1 - 1, scenarios.size(),
+          static_cast<unsigned long long>(plan.count), output.c_str());
+    }
+    return kExitOk;
   }
   per_point.push_back(current->finish());
   out.write_grid(per_point);

@@ -18,10 +18,11 @@ void replay_stored(const scenario::Scenario& s, const engine::Sampler& sampler,
   scratch.resize(1, s.agents.size(), s.issues.size(), sampler.columns().size());
   for (std::uint64_t local = 0; local < runs.count; local += block_runs) {
     engine::RunBlock b;
+    b.point = runs.point;
     b.first = runs.first + local;
     b.resize(static_cast<std::size_t>(std::min<std::uint64_t>(block_runs, runs.count - local)),
              s.agents.size(), s.issues.size(), sampler.columns().size());
-    reader.read(b, runs.file_first);
+    reader.read(b, runs.file_row + local);
     for (std::uint64_t run = b.first; run < b.first + b.count && run < runs.trace_runs; ++run) {
       protocol::Trace trace;
       engine::compute_run(s, sampler, runs.seed, run, scratch, 0, &trace);

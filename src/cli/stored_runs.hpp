@@ -14,11 +14,12 @@ namespace parley::cli {
 
 struct StoredRuns {
   std::string path;
-  std::uint64_t file_first = 0;  // run index of the file's first row
-  std::uint64_t first = 0;       // the runs to hand on: [first, first + count)
+  std::uint64_t file_row = 0;  // the file row of run `first`
+  std::uint64_t first = 0;     // the runs to hand on: [first, first + count)
   std::uint64_t count = 0;
   std::uint64_t seed = 0;
   std::uint64_t trace_runs = 0;
+  std::size_t point = 0;  // a sweep's point (blocks carry it)
 };
 
 void replay_stored(const scenario::Scenario& scenario, const engine::Sampler& sampler,

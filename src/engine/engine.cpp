@@ -171,8 +171,9 @@ std::uint64_t run_points(const std::vector<Point>& points, const RunPlan& plan,
     }
     RunBlock* block = take_block();
     block->traces.clear();
-    block->point = static_cast<std::size_t>(next_block / blocks_per_point);
-    const Point& point = points[block->point];
+    const auto local_point = static_cast<std::size_t>(next_block / blocks_per_point);
+    block->point = plan.first_point + local_point;
+    const Point& point = points[local_point];
     const std::uint64_t offset = (next_block % blocks_per_point) * block_runs;
     block->first = plan.first + offset;
     block->resize(
@@ -186,7 +187,7 @@ std::uint64_t run_points(const std::vector<Point>& points, const RunPlan& plan,
   auto compute = [&](RunBlock* block) {
     PARLEY_HANDOFF_ACQUIRE(&setup);
     PARLEY_HANDOFF_ACQUIRE(block);
-    const Point& point = points[block->point];
+    const Point& point = points[block->point - plan.first_point];
     for (std::size_t row = 0; row < block->count; ++row) {
       // Common random numbers: run i draws the same numbers at every point.
       const std::uint64_t run = block->first + row;

@@ -90,10 +90,10 @@ struct RunsReader::Impl {
     return h5::Handle(H5Dopen2(file, ("runs/" + name).c_str(), H5P_DEFAULT), H5Dclose,
                       "runs/" + name);
   }
-  std::uint64_t offset = 0;  // run index of the file's first row
+  std::uint64_t row = 0;  // file row of the block's first run
   template <typename T>
   void read(const std::string& name, const engine::RunBlock& b, std::vector<T>& out) {
-    h5::read_rows(dataset(name), h5::native_type<T>(), b.first - offset, b.count, out.data());
+    h5::read_rows(dataset(name), h5::native_type<T>(), row, b.count, out.data());
   }
 };
 
@@ -107,9 +107,9 @@ RunsReader::RunsReader(const std::string& path, std::vector<std::string> paramet
 
 RunsReader::~RunsReader() = default;
 
-void RunsReader::read(engine::RunBlock& b, std::uint64_t first_run) {
+void RunsReader::read(engine::RunBlock& b, std::uint64_t first_row) {
   Impl& m = *impl_;
-  m.offset = first_run;
+  m.row = first_row;
   m.read("agreement", b, b.agreement);
   m.read("outcome", b, b.outcome);
   m.read("round", b, b.round);

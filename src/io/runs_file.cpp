@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <limits>
 
@@ -185,6 +186,21 @@ RunsFile::RunsFile(const std::string& path, const scenario::Scenario& s,
     h5::attr_string(root, "design", m.sweep->design);
     h5::attr_int64(root, "points", static_cast<std::int64_t>(m.sweep->points.size()));
     h5::attr_int64(root, "runs_per_point", static_cast<std::int64_t>(m.sweep->runs_per_point));
+    // The whole layout as text (%.17g: exact), so that a sweep's shards can be merged.
+    auto rows = [](const std::vector<std::vector<double>>& table) {
+      std::string out;
+      char buffer[40];
+      for (const auto& row : table) {
+        for (std::size_t j = 0; j < row.size(); ++j) {
+          std::snprintf(buffer, sizeof buffer, "%.17g", row[j]);
+          out += (j ? " " : "") + std::string(buffer);
+        }
+        out += "\n";
+      }
+      return out;
+    };
+    h5::attr_string(root, "sweep_points", rows(m.sweep->points));
+    h5::attr_string(root, "sweep_axes", rows(m.sweep->axes));
   }
 
   m.runs_group = h5::create_group(root, "runs");

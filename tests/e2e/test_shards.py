@@ -114,6 +114,34 @@ class SameAsOneRun(unittest.TestCase):
         self.assertIn("ready to merge", r.stdout)
 
 
+class SweepShards(unittest.TestCase):
+    def test_a_sweep_in_shards_of_points_merges_into_the_unsharded_sweep(self):
+        vary = ["--vary", "protocol.max_rounds=6:18:3", "--vary", "agents.russia.discount=0.9,0.95"]
+        with tempfile.TemporaryDirectory() as tmp:
+            whole = os.path.join(tmp, "whole.h5")
+            r = parley("sweep", SCENARIO, *vary, "-n", "200", "-o", whole, "-q")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            shards = []
+            for k in (1, 2, 3, 4):
+                out = os.path.join(tmp, f"part{k}.h5")
+                r = parley("sweep", SCENARIO, *vary, "-n", "200", "--shard", f"{k}/4", "-o", out, "-q")
+                self.assertEqual(r.returncode, 0, r.stderr)
+                shards.append(out)
+            self.assertEqual(parley("status", *shards).returncode, 0)
+            merged = os.path.join(tmp, "merged.h5")
+            r = parley("merge", merged, *shards, "-q")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            want, got = datasets(whole), datasets(merged)
+            self.assertEqual(sorted(got), sorted(want))
+            for name in want:
+                same = (list(got[name].ravel()) == list(want[name].ravel()) if want[name].dtype == object
+                        else got[name].tobytes() == want[name].tobytes())
+                self.assertTrue(same, name)
+            r = parley("merge", os.path.join(tmp, "x.h5"), shards[0], shards[2], shards[3])
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("no shard holds runs 300:600", r.stderr)
+
+
 class Mpi(unittest.TestCase):
     """mpirun -n 2 and -n 3 with the MPI build (PARLEY_MPI_BIN, set by scripts/test)."""
 

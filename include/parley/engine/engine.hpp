@@ -17,6 +17,7 @@ struct RunPlan {
   std::uint64_t first = 0;  // run indices [first, first + count)
   std::uint64_t count = 0;
   std::uint64_t trace_runs = 0;  // runs with an index below this record their rounds
+  std::size_t first_point = 0;   // run_points: blocks carry point first_point + i for points[i]
 };
 
 struct EngineOptions {

@@ -35,9 +35,8 @@ class RunsReader {
   RunsReader(const RunsReader&) = delete;
   RunsReader& operator=(const RunsReader&) = delete;
 
-  // The rows of runs [block.first, block.first + block.count) into `block` (already sized);
-  // the file's first row holds run `first_run` (a shard's first run).
-  void read(engine::RunBlock& block, std::uint64_t first_run = 0);
+  // `block.count` rows from file row `first_row` on into `block` (already sized).
+  void read(engine::RunBlock& block, std::uint64_t first_row);
 
  private:
   struct Impl;
