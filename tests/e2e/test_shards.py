@@ -139,7 +139,8 @@ class SweepShards(unittest.TestCase):
                 self.assertTrue(same, name)
             r = parley("merge", os.path.join(tmp, "x.h5"), shards[0], shards[2], shards[3])
             self.assertEqual(r.returncode, 2)
-            self.assertIn("no shard holds runs 300:600", r.stderr)
+            # Shard 2 of 4 over 6 points holds points [1*6//4, 2*6//4) = [1, 3): rows 200:600.
+            self.assertIn("no shard holds runs 200:600", r.stderr)
 
 
 class Mpi(unittest.TestCase):
