@@ -143,6 +143,34 @@ class SweepShards(unittest.TestCase):
             self.assertIn("no shard holds runs 200:600", r.stderr)
 
 
+class SlurmRecipes(unittest.TestCase):
+    """scripts/slurm's shard and merge jobs run as Slurm would run them (one task per array
+    index, then the merge), on this machine: the merged file is the single run's."""
+
+    def test_array_tasks_then_merge_give_the_single_run(self):
+        slurm = os.path.join(SRC, "scripts", "slurm")
+        with tempfile.TemporaryDirectory() as tmp:
+            single = os.path.join(tmp, "single.h5")
+            self.assertEqual(parley("run", SCENARIO, "-n", "600", "-o", single, "-q").returncode, 0)
+            env = dict(os.environ, PARLEY=BIN, COMMAND="run", SCENARIO=SCENARIO, RUNS="600", SHARDS="3",
+                       OUT_DIR=os.path.join(tmp, "shards"), OUTPUT=os.path.join(tmp, "merged.h5"),
+                       PARLEY_ARGS="", SLURM_CPUS_PER_TASK="1")
+            os.mkdir(env["OUT_DIR"])
+            for k in (1, 2, 3, 2):  # task 2 twice: a resubmitted, complete shard is left alone
+                r = subprocess.run(["bash", os.path.join(slurm, "shard.sbatch")], capture_output=True,
+                                   text=True, env=dict(env, SLURM_ARRAY_TASK_ID=str(k)))
+                self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("already complete", r.stdout)
+            r = subprocess.run(["bash", os.path.join(slurm, "merge.sbatch")], capture_output=True, text=True, env=env)
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            self.assertIn("ready to merge", r.stdout)
+            want, got = datasets(single), datasets(env["OUTPUT"])
+            for name in want:
+                same = (list(got[name].ravel()) == list(want[name].ravel()) if want[name].dtype == object
+                        else got[name].tobytes() == want[name].tobytes())
+                self.assertTrue(same, name)
+
+
 class Mpi(unittest.TestCase):
     """mpirun -n 2 and -n 3 with the MPI build (PARLEY_MPI_BIN, set by scripts/test)."""
 
