@@ -103,6 +103,33 @@ class SameAsOneRun(unittest.TestCase):
         self.assertIn("its seed differs", r.stderr)
         self.assertFalse(os.path.exists(out))
 
+    def test_an_interrupted_shard_resumes_into_the_same_shard(self):
+        import glob, signal, time
+        out = os.path.join(self.dir, "killed-2-of-2.h5")
+        p = subprocess.Popen([BIN, "run", SCENARIO, "-n", "120000", "--shard", "2/2", "--threads", "1",
+                              "-o", out, "-q"], stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while not glob.glob(os.path.join(self.dir, ".killed-2-of-2.h5.*.tmp")) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.3)
+        self.assertIsNone(p.poll())
+        p.send_signal(signal.SIGINT)
+        p.communicate(timeout=60)
+        self.assertEqual(p.returncode, 130)
+        r = parley("status", out + ".partial")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("incomplete (resume it)", r.stdout)
+        self.assertEqual(parley("run", "--resume", out + ".partial", "-q").returncode, 0)
+        ref = os.path.join(self.dir, "uninterrupted-2-of-2.h5")
+        self.assertEqual(parley("run", SCENARIO, "-n", "120000", "--shard", "2/2", "-o", ref, "-q").returncode, 0)
+        want, got = datasets(ref), datasets(out)
+        for name in want:
+            same = (list(got[name].ravel()) == list(want[name].ravel()) if want[name].dtype == object
+                    else got[name].tobytes() == want[name].tobytes())
+            self.assertTrue(same, name)
+        with h5py.File(out, "r") as f:
+            self.assertEqual((f.attrs["shard"], int(f.attrs["shard_first"])), ("2/2", 60000))
+
     def test_status_names_what_to_resubmit(self):
         a, b, c = self.shards(3, "status")
         r = parley("status", a, c)
