@@ -34,13 +34,7 @@ struct Shard {
 
 std::uint64_t attribute_count(const io::FileInfo& info, const std::string& name,
                               const std::string& path) {
-  const std::string text = info.attribute(name);
-  try {
-    std::size_t used = 0;
-    const long long v = std::stoll(text, &used);
-    if (used == text.size() && v >= 0) return static_cast<std::uint64_t>(v);
-  } catch (const std::exception&) {
-  }
+  if (const auto v = info.count(name)) return *v;
   throw UsageError(path + ": attribute " + name + " is missing or invalid");
 }
 
@@ -198,6 +192,25 @@ int merge_sweep(const std::string& output, const std::vector<const Shard*>& orde
   return kExitOk;
 }
 
+// Parses `visible` plus any number of positional FILEs; nothing when help was printed.
+std::optional<std::vector<std::string>> parse_files(const std::vector<std::string>& args,
+                                                    po::options_description& visible,
+                                                    po::variables_map& vm) {
+  visible.add_options()("help,h", "show this help");
+  po::options_description all;
+  all.add(visible).add_options()("files", po::value<std::vector<std::string>>(), "files");
+  po::positional_options_description positional;
+  positional.add("files", -1);
+  po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << visible << "\n";
+    return std::nullopt;
+  }
+  return vm.count("files") ? vm["files"].as<std::vector<std::string>>()
+                           : std::vector<std::string>{};
+}
+
 }  // namespace
 
 int cmd_merge(const std::vector<std::string>& args, const std::string& command_line) {
@@ -208,20 +221,10 @@ int cmd_merge(const std::vector<std::string>& args, const std::string& command_l
   add("output,o", po::value<std::string>(), "the merged file (or give it first)");
   add("force", "overwrite an existing output file");
   add("quiet,q", "print no summary");
-  add("help,h", "show this help");
-  po::options_description all;
-  all.add(visible).add_options()("files", po::value<std::vector<std::string>>(), "files");
-  po::positional_options_description positional;
-  positional.add("files", -1);
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << visible << "\n";
-    return kExitOk;
-  }
-  std::vector<std::string> files =
-      vm.count("files") ? vm["files"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  const auto parsed = parse_files(args, visible, vm);
+  if (!parsed) return kExitOk;
+  std::vector<std::string> files = *parsed;
   std::string output = vm.count("output") ? vm["output"].as<std::string>() : "";
   if (output.empty() && !files.empty()) {
     output = files.front();
@@ -317,22 +320,13 @@ int cmd_status(const std::vector<std::string>& args, const std::string&) {
   po::options_description visible(
       "parley status SHARD... — which shards of a run are done, incomplete or missing (exit 0 "
       "when the shards cover the run exactly once, 1 otherwise)");
-  visible.add_options()("help,h", "show this help");
-  po::options_description all;
-  all.add(visible).add_options()("files", po::value<std::vector<std::string>>(), "files");
-  po::positional_options_description positional;
-  positional.add("files", -1);
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << visible << "\n";
-    return kExitOk;
-  }
-  if (!vm.count("files")) throw UsageError("give the shard files");
+  const auto files = parse_files(args, visible, vm);
+  if (!files) return kExitOk;
+  if (files->empty()) throw UsageError("give the shard files");
   std::vector<Shard> shards;
   std::vector<std::string> unreadable;
-  for (const auto& f : vm["files"].as<std::vector<std::string>>()) {
+  for (const auto& f : *files) {
     try {
       shards.push_back(read_shard(f));
     } catch (const std::exception& e) {

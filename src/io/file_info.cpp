@@ -108,6 +108,17 @@ std::string FileInfo::attribute(const std::string& name) const {
   return "";
 }
 
+std::optional<std::uint64_t> FileInfo::count(const std::string& name) const {
+  const std::string text = attribute(name);
+  try {
+    std::size_t used = 0;
+    const long long v = std::stoll(text, &used);
+    if (used == text.size() && v >= 0) return static_cast<std::uint64_t>(v);
+  } catch (const std::exception&) {
+  }
+  return std::nullopt;
+}
+
 FileInfo read_file_info(const std::string& path) {
   h5::quiet_errors();
   if (H5Fis_hdf5(path.c_str()) <= 0) {

@@ -12,14 +12,9 @@ namespace parley::io {
 namespace {
 
 std::uint64_t count_of(const FileInfo& info, const std::string& name, const std::string& path) {
-  const std::string text = info.attribute(name);
-  try {
-    std::size_t used = 0;
-    const long long v = std::stoll(text, &used);
-    if (used == text.size() && v >= 0) return static_cast<std::uint64_t>(v);
-  } catch (const std::exception&) {
-  }
-  throw IoError(path + ": attribute " + name + " is missing or invalid (\"" + text + "\")");
+  if (const auto v = info.count(name)) return *v;
+  throw IoError(path + ": attribute " + name + " is missing or invalid (\"" + info.attribute(name) +
+                "\")");
 }
 
 }  // namespace

@@ -146,18 +146,7 @@ void bracket(Realization& r, Workspace& w, Index k) {
 // The issue that blocks most: the principal obstacle of the rejecting veto player with the
 // largest shortfall max(r_i - u_i, 0) + red-line excess; -1 when none is left to bracket.
 Index blocking_issue(const Setting& setting, const Realization& r, const Workspace& w) {
-  Index blocker = -1;
-  double worst = -1.0;
-  for (Index i = 0; i < r.prefs.agents(); ++i) {
-    const auto si = static_cast<std::size_t>(i);
-    if (!setting.veto[si] || w.accepts[si]) continue;
-    const double shortfall =
-        std::max(w.batna(i) - w.u(i), 0.0) + model::red_line_excess(r.prefs, i, w.x);
-    if (shortfall > worst) {
-      worst = shortfall;
-      blocker = i;
-    }
-  }
+  const Index blocker = largest_shortfall(setting, r, w);
   if (blocker < 0) return -1;
   const Index k = model::principal_obstacle(r.prefs, blocker, w.x);
   return w.bracketed[static_cast<std::size_t>(k)] ? -1 : k;

@@ -58,6 +58,22 @@ void answer(const Realization& r, const Vector& threshold, Workspace& w) {
   }
 }
 
+Index largest_shortfall(const Setting& setting, const Realization& r, const Workspace& w) {
+  Index blocker = -1;
+  double worst = -1.0;
+  for (Index i = 0; i < r.prefs.agents(); ++i) {
+    const auto si = static_cast<std::size_t>(i);
+    if (!setting.veto[si] || w.accepts[si]) continue;
+    const double shortfall =
+        std::max(w.batna(i) - w.u(i), 0.0) + model::red_line_excess(r.prefs, i, w.x);
+    if (shortfall > worst) {
+      worst = shortfall;
+      blocker = i;
+    }
+  }
+  return blocker;
+}
+
 void conclude(const Setting& setting, const Realization& r, const Workspace& w, int round,
               double front, RunResult& out) {
   const Index n_agents = r.prefs.agents();
@@ -74,20 +90,7 @@ void conclude(const Setting& setting, const Realization& r, const Workspace& w, 
   }
   out.round = -1;
   out.utility_pv.setConstant(n_agents, std::numeric_limits<double>::quiet_NaN());
-  if (out.outcome != Outcome::walk_out) {
-    out.blocker = -1;
-    double worst = -1.0;
-    for (Index i = 0; i < n_agents; ++i) {
-      const auto si = static_cast<std::size_t>(i);
-      if (!setting.veto[si] || w.accepts[si]) continue;
-      const double shortfall =
-          std::max(w.batna(i) - w.u(i), 0.0) + model::red_line_excess(r.prefs, i, w.x);
-      if (shortfall > worst) {
-        worst = shortfall;
-        out.blocker = i;
-      }
-    }
-  }
+  if (out.outcome != Outcome::walk_out) out.blocker = largest_shortfall(setting, r, w);
   out.obstacle = out.blocker >= 0 ? model::principal_obstacle(r.prefs, out.blocker, w.x) : -1;
 }
 

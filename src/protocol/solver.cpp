@@ -255,16 +255,19 @@ std::optional<Vector> Solver::frontier_point(Index a, Index b, double sa, double
       [&](const Vector& x) { return f(x) > 0.0; }, std::move(x_lo), std::move(x_hi));
 }
 
+double least_slack(const model::Preferences& p, const std::vector<Index>& players, const Vector& c,
+                   const Vector& s, const Vector& x) {
+  double v = kInf;
+  for (std::size_t j = 0; j < players.size(); ++j) {
+    const auto jj = static_cast<Index>(j);
+    v = std::min(v, (model::utility(p, players[j], x) - c(jj)) / s(jj));
+  }
+  return v;
+}
+
 Solver::Maximin Solver::maximin(const std::vector<Index>& players, const Vector& c,
                                 const Vector& s) {
-  auto value_at = [&](const Vector& at) {
-    double v = kInf;
-    for (std::size_t j = 0; j < players.size(); ++j) {
-      const auto jj = static_cast<Index>(j);
-      v = std::min(v, (model::utility(p_, players[j], at) - c(jj)) / s(jj));
-    }
-    return v;
-  };
+  auto value_at = [&](const Vector& at) { return least_slack(p_, players, c, s, at); };
   if (box_.empty()) return {-kInf, 0.5 * (box_.lo + box_.hi)};
   if (players.size() == 1) {
     Vector x;

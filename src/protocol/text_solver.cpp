@@ -179,14 +179,7 @@ std::optional<Vector> TextSolver::search(Complete&& complete, Score&& score) {
 Solver::Maximin TextSolver::maximin(const std::vector<Index>& players, const Vector& c,
                                     const Vector& s) {
   if (discrete_.empty() && !p_.mean) return Solver(p_, box_).maximin(players, c, s);
-  auto value_at = [&](const Vector& at) {
-    double v = kInf;
-    for (std::size_t j = 0; j < players.size(); ++j) {
-      const auto jj = static_cast<Index>(j);
-      v = std::min(v, (model::utility(p_, players[j], at) - c(jj)) / s(jj));
-    }
-    return v;
-  };
+  auto value_at = [&](const Vector& at) { return least_slack(p_, players, c, s, at); };
   const auto x =
       search([&](Solver& inner) { return std::optional<Vector>(inner.maximin(players, c, s).x); },
              value_at);

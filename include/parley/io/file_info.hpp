@@ -2,6 +2,7 @@
 // Reading back what a Parley file says about itself, for `parley info`: its root
 // attributes, the shapes of its datasets and its summary.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,8 @@ struct FileInfo {
   bool has_summary = false;
 
   std::string attribute(const std::string& name) const;  // "" when absent
+  // A non-negative integer attribute; nothing when absent or not one.
+  std::optional<std::uint64_t> count(const std::string& name) const;
 };
 
 // Throws IoError when the file cannot be read as HDF5, and std::invalid_argument when it is

@@ -27,8 +27,8 @@ struct Workspace {
   Eigen::ArrayXi below;
   std::vector<bool> accepts, left, counted;
   std::vector<std::int8_t> bracketed;  // per issue: set aside by the mediator in this run
-  Realization shocked;      // the run's parameters as changed by scheduled shocks
-  NashObjective objective;  // the mediator's revision objective, packed per revision
+  Realization shocked;                 // the run's parameters as changed by scheduled shocks
+  NashObjective objective;             // the mediator's revision objective, packed per revision
   void resize(Index agents, Index issues);
 };
 
@@ -51,6 +51,10 @@ double open_round(const Setting& setting, Realization& r, int round, double fron
 // Each agent's answer to w.x: u_i(x) >= threshold_i and no red line crossed. Fills
 // w.u and w.accepts.
 void answer(const Realization& r, const Vector& threshold, Workspace& w);
+
+// The rejecting veto player with the largest shortfall max(r_i - u_i, 0) + red-line excess
+// at w.x (with w.u, w.batna, w.accepts current); -1 when every veto player accepts.
+Index largest_shortfall(const Setting& setting, const Realization& r, const Workspace& w);
 
 // Fills the result from the text w.x (with w.u, w.batna, w.accepts current) after the talks
 // ended in `round` with `out.outcome` set: present values for a deal, and otherwise the

@@ -32,6 +32,10 @@ struct TextBox {
 };
 TextBox feasible_box(const model::Preferences& p, const std::vector<Index>& agents);
 
+// min over the players j of (u_j(x) - c_j) / s_j: the maximin objective at text x.
+double least_slack(const model::Preferences& p, const std::vector<Index>& players, const Vector& c,
+                   const Vector& s, const Vector& x);
+
 class Solver {
  public:
   Solver(const model::Preferences& p, TextBox box);
