@@ -9,6 +9,7 @@
 #include "arguments.hpp"
 #include "commands.hpp"
 #include "interrupt.hpp"
+#include "mpi.hpp"
 #include "parley/engine/engine.hpp"
 #include "parley/io/runs_file.hpp"
 #include "parley/random/stream.hpp"
@@ -191,11 +192,16 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
   // A shard computes a slice of the points (all their runs): rows [p0 R, p1 R) of the sweep.
   std::size_t p0 = 0, p1 = scenarios.size();
   std::string shard;
-  if (vm.count("shard")) {
-    const auto [k, n] = parse_shard(vm["shard"].as<std::string>());
+  // Under mpirun (an MPI build) each rank computes one shard of the points, and rank 0
+  // merges them into the output.
+  const bool on_ranks = mpi::size() > 1 && !vm.count("shard");
+  if (vm.count("shard") || on_ranks) {
+    const auto [k, n] = on_ranks
+                            ? std::pair<std::uint64_t, std::uint64_t>(mpi::rank() + 1, mpi::size())
+                            : parse_shard(vm["shard"].as<std::string>());
     if (n > scenarios.size()) {
-      throw UsageError("--shard " + vm["shard"].as<std::string>() + ": more shards than the " +
-                       std::to_string(scenarios.size()) + " points (allowed: N <= points)");
+      throw UsageError(std::to_string(n) + " shards of " + std::to_string(scenarios.size()) +
+                       " points (allowed: at most one shard per point)");
     }
     p0 = static_cast<std::size_t>((k - 1) * scenarios.size() / n);
     p1 = static_cast<std::size_t>(k * scenarios.size() / n);
@@ -215,10 +221,16 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
   const std::string shard_name = shard.empty() ? ""
                                                : ".shard-" + shard.substr(0, shard.find('/')) +
                                                      "-of-" + shard.substr(shard.find('/') + 1);
-  const std::string output =
-      flags.output.empty() ? base.name + "-sweep" + shard_name + ".h5" : flags.output;
-  if (!flags.force && io::file_exists(output))
-    throw UsageError(output + ": file exists (use --force to overwrite it)");
+  const std::string final_output = flags.output.empty()
+                                       ? base.name + "-sweep" + (on_ranks ? "" : shard_name) + ".h5"
+                                       : flags.output;
+  if (!flags.force && io::file_exists(final_output))
+    throw UsageError(final_output + ": file exists (use --force to overwrite it)");
+  auto rank_file = [&](int r) {
+    return final_output + ".rank-" + std::to_string(r) + "-of-" + std::to_string(mpi::size()) +
+           ".h5";
+  };
+  const std::string output = on_ranks ? rank_file(mpi::rank()) : final_output;
   io::RunsFileOptions file_options;
   file_options.command_line = command_line;
   file_options.seed = plan.seed;
@@ -231,69 +243,88 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
     file_options.runs_total = scenarios.size() * plan.count;
     file_options.shard = shard;
   }
-  io::RunsFile out(output, base, samplers.front().columns(), file_options);
-  const InterruptGuard interrupt;
+  if (on_ranks) file_options.overwrite = io::Overwrite::allow;
+  const bool quiet = flags.quiet || on_ranks;
+  auto compute = [&]() -> int {
+    io::RunsFile out(output, base, samplers.front().columns(), file_options);
+    const InterruptGuard interrupt;
 
-  const bool quiet = flags.quiet;
-  Progress progress(file_options.runs, !quiet);
-  std::vector<engine::Summary> per_point;
-  std::optional<engine::SummaryBuilder> current;
-  std::uint64_t done = 0;
-  engine::EngineOptions options;
-  options.threads = flags.threads;
-  options.cancel = interrupt.flag();
-  options.sink = [&](const engine::RunBlock& block) {
-    out.write(block);
-    done += block.count;
-    progress.update(done);
-    if (!shard.empty()) return;             // the merge computes the grid from every point
-    if (block.point != per_point.size()) {  // a new point: the previous one is complete
-      per_point.push_back(current->finish());
-      current.reset();
+    Progress progress(file_options.runs, !quiet);
+    std::vector<engine::Summary> per_point;
+    std::optional<engine::SummaryBuilder> current;
+    std::uint64_t done = 0;
+    engine::EngineOptions options;
+    options.threads = flags.threads;
+    options.cancel = interrupt.flag();
+    options.sink = [&](const engine::RunBlock& block) {
+      out.write(block);
+      done += block.count;
+      progress.update(done);
+      if (!shard.empty()) return;             // the merge computes the grid from every point
+      if (block.point != per_point.size()) {  // a new point: the previous one is complete
+        per_point.push_back(current->finish());
+        current.reset();
+      }
+      if (!current) current.emplace(scenarios[block.point]);
+      current->add(block);
+    };
+    engine::run_points(points, plan, options);
+    progress.finish();
+    if (done < file_options.runs) {
+      // Interrupted: the finished rows are kept (each with its done flag); a sweep's grid
+      // needs every point, so it is left out.
+      const std::string partial = out.commit_partial(done);
+      std::cerr << "parley sweep: interrupted by " << interrupt.signal_name() << ": " << done
+                << " of " << file_options.runs << " runs finished and kept in " << partial
+                << " (a sweep is not resumed: run it again, or use its finished rows)\n";
+      return kExitInterrupted;
     }
-    if (!current) current.emplace(scenarios[block.point]);
-    current->add(block);
-  };
-  engine::run_points(points, plan, options);
-  progress.finish();
-  if (done < file_options.runs) {
-    // Interrupted: the finished rows are kept (each with its done flag); a sweep's grid
-    // needs every point, so it is left out.
-    const std::string partial = out.commit_partial(done);
-    std::cerr << "parley sweep: interrupted by " << interrupt.signal_name() << ": " << done
-              << " of " << file_options.runs << " runs finished and kept in " << partial
-              << " (a sweep is not resumed: run it again, or use its finished rows)\n";
-    return kExitInterrupted;
-  }
-  if (!shard.empty()) {
+    if (!shard.empty()) {
+      out.commit();
+      if (!quiet) {
+        std::printf(
+            "Shard %s of the sweep of %s: points %zu to %zu of %zu, %llu runs each\n"
+            "  output %s\n",
+            shard.c_str(), base.name.c_str(), p0, p1 - 1, scenarios.size(),
+            static_cast<unsigned long long>(plan.count), output.c_str());
+      }
+      return kExitOk;
+    }
+    per_point.push_back(current->finish());
+    out.write_grid(per_point);
     out.commit();
+
     if (!quiet) {
-      std::printf(
-          "Shard %s of the sweep of %s: points %zu to %zu of %zu, %llu runs each\n"
-          "  output %s\n",
-          shard.c_str(), base.name.c_str(), p0, p1 - 1, scenarios.size(),
-          static_cast<unsigned long long>(plan.count), output.c_str());
+      std::printf("Sweep of %s: %zu points x %llu runs (%s design, common random numbers)\n\n",
+                  base.name.c_str(), points.size(), static_cast<unsigned long long>(plan.count),
+                  design.c_str());
+      for (const auto& key : layout.keys) std::printf("  %-28s", key.c_str());
+      std::printf("  P(agreement)  95%% interval        median round\n");
+      for (std::size_t p = 0; p < points.size(); ++p) {
+        for (double v : layout.points[p]) std::printf("  %-28.6g", v);
+        std::printf("  %12.4f  [%.4f, %.4f]  %5.0f\n", per_point[p].p_agreement, per_point[p].p_low,
+                    per_point[p].p_high, per_point[p].rounds[1]);
+      }
+      std::printf("  output %s\n", output.c_str());
     }
     return kExitOk;
+  };
+  if (!on_ranks) return compute();
+  int rc = kExitRuntime;
+  try {
+    rc = compute();
+  } catch (const std::exception& e) {
+    std::cerr << "parley sweep (rank " << mpi::rank() << "): " << e.what() << "\n";
   }
-  per_point.push_back(current->finish());
-  out.write_grid(per_point);
-  out.commit();
-
-  if (!quiet) {
-    std::printf("Sweep of %s: %zu points x %llu runs (%s design, common random numbers)\n\n",
-                base.name.c_str(), points.size(), static_cast<unsigned long long>(plan.count),
-                design.c_str());
-    for (const auto& key : layout.keys) std::printf("  %-28s", key.c_str());
-    std::printf("  P(agreement)  95%% interval        median round\n");
-    for (std::size_t p = 0; p < points.size(); ++p) {
-      for (double v : layout.points[p]) std::printf("  %-28.6g", v);
-      std::printf("  %12.4f  [%.4f, %.4f]  %5.0f\n", per_point[p].p_agreement, per_point[p].p_low,
-                  per_point[p].p_high, per_point[p].rounds[1]);
-    }
-    std::printf("  output %s\n", output.c_str());
+  rc = mpi::max_over_ranks(rc);
+  if (mpi::rank() != 0 || rc != kExitOk) return rc;
+  std::vector<std::string> files;
+  for (int r = 0; r < mpi::size(); ++r) files.push_back(rank_file(r));
+  const int merged = merge_files(final_output, files, command_line, true, flags.quiet);
+  if (merged == kExitOk) {
+    for (const auto& f : files) std::remove(f.c_str());
   }
-  return kExitOk;
+  return merged;
 }
 
 }  // namespace parley::cli

@@ -229,6 +229,22 @@ class Mpi(unittest.TestCase):
                     same = (list(have.ravel()) == list(want.ravel()) if want.dtype == object
                             else have.tobytes() == want.tobytes())
                     self.assertTrue(same, (ranks, name))
+            # A sweep: each rank computes a slice of the points.
+            vary = ["--vary", "protocol.max_rounds=6:18:3", "--vary", "agents.russia.discount=0.9,0.95"]
+            sweep = os.path.join(tmp, "sweep.h5")
+            r = parley("sweep", SCENARIO, *vary, "-n", "150", "-o", sweep, "-q", binary=binary)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            out = os.path.join(tmp, "mpi-sweep.h5")
+            r = subprocess.run([mpirun, "--oversubscribe", "-n", "3", binary, "sweep", SCENARIO, *vary,
+                                "-n", "150", "--threads", "1", "-o", out, "-q"], capture_output=True, text=True, env=env)
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            want, got = datasets(sweep), datasets(out)
+            self.assertEqual(sorted(got), sorted(want))
+            for name in want:
+                same = (list(got[name].ravel()) == list(want[name].ravel()) if want[name].dtype == object
+                        else got[name].tobytes() == want[name].tobytes())
+                self.assertTrue(same, ("sweep", name))
+            self.assertFalse([f for f in os.listdir(tmp) if ".rank-" in f])
 
 
 if __name__ == "__main__":
