@@ -45,15 +45,30 @@ int cmd_info(const std::vector<std::string>& args, const std::string&) {
   if (!info.attribute("overrides").empty()) {
     std::printf("  overrides  %s\n", info.attribute("overrides").c_str());
   }
+  if (const auto first = info.count("shard_first")) {
+    // A shard: which rows of the whole it holds (parley merge joins shards).
+    const auto runs = info.count("runs").value_or(0);
+    std::printf("  shard %s: rows %llu:%llu of %s\n", info.attribute("shard").c_str(),
+                static_cast<unsigned long long>(*first),
+                static_cast<unsigned long long>(*first + runs),
+                info.attribute("runs_total").c_str());
+  }
+  if (info.attribute("complete") == "0") {
+    std::printf("  INCOMPLETE: %s of %s runs finished (resume with parley run --resume)\n",
+                info.attribute("runs_done").c_str(), info.attribute("runs").c_str());
+  }
 
   if (info.has_summary) {
     std::printf("\nSummary\n  P(agreement) %.4f  95%% Wilson interval [%.4f, %.4f]\n",
                 info.p_agreement, info.p_low, info.p_high);
-    if (info.outcome_count.size() == 3) {
-      std::printf("  outcomes     agreement %.0f, walk-out %.0f, deadline %.0f\n",
+    if (info.outcome_count.size() >= 3) {
+      std::printf("  outcomes     agreement %.0f, walk-out %.0f, deadline %.0f",
                   info.outcome_count[0], info.outcome_count[1], info.outcome_count[2]);
+      // Files since bracketing have a fourth outcome, the partial deal.
+      if (info.outcome_count.size() > 3) std::printf(", partial deal %.0f", info.outcome_count[3]);
+      std::printf("\n");
     }
-    if (info.rounds.size() == 3 && info.outcome_count.size() == 3 && info.outcome_count[0] > 0) {
+    if (info.rounds.size() == 3 && info.outcome_count.size() >= 3 && info.outcome_count[0] > 0) {
       std::printf("  rounds to agreement  median %.0f, quartiles [%.0f, %.0f]\n", info.rounds[1],
                   info.rounds[0], info.rounds[2]);
       std::printf("\n  %-14s %10s %10s %10s\n", "deal term", "median", "mean", "obstacle");

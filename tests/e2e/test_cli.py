@@ -197,6 +197,9 @@ class RunFile(unittest.TestCase):
         p = float(self.f["summary/p_agreement"][()])
         self.assertIn(f"P(agreement) {p:.4f}", r.stdout)
         self.assertIn("scenario miami-2025, protocol mediated, seed 11, 400 runs", r.stdout)
+        counts = [int(c) for c in self.f["summary/outcome_count"][()]]
+        self.assertIn(f"outcomes     agreement {counts[0]}, walk-out {counts[1]}, deadline {counts[2]}, "
+                      f"partial deal {counts[3]}", r.stdout)
         self.assertRegex(r.stdout, r"runs/deal +float64 +\[400, 6\]")
         self.assertIn(text(self.f.attrs["scenario_toml"]).strip(), r.stdout)
         with tempfile.TemporaryDirectory() as tmp:
