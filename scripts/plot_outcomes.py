@@ -54,8 +54,11 @@ def main(argv=None):
     fig.suptitle(f"{title}: {n} runs" + ("" if complete else " (incomplete file)"))
 
     ax = fig.add_subplot(grid[0, 0:2])
-    shares = [np.mean(outcome == k) for k in range(3)]
-    bars = ax.bar(["agreement", "walk-out", "deadline"], shares, color=["tab:green", "tab:red", "tab:gray"])
+    names = ["agreement", "walk-out", "deadline", "partial deal"]
+    colours = ["tab:green", "tab:red", "tab:gray", "tab:olive"]
+    shown = 4 if np.any(outcome == 3) else 3  # partial deals only where the mediator bracketed
+    shares = [np.mean(outcome == k) for k in range(shown)]
+    bars = ax.bar(names[:shown], shares, color=colours[:shown])
     ax.errorbar([0], [p], yerr=[[p - lo], [hi - p]], color="black", capsize=6)
     ax.bar_label(bars, labels=[f"{s:.1%}" for s in shares])
     ax.set_ylim(0, 1.05)

@@ -15,7 +15,8 @@ std::array<double, 2> wilson_interval(std::uint64_t k, std::uint64_t n) {
   const double denom = 1.0 + z * z / nn;
   const double centre = (p + z * z / (2.0 * nn)) / denom;
   const double half = z * std::sqrt(p * (1.0 - p) / nn + z * z / (4.0 * nn * nn)) / denom;
-  return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
+  // The interval always holds p (rounding can leave the exact bound 0 or 1 a hair inside).
+  return {std::min(p, std::max(0.0, centre - half)), std::max(p, std::min(1.0, centre + half))};
 }
 
 SummaryBuilder::SummaryBuilder(const scenario::Scenario& s)

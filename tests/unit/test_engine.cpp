@@ -204,6 +204,12 @@ TEST(Summary, WilsonIntervalMatchesPublishedValues) {
   const auto b = engine::wilson_interval(81, 263);
   EXPECT_NEAR(b[0], 0.2553, 1e-4);
   EXPECT_NEAR(b[1], 0.3662, 1e-4);
+  // At k = 0 and k = n the exact bound is p itself: the interval must hold p (no rounding
+  // leaves it a hair inside, which plotting error bars would reject).
+  for (std::uint64_t n : {10u, 100u, 12345u}) {
+    EXPECT_EQ(engine::wilson_interval(0, n)[0], 0.0) << n;
+    EXPECT_EQ(engine::wilson_interval(n, n)[1], 1.0) << n;
+  }
 }
 
 TEST(Summary, AggregatesMatchDirectComputation) {
