@@ -41,7 +41,7 @@ struct Setting {
   // Discrete issues: options per issue (0 for a continuous issue), and the constraints.
   std::vector<int> options;
   std::vector<TextConstraint> constraints;
-  int clause_changes = 1;          // discrete issues the mediator changes per revision, at most
+  int clause_changes = 1;  // discrete issues the mediator changes per revision, at most
   // Bracketing (mediated): after every `bracket_after` rounds without a deal, the mediator
   // sets aside the issue that blocks most, up to `max_bracketed` issues.
   bool bracketing = false;
