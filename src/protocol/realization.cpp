@@ -30,15 +30,17 @@ bool Setting::allows(const Vector& x) const {
     const double scaled = x(static_cast<Index>(k)) * (n - 1);
     if (scaled != std::round(scaled)) return false;
   }
-  auto holds = [&](const std::pair<Index, double>& l) { return x(l.first) == l.second; };
   for (const TextConstraint& c : constraints) {
-    if (c.excludes) {
-      bool all = true;
-      for (const auto& l : c.literals) all = all && holds(l);
-      if (all) return false;
-    } else if (holds(c.literals[0]) && !holds(c.literals[1])) {
-      return false;
-    }
+    if (c.broken_by(x)) return false;
+  }
+  return true;
+}
+
+bool TextConstraint::broken_by(const Vector& x) const {
+  auto holds = [&](const std::pair<Index, double>& l) { return x(l.first) == l.second; };
+  if (!excludes) return holds(literals[0]) && !holds(literals[1]);
+  for (const auto& l : literals) {
+    if (!holds(l)) return false;
   }
   return true;
 }

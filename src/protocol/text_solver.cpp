@@ -46,16 +46,7 @@ std::string TextSolver::method() const {
 
 int TextSolver::violations(const Vector& x) const {
   int bad = 0;
-  auto holds = [&](const std::pair<Index, double>& l) { return x(l.first) == l.second; };
-  for (const TextConstraint& c : setting_.constraints) {
-    if (c.excludes) {
-      bool all = true;
-      for (const auto& l : c.literals) all = all && holds(l);
-      bad += all;
-    } else {
-      bad += holds(c.literals[0]) && !holds(c.literals[1]);
-    }
-  }
+  for (const TextConstraint& c : setting_.constraints) bad += c.broken_by(x);
   return bad;
 }
 
@@ -93,24 +84,15 @@ std::optional<Vector> TextSolver::search(Complete&& complete, Score&& score) {
   const std::size_t m = discrete_.size();
   if (exact_) {
     // Depth first over the discrete issues; constraints checked once their issues are set.
-    std::vector<std::size_t> choice(m, 0);
     std::vector<bool> set(static_cast<std::size_t>(x.size()), false);
     for (Index k = 0; k < x.size(); ++k) set[static_cast<std::size_t>(k)] = true;
     for (Index k : discrete_) set[static_cast<std::size_t>(k)] = false;
     auto decided_and_broken = [&]() {
-      auto holds = [&](const std::pair<Index, double>& l) { return x(l.first) == l.second; };
       for (const TextConstraint& c : setting_.constraints) {
         bool decided = true;
         for (const auto& l : c.literals)
           decided = decided && set[static_cast<std::size_t>(l.first)];
-        if (!decided) continue;
-        if (c.excludes) {
-          bool all = true;
-          for (const auto& l : c.literals) all = all && holds(l);
-          if (all) return true;
-        } else if (holds(c.literals[0]) && !holds(c.literals[1])) {
-          return true;
-        }
+        if (decided && c.broken_by(x)) return true;
       }
       return false;
     };

@@ -21,6 +21,9 @@ enum class Kind : std::int8_t { mediated, alternating, nash, kalai };
 struct TextConstraint {
   bool excludes = true;
   std::vector<std::pair<Index, double>> literals;  // (issue, unit position of the option)
+
+  // Whether text x breaks this constraint.
+  bool broken_by(const Vector& x) const;
 };
 
 struct Setting {
