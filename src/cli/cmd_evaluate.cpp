@@ -48,10 +48,9 @@ int cmd_evaluate(const std::vector<std::string>& args, const std::string&) {
     if (text[k]) x(kk) = s.issues[k].to_unit(*text[k]);
     const auto& issue = s.issues[k];
     if (issue.discrete()) {
-      std::printf(
-          "  %-14s %10s %-6s%s\n", issue.id.c_str(),
-          issue.options[static_cast<std::size_t>(std::lround(issue.to_natural(x(kk))))].c_str(), "",
-          text[k] ? "" : "  (first draft)");
+      std::printf("  %-14s %10s %-6s%s\n", issue.id.c_str(),
+                  issue.option_at(issue.to_natural(x(kk))).c_str(), "",
+                  text[k] ? "" : "  (first draft)");
       continue;
     }
     std::printf("  %-14s %10.4g %-6s%s\n", issue.id.c_str(), issue.to_natural(x(kk)),

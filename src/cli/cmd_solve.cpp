@@ -35,9 +35,8 @@ void print_text_row(const scenario::Scenario& s, const model::Preferences& prefs
     const auto& issue = s.issues[k];
     const double natural = issue.to_natural((*x)(static_cast<Index>(k)));
     // A discrete issue shows its option's name.
-    std::printf(" %12s", issue.discrete()
-                             ? issue.options[static_cast<std::size_t>(std::lround(natural))].c_str()
-                             : fixed(natural).c_str());
+    std::printf(" %12s",
+                issue.discrete() ? issue.option_at(natural).c_str() : fixed(natural).c_str());
   }
   std::printf("   |");
   for (Index i = 0; i < prefs.agents(); ++i)

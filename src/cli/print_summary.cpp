@@ -108,8 +108,7 @@ std::string format_trace(const scenario::Scenario& s, std::uint64_t run, const e
       const auto& issue = s.issues[k];
       const double natural = issue.to_natural(r.text(static_cast<Eigen::Index>(k)));
       if (issue.discrete()) {
-        out +=
-            line(" %10.10s", issue.options[static_cast<std::size_t>(std::lround(natural))].c_str());
+        out += line(" %10.10s", issue.option_at(natural).c_str());
       } else {
         out += line(" %10.4g", natural);
       }
@@ -135,10 +134,9 @@ std::string format_trace(const scenario::Scenario& s, std::uint64_t run, const e
         const auto kk = static_cast<Eigen::Index>(k);
         const double before = trace.rounds[t - 1].text(kk), after = trace.rounds[t].text(kk);
         if (!issue.discrete() || before == after) continue;
-        const auto option = static_cast<std::size_t>(std::lround(issue.to_natural(after)));
         changes += line(" %c%s", after > before ? '+' : '-', issue.id.c_str());
         if (issue.kind == scenario::IssueKind::options) {
-          changes += "=" + issue.options[option];
+          changes += "=" + issue.option_at(issue.to_natural(after));
         }
       }
       out += line("  %5d %s\n", trace.rounds[t].round,

@@ -70,11 +70,8 @@ std::string describe(const Scenario& s) {
       // Options by name; positions are option indices.
       std::string options = i.kind == IssueKind::clause ? "clause:" : "options:";
       for (const auto& o : i.options) options += " " + o;
-      const auto name = [&](double at) {
-        return i.options[static_cast<std::size_t>(std::lround(at))];
-      };
-      issues.add({i.id, i.label, "", options, name(i.status_quo),
-                  name(s.protocol.first_draft[k].central())});
+      issues.add({i.id, i.label, "", options, i.option_at(i.status_quo),
+                  i.option_at(s.protocol.first_draft[k].central())});
       continue;
     }
     issues.add({i.id, i.label, i.unit, "[" + num(i.lo) + ", " + num(i.hi) + "]", num(i.status_quo),

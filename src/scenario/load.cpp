@@ -541,8 +541,7 @@ class Loader {
     const std::string allowed =
         "allowed: one of " + names + (issue.kind == IssueKind::clause ? ", or true/false" : "");
     if (const auto name = n.value<std::string>(); n.is_string()) {
-      const auto it = std::find(issue.options.begin(), issue.options.end(), *name);
-      if (it != issue.options.end()) return static_cast<double>(it - issue.options.begin());
+      if (const auto j = issue.option_index(*name)) return static_cast<double>(*j);
       const std::string hint = closest_match(*name, issue.options);
       ctx_.error(n.source(), key, "unknown option \"" + *name + "\"",
                  allowed + (hint.empty() ? "" : "; did you mean \"" + hint + "\"?"));
@@ -785,14 +784,14 @@ class Loader {
           }
         } else {
           const std::string option = text->substr(eq + 1);
-          const auto o = std::find(issue.options.begin(), issue.options.end(), option);
-          if (o == issue.options.end()) {
+          const auto o = issue.option_index(option);
+          if (!o) {
             ctx_.error(item.source(), key, "unknown option \"" + option + "\" of " + id,
                        "allowed: " + join(issue.options));
             ok = false;
             break;
           }
-          lit.option = static_cast<std::size_t>(o - issue.options.begin());
+          lit.option = *o;
         }
         c.literals.push_back(lit);
         c.text += (c.text.empty() ? "" : ", ") + *text;

@@ -49,9 +49,7 @@ std::optional<double> option_position(const Issue& issue, const std::string& val
     if (value == "true") return 1.0;
     if (value == "false") return 0.0;
   }
-  for (std::size_t j = 0; j < issue.options.size(); ++j) {
-    if (issue.options[j] == value) return static_cast<double>(j);
-  }
+  if (const auto j = issue.option_index(value)) return static_cast<double>(*j);
   // Or the option's index, as the output files give it.
   if (const auto index = parse_number(value)) {
     if (*index == std::round(*index) && *index >= 0 &&

@@ -2,6 +2,8 @@
 // A validated scenario: issues, agents, protocol, battlefield and run defaults.
 // Built only by load_scenario(), so any Scenario object is valid. Positions are
 // kept in the issues' natural units here; the sampler maps them to unit scales.
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -28,6 +30,16 @@ struct Issue {
   Location where;
 
   bool discrete() const noexcept { return kind != IssueKind::continuous; }
+  // A discrete issue's option at natural position `natural` (its index), and the index of
+  // the option named `name` (nothing when there is none).
+  const std::string& option_at(double natural) const {
+    return options[static_cast<std::size_t>(std::lround(natural))];
+  }
+  std::optional<std::size_t> option_index(const std::string& name) const {
+    const auto it = std::find(options.begin(), options.end(), name);
+    if (it == options.end()) return std::nullopt;
+    return static_cast<std::size_t>(it - options.begin());
+  }
   double to_unit(double natural) const noexcept { return (natural - lo) / (hi - lo); }
   double to_natural(double unit_value) const noexcept { return lo + unit_value * (hi - lo); }
 };
