@@ -43,6 +43,11 @@ void add_run_flags(boost::program_options::options_description& visible, RunsFla
                    const std::string& output_help);
 // --shard "K/N" with 1 <= K <= N (UsageError otherwise).
 std::pair<std::uint64_t, std::uint64_t> parse_shard(const std::string& text);
+// Shard k of n (1-based) of `total` items: [(k - 1) total / n, k total / n).
+inline std::pair<std::uint64_t, std::uint64_t> shard_slice(std::uint64_t k, std::uint64_t n,
+                                                           std::uint64_t total) {
+  return {(k - 1) * total / n, k * total / n};
+}
 // Reads them back, checking their ranges (UsageError).
 RunFlags read_run_flags(const boost::program_options::variables_map& vm);
 

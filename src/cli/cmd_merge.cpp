@@ -9,6 +9,7 @@
 
 #include "arguments.hpp"
 #include "commands.hpp"
+#include "mpi.hpp"
 #include "parley/engine/engine.hpp"
 #include "parley/io/file_info.hpp"
 #include "parley/io/runs_file.hpp"
@@ -314,6 +315,31 @@ int merge_files(const std::string& output, const std::vector<std::string>& files
               << output << "\n";
   }
   return kExitOk;
+}
+
+std::string rank_file(const std::string& output, int rank, int ranks) {
+  return output + ".rank-" + std::to_string(rank) + "-of-" + std::to_string(ranks) + ".h5";
+}
+
+int merge_on_ranks(const std::string& command, const std::string& output,
+                   const std::string& command_line, bool quiet,
+                   const std::function<int()>& compute) {
+  int rc = kExitRuntime;
+  try {
+    rc = compute();
+  } catch (const std::exception& e) {
+    // Every rank must reach the reduction below, or the others would wait for it forever.
+    std::cerr << "parley " << command << " (rank " << mpi::rank() << "): " << e.what() << "\n";
+  }
+  rc = mpi::max_over_ranks(rc);
+  if (mpi::rank() != 0 || rc != kExitOk) return rc;
+  std::vector<std::string> files;
+  for (int r = 0; r < mpi::size(); ++r) files.push_back(rank_file(output, r, mpi::size()));
+  const int merged = merge_files(output, files, command_line, true, quiet);
+  if (merged == kExitOk) {
+    for (const auto& f : files) std::remove(f.c_str());
+  }
+  return merged;
 }
 
 int cmd_status(const std::vector<std::string>& args, const std::string&) {

@@ -193,34 +193,19 @@ int run_on_ranks(Job job, std::uint64_t whole, const std::string& command_line) 
                      " runs (allowed: at most one rank per run)");
   }
   const std::string output = job.output;
-  auto shard_path = [output, p](std::uint64_t rank) {
-    return output + ".rank-" + std::to_string(rank) + "-of-" + std::to_string(p) + ".h5";
-  };
   const bool quiet = job.quiet;
-  job.plan.first = r * whole / p;
-  job.plan.count = (r + 1) * whole / p - job.plan.first;
+  const auto [first, end] = shard_slice(r + 1, p, whole);
+  job.plan.first = first;
+  job.plan.count = end - first;
   job.file_options.first_run = job.plan.first;
   job.file_options.runs = job.plan.count;
   job.file_options.runs_total = whole;
   job.file_options.shard = std::to_string(r + 1) + "/" + std::to_string(p);
   job.file_options.overwrite = io::Overwrite::allow;
-  job.output = shard_path(r);
+  job.output = rank_file(output, mpi::rank(), mpi::size());
   job.quiet = true;
-  int rc = kExitRuntime;
-  try {
-    rc = execute(std::move(job));
-  } catch (const std::exception& e) {
-    std::cerr << "parley run (rank " << r << "): " << e.what() << "\n";
-  }
-  rc = mpi::max_over_ranks(rc);
-  if (r != 0 || rc != kExitOk) return rc;
-  std::vector<std::string> shards;
-  for (std::uint64_t k = 0; k < p; ++k) shards.push_back(shard_path(k));
-  const int merged = merge_files(output, shards, command_line, true, quiet);
-  if (merged == kExitOk) {
-    for (const auto& f : shards) std::remove(f.c_str());
-  }
-  return merged;
+  return merge_on_ranks("run", output, command_line, quiet,
+                        [&job] { return execute(std::move(job)); });
 }
 
 int resume(const RunOptions& options) {
@@ -279,8 +264,9 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
                        ": more shards than the " + std::to_string(whole) +
                        " runs (allowed: N <= runs)");
     }
-    first = (k - 1) * whole / n;
-    count = k * whole / n - first;
+    const auto slice = shard_slice(k, n, whole);
+    first = slice.first;
+    count = slice.second - first;
     shard = std::to_string(k) + "/" + std::to_string(n);
     shard_name = ".shard-" + std::to_string(k) + "-of-" + std::to_string(n);
   } else if (options->flags.run_range) {

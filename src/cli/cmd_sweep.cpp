@@ -203,8 +203,9 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
       throw UsageError(std::to_string(n) + " shards of " + std::to_string(scenarios.size()) +
                        " points (allowed: at most one shard per point)");
     }
-    p0 = static_cast<std::size_t>((k - 1) * scenarios.size() / n);
-    p1 = static_cast<std::size_t>(k * scenarios.size() / n);
+    const auto [first, end] = shard_slice(k, n, scenarios.size());
+    p0 = static_cast<std::size_t>(first);
+    p1 = static_cast<std::size_t>(end);
     shard = std::to_string(k) + "/" + std::to_string(n);
   }
   std::vector<engine::Point> points;
@@ -226,11 +227,8 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
                                        : flags.output;
   if (!flags.force && io::file_exists(final_output))
     throw UsageError(final_output + ": file exists (use --force to overwrite it)");
-  auto rank_file = [&](int r) {
-    return final_output + ".rank-" + std::to_string(r) + "-of-" + std::to_string(mpi::size()) +
-           ".h5";
-  };
-  const std::string output = on_ranks ? rank_file(mpi::rank()) : final_output;
+  const std::string output =
+      on_ranks ? rank_file(final_output, mpi::rank(), mpi::size()) : final_output;
   io::RunsFileOptions file_options;
   file_options.command_line = command_line;
   file_options.seed = plan.seed;
@@ -310,21 +308,7 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
     return kExitOk;
   };
   if (!on_ranks) return compute();
-  int rc = kExitRuntime;
-  try {
-    rc = compute();
-  } catch (const std::exception& e) {
-    std::cerr << "parley sweep (rank " << mpi::rank() << "): " << e.what() << "\n";
-  }
-  rc = mpi::max_over_ranks(rc);
-  if (mpi::rank() != 0 || rc != kExitOk) return rc;
-  std::vector<std::string> files;
-  for (int r = 0; r < mpi::size(); ++r) files.push_back(rank_file(r));
-  const int merged = merge_files(final_output, files, command_line, true, flags.quiet);
-  if (merged == kExitOk) {
-    for (const auto& f : files) std::remove(f.c_str());
-  }
-  return merged;
+  return merge_on_ranks("sweep", final_output, command_line, flags.quiet, compute);
 }
 
 }  // namespace parley::cli

@@ -2,6 +2,7 @@
 // The subcommands of the `parley` program. Each takes its own arguments (after the
 // subcommand name) and returns the process exit code:
 //   0 success, 1 runtime failure (I/O), 2 bad input or usage, 130 interrupted.
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -38,6 +39,14 @@ int cmd_status(const std::vector<std::string>& args, const std::string& command_
 // shards that are incomplete, of another run, or do not cover the runs exactly once.
 int merge_files(const std::string& output, const std::vector<std::string>& files,
                 const std::string& command_line, bool force, bool quiet);
+// Under mpirun: the file rank `rank` of `ranks` writes its shard of `output` to.
+std::string rank_file(const std::string& output, int rank, int ranks);
+// Under mpirun: runs `compute` (this rank's shard, into its rank_file), takes the worst exit
+// code over the ranks and, on rank 0, merges every rank's file into `output` and removes
+// them. `command` names the program's command in messages.
+int merge_on_ranks(const std::string& command, const std::string& output,
+                   const std::string& command_line, bool quiet,
+                   const std::function<int()>& compute);
 
 // The summary as a table, for the terminal.
 std::string format_summary(const scenario::Scenario& scenario, const engine::Summary& summary);
