@@ -13,6 +13,8 @@ import h5py
 import numpy as np
 import xarray as xr
 
+from h5files import datasets
+
 BIN = os.environ["PARLEY_BIN"]
 SRC = os.environ["PARLEY_SOURCE_DIR"]
 SCENARIO = os.path.join(SRC, "scenarios", "miami-2025.toml")
@@ -27,12 +29,6 @@ def text(v):
     return v.decode() if isinstance(v, bytes) else str(v)
 
 
-def datasets(path):
-    """Every dataset of a file by name, read into memory."""
-    out = {}
-    with h5py.File(path, "r") as f:
-        f.visititems(lambda name, obj: out.__setitem__(name, obj[()]) if isinstance(obj, h5py.Dataset) else None)
-    return out
 
 
 class RunFile(unittest.TestCase):

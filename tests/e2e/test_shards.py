@@ -10,6 +10,8 @@ import unittest
 import h5py
 import numpy as np
 
+from h5files import datasets, differing
+
 BIN = os.environ["PARLEY_BIN"]
 SRC = os.environ["PARLEY_SOURCE_DIR"]
 SCENARIO = os.path.join(SRC, "scenarios", "miami-2025.toml")
@@ -20,11 +22,6 @@ def parley(*args, binary=BIN, env=None):
     return subprocess.run([binary, *args], capture_output=True, text=True, env=env)
 
 
-def datasets(path):
-    out = {}
-    with h5py.File(path, "r") as f:
-        f.visititems(lambda name, obj: out.__setitem__(name, obj[()]) if isinstance(obj, h5py.Dataset) else None)
-    return out
 
 
 class SameAsOneRun(unittest.TestCase):
@@ -42,14 +39,7 @@ class SameAsOneRun(unittest.TestCase):
         cls.tmp.cleanup()
 
     def assert_same_as_single(self, path):
-        got = datasets(path)
-        self.assertEqual(sorted(got), sorted(self.reference))
-        for name, want in self.reference.items():
-            have = got[name]
-            if want.dtype == object:
-                self.assertEqual(list(have.ravel()), list(want.ravel()), name)
-            else:
-                self.assertEqual((have.dtype, have.shape, have.tobytes()), (want.dtype, want.shape, want.tobytes()), name)
+        self.assertEqual(differing(self.reference, datasets(path)), [])
 
     def shards(self, n, name):
         paths = []
@@ -122,11 +112,7 @@ class SameAsOneRun(unittest.TestCase):
         self.assertEqual(parley("run", "--resume", out + ".partial", "-q").returncode, 0)
         ref = os.path.join(self.dir, "uninterrupted-2-of-2.h5")
         self.assertEqual(parley("run", SCENARIO, "-n", "120000", "--shard", "2/2", "-o", ref, "-q").returncode, 0)
-        want, got = datasets(ref), datasets(out)
-        for name in want:
-            same = (list(got[name].ravel()) == list(want[name].ravel()) if want[name].dtype == object
-                    else got[name].tobytes() == want[name].tobytes())
-            self.assertTrue(same, name)
+        self.assertEqual(differing(datasets(ref), datasets(out)), [])
         with h5py.File(out, "r") as f:
             self.assertEqual((f.attrs["shard"], int(f.attrs["shard_first"])), ("2/2", 60000))
 
@@ -158,12 +144,7 @@ class SweepShards(unittest.TestCase):
             merged = os.path.join(tmp, "merged.h5")
             r = parley("merge", merged, *shards, "-q")
             self.assertEqual(r.returncode, 0, r.stderr)
-            want, got = datasets(whole), datasets(merged)
-            self.assertEqual(sorted(got), sorted(want))
-            for name in want:
-                same = (list(got[name].ravel()) == list(want[name].ravel()) if want[name].dtype == object
-                        else got[name].tobytes() == want[name].tobytes())
-                self.assertTrue(same, name)
+            self.assertEqual(differing(datasets(whole), datasets(merged)), [])
             r = parley("merge", os.path.join(tmp, "x.h5"), shards[0], shards[2], shards[3])
             self.assertEqual(r.returncode, 2)
             # Shard 2 of 4 over 6 points holds points [1*6//4, 2*6//4) = [1, 3): rows 200:600.
@@ -191,11 +172,7 @@ class SlurmRecipes(unittest.TestCase):
             r = subprocess.run(["bash", os.path.join(slurm, "merge.sbatch")], capture_output=True, text=True, env=env)
             self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
             self.assertIn("ready to merge", r.stdout)
-            want, got = datasets(single), datasets(env["OUTPUT"])
-            for name in want:
-                same = (list(got[name].ravel()) == list(want[name].ravel()) if want[name].dtype == object
-                        else got[name].tobytes() == want[name].tobytes())
-                self.assertTrue(same, name)
+            self.assertEqual(differing(datasets(single), datasets(env["OUTPUT"])), [])
 
 
 class Mpi(unittest.TestCase):
@@ -222,13 +199,7 @@ class Mpi(unittest.TestCase):
                                    capture_output=True, text=True, env=env)
                 self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
                 self.assertEqual(sorted(os.listdir(tmp)), sorted(["single.h5"] + [f"mpi{k}.h5" for k in range(2, ranks + 1)]))
-                got = datasets(out)
-                self.assertEqual(sorted(got), sorted(reference))
-                for name, want in reference.items():
-                    have = got[name]
-                    same = (list(have.ravel()) == list(want.ravel()) if want.dtype == object
-                            else have.tobytes() == want.tobytes())
-                    self.assertTrue(same, (ranks, name))
+                self.assertEqual(differing(reference, datasets(out)), [], ranks)
             # A sweep: each rank computes a slice of the points.
             vary = ["--vary", "protocol.max_rounds=6:18:3", "--vary", "agents.russia.discount=0.9,0.95"]
             sweep = os.path.join(tmp, "sweep.h5")
@@ -238,12 +209,7 @@ class Mpi(unittest.TestCase):
             r = subprocess.run([mpirun, "--oversubscribe", "-n", "3", binary, "sweep", SCENARIO, *vary,
                                 "-n", "150", "--threads", "1", "-o", out, "-q"], capture_output=True, text=True, env=env)
             self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
-            want, got = datasets(sweep), datasets(out)
-            self.assertEqual(sorted(got), sorted(want))
-            for name in want:
-                same = (list(got[name].ravel()) == list(want[name].ravel()) if want[name].dtype == object
-                        else got[name].tobytes() == want[name].tobytes())
-                self.assertTrue(same, ("sweep", name))
+            self.assertEqual(differing(datasets(sweep), datasets(out)), [])
             self.assertFalse([f for f in os.listdir(tmp) if ".rank-" in f])
 
 
