@@ -122,13 +122,6 @@ std::vector<std::vector<double>> number_rows(const std::string& text) {
   return out;
 }
 
-std::vector<std::string> text_lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream lines(text);
-  for (std::string line; std::getline(lines, line);) out.push_back(line);
-  return out;
-}
-
 // A sweep's shards hold whole points: point p's rows [p R, (p + 1) R) in one shard. Each
 // point's scenario is the sweep's base with the point's values (as parley sweep builds it),
 // its runs go through that point's summary, and the grid is written from every point.
@@ -137,7 +130,7 @@ int merge_sweep(const std::string& output, const std::vector<const Shard*>& orde
                 const std::string& command_line, bool force, bool quiet) {
   const Shard& head = *order.front();
   io::SweepLayout layout;
-  layout.keys = text_lines(head.info.attribute("varied"));
+  layout.keys = head.info.lines("varied");
   layout.design = head.info.attribute("design");
   layout.points = number_rows(head.info.attribute("sweep_points"));
   layout.axes = number_rows(head.info.attribute("sweep_axes"));
@@ -270,12 +263,7 @@ int merge_files(const std::string& output, const std::vector<std::string>& files
   const Shard& head = *order.front();
   scenario::Scenario s =
       scenario::load_scenario_text(head.info.attribute("scenario_toml"), head.path, {});
-  for (std::size_t start = 0, n = 0; !head.info.attribute("overrides").empty(); start = n + 1) {
-    const std::string& all_overrides = head.info.attribute("overrides");
-    n = all_overrides.find('\n', start);
-    s.overrides.push_back(all_overrides.substr(start, n - start));
-    if (n == std::string::npos) break;
-  }
+  s.overrides = head.info.lines("overrides");
   if (head.sweep) return merge_sweep(output, order, c.total, s, command_line, force, quiet);
   const engine::Sampler sampler(s);
   io::RunsFileOptions options;

@@ -1,5 +1,6 @@
 #include "parley/io/file_info.hpp"
 
+#include <sstream>
 #include <stdexcept>
 
 #include "hdf5.hpp"
@@ -117,6 +118,13 @@ std::optional<std::uint64_t> FileInfo::count(const std::string& name) const {
   } catch (const std::exception&) {
   }
   return std::nullopt;
+}
+
+std::vector<std::string> FileInfo::lines(const std::string& name) const {
+  std::vector<std::string> out;
+  std::istringstream text(attribute(name));
+  for (std::string line; std::getline(text, line);) out.push_back(line);
+  return out;
 }
 
 FileInfo read_file_info(const std::string& path) {

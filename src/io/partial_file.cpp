@@ -42,13 +42,7 @@ PartialRun read_partial(const std::string& path) {
                  : path + ".resumed.h5";
   p.scenario_toml = info.attribute("scenario_toml");
   p.command_line = info.attribute("command_line");
-  const std::string overrides = info.attribute("overrides");
-  for (std::size_t start = 0; start < overrides.size();) {
-    const auto end = overrides.find('\n', start);
-    p.overrides.push_back(overrides.substr(start, end - start));
-    if (end == std::string::npos) break;
-    start = end + 1;
-  }
+  p.overrides = info.lines("overrides");
   p.seed = count_of(info, "seed", path);
   p.runs = count_of(info, "runs", path);
   p.done = count_of(info, "runs_done", path);

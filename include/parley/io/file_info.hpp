@@ -28,6 +28,8 @@ struct FileInfo {
   std::string attribute(const std::string& name) const;  // "" when absent
   // A non-negative integer attribute; nothing when absent or not one.
   std::optional<std::uint64_t> count(const std::string& name) const;
+  // A text attribute's lines (the overrides, a sweep's varied keys); none when absent.
+  std::vector<std::string> lines(const std::string& name) const;
 };
 
 // Throws IoError when the file cannot be read as HDF5, and std::invalid_argument when it is
