@@ -26,6 +26,14 @@ def parley(*args):
     return subprocess.run([BIN, *args], capture_output=True, text=True)
 
 
+def write(folder, name, text):
+    """A scenario written to folder/name; returns its path."""
+    path = os.path.join(folder, name)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return path
+
+
 def scores():
     with open(CSV, encoding="utf-8") as f:
         rows = [r for r in csv.reader(f) if r and not r[0].startswith("#")]
@@ -160,9 +168,7 @@ class MixedSpace(unittest.TestCase):
 
     def test_exact_search_matches_brute_force_and_respects_the_requirement(self):
         with tempfile.TemporaryDirectory() as tmp:
-            path = os.path.join(tmp, "mixed.toml")
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(MIXED)
+            path = write(tmp, "mixed.toml", MIXED)
             r = parley("solve", path)
             self.assertEqual(r.returncode, 0, r.stderr)
             self.assertIn("Solver: enumeration of up to 16 texts (exact)", r.stdout)
@@ -225,9 +231,7 @@ class Bracketing(unittest.TestCase):
     partial deal, recorded as such."""
 
     def run_deadlock(self, tmp, *extra):
-        path = os.path.join(tmp, "deadlock.toml")
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(DEADLOCK)
+        path = write(tmp, "deadlock.toml", DEADLOCK)
         out = os.path.join(tmp, "out.h5")
         r = parley("run", path, "-n", "100", "-o", out, "-q", "--force", "--trace", "2", *extra)
         self.assertEqual(r.returncode, 0, r.stderr)
@@ -264,9 +268,7 @@ class Bracketing(unittest.TestCase):
 
     def test_bracketing_is_for_the_mediator_only(self):
         with tempfile.TemporaryDirectory() as tmp:
-            path = os.path.join(tmp, "deadlock.toml")
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(DEADLOCK)
+            path = write(tmp, "deadlock.toml", DEADLOCK)
             r = parley("validate", path, "--set", "protocol.bracketing=true", "--set", 'protocol.kind="nash"')
             self.assertEqual(r.returncode, 2)
             self.assertIn("protocol.bracketing: only a mediator brackets issues", r.stderr)
