@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "parley/engine/run_block.hpp"
+#include "parley/protocol/run_result.hpp"
 #include "parley/scenario/scenario.hpp"
 
 namespace parley::engine {
@@ -15,7 +16,7 @@ inline constexpr std::array<double, 3> kRoundQuantiles = {0.25, 0.5, 0.75};
 
 struct Summary {
   std::uint64_t runs = 0;
-  std::array<std::uint64_t, 4> outcomes{};  // by protocol::Outcome
+  std::array<std::uint64_t, protocol::kOutcomes> outcomes{};  // by protocol::Outcome
   double p_agreement = 0.0;
   double p_low = 0.0;  // 95% Wilson interval
   double p_high = 0.0;
@@ -48,7 +49,7 @@ class SummaryBuilder {
   std::size_t agents_;
   int max_rounds_;
   std::uint64_t runs_ = 0;
-  std::array<std::uint64_t, 4> outcomes_{};
+  std::array<std::uint64_t, protocol::kOutcomes> outcomes_{};
   std::vector<std::uint64_t> round_counts_;
   std::vector<std::vector<std::uint32_t>> deal_hist_;
   std::vector<double> deal_sum_;
