@@ -14,6 +14,11 @@ constexpr int kMaxSweeps = 4000;
 constexpr double kStepTolerance = 1e-13;
 // Barrier weights, driven down level by level with warm starts.
 constexpr double kBarrierLevels[] = {1e-2, 1e-4, 1e-6, 1e-8, 1e-10, 1e-12};
+// Column generation: it stops when no text's reduced cost exceeds the tolerance (so the
+// optimum is at most that far above the one found), and gives up past these limits.
+constexpr double kGenerationTolerance = 1e-12;
+constexpr int kGenerationIterations = 200;
+constexpr std::size_t kPoolLimit = 400;
 
 // Right derivative of v_ik at z (the slope on [z, z + dz)).
 double right_slope(const model::Preferences& p, Index i, Index k, double z) {
@@ -27,6 +32,24 @@ double right_slope(const model::Preferences& p, Index i, Index k, double z) {
       break;
   }
   return p.piecewise[static_cast<std::size_t>(p.piecewise_index(i, k))].slope(z);
+}
+
+// Left derivative of v_ik at z (the slope on (z - dz, z]).
+double left_slope(const model::Preferences& p, Index i, Index k, double z) {
+  const double a = p.ideal(i, k);
+  switch (static_cast<model::Shape>(p.shape(i, k))) {
+    case model::Shape::linear:
+      return z <= a ? 1.0 : -1.0;
+    case model::Shape::quadratic:
+      return 2.0 * (a - z);
+    case model::Shape::piecewise:
+      break;
+  }
+  const auto& pw = p.piecewise[static_cast<std::size_t>(p.piecewise_index(i, k))];
+  if (z <= pw.x.front() || z > pw.x.back()) return 0.0;
+  const auto j = static_cast<std::size_t>(std::lower_bound(pw.x.begin(), pw.x.end(), z) -
+                                          pw.x.begin());
+  return (pw.v[j] - pw.v[j - 1]) / (pw.x[j] - pw.x[j - 1]);
 }
 
 // Along a path of texts x(θ), θ in [0, 1], where the predicate `above` turns from false
@@ -109,6 +132,22 @@ double Solver::line_maximise(Program& prog, Index k, Vector& x, double t) {
   };
   double lo = box_.lo(k);
   double hi = box_.hi(k);
+  // Already at the maximum along k (right derivative <= 0, left derivative >= 0): stay.
+  bool inside = true;
+  for (std::size_t j = 0; j < n; ++j) inside = inside && h_at(j, xk) > 0.0;
+  if (inside && direction(xk) < 0) {
+    if (xk <= lo) return 0.0;
+    double left = 0.0;
+    for (std::size_t j = 0; j < n; ++j) {
+      const Index i = prog.players[j];
+      left += prog.alpha(static_cast<Index>(j)) / h_at(j, xk) * p_.weight(i, k) *
+              left_slope(p_, i, k, xk) / prog.s(static_cast<Index>(j));
+    }
+    if (left >= 0.0) return 0.0;
+    hi = xk;
+  } else if (inside) {
+    lo = xk;
+  }
   double z;
   if (direction(lo) < 0) {
     z = lo;
@@ -286,6 +325,18 @@ Solver::Maximin Solver::maximin(const std::vector<Index>& players, const Vector&
     weighted_argmax({a, b}, {0.0, 1.0 / s(1)}, best_b);
     return {value_at(best_b), best_b};
   }
+  if (generation_) {
+    if (const auto x = generate(players, c, s, {}, Vector())) {
+      last_generated_ = true;
+      return {value_at(*x), *x};
+    }
+  }
+  last_generated_ = false;
+  return barrier_maximin(players, c, s);
+}
+
+Solver::Maximin Solver::barrier_maximin(const std::vector<Index>& players, const Vector& c,
+                                        const Vector& s) {
   Program prog;
   prog.players = players;
   prog.c = c;
@@ -305,7 +356,99 @@ Solver::Maximin Solver::maximin(const std::vector<Index>& players, const Vector&
     prog.alpha.setConstant(static_cast<Index>(players.size()), tau);
     ascend(prog, x, t);
   }
-  return {value_at(x), x};
+  return {least_slack(p_, players, c, s, x), x};
+}
+
+void Solver::add_column(const Vector& x) {
+  Column col;
+  col.x = x;
+  model::utilities(p_, x, work_, col.u);
+  pool_.push_back(std::move(col));
+}
+
+std::optional<Vector> Solver::generate(const std::vector<Index>& lead, const Vector& c,
+                                       const Vector& s, const std::vector<Index>& floored,
+                                       const Vector& floor) {
+  // The master over the columns x_1..x_m (texts) and t' = t - t0 >= 0:
+  //   max t'  s.t.  Σ_j μ_j (-h_i(x_j)) + t' <= -t0   (i in lead, h_i = (u_i - c_i)/s_i)
+  //                 Σ_j μ_j u_f(x_j) >= floor_f        (f in floored)
+  //                 Σ_j μ_j = 1,  μ >= 0.
+  // Its duals y weigh the players in the pricing problem max_x Σ_i y_i h_i(x) - Σ_f y_f u_f(x),
+  // solved exactly by weighted_argmax; a text whose reduced cost is positive joins the master.
+  // At the end t* <= t_LP + (largest reduced cost), and x̄ = Σ μ_j x_j, whose utilities are at
+  // least the μ-mixture of the columns' (concavity), attains t_LP.
+  const auto n_lead = lead.size();
+  const auto n_floor = floored.size();
+  const auto rows = static_cast<Index>(n_lead + n_floor + 1);
+  std::vector<Index> agents = lead;
+  agents.insert(agents.end(), floored.begin(), floored.end());
+  std::vector<double> weights(agents.size(), 1.0);
+  Vector x;
+  if (pool_.empty()) {
+    for (std::size_t j = 0; j < agents.size(); ++j) {
+      std::fill(weights.begin(), weights.end(), 0.0);
+      weights[j] = 1.0;
+      weighted_argmax(agents, weights, x);
+      add_column(x);
+    }
+  }
+  auto h = [&](std::size_t i, const Vector& u) {
+    const auto ii = static_cast<Index>(i);
+    return (u(lead[i]) - c(ii)) / s(ii);
+  };
+  Eigen::VectorXd column(rows);
+  for (int iteration = 0; iteration < kGenerationIterations; ++iteration) {
+    if (pool_.size() > kPoolLimit) return std::nullopt;
+    double t0 = kInf;
+    for (const Column& col : pool_) {
+      for (std::size_t i = 0; i < n_lead; ++i) t0 = std::min(t0, h(i, col.u));
+    }
+    t0 -= 1.0;
+    lp_.reset(rows);
+    for (std::size_t i = 0; i < n_lead; ++i)
+      lp_.set_row(static_cast<Index>(i), SmallLp::Sense::le, -t0);
+    for (std::size_t f = 0; f < n_floor; ++f)
+      lp_.set_row(static_cast<Index>(n_lead + f), SmallLp::Sense::ge, floor(static_cast<Index>(f)));
+    lp_.set_row(rows - 1, SmallLp::Sense::eq, 1.0);
+    for (const Column& col : pool_) {
+      for (std::size_t i = 0; i < n_lead; ++i) column(static_cast<Index>(i)) = -h(i, col.u);
+      for (std::size_t f = 0; f < n_floor; ++f)
+        column(static_cast<Index>(n_lead + f)) = col.u(floored[f]);
+      column(rows - 1) = 1.0;
+      lp_.add_column(0.0, column);
+    }
+    column.setZero();
+    column.head(static_cast<Index>(n_lead)).setOnes();
+    lp_.add_column(1.0, column);
+    if (lp_.solve() != SmallLp::Status::optimal) return std::nullopt;
+
+    const Eigen::VectorXd& mu = lp_.solution();
+    const Eigen::VectorXd& y = lp_.duals();
+    Vector mixed = Vector::Zero(p_.issues());
+    for (std::size_t j = 0; j < pool_.size(); ++j)
+      mixed += mu(static_cast<Index>(j)) * pool_[j].x;
+    mixed = mixed.max(box_.lo).min(box_.hi);
+    // Pricing: the weights are y_i / s_i on the lead players and -y_f on the floored ones.
+    double offset = y(rows - 1);
+    for (std::size_t i = 0; i < n_lead; ++i) {
+      const auto ii = static_cast<Index>(i);
+      weights[i] = std::max(y(ii), 0.0) / s(ii);
+      offset += std::max(y(ii), 0.0) * c(ii) / s(ii);
+    }
+    for (std::size_t f = 0; f < n_floor; ++f)
+      weights[n_lead + f] = std::max(-y(static_cast<Index>(n_lead + f)), 0.0);
+    weighted_argmax(agents, weights, x);
+    add_column(x);
+    const Vector& u = pool_.back().u;
+    double reduced = -offset;
+    for (std::size_t j = 0; j < agents.size(); ++j) reduced += weights[j] * u(agents[j]);
+    if (reduced <= kGenerationTolerance) {
+      pool_.pop_back();
+      return mixed;
+    }
+    add_column(mixed);  // the mixture's own utilities lie above the columns' mixture
+  }
+  return std::nullopt;
 }
 
 std::optional<Vector> Solver::nash(const std::vector<Index>& players, const Vector& d,
@@ -334,6 +477,20 @@ std::optional<Vector> Solver::best_for(Index leader, const std::vector<Index>& p
     others.push_back(players[j]);
     thresholds.push_back(c(static_cast<Index>(j)));
   }
+  if (others.size() >= 2 && generation_) {
+    // Whether any text meets every floor, and one that does: the maximin of the others.
+    Vector ones = Vector::Ones(static_cast<Index>(others.size()));
+    Vector floor(static_cast<Index>(others.size()));
+    for (std::size_t j = 0; j < others.size(); ++j) floor(static_cast<Index>(j)) = thresholds[j];
+    const Maximin feasible = maximin(others, floor, ones);
+    if (feasible.value < -kGenerationTolerance) return std::nullopt;
+    add_column(feasible.x);
+    if (const auto x = generate({leader}, Vector::Zero(1), Vector::Ones(1), others, floor)) {
+      last_generated_ = true;
+      return x;
+    }
+  }
+  last_generated_ = false;
   return constrained_best({leader}, {1.0}, others, thresholds, others.size());
 }
 

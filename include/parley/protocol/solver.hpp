@@ -10,12 +10,17 @@
 // their Lagrange weights, one at a time. The Nash product is maximised by coordinate
 // ascent with exact line searches: the directional derivative of a concave function of
 // such utilities is a sum over the coordinates, so a text that no single coordinate move
-// improves is a global maximum. The maximin of three or more players uses a log barrier
-// driven to 1e-12. See docs/model.md §4.
+// improves is a global maximum. With three or more players the maximin and the best text
+// under floors are solved by column generation (Dantzig & Wolfe 1960): a small linear
+// program over texts found so far, whose duals weigh the players for the next exact
+// weighted argmax; exact for piecewise-linear values, where the argmaxes are finitely many.
+// Where it does not settle (curved values, rarely) a log barrier driven to 1e-12 and nested
+// Lagrange bisection take over. See docs/model.md, "How they are solved".
 #include <optional>
 #include <vector>
 
 #include "parley/model/preferences.hpp"
+#include "parley/protocol/small_lp.hpp"
 
 namespace parley::protocol {
 
@@ -67,8 +72,26 @@ class Solver {
 
   const TextBox& box() const noexcept { return box_; }
 
+  // Which method answered the last maximin or best_for call with three or more players:
+  // true for column generation, false for the barrier or nested bisection it falls back on.
+  bool last_generated() const noexcept { return last_generated_; }
+  // Forces the fallback methods (tests compare the two paths).
+  void set_generation(bool on) noexcept { generation_ = on; }
+
  private:
   struct Program;
+  struct Column {
+    Vector x;
+    Vector u;  // every agent's utility at x
+  };
+  // max t s.t. (u_i(x) - c_i)/s_i >= t for i in `lead` and u_j(x) >= floor_j for j in
+  // `floored`, by column generation over texts (see the file comment). The texts found stay
+  // in pool_ for later calls on the same box. Nothing when it does not settle within its
+  // limits or when no text found meets the floors.
+  std::optional<Vector> generate(const std::vector<Index>& lead, const Vector& c, const Vector& s,
+                                 const std::vector<Index>& floored, const Vector& floor);
+  void add_column(const Vector& x);
+  Maximin barrier_maximin(const std::vector<Index>& players, const Vector& c, const Vector& s);
   // Two players A, B with slacks h_j = (u_j - c_j)/s_j: the Pareto text (a maximiser of
   // λ h_A + (1 - λ) h_B) at which F(x) = 0, for an F that grows as λ favours A. Returns
   // x(1) when F(x(1)) <= 0 and nothing when F(x(0)) > 0.
@@ -89,6 +112,11 @@ class Solver {
   const model::Preferences& p_;
   TextBox box_;
   Vector u_;  // utilities of all agents at the current text
+  std::vector<Column> pool_;
+  SmallLp lp_;
+  model::Matrix work_;
+  bool generation_ = true;
+  bool last_generated_ = false;
 };
 
 }  // namespace parley::protocol

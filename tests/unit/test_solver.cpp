@@ -1,0 +1,350 @@
+// The small simplex against hand-solved programs, and the column-generation path for three
+// or more players against the barrier and nested-bisection path it replaces, on random
+// problems with every shape.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include "parley/protocol/small_lp.hpp"
+#include "parley/protocol/solver.hpp"
+
+using namespace parley;
+using protocol::Index;
+using protocol::SmallLp;
+using protocol::Vector;
+
+namespace {
+
+Eigen::VectorXd col(std::initializer_list<double> v) {
+  Eigen::VectorXd out(static_cast<Index>(v.size()));
+  Index k = 0;
+  for (double x : v) out(k++) = x;
+  return out;
+}
+
+}  // namespace
+
+// max 3x + 2y s.t. x + y <= 4, x + 3y <= 6, x <= 3: vertex (3, 1), value 11; the first and
+// third rows bind, with duals 2 and 1 (2·4 + 1·3 = 11), the second is slack (dual 0).
+TEST(SmallLp, MaximisesOverLessOrEqualRows) {
+  SmallLp lp;
+  lp.reset(3);
+  lp.set_row(0, SmallLp::Sense::le, 4);
+  lp.set_row(1, SmallLp::Sense::le, 6);
+  lp.set_row(2, SmallLp::Sense::le, 3);
+  lp.add_column(3, col({1, 1, 1}));
+  lp.add_column(2, col({1, 3, 0}));
+  ASSERT_EQ(lp.solve(), SmallLp::Status::optimal);
+  EXPECT_NEAR(lp.value(), 11, 1e-12);
+  EXPECT_NEAR(lp.solution()(0), 3, 1e-12);
+  EXPECT_NEAR(lp.solution()(1), 1, 1e-12);
+  EXPECT_NEAR(lp.duals()(0), 2, 1e-12);
+  EXPECT_NEAR(lp.duals()(1), 0, 1e-12);
+  EXPECT_NEAR(lp.duals()(2), 1, 1e-12);
+}
+
+// min x + y s.t. x + 2y >= 4, 3x + y >= 6: the two rows cross at (8/5, 6/5), x + y = 14/5;
+// duals of the maximisation of -x - y: -2/5 and -1/5 (4·(-2/5) + 6·(-1/5) = -14/5).
+TEST(SmallLp, GreaterOrEqualRowsNeedPhaseOne) {
+  SmallLp lp;
+  lp.reset(2);
+  lp.set_row(0, SmallLp::Sense::ge, 4);
+  lp.set_row(1, SmallLp::Sense::ge, 6);
+  lp.add_column(-1, col({1, 3}));
+  lp.add_column(-1, col({2, 1}));
+  ASSERT_EQ(lp.solve(), SmallLp::Status::optimal);
+  EXPECT_NEAR(lp.value(), -14.0 / 5, 1e-12);
+  EXPECT_NEAR(lp.solution()(0), 8.0 / 5, 1e-12);
+  EXPECT_NEAR(lp.solution()(1), 6.0 / 5, 1e-12);
+  EXPECT_NEAR(lp.duals()(0), -2.0 / 5, 1e-12);
+  EXPECT_NEAR(lp.duals()(1), -1.0 / 5, 1e-12);
+}
+
+// max x - y s.t. x + y = 1, x <= 0.7 (a negative right-hand side flipped: -x >= -0.7).
+TEST(SmallLp, EqualityAndNegativeRightHandSide) {
+  SmallLp lp;
+  lp.reset(2);
+  lp.set_row(0, SmallLp::Sense::eq, 1);
+  lp.set_row(1, SmallLp::Sense::ge, -0.7);
+  lp.add_column(1, col({1, -1}));
+  lp.add_column(-1, col({1, 0}));
+  ASSERT_EQ(lp.solve(), SmallLp::Status::optimal);
+  EXPECT_NEAR(lp.value(), 0.4, 1e-12);
+  EXPECT_NEAR(lp.solution()(0), 0.7, 1e-12);
+  EXPECT_NEAR(lp.solution()(1), 0.3, 1e-12);
+  // Raising the right-hand side of x + y = 1 by ε adds ε to y: the value falls by ε.
+  EXPECT_NEAR(lp.duals()(0), -1, 1e-12);
+  // Relaxing x <= 0.7 by ε (the row -x >= -0.7 - ε) moves ε from y to x: +2ε.
+  EXPECT_NEAR(lp.duals()(1), -2, 1e-12);
+}
+
+TEST(SmallLp, ReportsInfeasibleAndUnbounded) {
+  SmallLp lp;
+  lp.reset(2);
+  lp.set_row(0, SmallLp::Sense::le, 1);
+  lp.set_row(1, SmallLp::Sense::ge, 2);
+  lp.add_column(1, col({1, 1}));
+  EXPECT_EQ(lp.solve(), SmallLp::Status::infeasible);
+  lp.reset(1);
+  lp.set_row(0, SmallLp::Sense::ge, 1);
+  lp.add_column(1, col({1}));
+  EXPECT_EQ(lp.solve(), SmallLp::Status::unbounded);
+}
+
+namespace {
+
+// n agents, k issues, random ideals and weights; each (agent, issue) linear, quadratic or
+// piecewise-linear concave (`curved` = false: no quadratics); random red lines that keep a
+// common box.
+model::Preferences random_problem(std::mt19937_64& g, Index n, Index k, bool curved) {
+  std::uniform_real_distribution<double> u01(0.0, 1.0);
+  model::Preferences p;
+  p.resize(n, k);
+  for (Index i = 0; i < n; ++i) {
+    double total = 0.0;
+    for (Index j = 0; j < k; ++j) {
+      p.ideal(i, j) = u01(g);
+      p.weight(i, j) = 0.05 + u01(g);
+      total += p.weight(i, j);
+      const double pick = u01(g);
+      if (curved && pick < 0.25) {
+        p.shape(i, j) = static_cast<std::int8_t>(model::Shape::quadratic);
+      } else if (pick < 0.5) {
+        // Concave through a peak: rising then falling slopes.
+        const double peak = p.ideal(i, j);
+        model::PiecewiseLinear pw;
+        pw.x = {0.0, 0.5 * peak, peak, 0.5 * (1.0 + peak), 1.0};
+        const double a = 0.3 + 0.4 * u01(g);
+        const double b = 0.3 + 0.4 * u01(g);
+        pw.v = {a, a + (1 - a) * (0.6 + 0.3 * u01(g)), 1.0, b + (1 - b) * (0.6 + 0.3 * u01(g)), b};
+        // Drop repeated x at the ends (a peak at 0 or 1).
+        for (std::size_t q = pw.x.size() - 1; q > 0; --q) {
+          if (pw.x[q] <= pw.x[q - 1]) {
+            pw.x.erase(pw.x.begin() + static_cast<long>(q));
+            pw.v.erase(pw.v.begin() + static_cast<long>(q));
+          }
+        }
+        p.shape(i, j) = static_cast<std::int8_t>(model::Shape::piecewise);
+        p.piecewise_index(i, j) = static_cast<int>(p.piecewise.size());
+        p.ideal(i, j) = pw.argmax();
+        p.piecewise.push_back(pw);
+      }
+    }
+    p.weight.row(i) /= total;
+    for (Index j = 0; j < k; ++j) {
+      if (u01(g) < 0.2) {
+        const double lo = 0.3 * u01(g);
+        p.red_lo(i, j) = lo;
+        p.red_hi(i, j) = 0.7 + 0.3 * u01(g);
+      }
+    }
+  }
+  return p;
+}
+
+std::vector<Index> first(Index n) {
+  std::vector<Index> players;
+  for (Index i = 0; i < n; ++i) players.push_back(i);
+  return players;
+}
+
+// The same problems as one linear program in another form (the epigraph of each concave
+// piecewise-linear value, exact for linear and piecewise shapes), solved by SmallLp:
+// variables x_k in the box, z_ik <= every affine piece of v_ik at x_k, and
+//   lead >= 0: max t  s.t.  Σ_k w_ik z_ik - c_i >= s_i t  for every player i;
+//   lead < 0 is unused; `leader` >= 0: max u_leader s.t. u_j >= c_j for the others.
+double epigraph_lp(const model::Preferences& p, const protocol::TextBox& box, Index n,
+                   const Vector& c, const Vector& s, Index leader, bool& feasible) {
+  const Index k = p.issues();
+  // Affine pieces (slope, intercept) of v_ik.
+  auto pieces = [&](Index i, Index j) {
+    std::vector<std::pair<double, double>> out;
+    if (static_cast<model::Shape>(p.shape(i, j)) == model::Shape::linear) {
+      const double a = p.ideal(i, j);
+      out = {{1.0, 1.0 - a}, {-1.0, 1.0 + a}};
+    } else {
+      const auto& pw = p.piecewise[static_cast<std::size_t>(p.piecewise_index(i, j))];
+      for (std::size_t q = 0; q + 1 < pw.x.size(); ++q) {
+        const double slope = (pw.v[q + 1] - pw.v[q]) / (pw.x[q + 1] - pw.x[q]);
+        out.emplace_back(slope, pw.v[q] - slope * pw.x[q]);
+      }
+    }
+    return out;
+  };
+  // Variables: x (k), z (n·k), t' = t + 10 (maximin only).
+  const Index vars = k + n * k + 1;
+  std::vector<Eigen::VectorXd> rows;
+  std::vector<SmallLp::Sense> senses;
+  std::vector<double> rhs;
+  auto row = [&]() {
+    rows.emplace_back(Eigen::VectorXd::Zero(vars));
+    return rows.size() - 1;
+  };
+  for (Index j = 0; j < k; ++j) {
+    auto r = row();
+    rows[r](j) = 1.0;
+    senses.push_back(SmallLp::Sense::le);
+    rhs.push_back(box.hi(j));
+    r = row();
+    rows[r](j) = 1.0;
+    senses.push_back(SmallLp::Sense::ge);
+    rhs.push_back(box.lo(j));
+  }
+  for (Index i = 0; i < n; ++i) {
+    for (Index j = 0; j < k; ++j) {
+      for (const auto& [slope, intercept] : pieces(i, j)) {  // z_ij - slope x_j <= intercept
+        const auto r = row();
+        rows[r](k + i * k + j) = 1.0;
+        rows[r](j) = -slope;
+        senses.push_back(SmallLp::Sense::le);
+        rhs.push_back(intercept);
+      }
+    }
+  }
+  for (Index i = 0; i < n; ++i) {
+    if (i == leader) continue;
+    const auto r = row();
+    for (Index j = 0; j < k; ++j) rows[r](k + i * k + j) = p.weight(i, j);
+    if (leader < 0) {  // Σ w z - s t' >= c - 10 s
+      rows[r](vars - 1) = -s(i);
+      rhs.push_back(c(i) - 10.0 * s(i));
+    } else {
+      rhs.push_back(c(i));
+    }
+    senses.push_back(SmallLp::Sense::ge);
+  }
+  SmallLp lp;
+  lp.reset(static_cast<Index>(rows.size()));
+  for (std::size_t r = 0; r < rows.size(); ++r)
+    lp.set_row(static_cast<Index>(r), senses[r], rhs[r]);
+  Eigen::VectorXd column(static_cast<Index>(rows.size()));
+  for (Index v = 0; v < vars; ++v) {
+    for (std::size_t r = 0; r < rows.size(); ++r) column(static_cast<Index>(r)) = rows[r](v);
+    double cost = 0.0;
+    if (leader < 0 && v == vars - 1) cost = 1.0;
+    if (leader >= 0 && v >= k + leader * k && v < k + (leader + 1) * k)
+      cost = p.weight(leader, v - k - leader * k);
+    lp.add_column(cost, column);
+  }
+  const auto status = lp.solve();
+  feasible = status == SmallLp::Status::optimal;
+  return leader < 0 ? lp.value() - 10.0 : lp.value();
+}
+
+struct Paths {
+  int generated = 0;
+  int problems = 0;
+  int old_path_optimal = 0;
+  double old_path_worst = 0.0;
+};
+
+// Every answer of the column-generation solver on one problem: against the epigraph LP
+// where the values are piecewise linear, and against the old path (barrier, nested
+// bisection) it replaces.
+void compare(const model::Preferences& p, Index n, bool piecewise_linear, std::mt19937_64& g,
+             Paths& paths) {
+  std::uniform_real_distribution<double> u01(0.0, 1.0);
+  const auto players = first(n);
+  const auto box = protocol::feasible_box(p, players);
+  ASSERT_FALSE(box.empty());
+  protocol::Solver fast(p, box);
+  protocol::Solver slow(p, box);
+  slow.set_generation(false);
+  // Thresholds from a text's utilities, lowered or raised a little: some problems have
+  // room, some none.
+  Vector at = box.lo + (box.hi - box.lo) * 0.5;
+  Vector c(n), s(n);
+  for (Index j = 0; j < n; ++j) {
+    c(j) = model::utility(p, j, at) + (u01(g) - 0.6) * 0.3;
+    s(j) = 0.5 + u01(g);
+  }
+  ++paths.problems;
+
+  // Maximin: the value is the least slack of the text returned, so it is attained; the
+  // old path is never above it.
+  const auto mf = fast.maximin(players, c, s);
+  paths.generated += fast.last_generated();
+  EXPECT_NEAR(protocol::least_slack(p, players, c, s, mf.x), mf.value, 1e-15);
+  const auto ms = slow.maximin(players, c, s);
+  EXPECT_LE(ms.value, mf.value + 1e-9);
+  paths.old_path_worst = std::max(paths.old_path_worst, mf.value - ms.value);
+  paths.old_path_optimal += std::abs(mf.value - ms.value) <= 1e-9;
+  if (piecewise_linear) {
+    bool feasible = false;
+    const double exact = epigraph_lp(p, box, n, c, s, -1, feasible);
+    ASSERT_TRUE(feasible);
+    EXPECT_NEAR(mf.value, exact, 1e-9);
+  }
+
+  // The best text for player 0 under the others' floors c.
+  const auto bf = fast.best_for(0, players, c);
+  const auto bs = slow.best_for(0, players, c);
+  ASSERT_EQ(bf.has_value(), bs.has_value());
+  if (bf) {
+    EXPECT_NEAR(model::utility(p, 0, *bf), model::utility(p, 0, *bs), 1e-9);
+    for (Index j = 1; j < n; ++j) EXPECT_GE(model::utility(p, j, *bf), c(j) - 1e-9);
+  }
+  if (piecewise_linear) {
+    bool feasible = false;
+    const double exact = epigraph_lp(p, box, n, c, s, 0, feasible);
+    ASSERT_EQ(feasible, bf.has_value());
+    if (bf) EXPECT_NEAR(model::utility(p, 0, *bf), exact, 1e-9);
+  }
+
+  // Weighted Nash: the utilities are unique.
+  const Vector d = c.array() - 0.2;
+  const Vector alpha = Vector::Ones(n) + Vector::Random(n).abs();
+  const auto nf = fast.nash(players, d, alpha);
+  const auto ns = slow.nash(players, d, alpha);
+  ASSERT_EQ(nf.has_value(), ns.has_value());
+  if (nf) {
+    for (Index j = 0; j < n; ++j)
+      EXPECT_NEAR(model::utility(p, j, *nf), model::utility(p, j, *ns), 1e-9) << "player " << j;
+  }
+
+  // Kalai–Smorodinsky: the aspirations, and the common normalised gain at least the
+  // maximin level of the normalised problem.
+  // (The old path's aspirations cost 52^(n-1) weighted argmaxes each: three players only.)
+  const auto kf = fast.kalai_smorodinsky(players, d);
+  const auto ks = n == 3 ? slow.kalai_smorodinsky(players, d) : kf;
+  ASSERT_EQ(kf.has_value(), ks.has_value());
+  if (kf) {
+    for (Index j = 0; j < n; ++j) EXPECT_NEAR(kf->aspiration(j), ks->aspiration(j), 1e-9);
+    const Vector span = kf->aspiration - d;
+    const double level = fast.maximin(players, d, span).value;
+    EXPECT_GE(protocol::least_slack(p, players, d, span, kf->x), level - 2e-9);
+  }
+}
+
+}  // namespace
+
+// Piecewise-linear values (linear and piecewise shapes): column generation is exact, so it
+// answers every problem itself and matches the epigraph LP to 1e-9.
+TEST(ColumnGeneration, ExactOnPiecewiseLinearProblems) {
+  std::mt19937_64 g(12);
+  Paths paths;
+  for (int trial = 0; trial < 24; ++trial) {
+    const Index n = 3 + trial % 2;
+    const Index k = 2 + trial % 4;
+    compare(random_problem(g, n, k, false), n, true, g, paths);
+  }
+  EXPECT_EQ(paths.generated, paths.problems);
+  std::printf("old path: maximin within 1e-9 of the optimum in %d of %d problems, at worst %.3g below\n",
+              paths.old_path_optimal, paths.problems, paths.old_path_worst);
+}
+
+// With quadratic values too: never worse than the old path, and the same Nash utilities.
+TEST(ColumnGeneration, NoWorseThanTheOldPathWithCurvedValues) {
+  std::mt19937_64 g(34);
+  Paths paths;
+  for (int trial = 0; trial < 12; ++trial) {
+    const Index n = 3 + trial % 2;
+    const Index k = 2 + trial % 4;
+    compare(random_problem(g, n, k, true), n, false, g, paths);
+  }
+  std::printf("curved values: column generation answered %d of %d maximin problems; old path "
+              "within 1e-9 in %d, at worst %.3g below\n",
+              paths.generated, paths.problems, paths.old_path_optimal, paths.old_path_worst);
+}
