@@ -11,10 +11,12 @@ import tempfile
 import h5py
 
 
-def run(parley, scenario, runs, threads, out):
+def run(parley, scenario, runs, threads, out, overrides=()):
     """Runs parley under /usr/bin/time; returns wall seconds, runs/s, write seconds, peak RSS (MB)."""
     cmd = ["/usr/bin/time", "-f", "%M", parley, "run", scenario, "-n", str(runs), "--threads", str(threads),
            "-o", out, "--force", "-q"]
+    for o in overrides:
+        cmd += ["--set", o]
     r = subprocess.run(cmd, capture_output=True, text=True, check=True)
     rss_mb = int(r.stderr.strip().splitlines()[-1]) / 1024
     with h5py.File(out, "r") as f:
@@ -71,6 +73,30 @@ def scaling(parley, folder, quick):
         slope = sum((a - mx) * (b - my) for a, b in zip(x, y)) / sum((a - mx) ** 2 for a in x)
         out[axis + "_exponent"] = slope
     return out
+
+
+# The default scenario with more veto players: Europe's consent needed (three), and the
+# mediator's too (four). Every per-run diagnostic then solves three- and four-player problems.
+VETO_VARIANTS = {
+    "2 veto players (default)": [],
+    "3 veto players (+ Europe)": ["agents.europe.veto=true"],
+    "4 veto players (+ Europe, U.S.)": ["agents.europe.veto=true", "agents.us.veto=true"],
+}
+
+
+def veto_cost(parley, scenario, folder, quick):
+    """µs per run at 1 thread for each variant (best of two, interleaved), and the ratio to
+    the default."""
+    runs = 4000 if quick else 20000
+    best = {}
+    for _ in range(2):
+        for name, overrides in VETO_VARIANTS.items():
+            _, rate, _, _ = run(parley, scenario, runs, 1, os.path.join(folder, "veto.h5"), overrides)
+            best[name] = max(best.get(name, 0.0), rate)
+    base = 1e6 / best["2 veto players (default)"]
+    return {"runs": runs, "variants": {name: {"microseconds_per_run": 1e6 / rate,
+                                              "ratio_to_default": (1e6 / rate) / base}
+                                       for name, rate in best.items()}}
 
 
 def plot_scaling(result, png):
@@ -140,6 +166,7 @@ def main():
             "agreement": {k: {"parley": v[0], "numpy": v[1], "standard_errors": v[2]} for k, v in checks.items()},
             "agrees_within_4_se": all(v[2] < 4 for v in checks.values()),
         }
+        results["veto"] = veto_cost(args.parley, args.scenario, tmp, args.quick)
         if args.scaling:
             results["scaling"] = scaling(args.parley, tmp, args.quick)
             png = os.path.join(os.path.dirname(args.out), "scaling.png")
@@ -167,6 +194,9 @@ def main():
     worst = max(v["standard_errors"] for v in ref["agreement"].values())
     print(f"  outcomes agree (P(agreement), mean deal terms): "
           f"{'yes' if ref['agrees_within_4_se'] else 'NO'}, largest gap {worst:.1f} standard errors")
+    print(f"  cost of a run with more veto players (1 thread, {results['veto']['runs']} runs, best of two):")
+    for name, v in results["veto"]["variants"].items():
+        print(f"    {name:<32} {v['microseconds_per_run']:>8.1f} µs   {v['ratio_to_default']:.2f}x the default")
     print("  hot path (Google Benchmark, ns):")
     for name, ns in results["micro_ns"].items():
         print(f"    {name:<24} {ns:>12,.0f}")
