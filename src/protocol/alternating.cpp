@@ -28,23 +28,10 @@ void combinations(const std::vector<Index>& pool, std::size_t size, std::size_t 
 }
 
 // The proposer's best text among those every coalition member accepts (thresholds c per
-// agent); nothing when no text does.
+// agent); nothing when no text does. On a pie each member gets exactly its threshold share
+// and the proposer keeps the rest (Baron & Ferejohn 1989; PieSolver::best_for).
 std::optional<Vector> best_offer(const Setting& setting, const Realization& r, Index proposer,
                                  const std::vector<Index>& coalition, const Vector& c) {
-  if (setting.pie) {
-    // Each member gets exactly its threshold share; the proposer keeps the rest (BF 1989).
-    Vector x = Vector::Zero(r.prefs.issues());
-    double rest = 1.0;
-    for (Index i : coalition) {
-      const double share = std::max(c(i), 0.0);
-      x(setting.own_share[static_cast<std::size_t>(i)]) = share;
-      rest -= share;
-    }
-    if (rest < -1e-12) return std::nullopt;  // (rounding aside)
-    rest = std::max(rest, 0.0);
-    x(setting.own_share[static_cast<std::size_t>(proposer)]) = rest;
-    return x;
-  }
   std::vector<Index> players = coalition;
   players.insert(players.begin(), proposer);
   Vector thresholds(static_cast<Index>(players.size()));
@@ -246,8 +233,11 @@ void negotiate_alternating(const Setting& setting, const Realization& run_parame
                                                  static_cast<double>(offers.size()));
       w.x = offers[std::min(pick, offers.size() - 1)];
     }
+    // The offer gives each coalition member exactly its threshold; its utility, computed
+    // from the text, may round a few ulps below it, which is no reason to reject.
     Vector threshold(n_agents);
-    for (Index i = 0; i < n_agents; ++i) threshold(i) = eq->threshold(r, w.batna, state, i);
+    for (Index i = 0; i < n_agents; ++i)
+      threshold(i) = eq->threshold(r, w.batna, state, i) - kTie;
     answer(r, threshold, w);
     w.accepts[static_cast<std::size_t>(proposer)] = !offers.empty();
     if (trace) trace->record(t, proposer, front, w.x, w.u, w.batna, w.accepts);

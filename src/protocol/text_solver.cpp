@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include "parley/protocol/pie_solver.hpp"
 #include "parley/random/stream.hpp"
 
 namespace parley::protocol {
@@ -39,6 +40,7 @@ TextSolver::TextSolver(const Setting& setting, const model::Preferences& p, Text
 }
 
 std::string TextSolver::method() const {
+  if (setting_.pie) return "shares of a pie, closed form (exact)";
   if (discrete_.empty()) return "continuous (exact)";
   if (exact_) return "enumeration of up to " + std::to_string(count_) + " texts (exact)";
   return "local search over one-issue changes, " + std::to_string(kRestarts) + " restarts";
@@ -160,6 +162,8 @@ std::optional<Vector> TextSolver::search(Complete&& complete, Score&& score) {
 
 Solver::Maximin TextSolver::maximin(const std::vector<Index>& players, const Vector& c,
                                     const Vector& s) {
+  if (const PieSolver pie(setting_, p_, box_); pie.applies(players))
+    return pie.maximin(players, c, s);
   if (discrete_.empty() && !p_.mean) return Solver(p_, box_).maximin(players, c, s);
   auto value_at = [&](const Vector& at) { return least_slack(p_, players, c, s, at); };
   const auto x =
@@ -171,6 +175,8 @@ Solver::Maximin TextSolver::maximin(const std::vector<Index>& players, const Vec
 
 std::optional<Vector> TextSolver::nash(const std::vector<Index>& players, const Vector& d,
                                        const Vector& alpha) {
+  if (const PieSolver pie(setting_, p_, box_); pie.applies(players))
+    return pie.nash(players, d, alpha);
   if (discrete_.empty() && !p_.mean) return Solver(p_, box_).nash(players, d, alpha);
   return search([&](Solver& inner) { return inner.nash(players, d, alpha); },
                 [&](const Vector& at) {
@@ -187,6 +193,8 @@ std::optional<Vector> TextSolver::nash(const std::vector<Index>& players, const 
 
 std::optional<Vector> TextSolver::best_for(Index leader, const std::vector<Index>& players,
                                            const Vector& c) {
+  if (const PieSolver pie(setting_, p_, box_); pie.applies(players))
+    return pie.best_for(leader, players, c);
   if (discrete_.empty() && !p_.mean) return Solver(p_, box_).best_for(leader, players, c);
   return search([&](Solver& inner) { return inner.best_for(leader, players, c); },
                 [&](const Vector& at) {
@@ -200,6 +208,8 @@ std::optional<Vector> TextSolver::best_for(Index leader, const std::vector<Index
 
 std::optional<Solver::KalaiSmorodinsky> TextSolver::kalai_smorodinsky(
     const std::vector<Index>& players, const Vector& d) {
+  if (const PieSolver pie(setting_, p_, box_); pie.applies(players))
+    return pie.kalai_smorodinsky(players, d);
   if (discrete_.empty() && !p_.mean) return Solver(p_, box_).kalai_smorodinsky(players, d);
   // On a discrete space: the aspirations a_i (i's best text that gives the others at least
   // d), then the text maximising the least normalised gain (u_i - d_i) / (a_i - d_i).

@@ -1,5 +1,7 @@
 #pragma once
-// Per-run diagnostics for every protocol, from the axiomatic solutions (model.md §2).
+// Per-run diagnostics for every protocol, from the axiomatic solutions (docs/model.md,
+// "Per-run diagnostics"). They concern the veto players, or every party when none has a veto
+// (majority rule).
 #include "parley/protocol/realization.hpp"
 #include "parley/protocol/run_result.hpp"
 
