@@ -152,6 +152,30 @@ Index blocking_issue(const Setting& setting, const Realization& r, const Workspa
   return w.bracketed[static_cast<std::size_t>(k)] ? -1 : k;
 }
 
+// The red lines the mediator knows bound its revision where the veto parties still at the
+// table share an interval [L_k, H_k] on a continuous issue: the trust region is cut to it, or
+// to its end nearest to it, [clamp(L_k, lo_k, hi_k), clamp(H_k, lo_k, hi_k)] (docs/model.md,
+// "Mediated single negotiating text"). A projected ascent on F alone would only approach a
+// narrow interval, and never reach a single point, through the subgradient of the excess.
+void within_common_red_lines(const Setting& setting, const Realization& r, Workspace& w) {
+  for (Index k = 0; k < r.prefs.issues(); ++k) {
+    if (!setting.options.empty() && setting.options[static_cast<std::size_t>(k)] > 0) continue;
+    double lo = 0.0;
+    double hi = 1.0;
+    for (Index i = 0; i < r.prefs.agents(); ++i) {
+      const auto si = static_cast<std::size_t>(i);
+      if (!setting.veto[si] || !setting.is_party[si] || w.left[si]) continue;
+      lo = std::max(lo, r.prefs.red_lo(i, k));
+      hi = std::min(hi, r.prefs.red_hi(i, k));
+    }
+    if (lo > hi) continue;  // they exclude each other here: nothing to keep to
+    const double cut_lo = std::clamp(lo, w.lo(k), w.hi(k));
+    const double cut_hi = std::clamp(hi, w.lo(k), w.hi(k));
+    w.lo(k) = cut_lo;
+    w.hi(k) = cut_hi;
+  }
+}
+
 }  // namespace
 
 void weighted_mean_target(const Setting& setting, const Realization& r, Vector& target) {
@@ -180,6 +204,7 @@ void revise(const Setting& setting, const Realization& r, Workspace& w, Vector& 
     x = (x + r.step * (w.target - x)).max(w.lo).min(w.hi);
     return;
   }
+  within_common_red_lines(setting, r, w);
   // Start from the amendments: each rejecting party moves the text toward its ideal on
   // the issues it weighs most (step = its assertiveness) and back inside its red lines.
   w.trial = x;

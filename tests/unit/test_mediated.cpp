@@ -190,6 +190,28 @@ TEST(MediatedProtocol, NashRevisionFindsTheZoneOfAgreement) {
   EXPECT_EQ(revised, runs);  // no deal without the mediator's revisions
 }
 
+TEST(MediatedProtocol, ReachesATermThatBothRedLinesPin) {
+  // Both veto players accept money = 30 only. With it, u_a = 0.7 (1 - |x - a|) + 0.21 and
+  // u_b = 0.6 (1 - |b - x|) + 0.12 both reach 0.3 at land 0.5 for every a in [0, 0.2] and
+  // b in [0.8, 1]: a zone of agreement exists in every run. The first draft (money 50) is
+  // 0.2 away, two revisions of the trust region 0.1; the mediator has to land exactly on 30.
+  const auto s = scenario::load_scenario_text(
+      two_party_scenario("reservation = 0.3\nred_lines = { money = [30.0, 30.0] }",
+                         "reservation = 0.3\nred_lines = { money = [30.0, 30.0] }",
+                         "max_rounds = 12\ntrust_region = 0.1\nbatna_noise = 0.02"),
+      "duel.toml");
+  std::size_t deals = 0, runs = 0;
+  for (const auto& b : run_all(s, 100, 2)) {
+    for (std::size_t row = 0; row < b.count; ++row, ++runs) {
+      if (!b.agreement[row]) continue;
+      ++deals;
+      EXPECT_NEAR(b.deal[row * 2 + 1], 30.0, 1e-12);
+      EXPECT_GE(b.round[row], 3);  // two revisions at least
+    }
+  }
+  EXPECT_EQ(deals, runs);
+}
+
 TEST(MediatedProtocol, AShockChangesAParameterFromItsRound) {
   // b cannot accept anything (reservation 0.99) until round 3, when its reservation drops to
   // 0; a accepts the first draft throughout, so the deal comes in round 3 exactly.
