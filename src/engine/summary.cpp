@@ -28,7 +28,20 @@ SummaryBuilder::SummaryBuilder(const scenario::Scenario& s)
       utility_sum_(s.agents.size(), 0.0),
       blockers_(s.agents.size(), 0),
       obstacles_(s.issues.size(), 0) {
-  for (const auto& issue : s.issues) ranges_.emplace_back(issue.lo, issue.hi);
+  for (const auto& issue : s.issues) {
+    ranges_.emplace_back(issue.lo, issue.hi);
+    options_.push_back(issue.discrete() ? issue.options.size() : 0);
+  }
+}
+
+std::size_t SummaryBuilder::bin_of(std::size_t k, double v) const {
+  // A discrete issue's deal is an option index: one bin per option.
+  if (options_[k] > 0)
+    return static_cast<std::size_t>(
+        std::clamp(std::round(v), 0.0, static_cast<double>(options_[k] - 1)));
+  const double unit = (v - ranges_[k].first) / (ranges_[k].second - ranges_[k].first);
+  return static_cast<std::size_t>(
+      std::clamp(unit * static_cast<double>(kBins), 0.0, static_cast<double>(kBins - 1)));
 }
 
 void SummaryBuilder::add(const RunBlock& b) {
@@ -41,10 +54,7 @@ void SummaryBuilder::add(const RunBlock& b) {
       for (std::size_t k = 0; k < n_issues; ++k) {
         const double v = b.deal[row * n_issues + k];
         deal_sum_[k] += v;
-        const double unit = (v - ranges_[k].first) / (ranges_[k].second - ranges_[k].first);
-        const auto bin = static_cast<std::size_t>(
-            std::clamp(unit * static_cast<double>(kBins), 0.0, static_cast<double>(kBins - 1)));
-        ++deal_hist_[k][bin];
+        ++deal_hist_[k][bin_of(k, v)];
       }
     }
     for (std::size_t i = 0; i < agents_; ++i) utility_sum_[i] += b.utility[row * agents_ + i];
@@ -91,8 +101,13 @@ Summary SummaryBuilder::finish() const {
       for (std::size_t bin = 0; bin < kBins; ++bin) {
         const double c = deal_hist_[k][bin];
         if (c > 0.0 && cumulative + c >= target) {
-          const double inside = std::clamp((target - cumulative) / c, 0.0, 1.0);
-          q[j] = lo + (static_cast<double>(bin) + inside) * width;
+          if (options_[k] > 0) {
+            // An option: the smallest one whose cumulative share reaches q (exact).
+            q[j] = static_cast<double>(bin);
+          } else {
+            const double inside = std::clamp((target - cumulative) / c, 0.0, 1.0);
+            q[j] = lo + (static_cast<double>(bin) + inside) * width;
+          }
           break;
         }
         cumulative += c;

@@ -250,6 +250,35 @@ TEST(Summary, AggregatesMatchDirectComputation) {
   EXPECT_NEAR(m.deal_mean[0], sum / static_cast<double>(land.size()), 1e-12);
 }
 
+// Clause issues: the deal is an option index (0 out, 1 in), and every quantile must be the
+// option at which the deals' empirical CDF first reaches q — not a point inside a bin.
+TEST(Summary, QuantilesOfDiscreteIssuesAreOptions) {
+  const auto s =
+      scenario::load_scenario_file(std::string(PARLEY_SOURCE_DIR) + "/scenarios/csis-articles.toml");
+  const auto b = run_into_one_block(s, 0, 400, 2, 64);
+  engine::SummaryBuilder builder(s);
+  builder.add(b);
+  const auto m = builder.finish();
+  const std::size_t n_issues = s.issues.size();
+  std::size_t checked = 0;
+  for (std::size_t k = 0; k < n_issues; ++k) {
+    std::vector<double> values;
+    for (std::size_t r = 0; r < b.count; ++r) {
+      if (b.agreement[r]) values.push_back(b.deal[r * n_issues + k]);
+    }
+    ASSERT_FALSE(values.empty());
+    std::sort(values.begin(), values.end());
+    for (std::size_t j = 0; j < engine::kDealQuantiles.size(); ++j) {
+      const auto idx = static_cast<std::size_t>(std::ceil(engine::kDealQuantiles[j] *
+                                                          static_cast<double>(values.size()))) - 1;
+      EXPECT_EQ(m.deal_quantiles[k][j], values[idx]) << s.issues[k].id << " q" << j;
+      EXPECT_EQ(m.deal_quantiles[k][j], std::round(m.deal_quantiles[k][j]));
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, n_issues * engine::kDealQuantiles.size());
+}
+
 TEST(Sensitivity, SpearmanAgainstHandComputation) {
   // Σd² = 4 over 5 distinct pairs: rho = 1 - 6·4/(5·24) = 0.8.
   EXPECT_NEAR(engine::spearman({1, 2, 3, 4, 5}, {2, 1, 4, 3, 5}), 0.8, 1e-12);

@@ -37,7 +37,8 @@ std::array<double, 2> wilson_interval(std::uint64_t k, std::uint64_t n);
 class SummaryBuilder {
  public:
   // Deal-term quantiles come from histograms of kBins bins over each issue's range:
-  // exact to (hi - lo) / kBins, in constant memory.
+  // exact to (hi - lo) / kBins, in constant memory. A discrete issue has a bin per option,
+  // and its quantiles are options (the inverse empirical CDF, exact).
   static constexpr std::size_t kBins = 1 << 16;
 
   SummaryBuilder(const scenario::Scenario& scenario);
@@ -45,7 +46,10 @@ class SummaryBuilder {
   Summary finish() const;
 
  private:
+  std::size_t bin_of(std::size_t issue, double deal) const;
+
   std::vector<std::pair<double, double>> ranges_;  // per issue
+  std::vector<std::size_t> options_;               // per issue; 0 for a continuous one
   std::size_t agents_;
   int max_rounds_;
   std::uint64_t runs_ = 0;
