@@ -201,6 +201,7 @@ void negotiate_alternating(const Setting& setting, const Realization& run_parame
   out.outcome = Outcome::deadline;
   out.blocker = -1;
   std::optional<Equilibrium> eq;
+  Vector threshold(n_agents);  // each agent's price in the current round
   int t = 1;
   for (;; ++t) {
     front = open_round(setting, r, t, front, streams, w, out);
@@ -235,7 +236,6 @@ void negotiate_alternating(const Setting& setting, const Realization& run_parame
     }
     // The offer gives each coalition member exactly its threshold; its utility, computed
     // from the text, may round a few ulps below it, which is no reason to reject.
-    Vector threshold(n_agents);
     for (Index i = 0; i < n_agents; ++i)
       threshold(i) = eq->threshold(r, w.batna, state, i) - kTie;
     answer(r, threshold, w);
@@ -257,7 +257,7 @@ void negotiate_alternating(const Setting& setting, const Realization& run_parame
       break;
     }
   }
-  conclude(setting, r, w, t, front, out);
+  conclude(setting, r, w, t, front, threshold, out);
 }
 
 }  // namespace parley::protocol

@@ -29,7 +29,7 @@ void negotiate_axiomatic(const Setting& setting, const Realization& run_paramete
   if (trace) trace->record(1, -1, front, w.x, w.u, w.batna, w.accepts);
   out.outcome = text ? Outcome::agreement : Outcome::deadline;
   out.blocker = -1;
-  conclude(setting, r, w, 1, front, out);
+  conclude(setting, r, w, 1, front, w.batna, out);
 }
 
 }  // namespace parley::protocol

@@ -338,7 +338,7 @@ void negotiate_mediated(const Setting& setting, const Realization& run_parameter
     }
     revise(setting, r, w, w.x);
   }
-  conclude(setting, r, w, t, front, out);
+  conclude(setting, r, w, t, front, w.batna, out);
   out.bracketed = w.bracketed;
 }
 

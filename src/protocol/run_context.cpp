@@ -58,12 +58,24 @@ void answer(const Realization& r, const Vector& threshold, Workspace& w) {
   }
 }
 
+namespace {
+// The players a failure is attributed to: the veto players, or every party when none has a
+// veto (majority rule).
+bool answerable(const Setting& setting, bool any_veto, std::size_t i) {
+  return any_veto ? static_cast<bool>(setting.veto[i]) : static_cast<bool>(setting.is_party[i]);
+}
+bool has_veto(const Setting& setting) {
+  return std::find(setting.veto.begin(), setting.veto.end(), true) != setting.veto.end();
+}
+}  // namespace
+
 Index largest_shortfall(const Setting& setting, const Realization& r, const Workspace& w) {
+  const bool any_veto = has_veto(setting);
   Index blocker = -1;
   double worst = -1.0;
   for (Index i = 0; i < r.prefs.agents(); ++i) {
     const auto si = static_cast<std::size_t>(i);
-    if (!setting.veto[si] || w.accepts[si]) continue;
+    if (!answerable(setting, any_veto, si) || w.accepts[si]) continue;
     const double shortfall =
         std::max(w.batna(i) - w.u(i), 0.0) + model::red_line_excess(r.prefs, i, w.x);
     if (shortfall > worst) {
@@ -74,8 +86,24 @@ Index largest_shortfall(const Setting& setting, const Realization& r, const Work
   return blocker;
 }
 
+Index least_slack_player(const Setting& setting, const Realization& r, const Workspace& w,
+                         const Vector& price) {
+  const bool any_veto = has_veto(setting);
+  Index blocker = -1;
+  double worst = -std::numeric_limits<double>::infinity();
+  for (Index i = 0; i < r.prefs.agents(); ++i) {
+    if (!answerable(setting, any_veto, static_cast<std::size_t>(i))) continue;
+    const double shortfall = price(i) - w.u(i) + model::red_line_excess(r.prefs, i, w.x);
+    if (shortfall > worst) {
+      worst = shortfall;
+      blocker = i;
+    }
+  }
+  return blocker;
+}
+
 void conclude(const Setting& setting, const Realization& r, const Workspace& w, int round,
-              double front, RunResult& out) {
+              double front, const Vector& price, RunResult& out) {
   const Index n_agents = r.prefs.agents();
   out.final_text = w.x;
   out.utility = w.u;
@@ -90,7 +118,12 @@ void conclude(const Setting& setting, const Realization& r, const Workspace& w, 
   }
   out.round = -1;
   out.utility_pv.setConstant(n_agents, std::numeric_limits<double>::quiet_NaN());
-  if (out.outcome != Outcome::walk_out) out.blocker = largest_shortfall(setting, r, w);
+  if (out.outcome != Outcome::walk_out) {
+    out.blocker = largest_shortfall(setting, r, w);
+    // Every one would take the last text at its BATNA: the talks failed on what the parties
+    // demanded beyond it (alternating offers) or on a text that no protocol step offered.
+    if (out.blocker < 0) out.blocker = least_slack_player(setting, r, w, price);
+  }
   out.obstacle = out.blocker >= 0 ? model::principal_obstacle(r.prefs, out.blocker, w.x) : -1;
 }
 

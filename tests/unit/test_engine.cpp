@@ -279,6 +279,62 @@ TEST(Summary, QuantilesOfDiscreteIssuesAreOptions) {
   EXPECT_EQ(checked, n_issues * engine::kDealQuantiles.size());
 }
 
+// docs/model.md, "Obstacle attribution": every failed run, under every protocol, names a
+// blocker among the veto players and its principal obstacle, so the blocker shares add up to
+// the failure rate — also with δ = 1, where alternating-offers responders hold out for their
+// continuation value and may reject texts that beat their BATNAs.
+TEST(Summary, EveryFailedRunHasABlockerAndAnObstacle) {
+  const std::string file = std::string(PARLEY_SOURCE_DIR) + "/scenarios/miami-2025.toml";
+  for (const char* kind : {"mediated", "alternating", "nash", "kalai"}) {
+    for (const char* delta : {"1.0", "0.9"}) {
+      std::vector<std::string> overrides = {std::string("protocol.kind=\"") + kind + "\""};
+      for (const char* agent : {"us", "russia", "ukraine", "europe"})
+        overrides.push_back(std::string("agents.") + agent + ".discount=" + delta);
+      const auto s = scenario::load_scenario_file(file, overrides);
+      const auto b = run_into_one_block(s, 0, 300, 2, 50);
+      std::uint64_t failed = 0;
+      for (std::size_t r = 0; r < b.count; ++r) {
+        if (b.outcome[r] == 0 || b.outcome[r] == 3) continue;
+        ++failed;
+        ASSERT_GE(b.blocker[r], 0) << kind << " δ=" << delta << " run " << r;
+        EXPECT_TRUE(s.agents[static_cast<std::size_t>(b.blocker[r])].veto) << kind;
+        EXPECT_GE(b.obstacle[r], 0) << kind << " δ=" << delta << " run " << r;
+      }
+      engine::SummaryBuilder builder(s);
+      builder.add(b);
+      const auto m = builder.finish();
+      double blocked = 0.0;
+      for (double share : m.blocker_share) blocked += share;
+      EXPECT_NEAR(blocked, static_cast<double>(failed) / 300.0, 1e-12) << kind << " δ=" << delta;
+      EXPECT_GT(failed, 0u) << kind << " δ=" << delta;
+    }
+  }
+}
+
+// A failed run in which no one rejects the last text at its BATNA: a needs u_a >= 1, which
+// only x = 1 gives, and b (BATNA 0 - 0.2) takes x = 1 too. No text gives a more than its
+// disagreement value, so the one-shot protocols find no Nash or KS text and leave the first
+// draft x = 1, which both would accept. The blocker is the player with the least slack: a
+// (slack 0, against b's 0.2), its obstacle the only issue.
+TEST(Summary, BlockerWhenEveryoneWouldTakeTheLastText) {
+  for (const char* kind : {"nash", "kalai"}) {
+    const auto s = scenario::load_scenario_text(
+        std::string("[scenario]\nname = \"edge\"\n[issues.x]\nrange = [0.0, 1.0]\nstatus_quo = 1.0\n"
+                    "[agents.a]\nreservation = 1.0\nideal = { x = 1.0 }\nsalience = { x = 1.0 }\n"
+                    "[agents.b]\nwar_cost = 0.2\nideal = { x = 0.0 }\nsalience = { x = 1.0 }\n"
+                    "[battlefield]\nissue = \"x\"\nstart = 1.0\n"
+                    "[protocol]\nkind = \"") +
+            kind + "\"\nfirst_draft = { x = 1.0 }\n",
+        "edge.toml");
+    const auto b = run_into_one_block(s, 0, 4, 1, 4);
+    for (std::size_t r = 0; r < b.count; ++r) {
+      EXPECT_EQ(b.outcome[r], 2) << kind;
+      EXPECT_EQ(b.blocker[r], 0) << kind;
+      EXPECT_EQ(b.obstacle[r], 0) << kind;
+    }
+  }
+}
+
 TEST(Sensitivity, SpearmanAgainstHandComputation) {
   // Σd² = 4 over 5 distinct pairs: rho = 1 - 6·4/(5·24) = 0.8.
   EXPECT_NEAR(engine::spearman({1, 2, 3, 4, 5}, {2, 1, 4, 3, 5}), 0.8, 1e-12);

@@ -52,16 +52,25 @@ double open_round(const Setting& setting, Realization& r, int round, double fron
 // w.u and w.accepts.
 void answer(const Realization& r, const Vector& threshold, Workspace& w);
 
-// The rejecting veto player with the largest shortfall max(r_i - u_i, 0) + red-line excess
-// at w.x (with w.u, w.batna, w.accepts current); -1 when every veto player accepts.
+// The rejecting veto player (every party when none has a veto) with the largest shortfall
+// max(r_i - u_i, 0) + red-line excess at w.x (with w.u, w.batna, w.accepts current); -1
+// when all of them accept.
 Index largest_shortfall(const Setting& setting, const Realization& r, const Workspace& w);
+
+// Of the same players, the one with the largest price_i - u_i(x) + red-line excess at w.x:
+// the largest shortfall against the price it demanded, or else the least slack.
+Index least_slack_player(const Setting& setting, const Realization& r, const Workspace& w,
+                         const Vector& price);
 
 // Fills the result from the text w.x (with w.u, w.batna, w.accepts current) after the talks
 // ended in `round` with `out.outcome` set: present values for a deal, and otherwise the
-// blocker — the walker, or the rejecting veto player with the largest shortfall
-// max(r_i - u_i, 0) + red-line excess — and its principal obstacle (model.md §2).
+// blocker and its principal obstacle (docs/model.md, "Obstacle attribution"): the walker,
+// or else the rejecting player with the largest shortfall against its BATNA, or else (no
+// one rejects the last text at its BATNA) the least_slack_player against `price`, what
+// each demanded in the last round (its BATNA, or max(r_i, δ_i W_i) in alternating offers).
+// Every failed run has a blocker and an obstacle.
 void conclude(const Setting& setting, const Realization& r, const Workspace& w, int round,
-              double front, RunResult& out);
+              double front, const Vector& price, RunResult& out);
 
 // Runs the protocol the setting names; records the rounds into `trace` unless it is null.
 void negotiate(const Setting& setting, const Realization& r, RunStreams& streams, Workspace& w,
