@@ -173,12 +173,12 @@ def negotiate(sc, P, rng):
             break
         # 4. The mediator revises the text of the active runs.
         idx = np.flatnonzero(active)
-        x[idx] = revise(x[idx], batna[idx], accepts[idx], left[idx], P, idx, party, mediator, steps, rng)
+        x[idx] = revise(x[idx], batna[idx], accepts[idx], left[idx], P, idx, party, veto, mediator, steps, rng)
     deal_terms = np.where((outcome == 0)[:, None], sc.lo + x * (sc.hi - sc.lo), np.nan)
     return outcome, round_of_deal, deal_terms
 
 
-def revise(x, batna, accepts, left, P, idx, party, mediator, steps, rng):
+def revise(x, batna, accepts, left, P, idx, party, veto, mediator, steps, rng):
     m = len(idx)
     ideal, weight = P["ideal"][idx], P["weight"][idx]
     red_lo, red_hi = P["red_lo"][idx], P["red_hi"][idx]
@@ -190,6 +190,13 @@ def revise(x, batna, accepts, left, P, idx, party, mediator, steps, rng):
     theta /= np.where(theta.sum(axis=1, keepdims=True) > 0, theta.sum(axis=1, keepdims=True), 1.0)
     lo = np.clip(x - trust[:, None], 0, 1)
     hi = np.clip(x + trust[:, None], 0, 1)
+    # Within the common red lines of the veto parties still at the table, where they have one.
+    keeps = (veto & party)[None, :] & ~left
+    common_lo = np.where(keeps[:, :, None], red_lo, 0.0).max(axis=1)
+    common_hi = np.where(keeps[:, :, None], red_hi, 1.0).min(axis=1)
+    shared = common_lo <= common_hi
+    lo, hi = (np.where(shared, np.clip(common_lo, lo, hi), lo),
+              np.where(shared, np.clip(common_hi, lo, hi), hi))
 
     # Amendments of the rejecting parties, weighted by power, as the starting text.
     rejecting = counted & ~accepts
