@@ -325,7 +325,7 @@ void compare(const model::Preferences& p, Index n, bool piecewise_linear, std::m
 TEST(ColumnGeneration, ExactOnPiecewiseLinearProblems) {
   std::mt19937_64 g(12);
   Paths paths;
-  for (int trial = 0; trial < 24; ++trial) {
+  for (int trial = 0; trial < 20; ++trial) {
     const Index n = 3 + trial % 2;
     const Index k = 2 + trial % 4;
     compare(random_problem(g, n, k, false), n, true, g, paths);
@@ -339,7 +339,7 @@ TEST(ColumnGeneration, ExactOnPiecewiseLinearProblems) {
 TEST(ColumnGeneration, NoWorseThanTheOldPathWithCurvedValues) {
   std::mt19937_64 g(34);
   Paths paths;
-  for (int trial = 0; trial < 12; ++trial) {
+  for (int trial = 0; trial < 10; ++trial) {
     const Index n = 3 + trial % 2;
     const Index k = 2 + trial % 4;
     compare(random_problem(g, n, k, true), n, false, g, paths);
