@@ -2,7 +2,7 @@
 """A straightforward numpy implementation of Parley's mediated single-text protocol,
 vectorised across runs as a researcher would write it: the benchmark's reference.
 
-It follows docs/model.md §1-3 step by step (same rounds, amendments, mediator ascent,
+It follows docs/model.md ("Preferences" to "Protocols") step by step (same rounds, amendments, mediator ascent,
 walk-outs and stopping rules) for scenarios with linear value functions, and draws its
 parameters with numpy's own generator, so it agrees with Parley in distribution, not run
 by run.

@@ -25,7 +25,7 @@ void trust_box(const Setting& setting, const std::vector<std::int8_t>& bracketed
   }
 }
 
-// F(x) of model.md §2 step 4 evaluated directly, for any aggregation (the packed
+// F(x) of docs/model.md ("Mediated single negotiating text", step 4) evaluated directly, for any aggregation (the packed
 // NashObjective serves the gradient ascent on continuous issues).
 double mediator_objective(const Setting& setting, const Realization& r, Workspace& w,
                           const Vector& x) {
@@ -128,7 +128,7 @@ double best_reachable(const Setting& setting, const Realization& r, Index i, con
   return u;
 }
 
-// Sets issue k aside (bracketing, model.md §2): no agent weighs it any more (each agent's
+// Sets issue k aside (bracketing, docs/model.md, "Mediated single negotiating text"): no agent weighs it any more (each agent's
 // other weights are renormalised, so BATNAs follow), no red line on it counts, and it stays
 // where it is (a clause: out of the text).
 void bracket(Realization& r, Workspace& w, Index k) {

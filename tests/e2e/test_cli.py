@@ -603,7 +603,7 @@ class Commands(unittest.TestCase):
                             self.assertTrue(np.all(runs["nash_distance"][()][agreed] < 1e-6))
 
     def test_solve_reproduces_nash_and_kalai_smorodinsky(self):
-        # model.md §3: Nash x = 5/6, y = 0, u = (0.75, 0.5); KS x = 2/3, y = 0, u = (0.6, 0.6).
+        # docs/model.md: Nash x = 5/6, y = 0, u = (0.75, 0.5); KS x = 2/3, y = 0, u = (0.6, 0.6).
         out = parley("solve", os.path.join(SRC, "scenarios", "textbook-nash.toml")).stdout
         nash = row(out, "Nash")
         self.assertEqual(nash[:4], [0.833, 0.0, 0.75, 0.5])

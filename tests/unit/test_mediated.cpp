@@ -1,5 +1,5 @@
 // The mediated single-text protocol against closed forms and hand-built cases
-// (model.md §2 and §3).
+// (docs/model.md, "Mediated single negotiating text").
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -15,7 +15,7 @@ using protocol::Index;
 
 namespace {
 
-// model.md §3: one issue; parties UA 0, RU 0.8, US 0.55, EU 0.35 with p·s = 1 each,
+// The weighted-mean closed form of docs/model.md: one issue; parties UA 0, RU 0.8, US 0.55, EU 0.35 with p·s = 1 each,
 // and a mediator whose own ideal is 0.6.
 struct OneIssue {
   protocol::Setting setting;
@@ -268,7 +268,7 @@ TEST(MediatedProtocol, BatnaFollowsTheBattlefieldMinusWarCost) {
 
 namespace {
 
-// F(x) of model.md §2 step 4 written out term by term, the independent expectation for the
+// F(x) of docs/model.md (mediated protocol, step 4) written out term by term, the independent expectation for the
 // packed objective.
 double direct_objective(const protocol::Realization& r, const std::vector<bool>& counted,
                         const protocol::Vector& estimate, Index mediator,

@@ -1,4 +1,4 @@
-// Value functions and additive utilities against hand computations (model.md §1).
+// Value functions and additive utilities against hand computations (docs/model.md, "Preferences").
 #include <gtest/gtest.h>
 
 #include "parley/model/preferences.hpp"

@@ -60,7 +60,7 @@ struct DiscountPair {
 };
 class Rubinstein : public ::testing::TestWithParam<DiscountPair> {};
 
-// Rubinstein (1982): the first proposer's share is (1 - δ2) / (1 - δ1 δ2); model.md §3:
+// Rubinstein (1982): the first proposer's share is (1 - δ2) / (1 - δ1 δ2); docs/model.md:
 // δ = (0.9, 0.8) -> 5/7, δ = (0.9, 0.9) -> 10/19.
 TEST_P(Rubinstein, FirstProposersShare) {
   const auto [d1, d2] = GetParam();
@@ -116,9 +116,9 @@ TEST_P(BaronFerejohn, SharesAndExAnteValues) {
 }
 INSTANTIATE_TEST_SUITE_P(
     Cases, BaronFerejohn,
-    ::testing::Values(BfCase{3, 1.0, "majority", 2.0 / 3, 1.0 / 3},   // model.md §3
-                      BfCase{3, 1.0, "unanimity", 1.0 / 3, 1.0 / 3},  // model.md §3
-                      BfCase{3, 0.9, "unanimity", 0.4, 0.3},          // model.md §3
+    ::testing::Values(BfCase{3, 1.0, "majority", 2.0 / 3, 1.0 / 3},   // docs/model.md
+                      BfCase{3, 1.0, "unanimity", 1.0 / 3, 1.0 / 3},  // docs/model.md
+                      BfCase{3, 0.9, "unanimity", 0.4, 0.3},          // docs/model.md
                       BfCase{3, 0.9, "majority", 1 - 0.9 / 3, 0.3},
                       BfCase{5, 1.0, "majority", 0.6, 0.2},
                       BfCase{5, 0.8, "majority", 1 - 0.8 * 4 / 10, 0.16},

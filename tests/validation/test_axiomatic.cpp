@@ -38,14 +38,14 @@ Vector vec(std::initializer_list<double> v) {
 
 const std::vector<Index> kTwo = {0, 1};
 
-// model.md §3: two issues x, y (shares to player 1), u1 = 0.9x + 0.1y, u2 = 0.6(1-x) + 0.4(1-y).
+// docs/model.md, "Axiomatic solutions and the zone of agreement": two issues x, y (shares to player 1), u1 = 0.9x + 0.1y, u2 = 0.6(1-x) + 0.4(1-y).
 model::Preferences two_issue_problem() {
   return linear({{1, 1}, {0, 0}}, {{0.9, 0.1}, {0.6, 0.4}});
 }
 
 }  // namespace
 
-// Nash (Econometrica 1950); the problem and its answer from model.md §3.
+// Nash (Econometrica 1950); the problem and its answer from docs/model.md.
 TEST(NashSolution, TwoIssueProblemOfTheReference) {
   const auto p = two_issue_problem();
   protocol::Solver solver(p, protocol::feasible_box(p, kTwo));
@@ -57,7 +57,7 @@ TEST(NashSolution, TwoIssueProblemOfTheReference) {
   EXPECT_NEAR(model::utility(p, 1, *x), 0.5, kTol);
 }
 
-// Kalai & Smorodinsky (Econometrica 1975); model.md §3: x = 2/3, y = 0, u = (0.6, 0.6), a = (1, 1).
+// Kalai & Smorodinsky (Econometrica 1975); docs/model.md: x = 2/3, y = 0, u = (0.6, 0.6), a = (1, 1).
 TEST(KalaiSmorodinsky, TwoIssueProblemOfTheReference) {
   const auto p = two_issue_problem();
   protocol::Solver solver(p, protocol::feasible_box(p, kTwo));
@@ -159,7 +159,7 @@ TEST(FearonRange, BargainingRangeFromBattlefieldBatnas) {
   EXPECT_NEAR((*a_best)(0), 0.5, kTol);
 }
 
-// The mediated closed form of model.md §3: one issue, ideals UA 0, RU 0.8, US 0.55, EU 0.35,
+// The mediated closed form of docs/model.md: one issue, ideals UA 0, RU 0.8, US 0.55, EU 0.35,
 // p·s = 1 each: unbiased target 0.425; a mediator of stake β = 2 and ideal 0.6 moves it to 29/60.
 TEST(MediatedClosedForm, WeightedMeanTargets) {
   protocol::Setting setting;

@@ -1,7 +1,7 @@
 #pragma once
 // Additive preferences of all agents over all issues, on the issues' unit scales.
 //
-// model.md §1: u_i(x) = Σ_k w_ik · v_ik(x_k), v_ik in [0, 1], v_ik(a_ik) = 1, with
+// docs/model.md, "Preferences": u_i(x) = Σ_k w_ik · v_ik(x_k), v_ik in [0, 1], v_ik(a_ik) = 1, with
 // Σ_k w_ik = 1; red lines are per-issue acceptable intervals. Everything is held
 // as agents × issues arrays so that one call evaluates every agent at once.
 #include <Eigen/Core>
@@ -51,7 +51,7 @@ double red_line_excess(const Preferences& p, Index agent, const Vector& x);
 void utility_gradient(const Preferences& p, Index agent, const Vector& x, Vector& grad);
 // max u_i over the box [lo, hi] (issues are separable, so per issue).
 double best_utility_in_box(const Preferences& p, Index agent, const Vector& lo, const Vector& hi);
-// model.md §2 obstacle attribution: for agent i and text x, the issue whose red line is
+// docs/model.md, "Obstacle attribution": for agent i and text x, the issue whose red line is
 // crossed furthest, or else the issue with the largest loss w_ik (1 - v_ik(x_k)).
 Index principal_obstacle(const Preferences& p, Index agent, const Vector& x);
 

@@ -1,6 +1,6 @@
 #pragma once
 // Single-issue value functions v(x) in [0, 1] on the unit scale of an issue.
-// model.md §1: linear 1 - |x - a|, quadratic 1 - (x - a)^2, piecewise-linear
+// docs/model.md, "Preferences": linear 1 - |x - a|, quadratic 1 - (x - a)^2, piecewise-linear
 // through given points. Linear and quadratic reach 1 at the ideal a.
 #include <cstdint>
 #include <vector>

@@ -1,5 +1,5 @@
 #pragma once
-// One-shot axiomatic protocols (model.md §2): the text is the Nash bargaining solution
+// One-shot axiomatic protocols (docs/model.md, "One-shot axiomatic protocols"): the text is the Nash bargaining solution
 // (kind "nash") or the Kalai-Smorodinsky solution (kind "kalai") of the veto players
 // over the texts within their red lines, with their first-round BATNAs as the
 // disagreement point. Without a zone of agreement there is no deal.

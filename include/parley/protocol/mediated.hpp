@@ -1,5 +1,6 @@
 #pragma once
-// The mediated single negotiating text (Raiffa's one-text procedure), model.md §2.
+// The mediated single negotiating text (Raiffa's one-text procedure), docs/model.md,
+// "Mediated single negotiating text".
 //
 // Each round: the battlefield moves and BATNAs follow it; the mediator meets each
 // party separately; a party accepts when u_i(x_t) >= r_i(t) and no red line is
@@ -10,7 +11,8 @@
 
 namespace parley::protocol {
 
-// The weighted-mean target of the closed-form variant (model.md §2):
+// The weighted-mean target of the closed-form variant (docs/model.md, "Mediated single
+// negotiating text"):
 // z*_k = (Σ_i p_i s_ik a_ik + β a_Mk) / (Σ_i p_i s_ik + β), over the parties i.
 void weighted_mean_target(const Setting& setting, const Realization& r, Vector& target);
 

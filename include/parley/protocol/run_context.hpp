@@ -33,11 +33,13 @@ struct Workspace {
 };
 
 // r_i(t) for every agent: the fixed reservation, or u_i(x_war(t)) - c_i with x_war
-// the status quo whose battlefield issue is set to the front line s (model.md §1).
+// the status quo whose battlefield issue is set to the front line s (docs/model.md,
+// "The outside option and the war").
 void batnas(const Setting& setting, const Realization& r, double front_line, Workspace& w,
             Vector& out);
 
-// s_{t+1} = clamp(s_t + μ + σ ε_t, 0, 1), ε standard normal (model.md §1).
+// s_{t+1} = clamp(s_t + μ + σ ε_t, 0, 1), ε standard normal (docs/model.md, "The outside option and
+// the war").
 double move_front(const Realization& r, double front, random::Stream& stream);
 
 // Applies the shocks scheduled for round t to the run's parameters.

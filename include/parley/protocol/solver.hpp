@@ -1,7 +1,6 @@
 #pragma once
-// Axiomatic bargaining solutions over the text space (model.md §2): the Nash and
-// weighted Nash solutions, Kalai–Smorodinsky, the zone of agreement, and a
-// proposer's best acceptable text.
+// Axiomatic bargaining solutions over the text space: the Nash and weighted Nash solutions,
+// Kalai–Smorodinsky, the zone of agreement, and a proposer's best acceptable text.
 //
 // Method. Every problem here maximises a concave function of the agents' utilities,
 // each of which is a sum of one-issue functions u_i(x) = Σ_k w_ik v_ik(x_k). Weighted
@@ -15,7 +14,8 @@
 // program over texts found so far, whose duals weigh the players for the next exact
 // weighted argmax; exact for piecewise-linear values, where the argmaxes are finitely many.
 // Where it does not settle (curved values, rarely) a log barrier driven to 1e-12 and nested
-// Lagrange bisection take over. See docs/model.md, "How they are solved".
+// Lagrange bisection take over. See docs/model.md, "Axiomatic solutions and the zone of
+// agreement".
 #include <optional>
 #include <vector>
 
@@ -53,7 +53,7 @@ class Solver {
   Maximin maximin(const std::vector<Index>& players, const Vector& c, const Vector& s);
 
   // argmax Π_i (u_i(x) - d_i)^α_i over texts with u_i(x) > d_i for every player;
-  // nothing when no text gives every player more than d_i (model.md §2).
+  // nothing when no text gives every player more than d_i.
   std::optional<Vector> nash(const std::vector<Index>& players, const Vector& d,
                              const Vector& alpha);
 

@@ -1,6 +1,6 @@
 #pragma once
 // A scenario parameter: a fixed number or a distribution sampled once per run
-// (model.md §1). Values are in the parameter's natural units and always lie in
+// (docs/model.md, "Uncertainty and random numbers"). Values are in the parameter's natural units and always lie in
 // its domain [lo, hi]: normals are truncated to it, betas are scaled onto it.
 #include <string>
 
