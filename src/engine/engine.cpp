@@ -35,31 +35,6 @@
 
 namespace parley::engine {
 
-void RunBlock::resize(std::size_t runs, std::size_t n_agents, std::size_t n_issues,
-                      std::size_t n_sampled) {
-  count = runs;
-  agents = n_agents;
-  issues = n_issues;
-  sampled = n_sampled;
-  agreement.resize(runs);
-  outcome.resize(runs);
-  round.resize(runs);
-  blocker.resize(runs);
-  obstacle.resize(runs);
-  battlefield.resize(runs);
-  nash_distance.resize(runs);
-  pareto_gap.resize(runs);
-  zone_first.resize(runs);
-  zone_last.resize(runs);
-  deal.resize(runs * n_issues);
-  final_text.resize(runs * n_issues);
-  utility.resize(runs * n_agents);
-  utility_pv.resize(runs * n_agents);
-  batna.resize(runs * n_agents);
-  parameters.resize(runs * n_sampled);
-  bracketed.resize(runs * n_issues);
-}
-
 namespace {
 // Per-thread state reused from run to run.
 struct ThreadState {

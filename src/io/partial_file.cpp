@@ -1,6 +1,7 @@
 #include "parley/io/partial_file.hpp"
 
 #include <stdexcept>
+#include <variant>
 
 #include "hdf5.hpp"
 #include "parley/io/file_info.hpp"
@@ -99,22 +100,8 @@ RunsReader::~RunsReader() = default;
 void RunsReader::read(engine::RunBlock& b, std::uint64_t first_row) {
   Impl& m = *impl_;
   m.row = first_row;
-  m.read("agreement", b, b.agreement);
-  m.read("outcome", b, b.outcome);
-  m.read("round", b, b.round);
-  m.read("blocker", b, b.blocker);
-  m.read("obstacle", b, b.obstacle);
-  m.read("battlefield_final", b, b.battlefield);
-  m.read("nash_distance", b, b.nash_distance);
-  m.read("pareto_gap", b, b.pareto_gap);
-  m.read("zone_first", b, b.zone_first);
-  m.read("zone_last", b, b.zone_last);
-  m.read("deal", b, b.deal);
-  m.read("bracketed", b, b.bracketed);
-  m.read("final_text", b, b.final_text);
-  m.read("utility", b, b.utility);
-  m.read("utility_pv", b, b.utility_pv);
-  m.read("batna", b, b.batna);
+  for (const engine::RunColumn& c : engine::run_columns())
+    std::visit([&](auto member) { m.read(c.name, b, b.*member); }, c.member);
   m.scratch.resize(b.count);
   for (std::size_t j = 0; j < m.parameters.size(); ++j) {
     m.read(m.parameters[j], b, m.scratch);

@@ -5,6 +5,9 @@
 #include <cstdio>
 #include <ctime>
 #include <limits>
+#include <sstream>
+#include <type_traits>
+#include <variant>
 
 #include "hdf5.hpp"
 #include "parley/io/io_error.hpp"
@@ -64,10 +67,10 @@ struct RunsFile::Impl {
   std::uint64_t flushed_rows = 0;            // rows written to the file
   std::uint64_t pending_rows = 0;            // rows buffered
   std::vector<std::int64_t> run_coordinate;  // pending values of the `run` coordinate
-  Column<std::int8_t> done, agreement, outcome, bracketed;
-  Column<std::int32_t> round, blocker, obstacle;
-  Column<double> battlefield, deal, final_text, utility, utility_pv, batna;
-  Column<double> nash_distance, pareto_gap, zone_first, zone_last;
+  Column<std::int8_t> done;
+  // One per engine::run_columns() entry, in its order.
+  using AnyColumn = std::variant<Column<std::int8_t>, Column<std::int32_t>, Column<double>>;
+  std::vector<AnyColumn> columns;
   std::vector<Column<double>> parameters;
   std::vector<std::string> parameter_keys;
   std::optional<SweepLayout> sweep;
@@ -119,19 +122,7 @@ struct RunsFile::Impl {
       for (auto& v : varied) v.flush(first);
     }
     done.flush(first);
-    agreement.flush(first);
-    outcome.flush(first);
-    round.flush(first);
-    blocker.flush(first);
-    obstacle.flush(first);
-    battlefield.flush(first);
-    for (auto* col : {&nash_distance, &pareto_gap, &zone_first, &zone_last}) col->flush(first);
-    deal.flush(first);
-    bracketed.flush(first);
-    final_text.flush(first);
-    utility.flush(first);
-    utility_pv.flush(first);
-    batna.flush(first);
+    for (auto& column : columns) std::visit([&](auto& col) { col.flush(first); }, column);
     for (auto& p : parameters) p.flush(first);
     flushed_rows += pending_rows;
     pending_rows = 0;
@@ -240,45 +231,37 @@ RunsFile::RunsFile(const std::string& path, const scenario::Scenario& s,
   const double nan = std::numeric_limits<double>::quiet_NaN();
   m.make(m.done, "done", Impl::Across::nothing, c, std::int8_t{0},
          "1 if the run finished (0 only in an interrupted run's .partial file)", "");
-  m.make(m.agreement, "agreement", Impl::Across::nothing, c, std::int8_t{-1},
-         "1 if the run ended in a deal", "");
-  m.make(m.outcome, "outcome", Impl::Across::nothing, c, std::int8_t{-1}, "how the talks ended",
-         "");
-  h5::attr_int8_array(m.outcome.dataset, "flag_values", {0, 1, 2, 3});
-  h5::attr_string(m.outcome.dataset, "flag_meanings", protocol::kOutcomeMeanings);
-  m.make(m.round, "round", Impl::Across::nothing, c, std::int32_t{-1},
-         "round of the deal (-1: no deal)", "round");
-  m.make(m.blocker, "blocker", Impl::Across::nothing, c, std::int32_t{-1},
-         "index of the veto player that blocked the last text (-1: deal)", "");
-  m.make(m.obstacle, "obstacle", Impl::Across::nothing, c, std::int32_t{-1},
-         "index of the issue that was the blocker's principal obstacle (-1: deal)", "");
   const auto& bf = s.issues[s.battlefield.issue];
-  m.make(m.battlefield, "battlefield_final", Impl::Across::nothing, c, nan,
-         "front line at the last round (" + bf.id + ")", bf.unit);
-  m.make(m.nash_distance, "nash_distance", Impl::Across::nothing, c, nan,
-         "RMS distance over issues (unit scales) from the deal to the veto players' Nash text "
-         "(NaN: no deal or no Nash text)",
-         "1");
-  m.make(m.pareto_gap, "pareto_gap", Impl::Across::nothing, c, nan,
-         "largest gain every veto player could still have at once over the deal (NaN: no deal)",
-         "utility");
-  m.make(m.zone_first, "zone_first", Impl::Across::nothing, c, nan,
-         "zone of agreement at the first round: max over texts of min over veto players of "
-         "u - BATNA (> 0: a zone exists; -inf: red lines exclude every text)",
-         "utility");
-  m.make(m.zone_last, "zone_last", Impl::Across::nothing, c, nan,
-         "zone of agreement at the last round (as zone_first)", "utility");
-  m.make(m.deal, "deal", Impl::Across::issue, c, nan,
-         "terms of the deal, natural units (NaN: no deal)", "");
-  m.make(m.bracketed, "bracketed", Impl::Across::issue, c, std::int8_t{-1},
-         "1 if the mediator set the issue aside (bracketing; the deal, if partial, is on the rest)",
-         "");
-  m.make(m.final_text, "final_text", Impl::Across::issue, c, nan,
-         "last text on the table, natural units", "");
-  m.make(m.utility, "utility", Impl::Across::agent, c, nan, "utility of the final text", "utility");
-  m.make(m.utility_pv, "utility_pv", Impl::Across::agent, c, nan,
-         "present value of the deal, discount^round * utility (NaN: no deal)", "utility");
-  m.make(m.batna, "batna", Impl::Across::agent, c, nan, "BATNA at the last round", "utility");
+  for (const engine::RunColumn& rc : engine::run_columns()) {
+    std::visit(
+        [&](auto member) {
+          using T = typename std::remove_reference_t<
+              decltype(std::declval<engine::RunBlock&>().*member)>::value_type;
+          Column<T> col;
+          std::string long_name = rc.long_name;
+          std::string units = rc.units;
+          if (units == "battlefield") {  // the battlefield issue's own unit
+            long_name += " (" + bf.id + ")";
+            units = bf.unit;
+          }
+          const auto across = rc.across == engine::RunColumn::Across::issue
+                                  ? Impl::Across::issue
+                                  : rc.across == engine::RunColumn::Across::agent
+                                        ? Impl::Across::agent
+                                        : Impl::Across::nothing;
+          m.make(col, rc.name, across, c, static_cast<T>(rc.fill), long_name, units);
+          if (rc.flag_meanings) {
+            // CF flags: the values 0, 1, ... one per word of the meanings.
+            std::istringstream words(rc.flag_meanings);
+            std::vector<std::int8_t> values;
+            for (std::string w; words >> w;) values.push_back(static_cast<std::int8_t>(values.size()));
+            h5::attr_int8_array(col.dataset, "flag_values", values);
+            h5::attr_string(col.dataset, "flag_meanings", rc.flag_meanings);
+          }
+          m.columns.emplace_back(std::move(col));
+        },
+        rc.member);
+  }
   m.parameters.resize(columns.size());
   for (const auto& column : columns) m.parameter_keys.push_back(column.key);
   if (m.sweep) {
@@ -349,22 +332,17 @@ void RunsFile::write(const engine::RunBlock& b) {
         }
       }
       m.done.pending.insert(m.done.pending.end(), take, std::int8_t{1});
-      m.agreement.append(&b.agreement[row], take);
-      m.outcome.append(&b.outcome[row], take);
-      m.round.append(&b.round[row], take);
-      m.blocker.append(&b.blocker[row], take);
-      m.obstacle.append(&b.obstacle[row], take);
-      m.battlefield.append(&b.battlefield[row], take);
-      m.nash_distance.append(&b.nash_distance[row], take);
-      m.pareto_gap.append(&b.pareto_gap[row], take);
-      m.zone_first.append(&b.zone_first[row], take);
-      m.zone_last.append(&b.zone_last[row], take);
-      m.deal.append(&b.deal[row * b.issues], take);
-      m.bracketed.append(&b.bracketed[row * b.issues], take);
-      m.final_text.append(&b.final_text[row * b.issues], take);
-      m.utility.append(&b.utility[row * b.agents], take);
-      m.utility_pv.append(&b.utility_pv[row * b.agents], take);
-      m.batna.append(&b.batna[row * b.agents], take);
+      const auto& table = engine::run_columns();
+      for (std::size_t j = 0; j < table.size(); ++j) {
+        std::visit(
+            [&](auto member) {
+              const auto& values = b.*member;
+              using T = typename std::remove_cvref_t<decltype(values)>::value_type;
+              auto& col = std::get<Column<T>>(m.columns[j]);
+              col.append(&values[row * col.width], take);
+            },
+            table[j].member);
+      }
       for (std::size_t j = 0; j < m.parameters.size(); ++j) {
         for (std::size_t r = 0; r < take; ++r) {
           m.parameters[j].pending.push_back(b.parameters[(row + r) * b.sampled + j]);
@@ -678,20 +656,12 @@ void RunsFile::close(std::int64_t complete, std::uint64_t done) {
     h5::Handle attr(H5Aopen(m.file, name, H5P_DEFAULT), H5Aclose, std::string("attribute ") + name);
     h5::check(H5Awrite(attr, H5T_NATIVE_INT64, &value), std::string("writing attribute ") + name);
   }
-  for (auto* col : {&m.battlefield, &m.deal, &m.final_text, &m.utility, &m.utility_pv, &m.batna,
-                    &m.nash_distance, &m.pareto_gap, &m.zone_first, &m.zone_last})
-    col->dataset = {};
+  for (auto& column : m.columns) std::visit([](auto& col) { col.dataset = {}; }, column);
   for (auto& p : m.parameters) p.dataset = {};
   for (auto& v : m.varied) v.dataset = {};
   m.point.dataset = {};
   m.run_index.dataset = {};
   m.done.dataset = {};
-  m.agreement.dataset = {};
-  m.outcome.dataset = {};
-  m.bracketed.dataset = {};
-  m.round.dataset = {};
-  m.blocker.dataset = {};
-  m.obstacle.dataset = {};
   m.run_scale = {};
   m.agent_scale = {};
   m.issue_scale = {};

@@ -28,23 +28,10 @@ scenario::Scenario default_scenario() {
 // Calls f(column of a, same column of b, values per run) for every per-run column of a block.
 template <typename A, typename B, typename F>
 void for_each_column(A& a, B& b, F&& f) {
-  f(a.agreement, b.agreement, 1);
-  f(a.outcome, b.outcome, 1);
-  f(a.round, b.round, 1);
-  f(a.blocker, b.blocker, 1);
-  f(a.obstacle, b.obstacle, 1);
-  f(a.battlefield, b.battlefield, 1);
-  f(a.nash_distance, b.nash_distance, 1);
-  f(a.pareto_gap, b.pareto_gap, 1);
-  f(a.zone_first, b.zone_first, 1);
-  f(a.zone_last, b.zone_last, 1);
-  f(a.deal, b.deal, a.issues);
-  f(a.final_text, b.final_text, a.issues);
-  f(a.utility, b.utility, a.agents);
-  f(a.utility_pv, b.utility_pv, a.agents);
-  f(a.batna, b.batna, a.agents);
+  engine::for_each_run_column(a, b, [&](auto& x, auto& y, const engine::RunColumn& c) {
+    f(x, y, c.width(a));
+  });
   f(a.parameters, b.parameters, a.sampled);
-  f(a.bracketed, b.bracketed, a.issues);
 }
 
 engine::RunBlock run_into_one_block(const scenario::Scenario& s, std::uint64_t first,

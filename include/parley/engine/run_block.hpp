@@ -3,7 +3,9 @@
 // issues' natural units: the unit in which blocks travel from the workers to the
 // output file and the summary.
 #include <cstdint>
+#include <span>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "parley/protocol/trace.hpp"
@@ -40,5 +42,39 @@ struct RunBlock {
 
   void resize(std::size_t runs, std::size_t n_agents, std::size_t n_issues, std::size_t n_sampled);
 };
+
+// The per-run columns of a RunBlock that every consumer handles alike: the engine sizes them,
+// the runs file creates, writes and reads them back (resume, merge), the tests compare them.
+// Adding a per-run dataset is one entry here, its member in RunBlock, and the code in the
+// engine that computes it. (The sampled parameters, a sweep's point columns and the file's
+// own `done` flags are laid out by the runs file itself.)
+struct RunColumn {
+  enum class Across : std::int8_t { run, issue, agent };  // its second dimension, if any
+  using Member = std::variant<std::vector<std::int8_t> RunBlock::*,
+                              std::vector<std::int32_t> RunBlock::*, std::vector<double> RunBlock::*>;
+
+  const char* name;  // the dataset under runs/
+  Member member;
+  Across across;
+  double fill;  // where no value was written (NaN, or -1 for the integer columns)
+  const char* long_name;
+  const char* units;  // "" for none; "battlefield" for the battlefield issue's unit
+  // Outcome-style flags: the values and their meanings (CF conventions), or nullptr.
+  const char* flag_meanings = nullptr;
+
+  // Values per run in a block with these sizes.
+  std::size_t width(const RunBlock& b) const noexcept {
+    return across == Across::issue ? b.issues : across == Across::agent ? b.agents : 1;
+  }
+};
+const std::vector<RunColumn>& run_columns();
+
+// Calls f(std::vector<T>& in a, std::vector<T>& in b, const RunColumn&) for every column.
+template <typename A, typename B, typename F>
+void for_each_run_column(A& a, B& b, F&& f) {
+  for (const RunColumn& c : run_columns()) {
+    std::visit([&](auto member) { f(a.*member, b.*member, c); }, c.member);
+  }
+}
 
 }  // namespace parley::engine

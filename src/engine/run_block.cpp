@@ -1,0 +1,64 @@
+#include "parley/engine/run_block.hpp"
+
+#include <limits>
+
+#include "parley/protocol/run_result.hpp"
+
+namespace parley::engine {
+
+void RunBlock::resize(std::size_t runs, std::size_t n_agents, std::size_t n_issues,
+                      std::size_t n_sampled) {
+  count = runs;
+  agents = n_agents;
+  issues = n_issues;
+  sampled = n_sampled;
+  RunBlock& self = *this;
+  for_each_run_column(self, self, [&](auto& column, auto&, const RunColumn& c) {
+    column.resize(runs * c.width(self));
+  });
+  parameters.resize(runs * n_sampled);
+}
+
+const std::vector<RunColumn>& run_columns() {
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  using A = RunColumn::Across;
+  static const std::vector<RunColumn> columns = {
+      {"agreement", &RunBlock::agreement, A::run, -1, "1 if the run ended in a deal", ""},
+      {"outcome", &RunBlock::outcome, A::run, -1, "how the talks ended", "",
+       protocol::kOutcomeMeanings},
+      {"round", &RunBlock::round, A::run, -1, "round of the deal (-1: no deal)", "round"},
+      {"blocker", &RunBlock::blocker, A::run, -1,
+       "index of the veto player that blocked the last text (-1: deal)", ""},
+      {"obstacle", &RunBlock::obstacle, A::run, -1,
+       "index of the issue that was the blocker's principal obstacle (-1: deal)", ""},
+      {"battlefield_final", &RunBlock::battlefield, A::run, nan,
+       "front line at the last round", "battlefield"},
+      {"nash_distance", &RunBlock::nash_distance, A::run, nan,
+       "RMS distance over issues (unit scales) from the deal to the veto players' Nash text "
+       "(NaN: no deal or no Nash text)",
+       "1"},
+      {"pareto_gap", &RunBlock::pareto_gap, A::run, nan,
+       "largest gain every veto player could still have at once over the deal (NaN: no deal)",
+       "utility"},
+      {"zone_first", &RunBlock::zone_first, A::run, nan,
+       "zone of agreement at the first round: max over texts of min over veto players of "
+       "u - BATNA (> 0: a zone exists; -inf: red lines exclude every text)",
+       "utility"},
+      {"zone_last", &RunBlock::zone_last, A::run, nan,
+       "zone of agreement at the last round (as zone_first)", "utility"},
+      {"deal", &RunBlock::deal, A::issue, nan, "terms of the deal, natural units (NaN: no deal)",
+       ""},
+      {"bracketed", &RunBlock::bracketed, A::issue, -1,
+       "1 if the mediator set the issue aside (bracketing; the deal, if partial, is on the rest)",
+       ""},
+      {"final_text", &RunBlock::final_text, A::issue, nan, "last text on the table, natural units",
+       ""},
+      {"utility", &RunBlock::utility, A::agent, nan, "utility of the final text", "utility"},
+      {"utility_pv", &RunBlock::utility_pv, A::agent, nan,
+       "present value of the deal, discount^round * utility (NaN: no deal)", "utility"},
+      {"batna", &RunBlock::batna, A::agent, nan, "BATNA at the last round", "utility"},
+  };
+  return columns;
+}
+
+}  // namespace parley::engine
