@@ -5,6 +5,8 @@
 
 #include "hdf5.hpp"
 #include "parley/io/io_error.hpp"
+#include "parley/io/runs_file.hpp"
+#include "parley/version.hpp"
 
 namespace parley::io {
 namespace {
@@ -127,6 +129,27 @@ std::vector<std::string> FileInfo::lines(const std::string& name) const {
   return out;
 }
 
+void check_format_version(const std::string& path, const std::string& version) {
+  // "MAJOR.MINOR": a reader understands every minor version of its own major version (minor
+  // versions only add); a newer major version may have changed what it reads.
+  const auto dot = version.find('.');
+  const std::string major = version.substr(0, dot);
+  const bool well_formed = dot != std::string::npos && !major.empty() && dot + 1 < version.size() &&
+                           version.find_first_not_of("0123456789.") == std::string::npos &&
+                           version.find('.', dot + 1) == std::string::npos && major.size() < 6;
+  const std::string ours = kFormatVersion;
+  const std::string our_major = ours.substr(0, ours.find('.'));
+  if (!well_formed) {
+    throw std::invalid_argument(path + ": format_version \"" + version +
+                                "\" is missing or not MAJOR.MINOR (allowed: " + our_major + ".x)");
+  }
+  if (std::stoi(major) != std::stoi(our_major)) {
+    throw std::invalid_argument(path + ": format_version " + version +
+                                " is of another major format than Parley " + kVersion +
+                                " reads (allowed: " + our_major + ".x)");
+  }
+}
+
 FileInfo read_file_info(const std::string& path) {
   h5::quiet_errors();
   if (H5Fis_hdf5(path.c_str()) <= 0) {
@@ -144,6 +167,7 @@ FileInfo read_file_info(const std::string& path) {
     throw std::invalid_argument(path + ": not a Parley file (filetype \"" + filetype +
                                 "\"; allowed: \"parley-runs\", \"parley-sweep\")");
   }
+  check_format_version(path, info.attribute("format_version"));
   std::pair<hid_t, std::vector<DatasetInfo>*> args{file.get(), &info.datasets};
   h5::check(H5Ovisit2(file, H5_INDEX_NAME, H5_ITER_NATIVE, collect_dataset, &args, H5O_INFO_BASIC),
             "listing " + path);

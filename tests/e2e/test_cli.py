@@ -4,6 +4,7 @@ import glob
 import math
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -456,6 +457,38 @@ class BadInput(unittest.TestCase):
         with open(path, "w", encoding="utf-8") as f:
             f.write(content)
         return path
+
+    def test_files_of_another_major_format_or_none_are_refused_by_every_reader(self):
+        good = os.path.join(self.dir, "good.h5")
+        self.assertEqual(parley("run", SCENARIO, "-n", "50", "-o", good, "-q").returncode, 0)
+        self.assertEqual(parley("info", good).returncode, 0)
+        for version, problem in (("2.0", "format_version 2.0 is of another major format"),
+                                 ("1.7", None),  # a later minor version: read as usual
+                                 ("one", 'format_version "one" is missing or not MAJOR.MINOR'),
+                                 (None, 'format_version "" is missing or not MAJOR.MINOR')):
+            path = os.path.join(self.dir, f"v{version}.h5.partial")
+            shutil.copy(good, path)
+            with h5py.File(path, "r+") as f:
+                del f.attrs["format_version"]
+                if version is not None:
+                    f.attrs.create("format_version", version, dtype=h5py.string_dtype("utf-8", None))
+            for args in (["info", path], ["status", path], ["merge", os.path.join(self.dir, "m.h5"), path],
+                         ["run", "--resume", path]):
+                r = parley(*args)
+                # `status` reports on every file: an unreadable one is listed, and exit 1
+                # says the shards are not ready to merge.
+                said = r.stdout if args[0] == "status" else r.stderr
+                if problem is None:
+                    self.assertNotIn("format_version", said, args)
+                    continue
+                self.assertEqual(r.returncode, 1 if args[0] == "status" else 2, (args, r.stderr))
+                self.assertIn(f"{path}: {problem}", said, args)
+                self.assertIn("(allowed: 1.x)", said, args)
+            merged = os.path.join(self.dir, "m.h5")
+            self.assertEqual(os.path.exists(merged), problem is None)  # merged only when readable
+            if problem is None:
+                os.remove(merged)
+            os.remove(path)
 
     def test_bad_scenario_exits_2_with_location_and_leaves_no_file(self):
         self.assertIn("discount = 1.7", BAD_DISCOUNT)

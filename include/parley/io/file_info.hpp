@@ -33,7 +33,12 @@ struct FileInfo {
 };
 
 // Throws IoError when the file cannot be read as HDF5, and std::invalid_argument when it is
-// not a Parley file (no or an unknown `filetype`).
+// not a Parley file (no or an unknown `filetype`) or one of another major format version.
 FileInfo read_file_info(const std::string& path);
+
+// Throws std::invalid_argument unless `version` is "MAJOR.MINOR" with this Parley's major
+// format version (kFormatVersion): every reader of files (resume, merge, status, info)
+// checks it before using anything else.
+void check_format_version(const std::string& path, const std::string& version);
 
 }  // namespace parley::io
