@@ -318,18 +318,24 @@ void compare(const model::Preferences& p, Index n, bool piecewise_linear, std::m
   }
 }
 
+// `count` random problems of three and four players over two to five issues.
+Paths trials(std::uint64_t seed, int count, bool curved) {
+  std::mt19937_64 g(seed);
+  Paths paths;
+  for (int trial = 0; trial < count; ++trial) {
+    const Index n = 3 + trial % 2;
+    const Index k = 2 + trial % 4;
+    compare(random_problem(g, n, k, curved), n, !curved, g, paths);
+  }
+  return paths;
+}
+
 }  // namespace
 
 // Piecewise-linear values (linear and piecewise shapes): column generation is exact, so it
 // answers every problem itself and matches the epigraph LP to 1e-9.
 TEST(ColumnGeneration, ExactOnPiecewiseLinearProblems) {
-  std::mt19937_64 g(12);
-  Paths paths;
-  for (int trial = 0; trial < 20; ++trial) {
-    const Index n = 3 + trial % 2;
-    const Index k = 2 + trial % 4;
-    compare(random_problem(g, n, k, false), n, true, g, paths);
-  }
+  const Paths paths = trials(12, 20, false);
   EXPECT_EQ(paths.generated, paths.problems);
   std::printf("old path: maximin within 1e-9 of the optimum in %d of %d problems, at worst %.3g below\n",
               paths.old_path_optimal, paths.problems, paths.old_path_worst);
@@ -337,13 +343,7 @@ TEST(ColumnGeneration, ExactOnPiecewiseLinearProblems) {
 
 // With quadratic values too: never worse than the old path, and the same Nash utilities.
 TEST(ColumnGeneration, NoWorseThanTheOldPathWithCurvedValues) {
-  std::mt19937_64 g(34);
-  Paths paths;
-  for (int trial = 0; trial < 10; ++trial) {
-    const Index n = 3 + trial % 2;
-    const Index k = 2 + trial % 4;
-    compare(random_problem(g, n, k, true), n, false, g, paths);
-  }
+  const Paths paths = trials(34, 10, true);
   std::printf("curved values: column generation answered %d of %d maximin problems; old path "
               "within 1e-9 in %d, at worst %.3g below\n",
               paths.generated, paths.problems, paths.old_path_optimal, paths.old_path_worst);
