@@ -87,7 +87,7 @@ struct RunsFile::Impl {
     if (!units.empty()) h5::attr_string(dataset, "units", units);
   }
 
-  enum class Across { nothing, issue, agent };  // the second dimension, if any
+  using Across = engine::RunColumn::Across;  // the second dimension, if any
 
   template <typename T>
   void make(Column<T>& column, const std::string& name, Across across, int compress, T fill,
@@ -96,7 +96,7 @@ struct RunsFile::Impl {
         across == Across::issue ? n_issues : (across == Across::agent ? n_agents : 1);
     std::vector<hsize_t> dims = {total_runs};
     std::vector<hsize_t> chunk = {chunk_rows};
-    if (across != Across::nothing) {
+    if (across != Across::run) {
       dims.push_back(width);
       chunk.push_back(width);
     }
@@ -106,7 +106,7 @@ struct RunsFile::Impl {
     column.pending.reserve(chunk_rows * width);
     describe(column.dataset, long_name, units);
     h5::attach_scale(column.dataset, run_scale, 0);
-    if (across != Across::nothing) {
+    if (across != Across::run) {
       h5::attach_scale(column.dataset, across == Across::issue ? issue_scale : agent_scale, 1);
     }
   }
@@ -229,7 +229,7 @@ RunsFile::RunsFile(const std::string& path, const scenario::Scenario& s,
 
   const int c = options.compress;
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  m.make(m.done, "done", Impl::Across::nothing, c, std::int8_t{0},
+  m.make(m.done, "done", Impl::Across::run, c, std::int8_t{0},
          "1 if the run finished (0 only in an interrupted run's .partial file)", "");
   const auto& bf = s.issues[s.battlefield.issue];
   for (const engine::RunColumn& rc : engine::run_columns()) {
@@ -244,12 +244,7 @@ RunsFile::RunsFile(const std::string& path, const scenario::Scenario& s,
             long_name += " (" + bf.id + ")";
             units = bf.unit;
           }
-          const auto across = rc.across == engine::RunColumn::Across::issue
-                                  ? Impl::Across::issue
-                                  : rc.across == engine::RunColumn::Across::agent
-                                        ? Impl::Across::agent
-                                        : Impl::Across::nothing;
-          m.make(col, rc.name, across, c, static_cast<T>(rc.fill), long_name, units);
+          m.make(col, rc.name, rc.across, c, static_cast<T>(rc.fill), long_name, units);
           if (rc.flag_meanings) {
             // CF flags: the values 0, 1, ... one per word of the meanings.
             std::istringstream words(rc.flag_meanings);
@@ -265,17 +260,17 @@ RunsFile::RunsFile(const std::string& path, const scenario::Scenario& s,
   m.parameters.resize(columns.size());
   for (const auto& column : columns) m.parameter_keys.push_back(column.key);
   if (m.sweep) {
-    m.make(m.point, "point", Impl::Across::nothing, c, std::int32_t{-1}, "sweep point", "");
-    m.make(m.run_index, "run_index", Impl::Across::nothing, c, std::int64_t{-1},
+    m.make(m.point, "point", Impl::Across::run, c, std::int32_t{-1}, "sweep point", "");
+    m.make(m.run_index, "run_index", Impl::Across::run, c, std::int64_t{-1},
            "run index within the point (the same random numbers at every point)", "");
     m.varied.resize(m.sweep->keys.size());
     for (std::size_t j = 0; j < m.sweep->keys.size(); ++j) {
-      m.make(m.varied[j], m.sweep->keys[j], Impl::Across::nothing, c, nan,
+      m.make(m.varied[j], m.sweep->keys[j], Impl::Across::run, c, nan,
              "varied key " + m.sweep->keys[j] + " at the row's point", "");
     }
   }
   for (std::size_t j = 0; j < columns.size(); ++j) {
-    m.make(m.parameters[j], columns[j].key, Impl::Across::nothing, c, nan,
+    m.make(m.parameters[j], columns[j].key, Impl::Across::run, c, nan,
            "sampled parameter " + columns[j].key, columns[j].unit);
   }
 }

@@ -9,16 +9,7 @@ namespace parley::protocol {
 
 Diagnostics diagnose(const Setting& setting, const Realization& r, const RunResult& result) {
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-  // The veto players; under majority rule without any, every party.
-  std::vector<Index> veto;
-  for (std::size_t i = 0; i < setting.veto.size(); ++i) {
-    if (setting.veto[i]) veto.push_back(static_cast<Index>(i));
-  }
-  if (veto.empty()) {
-    for (std::size_t i = 0; i < setting.is_party.size(); ++i) {
-      if (setting.is_party[i]) veto.push_back(static_cast<Index>(i));
-    }
-  }
+  const std::vector<Index> veto = setting.deciders();
   const auto n = static_cast<Index>(veto.size());
   auto per_veto = [&](const Vector& per_agent) {
     Vector out(n);

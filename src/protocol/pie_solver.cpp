@@ -63,14 +63,20 @@ Vector PieSolver::text(const std::vector<Index>& players, const Vector& x) const
   return out;
 }
 
-Solver::Maximin PieSolver::maximin(const std::vector<Index>& players, const Vector& c,
-                                   const Vector& s) const {
+void PieSolver::bounds(const std::vector<Index>& players, Vector& lo, Vector& hi) const {
   const auto n = static_cast<Index>(players.size());
-  Vector lo(n), hi(n);
+  lo.resize(n);
+  hi.resize(n);
   for (Index j = 0; j < n; ++j) {
     lo(j) = box_.lo(share(players[static_cast<std::size_t>(j)]));
     hi(j) = box_.hi(share(players[static_cast<std::size_t>(j)]));
   }
+}
+
+Solver::Maximin PieSolver::maximin(const std::vector<Index>& players, const Vector& c,
+                                   const Vector& s) const {
+  Vector lo, hi;
+  bounds(players, lo, hi);
   const double room = budget(players);
   if (box_.empty() || lo.sum() > room) return {-kInf, 0.5 * (box_.lo + box_.hi)};
   // The caps bound t; within them the budget may bind first.
@@ -85,11 +91,8 @@ std::optional<Vector> PieSolver::nash(const std::vector<Index>& players, const V
                                       const Vector& alpha) const {
   const auto n = static_cast<Index>(players.size());
   if (!(maximin(players, d, Vector::Ones(n)).value > 0.0)) return std::nullopt;
-  Vector lo(n), hi(n);
-  for (Index j = 0; j < n; ++j) {
-    lo(j) = box_.lo(share(players[static_cast<std::size_t>(j)]));
-    hi(j) = box_.hi(share(players[static_cast<std::size_t>(j)]));
-  }
+  Vector lo, hi;
+  bounds(players, lo, hi);
   const double room = budget(players);
   if (hi.sum() <= room) return text(players, hi);
   const double tau = fill(d, alpha, lo, hi, room);

@@ -1,5 +1,6 @@
 #include "parley/protocol/realization.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -21,6 +22,19 @@ bool Setting::discrete() const noexcept {
     if (n > 0) return true;
   }
   return false;
+}
+
+bool Setting::decides(std::size_t i) const {
+  const bool any_veto = std::find(veto.begin(), veto.end(), true) != veto.end();
+  return any_veto ? static_cast<bool>(veto[i]) : static_cast<bool>(is_party[i]);
+}
+
+std::vector<Index> Setting::deciders() const {
+  std::vector<Index> out;
+  for (std::size_t i = 0; i < veto.size(); ++i) {
+    if (decides(i)) out.push_back(static_cast<Index>(i));
+  }
+  return out;
 }
 
 bool Setting::allows(const Vector& x) const {

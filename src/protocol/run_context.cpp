@@ -58,24 +58,12 @@ void answer(const Realization& r, const Vector& threshold, Workspace& w) {
   }
 }
 
-namespace {
-// The players a failure is attributed to: the veto players, or every party when none has a
-// veto (majority rule).
-bool answerable(const Setting& setting, bool any_veto, std::size_t i) {
-  return any_veto ? static_cast<bool>(setting.veto[i]) : static_cast<bool>(setting.is_party[i]);
-}
-bool has_veto(const Setting& setting) {
-  return std::find(setting.veto.begin(), setting.veto.end(), true) != setting.veto.end();
-}
-}  // namespace
-
 Index largest_shortfall(const Setting& setting, const Realization& r, const Workspace& w) {
-  const bool any_veto = has_veto(setting);
   Index blocker = -1;
   double worst = -1.0;
   for (Index i = 0; i < r.prefs.agents(); ++i) {
     const auto si = static_cast<std::size_t>(i);
-    if (!answerable(setting, any_veto, si) || w.accepts[si]) continue;
+    if (!setting.decides(si) || w.accepts[si]) continue;
     const double shortfall =
         std::max(w.batna(i) - w.u(i), 0.0) + model::red_line_excess(r.prefs, i, w.x);
     if (shortfall > worst) {
@@ -88,11 +76,10 @@ Index largest_shortfall(const Setting& setting, const Realization& r, const Work
 
 Index least_slack_player(const Setting& setting, const Realization& r, const Workspace& w,
                          const Vector& price) {
-  const bool any_veto = has_veto(setting);
   Index blocker = -1;
   double worst = -std::numeric_limits<double>::infinity();
   for (Index i = 0; i < r.prefs.agents(); ++i) {
-    if (!answerable(setting, any_veto, static_cast<std::size_t>(i))) continue;
+    if (!setting.decides(static_cast<std::size_t>(i))) continue;
     const double shortfall = price(i) - w.u(i) + model::red_line_excess(r.prefs, i, w.x);
     if (shortfall > worst) {
       worst = shortfall;

@@ -34,6 +34,12 @@ void for_each_column(A& a, B& b, F&& f) {
   f(a.parameters, b.parameters, a.sampled);
 }
 
+engine::Summary summarise(const scenario::Scenario& s, const engine::RunBlock& b) {
+  engine::SummaryBuilder builder(s);
+  builder.add(b);
+  return builder.finish();
+}
+
 engine::RunBlock run_into_one_block(const scenario::Scenario& s, std::uint64_t first,
                                     std::uint64_t count, int threads, std::size_t block_runs) {
   engine::Sampler sampler(s);
@@ -202,9 +208,7 @@ TEST(Summary, WilsonIntervalMatchesPublishedValues) {
 TEST(Summary, AggregatesMatchDirectComputation) {
   const auto s = default_scenario();
   const auto b = run_into_one_block(s, 0, 1500, 2, 100);
-  engine::SummaryBuilder builder(s);
-  builder.add(b);
-  const auto m = builder.finish();
+  const auto m = summarise(s, b);
   const std::size_t n_issues = s.issues.size();
   std::size_t deals = 0;
   std::vector<int> rounds;
@@ -248,9 +252,7 @@ TEST(Summary, QuantilesOfDiscreteIssuesAreOptions) {
   const auto s =
       scenario::load_scenario_file(std::string(PARLEY_SOURCE_DIR) + "/scenarios/csis-articles.toml");
   const auto b = run_into_one_block(s, 0, 400, 2, 64);
-  engine::SummaryBuilder builder(s);
-  builder.add(b);
-  const auto m = builder.finish();
+  const auto m = summarise(s, b);
   const std::size_t n_issues = s.issues.size();
   std::size_t checked = 0;
   for (std::size_t k = 0; k < n_issues; ++k) {
@@ -292,9 +294,7 @@ TEST(Summary, EveryFailedRunHasABlockerAndAnObstacle) {
         EXPECT_TRUE(s.agents[static_cast<std::size_t>(b.blocker[r])].veto) << kind;
         EXPECT_GE(b.obstacle[r], 0) << kind << " δ=" << delta << " run " << r;
       }
-      engine::SummaryBuilder builder(s);
-      builder.add(b);
-      const auto m = builder.finish();
+      const auto m = summarise(s, b);
       double blocked = 0.0;
       for (double share : m.blocker_share) blocked += share;
       EXPECT_NEAR(blocked, static_cast<double>(failed) / 300.0, 1e-12) << kind << " δ=" << delta;

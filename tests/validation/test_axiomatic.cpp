@@ -6,10 +6,12 @@
 
 #include "parley/protocol/mediated.hpp"
 #include "parley/protocol/solver.hpp"
+#include "vectors.hpp"
 
 using namespace parley;
 using protocol::Index;
 using protocol::Vector;
+using parley::test::vec;
 
 namespace {
 
@@ -27,13 +29,6 @@ model::Preferences linear(const std::vector<std::vector<double>>& ideal,
     }
   }
   return p;
-}
-
-Vector vec(std::initializer_list<double> v) {
-  Vector out(static_cast<Index>(v.size()));
-  Index k = 0;
-  for (double x : v) out(k++) = x;
-  return out;
 }
 
 const std::vector<Index> kTwo = {0, 1};

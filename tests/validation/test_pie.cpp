@@ -11,10 +11,12 @@
 #include "parley/engine/sampler.hpp"
 #include "parley/protocol/text_solver.hpp"
 #include "parley/scenario/load.hpp"
+#include "vectors.hpp"
 
 using namespace parley;
 using protocol::Index;
 using protocol::Vector;
+using parley::test::vec;
 
 namespace {
 
@@ -37,13 +39,6 @@ std::string pie(int n, double delta, const std::string& decision,
   }
   s += "[protocol]\nkind = \"alternating\"\ndecision = \"" + decision + "\"\n";
   return s;
-}
-
-Vector vec(std::initializer_list<double> v) {
-  Vector out(static_cast<Index>(v.size()));
-  Index k = 0;
-  for (double x : v) out(k++) = x;
-  return out;
 }
 
 struct Problem {

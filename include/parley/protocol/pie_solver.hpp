@@ -1,6 +1,6 @@
 #pragma once
-// The axiomatic solutions of solver.hpp on a pie (`[scenario] space = "pie"`, docs/model.md,
-// "Alternating offers"): the issues are shares summing to at most 1, each party owns one
+// The axiomatic solutions of solver.hpp on a pie (`[scenario] space = "pie"`; docs/model.md,
+// "Axiomatic solutions and the zone of agreement"): the issues are shares summing to at most 1, each party owns one
 // share and values it linearly, u_i(x) = x_own(i). With the players' red lines each share
 // lies in [lo_i, hi_i]; the shares nobody among the players owns stay at their lower bounds.
 // Every problem is then a water-filling with a closed form, solved exactly by walking its
@@ -40,6 +40,8 @@ class PieSolver {
   // The budget left to the players' shares: 1 less the lower bounds of the other issues.
   double budget(const std::vector<Index>& players) const;
   Index share(Index player) const { return setting_.own_share[static_cast<std::size_t>(player)]; }
+  // The red-line bounds [lo_j, hi_j] of each player's own share.
+  void bounds(const std::vector<Index>& players, Vector& lo, Vector& hi) const;
   // The text with the players' shares `x` and every other issue at its lower bound.
   Vector text(const std::vector<Index>& players, const Vector& x) const;
 

@@ -51,6 +51,10 @@ struct Setting {
   int bracket_after = 6;
   int max_bracketed = 1;
   bool discrete() const noexcept;  // some issue is discrete
+  // Whether agent i decides: a deal needs its consent and a failure may be laid at its door.
+  // The veto players; under majority rule, where none has a veto, every party.
+  bool decides(std::size_t i) const;
+  std::vector<Index> deciders() const;  // the agents that decide, in order
   // Whether x keeps every discrete issue on an option and satisfies every constraint.
   bool allows(const Vector& x) const;
 };

@@ -32,7 +32,6 @@ class SmallLp {
   const Eigen::VectorXd& solution() const noexcept { return z_; }  // per variable
   const Eigen::VectorXd& duals() const noexcept { return y_; }     // per row
   double value() const noexcept { return value_; }
-  Eigen::Index variables() const noexcept { return static_cast<Eigen::Index>(cost_.size()); }
 
  private:
   Eigen::Index rows_ = 0;
