@@ -31,8 +31,8 @@ const std::vector<RunColumn>& run_columns() {
        "index of the veto player that blocked the last text (-1: deal)", ""},
       {"obstacle", &RunBlock::obstacle, A::run, -1,
        "index of the issue that was the blocker's principal obstacle (-1: deal)", ""},
-      {"battlefield_final", &RunBlock::battlefield, A::run, nan,
-       "front line at the last round", "battlefield"},
+      {"battlefield_final", &RunBlock::battlefield, A::run, nan, "front line at the last round",
+       "battlefield"},
       {"nash_distance", &RunBlock::nash_distance, A::run, nan,
        "RMS distance over issues (unit scales) from the deal to the veto players' Nash text "
        "(NaN: no deal or no Nash text)",

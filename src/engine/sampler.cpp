@@ -192,7 +192,8 @@ void Sampler::sample_mixed(std::uint64_t seed, std::uint64_t run, std::uint64_t 
   thread_local std::vector<double> drawn;
   for (std::size_t g = 0; g < concentrations_.size(); ++g) {
     const Concentration& c = concentrations_[g];
-    // w' ~ Dirichlet(κ·w) around the (sampled, normalised) weights w (docs/model.md, "Preferences").
+    // w' ~ Dirichlet(κ·w) around the (sampled, normalised) weights w (docs/model.md,
+    // "Preferences").
     const auto n = static_cast<std::size_t>(out.prefs.issues());
     alpha.resize(n);
     drawn.resize(n);

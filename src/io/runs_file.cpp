@@ -235,8 +235,8 @@ RunsFile::RunsFile(const std::string& path, const scenario::Scenario& s,
   for (const engine::RunColumn& rc : engine::run_columns()) {
     std::visit(
         [&](auto member) {
-          using T = typename std::remove_reference_t<
-              decltype(std::declval<engine::RunBlock&>().*member)>::value_type;
+          using T = typename std::remove_reference_t<decltype(std::declval<engine::RunBlock&>().*
+                                                              member)>::value_type;
           Column<T> col;
           std::string long_name = rc.long_name;
           std::string units = rc.units;
@@ -249,7 +249,8 @@ RunsFile::RunsFile(const std::string& path, const scenario::Scenario& s,
             // CF flags: the values 0, 1, ... one per word of the meanings.
             std::istringstream words(rc.flag_meanings);
             std::vector<std::int8_t> values;
-            for (std::string w; words >> w;) values.push_back(static_cast<std::int8_t>(values.size()));
+            for (std::string w; words >> w;)
+              values.push_back(static_cast<std::int8_t>(values.size()));
             h5::attr_int8_array(col.dataset, "flag_values", values);
             h5::attr_string(col.dataset, "flag_meanings", rc.flag_meanings);
           }

@@ -236,8 +236,7 @@ void negotiate_alternating(const Setting& setting, const Realization& run_parame
     }
     // The offer gives each coalition member exactly its threshold; its utility, computed
     // from the text, may round a few ulps below it, which is no reason to reject.
-    for (Index i = 0; i < n_agents; ++i)
-      threshold(i) = eq->threshold(r, w.batna, state, i) - kTie;
+    for (Index i = 0; i < n_agents; ++i) threshold(i) = eq->threshold(r, w.batna, state, i) - kTie;
     answer(r, threshold, w);
     w.accepts[static_cast<std::size_t>(proposer)] = !offers.empty();
     if (trace) trace->record(t, proposer, front, w.x, w.u, w.batna, w.accepts);

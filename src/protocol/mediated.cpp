@@ -25,8 +25,8 @@ void trust_box(const Setting& setting, const std::vector<std::int8_t>& bracketed
   }
 }
 
-// F(x) of docs/model.md ("Mediated single negotiating text", step 4) evaluated directly, for any aggregation (the packed
-// NashObjective serves the gradient ascent on continuous issues).
+// F(x) of docs/model.md ("Mediated single negotiating text", step 4) evaluated directly, for any
+// aggregation (the packed NashObjective serves the gradient ascent on continuous issues).
 double mediator_objective(const Setting& setting, const Realization& r, Workspace& w,
                           const Vector& x) {
   model::utilities(r.prefs, x, w.values, w.u);
@@ -128,9 +128,9 @@ double best_reachable(const Setting& setting, const Realization& r, Index i, con
   return u;
 }
 
-// Sets issue k aside (bracketing, docs/model.md, "Mediated single negotiating text"): no agent weighs it any more (each agent's
-// other weights are renormalised, so BATNAs follow), no red line on it counts, and it stays
-// where it is (a clause: out of the text).
+// Sets issue k aside (bracketing, docs/model.md, "Mediated single negotiating text"): no agent
+// weighs it any more (each agent's other weights are renormalised, so BATNAs follow), no red line
+// on it counts, and it stays where it is (a clause: out of the text).
 void bracket(Realization& r, Workspace& w, Index k) {
   w.bracketed[static_cast<std::size_t>(k)] = 1;
   for (Index i = 0; i < r.prefs.agents(); ++i) {

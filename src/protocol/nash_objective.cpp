@@ -77,7 +77,8 @@ double NashObjective::evaluate_impl(const Eigen::ArrayXd& x, Eigen::ArrayXd& gra
     const double* lo = red_lo_.data() + row;
     const double* hi = red_hi_.data() + row;
     double* d = slope_.data() + row;
-    // g_j = Σ_k [w v(x_k) - excess] - r̂_j + ε; d_jk = ∂g_j/∂x_k (docs/model.md, "Mediated single negotiating text").
+    // g_j = Σ_k [w v(x_k) - excess] - r̂_j + ε; d_jk = ∂g_j/∂x_k (docs/model.md, "Mediated single
+    // negotiating text").
     double g = offset_(j);
     for (Index k = 0; k < issues_; ++k) {
       const double below = std::max(lo[k] - xs[k], 0.0);

@@ -59,7 +59,8 @@ double PieSolver::budget(const std::vector<Index>& players) const {
 
 Vector PieSolver::text(const std::vector<Index>& players, const Vector& x) const {
   Vector out = box_.lo;
-  for (std::size_t j = 0; j < players.size(); ++j) out(share(players[j])) = x(static_cast<Index>(j));
+  for (std::size_t j = 0; j < players.size(); ++j)
+    out(share(players[j])) = x(static_cast<Index>(j));
   return out;
 }
 

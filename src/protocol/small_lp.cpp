@@ -5,7 +5,7 @@
 
 namespace parley::protocol {
 namespace {
-constexpr double kPivot = 1e-12;  // smallest pivot taken
+constexpr double kPivot = 1e-12;    // smallest pivot taken
 constexpr double kImprove = 1e-13;  // smallest reduced cost that enters
 }  // namespace
 
@@ -57,7 +57,8 @@ SmallLp::Status SmallLp::solve() {
   std::vector<Eigen::Index> basis(static_cast<std::size_t>(m));
   for (Eigen::Index r = 0; r < m; ++r) {
     const auto sr = static_cast<std::size_t>(r);
-    for (Eigen::Index j = 0; j < n; ++j) t(r, j) = flip[sr] * columns_[static_cast<std::size_t>(j)](r);
+    for (Eigen::Index j = 0; j < n; ++j)
+      t(r, j) = flip[sr] * columns_[static_cast<std::size_t>(j)](r);
     if (slack_col[sr] >= 0) t(r, slack_col[sr]) = flip[sr] * (sense_[sr] == Sense::le ? 1.0 : -1.0);
     t(r, unit[sr]) = 1.0;
     t(r, rhs) = flip[sr] * rhs_(r);

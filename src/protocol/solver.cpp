@@ -47,8 +47,8 @@ double left_slope(const model::Preferences& p, Index i, Index k, double z) {
   }
   const auto& pw = p.piecewise[static_cast<std::size_t>(p.piecewise_index(i, k))];
   if (z <= pw.x.front() || z > pw.x.back()) return 0.0;
-  const auto j = static_cast<std::size_t>(std::lower_bound(pw.x.begin(), pw.x.end(), z) -
-                                          pw.x.begin());
+  const auto j =
+      static_cast<std::size_t>(std::lower_bound(pw.x.begin(), pw.x.end(), z) - pw.x.begin());
   return (pw.v[j] - pw.v[j - 1]) / (pw.x[j] - pw.x[j - 1]);
 }
 
@@ -425,8 +425,7 @@ std::optional<Vector> Solver::generate(const std::vector<Index>& lead, const Vec
     const Eigen::VectorXd& mu = lp_.solution();
     const Eigen::VectorXd& y = lp_.duals();
     Vector mixed = Vector::Zero(p_.issues());
-    for (std::size_t j = 0; j < pool_.size(); ++j)
-      mixed += mu(static_cast<Index>(j)) * pool_[j].x;
+    for (std::size_t j = 0; j < pool_.size(); ++j) mixed += mu(static_cast<Index>(j)) * pool_[j].x;
     mixed = mixed.max(box_.lo).min(box_.hi);
     // Pricing: the weights are y_i / s_i on the lead players and -y_f on the floored ones.
     double offset = y(rows - 1);

@@ -47,7 +47,8 @@ double Distribution::sample(random::Stream& s) const noexcept {
     case Kind::normal:
       return random::truncated_normal(s, a, b, lo, hi);
     case Kind::beta: {
-      // Beta(κm, κ(1−m)) on the unit scale of [lo, hi] (docs/model.md, "Uncertainty and random numbers").
+      // Beta(κm, κ(1−m)) on the unit scale of [lo, hi] (docs/model.md, "Uncertainty and random
+      // numbers").
       const double m = (a - lo) / (hi - lo);
       return lo + (hi - lo) * random::beta(s, b * m, b * (1.0 - m));
     }

@@ -63,10 +63,11 @@ std::vector<std::string> parameter_keys(const engine::Sampler& sampler) {
 
 // Every column of `got` equals `want` byte for byte (NaNs included).
 void expect_same(const engine::RunBlock& want, const engine::RunBlock& got) {
-  engine::for_each_run_column(want, got, [&](const auto& a, const auto& b, const engine::RunColumn& c) {
-    ASSERT_EQ(a.size(), b.size()) << c.name;
-    EXPECT_EQ(std::memcmp(a.data(), b.data(), a.size() * sizeof(a[0])), 0) << c.name;
-  });
+  engine::for_each_run_column(
+      want, got, [&](const auto& a, const auto& b, const engine::RunColumn& c) {
+        ASSERT_EQ(a.size(), b.size()) << c.name;
+        EXPECT_EQ(std::memcmp(a.data(), b.data(), a.size() * sizeof(a[0])), 0) << c.name;
+      });
   ASSERT_EQ(want.parameters.size(), got.parameters.size());
   EXPECT_EQ(std::memcmp(want.parameters.data(), got.parameters.data(),
                         want.parameters.size() * sizeof(double)),
@@ -105,8 +106,9 @@ TEST(RunsFile, RowsReadBackBitForBit) {
   EXPECT_EQ(info.issues.size(), s.issues.size());
   // One dataset per table column, each of `runs` rows.
   for (const auto& c : engine::run_columns()) {
-    const auto it = std::find_if(info.datasets.begin(), info.datasets.end(),
-                                 [&](const auto& d) { return d.path == std::string("runs/") + c.name; });
+    const auto it = std::find_if(info.datasets.begin(), info.datasets.end(), [&](const auto& d) {
+      return d.path == std::string("runs/") + c.name;
+    });
     ASSERT_NE(it, info.datasets.end()) << c.name;
     EXPECT_EQ(it->shape.front(), runs) << c.name;
   }

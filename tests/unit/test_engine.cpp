@@ -28,9 +28,8 @@ scenario::Scenario default_scenario() {
 // Calls f(column of a, same column of b, values per run) for every per-run column of a block.
 template <typename A, typename B, typename F>
 void for_each_column(A& a, B& b, F&& f) {
-  engine::for_each_run_column(a, b, [&](auto& x, auto& y, const engine::RunColumn& c) {
-    f(x, y, c.width(a));
-  });
+  engine::for_each_run_column(
+      a, b, [&](auto& x, auto& y, const engine::RunColumn& c) { f(x, y, c.width(a)); });
   f(a.parameters, b.parameters, a.sampled);
 }
 
@@ -249,8 +248,8 @@ TEST(Summary, AggregatesMatchDirectComputation) {
 // Clause issues: the deal is an option index (0 out, 1 in), and every quantile must be the
 // option at which the deals' empirical CDF first reaches q — not a point inside a bin.
 TEST(Summary, QuantilesOfDiscreteIssuesAreOptions) {
-  const auto s =
-      scenario::load_scenario_file(std::string(PARLEY_SOURCE_DIR) + "/scenarios/csis-articles.toml");
+  const auto s = scenario::load_scenario_file(std::string(PARLEY_SOURCE_DIR) +
+                                              "/scenarios/csis-articles.toml");
   const auto b = run_into_one_block(s, 0, 400, 2, 64);
   const auto m = summarise(s, b);
   const std::size_t n_issues = s.issues.size();
@@ -264,7 +263,8 @@ TEST(Summary, QuantilesOfDiscreteIssuesAreOptions) {
     std::sort(values.begin(), values.end());
     for (std::size_t j = 0; j < engine::kDealQuantiles.size(); ++j) {
       const auto idx = static_cast<std::size_t>(std::ceil(engine::kDealQuantiles[j] *
-                                                          static_cast<double>(values.size()))) - 1;
+                                                          static_cast<double>(values.size()))) -
+                       1;
       EXPECT_EQ(m.deal_quantiles[k][j], values[idx]) << s.issues[k].id << " q" << j;
       EXPECT_EQ(m.deal_quantiles[k][j], std::round(m.deal_quantiles[k][j]));
       ++checked;
@@ -311,11 +311,12 @@ TEST(Summary, EveryFailedRunHasABlockerAndAnObstacle) {
 TEST(Summary, BlockerWhenEveryoneWouldTakeTheLastText) {
   for (const char* kind : {"nash", "kalai"}) {
     const auto s = scenario::load_scenario_text(
-        std::string("[scenario]\nname = \"edge\"\n[issues.x]\nrange = [0.0, 1.0]\nstatus_quo = 1.0\n"
-                    "[agents.a]\nreservation = 1.0\nideal = { x = 1.0 }\nsalience = { x = 1.0 }\n"
-                    "[agents.b]\nwar_cost = 0.2\nideal = { x = 0.0 }\nsalience = { x = 1.0 }\n"
-                    "[battlefield]\nissue = \"x\"\nstart = 1.0\n"
-                    "[protocol]\nkind = \"") +
+        std::string(
+            "[scenario]\nname = \"edge\"\n[issues.x]\nrange = [0.0, 1.0]\nstatus_quo = 1.0\n"
+            "[agents.a]\nreservation = 1.0\nideal = { x = 1.0 }\nsalience = { x = 1.0 }\n"
+            "[agents.b]\nwar_cost = 0.2\nideal = { x = 0.0 }\nsalience = { x = 1.0 }\n"
+            "[battlefield]\nissue = \"x\"\nstart = 1.0\n"
+            "[protocol]\nkind = \"") +
             kind + "\"\nfirst_draft = { x = 1.0 }\n",
         "edge.toml");
     const auto b = run_into_one_block(s, 0, 4, 1, 4);

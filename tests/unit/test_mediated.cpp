@@ -15,8 +15,8 @@ using protocol::Index;
 
 namespace {
 
-// The weighted-mean closed form of docs/model.md: one issue; parties UA 0, RU 0.8, US 0.55, EU 0.35 with p·s = 1 each,
-// and a mediator whose own ideal is 0.6.
+// The weighted-mean closed form of docs/model.md: one issue; parties UA 0, RU 0.8, US 0.55, EU 0.35
+// with p·s = 1 each, and a mediator whose own ideal is 0.6.
 struct OneIssue {
   protocol::Setting setting;
   protocol::Realization r;
@@ -268,8 +268,8 @@ TEST(MediatedProtocol, BatnaFollowsTheBattlefieldMinusWarCost) {
 
 namespace {
 
-// F(x) of docs/model.md (mediated protocol, step 4) written out term by term, the independent expectation for the
-// packed objective.
+// F(x) of docs/model.md (mediated protocol, step 4) written out term by term, the independent
+// expectation for the packed objective.
 double direct_objective(const protocol::Realization& r, const std::vector<bool>& counted,
                         const protocol::Vector& estimate, Index mediator,
                         const protocol::Vector& x) {

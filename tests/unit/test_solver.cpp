@@ -337,14 +337,16 @@ Paths trials(std::uint64_t seed, int count, bool curved) {
 TEST(ColumnGeneration, ExactOnPiecewiseLinearProblems) {
   const Paths paths = trials(12, 20, false);
   EXPECT_EQ(paths.generated, paths.problems);
-  std::printf("old path: maximin within 1e-9 of the optimum in %d of %d problems, at worst %.3g below\n",
-              paths.old_path_optimal, paths.problems, paths.old_path_worst);
+  std::printf(
+      "old path: maximin within 1e-9 of the optimum in %d of %d problems, at worst %.3g below\n",
+      paths.old_path_optimal, paths.problems, paths.old_path_worst);
 }
 
 // With quadratic values too: never worse than the old path, and the same Nash utilities.
 TEST(ColumnGeneration, NoWorseThanTheOldPathWithCurvedValues) {
   const Paths paths = trials(34, 10, true);
-  std::printf("curved values: column generation answered %d of %d maximin problems; old path "
-              "within 1e-9 in %d, at worst %.3g below\n",
-              paths.generated, paths.problems, paths.old_path_optimal, paths.old_path_worst);
+  std::printf(
+      "curved values: column generation answered %d of %d maximin problems; old path "
+      "within 1e-9 in %d, at worst %.3g below\n",
+      paths.generated, paths.problems, paths.old_path_optimal, paths.old_path_worst);
 }

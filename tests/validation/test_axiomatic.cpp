@@ -9,9 +9,9 @@
 #include "vectors.hpp"
 
 using namespace parley;
+using parley::test::vec;
 using protocol::Index;
 using protocol::Vector;
-using parley::test::vec;
 
 namespace {
 
@@ -33,7 +33,8 @@ model::Preferences linear(const std::vector<std::vector<double>>& ideal,
 
 const std::vector<Index> kTwo = {0, 1};
 
-// docs/model.md, "Axiomatic solutions and the zone of agreement": two issues x, y (shares to player 1), u1 = 0.9x + 0.1y, u2 = 0.6(1-x) + 0.4(1-y).
+// docs/model.md, "Axiomatic solutions and the zone of agreement": two issues x, y (shares to player
+// 1), u1 = 0.9x + 0.1y, u2 = 0.6(1-x) + 0.4(1-y).
 model::Preferences two_issue_problem() {
   return linear({{1, 1}, {0, 0}}, {{0.9, 0.1}, {0.6, 0.4}});
 }
@@ -52,7 +53,8 @@ TEST(NashSolution, TwoIssueProblemOfTheReference) {
   EXPECT_NEAR(model::utility(p, 1, *x), 0.5, kTol);
 }
 
-// Kalai & Smorodinsky (Econometrica 1975); docs/model.md: x = 2/3, y = 0, u = (0.6, 0.6), a = (1, 1).
+// Kalai & Smorodinsky (Econometrica 1975); docs/model.md: x = 2/3, y = 0, u = (0.6, 0.6), a = (1,
+// 1).
 TEST(KalaiSmorodinsky, TwoIssueProblemOfTheReference) {
   const auto p = two_issue_problem();
   protocol::Solver solver(p, protocol::feasible_box(p, kTwo));

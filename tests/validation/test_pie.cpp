@@ -14,9 +14,9 @@
 #include "vectors.hpp"
 
 using namespace parley;
+using parley::test::vec;
 using protocol::Index;
 using protocol::Vector;
-using parley::test::vec;
 
 namespace {
 
@@ -31,9 +31,10 @@ std::string pie(int n, double delta, const std::string& decision,
     s += "[issues.s" + std::to_string(i) + "]\nrange = [0.0, 1.0]\nstatus_quo = 0.0\n";
   for (int i = 0; i < n; ++i) {
     const std::string k = "s" + std::to_string(i);
-    s += "[agents.p" + std::to_string(i) + "]\nreservation = 0.0\nveto = " +
-         (decision == "unanimity" ? "true" : "false") + "\ndiscount = " + std::to_string(delta) +
-         "\nideal = { " + k + " = 1.0 }\nsalience = { " + k + " = 1.0 }\n" +
+    s += "[agents.p" + std::to_string(i) +
+         "]\nreservation = 0.0\nveto = " + (decision == "unanimity" ? "true" : "false") +
+         "\ndiscount = " + std::to_string(delta) + "\nideal = { " + k + " = 1.0 }\nsalience = { " +
+         k + " = 1.0 }\n" +
          (static_cast<std::size_t>(i) < extra.size() ? extra[static_cast<std::size_t>(i)] : "") +
          "\n";
   }
@@ -53,7 +54,8 @@ struct Problem {
     for (Index i = 0; i < r.prefs.agents(); ++i) players.push_back(i);
   }
   protocol::TextSolver solver() const {
-    return protocol::TextSolver(sampler.setting(), r.prefs, protocol::feasible_box(r.prefs, players));
+    return protocol::TextSolver(sampler.setting(), r.prefs,
+                                protocol::feasible_box(r.prefs, players));
   }
 };
 
@@ -146,7 +148,8 @@ TEST_P(PieDiagnostics, OfBaronFerejohnDeals) {
     for (std::size_t row = 0; row < b.count; ++row) {
       ASSERT_EQ(b.round[row], 1);
       double total = 0.0;
-      for (int k = 0; k < c.n; ++k) total += b.deal[row * static_cast<std::size_t>(c.n) + static_cast<std::size_t>(k)];
+      for (int k = 0; k < c.n; ++k)
+        total += b.deal[row * static_cast<std::size_t>(c.n) + static_cast<std::size_t>(k)];
       EXPECT_NEAR(total, 1.0, 1e-12);
       EXPECT_NEAR(b.pareto_gap[row], 0.0, 1e-12);
       EXPECT_NEAR(b.zone_first[row], 1 / n, 1e-12);

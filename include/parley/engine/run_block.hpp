@@ -50,8 +50,9 @@ struct RunBlock {
 // own `done` flags are laid out by the runs file itself.)
 struct RunColumn {
   enum class Across : std::int8_t { run, issue, agent };  // its second dimension, if any
-  using Member = std::variant<std::vector<std::int8_t> RunBlock::*,
-                              std::vector<std::int32_t> RunBlock::*, std::vector<double> RunBlock::*>;
+  using Member =
+      std::variant<std::vector<std::int8_t> RunBlock::*, std::vector<std::int32_t> RunBlock::*,
+                   std::vector<double> RunBlock::*>;
 
   const char* name;  // the dataset under runs/
   Member member;

@@ -1,6 +1,7 @@
 #pragma once
 // Alternating offers with a random or rotating proposer under the closed rule:
-// Rubinstein (1982) for two parties, Baron & Ferejohn (1989) for n (docs/model.md, "Alternating offers").
+// Rubinstein (1982) for two parties, Baron & Ferejohn (1989) for n (docs/model.md, "Alternating
+// offers").
 //
 // Each round a proposer s is recognised (with probability ∝ power, or in the order of
 // the scenario). It offers the text best for itself among those its coalition accepts:

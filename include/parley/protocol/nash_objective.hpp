@@ -1,5 +1,6 @@
 #pragma once
-// The mediator's objective of docs/model.md ("Mediated single negotiating text", step 4), packed for the ascent:
+// The mediator's objective of docs/model.md ("Mediated single negotiating text", step 4), packed
+// for the ascent:
 //
 //   F(x) = Σ_i θ_i φ(g_i(x)) + β u_M(x),   g_i(x) = u_i(x) - excess_i(x) - r̂_i + ε,
 //

@@ -1,9 +1,9 @@
 #pragma once
 // The axiomatic solutions of solver.hpp on a pie (`[scenario] space = "pie"`; docs/model.md,
-// "Axiomatic solutions and the zone of agreement"): the issues are shares summing to at most 1, each party owns one
-// share and values it linearly, u_i(x) = x_own(i). With the players' red lines each share
-// lies in [lo_i, hi_i]; the shares nobody among the players owns stay at their lower bounds.
-// Every problem is then a water-filling with a closed form, solved exactly by walking its
+// "Axiomatic solutions and the zone of agreement"): the issues are shares summing to at most 1,
+// each party owns one share and values it linearly, u_i(x) = x_own(i). With the players' red lines
+// each share lies in [lo_i, hi_i]; the shares nobody among the players owns stay at their lower
+// bounds. Every problem is then a water-filling with a closed form, solved exactly by walking its
 // breakpoints:
 //   maximin   max t s.t. x_i >= c_i + s_i t, lo <= x <= hi, Σ x <= 1:
 //             x_i = max(lo_i, c_i + s_i t) with the largest t that fits the budget and the caps;
@@ -25,7 +25,8 @@ class PieSolver {
   // `players` must be parties (each owns a share); `box` their red lines.
   PieSolver(const Setting& setting, const model::Preferences& p, const TextBox& box);
 
-  Solver::Maximin maximin(const std::vector<Index>& players, const Vector& c, const Vector& s) const;
+  Solver::Maximin maximin(const std::vector<Index>& players, const Vector& c,
+                          const Vector& s) const;
   std::optional<Vector> nash(const std::vector<Index>& players, const Vector& d,
                              const Vector& alpha) const;
   std::optional<Vector> best_for(Index leader, const std::vector<Index>& players,

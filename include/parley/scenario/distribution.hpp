@@ -1,7 +1,7 @@
 #pragma once
 // A scenario parameter: a fixed number or a distribution sampled once per run
-// (docs/model.md, "Uncertainty and random numbers"). Values are in the parameter's natural units and always lie in
-// its domain [lo, hi]: normals are truncated to it, betas are scaled onto it.
+// (docs/model.md, "Uncertainty and random numbers"). Values are in the parameter's natural units
+// and always lie in its domain [lo, hi]: normals are truncated to it, betas are scaled onto it.
 #include <string>
 
 #include "parley/random/stream.hpp"

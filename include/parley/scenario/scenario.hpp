@@ -62,7 +62,8 @@ struct Agent {
   Param discount;
   Param assertiveness;
   // Exactly one of these is set: a fixed reservation utility, or a war cost per
-  // round that makes the BATNA follow the battlefield (docs/model.md, "The outside option and the war").
+  // round that makes the BATNA follow the battlefield (docs/model.md, "The outside option and the
+  // war").
   std::optional<Param> reservation;
   std::optional<Param> war_cost;
   // Per issue (index = issue index):
