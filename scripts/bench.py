@@ -8,7 +8,8 @@ import sys
 import subprocess
 import tempfile
 
-import h5py
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from parley import files  # noqa: E402
 
 
 def run(parley, scenario, runs, threads, out, overrides=()):
@@ -19,7 +20,7 @@ def run(parley, scenario, runs, threads, out, overrides=()):
         cmd += ["--set", o]
     r = subprocess.run(cmd, capture_output=True, text=True, check=True)
     rss_mb = int(r.stderr.strip().splitlines()[-1]) / 1024
-    with h5py.File(out, "r") as f:
+    with files.open_file(out, allowed=(files.RUNS,)) as f:
         s = f["summary"].attrs
         return float(s["wall_seconds"]), float(s["runs_per_second"]), float(s["write_seconds"]), rss_mb
 
@@ -148,7 +149,7 @@ def main():
             [sys.executable, os.path.join(here, "reference_mediated.py"), args.scenario, "-n", str(ref_runs), "--json"],
             capture_output=True, text=True, check=True).stdout)
         _, parley_rate, _, _ = run(args.parley, args.scenario, ref_runs, 1, out)
-        with h5py.File(out, "r") as f:
+        with files.open_file(out, allowed=(files.RUNS,)) as f:
             agreed = f["runs/agreement"][()] == 1
             deal = f["runs/deal"][()][agreed]
             issues = [x.decode() if isinstance(x, bytes) else str(x) for x in f["runs/issue"][()]]

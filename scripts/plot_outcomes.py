@@ -8,18 +8,18 @@ agreement, principal obstacles, and the distribution of each deal term in natura
 units. Needs h5py, numpy and matplotlib (Debian: python3-h5py python3-matplotlib).
 """
 import argparse
+import os
 import sys
 
-import h5py
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-
-def text(value):
-    return value.decode() if isinstance(value, bytes) else str(value)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from parley import files  # noqa: E402
+from parley.files import text  # noqa: E402
 
 
 def main(argv=None):
@@ -29,14 +29,16 @@ def main(argv=None):
     args = parser.parse_args(argv)
     output = args.output or (args.file[:-3] if args.file.endswith(".h5") else args.file) + ".png"
 
-    with h5py.File(args.file, "r") as f:
-        if text(f.attrs.get("filetype", "")) != "parley-runs":
-            sys.exit(f"{args.file}: not a parley-runs file")
+    try:
+        f = files.open_file(args.file, allowed=(files.RUNS,))
+    except (OSError, files.FileError) as e:
+        sys.exit(f"plot_outcomes.py: {e}")
+    with f:
         runs = f["runs"]
         issues = [text(s) for s in runs["issue"][()]]
         labels = [text(s) for s in runs["issue_label"][()]]
         units = [text(s) for s in runs["issue_unit"][()]]
-        outcome = runs["outcome"][()]
+        outcome = files.decode_flags(runs["outcome"])
         rounds = runs["round"][()]
         deal = runs["deal"][()]
         obstacle = runs["obstacle"][()]
@@ -46,7 +48,7 @@ def main(argv=None):
         n = int(f.attrs["runs"])
         complete = int(f.attrs["complete"]) == 1
 
-    agreed = outcome == 0
+    agreed = outcome == "agreement"
     cols = 6
     rows = 1 + -(-len(issues) // cols)
     fig = plt.figure(figsize=(15, 3.3 * rows), constrained_layout=True)
@@ -54,11 +56,12 @@ def main(argv=None):
     fig.suptitle(f"{title}: {n} runs" + ("" if complete else " (incomplete file)"))
 
     ax = fig.add_subplot(grid[0, 0:2])
-    names = ["agreement", "walk-out", "deadline", "partial deal"]
-    colours = ["tab:green", "tab:red", "tab:gray", "tab:olive"]
-    shown = 4 if np.any(outcome == 3) else 3  # partial deals only where the mediator bracketed
-    shares = [np.mean(outcome == k) for k in range(shown)]
-    bars = ax.bar(names[:shown], shares, color=colours[:shown])
+    colours = {"agreement": "tab:green", "walk-out": "tab:red", "deadline": "tab:gray",
+               "partial": "tab:olive"}
+    # Partial deals only where the mediator bracketed.
+    names = [n for n in colours if n != "partial" or np.any(outcome == "partial")]
+    shares = [np.mean(outcome == n) for n in names]
+    bars = ax.bar(names, shares, color=[colours[n] for n in names])
     ax.errorbar([0], [p], yerr=[[p - lo], [hi - p]], color="black", capsize=6)
     ax.bar_label(bars, labels=[f"{s:.1%}" for s in shares])
     ax.set_ylim(0, 1.05)

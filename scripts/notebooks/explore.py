@@ -13,23 +13,31 @@
 
 # %%
 import os
+import sys
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
-import xarray as xr
+
+# parley.files (python/ in the source tree) checks each file's kind and format version.
+here = os.path.dirname(os.path.abspath(globals().get("__file__", "explore.ipynb")))
+sys.path.insert(0, os.path.join(here, "..", "..", "python"))
+from parley import files
 
 run_path = os.environ.get("PARLEY_RUN", "results/miami-2025.h5")
 sweep_path = os.environ.get("PARLEY_SWEEP", "results/miami-2025-sweep.h5")
 figures = os.environ.get("PARLEY_FIGURES", "results/figures")
 os.makedirs(figures, exist_ok=True)
 
-runs = xr.open_dataset(run_path, group="runs", engine="h5netcdf")
-summary = xr.open_dataset(run_path, group="summary", engine="h5netcdf")
-grid = xr.open_dataset(sweep_path, group="grid", engine="h5netcdf")
-print(f"{runs.sizes['run']} runs, P(agreement) = {float(summary.p_agreement):.3f}")
+runs = files.group(run_path, "runs", allowed=(files.RUNS,))
+summary = files.group(run_path, "summary", allowed=(files.RUNS,))
+grid = files.group(sweep_path, "grid", allowed=(files.SWEEP,))
+outcomes = files.decode_flags(runs.outcome)
+names, counts = np.unique(outcomes, return_counts=True)
+print(f"{runs.sizes['run']} runs, P(agreement) = {float(summary.p_agreement):.3f};",
+      ", ".join(f"{n} {c}" for n, c in zip(names, counts)))
 
 # %% [markdown]
 # ## P(agreement) along the sweep

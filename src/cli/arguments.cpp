@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "parley/engine/shards.hpp"
 #include "parley/scenario/diagnostics.hpp"
 
 namespace parley::cli {
@@ -98,6 +99,24 @@ void add_run_flags(po::options_description& visible, RunsFlag runs, CompressFlag
   add("quiet,q", "print neither progress nor results");
 }
 
+std::optional<std::vector<std::string>> parse_files(const std::vector<std::string>& args,
+                                                    po::options_description& visible,
+                                                    po::variables_map& vm) {
+  visible.add_options()("help,h", "show this help");
+  po::options_description all;
+  all.add(visible).add_options()("files", po::value<std::vector<std::string>>(), "files");
+  po::positional_options_description positional;
+  positional.add("files", -1);
+  po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << visible << "\n";
+    return std::nullopt;
+  }
+  return vm.count("files") ? vm["files"].as<std::vector<std::string>>()
+                           : std::vector<std::string>{};
+}
+
 RunFlags read_run_flags(const po::variables_map& vm) {
   auto checked = [&](const char* name, std::int64_t lo, std::int64_t hi, std::int64_t value) {
     if (value < lo || value > hi) {
@@ -151,21 +170,9 @@ RunFlags read_run_flags(const po::variables_map& vm) {
 }
 
 std::pair<std::uint64_t, std::uint64_t> parse_shard(const std::string& text) {
-  const std::string allowed = " (allowed: K/N with 1 <= K <= N, e.g. --shard 3/8)";
-  const auto slash = text.find('/');
-  std::size_t used_k = 0, used_n = 0;
-  long long k = 0, n = 0;
-  try {
-    k = std::stoll(text.substr(0, slash), &used_k);
-    n = std::stoll(text.substr(slash + 1), &used_n);
-  } catch (const std::exception&) {
-    used_k = 0;
-  }
-  if (slash == std::string::npos || used_k != slash || used_n != text.size() - slash - 1 || k < 1 ||
-      n < 1 || k > n) {
-    throw UsageError("--shard: '" + text + "' is not a shard" + allowed);
-  }
-  return {static_cast<std::uint64_t>(k), static_cast<std::uint64_t>(n)};
+  if (const auto kn = engine::parse_shard_label(text)) return *kn;
+  throw UsageError("--shard: '" + text +
+                   "' is not a shard (allowed: K/N with 1 <= K <= N, e.g. --shard 3/8)");
 }
 
 std::vector<std::string> overrides(const po::variables_map& vm) {

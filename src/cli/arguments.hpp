@@ -23,6 +23,12 @@ std::optional<std::string> parse_with_file(const std::vector<std::string>& args,
                                            Overrides overrides = Overrides::accepted,
                                            const char* instead_of_file = nullptr);
 
+// Parses `visible` (plus --help) and any number of positional FILEs into `vm`; nothing when
+// help was printed.
+std::optional<std::vector<std::string>> parse_files(
+    const std::vector<std::string>& args, boost::program_options::options_description& visible,
+    boost::program_options::variables_map& vm);
+
 // The flags of the commands that run negotiations (run, sweep, sobol).
 struct RunFlags {
   std::optional<std::uint64_t> runs;  // -n N, when the command takes it
@@ -43,11 +49,6 @@ void add_run_flags(boost::program_options::options_description& visible, RunsFla
                    const std::string& output_help);
 // --shard "K/N" with 1 <= K <= N (UsageError otherwise).
 std::pair<std::uint64_t, std::uint64_t> parse_shard(const std::string& text);
-// Shard k of n (1-based) of `total` items: [(k - 1) total / n, k total / n).
-inline std::pair<std::uint64_t, std::uint64_t> shard_slice(std::uint64_t k, std::uint64_t n,
-                                                           std::uint64_t total) {
-  return {(k - 1) * total / n, k * total / n};
-}
 // Reads them back, checking their ranges (UsageError).
 RunFlags read_run_flags(const boost::program_options::variables_map& vm);
 

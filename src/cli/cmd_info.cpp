@@ -26,36 +26,38 @@ int cmd_info(const std::vector<std::string>& args, const std::string&) {
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }
-  std::printf("%s: %s, format %s, written by Parley %s on %s\n", file->c_str(),
-              info.attribute("filetype").c_str(), info.attribute("format_version").c_str(),
-              info.attribute("parley_version").c_str(), info.attribute("created_utc").c_str());
-  std::printf("  scenario %s, protocol %s, seed %s, %s runs%s\n",
-              info.attribute("scenario_name").c_str(), info.attribute("protocol").c_str(),
-              info.attribute("seed").c_str(), info.attribute("runs").c_str(),
-              info.attribute("complete") == "1" ? "" : "  (INCOMPLETE: not every run was written)");
-  std::printf("  command  %s\n", info.attribute("command_line").c_str());
-  if (info.attribute("filetype") == "parley-sweep") {
-    std::string varied = info.attribute("varied");
-    for (char& c : varied) c = c == '\n' ? ' ' : c;
+  const io::StoredHeader& h = info.header;
+  std::printf("%s: %s, format %s, written by Parley %s on %s\n", file->c_str(), h.filetype.c_str(),
+              h.format_version.c_str(), h.parley_version.c_str(), h.created_utc.c_str());
+  std::printf("  scenario %s, protocol %s, seed %llu, %llu runs%s\n", h.scenario_name.c_str(),
+              h.protocol.c_str(), static_cast<unsigned long long>(h.seed),
+              static_cast<unsigned long long>(h.rows),
+              h.complete ? "" : "  (INCOMPLETE: not every run was written)");
+  std::printf("  command  %s\n", h.command_line.c_str());
+  if (h.sweep) {
+    std::string varied;
+    for (const auto& k : h.sweep->keys) varied += (varied.empty() ? "" : " ") + k;
     std::printf(
-        "  sweep: %s design, %s points x %s runs, varied: %s (per-point aggregates in grid/)\n",
-        info.attribute("design").c_str(), info.attribute("points").c_str(),
-        info.attribute("runs_per_point").c_str(), varied.c_str());
+        "  sweep: %s design, %zu points x %llu runs, varied: %s (per-point aggregates in grid/)\n",
+        h.sweep->design.c_str(), h.sweep->points.size(),
+        static_cast<unsigned long long>(h.sweep->runs_per_point), varied.c_str());
   }
-  if (!info.attribute("overrides").empty()) {
-    std::printf("  overrides  %s\n", info.attribute("overrides").c_str());
+  if (!h.overrides.empty()) {
+    std::string overrides;
+    for (const auto& o : h.overrides) overrides += (overrides.empty() ? "" : "\n") + o;
+    std::printf("  overrides  %s\n", overrides.c_str());
   }
-  if (const auto first = info.count("shard_first")) {
+  if (h.shard) {
     // A shard: which rows of the whole it holds (parley merge joins shards).
-    const auto runs = info.count("runs").value_or(0);
-    std::printf("  shard %s: rows %llu:%llu of %s\n", info.attribute("shard").c_str(),
-                static_cast<unsigned long long>(*first),
-                static_cast<unsigned long long>(*first + runs),
-                info.attribute("runs_total").c_str());
+    std::printf("  shard %s: rows %llu:%llu of %llu\n", h.shard->label.c_str(),
+                static_cast<unsigned long long>(h.shard->first),
+                static_cast<unsigned long long>(h.shard->first + h.rows),
+                static_cast<unsigned long long>(h.shard->whole));
   }
-  if (info.attribute("complete") == "0") {
-    std::printf("  INCOMPLETE: %s of %s runs finished (resume with parley run --resume)\n",
-                info.attribute("runs_done").c_str(), info.attribute("runs").c_str());
+  if (!h.complete) {
+    std::printf("  INCOMPLETE: %llu of %llu runs finished (resume with parley run --resume)\n",
+                static_cast<unsigned long long>(h.runs_done),
+                static_cast<unsigned long long>(h.rows));
   }
 
   if (info.has_summary) {
@@ -98,7 +100,7 @@ int cmd_info(const std::vector<std::string>& args, const std::string&) {
     std::printf("  %-44s %-8s %s\n", d.path.c_str(), d.type.c_str(), shape.c_str());
   }
   if (!vm.count("no-scenario")) {
-    std::printf("\nScenario as run\n%s\n", info.attribute("scenario_toml").c_str());
+    std::printf("\nScenario as run\n%s\n", h.scenario_toml.c_str());
   }
   return kExitOk;
 }

@@ -11,11 +11,12 @@
 #include "interrupt.hpp"
 #include "mpi.hpp"
 #include "parley/engine/engine.hpp"
+#include "parley/engine/shards.hpp"
 #include "parley/io/partial_file.hpp"
 #include "parley/io/runs_file.hpp"
+#include "parley/io/stored_runs.hpp"
 #include "parley/scenario/load.hpp"
 #include "progress.hpp"
-#include "stored_runs.hpp"
 
 namespace parley::cli {
 
@@ -96,15 +97,16 @@ std::optional<RunOptions> parse(const std::vector<std::string>& args) {
   return o;
 }
 
-// One `parley run`: what to run, where to write it, and (when resuming) the runs already done.
+// One `parley run`: what to run (the header's plan), where to write it, and (when resuming)
+// the runs already done.
 struct Job {
   explicit Job(const scenario::Scenario& s) : scenario(s) {}
   const scenario::Scenario& scenario;
-  engine::RunPlan plan;
+  io::RunHeader header;  // the file's header; header.plan() is what runs
   bool replay = false;
   bool write_file = true;
   std::string output;
-  io::RunsFileOptions file_options;
+  io::Overwrite overwrite = io::Overwrite::refuse;
   const io::PartialRun* resumed = nullptr;
   int threads = 0;
   bool quiet = false;
@@ -115,12 +117,13 @@ int execute(Job job) {
   const engine::Sampler sampler(s);
   const InterruptGuard interrupt;
   std::optional<io::RunsFile> file;
-  if (job.write_file) file.emplace(job.output, s, sampler.columns(), job.file_options);
+  if (job.write_file) file.emplace(job.output, s, sampler.columns(), job.header, job.overwrite);
   engine::SummaryBuilder summary(s);
   std::vector<std::string> issue_ids;
   for (const auto& issue : s.issues) issue_ids.push_back(issue.id);
   engine::SensitivityBuilder sensitivity(sampler.columns().size(), issue_ids);
-  const std::uint64_t total = job.file_options.runs;
+  engine::RunPlan plan = job.header.plan();
+  const std::uint64_t total = plan.count;
   Progress progress(total, !job.quiet && !job.replay);
   std::uint64_t done = 0;
   std::optional<engine::RunBlock> replayed;
@@ -138,14 +141,15 @@ int execute(Job job) {
   };
   const auto start = std::chrono::steady_clock::now();
   if (job.resumed) {
-    // The finished runs, read back in the engine's blocks.
-    const io::PartialRun& p = *job.resumed;
-    replay_stored(s, sampler, {p.path, 0, p.first, p.done, p.seed, p.trace_runs, 0},
-                  engine_options.block_runs, engine_options.sink);
-    job.plan.first = job.resumed->first + job.resumed->done;
-    job.plan.count = total - job.resumed->done;
+    // The finished runs, read back in the engine's blocks; the plan goes on after them.
+    const io::StoredHeader& h = job.resumed->header;
+    io::replay_stored(s, sampler,
+                      {h.path, 0, plan.first, h.runs_done, plan.seed, plan.trace_runs, 0},
+                      engine_options.block_runs, engine_options.sink);
+    plan.first += h.runs_done;
+    plan.count -= h.runs_done;
   }
-  engine::run_plan(s, sampler, job.plan, engine_options);
+  engine::run_plan(s, sampler, plan, engine_options);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   progress.finish();
@@ -168,13 +172,13 @@ int execute(Job job) {
       return kExitInterrupted;
     }
     file->commit();
-    if (job.resumed) std::remove(job.resumed->path.c_str());
+    if (job.resumed) std::remove(job.resumed->header.path.c_str());
   } else if (interrupted) {
     std::cerr << "parley run: interrupted by " << interrupt.signal_name() << "\n";
     return kExitInterrupted;
   }
   if (job.replay && replayed && !replayed->traces.empty()) {
-    std::cout << format_trace(s, job.plan.first, *replayed, replayed->traces.front().second);
+    std::cout << format_trace(s, job.header.first(), *replayed, replayed->traces.front().second);
   } else if (!job.quiet) {
     std::cout << format_summary(s, result) << format_sensitivity(sampler.columns(), drivers, 8);
   }
@@ -185,23 +189,24 @@ int execute(Job job) {
 // Under mpirun: rank r computes shard r+1 of P into OUTPUT.rank-r-of-P.h5, and once every
 // rank has finished, rank 0 merges the shards into OUTPUT (the single-process file) and
 // removes them. The exit code is the worst over the ranks.
-int run_on_ranks(Job job, std::uint64_t whole, const std::string& command_line) {
+int run_on_ranks(Job job, const std::string& command_line) {
   const auto p = static_cast<std::uint64_t>(mpi::size());
   const auto r = static_cast<std::uint64_t>(mpi::rank());
+  const std::uint64_t whole = job.header.whole();
   if (p > whole) {
     throw UsageError(std::to_string(p) + " ranks for " + std::to_string(whole) +
                      " runs (allowed: at most one rank per run)");
   }
   const std::string output = job.output;
   const bool quiet = job.quiet;
-  const auto [first, end] = shard_slice(r + 1, p, whole);
-  job.plan.first = first;
-  job.plan.count = end - first;
-  job.file_options.first_run = job.plan.first;
-  job.file_options.runs = job.plan.count;
-  job.file_options.runs_total = whole;
-  job.file_options.shard = std::to_string(r + 1) + "/" + std::to_string(p);
-  job.file_options.overwrite = io::Overwrite::allow;
+  const engine::Selection shard = engine::select_shard(r + 1, p, whole);
+  io::RunHeader header = io::RunHeader::of_plan(
+      {job.header.seed, shard.runs.first, shard.runs.end - shard.runs.first, job.header.trace_runs},
+      whole, shard.label);
+  header.command_line = job.header.command_line;
+  header.compress = job.header.compress;
+  job.header = header;
+  job.overwrite = io::Overwrite::allow;
   job.output = rank_file(output, mpi::rank(), mpi::size());
   job.quiet = true;
   return merge_on_ranks("run", output, command_line, quiet,
@@ -217,24 +222,16 @@ int resume(const RunOptions& options) {
     }
   }();
   // The scenario exactly as it was run (overrides already merged into the stored text).
-  scenario::Scenario s = scenario::load_scenario_text(partial.scenario_toml, partial.path, {});
-  s.overrides = partial.overrides;
+  scenario::Scenario s =
+      scenario::load_scenario_text(partial.header.scenario_toml, partial.header.path, {});
+  s.overrides = partial.header.overrides;
   Job job(s);
   job.output = options.flags.output.empty() ? partial.target : options.flags.output;
   if (!options.flags.force && io::file_exists(job.output)) {
     throw UsageError(job.output + ": file exists (use --force to overwrite it)");
   }
-  job.plan.seed = partial.seed;
-  job.plan.trace_runs = partial.trace_runs;
-  job.file_options.command_line = partial.command_line;
-  job.file_options.seed = partial.seed;
-  job.file_options.runs = partial.runs;
-  job.file_options.compress = partial.compress;
-  job.file_options.trace_runs = partial.trace_runs;
-  job.file_options.first_run = partial.first;
-  job.file_options.runs_total = partial.runs_total;
-  job.file_options.shard = partial.shard;
-  job.file_options.overwrite = options.flags.force ? io::Overwrite::allow : io::Overwrite::refuse;
+  job.header = partial.header;  // the interrupted run's, command line included
+  job.overwrite = options.flags.force ? io::Overwrite::allow : io::Overwrite::refuse;
   job.resumed = &partial;
   job.threads = options.flags.threads;
   job.quiet = options.flags.quiet;
@@ -250,58 +247,41 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   const scenario::Scenario s =
       scenario::load_scenario_file(options->scenario_path, options->overrides);
   Job job(s);
-  // A replay (--only-run) prints its rounds and writes a file only when asked to.
+  // A replay (--only-run I) computes run I alone, as runs I:I+1 of the run; it prints its
+  // rounds and writes a file only when asked to.
   job.replay = options->only_run.has_value();
   job.write_file = !job.replay || !options->flags.output.empty();
-  // A shard: a slice of the run indices of the whole, [first, first + count).
   const std::uint64_t whole = options->flags.runs.value_or(s.runs);
-  std::uint64_t first = 0, count = whole;
-  std::string shard, shard_name;
+  engine::Selection selection = engine::select_all(whole);
   if (options->shard) {
-    const auto [k, n] = *options->shard;
-    if (n > whole) {
-      throw UsageError("--shard " + std::to_string(k) + "/" + std::to_string(n) +
-                       ": more shards than the " + std::to_string(whole) +
-                       " runs (allowed: N <= runs)");
-    }
-    const auto slice = shard_slice(k, n, whole);
-    first = slice.first;
-    count = slice.second - first;
-    shard = std::to_string(k) + "/" + std::to_string(n);
-    shard_name = ".shard-" + std::to_string(k) + "-of-" + std::to_string(n);
+    selection = engine::select_shard(options->shard->first, options->shard->second, whole);
   } else if (options->flags.run_range) {
-    first = options->flags.run_range->first;
-    count = options->flags.run_range->second - first;
-    shard = std::to_string(first) + ":" + std::to_string(options->flags.run_range->second);
-    shard_name = ".runs-" + std::to_string(first) + "-" + std::to_string(first + count);
+    selection =
+        engine::select_range(options->flags.run_range->first, options->flags.run_range->second);
   }
-  job.output = options->flags.output.empty() ? s.name + shard_name + ".h5" : options->flags.output;
+  job.output = options->flags.output.empty() ? s.name + selection.file_suffix + ".h5"
+                                             : options->flags.output;
   if (job.write_file && !options->flags.force && io::file_exists(job.output)) {
     throw UsageError(job.output + ": file exists (use --force to overwrite it)");
   }
-  job.plan.seed = options->flags.seed.value_or(s.seed);
-  job.plan.first = job.replay ? *options->only_run : first;
-  job.plan.count = job.replay ? 1 : count;
-  job.plan.trace_runs = job.replay ? *options->only_run + 1 : options->trace;
-  job.file_options.command_line = command_line;
-  job.file_options.seed = job.plan.seed;
-  job.file_options.runs = job.plan.count;
-  job.file_options.compress = options->flags.compress;
-  job.file_options.trace_runs = job.plan.trace_runs;
-  if (!shard.empty()) {
-    job.file_options.first_run = first;
-    // With -n A:B the whole is not known: the merge takes it from the shards' ends.
-    job.file_options.runs_total = options->shard ? whole : first + count;
-    job.file_options.shard = shard;
+  std::uint64_t trace_runs = options->trace;
+  if (job.replay) {
+    selection = engine::select_range(*options->only_run, *options->only_run + 1);
+    trace_runs = *options->only_run + 1;
   }
-  job.file_options.overwrite = options->flags.force ? io::Overwrite::allow : io::Overwrite::refuse;
+  const engine::RunPlan plan{options->flags.seed.value_or(s.seed), selection.runs.first,
+                             selection.runs.end - selection.runs.first, trace_runs};
+  job.header = io::RunHeader::of_plan(plan, selection.whole, selection.label);
+  job.header.command_line = command_line;
+  job.header.compress = options->flags.compress;
+  job.overwrite = options->flags.force ? io::Overwrite::allow : io::Overwrite::refuse;
   job.threads = options->flags.threads;
   job.quiet = options->flags.quiet;
   if (mpi::size() > 1 && !job.replay && options->shard) {
     throw UsageError("under mpirun each rank computes its own shard: give no --shard");
   }
   if (mpi::size() > 1 && !job.replay && !options->flags.run_range) {
-    return run_on_ranks(std::move(job), whole, command_line);
+    return run_on_ranks(std::move(job), command_line);
   }
   return execute(std::move(job));
 }

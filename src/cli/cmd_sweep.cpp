@@ -11,81 +11,15 @@
 #include "interrupt.hpp"
 #include "mpi.hpp"
 #include "parley/engine/engine.hpp"
+#include "parley/engine/shards.hpp"
+#include "parley/engine/sweep_design.hpp"
 #include "parley/io/runs_file.hpp"
-#include "parley/random/stream.hpp"
 #include "parley/scenario/load.hpp"
-#include "parley/scenario/text.hpp"
 #include "progress.hpp"
 
 namespace parley::cli {
 
 namespace po = boost::program_options;
-
-namespace {
-
-struct Vary {
-  std::string key;
-  std::vector<double> values;  // a list, or LO:HI:N expanded
-  double lo = 0.0, hi = 0.0;   // a range, for Latin hypercubes
-  bool range = false;
-};
-
-double number(const std::string& text, const std::string& what) {
-  const auto v = scenario::parse_number(text);
-  if (!v) throw UsageError("--vary " + what + ": \"" + text + "\" is not a number");
-  return *v;
-}
-
-// KEY=LO:HI:N (N points from LO to HI, both included), KEY=LO:HI (a range, for --design lhs)
-// or KEY=A,B,C.
-Vary parse_vary(const std::string& spec) {
-  const auto eq = spec.find('=');
-  if (eq == std::string::npos || eq == 0) {
-    throw UsageError("--vary " + spec + ": expected KEY=LO:HI:N or KEY=A,B,C");
-  }
-  Vary v;
-  v.key = spec.substr(0, eq);
-  const std::string body = spec.substr(eq + 1);
-  if (body.find(':') != std::string::npos) {
-    std::vector<std::string> parts;
-    std::size_t start = 0;
-    for (std::size_t colon; (colon = body.find(':', start)) != std::string::npos;
-         start = colon + 1) {
-      parts.push_back(body.substr(start, colon - start));
-    }
-    parts.push_back(body.substr(start));
-    if (parts.size() < 2 || parts.size() > 3) {
-      throw UsageError("--vary " + spec + ": expected LO:HI:N (or LO:HI with --design lhs)");
-    }
-    v.range = true;
-    v.lo = number(parts[0], spec);
-    v.hi = number(parts[1], spec);
-    if (!(v.lo < v.hi)) throw UsageError("--vary " + spec + ": LO must be below HI");
-    if (parts.size() == 3) {
-      const double n = number(parts[2], spec);
-      if (n < 2 || n > 10000 || n != std::floor(n)) {
-        throw UsageError("--vary " + spec + ": N must be a whole number from 2 to 10000");
-      }
-      const auto count = static_cast<int>(n);
-      for (int i = 0; i < count; ++i) v.values.push_back(v.lo + (v.hi - v.lo) * i / (count - 1));
-    }
-    return v;
-  }
-  std::size_t start = 0;
-  for (std::size_t comma; (comma = body.find(',', start)) != std::string::npos; start = comma + 1) {
-    v.values.push_back(number(body.substr(start, comma - start), spec));
-  }
-  v.values.push_back(number(body.substr(start), spec));
-  return v;
-}
-
-std::string exact(double v) {
-  char buffer[40];
-  std::snprintf(buffer, sizeof buffer, "%.17g", v);
-  return buffer;
-}
-
-}  // namespace
 
 int cmd_sweep(const std::vector<std::string>& args, const std::string& command_line) {
   po::options_description visible(
@@ -121,62 +55,17 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
   } else {
     throw UsageError("give at least one --vary KEY=..., or a [sweep] table in the scenario");
   }
-  std::vector<Vary> varies;
-  for (const auto& spec : specs) varies.push_back(parse_vary(spec));
-  if (design != "factorial" && design != "lhs") {
-    throw UsageError("--design: \"" + design + "\" is not a design (allowed: factorial, lhs)");
-  }
+  std::vector<engine::Vary> varies;
+  for (const auto& spec : specs) varies.push_back(engine::parse_vary(spec));
   const RunFlags flags = read_run_flags(vm);
-
-  io::SweepLayout layout;
-  layout.design = design;
-  for (const auto& v : varies) layout.keys.push_back(v.key);
   const std::uint64_t seed = flags.seed.value_or(base.seed);
-  if (design == "factorial") {
-    for (const auto& v : varies) {
-      if (v.values.empty())
-        throw UsageError("--vary " + v.key + ": give LO:HI:N or a list for a factorial design");
-      layout.axes.push_back(v.values);
-    }
-    // All combinations, the first key varying slowest (row-major order of the grid).
-    std::vector<std::size_t> at(varies.size(), 0);
-    for (;;) {
-      std::vector<double> point;
-      for (std::size_t j = 0; j < varies.size(); ++j) point.push_back(varies[j].values[at[j]]);
-      layout.points.push_back(point);
-      std::size_t j = varies.size();
-      while (j > 0 && ++at[j - 1] == varies[j - 1].values.size()) at[--j] = 0;
-      if (j == 0) break;
-    }
-  } else {
-    if (lhs_points < 2) throw UsageError("--design lhs needs --points N (N >= 2)");
-    const auto n = static_cast<std::size_t>(lhs_points);
-    layout.points.assign(n, std::vector<double>(varies.size()));
-    for (std::size_t j = 0; j < varies.size(); ++j) {
-      if (!varies[j].range)
-        throw UsageError("--vary " + varies[j].key + ": a Latin hypercube needs a range LO:HI");
-      // One stratum per point, strata shuffled (Fisher-Yates), a uniform draw inside each.
-      random::Stream stream(seed, 0, random::purpose_id("sweep.lhs." + varies[j].key));
-      std::vector<std::size_t> strata(n);
-      for (std::size_t p = 0; p < n; ++p) strata[p] = p;
-      for (std::size_t p = n - 1; p > 0; --p) {
-        std::swap(strata[p],
-                  strata[static_cast<std::size_t>(stream.uniform() * static_cast<double>(p + 1))]);
-      }
-      for (std::size_t p = 0; p < n; ++p) {
-        const double u =
-            (static_cast<double>(strata[p]) + stream.uniform()) / static_cast<double>(n);
-        layout.points[p][j] = varies[j].lo + (varies[j].hi - varies[j].lo) * u;
-      }
-    }
-  }
+  io::SweepLayout layout = engine::design_sweep(varies, design, lhs_points, seed);
 
   // Every point is a scenario with its overrides, validated before anything runs.
   std::vector<scenario::Scenario> scenarios;
-  for (const auto& point : layout.points) {
+  for (std::size_t p = 0; p < layout.points.size(); ++p) {
     std::vector<std::string> o = base_overrides;
-    for (std::size_t j = 0; j < varies.size(); ++j)
-      o.push_back(varies[j].key + "=" + exact(point[j]));
+    for (auto& v : engine::point_overrides(layout, p)) o.push_back(std::move(v));
     scenarios.push_back(scenario::load_scenario_file(*file, o));
   }
   std::vector<engine::Sampler> samplers;
@@ -189,65 +78,52 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
       throw UsageError(
           "the points sample different parameters; vary keys that are numbers at every point");
   }
+  if (flags.run_range) {
+    throw UsageError("-n A:B: a sweep runs the same runs at every point (allowed: -n N)");
+  }
   // A shard computes a slice of the points (all their runs): rows [p0 R, p1 R) of the sweep.
-  std::size_t p0 = 0, p1 = scenarios.size();
-  std::string shard;
   // Under mpirun (an MPI build) each rank computes one shard of the points, and rank 0
   // merges them into the output.
   const bool on_ranks = mpi::size() > 1 && !vm.count("shard");
+  engine::Selection selection = engine::select_all(scenarios.size());
   if (vm.count("shard") || on_ranks) {
     const auto [k, n] = on_ranks
                             ? std::pair<std::uint64_t, std::uint64_t>(mpi::rank() + 1, mpi::size())
                             : parse_shard(vm["shard"].as<std::string>());
-    if (n > scenarios.size()) {
-      throw UsageError(std::to_string(n) + " shards of " + std::to_string(scenarios.size()) +
-                       " points (allowed: at most one shard per point)");
-    }
-    const auto [first, end] = shard_slice(k, n, scenarios.size());
-    p0 = static_cast<std::size_t>(first);
-    p1 = static_cast<std::size_t>(end);
-    shard = std::to_string(k) + "/" + std::to_string(n);
+    selection = engine::select_shard(k, n, scenarios.size(), "points");
   }
+  const auto p0 = static_cast<std::size_t>(selection.runs.first);
+  const auto p1 = static_cast<std::size_t>(selection.runs.end);
+  const std::string& shard = selection.label;
   std::vector<engine::Point> points;
   for (std::size_t p = p0; p < p1; ++p) points.push_back({&scenarios[p], &samplers[p]});
 
   engine::RunPlan plan;
   plan.seed = seed;
-  if (flags.run_range) {
-    throw UsageError("-n A:B: a sweep runs the same runs at every point (allowed: -n N)");
-  }
   plan.count = flags.runs.value_or(base.runs);
   plan.first_point = p0;
   layout.runs_per_point = plan.count;
-  const std::string shard_name = shard.empty() ? ""
-                                               : ".shard-" + shard.substr(0, shard.find('/')) +
-                                                     "-of-" + shard.substr(shard.find('/') + 1);
-  const std::string final_output = flags.output.empty()
-                                       ? base.name + "-sweep" + (on_ranks ? "" : shard_name) + ".h5"
-                                       : flags.output;
+  const std::string final_output =
+      flags.output.empty() ? base.name + "-sweep" + (on_ranks ? "" : selection.file_suffix) + ".h5"
+                           : flags.output;
   if (!flags.force && io::file_exists(final_output))
     throw UsageError(final_output + ": file exists (use --force to overwrite it)");
   const std::string output =
       on_ranks ? rank_file(final_output, mpi::rank(), mpi::size()) : final_output;
-  io::RunsFileOptions file_options;
-  file_options.command_line = command_line;
-  file_options.seed = plan.seed;
-  file_options.runs = plan.count * points.size();
-  file_options.compress = flags.compress;
-  file_options.overwrite = flags.force ? io::Overwrite::allow : io::Overwrite::refuse;
-  file_options.sweep = layout;
-  if (!shard.empty()) {
-    file_options.first_run = p0 * plan.count;
-    file_options.runs_total = scenarios.size() * plan.count;
-    file_options.shard = shard;
-  }
-  if (on_ranks) file_options.overwrite = io::Overwrite::allow;
+  // The file's rows: every run of each of its points, point after point.
+  io::RunHeader header = io::RunHeader::of_plan({seed, p0 * plan.count, (p1 - p0) * plan.count, 0},
+                                                scenarios.size() * plan.count, shard);
+  header.command_line = command_line;
+  header.compress = flags.compress;
+  header.sweep = layout;
+  const io::Overwrite overwrite =
+      flags.force || on_ranks ? io::Overwrite::allow : io::Overwrite::refuse;
   const bool quiet = flags.quiet || on_ranks;
   auto compute = [&]() -> int {
-    io::RunsFile out(output, base, samplers.front().columns(), file_options);
+    io::RunsFile out(output, base, samplers.front().columns(), header, overwrite);
     const InterruptGuard interrupt;
 
-    Progress progress(file_options.runs, !quiet);
+    Progress progress(header.rows, !quiet);
     std::vector<engine::Summary> per_point;
     std::optional<engine::SummaryBuilder> current;
     std::uint64_t done = 0;
@@ -268,12 +144,12 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
     };
     engine::run_points(points, plan, options);
     progress.finish();
-    if (done < file_options.runs) {
+    if (done < header.rows) {
       // Interrupted: the finished rows are kept (each with its done flag); a sweep's grid
       // needs every point, so it is left out.
       const std::string partial = out.commit_partial(done);
       std::cerr << "parley sweep: interrupted by " << interrupt.signal_name() << ": " << done
-                << " of " << file_options.runs << " runs finished and kept in " << partial
+                << " of " << header.rows << " runs finished and kept in " << partial
                 << " (a sweep is not resumed: run it again, or use its finished rows)\n";
       return kExitInterrupted;
     }

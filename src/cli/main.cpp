@@ -8,6 +8,7 @@
 
 #include "commands.hpp"
 #include "mpi.hpp"
+#include "parley/engine/shards.hpp"
 #include "parley/io/io_error.hpp"
 #include "parley/scenario/diagnostics.hpp"
 #include "parley/version.hpp"
@@ -88,6 +89,9 @@ int main(int argc, char** argv) {
                 << " --help')\n";
       return kExitUsage;
     } catch (const UsageError& e) {
+      std::cerr << "parley " << name << ": " << e.what() << "\n";
+      return kExitUsage;
+    } catch (const parley::engine::PlanError& e) {
       std::cerr << "parley " << name << ": " << e.what() << "\n";
       return kExitUsage;
     } catch (const parley::io::IoError& e) {

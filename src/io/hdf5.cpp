@@ -2,8 +2,10 @@
 
 #include <hdf5_hl.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 
 #include "parley/io/io_error.hpp"
 
@@ -218,6 +220,68 @@ void make_scale(hid_t dataset, const std::string& dimension_name) {
 
 void attach_scale(hid_t dataset, hid_t scale, unsigned dimension) {
   check(H5DSattach_scale(dataset, scale, dimension), "attaching a dimension scale");
+}
+
+namespace {
+
+std::string attribute_text(hid_t object, const std::string& name) {
+  h5::Handle attr(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose, "attribute " + name);
+  h5::Handle type(H5Aget_type(attr), H5Tclose, "attribute type");
+  h5::Handle space(H5Aget_space(attr), H5Sclose, "attribute space");
+  if (H5Tget_class(type) == H5T_STRING) {
+    if (H5Tis_variable_str(type) > 0) {
+      h5::Handle memory(H5Tcopy(H5T_C_S1), H5Tclose, "string type");
+      H5Tset_size(memory, H5T_VARIABLE);
+      H5Tset_cset(memory, H5T_CSET_UTF8);
+      char* value = nullptr;
+      h5::check(H5Aread(attr, memory, &value), "reading attribute " + name);
+      std::string out = value ? value : "";
+      H5free_memory(value);
+      return out;
+    }
+    std::string out(H5Tget_size(type), '\0');
+    h5::check(H5Aread(attr, type, out.data()), "reading attribute " + name);
+    return out.c_str();
+  }
+  if (H5Sget_simple_extent_npoints(space) != 1) return "(array)";
+  if (H5Tget_class(type) == H5T_INTEGER) {
+    std::int64_t v = 0;
+    h5::check(H5Aread(attr, H5T_NATIVE_INT64, &v), "reading attribute " + name);
+    return std::to_string(v);
+  }
+  double v = 0.0;
+  h5::check(H5Aread(attr, H5T_NATIVE_DOUBLE, &v), "reading attribute " + name);
+  return std::to_string(v);
+}
+
+herr_t collect_attribute(hid_t object, const char* name, const H5A_info_t*, void* data) {
+  auto* out = static_cast<std::vector<std::pair<std::string, std::string>>*>(data);
+  out->emplace_back(name, attribute_text(object, name));
+  return 0;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> attributes_as_text(hid_t object) {
+  std::vector<std::pair<std::string, std::string>> out;
+  hsize_t index = 0;
+  check(H5Aiterate2(object, H5_INDEX_NAME, H5_ITER_NATIVE, &index, collect_attribute, &out),
+        "reading the attributes");
+  return out;
+}
+
+void set_attr_int64(hid_t object, const std::string& name, std::int64_t value) {
+  Handle attr(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose, "attribute " + name);
+  check(H5Awrite(attr, H5T_NATIVE_INT64, &value), "writing attribute " + name);
+}
+
+std::string utc_now() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
 }
 
 }  // namespace parley::io::h5

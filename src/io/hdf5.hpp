@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace parley::io::h5 {
@@ -61,6 +62,13 @@ void attr_string(hid_t object, const std::string& name, const std::string& value
 void attr_int64(hid_t object, const std::string& name, std::int64_t value);
 void attr_double(hid_t object, const std::string& name, double value);
 void attr_int8_array(hid_t object, const std::string& name, const std::vector<std::int8_t>& values);
+
+// Every attribute of `object` as text (numbers in decimal, arrays as "(array)").
+std::vector<std::pair<std::string, std::string>> attributes_as_text(hid_t object);
+// Overwrites an existing scalar integer attribute.
+void set_attr_int64(hid_t object, const std::string& name, std::int64_t value);
+// The current time, "YYYY-MM-DDTHH:MM:SSZ".
+std::string utc_now();
 
 void make_scale(hid_t dataset, const std::string& dimension_name);
 void attach_scale(hid_t dataset, hid_t scale, unsigned dimension);

@@ -4,67 +4,45 @@
 #include <variant>
 
 #include "hdf5.hpp"
-#include "parley/io/file_info.hpp"
 #include "parley/io/io_error.hpp"
 #include "parley/io/runs_file.hpp"
 
 namespace parley::io {
 
-namespace {
-
-std::uint64_t count_of(const FileInfo& info, const std::string& name, const std::string& path) {
-  if (const auto v = info.count(name)) return *v;
-  throw IoError(path + ": attribute " + name + " is missing or invalid (\"" + info.attribute(name) +
-                "\")");
-}
-
-}  // namespace
-
 PartialRun read_partial(const std::string& path) {
-  FileInfo info;
-  try {
-    info = read_file_info(path);
-  } catch (const IoError& e) {
-    throw std::invalid_argument(e.what());
-  }
-  if (info.attribute("filetype") != kRunsFiletype) {
+  PartialRun p;
+  p.header = read_run_header(path);
+  const StoredHeader& h = p.header;
+  if (h.filetype != kRunsFiletype) {
     throw std::invalid_argument(path + ": only a plain run can be resumed (filetype \"" +
-                                info.attribute("filetype") + "\"; allowed: \"" + kRunsFiletype +
-                                "\")");
+                                h.filetype + "\"; allowed: \"" + kRunsFiletype + "\")");
   }
-  if (info.attribute("complete") != "0") {
+  if (h.complete) {
     throw std::invalid_argument(path + ": the run is complete; there is nothing to resume");
   }
-  PartialRun p;
-  p.path = path;
   const std::string suffix = ".partial";
   p.target = path.size() > suffix.size() && path.ends_with(suffix)
                  ? path.substr(0, path.size() - suffix.size())
                  : path + ".resumed.h5";
-  p.scenario_toml = info.attribute("scenario_toml");
-  p.command_line = info.attribute("command_line");
-  p.overrides = info.lines("overrides");
-  p.seed = count_of(info, "seed", path);
-  p.runs = count_of(info, "runs", path);
-  p.done = count_of(info, "runs_done", path);
-  p.trace_runs = count_of(info, "trace_runs", path);
-  p.compress = static_cast<int>(count_of(info, "compress", path));
-  if (!info.attribute("runs_total").empty()) {
-    p.first = count_of(info, "shard_first", path);
-    p.runs_total = count_of(info, "runs_total", path);
-    p.shard = info.attribute("shard");
-  }
-  if (p.done > p.runs) throw IoError(path + ": runs_done exceeds runs");
 
-  // The finished runs must be exactly the first `done` (the engine delivers runs in order).
+  // The finished runs must be exactly the first runs_done (the engine delivers runs in order).
   h5::Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose,
                   "cannot open " + path);
   h5::Handle done(H5Dopen2(file, "runs/done", H5P_DEFAULT), H5Dclose, path + ": runs/done");
-  std::vector<std::int8_t> flags(p.runs);
-  if (p.runs > 0) h5::read_rows(done, H5T_NATIVE_INT8, 0, p.runs, flags.data());
-  for (std::uint64_t i = 0; i < p.runs; ++i) {
-    if ((flags[i] == 1) != (i < p.done)) {
-      throw IoError(path + ": the done flags are not the first " + std::to_string(p.done) +
+  {
+    h5::Handle space(H5Dget_space(done), H5Sclose, path + ": runs/done");
+    hsize_t extent = 0;
+    if (H5Sget_simple_extent_ndims(space) != 1 ||
+        H5Sget_simple_extent_dims(space, &extent, nullptr) != 1 || extent != h.rows) {
+      throw IoError(path + ": runs/done is not one flag for each of the " + std::to_string(h.rows) +
+                    " runs");
+    }
+  }
+  std::vector<std::int8_t> flags(h.rows);
+  if (h.rows > 0) h5::read_rows(done, H5T_NATIVE_INT8, 0, h.rows, flags.data());
+  for (std::uint64_t i = 0; i < h.rows; ++i) {
+    if ((flags[i] == 1) != (i < h.runs_done)) {
+      throw IoError(path + ": the done flags are not the first " + std::to_string(h.runs_done) +
                     " runs (run " + std::to_string(i) + ")");
     }
   }

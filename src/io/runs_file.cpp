@@ -13,18 +13,10 @@
 #include "parley/io/io_error.hpp"
 #include "parley/protocol/run_result.hpp"
 #include "parley/version.hpp"
+#include "run_header_attributes.hpp"
 
 namespace parley::io {
 namespace {
-
-std::string utc_now() {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
 
 constexpr std::size_t kChunkBytes = 1 << 20;
 constexpr std::size_t kMaxChunkRows = 16384;
@@ -130,69 +122,24 @@ struct RunsFile::Impl {
 };
 
 RunsFile::RunsFile(const std::string& path, const scenario::Scenario& s,
-                   const std::vector<engine::SampledColumn>& columns,
-                   const RunsFileOptions& options)
-    : impl_(std::make_unique<Impl>(path, options.overwrite)) {
+                   const std::vector<engine::SampledColumn>& columns, const RunHeader& header,
+                   Overwrite overwrite)
+    : impl_(std::make_unique<Impl>(path, overwrite)) {
   h5::quiet_errors();
   Impl& m = *impl_;
-  m.total_runs = options.runs;
+  m.total_runs = header.rows;
   m.n_agents = s.agents.size();
   m.n_issues = s.issues.size();
   const std::size_t widest = std::max({m.n_agents, m.n_issues, std::size_t{1}}) * sizeof(double);
   m.chunk_rows = std::max<std::size_t>(
       1,
       std::min<std::size_t>({kMaxChunkRows, kChunkBytes / widest,
-                             static_cast<std::size_t>(std::max<std::uint64_t>(options.runs, 1))}));
+                             static_cast<std::size_t>(std::max<std::uint64_t>(header.rows, 1))}));
 
   m.file = h5::create_file(m.path.temporary());
   const hid_t root = m.file;
-  m.sweep = options.sweep;
-  h5::attr_string(root, "filetype", m.sweep ? kSweepFiletype : kRunsFiletype);
-  h5::attr_string(root, "format_version", kFormatVersion);
-  h5::attr_string(root, "parley_version", kVersion);
-  h5::attr_string(root, "created_utc", utc_now());
-  h5::attr_string(root, "command_line", options.command_line);
-  h5::attr_string(root, "scenario_name", s.name);
-  h5::attr_string(root, "scenario_toml", s.toml_text);
-  std::string overrides;
-  for (const auto& o : s.overrides) overrides += (overrides.empty() ? "" : "\n") + o;
-  h5::attr_string(root, "overrides", overrides);
-  h5::attr_int64(root, "seed", static_cast<std::int64_t>(options.seed));
-  h5::attr_int64(root, "runs", static_cast<std::int64_t>(options.runs));
-  h5::attr_string(root, "protocol", scenario::protocol_name(s.protocol.kind));
-  h5::attr_int64(root, "complete", 0);
-  h5::attr_int64(root, "runs_done", 0);
-  h5::attr_int64(root, "trace_runs", static_cast<std::int64_t>(options.trace_runs));
-  h5::attr_int64(root, "compress", options.compress);
-  if (options.runs_total > 0) {
-    // A shard of a larger run: its runs are [shard_first, shard_first + runs).
-    h5::attr_int64(root, "shard_first", static_cast<std::int64_t>(options.first_run));
-    h5::attr_int64(root, "runs_total", static_cast<std::int64_t>(options.runs_total));
-    h5::attr_string(root, "shard", options.shard);
-  }
-  if (m.sweep) {
-    std::string keys;
-    for (const auto& k : m.sweep->keys) keys += (keys.empty() ? "" : "\n") + k;
-    h5::attr_string(root, "varied", keys);
-    h5::attr_string(root, "design", m.sweep->design);
-    h5::attr_int64(root, "points", static_cast<std::int64_t>(m.sweep->points.size()));
-    h5::attr_int64(root, "runs_per_point", static_cast<std::int64_t>(m.sweep->runs_per_point));
-    // The whole layout as text (%.17g: exact), so that a sweep's shards can be merged.
-    auto rows = [](const std::vector<std::vector<double>>& table) {
-      std::string out;
-      char buffer[40];
-      for (const auto& row : table) {
-        for (std::size_t j = 0; j < row.size(); ++j) {
-          std::snprintf(buffer, sizeof buffer, "%.17g", row[j]);
-          out += (j ? " " : "") + std::string(buffer);
-        }
-        out += "\n";
-      }
-      return out;
-    };
-    h5::attr_string(root, "sweep_points", rows(m.sweep->points));
-    h5::attr_string(root, "sweep_axes", rows(m.sweep->axes));
-  }
+  m.sweep = header.sweep;
+  write_run_header(root, s, header);
 
   m.runs_group = h5::create_group(root, "runs");
   m.issues = s.issues;
@@ -204,7 +151,7 @@ RunsFile::RunsFile(const std::string& path, const scenario::Scenario& s,
   {
     const std::int64_t fill = -1;
     m.run_scale = h5::create_dataset(m.runs_group, "run", H5T_STD_I64LE, {m.total_runs},
-                                     {{m.chunk_rows}, options.compress, &fill});
+                                     {{m.chunk_rows}, header.compress, &fill});
     h5::make_scale(m.run_scale, "run");
     m.describe(m.run_scale, "run index", "");
   }
@@ -227,7 +174,7 @@ RunsFile::RunsFile(const std::string& path, const scenario::Scenario& s,
     h5::attach_scale(issue_unit, m.issue_scale, 0);
   }
 
-  const int c = options.compress;
+  const int c = header.compress;
   const double nan = std::numeric_limits<double>::quiet_NaN();
   m.make(m.done, "done", Impl::Across::run, c, std::int8_t{0},
          "1 if the run finished (0 only in an interrupted run's .partial file)", "");
@@ -624,7 +571,7 @@ void RunsFile::write_trace() {
 
 void RunsFile::commit() {
   try {
-    close(1, impl_->total_runs);
+    close(true, impl_->total_runs);
     impl_->path.commit();
   } catch (const IoError& e) {
     throw IoError(impl_->target + ": " + e.what());
@@ -634,7 +581,7 @@ void RunsFile::commit() {
 std::string RunsFile::commit_partial(std::uint64_t done) {
   const std::string partial = impl_->target + ".partial";
   try {
-    close(0, done);
+    close(false, done);
     impl_->path.commit_as(partial);
   } catch (const IoError& e) {
     throw IoError(partial + ": " + e.what());
@@ -642,16 +589,11 @@ std::string RunsFile::commit_partial(std::uint64_t done) {
   return partial;
 }
 
-void RunsFile::close(std::int64_t complete, std::uint64_t done) {
+void RunsFile::close(bool complete, std::uint64_t done) {
   Impl& m = *impl_;
   m.flush();
   if (!m.traces.empty()) write_trace();
-  for (const auto& [name, value] :
-       {std::pair<const char*, std::int64_t>{"complete", complete},
-        std::pair<const char*, std::int64_t>{"runs_done", static_cast<std::int64_t>(done)}}) {
-    h5::Handle attr(H5Aopen(m.file, name, H5P_DEFAULT), H5Aclose, std::string("attribute ") + name);
-    h5::check(H5Awrite(attr, H5T_NATIVE_INT64, &value), std::string("writing attribute ") + name);
-  }
+  mark_finished(m.file, complete, done);
   for (auto& column : m.columns) std::visit([](auto& col) { col.dataset = {}; }, column);
   for (auto& p : m.parameters) p.dataset = {};
   for (auto& v : m.varied) v.dataset = {};

@@ -9,8 +9,9 @@ import subprocess
 import tempfile
 import unittest
 
-import h5py
 import numpy as np
+
+from h5files import open_file
 
 BIN = os.environ["PARLEY_BIN"]
 SRC = os.environ["PARLEY_SOURCE_DIR"]
@@ -74,7 +75,7 @@ class CsisArticles(unittest.TestCase):
                 out = os.path.join(tmp, f"{kind}.h5")
                 r = parley("run", CSIS, "-n", "60", "-o", out, "-q", "--set", f'protocol.kind="{kind}"')
                 self.assertEqual(r.returncode, 0, kind + r.stderr)
-                with h5py.File(out, "r") as f:
+                with open_file(out) as f:
                     text = f["runs/final_text"][()]
                     self.assertTrue(np.all((text == 0) | (text == 1)), kind)  # clauses: out or in
                     for a, b in EXCLUSIONS:
@@ -185,7 +186,7 @@ class MixedSpace(unittest.TestCase):
                 out = os.path.join(tmp, f"{kind}.h5")
                 r = parley("run", path, "-n", "40", "-o", out, "-q", "--set", f'protocol.kind="{kind}"')
                 self.assertEqual(r.returncode, 0, kind + r.stderr)
-                with h5py.File(out, "r") as f:
+                with open_file(out) as f:
                     t = f["runs/final_text"][()]
                     self.assertTrue(np.all(t[:, 1] == np.round(t[:, 1])), kind)
                     self.assertFalse(np.any((t[:, 3] == 1) & (t[:, 2] == 0)), kind)
@@ -239,12 +240,12 @@ class Bracketing(unittest.TestCase):
 
     def test_without_bracketing_no_deal_with_it_a_partial_one(self):
         with tempfile.TemporaryDirectory() as tmp:
-            with h5py.File(self.run_deadlock(tmp), "r") as f:
+            with open_file(self.run_deadlock(tmp)) as f:
                 self.assertTrue(np.all(f["runs/agreement"][()] == 0))
                 self.assertFalse(np.any(f["runs/outcome"][()] == 3))
                 self.assertTrue(np.all(f["runs/bracketed"][()] == 0))
             out = self.run_deadlock(tmp, "--set", "protocol.bracketing=true", "--set", "protocol.bracket_after=2")
-            with h5py.File(out, "r") as f:
+            with open_file(out) as f:
                 outcome, agreement = f["runs/outcome"][()], f["runs/agreement"][()]
                 bracketed, deal = f["runs/bracketed"][()], f["runs/deal"][()]
                 rounds = f["runs/round"][()]

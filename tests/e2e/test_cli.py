@@ -12,9 +12,8 @@ import unittest
 
 import h5py
 import numpy as np
-import xarray as xr
 
-from h5files import datasets
+from h5files import FileError, datasets, decode_flags, group, header, open_file
 
 BIN = os.environ["PARLEY_BIN"]
 SRC = os.environ["PARLEY_SOURCE_DIR"]
@@ -41,7 +40,7 @@ class RunFile(unittest.TestCase):
         cls.path = os.path.join(cls.tmp.name, "small.h5")
         r = parley("run", SCENARIO, "-n", "400", "--seed", "11", "--threads", "2", "-o", cls.path, "-q")
         assert r.returncode == 0, r.stderr
-        cls.f = h5py.File(cls.path, "r")
+        cls.f = open_file(cls.path)
 
     @classmethod
     def tearDownClass(cls):
@@ -82,6 +81,11 @@ class RunFile(unittest.TestCase):
         self.assertEqual(list(runs["run"][()]), list(range(400)))
         self.assertEqual(list(runs["outcome"].attrs["flag_values"]), [0, 1, 2, 3])
         self.assertEqual(text(runs["outcome"].attrs["flag_meanings"]), "agreement walk-out deadline partial")
+        # The reader module decodes the flags, from h5py and from xarray alike.
+        names = decode_flags(runs["outcome"])
+        self.assertTrue(np.array_equal(names == "agreement", runs["agreement"][()] == 1))
+        self.assertEqual(set(names) - {"agreement", "walk-out", "deadline", "partial"}, set())
+        self.assertTrue(np.array_equal(decode_flags(group(self.path, "runs").outcome), names))
         self.assertEqual(text(runs["agents.russia.war_cost"].attrs["units"]), "utility")
         for name, d in runs.items():
             self.assertNotEqual(d.dtype.kind, "V", f"{name}: compound type")
@@ -175,14 +179,14 @@ class RunFile(unittest.TestCase):
         self.assertAlmostEqual(rho[0, 1], deals.corr(method="spearman").loc["x", "t"], places=4)
 
     def test_xarray_gives_labelled_dimensions(self):
-        ds = xr.open_dataset(self.path, group="runs", engine="h5netcdf")
+        ds = group(self.path, "runs")
         self.assertEqual(ds["deal"].dims, ("run", "issue"))
         self.assertEqual(ds["utility"].dims, ("run", "agent"))
         self.assertEqual(list(ds["agent"].values), ["us", "russia", "ukraine", "europe"])
         territory = ds["deal"].sel(issue="territory")
         self.assertEqual(territory.shape, (400,))
         np.testing.assert_array_equal(ds["utility"].sel(agent="ukraine").values, self.f["runs/utility"][:, 2])
-        summary = xr.open_dataset(self.path, group="summary", engine="h5netcdf")
+        summary = group(self.path, "summary")
         self.assertEqual(summary["deal_quantiles"].dims, ("issue", "quantile"))
         self.assertEqual(list(summary["outcome"].values), ["agreement", "walk-out", "deadline", "partial"])
         ds.close()
@@ -205,6 +209,8 @@ class RunFile(unittest.TestCase):
                 f.attrs["filetype"] = "something-else"
             r = parley("info", other)
             self.assertEqual(r.returncode, 2)
+            with self.assertRaisesRegex(FileError, 'filetype "something-else"'):
+                open_file(other)
             self.assertIn('not a Parley file (filetype "something-else"; allowed: "parley-runs", "parley-sweep")', r.stderr)
             r = parley("info", SCENARIO)
             self.assertEqual(r.returncode, 2)
@@ -250,10 +256,10 @@ class Reproducibility(unittest.TestCase):
         plain = self.run_to("plain.h5")
         packed = self.run_to("packed.h5", "--compress", "4")
         self.assert_same_datasets(plain, packed)
-        with h5py.File(packed, "r") as f:
+        with open_file(packed) as f:
             self.assertEqual(f["runs/deal"].compression, "gzip")
             self.assertTrue(f["runs/deal"].shuffle)
-        with h5py.File(plain, "r") as f:
+        with open_file(plain) as f:
             self.assertIsNone(f["runs/deal"].compression)
 
     def test_seed_changes_the_draws(self):
@@ -287,12 +293,12 @@ class Sweeps(unittest.TestCase):
     def test_three_by_three_grid_opens_labelled_in_xarray(self):
         out = self.sweep("grid.h5", "-n", "300", "--vary", "agents.ukraine.war_cost=0.05:0.25:3",
                          "--vary", "agents.russia.war_cost=0.02,0.06,0.1")
-        grid = xr.open_dataset(out, group="grid", engine="h5netcdf")
+        grid = group(out, "grid")
         self.assertEqual(grid["p_agreement"].dims, ("agents.ukraine.war_cost", "agents.russia.war_cost"))
         np.testing.assert_allclose(grid["agents.ukraine.war_cost"].values, [0.05, 0.15, 0.25])
         np.testing.assert_allclose(grid["agents.russia.war_cost"].values, [0.02, 0.06, 0.1])
         self.assertEqual(grid["deal_quantiles"].dims[-2:], ("issue", "quantile"))
-        with h5py.File(out, "r") as f:
+        with open_file(out) as f:
             self.assertEqual(text(f.attrs["filetype"]), "parley-sweep")
             self.assertEqual(int(f.attrs["points"]), 9)
             runs = f["runs"]
@@ -324,7 +330,7 @@ class Sweeps(unittest.TestCase):
         out = os.path.join(self.tmp.name, "from-table.h5")
         r = parley("sweep", path, "-n", "50", "-o", out, "-q")
         self.assertEqual(r.returncode, 0, r.stderr)
-        grid = xr.open_dataset(out, group="grid", engine="h5netcdf")
+        grid = group(out, "grid")
         self.assertEqual(grid["p_agreement"].dims, ("battlefield.drift", "agents.ukraine.war_cost"))
         self.assertEqual(grid["p_agreement"].shape, (2, 3))
         grid.close()
@@ -342,7 +348,7 @@ class Sweeps(unittest.TestCase):
     def test_latin_hypercube_puts_one_point_in_each_stratum(self):
         out = self.sweep("lhs.h5", "-n", "50", "--design", "lhs", "--points", "8",
                          "--vary", "agents.ukraine.war_cost=0.05:0.25", "--vary", "battlefield.drift=0:0.02")
-        grid = xr.open_dataset(out, group="grid", engine="h5netcdf")
+        grid = group(out, "grid")
         self.assertEqual(grid["p_agreement"].dims, ("point",))
         for key, lo, hi in (("agents.ukraine.war_cost", 0.05, 0.25), ("battlefield.drift", 0.0, 0.02)):
             strata = np.floor((grid[key].values - lo) / (hi - lo) * 8).astype(int)
@@ -378,7 +384,7 @@ class Sobol(unittest.TestCase):
             for name in a:
                 if a[name].dtype.kind != "O":
                     self.assertEqual(a[name].tobytes(), b[name].tobytes(), name)
-            with h5py.File(files[0], "r") as f:
+            with open_file(files[0]) as f:
                 self.assertEqual(text(f.attrs["filetype"]), "parley-sobol")
                 factors = [text(x) for x in f["sobol/factor"][()]]
                 self.assertIn("agents.russia.red_lines.territory.lo", factors)
@@ -426,7 +432,7 @@ class TracesAndReplay(unittest.TestCase):
         out = os.path.join(self.tmp.name, "traced.h5")
         r = parley("run", SCENARIO, "-n", "60", "--trace", "12", "-o", out, "-q")
         self.assertEqual(r.returncode, 0, r.stderr)
-        with h5py.File(out, "r") as f:
+        with open_file(out) as f:
             t, runs = f["trace"], f["runs"]
             self.assertEqual(list(t["trace_run"][()]), list(range(12)))
             self.assertEqual(t["text"].dims[2][0].name, "/trace/issue")
@@ -441,7 +447,7 @@ class TracesAndReplay(unittest.TestCase):
                 np.testing.assert_array_equal(t["text"][j, n - 1], runs["final_text"][j])
                 self.assertTrue(np.all(np.isnan(t["text"][j, n:])))
                 np.testing.assert_array_equal(t["batna"][j, n - 1], runs["batna"][j])
-        xr.open_dataset(out, group="trace", engine="h5netcdf").close()
+        group(out, "trace").close()
 
 
 class BadInput(unittest.TestCase):
@@ -484,6 +490,14 @@ class BadInput(unittest.TestCase):
                 self.assertEqual(r.returncode, 1 if args[0] == "status" else 2, (args, r.stderr))
                 self.assertIn(f"{path}: {problem}", said, args)
                 self.assertIn("(allowed: 1.x)", said, args)
+            # The Python reader (python/parley/files.py) agrees with the program.
+            if problem is None:
+                self.assertEqual(header(path)["format_version"], version)
+            else:
+                with self.assertRaisesRegex(FileError, re.escape(f"{path}: {problem}")):
+                    open_file(path)
+                with self.assertRaisesRegex(FileError, "allowed: 1.x"):
+                    group(path, "runs")
             merged = os.path.join(self.dir, "m.h5")
             self.assertEqual(os.path.exists(merged), problem is None)  # merged only when readable
             if problem is None:
@@ -516,7 +530,7 @@ class BadInput(unittest.TestCase):
             self.assertEqual(f.read(), "not ours")
         r = parley("run", SCENARIO, "-n", "10", "-o", out, "-q", "--force")
         self.assertEqual(r.returncode, 0, r.stderr)
-        with h5py.File(out, "r") as f:
+        with open_file(out) as f:
             self.assertEqual(int(f.attrs["runs"]), 10)
         self.assertEqual(sorted(os.listdir(self.dir)), ["taken.h5"])
 
@@ -525,7 +539,7 @@ class BadInput(unittest.TestCase):
         r = parley("run", SCENARIO, "-n", "50", "-o", out, "-q",
                    "--set", "agents.russia.war_cost={uniform=[0.2,0.3]}", "--set", "protocol.max_rounds=5")
         self.assertEqual(r.returncode, 0, r.stderr)
-        with h5py.File(out, "r") as f:
+        with open_file(out) as f:
             self.assertEqual(text(f.attrs["overrides"]),
                              "agents.russia.war_cost={uniform=[0.2,0.3]}\nprotocol.max_rounds=5")
             cost = f["runs/agents.russia.war_cost"][()]
@@ -598,7 +612,7 @@ class Commands(unittest.TestCase):
                     r = parley("solve", path)
                     self.assertEqual(r.returncode, 0, r.stderr)
                     self.assertIn("Zone of agreement", r.stdout)
-                    with h5py.File(self.run_small(path, tmp), "r") as f:
+                    with open_file(self.run_small(path, tmp)) as f:
                         issue = text(f["runs/issue"][0])
                     r = parley("evaluate", path, "--text", f"{issue}=0")
                     self.assertEqual(r.returncode, 0, r.stderr)
@@ -620,7 +634,7 @@ class Commands(unittest.TestCase):
                     out = os.path.join(tmp, f"{kind}.h5")
                     r = parley("run", path, "-n", "300", "-o", out, "-q")
                     self.assertEqual(r.returncode, 0, r.stderr)
-                    with h5py.File(out, "r") as f:
+                    with open_file(out) as f:
                         self.assertEqual(text(f.attrs["protocol"]), kind)
                         runs = f["runs"]
                         agreed = runs["agreement"][()] == 1

@@ -12,10 +12,9 @@ import tempfile
 import time
 import unittest
 
-import h5py
 import numpy as np
 
-from h5files import datasets, differing, same
+from h5files import datasets, differing, open_file, same
 
 BIN = os.environ["PARLEY_BIN"]
 SRC = os.environ["PARLEY_SOURCE_DIR"]
@@ -48,7 +47,7 @@ class InterruptAndResume(unittest.TestCase):
         return p.returncode, err, time.monotonic() - sent
 
     def check_partial(self, partial, reference):
-        with h5py.File(partial, "r") as f:
+        with open_file(partial) as f:
             self.assertEqual(int(f.attrs["complete"]), 0)
             done = int(f.attrs["runs_done"])
             flags = f["runs/done"][()]
@@ -91,7 +90,7 @@ class InterruptAndResume(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(sorted(os.listdir(self.dir)), ["out.h5", "reference.h5"])
         self.assertEqual(differing(reference, datasets(out)), [])
-        with h5py.File(out, "r") as f, h5py.File(ref_path, "r") as g:
+        with open_file(out) as f, open_file(ref_path) as g:
             self.assertEqual(int(f.attrs["complete"]), 1)
             self.assertEqual(int(f.attrs["runs_done"]), RUNS)
             for key in ("seed", "runs", "scenario_toml", "overrides", "trace_runs"):
@@ -103,7 +102,7 @@ class InterruptAndResume(unittest.TestCase):
                                        "-o", out, "-q"], signal.SIGINT)
         self.assertEqual(code, 130, err)
         self.assertEqual(os.listdir(self.dir), ["sweep.h5.partial"])
-        with h5py.File(out + ".partial", "r") as f:
+        with open_file(out + ".partial") as f:
             self.assertEqual(int(f.attrs["complete"]), 0)
             done = int(f.attrs["runs_done"])
             self.assertTrue(0 < done < 1200000, done)

@@ -7,12 +7,15 @@
 
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <tuple>
 
 #include "parley/engine/engine.hpp"
 #include "parley/engine/sampler.hpp"
 #include "parley/io/file_info.hpp"
 #include "parley/io/partial_file.hpp"
+#include "parley/io/run_header.hpp"
 #include "parley/io/runs_file.hpp"
 #include "parley/scenario/load.hpp"
 
@@ -47,12 +50,10 @@ std::vector<engine::RunBlock> run_blocks(const scenario::Scenario& s,
   return blocks;
 }
 
-io::RunsFileOptions options_for(std::uint64_t runs) {
-  io::RunsFileOptions o;
-  o.command_line = "test";
-  o.seed = 5;
-  o.runs = runs;
-  return o;
+io::RunHeader header_for(std::uint64_t runs) {
+  io::RunHeader h = io::RunHeader::of_plan({5, 0, runs, 0}, runs);
+  h.command_line = "test";
+  return h;
 }
 
 std::vector<std::string> parameter_keys(const engine::Sampler& sampler) {
@@ -84,7 +85,7 @@ TEST(RunsFile, RowsReadBackBitForBit) {
   const auto blocks = run_blocks(s, sampler, runs);
   const std::string path = (tmp.path / "out.h5").string();
   {
-    io::RunsFile file(path, s, sampler.columns(), options_for(runs));
+    io::RunsFile file(path, s, sampler.columns(), header_for(runs), io::Overwrite::refuse);
     for (const auto& b : blocks) file.write(b);
     file.commit();
   }
@@ -97,11 +98,14 @@ TEST(RunsFile, RowsReadBackBitForBit) {
   }
   // The header as written.
   const io::FileInfo info = io::read_file_info(path);
-  EXPECT_EQ(info.attribute("filetype"), io::kRunsFiletype);
-  EXPECT_EQ(info.attribute("format_version"), io::kFormatVersion);
-  EXPECT_EQ(info.count("runs"), runs);
-  EXPECT_EQ(info.count("seed"), 5u);
-  EXPECT_EQ(info.attribute("complete"), "1");
+  EXPECT_EQ(info.header.filetype, io::kRunsFiletype);
+  EXPECT_EQ(info.header.format_version, io::kFormatVersion);
+  EXPECT_EQ(info.header.rows, runs);
+  EXPECT_EQ(info.header.seed, 5u);
+  EXPECT_TRUE(info.header.complete);
+  EXPECT_EQ(info.header.runs_done, runs);
+  EXPECT_FALSE(info.header.shard.has_value());
+  EXPECT_EQ(info.header.scenario_toml, s.toml_text);
   EXPECT_EQ(info.agents.size(), s.agents.size());
   EXPECT_EQ(info.issues.size(), s.issues.size());
   // One dataset per table column, each of `runs` rows.
@@ -123,7 +127,7 @@ TEST(RunsFile, AnInterruptedFileReadsBackAsItsFinishedRuns) {
   std::uint64_t done = 0;
   std::string partial;
   {
-    io::RunsFile file(path, s, sampler.columns(), options_for(200));
+    io::RunsFile file(path, s, sampler.columns(), header_for(200), io::Overwrite::refuse);
     for (std::size_t j = 0; j < 3; ++j) {  // the first three blocks only
       file.write(blocks[j]);
       done += blocks[j].count;
@@ -133,9 +137,10 @@ TEST(RunsFile, AnInterruptedFileReadsBackAsItsFinishedRuns) {
   EXPECT_EQ(partial, path + ".partial");
   EXPECT_FALSE(fs::exists(path));
   const io::PartialRun p = io::read_partial(partial);
-  EXPECT_EQ(p.done, done);
-  EXPECT_EQ(p.runs, 200u);
-  EXPECT_EQ(p.seed, 5u);
+  EXPECT_EQ(p.header.runs_done, done);
+  EXPECT_FALSE(p.header.complete);
+  EXPECT_EQ(p.header.rows, 200u);
+  EXPECT_EQ(p.header.seed, 5u);
   EXPECT_EQ(p.target, path);
   io::RunsReader reader(partial, parameter_keys(sampler));
   engine::RunBlock got;
@@ -150,7 +155,7 @@ TEST(RunsFile, ReadersRefuseAnotherMajorFormat) {
   engine::Sampler sampler(s);
   const std::string path = (tmp.path / "out.h5").string();
   {
-    io::RunsFile file(path, s, sampler.columns(), options_for(10));
+    io::RunsFile file(path, s, sampler.columns(), header_for(10), io::Overwrite::refuse);
     for (const auto& b : run_blocks(s, sampler, 10)) file.write(b);
     file.commit();
   }
@@ -173,4 +178,150 @@ TEST(RunsFile, ReadersRefuseAnotherMajorFormat) {
   EXPECT_THROW(io::check_format_version(path, "1"), std::invalid_argument);
   EXPECT_THROW(io::check_format_version(path, "1.0.1"), std::invalid_argument);
   EXPECT_THROW(io::check_format_version(path, ""), std::invalid_argument);
+}
+
+namespace {
+
+// Writes a small file with `header` (no rows written: an interrupted file of 0 runs done).
+void write_header_file(const std::string& path, const io::RunHeader& header) {
+  const auto s = default_scenario();
+  engine::Sampler sampler(s);
+  io::RunsFile file(path, s, sampler.columns(), header, io::Overwrite::allow);
+  file.commit_partial(0);
+  std::filesystem::rename(path + ".partial", path);
+}
+
+void replace_attribute(const std::string& path, const char* name, const std::string* text,
+                       const long long* number) {
+  const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  ASSERT_GE(f, 0);
+  if (H5Aexists(f, name) > 0) ASSERT_GE(H5Adelete(f, name), 0);
+  if (text) ASSERT_GE(H5LTset_attribute_string(f, "/", name, text->c_str()), 0);
+  if (number) ASSERT_GE(H5LTset_attribute_long_long(f, "/", name, number, 1), 0);
+  H5Fclose(f);
+}
+
+}  // namespace
+
+TEST(RunHeader, ReadsBackWhatWasWrittenShardAndSweepIncluded) {
+  Folder tmp;
+  const std::string path = (tmp.path / "h.h5").string();
+  io::RunHeader h = io::RunHeader::of_plan({77, 20, 10, 3}, 40, "3/4");
+  h.command_line = "parley sweep x";
+  h.compress = 4;
+  io::SweepLayout layout;
+  layout.keys = {"a.b", "c"};
+  layout.design = "lhs";
+  layout.points = {{0.1, 1.0 / 3.0}, {0.2, 2.0}, {0.3, -1e-300}, {0.4, 5.5}};
+  layout.runs_per_point = 10;
+  h.sweep = layout;
+  write_header_file(path, h);
+  const io::StoredHeader got = io::read_run_header(path);
+  EXPECT_EQ(got.filetype, io::kSweepFiletype);
+  EXPECT_EQ(got.seed, 77u);
+  EXPECT_EQ(got.rows, 10u);
+  EXPECT_EQ(got.trace_runs, 3u);
+  EXPECT_EQ(got.compress, 4);
+  EXPECT_EQ(got.command_line, h.command_line);
+  ASSERT_TRUE(got.shard.has_value());
+  EXPECT_EQ(got.first(), 20u);
+  EXPECT_EQ(got.whole(), 40u);
+  EXPECT_EQ(got.shard->label, "3/4");
+  ASSERT_TRUE(got.sweep.has_value());
+  EXPECT_EQ(*got.sweep, layout);  // every double bit for bit
+  EXPECT_FALSE(got.complete);
+  EXPECT_EQ(got.runs_done, 0u);
+  const engine::RunPlan plan = got.plan();
+  EXPECT_EQ(plan.first, 20u);
+  EXPECT_EQ(plan.count, 10u);
+  // The whole run is not a shard.
+  EXPECT_FALSE(io::RunHeader::of_plan({1, 0, 5, 0}, 5).shard.has_value());
+}
+
+// Every header problem is named (file and attribute) and refused, never read as a number.
+TEST(RunHeader, RefusesDamagedHeaders) {
+  Folder tmp;
+  const std::string good = (tmp.path / "good.h5").string();
+  io::RunHeader h = io::RunHeader::of_plan({5, 10, 10, 0}, 30, "2/3");
+  write_header_file(good, h);
+  ASSERT_NO_THROW(io::read_run_header(good));
+  struct Damage {
+    const char* attribute;
+    std::optional<std::string> text;
+    std::optional<long long> number;
+    const char* expect;
+  };
+  const std::vector<Damage> damages = {
+      {"runs_done", {}, 11, "attribute runs_done is 11, above the file's 10 runs"},
+      {"runs_done", {}, -1, "attribute runs_done is \"-1\""},
+      {"seed", std::string("seven"), {}, "attribute seed is \"seven\""},
+      {"runs", {}, std::nullopt, "attribute runs is missing"},
+      {"shard_first", {}, 25, "attribute shard_first puts runs 25:35 outside the whole run of 30"},
+      {"runs_total", {}, 15, "outside the whole run of 15"},
+      {"complete", {}, 2, "attribute complete is \"2\""},
+      {"compress", {}, 12, "attribute compress is \"12\""},
+      {"scenario_toml", {}, std::nullopt, "attribute scenario_toml is missing"},
+      {"filetype", std::string("parley-sobol"), {}, "not a Parley file"},
+      {"format_version", std::string("7.0"), {}, "another major format"},
+  };
+  for (const Damage& d : damages) {
+    const std::string path = (tmp.path / (std::string(d.attribute) + ".h5")).string();
+    std::filesystem::copy_file(good, path, std::filesystem::copy_options::overwrite_existing);
+    replace_attribute(path, d.attribute, d.text ? &*d.text : nullptr,
+                      d.number ? &*d.number : nullptr);
+    try {
+      io::read_run_header(path);
+      ADD_FAILURE() << d.attribute << ": a damaged header was read";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find(d.expect), std::string::npos) << e.what();
+      EXPECT_EQ(std::string(e.what()).rfind(path, 0), 0u) << e.what();
+    }
+  }
+}
+
+TEST(RunHeader, RefusesASweepLayoutThatDoesNotMatchItsRows) {
+  Folder tmp;
+  const std::string good = (tmp.path / "sweep.h5").string();
+  io::RunHeader h = io::RunHeader::of_plan({5, 0, 20, 0}, 20);
+  io::SweepLayout layout;
+  layout.keys = {"k"};
+  layout.design = "factorial";
+  layout.axes = {{1, 2}};
+  layout.points = {{1}, {2}};
+  layout.runs_per_point = 10;
+  h.sweep = layout;
+  write_header_file(good, h);
+  ASSERT_NO_THROW(io::read_run_header(good));
+  const std::vector<
+      std::tuple<const char*, std::optional<std::string>, std::optional<long long>, const char*>>
+      damages = {
+          {"runs_per_point", {}, 7, "7 times 2 points is not the sweep's 20 runs"},
+          {"sweep_points", std::string("1\n2 3\n"), {}, "has a row of 2 numbers"},
+          {"sweep_points", std::string("1\nnan\n"), {}, "holds \"nan\""},
+          {"points", {}, 3, "holds 2 points (allowed: the 3 of attribute points"},
+          {"design", std::string("grid"), {}, "attribute design is \"grid\""},
+      };
+  for (const auto& [name, text, number, expect] : damages) {
+    const std::string path = (tmp.path / (std::string(name) + ".h5")).string();
+    std::filesystem::copy_file(good, path, std::filesystem::copy_options::overwrite_existing);
+    replace_attribute(path, name, text ? &*text : nullptr, number ? &*number : nullptr);
+    try {
+      io::read_run_header(path);
+      ADD_FAILURE() << name << ": a damaged sweep header was read";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find(expect), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(RunHeader, PartsOfOneRunDifferOnlyInTheirSlice) {
+  Folder tmp;
+  const std::string a = (tmp.path / "a.h5").string(), b = (tmp.path / "b.h5").string(),
+                    c = (tmp.path / "c.h5").string();
+  write_header_file(a, io::RunHeader::of_plan({5, 0, 10, 2}, 30, "1/3"));
+  write_header_file(b, io::RunHeader::of_plan({5, 10, 10, 2}, 30, "2/3"));
+  write_header_file(c, io::RunHeader::of_plan({6, 20, 10, 2}, 30, "3/3"));
+  const auto ha = io::read_run_header(a), hb = io::read_run_header(b), hc = io::read_run_header(c);
+  EXPECT_FALSE(io::differs_as_run(ha, hb).has_value());
+  EXPECT_EQ(io::differs_as_run(ha, hc), std::optional<std::string>("seed"));
 }

@@ -26,6 +26,9 @@ import tempfile
 import h5py
 import numpy as np
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
+from parley import files  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.dirname(os.path.dirname(HERE))
 DIGESTS = os.path.join(HERE, "digests.json")
@@ -57,7 +60,7 @@ def rounded_text(a):
 
 def digest_file(path):
     out = {}
-    with h5py.File(path, "r") as f:
+    with files.open_file(path) as f:
         def visit(name, obj):
             if not isinstance(obj, h5py.Dataset) or not (name.startswith("runs/") or name.startswith("summary/")):
                 return

@@ -7,23 +7,18 @@
 #include <vector>
 
 #include "parley/engine/run_block.hpp"
+#include "parley/io/run_header.hpp"
 
 namespace parley::io {
 
 struct PartialRun {
-  std::string path;    // the .partial file
-  std::string target;  // the output it stands for: path without ".partial"
-  std::string scenario_toml, command_line;
-  std::vector<std::string> overrides;
-  std::uint64_t seed = 0, runs = 0, done = 0, trace_runs = 0;
-  std::uint64_t first = 0, runs_total = 0;  // a shard's first run and the whole's runs
-  std::string shard;
-  int compress = 0;
+  StoredHeader header;  // the interrupted run's; header.runs_done runs are finished
+  std::string target;   // the output it stands for: its path without ".partial"
 };
 
 // Reads what an interrupted run left. Throws std::invalid_argument when `path` is not an
-// incomplete "parley-runs" file, IoError when it cannot be read or is damaged (its finished
-// runs are not the first `done` runs).
+// incomplete "parley-runs" file with a valid header (read_run_header), IoError when it
+// cannot be read or is damaged (its finished runs are not the first runs_done).
 PartialRun read_partial(const std::string& path);
 
 // The rows of a parley-runs file, read back block by block.

@@ -4,7 +4,6 @@
 // Written to a temporary file in blocks of runs and renamed into place by commit().
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,41 +12,18 @@
 #include "parley/engine/sensitivity.hpp"
 #include "parley/engine/summary.hpp"
 #include "parley/io/atomic_file.hpp"
+#include "parley/io/run_header.hpp"
 #include "parley/scenario/scenario.hpp"
 
 namespace parley::io {
 
-inline constexpr const char* kRunsFiletype = "parley-runs";
-inline constexpr const char* kSweepFiletype = "parley-sweep";
-inline constexpr const char* kFormatVersion = "1.0";
-
-// The layout of a sweep: which keys vary, and their values at each point.
-struct SweepLayout {
-  std::vector<std::string> keys;            // the varied scenario keys, in order
-  std::string design;                       // "factorial" or "lhs"
-  std::vector<std::vector<double>> axes;    // factorial: each key's values (first key slowest)
-  std::vector<std::vector<double>> points;  // [point][key]
-  std::uint64_t runs_per_point = 0;
-};
-
-struct RunsFileOptions {
-  std::string command_line;
-  std::uint64_t seed = 1;
-  std::uint64_t runs = 0;        // rows in this file
-  std::uint64_t first_run = 0;   // a shard: the run index of its first row
-  std::uint64_t runs_total = 0;  // a shard: the runs of the whole (0: not a shard)
-  std::string shard;             // a shard: "K/N" or "A:B", as asked for
-  int compress = 0;              // deflate level, 0 = off
-  std::uint64_t trace_runs = 0;  // runs below this index have their rounds in `trace`
-  Overwrite overwrite = Overwrite::refuse;
-  std::optional<SweepLayout> sweep;  // a "parley-sweep" file when set
-};
-
 class RunsFile {
  public:
-  // Creates the temporary file and the layout. Throws IoError.
+  // Creates the temporary file, its header and the layout of `header.rows` rows (a
+  // "parley-sweep" file when `header.sweep` is set). Throws IoError.
   RunsFile(const std::string& path, const scenario::Scenario& scenario,
-           const std::vector<engine::SampledColumn>& columns, const RunsFileOptions& options);
+           const std::vector<engine::SampledColumn>& columns, const RunHeader& header,
+           Overwrite overwrite);
   ~RunsFile();  // without commit(): the temporary file is removed
   RunsFile(const RunsFile&) = delete;
   RunsFile& operator=(const RunsFile&) = delete;
@@ -75,7 +51,7 @@ class RunsFile {
 
  private:
   void write_trace();
-  void close(std::int64_t complete, std::uint64_t done);
+  void close(bool complete, std::uint64_t done);
 
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -10,7 +10,7 @@
 #include "parley/engine/sampler.hpp"
 #include "parley/scenario/scenario.hpp"
 
-namespace parley::cli {
+namespace parley::io {
 
 struct StoredRuns {
   std::string path;
@@ -26,4 +26,4 @@ void replay_stored(const scenario::Scenario& scenario, const engine::Sampler& sa
                    const StoredRuns& runs, std::size_t block_runs,
                    const std::function<void(const engine::RunBlock&)>& sink);
 
-}  // namespace parley::cli
+}  // namespace parley::io

@@ -1,4 +1,4 @@
-#include "stored_runs.hpp"
+#include "parley/io/stored_runs.hpp"
 
 #include <algorithm>
 #include <vector>
@@ -6,7 +6,7 @@
 #include "parley/engine/engine.hpp"
 #include "parley/io/partial_file.hpp"
 
-namespace parley::cli {
+namespace parley::io {
 
 void replay_stored(const scenario::Scenario& s, const engine::Sampler& sampler,
                    const StoredRuns& runs, std::size_t block_runs,
@@ -32,4 +32,4 @@ void replay_stored(const scenario::Scenario& s, const engine::Sampler& sampler,
   }
 }
 
-}  // namespace parley::cli
+}  // namespace parley::io

@@ -1,0 +1,41 @@
+#pragma once
+// The points of a sweep: a full factorial grid or a Latin hypercube over scenario keys, and
+// the overrides that turn the base scenario into each point's.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace parley::engine {
+
+// One varied key, as --vary or a scenario's [sweep] table gives it.
+struct Vary {
+  std::string key;
+  std::vector<double> values;  // a list, or LO:HI:N expanded (both ends included)
+  double lo = 0.0, hi = 0.0;   // a range LO:HI, for a Latin hypercube
+  bool range = false;
+};
+
+// KEY=LO:HI:N, KEY=LO:HI or KEY=A,B,C. Throws PlanError naming the spec.
+Vary parse_vary(const std::string& spec);
+
+// The layout of a sweep: which keys vary, and their values at each point.
+struct SweepLayout {
+  std::vector<std::string> keys;            // the varied scenario keys, in order
+  std::string design;                       // "factorial" or "lhs"
+  std::vector<std::vector<double>> axes;    // factorial: each key's values (first key slowest)
+  std::vector<std::vector<double>> points;  // [point][key]
+  std::uint64_t runs_per_point = 0;
+
+  bool operator==(const SweepLayout&) const = default;
+};
+
+// The points of `design` ("factorial": every combination of the keys' values, the first
+// key varying slowest; "lhs": `lhs_points` points, one stratum of each key's range per point,
+// strata shuffled by a stream keyed by (seed, 0, "sweep.lhs.KEY")). Throws PlanError.
+SweepLayout design_sweep(const std::vector<Vary>& varies, const std::string& design, int lhs_points,
+                         std::uint64_t seed);
+
+// Point p's overrides, KEY=VALUE with VALUE exact (%.17g), to follow the base's own.
+std::vector<std::string> point_overrides(const SweepLayout& layout, std::size_t p);
+
+}  // namespace parley::engine

@@ -1,0 +1,123 @@
+#include "parley/engine/sweep_design.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <utility>
+
+#include "parley/engine/shards.hpp"
+#include "parley/random/stream.hpp"
+#include "parley/scenario/text.hpp"
+
+namespace parley::engine {
+
+namespace {
+
+double number(const std::string& text, const std::string& spec) {
+  const auto v = scenario::parse_number(text);
+  if (!v) throw PlanError("--vary " + spec + ": \"" + text + "\" is not a number");
+  return *v;
+}
+
+std::vector<std::string> split(const std::string& text, char at) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  for (std::size_t found; (found = text.find(at, start)) != std::string::npos; start = found + 1) {
+    parts.push_back(text.substr(start, found - start));
+  }
+  parts.push_back(text.substr(start));
+  return parts;
+}
+
+}  // namespace
+
+Vary parse_vary(const std::string& spec) {
+  const auto eq = spec.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw PlanError("--vary " + spec + ": expected KEY=LO:HI:N or KEY=A,B,C");
+  }
+  Vary v;
+  v.key = spec.substr(0, eq);
+  const std::string body = spec.substr(eq + 1);
+  if (body.find(':') == std::string::npos) {
+    for (const auto& part : split(body, ',')) v.values.push_back(number(part, spec));
+    return v;
+  }
+  const auto parts = split(body, ':');
+  if (parts.size() > 3) {
+    throw PlanError("--vary " + spec + ": expected LO:HI:N (or LO:HI with --design lhs)");
+  }
+  v.range = true;
+  v.lo = number(parts[0], spec);
+  v.hi = number(parts[1], spec);
+  if (!(v.lo < v.hi)) throw PlanError("--vary " + spec + ": LO must be below HI");
+  if (parts.size() == 3) {
+    const double n = number(parts[2], spec);
+    if (n < 2 || n > 10000 || n != std::floor(n)) {
+      throw PlanError("--vary " + spec + ": N must be a whole number from 2 to 10000");
+    }
+    const auto count = static_cast<int>(n);
+    for (int i = 0; i < count; ++i) v.values.push_back(v.lo + (v.hi - v.lo) * i / (count - 1));
+  }
+  return v;
+}
+
+SweepLayout design_sweep(const std::vector<Vary>& varies, const std::string& design, int lhs_points,
+                         std::uint64_t seed) {
+  if (design != "factorial" && design != "lhs") {
+    throw PlanError("--design: \"" + design + "\" is not a design (allowed: factorial, lhs)");
+  }
+  SweepLayout layout;
+  layout.design = design;
+  for (const auto& v : varies) layout.keys.push_back(v.key);
+  if (design == "factorial") {
+    for (const auto& v : varies) {
+      if (v.values.empty())
+        throw PlanError("--vary " + v.key + ": give LO:HI:N or a list for a factorial design");
+      layout.axes.push_back(v.values);
+    }
+    // All combinations, the first key varying slowest (row-major order of the grid).
+    std::vector<std::size_t> at(varies.size(), 0);
+    for (;;) {
+      std::vector<double> point;
+      for (std::size_t j = 0; j < varies.size(); ++j) point.push_back(varies[j].values[at[j]]);
+      layout.points.push_back(point);
+      std::size_t j = varies.size();
+      while (j > 0 && ++at[j - 1] == varies[j - 1].values.size()) at[--j] = 0;
+      if (j == 0) break;
+    }
+    return layout;
+  }
+  if (lhs_points < 2) throw PlanError("--design lhs needs --points N (N >= 2)");
+  const auto n = static_cast<std::size_t>(lhs_points);
+  layout.points.assign(n, std::vector<double>(varies.size()));
+  for (std::size_t j = 0; j < varies.size(); ++j) {
+    if (!varies[j].range)
+      throw PlanError("--vary " + varies[j].key + ": a Latin hypercube needs a range LO:HI");
+    // McKay, Beckman & Conover (1979): one stratum per point, strata shuffled (Fisher-Yates),
+    // a uniform draw inside each.
+    random::Stream stream(seed, 0, random::purpose_id("sweep.lhs." + varies[j].key));
+    std::vector<std::size_t> strata(n);
+    for (std::size_t p = 0; p < n; ++p) strata[p] = p;
+    for (std::size_t p = n - 1; p > 0; --p) {
+      std::swap(strata[p],
+                strata[static_cast<std::size_t>(stream.uniform() * static_cast<double>(p + 1))]);
+    }
+    for (std::size_t p = 0; p < n; ++p) {
+      const double u = (static_cast<double>(strata[p]) + stream.uniform()) / static_cast<double>(n);
+      layout.points[p][j] = varies[j].lo + (varies[j].hi - varies[j].lo) * u;
+    }
+  }
+  return layout;
+}
+
+std::vector<std::string> point_overrides(const SweepLayout& layout, std::size_t p) {
+  std::vector<std::string> out;
+  char buffer[40];
+  for (std::size_t j = 0; j < layout.keys.size(); ++j) {
+    std::snprintf(buffer, sizeof buffer, "%.17g", layout.points[p][j]);
+    out.push_back(layout.keys[j] + "=" + buffer);
+  }
+  return out;
+}
+
+}  // namespace parley::engine

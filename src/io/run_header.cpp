@@ -1,0 +1,321 @@
+#include "parley/io/run_header.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+
+#include "hdf5.hpp"
+#include "parley/version.hpp"
+#include "run_header_attributes.hpp"
+
+namespace parley::io {
+
+// The attribute names, here only.
+namespace key {
+constexpr const char* filetype = "filetype";
+constexpr const char* format_version = "format_version";
+constexpr const char* parley_version = "parley_version";
+constexpr const char* created_utc = "created_utc";
+constexpr const char* command_line = "command_line";
+constexpr const char* scenario_name = "scenario_name";
+constexpr const char* scenario_toml = "scenario_toml";
+constexpr const char* overrides = "overrides";
+constexpr const char* seed = "seed";
+constexpr const char* runs = "runs";
+constexpr const char* protocol = "protocol";
+constexpr const char* complete = "complete";
+constexpr const char* runs_done = "runs_done";
+constexpr const char* trace_runs = "trace_runs";
+constexpr const char* compress = "compress";
+constexpr const char* shard_first = "shard_first";
+constexpr const char* runs_total = "runs_total";
+constexpr const char* shard = "shard";
+constexpr const char* varied = "varied";
+constexpr const char* design = "design";
+constexpr const char* points = "points";
+constexpr const char* runs_per_point = "runs_per_point";
+constexpr const char* sweep_points = "sweep_points";
+constexpr const char* sweep_axes = "sweep_axes";
+}  // namespace key
+
+namespace {
+
+std::string joined(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& l : lines) out += (out.empty() ? "" : "\n") + l;
+  return out;
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+// A table of numbers as text, one row per line, %.17g (exact).
+std::string number_rows(const std::vector<std::vector<double>>& table) {
+  std::string out;
+  char buffer[40];
+  for (const auto& row : table) {
+    for (std::size_t j = 0; j < row.size(); ++j) {
+      std::snprintf(buffer, sizeof buffer, "%.17g", row[j]);
+      out += (j ? " " : "") + std::string(buffer);
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+// The attributes of one file, read with the file's name in every complaint.
+class Attributes {
+ public:
+  Attributes(std::string path, std::vector<std::pair<std::string, std::string>> list)
+      : path_(std::move(path)) {
+    for (auto& [k, v] : list) values_.emplace(std::move(k), std::move(v));
+  }
+  bool has(const char* name) const { return values_.count(name) > 0; }
+  std::string text(const char* name) const {
+    const auto it = values_.find(name);
+    return it == values_.end() ? "" : it->second;
+  }
+  std::string required(const char* name) const {
+    if (!has(name)) fail(name, "is missing");
+    return text(name);
+  }
+  // A whole number >= 0 (at most `most`).
+  std::uint64_t count(const char* name, std::uint64_t most = (1ULL << 62)) const {
+    const std::string t = required(name);
+    std::size_t used = 0;
+    long long v = -1;
+    try {
+      v = std::stoll(t, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (t.empty() || used != t.size() || v < 0 || static_cast<std::uint64_t>(v) > most) {
+      fail(name,
+           "is \"" + t + "\" (allowed: a whole number from 0 to " + std::to_string(most) + ")");
+    }
+    return static_cast<std::uint64_t>(v);
+  }
+  // Rows of finite numbers, `width` per row.
+  std::vector<std::vector<double>> table(const char* name, std::size_t width) const {
+    std::vector<std::vector<double>> out;
+    for (const auto& line : split_lines(required(name))) {
+      std::istringstream in(line);
+      out.emplace_back();
+      for (std::string word; in >> word;) {
+        char* end = nullptr;
+        const double v = std::strtod(word.c_str(), &end);
+        if (end != word.c_str() + word.size() || !std::isfinite(v)) {
+          fail(name, "holds \"" + word + "\" (allowed: finite numbers)");
+        }
+        out.back().push_back(v);
+      }
+      if (width > 0 && out.back().size() != width) {
+        fail(name, "has a row of " + std::to_string(out.back().size()) +
+                       " numbers (allowed: " + std::to_string(width) + ", one per varied key)");
+      }
+    }
+    return out;
+  }
+  [[noreturn]] void fail(const char* name, const std::string& problem) const {
+    throw std::invalid_argument(path_ + ": attribute " + name + " " + problem);
+  }
+
+ private:
+  std::string path_;
+  std::map<std::string, std::string> values_;
+};
+
+}  // namespace
+
+RunHeader RunHeader::of_plan(const engine::RunPlan& plan, std::uint64_t whole,
+                             const std::string& label) {
+  RunHeader h;
+  h.seed = plan.seed;
+  h.rows = plan.count;
+  h.trace_runs = plan.trace_runs;
+  if (!label.empty() || plan.first != 0 || plan.count != whole)
+    h.shard = ShardOf{plan.first, whole, label};
+  return h;
+}
+
+void check_format_version(const std::string& path, const std::string& version) {
+  // "MAJOR.MINOR": a reader understands every minor version of its own major version (minor
+  // versions only add); a newer major version may have changed what it reads.
+  const auto dot = version.find('.');
+  const std::string major = version.substr(0, dot);
+  const bool well_formed = dot != std::string::npos && !major.empty() && dot + 1 < version.size() &&
+                           version.find_first_not_of("0123456789.") == std::string::npos &&
+                           version.find('.', dot + 1) == std::string::npos && major.size() < 6;
+  const std::string ours = kFormatVersion;
+  const std::string our_major = ours.substr(0, ours.find('.'));
+  if (!well_formed) {
+    throw std::invalid_argument(path + ": format_version \"" + version +
+                                "\" is missing or not MAJOR.MINOR (allowed: " + our_major + ".x)");
+  }
+  if (std::stoi(major) != std::stoi(our_major)) {
+    throw std::invalid_argument(path + ": format_version " + version +
+                                " is of another major format than Parley " + kVersion +
+                                " reads (allowed: " + our_major + ".x)");
+  }
+}
+
+void write_run_header(hid_t root, const scenario::Scenario& s, const RunHeader& h) {
+  h5::attr_string(root, key::filetype, h.sweep ? kSweepFiletype : kRunsFiletype);
+  h5::attr_string(root, key::format_version, kFormatVersion);
+  h5::attr_string(root, key::parley_version, kVersion);
+  h5::attr_string(root, key::created_utc, h5::utc_now());
+  h5::attr_string(root, key::command_line, h.command_line);
+  h5::attr_string(root, key::scenario_name, s.name);
+  h5::attr_string(root, key::scenario_toml, s.toml_text);
+  h5::attr_string(root, key::overrides, joined(s.overrides));
+  h5::attr_int64(root, key::seed, static_cast<std::int64_t>(h.seed));
+  h5::attr_int64(root, key::runs, static_cast<std::int64_t>(h.rows));
+  h5::attr_string(root, key::protocol, scenario::protocol_name(s.protocol.kind));
+  h5::attr_int64(root, key::complete, 0);
+  h5::attr_int64(root, key::runs_done, 0);
+  h5::attr_int64(root, key::trace_runs, static_cast<std::int64_t>(h.trace_runs));
+  h5::attr_int64(root, key::compress, h.compress);
+  if (h.shard) {
+    h5::attr_int64(root, key::shard_first, static_cast<std::int64_t>(h.shard->first));
+    h5::attr_int64(root, key::runs_total, static_cast<std::int64_t>(h.shard->whole));
+    h5::attr_string(root, key::shard, h.shard->label);
+  }
+  if (h.sweep) {
+    h5::attr_string(root, key::varied, joined(h.sweep->keys));
+    h5::attr_string(root, key::design, h.sweep->design);
+    h5::attr_int64(root, key::points, static_cast<std::int64_t>(h.sweep->points.size()));
+    h5::attr_int64(root, key::runs_per_point, static_cast<std::int64_t>(h.sweep->runs_per_point));
+    // The whole layout as exact text, so that a sweep's shards can be merged.
+    h5::attr_string(root, key::sweep_points, number_rows(h.sweep->points));
+    h5::attr_string(root, key::sweep_axes, number_rows(h.sweep->axes));
+  }
+}
+
+void mark_finished(hid_t root, bool complete, std::uint64_t done) {
+  h5::set_attr_int64(root, key::complete, complete ? 1 : 0);
+  h5::set_attr_int64(root, key::runs_done, static_cast<std::int64_t>(done));
+}
+
+StoredHeader read_run_header(const std::string& path) {
+  h5::quiet_errors();
+  if (H5Fis_hdf5(path.c_str()) <= 0) {
+    throw std::invalid_argument(path + ": not an HDF5 file (or not readable)");
+  }
+  std::vector<std::pair<std::string, std::string>> list;
+  try {
+    h5::Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose,
+                    "cannot open " + path);
+    list = h5::attributes_as_text(file);
+  } catch (const std::exception& e) {
+    throw std::invalid_argument(path + ": " + e.what());
+  }
+  return header_from_attributes(path, std::move(list));
+}
+
+StoredHeader header_from_attributes(const std::string& path,
+                                    std::vector<std::pair<std::string, std::string>> list) {
+  const Attributes a(path, std::move(list));
+  StoredHeader h;
+  h.path = path;
+  h.filetype = a.text(key::filetype);
+  if (h.filetype != kRunsFiletype && h.filetype != kSweepFiletype) {
+    throw std::invalid_argument(path + ": not a Parley file (filetype \"" + h.filetype +
+                                "\"; allowed: \"" + kRunsFiletype + "\", \"" + kSweepFiletype +
+                                "\")");
+  }
+  h.format_version = a.text(key::format_version);
+  check_format_version(path, h.format_version);
+  h.parley_version = a.required(key::parley_version);
+  h.created_utc = a.text(key::created_utc);
+  h.command_line = a.text(key::command_line);
+  h.scenario_name = a.text(key::scenario_name);
+  h.scenario_toml = a.required(key::scenario_toml);
+  h.protocol = a.text(key::protocol);
+  h.overrides = split_lines(a.text(key::overrides));
+  h.seed = a.count(key::seed, ~0ULL >> 1);
+  h.rows = a.count(key::runs);
+  h.trace_runs = a.count(key::trace_runs);
+  h.compress = static_cast<int>(a.count(key::compress, 9));
+  const std::uint64_t complete = a.count(key::complete, 1);
+  h.complete = complete == 1;
+  h.runs_done = a.count(key::runs_done);
+  if (h.runs_done > h.rows) {
+    a.fail(key::runs_done, "is " + std::to_string(h.runs_done) + ", above the file's " +
+                               std::to_string(h.rows) + " runs");
+  }
+  if (h.complete && h.runs_done != h.rows) {
+    a.fail(key::runs_done, "is " + std::to_string(h.runs_done) + " in a complete file of " +
+                               std::to_string(h.rows) + " runs");
+  }
+  if (a.has(key::runs_total) || a.has(key::shard_first)) {
+    ShardOf shard;
+    shard.first = a.count(key::shard_first);
+    shard.whole = a.count(key::runs_total);
+    shard.label = a.text(key::shard);
+    if (shard.first > shard.whole || h.rows > shard.whole - shard.first) {
+      a.fail(key::shard_first, "puts runs " + std::to_string(shard.first) + ":" +
+                                   std::to_string(shard.first + h.rows) +
+                                   " outside the whole run of " + std::to_string(shard.whole));
+    }
+    h.shard = shard;
+  }
+  if (h.filetype == kSweepFiletype) {
+    SweepLayout layout;
+    layout.keys = split_lines(a.required(key::varied));
+    if (layout.keys.empty()) a.fail(key::varied, "names no key");
+    layout.design = a.required(key::design);
+    if (layout.design != "factorial" && layout.design != "lhs") {
+      a.fail(key::design, "is \"" + layout.design + "\" (allowed: factorial, lhs)");
+    }
+    const std::uint64_t points = a.count(key::points);
+    layout.runs_per_point = a.count(key::runs_per_point);
+    layout.points = a.table(key::sweep_points, layout.keys.size());
+    layout.axes = a.table(key::sweep_axes, 0);
+    if (layout.points.size() != points || points == 0) {
+      a.fail(key::sweep_points, "holds " + std::to_string(layout.points.size()) +
+                                    " points (allowed: the " + std::to_string(points) +
+                                    " of attribute points, at least one)");
+    }
+    if (layout.runs_per_point == 0 || h.whole() / layout.runs_per_point != points ||
+        h.whole() % layout.runs_per_point != 0) {
+      a.fail(key::runs_per_point, std::to_string(layout.runs_per_point) + " times " +
+                                      std::to_string(points) + " points is not the sweep's " +
+                                      std::to_string(h.whole()) + " runs");
+    }
+    if (h.first() % layout.runs_per_point != 0 || h.rows % layout.runs_per_point != 0) {
+      a.fail(key::shard_first, "splits a sweep point (allowed: whole points of " +
+                                   std::to_string(layout.runs_per_point) + " runs)");
+    }
+    h.sweep = layout;
+  }
+  return h;
+}
+
+std::optional<std::string> differs_as_run(const StoredHeader& a, const StoredHeader& b) {
+  if (a.filetype != b.filetype) return key::filetype;
+  if (a.scenario_toml != b.scenario_toml) return key::scenario_toml;
+  if (a.overrides != b.overrides) return key::overrides;
+  if (a.seed != b.seed) return key::seed;
+  if (a.format_version != b.format_version) return key::format_version;
+  if (a.parley_version != b.parley_version) return key::parley_version;
+  if (a.trace_runs != b.trace_runs) return key::trace_runs;
+  if (a.compress != b.compress) return key::compress;
+  if (a.protocol != b.protocol) return key::protocol;
+  if (a.sweep.has_value() != b.sweep.has_value()) return key::varied;
+  if (a.sweep && !(*a.sweep == *b.sweep)) {
+    if (a.sweep->keys != b.sweep->keys) return key::varied;
+    if (a.sweep->design != b.sweep->design) return key::design;
+    if (a.sweep->runs_per_point != b.sweep->runs_per_point) return key::runs_per_point;
+    if (a.sweep->points != b.sweep->points) return key::sweep_points;
+    return key::sweep_axes;
+  }
+  return std::nullopt;
+}
+
+}  // namespace parley::io

@@ -1,0 +1,162 @@
+// Planning in the engine layer: shard slices, coverage of a run by files, sweep designs and
+// each point's overrides, checked against brute force and the designs' definitions.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "parley/engine/shards.hpp"
+#include "parley/engine/sweep_design.hpp"
+#include "parley/scenario/text.hpp"
+
+using namespace parley;
+using engine::Span;
+
+TEST(Shards, SlicesPartitionEveryTotalInOrder) {
+  for (std::uint64_t total : {1u, 2u, 7u, 10u, 64u, 1001u}) {
+    for (std::uint64_t n = 1; n <= std::min<std::uint64_t>(total, 13); ++n) {
+      std::uint64_t next = 0;
+      for (std::uint64_t k = 1; k <= n; ++k) {
+        const Span s = engine::shard_slice(k, n, total);
+        EXPECT_EQ(s.first, next) << k << "/" << n << " of " << total;
+        EXPECT_GT(s.end, s.first) << "empty shard " << k << "/" << n << " of " << total;
+        // The definition: floor((k - 1) total / n).
+        EXPECT_EQ(s.first, (k - 1) * total / n);
+        next = s.end;
+      }
+      EXPECT_EQ(next, total);
+    }
+  }
+  // No overflow where k * total would not fit in 64 bits.
+  const std::uint64_t big = 1ULL << 62;
+  const Span last = engine::shard_slice(7, 7, big);
+  EXPECT_EQ(last.end, big);
+  EXPECT_EQ(engine::shard_slice(4, 8, big).first, big / 8 * 3);
+}
+
+TEST(Shards, LabelsAreKOfN) {
+  EXPECT_EQ(engine::parse_shard_label("3/8"), (std::pair<std::uint64_t, std::uint64_t>{3, 8}));
+  for (const char* bad : {"0/3", "4/3", "3", "/3", "3/", "a/b", "-1/3", "1/3x", "+1/3", "1 /3",
+                          "99999999999999999999/1"}) {
+    EXPECT_FALSE(engine::parse_shard_label(bad).has_value()) << bad;
+  }
+}
+
+TEST(Shards, SelectionsNameTheirRuns) {
+  const auto s = engine::select_shard(2, 3, 10);
+  EXPECT_EQ(s.runs, (Span{3, 6}));
+  EXPECT_EQ(s.label, "2/3");
+  EXPECT_EQ(s.file_suffix, ".shard-2-of-3");
+  EXPECT_THROW(engine::select_shard(1, 11, 10), engine::PlanError);
+  const auto r = engine::select_range(5, 9);
+  EXPECT_EQ(r.runs, (Span{5, 9}));
+  EXPECT_EQ(r.whole, 9u);
+  EXPECT_EQ(r.file_suffix, ".runs-5-9");
+  EXPECT_FALSE(engine::select_all(4).partial());
+}
+
+// Coverage against counting, run by run, how many spans hold each run.
+TEST(Shards, CoverageFindsEveryGapAndOverlap) {
+  const std::vector<std::vector<Span>> cases = {
+      {{0, 10}},         {{0, 4}, {4, 10}}, {{4, 10}, {0, 4}},        {{0, 3}, {5, 10}},
+      {{0, 6}, {4, 10}}, {{2, 5}},          {{0, 5}, {0, 5}, {7, 8}}, {{0, 10}, {3, 4}, {9, 12}},
+  };
+  for (const auto& held : cases) {
+    const engine::Coverage c = engine::coverage(held, 10);
+    std::uint64_t total = 10;
+    for (const Span& s : held) total = std::max(total, s.end);
+    EXPECT_EQ(c.total, total);
+    std::vector<int> count(total, 0);
+    for (const Span& s : held)
+      for (auto r = s.first; r < s.end; ++r) ++count[r];
+    std::vector<int> gap(total, 0), twice(total, 0);
+    for (const Span& g : c.gaps)
+      for (auto r = g.first; r < g.end; ++r) ++gap[r];
+    for (const Span& o : c.overlaps)
+      for (auto r = o.first; r < o.end; ++r) ++twice[r];
+    for (std::uint64_t r = 0; r < total; ++r) {
+      EXPECT_EQ(gap[r], count[r] == 0 ? 1 : 0) << "run " << r;
+      EXPECT_EQ(twice[r] > 0, count[r] > 1) << "run " << r;
+    }
+    EXPECT_EQ(c.exact(), std::all_of(count.begin(), count.end(), [](int k) { return k == 1; }));
+  }
+  EXPECT_EQ(engine::ranges({{0, 3}, {5, 10}}), "0:3, 5:10");
+}
+
+TEST(Shards, MissingShardsAreTheKNotHeld) {
+  const auto m = engine::missing_shards({"1/4", "3/4", "0:10", ""});
+  ASSERT_TRUE(m.has_value());
+  EXPECT_EQ(m->of, 4u);
+  EXPECT_EQ(m->missing, (std::vector<std::uint64_t>{2, 4}));
+  EXPECT_FALSE(engine::missing_shards({"0:10", "garbage/x"}).has_value());
+}
+
+TEST(SweepDesign, VarySpecsParse) {
+  const auto grid = engine::parse_vary("a.b=0:1:5");
+  EXPECT_EQ(grid.key, "a.b");
+  EXPECT_EQ(grid.values, (std::vector<double>{0, 0.25, 0.5, 0.75, 1}));
+  const auto list = engine::parse_vary("k=3,1,2");
+  EXPECT_EQ(list.values, (std::vector<double>{3, 1, 2}));
+  EXPECT_FALSE(list.range);
+  const auto range = engine::parse_vary("k=0.2:0.4");
+  EXPECT_TRUE(range.range);
+  EXPECT_TRUE(range.values.empty());
+  for (const char* bad : {"k", "=1,2", "k=1:0:3", "k=0:1:1", "k=0:1:2.5", "k=a,b", "k=0:1:2:3"}) {
+    EXPECT_THROW(engine::parse_vary(bad), engine::PlanError) << bad;
+  }
+}
+
+TEST(SweepDesign, FactorialIsEveryCombinationFirstKeySlowest) {
+  const std::vector<engine::Vary> v = {engine::parse_vary("a=1,2"), engine::parse_vary("b=0:1:3")};
+  const auto layout = engine::design_sweep(v, "factorial", 0, 1);
+  ASSERT_EQ(layout.points.size(), 6u);
+  std::size_t p = 0;
+  for (double a : {1.0, 2.0})
+    for (double b : {0.0, 0.5, 1.0}) EXPECT_EQ(layout.points[p++], (std::vector<double>{a, b}));
+  EXPECT_EQ(layout.axes.size(), 2u);
+  EXPECT_THROW(engine::design_sweep({engine::parse_vary("a=0:1")}, "factorial", 0, 1),
+               engine::PlanError);
+  EXPECT_THROW(engine::design_sweep(v, "sobol", 0, 1), engine::PlanError);
+}
+
+// A Latin hypercube: in each key, each of the n strata of its range holds exactly one point;
+// the design is a function of the seed.
+TEST(SweepDesign, LatinHypercubeHitsEveryStratumOnce) {
+  const std::vector<engine::Vary> v = {engine::parse_vary("a=0:1"), engine::parse_vary("b=-2:6")};
+  const int n = 37;
+  const auto layout = engine::design_sweep(v, "lhs", n, 9);
+  ASSERT_EQ(layout.points.size(), static_cast<std::size_t>(n));
+  for (std::size_t j = 0; j < v.size(); ++j) {
+    std::set<int> strata;
+    for (const auto& point : layout.points) {
+      const double u = (point[j] - v[j].lo) / (v[j].hi - v[j].lo);
+      ASSERT_GE(u, 0.0);
+      ASSERT_LT(u, 1.0);
+      strata.insert(static_cast<int>(std::floor(u * n)));
+    }
+    EXPECT_EQ(strata.size(), static_cast<std::size_t>(n)) << v[j].key;
+  }
+  EXPECT_EQ(engine::design_sweep(v, "lhs", n, 9), layout);
+  EXPECT_NE(engine::design_sweep(v, "lhs", n, 10).points, layout.points);
+  EXPECT_THROW(engine::design_sweep(v, "lhs", 1, 9), engine::PlanError);
+  EXPECT_THROW(engine::design_sweep({engine::parse_vary("a=1,2")}, "lhs", 5, 9), engine::PlanError);
+}
+
+TEST(SweepDesign, PointOverridesAreExact) {
+  const std::vector<engine::Vary> v = {engine::parse_vary("x.y=0:1"), engine::parse_vary("z=0:3")};
+  const auto layout = engine::design_sweep(v, "lhs", 11, 3);
+  for (std::size_t p = 0; p < layout.points.size(); ++p) {
+    const auto o = engine::point_overrides(layout, p);
+    ASSERT_EQ(o.size(), 2u);
+    for (std::size_t j = 0; j < 2; ++j) {
+      const std::string prefix = layout.keys[j] + "=";
+      ASSERT_EQ(o[j].rfind(prefix, 0), 0u) << o[j];
+      const auto back = scenario::parse_number(o[j].substr(prefix.size()));
+      ASSERT_TRUE(back.has_value()) << o[j];
+      EXPECT_EQ(*back, layout.points[p][j]) << o[j];  // bit for bit
+    }
+  }
+}
