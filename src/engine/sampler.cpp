@@ -1,5 +1,7 @@
 #include "parley/engine/sampler.hpp"
 
+#include <stdexcept>
+
 #include "parley/random/distributions.hpp"
 
 namespace parley::engine {
@@ -7,14 +9,16 @@ namespace parley::engine {
 using model::Index;
 using scenario::Role;
 
-void Sampler::add(const scenario::Param& p, Field field, Index agent, Index issue, double offset,
-                  double scale, const std::string& unit) {
-  base_.set(field, agent, issue, (p.central() - offset) * scale);
-  targets_[p.key] = {field, agent, issue, offset, scale};
+void Sampler::add(const scenario::ParameterRef& ref) {
+  const scenario::Param& p = *ref.param;
+  const auto agent = static_cast<Index>(ref.agent);
+  const auto issue = static_cast<Index>(ref.issue);
+  base_.set(ref.field, agent, issue, (p.central() - ref.offset) * ref.scale);
+  targets_[p.key] = {ref.field, agent, issue, ref.offset, ref.scale};
   if (p.dist.is_fixed()) return;
-  slots_.push_back(
-      {p.dist, field, agent, issue, offset, scale, random::purpose_id(p.key), columns_.size()});
-  columns_.push_back({p.key, unit});
+  slots_.push_back({p.dist, ref.field, agent, issue, ref.offset, ref.scale,
+                    random::purpose_id(p.key), columns_.size()});
+  columns_.push_back({p.key, ref.unit});
 }
 
 void Sampler::normalise_weights(protocol::Realization& r, Index agent) {
@@ -76,39 +80,34 @@ Sampler::Sampler(const scenario::Scenario& s) {
   setting_.max_bracketed = s.protocol.max_bracketed;
   base_.prefs.mean = s.aggregation == scenario::Aggregation::mean;
 
+  // Value functions first: an option's value is set into its issue's piecewise function.
   for (Index i = 0; i < n_agents; ++i) {
     const auto& a = s.agents[static_cast<std::size_t>(i)];
     setting_.veto[static_cast<std::size_t>(i)] = a.veto;
     setting_.is_party[static_cast<std::size_t>(i)] = a.role == Role::party;
-    add(a.power, Field::power, i, 0, 0.0, 1.0, "1");
-    add(a.discount, Field::discount, i, 0, 0.0, 1.0, "1");
-    add(a.assertiveness, Field::assertiveness, i, 0, 0.0, 1.0, "1");
-    if (a.war_cost) add(*a.war_cost, Field::war_cost, i, 0, 0.0, 1.0, "utility");
-    if (a.reservation) add(*a.reservation, Field::reservation, i, 0, 0.0, 1.0, "utility");
     for (Index k = 0; k < n_issues; ++k) {
       const auto sk = static_cast<std::size_t>(k);
-      const auto& issue = s.issues[sk];
-      const double scale = 1.0 / (issue.hi - issue.lo);
-      if (a.red_line[sk]) {
-        add(a.red_line[sk]->lo, Field::red_lo, i, k, issue.lo, scale, issue.unit);
-        add(a.red_line[sk]->hi, Field::red_hi, i, k, issue.lo, scale, issue.unit);
-      }
       if (a.shape[sk] == model::Shape::piecewise) {
         model::PiecewiseLinear unit_pw = a.piecewise[sk];
-        for (double& x : unit_pw.x) x = issue.to_unit(x);
-        base_.prefs.shape(i, k) = static_cast<std::int8_t>(model::Shape::piecewise);
+        for (double& x : unit_pw.x) x = s.issues[sk].to_unit(x);
         base_.prefs.piecewise_index(i, k) = static_cast<int>(base_.prefs.piecewise.size());
         base_.prefs.ideal(i, k) = unit_pw.argmax();
         base_.prefs.piecewise.push_back(std::move(unit_pw));
-      } else {
-        base_.prefs.shape(i, k) = static_cast<std::int8_t>(a.shape[sk]);
       }
-      if (a.ideal[sk]) add(*a.ideal[sk], Field::ideal, i, k, issue.lo, scale, issue.unit);
-      for (std::size_t j = 0; j < a.values[sk].size(); ++j) {
-        add(a.values[sk][j], Field::option_value, i, k + static_cast<Index>(j) * n_issues, 0.0, 1.0,
-            "1");
-      }
-      if (a.salience[sk]) add(*a.salience[sk], Field::salience, i, k, 0.0, 1.0, "1");
+      base_.prefs.shape(i, k) = static_cast<std::int8_t>(a.shape[sk]);
+    }
+  }
+
+  // Every parameter from the scenario's registry: each agent's (then its weights' Dirichlet
+  // group, when it has one), then the negotiation's. The columns follow this order.
+  const std::vector<scenario::ParameterRef> registry = s.parameters();
+  std::size_t next = 0;
+  for (Index i = 0; i < n_agents; ++i) {
+    const auto& a = s.agents[static_cast<std::size_t>(i)];
+    for (; next < registry.size() && model::of_agent(registry[next].field) &&
+           registry[next].agent == static_cast<std::size_t>(i);
+         ++next) {
+      add(registry[next]);
     }
     normalise_weights(base_, i);
     if (a.salience_concentration) {
@@ -125,23 +124,12 @@ Sampler::Sampler(const scenario::Scenario& s) {
       concentrations_.push_back(std::move(c));
     }
   }
-
-  const auto& p = s.protocol;
-  add(p.mediator_stake, Field::mediator_stake, 0, 0, 0.0, 1.0, "1");
-  add(p.trust_region, Field::trust_region, 0, 0, 0.0, 1.0, "1");
-  add(p.batna_noise, Field::batna_noise, 0, 0, 0.0, 1.0, "utility");
-  add(p.step, Field::step, 0, 0, 0.0, 1.0, "1");
-  for (Index k = 0; k < n_issues; ++k) {
-    const auto& issue = s.issues[static_cast<std::size_t>(k)];
-    add(p.first_draft[static_cast<std::size_t>(k)], Field::first_draft, 0, k, issue.lo,
-        1.0 / (issue.hi - issue.lo), issue.unit);
+  for (; next < registry.size(); ++next) {
+    if (model::of_agent(registry[next].field))
+      throw std::logic_error("the parameter registry lists " + registry[next].param->key +
+                             " out of its agent's order");
+    add(registry[next]);
   }
-  const auto& bf_issue = s.issues[s.battlefield.issue];
-  const double span = bf_issue.hi - bf_issue.lo;
-  add(s.battlefield.start, Field::battlefield_start, 0, 0, bf_issue.lo, 1.0 / span, bf_issue.unit);
-  add(s.battlefield.drift, Field::battlefield_drift, 0, 0, 0.0, 1.0 / span, bf_issue.unit);
-  add(s.battlefield.volatility, Field::battlefield_volatility, 0, 0, 0.0, 1.0 / span,
-      bf_issue.unit);
 
   // Scheduled shocks: a parameter's new value from a round on, itself possibly drawn.
   for (std::size_t j = 0; j < s.shocks.size(); ++j) {

@@ -42,6 +42,7 @@ double Preferences::slope(Index agent, Index issue, double x) const noexcept {
 void values(const Preferences& p, const Vector& x, Matrix& out) {
   // Linear and quadratic shapes for all agents at once; piecewise entries patched after.
   // In place, so that evaluating utilities allocates nothing: out = |a - x|, then v.
+  static_assert(kShapes == 3, "values(): give a new shape its own case here");
   out.resize(p.agents(), p.issues());
   out = (p.ideal.rowwise() - x.transpose()).abs();
   out =

@@ -34,4 +34,23 @@ double PiecewiseLinear::argmax() const noexcept {
   return x[static_cast<std::size_t>(it - v.begin())];
 }
 
+const char* shape_name(Shape shape) noexcept {
+  switch (shape) {
+    case Shape::linear:
+      return "linear";
+    case Shape::quadratic:
+      return "quadratic";
+    case Shape::piecewise:
+      return "piecewise";
+  }
+  return "?";
+}
+
+std::optional<Shape> named_shape(const std::string& name) noexcept {
+  for (const Shape shape : {Shape::linear, Shape::quadratic}) {
+    if (name == shape_name(shape)) return shape;
+  }
+  return std::nullopt;
+}
+
 }  // namespace parley::model

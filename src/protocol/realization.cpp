@@ -123,4 +123,50 @@ void Realization::set(Field field, Index agent, Index issue, double v) {
   }
 }
 
+double Realization::get(Field field, Index agent, Index issue) const {
+  switch (field) {
+    case Field::option_value: {
+      const Index n = prefs.issues();
+      const auto& pw =
+          prefs.piecewise[static_cast<std::size_t>(prefs.piecewise_index(agent, issue % n))];
+      return pw.v[static_cast<std::size_t>(issue / n)];
+    }
+    case Field::ideal:
+      return prefs.ideal(agent, issue);
+    case Field::salience:
+      return prefs.weight(agent, issue);
+    case Field::red_lo:
+      return prefs.red_lo(agent, issue);
+    case Field::red_hi:
+      return prefs.red_hi(agent, issue);
+    case Field::power:
+      return power(agent);
+    case Field::discount:
+      return discount(agent);
+    case Field::assertiveness:
+      return assertiveness(agent);
+    case Field::war_cost:
+      return war_cost(agent);
+    case Field::reservation:
+      return reservation(agent);
+    case Field::first_draft:
+      return first_draft(issue);
+    case Field::mediator_stake:
+      return mediator_stake;
+    case Field::trust_region:
+      return trust_region;
+    case Field::batna_noise:
+      return batna_noise;
+    case Field::step:
+      return step;
+    case Field::battlefield_start:
+      return battlefield_start;
+    case Field::battlefield_drift:
+      return battlefield_drift;
+    case Field::battlefield_volatility:
+      return battlefield_volatility;
+  }
+  return 0.0;
+}
+
 }  // namespace parley::protocol

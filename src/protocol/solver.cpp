@@ -222,12 +222,17 @@ void Solver::weighted_argmax(const std::vector<Index>& agents, const std::vector
     for (std::size_t j = 0; j < agents.size(); ++j) {
       const Index i = agents[j];
       if (weights[j] == 0.0 || p_.weight(i, k) == 0.0) continue;
-      const auto shape = static_cast<model::Shape>(p_.shape(i, k));
-      if (shape == model::Shape::linear) {
-        kinks.push_back(p_.ideal(i, k));
-      } else if (shape == model::Shape::piecewise) {
-        const auto& pw = p_.piecewise[static_cast<std::size_t>(p_.piecewise_index(i, k))];
-        kinks.insert(kinks.end(), pw.x.begin(), pw.x.end());
+      switch (static_cast<model::Shape>(p_.shape(i, k))) {
+        case model::Shape::linear:
+          kinks.push_back(p_.ideal(i, k));
+          break;
+        case model::Shape::quadratic:  // smooth: no kink
+          break;
+        case model::Shape::piecewise: {
+          const auto& pw = p_.piecewise[static_cast<std::size_t>(p_.piecewise_index(i, k))];
+          kinks.insert(kinks.end(), pw.x.begin(), pw.x.end());
+          break;
+        }
       }
     }
     kinks.push_back(hi);

@@ -18,18 +18,6 @@ std::string param_text(const Param& p) {
   return p.dist.describe();
 }
 
-const char* shape_name(model::Shape s) {
-  switch (s) {
-    case model::Shape::linear:
-      return "linear";
-    case model::Shape::quadratic:
-      return "quadratic";
-    case model::Shape::piecewise:
-      return "piecewise";
-  }
-  return "?";
-}
-
 // Columns as wide as their widest cell.
 class Table {
  public:
@@ -115,7 +103,7 @@ std::string describe(const Scenario& s) {
                  s.aggregation == Aggregation::mean ? "(mean)"
                  : a.salience[k]                    ? param_text(*a.salience[k])
                                                     : "0",
-                 a.values[k].empty() ? shape_name(a.shape[k]) : "options", red});
+                 a.values[k].empty() ? model::shape_name(a.shape[k]) : "options", red});
     }
     prefs.print(out);
   }
@@ -154,8 +142,8 @@ std::string describe(const Scenario& s) {
       << " per round\n";
 
   std::vector<const Param*> sampled;
-  for (const Param* prm : s.parameters()) {
-    if (!prm->dist.is_fixed()) sampled.push_back(prm);
+  for (const ParameterRef& ref : s.parameters()) {
+    if (!ref.param->dist.is_fixed()) sampled.push_back(ref.param);
   }
   for (const Shock& shock : s.shocks) {
     if (!shock.value.dist.is_fixed()) sampled.push_back(&shock.value);

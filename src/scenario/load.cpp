@@ -639,8 +639,9 @@ class Loader {
     const std::vector<std::string> names = {"linear", "quadratic"};
     auto simple = [&](const toml::node& node,
                       const std::string& key) -> std::optional<model::Shape> {
-      if (!node.is_string() ||
-          std::find(names.begin(), names.end(), *node.value<std::string>()) == names.end()) {
+      const auto shape =
+          node.is_string() ? model::named_shape(*node.value<std::string>()) : std::nullopt;
+      if (!shape) {
         std::string got =
             node.is_string() ? "\"" + *node.value<std::string>() + "\"" : type_name(node);
         std::string hint = node.is_string() ? closest_match(*node.value<std::string>(), names) : "";
@@ -649,8 +650,7 @@ class Loader {
                        (hint.empty() ? std::string() : "; did you mean \"" + hint + "\"?"));
         return std::nullopt;
       }
-      return *node.value<std::string>() == "linear" ? model::Shape::linear
-                                                    : model::Shape::quadratic;
+      return shape;
     };
     if (n.is_string()) {
       if (auto sh = simple(n, path)) std::fill(a.shape.begin(), a.shape.end(), *sh);
@@ -1113,11 +1113,10 @@ class Loader {
     }
     std::vector<std::string> keys;
     std::map<std::string, const Param*> by_key;
-    for (const Param* p : s_.parameters()) {
-      if (p->key.find(".salience.") != std::string::npos)
-        continue;  // weights are normalised per run
-      keys.push_back(p->key);
-      by_key[p->key] = p;
+    for (const ParameterRef& ref : s_.parameters()) {
+      if (ref.field == model::Field::salience) continue;  // weights are normalised per run
+      keys.push_back(ref.param->key);
+      by_key[ref.param->key] = ref.param;
     }
     for (std::size_t j = 0; j < list->size(); ++j) {
       const toml::table& t = *list->get(j)->as_table();
@@ -1355,29 +1354,51 @@ bool satisfied(const Constraint& c, const std::vector<double>& text) {
   return false;
 }
 
-std::vector<const Param*> Scenario::parameters() const {
-  std::vector<const Param*> out;
-  for (const Agent& a : agents) {
-    for (const Param* p : {&a.power, &a.discount, &a.assertiveness}) out.push_back(p);
-    if (a.reservation) out.push_back(&*a.reservation);
-    if (a.war_cost) out.push_back(&*a.war_cost);
-    for (std::size_t k = 0; k < issues.size(); ++k) {
-      if (a.ideal[k]) out.push_back(&*a.ideal[k]);
-      if (a.salience[k]) out.push_back(&*a.salience[k]);
+std::vector<ParameterRef> Scenario::parameters() const {
+  using model::Field;
+  std::vector<ParameterRef> out;
+  const std::size_t n = issues.size();
+  auto natural = [](const Param& p, Field f, std::size_t agent, std::size_t issue,
+                    const std::string& unit) {
+    return ParameterRef{&p, f, agent, issue, 0.0, 1.0, unit};
+  };
+  // A position on issue k: unit value = (natural - lo) / (hi - lo).
+  auto position = [&](const Param& p, Field f, std::size_t agent, std::size_t k) {
+    const Issue& issue = issues[k];
+    return ParameterRef{&p, f, agent, k, issue.lo, 1.0 / (issue.hi - issue.lo), issue.unit};
+  };
+  for (std::size_t i = 0; i < agents.size(); ++i) {
+    const Agent& a = agents[i];
+    out.push_back(natural(a.power, Field::power, i, 0, "1"));
+    out.push_back(natural(a.discount, Field::discount, i, 0, "1"));
+    out.push_back(natural(a.assertiveness, Field::assertiveness, i, 0, "1"));
+    if (a.war_cost) out.push_back(natural(*a.war_cost, Field::war_cost, i, 0, "utility"));
+    if (a.reservation) out.push_back(natural(*a.reservation, Field::reservation, i, 0, "utility"));
+    for (std::size_t k = 0; k < n; ++k) {
       if (a.red_line[k]) {
-        out.push_back(&a.red_line[k]->lo);
-        out.push_back(&a.red_line[k]->hi);
+        out.push_back(position(a.red_line[k]->lo, Field::red_lo, i, k));
+        out.push_back(position(a.red_line[k]->hi, Field::red_hi, i, k));
       }
-      for (const Param& v : a.values[k]) out.push_back(&v);
+      if (a.ideal[k]) out.push_back(position(*a.ideal[k], Field::ideal, i, k));
+      for (std::size_t j = 0; j < a.values[k].size(); ++j)
+        out.push_back(natural(a.values[k][j], Field::option_value, i, k + j * n, "1"));
+      if (a.salience[k]) out.push_back(natural(*a.salience[k], Field::salience, i, k, "1"));
     }
   }
-  for (const Param* p :
-       {&protocol.mediator_stake, &protocol.trust_region, &protocol.batna_noise, &protocol.step}) {
-    out.push_back(p);
-  }
-  for (const Param& p : protocol.first_draft) out.push_back(&p);
-  for (const Param* p : {&battlefield.start, &battlefield.drift, &battlefield.volatility})
-    out.push_back(p);
+  const Protocol& p = protocol;
+  out.push_back(natural(p.mediator_stake, Field::mediator_stake, 0, 0, "1"));
+  out.push_back(natural(p.trust_region, Field::trust_region, 0, 0, "1"));
+  out.push_back(natural(p.batna_noise, Field::batna_noise, 0, 0, "utility"));
+  out.push_back(natural(p.step, Field::step, 0, 0, "1"));
+  for (std::size_t k = 0; k < n; ++k)
+    out.push_back(position(p.first_draft[k], Field::first_draft, 0, k));
+  // The front line: its start a position on its issue, drift and volatility distances.
+  const Issue& front = issues[battlefield.issue];
+  const double per_span = 1.0 / (front.hi - front.lo);
+  out.push_back(position(battlefield.start, Field::battlefield_start, 0, battlefield.issue));
+  out.push_back({&battlefield.drift, Field::battlefield_drift, 0, 0, 0.0, per_span, front.unit});
+  out.push_back(
+      {&battlefield.volatility, Field::battlefield_volatility, 0, 0, 0.0, per_span, front.unit});
   return out;
 }
 

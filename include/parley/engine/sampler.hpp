@@ -68,8 +68,7 @@ class Sampler {
     std::vector<bool> recorded;  // per issue: whether its weight is a recorded column
   };
 
-  void add(const scenario::Param& p, Field field, model::Index agent, model::Index issue,
-           double offset, double scale, const std::string& unit);
+  void add(const scenario::ParameterRef& ref);
   static void normalise_weights(protocol::Realization& r, model::Index agent);
 
   protocol::Setting setting_;

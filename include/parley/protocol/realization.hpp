@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "parley/model/field.hpp"
 #include "parley/model/preferences.hpp"
 
 namespace parley::protocol {
@@ -59,29 +60,8 @@ struct Setting {
   bool allows(const Vector& x) const;
 };
 
-// A parameter of a run that a scenario can set or a shock can change.
-enum class Field : std::uint8_t {
-  ideal,
-  salience,
-  red_lo,
-  red_hi,
-  power,
-  discount,
-  assertiveness,
-  war_cost,
-  reservation,
-  first_draft,
-  mediator_stake,
-  trust_region,
-  batna_noise,
-  step,
-  battlefield_start,
-  battlefield_drift,
-  battlefield_volatility,
-  // The value of one option of a discrete issue: the issue index passed to set() is
-  // issue + option * issues (the value function is piecewise through the options).
-  option_value
-};
+// A parameter of a run that a scenario can set or a shock can change (model/field.hpp).
+using model::Field;
 
 // From `round` on, `field` of (agent, issue) takes `value` (unit scales).
 struct Shock {
@@ -113,6 +93,7 @@ struct Realization {
 
   void resize(Index agents, Index issues);
   void set(Field field, Index agent, Index issue, double unit_value);
+  double get(Field field, Index agent, Index issue) const;  // what set() stores
 };
 
 }  // namespace parley::protocol

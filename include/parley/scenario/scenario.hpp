@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "parley/model/field.hpp"
 #include "parley/model/value_function.hpp"
 #include "parley/scenario/distribution.hpp"
 
@@ -152,6 +153,18 @@ struct SweepSpec {
   Location where;
 };
 
+// One entry of the parameter registry: a parameter, the quantity of a run it sets, and how
+// its natural value maps to the run's unit scale.
+struct ParameterRef {
+  const Param* param = nullptr;
+  model::Field field = model::Field::power;
+  std::size_t agent = 0;  // of_agent(field): the agent
+  std::size_t issue = 0;  // per-issue quantities; option values: issue + option * issues
+  double offset = 0.0;    // unit value = (natural - offset) * scale
+  double scale = 1.0;
+  std::string unit;  // natural unit of the recorded value ("1", "utility", an issue's unit)
+};
+
 struct Scenario {
   std::string name;
   std::string title;
@@ -172,8 +185,12 @@ struct Scenario {
   std::uint64_t seed = 1;
 
   std::optional<std::size_t> mediator() const;
-  // Every parameter of the scenario, in a fixed order (agents, protocol, battlefield).
-  std::vector<const Param*> parameters() const;
+  // The parameter registry: every parameter of the scenario, where a run takes it, in a
+  // fixed order (each agent's: power, discount, assertiveness, war cost or reservation, then
+  // per issue red line, ideal, option values, salience; then the protocol's and the
+  // battlefield's). Shocks, the sampler and `parley validate` all read it; a new parameter
+  // is one entry here.
+  std::vector<ParameterRef> parameters() const;
   std::size_t issue_index(const std::string& id) const;  // throws std::out_of_range
 };
 

@@ -1,0 +1,64 @@
+#pragma once
+// The quantities of one run that a scenario parameter (or a shock) sets. The list is kept
+// once: the scenario's parameter registry (scenario::Scenario::parameters) says which
+// parameter sets which quantity, the sampler draws them from it, and
+// protocol::Realization::set stores each (a switch without a default: a quantity added here
+// and not stored there fails to compile under -Werror=switch).
+#include <cstdint>
+
+namespace parley::model {
+
+enum class Field : std::uint8_t {
+  // An agent's, per issue.
+  ideal,
+  salience,
+  red_lo,
+  red_hi,
+  // The value of one option of a discrete issue: its issue index is issue + option * issues
+  // (the value function is piecewise through the options).
+  option_value,
+  // An agent's.
+  power,
+  discount,
+  assertiveness,
+  war_cost,
+  reservation,
+  // The negotiation's.
+  first_draft,  // per issue
+  mediator_stake,
+  trust_region,
+  batna_noise,
+  step,
+  battlefield_start,
+  battlefield_drift,
+  battlefield_volatility,
+};
+
+// Whether the quantity belongs to one agent (else to the negotiation).
+constexpr bool of_agent(Field f) noexcept {
+  switch (f) {
+    case Field::ideal:
+    case Field::salience:
+    case Field::red_lo:
+    case Field::red_hi:
+    case Field::option_value:
+    case Field::power:
+    case Field::discount:
+    case Field::assertiveness:
+    case Field::war_cost:
+    case Field::reservation:
+      return true;
+    case Field::first_draft:
+    case Field::mediator_stake:
+    case Field::trust_region:
+    case Field::batna_noise:
+    case Field::step:
+    case Field::battlefield_start:
+    case Field::battlefield_drift:
+    case Field::battlefield_volatility:
+      return false;
+  }
+  return false;
+}
+
+}  // namespace parley::model

@@ -1,0 +1,121 @@
+// The parameter registry (Scenario::parameters): every parameter once, each landing in the
+// run quantity it names with the right unit scale, every one usable by a shock, and the
+// sampler's recorded columns drawn from it.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+
+#include "parley/engine/sampler.hpp"
+#include "parley/scenario/load.hpp"
+
+using namespace parley;
+using model::Field;
+
+namespace {
+
+std::string source(const std::string& name) {
+  std::ifstream in(std::string(PARLEY_SOURCE_DIR) + "/scenarios/" + name);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+const char* kScenarios[] = {"miami-2025.toml", "csis-articles.toml"};
+
+// Whether a field is a position on an issue (its unit value (natural - lo) / (hi - lo)).
+bool position(Field f) {
+  return f == Field::ideal || f == Field::red_lo || f == Field::red_hi || f == Field::first_draft ||
+         f == Field::battlefield_start;
+}
+
+}  // namespace
+
+TEST(Registry, KeysAreUniqueAndTheSamplersColumnsComeFromIt) {
+  for (const char* name : kScenarios) {
+    const auto s = scenario::load_scenario_text(source(name), name, {});
+    std::map<std::string, const scenario::ParameterRef*> by_key;
+    for (const auto& ref : s.parameters()) {
+      ASSERT_NE(ref.param, nullptr);
+      EXPECT_TRUE(by_key.emplace(ref.param->key, &ref).second) << name << ": " << ref.param->key;
+    }
+    const auto registry = s.parameters();
+    std::map<std::string, std::string> unit_of;
+    for (const auto& ref : registry) unit_of[ref.param->key] = ref.unit;
+    const engine::Sampler sampler(s);
+    std::size_t from_registry = 0;
+    for (const auto& c : sampler.columns()) {
+      if (c.key.find(".weight.") != std::string::npos || c.key.rfind("shocks.", 0) == 0) continue;
+      ASSERT_TRUE(unit_of.count(c.key)) << name << ": column " << c.key << " is not registered";
+      EXPECT_EQ(c.unit, unit_of[c.key]) << c.key;
+      ++from_registry;
+    }
+    // Every parameter with a distribution is a column, and no fixed one.
+    std::size_t sampled = 0;
+    for (const auto& ref : registry) sampled += ref.param->dist.is_fixed() ? 0 : 1;
+    EXPECT_EQ(from_registry, sampled) << name;
+  }
+}
+
+// Each parameter's central value lands in the quantity its entry names: positions on their
+// issue's unit scale, computed here from the issue's range; saliences as normalised weights.
+TEST(Registry, EachParameterSetsTheQuantityItNames) {
+  for (const char* name : kScenarios) {
+    const auto s = scenario::load_scenario_text(source(name), name, {});
+    const engine::Sampler sampler(s);
+    const protocol::Realization& r = sampler.central();
+    for (const auto& ref : s.parameters()) {
+      const double natural = ref.param->central();
+      double want = natural;
+      if (position(ref.field)) {
+        const auto& issue =
+            s.issues[ref.field == Field::battlefield_start ? s.battlefield.issue : ref.issue];
+        EXPECT_EQ(ref.unit, issue.unit) << ref.param->key;
+        want = (natural - issue.lo) / (issue.hi - issue.lo);
+      } else if (ref.field == Field::battlefield_drift ||
+                 ref.field == Field::battlefield_volatility) {
+        const auto& issue = s.issues[s.battlefield.issue];
+        want = natural / (issue.hi - issue.lo);
+      }
+      const auto agent = static_cast<model::Index>(ref.agent);
+      const auto issue = static_cast<model::Index>(ref.issue);
+      if (ref.field == Field::salience) {
+        double total = 0.0;
+        for (std::size_t k = 0; k < s.issues.size(); ++k) {
+          if (s.agents[ref.agent].salience[k]) total += s.agents[ref.agent].salience[k]->central();
+        }
+        want = natural / total;
+      }
+      EXPECT_NEAR(r.get(ref.field, agent, issue), want, 1e-15) << name << ": " << ref.param->key;
+    }
+  }
+}
+
+// A shock may change any parameter but a salience: each is accepted and reaches the run.
+TEST(Registry, EveryParameterButASalienceCanBeShocked) {
+  const std::string base = source("miami-2025.toml");
+  const auto s = scenario::load_scenario_text(base, "miami-2025.toml", {});
+  std::size_t shocked = 0;
+  for (const auto& ref : s.parameters()) {
+    if (ref.field == Field::salience) continue;
+    const double value = ref.param->central();  // within the parameter's valid range
+    std::ostringstream text;
+    text.precision(17);
+    text << base << "\n[[shocks]]\nround = 2\nkey = \"" << ref.param->key << "\"\nvalue = " << value
+         << "\n";
+    const auto shocked_scenario = scenario::load_scenario_text(text.str(), "shock", {});
+    const engine::Sampler sampler(shocked_scenario);
+    ASSERT_EQ(sampler.central().shocks.size(), 1u) << ref.param->key;
+    const auto& shock = sampler.central().shocks.front();
+    EXPECT_EQ(shock.field, ref.field) << ref.param->key;
+    if (model::of_agent(ref.field)) {
+      EXPECT_EQ(shock.agent, static_cast<model::Index>(ref.agent)) << ref.param->key;
+    }
+    EXPECT_NEAR(shock.value, (value - ref.offset) * ref.scale, 1e-15) << ref.param->key;
+    ++shocked;
+  }
+  EXPECT_GT(shocked, 20u);
+}
