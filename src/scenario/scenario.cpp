@@ -1,0 +1,95 @@
+// Scenario's own members: names, constraints, the parameter registry, lookups.
+#include "parley/scenario/scenario.hpp"
+
+#include <stdexcept>
+
+namespace parley::scenario {
+
+const char* protocol_name(ProtocolKind kind) {
+  switch (kind) {
+    case ProtocolKind::mediated:
+      return "mediated";
+    case ProtocolKind::alternating:
+      return "alternating";
+    case ProtocolKind::nash:
+      return "nash";
+    case ProtocolKind::kalai:
+      return "kalai";
+  }
+  return "mediated";
+}
+
+bool satisfied(const Constraint& c, const std::vector<double>& text) {
+  auto holds = [&](const Literal& l) {
+    return std::lround(text[l.issue]) == static_cast<long>(l.option);
+  };
+  if (c.kind == Constraint::Kind::only_with) return !holds(c.literals[0]) || holds(c.literals[1]);
+  for (const Literal& l : c.literals) {
+    if (!holds(l)) return true;
+  }
+  return false;
+}
+
+std::vector<ParameterRef> Scenario::parameters() const {
+  using model::Field;
+  std::vector<ParameterRef> out;
+  const std::size_t n = issues.size();
+  auto natural = [](const Param& p, Field f, std::size_t agent, std::size_t issue,
+                    const std::string& unit) {
+    return ParameterRef{&p, f, agent, issue, 0.0, 1.0, unit};
+  };
+  // A position on issue k: unit value = (natural - lo) / (hi - lo).
+  auto position = [&](const Param& p, Field f, std::size_t agent, std::size_t k) {
+    const Issue& issue = issues[k];
+    return ParameterRef{&p, f, agent, k, issue.lo, 1.0 / (issue.hi - issue.lo), issue.unit};
+  };
+  for (std::size_t i = 0; i < agents.size(); ++i) {
+    const Agent& a = agents[i];
+    out.push_back(natural(a.power, Field::power, i, 0, "1"));
+    out.push_back(natural(a.discount, Field::discount, i, 0, "1"));
+    out.push_back(natural(a.assertiveness, Field::assertiveness, i, 0, "1"));
+    if (a.war_cost) out.push_back(natural(*a.war_cost, Field::war_cost, i, 0, "utility"));
+    if (a.reservation) out.push_back(natural(*a.reservation, Field::reservation, i, 0, "utility"));
+    for (std::size_t k = 0; k < n; ++k) {
+      if (a.red_line[k]) {
+        out.push_back(position(a.red_line[k]->lo, Field::red_lo, i, k));
+        out.push_back(position(a.red_line[k]->hi, Field::red_hi, i, k));
+      }
+      if (a.ideal[k]) out.push_back(position(*a.ideal[k], Field::ideal, i, k));
+      for (std::size_t j = 0; j < a.values[k].size(); ++j)
+        out.push_back(natural(a.values[k][j], Field::option_value, i, k + j * n, "1"));
+      if (a.salience[k]) out.push_back(natural(*a.salience[k], Field::salience, i, k, "1"));
+    }
+  }
+  const Protocol& p = protocol;
+  out.push_back(natural(p.mediator_stake, Field::mediator_stake, 0, 0, "1"));
+  out.push_back(natural(p.trust_region, Field::trust_region, 0, 0, "1"));
+  out.push_back(natural(p.batna_noise, Field::batna_noise, 0, 0, "utility"));
+  out.push_back(natural(p.step, Field::step, 0, 0, "1"));
+  for (std::size_t k = 0; k < n; ++k)
+    out.push_back(position(p.first_draft[k], Field::first_draft, 0, k));
+  // The front line: its start a position on its issue, drift and volatility distances.
+  const Issue& front = issues[battlefield.issue];
+  const double per_span = 1.0 / (front.hi - front.lo);
+  out.push_back(position(battlefield.start, Field::battlefield_start, 0, battlefield.issue));
+  out.push_back({&battlefield.drift, Field::battlefield_drift, 0, 0, 0.0, per_span, front.unit});
+  out.push_back(
+      {&battlefield.volatility, Field::battlefield_volatility, 0, 0, 0.0, per_span, front.unit});
+  return out;
+}
+
+std::optional<std::size_t> Scenario::mediator() const {
+  for (std::size_t i = 0; i < agents.size(); ++i) {
+    if (agents[i].role == Role::mediator) return i;
+  }
+  return std::nullopt;
+}
+
+std::size_t Scenario::issue_index(const std::string& id) const {
+  for (std::size_t k = 0; k < issues.size(); ++k) {
+    if (issues[k].id == id) return k;
+  }
+  throw std::out_of_range("no issue '" + id + "'");
+}
+
+}  // namespace parley::scenario
