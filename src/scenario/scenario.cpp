@@ -1,6 +1,7 @@
 // Scenario's own members: names, constraints, the parameter registry, lookups.
 #include "parley/scenario/scenario.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace parley::scenario {
@@ -66,15 +67,21 @@ std::vector<ParameterRef> Scenario::parameters() const {
   out.push_back(natural(p.trust_region, Field::trust_region, 0, 0, "1"));
   out.push_back(natural(p.batna_noise, Field::batna_noise, 0, 0, "utility"));
   out.push_back(natural(p.step, Field::step, 0, 0, "1"));
-  for (std::size_t k = 0; k < n; ++k)
+  // While a file is being loaded (its shocks are checked against these keys) an invalid
+  // protocol or battlefield may have left these short: the keys are listed all the same.
+  for (std::size_t k = 0; k < std::min(n, p.first_draft.size()); ++k)
     out.push_back(position(p.first_draft[k], Field::first_draft, 0, k));
   // The front line: its start a position on its issue, drift and volatility distances.
-  const Issue& front = issues[battlefield.issue];
-  const double per_span = 1.0 / (front.hi - front.lo);
-  out.push_back(position(battlefield.start, Field::battlefield_start, 0, battlefield.issue));
-  out.push_back({&battlefield.drift, Field::battlefield_drift, 0, 0, 0.0, per_span, front.unit});
+  const bool front_known = battlefield.issue < n;
+  const Issue* front = front_known ? &issues[battlefield.issue] : nullptr;
+  const double lo = front ? front->lo : 0.0;
+  const double per_span = front ? 1.0 / (front->hi - front->lo) : 1.0;
+  const std::string unit = front ? front->unit : "";
   out.push_back(
-      {&battlefield.volatility, Field::battlefield_volatility, 0, 0, 0.0, per_span, front.unit});
+      {&battlefield.start, Field::battlefield_start, 0, battlefield.issue, lo, per_span, unit});
+  out.push_back({&battlefield.drift, Field::battlefield_drift, 0, 0, 0.0, per_span, unit});
+  out.push_back(
+      {&battlefield.volatility, Field::battlefield_volatility, 0, 0, 0.0, per_span, unit});
   return out;
 }
 
