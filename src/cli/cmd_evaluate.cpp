@@ -60,7 +60,7 @@ int cmd_evaluate(const std::vector<std::string>& args, const std::string&) {
   protocol::Workspace w;
   w.resize(r.prefs.agents(), r.prefs.issues());
   Vector batna;
-  protocol::batnas(sampler.setting(), r, r.battlefield_start, w, batna);
+  protocol::batnas(sampler.setting(), r, r.battlefield_start, 1, w, batna);
   std::printf("\nAt the parameters' central values, BATNAs at the first round:\n");
   std::printf("  %-12s %5s %8s %8s  %-8s %s\n", "agent", "veto", "utility", "BATNA", "answer",
               "hurts most");

@@ -61,7 +61,7 @@ int cmd_solve(const std::vector<std::string>& args, const std::string&) {
   protocol::Workspace w;
   w.resize(r.prefs.agents(), r.prefs.issues());
   Vector batna;
-  protocol::batnas(setting, r, r.battlefield_start, w, batna);
+  protocol::batnas(setting, r, r.battlefield_start, 1, w, batna);
 
   std::vector<Index> veto;
   for (std::size_t i = 0; i < s.agents.size(); ++i) {

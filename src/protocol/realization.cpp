@@ -13,6 +13,7 @@ void Realization::resize(Index agents, Index issues) {
   assertiveness.setZero(agents);
   war_cost.setZero(agents);
   reservation.setConstant(agents, std::numeric_limits<double>::quiet_NaN());
+  expected_drift.setConstant(agents, std::numeric_limits<double>::quiet_NaN());
   first_draft.setZero(issues);
   status_quo.setZero(issues);
 }
@@ -96,6 +97,9 @@ void Realization::set(Field field, Index agent, Index issue, double v) {
     case Field::reservation:
       reservation(agent) = v;
       break;
+    case Field::expected_drift:
+      expected_drift(agent) = v;
+      break;
     case Field::first_draft:
       first_draft(issue) = v;
       break;
@@ -149,6 +153,8 @@ double Realization::get(Field field, Index agent, Index issue) const {
       return war_cost(agent);
     case Field::reservation:
       return reservation(agent);
+    case Field::expected_drift:
+      return expected_drift(agent);
     case Field::first_draft:
       return first_draft(issue);
     case Field::mediator_stake:

@@ -1,6 +1,7 @@
 #include "parley/protocol/run_context.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 #include "parley/protocol/alternating.hpp"
@@ -19,14 +20,46 @@ void Workspace::resize(Index agents, Index issues) {
   left.assign(static_cast<std::size_t>(agents), false);
   counted.assign(static_cast<std::size_t>(agents), false);
   bracketed.assign(static_cast<std::size_t>(issues), 0);
+  war_values.resize(static_cast<std::size_t>(agents));
 }
 
-void batnas(const Setting& setting, const Realization& r, double front_line, Workspace& w,
-            Vector& out) {
+void batnas(const Setting& setting, const Realization& r, double front_line, int round,
+            Workspace& w, Vector& out) {
   w.x_war = r.status_quo;
-  w.x_war(setting.battlefield_issue) = front_line;
+  const Index b = setting.battlefield_issue;
+  w.x_war(b) = front_line;
   model::utilities(r.prefs, w.x_war, w.values, w.u_war);
-  out = r.reservation.isNaN().select(w.u_war - r.war_cost, r.reservation);
+  if (w.war_values.size() < static_cast<std::size_t>(r.prefs.agents()))
+    w.war_values.resize(static_cast<std::size_t>(r.prefs.agents()));
+  out.resize(r.prefs.agents());
+  for (Index i = 0; i < r.prefs.agents(); ++i) {
+    if (!std::isnan(r.reservation(i))) {
+      out(i) = r.reservation(i);
+      continue;
+    }
+    const double d = r.discount(i);
+    double u = w.u_war(i);
+    // The battlefield issue at its expected value over the war to come (additive utilities).
+    if (!r.prefs.mean && r.prefs.weight(i, b) != 0.0) {
+      const double drift =
+          std::isnan(r.expected_drift(i)) ? r.battlefield_drift : r.expected_drift(i);
+      WarValue& h = w.war_values[static_cast<std::size_t>(i)];
+      h.prepare(r.prefs, i, b, drift, r.battlefield_volatility, d);
+      u += r.prefs.weight(i, b) * (h(front_line) - r.prefs.value(i, b, front_line));
+    }
+    // (1 − δ) Σ_n δ^n c(t + n) with c changed by shocks in later rounds R: each change Δ adds
+    // (1 − δ) Σ_{n ≥ R − t} δ^n Δ = δ^{R − t} Δ. Shocks are sorted by round.
+    double cost = r.war_cost(i);
+    if (d < 1.0) {
+      double level = r.war_cost(i);
+      for (const Shock& s : r.shocks) {
+        if (s.round <= round || s.field != Field::war_cost || s.agent != i) continue;
+        cost += std::pow(d, s.round - round) * (s.value - level);
+        level = s.value;
+      }
+    }
+    out(i) = u - cost;
+  }
 }
 
 double move_front(const Realization& r, double front, random::Stream& stream) {
@@ -45,7 +78,7 @@ double open_round(const Setting& setting, Realization& r, int round, double fron
                   RunStreams& streams, Workspace& w, RunResult& out) {
   apply_shocks(r, round);
   front = move_front(r, front, streams.battlefield);
-  batnas(setting, r, front, w, w.batna);
+  batnas(setting, r, front, round, w, w.batna);
   if (round == 1) out.batna_first = w.batna;
   return front;
 }

@@ -32,7 +32,7 @@ void WarValue::prepare(const model::Preferences& prefs, model::Index agent, mode
   volatility_ = volatility;
   discount_ = discount;
   ready_ = true;
-  if (volatility_ <= 0.0 || discount_ <= 0.0) return;  // evaluated term by term
+  if (volatility_ <= 0.0 || discount_ <= 0.0 || discount_ >= 1.0) return;  // term by term
   std::vector<double> coarse, fine;
   solve_lattice(kCoarseNodes, coarse);
   solve_lattice(kFineNodes, fine);
@@ -83,7 +83,7 @@ double WarValue::value(double x) const {
 // σ = 0: s_n = clamp(s + n μ, 0, 1), summed until the weights left are below 1e-17, or in
 // closed form once the path rests on a bound: Σ_{n≥m} (1 − δ) δ^n v(b) = δ^m v(b).
 double WarValue::deterministic(double s) const {
-  if (drift_ == 0.0 || discount_ <= 0.0) return value(s);
+  if (drift_ == 0.0 || discount_ <= 0.0 || discount_ >= 1.0) return value(s);
   double total = 0.0, weight = 1.0 - discount_, position = s;
   for (int n = 0; weight > 1e-17; ++n) {
     position = std::clamp(s + n * drift_, 0.0, 1.0);
@@ -154,7 +154,7 @@ void WarValue::solve_lattice(int nodes, std::vector<double>& out) {
 }
 
 double WarValue::operator()(double s) const {
-  if (volatility_ <= 0.0 || discount_ <= 0.0) return deterministic(s);
+  if (volatility_ <= 0.0 || discount_ <= 0.0 || discount_ >= 1.0) return deterministic(s);
   // H = (1 − δ) v + δ K, K by Catmull–Rom between table entries, the ends extended linearly.
   const int g = static_cast<int>(table_.size());
   const double x = std::clamp(s, 0.0, 1.0);

@@ -32,6 +32,7 @@ class Loader {
     read_constraints(r);
     read_protocol(r);
     read_battlefield(r);
+    read_expected_drifts(r);
     read_shocks(r);
     read_sweep(r);
     r.finish("table");
@@ -525,6 +526,9 @@ class Loader {
       a.assertiveness = h.param_or("assertiveness", 0.0, 1.0, 0.3);
       a.reservation = h.param("reservation", false, 0.0, 1.0);
       a.war_cost = h.param("war_cost", false, 0.0, 1.0);
+      // Its range is the battlefield issue's span, known once [battlefield] is read.
+      if (const toml::node* d = h.take("expected_drift"))
+        expected_drift_nodes_.emplace_back(s_.agents.size(), d);
       if (at->contains("reservation") == at->contains("war_cost")) {
         ctx_.error(at->source(), path + ".war_cost",
                    at->contains("war_cost") ? "both reservation and war_cost are given" : "missing",
@@ -830,6 +834,20 @@ class Loader {
     h.finish();
   }
 
+  // agents.<a>.expected_drift: a drift per round like battlefield.drift, within the
+  // battlefield issue's span.
+  void read_expected_drifts(Reader& r) {
+    if (s_.battlefield.issue >= s_.issues.size()) return;
+    const Issue& issue = s_.issues[s_.battlefield.issue];
+    const double span = issue.hi - issue.lo;
+    for (const auto& [agent, node] : expected_drift_nodes_) {
+      if (agent >= s_.agents.size()) continue;
+      Agent& a = s_.agents[agent];
+      if (auto p = r.param_node(*node, "agents." + a.id + ".expected_drift", -span, span))
+        a.expected_drift = *p;
+    }
+  }
+
   void check_cross_references(const toml::table& root) {
     std::size_t mediators = 0;
     std::size_t parties = 0;
@@ -934,6 +952,7 @@ class Loader {
     }
   }
 
+  std::vector<std::pair<std::size_t, const toml::node*>> expected_drift_nodes_;  // by agent
   Context& ctx_;
   Scenario& s_;
   toml::source_region aggregation_at_;

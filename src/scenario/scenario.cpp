@@ -44,6 +44,12 @@ std::vector<ParameterRef> Scenario::parameters() const {
     const Issue& issue = issues[k];
     return ParameterRef{&p, f, agent, k, issue.lo, 1.0 / (issue.hi - issue.lo), issue.unit};
   };
+  // While a file is being loaded (its shocks are checked against these keys) an invalid
+  // protocol or battlefield may have left the front's issue unknown or the first draft short:
+  // the keys are listed all the same.
+  const Issue* front = battlefield.issue < n ? &issues[battlefield.issue] : nullptr;
+  const double per_span = front ? 1.0 / (front->hi - front->lo) : 1.0;
+  const std::string front_unit = front ? front->unit : "";
   for (std::size_t i = 0; i < agents.size(); ++i) {
     const Agent& a = agents[i];
     out.push_back(natural(a.power, Field::power, i, 0, "1"));
@@ -51,6 +57,9 @@ std::vector<ParameterRef> Scenario::parameters() const {
     out.push_back(natural(a.assertiveness, Field::assertiveness, i, 0, "1"));
     if (a.war_cost) out.push_back(natural(*a.war_cost, Field::war_cost, i, 0, "utility"));
     if (a.reservation) out.push_back(natural(*a.reservation, Field::reservation, i, 0, "utility"));
+    if (a.expected_drift) {
+      out.push_back({&*a.expected_drift, Field::expected_drift, i, 0, 0.0, per_span, front_unit});
+    }
     for (std::size_t k = 0; k < n; ++k) {
       if (a.red_line[k]) {
         out.push_back(position(a.red_line[k]->lo, Field::red_lo, i, k));
@@ -67,16 +76,11 @@ std::vector<ParameterRef> Scenario::parameters() const {
   out.push_back(natural(p.trust_region, Field::trust_region, 0, 0, "1"));
   out.push_back(natural(p.batna_noise, Field::batna_noise, 0, 0, "utility"));
   out.push_back(natural(p.step, Field::step, 0, 0, "1"));
-  // While a file is being loaded (its shocks are checked against these keys) an invalid
-  // protocol or battlefield may have left these short: the keys are listed all the same.
   for (std::size_t k = 0; k < std::min(n, p.first_draft.size()); ++k)
     out.push_back(position(p.first_draft[k], Field::first_draft, 0, k));
   // The front line: its start a position on its issue, drift and volatility distances.
-  const bool front_known = battlefield.issue < n;
-  const Issue* front = front_known ? &issues[battlefield.issue] : nullptr;
   const double lo = front ? front->lo : 0.0;
-  const double per_span = front ? 1.0 / (front->hi - front->lo) : 1.0;
-  const std::string unit = front ? front->unit : "";
+  const std::string& unit = front_unit;
   out.push_back(
       {&battlefield.start, Field::battlefield_start, 0, battlefield.issue, lo, per_span, unit});
   out.push_back({&battlefield.drift, Field::battlefield_drift, 0, 0, 0.0, per_span, unit});

@@ -2,7 +2,9 @@
 // (docs/model.md, "Mediated single negotiating text").
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "parley/engine/engine.hpp"
 #include "parley/engine/sampler.hpp"
@@ -258,11 +260,11 @@ TEST(MediatedProtocol, BatnaFollowsTheBattlefieldMinusWarCost) {
   protocol::Workspace w;
   w.resize(1, 2);
   protocol::Vector out;
-  protocol::batnas(setting, r, 0.7, w, out);
+  protocol::batnas(setting, r, 0.7, 1, w, out);
   // x_war = (0.7, 0.4): u = 0.5*0.7 + 0.5*0.6 = 0.65; r = 0.65 - 0.1.
   EXPECT_NEAR(out(0), 0.55, 1e-15);
   r.reservation << 0.3;
-  protocol::batnas(setting, r, 0.7, w, out);
+  protocol::batnas(setting, r, 0.7, 1, w, out);
   EXPECT_DOUBLE_EQ(out(0), 0.3);
 }
 
@@ -320,4 +322,49 @@ TEST(NashObjective, ValueAndGradientMatchTheFormulaTermByTerm) {
       EXPECT_NEAR(grad(k), numeric, 1e-6) << "issue " << k << (mixed ? " (mixed shapes)" : "");
     }
   }
+}
+
+// The expected value of fighting on (docs/model.md, "The outside option and the war"): with a
+// deterministic drift toward the agent's ideal, its battlefield term is the closed-form sum
+// (1 − δ)[s Σ_{n<N} δ^n + μ Σ_{n<N} n δ^n] + δ^N (v(x) = x reaches 1 at step N); the other
+// issues stay at the status quo; a scheduled rise of the war cost from c to c' in round R is
+// worth δ^{R − t}(c' − c) in round t. Its own belief in the drift replaces the battlefield's.
+TEST(MediatedProtocol, BatnaIsTheExpectedValueOfFightingOn) {
+  protocol::Setting setting;
+  setting.veto = {true};
+  setting.is_party = {true};
+  setting.battlefield_issue = 0;
+  protocol::Realization r;
+  r.resize(1, 2);
+  r.prefs.ideal << 1.0, 0.0;
+  r.prefs.weight << 0.6, 0.4;
+  r.status_quo << 0.2, 0.25;
+  r.war_cost << 0.1;
+  r.discount << 0.9;
+  r.battlefield_drift = -0.5;  // the battlefield's own drift, which the agent does not believe
+  r.expected_drift << 0.02;
+  r.shocks.push_back({5, protocol::Field::war_cost, 0, 0, 0.3});
+  protocol::Workspace w;
+  w.resize(1, 2);
+  protocol::Vector out;
+  const double s = 0.7, mu = 0.02, d = 0.9;
+  protocol::batnas(setting, r, s, 2, w, out);
+  const int n_top = static_cast<int>(std::ceil((1.0 - s) / mu));
+  double h = 0.0;
+  for (int n = 0; n < 4000; ++n) h += (1 - d) * std::pow(d, n) * std::min(1.0, s + n * mu);
+  double cost = 0.0;  // c(t + n) = 0.1 before round 5, 0.3 from it; t = 2
+  for (int n = 0; n < 4000; ++n) cost += (1 - d) * std::pow(d, n) * (2 + n < 5 ? 0.1 : 0.3);
+  EXPECT_GT(n_top, 1);
+  EXPECT_NEAR(out(0), 0.6 * h + 0.4 * 0.75 - cost, 1e-12);
+  EXPECT_NEAR(cost, 0.1 + std::pow(d, 3) * 0.2, 1e-12);
+  // In round 5 the rise has come: no change left to anticipate.
+  protocol::batnas(setting, r, s, 5, w, out);
+  EXPECT_NEAR(out(0), 0.6 * h + 0.4 * 0.75 - 0.1, 1e-12);  // r.war_cost is still the old value
+  // Without a belief of its own, the agent takes the battlefield's drift: toward 0 here.
+  r.expected_drift << std::numeric_limits<double>::quiet_NaN();
+  protocol::batnas(setting, r, s, 5, w, out);
+  double h_down = 0.0;
+  for (int n = 0; n < 4000; ++n)
+    h_down += (1 - d) * std::pow(d, n) * std::max(0.0, s + n * r.battlefield_drift);
+  EXPECT_NEAR(out(0), 0.6 * h_down + 0.4 * 0.75 - 0.1, 1e-12);
 }

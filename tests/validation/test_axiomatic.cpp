@@ -130,7 +130,7 @@ TEST(FearonRange, BargainingRangeFromBattlefieldBatnas) {
   protocol::Workspace w;
   w.resize(2, 1);
   Vector batna;
-  protocol::batnas(setting, r, 0.6, w, batna);
+  protocol::batnas(setting, r, 0.6, 1, w, batna);
   EXPECT_NEAR(batna(0), 0.5, 1e-15);
   EXPECT_NEAR(batna(1), 0.25, 1e-15);
 

@@ -23,6 +23,7 @@ enum class Field : std::uint8_t {
   assertiveness,
   war_cost,
   reservation,
+  expected_drift,  // the front line's drift the agent believes in (NaN: the battlefield's)
   // The negotiation's.
   first_draft,  // per issue
   mediator_stake,
@@ -47,6 +48,7 @@ constexpr bool of_agent(Field f) noexcept {
     case Field::assertiveness:
     case Field::war_cost:
     case Field::reservation:
+    case Field::expected_drift:
       return true;
     case Field::first_draft:
     case Field::mediator_stake:

@@ -74,11 +74,12 @@ struct Shock {
 
 struct Realization {
   model::Preferences prefs;
-  Vector power;          // recognition and bargaining weight
-  Vector discount;       // δ_i per round
-  Vector assertiveness;  // amendment step
-  Vector war_cost;       // c_i per round (war-cost BATNA model)
-  Vector reservation;    // fixed BATNA utility; NaN where the war-cost model applies
+  Vector power;           // recognition and bargaining weight
+  Vector discount;        // δ_i per round
+  Vector assertiveness;   // amendment step
+  Vector war_cost;        // c_i per round (war-cost BATNA model)
+  Vector reservation;     // fixed BATNA utility; NaN where the war-cost model applies
+  Vector expected_drift;  // the drift each agent believes in; NaN: battlefield_drift
   Vector first_draft;
   Vector status_quo;
   double mediator_stake = 0.0;  // β

@@ -9,6 +9,7 @@
 #include "parley/protocol/realization.hpp"
 #include "parley/protocol/run_result.hpp"
 #include "parley/protocol/trace.hpp"
+#include "parley/protocol/war_value.hpp"
 #include "parley/random/stream.hpp"
 
 namespace parley::protocol {
@@ -29,14 +30,17 @@ struct Workspace {
   std::vector<std::int8_t> bracketed;  // per issue: set aside by the mediator in this run
   Realization shocked;                 // the run's parameters as changed by scheduled shocks
   NashObjective objective;             // the mediator's revision objective, packed per revision
+  std::vector<WarValue> war_values;    // per agent, kept from run to run (see WarValue)
   void resize(Index agents, Index issues);
 };
 
-// r_i(t) for every agent: the fixed reservation, or u_i(x_war(t)) - c_i with x_war
-// the status quo whose battlefield issue is set to the front line s (docs/model.md,
-// "The outside option and the war").
-void batnas(const Setting& setting, const Realization& r, double front_line, Workspace& w,
-            Vector& out);
+// r_i(t) for every agent in round t: the fixed reservation, or the expected value of fighting
+// on (docs/model.md, "The outside option and the war"):
+//   r_i(t) = Σ_{k≠b} w_ik v_ik(sq_k) + w_ib H_i(s_t) − (1 − δ_i) Σ_n δ_i^n c_i(t + n),
+// H_i the value of the battlefield issue b over the front line it expects (WarValue, with its
+// expected drift), the war costs to come as scheduled by shocks.
+void batnas(const Setting& setting, const Realization& r, double front_line, int round,
+            Workspace& w, Vector& out);
 
 // s_{t+1} = clamp(s_t + μ + σ ε_t, 0, 1), ε standard normal (docs/model.md, "The outside option and
 // the war").

@@ -6,7 +6,9 @@
 //
 //   H(s) = (1 − δ) Σ_{n≥0} δ^n E[v(s_n) | s_0 = s],   s_{n+1} = clamp(s_n + μ + σ ε_n, 0, 1).
 //
-// With σ = 0 the path is deterministic and the sum is taken term by term (exact). With σ > 0,
+// An agent that does not discount (δ = 1) has no horizon to average over: it values the war
+// at the front where it stands, H = v, as does one with δ = 0. With σ = 0 the path is
+// deterministic and the sum is taken term by term (exact). With σ > 0,
 // H is the solution of H = (1 − δ) v + δ P H for the front line on a lattice of nodes j/(G−1),
 // P its transition matrix (Gaussian steps, the mass beyond a bound on the bound), solved on
 // G = 101 and G = 201 nodes; the two are combined by Richardson extrapolation (the lattice's

@@ -67,6 +67,9 @@ struct Agent {
   // war").
   std::optional<Param> reservation;
   std::optional<Param> war_cost;
+  // The front line's drift per round the agent believes in (natural units of the battlefield
+  // issue); absent: the battlefield's own drift.
+  std::optional<Param> expected_drift;
   // Per issue (index = issue index):
   std::vector<std::optional<Param>> ideal;     // natural units; absent where the salience is 0 or
                                                // the shape is piecewise
