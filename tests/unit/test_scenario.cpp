@@ -106,7 +106,8 @@ TEST(ScenarioErrors, UnknownKeyWithHint) {
       errors_of(tiny_with({{27, "vetoo = true"}})),
       std::vector<std::string>{
           "t.toml:27:1: agents.b.vetoo: unknown key (allowed: name, role, veto, power, "
-          "discount, assertiveness, reservation, war_cost, salience_concentration, shape, values, "
+          "discount, assertiveness, reservation, war_cost, expected_drift, salience_concentration, "
+          "shape, values, "
           "salience, ideal, red_lines; did you mean 'veto'?)"});
 }
 
@@ -231,7 +232,8 @@ TEST(Overrides, ErrorsNameSetAndTheColumnInTheArgument) {
       errors_with("agents.b.reservaton=0.5"),
       std::vector<std::string>{
           "--set:1:21: agents.b.reservaton: unknown key (allowed: name, role, veto, power, "
-          "discount, assertiveness, reservation, war_cost, salience_concentration, shape, values, "
+          "discount, assertiveness, reservation, war_cost, expected_drift, salience_concentration, "
+          "shape, values, "
           "salience, ideal, red_lines; did you mean 'reservation'?)"});
   const auto not_toml = errors_with("agents.b.reservation=half");
   ASSERT_EQ(not_toml.size(), 1u);

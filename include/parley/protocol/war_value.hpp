@@ -6,15 +6,26 @@
 //
 //   H(s) = (1 − δ) Σ_{n≥0} δ^n E[v(s_n) | s_0 = s],   s_{n+1} = clamp(s_n + μ + σ ε_n, 0, 1).
 //
+// Every shape is a combination of three expectations that depend on (μ, σ, δ) only:
+//   M1(s) = (1 − δ) Σ δ^n E[s_n],  M2(s) = (1 − δ) Σ δ^n E[s_n²],
+//   Q(s, a) = (1 − δ) Σ δ^n E[(a − s_n)⁺]:
+// linear v = 1 − |x − a| gives H = 1 − M1 + a − 2Q(·, a); quadratic 1 − (x − a)² gives
+// H = 1 − M2 + 2a M1 − a²; a piecewise-linear v through (x_j, v_j), constant beyond its ends,
+// is v_K − Σ_j s_j [(x_{j+1} − x)⁺ − (x_j − x)⁺] with s_j its slopes, so
+// H = v_K − Σ_j s_j [Q(·, x_{j+1}) − Q(·, x_j)]. Sampled ideals and shapes cost nothing more.
+//
+// The three are computed once per (μ, σ, δ) (and kept while those stay the same): on lattices
+// of 101 and 201 nodes j/(G − 1), where the front line's Gaussian step puts its mass on each
+// node's cell (the tails on the bound nodes), each solves f = (1 − δ) g + δ P f (one banded
+// factorisation, one right-hand side per function); the lattice's error is O(h²), so the two
+// are combined by Richardson extrapolation. Off the nodes f = (1 − δ) g + δ K with
+// K(s) = E[f(s_1) | s_0 = s], which is smooth where g has a kink; K is tabulated by one exact
+// step from s onto each lattice, at a spacing of at most σ/4 in s and in a, and interpolated by
+// Catmull–Rom splines (bicubic for Q).
+//
 // An agent that does not discount (δ = 1) has no horizon to average over: it values the war
 // at the front where it stands, H = v, as does one with δ = 0. With σ = 0 the path is
-// deterministic and the sum is taken term by term (exact). With σ > 0,
-// H is the solution of H = (1 − δ) v + δ P H for the front line on a lattice of nodes j/(G−1),
-// P its transition matrix (Gaussian steps, the mass beyond a bound on the bound), solved on
-// G = 101 and G = 201 nodes; the two are combined by Richardson extrapolation (the lattice's
-// error is O(h²)). Anywhere, H = (1 − δ) v + δ K with K = E[H(s_1) | s_0 = s], which is
-// smooth; K is tabulated (one exact step onto each lattice, extrapolated the same way) at a
-// spacing of at most σ/4 and interpolated by cubic Hermite (Catmull–Rom) splines.
+// deterministic and the sum is taken term by term (exact).
 #include <vector>
 
 #include "parley/model/preferences.hpp"
@@ -24,33 +35,35 @@ namespace parley::protocol {
 class WarValue {
  public:
   // Makes H the value of v = prefs.value(agent, issue, ·) under (drift μ, volatility σ,
-  // discount δ), all per round on the unit scale. Nothing is recomputed when v, μ, σ and δ
-  // are those of the previous call (a thread's runs usually share them).
+  // discount δ), all per round on the unit scale.
   void prepare(const model::Preferences& prefs, model::Index agent, model::Index issue,
                double drift, double volatility, double discount);
   // H(s), s in [0, 1].
   double operator()(double s) const;
 
-  // Lattice nodes of the coarse and the fine solution.
   static constexpr int kCoarseNodes = 101;
   static constexpr int kFineNodes = 2 * kCoarseNodes - 1;
-  static constexpr int kMaxTable = 4001;  // entries of K at most (σ below 0.001 is coarser)
+  static constexpr int kMaxTable = 801;  // table points per dimension at most
 
  private:
   double value(double x) const;  // v(x)
   double deterministic(double s) const;
+  bool lattice() const noexcept;  // whether the tables are used
+  void build_tables();
+  double mean(double s) const;                 // M1
+  double square(double s) const;               // M2
+  double shortfall(double s, double a) const;  // Q
 
-  // What H was computed for.
+  // The value function.
   model::Shape shape_ = model::Shape::linear;
   double ideal_ = 0.0;
   model::PiecewiseLinear piecewise_;
+  // The process the tables are for.
   double drift_ = 0.0, volatility_ = 0.0, discount_ = 0.0;
-  bool ready_ = false;
-  std::vector<double> table_;  // K at equally spaced points of [0, 1] (σ > 0)
-  std::vector<double> band_, rhs_, solution_, cdf_;  // scratch of the lattice solve
-
-  void solve_lattice(int nodes, std::vector<double>& out);
-  double one_step(double s, int nodes, const std::vector<double>& h_nodes) const;
+  bool built_ = false;
+  int points_ = 0;  // table points per dimension, at s = q/(points − 1) (and a likewise)
+  std::vector<double> k_mean_, k_square_;  // K of M1 and M2 [s]
+  std::vector<double> k_shortfall_;        // K of Q [a * points + s]
 };
 
 }  // namespace parley::protocol
