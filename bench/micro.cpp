@@ -39,7 +39,7 @@ static void BM_MediatorRevision(benchmark::State& state) {
   const protocol::Realization& r = sampler.central();
   protocol::Workspace w;
   w.resize(r.prefs.agents(), r.prefs.issues());
-  protocol::batnas(sampler.setting(), r, r.battlefield_start, w, w.batna);
+  protocol::batnas(sampler.setting(), r, r.battlefield_start, 1, w, w.batna);
   w.batna_estimate = w.batna;
   for (auto _ : state) {
     w.x = r.first_draft;
