@@ -32,14 +32,15 @@ class InterruptAndResume(unittest.TestCase):
     def tearDown(self):
         self.tmp.cleanup()
 
-    def interrupt(self, args, sig):
-        """Starts parley, waits until it computes (its temporary file exists), signals it,
-        and returns (exit code, stderr, seconds from the signal to the exit)."""
+    def interrupt(self, args, sig, settle=0.5):
+        """Starts parley, waits until it computes (its temporary file exists) and `settle`
+        seconds more, signals it, and returns (exit code, stderr, seconds from the signal to
+        the exit)."""
         p = subprocess.Popen([BIN, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 60
         while not glob.glob(os.path.join(self.dir, ".*.tmp")) and time.monotonic() < deadline:
             time.sleep(0.02)
-        time.sleep(0.5)
+        time.sleep(settle)
         self.assertIsNone(p.poll(), "the run ended before it could be interrupted")
         sent = time.monotonic()
         p.send_signal(sig)
@@ -79,7 +80,11 @@ class InterruptAndResume(unittest.TestCase):
         first = self.check_partial(partial, reference)
 
         # The resumption is interrupted too (SIGTERM): more runs kept, the same .partial.
-        code, err, _ = self.interrupt(["run", "--resume", partial, "--threads", "1", "-q"], signal.SIGTERM)
+        # It must finish a block of its own before the signal: a resumption first reads the
+        # finished runs back and builds each agent's tables of the value of fighting on
+        # (a second under the sanitizers), so it is given longer.
+        code, err, _ = self.interrupt(["run", "--resume", partial, "--threads", "1", "-q"], signal.SIGTERM,
+                                      settle=3.0)
         self.assertEqual(code, 130, err)
         self.assertIn("SIGTERM", err)
         second = self.check_partial(partial, reference)
