@@ -78,6 +78,10 @@ Sampler::Sampler(const scenario::Scenario& s) {
   setting_.bracketing = s.protocol.bracketing;
   setting_.bracket_after = s.protocol.bracket_after;
   setting_.max_bracketed = s.protocol.max_bracketed;
+  for (const auto& a : s.agents) {
+    for (const auto& limit : a.red_line_limit)
+      setting_.concession = setting_.concession || limit.has_value();
+  }
   base_.prefs.mean = s.aggregation == scenario::Aggregation::mean;
 
   // Value functions first: an option's value is set into its issue's piecewise function.

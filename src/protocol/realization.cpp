@@ -14,6 +14,11 @@ void Realization::resize(Index agents, Index issues) {
   war_cost.setZero(agents);
   reservation.setConstant(agents, std::numeric_limits<double>::quiet_NaN());
   expected_drift.setConstant(agents, std::numeric_limits<double>::quiet_NaN());
+  red_lo_set.setZero(agents, issues);
+  red_hi_set.setOnes(agents, issues);
+  red_lo_limit.setConstant(agents, issues, std::numeric_limits<double>::quiet_NaN());
+  red_hi_limit.setConstant(agents, issues, std::numeric_limits<double>::quiet_NaN());
+  concession_beta.setOnes(agents);
   first_draft.setZero(issues);
   status_quo.setZero(issues);
 }
@@ -78,9 +83,20 @@ void Realization::set(Field field, Index agent, Index issue, double v) {
       break;
     case Field::red_lo:
       prefs.red_lo(agent, issue) = v;
+      red_lo_set(agent, issue) = v;
       break;
     case Field::red_hi:
       prefs.red_hi(agent, issue) = v;
+      red_hi_set(agent, issue) = v;
+      break;
+    case Field::red_lo_limit:
+      red_lo_limit(agent, issue) = v;
+      break;
+    case Field::red_hi_limit:
+      red_hi_limit(agent, issue) = v;
+      break;
+    case Field::concession_beta:
+      concession_beta(agent) = v;
       break;
     case Field::power:
       power(agent) = v;
@@ -140,9 +156,15 @@ double Realization::get(Field field, Index agent, Index issue) const {
     case Field::salience:
       return prefs.weight(agent, issue);
     case Field::red_lo:
-      return prefs.red_lo(agent, issue);
+      return red_lo_set(agent, issue);
     case Field::red_hi:
-      return prefs.red_hi(agent, issue);
+      return red_hi_set(agent, issue);
+    case Field::red_lo_limit:
+      return red_lo_limit(agent, issue);
+    case Field::red_hi_limit:
+      return red_hi_limit(agent, issue);
+    case Field::concession_beta:
+      return concession_beta(agent);
     case Field::power:
       return power(agent);
     case Field::discount:

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "parley/model/concession.hpp"
 #include "parley/protocol/alternating.hpp"
 #include "parley/protocol/axiomatic.hpp"
 #include "parley/protocol/mediated.hpp"
@@ -74,9 +75,29 @@ void apply_shocks(Realization& r, int round) {
   }
 }
 
+void concede(const Setting& setting, Realization& r, int round) {
+  if (!setting.concession) return;
+  const int deadline = setting.max_rounds - 1;
+  for (Index i = 0; i < r.prefs.agents(); ++i) {
+    // Faratin et al. (1998), the polynomial time-dependent tactic with κ = 0: α = 0 in the
+    // first round, 1 in the last (no time to concede in a one-round protocol).
+    const double alpha =
+        deadline > 0 ? model::polynomial_alpha(round - 1, deadline, 0.0, r.concession_beta(i))
+                     : 0.0;
+    for (Index k = 0; k < r.prefs.issues(); ++k) {
+      const double lo = r.red_lo_set(i, k), hi = r.red_hi_set(i, k);
+      if (!std::isnan(r.red_lo_limit(i, k)))
+        r.prefs.red_lo(i, k) = lo + alpha * (std::min(r.red_lo_limit(i, k), lo) - lo);
+      if (!std::isnan(r.red_hi_limit(i, k)))
+        r.prefs.red_hi(i, k) = hi + alpha * (std::max(r.red_hi_limit(i, k), hi) - hi);
+    }
+  }
+}
+
 double open_round(const Setting& setting, Realization& r, int round, double front,
                   RunStreams& streams, Workspace& w, RunResult& out) {
   apply_shocks(r, round);
+  concede(setting, r, round);
   front = move_front(r, front, streams.battlefield);
   batnas(setting, r, front, round, w, w.batna);
   if (round == 1) out.batna_first = w.batna;

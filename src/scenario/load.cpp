@@ -470,15 +470,15 @@ class Loader {
   }
 
   // red_lines.<issue> = [lo, hi]; either end a number or a distribution.
-  void read_red_line(Agent& a, std::size_t k, const toml::node& v, const std::string& key,
-                     Reader& pr) {
+  void read_red_line(std::vector<std::optional<RedLine>>& into, std::size_t k, const toml::node& v,
+                     const std::string& key, Reader& pr) {
     const Issue& issue = s_.issues[k];
     const std::string allowed = "allowed: [lo, hi] with " + fmt(issue.lo) +
                                 " <= lo <= hi <= " + fmt(issue.hi) +
                                 "; either end may be a distribution";
     if (issue.discrete() && !v.is_array()) {
       // One acceptable option (a clause that must be in, or out).
-      if (auto only = position_node(pr, v, key, issue)) a.red_line[k] = RedLine{*only, *only};
+      if (auto only = position_node(pr, v, key, issue)) into[k] = RedLine{*only, *only};
       return;
     }
     const toml::array* arr = v.as_array();
@@ -497,7 +497,7 @@ class Loader {
                  "[" + fmt(lo->central()) + ", " + fmt(hi->central()) + "] is empty", allowed);
       return;
     }
-    a.red_line[k] = RedLine{*lo, *hi};
+    into[k] = RedLine{*lo, *hi};
   }
 
   void read_agents(Reader& r) {
@@ -629,9 +629,24 @@ class Loader {
       if (const toml::table* rt = h.subtable("red_lines", false)) {
         per_issue(*rt, path + ".red_lines",
                   [&](std::size_t k, const toml::node& v, const std::string& key, Reader& pr) {
-                    read_red_line(a, k, v, key, pr);
+                    read_red_line(a.red_line, k, v, key, pr);
                   });
       }
+      // red_line_limits.<issue> = [lo, hi]: the furthest the red line concedes, by the
+      // agent's concession tactic (docs/model.md, "Concession").
+      a.red_line_limit.resize(n_issues);
+      if (const toml::table* lt = h.subtable("red_line_limits", false)) {
+        per_issue(*lt, path + ".red_line_limits",
+                  [&](std::size_t k, const toml::node& v, const std::string& key, Reader& pr) {
+                    if (!a.red_line[k]) {
+                      ctx_.error(v.source(), key, "a limit for a red line the agent does not have",
+                                 "allowed: limits for the issues in red_lines");
+                      return;
+                    }
+                    read_red_line(a.red_line_limit, k, v, key, pr);
+                  });
+      }
+      a.concession_beta = h.param_or("concession_beta", 0.01, 100.0, 1.0);
       h.finish();
       s_.agents.push_back(std::move(a));
     }

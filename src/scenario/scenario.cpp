@@ -55,6 +55,7 @@ std::vector<ParameterRef> Scenario::parameters() const {
     out.push_back(natural(a.power, Field::power, i, 0, "1"));
     out.push_back(natural(a.discount, Field::discount, i, 0, "1"));
     out.push_back(natural(a.assertiveness, Field::assertiveness, i, 0, "1"));
+    out.push_back(natural(a.concession_beta, Field::concession_beta, i, 0, "1"));
     if (a.war_cost) out.push_back(natural(*a.war_cost, Field::war_cost, i, 0, "utility"));
     if (a.reservation) out.push_back(natural(*a.reservation, Field::reservation, i, 0, "utility"));
     if (a.expected_drift) {
@@ -64,6 +65,10 @@ std::vector<ParameterRef> Scenario::parameters() const {
       if (a.red_line[k]) {
         out.push_back(position(a.red_line[k]->lo, Field::red_lo, i, k));
         out.push_back(position(a.red_line[k]->hi, Field::red_hi, i, k));
+      }
+      if (k < a.red_line_limit.size() && a.red_line_limit[k]) {
+        out.push_back(position(a.red_line_limit[k]->lo, Field::red_lo_limit, i, k));
+        out.push_back(position(a.red_line_limit[k]->hi, Field::red_hi_limit, i, k));
       }
       if (a.ideal[k]) out.push_back(position(*a.ideal[k], Field::ideal, i, k));
       for (std::size_t j = 0; j < a.values[k].size(); ++j)

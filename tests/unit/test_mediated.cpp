@@ -368,3 +368,65 @@ TEST(MediatedProtocol, BatnaIsTheExpectedValueOfFightingOn) {
     h_down += (1 - d) * std::pow(d, n) * std::max(0.0, s + n * r.battlefield_drift);
   EXPECT_NEAR(out(0), 0.6 * h_down + 0.4 * 0.75 - 0.1, 1e-12);
 }
+
+// Concession (docs/model.md, "Concession"): b's red line on land, [0.7, 1], concedes toward
+// [0.4, 1] by α(t) = ((t − 1)/(T − 1))^{1/β}; the text stays at the first draft (0.5), which
+// a accepts throughout, so the deal comes in the first round with 0.7 − 0.3 α(t) <= 0.5, i.e.
+// α(t) >= 2/3: round 9 for β = 1 (linear), 7 for β = 2 (Conceder), 11 for β = 0.5 (Boulware),
+// with T = 13. Without a limit there is no deal.
+TEST(MediatedProtocol, RedLinesConcedeOnTheirSchedule) {
+  const std::string common = "walkout_patience = 1000\ntrust_region = 0.0\nmax_rounds = 13";
+  for (const auto& [beta, round] :
+       std::vector<std::pair<double, int>>{{1.0, 9}, {2.0, 7}, {0.5, 11}}) {
+    const std::string b =
+        "reservation = 0.0\nred_lines = { land = [0.7, 1.0] }\n"
+        "red_line_limits = { land = [0.4, 1.0] }\nconcession_beta = " +
+        std::to_string(beta);
+    const auto s = scenario::load_scenario_text(two_party_scenario("reservation = 0.2", b, common),
+                                                "duel.toml");
+    for (const auto& block : run_all(s, 8, 1)) {
+      for (std::size_t row = 0; row < block.count; ++row) {
+        EXPECT_EQ(block.agreement[row], 1) << beta;
+        EXPECT_EQ(block.round[row], round) << beta;
+      }
+    }
+  }
+  const auto fixed = scenario::load_scenario_text(
+      two_party_scenario("reservation = 0.2",
+                         "reservation = 0.0\nred_lines = { land = [0.7, 1.0] }", common),
+      "duel.toml");
+  for (const auto& block : run_all(fixed, 8, 1)) {
+    for (std::size_t row = 0; row < block.count; ++row) EXPECT_EQ(block.agreement[row], 0);
+  }
+}
+
+// Each end moves from where it is set toward its limit, never past it; an end whose limit lies
+// inside the red line, or that has none, stays; one round leaves no time to concede.
+TEST(MediatedProtocol, ConcessionNeverPassesTheLimit) {
+  protocol::Setting setting;
+  setting.concession = true;
+  setting.max_rounds = 5;
+  protocol::Realization r;
+  r.resize(1, 3);
+  for (auto f : {protocol::Field::red_lo, protocol::Field::red_hi}) {
+    r.set(f, 0, 0, f == protocol::Field::red_lo ? 0.4 : 0.6);
+    r.set(f, 0, 1, f == protocol::Field::red_lo ? 0.4 : 0.6);
+    r.set(f, 0, 2, f == protocol::Field::red_lo ? 0.4 : 0.6);
+  }
+  r.set(protocol::Field::red_lo_limit, 0, 0, 0.2);
+  r.set(protocol::Field::red_hi_limit, 0, 0, 0.9);
+  r.set(protocol::Field::red_lo_limit, 0, 1, 0.5);  // inside the red line: no move
+  r.set(protocol::Field::concession_beta, 0, 0, 1.0);
+  for (int round = 1; round <= 7; ++round) {
+    protocol::concede(setting, r, round);
+    const double alpha = std::min(1.0, (round - 1) / 4.0);
+    EXPECT_NEAR(r.prefs.red_lo(0, 0), 0.4 - 0.2 * alpha, 1e-15) << round;
+    EXPECT_NEAR(r.prefs.red_hi(0, 0), 0.6 + 0.3 * alpha, 1e-15) << round;
+    EXPECT_EQ(r.prefs.red_lo(0, 1), 0.4);
+    EXPECT_EQ(r.prefs.red_hi(0, 1), 0.6);
+    EXPECT_EQ(r.prefs.red_lo(0, 2), 0.4);
+  }
+  setting.max_rounds = 1;
+  protocol::concede(setting, r, 1);
+  EXPECT_EQ(r.prefs.red_lo(0, 0), 0.4);
+}

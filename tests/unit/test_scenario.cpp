@@ -108,7 +108,7 @@ TEST(ScenarioErrors, UnknownKeyWithHint) {
           "t.toml:27:1: agents.b.vetoo: unknown key (allowed: name, role, veto, power, "
           "discount, assertiveness, reservation, war_cost, expected_drift, salience_concentration, "
           "shape, values, "
-          "salience, ideal, red_lines; did you mean 'veto'?)"});
+          "salience, ideal, red_lines, red_line_limits, concession_beta; did you mean 'veto'?)"});
 }
 
 TEST(ScenarioErrors, UnknownTableWithHint) {
@@ -234,7 +234,8 @@ TEST(Overrides, ErrorsNameSetAndTheColumnInTheArgument) {
           "--set:1:21: agents.b.reservaton: unknown key (allowed: name, role, veto, power, "
           "discount, assertiveness, reservation, war_cost, expected_drift, salience_concentration, "
           "shape, values, "
-          "salience, ideal, red_lines; did you mean 'reservation'?)"});
+          "salience, ideal, red_lines, red_line_limits, concession_beta; did you mean "
+          "'reservation'?)"});
   const auto not_toml = errors_with("agents.b.reservation=half");
   ASSERT_EQ(not_toml.size(), 1u);
   EXPECT_EQ(not_toml[0].rfind("--set:1:22: agents.b.reservation: not a TOML value", 0), 0u)

@@ -14,6 +14,8 @@ enum class Field : std::uint8_t {
   salience,
   red_lo,
   red_hi,
+  red_lo_limit,  // how far the red line's ends concede (NaN: not at all)
+  red_hi_limit,
   // The value of one option of a discrete issue: its issue index is issue + option * issues
   // (the value function is piecewise through the options).
   option_value,
@@ -23,7 +25,8 @@ enum class Field : std::uint8_t {
   assertiveness,
   war_cost,
   reservation,
-  expected_drift,  // the front line's drift the agent believes in (NaN: the battlefield's)
+  expected_drift,   // the front line's drift the agent believes in (NaN: the battlefield's)
+  concession_beta,  // β of its time-dependent concession
   // The negotiation's.
   first_draft,  // per issue
   mediator_stake,
@@ -42,6 +45,9 @@ constexpr bool of_agent(Field f) noexcept {
     case Field::salience:
     case Field::red_lo:
     case Field::red_hi:
+    case Field::red_lo_limit:
+    case Field::red_hi_limit:
+    case Field::concession_beta:
     case Field::option_value:
     case Field::power:
     case Field::discount:

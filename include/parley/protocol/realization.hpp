@@ -51,6 +51,7 @@ struct Setting {
   bool bracketing = false;
   int bracket_after = 6;
   int max_bracketed = 1;
+  bool concession = false;         // some red line has a limit to concede to
   bool discrete() const noexcept;  // some issue is discrete
   // Whether agent i decides: a deal needs its consent and a failure may be laid at its door.
   // The veto players; under majority rule, where none has a veto, every party.
@@ -80,6 +81,11 @@ struct Realization {
   Vector war_cost;        // c_i per round (war-cost BATNA model)
   Vector reservation;     // fixed BATNA utility; NaN where the war-cost model applies
   Vector expected_drift;  // the drift each agent believes in; NaN: battlefield_drift
+  // Concession (docs/model.md, "Concession"): red lines as set (by the scenario or a shock),
+  // the furthest they go (NaN: nowhere), and β of the time-dependent tactic. prefs.red_lo and
+  // prefs.red_hi are where they stand in the current round.
+  model::Matrix red_lo_set, red_hi_set, red_lo_limit, red_hi_limit;
+  Vector concession_beta;
   Vector first_draft;
   Vector status_quo;
   double mediator_stake = 0.0;  // β

@@ -49,8 +49,14 @@ double move_front(const Realization& r, double front, random::Stream& stream);
 // Applies the shocks scheduled for round t to the run's parameters.
 void apply_shocks(Realization& r, int round);
 
+// Red lines where the agents' concession has brought them in round t: each end from where it
+// is set toward its limit by α(t) of the polynomial time-dependent tactic (docs/model.md,
+// "Concession"); never past the limit, and not at all where no limit is given.
+void concede(const Setting& setting, Realization& r, int round);
+
 // The start of round t in every protocol: the shocks of round t apply, the front line
-// moves, and w.batna follows it (kept as out.batna_first in round 1). Returns the front.
+// moves, red lines concede, and w.batna follows the front (kept as out.batna_first in round 1).
+// Returns the front.
 double open_round(const Setting& setting, Realization& r, int round, double front,
                   RunStreams& streams, Workspace& w, RunResult& out);
 

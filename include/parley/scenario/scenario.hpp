@@ -77,6 +77,10 @@ struct Agent {
   std::vector<model::Shape> shape;
   std::vector<model::PiecewiseLinear> piecewise;  // natural units; used where shape is piecewise
   std::vector<std::optional<RedLine>> red_line;
+  // The furthest each red line's ends concede (absent: they do not move), and β of the
+  // time-dependent concession tactic (Faratin et al. 1998; docs/model.md, "Concession").
+  std::vector<std::optional<RedLine>> red_line_limit;
+  Param concession_beta;
   // Discrete issues: the value of each option (index = option), in [0, 1]; empty for a
   // continuous issue. Under aggregation = "mean" only a clause's value when in counts.
   std::vector<std::vector<Param>> values;
