@@ -50,6 +50,20 @@ def run(parley, scenario, runs, out, *overrides):
     return data
 
 
+def higher_mean(a, b):
+    """Whether mean(a) exceeds mean(b) by more than two standard errors of the difference."""
+    a, b = a[np.isfinite(a)], b[np.isfinite(b)]
+    se = np.sqrt(a.var() / max(len(a), 1) + b.var() / max(len(b), 1))
+    return a.mean() - b.mean() > 2 * se
+
+
+def more_often(a, b):
+    """Whether event a (per run) happens more often than b on the same runs (common random
+    numbers): McNemar's sign, runs only a has minus runs only b beyond two standard errors."""
+    only_a, only_b = int(np.sum(a & ~b)), int(np.sum(b & ~a))
+    return only_a - only_b > 2 * np.sqrt(only_a + only_b) if only_a + only_b else False
+
+
 def red_lines(data):
     """Per run, whether the veto players' red lines (sampled or fixed) intersect on every issue."""
     scenario = data["scenario"]
@@ -115,7 +129,9 @@ def main():
         t_toward = np.nanmean(toward["deal"][toward["agreement"] == 1, territory])
         t_away = np.nanmean(away["deal"][away["agreement"] == 1, territory])
         report("deal territory, front trending to Russia vs away (drift +0.02 vs -0.01)",
-               f"{t_toward:.4f} vs {t_away:.4f}", "higher toward Russia", t_toward > t_away)
+               f"{t_toward:.4f} vs {t_away:.4f}", "higher toward Russia",
+               higher_mean(toward["deal"][toward["agreement"] == 1, territory],
+                           away["deal"][away["agreement"] == 1, territory]))
 
         ua = base["scenario"]["agents"]["ukraine"]["war_cost"]
         doubled = ("{uniform=[%g,%g]}" % (2 * ua["uniform"][0], 2 * ua["uniform"][1])
@@ -124,10 +140,11 @@ def main():
         p_base, p_pressed = float(np.mean(agreed)), float(np.mean(pressed["agreement"] == 1))
         t_base = np.nanmean(base["deal"][agreed, territory])
         t_pressed = np.nanmean(pressed["deal"][pressed["agreement"] == 1, territory])
-        report("P(agreement), Ukraine's war cost doubled vs not", f"{p_pressed:.5f} vs {p_base:.5f}", "higher",
-               p_pressed > p_base)
+        report("P(agreement), Ukraine's war cost doubled vs not", f"{p_pressed:.5f} vs {p_base:.5f}",
+               "higher (beyond 2 s.e., paired)", more_often(pressed["agreement"] == 1, agreed))
         report("deal territory, Ukraine pressed vs not", f"{t_pressed:.4f} vs {t_base:.4f}",
-               "higher (against Ukraine)", t_pressed > t_base)
+               "higher (against Ukraine)",
+               higher_mean(pressed["deal"][pressed["agreement"] == 1, territory], base["deal"][agreed, territory]))
 
         late = float(np.mean(base["round"][agreed] > 6)) if agreed.any() else 0.0
         report("deals after round 6", f"{late:.1%}", ">= 20%", late >= 0.2)
