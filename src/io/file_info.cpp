@@ -1,6 +1,5 @@
 #include "parley/io/file_info.hpp"
 
-#include <sstream>
 #include <stdexcept>
 
 #include "hdf5.hpp"

@@ -30,8 +30,6 @@ void batnas(const Setting& setting, const Realization& r, double front_line, int
   const Index b = setting.battlefield_issue;
   w.x_war(b) = front_line;
   model::utilities(r.prefs, w.x_war, w.values, w.u_war);
-  if (w.war_values.size() < static_cast<std::size_t>(r.prefs.agents()))
-    w.war_values.resize(static_cast<std::size_t>(r.prefs.agents()));
   out.resize(r.prefs.agents());
   for (Index i = 0; i < r.prefs.agents(); ++i) {
     if (!std::isnan(r.reservation(i))) {
@@ -46,7 +44,7 @@ void batnas(const Setting& setting, const Realization& r, double front_line, int
           std::isnan(r.expected_drift(i)) ? r.battlefield_drift : r.expected_drift(i);
       WarValue& h = w.war_values[static_cast<std::size_t>(i)];
       h.prepare(r.prefs, i, b, drift, r.battlefield_volatility, d);
-      u += r.prefs.weight(i, b) * (h(front_line) - r.prefs.value(i, b, front_line));
+      u += r.prefs.weight(i, b) * (h(front_line) - w.values(i, b));  // v_ib(s) from utilities
     }
     // (1 − δ) Σ_n δ^n c(t + n) with c changed by shocks in later rounds R: each change Δ adds
     // (1 − δ) Σ_{n ≥ R − t} δ^n Δ = δ^{R − t} Δ. Shocks are sorted by round.
