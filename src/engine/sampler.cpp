@@ -78,9 +78,11 @@ Sampler::Sampler(const scenario::Scenario& s) {
   setting_.bracketing = s.protocol.bracketing;
   setting_.bracket_after = s.protocol.bracket_after;
   setting_.max_bracketed = s.protocol.max_bracketed;
+  // Concession is worked out each round only where something concedes or an aspiration stands.
   for (const auto& a : s.agents) {
     for (const auto& limit : a.red_line_limit)
       setting_.concession = setting_.concession || limit.has_value();
+    setting_.concession = setting_.concession || a.aspiration.has_value();
   }
   base_.prefs.mean = s.aggregation == scenario::Aggregation::mean;
 

@@ -493,6 +493,7 @@ void RunsFile::write_trace() {
   std::vector<std::int64_t> runs;
   std::vector<std::int32_t> counts, proposer(k * t, -1), rounds_axis;
   std::vector<double> text(k * t * ni, nan), utility(k * t * na, nan), batna(k * t * na, nan),
+      demand(k * t * na, nan), red_lo(k * t * na * ni, nan), red_hi(k * t * na * ni, nan),
       front(k * t, nan);
   std::vector<std::int8_t> accepts(k * t * na, -1);
   std::vector<std::int8_t> changes(k * t * ni, 0);
@@ -518,7 +519,13 @@ void RunsFile::write_trace() {
       for (std::size_t a = 0; a < na; ++a) {
         utility[at * na + a] = round.utility(static_cast<Eigen::Index>(a));
         batna[at * na + a] = round.batna(static_cast<Eigen::Index>(a));
+        demand[at * na + a] = round.demand(static_cast<Eigen::Index>(a));
         accepts[at * na + a] = round.accepts[a];
+        for (std::size_t i = 0; i < ni; ++i) {
+          const auto ai = static_cast<Eigen::Index>(a), ii = static_cast<Eigen::Index>(i);
+          red_lo[(at * na + a) * ni + i] = m.issues[i].to_natural(round.red_lo(ai, ii));
+          red_hi[(at * na + a) * ni + i] = m.issues[i].to_natural(round.red_hi(ai, ii));
+        }
       }
     }
   }
@@ -539,14 +546,17 @@ void RunsFile::write_trace() {
   h5::make_scale(agent_scale, "agent");
 
   auto write = [&](const std::string& name, hid_t file_type, hid_t memory_type, const void* data,
-                   hid_t third, const std::string& long_name, const std::string& units) {
+                   hid_t third, const std::string& long_name, const std::string& units,
+                   hid_t fourth = -1) {
     std::vector<hsize_t> dims = {k, t};
     if (third >= 0) dims.push_back(third == issue_scale.get() ? ni : na);
+    if (fourth >= 0) dims.push_back(fourth == issue_scale.get() ? ni : na);
     h5::Handle d = h5::create_dataset(g, name, file_type, dims, {});
     h5::write_all(d, memory_type, data);
     h5::attach_scale(d, run_scale, 0);
     h5::attach_scale(d, round_scale, 1);
     if (third >= 0) h5::attach_scale(d, third, 2);
+    if (fourth >= 0) h5::attach_scale(d, fourth, 3);
     m.describe(d, long_name, units);
   };
   write("text", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, text.data(), issue_scale,
@@ -558,6 +568,12 @@ void RunsFile::write_trace() {
   write("utility", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, utility.data(), agent_scale,
         "each agent's utility of the text", "utility");
   write("batna", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, batna.data(), agent_scale, "BATNA", "utility");
+  write("demand", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, demand.data(), agent_scale,
+        "utility the agent demands: its BATNA, or its aspiration where higher", "utility");
+  write("red_lo", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, red_lo.data(), agent_scale,
+        "lowest position the agent accepts in this round, natural units", "", issue_scale);
+  write("red_hi", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, red_hi.data(), agent_scale,
+        "highest position the agent accepts in this round, natural units", "", issue_scale);
   write("accepts", H5T_STD_I8LE, H5T_NATIVE_INT8, accepts.data(), agent_scale,
         "1 if the agent accepts the text (-1: after the end)", "");
   write("battlefield", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, front.data(), -1, "front line", "");

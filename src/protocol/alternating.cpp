@@ -205,9 +205,9 @@ void negotiate_alternating(const Setting& setting, const Realization& run_parame
   int t = 1;
   for (;; ++t) {
     front = open_round(setting, r, t, front, streams, w, out);
-    // The equilibrium of the round's BATNAs (recomputed after every failed round, as the
-    // war and the shocks move them).
-    eq = stationary_equilibrium(setting, r, w.batna, eq ? &*eq : nullptr);
+    // The equilibrium of the round's demands (BATNAs, or aspirations above them), recomputed
+    // after every failed round as the war, the shocks and concession move them.
+    eq = stationary_equilibrium(setting, r, w.demand, eq ? &*eq : nullptr);
 
     std::size_t state;
     if (setting.recognition_by_order) {
@@ -236,10 +236,10 @@ void negotiate_alternating(const Setting& setting, const Realization& run_parame
     }
     // The offer gives each coalition member exactly its threshold; its utility, computed
     // from the text, may round a few ulps below it, which is no reason to reject.
-    for (Index i = 0; i < n_agents; ++i) threshold(i) = eq->threshold(r, w.batna, state, i) - kTie;
+    for (Index i = 0; i < n_agents; ++i) threshold(i) = eq->threshold(r, w.demand, state, i) - kTie;
     answer(r, threshold, w);
     w.accepts[static_cast<std::size_t>(proposer)] = !offers.empty();
-    if (trace) trace->record(t, proposer, front, w.x, w.u, w.batna, w.accepts);
+    if (trace) trace->record(t, proposer, front, w.x, w.u, w.batna, w.demand, r.prefs, w.accepts);
     int yes = 0;
     bool veto_ok = true;
     for (Index i : eq->parties) {
@@ -252,7 +252,7 @@ void negotiate_alternating(const Setting& setting, const Realization& run_parame
       break;
     }
     if (t >= setting.max_rounds) {
-      answer(r, w.batna, w);  // attribute the failure against the BATNAs
+      answer(r, w.demand, w);  // attribute the failure against the demands
       break;
     }
   }

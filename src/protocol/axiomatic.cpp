@@ -16,7 +16,7 @@ void negotiate_axiomatic(const Setting& setting, const Realization& run_paramete
   }
   const auto n = static_cast<Index>(veto.size());
   Vector d(n);
-  for (Index j = 0; j < n; ++j) d(j) = w.batna(veto[static_cast<std::size_t>(j)]);
+  for (Index j = 0; j < n; ++j) d(j) = w.demand(veto[static_cast<std::size_t>(j)]);
   TextSolver solver(setting, r.prefs, feasible_box(r.prefs, veto));
   std::optional<Vector> text;
   if (setting.kind == Kind::nash) {
@@ -25,11 +25,11 @@ void negotiate_axiomatic(const Setting& setting, const Realization& run_paramete
     text = ks->x;
   }
   w.x = text ? *text : r.first_draft;
-  answer(r, w.batna, w);
-  if (trace) trace->record(1, -1, front, w.x, w.u, w.batna, w.accepts);
+  answer(r, w.demand, w);
+  if (trace) trace->record(1, -1, front, w.x, w.u, w.batna, w.demand, r.prefs, w.accepts);
   out.outcome = text ? Outcome::agreement : Outcome::deadline;
   out.blocker = -1;
-  conclude(setting, r, w, 1, front, w.batna, out);
+  conclude(setting, r, w, 1, front, w.demand, out);
 }
 
 }  // namespace parley::protocol

@@ -288,8 +288,8 @@ void negotiate_mediated(const Setting& setting, const Realization& run_parameter
     front = open_round(setting, r, t, front, streams, w, out);
 
     // 2.-3. Separate sessions: each agent answers the text; all veto players must accept.
-    answer(r, w.batna, w);
-    if (trace) trace->record(t, -1, front, w.x, w.u, w.batna, w.accepts);
+    answer(r, w.demand, w);
+    if (trace) trace->record(t, -1, front, w.x, w.u, w.batna, w.demand, r.prefs, w.accepts);
     bool deal = true;
     for (Index i = 0; i < n_agents; ++i) {
       if (setting.veto[static_cast<std::size_t>(i)] && !w.accepts[static_cast<std::size_t>(i)])
@@ -338,7 +338,7 @@ void negotiate_mediated(const Setting& setting, const Realization& run_parameter
     }
     revise(setting, r, w, w.x);
   }
-  conclude(setting, r, w, t, front, w.batna, out);
+  conclude(setting, r, w, t, front, w.demand, out);
   out.bracketed = w.bracketed;
 }
 

@@ -19,6 +19,10 @@ void Realization::resize(Index agents, Index issues) {
   red_lo_limit.setConstant(agents, issues, std::numeric_limits<double>::quiet_NaN());
   red_hi_limit.setConstant(agents, issues, std::numeric_limits<double>::quiet_NaN());
   concession_beta.setOnes(agents);
+  tactic_time.setOnes(agents);
+  for (Vector* v : {&tactic_resource, &tactic_relative, &tactic_absolute}) v->setZero(agents);
+  for (Vector* v : {&endurance, &aspiration, &aspiration_limit})
+    v->setConstant(agents, std::numeric_limits<double>::quiet_NaN());
   first_draft.setZero(issues);
   status_quo.setZero(issues);
 }
@@ -98,6 +102,27 @@ void Realization::set(Field field, Index agent, Index issue, double v) {
     case Field::concession_beta:
       concession_beta(agent) = v;
       break;
+    case Field::tactic_time:
+      tactic_time(agent) = v;
+      break;
+    case Field::tactic_resource:
+      tactic_resource(agent) = v;
+      break;
+    case Field::tactic_relative:
+      tactic_relative(agent) = v;
+      break;
+    case Field::tactic_absolute:
+      tactic_absolute(agent) = v;
+      break;
+    case Field::endurance:
+      endurance(agent) = v;
+      break;
+    case Field::aspiration:
+      aspiration(agent) = v;
+      break;
+    case Field::aspiration_limit:
+      aspiration_limit(agent) = v;
+      break;
     case Field::power:
       power(agent) = v;
       break;
@@ -165,6 +190,20 @@ double Realization::get(Field field, Index agent, Index issue) const {
       return red_hi_limit(agent, issue);
     case Field::concession_beta:
       return concession_beta(agent);
+    case Field::tactic_time:
+      return tactic_time(agent);
+    case Field::tactic_resource:
+      return tactic_resource(agent);
+    case Field::tactic_relative:
+      return tactic_relative(agent);
+    case Field::tactic_absolute:
+      return tactic_absolute(agent);
+    case Field::endurance:
+      return endurance(agent);
+    case Field::aspiration:
+      return aspiration(agent);
+    case Field::aspiration_limit:
+      return aspiration_limit(agent);
     case Field::power:
       return power(agent);
     case Field::discount:

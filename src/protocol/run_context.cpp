@@ -22,6 +22,15 @@ void Workspace::resize(Index agents, Index issues) {
   counted.assign(static_cast<std::size_t>(agents), false);
   bracketed.assign(static_cast<std::size_t>(issues), 0);
   war_values.resize(static_cast<std::size_t>(agents));
+  demand.setZero(agents);
+  concession.resize(agents, issues);
+}
+
+void ConcessionState::resize(Index agents, Index issues) {
+  for (Vector* v : {&pressure, &cost_before, &share, &aspiration_moved, &aspiration, &next_share,
+                    &next_aspiration_moved})
+    v->setZero(agents);
+  for (model::Matrix* m : {&moved_lo, &moved_hi, &next_lo, &next_hi}) m->setZero(agents, issues);
 }
 
 void batnas(const Setting& setting, const Realization& r, double front_line, int round,
@@ -73,32 +82,149 @@ void apply_shocks(Realization& r, int round) {
   }
 }
 
-void concede(const Setting& setting, Realization& r, int round) {
+namespace {
+
+// The mean of `of(j)` over the deciders j ≠ i for which `counts(j)`; 0 when there are none.
+template <class Counts, class Of>
+double mean_of_others(const Setting& setting, Index n, Index i, Counts counts, Of of) {
+  double sum = 0.0;
+  int k = 0;
+  for (Index j = 0; j < n; ++j) {
+    if (j == i || !setting.decides(static_cast<std::size_t>(j)) || !counts(j)) continue;
+    sum += of(j);
+    ++k;
+  }
+  return k > 0 ? sum / k : 0.0;
+}
+
+}  // namespace
+
+void concede(const Setting& setting, Realization& r, int round, double front, Workspace& w) {
   if (!setting.concession) return;
+  ConcessionState& c = w.concession;
+  const Index n = r.prefs.agents(), m = r.prefs.issues(), b = setting.battlefield_issue;
+  if (round <= 1) {
+    c.pressure.setZero();
+    c.share.setZero();
+    c.moved_lo.setZero();
+    c.moved_hi.setZero();
+    c.aspiration_moved.setZero();
+  } else {
+    c.pressure += c.cost_before;
+  }
+  c.cost_before = r.war_cost;
   const int deadline = setting.max_rounds - 1;
-  for (Index i = 0; i < r.prefs.agents(); ++i) {
-    // Faratin et al. (1998), the polynomial time-dependent tactic with κ = 0: α = 0 in the
-    // first round, 1 in the last (no time to concede in a one-round protocol).
-    const double alpha =
+  // Whether an agent concedes anything (the others' relative tit-for-tat counts only those).
+  auto moves_lo = [&](Index i, Index k) { return r.red_lo_limit(i, k) < r.red_lo_set(i, k); };
+  auto moves_hi = [&](Index i, Index k) { return r.red_hi_limit(i, k) > r.red_hi_set(i, k); };
+  auto moves_aspiration = [&](Index i) { return r.aspiration_limit(i) < r.aspiration(i); };
+  auto concedes = [&](Index j) {
+    for (Index k = 0; k < m; ++k)
+      if (moves_lo(j, k) || moves_hi(j, k)) return true;
+    return moves_aspiration(j);
+  };
+  for (Index i = 0; i < n; ++i) {
+    const double w_time = r.tactic_time(i), w_res = r.tactic_resource(i),
+                 w_rel = r.tactic_relative(i), w_abs = r.tactic_absolute(i);
+    const double total = w_time + w_res + w_rel + w_abs;
+    // Time-dependent: Faratin et al. (1998), the polynomial family with κ = 0 (α = 0 in the first
+    // round, 1 in the last; no time to concede in a one-round protocol).
+    const double a_time =
         deadline > 0 ? model::polynomial_alpha(round - 1, deadline, 0.0, r.concession_beta(i))
                      : 0.0;
-    for (Index k = 0; k < r.prefs.issues(); ++k) {
-      const double lo = r.red_lo_set(i, k), hi = r.red_hi_set(i, k);
-      if (!std::isnan(r.red_lo_limit(i, k)))
-        r.prefs.red_lo(i, k) = lo + alpha * (std::min(r.red_lo_limit(i, k), lo) - lo);
-      if (!std::isnan(r.red_hi_limit(i, k)))
-        r.prefs.red_hi(i, k) = hi + alpha * (std::max(r.red_hi_limit(i, k), hi) - hi);
+    // Resource-dependent: α = e^{−resource}, the resource the rounds of war the agent can still
+    // bear, (E_i − P_i)⁺ / c_i, with P_i the war's cost so far and the battlefield value lost
+    // since the talks began (a gain lowers it).
+    double a_res = 0.0;
+    if (w_res > 0.0 && !std::isnan(r.endurance(i))) {
+      double pressure = c.pressure(i);
+      if (!r.prefs.mean) {
+        pressure += r.prefs.weight(i, b) *
+                    (r.prefs.value(i, b, r.battlefield_start) - r.prefs.value(i, b, front));
+      }
+      const double left = std::max(r.endurance(i) - pressure, 0.0);
+      const double cost = r.war_cost(i);
+      const double resource = cost > 0.0   ? left / cost
+                              : left > 0.0 ? std::numeric_limits<double>::infinity()
+                                           : 0.0;
+      a_res = model::resource_alpha(resource, 0.0);
     }
+    // Relative tit-for-tat: the others' share of the way gone in the last round (Faratin's
+    // relative imitation on what is left to concede, 1 − α, which telescopes to this).
+    const double a_rel =
+        w_rel > 0.0 ? mean_of_others(setting, n, i, concedes, [&](Index j) { return c.share(j); })
+                    : 0.0;
+    const double common = w_time * a_time + w_res * a_res + w_rel * a_rel;
+    // An end's α, with the absolute tit-for-tat term: the distance the others' facing ends had
+    // moved, as a share of this end's way to its limit.
+    // `counts` and `moved` say which of the others face this end and how far they have moved.
+    auto alpha = [&](auto counts, auto moved, double span) {
+      if (total <= 0.0) return 0.0;
+      const double a_abs =
+          w_abs > 0.0 ? std::min(mean_of_others(setting, n, i, counts, moved) / span, 1.0) : 0.0;
+      return std::clamp((common + w_abs * a_abs) / total, 0.0, 1.0);
+    };
+    double shares = 0.0;
+    int ends = 0;
+    for (Index k = 0; k < m; ++k) {
+      c.next_lo(i, k) = 0.0;
+      c.next_hi(i, k) = 0.0;
+      if (moves_lo(i, k)) {
+        const double span = r.red_lo_set(i, k) - r.red_lo_limit(i, k);
+        const double a = alpha([&](Index j) { return moves_hi(j, k); },
+                               [&](Index j) { return c.moved_hi(j, k); }, span);
+        r.prefs.red_lo(i, k) = r.red_lo_set(i, k) - a * span;
+        c.next_lo(i, k) = a * span;
+        shares += a;
+        ++ends;
+      } else if (!std::isnan(r.red_lo_limit(i, k))) {
+        r.prefs.red_lo(i, k) = r.red_lo_set(i, k);
+      }
+      if (moves_hi(i, k)) {
+        const double span = r.red_hi_limit(i, k) - r.red_hi_set(i, k);
+        const double a = alpha([&](Index j) { return moves_lo(j, k); },
+                               [&](Index j) { return c.moved_lo(j, k); }, span);
+        r.prefs.red_hi(i, k) = r.red_hi_set(i, k) + a * span;
+        c.next_hi(i, k) = a * span;
+        shares += a;
+        ++ends;
+      } else if (!std::isnan(r.red_hi_limit(i, k))) {
+        r.prefs.red_hi(i, k) = r.red_hi_set(i, k);
+      }
+    }
+    c.next_aspiration_moved(i) = 0.0;
+    c.aspiration(i) = r.aspiration(i);
+    if (moves_aspiration(i)) {
+      const double span = r.aspiration(i) - r.aspiration_limit(i);
+      const double a = alpha(
+          moves_aspiration, [&](Index j) { return c.aspiration_moved(j); }, span);
+      c.aspiration(i) = r.aspiration(i) - a * span;
+      c.next_aspiration_moved(i) = a * span;
+      shares += a;
+      ++ends;
+    }
+    c.next_share(i) = ends > 0 ? shares / ends : 0.0;
   }
+  c.share.swap(c.next_share);
+  c.moved_lo.swap(c.next_lo);
+  c.moved_hi.swap(c.next_hi);
+  c.aspiration_moved.swap(c.next_aspiration_moved);
 }
 
 double open_round(const Setting& setting, Realization& r, int round, double front,
                   RunStreams& streams, Workspace& w, RunResult& out) {
   apply_shocks(r, round);
-  concede(setting, r, round);
+  concede(setting, r, round, front, w);
   front = move_front(r, front, streams.battlefield);
   batnas(setting, r, front, round, w, w.batna);
   if (round == 1) out.batna_first = w.batna;
+  w.demand = w.batna;
+  if (setting.concession) {
+    for (Index i = 0; i < r.prefs.agents(); ++i) {
+      if (!std::isnan(w.concession.aspiration(i)))
+        w.demand(i) = std::max(w.demand(i), w.concession.aspiration(i));
+    }
+  }
   return front;
 }
 
@@ -117,7 +243,7 @@ Index largest_shortfall(const Setting& setting, const Realization& r, const Work
     const auto si = static_cast<std::size_t>(i);
     if (!setting.decides(si) || w.accepts[si]) continue;
     const double shortfall =
-        std::max(w.batna(i) - w.u(i), 0.0) + model::red_line_excess(r.prefs, i, w.x);
+        std::max(w.demand(i) - w.u(i), 0.0) + model::red_line_excess(r.prefs, i, w.x);
     if (shortfall > worst) {
       worst = shortfall;
       blocker = i;

@@ -647,10 +647,51 @@ class Loader {
                   });
       }
       a.concession_beta = h.param_or("concession_beta", 0.01, 100.0, 1.0);
+      read_tactics(a, h, *at, path);
       h.finish();
       s_.agents.push_back(std::move(a));
     }
     all.finish();
+  }
+
+  // tactics = { time, resource, relative_tit_for_tat, absolute_tit_for_tat } (weights), endurance,
+  // aspiration and aspiration_limit (docs/model.md, "Concession").
+  void read_tactics(Agent& a, Reader& h, const toml::table& at, const std::string& path) {
+    if (const toml::table* tt = h.subtable("tactics", false)) {
+      Reader tr(ctx_, *tt, path + ".tactics");
+      // Once the table is given its weights are the mix: an absent time weight is 0.
+      a.tactic_time = tr.param("time", false, 0.0, 1000.0, 0.0);
+      a.tactic_resource = tr.param("resource", false, 0.0, 1000.0);
+      a.tactic_relative = tr.param("relative_tit_for_tat", false, 0.0, 1000.0);
+      a.tactic_absolute = tr.param("absolute_tit_for_tat", false, 0.0, 1000.0);
+      tr.finish();
+      double total = 0.0;
+      for (const auto* p :
+           {&a.tactic_time, &a.tactic_resource, &a.tactic_relative, &a.tactic_absolute})
+        total += *p ? (*p)->central() : 0.0;
+      if (total <= 0.0)
+        ctx_.error(tt->source(), path + ".tactics", "all weights are zero",
+                   "allowed: non-negative weights with a positive sum");
+    }
+    a.endurance = h.param("endurance", false, 0.0, 1000.0);
+    a.aspiration = h.param("aspiration", false, 0.0, 1.0);
+    a.aspiration_limit = h.param("aspiration_limit", false, 0.0, 1.0);
+    if (a.tactic_resource && a.tactic_resource->central() > 0.0 && !at.contains("endurance")) {
+      ctx_.error(at.get("tactics")->source(), path + ".endurance", "missing",
+                 "required with a resource tactic: the pressure (utility) the agent bears "
+                 "before it concedes, a number >= 0");
+    }
+    if (at.contains("endurance") && at.contains("reservation")) {
+      ctx_.error(at.get("endurance")->source(), path + ".endurance",
+                 "endurance needs the war-cost BATNA",
+                 "allowed: endurance with war_cost (the pressure is the war's cost and the "
+                 "front's move), not with a fixed reservation");
+    }
+    if (at.contains("aspiration_limit") && !at.contains("aspiration")) {
+      ctx_.error(at.get("aspiration_limit")->source(), path + ".aspiration_limit",
+                 "a limit for an aspiration the agent does not have",
+                 "allowed: aspiration_limit with aspiration");
+    }
   }
 
   void read_protocol(Reader& r) {

@@ -56,6 +56,17 @@ std::vector<ParameterRef> Scenario::parameters() const {
     out.push_back(natural(a.discount, Field::discount, i, 0, "1"));
     out.push_back(natural(a.assertiveness, Field::assertiveness, i, 0, "1"));
     out.push_back(natural(a.concession_beta, Field::concession_beta, i, 0, "1"));
+    for (const auto& [p, f] : {std::pair{&a.tactic_time, Field::tactic_time},
+                               {&a.tactic_resource, Field::tactic_resource},
+                               {&a.tactic_relative, Field::tactic_relative},
+                               {&a.tactic_absolute, Field::tactic_absolute}}) {
+      if (*p) out.push_back(natural(**p, f, i, 0, "1"));
+    }
+    for (const auto& [p, f] : {std::pair{&a.endurance, Field::endurance},
+                               {&a.aspiration, Field::aspiration},
+                               {&a.aspiration_limit, Field::aspiration_limit}}) {
+      if (*p) out.push_back(natural(**p, f, i, 0, "utility"));
+    }
     if (a.war_cost) out.push_back(natural(*a.war_cost, Field::war_cost, i, 0, "utility"));
     if (a.reservation) out.push_back(natural(*a.reservation, Field::reservation, i, 0, "utility"));
     if (a.expected_drift) {

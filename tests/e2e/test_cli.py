@@ -447,7 +447,32 @@ class TracesAndReplay(unittest.TestCase):
                 np.testing.assert_array_equal(t["text"][j, n - 1], runs["final_text"][j])
                 self.assertTrue(np.all(np.isnan(t["text"][j, n:])))
                 np.testing.assert_array_equal(t["batna"][j, n - 1], runs["batna"][j])
+                # No aspirations: each demand is the BATNA.
+                np.testing.assert_array_equal(t["demand"][j, :n], t["batna"][j, :n])
         group(out, "trace").close()
+
+    def test_trace_shows_red_lines_conceding_round_by_round(self):
+        # Ukraine's territorial red line [0, hi] concedes linearly toward [0, 0.65] over the 18
+        # rounds: hi(t) = hi(1) + (t - 1)/17 (0.65 - hi(1)); Russia's, without a limit, stays.
+        out = os.path.join(self.tmp.name, "conceding.h5")
+        r = parley("run", SCENARIO, "-n", "40", "--trace", "40", "-o", out, "-q",
+                   "--set", "agents.ukraine.red_line_limits.territory=[0.0,0.65]")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open_file(out) as f:
+            t = f["trace"]
+            agents = [a.decode() for a in t["agent"][()]]
+            issues = [i.decode() for i in t["issue"][()]]
+            ua, ru, k = agents.index("ukraine"), agents.index("russia"), issues.index("territory")
+            longer = 0
+            for j in range(40):
+                n = int(t["rounds"][j])
+                hi = t["red_hi"][j, :n, ua, k]
+                expected = hi[0] + np.arange(n) / 17.0 * (0.65 - hi[0])
+                np.testing.assert_allclose(hi, expected, rtol=0, atol=1e-12)
+                self.assertTrue(np.all(t["red_lo"][j, :n, ru, k] == t["red_lo"][j, 0, ru, k]))
+                self.assertTrue(np.all(np.isnan(t["red_hi"][j, n:])))
+                longer += n > 1
+            self.assertGreater(longer, 10)
 
 
 class BadInput(unittest.TestCase):

@@ -417,8 +417,10 @@ TEST(MediatedProtocol, ConcessionNeverPassesTheLimit) {
   r.set(protocol::Field::red_hi_limit, 0, 0, 0.9);
   r.set(protocol::Field::red_lo_limit, 0, 1, 0.5);  // inside the red line: no move
   r.set(protocol::Field::concession_beta, 0, 0, 1.0);
+  protocol::Workspace w;
+  w.resize(1, 3);
   for (int round = 1; round <= 7; ++round) {
-    protocol::concede(setting, r, round);
+    protocol::concede(setting, r, round, 0.0, w);
     const double alpha = std::min(1.0, (round - 1) / 4.0);
     EXPECT_NEAR(r.prefs.red_lo(0, 0), 0.4 - 0.2 * alpha, 1e-15) << round;
     EXPECT_NEAR(r.prefs.red_hi(0, 0), 0.6 + 0.3 * alpha, 1e-15) << round;
@@ -427,6 +429,142 @@ TEST(MediatedProtocol, ConcessionNeverPassesTheLimit) {
     EXPECT_EQ(r.prefs.red_lo(0, 2), 0.4);
   }
   setting.max_rounds = 1;
-  protocol::concede(setting, r, 1);
+  protocol::concede(setting, r, 1, 0.0, w);
   EXPECT_EQ(r.prefs.red_lo(0, 0), 0.4);
+}
+
+namespace {
+
+// Two deciders on one issue, agent 0 conceding its low end from 0.6 toward 0.2 and agent 1 its
+// high end from 0.5 toward 0.7, over T = 5 rounds; every tactic weight 0 until a test sets it.
+struct Conceders {
+  protocol::Setting setting;
+  protocol::Realization r;
+  protocol::Workspace w;
+  Conceders() {
+    setting.concession = true;
+    setting.max_rounds = 5;
+    setting.veto = {true, true};
+    setting.is_party = {true, true};
+    r.resize(2, 1);
+    r.prefs.weight.setOnes();
+    r.prefs.ideal << 0.0, 1.0;
+    r.set(protocol::Field::red_lo, 0, 0, 0.6);
+    r.set(protocol::Field::red_lo_limit, 0, 0, 0.2);
+    r.set(protocol::Field::red_hi, 1, 0, 0.5);
+    r.set(protocol::Field::red_hi_limit, 1, 0, 0.7);
+    for (auto* v : {&r.tactic_time, &r.tactic_resource, &r.tactic_relative, &r.tactic_absolute})
+      v->setZero();
+    w.resize(2, 1);
+  }
+  double lo0() const { return r.prefs.red_lo(0, 0); }
+  double hi1() const { return r.prefs.red_hi(1, 0); }
+};
+
+}  // namespace
+
+// Resource-dependent (Faratin et al. 1998, §4.2): α = exp(−(E − P)⁺ / c) with P the war's cost of
+// the finished rounds; E = 0.3 and c = 0.1 give α = e^{−3}, e^{−2}, e^{−1}, 1, 1 by hand.
+TEST(Concession, ResourceTacticConcedesAsTheEnduranceRunsOut) {
+  Conceders c;
+  c.r.tactic_resource(0) = 1.0;
+  c.r.endurance(0) = 0.3;
+  c.r.war_cost(0) = 0.1;
+  const double expected[] = {std::exp(-3.0), std::exp(-2.0), std::exp(-1.0), 1.0, 1.0};
+  for (int t = 1; t <= 5; ++t) {
+    protocol::concede(c.setting, c.r, t, c.r.battlefield_start, c.w);
+    EXPECT_NEAR(c.lo0(), 0.6 - 0.4 * expected[t - 1], 1e-15) << t;
+    EXPECT_EQ(c.hi1(), 0.5) << t;  // no tactic weight: it stays
+  }
+  // A gain on the battlefield is pressure taken back: after three rounds of cost (P = 0.3) a
+  // front that raised agent 0's value by g leaves P = 0.3 − g, α = exp(−g / 0.1), back toward
+  // where it was set and never beyond.
+  Conceders d;
+  d.r.tactic_resource(0) = 1.0;
+  d.r.endurance(0) = 0.3;
+  d.r.war_cost(0) = 0.1;
+  d.r.battlefield_start = 0.5;
+  for (int t = 1; t <= 3; ++t) protocol::concede(d.setting, d.r, t, 0.5, d.w);
+  const double front = 0.3;  // toward agent 0's ideal 0
+  const double gain = d.r.prefs.value(0, 0, front) - d.r.prefs.value(0, 0, 0.5);
+  ASSERT_GT(gain, 0.0);
+  protocol::concede(d.setting, d.r, 4, front, d.w);
+  EXPECT_NEAR(d.lo0(), 0.6 - 0.4 * std::exp(-gain / 0.1), 1e-15);
+  EXPECT_LE(d.lo0(), 0.6);
+}
+
+// Relative tit-for-tat: the share of the way the other decider had gone a round before. Agent 1
+// concedes linearly, α₁(t) = (t − 1)/4; agent 0 then goes α₀(t) = α₁(t − 1) = (t − 2)/4.
+TEST(Concession, RelativeTitForTatMirrorsAScriptedOpponent) {
+  Conceders c;
+  c.r.tactic_time(1) = 1.0;
+  c.r.tactic_relative(0) = 1.0;
+  for (int t = 1; t <= 6; ++t) {
+    protocol::concede(c.setting, c.r, t, 0.0, c.w);
+    const double a1 = std::min(1.0, (t - 1) / 4.0), a0 = std::clamp((t - 2) / 4.0, 0.0, 1.0);
+    EXPECT_NEAR(c.hi1(), 0.5 + 0.2 * a1, 1e-15) << t;
+    EXPECT_NEAR(c.lo0(), 0.6 - 0.4 * a0, 1e-15) << t;
+  }
+}
+
+// Absolute tit-for-tat: the distance the other's facing end had moved a round before, up to its
+// own limit. Agent 1's high end rises by 0.05 a round; agent 0's low end follows 0.05 behind,
+// and stops at its limit when the other (here driven on to 0.9) has moved further than it can.
+TEST(Concession, AbsoluteTitForTatMirrorsAScriptedOpponent) {
+  Conceders c;
+  c.r.tactic_time(1) = 1.0;
+  c.r.tactic_absolute(0) = 1.0;
+  for (int t = 1; t <= 5; ++t) {
+    protocol::concede(c.setting, c.r, t, 0.0, c.w);
+    EXPECT_NEAR(c.lo0(), 0.6 - 0.05 * std::max(t - 2, 0), 1e-15) << t;
+  }
+  Conceders far;
+  far.r.tactic_time(1) = 1.0;
+  far.r.tactic_absolute(0) = 1.0;
+  far.r.set(protocol::Field::red_hi_limit, 1, 0, 1.0);
+  far.r.set(protocol::Field::red_lo, 0, 0, 0.3);  // 0.1 to go to its limit
+  for (int t = 1; t <= 5; ++t) {
+    protocol::concede(far.setting, far.r, t, 0.0, far.w);
+    EXPECT_NEAR(far.lo0(), 0.3 - std::min(0.125 * std::max(t - 2, 0), 0.1), 1e-15) << t;
+    EXPECT_GE(far.lo0(), 0.2);
+  }
+}
+
+// The mix is the weighted mean of the tactics' α: time 1 and relative tit-for-tat 3.
+TEST(Concession, TacticsMixByTheirWeights) {
+  Conceders c;
+  c.r.tactic_time(1) = 1.0;
+  c.r.tactic_time(0) = 1.0;
+  c.r.tactic_relative(0) = 3.0;
+  c.r.concession_beta(0) = 2.0;
+  for (int t = 1; t <= 5; ++t) {
+    protocol::concede(c.setting, c.r, t, 0.0, c.w);
+    const double a_time = std::sqrt((t - 1) / 4.0), a_rel = std::max(t - 2, 0) / 4.0;
+    EXPECT_NEAR(c.lo0(), 0.6 - 0.4 * (a_time + 3.0 * a_rel) / 4.0, 1e-15) << t;
+  }
+}
+
+// An aspiration above the BATNA holds a deal back until it has come down to the text: with the
+// text fixed (trust region 0), b's aspiration going linearly from 1 to 0 over 13 rounds accepts
+// in the first round t with 1 − (t − 1)/12 ≤ u_b(text).
+TEST(MediatedProtocol, AnAspirationHoldsTheDealUntilItConcedes) {
+  const auto s = scenario::load_scenario_text(
+      two_party_scenario("reservation = 0.0",
+                         "reservation = 0.0\naspiration = 1.0\n"
+                         "aspiration_limit = 0.0",
+                         "walkout_patience = 1000\ntrust_region = 0.0\nmax_rounds = 13"),
+      "duel.toml");
+  int checked = 0;
+  for (const auto& block : run_all(s, 32, 2)) {
+    for (std::size_t row = 0; row < block.count; ++row) {
+      ASSERT_EQ(block.agreement[row], 1);
+      const double u = block.utility[row * 3 + 2];
+      int expected = 1;
+      while (1.0 - (expected - 1) / 12.0 > u) ++expected;
+      EXPECT_EQ(block.round[row], expected) << u;
+      EXPECT_GT(expected, 1);
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 32);
 }

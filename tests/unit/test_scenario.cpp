@@ -108,7 +108,8 @@ TEST(ScenarioErrors, UnknownKeyWithHint) {
           "t.toml:27:1: agents.b.vetoo: unknown key (allowed: name, role, veto, power, "
           "discount, assertiveness, reservation, war_cost, expected_drift, salience_concentration, "
           "shape, values, "
-          "salience, ideal, red_lines, red_line_limits, concession_beta; did you mean 'veto'?)"});
+          "salience, ideal, red_lines, red_line_limits, concession_beta, tactics, endurance, "
+          "aspiration, aspiration_limit; did you mean 'veto'?)"});
 }
 
 TEST(ScenarioErrors, UnknownTableWithHint) {
@@ -234,7 +235,8 @@ TEST(Overrides, ErrorsNameSetAndTheColumnInTheArgument) {
           "--set:1:21: agents.b.reservaton: unknown key (allowed: name, role, veto, power, "
           "discount, assertiveness, reservation, war_cost, expected_drift, salience_concentration, "
           "shape, values, "
-          "salience, ideal, red_lines, red_line_limits, concession_beta; did you mean "
+          "salience, ideal, red_lines, red_line_limits, concession_beta, tactics, endurance, "
+          "aspiration, aspiration_limit; did you mean "
           "'reservation'?)"});
   const auto not_toml = errors_with("agents.b.reservation=half");
   ASSERT_EQ(not_toml.size(), 1u);

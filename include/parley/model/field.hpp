@@ -27,6 +27,14 @@ enum class Field : std::uint8_t {
   reservation,
   expected_drift,   // the front line's drift the agent believes in (NaN: the battlefield's)
   concession_beta,  // β of its time-dependent concession
+  // The weights of its concession tactics (docs/model.md, "Concession").
+  tactic_time,
+  tactic_resource,
+  tactic_relative,
+  tactic_absolute,
+  endurance,         // the pressure it bears before it concedes by resource (NaN: no limit)
+  aspiration,        // the utility below which it rejects, as set (NaN: its BATNA alone)
+  aspiration_limit,  // how far its aspiration concedes (NaN: not at all)
   // The negotiation's.
   first_draft,  // per issue
   mediator_stake,
@@ -48,6 +56,13 @@ constexpr bool of_agent(Field f) noexcept {
     case Field::red_lo_limit:
     case Field::red_hi_limit:
     case Field::concession_beta:
+    case Field::tactic_time:
+    case Field::tactic_resource:
+    case Field::tactic_relative:
+    case Field::tactic_absolute:
+    case Field::endurance:
+    case Field::aspiration:
+    case Field::aspiration_limit:
     case Field::option_value:
     case Field::power:
     case Field::discount:

@@ -86,6 +86,12 @@ struct Realization {
   // prefs.red_hi are where they stand in the current round.
   model::Matrix red_lo_set, red_hi_set, red_lo_limit, red_hi_limit;
   Vector concession_beta;
+  // The weights of the tactics mixed into each agent's concession (time, resource, relative and
+  // absolute tit-for-tat), the pressure it can bear (NaN: any), and its aspiration as set and
+  // the furthest it concedes (NaN: none).
+  Vector tactic_time, tactic_resource, tactic_relative, tactic_absolute;
+  Vector endurance;
+  Vector aspiration, aspiration_limit;
   Vector first_draft;
   Vector status_quo;
   double mediator_stake = 0.0;  // β

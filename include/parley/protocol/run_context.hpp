@@ -21,9 +21,24 @@ struct RunStreams {
   random::Stream recognition;
 };
 
+// What concession carries from round to round of one run (docs/model.md, "Concession").
+struct ConcessionState {
+  Vector pressure;     // Σ c_i over the finished rounds
+  Vector cost_before;  // c_i in force in the last round
+  Vector share;        // the share of the way each agent has gone, as the others see it
+  model::Matrix moved_lo, moved_hi;  // how far each red line's ends have moved (unit scale, ≥ 0)
+  Vector aspiration_moved;           // how far each aspiration has come down (utility)
+  Vector aspiration;                 // each aspiration in this round (NaN: none)
+  // The same for the round being computed (every agent answers last round's moves).
+  Vector next_share, next_aspiration_moved;
+  model::Matrix next_lo, next_hi;
+  void resize(Index agents, Index issues);
+};
+
 // Scratch space reused across runs so that a run allocates nothing.
 struct Workspace {
   Vector x, x_war, trial, best, grad, u, u_war, batna, batna_estimate, gap, lo, hi, target;
+  Vector demand;  // the utility each agent demands: max(BATNA, its aspiration)
   model::Matrix values;
   Eigen::ArrayXi below;
   std::vector<bool> accepts, left, counted;
@@ -31,6 +46,7 @@ struct Workspace {
   Realization shocked;                 // the run's parameters as changed by scheduled shocks
   NashObjective objective;             // the mediator's revision objective, packed per revision
   std::vector<WarValue> war_values;    // per agent, kept from run to run (see WarValue)
+  ConcessionState concession;
   void resize(Index agents, Index issues);
 };
 
@@ -49,14 +65,19 @@ double move_front(const Realization& r, double front, random::Stream& stream);
 // Applies the shocks scheduled for round t to the run's parameters.
 void apply_shocks(Realization& r, int round);
 
-// Red lines where the agents' concession has brought them in round t: each end from where it
-// is set toward its limit by α(t) of the polynomial time-dependent tactic (docs/model.md,
-// "Concession"); never past the limit, and not at all where no limit is given.
-void concede(const Setting& setting, Realization& r, int round);
+// Red lines and aspirations where the agents' concession has brought them in round t, with
+// `front` the front line at the start of the round (docs/model.md, "Concession"): each end
+// moves from where it is set toward its limit by α, the weighted mix of Faratin et al.'s
+// (1998) tactics — time-dependent (polynomial), resource-dependent (the pressure of the war
+// against the agent's endurance), relative tit-for-tat (the share of the way the other deciders
+// had gone in the last round) and absolute tit-for-tat (the distance the other deciders' facing
+// ends had moved). Never past the limit, and not at all where no limit is given. Round 1
+// starts the run's state afresh.
+void concede(const Setting& setting, Realization& r, int round, double front, Workspace& w);
 
-// The start of round t in every protocol: the shocks of round t apply, the front line
-// moves, red lines concede, and w.batna follows the front (kept as out.batna_first in round 1).
-// Returns the front.
+// The start of round t in every protocol: the shocks of round t apply, red lines and
+// aspirations concede, the front line moves, w.batna follows the front (kept as
+// out.batna_first in round 1) and w.demand is max(BATNA, aspiration). Returns the front.
 double open_round(const Setting& setting, Realization& r, int round, double front,
                   RunStreams& streams, Workspace& w, RunResult& out);
 
@@ -65,7 +86,8 @@ double open_round(const Setting& setting, Realization& r, int round, double fron
 void answer(const Realization& r, const Vector& threshold, Workspace& w);
 
 // The rejecting veto player (every party when none has a veto) with the largest shortfall
-// max(r_i - u_i, 0) + red-line excess at w.x (with w.u, w.batna, w.accepts current); -1
+// max(d_i - u_i, 0) + red-line excess at w.x, d_i its demand (with w.u, w.demand, w.accepts
+// current); -1
 // when all of them accept.
 Index largest_shortfall(const Setting& setting, const Realization& r, const Workspace& w);
 

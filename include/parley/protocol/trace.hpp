@@ -1,7 +1,8 @@
 #pragma once
 // The round-by-round history of one run, recorded only when asked for (--trace,
-// --only-run): the text on the table, each agent's answer, utility and BATNA, the
-// front line and, under alternating offers, the proposer.
+// --only-run): the text on the table, each agent's answer, utility, BATNA, demand (its BATNA
+// or the aspiration above it) and red lines as they stand, the front line and, under
+// alternating offers, the proposer.
 #include <cstdint>
 #include <vector>
 
@@ -16,6 +17,8 @@ struct TraceRound {
   model::Vector text;          // unit scales
   model::Vector utility;
   model::Vector batna;
+  model::Vector demand;
+  model::Matrix red_lo, red_hi;  // agents × issues, unit scales
   std::vector<std::int8_t> accepts;
 };
 
@@ -23,9 +26,10 @@ struct Trace {
   std::vector<TraceRound> rounds;
 
   void record(int round, model::Index proposer, double front, const model::Vector& text,
-              const model::Vector& utility, const model::Vector& batna,
-              const std::vector<bool>& accepts) {
-    TraceRound r{round, proposer, front, text, utility, batna, {}};
+              const model::Vector& utility, const model::Vector& batna, const model::Vector& demand,
+              const model::Preferences& prefs, const std::vector<bool>& accepts) {
+    TraceRound r{round, proposer, front,        text,         utility,
+                 batna, demand,   prefs.red_lo, prefs.red_hi, {}};
     for (bool a : accepts) r.accepts.push_back(a ? 1 : 0);
     rounds.push_back(std::move(r));
   }

@@ -81,6 +81,12 @@ struct Agent {
   // time-dependent concession tactic (Faratin et al. 1998; docs/model.md, "Concession").
   std::vector<std::optional<RedLine>> red_line_limit;
   Param concession_beta;
+  // The weights of its concession tactics (absent: time 1, the others 0), the pressure it
+  // bears before the resource tactic concedes, and its aspiration with its limit (utility
+  // units; absent: it accepts whatever beats its BATNA). docs/model.md, "Concession".
+  std::optional<Param> tactic_time, tactic_resource, tactic_relative, tactic_absolute;
+  std::optional<Param> endurance;
+  std::optional<Param> aspiration, aspiration_limit;
   // Discrete issues: the value of each option (index = option), in [0, 1]; empty for a
   // continuous issue. Under aggregation = "mean" only a clause's value when in counts.
   std::vector<std::vector<Param>> values;
