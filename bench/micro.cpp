@@ -54,7 +54,7 @@ static void BM_WholeRun(benchmark::State& state) {
   const auto& s = default_scenario();
   const engine::Sampler sampler(s);
   engine::RunBlock block;
-  block.resize(1, s.agents.size(), s.issues.size(), sampler.columns().size());
+  block.resize(1, s.agents.size(), s.issues.size(), sampler.columns().size(), s.shocks.size());
   std::uint64_t run = 0;
   for (auto _ : state) {
     engine::compute_run(s, sampler, 1, run++, block, 0);

@@ -84,6 +84,8 @@ void compute_run(const scenario::Scenario& scenario, const Sampler& sampler, std
     block.bracketed[row * n_issues + k] = static_cast<std::int8_t>(set_aside);
     block.deal[row * n_issues + k] = agreed || (partial && !set_aside) ? natural : nan;
   }
+  for (std::size_t j = 0; j < block.shocks; ++j)
+    block.shock_round[row * block.shocks + j] = res.shock_round[j];
   for (std::size_t i = 0; i < n_agents; ++i) {
     const auto ii = static_cast<Eigen::Index>(i);
     block.utility[row * n_agents + i] = res.utility(ii);
@@ -154,7 +156,7 @@ std::uint64_t run_points(const std::vector<Point>& points, const RunPlan& plan,
     block->resize(
         static_cast<std::size_t>(std::min<std::uint64_t>(block_runs, plan.count - offset)),
         point.scenario->agents.size(), point.scenario->issues.size(),
-        point.sampler->columns().size());
+        point.sampler->columns().size(), point.scenario->shocks.size());
     ++next_block;
     PARLEY_HANDOFF_RELEASE(block);
     return block;

@@ -7,8 +7,9 @@
 namespace parley::engine {
 
 void RunBlock::resize(std::size_t runs, std::size_t n_agents, std::size_t n_issues,
-                      std::size_t n_sampled) {
+                      std::size_t n_sampled, std::size_t n_shocks) {
   count = runs;
+  shocks = n_shocks;
   agents = n_agents;
   issues = n_issues;
   sampled = n_sampled;
@@ -51,6 +52,8 @@ const std::vector<RunColumn>& run_columns() {
       {"bracketed", &RunBlock::bracketed, A::issue, -1,
        "1 if the mediator set the issue aside (bracketing; the deal, if partial, is on the rest)",
        ""},
+      {"shock_round", &RunBlock::shock_round, A::shock, -1,
+       "round in which the shock fired (-1: it did not)", "round"},
       {"final_text", &RunBlock::final_text, A::issue, nan, "last text on the table, natural units",
        ""},
       {"utility", &RunBlock::utility, A::agent, nan, "utility of the final text", "utility"},

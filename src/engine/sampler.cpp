@@ -1,10 +1,17 @@
 #include "parley/engine/sampler.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "parley/random/distributions.hpp"
 
 namespace parley::engine {
+
+// The scenario's and the run's shock enums list the same cases in the same order.
+static_assert(static_cast<int>(scenario::ShockWhen::no_deal_by) ==
+              static_cast<int>(protocol::ShockWhen::no_deal_by));
+static_assert(static_cast<int>(scenario::ShockOp::scale) ==
+              static_cast<int>(protocol::ShockOp::scale));
 
 using model::Index;
 using scenario::Role;
@@ -14,7 +21,7 @@ void Sampler::add(const scenario::ParameterRef& ref) {
   const auto agent = static_cast<Index>(ref.agent);
   const auto issue = static_cast<Index>(ref.issue);
   base_.set(ref.field, agent, issue, (p.central() - ref.offset) * ref.scale);
-  targets_[p.key] = {ref.field, agent, issue, ref.offset, ref.scale};
+  targets_[p.key] = {ref.field, agent, issue, ref.offset, ref.scale, p.valid_lo, p.valid_hi};
   if (p.dist.is_fixed()) return;
   slots_.push_back({p.dist, ref.field, agent, issue, ref.offset, ref.scale,
                     random::purpose_id(p.key), columns_.size()});
@@ -137,18 +144,41 @@ Sampler::Sampler(const scenario::Scenario& s) {
     add(registry[next]);
   }
 
-  // Scheduled shocks: a parameter's new value from a round on, itself possibly drawn.
+  // Shocks: a change of a parameter from the round its trigger fires, the value itself possibly
+  // drawn. A new value maps to the unit scale as the parameter does, a difference without the
+  // offset, a factor not at all.
+  const auto& front_issue = s.issues[s.battlefield.issue];
   for (std::size_t j = 0; j < s.shocks.size(); ++j) {
     const auto& shock = s.shocks[j];
     const Target& t = targets_.at(shock.key);
-    base_.shocks.push_back(
-        {shock.round, t.field, t.agent, t.issue, (shock.value.central() - t.offset) * t.scale});
+    protocol::Shock out;
+    out.round = shock.round;
+    out.field = t.field;
+    out.agent = t.agent;
+    out.issue = t.issue;
+    out.op = static_cast<protocol::ShockOp>(shock.op);
+    out.when = static_cast<protocol::ShockWhen>(shock.when);
+    out.by = static_cast<Index>(shock.by);
+    out.count = shock.count;
+    out.threshold = front_issue.to_unit(shock.threshold);
+    out.offset = t.offset;
+    out.scale = t.scale;
+    out.lo = (t.valid_lo - t.offset) * t.scale;
+    out.hi = (t.valid_hi - t.offset) * t.scale;
+    const double offset = shock.op == scenario::ShockOp::set ? t.offset : 0.0;
+    const double scale = shock.op == scenario::ShockOp::scale ? 1.0 : t.scale;
+    out.value = (shock.value.central() - offset) * scale;
+    base_.shocks.push_back(out);
+    if (shock.when == scenario::ShockWhen::round) setting_.scheduled.push_back(j);
     if (shock.value.dist.is_fixed()) continue;
     const std::string key = "shocks." + std::to_string(j) + ".value";
-    slots_.push_back({shock.value.dist, t.field, t.agent, t.issue, t.offset, t.scale,
+    slots_.push_back({shock.value.dist, t.field, t.agent, t.issue, offset, scale,
                       random::purpose_id(key), columns_.size(), static_cast<int>(j)});
     columns_.push_back({key, ""});
   }
+  std::stable_sort(
+      setting_.scheduled.begin(), setting_.scheduled.end(),
+      [&](std::size_t a, std::size_t b) { return base_.shocks[a].round < base_.shocks[b].round; });
 }
 
 void Sampler::sample(std::uint64_t seed, std::uint64_t run, protocol::Realization& out,

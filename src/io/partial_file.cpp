@@ -78,8 +78,10 @@ RunsReader::~RunsReader() = default;
 void RunsReader::read(engine::RunBlock& b, std::uint64_t first_row) {
   Impl& m = *impl_;
   m.row = first_row;
-  for (const engine::RunColumn& c : engine::run_columns())
+  for (const engine::RunColumn& c : engine::run_columns()) {
+    if (c.width(b) == 0) continue;  // across no shocks: no dataset
     std::visit([&](auto member) { m.read(c.name, b, b.*member); }, c.member);
+  }
   m.scratch.resize(b.count);
   for (std::size_t j = 0; j < m.parameters.size(); ++j) {
     m.read(m.parameters[j], b, m.scratch);

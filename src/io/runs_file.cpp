@@ -21,7 +21,8 @@ namespace {
 constexpr std::size_t kChunkBytes = 1 << 20;
 constexpr std::size_t kMaxChunkRows = 16384;
 
-// One per-run dataset and its pending rows (width values per run).
+// One per-run dataset and its pending rows (width values per run; a column of width 0, across
+// no shocks, has no dataset).
 template <typename T>
 struct Column {
   h5::Handle dataset;
@@ -32,6 +33,7 @@ struct Column {
     pending.insert(pending.end(), data, data + rows * width);
   }
   void flush(hsize_t first_row) {
+    if (width == 0) return;
     const std::size_t rows = pending.size() / width;
     if (rows == 0) return;
     h5::write_rows(dataset, h5::native_type<T>(), first_row, rows, pending.data());
@@ -46,10 +48,11 @@ struct RunsFile::Impl {
   std::string target;
   h5::Handle file;
   h5::Handle runs_group;
-  h5::Handle run_scale, agent_scale, issue_scale;
+  h5::Handle run_scale, agent_scale, issue_scale, shock_scale;
   std::size_t chunk_rows = 1;
   std::size_t n_agents = 0;
   std::size_t n_issues = 0;
+  std::size_t n_shocks = 0;
   std::vector<std::string> agent_ids, issue_ids;
   std::vector<scenario::Issue> issues;
   std::size_t battlefield_issue = 0;
@@ -84,8 +87,12 @@ struct RunsFile::Impl {
   template <typename T>
   void make(Column<T>& column, const std::string& name, Across across, int compress, T fill,
             const std::string& long_name, const std::string& units) {
-    const std::size_t width =
-        across == Across::issue ? n_issues : (across == Across::agent ? n_agents : 1);
+    const std::size_t width = across == Across::issue   ? n_issues
+                              : across == Across::agent ? n_agents
+                              : across == Across::shock ? n_shocks
+                                                        : 1;
+    column.width = width;
+    if (width == 0) return;
     std::vector<hsize_t> dims = {total_runs};
     std::vector<hsize_t> chunk = {chunk_rows};
     if (across != Across::run) {
@@ -94,12 +101,15 @@ struct RunsFile::Impl {
     }
     h5::DatasetOptions options{chunk, compress, &fill};
     column.dataset = h5::create_dataset(runs_group, name, h5::native_type<T>(), dims, options);
-    column.width = width;
     column.pending.reserve(chunk_rows * width);
     describe(column.dataset, long_name, units);
     h5::attach_scale(column.dataset, run_scale, 0);
     if (across != Across::run) {
-      h5::attach_scale(column.dataset, across == Across::issue ? issue_scale : agent_scale, 1);
+      h5::attach_scale(column.dataset,
+                       across == Across::issue   ? issue_scale
+                       : across == Across::agent ? agent_scale
+                                                 : shock_scale,
+                       1);
     }
   }
 
@@ -130,7 +140,9 @@ RunsFile::RunsFile(const std::string& path, const scenario::Scenario& s,
   m.total_runs = header.rows;
   m.n_agents = s.agents.size();
   m.n_issues = s.issues.size();
-  const std::size_t widest = std::max({m.n_agents, m.n_issues, std::size_t{1}}) * sizeof(double);
+  m.n_shocks = s.shocks.size();
+  const std::size_t widest =
+      std::max({m.n_agents, m.n_issues, m.n_shocks, std::size_t{1}}) * sizeof(double);
   m.chunk_rows = std::max<std::size_t>(
       1,
       std::min<std::size_t>({kMaxChunkRows, kChunkBytes / widest,
@@ -159,6 +171,13 @@ RunsFile::RunsFile(const std::string& path, const scenario::Scenario& s,
   h5::make_scale(m.agent_scale, "agent");
   m.issue_scale = h5::write_strings(m.runs_group, "issue", m.issue_ids);
   h5::make_scale(m.issue_scale, "issue");
+  if (m.n_shocks > 0) {
+    // Coordinate `shock`: each shock as the scenario states it.
+    std::vector<std::string> labels;
+    for (const auto& shock : s.shocks) labels.push_back(shock.label);
+    m.shock_scale = h5::write_strings(m.runs_group, "shock", labels);
+    h5::make_scale(m.shock_scale, "shock");
+  }
   {
     std::vector<std::string> names, labels, units;
     for (const auto& a : s.agents) names.push_back(a.name);
@@ -282,7 +301,7 @@ void RunsFile::write(const engine::RunBlock& b) {
               const auto& values = b.*member;
               using T = typename std::remove_cvref_t<decltype(values)>::value_type;
               auto& col = std::get<Column<T>>(m.columns[j]);
-              col.append(&values[row * col.width], take);
+              col.append(values.data() + row * col.width, take);
             },
             table[j].member);
       }

@@ -15,13 +15,13 @@ void replay_stored(const scenario::Scenario& s, const engine::Sampler& sampler,
   for (const auto& c : sampler.columns()) keys.push_back(c.key);
   io::RunsReader reader(runs.path, keys);
   engine::RunBlock scratch;
-  scratch.resize(1, s.agents.size(), s.issues.size(), sampler.columns().size());
+  scratch.resize(1, s.agents.size(), s.issues.size(), sampler.columns().size(), s.shocks.size());
   for (std::uint64_t local = 0; local < runs.count; local += block_runs) {
     engine::RunBlock b;
     b.point = runs.point;
     b.first = runs.first + local;
     b.resize(static_cast<std::size_t>(std::min<std::uint64_t>(block_runs, runs.count - local)),
-             s.agents.size(), s.issues.size(), sampler.columns().size());
+             s.agents.size(), s.issues.size(), sampler.columns().size(), s.shocks.size());
     reader.read(b, runs.file_row + local);
     for (std::uint64_t run = b.first; run < b.first + b.count && run < runs.trace_runs; ++run) {
       protocol::Trace trace;

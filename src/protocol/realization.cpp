@@ -60,6 +60,32 @@ bool Setting::allows(const Vector& x) const {
   return true;
 }
 
+double Shock::applied(double current) const noexcept {
+  double v = value;
+  if (op == ShockOp::add) {
+    v = current + value;
+  } else if (op == ShockOp::scale) {
+    v = ((current / scale + offset) * value - offset) * scale;
+  }
+  return std::clamp(v, lo, hi);
+}
+
+bool Shock::fires(int t, const Eigen::ArrayXi& rejections, double front) const noexcept {
+  switch (when) {
+    case ShockWhen::round:
+      return t == round;
+    case ShockWhen::rejections:
+      return by >= 0 && by < rejections.size() && rejections(by) >= count;
+    case ShockWhen::front_above:
+      return front >= threshold;
+    case ShockWhen::front_below:
+      return front <= threshold;
+    case ShockWhen::no_deal_by:
+      return t == round + 1;
+  }
+  return false;
+}
+
 bool TextConstraint::broken_by(const Vector& x) const {
   auto holds = [&](const std::pair<Index, double>& l) { return x(l.first) == l.second; };
   if (!excludes) return holds(literals[0]) && !holds(literals[1]);

@@ -23,6 +23,7 @@ void Workspace::resize(Index agents, Index issues) {
   bracketed.assign(static_cast<std::size_t>(issues), 0);
   war_values.resize(static_cast<std::size_t>(agents));
   demand.setZero(agents);
+  rejections.setZero(agents);
   concession.resize(agents, issues);
 }
 
@@ -56,14 +57,17 @@ void batnas(const Setting& setting, const Realization& r, double front_line, int
       u += r.prefs.weight(i, b) * (h(front_line) - w.values(i, b));  // v_ib(s) from utilities
     }
     // (1 − δ) Σ_n δ^n c(t + n) with c changed by shocks in later rounds R: each change Δ adds
-    // (1 − δ) Σ_{n ≥ R − t} δ^n Δ = δ^{R − t} Δ. Shocks are sorted by round.
+    // (1 − δ) Σ_{n ≥ R − t} δ^n Δ = δ^{R − t} Δ. Only shocks at a fixed round are foreseen;
+    // whether a trigger will fire is not.
     double cost = r.war_cost(i);
     if (d < 1.0) {
       double level = r.war_cost(i);
-      for (const Shock& s : r.shocks) {
+      for (const std::size_t j : setting.scheduled) {
+        const Shock& s = r.shocks[j];
         if (s.round <= round || s.field != Field::war_cost || s.agent != i) continue;
-        cost += std::pow(d, s.round - round) * (s.value - level);
-        level = s.value;
+        const double next = s.applied(level);
+        cost += std::pow(d, s.round - round) * (next - level);
+        level = next;
       }
     }
     out(i) = u - cost;
@@ -76,9 +80,20 @@ double move_front(const Realization& r, double front, random::Stream& stream) {
       1.0);
 }
 
-void apply_shocks(Realization& r, int round) {
-  for (const Shock& s : r.shocks) {
-    if (s.round == round) r.set(s.field, s.agent, s.issue, s.value);
+void apply_shocks(Realization& r, int round, double front, Workspace& w) {
+  if (round <= 1) w.fired.assign(r.shocks.size(), -1);
+  if (r.shocks.empty()) return;
+  if (round <= 1) {
+    w.rejections.setZero(r.prefs.agents());
+  } else {
+    for (Index i = 0; i < r.prefs.agents(); ++i)
+      w.rejections(i) += w.accepts[static_cast<std::size_t>(i)] ? 0 : 1;
+  }
+  for (std::size_t j = 0; j < r.shocks.size(); ++j) {
+    const Shock& s = r.shocks[j];
+    if (w.fired[j] >= 0 || !s.fires(round, w.rejections, front)) continue;
+    r.set(s.field, s.agent, s.issue, s.applied(r.get(s.field, s.agent, s.issue)));
+    w.fired[j] = round;
   }
 }
 
@@ -213,7 +228,7 @@ void concede(const Setting& setting, Realization& r, int round, double front, Wo
 
 double open_round(const Setting& setting, Realization& r, int round, double front,
                   RunStreams& streams, Workspace& w, RunResult& out) {
-  apply_shocks(r, round);
+  apply_shocks(r, round, front, w);
   concede(setting, r, round, front, w);
   front = move_front(r, front, streams.battlefield);
   batnas(setting, r, front, round, w, w.batna);
@@ -274,6 +289,7 @@ void conclude(const Setting& setting, const Realization& r, const Workspace& w, 
   out.utility = w.u;
   out.batna = w.batna;
   out.battlefield = front;
+  out.shock_round.assign(w.fired.begin(), w.fired.end());
   if (out.outcome == Outcome::agreement || out.outcome == Outcome::partial) {
     out.round = round;
     out.blocker = -1;

@@ -28,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     const parley::engine::Sampler sampler(s);
     parley::engine::RunBlock block;
-    block.resize(1, s.agents.size(), s.issues.size(), sampler.columns().size());
+    block.resize(1, s.agents.size(), s.issues.size(), sampler.columns().size(), s.shocks.size());
     parley::engine::compute_run(s, sampler, 1, 0, block, 0);
   } catch (const parley::scenario::ScenarioError&) {
     // Bad input, reported with its location: the expected outcome.

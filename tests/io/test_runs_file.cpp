@@ -2,8 +2,11 @@
 // column for column, bit for bit; FileInfo reads the header it wrote; an interrupted file
 // reads back as the partial run it is; and readers refuse another major format version.
 #include <gtest/gtest.h>
+
 #include <hdf5.h>
 #include <hdf5_hl.h>
+#include <fstream>
+#include <sstream>
 
 #include <cstring>
 #include <filesystem>
@@ -77,44 +80,65 @@ void expect_same(const engine::RunBlock& want, const engine::RunBlock& got) {
 
 }  // namespace
 
+// The default scenario with two shocks, one fixed in time and one triggered, so that the column
+// across shocks is written and read back too.
+scenario::Scenario scenario_with_shocks() {
+  std::ifstream in(std::string(PARLEY_SOURCE_DIR) + "/scenarios/miami-2025.toml");
+  std::stringstream text;
+  text
+      << in.rdbuf()
+      << "\n[[shocks]]\nround = 4\nkey = \"agents.ukraine.war_cost\"\nop = \"scale\"\nvalue = 2.0\n"
+         "\n[[shocks]]\nafter_rejections = 2\nby = \"russia\"\nkey = \"agents.russia.war_cost\"\n"
+         "op = \"add\"\nvalue = 0.05\n";
+  return scenario::load_scenario_text(text.str(), "miami-shocks.toml");
+}
+
 TEST(RunsFile, RowsReadBackBitForBit) {
-  Folder tmp;
-  const auto s = default_scenario();
-  engine::Sampler sampler(s);
-  const std::uint64_t runs = 300;
-  const auto blocks = run_blocks(s, sampler, runs);
-  const std::string path = (tmp.path / "out.h5").string();
-  {
-    io::RunsFile file(path, s, sampler.columns(), header_for(runs), io::Overwrite::refuse);
-    for (const auto& b : blocks) file.write(b);
-    file.commit();
-  }
-  io::RunsReader reader(path, parameter_keys(sampler));
-  for (const auto& want : blocks) {
-    engine::RunBlock got;
-    got.resize(want.count, want.agents, want.issues, want.sampled);
-    reader.read(got, want.first);
-    expect_same(want, got);
-  }
-  // The header as written.
-  const io::FileInfo info = io::read_file_info(path);
-  EXPECT_EQ(info.header.filetype, io::kRunsFiletype);
-  EXPECT_EQ(info.header.format_version, io::kFormatVersion);
-  EXPECT_EQ(info.header.rows, runs);
-  EXPECT_EQ(info.header.seed, 5u);
-  EXPECT_TRUE(info.header.complete);
-  EXPECT_EQ(info.header.runs_done, runs);
-  EXPECT_FALSE(info.header.shard.has_value());
-  EXPECT_EQ(info.header.scenario_toml, s.toml_text);
-  EXPECT_EQ(info.agents.size(), s.agents.size());
-  EXPECT_EQ(info.issues.size(), s.issues.size());
-  // One dataset per table column, each of `runs` rows.
-  for (const auto& c : engine::run_columns()) {
-    const auto it = std::find_if(info.datasets.begin(), info.datasets.end(), [&](const auto& d) {
-      return d.path == std::string("runs/") + c.name;
-    });
-    ASSERT_NE(it, info.datasets.end()) << c.name;
-    EXPECT_EQ(it->shape.front(), runs) << c.name;
+  for (const bool shocks : {false, true}) {
+    Folder tmp;
+    const auto s = shocks ? scenario_with_shocks() : default_scenario();
+    engine::Sampler sampler(s);
+    const std::uint64_t runs = 300;
+    const auto blocks = run_blocks(s, sampler, runs);
+    const std::string path = (tmp.path / "out.h5").string();
+    {
+      io::RunsFile file(path, s, sampler.columns(), header_for(runs), io::Overwrite::refuse);
+      for (const auto& b : blocks) file.write(b);
+      file.commit();
+    }
+    io::RunsReader reader(path, parameter_keys(sampler));
+    for (const auto& want : blocks) {
+      engine::RunBlock got;
+      got.resize(want.count, want.agents, want.issues, want.sampled, want.shocks);
+      reader.read(got, want.first);
+      expect_same(want, got);
+    }
+    // The header as written.
+    const io::FileInfo info = io::read_file_info(path);
+    EXPECT_EQ(info.header.filetype, io::kRunsFiletype);
+    EXPECT_EQ(info.header.format_version, io::kFormatVersion);
+    EXPECT_EQ(info.header.rows, runs);
+    EXPECT_EQ(info.header.seed, 5u);
+    EXPECT_TRUE(info.header.complete);
+    EXPECT_EQ(info.header.runs_done, runs);
+    EXPECT_FALSE(info.header.shard.has_value());
+    EXPECT_EQ(info.header.scenario_toml, s.toml_text);
+    EXPECT_EQ(info.agents.size(), s.agents.size());
+    EXPECT_EQ(info.issues.size(), s.issues.size());
+    // One dataset per table column, each of `runs` rows, but none across no shocks.
+    for (const auto& c : engine::run_columns()) {
+      const auto it = std::find_if(info.datasets.begin(), info.datasets.end(), [&](const auto& d) {
+        return d.path == std::string("runs/") + c.name;
+      });
+      if (c.width(blocks[0]) == 0) {
+        EXPECT_EQ(it, info.datasets.end()) << c.name;
+        continue;
+      }
+      ASSERT_NE(it, info.datasets.end()) << c.name;
+      EXPECT_EQ(it->shape.front(), runs) << c.name;
+      EXPECT_EQ(it->shape.size(), c.across == engine::RunColumn::Across::run ? 1u : 2u) << c.name;
+    }
+    EXPECT_EQ(blocks[0].shocks, shocks ? 2u : 0u);
   }
 }
 
@@ -144,7 +168,8 @@ TEST(RunsFile, AnInterruptedFileReadsBackAsItsFinishedRuns) {
   EXPECT_EQ(p.target, path);
   io::RunsReader reader(partial, parameter_keys(sampler));
   engine::RunBlock got;
-  got.resize(blocks[1].count, blocks[1].agents, blocks[1].issues, blocks[1].sampled);
+  got.resize(blocks[1].count, blocks[1].agents, blocks[1].issues, blocks[1].sampled,
+             blocks[1].shocks);
   reader.read(got, blocks[1].first);
   expect_same(blocks[1], got);
 }

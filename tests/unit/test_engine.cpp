@@ -43,7 +43,7 @@ engine::RunBlock run_into_one_block(const scenario::Scenario& s, std::uint64_t f
                                     std::uint64_t count, int threads, std::size_t block_runs) {
   engine::Sampler sampler(s);
   engine::RunBlock all;
-  all.resize(count, s.agents.size(), s.issues.size(), sampler.columns().size());
+  all.resize(count, s.agents.size(), s.issues.size(), sampler.columns().size(), s.shocks.size());
   all.first = first;
   engine::EngineOptions options;
   options.threads = threads;
@@ -73,7 +73,7 @@ void expect_identical(const engine::RunBlock& x, const engine::RunBlock& y) {
     EXPECT_TRUE(same_bits(a, b)) << "column " << column;
     ++column;
   });
-  EXPECT_EQ(column, 17u);
+  EXPECT_EQ(column, 18u);
 }
 
 }  // namespace

@@ -344,6 +344,7 @@ TEST(MediatedProtocol, BatnaIsTheExpectedValueOfFightingOn) {
   r.battlefield_drift = -0.5;  // the battlefield's own drift, which the agent does not believe
   r.expected_drift << 0.02;
   r.shocks.push_back({5, protocol::Field::war_cost, 0, 0, 0.3});
+  setting.scheduled = {0};
   protocol::Workspace w;
   w.resize(1, 2);
   protocol::Vector out;
@@ -567,4 +568,91 @@ TEST(MediatedProtocol, AnAspirationHoldsTheDealUntilItConcedes) {
     }
   }
   EXPECT_EQ(checked, 32);
+}
+
+// A shock's operations on a parameter with natural = unit / scale + offset (here an issue of
+// range [10, 30]: scale 1/20, offset 10), kept in the parameter's valid range.
+TEST(Shocks, SetAddAndScaleByHand) {
+  protocol::Shock s;
+  s.offset = 10.0;
+  s.scale = 1.0 / 20.0;
+  s.lo = 0.0;
+  s.hi = 1.0;
+  s.value = 0.25;
+  EXPECT_EQ(s.applied(0.9), 0.25);
+  s.op = protocol::ShockOp::add;
+  EXPECT_NEAR(s.applied(0.5), 0.75, 1e-15);
+  EXPECT_EQ(s.applied(0.9), 1.0);  // 1.15, kept in range
+  s.op = protocol::ShockOp::scale;
+  s.value = 1.5;  // natural 20 (unit 0.5) becomes 30 (unit 1)
+  EXPECT_NEAR(s.applied(0.5), 1.0, 1e-15);
+  s.value = 0.5;  // natural 14 (unit 0.2) becomes 7: below range
+  EXPECT_EQ(s.applied(0.2), 0.0);
+}
+
+// Triggers: b rejects the fixed text (land 0.5 against its red line [0.7, 1]) until a shock moves
+// the red line to 0.4, so the deal comes in the round the shock fires: after b's third
+// rejection (round 4); when there is no deal by round 5 (round 6); once the front, moving 0.1 a
+// round from 0.5, is at 0.75 or beyond at a round's start (0.8 at round 4); at round 7; and in
+// round 2 for an addition or a factor. A trigger on a's rejections never fires (a accepts).
+TEST(Shocks, TriggersFireOnceWhenTheirConditionHolds) {
+  const std::string key = "key = \"agents.b.red_lines.land.lo\"\n";
+  const std::vector<std::pair<std::string, int>> cases = {
+      {"after_rejections = 3\nby = \"b\"\n" + key + "value = 0.4", 4},
+      {"no_deal_by = 5\n" + key + "value = 0.4", 6},
+      {"front_above = 0.75\n" + key + "value = 0.4", 4},
+      {"round = 7\n" + key + "value = 0.4", 7},
+      {"round = 2\nop = \"add\"\n" + key + "value = -0.3", 2},
+      {"round = 2\nop = \"scale\"\n" + key + "value = 0.5", 2},
+  };
+  for (const auto& [shock, round] : cases) {
+    const auto s = scenario::load_scenario_text(
+        two_party_scenario("reservation = 0.0",
+                           "reservation = 0.0\nred_lines = { land = [0.7, 1.0] }",
+                           "walkout_patience = 1000\ntrust_region = 0.0\nmax_rounds = 12\n"
+                           "[battlefield]\nissue = \"land\"\nstart = 0.5\ndrift = 0.1\n"
+                           "[[shocks]]\n" +
+                               shock +
+                               "\n[[shocks]]\nafter_rejections = 1\nby = \"a\"\n"
+                               "key = \"agents.a.reservation\"\nvalue = 1.0\n"),
+        "duel.toml");
+    ASSERT_EQ(s.shocks.size(), 2u);
+    for (const auto& block : run_all(s, 8, 1)) {
+      ASSERT_EQ(block.shocks, 2u);
+      for (std::size_t row = 0; row < block.count; ++row) {
+        EXPECT_EQ(block.agreement[row], 1) << shock;
+        EXPECT_EQ(block.round[row], round) << shock;
+        EXPECT_EQ(block.shock_round[row * 2], round) << shock;
+        EXPECT_EQ(block.shock_round[row * 2 + 1], -1) << shock;
+      }
+    }
+  }
+}
+
+// A BATNA anticipates a war-cost change that a shock brings at a fixed round, applied as its
+// operation says (a doubling here: 0.1 to 0.2 from round 5), but not one a trigger may bring.
+TEST(Shocks, BatnasForeseeScheduledShocksOnly) {
+  protocol::Setting setting;
+  setting.veto = {true};
+  setting.is_party = {true};
+  protocol::Realization r;
+  r.resize(1, 1);
+  r.prefs.ideal << 1.0;
+  r.status_quo << 0.5;
+  r.war_cost << 0.1;
+  r.discount << 0.9;
+  protocol::Shock doubling{5, protocol::Field::war_cost, 0, 0, 2.0};
+  doubling.op = protocol::ShockOp::scale;
+  r.shocks = {doubling, doubling};
+  r.shocks[1].when = protocol::ShockWhen::rejections;
+  r.shocks[1].by = 0;
+  r.shocks[1].count = 1;
+  setting.scheduled = {0};
+  protocol::Workspace w;
+  w.resize(1, 1);
+  protocol::Vector out, plain;
+  protocol::batnas(setting, r, 0.5, 2, w, out);
+  setting.scheduled.clear();
+  protocol::batnas(setting, r, 0.5, 2, w, plain);
+  EXPECT_NEAR(plain(0) - out(0), std::pow(0.9, 3) * 0.1, 1e-15);
 }

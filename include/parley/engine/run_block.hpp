@@ -19,28 +19,31 @@ struct RunBlock {
   std::size_t agents = 0;
   std::size_t issues = 0;
   std::size_t sampled = 0;
+  std::size_t shocks = 0;
 
-  std::vector<std::int8_t> agreement;  // [run]
-  std::vector<std::int8_t> outcome;    // [run], protocol::Outcome
-  std::vector<std::int32_t> round;     // [run], -1 without a deal
-  std::vector<std::int32_t> blocker;   // [run], agent index or -1
-  std::vector<std::int32_t> obstacle;  // [run], issue index or -1
-  std::vector<double> battlefield;     // [run], front line at the end, natural units
-  std::vector<double> nash_distance;   // [run], see protocol::Diagnostics
-  std::vector<double> pareto_gap;      // [run]
-  std::vector<double> zone_first;      // [run]
-  std::vector<double> zone_last;       // [run]
-  std::vector<double> deal;            // [run, issue], NaN without a deal
-  std::vector<double> final_text;      // [run, issue]
-  std::vector<double> utility;         // [run, agent]
-  std::vector<double> utility_pv;      // [run, agent]
-  std::vector<double> batna;           // [run, agent]
-  std::vector<double> parameters;      // [run, sampled parameter]
-  std::vector<std::int8_t> bracketed;  // [run, issue], 1 where the mediator set it aside
+  std::vector<std::int8_t> agreement;     // [run]
+  std::vector<std::int8_t> outcome;       // [run], protocol::Outcome
+  std::vector<std::int32_t> round;        // [run], -1 without a deal
+  std::vector<std::int32_t> blocker;      // [run], agent index or -1
+  std::vector<std::int32_t> obstacle;     // [run], issue index or -1
+  std::vector<double> battlefield;        // [run], front line at the end, natural units
+  std::vector<double> nash_distance;      // [run], see protocol::Diagnostics
+  std::vector<double> pareto_gap;         // [run]
+  std::vector<double> zone_first;         // [run]
+  std::vector<double> zone_last;          // [run]
+  std::vector<double> deal;               // [run, issue], NaN without a deal
+  std::vector<double> final_text;         // [run, issue]
+  std::vector<double> utility;            // [run, agent]
+  std::vector<double> utility_pv;         // [run, agent]
+  std::vector<double> batna;              // [run, agent]
+  std::vector<double> parameters;         // [run, sampled parameter]
+  std::vector<std::int8_t> bracketed;     // [run, issue], 1 where the mediator set it aside
+  std::vector<std::int32_t> shock_round;  // [run, shock], the round it fired in, -1 if not
 
   std::vector<std::pair<std::uint64_t, protocol::Trace>> traces;  // (run, its rounds) when traced
 
-  void resize(std::size_t runs, std::size_t n_agents, std::size_t n_issues, std::size_t n_sampled);
+  void resize(std::size_t runs, std::size_t n_agents, std::size_t n_issues, std::size_t n_sampled,
+              std::size_t n_shocks);
 };
 
 // The per-run columns of a RunBlock that every consumer handles alike: the engine sizes them,
@@ -49,7 +52,9 @@ struct RunBlock {
 // engine that computes it. (The sampled parameters, a sweep's point columns and the file's
 // own `done` flags are laid out by the runs file itself.)
 struct RunColumn {
-  enum class Across : std::int8_t { run, issue, agent };  // its second dimension, if any
+  // Its second dimension, if any. A column across the shocks exists only where the scenario has
+  // shocks.
+  enum class Across : std::int8_t { run, issue, agent, shock };
   using Member =
       std::variant<std::vector<std::int8_t> RunBlock::*, std::vector<std::int32_t> RunBlock::*,
                    std::vector<double> RunBlock::*>;
@@ -65,7 +70,17 @@ struct RunColumn {
 
   // Values per run in a block with these sizes.
   std::size_t width(const RunBlock& b) const noexcept {
-    return across == Across::issue ? b.issues : across == Across::agent ? b.agents : 1;
+    switch (across) {
+      case Across::issue:
+        return b.issues;
+      case Across::agent:
+        return b.agents;
+      case Across::shock:
+        return b.shocks;
+      case Across::run:
+        return 1;
+    }
+    return 1;
   }
 };
 const std::vector<RunColumn>& run_columns();

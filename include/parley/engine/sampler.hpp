@@ -59,6 +59,7 @@ class Sampler {
     model::Index issue;
     double offset;
     double scale;
+    double valid_lo, valid_hi;  // natural units
   };
   struct Concentration {  // Dirichlet(κ·w) over an agent's weights
     model::Index agent;

@@ -51,7 +51,10 @@ struct Setting {
   bool bracketing = false;
   int bracket_after = 6;
   int max_bracketed = 1;
-  bool concession = false;         // some red line has a limit to concede to
+  bool concession = false;  // some red line has a limit to concede to
+  // The shocks that fire at a fixed round, by round (file order within one): the war costs
+  // they bring are anticipated in BATNAs.
+  std::vector<std::size_t> scheduled;
   bool discrete() const noexcept;  // some issue is discrete
   // Whether agent i decides: a deal needs its consent and a failure may be laid at its door.
   // The veto players; under majority rule, where none has a veto, every party.
@@ -64,13 +67,32 @@ struct Setting {
 // A parameter of a run that a scenario can set or a shock can change (model/field.hpp).
 using model::Field;
 
-// From `round` on, `field` of (agent, issue) takes `value` (unit scales).
+// A change of `field` of (agent, issue) that fires once (scenario::Shock): at round `round`,
+// after `count` rejections by agent `by`, when the front line (unit scale) is at or beyond
+// `threshold`, or at round `round` + 1 when there is no deal by round `round`.
+enum class ShockWhen : std::int8_t { round, rejections, front_above, front_below, no_deal_by };
+enum class ShockOp : std::int8_t { set, add, scale };
+
 struct Shock {
-  int round;
-  Field field;
-  Index agent;
-  Index issue;
-  double value;
+  int round = 1;
+  Field field = Field::power;
+  Index agent = 0;
+  Index issue = 0;
+  double value = 0.0;  // set: the new unit value; add: a unit difference; scale: a factor
+  ShockOp op = ShockOp::set;
+  ShockWhen when = ShockWhen::round;
+  Index by = -1;
+  int count = 0;
+  double threshold = 0.0;
+  // The parameter's map to natural units (natural = unit / scale + offset), for a factor, and
+  // its valid range in unit terms, which the result never leaves.
+  double offset = 0.0, scale = 1.0, lo = 0.0, hi = 1.0;
+
+  // The parameter's unit value after the shock, from `current`.
+  double applied(double current) const noexcept;
+  // Whether it fires at the start of `round`, with `rejections` per agent so far and the front
+  // line `front` (unit scale) at the end of the last round.
+  bool fires(int round, const Eigen::ArrayXi& rejections, double front) const noexcept;
 };
 
 struct Realization {
@@ -102,7 +124,7 @@ struct Realization {
   double battlefield_drift = 0.0;
   double battlefield_volatility = 0.0;
 
-  std::vector<Shock> shocks;  // sorted by round
+  std::vector<Shock> shocks;  // in the file's order (the order they apply in within a round)
 
   void resize(Index agents, Index issues);
   void set(Field field, Index agent, Index issue, double unit_value);

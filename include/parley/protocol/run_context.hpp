@@ -47,6 +47,8 @@ struct Workspace {
   NashObjective objective;             // the mediator's revision objective, packed per revision
   std::vector<WarValue> war_values;    // per agent, kept from run to run (see WarValue)
   ConcessionState concession;
+  Eigen::ArrayXi rejections;        // per agent: texts rejected so far in this run
+  std::vector<std::int32_t> fired;  // per shock: the round it fired in; -1 not yet
   void resize(Index agents, Index issues);
 };
 
@@ -62,8 +64,10 @@ void batnas(const Setting& setting, const Realization& r, double front_line, int
 // the war").
 double move_front(const Realization& r, double front, random::Stream& stream);
 
-// Applies the shocks scheduled for round t to the run's parameters.
-void apply_shocks(Realization& r, int round);
+// The start of round t for shocks: counts the rejections of round t − 1 (w.accepts), then
+// fires every shock not yet fired whose trigger holds with the front line `front` of the last
+// round's end, changing the run's parameters; round 1 starts the run's counts afresh.
+void apply_shocks(Realization& r, int round, double front, Workspace& w);
 
 // Red lines and aspirations where the agents' concession has brought them in round t, with
 // `front` the front line at the start of the round (docs/model.md, "Concession"): each end

@@ -151,11 +151,25 @@ struct Battlefield {
   Param volatility;       // per round, natural units
 };
 
-// From `round` on, the parameter named `key` takes `value` (e.g. a war cost when aid stops).
+// When a shock fires: at a fixed round, after `count` rejections by agent `by`, once the front
+// line is at or beyond `threshold` (natural units), or when there is no deal by round `round`.
+enum class ShockWhen { round, rejections, front_above, front_below, no_deal_by };
+// What it does to the parameter: takes `value`, adds it, or multiplies it by it.
+enum class ShockOp { set, add, scale };
+
+// A change of the parameter named `key` (e.g. a war cost when aid stops), from the round it
+// fires on, once (docs/model.md, "Shocks and triggers").
 struct Shock {
-  int round = 1;
+  ShockWhen when = ShockWhen::round;
+  ShockOp op = ShockOp::set;
+  int round = 1;           // round, no_deal_by
+  std::size_t by = 0;      // rejections: the agent
+  int count = 0;           // rejections: how many
+  double threshold = 0.0;  // front_above, front_below: natural units of the battlefield issue
   std::string key;
   Param value;
+  std::string label;  // how the file states it, e.g. "agents.ukraine.war_cost *= 1.5 after 2
+                      // rejections by russia"
 };
 
 // A sweep stored in the scenario file ([sweep]); `parley sweep` uses it when no --vary is given.
