@@ -1,4 +1,5 @@
 // parley evaluate: each agent's view of a given text at the parameters' central values.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -19,7 +20,8 @@ using protocol::Vector;
 int cmd_evaluate(const std::vector<std::string>& args, const std::string&) {
   po::options_description visible(
       "parley evaluate FILE --text ISSUE=VALUE ... | --text-file F — each agent's utility, BATNA "
-      "and answer for a text (issues not given take the first draft's value)");
+      "and answer for a text, and its verdict point by point (issues not given take the first "
+      "draft's value)");
   auto add = visible.add_options();
   add("text", po::value<std::vector<std::string>>()->composing(),
       "ISSUE=VALUE, natural units (repeatable)");
@@ -62,19 +64,50 @@ int cmd_evaluate(const std::vector<std::string>& args, const std::string&) {
   Vector batna;
   protocol::batnas(sampler.setting(), r, r.battlefield_start, 1, w, batna);
   std::printf("\nAt the parameters' central values, BATNAs at the first round:\n");
-  std::printf("  %-12s %5s %8s %8s  %-8s %s\n", "agent", "veto", "utility", "BATNA", "answer",
-              "hurts most");
+  std::printf("  %-12s %5s %8s %8s %8s  %-8s %s\n", "agent", "veto", "utility", "BATNA", "demand",
+              "answer", "hurts most");
+  const protocol::Setting& setting = sampler.setting();
   bool all_veto_accept = true;
   for (std::size_t i = 0; i < s.agents.size(); ++i) {
     const auto ii = static_cast<Index>(i);
     const double u = model::utility(r.prefs, ii, x);
     const double crossed = model::red_line_excess(r.prefs, ii, x);
-    const bool accepts = u >= batna(ii) && crossed == 0.0;
-    if (s.agents[i].veto && !accepts) all_veto_accept = false;
+    // Its demand: the BATNA, or the aspiration as set where it is higher.
+    const double demand =
+        std::isnan(r.aspiration(ii)) ? batna(ii) : std::max(batna(ii), r.aspiration(ii));
+    const bool accepts = u >= demand && crossed == 0.0;
+    const bool needed = setting.needs_consent(i, x, r.status_quo);
+    if (needed && !accepts) all_veto_accept = false;
     const auto k = static_cast<std::size_t>(model::principal_obstacle(r.prefs, ii, x));
-    std::printf("  %-12s %5s %8.4f %8.4f  %-8s %s%s\n", s.agents[i].id.c_str(),
-                s.agents[i].veto ? "yes" : "no", u, batna(ii), accepts ? "accepts" : "rejects",
-                s.issues[k].id.c_str(), crossed > 0.0 ? " (red line crossed)" : "");
+    std::printf("  %-12s %5s %8.4f %8.4f %8.4f  %-8s %s%s\n", s.agents[i].id.c_str(),
+                needed                  ? "yes"
+                : setting.issue_veto(i) ? "n/a"
+                                        : "no",
+                u, batna(ii), demand, accepts ? "accepts" : "rejects", s.issues[k].id.c_str(),
+                crossed > 0.0 ? " (red line crossed)" : "");
+  }
+  // Point by point: an agent accepts a point that lies inside its red line and leaves it no
+  // worse on that issue than the war's status quo (the front line where the battlefield is).
+  Vector war = r.status_quo;
+  war(setting.battlefield_issue) = r.battlefield_start;
+  std::printf(
+      "\nPoint by point (accepts: inside its red line and no worse than the war's status "
+      "quo on that issue)\n  %-12s",
+      "agent");
+  for (const auto& issue : s.issues) std::printf(" %11.11s", issue.id.c_str());
+  std::printf("  %s\n", "points accepted");
+  for (std::size_t i = 0; i < s.agents.size(); ++i) {
+    const auto ii = static_cast<Index>(i);
+    std::printf("  %-12s", s.agents[i].id.c_str());
+    int accepted = 0;
+    for (Index k = 0; k < r.prefs.issues(); ++k) {
+      const bool red = x(k) < r.prefs.red_lo(ii, k) || x(k) > r.prefs.red_hi(ii, k);
+      const bool worse = r.prefs.weight(ii, k) > 0.0 &&
+                         r.prefs.value(ii, k, x(k)) < r.prefs.value(ii, k, war(k)) - 1e-12;
+      accepted += !red && !worse;
+      std::printf(" %11s", red ? "red-line" : worse ? "worse" : "accepts");
+    }
+    std::printf("  %d of %lld\n", accepted, static_cast<long long>(r.prefs.issues()));
   }
   std::vector<double> natural;
   for (std::size_t k = 0; k < s.issues.size(); ++k)
@@ -88,8 +121,8 @@ int cmd_evaluate(const std::vector<std::string>& args, const std::string&) {
                 c.text.c_str());
   }
   std::printf("\n%s\n", !allowed          ? "The constraints rule this text out."
-                        : all_veto_accept ? "Every veto player accepts this text."
-                                          : "Some veto player rejects this text.");
+                        : all_veto_accept ? "Every agent whose consent it needs accepts this text."
+                                          : "Some agent whose consent it needs rejects this text.");
   return kExitOk;
 }
 

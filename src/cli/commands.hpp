@@ -50,6 +50,12 @@ int merge_on_ranks(const std::string& command, const std::string& output,
 
 // The summary as a table, for the terminal.
 std::string format_summary(const scenario::Scenario& scenario, const engine::Summary& summary);
+// The obstacles (share of runs in which each issue was the first and the second, the two most
+// frequent first named) and the shocks (share of runs each fired in), as `run` and `info` print
+// them; shares may be missing (files written before them), and are then left out.
+std::string format_obstacles(const std::vector<std::string>& issues,
+                             const std::vector<double>& first, const std::vector<double>& second);
+std::string format_shocks(const std::vector<std::string>& shocks, const std::vector<double>& share);
 // The parameters that drive agreement most, ranked by |Spearman's rho|.
 std::string format_sensitivity(const std::vector<engine::SampledColumn>& columns,
                                const engine::Sensitivity& sensitivity, std::size_t top);

@@ -20,6 +20,38 @@ __attribute__((format(printf, 1, 2))) std::string line(const char* format, ...) 
 
 }  // namespace
 
+std::string format_obstacles(const std::vector<std::string>& issues,
+                             const std::vector<double>& first, const std::vector<double>& second) {
+  if (first.size() != issues.size()) return "";
+  const bool both = second.size() == issues.size();
+  std::vector<std::size_t> order(issues.size());
+  for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return first[a] > first[b]; });
+  std::string out = "\n  Obstacles (share of runs)          first   second\n";
+  for (std::size_t k = 0; k < issues.size(); ++k) {
+    out += line("    %-28s  %6.1f%%", issues[k].c_str(), 100.0 * first[k]);
+    out += both ? line("  %6.1f%%\n", 100.0 * second[k]) : "\n";
+  }
+  std::string top;
+  for (std::size_t j = 0; j < std::min<std::size_t>(2, order.size()); ++j) {
+    if (first[order[j]] <= 0.0) break;
+    top += line("%s%s (%.1f%%)", j ? ", then " : "", issues[order[j]].c_str(),
+                100.0 * first[order[j]]);
+  }
+  if (!top.empty()) out += "    most often the principal obstacle: " + top + "\n";
+  return out;
+}
+
+std::string format_shocks(const std::vector<std::string>& shocks,
+                          const std::vector<double>& share) {
+  if (shocks.empty() || share.size() != shocks.size()) return "";
+  std::string out = "\n  Shocks (share of runs in which each fired)\n";
+  for (std::size_t j = 0; j < shocks.size(); ++j)
+    out += line("    %6.1f%%  %s\n", 100.0 * share[j], shocks[j].c_str());
+  return out;
+}
+
 std::string format_summary(const scenario::Scenario& s, const engine::Summary& m) {
   std::string out;
   const double n = static_cast<double>(m.runs);
@@ -54,10 +86,11 @@ std::string format_summary(const scenario::Scenario& s, const engine::Summary& m
     out += line("    %-28s  %12.3f   %6.1f%%\n", s.agents[i].id.c_str(), m.mean_utility[i],
                 100.0 * m.blocker_share[i]);
   }
-  out += "\n  Principal obstacle (share of runs)\n";
-  for (std::size_t k = 0; k < s.issues.size(); ++k) {
-    out += line("    %-28s  %6.1f%%\n", s.issues[k].id.c_str(), 100.0 * m.obstacle_share[k]);
-  }
+  std::vector<std::string> issues, shocks;
+  for (const auto& issue : s.issues) issues.push_back(issue.id);
+  for (const auto& shock : s.shocks) shocks.push_back(shock.label);
+  out += format_obstacles(issues, m.obstacle_share, m.obstacle_second_share);
+  out += format_shocks(shocks, m.shock_share);
   out += line("\n  wall time %.2f s, %.0f runs/s; writing the output took %.2f s (%.1f%%)\n",
               m.wall_seconds, m.runs_per_second, m.write_seconds,
               m.wall_seconds > 0 ? 100.0 * m.write_seconds / m.wall_seconds : 0.0);

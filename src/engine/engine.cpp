@@ -68,6 +68,7 @@ void compute_run(const scenario::Scenario& scenario, const Sampler& sampler, std
   block.round[row] = res.round;
   block.blocker[row] = static_cast<std::int32_t>(res.blocker);
   block.obstacle[row] = static_cast<std::int32_t>(res.obstacle);
+  block.obstacle_second[row] = static_cast<std::int32_t>(res.obstacle_second);
   const auto& bf_issue = scenario.issues[scenario.battlefield.issue];
   block.battlefield[row] = bf_issue.to_natural(res.battlefield);
   const protocol::Diagnostics diag = protocol::diagnose(sampler.setting(), state.realization, res);
@@ -80,6 +81,7 @@ void compute_run(const scenario::Scenario& scenario, const Sampler& sampler, std
     const double natural =
         scenario.issues[k].to_natural(res.final_text(static_cast<Eigen::Index>(k)));
     block.final_text[row * n_issues + k] = natural;
+    block.shortfall[row * n_issues + k] = res.shortfall(static_cast<Eigen::Index>(k));
     const bool set_aside = res.bracketed[k] != 0;
     block.bracketed[row * n_issues + k] = static_cast<std::int8_t>(set_aside);
     block.deal[row * n_issues + k] = agreed || (partial && !set_aside) ? natural : nan;

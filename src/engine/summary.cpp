@@ -27,7 +27,9 @@ SummaryBuilder::SummaryBuilder(const scenario::Scenario& s)
       deal_sum_(s.issues.size(), 0.0),
       utility_sum_(s.agents.size(), 0.0),
       blockers_(s.agents.size(), 0),
-      obstacles_(s.issues.size(), 0) {
+      obstacles_(s.issues.size(), 0),
+      second_obstacles_(s.issues.size(), 0),
+      shocks_fired_(s.shocks.size(), 0) {
   for (const auto& issue : s.issues) {
     ranges_.emplace_back(issue.lo, issue.hi);
     options_.push_back(issue.discrete() ? issue.options.size() : 0);
@@ -60,6 +62,10 @@ void SummaryBuilder::add(const RunBlock& b) {
     for (std::size_t i = 0; i < agents_; ++i) utility_sum_[i] += b.utility[row * agents_ + i];
     if (b.blocker[row] >= 0) ++blockers_[static_cast<std::size_t>(b.blocker[row])];
     if (b.obstacle[row] >= 0) ++obstacles_[static_cast<std::size_t>(b.obstacle[row])];
+    if (b.obstacle_second[row] >= 0)
+      ++second_obstacles_[static_cast<std::size_t>(b.obstacle_second[row])];
+    for (std::size_t j = 0; j < b.shocks && j < shocks_fired_.size(); ++j)
+      if (b.shock_round[row * b.shocks + j] >= 0) ++shocks_fired_[j];
   }
 }
 
@@ -116,7 +122,10 @@ Summary SummaryBuilder::finish() const {
     s.deal_quantiles.push_back(q);
     s.deal_mean.push_back(deals > 0 ? deal_sum_[k] / static_cast<double>(deals) : nan);
     s.obstacle_share.push_back(static_cast<double>(obstacles_[k]) / n);
+    s.obstacle_second_share.push_back(static_cast<double>(second_obstacles_[k]) / n);
   }
+  for (const std::uint64_t fired : shocks_fired_)
+    s.shock_share.push_back(static_cast<double>(fired) / n);
   for (std::size_t i = 0; i < agents_; ++i) {
     s.mean_utility.push_back(utility_sum_[i] / n);
     s.blocker_share.push_back(static_cast<double>(blockers_[i]) / n);

@@ -89,6 +89,9 @@ FileInfo read_file_info(const std::string& path) {
     info.mean_utility = read_doubles(file, "summary/mean_utility");
     info.blocker_share = read_doubles(file, "summary/blocker_share");
     info.obstacle_share = read_doubles(file, "summary/obstacle_share");
+    info.obstacle_second_share = read_doubles(file, "summary/obstacle_second_share");
+    info.shocks = read_strings(file, "summary/shock");
+    info.shock_share = read_doubles(file, "summary/shock_share");
     info.deal_mean = read_doubles(file, "summary/deal_mean");
     info.quantiles = read_doubles(file, "summary/quantile");
     const auto dq = read_doubles(file, "summary/deal_quantiles");

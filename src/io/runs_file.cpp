@@ -53,6 +53,7 @@ struct RunsFile::Impl {
   std::size_t n_agents = 0;
   std::size_t n_issues = 0;
   std::size_t n_shocks = 0;
+  std::vector<std::string> shock_labels;
   std::vector<std::string> agent_ids, issue_ids;
   std::vector<scenario::Issue> issues;
   std::size_t battlefield_issue = 0;
@@ -173,9 +174,8 @@ RunsFile::RunsFile(const std::string& path, const scenario::Scenario& s,
   h5::make_scale(m.issue_scale, "issue");
   if (m.n_shocks > 0) {
     // Coordinate `shock`: each shock as the scenario states it.
-    std::vector<std::string> labels;
-    for (const auto& shock : s.shocks) labels.push_back(shock.label);
-    m.shock_scale = h5::write_strings(m.runs_group, "shock", labels);
+    for (const auto& shock : s.shocks) m.shock_labels.push_back(shock.label);
+    m.shock_scale = h5::write_strings(m.runs_group, "shock", m.shock_labels);
     h5::make_scale(m.shock_scale, "shock");
   }
   {
@@ -371,6 +371,13 @@ void RunsFile::write_summary(const engine::Summary& s) {
     vector("blocker_share", s.blocker_share, agent, "share of runs blocked by the agent", "1");
     vector("obstacle_share", s.obstacle_share, issue,
            "share of runs whose principal obstacle was the issue", "1");
+    vector("obstacle_second_share", s.obstacle_second_share, issue,
+           "share of runs whose second obstacle was the issue", "1");
+    if (m.n_shocks > 0) {
+      h5::Handle shock = h5::write_strings(g, "shock", m.shock_labels);
+      h5::make_scale(shock, "shock");
+      vector("shock_share", s.shock_share, shock, "share of runs in which the shock fired", "1");
+    }
     {
       std::vector<double> dq;
       for (const auto& row : s.deal_quantiles) dq.insert(dq.end(), row.begin(), row.end());

@@ -165,6 +165,10 @@ void within_common_red_lines(const Setting& setting, const Realization& r, Works
     for (Index i = 0; i < r.prefs.agents(); ++i) {
       const auto si = static_cast<std::size_t>(i);
       if (!setting.veto[si] || !setting.is_party[si] || w.left[si]) continue;
+      if (setting.issue_veto(si) &&
+          std::find(setting.veto_issues[si].begin(), setting.veto_issues[si].end(), k) ==
+              setting.veto_issues[si].end())
+        continue;  // an issue veto binds the text on its issues only
       lo = std::max(lo, r.prefs.red_lo(i, k));
       hi = std::min(hi, r.prefs.red_hi(i, k));
     }
@@ -292,8 +296,8 @@ void negotiate_mediated(const Setting& setting, const Realization& run_parameter
     if (trace) trace->record(t, -1, front, w.x, w.u, w.batna, w.demand, r.prefs, w.accepts);
     bool deal = true;
     for (Index i = 0; i < n_agents; ++i) {
-      if (setting.veto[static_cast<std::size_t>(i)] && !w.accepts[static_cast<std::size_t>(i)])
-        deal = false;
+      const auto si = static_cast<std::size_t>(i);
+      if (setting.needs_consent(si, w.x, r.status_quo) && !w.accepts[si]) deal = false;
     }
     if (deal) {
       out.outcome = n_bracketed > 0 ? Outcome::partial : Outcome::agreement;
@@ -310,7 +314,9 @@ void negotiate_mediated(const Setting& setting, const Realization& run_parameter
       w.below(i) = reachable < w.batna(i) ? w.below(i) + 1 : 0;
       if (w.below(i) >= setting.walkout_patience) {
         w.left[si] = true;
-        if (setting.veto[si] && walker < 0) walker = i;
+        // An issue veto does not end the talks by leaving (its consent is still asked for
+        // texts that move its issues).
+        if (setting.veto[si] && !setting.issue_veto(si) && walker < 0) walker = i;
       }
     }
     if (walker >= 0) {

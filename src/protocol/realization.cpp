@@ -47,6 +47,15 @@ std::vector<Index> Setting::deciders() const {
   return out;
 }
 
+bool Setting::needs_consent(std::size_t i, const Vector& x, const Vector& status_quo) const {
+  if (!decides(i)) return false;
+  if (!issue_veto(i)) return true;
+  for (const Index k : veto_issues[i]) {
+    if (std::abs(x(k) - status_quo(k)) > 1e-9) return true;
+  }
+  return false;
+}
+
 bool Setting::allows(const Vector& x) const {
   for (std::size_t k = 0; k < options.size(); ++k) {
     const int n = options[k];

@@ -256,7 +256,7 @@ Index largest_shortfall(const Setting& setting, const Realization& r, const Work
   double worst = -1.0;
   for (Index i = 0; i < r.prefs.agents(); ++i) {
     const auto si = static_cast<std::size_t>(i);
-    if (!setting.decides(si) || w.accepts[si]) continue;
+    if (!setting.needs_consent(si, w.x, r.status_quo) || w.accepts[si]) continue;
     const double shortfall =
         std::max(w.demand(i) - w.u(i), 0.0) + model::red_line_excess(r.prefs, i, w.x);
     if (shortfall > worst) {
@@ -272,7 +272,7 @@ Index least_slack_player(const Setting& setting, const Realization& r, const Wor
   Index blocker = -1;
   double worst = -std::numeric_limits<double>::infinity();
   for (Index i = 0; i < r.prefs.agents(); ++i) {
-    if (!setting.decides(static_cast<std::size_t>(i))) continue;
+    if (!setting.needs_consent(static_cast<std::size_t>(i), w.x, r.status_quo)) continue;
     const double shortfall = price(i) - w.u(i) + model::red_line_excess(r.prefs, i, w.x);
     if (shortfall > worst) {
       worst = shortfall;
@@ -280,6 +280,28 @@ Index least_slack_player(const Setting& setting, const Realization& r, const Wor
     }
   }
   return blocker;
+}
+
+void shortfalls(const Setting& setting, const Realization& r, const Workspace& w, Vector& out) {
+  const model::Preferences& p = r.prefs;
+  out.setZero(p.issues());
+  for (Index i = 0; i < p.agents(); ++i) {
+    const auto si = static_cast<std::size_t>(i);
+    if (!setting.needs_consent(si, w.x, r.status_quo) || w.accepts[si]) continue;
+    for (Index k = 0; k < p.issues(); ++k)
+      out(k) += std::max({p.red_lo(i, k) - w.x(k), w.x(k) - p.red_hi(i, k), 0.0});
+    const double s = std::max(w.demand(i) - w.u(i), 0.0);
+    if (s <= 0.0) continue;
+    if (p.mean) {
+      out(model::principal_obstacle(p, i, w.x)) += s;
+      continue;
+    }
+    double total = 0.0;
+    for (Index k = 0; k < p.issues(); ++k) total += p.weight(i, k) * (1.0 - p.value(i, k, w.x(k)));
+    if (total <= 0.0) continue;
+    for (Index k = 0; k < p.issues(); ++k)
+      out(k) += s * p.weight(i, k) * (1.0 - p.value(i, k, w.x(k))) / total;
+  }
 }
 
 void conclude(const Setting& setting, const Realization& r, const Workspace& w, int round,
@@ -294,6 +316,8 @@ void conclude(const Setting& setting, const Realization& r, const Workspace& w, 
     out.round = round;
     out.blocker = -1;
     out.obstacle = -1;
+    out.obstacle_second = -1;
+    out.shortfall.setConstant(r.prefs.issues(), std::numeric_limits<double>::quiet_NaN());
     out.utility_pv = r.discount.pow(static_cast<double>(round)) * w.u;
     return;
   }
@@ -305,7 +329,22 @@ void conclude(const Setting& setting, const Realization& r, const Workspace& w, 
     // demanded beyond it (alternating offers) or on a text that no protocol step offered.
     if (out.blocker < 0) out.blocker = least_slack_player(setting, r, w, price);
   }
-  out.obstacle = out.blocker >= 0 ? model::principal_obstacle(r.prefs, out.blocker, w.x) : -1;
+  // The obstacles: the issues with the largest and second-largest shortfall; where no one whose
+  // consent the text needs rejects it, the blocker's principal obstacle.
+  shortfalls(setting, r, w, out.shortfall);
+  out.obstacle = -1;
+  out.obstacle_second = -1;
+  for (Index k = 0; k < out.shortfall.size(); ++k) {
+    if (out.shortfall(k) <= 0.0) continue;
+    if (out.obstacle < 0 || out.shortfall(k) > out.shortfall(out.obstacle)) {
+      out.obstacle_second = out.obstacle;
+      out.obstacle = k;
+    } else if (out.obstacle_second < 0 || out.shortfall(k) > out.shortfall(out.obstacle_second)) {
+      out.obstacle_second = k;
+    }
+  }
+  if (out.obstacle < 0 && out.blocker >= 0)
+    out.obstacle = model::principal_obstacle(r.prefs, out.blocker, w.x);
 }
 
 void negotiate(const Setting& setting, const Realization& r, RunStreams& streams, Workspace& w,

@@ -520,7 +520,17 @@ class Loader {
       a.role = h.string("role", false, {"party", "mediator"}).value_or("party") == "mediator"
                    ? Role::mediator
                    : Role::party;
-      a.veto = h.boolean("veto").value_or(a.role == Role::party);
+      const auto veto = h.boolean("veto");
+      a.veto = veto.value_or(a.role == Role::party);
+      if (const toml::node* vi = h.take("veto_issues")) {
+        read_veto_issues(a, *vi, path + ".veto_issues");
+        if (veto && !*veto) {
+          ctx_.error(vi->source(), path + ".veto_issues", "veto_issues with veto = false",
+                     "allowed: veto_issues alone (it implies a veto over those issues) or with "
+                     "veto = true");
+        }
+        a.veto = true;
+      }
       a.power = h.param_or("power", 0.0, kUnbounded, 1.0);
       a.discount = h.param_or("discount", 0.0, 1.0, 1.0);
       a.assertiveness = h.param_or("assertiveness", 0.0, 1.0, 0.3);
@@ -652,6 +662,40 @@ class Loader {
       s_.agents.push_back(std::move(a));
     }
     all.finish();
+  }
+
+  // veto_issues = ["assets", ...]: issue ids, at least one, each once.
+  void read_veto_issues(Agent& a, const toml::node& n, const std::string& key) {
+    const std::vector<std::string> ids = issue_ids();
+    std::string allowed = "allowed: an array of issue ids, each at most once, from:";
+    for (const auto& id : ids) allowed += " " + id;
+    const toml::array* arr = n.as_array();
+    if (!arr || arr->empty()) {
+      ctx_.error(n.source(), key,
+                 arr ? std::string("empty") : std::string("expected an array, got ") + type_name(n),
+                 allowed);
+      return;
+    }
+    for (std::size_t j = 0; j < arr->size(); ++j) {
+      const toml::node& e = *arr->get(j);
+      const auto* id = e.as_string();
+      const auto it = id ? std::find(ids.begin(), ids.end(), id->get()) : ids.end();
+      const std::string at = key + "[" + std::to_string(j) + "]";
+      if (!id) {
+        ctx_.error(e.source(), at, std::string("expected a string, got ") + type_name(e), allowed);
+      } else if (it == ids.end()) {
+        const std::string hint = closest_match(id->get(), ids);
+        ctx_.error(e.source(), at, "no issue \"" + id->get() + "\"",
+                   hint.empty() ? allowed : "did you mean \"" + hint + "\"?");
+      } else {
+        const auto k = static_cast<std::size_t>(it - ids.begin());
+        if (std::find(a.veto_issues.begin(), a.veto_issues.end(), k) != a.veto_issues.end()) {
+          ctx_.error(e.source(), at, "\"" + id->get() + "\" is listed twice", allowed);
+        } else {
+          a.veto_issues.push_back(k);
+        }
+      }
+    }
   }
 
   // tactics = { time, resource, relative_tit_for_tat, absolute_tit_for_tat } (weights), endurance,
@@ -1010,6 +1054,18 @@ class Loader {
     if (vetoes == 0 && s_.protocol.kind != ProtocolKind::alternating) {
       ctx_.error(at, "agents", "no agent has a veto, so every text would pass at once",
                  "allowed: at least one agent with veto = true");
+    }
+    // An issue veto is the mediated protocol's: its deal check and attribution know it.
+    if (s_.protocol.kind != ProtocolKind::mediated) {
+      for (const Agent& a : s_.agents) {
+        if (a.veto_issues.empty()) continue;
+        const toml::node* an =
+            agents && agents->is_table() ? agents->as_table()->get(a.id) : nullptr;
+        const toml::node* vi = an && an->is_table() ? an->as_table()->get("veto_issues") : nullptr;
+        ctx_.error(vi ? vi->source() : at, "agents." + a.id + ".veto_issues",
+                   "an issue veto needs the mediated protocol",
+                   "allowed: veto_issues with protocol.kind = \"mediated\"");
+      }
     }
     if (s_.space == Space::pie) check_pie(root);
     bool any_discrete = false;

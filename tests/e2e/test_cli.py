@@ -586,6 +586,25 @@ class BadInput(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertRegex(r.stdout, r"ukraine +yes +[0-9.]+ +-0\.[0-9]+ ")
 
+    def test_evaluate_gives_a_verdict_point_by_point(self):
+        # Territory 0.7 lies above Ukraine's red line (its upper end's central value is 0.475)
+        # and inside Russia's ([0.55, 1]), which also values it above the war's 0.4 (ideal 0.8).
+        # Moving money-like issues toward Moscow (assets 250) is worse for Ukraine than the
+        # status quo (0 returned) and better for Russia.
+        r = parley("evaluate", SCENARIO, "--text", "territory=0.7", "--text", "assets=250")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        table = r.stdout.split("Point by point")[1].splitlines()
+        head = table[1].split()
+        rows = {line.split()[0]: line.split()[1:] for line in table[2:6]}
+        cell = lambda agent, issue: rows[agent][head.index(issue) - 1]
+        self.assertEqual(cell("ukraine", "territory"), "red-line")
+        self.assertEqual(cell("russia", "territory"), "accepts")
+        self.assertEqual(cell("ukraine", "assets"), "worse")
+        self.assertEqual(cell("russia", "assets"), "accepts")
+        for agent, cells in rows.items():
+            accepted = sum(c == "accepts" for c in cells[:6])
+            self.assertEqual(cells[6:], [str(accepted), "of", "6"], agent)
+
     def test_bad_flags_exit_2(self):
         for args, message in [(["--compress", "12"], "--compress: 12 is out of range (allowed: 0-9)"),
                               (["--threads", "-1"], "--threads: -1 is out of range (allowed: 0-4096)"),
@@ -641,7 +660,7 @@ class Commands(unittest.TestCase):
                         issue = text(f["runs/issue"][0])
                     r = parley("evaluate", path, "--text", f"{issue}=0")
                     self.assertEqual(r.returncode, 0, r.stderr)
-                    self.assertIn("veto player", r.stdout)
+                    self.assertIn("whose consent it needs", r.stdout)
 
     def run_small(self, path, tmp):
         out = os.path.join(tmp, os.path.basename(path) + ".h5")
@@ -699,14 +718,16 @@ class Commands(unittest.TestCase):
         r = parley("evaluate", os.path.join(SRC, "scenarios", "textbook-nash.toml"),
                    "--text", "x=0.8333333333333", "--text", "y=0")
         self.assertEqual(r.returncode, 0, r.stderr)
-        lines = {l.split()[0]: l.split() for l in r.stdout.splitlines() if l.strip()}
+        answers = r.stdout.split("Point by point")[0]
+        lines = {l.split()[0]: l.split() for l in answers.splitlines() if l.strip()}
         self.assertAlmostEqual(float(lines["one"][2]), 0.75, places=4)
         self.assertAlmostEqual(float(lines["two"][2]), 0.5, places=4)
-        self.assertEqual(lines["one"][4], "accepts")
-        self.assertIn("Every veto player accepts this text.", r.stdout)
+        self.assertEqual(lines["one"][5], "accepts")  # utility, BATNA, demand, answer
+        self.assertIn("Every agent whose consent it needs accepts this text.", r.stdout)
         r = parley("evaluate", SCENARIO, "--text", "territory=0.7")
         self.assertIn("(first draft)", r.stdout)
-        self.assertRegex(r.stdout, r"ukraine +yes +[0-9.]+ +[0-9.]+ +rejects +territory \(red line crossed\)")
+        self.assertRegex(r.stdout,
+                         r"ukraine +yes +[0-9.]+ +[0-9.]+ +[0-9.]+ +rejects +territory \(red line crossed\)")
 
     def test_evaluate_rejects_bad_texts(self):
         for args, message in [

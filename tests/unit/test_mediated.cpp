@@ -656,3 +656,82 @@ TEST(Shocks, BatnasForeseeScheduledShocksOnly) {
   protocol::batnas(setting, r, 0.5, 2, w, plain);
   EXPECT_NEAR(plain(0) - out(0), std::pow(0.9, 3) * 0.1, 1e-15);
 }
+
+namespace {
+
+// The duel with a third party e, the text fixed at the first draft (trust region 0): a and b
+// accept it (BATNAs 0, no red lines), and e rejects any text with money above 40.
+scenario::Scenario with_e(const std::string& e_veto, const std::string& draft) {
+  return scenario::load_scenario_text(
+      two_party_scenario("reservation = 0.0",
+                         "reservation = 0.0\n[agents.e]\nreservation = 0.0\n" + e_veto +
+                             "\nsalience = { money = 1.0 }\nideal = { money = 0.0 }\n"
+                             "red_lines = { money = [0.0, 40.0] }",
+                         "walkout_patience = 1000\ntrust_region = 0.0\nmax_rounds = 4", draft),
+      "trio.toml");
+}
+
+}  // namespace
+
+// veto_issues = ["money"]: e's consent is needed only for a text that moves money away from its
+// status quo (50); a full veto needs it for every text.
+TEST(MediatedProtocol, AnIssueVetoHoldsOnlyForTextsThatMoveItsIssues) {
+  struct Case {
+    std::string veto, draft;
+    bool deal;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"veto_issues = [\"money\"]", "{ land = 0.5, money = 50.0 }", true},
+           {"veto_issues = [\"money\"]", "{ land = 0.5, money = 60.0 }", false},
+           {"veto_issues = [\"land\"]", "{ land = 0.4, money = 60.0 }", false},
+           {"veto_issues = [\"land\"]", "{ land = 0.5, money = 60.0 }", true},
+           {"veto = true", "{ land = 0.5, money = 50.0 }", false},
+           {"veto = false", "{ land = 0.5, money = 60.0 }", true},
+       }) {
+    for (const auto& block : run_all(with_e(c.veto, c.draft), 8, 1)) {
+      for (std::size_t row = 0; row < block.count; ++row) {
+        EXPECT_EQ(block.agreement[row], c.deal ? 1 : 0) << c.veto << " " << c.draft;
+        if (c.deal) continue;
+        EXPECT_EQ(block.round[row], -1);
+        EXPECT_EQ(block.blocker[row], 3) << c.veto;   // e
+        EXPECT_EQ(block.obstacle[row], 1) << c.veto;  // money: its red line, crossed by 0.1 or 0.2
+        EXPECT_EQ(block.obstacle_second[row], -1);
+      }
+    }
+  }
+}
+
+// Ranked obstacles (docs/model.md, "Obstacle attribution"): a crosses its red line on land by
+// 0.2 (0.5 against [0, 0.3]) and b its red line on money by 0.1 (50 against [60, 100], unit
+// scale): land first, money second, with those shortfalls.
+TEST(MediatedProtocol, ObstaclesRankTheIssuesByTheRejectingPartiesShortfalls) {
+  const auto s = scenario::load_scenario_text(
+      two_party_scenario("reservation = 0.0\nred_lines = { land = [0.0, 0.3] }",
+                         "reservation = 0.0\nred_lines = { money = [60.0, 100.0] }",
+                         "walkout_patience = 1000\ntrust_region = 0.0\nmax_rounds = 3"),
+      "duel.toml");
+  for (const auto& block : run_all(s, 8, 1)) {
+    for (std::size_t row = 0; row < block.count; ++row) {
+      ASSERT_EQ(block.agreement[row], 0);
+      EXPECT_NEAR(block.shortfall[row * 2], 0.2, 1e-12);
+      EXPECT_NEAR(block.shortfall[row * 2 + 1], 0.1, 1e-12);
+      EXPECT_EQ(block.obstacle[row], 0);
+      EXPECT_EQ(block.obstacle_second[row], 1);
+    }
+  }
+  // A utility shortfall alone (a demands 0.95, no red lines) is shared out over the issues: the
+  // shares sum to it, d − u_a(text).
+  const auto t = scenario::load_scenario_text(
+      two_party_scenario("reservation = 0.95", "reservation = 0.0",
+                         "walkout_patience = 1000\ntrust_region = 0.0\nmax_rounds = 3"),
+      "duel.toml");
+  for (const auto& block : run_all(t, 8, 1)) {
+    for (std::size_t row = 0; row < block.count; ++row) {
+      ASSERT_EQ(block.agreement[row], 0);
+      const double u = block.utility[row * 3 + 1];
+      EXPECT_NEAR(block.shortfall[row * 2] + block.shortfall[row * 2 + 1], 0.95 - u, 1e-12);
+      EXPECT_GT(block.shortfall[row * 2], 0.0);
+      EXPECT_GT(block.shortfall[row * 2 + 1], 0.0);
+    }
+  }
+}

@@ -105,7 +105,8 @@ TEST(ScenarioErrors, UnknownKeyWithHint) {
   EXPECT_EQ(
       errors_of(tiny_with({{27, "vetoo = true"}})),
       std::vector<std::string>{
-          "t.toml:27:1: agents.b.vetoo: unknown key (allowed: name, role, veto, power, "
+          "t.toml:27:1: agents.b.vetoo: unknown key (allowed: name, role, veto, veto_issues, "
+          "power, "
           "discount, assertiveness, reservation, war_cost, expected_drift, salience_concentration, "
           "shape, values, "
           "salience, ideal, red_lines, red_line_limits, concession_beta, tactics, endurance, "
@@ -232,7 +233,8 @@ TEST(Overrides, ErrorsNameSetAndTheColumnInTheArgument) {
   EXPECT_EQ(
       errors_with("agents.b.reservaton=0.5"),
       std::vector<std::string>{
-          "--set:1:21: agents.b.reservaton: unknown key (allowed: name, role, veto, power, "
+          "--set:1:21: agents.b.reservaton: unknown key (allowed: name, role, veto, veto_issues, "
+          "power, "
           "discount, assertiveness, reservation, war_cost, expected_drift, salience_concentration, "
           "shape, values, "
           "salience, ideal, red_lines, red_line_limits, concession_beta, tactics, endurance, "

@@ -26,6 +26,8 @@ struct Summary {
   std::vector<double> mean_utility;                   // per agent, over all runs
   std::vector<double> blocker_share;                  // per agent, share of all runs
   std::vector<double> obstacle_share;                 // per issue, share of all runs
+  std::vector<double> obstacle_second_share;          // per issue: second obstacle, share of runs
+  std::vector<double> shock_share;                    // per shock: share of runs it fired in
   double wall_seconds = 0.0;
   double runs_per_second = 0.0;
   double write_seconds = 0.0;  // of the wall time, spent writing the output
@@ -60,6 +62,8 @@ class SummaryBuilder {
   std::vector<double> utility_sum_;
   std::vector<std::uint64_t> blockers_;
   std::vector<std::uint64_t> obstacles_;
+  std::vector<std::uint64_t> second_obstacles_;
+  std::vector<std::uint64_t> shocks_fired_;
 };
 
 }  // namespace parley::engine

@@ -22,6 +22,9 @@ struct FileInfo {
   // The summary group (empty vectors where absent).
   double p_agreement = 0.0, p_low = 0.0, p_high = 0.0;
   std::vector<double> outcome_count, rounds, mean_utility, blocker_share, obstacle_share, deal_mean;
+  std::vector<double> obstacle_second_share;  // absent in files before it: empty
+  std::vector<std::string> shocks;            // labels (runs/shock), with shock_share
+  std::vector<double> shock_share;
   std::vector<std::vector<double>> deal_quantiles;  // [issue][quantile]
   std::vector<double> quantiles;
   bool has_summary = false;

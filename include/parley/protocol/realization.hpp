@@ -51,6 +51,9 @@ struct Setting {
   bool bracketing = false;
   int bracket_after = 6;
   int max_bracketed = 1;
+  // Per agent: the issues whose move from the status quo needs its consent (its veto holds only
+  // for texts that move one of them); empty: its veto, if any, holds for every text.
+  std::vector<std::vector<Index>> veto_issues;
   bool concession = false;  // some red line has a limit to concede to
   // The shocks that fire at a fixed round, by round (file order within one): the war costs
   // they bring are anticipated in BATNAs.
@@ -60,6 +63,11 @@ struct Setting {
   // The veto players; under majority rule, where none has a veto, every party.
   bool decides(std::size_t i) const;
   std::vector<Index> deciders() const;  // the agents that decide, in order
+  // Whether text x needs agent i's consent: it decides, and its veto holds for every text or x
+  // moves one of its veto issues away from the status quo (by more than 1e-9 of the range).
+  bool needs_consent(std::size_t i, const Vector& x, const Vector& status_quo) const;
+  // Whether i's veto is limited to some issues.
+  bool issue_veto(std::size_t i) const { return i < veto_issues.size() && !veto_issues[i].empty(); }
   // Whether x keeps every discrete issue on an option and satisfies every constraint.
   bool allows(const Vector& x) const;
 };

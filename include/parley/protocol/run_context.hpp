@@ -100,13 +100,22 @@ Index largest_shortfall(const Setting& setting, const Realization& r, const Work
 Index least_slack_player(const Setting& setting, const Realization& r, const Workspace& w,
                          const Vector& price);
 
+// Per issue k, the shortfall of the text w.x (with w.u, w.demand, w.accepts current): summed
+// over the agents whose consent it needs and who reject it, the red-line excess on k plus the
+// share of the utility shortfall max(d_i − u_i, 0) that k carries, in proportion to the loss
+// w_ik (1 − v_ik(x_k)) (under the mean aggregation, all of it on the principal obstacle). See
+// docs/model.md, "Obstacle attribution".
+void shortfalls(const Setting& setting, const Realization& r, const Workspace& w, Vector& out);
+
 // Fills the result from the text w.x (with w.u, w.batna, w.accepts current) after the talks
 // ended in `round` with `out.outcome` set: present values for a deal, and otherwise the
-// blocker and its principal obstacle (docs/model.md, "Obstacle attribution"): the walker,
-// or else the rejecting player with the largest shortfall against its BATNA, or else (no
-// one rejects the last text at its BATNA) the least_slack_player against `price`, what
-// each demanded in the last round (its BATNA, or max(r_i, δ_i W_i) in alternating offers).
-// Every failed run has a blocker and an obstacle.
+// blocker and the obstacles (docs/model.md, "Obstacle attribution"): the blocker is the walker,
+// or else the rejecting player with the largest shortfall against its demand, or else (no
+// one rejects the last text at its demand) the least_slack_player against `price`, what
+// each demanded in the last round (its demand, or max(d_i, δ_i W_i) in alternating offers);
+// the obstacles are the issues with the largest and second-largest shortfalls(), or the
+// blocker's principal obstacle where there are none. Every failed run has a blocker and an
+// obstacle.
 void conclude(const Setting& setting, const Realization& r, const Workspace& w, int round,
               double front, const Vector& price, RunResult& out);
 

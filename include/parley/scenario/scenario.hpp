@@ -59,6 +59,9 @@ struct Agent {
   std::string name;
   Role role = Role::party;
   bool veto = true;
+  // Issues whose move away from the status quo needs its consent (its veto holds for texts that
+  // move one of them); empty: every text needs it (with veto).
+  std::vector<std::size_t> veto_issues;
   Param power;
   Param discount;
   Param assertiveness;
