@@ -192,12 +192,77 @@ double Solver::maximise_t(const Program& prog) const {
   return lo;
 }
 
+double Solver::line_along(Program& prog, const Vector& d, Vector& x, double t) {
+  const auto n = prog.players.size();
+  // The largest step that stays in the box.
+  double top = kInf;
+  for (Index k = 0; k < x.size(); ++k) {
+    if (d(k) > 0.0) top = std::min(top, (box_.hi(k) - x(k)) / d(k));
+    if (d(k) < 0.0) top = std::min(top, (box_.lo(k) - x(k)) / d(k));
+  }
+  if (!(top > 0.0) || !std::isfinite(top)) return 0.0;
+  // The right derivative of the objective at x + λd: concave along the line, so it does not
+  // increase; outside the barrier's domain (some h_j <= 0) the maximum lies behind.
+  auto direction = [&](double lambda) {
+    double total = 0.0;
+    for (std::size_t j = 0; j < n; ++j) {
+      const Index i = prog.players[j];
+      double u = 0.0, slope = 0.0;
+      for (Index k = 0; k < x.size(); ++k) {
+        const double z = x(k) + lambda * d(k);
+        u += p_.weight(i, k) * p_.value(i, k, z);
+        if (d(k) != 0.0)
+          slope += p_.weight(i, k) * d(k) *
+                   (d(k) > 0.0 ? right_slope(p_, i, k, z) : -left_slope(p_, i, k, z)) *
+                   (d(k) > 0.0 ? 1.0 : -1.0);
+      }
+      const double h = (u - prog.c(static_cast<Index>(j))) / prog.s(static_cast<Index>(j)) - t;
+      if (h <= 0.0) return -1;
+      total += prog.alpha(static_cast<Index>(j)) / h * slope / prog.s(static_cast<Index>(j));
+    }
+    return total > 0.0 ? 1 : -1;
+  };
+  if (direction(0.0) < 0) return 0.0;
+  double lo = 0.0, hi = top, lambda;
+  if (direction(hi) > 0) {
+    lambda = hi;
+  } else {
+    for (int step = 0; step < kBisections && hi - lo > 0.0; ++step) {
+      const double mid = 0.5 * (lo + hi);
+      (direction(mid) > 0 ? lo : hi) = mid;
+    }
+    lambda = lo;
+  }
+  if (!(lambda > 0.0)) return 0.0;
+  const Vector next = (x + lambda * d).max(box_.lo).min(box_.hi);
+  model::Matrix work;
+  Vector u;
+  model::utilities(p_, next, work, u);
+  for (std::size_t j = 0; j < n; ++j) {
+    const Index i = prog.players[j];
+    if ((u(i) - prog.c(static_cast<Index>(j))) / prog.s(static_cast<Index>(j)) - t <= 0.0)
+      return 0.0;  // never leave the barrier's domain
+  }
+  const double moved = (next - x).abs().maxCoeff();
+  x = next;
+  u_ = u;
+  return moved;
+}
+
 void Solver::ascend(Program& prog, Vector& x, double& t) {
   model::Matrix work;
   model::utilities(p_, x, work, u_);
+  Vector before;
   for (int sweep = 0; sweep < kMaxSweeps; ++sweep) {
+    before = x;
     double moved = 0.0;
     for (Index k = 0; k < x.size(); ++k) moved = std::max(moved, line_maximise(prog, k, x, t));
+    // Coordinate sweeps zig-zag along a ridge that no axis follows; a step along the sweep's
+    // own move follows it (with t fixed, an ascent step like the others).
+    if (moved >= kStepTolerance && x.size() > 1) {
+      const Vector d = x - before;
+      moved = std::max(moved, line_along(prog, d, x, t));
+    }
     if (prog.t_weight > 0.0) {
       const double next = maximise_t(prog);
       moved = std::max(moved, std::abs(next - t));

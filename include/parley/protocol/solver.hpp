@@ -107,6 +107,9 @@ class Solver {
                        Vector& x) const;
   void ascend(Program& prog, Vector& x, double& t);
   double line_maximise(Program& prog, Index k, Vector& x, double t);
+  // Exact maximisation along the direction d from x, within the box (t fixed); returns the
+  // largest change of a coordinate.
+  double line_along(Program& prog, const Vector& d, Vector& x, double t);
   double maximise_t(const Program& prog) const;
 
   const model::Preferences& p_;
