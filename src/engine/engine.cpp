@@ -71,7 +71,8 @@ void compute_run(const scenario::Scenario& scenario, const Sampler& sampler, std
   block.obstacle_second[row] = static_cast<std::int32_t>(res.obstacle_second);
   const auto& bf_issue = scenario.issues[scenario.battlefield.issue];
   block.battlefield[row] = bf_issue.to_natural(res.battlefield);
-  const protocol::Diagnostics diag = protocol::diagnose(sampler.setting(), state.realization, res);
+  const protocol::Diagnostics diag =
+      protocol::diagnose(sampler.setting(), state.realization, state.workspace.shocked, res);
   block.nash_distance[row] = diag.nash_distance;
   block.pareto_gap[row] = diag.pareto_gap;
   block.zone_first[row] = diag.zone_first;

@@ -97,7 +97,12 @@ Sampler::Sampler(const scenario::Scenario& s) {
   for (Index i = 0; i < n_agents; ++i) {
     const auto& a = s.agents[static_cast<std::size_t>(i)];
     setting_.veto[static_cast<std::size_t>(i)] = a.veto;
-    setting_.veto_issues.emplace_back(a.veto_issues.begin(), a.veto_issues.end());
+    // An issue veto is the mediated protocol's: elsewhere it is a veto (docs/model.md,
+    // "Mediated single negotiating text").
+    if (s.protocol.kind == scenario::ProtocolKind::mediated)
+      setting_.veto_issues.emplace_back(a.veto_issues.begin(), a.veto_issues.end());
+    else
+      setting_.veto_issues.emplace_back();
     setting_.is_party[static_cast<std::size_t>(i)] = a.role == Role::party;
     for (Index k = 0; k < n_issues; ++k) {
       const auto sk = static_cast<std::size_t>(k);

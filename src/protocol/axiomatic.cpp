@@ -16,7 +16,7 @@ void negotiate_axiomatic(const Setting& setting, const Realization& run_paramete
   }
   const auto n = static_cast<Index>(veto.size());
   Vector d(n);
-  for (Index j = 0; j < n; ++j) d(j) = w.demand(veto[static_cast<std::size_t>(j)]);
+  for (Index j = 0; j < n; ++j) d(j) = w.batna(veto[static_cast<std::size_t>(j)]);
   TextSolver solver(setting, r.prefs, feasible_box(r.prefs, veto));
   std::optional<Vector> text;
   if (setting.kind == Kind::nash) {

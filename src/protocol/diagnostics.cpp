@@ -2,12 +2,14 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include "parley/protocol/text_solver.hpp"
 
 namespace parley::protocol {
 
-Diagnostics diagnose(const Setting& setting, const Realization& r, const RunResult& result) {
+Diagnostics diagnose(const Setting& setting, const Realization& first, const Realization& last,
+                     const RunResult& result) {
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
   const std::vector<Index> veto = setting.deciders();
   const auto n = static_cast<Index>(veto.size());
@@ -19,10 +21,17 @@ Diagnostics diagnose(const Setting& setting, const Realization& r, const RunResu
   const Vector ones = Vector::Ones(n);
   Diagnostics d{nan, nan, -std::numeric_limits<double>::infinity(),
                 -std::numeric_limits<double>::infinity()};
-  TextSolver solver(setting, r.prefs, feasible_box(r.prefs, veto));
+  TextSolver at_first(setting, first.prefs, feasible_box(first.prefs, veto));
+  if (!at_first.box().empty())
+    d.zone_first = at_first.maximin(veto, per_veto(result.batna_first), ones).value;
+  // The same preferences at the end unless the talks moved red lines or weights.
+  const bool moved = !(first.prefs.red_lo == last.prefs.red_lo).all() ||
+                     !(first.prefs.red_hi == last.prefs.red_hi).all() ||
+                     !(first.prefs.weight == last.prefs.weight).all();
+  std::optional<TextSolver> at_last;
+  if (moved) at_last.emplace(setting, last.prefs, feasible_box(last.prefs, veto));
+  TextSolver& solver = moved ? *at_last : at_first;
   if (solver.box().empty()) return d;
-
-  d.zone_first = solver.maximin(veto, per_veto(result.batna_first), ones).value;
   d.zone_last = solver.maximin(veto, per_veto(result.batna), ones).value;
   if (result.outcome != Outcome::agreement) return d;
 

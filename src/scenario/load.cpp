@@ -1055,18 +1055,6 @@ class Loader {
       ctx_.error(at, "agents", "no agent has a veto, so every text would pass at once",
                  "allowed: at least one agent with veto = true");
     }
-    // An issue veto is the mediated protocol's: its deal check and attribution know it.
-    if (s_.protocol.kind != ProtocolKind::mediated) {
-      for (const Agent& a : s_.agents) {
-        if (a.veto_issues.empty()) continue;
-        const toml::node* an =
-            agents && agents->is_table() ? agents->as_table()->get(a.id) : nullptr;
-        const toml::node* vi = an && an->is_table() ? an->as_table()->get("veto_issues") : nullptr;
-        ctx_.error(vi ? vi->source() : at, "agents." + a.id + ".veto_issues",
-                   "an issue veto needs the mediated protocol",
-                   "allowed: veto_issues with protocol.kind = \"mediated\"");
-      }
-    }
     if (s_.space == Space::pie) check_pie(root);
     bool any_discrete = false;
     for (const Issue& issue : s_.issues) any_discrete = any_discrete || issue.discrete();

@@ -23,6 +23,10 @@ struct Diagnostics {
   double zone_last;
 };
 
-Diagnostics diagnose(const Setting& setting, const Realization& r, const RunResult& result);
+// `first`: the run's parameters as drawn (red lines as set), for the zone at the first round;
+// `last`: as the talks left them (red lines conceded, shocks applied, issues bracketed), for
+// the zone at the last round and the deal's diagnostics.
+Diagnostics diagnose(const Setting& setting, const Realization& first, const Realization& last,
+                     const RunResult& result);
 
 }  // namespace parley::protocol
