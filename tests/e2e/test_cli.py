@@ -103,8 +103,11 @@ class RunFile(unittest.TestCase):
         self.assertTrue(np.all(np.isnan(deal[~agreed])))
         np.testing.assert_array_equal(deal[agreed], final[agreed])
         self.assertTrue(np.all(blocker[agreed] == -1) and np.all(obstacle[agreed] == -1))
-        # Only veto players (russia = 1, ukraine = 2) block; every failed run names one.
-        self.assertTrue(set(np.unique(blocker[~agreed])) <= {1, 2})
+        # Only veto players (russia = 1, ukraine = 2) block, and Europe (3) when the last text moves
+        # the assets or sanctions it holds (its issue veto); every failed run names one.
+        self.assertTrue(set(np.unique(blocker[~agreed])) <= {1, 2, 3})
+        moves = (final[:, 3] != 0.0) | (final[:, 4] != 0.0)
+        self.assertTrue(np.all(moves[blocker == 3]))
         self.assertTrue(np.all((obstacle[~agreed] >= 0) & (obstacle[~agreed] < 6)))
         # A deal is accepted by every veto player: utility at least its BATNA.
         for i in (1, 2):
@@ -125,14 +128,23 @@ class RunFile(unittest.TestCase):
         self.assertTrue(np.all(np.isnan(gap[~agreed])) and np.all(np.isnan(dist[~agreed])))
         self.assertTrue(np.all(gap[agreed] >= 0))
         self.assertTrue(np.all((dist[agreed] >= 0) & (dist[agreed] <= 1)))
-        # The deal is one text the zone ranges over: the zone is at least its worst slack.
-        slack = np.minimum(utility[:, 1] - batna[:, 1], utility[:, 2] - batna[:, 2])
+        # The deal is one text the zone ranges over: the zone (over the deciders russia, ukraine
+        # and europe, whose issue veto the diagnostics count as a veto) is at least its worst slack.
+        slack = np.min(utility[:, 1:4] - batna[:, 1:4], axis=1)
         self.assertTrue(np.all(zone_last[agreed] >= slack[agreed] - 1e-9))
-        # -inf exactly where the sampled territory red lines of Russia and Ukraine exclude each other.
-        conflict = r["agents.russia.red_lines.territory.lo"][()] > r["agents.ukraine.red_lines.territory.hi"][()]
-        np.testing.assert_array_equal(np.isneginf(zone_first), conflict)
-        np.testing.assert_array_equal(np.isneginf(zone_last), conflict)
-        self.assertFalse(np.any(agreed & conflict))
+        # At the first round, -inf exactly where the sampled territory red lines of Russia and
+        # Ukraine exclude each other; they concede, and at the last round the zone is -inf only
+        # where they did not concede far enough, which no deal can follow.
+        lo = r["agents.russia.red_lines.territory.lo"][()]
+        hi = r["agents.ukraine.red_lines.territory.hi"][()]
+        np.testing.assert_array_equal(np.isneginf(zone_first), lo > hi)
+        self.assertTrue(np.any(agreed & (lo > hi)))
+        self.assertFalse(np.any(agreed & np.isneginf(zone_last)))
+        # Nor where even the limits exclude each other (an end set beyond its limit stays).
+        lo_limit = np.minimum(lo, r["agents.russia.red_line_limits.territory.lo"][()])
+        hi_limit = np.maximum(hi, r["agents.ukraine.red_line_limits.territory.hi"][()])
+        self.assertTrue(np.all(np.isneginf(zone_last[lo_limit > hi_limit])))
+        self.assertFalse(np.any(agreed & (lo_limit > hi_limit)))
 
     def test_summary_matches_the_runs(self):
         r, s = self.f["runs"], self.f["summary"]
@@ -371,7 +383,7 @@ class Sweeps(unittest.TestCase):
 
 
 class Sobol(unittest.TestCase):
-    def test_sobol_file_ranks_the_red_lines_first_and_ignores_threads(self):
+    def test_sobol_file_ranks_the_territorial_red_lines_first_and_ignores_threads(self):
         with tempfile.TemporaryDirectory() as tmp:
             files = []
             for threads in ("1", "2"):
@@ -393,8 +405,13 @@ class Sobol(unittest.TestCase):
                 total = f["sobol/total"][()]
                 low, high = f["sobol/total_low"][()], f["sobol/total_high"][()]
                 self.assertTrue(np.all(low <= total + 1e-12) and np.all(total <= high + 1e-12))
+                # Agreement turns on where the territorial red lines start and how far they can
+                # concede: the two largest total indices are among their ends and limits.
                 top = {factors[i] for i in np.argsort(-total)[:2]}
-                self.assertEqual(top, {"agents.russia.red_lines.territory.lo", "agents.ukraine.red_lines.territory.hi"})
+                self.assertLessEqual(top, {"agents.russia.red_lines.territory.lo",
+                                           "agents.ukraine.red_lines.territory.hi",
+                                           "agents.russia.red_line_limits.territory.lo",
+                                           "agents.ukraine.red_line_limits.territory.hi"})
             r = parley("sobol", SCENARIO, "-n", "5", "-o", os.path.join(tmp, "x.h5"))
             self.assertEqual(r.returncode, 2)
             self.assertIn("--samples: 5 is out of range (allowed: >= 10)", r.stderr)
@@ -443,20 +460,25 @@ class TracesAndReplay(unittest.TestCase):
                     self.assertEqual(n, runs["round"][j])
                     # Every veto player (russia, ukraine) accepted the last text.
                     self.assertTrue(np.all(t["accepts"][j, n - 1, 1:3] == 1))
+                # The demands are the BATNAs or the aspirations above them.
+                self.assertTrue(np.all(t["demand"][j, :n] >= t["batna"][j, :n]))
                 # The last text traced is the final text, and the rest is padding.
                 np.testing.assert_array_equal(t["text"][j, n - 1], runs["final_text"][j])
                 self.assertTrue(np.all(np.isnan(t["text"][j, n:])))
                 np.testing.assert_array_equal(t["batna"][j, n - 1], runs["batna"][j])
-                # No aspirations: each demand is the BATNA.
-                np.testing.assert_array_equal(t["demand"][j, :n], t["batna"][j, :n])
+                # Without an aspiration (the mediator, Europe) the demand is the BATNA.
+                np.testing.assert_array_equal(t["demand"][j, :n, [0, 3]], t["batna"][j, :n, [0, 3]])
         group(out, "trace").close()
 
     def test_trace_shows_red_lines_conceding_round_by_round(self):
-        # Ukraine's territorial red line [0, hi] concedes linearly toward [0, 0.65] over the 18
-        # rounds: hi(t) = hi(1) + (t - 1)/17 (0.65 - hi(1)); Russia's, without a limit, stays.
+        # Ukraine's territorial red line [0, hi], on time alone, concedes linearly toward [0, 0.65]
+        # over the 18 rounds: hi(t) = hi(1) + (t - 1)/17 (0.65 - hi(1)); Russia's, with a limit
+        # inside its red line, stays.
         out = os.path.join(self.tmp.name, "conceding.h5")
         r = parley("run", SCENARIO, "-n", "40", "--trace", "40", "-o", out, "-q",
-                   "--set", "agents.ukraine.red_line_limits.territory=[0.0,0.65]")
+                   "--set", "agents.ukraine.red_line_limits.territory=[0.0,0.65]",
+                   "--set", "agents.ukraine.tactics={time=1.0}",
+                   "--set", "agents.russia.red_line_limits.territory=[1.0,1.0]")
         self.assertEqual(r.returncode, 0, r.stderr)
         with open_file(out) as f:
             t = f["trace"]
