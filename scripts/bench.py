@@ -117,6 +117,31 @@ def plot_scaling(result, png):
     fig.savefig(png, dpi=100)
 
 
+# Keys of the moving model (docs/model.md, "Concession", "Shocks and triggers", the mediated
+# protocol's issue vetoes) that the numpy reference does not implement.
+DYNAMIC_KEYS = ("red_line_limits", "concession_beta", "tactics", "endurance", "expected_drift",
+                "aspiration", "aspiration_limit", "veto_issues")
+
+
+def static_variant(scenario, folder):
+    """The scenario without its moving parts (the keys above and every [[shocks]] table), which
+    the numpy reference implements: the file it is written to."""
+    kept, in_shock = [], False
+    with open(scenario, encoding="utf-8") as f:
+        for line in f:
+            stripped = line.strip()
+            if stripped.startswith("["):
+                in_shock = stripped == "[[shocks]]"
+            if in_shock or any(stripped.startswith(k + " ") or stripped.startswith(k + "=")
+                               or stripped.startswith(k + ".") for k in DYNAMIC_KEYS):
+                continue
+            kept.append(line)
+    path = os.path.join(folder, "static.toml")
+    with open(path, "w", encoding="utf-8") as f:
+        f.writelines(kept)
+    return path
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--parley", required=True)
@@ -141,14 +166,16 @@ def main():
             wall, rate, write, rss = run(args.parley, args.scenario, size, cores, out)
             results["memory"][str(size)] = {"peak_rss_mb": rss, "wall_s": wall, "runs_per_second": rate,
                                             "write_share": write / wall}
-        # The numpy reference on the same scenario: its outcome distribution must agree with
-        # Parley's within sampling error, and the speed ratio is per core (both single-threaded).
+        # The numpy reference on the scenario without its moving parts (concession, shocks, issue
+        # vetoes, which it does not implement): its outcome distribution must agree with Parley's
+        # within sampling error, and the speed ratio is per core (both single-threaded).
         ref_runs = 10000 if args.quick else 40000
         here = os.path.dirname(os.path.abspath(__file__))
+        static = static_variant(args.scenario, tmp)
         reference = json.loads(subprocess.run(
-            [sys.executable, os.path.join(here, "reference_mediated.py"), args.scenario, "-n", str(ref_runs), "--json"],
+            [sys.executable, os.path.join(here, "reference_mediated.py"), static, "-n", str(ref_runs), "--json"],
             capture_output=True, text=True, check=True).stdout)
-        _, parley_rate, _, _ = run(args.parley, args.scenario, ref_runs, 1, out)
+        _, parley_rate, _, _ = run(args.parley, static, ref_runs, 1, out)
         with files.open_file(out, allowed=(files.RUNS,)) as f:
             agreed = f["runs/agreement"][()] == 1
             deal = f["runs/deal"][()][agreed]

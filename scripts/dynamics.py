@@ -11,7 +11,8 @@ measurement against its target:
      |Spearman's rho| >= 0.1 with agreement (summary/spearman);
   3. factors of `parley sobol` with a total index >= 0.05;
   4. a front line trending toward Russia moves the deal's territory toward Russia's position;
-  5. pressure on Ukraine (its war cost doubled) raises P(agreement) and moves terms against it;
+  5. pressure on Ukraine (its war cost doubled; an aid cut after its second rejection) raises
+     P(agreement) and moves terms against it;
   6. the share of deals after round 6;
   7. the principal obstacles, most frequent first (guarantees second is the target);
   8. the stylised facts kept: few deals in rounds 1-2, territory the principal obstacle.
@@ -145,6 +146,22 @@ def main():
         report("deal territory, Ukraine pressed vs not", f"{t_pressed:.4f} vs {t_base:.4f}",
                "higher (against Ukraine)",
                higher_mean(pressed["deal"][pressed["agreement"] == 1, territory], base["deal"][agreed, territory]))
+
+        # An aid cut: Kyiv's war cost doubles after its second rejection (a shock added to the
+        # scenario's own).
+        with open(args.scenario, encoding="utf-8") as f:
+            cut_text = f.read() + ('\n[[shocks]]\nafter_rejections = 2\nby = "ukraine"\n'
+                                   'key = "agents.ukraine.war_cost"\nop = "scale"\nvalue = 2.0\n')
+        cut_file = os.path.join(tmp, "aid-cut.toml")
+        with open(cut_file, "w", encoding="utf-8") as f:
+            f.write(cut_text)
+        cut = run(args.parley, cut_file, args.runs, out)
+        t_cut = np.nanmean(cut["deal"][cut["agreement"] == 1, territory])
+        report("P(agreement), an aid cut to Kyiv after 2 rejections vs not",
+               f"{float(np.mean(cut['agreement'] == 1)):.5f} vs {p_base:.5f}",
+               "higher (beyond 2 s.e., paired)", more_often(cut["agreement"] == 1, agreed))
+        report("deal territory, aid cut vs not", f"{t_cut:.4f} vs {t_base:.4f}", "higher (against Ukraine)",
+               higher_mean(cut["deal"][cut["agreement"] == 1, territory], base["deal"][agreed, territory]))
 
         late = float(np.mean(base["round"][agreed] > 6)) if agreed.any() else 0.0
         report("deals after round 6", f"{late:.1%}", ">= 20%", late >= 0.2)

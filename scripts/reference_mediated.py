@@ -35,6 +35,12 @@ class Scenario:
         self.battlefield = self.doc.get("battlefield", {})
         if self.protocol.get("kind", "mediated") != "mediated":
             sys.exit("the reference implements the mediated protocol only")
+        moving = [f"agents.{a}.{k}" for a, spec in zip(self.agent_ids, self.agents) for k in spec
+                  if k in ("red_line_limits", "concession_beta", "tactics", "endurance", "expected_drift",
+                           "aspiration", "aspiration_limit", "veto_issues")]
+        if moving or "shocks" in self.doc:
+            sys.exit("the reference implements fixed positions only, not " +
+                     ", ".join(moving + (["shocks"] if "shocks" in self.doc else [])))
         for a in self.agents:
             shape = a.get("shape", "linear")
             if shape != "linear":
