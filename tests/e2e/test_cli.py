@@ -215,6 +215,19 @@ class RunFile(unittest.TestCase):
                       f"partial deal {counts[3]}", r.stdout)
         self.assertRegex(r.stdout, r"runs/deal +float64 +\[400, 6\]")
         self.assertIn(text(self.f.attrs["scenario_toml"]).strip(), r.stdout)
+        # The obstacles, first and second, with the two most frequent principal ones named, and the
+        # shocks with the share of runs each fired in, from the stored summary.
+        issues = [text(x) for x in self.f["runs/issue"][()]]
+        first, second = self.f["summary/obstacle_share"][()], self.f["summary/obstacle_second_share"][()]
+        obstacle = self.f["runs/obstacle"][()]
+        np.testing.assert_allclose(first, [np.mean(obstacle == k) for k in range(len(issues))])
+        for k, issue in enumerate(issues):
+            self.assertRegex(r.stdout, rf"{issue} +{100 * first[k]:.1f}% +{100 * second[k]:.1f}%")
+        top = np.argsort(-first, kind="stable")[0]
+        self.assertIn(f"most often the principal obstacle: {issues[top]} ({100 * first[top]:.1f}%)", r.stdout)
+        fired = np.mean(self.f["runs/shock_round"][()] >= 0, axis=0)
+        for label, share in zip((text(x) for x in self.f["runs/shock"][()]), fired):
+            self.assertIn(f"{100 * share:5.1f}%  {label}", r.stdout)
         with tempfile.TemporaryDirectory() as tmp:
             other = os.path.join(tmp, "other.h5")
             with h5py.File(other, "w") as f:
