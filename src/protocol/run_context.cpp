@@ -184,6 +184,10 @@ void concede(const Setting& setting, Realization& r, int round, double front, Wo
     for (Index k = 0; k < m; ++k) {
       c.next_lo(i, k) = 0.0;
       c.next_hi(i, k) = 0.0;
+      // A bracketed issue's red lines no longer count (mediated bracketing): leave them so.
+      if (static_cast<std::size_t>(k) < w.bracketed.size() &&
+          w.bracketed[static_cast<std::size_t>(k)])
+        continue;
       if (moves_lo(i, k)) {
         const double span = r.red_lo_set(i, k) - r.red_lo_limit(i, k);
         const double a = alpha([&](Index j) { return moves_hi(j, k); },
@@ -353,6 +357,7 @@ void negotiate(const Setting& setting, const Realization& r, RunStreams& streams
     w.resize(r.prefs.agents(), r.prefs.issues());
   }
   out.bracketed.assign(static_cast<std::size_t>(r.prefs.issues()), 0);
+  std::fill(w.bracketed.begin(), w.bracketed.end(), std::int8_t{0});
   switch (setting.kind) {
     case Kind::mediated:
       negotiate_mediated(setting, r, streams, w, out, trace);

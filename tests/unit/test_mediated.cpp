@@ -531,6 +531,20 @@ TEST(Concession, AbsoluteTitForTatMirrorsAScriptedOpponent) {
   }
 }
 
+// A bracketed issue's red lines no longer count: concession leaves them open ([0, 1]) where the
+// mediator set them aside.
+TEST(Concession, LeavesABracketedIssueOpen) {
+  Conceders c;
+  c.r.tactic_time(0) = 1.0;
+  protocol::concede(c.setting, c.r, 1, 0.0, c.w);
+  c.w.bracketed[0] = 1;
+  c.r.prefs.red_lo(0, 0) = 0.0;  // as bracketing leaves it
+  for (int t = 2; t <= 5; ++t) {
+    protocol::concede(c.setting, c.r, t, 0.0, c.w);
+    EXPECT_EQ(c.lo0(), 0.0) << t;
+  }
+}
+
 // The mix is the weighted mean of the tactics' α: time 1 and relative tit-for-tat 3.
 TEST(Concession, TacticsMixByTheirWeights) {
   Conceders c;
