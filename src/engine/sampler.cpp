@@ -220,6 +220,7 @@ void Sampler::sample_mixed(std::uint64_t seed, std::uint64_t run, std::uint64_t 
   for (Index i = 0; i < out.prefs.agents(); ++i) normalise_weights(out, i);
   thread_local std::vector<double> alpha;
   thread_local std::vector<double> drawn;
+  thread_local std::vector<double> logs;
   for (std::size_t g = 0; g < concentrations_.size(); ++g) {
     const Concentration& c = concentrations_[g];
     // w' ~ Dirichlet(κ·w) around the (sampled, normalised) weights w (docs/model.md,
@@ -227,10 +228,11 @@ void Sampler::sample_mixed(std::uint64_t seed, std::uint64_t run, std::uint64_t 
     const auto n = static_cast<std::size_t>(out.prefs.issues());
     alpha.resize(n);
     drawn.resize(n);
+    logs.resize(n);
     for (std::size_t k = 0; k < n; ++k)
       alpha[k] = c.kappa * out.prefs.weight(c.agent, static_cast<Index>(k));
     random::Stream stream(seed, slots_.size() + g == factor ? other_run : run, c.stream);
-    random::dirichlet(stream, alpha, drawn);
+    random::dirichlet(stream, alpha, drawn, logs);
     std::size_t col = c.first_column;
     for (std::size_t k = 0; k < n; ++k) {
       out.prefs.weight(c.agent, static_cast<Index>(k)) = drawn[k];

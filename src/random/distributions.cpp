@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace parley::random {
 
@@ -142,6 +143,29 @@ double truncated_normal(Stream& s, double mean, double sd, double lo, double hi)
   return std::clamp(mean + sd * normal_quantile(p_safe), lo, hi);
 }
 
+namespace {
+
+// One Gamma(shape, 1) draw, as its value and its logarithm: for shape < 1 the value
+// G(a + 1)·U^(1/a) underflows to 0 when a is small (a = 0.001: U^1000), while its logarithm,
+// log G(a + 1) + log(U)/a, stays exact; beta and dirichlet fall back on it then.
+struct GammaDraw {
+  double value;
+  double log;
+};
+
+GammaDraw gamma_draw(Stream& s, double shape) noexcept {
+  if (shape < 1.0) {
+    // Marsaglia & Tsang: Gamma(a) = Gamma(a + 1) * U^(1/a).
+    const double g = gamma(s, shape + 1.0);
+    const double u = s.uniform();
+    return {g * std::pow(u, 1.0 / shape), std::log(g) + std::log(u) / shape};
+  }
+  const double g = gamma(s, shape);
+  return {g, std::log(g)};
+}
+
+}  // namespace
+
 double gamma(Stream& s, double shape) noexcept {
   if (shape < 1.0) {
     // Marsaglia & Tsang: Gamma(a) = Gamma(a + 1) * U^(1/a).
@@ -165,9 +189,11 @@ double gamma(Stream& s, double shape) noexcept {
 }
 
 double beta(Stream& s, double a, double b) noexcept {
-  const double x = gamma(s, a);
-  const double y = gamma(s, b);
-  return x / (x + y);
+  const GammaDraw x = gamma_draw(s, a);
+  const GammaDraw y = gamma_draw(s, b);
+  if (x.value + y.value > 0.0) return x.value / (x.value + y.value);
+  // Both underflowed: X / (X + Y) = 1 / (1 + exp(log Y − log X)).
+  return 1.0 / (1.0 + std::exp(y.log - x.log));
 }
 
 double triangular(Stream& s, double lo, double mode, double hi) noexcept {
@@ -177,10 +203,26 @@ double triangular(Stream& s, double lo, double mode, double hi) noexcept {
   return hi - std::sqrt((1.0 - u) * (hi - lo) * (hi - mode));
 }
 
-void dirichlet(Stream& s, std::span<const double> alpha, std::span<double> out) noexcept {
+void dirichlet(Stream& s, std::span<const double> alpha, std::span<double> out,
+               std::span<double> logs) noexcept {
   double total = 0.0;
+  double top = -std::numeric_limits<double>::infinity();
   for (std::size_t k = 0; k < alpha.size(); ++k) {
-    out[k] = alpha[k] > 0.0 ? gamma(s, alpha[k]) : 0.0;
+    const GammaDraw g = alpha[k] > 0.0 ? gamma_draw(s, alpha[k])
+                                       : GammaDraw{0.0, -std::numeric_limits<double>::infinity()};
+    out[k] = g.value;
+    logs[k] = g.log;
+    total += out[k];
+    top = std::max(top, g.log);
+  }
+  if (total > 0.0) {
+    for (double& v : out) v /= total;
+    return;
+  }
+  // Every draw underflowed: normalise exp(log G_k − max) instead.
+  total = 0.0;
+  for (std::size_t k = 0; k < out.size(); ++k) {
+    out[k] = std::exp(logs[k] - top);
     total += out[k];
   }
   for (double& v : out) v /= total;

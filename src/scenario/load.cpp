@@ -16,6 +16,9 @@
 namespace parley::scenario {
 namespace {
 
+// The narrowest issue range, relative to its magnitude (see read_issues).
+constexpr double kMinRelativeWidth = 1e-9;
+
 using namespace detail;
 
 class Loader {
@@ -223,6 +226,16 @@ class Loader {
       std::optional<std::pair<double, double>> range;
       if (const toml::node* rn = h.take("range")) {
         range = h.interval_node(*rn, h.path("range"), -kUnbounded, kUnbounded, true);
+        // Positions map to the unit scale by (x − lo) / (hi − lo): a range narrower than 1e-9
+        // of its magnitude leaves no precision (and one of 1e-310 makes every utility NaN).
+        if (range && range->second - range->first <
+                         kMinRelativeWidth *
+                             std::max({1.0, std::abs(range->first), std::abs(range->second)})) {
+          ctx_.error(rn->source(), h.path("range"),
+                     "[" + fmt(range->first) + ", " + fmt(range->second) + "] is too narrow",
+                     "allowed: hi - lo at least 1e-9 times max(1, |lo|, |hi|)");
+          range.reset();
+        }
       } else {
         h.missing("range", "[lo, hi] with lo < hi");
       }

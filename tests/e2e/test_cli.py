@@ -728,6 +728,27 @@ class Commands(unittest.TestCase):
                             # The one-shot Nash protocol's deal is the Nash text itself.
                             self.assertTrue(np.all(runs["nash_distance"][()][agreed] < 1e-6))
 
+    def test_tiny_concentrations_sample_without_nan(self):
+        # Beta(mean 0.05, kappa 0.001) and Dirichlet(0.001 w): every gamma draw underflows, and
+        # the draws come from their logarithms: finite, in range, and the mean kept (~0.05 of
+        # the way along nato_delay's [0, 30] range, 1.5 years).
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "tiny.h5")
+            r = parley("run", SCENARIO, "-n", "2000", "-o", out, "-q",
+                       "--set", "agents.ukraine.ideal.nato_delay={beta={mean=1.5,kappa=0.001}}",
+                       "--set", "agents.russia.salience_concentration=0.001")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open_file(out) as f:
+                ideal = f["runs/agents.ukraine.ideal.nato_delay"][()]
+                self.assertTrue(np.all(np.isfinite(ideal)) and np.all((ideal >= 0) & (ideal <= 30)))
+                self.assertAlmostEqual(ideal.mean(), 1.5, delta=5 * np.sqrt(1.5 * 28.5 / 2000))
+                weights = np.stack([f[f"runs/agents.russia.weight.{k}"][()] for k in
+                                    ("territory", "nato_delay", "guarantees", "sanctions", "assets", "ceasefire")])
+                self.assertTrue(np.all(np.isfinite(weights)))
+                np.testing.assert_allclose(weights.sum(axis=0), 1.0, atol=1e-12)
+                for name in ("utility", "batna"):
+                    self.assertTrue(np.all(np.isfinite(f[f"runs/{name}"][()])), name)
+
     def test_solve_reproduces_nash_and_kalai_smorodinsky(self):
         # docs/model.md: Nash x = 5/6, y = 0, u = (0.75, 0.5); KS x = 2/3, y = 0, u = (0.6, 0.6).
         out = parley("solve", os.path.join(SRC, "scenarios", "textbook-nash.toml")).stdout

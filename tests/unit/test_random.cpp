@@ -144,10 +144,10 @@ TEST(Triangular, Moments) {
 TEST(Dirichlet, MeansAndSumToOne) {
   const std::vector<double> alpha = {6.0, 3.0, 1.0};
   pr::Stream s(1, 1, 1);
-  std::vector<double> out(3), sum(3, 0.0);
+  std::vector<double> out(3), logs(3), sum(3, 0.0);
   const int n = 100000;
   for (int i = 0; i < n; ++i) {
-    pr::dirichlet(s, alpha, out);
+    pr::dirichlet(s, alpha, out, logs);
     ASSERT_NEAR(out[0] + out[1] + out[2], 1.0, 1e-12);
     for (int k = 0; k < 3; ++k)
       sum[static_cast<std::size_t>(k)] += out[static_cast<std::size_t>(k)];
@@ -171,4 +171,43 @@ TEST(ScenarioDistribution, BetaIsScaledOntoItsDomainWithTheGivenMean) {
   const double var = 30.0 * 30.0 * 0.8 * 0.2 / 21.0;
   expect_moments([&](pr::Stream& st) { return d.sample(st); }, 24.0, var, 8);
   EXPECT_DOUBLE_EQ(d.central(), 24.0);
+}
+
+// Concentrations so small that every gamma draw underflows to 0 (U^(1/a) with a ~ 1e-4): the
+// draws stay finite, in range, and keep their means, a/(a + b) and α_k/α_0 (the distributions
+// are then nearly two- or three-point, with variance ~ m(1 − m)).
+TEST(Beta, TinyConcentrationsGiveNoNaN) {
+  for (const double m : {0.5, 0.05}) {
+    const double kappa = 0.001;
+    const double a = m * kappa, b = (1 - m) * kappa;
+    pr::Stream s(3, 1, 1);
+    const int n = 100000;
+    double sum = 0.0;
+    for (int i = 0; i < n; ++i) {
+      const double x = pr::beta(s, a, b);
+      ASSERT_TRUE(x >= 0.0 && x <= 1.0) << x;
+      sum += x;
+    }
+    const double var = a * b / ((a + b) * (a + b) * (a + b + 1));
+    EXPECT_NEAR(sum / n, m, 5 * std::sqrt(var / n)) << m;
+  }
+}
+
+TEST(Dirichlet, TinyConcentrationsGiveNoNaN) {
+  const std::vector<double> alpha = {0.0005, 0.0003, 0.0002};
+  pr::Stream s(4, 1, 1);
+  std::vector<double> out(3), logs(3), sum(3, 0.0);
+  const int n = 100000;
+  for (int i = 0; i < n; ++i) {
+    pr::dirichlet(s, alpha, out, logs);
+    ASSERT_NEAR(out[0] + out[1] + out[2], 1.0, 1e-12);
+    for (std::size_t k = 0; k < 3; ++k) {
+      ASSERT_TRUE(std::isfinite(out[k]) && out[k] >= 0.0);
+      sum[k] += out[k];
+    }
+  }
+  for (std::size_t k = 0; k < 3; ++k) {
+    const double m = alpha[k] / 0.001;
+    EXPECT_NEAR(sum[k] / n, m, 5 * std::sqrt(m * (1 - m) / n)) << k;
+  }
 }

@@ -19,11 +19,14 @@ double uniform(Stream& s, double lo, double hi) noexcept;
 double truncated_normal(Stream& s, double mean, double sd, double lo, double hi) noexcept;
 // Gamma(shape, 1) by Marsaglia & Tsang (2000); shape < 1 by the boost U^(1/shape).
 double gamma(Stream& s, double shape) noexcept;
-// Beta(a, b) as G_a / (G_a + G_b).
+// Beta(a, b) as G_a / (G_a + G_b); where both draws underflow (a, b near 0), from their
+// logarithms, so that no concentration gives NaN.
 double beta(Stream& s, double a, double b) noexcept;
 // Triangular(lo, mode, hi) by inversion.
 double triangular(Stream& s, double lo, double mode, double hi) noexcept;
-// Dirichlet(alpha) into out (same size as alpha), normalised gammas.
-void dirichlet(Stream& s, std::span<const double> alpha, std::span<double> out) noexcept;
+// Dirichlet(alpha) into out (same size as alpha), normalised gammas; where every draw
+// underflows, normalised from their logarithms (`logs`, same size, is scratch).
+void dirichlet(Stream& s, std::span<const double> alpha, std::span<double> out,
+               std::span<double> logs) noexcept;
 
 }  // namespace parley::random
