@@ -94,6 +94,9 @@ int main(int argc, char** argv) {
     } catch (const parley::engine::PlanError& e) {
       std::cerr << "parley " << name << ": " << e.what() << "\n";
       return kExitUsage;
+    } catch (const parley::io::InvalidFile& e) {
+      std::cerr << "parley " << name << ": " << e.what() << "\n";
+      return kExitUsage;
     } catch (const parley::io::IoError& e) {
       std::cerr << "parley " << name << ": " << e.what() << "\n";
       return kExitRuntime;

@@ -95,7 +95,25 @@ FileInfo read_file_info(const std::string& path) {
     info.deal_mean = read_doubles(file, "summary/deal_mean");
     info.quantiles = read_doubles(file, "summary/quantile");
     const auto dq = read_doubles(file, "summary/deal_quantiles");
-    for (std::size_t k = 0; k < info.issues.size() && !info.quantiles.empty(); ++k) {
+    // Every summary vector has one value per issue, agent or outcome (or is absent, in files
+    // written before it): a file from elsewhere is checked before its values are used.
+    auto sized = [&](const std::vector<double>& v, std::size_t n, const char* name) {
+      if (!v.empty() && v.size() != n) {
+        throw InvalidFile(path + ": summary/" + name + ": " + std::to_string(v.size()) +
+                          " values (allowed: " + std::to_string(n) + ")");
+      }
+    };
+    // Three outcomes in files written before the partial deal, four since.
+    if (info.outcome_count.size() != 3) sized(info.outcome_count, 4, "outcome_count");
+    sized(info.rounds, 3, "rounds");
+    sized(info.mean_utility, info.agents.size(), "mean_utility");
+    sized(info.blocker_share, info.agents.size(), "blocker_share");
+    sized(info.obstacle_share, info.issues.size(), "obstacle_share");
+    sized(info.obstacle_second_share, info.issues.size(), "obstacle_second_share");
+    sized(info.deal_mean, info.issues.size(), "deal_mean");
+    sized(info.shock_share, info.shocks.size(), "shock_share");
+    sized(dq, info.issues.size() * info.quantiles.size(), "deal_quantiles");
+    for (std::size_t k = 0; k < info.issues.size() && !info.quantiles.empty() && !dq.empty(); ++k) {
       info.deal_quantiles.emplace_back(
           dq.begin() + static_cast<std::ptrdiff_t>(k * info.quantiles.size()),
           dq.begin() + static_cast<std::ptrdiff_t>((k + 1) * info.quantiles.size()));

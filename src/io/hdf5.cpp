@@ -145,12 +145,33 @@ void write_rows(hid_t dataset, hid_t memory_type, hsize_t first, hsize_t rows, c
         "writing rows");
 }
 
-void read_rows(hid_t dataset, hid_t memory_type, hsize_t first, hsize_t rows, void* data) {
+void read_rows(hid_t dataset, hid_t memory_type, hsize_t first, hsize_t rows, hsize_t width,
+               void* data, const std::string& what) {
   Handle file_space(H5Dget_space(dataset), H5Sclose, "dataspace");
   const int rank = H5Sget_simple_extent_ndims(file_space);
+  const int want = width == 0 ? 1 : 2;
+  if (rank != want) {
+    throw InvalidFile(what + ": " + std::to_string(rank) +
+                      " dimensions (allowed: " + std::to_string(want) + ")");
+  }
   hsize_t dims[2] = {0, 0};
   H5Sget_simple_extent_dims(file_space, dims, nullptr);
-  if (first + rows > dims[0]) throw IoError("reading rows past the end of a dataset");
+  if (width > 0 && dims[1] != width) {
+    throw InvalidFile(what + ": " + std::to_string(dims[1]) +
+                      " values per run (allowed: " + std::to_string(width) + ")");
+  }
+  if (first + rows > dims[0] || first + rows < first) {
+    throw InvalidFile(what + ": " + std::to_string(dims[0]) + " rows, fewer than the " +
+                      std::to_string(first + rows) + " the file's header promises");
+  }
+  {
+    Handle type(H5Dget_type(dataset), H5Tclose, what + ": type");
+    if (H5Tget_class(type) != H5Tget_class(memory_type)) {
+      throw InvalidFile(what + std::string(": stored as ") +
+                        (H5Tget_class(type) == H5T_FLOAT ? "floating point" : "another type") +
+                        ", not the type Parley writes there");
+    }
+  }
   hsize_t start[2] = {first, 0};
   hsize_t count[2] = {rows, rank > 1 ? dims[1] : 1};
   check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, count, nullptr),

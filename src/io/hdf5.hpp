@@ -54,7 +54,11 @@ Handle create_dataset(hid_t parent, const std::string& name, hid_t type,
 // Writes rows [first, first + rows) of a 1-D or 2-D dataset from contiguous memory.
 void write_rows(hid_t dataset, hid_t memory_type, hsize_t first, hsize_t rows, const void* data);
 void write_all(hid_t dataset, hid_t memory_type, const void* data);
-void read_rows(hid_t dataset, hid_t memory_type, hsize_t first, hsize_t rows, void* data);
+// Rows [first, first + rows) of a dataset [run] (width 0) or [run, width] (width >= 1) into
+// `data`; InvalidFile (naming `what`) when the dataset has another rank or width, too few
+// rows, or a type of another class than `memory_type` (an integer for a float, say).
+void read_rows(hid_t dataset, hid_t memory_type, hsize_t first, hsize_t rows, hsize_t width,
+               void* data, const std::string& what);
 // A 1-D dataset of variable-length UTF-8 strings.
 Handle write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& values);
 

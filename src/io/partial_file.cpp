@@ -1,11 +1,13 @@
 #include "parley/io/partial_file.hpp"
 
+#include <limits>
 #include <stdexcept>
 #include <variant>
 
 #include "hdf5.hpp"
 #include "parley/io/io_error.hpp"
 #include "parley/io/runs_file.hpp"
+#include "parley/protocol/run_result.hpp"
 
 namespace parley::io {
 
@@ -39,7 +41,8 @@ PartialRun read_partial(const std::string& path) {
     }
   }
   std::vector<std::int8_t> flags(h.rows);
-  if (h.rows > 0) h5::read_rows(done, H5T_NATIVE_INT8, 0, h.rows, flags.data());
+  if (h.rows > 0)
+    h5::read_rows(done, H5T_NATIVE_INT8, 0, h.rows, 0, flags.data(), path + ": runs/done");
   for (std::uint64_t i = 0; i < h.rows; ++i) {
     if ((flags[i] == 1) != (i < h.runs_done)) {
       throw IoError(path + ": the done flags are not the first " + std::to_string(h.runs_done) +
@@ -50,24 +53,44 @@ PartialRun read_partial(const std::string& path) {
 }
 
 struct RunsReader::Impl {
+  std::string path;
   h5::Handle file;
   std::vector<std::string> parameters;
   std::vector<double> scratch;
 
   h5::Handle dataset(const std::string& name) const {
+    if (H5Lexists(file, "runs", H5P_DEFAULT) <= 0 ||
+        H5Lexists(file, ("runs/" + name).c_str(), H5P_DEFAULT) <= 0)
+      throw InvalidFile(path + ": runs/" + name + ": missing");
     return h5::Handle(H5Dopen2(file, ("runs/" + name).c_str(), H5P_DEFAULT), H5Dclose,
-                      "runs/" + name);
+                      path + ": runs/" + name);
   }
   std::uint64_t row = 0;  // file row of the block's first run
+  // `width` values per run; 0 for a dataset [run].
   template <typename T>
-  void read(const std::string& name, const engine::RunBlock& b, std::vector<T>& out) {
-    h5::read_rows(dataset(name), h5::native_type<T>(), row, b.count, out.data());
+  void read(const std::string& name, const engine::RunBlock& b, std::size_t width,
+            std::vector<T>& out) {
+    h5::read_rows(dataset(name), h5::native_type<T>(), row, b.count, width, out.data(),
+                  path + ": runs/" + name);
+  }
+  // Every value of an index or flag column within [lo, hi].
+  template <typename T>
+  void check_range(const char* name, const std::vector<T>& values, std::int64_t lo, std::int64_t hi,
+                   const std::string& allowed) const {
+    for (std::size_t j = 0; j < values.size(); ++j) {
+      const auto v = static_cast<std::int64_t>(values[j]);
+      if (v < lo || v > hi) {
+        throw InvalidFile(path + ": runs/" + name + ": " + std::to_string(v) + " at row " +
+                          std::to_string(row + j) + " (allowed: " + allowed + ")");
+      }
+    }
   }
 };
 
 RunsReader::RunsReader(const std::string& path, std::vector<std::string> parameters)
     : impl_(std::make_unique<Impl>()) {
   h5::quiet_errors();
+  impl_->path = path;
   impl_->file = h5::Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose,
                            "cannot open " + path);
   impl_->parameters = std::move(parameters);
@@ -80,12 +103,38 @@ void RunsReader::read(engine::RunBlock& b, std::uint64_t first_row) {
   m.row = first_row;
   for (const engine::RunColumn& c : engine::run_columns()) {
     if (c.width(b) == 0) continue;  // across no shocks: no dataset
-    std::visit([&](auto member) { m.read(c.name, b, b.*member); }, c.member);
+    const std::size_t width = c.across == engine::RunColumn::Across::run ? 0 : c.width(b);
+    std::visit([&](auto member) { m.read(c.name, b, width, b.*member); }, c.member);
   }
   m.scratch.resize(b.count);
   for (std::size_t j = 0; j < m.parameters.size(); ++j) {
-    m.read(m.parameters[j], b, m.scratch);
+    m.read(m.parameters[j], b, 0, m.scratch);
     for (std::size_t r = 0; r < b.count; ++r) b.parameters[r * b.sampled + j] = m.scratch[r];
+  }
+  // The values that index or flag something, against their ranges: a damaged file is refused
+  // here rather than indexing past a table later.
+  const auto agents = static_cast<std::int64_t>(b.agents);
+  const auto issues = static_cast<std::int64_t>(b.issues);
+  const std::int64_t big = std::numeric_limits<std::int32_t>::max();
+  m.check_range("agreement", b.agreement, 0, 1, "0 or 1");
+  m.check_range("outcome", b.outcome, 0, protocol::kOutcomes - 1,
+                "0 to " + std::to_string(protocol::kOutcomes - 1));
+  m.check_range("round", b.round, -1, big, "-1, or a round from 1");
+  m.check_range("blocker", b.blocker, -1, agents - 1,
+                "-1 or an agent index below " + std::to_string(agents));
+  m.check_range("obstacle", b.obstacle, -1, issues - 1,
+                "-1 or an issue index below " + std::to_string(issues));
+  m.check_range("obstacle_second", b.obstacle_second, -1, issues - 1,
+                "-1 or an issue index below " + std::to_string(issues));
+  m.check_range("bracketed", b.bracketed, 0, 1, "0 or 1");
+  m.check_range("shock_round", b.shock_round, -1, big, "-1, or a round from 1");
+  for (std::size_t r = 0; r < b.count; ++r) {
+    const bool agreed = b.agreement[r] == 1;
+    if (agreed != (b.outcome[r] == 0) || agreed != (b.round[r] >= 1) || b.round[r] == 0) {
+      throw InvalidFile(m.path + ": runs/agreement, outcome and round disagree at row " +
+                        std::to_string(first_row + r) +
+                        " (allowed: a deal has outcome 0 and a round from 1; no deal, round -1)");
+    }
   }
 }
 

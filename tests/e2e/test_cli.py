@@ -204,6 +204,25 @@ class RunFile(unittest.TestCase):
         ds.close()
         summary.close()
 
+    def test_info_refuses_a_summary_of_the_wrong_size(self):
+        # A truncated or widened summary vector is refused, naming the file and the dataset.
+        import shutil
+        with tempfile.TemporaryDirectory() as tmp:
+            for name, data, message in [
+                    ("deal_quantiles", np.zeros((6, 2)), "summary/deal_quantiles: 12 values (allowed: 30)"),
+                    ("obstacle_share", np.zeros(2), "summary/obstacle_share: 2 values (allowed: 6)"),
+                    ("mean_utility", np.zeros(9), "summary/mean_utility: 9 values (allowed: 4)")]:
+                with self.subTest(dataset=name):
+                    damaged = os.path.join(tmp, "damaged.h5")
+                    shutil.copy(self.path, damaged)
+                    with h5py.File(damaged, "r+") as f:
+                        del f["summary/" + name]
+                        f["summary/" + name] = data
+                    r = parley("info", damaged)
+                    self.assertEqual(r.returncode, 2, r.stdout)
+                    self.assertIn(damaged + ": " + message, r.stderr)
+                    self.assertEqual(r.stdout, "")
+
     def test_info_describes_the_file_without_python(self):
         r = parley("info", self.path)
         self.assertEqual(r.returncode, 0, r.stderr)

@@ -92,6 +92,50 @@ class SameAsOneRun(unittest.TestCase):
         self.assertIn("its seed differs", r.stderr)
         self.assertFalse(os.path.exists(out))
 
+    def test_merge_refuses_damaged_shards_and_writes_nothing(self):
+        # A shard from elsewhere whose datasets do not match its header, or whose index and flag
+        # values lie outside their ranges: refused with the file and the dataset named, exit 2.
+        import h5py
+        a, b = self.shards(2, "damaged")
+
+        def replace(f, name, data):
+            del f[name]
+            f[name] = data
+
+        cases = {
+            "widened deal": (lambda f: replace(f, "runs/deal", np.zeros((750, 9))),
+                             "runs/deal: 9 values per run (allowed: 6)"),
+            "short column": (lambda f: replace(f, "runs/round", np.full(10, -1, np.int32)),
+                             "runs/round: 10 rows"),
+            "blocker index": (lambda f: f["runs/blocker"].__setitem__(5, 2**30),
+                              "runs/blocker: 1073741824 at row 5 (allowed: -1 or an agent index below 4)"),
+            "obstacle index": (lambda f: f["runs/obstacle"].__setitem__(7, -9),
+                               "runs/obstacle: -9 at row 7"),
+            "outcome flag": (lambda f: f["runs/outcome"].__setitem__(3, 77),
+                             "runs/outcome: 77 at row 3 (allowed: 0 to 3)"),
+            "deal without a round": (lambda f: (f["runs/agreement"].__setitem__(11, 1),
+                                                f["runs/outcome"].__setitem__(11, 0),
+                                                f["runs/round"].__setitem__(11, -1)),
+                                     "runs/agreement, outcome and round disagree at row 11"),
+            "float for an index": (lambda f: replace(f, "runs/blocker", np.zeros(750)),
+                                   "runs/blocker: stored as floating point"),
+            "missing dataset": (lambda f: f.__delitem__("runs/zone_last"), "runs/zone_last: missing"),
+            "matrix for a column": (lambda f: replace(f, "runs/nash_distance", np.zeros((750, 2))),
+                                    "runs/nash_distance: 2 dimensions (allowed: 1)"),
+        }
+        for name, (damage, message) in cases.items():
+            with self.subTest(case=name):
+                broken = os.path.join(self.dir, "broken.h5")
+                shutil.copy(b, broken)
+                with h5py.File(broken, "r+") as f:
+                    damage(f)
+                out = os.path.join(self.dir, "from-broken.h5")
+                r = parley("merge", out, a, broken)
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertIn(broken + ": " + message, r.stderr)
+                self.assertFalse(os.path.exists(out))
+                self.assertEqual([p for p in os.listdir(self.dir) if p.endswith(".tmp")], [])
+
     def test_an_interrupted_shard_resumes_into_the_same_shard(self):
         import glob, signal, time
         out = os.path.join(self.dir, "killed-2-of-2.h5")
