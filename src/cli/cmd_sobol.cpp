@@ -40,6 +40,21 @@ int cmd_sobol(const std::vector<std::string>& args, const std::string& command_l
   const engine::Sampler sampler(s);
   if (sampler.factors().empty())
     throw UsageError("the scenario samples no parameter: nothing to attribute");
+  // The design keeps N (k + 2) outcomes twice over (the outcomes and the per-factor copies) and
+  // B bootstrap rows of N: refused up front when that passes 4 GiB (it would otherwise end in
+  // an allocation failure, or wrap around for a huge N).
+  {
+    constexpr double kMaxBytes = 4.0 * 1024 * 1024 * 1024;
+    const double per_sample =
+        8.0 * (2.0 * static_cast<double>(sampler.factors().size() + 2) + resamples);
+    const auto most = static_cast<std::int64_t>(kMaxBytes / per_sample);
+    if (static_cast<double>(n) > static_cast<double>(most)) {
+      throw UsageError("--samples: " + std::to_string(n) + " needs more than 4 GiB of memory (" +
+                       std::to_string(sampler.factors().size()) + " factors, " +
+                       std::to_string(resamples) + " bootstrap resamples; allowed: at most " +
+                       std::to_string(most) + ")");
+    }
+  }
   const std::uint64_t seed = flags.seed.value_or(s.seed);
   const auto result =
       engine::run_sobol(s, sampler, seed, static_cast<std::uint64_t>(n), flags.threads, resamples);
