@@ -264,6 +264,13 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   if (job.write_file && !options->flags.force && io::file_exists(job.output)) {
     throw UsageError(job.output + ": file exists (use --force to overwrite it)");
   }
+  // An interrupted run leaves OUT.partial: a fresh run must not overwrite an earlier one's.
+  if (job.write_file && !options->flags.force && io::file_exists(job.output + ".partial")) {
+    throw UsageError(job.output +
+                     ".partial: an interrupted run's finished runs are there (resume "
+                     "them with --resume " +
+                     job.output + ".partial, or use --force to start afresh)");
+  }
   std::uint64_t trace_runs = options->trace;
   {
     // Traces are held in memory until the file is closed: each traced run keeps, per round, the

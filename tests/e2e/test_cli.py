@@ -543,6 +543,18 @@ class BadInput(unittest.TestCase):
             f.write(content)
         return path
 
+    def test_a_fresh_run_never_overwrites_an_interrupted_ones_partial(self):
+        out = os.path.join(self.dir, "out.h5")
+        partial = self.write("out.h5.partial", "finished runs of an earlier, interrupted run")
+        r = parley("run", SCENARIO, "-n", "50", "-o", out, "-q")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn(f"{partial}: an interrupted run's finished runs are there (resume them with "
+                      f"--resume {partial}, or use --force to start afresh)", r.stderr)
+        self.assertEqual(sorted(os.listdir(self.dir)), ["out.h5.partial"])
+        with open(partial, encoding="utf-8") as f:
+            self.assertEqual(f.read(), "finished runs of an earlier, interrupted run")
+        self.assertEqual(parley("run", SCENARIO, "-n", "50", "-o", out, "-q", "--force").returncode, 0)
+
     def test_files_of_another_major_format_or_none_are_refused_by_every_reader(self):
         good = os.path.join(self.dir, "good.h5")
         self.assertEqual(parley("run", SCENARIO, "-n", "50", "-o", good, "-q").returncode, 0)
