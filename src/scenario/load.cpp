@@ -54,6 +54,18 @@ class Loader {
     if (!t) return;
     Reader h(ctx_, *t, "scenario");
     s_.name = h.string("name", true).value_or("");
+    // The name makes the default output path (NAME.h5 in the working folder): a file name.
+    const bool file_name = !s_.name.empty() && s_.name.size() <= 100 && s_.name[0] != '.' &&
+                           std::all_of(s_.name.begin(), s_.name.end(), [](char c) {
+                             return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                                    (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
+                           });
+    if (t->contains("name") && t->get("name")->is_string() && !file_name) {
+      ctx_.error(t->get("name")->source(), "scenario.name",
+                 "\"" + s_.name + "\" is not a file name",
+                 "allowed: up to 100 letters, digits, '_', '-' and '.', not starting with '.' (it "
+                 "names the default output file)");
+    }
     s_.title = h.string("title", false).value_or(s_.name);
     h.string("description", false);
     s_.space =
