@@ -264,6 +264,12 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   if (job.write_file && !options->flags.force && io::file_exists(job.output)) {
     throw UsageError(job.output + ": file exists (use --force to overwrite it)");
   }
+  {
+    std::error_code ec;
+    if (job.write_file && std::filesystem::equivalent(job.output, options->scenario_path, ec)) {
+      throw UsageError(job.output + ": is the scenario being run (allowed: another output path)");
+    }
+  }
   // An interrupted run leaves OUT.partial: a fresh run must not overwrite an earlier one's.
   if (job.write_file && !options->flags.force && io::file_exists(job.output + ".partial")) {
     throw UsageError(job.output +

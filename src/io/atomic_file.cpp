@@ -49,6 +49,17 @@ AtomicPath::AtomicPath(std::string target, Overwrite overwrite)
   if (overwrite == Overwrite::refuse && file_exists(target_)) {
     throw IoError(target_ + ": file exists (use --force to overwrite it)");
   }
+  // Only a regular file may be replaced: not a directory, a device, a pipe or a symbolic link
+  // (whose rename would replace the link, not what it points to; a dangling one was found only
+  // at the end of the run).
+  {
+    std::error_code ec;
+    const fs::file_status st = fs::symlink_status(target_, ec);
+    if (!ec && fs::exists(st) && !fs::is_regular_file(st)) {
+      throw InvalidFile(target_ + ": not a regular file (allowed: a new file's path, or with " +
+                        "--force an existing regular file)");
+    }
+  }
   const std::string dir = directory_of(target_);
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {

@@ -543,6 +543,21 @@ class BadInput(unittest.TestCase):
             f.write(content)
         return path
 
+    def test_force_replaces_only_a_regular_file_and_never_the_scenario(self):
+        scenario = self.write("s.toml", read(SCENARIO))
+        os.mkdir(os.path.join(self.dir, "folder"))
+        os.symlink("nowhere", os.path.join(self.dir, "dangling"))
+        for target, message in [("s.toml", "is the scenario being run"),
+                                ("folder", "not a regular file"), ("dangling", "not a regular file"),
+                                ("/dev/null", "not a regular file")]:
+            with self.subTest(target=target):
+                out = os.path.join(self.dir, target)
+                r = parley("run", scenario, "-n", "20", "-o", out, "--force", "-q")
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertIn(f"{out}: {message}", r.stderr)
+        self.assertEqual(read(scenario), read(SCENARIO))
+        self.assertEqual(sorted(os.listdir(self.dir)), ["dangling", "folder", "s.toml"])
+
     def test_a_fresh_run_never_overwrites_an_interrupted_ones_partial(self):
         out = os.path.join(self.dir, "out.h5")
         partial = self.write("out.h5.partial", "finished runs of an earlier, interrupted run")
