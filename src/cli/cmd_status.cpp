@@ -4,6 +4,7 @@
 #include "arguments.hpp"
 #include "commands.hpp"
 #include "parley/engine/shards.hpp"
+#include "parley/io/merge.hpp"
 #include "parley/io/run_header.hpp"
 
 namespace parley::cli {
@@ -56,6 +57,15 @@ int cmd_status(const std::vector<std::string>& args, const std::string&) {
       missing += (missing.empty() ? "" : " ") + std::to_string(k);
     std::printf("  shards to (re)submit: %s (of %llu)\n", missing.c_str(),
                 static_cast<unsigned long long>(m->of));
+  }
+  // Ready only if merge would take them: the same checks, without writing.
+  if (ready) {
+    try {
+      io::check_mergeable(shards);
+    } catch (const std::exception& e) {
+      std::printf("\n  merge would refuse them: %s\n", e.what());
+      ready = false;
+    }
   }
   std::printf("\n  %s\n",
               ready ? "every run is held exactly once: ready to merge" : "not ready to merge");

@@ -5,6 +5,7 @@
 #include "parley/engine/engine.hpp"
 #include "parley/engine/sensitivity.hpp"
 #include "parley/engine/shards.hpp"
+#include "parley/io/partial_file.hpp"
 #include "parley/io/runs_file.hpp"
 #include "parley/io/stored_runs.hpp"
 #include "parley/scenario/load.hpp"
@@ -111,6 +112,27 @@ void merge_sweep(const std::string& output, const std::vector<const StoredHeader
 }
 
 }  // namespace
+
+void check_mergeable(const std::vector<StoredHeader>& shards) {
+  std::uint64_t total = 0;
+  const std::vector<const StoredHeader*> order = check_shards(shards, total);
+  const StoredHeader& head = *order.front();
+  const scenario::Scenario s = scenario::load_scenario_text(head.scenario_toml, head.path, {});
+  const engine::Sampler sampler(s);
+  std::vector<std::string> keys;
+  for (const auto& c : sampler.columns()) keys.push_back(c.key);
+  for (const StoredHeader* shard : order) {
+    if (shard->sweep) continue;  // a sweep's points are other scenarios: merge reads them
+    RunsReader reader(shard->path, keys);
+    engine::RunBlock block;
+    constexpr std::uint64_t kRows = 4096;
+    for (std::uint64_t row = 0; row < shard->rows; row += kRows) {
+      block.resize(static_cast<std::size_t>(std::min(kRows, shard->rows - row)), s.agents.size(),
+                   s.issues.size(), keys.size(), s.shocks.size());
+      reader.read(block, row);
+    }
+  }
+}
 
 Merged merge_shards(const std::string& output, const std::vector<StoredHeader>& shards,
                     const std::string& command_line, Overwrite overwrite,

@@ -136,6 +136,28 @@ class SameAsOneRun(unittest.TestCase):
                 self.assertFalse(os.path.exists(out))
                 self.assertEqual([p for p in os.listdir(self.dir) if p.endswith(".tmp")], [])
 
+    def test_status_is_ready_only_when_merge_accepts(self):
+        # Complete shards that cover the run but that merge refuses (another seed; a damaged
+        # value) are not "ready to merge": status applies merge's checks (exit 1, the reason).
+        import h5py
+        a, b = self.shards(2, "status")
+        self.assertEqual(parley("status", a, b).returncode, 0)
+        other = os.path.join(self.dir, "status-seed.h5")
+        self.assertEqual(parley("run", SCENARIO, "-n", str(RUNS), "--shard", "2/2", "--seed", "7",
+                                "--trace", "3", "-o", other, "-q").returncode, 0)
+        damaged = os.path.join(self.dir, "status-damaged.h5")
+        shutil.copy(b, damaged)
+        with h5py.File(damaged, "r+") as f:
+            f["runs/obstacle"][3] = 99
+        for second, reason in ((other, "its seed differs"), (damaged, "runs/obstacle: 99 at row 3")):
+            with self.subTest(second=second):
+                r = parley("status", a, second)
+                self.assertEqual(r.returncode, 1, r.stdout)
+                self.assertIn("merge would refuse them: ", r.stdout)
+                self.assertIn(reason, r.stdout)
+                self.assertIn("not ready to merge", r.stdout)
+                self.assertEqual(parley("merge", os.path.join(self.dir, "x.h5"), a, second).returncode, 2)
+
     def test_an_interrupted_shard_resumes_into_the_same_shard(self):
         import glob, signal, time
         out = os.path.join(self.dir, "killed-2-of-2.h5")

@@ -29,4 +29,10 @@ Merged merge_shards(const std::string& output, const std::vector<StoredHeader>& 
                     const std::string& command_line, Overwrite overwrite,
                     const std::function<void(std::uint64_t)>& progress = {});
 
+// What merge_shards checks before it writes, without writing: the shards as above, the
+// scenario as run (it must load), and each plain shard's datasets (their shapes and types, as
+// many rows as its header says, every index and flag in range). Throws as merge_shards does;
+// `parley status` calls it, so that "ready to merge" means merge will accept them.
+void check_mergeable(const std::vector<StoredHeader>& shards);
+
 }  // namespace parley::io
