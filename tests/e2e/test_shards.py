@@ -140,7 +140,7 @@ class SameAsOneRun(unittest.TestCase):
         # Complete shards that cover the run but that merge refuses (another seed; a damaged
         # value) are not "ready to merge": status applies merge's checks (exit 1, the reason).
         import h5py
-        a, b = self.shards(2, "status")
+        a, b = self.shards(2, "ready")
         self.assertEqual(parley("status", a, b).returncode, 0)
         other = os.path.join(self.dir, "status-seed.h5")
         self.assertEqual(parley("run", SCENARIO, "-n", str(RUNS), "--shard", "2/2", "--seed", "7",
