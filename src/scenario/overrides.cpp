@@ -1,5 +1,7 @@
 #include "overrides.hpp"
 
+#include <algorithm>
+
 namespace parley::scenario::detail {
 
 void emit_in_file_order(const toml::table& table, const std::string& path, std::ostream& out) {
@@ -41,6 +43,15 @@ void apply_override(toml::table& root, const std::string& assignment, Context& c
     return;
   }
   const std::string key = assignment.substr(0, eq);
+  // Every key of a scenario is a few parts deep; a path of thousands of parts would build as
+  // many nested tables (and overflowed the stack).
+  constexpr std::size_t kMaxParts = 32;
+  if (static_cast<std::size_t>(std::count(key.begin(), key.end(), '.')) + 1 > kMaxParts) {
+    ctx.error(here, key.substr(0, std::min<std::size_t>(key.size(), 60)) + "...",
+              "a key of more than " + std::to_string(kMaxParts) + " parts",
+              "allowed: a dotted path such as agents.russia.discount");
+    return;
+  }
   toml::table parsed;
   try {
     // Pad so that columns count within the --set argument: the value starts at eq + 2.
@@ -63,6 +74,17 @@ void apply_override(toml::table& root, const std::string& assignment, Context& c
       return;
     }
     if (dot == std::string::npos) {
+      // A table that restates one in the file takes its place, keeping its position in the file
+      // (the order of agents and issues, and so which issue is the first, follows the file).
+      toml::node* old = table->get(part);
+      if (old && old->is_table() && parsed.get("v")->is_table()) {
+        toml::table& into = *old->as_table();
+        into.clear();
+        for (auto&& [k, v] : *parsed.get("v")->as_table()) {
+          v.visit([&](auto&& node) { into.insert_or_assign(k.str(), std::move(node)); });
+        }
+        return;
+      }
       // Moved, not copied: a moved node keeps its source region ("--set"), a copy would not.
       parsed.get("v")->visit([&](auto&& node) { table->insert_or_assign(part, std::move(node)); });
       return;

@@ -199,6 +199,36 @@ TEST(ScenarioErrors, ReservationAndWarCostAreExclusive) {
             "continued war))");
 }
 
+// A --set that restates a whole table keeps its place: the issues (and agents) stay in the file's
+// order, so the battlefield, on the first issue when not named, stays on land.
+TEST(Overrides, RestatingATableKeepsItsPlace) {
+  const Scenario s = load_scenario_text(tiny_with({}), "t.toml",
+                                        {"issues.money={range=[0.0,2.0],status_quo=0.5}",
+                                         "agents.b={reservation=0.3,ideal={land=10.0,money=1.0},"
+                                         "salience={land=0.6,money=0.4}}"});
+  ASSERT_EQ(s.issues.size(), 2u);
+  EXPECT_EQ(s.issues[0].id, "land");
+  EXPECT_EQ(s.issues[1].id, "money");
+  EXPECT_EQ(s.issues[1].hi, 2.0);
+  EXPECT_EQ(s.battlefield.issue, 0u);
+  ASSERT_EQ(s.agents.size(), 3u);
+  EXPECT_EQ(s.agents[2].id, "b");
+  EXPECT_DOUBLE_EQ(s.agents[2].reservation->central(), 0.3);
+}
+
+// A key of thousands of parts is refused, not built table by table.
+TEST(Overrides, DeepKeysAreRefused) {
+  std::string key = "agents";
+  for (int j = 0; j < 40000; ++j) key += ".x";
+  try {
+    load_scenario_text(tiny_with({}), "t.toml", {key + "=1"});
+    FAIL() << "accepted";
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("a key of more than 32 parts"), std::string::npos)
+        << e.what();
+  }
+}
+
 // --set overrides: applied to the parsed file before validation, checked like the file.
 TEST(Overrides, ReplaceAddAndDistribute) {
   const Scenario s = load_scenario_text(tiny_with({}), "t.toml",
