@@ -136,6 +136,7 @@ std::uint64_t run_points(const std::vector<Point>& points, const RunPlan& plan,
 
   std::uint64_t next_block = 0;
   std::uint64_t delivered = 0;
+  bool stopped = false;  // a block was abandoned: deliver nothing after it
   // Hand-off points for TSan: what the caller set up, and each serial stage's own state.
   const int setup = 0, source_stage = 0, deliver_stage = 0;
   auto source = [&](tbb::flow_control& fc) -> RunBlock* {
@@ -151,6 +152,7 @@ std::uint64_t run_points(const std::vector<Point>& points, const RunPlan& plan,
     }
     RunBlock* block = take_block();
     block->traces.clear();
+    block->abandoned = false;
     const auto local_point = static_cast<std::size_t>(next_block / blocks_per_point);
     block->point = plan.first_point + local_point;
     const Point& point = points[local_point];
@@ -169,6 +171,12 @@ std::uint64_t run_points(const std::vector<Point>& points, const RunPlan& plan,
     PARLEY_HANDOFF_ACQUIRE(block);
     const Point& point = points[block->point - plan.first_point];
     for (std::size_t row = 0; row < block->count; ++row) {
+      // A cancellation is honoured between runs, not only between blocks (a block of a slow
+      // scenario took half a minute): the block is abandoned, and with it every later one.
+      if (options.cancel && options.cancel->load()) {
+        block->abandoned = true;
+        break;
+      }
       // Common random numbers: run i draws the same numbers at every point.
       const std::uint64_t run = block->first + row;
       if (run < plan.trace_runs) {
@@ -186,8 +194,12 @@ std::uint64_t run_points(const std::vector<Point>& points, const RunPlan& plan,
     PARLEY_HANDOFF_ACQUIRE(&setup);
     PARLEY_HANDOFF_ACQUIRE(&deliver_stage);
     PARLEY_HANDOFF_ACQUIRE(block);
-    if (options.sink) options.sink(*block);
-    delivered += block->count;
+    // Only whole blocks, in order: none after one that was abandoned.
+    stopped = stopped || block->abandoned;
+    if (!stopped) {
+      if (options.sink) options.sink(*block);
+      delivered += block->count;
+    }
     give_back(block);
     PARLEY_HANDOFF_RELEASE(&deliver_stage);
   };

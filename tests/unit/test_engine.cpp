@@ -1,6 +1,8 @@
 // The engine: results independent of thread count and of which runs are computed
 // together; sampling keyed by run; summaries against direct computation.
 #include <gtest/gtest.h>
+#include <chrono>
+#include <thread>
 
 #include <algorithm>
 #include <array>
@@ -102,8 +104,9 @@ TEST(Engine, ARunIsTheSameWhetherComputedAloneOrWithOthers) {
 
 TEST(Engine, CancellingKeepsAPrefixOfWholeBlocksInOrder) {
   // The flag is raised from the sink (the writer stage) while workers compute, as a signal
-  // handler would: no block is started after it, the blocks in flight are delivered, and
-  // what was delivered is the first runs, in order, identical to an uninterrupted run.
+  // handler would: no block is started after it, the blocks in flight are delivered if they
+  // finished (none after one that did not), and what was delivered is the first runs, in
+  // order, identical to an uninterrupted run.
   const auto s = default_scenario();
   const engine::Sampler sampler(s);
   const auto full = run_into_one_block(s, 0, 2000, 2, 16);
@@ -396,4 +399,26 @@ TEST(Sobol, IshigamiIndicesLieInTheirBootstrapIntervals) {
     EXPECT_GE(idx[i].total_high, total[i]) << i;
     EXPECT_LT(idx[i].first_high - idx[i].first_low, 0.1) << i;  // and the intervals are informative
   }
+}
+
+// A cancellation is honoured within a block: one block of a million runs (minutes of work) is
+// abandoned a moment after the flag is raised, and nothing of it is delivered.
+TEST(Engine, CancellingAbandonsABlockBetweenRuns) {
+  const auto s = default_scenario();
+  const engine::Sampler sampler(s);
+  std::atomic<bool> cancel{false};
+  engine::EngineOptions options;
+  options.threads = 1;
+  options.block_runs = 1000000;
+  options.cancel = &cancel;
+  std::size_t sunk = 0;
+  options.sink = [&](const engine::RunBlock&) { ++sunk; };
+  std::thread raise([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    cancel.store(true);
+  });
+  const std::uint64_t delivered = engine::run_plan(s, sampler, {99, 0, 1000000}, options);
+  raise.join();
+  EXPECT_EQ(delivered, 0u);
+  EXPECT_EQ(sunk, 0u);
 }
