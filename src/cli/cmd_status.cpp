@@ -1,5 +1,7 @@
 // parley status SHARD... — which shards of a run are done, incomplete or missing.
 #include <cstdio>
+#include <filesystem>
+#include <set>
 
 #include "arguments.hpp"
 #include "commands.hpp"
@@ -57,6 +59,30 @@ int cmd_status(const std::vector<std::string>& args, const std::string&) {
       missing += (missing.empty() ? "" : " ") + std::to_string(k);
     std::printf("  shards to (re)submit: %s (of %llu)\n", missing.c_str(),
                 static_cast<unsigned long long>(m->of));
+  }
+  // Temporaries of killed runs in the shards' folders (.NAME.XXXXXX.tmp, see io::AtomicPath):
+  // named so that they can be removed once no run writes there any more.
+  {
+    std::set<std::string> folders, stale;
+    for (const auto& f : *files) {
+      const std::filesystem::path p(f);
+      folders.insert(p.has_parent_path() ? p.parent_path().string() : ".");
+    }
+    for (const auto& folder : folders) {
+      std::error_code ec;
+      for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name.size() > 12 && name.front() == '.' && name.ends_with(".tmp") &&
+            name[name.size() - 11] == '.' && entry.is_regular_file(ec))
+          stale.insert(entry.path().string());
+      }
+    }
+    if (!stale.empty()) {
+      std::printf(
+          "\n  temporary files of runs that were killed (remove them once no run writes "
+          "here):\n");
+      for (const auto& t : stale) std::printf("    %s\n", t.c_str());
+    }
   }
   // Ready only if merge would take them: the same checks, without writing.
   if (ready) {

@@ -136,6 +136,18 @@ class SameAsOneRun(unittest.TestCase):
                 self.assertFalse(os.path.exists(out))
                 self.assertEqual([p for p in os.listdir(self.dir) if p.endswith(".tmp")], [])
 
+    def test_status_names_the_temporaries_of_killed_runs(self):
+        with tempfile.TemporaryDirectory() as folder:
+            shard = os.path.join(folder, "one-1.h5")
+            self.assertEqual(parley("run", SCENARIO, "-n", "40", "--shard", "1/2", "-o", shard, "-q").returncode, 0)
+            stale = os.path.join(folder, ".one-2.h5.x7Yq2Z.tmp")  # as io::AtomicPath names them
+            open(stale, "w").close()
+            open(os.path.join(folder, "notes.tmp"), "w").close()  # not Parley's
+            r = parley("status", shard)
+            self.assertIn("temporary files of runs that were killed", r.stdout)
+            self.assertIn(stale, r.stdout)
+            self.assertNotIn("notes.tmp", r.stdout)
+
     def test_status_is_ready_only_when_merge_accepts(self):
         # Complete shards that cover the run but that merge refuses (another seed; a damaged
         # value) are not "ready to merge": status applies merge's checks (exit 1, the reason).
