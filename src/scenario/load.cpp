@@ -18,6 +18,8 @@ namespace {
 
 // The narrowest issue range, relative to its magnitude (see read_issues).
 constexpr double kMinRelativeWidth = 1e-9;
+// The most sampled parameters a scenario may have (see check_cross_references).
+constexpr std::size_t kMaxSampled = 4000;
 
 using namespace detail;
 
@@ -1079,6 +1081,21 @@ class Loader {
     if (vetoes == 0 && s_.protocol.kind != ProtocolKind::alternating) {
       ctx_.error(at, "agents", "no agent has a veto, so every text would pass at once",
                  "allowed: at least one agent with veto = true");
+    }
+    // Every sampled parameter is a dataset of its own, attached to the run coordinate, whose
+    // list of attached datasets HDF5 keeps in one attribute of at most 64 KiB (about 4,500).
+    {
+      std::size_t sampled = 0;
+      for (const ParameterRef& ref : s_.parameters()) sampled += !ref.param->dist.is_fixed();
+      for (const Agent& a : s_.agents) {
+        if (!a.salience_concentration) continue;
+        for (const auto& w : a.salience) sampled += w.has_value();
+      }
+      if (sampled > kMaxSampled) {
+        ctx_.error(region, "scenario", std::to_string(sampled) + " sampled parameters",
+                   "allowed: at most " + std::to_string(kMaxSampled) +
+                       " (each is a dataset of the output)");
+      }
     }
     if (s_.space == Space::pie) check_pie(root);
     bool any_discrete = false;

@@ -543,6 +543,26 @@ class BadInput(unittest.TestCase):
             f.write(content)
         return path
 
+    def test_too_many_sampled_parameters_are_refused_by_validation(self):
+        # 1,334 issues whose ideals three agents draw: 4,002 sampled parameters, each a dataset
+        # attached to the run coordinate (HDF5 failed past about 4,500, after the run).
+        n = 1334
+        issues = "".join(f"[issues.i{k}]\nrange = [0.0, 1.0]\nstatus_quo = 0.5\n" for k in range(n))
+        ideal = ", ".join(f"i{k} = {{ uniform = [0.0, 1.0] }}" for k in range(n))
+        salience = ", ".join(f"i{k} = 1.0" for k in range(n))
+        agents = "".join(f"[agents.{a}]\n{extra}\nideal = {{ {ideal} }}\nsalience = {{ {salience} }}\n"
+                         for a, extra in (("m", 'role = "mediator"\nwar_cost = 0.0'),
+                                          ("a", "reservation = 0.1"), ("b", "reservation = 0.1")))
+        draft = ", ".join(f"i{k} = 0.5" for k in range(n))
+        path = self.write("many.toml", f'[scenario]\nname = "many"\n{issues}{agents}'
+                                       f"[protocol]\nfirst_draft = {{ {draft} }}\n")
+        for command in ("validate", "run"):
+            r = parley(command, path, "-o", os.path.join(self.dir, "many.h5")) if command == "run" \
+                else parley(command, path)
+            self.assertEqual(r.returncode, 2, r.stderr[-300:])
+            self.assertIn("scenario: 4002 sampled parameters (allowed: at most 4000", r.stderr)
+        self.assertEqual(sorted(os.listdir(self.dir)), ["many.toml"])
+
     def test_force_replaces_only_a_regular_file_and_never_the_scenario(self):
         scenario = self.write("s.toml", read(SCENARIO))
         os.mkdir(os.path.join(self.dir, "folder"))
