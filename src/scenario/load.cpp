@@ -131,10 +131,10 @@ class Loader {
       } else if (!arr || arr->size() < 2) {
         ctx_.error(n->source(), h.path("options"), "expected at least 2 option names", allowed);
       } else {
+        std::set<std::string> seen;  // (a linear search was quadratic in the options)
         for (const toml::node& o : *arr) {
           const auto name = o.value<std::string>();
-          if (!o.is_string() || name->empty() ||
-              std::find(issue.options.begin(), issue.options.end(), *name) != issue.options.end()) {
+          if (!o.is_string() || name->empty() || !seen.insert(*name).second) {
             ctx_.error(o.source(), h.path("options"),
                        o.is_string() ? "option \"" + *name + "\" is empty or repeated"
                                      : std::string("expected a string, got ") + type_name(o),
