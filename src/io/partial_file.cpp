@@ -106,6 +106,12 @@ void RunsReader::read(engine::RunBlock& b, std::uint64_t first_row) {
     const std::size_t width = c.across == engine::RunColumn::Across::run ? 0 : c.width(b);
     std::visit([&](auto member) { m.read(c.name, b, width, b.*member); }, c.member);
   }
+  // Only finished runs are read back: each row's done flag must be 1.
+  {
+    std::vector<std::int8_t> done(b.count);
+    m.read("done", b, 0, done);
+    m.check_range("done", done, 1, 1, "1: only finished runs are read back");
+  }
   m.scratch.resize(b.count);
   for (std::size_t j = 0; j < m.parameters.size(); ++j) {
     m.read(m.parameters[j], b, 0, m.scratch);

@@ -120,6 +120,8 @@ class SameAsOneRun(unittest.TestCase):
             "float for an index": (lambda f: replace(f, "runs/blocker", np.zeros(750)),
                                    "runs/blocker: stored as floating point"),
             "missing dataset": (lambda f: f.__delitem__("runs/zone_last"), "runs/zone_last: missing"),
+            "unfinished run": (lambda f: f["runs/done"].__setitem__(20, 0),
+                               "runs/done: 0 at row 20 (allowed: 1: only finished runs are read back)"),
             "matrix for a column": (lambda f: replace(f, "runs/nash_distance", np.zeros((750, 2))),
                                     "runs/nash_distance: 2 dimensions (allowed: 1)"),
         }
