@@ -54,10 +54,7 @@ int cmd_status(const std::vector<std::string>& args, const std::string&) {
     ready = ready && c.exact();
   }
   if (const auto m = engine::missing_shards(complete_labels); m && !m->missing.empty()) {
-    std::string missing;
-    for (const std::uint64_t k : m->missing)
-      missing += (missing.empty() ? "" : " ") + std::to_string(k);
-    std::printf("  shards to (re)submit: %s (of %llu)\n", missing.c_str(),
+    std::printf("  shards to (re)submit: %s (of %llu)\n", m->text().c_str(),
                 static_cast<unsigned long long>(m->of));
   }
   // Temporaries of killed runs in the shards' folders (.NAME.XXXXXX.tmp, see io::AtomicPath):

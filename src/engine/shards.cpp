@@ -86,10 +86,22 @@ std::optional<MissingShards> missing_shards(const std::vector<std::string>& pres
   if (of == 0) return std::nullopt;
   MissingShards m;
   m.of = of;
-  for (std::uint64_t k = 1; k <= of; ++k) {
-    if (!seen.count(k)) m.missing.push_back(k);
+  std::uint64_t next = 1;  // the first shard number not yet accounted for
+  for (const std::uint64_t k : seen) {
+    if (k > next) m.missing.emplace_back(next, k - 1);
+    next = k + 1;
   }
+  if (next <= of) m.missing.emplace_back(next, of);
   return m;
+}
+
+std::string MissingShards::text() const {
+  std::string out;
+  for (const auto& [a, b] : missing) {
+    out += (out.empty() ? "" : " ") + std::to_string(a);
+    if (b > a) out += "-" + std::to_string(b);
+  }
+  return out;
 }
 
 }  // namespace parley::engine

@@ -90,8 +90,15 @@ TEST(Shards, MissingShardsAreTheKNotHeld) {
   const auto m = engine::missing_shards({"1/4", "3/4", "0:10", ""});
   ASSERT_TRUE(m.has_value());
   EXPECT_EQ(m->of, 4u);
-  EXPECT_EQ(m->missing, (std::vector<std::uint64_t>{2, 4}));
+  using Ranges = std::vector<std::pair<std::uint64_t, std::uint64_t>>;
+  EXPECT_EQ(m->missing, (Ranges{{2, 2}, {4, 4}}));
+  EXPECT_EQ(m->text(), "2 4");
   EXPECT_FALSE(engine::missing_shards({"0:10", "garbage/x"}).has_value());
+  // Ranges, not lists: one shard of 10^9 held leaves two ranges.
+  const auto huge = engine::missing_shards({"5/1000000000", "6/1000000000", "9/1000000000"});
+  ASSERT_TRUE(huge.has_value());
+  EXPECT_EQ(huge->missing, (Ranges{{1, 4}, {7, 8}, {10, 1000000000}}));
+  EXPECT_EQ(huge->text(), "1-4 7-8 10-1000000000");
 }
 
 TEST(SweepDesign, VarySpecsParse) {

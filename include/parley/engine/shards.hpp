@@ -60,7 +60,11 @@ std::string ranges(const std::vector<Span>& spans);
 // that are not K/N are ignored. Nothing when none of them is a K/N shard.
 struct MissingShards {
   std::uint64_t of = 0;
-  std::vector<std::uint64_t> missing;
+  // The missing shard numbers as inclusive ranges [first, last], in order (a run of 10^9 shards
+  // with one present is two ranges, not a list of 10^9 numbers).
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> missing;
+  // "2 4-7 9", as Slurm's --array takes it once spaces become commas.
+  std::string text() const;
 };
 std::optional<MissingShards> missing_shards(const std::vector<std::string>& present);
 
