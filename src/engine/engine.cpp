@@ -187,9 +187,11 @@ std::uint64_t run_points(const std::vector<Point>& points, const RunPlan& plan,
     const Point& point = points[block->point - plan.first_point];
     for (std::size_t row = 0; row < block->count; ++row) {
       // A cancellation is honoured between runs, not only between blocks (a block of a slow
-      // scenario took half a minute): the block is abandoned, and with it every later one.
+      // scenario took half a minute): the block keeps the runs it finished, and no later block
+      // is delivered.
       if (options.cancel && options.cancel->load()) {
         block->abandoned = true;
+        block->count = row;
         break;
       }
       // Common random numbers: run i draws the same numbers at every point.
@@ -209,12 +211,12 @@ std::uint64_t run_points(const std::vector<Point>& points, const RunPlan& plan,
     PARLEY_HANDOFF_ACQUIRE(&kSetup);
     PARLEY_HANDOFF_ACQUIRE(&deliver_stage);
     PARLEY_HANDOFF_ACQUIRE(block);
-    // Only whole blocks, in order: none after one that was abandoned.
-    stopped = stopped || block->abandoned;
-    if (!stopped) {
+    // In order, and nothing after a block cut short: the runs delivered are a prefix.
+    if (!stopped && block->count > 0) {
       if (options.sink) options.sink(*block);
       delivered += block->count;
     }
+    stopped = stopped || block->abandoned;
     give_back(block);
     PARLEY_HANDOFF_RELEASE(&deliver_stage);
   };

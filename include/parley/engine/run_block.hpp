@@ -20,7 +20,7 @@ struct RunBlock {
   std::size_t issues = 0;
   std::size_t sampled = 0;
   std::size_t shocks = 0;
-  bool abandoned = false;  // cancelled before all its runs were computed: never delivered
+  bool abandoned = false;  // cut short by a cancellation: count is the runs it finished
 
   std::vector<std::int8_t> agreement;         // [run]
   std::vector<std::int8_t> outcome;           // [run], protocol::Outcome
