@@ -81,7 +81,8 @@ void apply_override(toml::table& root, const std::string& assignment, Context& c
         toml::table& into = *old->as_table();
         into.clear();
         for (auto&& [k, v] : *parsed.get("v")->as_table()) {
-          v.visit([&](auto&& node) { into.insert_or_assign(k.str(), std::move(node)); });
+          const std::string name(k.str());  // (a structured binding cannot be captured in C++20)
+          v.visit([&](auto&& node) { into.insert_or_assign(name, std::move(node)); });
         }
         return;
       }
