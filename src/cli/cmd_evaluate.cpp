@@ -87,9 +87,9 @@ int cmd_evaluate(const std::vector<std::string>& args, const std::string&) {
                 crossed > 0.0 ? " (red line crossed)" : "");
   }
   // Point by point: an agent accepts a point that lies inside its red line and leaves it no
-  // worse on that issue than the war's status quo (the front line where the battlefield is).
-  Vector war = r.status_quo;
-  war(setting.battlefield_issue) = r.battlefield_start;
+  // worse on that issue than the war's status quo (the front line where the battlefield is):
+  // x_war as batnas() set it for the first round.
+  const Vector& war = w.x_war;
   std::printf(
       "\nPoint by point (accepts: inside its red line and no worse than the war's status "
       "quo on that issue)\n  %-12s",

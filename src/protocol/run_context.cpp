@@ -81,11 +81,10 @@ double move_front(const Realization& r, double front, random::Stream& stream) {
 }
 
 void apply_shocks(Realization& r, int round, double front, Workspace& w) {
-  if (round <= 1) w.fired.assign(r.shocks.size(), -1);
-  if (r.shocks.empty()) return;
   if (round <= 1) {
+    w.fired.assign(r.shocks.size(), -1);
     w.rejections.setZero(r.prefs.agents());
-  } else {
+  } else if (!r.shocks.empty()) {
     for (Index i = 0; i < r.prefs.agents(); ++i)
       w.rejections(i) += w.accepts[static_cast<std::size_t>(i)] ? 0 : 1;
   }

@@ -234,34 +234,30 @@ double Solver::line_along(Program& prog, const Vector& d, Vector& x, double t) {
     lambda = lo;
   }
   if (!(lambda > 0.0)) return 0.0;
-  const Vector next = (x + lambda * d).max(box_.lo).min(box_.hi);
-  model::Matrix work;
-  Vector u;
-  model::utilities(p_, next, work, u);
+  trial_ = (x + lambda * d).max(box_.lo).min(box_.hi);
+  model::utilities(p_, trial_, work_, trial_u_);
   for (std::size_t j = 0; j < n; ++j) {
     const Index i = prog.players[j];
-    if ((u(i) - prog.c(static_cast<Index>(j))) / prog.s(static_cast<Index>(j)) - t <= 0.0)
+    if ((trial_u_(i) - prog.c(static_cast<Index>(j))) / prog.s(static_cast<Index>(j)) - t <= 0.0)
       return 0.0;  // never leave the barrier's domain
   }
-  const double moved = (next - x).abs().maxCoeff();
-  x = next;
-  u_ = u;
+  const double moved = (trial_ - x).abs().maxCoeff();
+  x = trial_;
+  u_ = trial_u_;
   return moved;
 }
 
 void Solver::ascend(Program& prog, Vector& x, double& t) {
-  model::Matrix work;
-  model::utilities(p_, x, work, u_);
-  Vector before;
+  model::utilities(p_, x, work_, u_);
   for (int sweep = 0; sweep < kMaxSweeps; ++sweep) {
-    before = x;
+    before_ = x;
     double moved = 0.0;
     for (Index k = 0; k < x.size(); ++k) moved = std::max(moved, line_maximise(prog, k, x, t));
     // Coordinate sweeps zig-zag along a ridge that no axis follows; a step along the sweep's
     // own move follows it (with t fixed, an ascent step like the others).
     if (moved >= kStepTolerance && x.size() > 1) {
-      const Vector d = x - before;
-      moved = std::max(moved, line_along(prog, d, x, t));
+      step_ = x - before_;
+      moved = std::max(moved, line_along(prog, step_, x, t));
     }
     if (prog.t_weight > 0.0) {
       const double next = maximise_t(prog);

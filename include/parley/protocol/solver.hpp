@@ -115,6 +115,9 @@ class Solver {
   const model::Preferences& p_;
   TextBox box_;
   Vector u_;  // utilities of all agents at the current text
+  // Scratch of ascend and line_along (with work_), kept so that the sweeps allocate nothing: the
+  // text before a sweep, the sweep's move, the text and utilities along it.
+  Vector before_, step_, trial_, trial_u_;
   std::vector<Column> pool_;
   SmallLp lp_;
   model::Matrix work_;
