@@ -58,7 +58,29 @@ def check_header(path, attrs, allowed=FILETYPES):
     if int(major) != FORMAT_MAJOR:
         raise FileError(f"{path}: format_version {version} is of another major format than this "
                         f"reader's (allowed: {FORMAT_MAJOR}.x)")
+    # From format 1.1 on, a checksum covers the text attributes (their values sit on a heap
+    # that HDF5 does not checksum): a file whose texts no longer match it is damaged.
+    if version != "1.0" or "text_crc32" in h:
+        if h.get("text_crc32") != text_crc32(h):
+            raise FileError(f"{path}: attribute text_crc32 does not match the file's text "
+                            "attributes: the file is damaged")
     return h
+
+
+# The text attributes text_crc32 covers, in order (README.md, "Output layout", Integrity).
+TEXT_ATTRIBUTES = ("filetype", "format_version", "parley_version", "created_utc", "command_line",
+                   "scenario_name", "scenario_toml", "overrides", "protocol", "shard", "varied",
+                   "design", "sweep_points", "sweep_axes")
+
+
+def text_crc32(attrs):
+    """CRC-32 over each text attribute present: its name, NUL, its value, NUL."""
+    import zlib
+    crc = 0
+    for name in TEXT_ATTRIBUTES:
+        if name in attrs and isinstance(attrs[name], str):
+            crc = zlib.crc32(name.encode() + b"\0" + attrs[name].encode() + b"\0", crc)
+    return crc
 
 
 def header(path, allowed=FILETYPES):

@@ -7,6 +7,7 @@
 #include "arguments.hpp"
 #include "commands.hpp"
 #include "parley/io/file_info.hpp"
+#include "parley/io/io_error.hpp"
 
 namespace parley::cli {
 
@@ -23,7 +24,7 @@ int cmd_info(const std::vector<std::string>& args, const std::string&) {
   io::FileInfo info;
   try {
     info = io::read_file_info(*file);
-  } catch (const std::invalid_argument& e) {
+  } catch (const io::InvalidFile& e) {
     throw UsageError(e.what());
   }
   const io::StoredHeader& h = info.header;

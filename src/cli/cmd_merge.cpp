@@ -6,6 +6,7 @@
 #include "arguments.hpp"
 #include "commands.hpp"
 #include "mpi.hpp"
+#include "parley/io/io_error.hpp"
 #include "parley/io/merge.hpp"
 #include "parley/io/run_header.hpp"
 #include "progress.hpp"
@@ -45,7 +46,7 @@ int merge_files(const std::string& output, const std::vector<std::string>& files
   for (const auto& f : files) {
     try {
       shards.push_back(io::read_run_header(f));
-    } catch (const std::invalid_argument& e) {
+    } catch (const io::InvalidFile& e) {
       throw UsageError(e.what());
     }
     total = std::max(total, shards.back().whole());

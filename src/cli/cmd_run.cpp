@@ -12,6 +12,7 @@
 #include "mpi.hpp"
 #include "parley/engine/engine.hpp"
 #include "parley/engine/shards.hpp"
+#include "parley/io/io_error.hpp"
 #include "parley/io/partial_file.hpp"
 #include "parley/io/runs_file.hpp"
 #include "parley/io/stored_runs.hpp"
@@ -217,7 +218,7 @@ int resume(const RunOptions& options) {
   const io::PartialRun partial = [&] {
     try {
       return io::read_partial(*options.resume);
-    } catch (const std::invalid_argument& e) {
+    } catch (const io::InvalidFile& e) {
       throw UsageError(std::string("--resume: ") + e.what());
     }
   }();

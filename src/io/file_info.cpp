@@ -36,25 +36,41 @@ herr_t collect_dataset(hid_t, const char* name, const H5O_info_t* info, void* da
   return 0;
 }
 
+// The summary's vectors and the coordinate names are small (one value per agent, issue,
+// quantile or shock); a larger count is a damaged or foreign file, refused before allocating.
+constexpr hssize_t kMostSummaryValues = 1 << 20;
+
+// The number of values of dataset `name` (of the class `memory` reads), checked.
+std::size_t summary_size(hid_t dataset, hid_t memory, const std::string& name) {
+  h5::Handle space(H5Dget_space(dataset), H5Sclose, name + ": dataspace");
+  h5::Handle type(H5Dget_type(dataset), H5Tclose, name + ": type");
+  const hssize_t n = H5Sget_simple_extent_npoints(space);
+  if (n < 0 || n > kMostSummaryValues) {
+    throw InvalidFile(name + ": " + std::to_string(n) + " values (allowed: at most " +
+                      std::to_string(kMostSummaryValues) + ")");
+  }
+  if (H5Tget_class(type) != H5Tget_class(memory)) {
+    throw InvalidFile(name + ": stored as another type than the one Parley writes there");
+  }
+  return static_cast<std::size_t>(n);
+}
+
 std::vector<double> read_doubles(hid_t file, const std::string& path) {
   if (H5Lexists(file, path.c_str(), H5P_DEFAULT) <= 0) return {};
   h5::Handle d(H5Dopen2(file, path.c_str(), H5P_DEFAULT), H5Dclose, path);
-  h5::Handle space(H5Dget_space(d), H5Sclose, "dataspace");
-  std::vector<double> out(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space)));
-  if (!out.empty())
-    h5::check(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), path);
+  std::vector<double> out(summary_size(d, H5T_NATIVE_DOUBLE, path));
+  if (!out.empty()) h5::read_verified(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, out.data(), path);
   return out;
 }
 
 std::vector<std::string> read_strings(hid_t file, const std::string& path) {
   if (H5Lexists(file, path.c_str(), H5P_DEFAULT) <= 0) return {};
   h5::Handle d(H5Dopen2(file, path.c_str(), H5P_DEFAULT), H5Dclose, path);
-  h5::Handle space(H5Dget_space(d), H5Sclose, "dataspace");
   h5::Handle memory(H5Tcopy(H5T_C_S1), H5Tclose, "string type");
   H5Tset_size(memory, H5T_VARIABLE);
   H5Tset_cset(memory, H5T_CSET_UTF8);
-  std::vector<char*> raw(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space)), nullptr);
-  if (!raw.empty()) h5::check(H5Dread(d, memory, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()), path);
+  std::vector<char*> raw(summary_size(d, memory, path), nullptr);
+  if (!raw.empty()) h5::read_verified(d, memory, H5S_ALL, H5S_ALL, raw.data(), path);
   std::vector<std::string> out;
   for (char* p : raw) {
     out.emplace_back(p ? p : "");

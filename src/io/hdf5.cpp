@@ -2,6 +2,7 @@
 
 #include <hdf5_hl.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -97,7 +98,12 @@ hid_t native_type<double>() {
 Handle create_file(const std::string& path) {
   Handle fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "file creation properties");
   check(H5Pset_obj_track_times(fcpl, false), "file creation properties");
-  return Handle(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT), H5Fclose,
+  // The HDF5 1.8 file format: its superblock, object headers (and so every attribute and
+  // compact dataset) and B-trees carry checksums that the library verifies on every read,
+  // so damaged metadata is refused rather than parsed. Readers from HDF5 1.8 on read it.
+  Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "file access properties");
+  check(H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18), "file access properties");
+  return Handle(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl, fapl), H5Fclose,
                 "cannot create the HDF5 file " + path);
 }
 
@@ -114,13 +120,26 @@ Handle create_dataset(hid_t parent, const std::string& name, hid_t type,
                "dataspace of " + name);
   Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "dataset properties");
   check(H5Pset_obj_track_times(dcpl, false), "dataset properties");
-  if (!options.chunk.empty()) {
-    check(H5Pset_chunk(dcpl, static_cast<int>(options.chunk.size()), options.chunk.data()),
-          "chunking " + name);
+  hsize_t values = 1;
+  for (const hsize_t d : dims) values *= d;
+  const bool strings = H5Tis_variable_str(type) > 0;
+  if (dims.empty() || (strings && values <= 2048)) {
+    // A scalar, or a short list of names (their references; HDF5 filters cannot apply to
+    // variable-length strings), lives in its object header, which carries a checksum.
+    check(H5Pset_layout(dcpl, H5D_COMPACT), "layout of " + name);
+  } else if (!strings) {
+    // Every array is chunked (by default in one chunk) with a Fletcher-32 checksum per
+    // chunk, which HDF5 verifies on every read: a damaged value is refused, never read.
+    std::vector<hsize_t> chunk = options.chunk;
+    if (chunk.empty()) {
+      for (const hsize_t d : dims) chunk.push_back(std::max<hsize_t>(d, 1));
+    }
+    check(H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()), "chunking " + name);
     if (options.compress > 0) {
       check(H5Pset_shuffle(dcpl), "shuffle filter of " + name);
       check(H5Pset_deflate(dcpl, static_cast<unsigned>(options.compress)), "deflate of " + name);
     }
+    check(H5Pset_fletcher32(dcpl), "checksum of " + name);
   }
   if (options.fill) check(H5Pset_fill_value(dcpl, type, options.fill), "fill value of " + name);
   // Parley writes whole chunks at a time, so a chunk cache would only hold memory.
@@ -172,12 +191,34 @@ void read_rows(hid_t dataset, hid_t memory_type, hsize_t first, hsize_t rows, hs
                         ", not the type Parley writes there");
     }
   }
+  require_checksum(dataset, what);
   hsize_t start[2] = {first, 0};
   hsize_t count[2] = {rows, rank > 1 ? dims[1] : 1};
   check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, count, nullptr),
         "selecting rows");
   Handle memory_space(H5Screate_simple(rank, count, nullptr), H5Sclose, "memory dataspace");
-  check(H5Dread(dataset, memory_type, memory_space, file_space, H5P_DEFAULT, data), "reading rows");
+  read_verified(dataset, memory_type, memory_space, file_space, data, what);
+}
+
+void require_checksum(hid_t dataset, const std::string& what) {
+  Handle dcpl(H5Dget_create_plist(dataset), H5Pclose, what + ": properties");
+  unsigned flags = 0;
+  std::size_t n = 0;
+  unsigned config = 0;
+  if (H5Pget_filter_by_id2(dcpl, H5Z_FILTER_FLETCHER32, &flags, &n, nullptr, 0, nullptr, &config) <
+      0) {
+    H5Eclear2(H5E_DEFAULT);
+    throw InvalidFile(what +
+                      ": has no checksum, so it cannot be verified (files of format 1.0, "
+                      "written before checksums, cannot be resumed or merged: run again)");
+  }
+}
+
+void read_verified(hid_t dataset, hid_t memory_type, hid_t memory_space, hid_t file_space,
+                   void* data, const std::string& what) {
+  if (H5Dread(dataset, memory_type, memory_space, file_space, H5P_DEFAULT, data) < 0) {
+    throw InvalidFile(what + ": damaged, cannot be read (" + hdf5_message() + ")");
+  }
 }
 
 void write_all(hid_t dataset, hid_t memory_type, const void* data) {

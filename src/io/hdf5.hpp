@@ -43,8 +43,10 @@ hid_t native_type();
 Handle create_file(const std::string& path);
 Handle create_group(hid_t parent, const std::string& name);
 
+// Every array is chunked and checksummed (Fletcher-32); a scalar is compact (in its object
+// header, which has a checksum of its own).
 struct DatasetOptions {
-  std::vector<hsize_t> chunk;  // empty: contiguous
+  std::vector<hsize_t> chunk;  // empty: one chunk
   int compress = 0;            // deflate level 0-9 (with shuffle)
   const void* fill = nullptr;  // fill value of the dataset's type
 };
@@ -59,6 +61,13 @@ void write_all(hid_t dataset, hid_t memory_type, const void* data);
 // rows, or a type of another class than `memory_type` (an integer for a float, say).
 void read_rows(hid_t dataset, hid_t memory_type, hsize_t first, hsize_t rows, hsize_t width,
                void* data, const std::string& what);
+// InvalidFile (naming `what`) unless the dataset carries the Fletcher-32 checksum that every
+// array Parley writes has.
+void require_checksum(hid_t dataset, const std::string& what);
+// H5Dread; a failure (a checksum that does not match, a damaged chunk) is InvalidFile naming
+// `what`.
+void read_verified(hid_t dataset, hid_t memory_type, hid_t memory_space, hid_t file_space,
+                   void* data, const std::string& what);
 // A 1-D dataset of variable-length UTF-8 strings.
 Handle write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& values);
 

@@ -16,11 +16,11 @@ PartialRun read_partial(const std::string& path) {
   p.header = read_run_header(path);
   const StoredHeader& h = p.header;
   if (h.filetype != kRunsFiletype) {
-    throw std::invalid_argument(path + ": only a plain run can be resumed (filetype \"" +
-                                h.filetype + "\"; allowed: \"" + kRunsFiletype + "\")");
+    throw InvalidFile(path + ": only a plain run can be resumed (filetype \"" + h.filetype +
+                      "\"; allowed: \"" + kRunsFiletype + "\")");
   }
   if (h.complete) {
-    throw std::invalid_argument(path + ": the run is complete; there is nothing to resume");
+    throw InvalidFile(path + ": the run is complete; there is nothing to resume");
   }
   const std::string suffix = ".partial";
   p.target = path.size() > suffix.size() && path.ends_with(suffix)

@@ -6,7 +6,10 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <boost/crc.hpp>
+
 #include "hdf5.hpp"
+#include "parley/io/io_error.hpp"
 #include "parley/version.hpp"
 #include "run_header_attributes.hpp"
 
@@ -38,6 +41,12 @@ constexpr const char* points = "points";
 constexpr const char* runs_per_point = "runs_per_point";
 constexpr const char* sweep_points = "sweep_points";
 constexpr const char* sweep_axes = "sweep_axes";
+constexpr const char* text_crc32 = "text_crc32";
+// The text attributes, in the order text_crc32 covers them.
+constexpr const char* texts[] = {filetype,     format_version, parley_version, created_utc,
+                                 command_line, scenario_name,  scenario_toml,  overrides,
+                                 protocol,     shard,          varied,         design,
+                                 sweep_points, sweep_axes};
 }  // namespace key
 
 namespace {
@@ -69,6 +78,23 @@ std::string number_rows(const std::vector<std::vector<double>>& table) {
   return out;
 }
 
+// CRC-32 of the text attributes a file holds (name, value; in key::texts order). HDF5 keeps a
+// text attribute's value on a heap that has no checksum of its own, while a number attribute
+// sits in the checksummed object header: this number covers the texts (the scenario a resume
+// runs again among them).
+template <typename Lookup>
+std::int64_t text_crc32(Lookup&& value_of) {
+  boost::crc_32_type crc;
+  for (const char* name : key::texts) {
+    if (const std::string* v = value_of(name)) {
+      crc.process_bytes(name, std::char_traits<char>::length(name) + 1);
+      crc.process_bytes(v->data(), v->size());
+      crc.process_byte(0);
+    }
+  }
+  return crc.checksum();
+}
+
 // The attributes of one file, read with the file's name in every complaint.
 class Attributes {
  public:
@@ -77,6 +103,10 @@ class Attributes {
     for (auto& [k, v] : list) values_.emplace(std::move(k), std::move(v));
   }
   bool has(const char* name) const { return values_.count(name) > 0; }
+  const std::string* find(const char* name) const {
+    const auto it = values_.find(name);
+    return it == values_.end() ? nullptr : &it->second;
+  }
   std::string text(const char* name) const {
     const auto it = values_.find(name);
     return it == values_.end() ? "" : it->second;
@@ -123,7 +153,7 @@ class Attributes {
     return out;
   }
   [[noreturn]] void fail(const char* name, const std::string& problem) const {
-    throw std::invalid_argument(path_ + ": attribute " + name + " " + problem);
+    throw InvalidFile(path_ + ": attribute " + name + " " + problem);
   }
 
  private:
@@ -155,13 +185,13 @@ void check_format_version(const std::string& path, const std::string& version) {
   const std::string ours = kFormatVersion;
   const std::string our_major = ours.substr(0, ours.find('.'));
   if (!well_formed) {
-    throw std::invalid_argument(path + ": format_version \"" + version +
-                                "\" is missing or not MAJOR.MINOR (allowed: " + our_major + ".x)");
+    throw InvalidFile(path + ": format_version \"" + version +
+                      "\" is missing or not MAJOR.MINOR (allowed: " + our_major + ".x)");
   }
   if (std::stoi(major) != std::stoi(our_major)) {
-    throw std::invalid_argument(path + ": format_version " + version +
-                                " is of another major format than Parley " + kVersion +
-                                " reads (allowed: " + our_major + ".x)");
+    throw InvalidFile(path + ": format_version " + version +
+                      " is of another major format than Parley " + kVersion +
+                      " reads (allowed: " + our_major + ".x)");
   }
 }
 
@@ -195,6 +225,16 @@ void write_run_header(hid_t root, const scenario::Scenario& s, const RunHeader& 
     h5::attr_string(root, key::sweep_points, number_rows(h.sweep->points));
     h5::attr_string(root, key::sweep_axes, number_rows(h.sweep->axes));
   }
+  seal_texts(root);
+}
+
+void seal_texts(hid_t root) {
+  std::map<std::string, std::string> texts;
+  for (auto& [name, value] : h5::attributes_as_text(root)) texts[name] = std::move(value);
+  h5::attr_int64(root, key::text_crc32, text_crc32([&](const char* name) -> const std::string* {
+                   const auto it = texts.find(name);
+                   return it == texts.end() ? nullptr : &it->second;
+                 }));
 }
 
 void mark_finished(hid_t root, bool complete, std::uint64_t done) {
@@ -205,7 +245,7 @@ void mark_finished(hid_t root, bool complete, std::uint64_t done) {
 StoredHeader read_run_header(const std::string& path) {
   h5::quiet_errors();
   if (H5Fis_hdf5(path.c_str()) <= 0) {
-    throw std::invalid_argument(path + ": not an HDF5 file (or not readable)");
+    throw InvalidFile(path + ": not an HDF5 file (or not readable)");
   }
   std::vector<std::pair<std::string, std::string>> list;
   try {
@@ -213,7 +253,7 @@ StoredHeader read_run_header(const std::string& path) {
                     "cannot open " + path);
     list = h5::attributes_as_text(file);
   } catch (const std::exception& e) {
-    throw std::invalid_argument(path + ": " + e.what());
+    throw InvalidFile(path + ": " + e.what());
   }
   return header_from_attributes(path, std::move(list));
 }
@@ -225,12 +265,20 @@ StoredHeader header_from_attributes(const std::string& path,
   h.path = path;
   h.filetype = a.text(key::filetype);
   if (h.filetype != kRunsFiletype && h.filetype != kSweepFiletype) {
-    throw std::invalid_argument(path + ": not a Parley file (filetype \"" + h.filetype +
-                                "\"; allowed: \"" + kRunsFiletype + "\", \"" + kSweepFiletype +
-                                "\")");
+    throw InvalidFile(path + ": not a Parley file (filetype \"" + h.filetype + "\"; allowed: \"" +
+                      kRunsFiletype + "\", \"" + kSweepFiletype + "\")");
   }
   h.format_version = a.text(key::format_version);
   check_format_version(path, h.format_version);
+  // Format 1.1 on: the text attributes must match their checksum (1.0 had none).
+  if (h.format_version != "1.0" || a.has(key::text_crc32)) {
+    const std::uint64_t stored = a.count(key::text_crc32, 0xffffffffULL);
+    const auto actual =
+        static_cast<std::uint64_t>(text_crc32([&](const char* name) { return a.find(name); }));
+    if (stored != actual) {
+      a.fail(key::text_crc32, "does not match the file's text attributes: the file is damaged");
+    }
+  }
   h.parley_version = a.required(key::parley_version);
   h.created_utc = a.text(key::created_utc);
   h.command_line = a.text(key::command_line);

@@ -14,6 +14,8 @@ namespace parley::io {
 
 // The root attributes of a new file, marked incomplete with no run done.
 void write_run_header(hid_t root, const scenario::Scenario& scenario, const RunHeader& header);
+// Adds text_crc32, the checksum of the text attributes written so far (call it last).
+void seal_texts(hid_t root);
 // Marks the file complete (or not) with `done` runs finished.
 void mark_finished(hid_t root, bool complete, std::uint64_t done);
 // The header from a file's attributes (as h5::attributes_as_text reads them); throws as

@@ -1,11 +1,9 @@
 #include "parley/io/sobol_file.hpp"
 
-#include <chrono>
-#include <ctime>
-
 #include "hdf5.hpp"
 #include "parley/io/runs_file.hpp"
 #include "parley/version.hpp"
+#include "run_header_attributes.hpp"
 
 namespace parley::io {
 
@@ -16,15 +14,10 @@ void write_sobol_file(const std::string& path, const scenario::Scenario& s,
   AtomicPath target(path, overwrite);
   {
     h5::Handle file = h5::create_file(target.temporary());
-    const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char created[32];
-    std::strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm);
     h5::attr_string(file, "filetype", kSobolFiletype);
     h5::attr_string(file, "format_version", kFormatVersion);
     h5::attr_string(file, "parley_version", kVersion);
-    h5::attr_string(file, "created_utc", created);
+    h5::attr_string(file, "created_utc", h5::utc_now());
     h5::attr_string(file, "command_line", command_line);
     h5::attr_string(file, "scenario_name", s.name);
     h5::attr_string(file, "scenario_toml", s.toml_text);
@@ -34,6 +27,7 @@ void write_sobol_file(const std::string& path, const scenario::Scenario& s,
     h5::attr_int64(file, "evaluations",
                    static_cast<std::int64_t>(result.samples * (result.factors.size() + 2)));
     h5::attr_int64(file, "complete", 1);
+    seal_texts(file);
 
     h5::Handle g = h5::create_group(file, "sobol");
     h5::attr_double(g, "p_agreement", result.p_agreement);

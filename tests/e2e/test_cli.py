@@ -13,7 +13,7 @@ import unittest
 import h5py
 import numpy as np
 
-from h5files import FileError, datasets, decode_flags, group, header, open_file
+from h5files import FileError, datasets, decode_flags, group, header, open_file, reseal
 
 BIN = os.environ["PARLEY_BIN"]
 SRC = os.environ["PARLEY_SOURCE_DIR"]
@@ -50,7 +50,7 @@ class RunFile(unittest.TestCase):
     def test_root_attributes(self):
         a = self.f.attrs
         self.assertEqual(text(a["filetype"]), "parley-runs")
-        self.assertEqual(text(a["format_version"]), "1.0")
+        self.assertEqual(text(a["format_version"]), "1.1")
         self.assertRegex(text(a["parley_version"]), r"^\d+\.\d+\.\d+$")
         self.assertRegex(text(a["created_utc"]), r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
         self.assertIn(" run ", text(a["command_line"]))
@@ -604,6 +604,7 @@ class BadInput(unittest.TestCase):
                 del f.attrs["format_version"]
                 if version is not None:
                     f.attrs.create("format_version", version, dtype=h5py.string_dtype("utf-8", None))
+                reseal(f)
             for args in (["info", path], ["status", path], ["merge", os.path.join(self.dir, "m.h5"), path],
                          ["run", "--resume", path]):
                 r = parley(*args)

@@ -5,6 +5,7 @@
 
 #include <hdf5.h>
 #include <hdf5_hl.h>
+#include <zlib.h>
 #include <fstream>
 #include <sstream>
 
@@ -17,6 +18,7 @@
 #include "parley/engine/engine.hpp"
 #include "parley/engine/sampler.hpp"
 #include "parley/io/file_info.hpp"
+#include "parley/io/io_error.hpp"
 #include "parley/io/partial_file.hpp"
 #include "parley/io/run_header.hpp"
 #include "parley/io/runs_file.hpp"
@@ -194,15 +196,15 @@ TEST(RunsFile, ReadersRefuseAnotherMajorFormat) {
   try {
     io::read_file_info(path);
     FAIL() << "a format 2.3 file was read";
-  } catch (const std::invalid_argument& e) {
+  } catch (const io::InvalidFile& e) {
     EXPECT_NE(std::string(e.what()).find("format_version 2.3 is of another major format"),
               std::string::npos)
         << e.what();
   }
   EXPECT_NO_THROW(io::check_format_version(path, "1.9"));
-  EXPECT_THROW(io::check_format_version(path, "1"), std::invalid_argument);
-  EXPECT_THROW(io::check_format_version(path, "1.0.1"), std::invalid_argument);
-  EXPECT_THROW(io::check_format_version(path, ""), std::invalid_argument);
+  EXPECT_THROW(io::check_format_version(path, "1"), io::InvalidFile);
+  EXPECT_THROW(io::check_format_version(path, "1.0.1"), io::InvalidFile);
+  EXPECT_THROW(io::check_format_version(path, ""), io::InvalidFile);
 }
 
 namespace {
@@ -216,13 +218,55 @@ void write_header_file(const std::string& path, const io::RunHeader& header) {
   std::filesystem::rename(path + ".partial", path);
 }
 
+// text_crc32 as README.md ("Output layout") defines it, computed with zlib's CRC-32: over each text
+// attribute present, in the documented order, its name, a NUL, its value and a NUL.
+long long text_crc32_of(hid_t f) {
+  static const char* names[] = {"filetype",     "format_version", "parley_version", "created_utc",
+                                "command_line", "scenario_name",  "scenario_toml",  "overrides",
+                                "protocol",     "shard",          "varied",         "design",
+                                "sweep_points", "sweep_axes"};
+  uLong crc = crc32(0L, Z_NULL, 0);
+  for (const char* name : names) {
+    if (H5Aexists(f, name) <= 0) continue;
+    hid_t a = H5Aopen(f, name, H5P_DEFAULT);
+    hid_t type = H5Aget_type(a);
+    std::string value;
+    if (H5Tis_variable_str(type) > 0) {
+      char* p = nullptr;
+      H5Aread(a, type, &p);
+      value = p;
+      H5free_memory(p);
+    } else {
+      value.assign(H5Tget_size(type), '\0');
+      H5Aread(a, type, value.data());
+      value = value.c_str();
+    }
+    H5Tclose(type);
+    H5Aclose(a);
+    const char nul = '\0';
+    crc = crc32(crc, reinterpret_cast<const Bytef*>(name), static_cast<uInt>(std::strlen(name)));
+    crc = crc32(crc, reinterpret_cast<const Bytef*>(&nul), 1);
+    crc = crc32(crc, reinterpret_cast<const Bytef*>(value.data()), static_cast<uInt>(value.size()));
+    crc = crc32(crc, reinterpret_cast<const Bytef*>(&nul), 1);
+  }
+  return static_cast<long long>(crc);
+}
+
+// Replaces (or with neither text nor number, deletes) a root attribute. With `reseal`, the
+// text checksum is made to match again, as a file written that way would have it: the check
+// that follows the checksum is what is tested.
 void replace_attribute(const std::string& path, const char* name, const std::string* text,
-                       const long long* number) {
+                       const long long* number, bool reseal = true) {
   const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
   ASSERT_GE(f, 0);
   if (H5Aexists(f, name) > 0) ASSERT_GE(H5Adelete(f, name), 0);
   if (text) ASSERT_GE(H5LTset_attribute_string(f, "/", name, text->c_str()), 0);
   if (number) ASSERT_GE(H5LTset_attribute_long_long(f, "/", name, number, 1), 0);
+  if (reseal && H5Aexists(f, "text_crc32") > 0) {
+    const long long crc = text_crc32_of(f);
+    ASSERT_GE(H5Adelete(f, "text_crc32"), 0);
+    ASSERT_GE(H5LTset_attribute_long_long(f, "/", "text_crc32", &crc, 1), 0);
+  }
   H5Fclose(f);
 }
 
@@ -288,18 +332,42 @@ TEST(RunHeader, RefusesDamagedHeaders) {
       {"scenario_toml", {}, std::nullopt, "attribute scenario_toml is missing"},
       {"filetype", std::string("parley-sobol"), {}, "not a Parley file"},
       {"format_version", std::string("7.0"), {}, "another major format"},
+      {"text_crc32", {}, 12345, "attribute text_crc32 does not match the file's text attributes"},
+      {"text_crc32", {}, std::nullopt, "attribute text_crc32 is missing"},
   };
   for (const Damage& d : damages) {
     const std::string path = (tmp.path / (std::string(d.attribute) + ".h5")).string();
     std::filesystem::copy_file(good, path, std::filesystem::copy_options::overwrite_existing);
     replace_attribute(path, d.attribute, d.text ? &*d.text : nullptr,
-                      d.number ? &*d.number : nullptr);
+                      d.number ? &*d.number : nullptr, std::string(d.attribute) != "text_crc32");
     try {
       io::read_run_header(path);
       ADD_FAILURE() << d.attribute << ": a damaged header was read";
-    } catch (const std::invalid_argument& e) {
+    } catch (const io::InvalidFile& e) {
       EXPECT_NE(std::string(e.what()).find(d.expect), std::string::npos) << e.what();
       EXPECT_EQ(std::string(e.what()).rfind(path, 0), 0u) << e.what();
+    }
+  }
+}
+
+// A text attribute changed as a damaged heap would change it (the scenario run again by a
+// resume among them), with the checksum left as written, is refused.
+TEST(RunHeader, RefusesATextAttributeThatNoLongerMatchesItsChecksum) {
+  Folder tmp;
+  const std::string good = (tmp.path / "good.h5").string();
+  write_header_file(good, io::RunHeader::of_plan({5, 0, 10, 0}, 10));
+  ASSERT_NO_THROW(io::read_run_header(good));
+  for (const char* name : {"scenario_toml", "overrides", "command_line", "protocol"}) {
+    const std::string path = (tmp.path / (std::string(name) + ".h5")).string();
+    fs::copy_file(good, path, fs::copy_options::overwrite_existing);
+    const std::string text = "changed";
+    replace_attribute(path, name, &text, nullptr, false);
+    try {
+      io::read_run_header(path);
+      ADD_FAILURE() << name << ": a changed text was read";
+    } catch (const io::InvalidFile& e) {
+      EXPECT_NE(std::string(e.what()).find("text_crc32 does not match"), std::string::npos)
+          << e.what();
     }
   }
 }
@@ -333,7 +401,7 @@ TEST(RunHeader, RefusesASweepLayoutThatDoesNotMatchItsRows) {
     try {
       io::read_run_header(path);
       ADD_FAILURE() << name << ": a damaged sweep header was read";
-    } catch (const std::invalid_argument& e) {
+    } catch (const io::InvalidFile& e) {
       EXPECT_NE(std::string(e.what()).find(expect), std::string::npos) << e.what();
     }
   }

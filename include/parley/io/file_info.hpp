@@ -30,7 +30,7 @@ struct FileInfo {
   bool has_summary = false;
 };
 
-// Throws std::invalid_argument when the file is not a Parley runs or sweep file, or its
+// Throws InvalidFile when the file is not a Parley runs or sweep file, or its
 // header is not valid (see read_run_header), and IoError when its datasets cannot be read.
 FileInfo read_file_info(const std::string& path);
 

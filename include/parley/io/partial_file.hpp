@@ -16,7 +16,7 @@ struct PartialRun {
   std::string target;   // the output it stands for: its path without ".partial"
 };
 
-// Reads what an interrupted run left. Throws std::invalid_argument when `path` is not an
+// Reads what an interrupted run left. Throws InvalidFile when `path` is not an
 // incomplete "parley-runs" file with a valid header (read_run_header), IoError when it
 // cannot be read or is damaged (its finished runs are not the first runs_done).
 PartialRun read_partial(const std::string& path);

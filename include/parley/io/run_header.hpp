@@ -16,7 +16,7 @@ namespace parley::io {
 inline constexpr const char* kRunsFiletype = "parley-runs";
 inline constexpr const char* kSweepFiletype = "parley-sweep";
 // MAJOR.MINOR: minor versions only add; a reader refuses another major version.
-inline constexpr const char* kFormatVersion = "1.0";
+inline constexpr const char* kFormatVersion = "1.1";
 
 using engine::SweepLayout;
 
@@ -58,7 +58,7 @@ struct StoredHeader : RunHeader {
   std::uint64_t runs_done = 0;  // rows finished (all of them in a complete file)
 };
 
-// Reads and checks the header of a runs or sweep file. Throws std::invalid_argument, naming
+// Reads and checks the header of a runs or sweep file. Throws InvalidFile, naming
 // the file and the attribute, when it is not an HDF5 file, not a runs or sweep file, of
 // another major format version, or when an attribute is missing, not what it must be
 // (counts are whole numbers >= 0) or inconsistent with another (runs_done above runs, a
@@ -70,7 +70,7 @@ StoredHeader read_run_header(const std::string& path);
 // sweep layout); nothing when they agree.
 std::optional<std::string> differs_as_run(const StoredHeader& a, const StoredHeader& b);
 
-// Throws std::invalid_argument unless `version` is "MAJOR.MINOR" with this Parley's major
+// Throws InvalidFile unless `version` is "MAJOR.MINOR" with this Parley's major
 // format version (kFormatVersion).
 void check_format_version(const std::string& path, const std::string& version);
 
