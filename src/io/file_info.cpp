@@ -63,7 +63,8 @@ std::vector<double> read_doubles(hid_t file, const std::string& path) {
   return out;
 }
 
-std::vector<std::string> read_strings(hid_t file, const std::string& path) {
+std::vector<std::string> read_strings(hid_t file, const std::string& path,
+                                      const std::string& format_version) {
   if (H5Lexists(file, path.c_str(), H5P_DEFAULT) <= 0) return {};
   h5::Handle d(H5Dopen2(file, path.c_str(), H5P_DEFAULT), H5Dclose, path);
   h5::Handle memory(H5Tcopy(H5T_C_S1), H5Tclose, "string type");
@@ -76,12 +77,21 @@ std::vector<std::string> read_strings(hid_t file, const std::string& path) {
     out.emplace_back(p ? p : "");
     H5free_memory(p);
   }
+  // From format 1.1 on, the names carry a checksum (their heap has none).
+  if (H5Aexists(d, "text_crc32") > 0) {
+    std::int64_t stored = 0;
+    h5::Handle a(H5Aopen(d, "text_crc32", H5P_DEFAULT), H5Aclose, path + ": text_crc32");
+    h5::check(H5Aread(a, H5T_NATIVE_INT64, &stored), path + ": text_crc32");
+    if (stored != h5::strings_crc32(out)) {
+      throw InvalidFile(path + ": the names do not match their checksum (text_crc32): damaged");
+    }
+  } else if (format_version != "1.0") {
+    throw InvalidFile(path + ": has no checksum (text_crc32)");
+  }
   return out;
 }
 
-}  // namespace
-
-FileInfo read_file_info(const std::string& path) {
+FileInfo read_info(const std::string& path) {
   FileInfo info;
   info.header = read_run_header(path);
   h5::Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose,
@@ -89,8 +99,8 @@ FileInfo read_file_info(const std::string& path) {
   std::pair<hid_t, std::vector<DatasetInfo>*> args{file.get(), &info.datasets};
   h5::check(H5Ovisit2(file, H5_INDEX_NAME, H5_ITER_NATIVE, collect_dataset, &args, H5O_INFO_BASIC),
             "listing " + path);
-  info.agents = read_strings(file, "runs/agent");
-  info.issues = read_strings(file, "runs/issue");
+  info.agents = read_strings(file, "runs/agent", info.header.format_version);
+  info.issues = read_strings(file, "runs/issue", info.header.format_version);
   if (H5Lexists(file, "summary", H5P_DEFAULT) > 0) {
     info.has_summary = true;
     auto scalar = [&](const char* name) {
@@ -106,7 +116,7 @@ FileInfo read_file_info(const std::string& path) {
     info.blocker_share = read_doubles(file, "summary/blocker_share");
     info.obstacle_share = read_doubles(file, "summary/obstacle_share");
     info.obstacle_second_share = read_doubles(file, "summary/obstacle_second_share");
-    info.shocks = read_strings(file, "summary/shock");
+    info.shocks = read_strings(file, "summary/shock", info.header.format_version);
     info.shock_share = read_doubles(file, "summary/shock_share");
     info.deal_mean = read_doubles(file, "summary/deal_mean");
     info.quantiles = read_doubles(file, "summary/quantile");
@@ -136,6 +146,12 @@ FileInfo read_file_info(const std::string& path) {
     }
   }
   return info;
+}
+
+}  // namespace
+
+FileInfo read_file_info(const std::string& path) {
+  return h5::reading(path, [&] { return read_info(path); });
 }
 
 }  // namespace parley::io

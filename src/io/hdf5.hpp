@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "parley/io/io_error.hpp"
+
 namespace parley::io::h5 {
 
 // Owns one HDF5 identifier and closes it with the matching H5*close.
@@ -68,7 +70,21 @@ void require_checksum(hid_t dataset, const std::string& what);
 // `what`.
 void read_verified(hid_t dataset, hid_t memory_type, hid_t memory_space, hid_t file_space,
                    void* data, const std::string& what);
-// A 1-D dataset of variable-length UTF-8 strings.
+// Runs `read` over a file Parley reads back; an HDF5 failure there (metadata that fails its
+// checksum, an object that cannot be opened) is InvalidFile, and every InvalidFile names the
+// file: exit 2, as for any input at fault.
+template <typename Read>
+auto reading(const std::string& path, Read&& read) -> decltype(read()) {
+  try {
+    return read();
+  } catch (const IoError& e) {  // InvalidFile included: every message names the file
+    const std::string what = e.what();
+    throw InvalidFile(what.rfind(path, 0) == 0 ? what : path + ": " + what);
+  }
+}
+// A 1-D dataset of variable-length UTF-8 strings, with attribute text_crc32: the CRC-32 of
+// the values, each followed by a NUL byte (strings_crc32).
+std::int64_t strings_crc32(const std::vector<std::string>& values);
 Handle write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& values);
 
 void attr_string(hid_t object, const std::string& name, const std::string& value);

@@ -10,8 +10,8 @@
 #include "parley/protocol/run_result.hpp"
 
 namespace parley::io {
-
-PartialRun read_partial(const std::string& path) {
+namespace {
+PartialRun read_partial_file(const std::string& path) {
   PartialRun p;
   p.header = read_run_header(path);
   const StoredHeader& h = p.header;
@@ -50,6 +50,11 @@ PartialRun read_partial(const std::string& path) {
     }
   }
   return p;
+}
+}  // namespace
+
+PartialRun read_partial(const std::string& path) {
+  return h5::reading(path, [&] { return read_partial_file(path); });
 }
 
 struct RunsReader::Impl {
@@ -91,14 +96,20 @@ RunsReader::RunsReader(const std::string& path, std::vector<std::string> paramet
     : impl_(std::make_unique<Impl>()) {
   h5::quiet_errors();
   impl_->path = path;
-  impl_->file = h5::Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose,
-                           "cannot open " + path);
+  impl_->file = h5::reading(path, [&] {
+    return h5::Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose,
+                      "cannot open " + path);
+  });
   impl_->parameters = std::move(parameters);
 }
 
 RunsReader::~RunsReader() = default;
 
 void RunsReader::read(engine::RunBlock& b, std::uint64_t first_row) {
+  h5::reading(impl_->path, [&] { read_block(b, first_row); });
+}
+
+void RunsReader::read_block(engine::RunBlock& b, std::uint64_t first_row) {
   Impl& m = *impl_;
   m.row = first_row;
   for (const engine::RunColumn& c : engine::run_columns()) {

@@ -1188,6 +1188,13 @@ Scenario load_scenario_text(const std::string& text, const std::string& source,
   s.toml_text = text;
   s.overrides = overrides;
   toml::table root;
+  if (const auto deep = too_deep_key(text)) {
+    ctx.diagnostics.push_back({{source, deep->first, deep->second},
+                               "",
+                               "a key of more than " + std::to_string(kMaxKeyParts) + " parts",
+                               "allowed: a dotted path such as agents.russia.discount"});
+    throw ScenarioError(std::move(ctx.diagnostics));
+  }
   try {
     root = toml::parse(text, source);
   } catch (const toml::parse_error& e) {

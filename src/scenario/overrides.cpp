@@ -43,9 +43,8 @@ void apply_override(toml::table& root, const std::string& assignment, Context& c
     return;
   }
   const std::string key = assignment.substr(0, eq);
-  // Every key of a scenario is a few parts deep; a path of thousands of parts would build as
-  // many nested tables (and overflowed the stack).
-  constexpr std::size_t kMaxParts = 32;
+  // A path of thousands of parts would build as many nested tables (kMaxKeyParts).
+  constexpr std::size_t kMaxParts = kMaxKeyParts;
   if (static_cast<std::size_t>(std::count(key.begin(), key.end(), '.')) + 1 > kMaxParts) {
     ctx.error(here, key.substr(0, std::min<std::size_t>(key.size(), 60)) + "...",
               "a key of more than " + std::to_string(kMaxParts) + " parts",

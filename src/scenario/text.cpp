@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "parley/scenario/diagnostics.hpp"
+#include "toml_reader.hpp"
 
 namespace parley::scenario {
 namespace {
@@ -121,6 +122,11 @@ TextSpec read_text_file(const std::string& path, const Scenario& s) {
   std::ostringstream content;
   content << in.rdbuf();
   toml::table root;
+  if (const auto deep = detail::too_deep_key(content.str())) {
+    fail({path, deep->first, deep->second}, "",
+         "a key of more than " + std::to_string(detail::kMaxKeyParts) + " parts",
+         "allowed: ISSUE = VALUE");
+  }
   try {
     root = toml::parse(content.str(), path);
   } catch (const toml::parse_error& e) {

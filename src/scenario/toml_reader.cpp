@@ -1,5 +1,7 @@
 #include "toml_reader.hpp"
 
+#include <cctype>
+
 namespace parley::scenario::detail {
 
 std::optional<Param> Reader::param_node(const toml::node& n, const std::string& key, double lo,
@@ -136,6 +138,56 @@ bool valid_id(const std::string& id) {
   return std::all_of(id.begin(), id.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
   });
+}
+
+std::optional<std::pair<int, int>> too_deep_key(std::string_view text) {
+  // A lexical pass: strings (basic, literal, and their multi-line forms) and comments are
+  // skipped whole; a key's parts are bare-key characters, quoted strings and spaces joined by
+  // dots, so a run of dots counts while only those appear between them. Any other character
+  // (=, a bracket, a comma, a line end) ends the run. Values never have more than one dot in
+  // such a run (a number such as 1.5), so a long run can only be a key.
+  std::size_t dots = 0;
+  int line = 1, column = 1, run_line = 1, run_column = 1;
+  auto advance = [&](std::size_t& i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+    ++i;
+  };
+  for (std::size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    if (c == '"' || c == '\'') {
+      const bool multi = text.substr(i, 3) == std::string(3, c);
+      const std::string_view close = multi ? text.substr(i, 3) : text.substr(i, 1);
+      for (std::size_t k = 0; k < close.size(); ++k) advance(i);
+      while (i < text.size() && text.substr(i, close.size()) != close) {
+        if (c == '"' && text[i] == '\\' && i + 1 < text.size()) advance(i);
+        if (!multi && text[i] == '\n') break;  // an unclosed string: toml++ reports it
+        advance(i);
+      }
+      for (std::size_t k = 0; k < close.size() && i < text.size(); ++k) advance(i);
+      continue;
+    }
+    if (c == '#') {
+      while (i < text.size() && text[i] != '\n') advance(i);
+      continue;
+    }
+    const bool key_char = std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+    if (c == '.') {
+      if (dots == 0) {
+        run_line = line;
+        run_column = column;
+      }
+      if (++dots + 1 > kMaxKeyParts) return std::pair{run_line, run_column};
+    } else if (!key_char && c != ' ' && c != '\t') {
+      dots = 0;
+    }
+    advance(i);
+  }
+  return std::nullopt;
 }
 
 }  // namespace parley::scenario::detail

@@ -68,6 +68,14 @@ struct Context {
   }
 };
 
+// Every key of a scenario is a few parts deep; toml++ builds a key of thousands of dotted parts
+// recursively, and overflowed the stack. The most parts a key may have.
+inline constexpr std::size_t kMaxKeyParts = 32;
+// Where the text holds a dotted key of more than kMaxKeyParts parts (outside strings and
+// comments: the dots of a run of key characters, quoted keys and spaces), as a 1-based line
+// and column; nullopt when it holds none.
+std::optional<std::pair<int, int>> too_deep_key(std::string_view text);
+
 inline std::string param_allowed(double lo, double hi) {
   return "a number in [" + fmt(lo) + ", " + fmt(hi) +
          "], or one of {uniform = [lo, hi]}, {normal = {mean, sd}}, {beta = {mean, kappa}}, "

@@ -631,6 +631,31 @@ class BadInput(unittest.TestCase):
                 os.remove(merged)
             os.remove(path)
 
+    def test_keys_of_forty_thousand_parts_are_refused_where_they_are(self):
+        # They overflowed the stack of the TOML parser (in a file) and of the override merge
+        # (--set): a scenario key is a few parts deep, at most 32.
+        deep = "x" + ".x" * 39999
+        with open(SCENARIO, encoding="utf-8") as f:
+            base = f.read()
+        out = os.path.join(self.dir, "out.h5")
+        for name, text in (("line.toml", base + f"\n[notes]\n{deep} = 1\n"),
+                           ("header.toml", base + f"\n[{deep}]\n")):
+            path = self.write(name, text)
+            line = text.count("\n", 0, text.index(deep)) + 1
+            r = parley("run", path, "-o", out)
+            self.assertEqual(r.returncode, 2, r.stderr[-300:])
+            self.assertEqual(r.stderr.splitlines(), [
+                f"{path}:{line}:{text.splitlines()[line - 1].index('.') + 1}: a key of more than "
+                "32 parts (allowed: a dotted path such as agents.russia.discount)"])
+        r = parley("run", SCENARIO, "--set", f"{deep}=1", "-o", out)
+        self.assertEqual(r.returncode, 2, r.stderr[-300:])
+        self.assertIn("a key of more than 32 parts", r.stderr)
+        text_file = self.write("text.toml", f"{deep} = 1\n")
+        r = parley("evaluate", SCENARIO, "--text-file", text_file)
+        self.assertEqual(r.returncode, 2, r.stderr[-300:])
+        self.assertIn(f"{text_file}:1:2: a key of more than 32 parts", r.stderr)
+        self.assertEqual(sorted(os.listdir(self.dir)), ["header.toml", "line.toml", "text.toml"])
+
     def test_bad_scenario_exits_2_with_location_and_leaves_no_file(self):
         self.assertIn("discount = 1.7", BAD_DISCOUNT)
         bad = self.write("bad.toml", BAD_DISCOUNT)

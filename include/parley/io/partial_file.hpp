@@ -34,6 +34,9 @@ class RunsReader {
   void read(engine::RunBlock& block, std::uint64_t first_row);
 
  private:
+  void read_block(engine::RunBlock& block, std::uint64_t first_row);
+
+ private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
