@@ -67,27 +67,32 @@ std::vector<std::string> read_strings(hid_t file, const std::string& path,
                                       const std::string& format_version) {
   if (H5Lexists(file, path.c_str(), H5P_DEFAULT) <= 0) return {};
   h5::Handle d(H5Dopen2(file, path.c_str(), H5P_DEFAULT), H5Dclose, path);
-  h5::Handle memory(H5Tcopy(H5T_C_S1), H5Tclose, "string type");
-  H5Tset_size(memory, H5T_VARIABLE);
-  H5Tset_cset(memory, H5T_CSET_UTF8);
-  std::vector<char*> raw(summary_size(d, memory, path), nullptr);
-  if (!raw.empty()) h5::read_verified(d, memory, H5S_ALL, H5S_ALL, raw.data(), path);
+  h5::Handle type(H5Dget_type(d), H5Tclose, path + ": type");
   std::vector<std::string> out;
-  for (char* p : raw) {
-    out.emplace_back(p ? p : "");
-    H5free_memory(p);
-  }
-  // From format 1.1 on, the names carry a checksum (their heap has none).
-  if (H5Aexists(d, "text_crc32") > 0) {
-    std::int64_t stored = 0;
-    h5::Handle a(H5Aopen(d, "text_crc32", H5P_DEFAULT), H5Aclose, path + ": text_crc32");
-    h5::check(H5Aread(a, H5T_NATIVE_INT64, &stored), path + ": text_crc32");
-    if (stored != h5::strings_crc32(out)) {
-      throw InvalidFile(path + ": the names do not match their checksum (text_crc32): damaged");
+  if (H5Tis_variable_str(type) > 0 && format_version == "1.0") {
+    // Files of format 1.0 kept names as variable-length strings.
+    h5::Handle memory(H5Tcopy(H5T_C_S1), H5Tclose, "string type");
+    H5Tset_size(memory, H5T_VARIABLE);
+    H5Tset_cset(memory, H5T_CSET_UTF8);
+    std::vector<char*> raw(summary_size(d, memory, path), nullptr);
+    if (!raw.empty()) h5::read_verified(d, memory, H5S_ALL, H5S_ALL, raw.data(), path);
+    for (char* p : raw) {
+      out.emplace_back(p ? p : "");
+      H5free_memory(p);
     }
-  } else if (format_version != "1.0") {
-    throw InvalidFile(path + ": has no checksum (text_crc32)");
+    return out;
   }
+  // Fixed-length names, in a checksummed chunk.
+  const std::size_t width = H5Tget_size(type);
+  if (H5Tget_class(type) != H5T_STRING || H5Tis_variable_str(type) > 0 || width == 0 ||
+      width > 4096) {
+    throw InvalidFile(path + ": not names of fixed length up to 4096 bytes, as Parley writes them");
+  }
+  h5::require_checksum(d, path);
+  const std::size_t n = summary_size(d, type, path);
+  std::string raw(n * width, '\0');
+  if (n > 0) h5::read_verified(d, type, H5S_ALL, H5S_ALL, raw.data(), path);
+  for (std::size_t i = 0; i < n; ++i) out.emplace_back(raw.substr(i * width, width).c_str());
   return out;
 }
 

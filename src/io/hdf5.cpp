@@ -2,8 +2,6 @@
 
 #include <hdf5_hl.h>
 
-#include <boost/crc.hpp>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -122,14 +120,10 @@ Handle create_dataset(hid_t parent, const std::string& name, hid_t type,
                "dataspace of " + name);
   Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "dataset properties");
   check(H5Pset_obj_track_times(dcpl, false), "dataset properties");
-  hsize_t values = 1;
-  for (const hsize_t d : dims) values *= d;
-  const bool strings = H5Tis_variable_str(type) > 0;
-  if (dims.empty() || (strings && values <= 2048)) {
-    // A scalar, or a short list of names (their references; HDF5 filters cannot apply to
-    // variable-length strings), lives in its object header, which carries a checksum.
+  if (dims.empty()) {
+    // A scalar lives in its object header, which carries a checksum.
     check(H5Pset_layout(dcpl, H5D_COMPACT), "layout of " + name);
-  } else if (!strings) {
+  } else {
     // Every array is chunked (by default in one chunk) with a Fletcher-32 checksum per
     // chunk, which HDF5 verifies on every read: a damaged value is refused, never read.
     std::vector<hsize_t> chunk = options.chunk;
@@ -228,43 +222,41 @@ void write_all(hid_t dataset, hid_t memory_type, const void* data) {
 }
 
 namespace {
-Handle utf8_string_type() {
+// Fixed-length UTF-8 strings of `size` bytes, padded with NULs. Variable-length strings would
+// sit on HDF5's global heap, which has no checksum, and whose damaged form HDF5 1.10 can loop on
+// for ever; fixed-length ones sit in a checksummed object header or chunk.
+Handle utf8_string_type(std::size_t size) {
   Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "string type");
-  check(H5Tset_size(type, H5T_VARIABLE), "string type");
+  check(H5Tset_size(type, std::max<std::size_t>(size, 1)), "string type");
+  check(H5Tset_strpad(type, H5T_STR_NULLPAD), "string type");
   check(H5Tset_cset(type, H5T_CSET_UTF8), "string type");
   return type;
 }
 }  // namespace
 
-std::int64_t strings_crc32(const std::vector<std::string>& values) {
-  boost::crc_32_type crc;
-  for (const auto& v : values) {
-    crc.process_bytes(v.data(), v.size());
-    crc.process_byte(0);
-  }
-  return crc.checksum();
-}
-
 Handle write_strings(hid_t parent, const std::string& name,
                      const std::vector<std::string>& values) {
-  Handle type = utf8_string_type();
+  std::size_t width = 1;
+  for (const auto& v : values) width = std::max(width, v.size());
+  Handle type = utf8_string_type(width);
   Handle dataset = create_dataset(parent, name, type, {values.size()}, {});
-  std::vector<const char*> pointers;
-  for (const auto& v : values) pointers.push_back(v.c_str());
-  if (!values.empty()) write_all(dataset, type, pointers.data());
-  // The strings sit on a heap without a checksum; this attribute, in the checksummed object
-  // header, covers them.
-  attr_int64(dataset, "text_crc32", strings_crc32(values));
+  std::string packed(values.size() * width, '\0');
+  for (std::size_t i = 0; i < values.size(); ++i)
+    packed.replace(i * width, values[i].size(), values[i]);
+  if (!values.empty()) write_all(dataset, type, packed.data());
+  // netCDF's convention, so that xarray reads the names as text rather than bytes.
+  attr_string(dataset, "_Encoding", "utf-8");
   return dataset;
 }
 
 void attr_string(hid_t object, const std::string& name, const std::string& value) {
-  Handle type = utf8_string_type();
+  Handle type = utf8_string_type(value.size());
   Handle space(H5Screate(H5S_SCALAR), H5Sclose, "attribute space");
   Handle attr(H5Acreate2(object, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
               "creating attribute " + name);
-  const char* p = value.c_str();
-  check(H5Awrite(attr, type, &p), "writing attribute " + name);
+  std::string padded = value;
+  padded.resize(std::max<std::size_t>(value.size(), 1), '\0');
+  check(H5Awrite(attr, type, padded.data()), "writing attribute " + name);
 }
 
 void attr_int64(hid_t object, const std::string& name, std::int64_t value) {
@@ -315,7 +307,13 @@ std::string attribute_text(hid_t object, const std::string& name) {
       H5free_memory(value);
       return out;
     }
-    std::string out(H5Tget_size(type), '\0');
+    // A text attribute is at most the size of a scenario file (and HDF5 reads no more than
+    // the file holds); a larger size is a damaged header.
+    const std::size_t size = H5Tget_size(type);
+    if (size == 0 || size > (std::size_t{1} << 26) || H5Sget_simple_extent_npoints(space) != 1) {
+      throw InvalidFile("attribute " + name + ": not a text of up to 64 MiB");
+    }
+    std::string out(size, '\0');
     h5::check(H5Aread(attr, type, out.data()), "reading attribute " + name);
     return out.c_str();
   }

@@ -82,9 +82,8 @@ auto reading(const std::string& path, Read&& read) -> decltype(read()) {
     throw InvalidFile(what.rfind(path, 0) == 0 ? what : path + ": " + what);
   }
 }
-// A 1-D dataset of variable-length UTF-8 strings, with attribute text_crc32: the CRC-32 of
-// the values, each followed by a NUL byte (strings_crc32).
-std::int64_t strings_crc32(const std::vector<std::string>& values);
+// A 1-D dataset of fixed-length UTF-8 strings (as long as the longest), marked for xarray
+// with _Encoding = "utf-8".
 Handle write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& values);
 
 void attr_string(hid_t object, const std::string& name, const std::string& value);

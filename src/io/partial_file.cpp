@@ -1,5 +1,6 @@
 #include "parley/io/partial_file.hpp"
 
+#include <algorithm>
 #include <limits>
 #include <stdexcept>
 #include <variant>
@@ -36,17 +37,25 @@ PartialRun read_partial_file(const std::string& path) {
     hsize_t extent = 0;
     if (H5Sget_simple_extent_ndims(space) != 1 ||
         H5Sget_simple_extent_dims(space, &extent, nullptr) != 1 || extent != h.rows) {
-      throw IoError(path + ": runs/done is not one flag for each of the " + std::to_string(h.rows) +
-                    " runs");
+      throw InvalidFile(path + ": runs/done is not one flag for each of the " +
+                        std::to_string(h.rows) + " runs");
     }
   }
-  std::vector<std::int8_t> flags(h.rows);
-  if (h.rows > 0)
-    h5::read_rows(done, H5T_NATIVE_INT8, 0, h.rows, 0, flags.data(), path + ": runs/done");
-  for (std::uint64_t i = 0; i < h.rows; ++i) {
-    if ((flags[i] == 1) != (i < h.runs_done)) {
-      throw IoError(path + ": the done flags are not the first " + std::to_string(h.runs_done) +
-                    " runs (run " + std::to_string(i) + ")");
+  // The finished runs' flags, and the next one, a block at a time: neither memory nor time grows
+  // with the runs still to do (a run may have up to 2^62). Later flags are never read: those
+  // runs are computed again.
+  constexpr std::uint64_t kBlock = 1 << 20;
+  const std::uint64_t checked = std::min(h.rows, h.runs_done + 1);
+  std::vector<std::int8_t> flags(static_cast<std::size_t>(std::min(checked, kBlock)));
+  for (std::uint64_t first = 0; first < checked; first += kBlock) {
+    const std::uint64_t n = std::min(kBlock, checked - first);
+    h5::read_rows(done, H5T_NATIVE_INT8, first, n, 0, flags.data(), path + ": runs/done");
+    for (std::uint64_t j = 0; j < n; ++j) {
+      const std::uint64_t i = first + j;
+      if ((flags[j] == 1) != (i < h.runs_done)) {
+        throw InvalidFile(path + ": the done flags are not the first " +
+                          std::to_string(h.runs_done) + " runs (run " + std::to_string(i) + ")");
+      }
     }
   }
   return p;

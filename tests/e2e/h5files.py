@@ -6,7 +6,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
 
-from parley.files import FileError, datasets, decode_flags, group, header, open_file  # noqa: E402,F401
+from parley.files import FileError, datasets, decode_flags, group, header, open_file, text  # noqa: E402,F401
 
 
 def same(a, b):

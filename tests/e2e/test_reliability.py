@@ -115,6 +115,50 @@ class InterruptAndResume(unittest.TestCase):
             self.assertTrue(np.all(f["runs/outcome"][:done] >= 0))
             self.assertTrue(np.all(f["runs/outcome"][done:] == -1))  # the fill value
 
+    def test_a_run_of_a_trillion_runs_is_interrupted_and_resumed(self):
+        # Reading back a partial file used to allocate a byte per run (10^12 bytes here), so a
+        # run the scenario format accepts could never be resumed.
+        runs = 10 ** 12
+        out = os.path.join(self.dir, "big.h5")
+        code, err, _ = self.interrupt(["run", SCENARIO, "-n", str(runs), "--threads", "1", "-o", out, "-q"],
+                                      signal.SIGTERM)
+        self.assertEqual(code, 130, err)
+        with open_file(out + ".partial") as f:
+            first = int(f.attrs["runs_done"])
+        code, err, _ = self.interrupt(["run", "--resume", out + ".partial", "--threads", "1", "-q"],
+                                      signal.SIGTERM, settle=3.0)
+        self.assertEqual(code, 130, err)
+        with open_file(out + ".partial") as f:
+            self.assertEqual(int(f.attrs["runs"]), runs)
+            second = int(f.attrs["runs_done"])
+            self.assertGreater(second, first)
+            np.testing.assert_array_equal(f["runs/done"][:second + 10], (np.arange(second + 10) < second))
+
+    def test_a_damaged_partial_is_refused_and_kept(self):
+        # One byte of a chunk of runs/deal changed, as a failing disk or a copy cut short
+        # changes it: its checksum no longer matches, and the resumption stops before writing.
+        out = os.path.join(self.dir, "out.h5")
+        partial = out + ".partial"
+        code, err, _ = self.interrupt(["run", SCENARIO, "-n", "2000000", "--threads", "1", "-o", out, "-q"],
+                                      signal.SIGTERM)
+        self.assertEqual(code, 130, err)
+        with open_file(partial) as f:
+            chunk = f["runs/deal"].id.get_chunk_info(0)
+        with open(partial, "r+b") as raw:
+            raw.seek(chunk.byte_offset + chunk.size // 2)
+            byte = raw.read(1)[0]
+            raw.seek(chunk.byte_offset + chunk.size // 2)
+            raw.write(bytes([byte ^ 0x10]))
+        with open(partial, "rb") as raw:
+            before = raw.read()
+        r = subprocess.run([BIN, "run", "--resume", partial, "-q"], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertEqual(r.stderr.count("\n"), 1, r.stderr)
+        self.assertIn(f"{partial}: runs/deal: damaged, cannot be read", r.stderr)
+        self.assertEqual(os.listdir(self.dir), ["out.h5.partial"])
+        with open(partial, "rb") as raw:
+            self.assertEqual(raw.read(), before)  # kept as it was
+
     def test_resume_refuses_what_it_cannot_finish(self):
         out = os.path.join(self.dir, "done.h5")
         self.assertEqual(subprocess.run([BIN, "run", SCENARIO, "-n", "50", "-o", out, "-q"]).returncode, 0)

@@ -17,6 +17,9 @@ file). Each invocation is classed:
 The goal: no crashed, no hung, no wrong. Exits 1 if any is found, printing the variants.
 
 usage: tests/fuzz/bitflip.py --parley BIN [--variants N] [--seed S] [--runs R] [--keep DIR]
+       tests/fuzz/bitflip.py --parley BIN --write-seeds DIR
+  (--write-seeds: small real files of every kind, the file fuzzer's seeds: a run with traces, a
+  shard, a partial, a sweep and a Sobol file)
 """
 import argparse
 import os
@@ -61,6 +64,21 @@ def make_partial(complete, partial, done):
         reseal(f)
 
 
+def write_seeds(parley, folder):
+    # A small scenario keeps each execution fast; the default one (its sampled parameters a
+    # dataset each) gives a shard.
+    small = os.path.join(ROOT, "scenarios", "fearon-1995.toml")
+    os.makedirs(folder, exist_ok=True)
+    at = lambda name: os.path.join(folder, name)  # noqa: E731
+    for args in (["run", small, "-n", "8", "--trace", "1", "-o", at("run.h5")],
+                 ["run", SCENARIO, "-n", "2", "--shard", "2/2", "-o", at("default-shard.h5")],
+                 ["run", small, "-n", "8", "--shard", "1/2", "-o", at("shard.h5")],
+                 ["sweep", small, "--vary", "protocol.max_rounds=2:4:2", "-n", "2", "-o", at("sweep.h5")],
+                 ["sobol", SCENARIO, "-n", "10", "--bootstrap", "10", "-o", at("sobol.h5")]):
+        subprocess.run([parley, *args, "-q", "--force"], check=True)
+    make_partial(at("run.h5"), at("run.h5.partial"), 3)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--parley", required=True)
@@ -69,7 +87,11 @@ def main():
     ap.add_argument("--runs", type=int, default=300)
     ap.add_argument("--timeout", type=float, default=60)
     ap.add_argument("--keep", help="a folder for the variants that were not refused or correct")
+    ap.add_argument("--write-seeds", metavar="DIR")
     a = ap.parse_args()
+    if a.write_seeds:
+        write_seeds(a.parley, a.write_seeds)
+        return
     rng = random.Random(a.seed)
     tmp = tempfile.mkdtemp(prefix="parley-bitflip-")
     counts = {}
