@@ -279,22 +279,6 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
                      job.output + ".partial, or use --force to start afresh)");
   }
   std::uint64_t trace_runs = options->trace;
-  {
-    // Traces are held in memory until the file is closed: each traced run keeps, per round, the
-    // text, the front, and per agent its utility, BATNA, demand, answer and red lines. Refused up
-    // front past 2 GiB (it used to end in an allocation failure).
-    const double agents = static_cast<double>(s.agents.size());
-    const double issues = static_cast<double>(s.issues.size());
-    const double per_run =
-        8.0 * s.protocol.max_rounds * (2.0 + issues + agents * (4.0 + 2.0 * issues));
-    const auto most = static_cast<std::uint64_t>(2.0 * 1024 * 1024 * 1024 / per_run);
-    const std::uint64_t traced = std::min(trace_runs, selection.runs.end - selection.runs.first);
-    if (traced > most) {
-      throw UsageError("--trace: " + std::to_string(trace_runs) +
-                       " traced runs would hold more than 2 GiB in memory (allowed: at most " +
-                       std::to_string(most) + " for this scenario)");
-    }
-  }
   if (job.replay) {
     selection = engine::select_range(*options->only_run, *options->only_run + 1);
     trace_runs = *options->only_run + 1;

@@ -1,5 +1,7 @@
 #include "parley/engine/sweep_design.hpp"
 
+#include <algorithm>
+
 #include <cmath>
 #include <cstdio>
 #include <utility>
@@ -70,11 +72,22 @@ SweepLayout design_sweep(const std::vector<Vary>& varies, const std::string& des
   layout.design = design;
   for (const auto& v : varies) layout.keys.push_back(v.key);
   if (design == "factorial") {
+    std::uint64_t points = 1;
+    std::string product;
     for (const auto& v : varies) {
       if (v.values.empty())
         throw PlanError("--vary " + v.key + ": give LO:HI:N or a list for a factorial design");
-      layout.axes.push_back(v.values);
+      // Counted without overflow: each factor is at most 10,000 and the product stops growing
+      // once it passes the limit.
+      points = std::min<std::uint64_t>(points * v.values.size(), kMostSweepPoints + 1);
+      product += (product.empty() ? "" : " x ") + std::to_string(v.values.size());
     }
+    if (points > kMostSweepPoints) {
+      throw PlanError("--vary: a grid of " + product + " points is more than a sweep holds " +
+                      "(allowed: at most " + std::to_string(kMostSweepPoints) +
+                      " points; each point keeps its own scenario and sampler in memory)");
+    }
+    for (const auto& v : varies) layout.axes.push_back(v.values);
     // All combinations, the first key varying slowest (row-major order of the grid).
     std::vector<std::size_t> at(varies.size(), 0);
     for (;;) {
@@ -87,7 +100,11 @@ SweepLayout design_sweep(const std::vector<Vary>& varies, const std::string& des
     }
     return layout;
   }
-  if (lhs_points < 2) throw PlanError("--design lhs needs --points N (N >= 2)");
+  if (lhs_points < 2 || static_cast<std::uint64_t>(lhs_points) > kMostSweepPoints) {
+    throw PlanError("--design lhs needs --points N (allowed: 2 to " +
+                    std::to_string(kMostSweepPoints) +
+                    "; each point keeps its own scenario and sampler in memory)");
+  }
   const auto n = static_cast<std::size_t>(lhs_points);
   layout.points.assign(n, std::vector<double>(varies.size()));
   for (std::size_t j = 0; j < varies.size(); ++j) {

@@ -116,8 +116,9 @@ Handle create_group(hid_t parent, const std::string& name) {
 
 Handle create_dataset(hid_t parent, const std::string& name, hid_t type,
                       const std::vector<hsize_t>& dims, const DatasetOptions& options) {
-  Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose,
-               "dataspace of " + name);
+  Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(),
+                                options.max_dims.empty() ? nullptr : options.max_dims.data()),
+               H5Sclose, "dataspace of " + name);
   Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "dataset properties");
   check(H5Pset_obj_track_times(dcpl, false), "dataset properties");
   if (dims.empty()) {
@@ -219,6 +220,22 @@ void read_verified(hid_t dataset, hid_t memory_type, hid_t memory_space, hid_t f
 
 void write_all(hid_t dataset, hid_t memory_type, const void* data) {
   check(H5Dwrite(dataset, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "writing a dataset");
+}
+
+void extend(hid_t dataset, const std::vector<hsize_t>& dims) {
+  check(H5Dset_extent(dataset, dims.data()), "extending a dataset");
+}
+
+void write_block(hid_t dataset, hid_t memory_type, const std::vector<hsize_t>& start,
+                 const std::vector<hsize_t>& count, const void* data) {
+  Handle file_space(H5Dget_space(dataset), H5Sclose, "dataspace");
+  check(
+      H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr),
+      "selecting a block");
+  Handle memory_space(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr),
+                      H5Sclose, "memory dataspace");
+  check(H5Dwrite(dataset, memory_type, memory_space, file_space, H5P_DEFAULT, data),
+        "writing a block");
 }
 
 namespace {

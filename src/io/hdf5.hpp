@@ -48,9 +48,10 @@ Handle create_group(hid_t parent, const std::string& name);
 // Every array is chunked and checksummed (Fletcher-32); a scalar is compact (in its object
 // header, which has a checksum of its own).
 struct DatasetOptions {
-  std::vector<hsize_t> chunk;  // empty: one chunk
-  int compress = 0;            // deflate level 0-9 (with shuffle)
-  const void* fill = nullptr;  // fill value of the dataset's type
+  std::vector<hsize_t> chunk;     // empty: one chunk
+  int compress = 0;               // deflate level 0-9 (with shuffle)
+  const void* fill = nullptr;     // fill value of the dataset's type
+  std::vector<hsize_t> max_dims;  // empty: the dims (fixed); H5S_UNLIMITED: extendible
 };
 Handle create_dataset(hid_t parent, const std::string& name, hid_t type,
                       const std::vector<hsize_t>& dims, const DatasetOptions& options);
@@ -58,6 +59,11 @@ Handle create_dataset(hid_t parent, const std::string& name, hid_t type,
 // Writes rows [first, first + rows) of a 1-D or 2-D dataset from contiguous memory.
 void write_rows(hid_t dataset, hid_t memory_type, hsize_t first, hsize_t rows, const void* data);
 void write_all(hid_t dataset, hid_t memory_type, const void* data);
+// Grows an extendible dataset to `dims` (new elements hold the fill value).
+void extend(hid_t dataset, const std::vector<hsize_t>& dims);
+// The block [start, start + count) of a dataset from contiguous memory.
+void write_block(hid_t dataset, hid_t memory_type, const std::vector<hsize_t>& start,
+                 const std::vector<hsize_t>& count, const void* data);
 // Rows [first, first + rows) of a dataset [run] (width 0) or [run, width] (width >= 1) into
 // `data`; InvalidFile (naming `what`) when the dataset has another rank or width, too few
 // rows, or a type of another class than `memory_type` (an integer for a float, say).

@@ -57,7 +57,25 @@ struct RunsFile::Impl {
   std::vector<std::string> agent_ids, issue_ids;
   std::vector<scenario::Issue> issues;
   std::size_t battlefield_issue = 0;
-  std::vector<std::pair<std::uint64_t, protocol::Trace>> traces;
+  std::size_t max_rounds = 1;  // the scenario's: the round axis's chunk
+  // The trace group, written one traced run at a time (add_trace), its coordinates at the end.
+  struct TraceData {
+    h5::Handle dataset;
+    std::vector<hsize_t> across;  // the dimensions after [trace_run, round]
+  };
+  struct Traces {
+    h5::Handle group;
+    TraceData text, changes, utility, batna, demand, red_lo, red_hi, accepts, front, proposer;
+    std::vector<std::int64_t> runs;
+    std::vector<std::int32_t> counts;
+    hsize_t longest = 1;
+    std::vector<TraceData*> all() {
+      return {&text,   &changes, &utility, &batna, &demand,
+              &red_lo, &red_hi,  &accepts, &front, &proposer};
+    }
+  } traced;
+  void add_trace(std::uint64_t run, const protocol::Trace& run_trace);
+  void finish_trace();
   std::uint64_t total_runs = 0;
   double write_seconds = 0.0;
   std::uint64_t flushed_rows = 0;            // rows written to the file
@@ -100,7 +118,7 @@ struct RunsFile::Impl {
       dims.push_back(width);
       chunk.push_back(width);
     }
-    h5::DatasetOptions options{chunk, compress, &fill};
+    h5::DatasetOptions options{chunk, compress, &fill, {}};
     column.dataset = h5::create_dataset(runs_group, name, h5::native_type<T>(), dims, options);
     column.pending.reserve(chunk_rows * width);
     describe(column.dataset, long_name, units);
@@ -157,6 +175,7 @@ RunsFile::RunsFile(const std::string& path, const scenario::Scenario& s,
   m.runs_group = h5::create_group(root, "runs");
   m.issues = s.issues;
   m.battlefield_issue = s.battlefield.issue;
+  m.max_rounds = static_cast<std::size_t>(std::max(s.protocol.max_rounds, 1));
   for (const auto& a : s.agents) m.agent_ids.push_back(a.id);
   for (const auto& i : s.issues) m.issue_ids.push_back(i.id);
 
@@ -164,7 +183,7 @@ RunsFile::RunsFile(const std::string& path, const scenario::Scenario& s,
   {
     const std::int64_t fill = -1;
     m.run_scale = h5::create_dataset(m.runs_group, "run", H5T_STD_I64LE, {m.total_runs},
-                                     {{m.chunk_rows}, header.compress, &fill});
+                                     {{m.chunk_rows}, header.compress, &fill, {}});
     h5::make_scale(m.run_scale, "run");
     m.describe(m.run_scale, "run index", "");
   }
@@ -275,7 +294,7 @@ void RunsFile::write(const engine::RunBlock& b) {
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       }
     } timer{m, start};
-    m.traces.insert(m.traces.end(), b.traces.begin(), b.traces.end());
+    for (const auto& [run, trace] : b.traces) m.add_trace(run, trace);
     std::size_t row = 0;
     while (row < b.count) {
       const std::size_t take = std::min<std::size_t>(
@@ -506,109 +525,149 @@ void RunsFile::write_sensitivity(const engine::Sensitivity& sensitivity) {
   }
 }
 
-void RunsFile::write_trace() {
-  // Group `trace`: [trace_run, round, issue|agent], padded with NaN / -1 past a run's end.
-  Impl& m = *impl_;
-  const hsize_t k = m.traces.size();
-  std::size_t max_rounds = 1;
-  for (const auto& [run, trace] : m.traces) max_rounds = std::max(max_rounds, trace.rounds.size());
-  const hsize_t t = max_rounds;
-  const hsize_t ni = m.n_issues;
-  const hsize_t na = m.n_agents;
-  const double nan = std::numeric_limits<double>::quiet_NaN();
-  std::vector<std::int64_t> runs;
-  std::vector<std::int32_t> counts, proposer(k * t, -1), rounds_axis;
-  std::vector<double> text(k * t * ni, nan), utility(k * t * na, nan), batna(k * t * na, nan),
-      demand(k * t * na, nan), red_lo(k * t * na * ni, nan), red_hi(k * t * na * ni, nan),
-      front(k * t, nan);
-  std::vector<std::int8_t> accepts(k * t * na, -1);
-  std::vector<std::int8_t> changes(k * t * ni, 0);
-  for (std::size_t j = 0; j < m.traces.size(); ++j) {
-    const auto& [run, trace] = m.traces[j];
-    runs.push_back(static_cast<std::int64_t>(run));
-    counts.push_back(static_cast<std::int32_t>(trace.rounds.size()));
-    for (std::size_t r = 0; r < trace.rounds.size(); ++r) {
-      const auto& round = trace.rounds[r];
-      const std::size_t at = j * t + r;
-      proposer[at] = static_cast<std::int32_t>(round.proposer);
-      front[at] = m.issues[m.battlefield_issue].to_natural(round.front);
+void RunsFile::Impl::add_trace(std::uint64_t run, const protocol::Trace& run_trace) {
+  // Group `trace`: [trace_run, round, issue|agent], padded with NaN / -1 past a run's end
+  // (the datasets' fill values). Each traced run is written as it arrives; the round axis grows
+  // to the longest run so far, so memory holds one run, whatever the number traced.
+  const hsize_t ni = n_issues, na = n_agents;
+  if (traced.group.get() < 0) {
+    traced.group = h5::create_group(file, "trace");
+    const hsize_t chunk_rounds = std::clamp<hsize_t>(max_rounds, 1, 256);
+    auto make = [&](TraceData& d, const char* name, hid_t type, const void* fill,
+                    std::vector<hsize_t> across, const std::string& long_name,
+                    const std::string& units) {
+      std::vector<hsize_t> dims = {0, 1}, max = {H5S_UNLIMITED, H5S_UNLIMITED},
+                           chunk = {1, chunk_rounds};
+      for (const hsize_t n : across) {
+        dims.push_back(n);
+        max.push_back(n);
+        chunk.push_back(std::max<hsize_t>(n, 1));
+      }
+      const h5::DatasetOptions options{chunk, 0, fill, max};
+      d.across = std::move(across);
+      d.dataset = h5::create_dataset(traced.group, name, type, dims, options);
+      describe(d.dataset, long_name, units);
+    };
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const std::int8_t no = -1, unchanged = 0;
+    const std::int32_t nobody = -1;
+    make(traced.text, "text", H5T_IEEE_F64LE, &nan, {ni}, "text on the table, natural units", "");
+    make(traced.changes, "changes", H5T_STD_I8LE, &unchanged, {ni},
+         "draft lineage: +1 clause added (position raised), -1 dropped (lowered), 0 unchanged "
+         "(also in the first round and past the end)",
+         "");
+    make(traced.utility, "utility", H5T_IEEE_F64LE, &nan, {na}, "each agent's utility of the text",
+         "utility");
+    make(traced.batna, "batna", H5T_IEEE_F64LE, &nan, {na}, "BATNA", "utility");
+    make(traced.demand, "demand", H5T_IEEE_F64LE, &nan, {na},
+         "utility the agent demands: its BATNA, or its aspiration where higher", "utility");
+    make(traced.red_lo, "red_lo", H5T_IEEE_F64LE, &nan, {na, ni},
+         "lowest position the agent accepts in this round, natural units", "");
+    make(traced.red_hi, "red_hi", H5T_IEEE_F64LE, &nan, {na, ni},
+         "highest position the agent accepts in this round, natural units", "");
+    make(traced.accepts, "accepts", H5T_STD_I8LE, &no, {na},
+         "1 if the agent accepts the text (-1: after the end)", "");
+    make(traced.front, "battlefield", H5T_IEEE_F64LE, &nan, {}, "front line", "");
+    make(traced.proposer, "proposer", H5T_STD_I32LE, &nobody, {},
+         "index of the proposing agent (alternating offers; -1 otherwise)", "");
+  }
+  const hsize_t rounds = run_trace.rounds.size();
+  const hsize_t j = traced.runs.size();
+  traced.runs.push_back(static_cast<std::int64_t>(run));
+  traced.counts.push_back(static_cast<std::int32_t>(rounds));
+  traced.longest = std::max(traced.longest, std::max<hsize_t>(rounds, 1));
+  for (TraceData* d : traced.all()) {
+    std::vector<hsize_t> dims = {j + 1, traced.longest};
+    dims.insert(dims.end(), d->across.begin(), d->across.end());
+    h5::extend(d->dataset, dims);
+  }
+  if (rounds == 0) return;
+  std::vector<std::int32_t> proposer(rounds);
+  std::vector<double> text(rounds * ni), utility(rounds * na), batna(rounds * na),
+      demand(rounds * na), red_lo(rounds * na * ni), red_hi(rounds * na * ni), front(rounds);
+  std::vector<std::int8_t> accepts(rounds * na), changes(rounds * ni, 0);
+  for (std::size_t r = 0; r < rounds; ++r) {
+    const auto& round = run_trace.rounds[r];
+    proposer[r] = static_cast<std::int32_t>(round.proposer);
+    front[r] = issues[battlefield_issue].to_natural(round.front);
+    for (std::size_t i = 0; i < ni; ++i) {
+      const auto ii = static_cast<Eigen::Index>(i);
+      text[r * ni + i] = issues[i].to_natural(round.text(ii));
+      if (r > 0) {
+        // Draft lineage: +1 a clause added (an option or position raised), -1 the reverse.
+        const double before = run_trace.rounds[r - 1].text(ii);
+        changes[r * ni + i] =
+            static_cast<std::int8_t>((round.text(ii) > before) - (round.text(ii) < before));
+      }
+    }
+    for (std::size_t a = 0; a < na; ++a) {
+      const auto ai = static_cast<Eigen::Index>(a);
+      utility[r * na + a] = round.utility(ai);
+      batna[r * na + a] = round.batna(ai);
+      demand[r * na + a] = round.demand(ai);
+      accepts[r * na + a] = round.accepts[a];
       for (std::size_t i = 0; i < ni; ++i) {
         const auto ii = static_cast<Eigen::Index>(i);
-        text[at * ni + i] = m.issues[i].to_natural(round.text(ii));
-        if (r > 0) {
-          // Draft lineage: +1 a clause added (an option or position raised), -1 the reverse.
-          const double before = trace.rounds[r - 1].text(ii);
-          changes[at * ni + i] =
-              static_cast<std::int8_t>((round.text(ii) > before) - (round.text(ii) < before));
-        }
-      }
-      for (std::size_t a = 0; a < na; ++a) {
-        utility[at * na + a] = round.utility(static_cast<Eigen::Index>(a));
-        batna[at * na + a] = round.batna(static_cast<Eigen::Index>(a));
-        demand[at * na + a] = round.demand(static_cast<Eigen::Index>(a));
-        accepts[at * na + a] = round.accepts[a];
-        for (std::size_t i = 0; i < ni; ++i) {
-          const auto ai = static_cast<Eigen::Index>(a), ii = static_cast<Eigen::Index>(i);
-          red_lo[(at * na + a) * ni + i] = m.issues[i].to_natural(round.red_lo(ai, ii));
-          red_hi[(at * na + a) * ni + i] = m.issues[i].to_natural(round.red_hi(ai, ii));
-        }
+        red_lo[(r * na + a) * ni + i] = issues[i].to_natural(round.red_lo(ai, ii));
+        red_hi[(r * na + a) * ni + i] = issues[i].to_natural(round.red_hi(ai, ii));
       }
     }
   }
-  for (hsize_t r = 1; r <= t; ++r) rounds_axis.push_back(static_cast<std::int32_t>(r));
-
-  h5::Handle g = h5::create_group(m.file, "trace");
-  h5::Handle run_scale = h5::create_dataset(g, "trace_run", H5T_STD_I64LE, {k}, {});
-  h5::write_all(run_scale, H5T_NATIVE_INT64, runs.data());
-  h5::make_scale(run_scale, "trace_run");
-  m.describe(run_scale, "index of the traced run", "");
-  h5::Handle round_scale = h5::create_dataset(g, "round", H5T_STD_I32LE, {t}, {});
-  h5::write_all(round_scale, H5T_NATIVE_INT32, rounds_axis.data());
-  h5::make_scale(round_scale, "round");
-  m.describe(round_scale, "round of the talks", "round");
-  h5::Handle issue_scale = h5::write_strings(g, "issue", m.issue_ids);
-  h5::make_scale(issue_scale, "issue");
-  h5::Handle agent_scale = h5::write_strings(g, "agent", m.agent_ids);
-  h5::make_scale(agent_scale, "agent");
-
-  auto write = [&](const std::string& name, hid_t file_type, hid_t memory_type, const void* data,
-                   hid_t third, const std::string& long_name, const std::string& units,
-                   hid_t fourth = -1) {
-    std::vector<hsize_t> dims = {k, t};
-    if (third >= 0) dims.push_back(third == issue_scale.get() ? ni : na);
-    if (fourth >= 0) dims.push_back(fourth == issue_scale.get() ? ni : na);
-    h5::Handle d = h5::create_dataset(g, name, file_type, dims, {});
-    h5::write_all(d, memory_type, data);
-    h5::attach_scale(d, run_scale, 0);
-    h5::attach_scale(d, round_scale, 1);
-    if (third >= 0) h5::attach_scale(d, third, 2);
-    if (fourth >= 0) h5::attach_scale(d, fourth, 3);
-    m.describe(d, long_name, units);
+  auto put = [&](TraceData& d, hid_t memory_type, const void* data) {
+    std::vector<hsize_t> start = {j, 0}, count = {1, rounds};
+    for (const hsize_t n : d.across) {
+      start.push_back(0);
+      count.push_back(n);
+    }
+    h5::write_block(d.dataset, memory_type, start, count, data);
   };
-  write("text", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, text.data(), issue_scale,
-        "text on the table, natural units", "");
-  write("changes", H5T_STD_I8LE, H5T_NATIVE_INT8, changes.data(), issue_scale,
-        "draft lineage: +1 clause added (position raised), -1 dropped (lowered), 0 unchanged "
-        "(also in the first round and past the end)",
-        "");
-  write("utility", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, utility.data(), agent_scale,
-        "each agent's utility of the text", "utility");
-  write("batna", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, batna.data(), agent_scale, "BATNA", "utility");
-  write("demand", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, demand.data(), agent_scale,
-        "utility the agent demands: its BATNA, or its aspiration where higher", "utility");
-  write("red_lo", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, red_lo.data(), agent_scale,
-        "lowest position the agent accepts in this round, natural units", "", issue_scale);
-  write("red_hi", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, red_hi.data(), agent_scale,
-        "highest position the agent accepts in this round, natural units", "", issue_scale);
-  write("accepts", H5T_STD_I8LE, H5T_NATIVE_INT8, accepts.data(), agent_scale,
-        "1 if the agent accepts the text (-1: after the end)", "");
-  write("battlefield", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, front.data(), -1, "front line", "");
-  write("proposer", H5T_STD_I32LE, H5T_NATIVE_INT32, proposer.data(), -1,
-        "index of the proposing agent (alternating offers; -1 otherwise)", "");
+  put(traced.text, H5T_NATIVE_DOUBLE, text.data());
+  put(traced.changes, H5T_NATIVE_INT8, changes.data());
+  put(traced.utility, H5T_NATIVE_DOUBLE, utility.data());
+  put(traced.batna, H5T_NATIVE_DOUBLE, batna.data());
+  put(traced.demand, H5T_NATIVE_DOUBLE, demand.data());
+  put(traced.red_lo, H5T_NATIVE_DOUBLE, red_lo.data());
+  put(traced.red_hi, H5T_NATIVE_DOUBLE, red_hi.data());
+  put(traced.accepts, H5T_NATIVE_INT8, accepts.data());
+  put(traced.front, H5T_NATIVE_DOUBLE, front.data());
+  put(traced.proposer, H5T_NATIVE_INT32, proposer.data());
+}
+
+void RunsFile::Impl::finish_trace() {
+  // The coordinates, now that the traced runs and the longest run are known.
+  if (traced.group.get() < 0) return;
+  const hsize_t k = traced.runs.size(), t = traced.longest;
+  h5::Handle& g = traced.group;
+  h5::Handle t_run_scale = h5::create_dataset(g, "trace_run", H5T_STD_I64LE, {k}, {});
+  if (k > 0) h5::write_all(t_run_scale, H5T_NATIVE_INT64, traced.runs.data());
+  h5::make_scale(t_run_scale, "trace_run");
+  describe(t_run_scale, "index of the traced run", "");
+  std::vector<std::int32_t> rounds_axis;
+  for (hsize_t r = 1; r <= t; ++r) rounds_axis.push_back(static_cast<std::int32_t>(r));
+  h5::Handle t_round_scale = h5::create_dataset(g, "round", H5T_STD_I32LE, {t}, {});
+  h5::write_all(t_round_scale, H5T_NATIVE_INT32, rounds_axis.data());
+  h5::make_scale(t_round_scale, "round");
+  describe(t_round_scale, "round of the talks", "round");
+  h5::Handle t_issue_scale = h5::write_strings(g, "issue", issue_ids);
+  h5::make_scale(t_issue_scale, "issue");
+  h5::Handle t_agent_scale = h5::write_strings(g, "agent", agent_ids);
+  h5::make_scale(t_agent_scale, "agent");
+  for (TraceData* d : traced.all()) {
+    h5::attach_scale(d->dataset, t_run_scale, 0);
+    h5::attach_scale(d->dataset, t_round_scale, 1);
+    for (std::size_t x = 0; x < d->across.size(); ++x) {
+      const bool issue = x + 1 == d->across.size() &&
+                         (d->across.size() == 2 || d == &traced.text || d == &traced.changes);
+      h5::attach_scale(d->dataset, issue ? t_issue_scale : t_agent_scale,
+                       static_cast<unsigned>(2 + x));
+    }
+    d->dataset = {};
+  }
   h5::Handle count = h5::create_dataset(g, "rounds", H5T_STD_I32LE, {k}, {});
-  h5::write_all(count, H5T_NATIVE_INT32, counts.data());
-  h5::attach_scale(count, run_scale, 0);
-  m.describe(count, "rounds the talks lasted", "round");
+  if (k > 0) h5::write_all(count, H5T_NATIVE_INT32, traced.counts.data());
+  h5::attach_scale(count, t_run_scale, 0);
+  describe(count, "rounds the talks lasted", "round");
+  traced.group = {};
 }
 
 void RunsFile::commit() {
@@ -634,7 +693,7 @@ std::string RunsFile::commit_partial(std::uint64_t done) {
 void RunsFile::close(bool complete, std::uint64_t done) {
   Impl& m = *impl_;
   m.flush();
-  if (!m.traces.empty()) write_trace();
+  m.finish_trace();
   mark_finished(m.file, complete, done);
   for (auto& column : m.columns) std::visit([](auto& col) { col.dataset = {}; }, column);
   for (auto& p : m.parameters) p.dataset = {};

@@ -29,6 +29,10 @@ struct SweepLayout {
   bool operator==(const SweepLayout&) const = default;
 };
 
+// The most points a sweep holds: every point keeps its scenario and sampler in memory (about
+// 100 KB for the default scenario, so 1 GB at the limit) and costs about 10 ms to set up.
+inline constexpr std::uint64_t kMostSweepPoints = 10000;
+
 // The points of `design` ("factorial": every combination of the keys' values, the first
 // key varying slowest; "lhs": `lhs_points` points, one stratum of each key's range per point,
 // strata shuffled by a stream keyed by (seed, 0, "sweep.lhs.KEY")). Throws PlanError.

@@ -50,7 +50,6 @@ class RunsFile {
   std::size_t chunk_rows() const noexcept;
 
  private:
-  void write_trace();
   void close(bool complete, std::uint64_t done);
 
   struct Impl;
