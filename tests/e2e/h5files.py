@@ -22,26 +22,9 @@ def differing(want, got):
     return sorted(n for n in names if n not in want or n not in got or not same(want[n], got[n]))
 
 
-# The text attributes text_crc32 covers, in order (README.md, "Output layout", Integrity).
-TEXT_ATTRIBUTES = ("filetype", "format_version", "parley_version", "created_utc", "command_line",
-                   "scenario_name", "scenario_toml", "overrides", "protocol", "shard", "varied",
-                   "design", "sweep_points", "sweep_axes")
-
-
-def text_crc32(f):
-    """CRC-32 (zlib's) over each text attribute present: its name, NUL, its value, NUL."""
-    import zlib
-    crc = 0
-    for name in TEXT_ATTRIBUTES:
-        if name in f.attrs:
-            value = f.attrs[name]
-            value = value.decode() if isinstance(value, bytes) else str(value)
-            crc = zlib.crc32(name.encode() + b"\0" + value.encode() + b"\0", crc)
-    return crc
-
-
 def reseal(f):
     """Makes an open file's text checksum match its text attributes again, as a file written
     with those texts would have it (a test that edits a text attribute tests what follows)."""
     import numpy as np
-    f.attrs["text_crc32"] = np.int64(text_crc32(f))
+    from parley.files import text_crc32, _value
+    f.attrs["text_crc32"] = np.int64(text_crc32({k: _value(v) for k, v in f.attrs.items()}))
