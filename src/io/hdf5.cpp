@@ -98,11 +98,13 @@ hid_t native_type<double>() {
 Handle create_file(const std::string& path) {
   Handle fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "file creation properties");
   check(H5Pset_obj_track_times(fcpl, false), "file creation properties");
-  // The HDF5 1.8 file format: its superblock, object headers (and so every attribute and
-  // compact dataset) and B-trees carry checksums that the library verifies on every read,
-  // so damaged metadata is refused rather than parsed. Readers from HDF5 1.8 on read it.
+  // The HDF5 1.10 file format: its superblock, object headers (and so every attribute and
+  // compact dataset) and chunk indexes (fixed and extensible arrays, version-2 B-trees) carry
+  // checksums that the library verifies on every read, so damaged metadata is refused rather
+  // than parsed. (The 1.8 format indexes chunks with version-1 B-trees, which have none: a
+  // damaged chunk size there made HDF5 allocate 4 GiB.) Readers from HDF5 1.10 on read it.
   Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "file access properties");
-  check(H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18), "file access properties");
+  check(H5Pset_libver_bounds(fapl, H5F_LIBVER_V110, H5F_LIBVER_V110), "file access properties");
   return Handle(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl, fapl), H5Fclose,
                 "cannot create the HDF5 file " + path);
 }
@@ -199,6 +201,18 @@ void read_rows(hid_t dataset, hid_t memory_type, hsize_t first, hsize_t rows, hs
 
 void require_checksum(hid_t dataset, const std::string& what) {
   Handle dcpl(H5Dget_create_plist(dataset), H5Pclose, what + ": properties");
+  // Chunks of at most 64 MiB (Parley writes at most 1 MiB): HDF5 allocates a whole chunk to
+  // read from it, so a file declaring larger ones is refused before it can ask for gigabytes.
+  hsize_t chunk[H5S_MAX_RANK];
+  const int rank =
+      H5Pget_layout(dcpl) == H5D_CHUNKED ? H5Pget_chunk(dcpl, H5S_MAX_RANK, chunk) : -1;
+  Handle type(H5Dget_type(dataset), H5Tclose, what + ": type");
+  double bytes = static_cast<double>(H5Tget_size(type));
+  for (int d = 0; d < rank; ++d) bytes *= static_cast<double>(chunk[d]);
+  if (rank < 1 || bytes > 64.0 * 1024 * 1024) {
+    H5Eclear2(H5E_DEFAULT);
+    throw InvalidFile(what + ": not stored in chunks of at most 64 MiB, as Parley writes it");
+  }
   unsigned flags = 0;
   std::size_t n = 0;
   unsigned config = 0;
