@@ -1,0 +1,110 @@
+#include "parley/model/belief.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <boost/math/special_functions/beta.hpp>
+
+#include "parley/random/distributions.hpp"
+
+namespace parley::model {
+
+double Prior::cdf(double x) const {
+  if (x <= lo) return 0.0;
+  if (x >= hi) return 1.0;
+  switch (kind) {
+    case Kind::uniform:
+      return (x - lo) / (hi - lo);
+    case Kind::normal: {
+      const double f_lo = random::normal_cdf((lo - a) / b);
+      const double f_hi = random::normal_cdf((hi - a) / b);
+      return (random::normal_cdf((x - a) / b) - f_lo) / (f_hi - f_lo);
+    }
+    case Kind::beta:
+      return boost::math::ibeta(a, b, (x - lo) / (hi - lo));
+    case Kind::triangular:
+      return x <= a ? (x - lo) * (x - lo) / ((hi - lo) * (a - lo))
+                    : 1.0 - (hi - x) * (hi - x) / ((hi - lo) * (hi - a));
+  }
+  return 0.0;
+}
+
+void IntervalBelief::learn_at_least(double v) {
+  if (v <= upper_) lower_ = std::max(lower_, v);
+}
+
+void IntervalBelief::learn_at_most(double v) {
+  if (v >= lower_) upper_ = std::min(upper_, v);
+}
+
+double IntervalBelief::cdf(double x) const {
+  if (x <= lower_) return 0.0;
+  if (x >= upper_) return 1.0;
+  const double f_lo = prior_.cdf(lower_), mass = prior_.cdf(upper_) - f_lo;
+  // An interval the prior gives (numerically) no mass: uniform on it.
+  if (!(mass > 0.0)) return (x - lower_) / (upper_ - lower_);
+  return std::clamp((prior_.cdf(x) - f_lo) / mass, 0.0, 1.0);
+}
+
+double IntervalBelief::quantile(double q) const {
+  double a = lower_, b = upper_;
+  const double tolerance = 1e-12 * std::max(prior_.hi - prior_.lo, 1e-300);
+  while (b - a > tolerance) {
+    const double m = 0.5 * (a + b);
+    if (m <= a || m >= b) break;
+    (cdf(m) < q ? a : b) = m;
+  }
+  return 0.5 * (a + b);
+}
+
+void NormalBelief::observe(double y, double noise) {
+  const double precision = 1.0 / variance + 1.0 / noise;
+  mean = (mean / variance + y / noise) / precision;
+  variance = 1.0 / precision;
+}
+
+ScreeningOffer screening_offer(const IntervalBelief& threshold,
+                               const std::function<double(double)>& accepted, double rejected,
+                               double lo, double hi, int grid) {
+  auto evaluate = [&](double x) {
+    const double p = threshold.cdf(x);
+    return ScreeningOffer{x, p, p * accepted(x) + (1.0 - p) * rejected};
+  };
+  const int n = std::max(grid, 3);
+  const double step = (hi - lo) / (n - 1);
+  ScreeningOffer best = evaluate(lo);
+  int at = 0;
+  for (int k = 1; k < n; ++k) {
+    const ScreeningOffer o = evaluate(k == n - 1 ? hi : lo + step * k);
+    if (o.value > best.value) {
+      best = o;
+      at = k;
+    }
+  }
+  // Golden-section search in the grid cells either side of the best point.
+  double a = lo + step * std::max(at - 1, 0), b = lo + step * std::min(at + 1, n - 1);
+  const double r = 0.5 * (std::sqrt(5.0) - 1.0);
+  double c = b - r * (b - a), d = a + r * (b - a);
+  ScreeningOffer fc = evaluate(c), fd = evaluate(d);
+  for (int i = 0; i < 200 && b - a > 1e-12 * (hi - lo); ++i) {
+    if (fc.value >= fd.value) {
+      b = d;
+      d = c;
+      fd = fc;
+      c = b - r * (b - a);
+      fc = evaluate(c);
+    } else {
+      a = c;
+      c = d;
+      fc = fd;
+      d = a + r * (b - a);
+      fd = evaluate(d);
+    }
+  }
+  for (const ScreeningOffer& o : {fc, fd}) {
+    if (o.value > best.value) best = o;
+  }
+  return best;
+}
+
+}  // namespace parley::model
