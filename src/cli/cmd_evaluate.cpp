@@ -73,8 +73,7 @@ int cmd_evaluate(const std::vector<std::string>& args, const std::string&) {
     const double u = model::utility(r.prefs, ii, x);
     const double crossed = model::red_line_excess(r.prefs, ii, x);
     // Its demand: the BATNA, or the aspiration as set where it is higher.
-    const double demand =
-        std::isnan(r.aspiration(ii)) ? batna(ii) : std::max(batna(ii), r.aspiration(ii));
+    const double demand = model::demand(batna(ii), r.aspiration(ii));
     const bool accepts = u >= demand && crossed == 0.0;
     const bool needed = setting.needs_consent(i, x, r.status_quo);
     if (needed && !accepts) all_veto_accept = false;

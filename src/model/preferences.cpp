@@ -82,11 +82,17 @@ double utility(const Preferences& p, Index agent, const Vector& x) {
   return u;
 }
 
+double issue_red_line_excess(const Preferences& p, Index agent, Index k, double xk) {
+  return std::max({0.0, p.red_lo(agent, k) - xk, xk - p.red_hi(agent, k)});
+}
+
+double issue_loss(const Preferences& p, Index agent, Index k, double xk) {
+  return p.weight(agent, k) * (1.0 - p.value(agent, k, xk));
+}
+
 double red_line_excess(const Preferences& p, Index agent, const Vector& x) {
   double excess = 0.0;
-  for (Index k = 0; k < p.issues(); ++k) {
-    excess += std::max({0.0, p.red_lo(agent, k) - x(k), x(k) - p.red_hi(agent, k)});
-  }
+  for (Index k = 0; k < p.issues(); ++k) excess += issue_red_line_excess(p, agent, k, x(k));
   return excess;
 }
 
@@ -117,12 +123,12 @@ Index principal_obstacle(const Preferences& p, Index agent, const Vector& x) {
   Index worst_loss = 0;
   double largest_loss = -1.0;
   for (Index k = 0; k < p.issues(); ++k) {
-    const double excess = std::max(p.red_lo(agent, k) - x(k), x(k) - p.red_hi(agent, k));
+    const double excess = issue_red_line_excess(p, agent, k, x(k));
     if (excess > worst_excess) {
       worst_excess = excess;
       worst_red = k;
     }
-    const double loss = p.weight(agent, k) * (1.0 - p.value(agent, k, x(k)));
+    const double loss = issue_loss(p, agent, k, x(k));
     if (loss > largest_loss) {
       largest_loss = loss;
       worst_loss = k;

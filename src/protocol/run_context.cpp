@@ -238,10 +238,8 @@ double open_round(const Setting& setting, Realization& r, int round, double fron
   if (round == 1) out.batna_first = w.batna;
   w.demand = w.batna;
   if (setting.concession) {
-    for (Index i = 0; i < r.prefs.agents(); ++i) {
-      if (!std::isnan(w.concession.aspiration(i)))
-        w.demand(i) = std::max(w.demand(i), w.concession.aspiration(i));
-    }
+    for (Index i = 0; i < r.prefs.agents(); ++i)
+      w.demand(i) = model::demand(w.batna(i), w.concession.aspiration(i));
   }
   return front;
 }
@@ -291,8 +289,7 @@ void shortfalls(const Setting& setting, const Realization& r, const Workspace& w
   for (Index i = 0; i < p.agents(); ++i) {
     const auto si = static_cast<std::size_t>(i);
     if (!setting.needs_consent(si, w.x, r.status_quo) || w.accepts[si]) continue;
-    for (Index k = 0; k < p.issues(); ++k)
-      out(k) += std::max({p.red_lo(i, k) - w.x(k), w.x(k) - p.red_hi(i, k), 0.0});
+    for (Index k = 0; k < p.issues(); ++k) out(k) += model::issue_red_line_excess(p, i, k, w.x(k));
     const double s = std::max(w.demand(i) - w.u(i), 0.0);
     if (s <= 0.0) continue;
     if (p.mean) {
@@ -300,10 +297,9 @@ void shortfalls(const Setting& setting, const Realization& r, const Workspace& w
       continue;
     }
     double total = 0.0;
-    for (Index k = 0; k < p.issues(); ++k) total += p.weight(i, k) * (1.0 - p.value(i, k, w.x(k)));
+    for (Index k = 0; k < p.issues(); ++k) total += model::issue_loss(p, i, k, w.x(k));
     if (total <= 0.0) continue;
-    for (Index k = 0; k < p.issues(); ++k)
-      out(k) += s * p.weight(i, k) * (1.0 - p.value(i, k, w.x(k))) / total;
+    for (Index k = 0; k < p.issues(); ++k) out(k) += s * model::issue_loss(p, i, k, w.x(k)) / total;
   }
 }
 

@@ -47,6 +47,15 @@ void utilities(const Preferences& p, const Vector& x, Matrix& work, Vector& u);
 double utility(const Preferences& p, Index agent, const Vector& x);
 // Σ_k distance by which x_k lies outside agent i's red-line interval; 0 when none is crossed.
 double red_line_excess(const Preferences& p, Index agent, const Vector& x);
+// On one issue k at position xk: how far outside the agent's red line, max(lo − xk, xk − hi, 0),
+// and the utility the agent loses there against its ideal, w_k (1 − v_k(xk)).
+double issue_red_line_excess(const Preferences& p, Index agent, Index k, double xk);
+double issue_loss(const Preferences& p, Index agent, Index k, double xk);
+// What an agent demands of a text: its BATNA, or its aspiration where that is set (not NaN)
+// and higher (docs/model.md, "Concession").
+inline double demand(double batna, double aspiration) {
+  return aspiration > batna ? aspiration : batna;  // false for a NaN aspiration
+}
 // ∂u_i/∂x_k (a subgradient at kinks), into `grad`.
 void utility_gradient(const Preferences& p, Index agent, const Vector& x, Vector& grad);
 // max u_i over the box [lo, hi] (issues are separable, so per issue).
