@@ -58,8 +58,8 @@ def check_header(path, attrs, allowed=FILETYPES):
     if int(major) != FORMAT_MAJOR:
         raise FileError(f"{path}: format_version {version} is of another major format than this "
                         f"reader's (allowed: {FORMAT_MAJOR}.x)")
-    # From format 1.1 on, a checksum covers the text attributes (their values sit on a heap
-    # that HDF5 does not checksum): a file whose texts no longer match it is damaged.
+    # From format 1.1 on, a checksum covers the text attributes as a whole: a file whose texts
+    # were changed or mixed from two files no longer matches it.
     if version != "1.0" or "text_crc32" in h:
         if h.get("text_crc32") != text_crc32(h):
             raise FileError(f"{path}: attribute text_crc32 does not match the file's text "

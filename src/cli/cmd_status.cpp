@@ -6,6 +6,7 @@
 #include "arguments.hpp"
 #include "commands.hpp"
 #include "parley/engine/shards.hpp"
+#include "parley/io/atomic_file.hpp"
 #include "parley/io/merge.hpp"
 #include "parley/io/run_header.hpp"
 
@@ -69,8 +70,7 @@ int cmd_status(const std::vector<std::string>& args, const std::string&) {
       std::error_code ec;
       for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
         const std::string name = entry.path().filename().string();
-        if (name.size() > 12 && name.front() == '.' && name.ends_with(".tmp") &&
-            name[name.size() - 11] == '.' && entry.is_regular_file(ec))
+        if (io::is_temporary_name(name) && entry.is_regular_file(ec))
           stale.insert(entry.path().string());
       }
     }

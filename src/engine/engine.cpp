@@ -9,6 +9,7 @@
 #include <limits>
 #include <memory>
 #include <mutex>
+#include <utility>
 
 #include "parley/protocol/diagnostics.hpp"
 #include "parley/protocol/run_context.hpp"
@@ -225,29 +226,18 @@ std::uint64_t run_points(const std::vector<Point>& points, const RunPlan& plan,
   // workers read the copies: so the copies hold only a pointer to the stage above (built
   // before the release), read without a check; everything the stage reads through it is
   // ordered by kSetup.
-  auto source_stage_body = &source;
-  auto compute_stage_body = &compute;
-  auto deliver_stage_body = &deliver;
+  auto through = [](auto* stage_body) {
+    return [stage_body](auto&& argument) {
+      decltype(stage_body) body;
+      PARLEY_UNCHECKED_READ(body, stage_body);
+      return (*body)(std::forward<decltype(argument)>(argument));
+    };
+  };
   tbb::parallel_pipeline(
       static_cast<std::size_t>(threads) * 4,
-      tbb::make_filter<void, RunBlock*>(tbb::filter_mode::serial_in_order,
-                                        [source_stage_body](tbb::flow_control& fc) {
-                                          decltype(source_stage_body) body;
-                                          PARLEY_UNCHECKED_READ(body, source_stage_body);
-                                          return (*body)(fc);
-                                        }) &
-          tbb::make_filter<RunBlock*, RunBlock*>(tbb::filter_mode::parallel,
-                                                 [compute_stage_body](RunBlock* block) {
-                                                   decltype(compute_stage_body) body;
-                                                   PARLEY_UNCHECKED_READ(body, compute_stage_body);
-                                                   return (*body)(block);
-                                                 }) &
-          tbb::make_filter<RunBlock*, void>(tbb::filter_mode::serial_in_order,
-                                            [deliver_stage_body](RunBlock* block) {
-                                              decltype(deliver_stage_body) body;
-                                              PARLEY_UNCHECKED_READ(body, deliver_stage_body);
-                                              (*body)(block);
-                                            }));
+      tbb::make_filter<void, RunBlock*>(tbb::filter_mode::serial_in_order, through(&source)) &
+          tbb::make_filter<RunBlock*, RunBlock*>(tbb::filter_mode::parallel, through(&compute)) &
+          tbb::make_filter<RunBlock*, void>(tbb::filter_mode::serial_in_order, through(&deliver)));
   PARLEY_HANDOFF_ACQUIRE(&deliver_stage);
   PARLEY_HANDOFF_ACQUIRE(&source_stage);
   return delivered;

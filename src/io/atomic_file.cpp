@@ -8,11 +8,22 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <string_view>
 #include <vector>
 
 #include "parley/io/io_error.hpp"
 
 namespace parley::io {
+
+namespace {
+// mkstemps replaces the X's; the suffix after them is kept.
+constexpr std::string_view kTemporarySuffix = ".XXXXXX.tmp";
+}  // namespace
+
+bool is_temporary_name(const std::string& filename) {
+  return filename.size() > kTemporarySuffix.size() + 1 && filename.front() == '.' &&
+         filename.ends_with(".tmp") && filename[filename.size() - kTemporarySuffix.size()] == '.';
+}
 
 namespace fs = std::filesystem;
 
@@ -66,9 +77,10 @@ AtomicPath::AtomicPath(std::string target, Overwrite overwrite)
     throw IoError(target_ + ": directory " + dir + " does not exist");
   }
   // A unique name in the target directory (so that the rename stays on one file system),
-  // hidden, and recognisably Parley's: .<name>.XXXXXX.tmp
-  const std::string pattern =
-      (fs::path(dir) / ("." + fs::path(target_).filename().string() + ".XXXXXX.tmp")).string();
+  // hidden, and recognisably Parley's (is_temporary_name): .<name>.XXXXXX.tmp
+  const std::string pattern = (fs::path(dir) / ("." + fs::path(target_).filename().string() +
+                                                std::string(kTemporarySuffix)))
+                                  .string();
   std::vector<char> name(pattern.begin(), pattern.end());
   name.push_back('\0');
   const int fd = ::mkstemps(name.data(), 4);

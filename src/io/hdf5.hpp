@@ -69,8 +69,9 @@ void write_block(hid_t dataset, hid_t memory_type, const std::vector<hsize_t>& s
 // rows, or a type of another class than `memory_type` (an integer for a float, say).
 void read_rows(hid_t dataset, hid_t memory_type, hsize_t first, hsize_t rows, hsize_t width,
                void* data, const std::string& what);
-// InvalidFile (naming `what`) unless the dataset carries the Fletcher-32 checksum that every
-// array Parley writes has.
+// InvalidFile (naming `what`) unless the dataset is stored as Parley stores every array: in
+// chunks of at most 64 MiB (HDF5 allocates a whole chunk to read from it), each with a
+// Fletcher-32 checksum.
 void require_checksum(hid_t dataset, const std::string& what);
 // H5Dread; a failure (a checksum that does not match, a damaged chunk) is InvalidFile naming
 // `what`.

@@ -78,19 +78,18 @@ std::string number_rows(const std::vector<std::vector<double>>& table) {
   return out;
 }
 
-// CRC-32 of the text attributes a file holds (name, value; in key::texts order). HDF5 keeps a
-// text attribute's value on a heap that has no checksum of its own, while a number attribute
-// sits in the checksummed object header: this number covers the texts (the scenario a resume
-// runs again among them).
-template <typename Lookup>
-std::int64_t text_crc32(Lookup&& value_of) {
+// CRC-32 of the text attributes among `attributes` (name, NUL, value, NUL; in key::texts
+// order). The texts already sit in the checksummed object header; this covers them once more,
+// as a whole, so that a file whose texts were edited or mixed from two files (the scenario a
+// resume runs again among them) is refused too, and it is the number Python checks.
+std::int64_t text_crc32(const std::map<std::string, std::string>& attributes) {
   boost::crc_32_type crc;
   for (const char* name : key::texts) {
-    if (const std::string* v = value_of(name)) {
-      crc.process_bytes(name, std::char_traits<char>::length(name) + 1);
-      crc.process_bytes(v->data(), v->size());
-      crc.process_byte(0);
-    }
+    const auto it = attributes.find(name);
+    if (it == attributes.end()) continue;
+    crc.process_bytes(name, std::char_traits<char>::length(name) + 1);
+    crc.process_bytes(it->second.data(), it->second.size());
+    crc.process_byte(0);
   }
   return crc.checksum();
 }
@@ -103,10 +102,7 @@ class Attributes {
     for (auto& [k, v] : list) values_.emplace(std::move(k), std::move(v));
   }
   bool has(const char* name) const { return values_.count(name) > 0; }
-  const std::string* find(const char* name) const {
-    const auto it = values_.find(name);
-    return it == values_.end() ? nullptr : &it->second;
-  }
+  const std::map<std::string, std::string>& values() const { return values_; }
   std::string text(const char* name) const {
     const auto it = values_.find(name);
     return it == values_.end() ? "" : it->second;
@@ -229,12 +225,10 @@ void write_run_header(hid_t root, const scenario::Scenario& s, const RunHeader& 
 }
 
 void seal_texts(hid_t root) {
-  std::map<std::string, std::string> texts;
-  for (auto& [name, value] : h5::attributes_as_text(root)) texts[name] = std::move(value);
-  h5::attr_int64(root, key::text_crc32, text_crc32([&](const char* name) -> const std::string* {
-                   const auto it = texts.find(name);
-                   return it == texts.end() ? nullptr : &it->second;
-                 }));
+  const auto attributes = h5::attributes_as_text(root);
+  h5::attr_int64(
+      root, key::text_crc32,
+      text_crc32(std::map<std::string, std::string>(attributes.begin(), attributes.end())));
 }
 
 void mark_finished(hid_t root, bool complete, std::uint64_t done) {
@@ -273,8 +267,7 @@ StoredHeader header_from_attributes(const std::string& path,
   // Format 1.1 on: the text attributes must match their checksum (1.0 had none).
   if (h.format_version != "1.0" || a.has(key::text_crc32)) {
     const std::uint64_t stored = a.count(key::text_crc32, 0xffffffffULL);
-    const auto actual =
-        static_cast<std::uint64_t>(text_crc32([&](const char* name) { return a.find(name); }));
+    const auto actual = static_cast<std::uint64_t>(text_crc32(a.values()));
     if (stored != actual) {
       a.fail(key::text_crc32, "does not match the file's text attributes: the file is damaged");
     }

@@ -59,10 +59,17 @@ struct RunsFile::Impl {
   std::size_t battlefield_issue = 0;
   std::size_t max_rounds = 1;  // the scenario's: the round axis's chunk
   // The trace group, written one traced run at a time (add_trace), its coordinates at the end.
+  enum class Axis { agent, issue };
   struct TraceData {
     h5::Handle dataset;
-    std::vector<hsize_t> across;  // the dimensions after [trace_run, round]
+    std::vector<Axis> across;  // the dimensions after [trace_run, round]
   };
+  // [runs, rounds, then `d`'s agent and issue extents].
+  std::vector<hsize_t> trace_shape(const TraceData& d, hsize_t runs, hsize_t rounds) const {
+    std::vector<hsize_t> shape = {runs, rounds};
+    for (const Axis a : d.across) shape.push_back(a == Axis::issue ? n_issues : n_agents);
+    return shape;
+  }
   struct Traces {
     h5::Handle group;
     TraceData text, changes, utility, batna, demand, red_lo, red_hi, accepts, front, proposer;
@@ -534,38 +541,38 @@ void RunsFile::Impl::add_trace(std::uint64_t run, const protocol::Trace& run_tra
     traced.group = h5::create_group(file, "trace");
     const hsize_t chunk_rounds = std::clamp<hsize_t>(max_rounds, 1, 256);
     auto make = [&](TraceData& d, const char* name, hid_t type, const void* fill,
-                    std::vector<hsize_t> across, const std::string& long_name,
+                    std::vector<Axis> across, const std::string& long_name,
                     const std::string& units) {
-      std::vector<hsize_t> dims = {0, 1}, max = {H5S_UNLIMITED, H5S_UNLIMITED},
-                           chunk = {1, chunk_rounds};
-      for (const hsize_t n : across) {
-        dims.push_back(n);
-        max.push_back(n);
-        chunk.push_back(std::max<hsize_t>(n, 1));
-      }
-      const h5::DatasetOptions options{chunk, 0, fill, max};
       d.across = std::move(across);
-      d.dataset = h5::create_dataset(traced.group, name, type, dims, options);
+      const std::vector<hsize_t> dims = trace_shape(d, 0, 1);
+      std::vector<hsize_t> max = dims, chunk = dims;
+      max[0] = max[1] = H5S_UNLIMITED;
+      chunk[0] = 1;
+      chunk[1] = chunk_rounds;
+      for (std::size_t x = 2; x < chunk.size(); ++x) chunk[x] = std::max<hsize_t>(chunk[x], 1);
+      d.dataset = h5::create_dataset(traced.group, name, type, dims, {chunk, 0, fill, max});
       describe(d.dataset, long_name, units);
     };
+    const Axis issue = Axis::issue, agent = Axis::agent;
     const double nan = std::numeric_limits<double>::quiet_NaN();
     const std::int8_t no = -1, unchanged = 0;
     const std::int32_t nobody = -1;
-    make(traced.text, "text", H5T_IEEE_F64LE, &nan, {ni}, "text on the table, natural units", "");
-    make(traced.changes, "changes", H5T_STD_I8LE, &unchanged, {ni},
+    make(traced.text, "text", H5T_IEEE_F64LE, &nan, {issue}, "text on the table, natural units",
+         "");
+    make(traced.changes, "changes", H5T_STD_I8LE, &unchanged, {issue},
          "draft lineage: +1 clause added (position raised), -1 dropped (lowered), 0 unchanged "
          "(also in the first round and past the end)",
          "");
-    make(traced.utility, "utility", H5T_IEEE_F64LE, &nan, {na}, "each agent's utility of the text",
-         "utility");
-    make(traced.batna, "batna", H5T_IEEE_F64LE, &nan, {na}, "BATNA", "utility");
-    make(traced.demand, "demand", H5T_IEEE_F64LE, &nan, {na},
+    make(traced.utility, "utility", H5T_IEEE_F64LE, &nan, {agent},
+         "each agent's utility of the text", "utility");
+    make(traced.batna, "batna", H5T_IEEE_F64LE, &nan, {agent}, "BATNA", "utility");
+    make(traced.demand, "demand", H5T_IEEE_F64LE, &nan, {agent},
          "utility the agent demands: its BATNA, or its aspiration where higher", "utility");
-    make(traced.red_lo, "red_lo", H5T_IEEE_F64LE, &nan, {na, ni},
+    make(traced.red_lo, "red_lo", H5T_IEEE_F64LE, &nan, {agent, issue},
          "lowest position the agent accepts in this round, natural units", "");
-    make(traced.red_hi, "red_hi", H5T_IEEE_F64LE, &nan, {na, ni},
+    make(traced.red_hi, "red_hi", H5T_IEEE_F64LE, &nan, {agent, issue},
          "highest position the agent accepts in this round, natural units", "");
-    make(traced.accepts, "accepts", H5T_STD_I8LE, &no, {na},
+    make(traced.accepts, "accepts", H5T_STD_I8LE, &no, {agent},
          "1 if the agent accepts the text (-1: after the end)", "");
     make(traced.front, "battlefield", H5T_IEEE_F64LE, &nan, {}, "front line", "");
     make(traced.proposer, "proposer", H5T_STD_I32LE, &nobody, {},
@@ -576,11 +583,7 @@ void RunsFile::Impl::add_trace(std::uint64_t run, const protocol::Trace& run_tra
   traced.runs.push_back(static_cast<std::int64_t>(run));
   traced.counts.push_back(static_cast<std::int32_t>(rounds));
   traced.longest = std::max(traced.longest, std::max<hsize_t>(rounds, 1));
-  for (TraceData* d : traced.all()) {
-    std::vector<hsize_t> dims = {j + 1, traced.longest};
-    dims.insert(dims.end(), d->across.begin(), d->across.end());
-    h5::extend(d->dataset, dims);
-  }
+  for (TraceData* d : traced.all()) h5::extend(d->dataset, trace_shape(*d, j + 1, traced.longest));
   if (rounds == 0) return;
   std::vector<std::int32_t> proposer(rounds);
   std::vector<double> text(rounds * ni), utility(rounds * na), batna(rounds * na),
@@ -614,11 +617,9 @@ void RunsFile::Impl::add_trace(std::uint64_t run, const protocol::Trace& run_tra
     }
   }
   auto put = [&](TraceData& d, hid_t memory_type, const void* data) {
-    std::vector<hsize_t> start = {j, 0}, count = {1, rounds};
-    for (const hsize_t n : d.across) {
-      start.push_back(0);
-      count.push_back(n);
-    }
+    const std::vector<hsize_t> count = trace_shape(d, 1, rounds);
+    std::vector<hsize_t> start(count.size(), 0);
+    start[0] = j;
     h5::write_block(d.dataset, memory_type, start, count, data);
   };
   put(traced.text, H5T_NATIVE_DOUBLE, text.data());
@@ -656,9 +657,7 @@ void RunsFile::Impl::finish_trace() {
     h5::attach_scale(d->dataset, t_run_scale, 0);
     h5::attach_scale(d->dataset, t_round_scale, 1);
     for (std::size_t x = 0; x < d->across.size(); ++x) {
-      const bool issue = x + 1 == d->across.size() &&
-                         (d->across.size() == 2 || d == &traced.text || d == &traced.changes);
-      h5::attach_scale(d->dataset, issue ? t_issue_scale : t_agent_scale,
+      h5::attach_scale(d->dataset, d->across[x] == Axis::issue ? t_issue_scale : t_agent_scale,
                        static_cast<unsigned>(2 + x));
     }
     d->dataset = {};

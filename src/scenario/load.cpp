@@ -1191,7 +1191,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& source,
   if (const auto deep = too_deep_key(text)) {
     ctx.diagnostics.push_back({{source, deep->first, deep->second},
                                "",
-                               "a key of more than " + std::to_string(kMaxKeyParts) + " parts",
+                               too_deep_problem(),
                                "allowed: a dotted path such as agents.russia.discount"});
     throw ScenarioError(std::move(ctx.diagnostics));
   }

@@ -44,11 +44,9 @@ void apply_override(toml::table& root, const std::string& assignment, Context& c
   }
   const std::string key = assignment.substr(0, eq);
   // A path of thousands of parts would build as many nested tables (kMaxKeyParts).
-  constexpr std::size_t kMaxParts = kMaxKeyParts;
-  if (static_cast<std::size_t>(std::count(key.begin(), key.end(), '.')) + 1 > kMaxParts) {
+  if (static_cast<std::size_t>(std::count(key.begin(), key.end(), '.')) + 1 > kMaxKeyParts) {
     ctx.error(here, key.substr(0, std::min<std::size_t>(key.size(), 60)) + "...",
-              "a key of more than " + std::to_string(kMaxParts) + " parts",
-              "allowed: a dotted path such as agents.russia.discount");
+              too_deep_problem(), "allowed: a dotted path such as agents.russia.discount");
     return;
   }
   toml::table parsed;

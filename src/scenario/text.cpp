@@ -123,8 +123,7 @@ TextSpec read_text_file(const std::string& path, const Scenario& s) {
   content << in.rdbuf();
   toml::table root;
   if (const auto deep = detail::too_deep_key(content.str())) {
-    fail({path, deep->first, deep->second}, "",
-         "a key of more than " + std::to_string(detail::kMaxKeyParts) + " parts",
+    fail({path, deep->first, deep->second}, "", detail::too_deep_problem(),
          "allowed: ISSUE = VALUE");
   }
   try {

@@ -75,6 +75,9 @@ inline constexpr std::size_t kMaxKeyParts = 32;
 // comments: the dots of a run of key characters, quoted keys and spaces), as a 1-based line
 // and column; nullopt when it holds none.
 std::optional<std::pair<int, int>> too_deep_key(std::string_view text);
+inline std::string too_deep_problem() {
+  return "a key of more than " + std::to_string(kMaxKeyParts) + " parts";
+}
 
 inline std::string param_allowed(double lo, double hi) {
   return "a number in [" + fmt(lo) + ", " + fmt(hi) +

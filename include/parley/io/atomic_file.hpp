@@ -35,6 +35,10 @@ class AtomicPath {
   bool committed_ = false;
 };
 
+// True if `filename` (no folder) is the name of an AtomicPath temporary, .<name>.XXXXXX.tmp:
+// one a killed run left behind, if no run is writing it.
+bool is_temporary_name(const std::string& filename);
+
 // True if a file exists at `path`.
 bool file_exists(const std::string& path);
 

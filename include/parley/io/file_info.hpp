@@ -30,8 +30,8 @@ struct FileInfo {
   bool has_summary = false;
 };
 
-// Throws InvalidFile when the file is not a Parley runs or sweep file, or its
-// header is not valid (see read_run_header), and IoError when its datasets cannot be read.
+// Throws InvalidFile, naming the file, when it is not a Parley runs or sweep file, its header
+// is not valid (see read_run_header), or its datasets cannot be read or are damaged.
 FileInfo read_file_info(const std::string& path);
 
 }  // namespace parley::io

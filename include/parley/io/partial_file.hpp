@@ -16,9 +16,9 @@ struct PartialRun {
   std::string target;   // the output it stands for: its path without ".partial"
 };
 
-// Reads what an interrupted run left. Throws InvalidFile when `path` is not an
-// incomplete "parley-runs" file with a valid header (read_run_header), IoError when it
-// cannot be read or is damaged (its finished runs are not the first runs_done).
+// Reads what an interrupted run left. Throws InvalidFile, naming the file, when `path` is not
+// an incomplete "parley-runs" file with a valid header (read_run_header), or cannot be read or
+// is damaged (its finished runs are not the first runs_done).
 PartialRun read_partial(const std::string& path);
 
 // The rows of a parley-runs file, read back block by block.
@@ -36,7 +36,6 @@ class RunsReader {
  private:
   void read_block(engine::RunBlock& block, std::uint64_t first_row);
 
- private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
