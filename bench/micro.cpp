@@ -41,6 +41,11 @@ static void BM_MediatorRevision(benchmark::State& state) {
   w.resize(r.prefs.agents(), r.prefs.issues());
   protocol::batnas(sampler.setting(), r, r.battlefield_start, 1, w, w.batna);
   w.batna_estimate = w.batna;
+  // The mediator's beliefs as they start (the default scenario's mediator learns).
+  random::Stream particles(1, 0, 1);
+  w.beliefs.start(sampler.setting(), particles);
+  w.known = r.prefs;
+  w.beliefs.view(sampler.setting(), w.bracketed, w.known);
   for (auto _ : state) {
     w.x = r.first_draft;
     protocol::answer(r, w.batna, w);

@@ -85,18 +85,28 @@ VETO_VARIANTS = {
 }
 
 
-def veto_cost(parley, scenario, folder, quick):
+# What the mediator knows (docs/model.md, "Private information and beliefs"): the cost of its
+# beliefs against a mediator who knows the red lines.
+INFORMATION_VARIANTS = {
+    "complete information": ['protocol.information="complete"'],
+    "prior only": ['protocol.information="prior"'],
+    "learning, separate (default)": ['protocol.information="learning"', 'protocol.sessions="separate"'],
+    "learning, joint table": ['protocol.information="learning"', 'protocol.sessions="joint"'],
+}
+
+
+def variant_cost(parley, scenario, folder, quick, variants):
     """µs per run at 1 thread for each variant (best of two, interleaved), and the ratio to
-    the default."""
+    the first."""
     runs = 4000 if quick else 20000
     best = {}
     for _ in range(2):
-        for name, overrides in VETO_VARIANTS.items():
-            _, rate, _, _ = run(parley, scenario, runs, 1, os.path.join(folder, "veto.h5"), overrides)
+        for name, overrides in variants.items():
+            _, rate, _, _ = run(parley, scenario, runs, 1, os.path.join(folder, "variant.h5"), overrides)
             best[name] = max(best.get(name, 0.0), rate)
-    base = 1e6 / best["2 veto players (default)"]
+    base = 1e6 / best[next(iter(variants))]
     return {"runs": runs, "variants": {name: {"microseconds_per_run": 1e6 / rate,
-                                              "ratio_to_default": (1e6 / rate) / base}
+                                              "ratio_to_first": (1e6 / rate) / base}
                                        for name, rate in best.items()}}
 
 
@@ -120,12 +130,13 @@ def plot_scaling(result, png):
 # Keys of the moving model (docs/model.md, "Concession", "Shocks and triggers", the mediated
 # protocol's issue vetoes) that the numpy reference does not implement.
 DYNAMIC_KEYS = ("red_line_limits", "concession_beta", "tactics", "endurance", "expected_drift",
-                "aspiration", "aspiration_limit", "veto_issues")
+                "aspiration", "aspiration_limit", "veto_issues", "information", "sessions")
 
 
 def static_variant(scenario, folder):
-    """The scenario without its moving parts (the keys above and every [[shocks]] table), which
-    the numpy reference implements: the file it is written to."""
+    """The scenario without its moving parts (the keys above and every [[shocks]] table) and with
+    a mediator who knows the red lines, which the numpy reference implements: the file it is
+    written to."""
     kept, in_shock = [], False
     with open(scenario, encoding="utf-8") as f:
         for line in f:
@@ -194,7 +205,9 @@ def main():
             "agreement": {k: {"parley": v[0], "numpy": v[1], "standard_errors": v[2]} for k, v in checks.items()},
             "agrees_within_4_se": all(v[2] < 4 for v in checks.values()),
         }
-        results["veto"] = veto_cost(args.parley, args.scenario, tmp, args.quick)
+        results["veto"] = variant_cost(args.parley, args.scenario, tmp, args.quick, VETO_VARIANTS)
+        results["information"] = variant_cost(args.parley, args.scenario, tmp, args.quick,
+                                              INFORMATION_VARIANTS)
         if args.scaling:
             results["scaling"] = scaling(args.parley, tmp, args.quick)
             png = os.path.join(os.path.dirname(args.out), "scaling.png")
@@ -224,7 +237,13 @@ def main():
           f"{'yes' if ref['agrees_within_4_se'] else 'NO'}, largest gap {worst:.1f} standard errors")
     print(f"  cost of a run with more veto players (1 thread, {results['veto']['runs']} runs, best of two):")
     for name, v in results["veto"]["variants"].items():
-        print(f"    {name:<32} {v['microseconds_per_run']:>8.1f} µs   {v['ratio_to_default']:.2f}x the default")
+        print(f"    {name:<32} {v['microseconds_per_run']:>8.1f} µs   {v['ratio_to_first']:.2f}x the default")
+    info = results["information"]
+    print(f"  cost of the mediator's beliefs (1 thread, {info['runs']} runs, best of two):")
+    for name, v in info["variants"].items():
+        print(f"    {name:<32} {v['microseconds_per_run']:>8.1f} µs   {v['ratio_to_first']:.2f}x complete information")
+    worst = max(v["ratio_to_first"] for v in info["variants"].values())
+    print(f"  learning within 3x the cost of complete information: {'yes' if worst <= 3 else 'NO'} ({worst:.2f}x)")
     print("  hot path (Google Benchmark, ns):")
     for name, ns in results["micro_ns"].items():
         print(f"    {name:<24} {ns:>12,.0f}")

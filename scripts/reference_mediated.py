@@ -38,6 +38,9 @@ class Scenario:
         moving = [f"agents.{a}.{k}" for a, spec in zip(self.agent_ids, self.agents) for k in spec
                   if k in ("red_line_limits", "concession_beta", "tactics", "endurance", "expected_drift",
                            "aspiration", "aspiration_limit", "veto_issues")]
+        if self.protocol.get("information", "complete") != "complete":
+            sys.exit("the reference implements a mediator who knows the red lines "
+                     "(information = \"complete\") only")
         if moving or "shocks" in self.doc:
             sys.exit("the reference implements fixed positions only, not " +
                      ", ".join(moving + (["shocks"] if "shocks" in self.doc else [])))

@@ -62,7 +62,13 @@ struct ThreadState {
 const std::uint32_t kBattlefieldStream = random::purpose_id("protocol.battlefield");
 const std::uint32_t kMediatorStream = random::purpose_id("protocol.mediator");
 const std::uint32_t kRecognitionStream = random::purpose_id("protocol.recognition");
+const std::uint32_t kBeliefStream = random::purpose_id("protocol.beliefs");
 }  // namespace
+
+protocol::RunStreams run_streams(std::uint64_t seed, std::uint64_t run) {
+  return {random::Stream(seed, run, kBattlefieldStream), random::Stream(seed, run, kMediatorStream),
+          random::Stream(seed, run, kRecognitionStream), random::Stream(seed, run, kBeliefStream)};
+}
 
 void compute_run(const scenario::Scenario& scenario, const Sampler& sampler, std::uint64_t seed,
                  std::uint64_t run, RunBlock& block, std::size_t row, protocol::Trace* trace) {
@@ -70,9 +76,7 @@ void compute_run(const scenario::Scenario& scenario, const Sampler& sampler, std
   const std::size_t n_issues = block.issues;
   const std::size_t n_agents = block.agents;
   sampler.sample(seed, run, state.realization, block.parameters.data() + row * block.sampled);
-  protocol::RunStreams streams{random::Stream(seed, run, kBattlefieldStream),
-                               random::Stream(seed, run, kMediatorStream),
-                               random::Stream(seed, run, kRecognitionStream)};
+  protocol::RunStreams streams = run_streams(seed, run);
   protocol::RunResult& res = state.result;
   protocol::negotiate(sampler.setting(), state.realization, streams, state.workspace, res, trace);
 
@@ -93,6 +97,10 @@ void compute_run(const scenario::Scenario& scenario, const Sampler& sampler, std
   block.pareto_gap[row] = diag.pareto_gap;
   block.zone_first[row] = diag.zone_first;
   block.zone_last[row] = diag.zone_last;
+  block.revealed[row] = res.revealed;
+  block.belief_width[row] = res.belief_width;
+  block.belief_error[row] = res.belief_error;
+  block.belief_covered[row] = res.belief_covered;
   const double nan = std::numeric_limits<double>::quiet_NaN();
   for (std::size_t k = 0; k < n_issues; ++k) {
     const double natural =

@@ -49,6 +49,22 @@ const std::vector<RunColumn>& run_columns() {
        "utility"},
       {"zone_last", &RunBlock::zone_last, A::run, nan,
        "zone of agreement at the last round (as zone_first)", "utility"},
+      {"revealed", &RunBlock::revealed, A::run, -1,
+       "first round after whose answers the mediator could name a text passing every private "
+       "red line with probability 0.9 (-1: never, or complete information)",
+       "round"},
+      {"belief_width", &RunBlock::belief_width, A::run, nan,
+       "mean over the private red-line ends of the mediator's final 90% interval width over its "
+       "prior's (1: nothing learned; NaN: complete information or no private ends)",
+       "1"},
+      {"belief_error", &RunBlock::belief_error, A::run, nan,
+       "mean over the private red-line ends of |the mediator's posterior median - the end| at "
+       "the last round, unit scale (NaN: as belief_width)",
+       "1"},
+      {"belief_covered", &RunBlock::belief_covered, A::run, nan,
+       "share of the private red-line ends inside the mediator's final 90% interval (NaN: as "
+       "belief_width)",
+       "1"},
       {"deal", &RunBlock::deal, A::issue, nan, "terms of the deal, natural units (NaN: no deal)",
        ""},
       {"bracketed", &RunBlock::bracketed, A::issue, -1,

@@ -12,6 +12,10 @@ static_assert(static_cast<int>(scenario::ShockWhen::no_deal_by) ==
               static_cast<int>(protocol::ShockWhen::no_deal_by));
 static_assert(static_cast<int>(scenario::ShockOp::scale) ==
               static_cast<int>(protocol::ShockOp::scale));
+static_assert(static_cast<int>(scenario::Information::learning) ==
+              static_cast<int>(protocol::Information::learning));
+static_assert(static_cast<int>(scenario::Sessions::joint) ==
+              static_cast<int>(protocol::Sessions::joint));
 
 using model::Index;
 using scenario::Role;
@@ -27,6 +31,86 @@ void Sampler::add(const scenario::ParameterRef& ref) {
                     random::purpose_id(p.key), columns_.size()});
   columns_.push_back({p.key, ref.unit});
 }
+
+namespace {
+
+// The common prior of a parameter on issue `issue`'s unit scale.
+model::Prior unit_prior(const scenario::Distribution& d, const scenario::Issue& issue) {
+  using K = scenario::Distribution::Kind;
+  model::Prior p;
+  switch (d.kind) {
+    case K::fixed:
+      p.lo = p.hi = issue.to_unit(d.a);
+      break;
+    case K::uniform:
+      p.lo = issue.to_unit(d.a);
+      p.hi = issue.to_unit(d.b);
+      break;
+    case K::normal:
+      p.kind = model::Prior::Kind::normal;
+      p.lo = issue.to_unit(d.lo);
+      p.hi = issue.to_unit(d.hi);
+      p.a = issue.to_unit(d.a);
+      p.b = d.b / (issue.hi - issue.lo);
+      break;
+    case K::beta: {
+      // Beta(κm, κ(1 − m)) on [lo, hi], as Distribution::sample draws it.
+      const double m = (d.a - d.lo) / (d.hi - d.lo);
+      p.kind = model::Prior::Kind::beta;
+      p.lo = issue.to_unit(d.lo);
+      p.hi = issue.to_unit(d.hi);
+      p.a = d.b * m;
+      p.b = d.b * (1.0 - m);
+      break;
+    }
+    case K::triangular:
+      p.kind = model::Prior::Kind::triangular;
+      p.lo = issue.to_unit(d.a);
+      p.hi = issue.to_unit(d.b);
+      p.a = issue.to_unit(d.c);
+      break;
+  }
+  return p;
+}
+
+// The deciding parties' red-line ends that only they know (docs/model.md, "Private information
+// and beliefs"): drawn per run, or conceding toward a limit they may pass. An issue veto's on its
+// issues only.
+std::vector<protocol::PrivateEnd> private_ends(const scenario::Scenario& s,
+                                               const protocol::Setting& setting) {
+  std::vector<protocol::PrivateEnd> out;
+  for (std::size_t i = 0; i < s.agents.size(); ++i) {
+    const scenario::Agent& a = s.agents[i];
+    if (!setting.is_party[i] || !setting.decides(i)) continue;
+    for (std::size_t k = 0; k < s.issues.size(); ++k) {
+      if (!a.red_line[k]) continue;
+      if (setting.issue_veto(i) &&
+          std::find(setting.veto_issues[i].begin(), setting.veto_issues[i].end(),
+                    static_cast<Index>(k)) == setting.veto_issues[i].end())
+        continue;
+      for (const bool upper : {false, true}) {
+        const scenario::Param& end = upper ? a.red_line[k]->hi : a.red_line[k]->lo;
+        protocol::PrivateEnd e;
+        e.agent = static_cast<Index>(i);
+        e.issue = static_cast<Index>(k);
+        e.upper = upper;
+        e.initial = unit_prior(end.dist, s.issues[k]);
+        if (a.red_line_limit[k]) {
+          const scenario::Distribution& limit =
+              upper ? a.red_line_limit[k]->hi.dist : a.red_line_limit[k]->lo.dist;
+          // It moves only toward a limit beyond it.
+          e.concedes = upper ? limit.support_max() > end.dist.support_min()
+                             : limit.support_min() < end.dist.support_max();
+          e.limit = unit_prior(limit, s.issues[k]);
+        }
+        if (e.concedes || !end.dist.is_fixed()) out.push_back(e);
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
 
 void Sampler::normalise_weights(protocol::Realization& r, Index agent) {
   const double total = r.prefs.weight.row(agent).sum();
@@ -92,6 +176,10 @@ Sampler::Sampler(const scenario::Scenario& s) {
     setting_.concession = setting_.concession || a.aspiration.has_value();
   }
   base_.prefs.mean = s.aggregation == scenario::Aggregation::mean;
+  if (s.protocol.kind == scenario::ProtocolKind::mediated) {
+    setting_.information = static_cast<protocol::Information>(s.protocol.information);
+    setting_.sessions = static_cast<protocol::Sessions>(s.protocol.sessions);
+  }
 
   // Value functions first: an option's value is set into its issue's piecewise function.
   for (Index i = 0; i < n_agents; ++i) {
@@ -116,6 +204,9 @@ Sampler::Sampler(const scenario::Scenario& s) {
       base_.prefs.shape(i, k) = static_cast<std::int8_t>(a.shape[sk]);
     }
   }
+
+  if (setting_.information != protocol::Information::complete)
+    setting_.private_ends = private_ends(s, setting_);
 
   // Every parameter from the scenario's registry: each agent's (then its weights' Dirichlet
   // group, when it has one), then the negotiation's. The columns follow this order.

@@ -7,6 +7,7 @@
 #include <tbb/info.h>
 #include <tbb/parallel_for.h>
 
+#include "parley/engine/engine.hpp"
 #include "parley/protocol/run_context.hpp"
 #include "parley/random/stream.hpp"
 
@@ -90,9 +91,6 @@ SobolResult run_sobol(const scenario::Scenario& scenario, const Sampler& sampler
   const int workers = threads > 0 ? threads : tbb::info::default_concurrency();
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
                             static_cast<std::size_t>(workers));
-  const std::uint32_t battlefield = random::purpose_id("protocol.battlefield");
-  const std::uint32_t mediator = random::purpose_id("protocol.mediator");
-  const std::uint32_t recognition = random::purpose_id("protocol.recognition");
   tbb::parallel_for(std::size_t{0}, y.size(), [&](std::size_t e) {
     thread_local protocol::Realization r;
     thread_local protocol::Workspace w;
@@ -104,9 +102,7 @@ SobolResult run_sobol(const scenario::Scenario& scenario, const Sampler& sampler
     const std::uint64_t run = matrix == 1 ? n + j : j;
     const std::size_t factor = matrix >= 2 ? matrix - 2 : k;
     sampler.sample_mixed(seed, run, n + j, factor, r, recorded.data());
-    protocol::RunStreams streams{random::Stream(seed, run, battlefield),
-                                 random::Stream(seed, run, mediator),
-                                 random::Stream(seed, run, recognition)};
+    protocol::RunStreams streams = run_streams(seed, run);
     protocol::negotiate(sampler.setting(), r, streams, w, out, nullptr);
     y[e] = out.outcome == protocol::Outcome::agreement ? 1.0 : 0.0;
   });

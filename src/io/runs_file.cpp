@@ -72,13 +72,14 @@ struct RunsFile::Impl {
   }
   struct Traces {
     h5::Handle group;
-    TraceData text, changes, utility, batna, demand, red_lo, red_hi, accepts, front, proposer;
+    TraceData text, changes, utility, batna, demand, red_lo, red_hi, belief_lo, belief_hi, accepts,
+        front, proposer;
     std::vector<std::int64_t> runs;
     std::vector<std::int32_t> counts;
     hsize_t longest = 1;
     std::vector<TraceData*> all() {
-      return {&text,   &changes, &utility, &batna, &demand,
-              &red_lo, &red_hi,  &accepts, &front, &proposer};
+      return {&text,   &changes,   &utility,   &batna,   &demand, &red_lo,
+              &red_hi, &belief_lo, &belief_hi, &accepts, &front,  &proposer};
     }
   } traced;
   void add_trace(std::uint64_t run, const protocol::Trace& run_trace);
@@ -572,6 +573,13 @@ void RunsFile::Impl::add_trace(std::uint64_t run, const protocol::Trace& run_tra
          "lowest position the agent accepts in this round, natural units", "");
     make(traced.red_hi, "red_hi", H5T_IEEE_F64LE, &nan, {agent, issue},
          "highest position the agent accepts in this round, natural units", "");
+    make(traced.belief_lo, "belief_lo", H5T_IEEE_F64LE, &nan, {agent, issue},
+         "the mediator's posterior median of the agent's private lowest position after this "
+         "round's answers, natural units (NaN: not private, or complete information)",
+         "");
+    make(traced.belief_hi, "belief_hi", H5T_IEEE_F64LE, &nan, {agent, issue},
+         "the mediator's posterior median of the agent's private highest position (as belief_lo)",
+         "");
     make(traced.accepts, "accepts", H5T_STD_I8LE, &no, {agent},
          "1 if the agent accepts the text (-1: after the end)", "");
     make(traced.front, "battlefield", H5T_IEEE_F64LE, &nan, {}, "front line", "");
@@ -587,8 +595,10 @@ void RunsFile::Impl::add_trace(std::uint64_t run, const protocol::Trace& run_tra
   if (rounds == 0) return;
   std::vector<std::int32_t> proposer(rounds);
   std::vector<double> text(rounds * ni), utility(rounds * na), batna(rounds * na),
-      demand(rounds * na), red_lo(rounds * na * ni), red_hi(rounds * na * ni), front(rounds);
+      demand(rounds * na), red_lo(rounds * na * ni), red_hi(rounds * na * ni),
+      belief_lo(rounds * na * ni), belief_hi(rounds * na * ni), front(rounds);
   std::vector<std::int8_t> accepts(rounds * na), changes(rounds * ni, 0);
+  const double no_belief = std::numeric_limits<double>::quiet_NaN();
   for (std::size_t r = 0; r < rounds; ++r) {
     const auto& round = run_trace.rounds[r];
     proposer[r] = static_cast<std::int32_t>(round.proposer);
@@ -613,6 +623,11 @@ void RunsFile::Impl::add_trace(std::uint64_t run, const protocol::Trace& run_tra
         const auto ii = static_cast<Eigen::Index>(i);
         red_lo[(r * na + a) * ni + i] = issues[i].to_natural(round.red_lo(ai, ii));
         red_hi[(r * na + a) * ni + i] = issues[i].to_natural(round.red_hi(ai, ii));
+        const bool believed = round.belief_lo.size() > 0;
+        belief_lo[(r * na + a) * ni + i] =
+            believed ? issues[i].to_natural(round.belief_lo(ai, ii)) : no_belief;
+        belief_hi[(r * na + a) * ni + i] =
+            believed ? issues[i].to_natural(round.belief_hi(ai, ii)) : no_belief;
       }
     }
   }
@@ -629,6 +644,8 @@ void RunsFile::Impl::add_trace(std::uint64_t run, const protocol::Trace& run_tra
   put(traced.demand, H5T_NATIVE_DOUBLE, demand.data());
   put(traced.red_lo, H5T_NATIVE_DOUBLE, red_lo.data());
   put(traced.red_hi, H5T_NATIVE_DOUBLE, red_hi.data());
+  put(traced.belief_lo, H5T_NATIVE_DOUBLE, belief_lo.data());
+  put(traced.belief_hi, H5T_NATIVE_DOUBLE, belief_hi.data());
   put(traced.accepts, H5T_NATIVE_INT8, accepts.data());
   put(traced.front, H5T_NATIVE_DOUBLE, front.data());
   put(traced.proposer, H5T_NATIVE_INT32, proposer.data());

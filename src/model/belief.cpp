@@ -13,6 +13,14 @@ double Prior::cdf(double x) const {
   if (x <= lo) return 0.0;
   if (x >= hi) return 1.0;
   switch (kind) {
+    case Kind::particles: {
+      // lo < x < hi, so there are at least two particles and x lies between two of them.
+      const auto above = std::upper_bound(particles.begin(), particles.end(), x);
+      const auto j = static_cast<double>(above - particles.begin() - 1);
+      const double left = *(above - 1), right = *above;
+      const double within = right > left ? (x - left) / (right - left) : 0.0;
+      return (j + within) / static_cast<double>(particles.size() - 1);
+    }
     case Kind::uniform:
       return (x - lo) / (hi - lo);
     case Kind::normal: {
@@ -29,17 +37,108 @@ double Prior::cdf(double x) const {
   return 0.0;
 }
 
+double Prior::draw(random::Stream& s) const {
+  switch (kind) {
+    case Kind::uniform:
+      return random::uniform(s, lo, hi);
+    case Kind::normal:
+      return random::truncated_normal(s, a, b, lo, hi);
+    case Kind::beta:
+      return lo + (hi - lo) * random::beta(s, a, b);
+    case Kind::triangular:
+      return random::triangular(s, lo, a, hi);
+    case Kind::particles: {
+      const auto n = static_cast<double>(particles.size());
+      const auto j = static_cast<std::size_t>(std::min(random::uniform(s, 0.0, n), n - 1.0));
+      return particles[j];
+    }
+  }
+  return lo;
+}
+
+void Prior::set_particles(std::vector<double>& values) {
+  std::sort(values.begin(), values.end());
+  kind = Kind::particles;
+  particles.assign(values.begin(), values.end());
+  lo = particles.empty() ? 0.0 : particles.front();
+  hi = particles.empty() ? 0.0 : particles.back();
+}
+
+void IntervalBelief::forget_below(double v) {
+  lower_ = std::max(prior_.lo, std::min(lower_, v));
+  for (Step& step : steps_) {
+    if (step.below) step.at = std::min(step.at, v);
+  }
+  rebuild();
+}
+
+void IntervalBelief::forget_above(double v) {
+  upper_ = std::min(prior_.hi, std::max(upper_, v));
+  for (Step& step : steps_) {
+    if (!step.below) step.at = std::max(step.at, v);
+  }
+  rebuild();
+}
+
 void IntervalBelief::learn_at_least(double v) {
   if (v <= upper_) lower_ = std::max(lower_, v);
+  rebuild();
 }
 
 void IntervalBelief::learn_at_most(double v) {
   if (v >= lower_) upper_ = std::min(upper_, v);
+  rebuild();
+}
+
+void IntervalBelief::weigh_below(double v, double weight) {
+  steps_.push_back({v, weight, true});
+  rebuild();
+}
+
+void IntervalBelief::weigh_above(double v, double weight) {
+  steps_.push_back({v, weight, false});
+  rebuild();
+}
+
+void IntervalBelief::rebuild() {
+  pieces_.clear();
+  if (steps_.empty()) return;
+  // The pieces' ends: the bounds and every step inside them, in order.
+  pieces_.push_back({lower_, upper_, 1.0, 0.0, 0.0});
+  for (const Step& step : steps_) {
+    for (std::size_t p = 0; p < pieces_.size(); ++p) {
+      if (step.at > pieces_[p].a && step.at < pieces_[p].b) {
+        const double b = pieces_[p].b;
+        pieces_[p].b = step.at;
+        pieces_.insert(pieces_.begin() + static_cast<std::ptrdiff_t>(p) + 1,
+                       Piece{step.at, b, 1.0, 0.0, 0.0});
+        break;
+      }
+    }
+  }
+  total_ = 0.0;
+  for (Piece& piece : pieces_) {
+    for (const Step& step : steps_) {
+      if (step.below ? piece.b <= step.at : piece.a >= step.at) piece.weight *= step.weight;
+    }
+    piece.f_a = prior_.cdf(piece.a);
+    piece.mass_before = total_;
+    total_ += piece.weight * (prior_.cdf(piece.b) - piece.f_a);
+  }
 }
 
 double IntervalBelief::cdf(double x) const {
   if (x <= lower_) return 0.0;
   if (x >= upper_) return 1.0;
+  if (!pieces_.empty() && total_ > 0.0) {
+    for (const Piece& piece : pieces_) {
+      if (x <= piece.b) {
+        const double mass = piece.mass_before + piece.weight * (prior_.cdf(x) - piece.f_a);
+        return std::clamp(mass / total_, 0.0, 1.0);
+      }
+    }
+    return 1.0;
+  }
   const double f_lo = prior_.cdf(lower_), mass = prior_.cdf(upper_) - f_lo;
   // An interval the prior gives (numerically) no mass: uniform on it.
   if (!(mass > 0.0)) return (x - lower_) / (upper_ - lower_);

@@ -25,10 +25,25 @@ void trust_box(const Setting& setting, const std::vector<std::int8_t>& bracketed
   }
 }
 
+bool private_information(const Setting& setting) {
+  return setting.information != Information::complete;
+}
+
+// The red lines as the mediator knows them: the true ones under complete information, else
+// w.known (RedLineBeliefs::view, made each round before the revision).
+const model::Preferences& known_red_lines(const Setting& setting, const Realization& r,
+                                          const Workspace& w) {
+  return private_information(setting) ? w.known : r.prefs;
+}
+
 // F(x) of docs/model.md ("Mediated single negotiating text", step 4) evaluated directly, for any
-// aggregation (the packed NashObjective serves the gradient ascent on continuous issues).
+// aggregation (the packed NashObjective serves the gradient ascent on continuous issues); under
+// private information plus log P(x passes the private red lines), the log of the acceptance
+// probability that multiplies the value of the text (docs/model.md, "Private information and
+// beliefs").
 double mediator_objective(const Setting& setting, const Realization& r, Workspace& w,
                           const Vector& x) {
+  const model::Preferences& known = known_red_lines(setting, r, w);
   model::utilities(r.prefs, x, w.values, w.u);
   double theta_total = 0.0;
   for (Index i = 0; i < r.prefs.agents(); ++i) {
@@ -40,11 +55,12 @@ double mediator_objective(const Setting& setting, const Realization& r, Workspac
   for (Index i = 0; i < r.prefs.agents(); ++i) {
     const auto si = static_cast<std::size_t>(i);
     if (!setting.is_party[si] || w.left[si]) continue;
-    const double g = w.u(i) - model::red_line_excess(r.prefs, i, x) - w.batna_estimate(i) +
+    const double g = w.u(i) - model::red_line_excess(known, i, x) - w.batna_estimate(i) +
                      NashObjective::kEpsilon;
     f += r.power(i) / theta_total * NashObjective::phi(g);
   }
   if (setting.mediator >= 0) f += r.mediator_stake * w.u(setting.mediator);
+  if (private_information(setting)) f += w.beliefs.log_acceptance(setting, w.bracketed, x, nullptr);
   return f;
 }
 
@@ -158,6 +174,7 @@ Index blocking_issue(const Setting& setting, const Realization& r, const Workspa
 // "Mediated single negotiating text"). A projected ascent on F alone would only approach a
 // narrow interval, and never reach a single point, through the subgradient of the excess.
 void within_common_red_lines(const Setting& setting, const Realization& r, Workspace& w) {
+  const model::Preferences& known = known_red_lines(setting, r, w);
   for (Index k = 0; k < r.prefs.issues(); ++k) {
     if (!setting.options.empty() && setting.options[static_cast<std::size_t>(k)] > 0) continue;
     double lo = 0.0;
@@ -169,8 +186,8 @@ void within_common_red_lines(const Setting& setting, const Realization& r, Works
           std::find(setting.veto_issues[si].begin(), setting.veto_issues[si].end(), k) ==
               setting.veto_issues[si].end())
         continue;  // an issue veto binds the text on its issues only
-      lo = std::max(lo, r.prefs.red_lo(i, k));
-      hi = std::min(hi, r.prefs.red_hi(i, k));
+      lo = std::max(lo, known.red_lo(i, k));
+      hi = std::min(hi, known.red_hi(i, k));
     }
     if (lo > hi) continue;  // they exclude each other here: nothing to keep to
     const double cut_lo = std::clamp(lo, w.lo(k), w.hi(k));
@@ -178,6 +195,56 @@ void within_common_red_lines(const Setting& setting, const Realization& r, Works
     w.lo(k) = cut_lo;
     w.hi(k) = cut_hi;
   }
+}
+
+// The positions on issue k within the red lines of the deciding parties at the table other than
+// i, as `known` has them: false where they exclude each other (an issue veto counts on its own
+// issues only).
+bool within_others(const Setting& setting, const model::Preferences& known,
+                   const std::vector<bool>& left, Index i, Index k, double& lo, double& hi) {
+  lo = 0.0;
+  hi = 1.0;
+  for (Index j = 0; j < known.agents(); ++j) {
+    const auto sj = static_cast<std::size_t>(j);
+    if (j == i || !setting.decides(sj) || !setting.is_party[sj] || left[sj]) continue;
+    if (setting.issue_veto(sj) &&
+        std::find(setting.veto_issues[sj].begin(), setting.veto_issues[sj].end(), k) ==
+            setting.veto_issues[sj].end())
+      continue;
+    lo = std::max(lo, known.red_lo(j, k));
+    hi = std::min(hi, known.red_hi(j, k));
+  }
+  return lo <= hi;
+}
+
+// At a joint table each party has heard every answer and its reason, so it knows the texts the
+// others will surely reject: it demands no more than the best it can have among the rest,
+// d_i = max(r_i, min(a_i, max u_i over the others' known red lines)) (docs/model.md, "Private
+// information and beliefs"). w.lo and w.hi are scratch here.
+void temper_aspirations(const Setting& setting, const Realization& r, Workspace& w) {
+  if (r.prefs.mean) return;
+  for (Index i = 0; i < r.prefs.agents(); ++i) {
+    const auto si = static_cast<std::size_t>(i);
+    const double aspiration = w.concession.aspiration(i);
+    if (!setting.is_party[si] || w.left[si] || std::isnan(aspiration)) continue;
+    for (Index k = 0; k < r.prefs.issues(); ++k) {
+      if (!within_others(setting, w.known, w.left, i, k, w.lo(k), w.hi(k))) {
+        w.lo(k) = 0.0;
+        w.hi(k) = 1.0;
+      }
+    }
+    const double best = model::best_utility_in_box(r.prefs, i, w.lo, w.hi);
+    w.demand(i) = model::demand(w.batna(i), std::min(aspiration, best));
+  }
+}
+
+// The mediator's probability that agent i's no to w.x is for its utility: P(u_i(x) < d_i)
+// with its estimate of the demand d_i off by its BATNA estimate's last error and as uncertain
+// as that estimate, Φ((d_i + (r̂_i − r_i) − u_i(x)) / σ); with σ = 0 it knows whether.
+double utility_reason(const Realization& r, const Workspace& w, Index i) {
+  const double shortfall = w.demand(i) + w.estimate_error(i) - w.u(i);
+  if (r.batna_noise <= 0.0) return shortfall > 0.0 ? 1.0 : 0.0;
+  return random::normal_cdf(shortfall / r.batna_noise);
 }
 
 }  // namespace
@@ -217,6 +284,7 @@ void revise(const Setting& setting, const Realization& r, Workspace& w, Vector& 
     const auto si = static_cast<std::size_t>(i);
     if (setting.is_party[si] && !w.left[si] && !w.accepts[si]) amend_total += r.power(i);
   }
+  const bool joint = private_information(setting) && setting.sessions == Sessions::joint;
   if (amend_total > 0.0) {
     for (Index i = 0; i < r.prefs.agents(); ++i) {
       const auto si = static_cast<std::size_t>(i);
@@ -227,6 +295,11 @@ void revise(const Setting& setting, const Realization& r, Workspace& w, Vector& 
           continue;  // discrete issues move by the mediator's clause changes
         const double pull = top > 0.0 ? r.prefs.weight(i, k) / top : 0.0;
         double amended = x(k) + r.assertiveness(i) * pull * (r.prefs.ideal(i, k) - x(k));
+        // At a joint table a party has heard every answer: it keeps its amendment within
+        // what the others' answers leave possible (where they leave something), then
+        // within its own red lines.
+        if (double lo, hi; joint && within_others(setting, w.known, w.left, i, k, lo, hi))
+          amended = std::clamp(amended, lo, hi);
         amended = std::clamp(amended, r.prefs.red_lo(i, k), r.prefs.red_hi(i, k));
         w.trial(k) += r.power(i) / amend_total * (amended - x(k));
       }
@@ -244,10 +317,17 @@ void revise(const Setting& setting, const Realization& r, Workspace& w, Vector& 
     change_clauses(setting, r, w, x);
     return;
   }
-  w.objective.pack(r.prefs, w.counted, r.power, w.batna_estimate, setting.mediator,
-                   r.mediator_stake);
+  w.objective.pack(known_red_lines(setting, r, w), w.counted, r.power, w.batna_estimate,
+                   setting.mediator, r.mediator_stake);
+  // F plus, under private information, log P(the private red lines admit the text).
+  auto evaluate = [&](const Vector& at) {
+    double v = w.objective.evaluate(at, w.grad);
+    if (private_information(setting))
+      v += w.beliefs.log_acceptance(setting, w.bracketed, at, &w.grad);
+    return v;
+  };
   w.best = w.trial;
-  double best_value = w.objective.evaluate(w.trial, w.grad);
+  double best_value = evaluate(w.trial);
   const double radius = std::max(r.trust_region, 1e-9);
   for (int step = 0; step < setting.revision_steps; ++step) {
     const double scale = w.grad.abs().maxCoeff();
@@ -262,7 +342,7 @@ void revise(const Setting& setting, const Realization& r, Workspace& w, Vector& 
     // A step that moves nothing leaves every later step where it is (same gradient, same
     // clamps), so the ascent has ended.
     if (!moved) break;
-    const double v = w.objective.evaluate(w.trial, w.grad);
+    const double v = evaluate(w.trial);
     if (v > best_value) {
       best_value = v;
       w.best = w.trial;
@@ -281,19 +361,47 @@ void negotiate_mediated(const Setting& setting, const Realization& run_parameter
   std::fill(w.bracketed.begin(), w.bracketed.end(), std::int8_t{0});
   int n_bracketed = 0;
   w.below.setZero();
+  w.estimate_error.setZero();
   w.x = r.first_draft;
   double front = r.battlefield_start;
   out.outcome = Outcome::deadline;
   out.round = -1;
   out.blocker = -1;
+  // Private information: the mediator starts from the common prior of the private red-line
+  // ends (docs/model.md, "Private information and beliefs").
+  const bool beliefs = private_information(setting);
+  const bool learning = setting.information == Information::learning;
+  if (beliefs) w.beliefs.start(setting, streams.beliefs);
   int t = 1;
   for (;; ++t) {
     // 1. Shocks apply, the battlefield moves and every BATNA follows it.
     front = open_round(setting, r, t, front, streams, w, out);
+    if (learning && t > 1) {
+      w.beliefs.open_round(setting);
+      if (setting.sessions == Sessions::joint && setting.concession)
+        temper_aspirations(setting, r, w);
+    }
 
-    // 2.-3. Separate sessions: each agent answers the text; all veto players must accept.
+    // 2.-3. Each agent answers the text; all veto players must accept. The mediator learns
+    // from the answers (in separate sessions, with the reasons for a rejection).
     answer(r, w.demand, w);
-    if (trace) trace->record(t, -1, front, w.x, w.u, w.batna, w.demand, r.prefs, w.accepts);
+    if (learning) {
+      for (Index i = 0; i < n_agents; ++i) {
+        const auto si = static_cast<std::size_t>(i);
+        if (setting.is_party[si] && !w.left[si]) {
+          w.beliefs.learn(setting, r.prefs, w.bracketed, i, w.x, w.accepts[si],
+                          utility_reason(r, w, i));
+        }
+      }
+    }
+    // (Beliefs that learn nothing reveal at round 1 or never.)
+    if (beliefs && out.revealed < 0 && (learning || t == 1) &&
+        w.beliefs.revealed(setting, w.bracketed))
+      out.revealed = t;
+    if (trace) {
+      trace->record(t, -1, front, w.x, w.u, w.batna, w.demand, r.prefs, w.accepts);
+      if (beliefs) w.beliefs.medians(setting, trace->rounds.back());
+    }
     bool deal = true;
     for (Index i = 0; i < n_agents; ++i) {
       const auto si = static_cast<std::size_t>(i);
@@ -336,16 +444,27 @@ void negotiate_mediated(const Setting& setting, const Realization& run_parameter
       }
     }
 
-    // 4. The mediator revises on noisy estimates r̂_i of the BATNAs.
+    // 4. The mediator revises on noisy estimates r̂_i of the BATNAs and, under private
+    // information, on the red lines as it knows them.
+    if (beliefs) {
+      w.known = r.prefs;
+      w.beliefs.view(setting, w.bracketed, w.known);
+    }
     for (Index i = 0; i < n_agents; ++i) {
-      w.batna_estimate(i) =
-          w.batna(i) +
-          (r.batna_noise > 0.0 ? r.batna_noise * random::standard_normal(streams.mediator) : 0.0);
+      w.estimate_error(i) =
+          r.batna_noise > 0.0 ? r.batna_noise * random::standard_normal(streams.mediator) : 0.0;
+      w.batna_estimate(i) = w.batna(i) + w.estimate_error(i);
     }
     revise(setting, r, w, w.x);
   }
   conclude(setting, r, w, t, front, w.demand, out);
   out.bracketed = w.bracketed;
+  if (beliefs) {
+    const BeliefSummary b = w.beliefs.summary(setting, r.prefs, w.bracketed);
+    out.belief_width = b.width;
+    out.belief_error = b.error;
+    out.belief_covered = b.covered;
+  }
 }
 
 }  // namespace parley::protocol

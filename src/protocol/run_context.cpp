@@ -14,7 +14,7 @@ namespace parley::protocol {
 
 void Workspace::resize(Index agents, Index issues) {
   for (Vector* v : {&x, &x_war, &trial, &best, &grad, &lo, &hi, &target}) v->setZero(issues);
-  for (Vector* v : {&u, &u_war, &batna, &batna_estimate, &gap}) v->setZero(agents);
+  for (Vector* v : {&u, &u_war, &batna, &batna_estimate, &estimate_error, &gap}) v->setZero(agents);
   values.setZero(agents, issues);
   below.setZero(agents);
   accepts.assign(static_cast<std::size_t>(agents), false);
@@ -353,6 +353,10 @@ void negotiate(const Setting& setting, const Realization& r, RunStreams& streams
   }
   out.bracketed.assign(static_cast<std::size_t>(r.prefs.issues()), 0);
   std::fill(w.bracketed.begin(), w.bracketed.end(), std::int8_t{0});
+  // Only the mediated protocol under private information holds beliefs.
+  out.revealed = -1;
+  out.belief_width = out.belief_error = out.belief_covered =
+      std::numeric_limits<double>::quiet_NaN();
   switch (setting.kind) {
     case Kind::mediated:
       negotiate_mediated(setting, r, streams, w, out, trace);

@@ -112,7 +112,11 @@ std::string describe(const Scenario& s) {
   out << "\nProtocol: " << protocol_name(p.kind);
   if (p.kind == ProtocolKind::mediated) {
     out << " (single negotiating text), revision "
-        << (p.revision == Revision::nash ? "nash" : "weighted_mean");
+        << (p.revision == Revision::nash ? "nash" : "weighted_mean") << ", information "
+        << (p.information == Information::complete ? "complete"
+            : p.information == Information::prior  ? "prior"
+                                                   : "learning")
+        << ", " << (p.sessions == Sessions::separate ? "separate sessions" : "a joint table");
   } else if (p.kind == ProtocolKind::alternating) {
     out << " offers, recognition " << (p.recognition == Recognition::order ? "order" : "power")
         << (p.unanimity

@@ -798,6 +798,14 @@ class Loader {
     p.revision = h.string("revision", false, {"nash", "weighted_mean"}).value_or("nash") == "nash"
                      ? Revision::nash
                      : Revision::weighted_mean;
+    const std::string information =
+        h.string("information", false, {"complete", "prior", "learning"}).value_or("complete");
+    p.information = information == "prior"      ? Information::prior
+                    : information == "learning" ? Information::learning
+                                                : Information::complete;
+    p.sessions = h.string("sessions", false, {"separate", "joint"}).value_or("separate") == "joint"
+                     ? Sessions::joint
+                     : Sessions::separate;
     p.max_rounds = static_cast<int>(h.integer("max_rounds", false, 1, 100000).value_or(24));
     p.walkout_patience =
         static_cast<int>(h.integer("walkout_patience", false, 1, 100000).value_or(3));

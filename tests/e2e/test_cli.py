@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import tomllib
 import unittest
 
 import h5py
@@ -527,6 +528,30 @@ class TracesAndReplay(unittest.TestCase):
                 self.assertTrue(np.all(np.isnan(t["red_hi"][j, n:])))
                 longer += n > 1
             self.assertGreater(longer, 10)
+            # The mediator's beliefs (docs/model.md, section 10). Russia's territorial low end,
+            # uniform on [0.45, 0.65] and not conceding here, is private: after each round its
+            # posterior is uniform between the bounds the answers set, so its median is their
+            # midpoint. A yes, or a no for the utility, says lo <= x; a no that names it (the
+            # red line the text breaks by most, on the unit scale) says lo > x.
+            with open(SCENARIO, "rb") as g:
+                spec = tomllib.load(g)
+            span = np.array([np.subtract(*spec["issues"][i]["range"][::-1]) for i in issues])
+            self.assertTrue(np.all(np.isnan(t["belief_lo"][:, :, ru, issues.index("nato_delay")])))
+            for j in range(40):
+                n = int(t["rounds"][j])
+                lower, upper = 0.45, 0.65
+                for r_ in range(n):
+                    x = t["text"][j, r_]
+                    below = (t["red_lo"][j, r_, ru] - x) / span
+                    above = (x - t["red_hi"][j, r_, ru]) / span
+                    worst = np.maximum(below, above)
+                    if t["accepts"][j, r_, ru] == 1 or worst.max() <= 0:
+                        upper = min(upper, x[k]) if x[k] >= lower else upper
+                    elif np.argmax(worst) == k and below[k] >= above[k]:
+                        lower = max(lower, x[k]) if x[k] <= upper else lower
+                    self.assertAlmostEqual(t["belief_lo"][j, r_, ru, k], 0.5 * (lower + upper),
+                                           delta=1e-9)
+                self.assertTrue(np.all(np.isnan(t["belief_lo"][j, n:])))
 
 
 class BadInput(unittest.TestCase):

@@ -9,6 +9,7 @@
 
 #include "parley/engine/run_block.hpp"
 #include "parley/engine/sampler.hpp"
+#include "parley/protocol/run_context.hpp"
 
 namespace parley::engine {
 
@@ -28,6 +29,10 @@ struct EngineOptions {
   // Checked between blocks; when set, no new block is started.
   const std::atomic<bool>* cancel = nullptr;
 };
+
+// The streams of run `run`: the battlefield, the mediator's noise, recognition and the
+// particles of beliefs, each keyed by (seed, run, its purpose).
+protocol::RunStreams run_streams(std::uint64_t seed, std::uint64_t run);
 
 // Computes run `run` into row `row` of `block` (a pure function of seed and run), and its
 // rounds into `trace` unless that is null.

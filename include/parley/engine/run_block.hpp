@@ -33,6 +33,10 @@ struct RunBlock {
   std::vector<double> pareto_gap;             // [run]
   std::vector<double> zone_first;             // [run]
   std::vector<double> zone_last;              // [run]
+  std::vector<std::int32_t> revealed;         // [run], round positions were revealed, or -1
+  std::vector<double> belief_width;           // [run], see protocol::BeliefSummary
+  std::vector<double> belief_error;           // [run]
+  std::vector<double> belief_covered;         // [run]
   std::vector<double> deal;                   // [run, issue], NaN without a deal
   std::vector<double> final_text;             // [run, issue]
   std::vector<double> shortfall;              // [run, issue], NaN after a deal

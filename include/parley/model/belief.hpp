@@ -8,24 +8,36 @@
 // represented exactly. A noisy observation of a Normal quantity, such as the front's drift
 // under a Normal prior, has a Normal posterior: the conjugate update.
 #include <functional>
+#include <vector>
+
+#include "parley/random/stream.hpp"
 
 namespace parley::model {
 
-// A prior over one scalar: uniform on [lo, hi]; Normal(a, b) truncated to [lo, hi]; Beta(a, b)
-// rescaled to [lo, hi]; or triangular(lo, a = mode, hi).
+// A prior over one scalar: uniform on [lo, hi] (a point where lo = hi); Normal(a, b) truncated to
+// [lo, hi]; Beta(a, b) rescaled to [lo, hi]; triangular(lo, a = mode, hi); or a particle
+// approximation (`particles`, sorted, lo and hi the first and last), whose CDF is linear between
+// consecutive particles, from 0 at the first to 1 at the last.
 struct Prior {
-  enum class Kind { uniform, normal, beta, triangular };
+  enum class Kind { uniform, normal, beta, triangular, particles };
   Kind kind = Kind::uniform;
   double lo = 0.0, hi = 1.0;
   double a = 0.0, b = 0.0;  // normal: mean, sd; beta: alpha, beta; triangular: a = mode
+  std::vector<double> particles;
 
   // The prior's CDF at x (0 below lo, 1 above hi).
   double cdf(double x) const;
+  // One draw from the prior (a particle prior: one of its particles, each equally likely).
+  double draw(random::Stream& s) const;
+  // Makes this the particle prior of `values`, which it sorts.
+  void set_particles(std::vector<double>& values);
 };
 
 // The prior truncated to [lower, upper]: what the answers so far allow. The posterior CDF is
 // (F(x) − F(lower)) / (F(upper) − F(lower)) on [lower, upper] (Bayes' rule for an answer that
-// is certain given the type).
+// is certain given the type). An answer that is only likely given the type reweighs the prior
+// by a step: its density below (or above) a point times a weight in (0, 1). The posterior is
+// then the prior times a piecewise-constant weight, still exact.
 class IntervalBelief {
  public:
   explicit IntervalBelief(Prior prior) : prior_(prior), lower_(prior.lo), upper_(prior.hi) {}
@@ -34,6 +46,15 @@ class IntervalBelief {
   // [lower, upper]) leaves the belief as it is.
   void learn_at_least(double v);
   void learn_at_most(double v);
+  // What answers said may no longer hold: an end that can have moved down since, to v at the
+  // lowest, is only known to be at least min(lower, v) (and the same upward). Never beyond the
+  // prior's support.
+  void forget_below(double v);
+  void forget_above(double v);
+  // An answer whose likelihood is `weight` (relative to 1) where the type is at most v (or above
+  // v): the density there is multiplied by it.
+  void weigh_below(double v, double weight);
+  void weigh_above(double v, double weight);
 
   double lower() const noexcept { return lower_; }
   double upper() const noexcept { return upper_; }
@@ -41,10 +62,30 @@ class IntervalBelief {
   // The q-quantile, by bisection on the CDF (to 1e-12 of the prior's range).
   double quantile(double q) const;
   const Prior& prior() const noexcept { return prior_; }
+  // The prior with nothing learned yet (after its particles, say, were drawn afresh).
+  Prior& prior() noexcept { return prior_; }
+  void forget_all() noexcept {
+    lower_ = prior_.lo;
+    upper_ = prior_.hi;
+    steps_.clear();
+    pieces_.clear();
+  }
 
  private:
+  struct Step {
+    double at, weight;
+    bool below;  // the weight applies at or below `at` (else above it)
+  };
+  struct Piece {  // [a, b] with a constant weight; F(a) and the weighted mass before a
+    double a, b, weight, f_a, mass_before;
+  };
+  void rebuild();  // the pieces from the bounds and the steps
+
   Prior prior_;
   double lower_, upper_;
+  std::vector<Step> steps_;
+  std::vector<Piece> pieces_;  // empty without steps
+  double total_ = 0.0;         // the weighted mass of [lower, upper]
 };
 
 // Normal belief N(mean, variance) about a quantity observed with Normal noise of variance

@@ -18,7 +18,10 @@ void weighted_mean_target(const Setting& setting, const Realization& r, Vector& 
 
 // The mediator's revision: the text in the trust region around x that maximises
 // Σ_i θ_i log(u_i(x) - r̂_i + ε) + β u_M(x) (projected gradient ascent), started
-// from the parties' amendments; or the weighted-mean step, per the setting.
+// from the parties' amendments; or the weighted-mean step, per the setting. Under private
+// information it adds log P(x passes the private red lines) and keeps to the red lines it is
+// sure of: w.beliefs must have started and w.known must hold its view of the red lines
+// (RedLineBeliefs::view), as the rounds of negotiate_mediated leave them.
 void revise(const Setting& setting, const Realization& r, Workspace& w, Vector& x);
 
 void negotiate_mediated(const Setting& setting, const Realization& r, RunStreams& streams,

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "parley/model/belief.hpp"
 #include "parley/model/field.hpp"
 #include "parley/model/preferences.hpp"
 
@@ -16,6 +17,25 @@ using model::Vector;
 
 enum class Revision : std::int8_t { nash, weighted_mean };
 enum class Kind : std::int8_t { mediated, alternating, nash, kalai };
+// What the mediator knows of the parties' red lines (docs/model.md, "Private information and
+// beliefs"): all of them; only the common prior of the private ends; or the prior updated by
+// the parties' answers. And where it hears the answers: in separate sessions (each party gives
+// its reason for a rejection) or at a joint table (everyone hears every yes and no, no reasons).
+enum class Information : std::int8_t { complete, prior, learning };
+enum class Sessions : std::int8_t { separate, joint };
+
+// A red-line end that only its agent knows: drawn for each run, or moving toward a limit by
+// concession. The common prior of where it stands is `initial` (unit scale) for an end that
+// does not move; one that concedes may stand anywhere between where it was set and its limit
+// (`limit`), and its prior is a particle approximation drawn per run.
+struct PrivateEnd {
+  Index agent = 0;
+  Index issue = 0;
+  bool upper = false;  // the red line's high end (else its low end)
+  model::Prior initial;
+  bool concedes = false;
+  model::Prior limit;
+};
 
 // A discrete issue's options sit at unit positions j / (n - 1); a text must hold one of them.
 // Constraints on texts: `excludes` literals not all at once; `requires` [0] only with [1].
@@ -58,6 +78,11 @@ struct Setting {
   // The shocks that fire at a fixed round, by round (file order within one): the war costs
   // they bring are anticipated in BATNAs.
   std::vector<std::size_t> scheduled;
+  // Private information (mediated protocol): what the mediator knows, where it hears answers,
+  // and the ends it holds beliefs over (the deciding parties' private red-line ends).
+  Information information = Information::complete;
+  Sessions sessions = Sessions::separate;
+  std::vector<PrivateEnd> private_ends;
   bool discrete() const noexcept;  // some issue is discrete
   // Whether agent i decides: a deal needs its consent and a failure may be laid at its door.
   // The veto players; under majority rule, where none has a veto, every party.

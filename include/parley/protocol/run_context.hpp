@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "parley/protocol/beliefs.hpp"
 #include "parley/protocol/nash_objective.hpp"
 #include "parley/protocol/realization.hpp"
 #include "parley/protocol/run_result.hpp"
@@ -19,6 +20,7 @@ struct RunStreams {
   random::Stream battlefield;
   random::Stream mediator;
   random::Stream recognition;
+  random::Stream beliefs;  // the particles of the mediator's priors
 };
 
 // What concession carries from round to round of one run (docs/model.md, "Concession").
@@ -38,7 +40,8 @@ struct ConcessionState {
 // Scratch space reused across runs so that a run allocates nothing.
 struct Workspace {
   Vector x, x_war, trial, best, grad, u, u_war, batna, batna_estimate, gap, lo, hi, target;
-  Vector demand;  // the utility each agent demands: max(BATNA, its aspiration)
+  Vector demand;          // the utility each agent demands: max(BATNA, its aspiration)
+  Vector estimate_error;  // r̂_i − r_i of the mediator's last estimates
   model::Matrix values;
   Eigen::ArrayXi below;
   std::vector<bool> accepts, left, counted;
@@ -49,6 +52,9 @@ struct Workspace {
   ConcessionState concession;
   Eigen::ArrayXi rejections;        // per agent: texts rejected so far in this run
   std::vector<std::int32_t> fired;  // per shock: the round it fired in; -1 not yet
+  // Private information: the mediator's beliefs, and the red lines as it knows them.
+  RedLineBeliefs beliefs;
+  model::Preferences known;
   void resize(Index agents, Index issues);
 };
 

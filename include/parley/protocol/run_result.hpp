@@ -27,6 +27,11 @@ struct RunResult {
   double battlefield = 0.0;  // front line at the last round, unit scale
   std::vector<std::int8_t> bracketed;     // per issue: 1 if set aside by the mediator
   std::vector<std::int32_t> shock_round;  // per shock: the round it fired in; -1 if it did not
+  // Private information (mediated): the first round whose answers left the mediator able to
+  // name a text that passes every private red line with probability kRevealedProbability (-1:
+  // never, or complete information), and its beliefs at the end against the truth (NaN: none).
+  int revealed = -1;
+  double belief_width = 0.0, belief_error = 0.0, belief_covered = 0.0;
 };
 
 }  // namespace parley::protocol

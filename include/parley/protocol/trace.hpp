@@ -2,7 +2,7 @@
 // The round-by-round history of one run, recorded only when asked for (--trace,
 // --only-run): the text on the table, each agent's answer, utility, BATNA, demand (its BATNA
 // or the aspiration above it) and red lines as they stand, the front line and, under
-// alternating offers, the proposer.
+// alternating offers, the proposer; under private information, the mediator's beliefs.
 #include <cstdint>
 #include <vector>
 
@@ -20,6 +20,10 @@ struct TraceRound {
   model::Vector demand;
   model::Matrix red_lo, red_hi;  // agents × issues, unit scales
   std::vector<std::int8_t> accepts;
+  // The mediator's posterior medians of the private red-line ends after this round's answers
+  // (agents × issues, unit scales; NaN where it holds no belief; empty under complete
+  // information).
+  model::Matrix belief_lo, belief_hi;
 };
 
 struct Trace {
@@ -28,8 +32,8 @@ struct Trace {
   void record(int round, model::Index proposer, double front, const model::Vector& text,
               const model::Vector& utility, const model::Vector& batna, const model::Vector& demand,
               const model::Preferences& prefs, const std::vector<bool>& accepts) {
-    TraceRound r{round, proposer, front,        text,         utility,
-                 batna, demand,   prefs.red_lo, prefs.red_hi, {}};
+    TraceRound r{round,  proposer,     front,        text, utility, batna,
+                 demand, prefs.red_lo, prefs.red_hi, {},   {},      {}};
     for (bool a : accepts) r.accepts.push_back(a ? 1 : 0);
     rounds.push_back(std::move(r));
   }

@@ -125,8 +125,15 @@ struct Constraint {
 // Whether a text (natural units: option indices on discrete issues) satisfies `c`.
 bool satisfied(const Constraint& c, const std::vector<double>& text);
 
+// What the mediator knows of the parties' red lines, and where it hears their answers
+// (docs/model.md, "Private information and beliefs").
+enum class Information { complete, prior, learning };
+enum class Sessions { separate, joint };
+
 struct Protocol {
   ProtocolKind kind = ProtocolKind::mediated;
+  Information information = Information::complete;
+  Sessions sessions = Sessions::separate;
   Revision revision = Revision::nash;
   int max_rounds = 24;
   int walkout_patience = 3;
