@@ -134,17 +134,25 @@ DYNAMIC_KEYS = ("red_line_limits", "concession_beta", "tactics", "endurance", "e
 
 
 def static_variant(scenario, folder):
-    """The scenario without its moving parts (the keys above and every [[shocks]] table) and with
-    a mediator who knows the red lines, which the numpy reference implements: the file it is
-    written to."""
-    kept, in_shock = [], False
+    """The scenario without its moving parts (the keys above and every [[shocks]] table), with a
+    mediator who knows the red lines and a front that stands still, which the numpy reference
+    implements: the file it is written to. (The reference's BATNA is the war's value at the
+    current front, Parley's the expected value of fighting on; they agree when the front does not
+    move.)"""
+    kept, in_shock, in_battlefield = [], False, False
     with open(scenario, encoding="utf-8") as f:
         for line in f:
             stripped = line.strip()
             if stripped.startswith("["):
                 in_shock = stripped == "[[shocks]]"
+                in_battlefield = stripped == "[battlefield]"
+                if in_battlefield:
+                    kept.append(line + "drift = 0.0\nvolatility = 0.0\n")
+                    continue
             if in_shock or any(stripped.startswith(k + " ") or stripped.startswith(k + "=")
                                or stripped.startswith(k + ".") for k in DYNAMIC_KEYS):
+                continue
+            if in_battlefield and (stripped.startswith("drift") or stripped.startswith("volatility")):
                 continue
             kept.append(line)
     path = os.path.join(folder, "static.toml")

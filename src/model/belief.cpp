@@ -102,6 +102,8 @@ void IntervalBelief::weigh_above(double v, double weight) {
 
 void IntervalBelief::rebuild() {
   pieces_.clear();
+  f_lower_ = prior_.cdf(lower_);
+  mass_ = prior_.cdf(upper_) - f_lower_;
   if (steps_.empty()) return;
   // The pieces' ends: the bounds and every step inside them, in order.
   pieces_.push_back({lower_, upper_, 1.0, 0.0, 0.0});
@@ -139,10 +141,9 @@ double IntervalBelief::cdf(double x) const {
     }
     return 1.0;
   }
-  const double f_lo = prior_.cdf(lower_), mass = prior_.cdf(upper_) - f_lo;
   // An interval the prior gives (numerically) no mass: uniform on it.
-  if (!(mass > 0.0)) return (x - lower_) / (upper_ - lower_);
-  return std::clamp((prior_.cdf(x) - f_lo) / mass, 0.0, 1.0);
+  if (!(mass_ > 0.0)) return (x - lower_) / (upper_ - lower_);
+  return std::clamp((prior_.cdf(x) - f_lower_) / mass_, 0.0, 1.0);
 }
 
 double IntervalBelief::quantile(double q) const {

@@ -178,11 +178,16 @@ double RedLineBeliefs::log_acceptance(const Setting& setting,
     const PrivateEnd& e = setting.private_ends[j];
     if (set_aside(bracketed, e.issue)) continue;
     const double v = x(e.issue);
-    total += log_admits(beliefs_[j], e.upper, v);
+    const double p = admits(beliefs_[j], e.upper, v);
+    total += std::log(std::max(p, kTiny));
     if (grad) {
+      // d log P / dx = P'(x) / P(x), P' by central differences.
       const double a = std::max(v - h, 0.0), b = std::min(v + h, 1.0);
       (*grad)(e.issue) +=
-          (log_admits(beliefs_[j], e.upper, b) - log_admits(beliefs_[j], e.upper, a)) / (b - a);
+          p > kTiny
+              ? (admits(beliefs_[j], e.upper, b) - admits(beliefs_[j], e.upper, a)) / ((b - a) * p)
+              : (log_admits(beliefs_[j], e.upper, b) - log_admits(beliefs_[j], e.upper, a)) /
+                    (b - a);
     }
   }
   return total;

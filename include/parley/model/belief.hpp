@@ -8,6 +8,7 @@
 // represented exactly. A noisy observation of a Normal quantity, such as the front's drift
 // under a Normal prior, has a Normal posterior: the conjugate update.
 #include <functional>
+#include <utility>
 #include <vector>
 
 #include "parley/random/stream.hpp"
@@ -40,7 +41,10 @@ struct Prior {
 // then the prior times a piecewise-constant weight, still exact.
 class IntervalBelief {
  public:
-  explicit IntervalBelief(Prior prior) : prior_(prior), lower_(prior.lo), upper_(prior.hi) {}
+  explicit IntervalBelief(Prior prior)
+      : prior_(std::move(prior)), lower_(prior_.lo), upper_(prior_.hi) {
+    rebuild();
+  }
 
   // The type is at least v, or at most v. An answer that contradicts what is known (outside
   // [lower, upper]) leaves the belief as it is.
@@ -64,11 +68,11 @@ class IntervalBelief {
   const Prior& prior() const noexcept { return prior_; }
   // The prior with nothing learned yet (after its particles, say, were drawn afresh).
   Prior& prior() noexcept { return prior_; }
-  void forget_all() noexcept {
+  void forget_all() {
     lower_ = prior_.lo;
     upper_ = prior_.hi;
     steps_.clear();
-    pieces_.clear();
+    rebuild();
   }
 
  private:
@@ -79,13 +83,15 @@ class IntervalBelief {
   struct Piece {  // [a, b] with a constant weight; F(a) and the weighted mass before a
     double a, b, weight, f_a, mass_before;
   };
-  void rebuild();  // the pieces from the bounds and the steps
+  void rebuild();  // the prior's CDF at the bounds, and the pieces from the bounds and steps
 
   Prior prior_;
   double lower_, upper_;
   std::vector<Step> steps_;
   std::vector<Piece> pieces_;  // empty without steps
   double total_ = 0.0;         // the weighted mass of [lower, upper]
+  double f_lower_ = 0.0;       // without steps: F(lower) and F(upper) − F(lower)
+  double mass_ = 0.0;
 };
 
 // Normal belief N(mean, variance) about a quantity observed with Normal noise of variance
