@@ -89,7 +89,7 @@ void RedLineBeliefs::learn(const Setting& setting, const model::Preferences& tru
     }
   };
   if (accepted) return within_all();
-  // The end x breaks by the most (unit scale), if any, and whether it is private.
+  // The red line x breaks by the most (unit scale), if any.
   Index worst_issue = -1;
   bool worst_upper = false;
   double worst = 0.0;

@@ -217,8 +217,8 @@ bool within_others(const Setting& setting, const model::Preferences& known,
   return lo <= hi;
 }
 
-// At a joint table each party has heard every answer and its reason, so it knows the texts the
-// others will surely reject: it demands no more than the best it can have among the rest,
+// At a joint table each party has heard every answer, so it knows the texts the others will
+// surely reject: it demands no more than the best it can have among the rest,
 // d_i = max(r_i, min(a_i, max u_i over the others' known red lines)) (docs/model.md, "Private
 // information and beliefs"). w.lo and w.hi are scratch here.
 void temper_aspirations(const Setting& setting, const Realization& r, Workspace& w) {

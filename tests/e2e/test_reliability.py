@@ -19,7 +19,10 @@ from h5files import datasets, differing, open_file, same
 BIN = os.environ["PARLEY_BIN"]
 SRC = os.environ["PARLEY_SOURCE_DIR"]
 SCENARIO = os.path.join(SRC, "scenarios", "miami-2025.toml")
-RUNS = 60000
+# Enough runs to interrupt part-way. The sanitizer builds run about ten times slower, and there
+# scripts/test sets PARLEY_E2E_SCALE=0.1: as many seconds of work, a tenth of the runs.
+SCALE = float(os.environ.get("PARLEY_E2E_SCALE", "1"))
+RUNS = int(60000 * SCALE)
 
 
 

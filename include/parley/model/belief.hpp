@@ -66,7 +66,8 @@ class IntervalBelief {
   // The q-quantile, by bisection on the CDF (to 1e-12 of the prior's range).
   double quantile(double q) const;
   const Prior& prior() const noexcept { return prior_; }
-  // The prior with nothing learned yet (after its particles, say, were drawn afresh).
+  // The prior, to be changed (its particles drawn afresh, say); forget_all() then starts the
+  // belief from it.
   Prior& prior() noexcept { return prior_; }
   void forget_all() {
     lower_ = prior_.lo;
