@@ -30,6 +30,24 @@ bool set_aside(const std::vector<std::int8_t>& bracketed, Index k) {
   return static_cast<std::size_t>(k) < bracketed.size() && bracketed[static_cast<std::size_t>(k)];
 }
 
+// What an answer says of one end for certain: that it admits position v (a low end at most v, a
+// high end at least v), or that it excludes v.
+void learn_admits(model::IntervalBelief& b, bool upper, double v) {
+  if (upper) {
+    b.learn_at_least(v);
+  } else {
+    b.learn_at_most(v);
+  }
+}
+
+void learn_excludes(model::IntervalBelief& b, bool upper, double v) {
+  if (upper) {
+    b.learn_at_most(v);
+  } else {
+    b.learn_at_least(v);
+  }
+}
+
 double true_end(const model::Preferences& truth, const PrivateEnd& e) {
   return e.upper ? truth.red_hi(e.agent, e.issue) : truth.red_lo(e.agent, e.issue);
 }
@@ -81,37 +99,20 @@ void RedLineBeliefs::learn(const Setting& setting, const model::Preferences& tru
     for (std::size_t j = 0; j < beliefs_.size(); ++j) {
       const PrivateEnd& e = setting.private_ends[j];
       if (e.agent != i || set_aside(bracketed, e.issue)) continue;
-      if (e.upper) {
-        beliefs_[j].learn_at_least(x(e.issue));
-      } else {
-        beliefs_[j].learn_at_most(x(e.issue));
-      }
+      learn_admits(beliefs_[j], e.upper, x(e.issue));
     }
   };
   if (accepted) return within_all();
-  // The red line x breaks by the most (unit scale), if any.
-  Index worst_issue = -1;
-  bool worst_upper = false;
-  double worst = 0.0;
-  for (Index k = 0; k < truth.issues(); ++k) {
-    const double below = truth.red_lo(i, k) - x(k);
-    const double above = x(k) - truth.red_hi(i, k);
-    if (below > worst || above > worst) {
-      worst_upper = above > below;
-      worst = std::max(below, above);
-      worst_issue = k;
-    }
-  }
   if (setting.sessions == Sessions::separate) {
-    if (worst_issue < 0) return within_all();
+    // The reason: the red line x breaks by the most (its principal obstacle, docs/model.md,
+    // "Obstacle attribution"), or its utility where it breaks none.
+    if (model::red_line_excess(truth, i, x) <= 0.0) return within_all();
+    const Index named = model::principal_obstacle(truth, i, x);
+    const bool upper = x(named) > truth.red_hi(i, named);
     for (std::size_t j = 0; j < beliefs_.size(); ++j) {
       const PrivateEnd& e = setting.private_ends[j];
-      if (e.agent != i || e.issue != worst_issue || e.upper != worst_upper) continue;
-      if (e.upper) {
-        beliefs_[j].learn_at_most(x(e.issue));
-      } else {
-        beliefs_[j].learn_at_least(x(e.issue));
-      }
+      if (e.agent == i && e.issue == named && e.upper == upper)
+        learn_excludes(beliefs_[j], e.upper, x(e.issue));
     }
     return;
   }
@@ -143,12 +144,7 @@ void RedLineBeliefs::learn(const Setting& setting, const model::Preferences& tru
   model::IntervalBelief& b = beliefs_[candidate];
   const double at = x(e.issue);
   if (utility_reason <= 0.0) {
-    // Not for the utility: the end excludes x for certain.
-    if (e.upper) {
-      b.learn_at_most(at);
-    } else {
-      b.learn_at_least(at);
-    }
+    learn_excludes(b, e.upper, at);  // not for the utility: the end excludes x for certain
   } else if (e.upper) {
     b.weigh_above(at, utility_reason);  // a high end admits x where it is at least x
   } else {
