@@ -94,11 +94,18 @@ INFORMATION_VARIANTS = {
     "learning, joint table": ['protocol.information="learning"', 'protocol.sessions="joint"'],
 }
 
+# The same in alternating offers, where each proposer screens the others' private red lines.
+ALTERNATING_INFORMATION_VARIANTS = {
+    "alternating, complete information": ['protocol.kind="alternating"', 'protocol.information="complete"'],
+    "alternating, prior only": ['protocol.kind="alternating"', 'protocol.information="prior"'],
+    "alternating, learning": ['protocol.kind="alternating"', 'protocol.information="learning"'],
+}
 
-def variant_cost(parley, scenario, folder, quick, variants):
+
+def variant_cost(parley, scenario, folder, quick, variants, runs=None):
     """µs per run at 1 thread for each variant (best of two, interleaved), and the ratio to
     the first."""
-    runs = 4000 if quick else 20000
+    runs = runs or (4000 if quick else 20000)
     best = {}
     for _ in range(2):
         for name, overrides in variants.items():
@@ -216,6 +223,9 @@ def main():
         results["veto"] = variant_cost(args.parley, args.scenario, tmp, args.quick, VETO_VARIANTS)
         results["information"] = variant_cost(args.parley, args.scenario, tmp, args.quick,
                                               INFORMATION_VARIANTS)
+        results["alternating_information"] = variant_cost(
+            args.parley, args.scenario, tmp, args.quick, ALTERNATING_INFORMATION_VARIANTS,
+            runs=400 if args.quick else 2000)
         if args.scaling:
             results["scaling"] = scaling(args.parley, tmp, args.quick)
             png = os.path.join(os.path.dirname(args.out), "scaling.png")
@@ -252,6 +262,10 @@ def main():
         print(f"    {name:<32} {v['microseconds_per_run']:>8.1f} µs   {v['ratio_to_first']:.2f}x complete information")
     worst = max(v["ratio_to_first"] for v in info["variants"].values())
     print(f"  learning within 3x the cost of complete information: {'yes' if worst <= 3 else 'NO'} ({worst:.2f}x)")
+    alt = results["alternating_information"]
+    print(f"  cost of the proposers' beliefs in alternating offers (1 thread, {alt['runs']} runs, best of two):")
+    for name, v in alt["variants"].items():
+        print(f"    {name:<36} {v['microseconds_per_run']:>8.1f} µs   {v['ratio_to_first']:.2f}x complete information")
     print("  hot path (Google Benchmark, ns):")
     for name, ns in results["micro_ns"].items():
         print(f"    {name:<24} {ns:>12,.0f}")

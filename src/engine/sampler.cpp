@@ -176,9 +176,14 @@ Sampler::Sampler(const scenario::Scenario& s) {
     setting_.concession = setting_.concession || a.aspiration.has_value();
   }
   base_.prefs.mean = s.aggregation == scenario::Aggregation::mean;
-  if (s.protocol.kind == scenario::ProtocolKind::mediated) {
+  // Private information belongs to the mediated protocol and to alternating offers. In
+  // alternating offers every offer and answer is made at one table: its sessions are joint.
+  if (s.protocol.kind == scenario::ProtocolKind::mediated ||
+      s.protocol.kind == scenario::ProtocolKind::alternating) {
     setting_.information = static_cast<protocol::Information>(s.protocol.information);
-    setting_.sessions = static_cast<protocol::Sessions>(s.protocol.sessions);
+    setting_.sessions = s.protocol.kind == scenario::ProtocolKind::alternating
+                            ? protocol::Sessions::joint
+                            : static_cast<protocol::Sessions>(s.protocol.sessions);
   }
 
   // Value functions first: an option's value is set into its issue's piecewise function.

@@ -28,17 +28,40 @@ void combinations(const std::vector<Index>& pool, std::size_t size, std::size_t 
 }
 
 // The proposer's best text among those every coalition member accepts (thresholds c per
-// agent); nothing when no text does. On a pie each member gets exactly its threshold share
-// and the proposer keeps the rest (Baron & Ferejohn 1989; PieSolver::best_for).
-std::optional<Vector> best_offer(const Setting& setting, const Realization& r, Index proposer,
-                                 const std::vector<Index>& coalition, const Vector& c) {
+// agent, red lines as in `prefs`); nothing when no text does. On a pie each member gets exactly
+// its threshold share and the proposer keeps the rest (Baron & Ferejohn 1989;
+// PieSolver::best_for).
+std::optional<Vector> best_offer(const Setting& setting, const model::Preferences& prefs,
+                                 Index proposer, const std::vector<Index>& coalition,
+                                 const Vector& c) {
   std::vector<Index> players = coalition;
   players.insert(players.begin(), proposer);
   Vector thresholds(static_cast<Index>(players.size()));
   for (std::size_t j = 0; j < players.size(); ++j)
     thresholds(static_cast<Index>(j)) = c(players[j]);
-  TextSolver solver(setting, r.prefs, feasible_box(r.prefs, players));
+  TextSolver solver(setting, prefs, feasible_box(prefs, players));
   return solver.best_for(proposer, players, thresholds);
+}
+
+// The coalitions a proposer may need: every veto party, and each choice of the others that
+// brings it to the quota (lexicographic order).
+std::vector<std::vector<Index>> coalitions(const Setting& setting,
+                                           const std::vector<Index>& parties, Index proposer) {
+  std::vector<Index> required, optional_members;
+  for (Index i : parties) {
+    if (i == proposer) continue;
+    (setting.veto[static_cast<std::size_t>(i)] ? required : optional_members).push_back(i);
+  }
+  const auto extra = static_cast<std::size_t>(
+      std::max<long>(0, static_cast<long>(setting.quota) - 1 - static_cast<long>(required.size())));
+  std::vector<std::vector<Index>> choices, out;
+  std::vector<Index> chosen;
+  if (extra <= optional_members.size()) combinations(optional_members, extra, 0, chosen, choices);
+  for (const auto& choice : choices) {
+    out.push_back(required);
+    out.back().insert(out.back().end(), choice.begin(), choice.end());
+  }
+  return out;
 }
 
 // Anderson acceleration (type II, depth 3) of the fixed-point iteration v <- F(v), with a
@@ -87,6 +110,118 @@ class Anderson {
   double last_residual_ = -1.0;
 };
 
+// Under private information the proposer does not know which texts cross the private red lines
+// of its coalition. It screens (Fearon 1995; docs/model.md, "Private information and beliefs"):
+// x_q is its best offer (as in the equilibrium) to red lines that each admit x_q with
+// probability at least q (RedLineBeliefs::view_at; its own red lines as they are), and it
+// offers the x_q that maximises
+//   g(q) = P(the coalition's private red lines admit x_q) · (u_s(x_q) − c_s),
+// its expected gain over c_s, its value of the round passing. q runs over 9 levels 0, 1/8, …, 1;
+// golden-section search then narrows the best level's neighbourhood (6 steps), and one step of
+// parabolic interpolation through the best three levels tried finishes (exact where g is a
+// parabola in q, as in Fearon's uniform case). Among equal gains (within 1e-12) the likelier
+// text wins. False when no x_q reaches c_s: the round passes.
+// The red lines at a higher level are nested within those at a lower one, so an x_q' (q' < q)
+// within the red lines at level q is x_q, and where there is no x_q' there is no x_q: such
+// levels need no solve. w.known's red lines serve as scratch; the offer goes into w.x.
+bool screening_offer(const Setting& setting, const Realization& r, const Vector& c,
+                     const std::vector<Index>& parties, Index proposer, Workspace& w) {
+  struct Candidate {
+    double q = 0.0, gain = -1.0, p = 0.0;  // gain < 0: x_q does not reach c_s, or none
+    bool exists = false;                   // whether there is an x_q at all
+    Vector x;
+  };
+  auto better = [](const Candidate& a, const Candidate& b) {
+    return a.gain > b.gain + kTie || (a.gain >= b.gain - kTie && a.p > b.p);
+  };
+  std::vector<Candidate> seen;  // every level tried for the coalition, solved or not
+  std::vector<bool> who(static_cast<std::size_t>(r.prefs.agents()), false);
+  Candidate best;
+  for (const auto& coalition : coalitions(setting, parties, proposer)) {
+    std::fill(who.begin(), who.end(), false);
+    for (Index i : coalition) who[static_cast<std::size_t>(i)] = true;
+    seen.clear();
+    Candidate here;  // the best level so far
+    auto at = [&](double q) {
+      w.known.red_lo = r.prefs.red_lo;
+      w.known.red_hi = r.prefs.red_hi;
+      w.beliefs.view_at(setting, who, q, w.known);
+      Candidate o;
+      bool known = false;
+      for (const Candidate& lower : seen) {
+        if (lower.q > q) continue;
+        bool inside = lower.exists;
+        for (std::size_t j = 0; inside && j < coalition.size(); ++j)
+          inside = model::red_line_excess(w.known, coalition[j], lower.x) <= 0.0;
+        if (inside || !lower.exists) {
+          o = lower;
+          known = true;
+          break;
+        }
+      }
+      if (!known) {
+        if (const auto x = best_offer(setting, w.known, proposer, coalition, c)) {
+          o.exists = true;
+          o.x = *x;
+          const double u = model::utility(r.prefs, proposer, *x);
+          if (u >= c(proposer) - kTie) {
+            o.p = w.beliefs.acceptance(setting, who, *x);
+            o.gain = o.p * std::max(u - c(proposer), 0.0);
+          }
+        }
+      }
+      o.q = q;
+      seen.push_back(o);
+      if (o.gain >= 0.0 && (here.gain < 0.0 || better(o, here))) here = o;
+      return o;
+    };
+    // A text best for the proposer at the bounds it is sure of that passes for certain is the
+    // offer: no level does better.
+    if (const Candidate o = at(0.0); !(o.gain >= 0.0 && o.p >= 1.0)) {
+      constexpr int kLevels = 8;
+      for (int k = 1; k <= kLevels; ++k) at(static_cast<double>(k) / kLevels);
+      if (here.gain < 0.0) continue;
+      const double phi = 0.5 * (std::sqrt(5.0) - 1.0);
+      double a = std::max(here.q - 1.0 / kLevels, 0.0), b = std::min(here.q + 1.0 / kLevels, 1.0);
+      double q1 = b - phi * (b - a), q2 = a + phi * (b - a);
+      double g1 = at(q1).gain, g2 = at(q2).gain;
+      for (int step = 0; step < 6; ++step) {
+        if (g1 >= g2) {
+          b = q2, q2 = q1, g2 = g1;
+          q1 = b - phi * (b - a);
+          g1 = at(q1).gain;
+        } else {
+          a = q1, q1 = q2, g1 = g2;
+          q2 = a + phi * (b - a);
+          g2 = at(q2).gain;
+        }
+      }
+      // The vertex of the parabola through the best level and its nearest neighbours tried.
+      const Candidate* left = nullptr;
+      const Candidate* right = nullptr;
+      for (const Candidate& tried : seen) {
+        if (tried.gain < 0.0) continue;
+        if (tried.q < here.q && (!left || tried.q > left->q)) left = &tried;
+        if (tried.q > here.q && (!right || tried.q < right->q)) right = &tried;
+      }
+      if (left && right) {
+        const double x0 = left->q, x1 = here.q, x2 = right->q;
+        const double y0 = left->gain, y1 = here.gain, y2 = right->gain;
+        const double num = (x1 - x0) * (x1 - x0) * (y1 - y2) - (x1 - x2) * (x1 - x2) * (y1 - y0);
+        const double den = (x1 - x0) * (y1 - y2) - (x1 - x2) * (y1 - y0);
+        if (den != 0.0) {
+          const double vertex = x1 - 0.5 * num / den;
+          if (vertex > x0 && vertex < x2) at(vertex);
+        }
+      }
+    }
+    if (here.gain >= 0.0 && (best.gain < 0.0 || better(here, best))) best = here;
+  }
+  if (best.gain < 0.0) return false;
+  w.x = best.x;
+  return true;
+}
+
 }  // namespace
 
 double Equilibrium::threshold(const Realization& r, const Vector& batna, std::size_t state,
@@ -95,7 +230,9 @@ double Equilibrium::threshold(const Realization& r, const Vector& batna, std::si
 }
 
 Equilibrium stationary_equilibrium(const Setting& setting, const Realization& r,
-                                   const Vector& batna, const Equilibrium* warm_start) {
+                                   const Vector& batna, const Equilibrium* warm_start,
+                                   const model::Preferences* known) {
+  const model::Preferences& prefs = known ? *known : r.prefs;
   Equilibrium eq;
   const Index n_agents = r.prefs.agents();
   for (Index i = 0; i < n_agents; ++i) {
@@ -135,28 +272,15 @@ Equilibrium stationary_equilibrium(const Setting& setting, const Realization& r,
     for (std::size_t s = 0; s < m; ++s) {
       const Index proposer = eq.parties[s];
       for (Index i = 0; i < n_agents; ++i) c(i) = eq.threshold(r, batna, s, i);
-      // The coalition: every veto party, and the cheapest others up to the quota.
-      std::vector<Index> required, optional_members;
-      for (Index i : eq.parties) {
-        if (i == proposer) continue;
-        (setting.veto[static_cast<std::size_t>(i)] ? required : optional_members).push_back(i);
-      }
-      const auto extra = static_cast<std::size_t>(std::max<long>(
-          0, static_cast<long>(setting.quota) - 1 - static_cast<long>(required.size())));
-      std::vector<std::vector<Index>> choices;
-      std::vector<Index> chosen;
-      if (extra <= optional_members.size())
-        combinations(optional_members, extra, 0, chosen, choices);
-      // Among the proposer's best coalitions (ties within 1e-12), it picks one at random:
-      // values average over them, as in Baron & Ferejohn's symmetric equilibrium.
+      // The coalition: every veto party, and the cheapest others up to the quota. Among the
+      // proposer's best coalitions (ties within 1e-12), it picks one at random: values average
+      // over them, as in Baron & Ferejohn's symmetric equilibrium.
       double best = -1e300;
       std::vector<Vector> best_texts;
-      for (const auto& choice : choices) {
-        std::vector<Index> coalition = required;
-        coalition.insert(coalition.end(), choice.begin(), choice.end());
-        const auto x = best_offer(setting, r, proposer, coalition, c);
+      for (const auto& coalition : coalitions(setting, eq.parties, proposer)) {
+        const auto x = best_offer(setting, prefs, proposer, coalition, c);
         if (!x) continue;
-        const double u = model::utility(r.prefs, proposer, *x);
+        const double u = model::utility(prefs, proposer, *x);
         if (u > best + kTie) {
           best = u;
           best_texts.assign(1, *x);
@@ -174,7 +298,7 @@ Equilibrium stationary_equilibrium(const Setting& setting, const Realization& r,
       eq.offers[s] = best_texts;
       next.row(ss).setZero();
       for (const Vector& x : best_texts) {
-        for (Index i = 0; i < n_agents; ++i) next(ss, i) += model::utility(r.prefs, i, x);
+        for (Index i = 0; i < n_agents; ++i) next(ss, i) += model::utility(prefs, i, x);
       }
       next.row(ss) /= static_cast<double>(best_texts.size());
     }
@@ -202,12 +326,25 @@ void negotiate_alternating(const Setting& setting, const Realization& run_parame
   out.blocker = -1;
   std::optional<Equilibrium> eq;
   Vector threshold(n_agents);  // each agent's price in the current round
+  // Private information: the parties start from the common prior of the private red-line ends,
+  // and every answer is heard by all (docs/model.md, "Private information and beliefs").
+  const bool beliefs = setting.information != Information::complete;
+  const bool learning = setting.information == Information::learning;
+  if (beliefs) w.beliefs.start(setting, streams.beliefs);
   int t = 1;
   for (;; ++t) {
     front = open_round(setting, r, t, front, streams, w, out);
+    if (learning && t > 1) w.beliefs.open_round(setting);
     // The equilibrium of the round's demands (BATNAs, or aspirations above them), recomputed
-    // after every failed round as the war, the shocks and concession move them.
-    eq = stationary_equilibrium(setting, r, w.demand, eq ? &*eq : nullptr);
+    // after every failed round as the war, the shocks and concession move them. Under private
+    // information its values are those of the red lines commonly known: every private end at
+    // the bound the answers so far make certain.
+    if (beliefs) {
+      w.known = r.prefs;
+      w.beliefs.view(setting, w.bracketed, w.known);
+    }
+    eq = stationary_equilibrium(setting, r, w.demand, eq ? &*eq : nullptr,
+                                beliefs ? &w.known : nullptr);
 
     std::size_t state;
     if (setting.recognition_by_order) {
@@ -225,21 +362,45 @@ void negotiate_alternating(const Setting& setting, const Realization& run_parame
       }
     }
     const Index proposer = eq->parties[state];
-    const auto& offers = eq->offers[state];
-    if (offers.size() == 1) {
-      w.x = offers.front();
-    } else if (offers.size() > 1) {
-      // Equally good coalitions: the proposer picks one at random.
-      const auto pick = static_cast<std::size_t>(streams.recognition.uniform() *
-                                                 static_cast<double>(offers.size()));
-      w.x = offers[std::min(pick, offers.size() - 1)];
+    for (Index i = 0; i < n_agents; ++i) threshold(i) = eq->threshold(r, w.demand, state, i);
+    bool offered = false;
+    if (beliefs) {
+      offered = screening_offer(setting, r, threshold, eq->parties, proposer, w);
+    } else {
+      const auto& offers = eq->offers[state];
+      offered = !offers.empty();
+      if (offers.size() == 1) {
+        w.x = offers.front();
+      } else if (offers.size() > 1) {
+        // Equally good coalitions: the proposer picks one at random.
+        const auto pick = static_cast<std::size_t>(streams.recognition.uniform() *
+                                                   static_cast<double>(offers.size()));
+        w.x = offers[std::min(pick, offers.size() - 1)];
+      }
     }
     // The offer gives each coalition member exactly its threshold; its utility, computed
     // from the text, may round a few ulps below it, which is no reason to reject.
-    for (Index i = 0; i < n_agents; ++i) threshold(i) = eq->threshold(r, w.demand, state, i) - kTie;
+    threshold.array() -= kTie;
     answer(r, threshold, w);
-    w.accepts[static_cast<std::size_t>(proposer)] = !offers.empty();
-    if (trace) trace->record(t, proposer, front, w.x, w.u, w.batna, w.demand, r.prefs, w.accepts);
+    w.accepts[static_cast<std::size_t>(proposer)] = offered;
+    // Everyone learns from every answer. The thresholds are common knowledge, so a no to a text
+    // that meets the party's threshold is about its red lines, and one to a text below it
+    // teaches nothing.
+    if (learning && offered) {
+      for (Index i : eq->parties) {
+        if (i == proposer) continue;
+        const auto si = static_cast<std::size_t>(i);
+        w.beliefs.learn(setting, r.prefs, w.bracketed, i, w.x, w.accepts[si],
+                        w.u(i) < threshold(i) ? 1.0 : 0.0);
+      }
+    }
+    if (beliefs && out.revealed < 0 && (learning || t == 1) &&
+        w.beliefs.revealed(setting, w.bracketed))
+      out.revealed = t;
+    if (trace) {
+      trace->record(t, proposer, front, w.x, w.u, w.batna, w.demand, r.prefs, w.accepts);
+      if (beliefs) w.beliefs.medians(setting, trace->rounds.back());
+    }
     int yes = 0;
     bool veto_ok = true;
     for (Index i : eq->parties) {
@@ -247,7 +408,7 @@ void negotiate_alternating(const Setting& setting, const Realization& run_parame
       yes += accepts;
       if (setting.veto[static_cast<std::size_t>(i)] && !accepts) veto_ok = false;
     }
-    if (!offers.empty() && veto_ok && yes >= setting.quota) {
+    if (offered && veto_ok && yes >= setting.quota) {
       out.outcome = Outcome::agreement;
       break;
     }
@@ -257,6 +418,7 @@ void negotiate_alternating(const Setting& setting, const Realization& run_parame
     }
   }
   conclude(setting, r, w, t, front, threshold, out);
+  if (beliefs) conclude_beliefs(setting, r, w, out);
 }
 
 }  // namespace parley::protocol

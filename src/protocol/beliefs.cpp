@@ -165,6 +165,29 @@ void RedLineBeliefs::view(const Setting& setting, const std::vector<std::int8_t>
   }
 }
 
+void RedLineBeliefs::view_at(const Setting& setting, const std::vector<bool>& who, double q,
+                             model::Preferences& view) const {
+  for (std::size_t j = 0; j < beliefs_.size(); ++j) {
+    const PrivateEnd& e = setting.private_ends[j];
+    if (!who[static_cast<std::size_t>(e.agent)]) continue;
+    const model::IntervalBelief& b = beliefs_[j];
+    // A low end admits v with probability F(v): v = F⁻¹(q); a high end with 1 − F(v).
+    const double p = e.upper ? 1.0 - q : q;
+    const double at = p <= 0.0 ? b.lower() : p >= 1.0 ? b.upper() : b.quantile(p);
+    (e.upper ? view.red_hi : view.red_lo)(e.agent, e.issue) = at;
+  }
+}
+
+double RedLineBeliefs::acceptance(const Setting& setting, const std::vector<bool>& who,
+                                  const Vector& x) const {
+  double p = 1.0;
+  for (std::size_t j = 0; j < beliefs_.size(); ++j) {
+    const PrivateEnd& e = setting.private_ends[j];
+    if (who[static_cast<std::size_t>(e.agent)]) p *= admits(beliefs_[j], e.upper, x(e.issue));
+  }
+  return p;
+}
+
 double RedLineBeliefs::log_acceptance(const Setting& setting,
                                       const std::vector<std::int8_t>& bracketed, const Vector& x,
                                       Vector* grad) const {

@@ -459,12 +459,7 @@ void negotiate_mediated(const Setting& setting, const Realization& run_parameter
   }
   conclude(setting, r, w, t, front, w.demand, out);
   out.bracketed = w.bracketed;
-  if (beliefs) {
-    const BeliefSummary b = w.beliefs.summary(setting, r.prefs, w.bracketed);
-    out.belief_width = b.width;
-    out.belief_error = b.error;
-    out.belief_covered = b.covered;
-  }
+  if (beliefs) conclude_beliefs(setting, r, w, out);
 }
 
 }  // namespace parley::protocol

@@ -371,4 +371,12 @@ void negotiate(const Setting& setting, const Realization& r, RunStreams& streams
   }
 }
 
+void conclude_beliefs(const Setting& setting, const Realization& r, const Workspace& w,
+                      RunResult& out) {
+  const BeliefSummary b = w.beliefs.summary(setting, r.prefs, w.bracketed);
+  out.belief_width = b.width;
+  out.belief_error = b.error;
+  out.belief_covered = b.covered;
+}
+
 }  // namespace parley::protocol

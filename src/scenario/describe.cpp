@@ -113,12 +113,11 @@ std::string describe(const Scenario& s) {
   if (p.kind == ProtocolKind::mediated) {
     out << " (single negotiating text), revision "
         << (p.revision == Revision::nash ? "nash" : "weighted_mean") << ", information "
-        << (p.information == Information::complete ? "complete"
-            : p.information == Information::prior  ? "prior"
-                                                   : "learning")
-        << ", " << (p.sessions == Sessions::separate ? "separate sessions" : "a joint table");
+        << information_name(p.information) << ", "
+        << (p.sessions == Sessions::separate ? "separate sessions" : "a joint table");
   } else if (p.kind == ProtocolKind::alternating) {
     out << " offers, recognition " << (p.recognition == Recognition::order ? "order" : "power")
+        << ", information " << information_name(p.information)
         << (p.unanimity
                 ? ", unanimity of the veto players"
                 : ", majority of " + std::to_string(p.quota) + " parties (and every veto player)")

@@ -20,6 +20,18 @@ const char* protocol_name(ProtocolKind kind) {
   return "mediated";
 }
 
+const char* information_name(Information information) {
+  switch (information) {
+    case Information::complete:
+      return "complete";
+    case Information::prior:
+      return "prior";
+    case Information::learning:
+      return "learning";
+  }
+  return "complete";
+}
+
 bool satisfied(const Constraint& c, const std::vector<double>& text) {
   auto holds = [&](const Literal& l) {
     return std::lround(text[l.issue]) == static_cast<long>(l.option);

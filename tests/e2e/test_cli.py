@@ -277,9 +277,9 @@ class Reproducibility(unittest.TestCase):
     def tearDown(self):
         self.tmp.cleanup()
 
-    def run_to(self, name, *args):
+    def run_to(self, name, *args, runs=700):
         path = os.path.join(self.tmp.name, name)
-        r = parley("run", SCENARIO, "-n", "700", "-o", path, "-q", *args)
+        r = parley("run", SCENARIO, "-n", str(runs), "-o", path, "-q", *args)
         self.assertEqual(r.returncode, 0, r.stderr)
         return path
 
@@ -296,6 +296,20 @@ class Reproducibility(unittest.TestCase):
 
     def test_thread_count_does_not_change_any_dataset(self):
         self.assert_same_datasets(self.run_to("t1.h5", "--threads", "1"), self.run_to("t2.h5", "--threads", "2"))
+
+    def test_alternating_offers_with_beliefs_do_not_depend_on_threads_or_shards(self):
+        # The proposers' beliefs draw their particles from the per-run stream; two shards
+        # merged are the whole run.
+        alternating = ("--set", 'protocol.kind="alternating"')
+        one = self.run_to("a1.h5", "--threads", "1", *alternating, runs=48)
+        self.assert_same_datasets(one, self.run_to("a2.h5", "--threads", "2", *alternating, runs=48))
+        shards = [self.run_to(f"s{k}.h5", "--shard", f"{k}/2", *alternating, runs=48) for k in (1, 2)]
+        merged = os.path.join(self.tmp.name, "merged.h5")
+        r = parley("merge", merged, *shards, "-q")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assert_same_datasets(one, merged)
+        with open_file(one) as f:
+            self.assertTrue(np.isfinite(f["runs/belief_width"][:]).all())
 
     def test_compression_does_not_change_any_dataset(self):
         plain = self.run_to("plain.h5")

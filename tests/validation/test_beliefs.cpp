@@ -404,3 +404,93 @@ TEST(MediatorBeliefs, InTheTalksTheyAreCalibratedAndLearningNarrowsThem) {
   EXPECT_NEAR(prior.width, 1.0, 1e-9);
   EXPECT_NEAR(prior.covered, 0.9, 3.0 * prior.covered_se);
 }
+
+namespace {
+
+// Fearon's (1995) setting in alternating offers: A (ideal x = 1, value of the round passing
+// c_A, its reservation, as δ = 0) always proposes to B, whose red line x ≤ h is private with
+// h ~ U(a, b). A offers x_q, the text at B's (1 − q)-quantile, maximising q·(x_q − c_A).
+std::string fearon_table(double a, double b, double c_a, const std::string& information) {
+  return "[scenario]\nname = \"fearon\"\n"
+         "[issues.x]\nrange = [0.0, 1.0]\nstatus_quo = 0.5\n"
+         "[agents.a]\nreservation = " +
+         std::to_string(c_a) +
+         "\ndiscount = 0.0\nideal = { x = 1.0 }\nsalience = { x = 1.0 }\n"
+         "[agents.b]\nreservation = 0.0\ndiscount = 0.0\npower = 0.0\nideal = { x = 0.0 }\n"
+         "salience = { x = 1.0 }\nred_lines.x = [0.0, { uniform = [" +
+         std::to_string(a) + ", " + std::to_string(b) +
+         "] }]\n"
+         "[protocol]\nkind = \"alternating\"\nmax_rounds = 4\ninformation = \"" +
+         information + "\"\n";
+}
+
+struct TableRun {
+  double h = 0.0;  // B's red line
+  int round = -1;  // of the deal
+  double deal = 0.0;
+  double covered = 0.0;  // whether h lies in the final posterior's central 90%
+};
+
+std::vector<TableRun> table_runs(const std::string& text, std::uint64_t runs) {
+  const auto s = scenario::load_scenario_text(text, "fearon.toml");
+  engine::Sampler sampler(s);
+  std::vector<TableRun> out(runs);
+  engine::EngineOptions options;
+  options.threads = 2;
+  options.block_runs = 64;
+  options.sink = [&](const engine::RunBlock& b) {
+    for (std::size_t row = 0; row < b.count; ++row) {
+      TableRun& r = out[b.first + row];
+      r.h = b.parameters[row * b.sampled];
+      r.round = b.round[row];
+      r.deal = b.deal[row * b.issues];
+      r.covered = b.belief_covered[row];
+    }
+  };
+  engine::run_plan(s, sampler, {5, 0, runs}, options);
+  return out;
+}
+
+}  // namespace
+
+TEST(ProposerBeliefs, ScreeningOffersDescendAsRejectionsTeachTheProposer) {
+  // Under U(a, b_k) (b_1 = b, b_{k+1} = x_k after a rejection) A's best offer is
+  // x_k = max(a, (b_k + c_A)/2), Fearon's x* = p + (cbar − c_A)/2 in these terms; B accepts it
+  // iff h ≥ x_k. So each run's deal round and terms follow from h alone. Without learning A
+  // offers x_1 every round: a deal in round 1 or none.
+  struct Case {
+    double a, b, c_a;
+  };
+  for (const Case k : {Case{0.4, 0.8, 0.3}, Case{0.2, 0.9, 0.1}, Case{0.3, 0.6, 0.5}}) {
+    std::vector<double> offers;
+    double upper = k.b;
+    for (int round = 1; round <= 4; ++round) {
+      offers.push_back(std::max(k.a, 0.5 * (upper + k.c_a)));
+      upper = offers.back();
+    }
+    const auto learning = table_runs(fearon_table(k.a, k.b, k.c_a, "learning"), 1500);
+    int first = 0;
+    double covered = 0.0;
+    for (const TableRun& r : learning) {
+      covered += r.covered / 1500.0;
+      int expected = -1;
+      for (int round = 1; round <= 4 && expected < 0; ++round) {
+        if (r.h >= offers[static_cast<std::size_t>(round - 1)]) expected = round;
+      }
+      ASSERT_EQ(r.round, expected) << k.a << " " << k.b << " " << k.c_a << " h " << r.h;
+      if (expected > 0)
+        EXPECT_NEAR(r.deal, offers[static_cast<std::size_t>(expected - 1)], 1e-6) << r.h;
+      first += expected == 1;
+    }
+    // The risk-return trade-off: war (no deal) in round 1 with probability (x_1 − a)/(b − a).
+    const double p1 = (k.b - offers[0]) / (k.b - k.a);
+    EXPECT_NEAR(first / 1500.0, p1, 4.0 * std::sqrt(p1 * (1.0 - p1) / 1500.0));
+    // The posterior is the prior truncated by the answers, exact: its central 90% interval
+    // covers h in 90% of runs.
+    EXPECT_NEAR(covered, 0.9, 4.0 * std::sqrt(0.09 / 1500.0));
+    for (const TableRun& r : table_runs(fearon_table(k.a, k.b, k.c_a, "prior"), 500)) {
+      ASSERT_EQ(r.round, r.h >= offers[0] ? 1 : -1) << r.h;
+      if (r.round == 1) EXPECT_NEAR(r.deal, offers[0], 1e-6);
+    }
+  }
+}

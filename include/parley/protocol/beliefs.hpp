@@ -57,6 +57,16 @@ class RedLineBeliefs {
   void view(const Setting& setting, const std::vector<std::int8_t>& bracketed,
             model::Preferences& view) const;
 
+  // A proposer's red lines at level q (alternating offers): `view` with every private end of
+  // the agents flagged in `who` moved to where it admits a text with probability q (a low end
+  // to its q-quantile, a high end to its (1 − q)-quantile). q = 0 gives the bounds it is sure
+  // of, q = 1 the positions every end it may be admits.
+  void view_at(const Setting& setting, const std::vector<bool>& who, double q,
+               model::Preferences& view) const;
+
+  // P(x lies within every private end of the agents flagged in `who`).
+  double acceptance(const Setting& setting, const std::vector<bool>& who, const Vector& x) const;
+
   // log P(x lies within every private end), under the beliefs (the ends independent), and its
   // gradient added into `grad` when not null (central differences).
   double log_acceptance(const Setting& setting, const std::vector<std::int8_t>& bracketed,

@@ -52,7 +52,8 @@ struct Workspace {
   ConcessionState concession;
   Eigen::ArrayXi rejections;        // per agent: texts rejected so far in this run
   std::vector<std::int32_t> fired;  // per shock: the round it fired in; -1 not yet
-  // Private information: the mediator's beliefs, and the red lines as it knows them.
+  // Private information: the mediator's (alternating offers: the parties' common) beliefs, and
+  // the red lines as it knows them (a proposer's screening also uses them as scratch).
   RedLineBeliefs beliefs;
   model::Preferences known;
   void resize(Index agents, Index issues);
@@ -124,6 +125,11 @@ void shortfalls(const Setting& setting, const Realization& r, const Workspace& w
 // obstacle.
 void conclude(const Setting& setting, const Realization& r, const Workspace& w, int round,
               double front, const Vector& price, RunResult& out);
+
+// What the beliefs say at the end of the run, against the truth, into out.belief_width,
+// belief_error and belief_covered (private information only).
+void conclude_beliefs(const Setting& setting, const Realization& r, const Workspace& w,
+                      RunResult& out);
 
 // Runs the protocol the setting names; records the rounds into `trace` unless it is null.
 void negotiate(const Setting& setting, const Realization& r, RunStreams& streams, Workspace& w,

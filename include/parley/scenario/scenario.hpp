@@ -128,6 +128,8 @@ bool satisfied(const Constraint& c, const std::vector<double>& text);
 // What the mediator knows of the parties' red lines, and where it hears their answers
 // (docs/model.md, "Private information and beliefs").
 enum class Information { complete, prior, learning };
+// The scenario-file name of an information setting: "complete", "prior", "learning".
+const char* information_name(Information information);
 enum class Sessions { separate, joint };
 
 struct Protocol {
