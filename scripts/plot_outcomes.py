@@ -4,8 +4,9 @@
 usage: plot_outcomes.py OUT.h5 [-o PNG]
 
 Draws P(agreement) with its 95% Wilson interval and the outcome shares, rounds to
-agreement, principal obstacles, and the distribution of each deal term in natural
-units. Needs h5py, numpy and matplotlib (Debian: python3-h5py python3-matplotlib).
+agreement, principal obstacles, the distribution of each deal term in natural
+units and, where the scenario follows deals after their signature ([durability]), the
+share of deals still holding round by round (overall and by design, with 95% Wilson bands). Needs h5py, numpy and matplotlib (Debian: python3-h5py python3-matplotlib).
 """
 import argparse
 import os
@@ -44,13 +45,17 @@ def main(argv=None):
         obstacle = runs["obstacle"][()]
         summary = f["summary"]
         p, lo, hi = (float(summary[k][()]) for k in ("p_agreement", "p_agreement_low", "p_agreement_high"))
+        survival = None
+        if "survival" in summary:
+            survival = (summary["survival"][()], [text(g) for g in summary["survival_group"][()]],
+                        summary["survival_deals"][()])
         title = text(f.attrs["scenario_name"])
         n = int(f.attrs["runs"])
         complete = int(f.attrs["complete"]) == 1
 
     agreed = outcome == "agreement"
     cols = 6
-    rows = 1 + -(-len(issues) // cols)
+    rows = 1 + -(-len(issues) // cols) + (survival is not None)
     fig = plt.figure(figsize=(15, 3.3 * rows), constrained_layout=True)
     grid = fig.add_gridspec(rows, cols)
     fig.suptitle(f"{title}: {n} runs" + ("" if complete else " (incomplete file)"))
@@ -87,6 +92,28 @@ def main(argv=None):
             ax.hist(values, bins=40, color="tab:purple")
         ax.set_title(f"deal: {issue}", fontsize=10)
         ax.set_xlabel(f"{labels[k]} ({units[k]})" if units[k] else labels[k], fontsize=7)
+    if survival is not None:
+        curves, groups, deals = survival
+        ax = fig.add_subplot(grid[rows - 1, 0:3])
+        t = np.arange(curves.shape[1])
+        for g, name in enumerate(groups):
+            n_g = float(deals[g])
+            if n_g < 30:  # too few deals for a curve
+                continue
+            s_g = curves[g]
+            # 95% Wilson band at each round.
+            z = 1.959963984540054
+            centre = (s_g + z * z / (2 * n_g)) / (1 + z * z / n_g)
+            half = z * np.sqrt(s_g * (1 - s_g) / n_g + z * z / (4 * n_g * n_g)) / (1 + z * z / n_g)
+            style = {"color": "black", "linewidth": 2} if g == 0 else {}
+            line, = ax.step(t, s_g, where="post", label=f"{name} ({int(n_g)})", **style)
+            ax.fill_between(t, centre - half, centre + half, step="post", alpha=0.15,
+                            color=line.get_color())
+        ax.set_ylim(0, 1.02)
+        ax.set_xlabel("rounds after the signature")
+        ax.set_ylabel("deals still holding")
+        ax.set_title("whether deals hold (Kaplan-Meier)")
+        ax.legend(fontsize=7)
     fig.savefig(output, dpi=110)
     print(output)
 

@@ -92,6 +92,34 @@ fig.tight_layout()
 fig.savefig(os.path.join(figures, "obstacles.png"), dpi=100)
 
 # %% [markdown]
+# ## Whether deals hold
+# With `[durability]` every deal is followed after its signature; `summary/survival` is the
+# share of a group's deals still holding t rounds later (Kaplan–Meier), for all deals and by
+# the term `durability.by`. The band is a 95% Wilson interval.
+
+# %%
+if "survival" in summary:
+    fig, ax = plt.subplots(figsize=(7, 4))
+    z = 1.959963984540054
+    for group in summary.survival_group.values:
+        n = float(summary.survival_deals.sel(survival_group=group))
+        if n < 30:
+            continue
+        s = summary.survival.sel(survival_group=group)
+        t = s.after_round.values
+        centre = (s + z * z / (2 * n)) / (1 + z * z / n)
+        half = z * np.sqrt(s * (1 - s) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+        line, = ax.step(t, s.values, where="post", label=f"{group} ({int(n)})")
+        ax.fill_between(t, (centre - half).values, (centre + half).values, step="post",
+                        alpha=0.15, color=line.get_color())
+    ax.set_xlabel("rounds after the signature")
+    ax.set_ylabel("deals still holding")
+    ax.set_ylim(0, 1.02)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(os.path.join(figures, "survival.png"), dpi=100)
+
+# %% [markdown]
 # ## Tornado chart: which sampled parameters go with agreement
 # Spearman rank correlations stored by `parley run` in `summary/spearman`.
 

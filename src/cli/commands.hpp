@@ -56,6 +56,8 @@ std::string format_summary(const scenario::Scenario& scenario, const engine::Sum
 std::string format_obstacles(const std::vector<std::string>& issues,
                              const std::vector<double>& first, const std::vector<double>& second);
 std::string format_shocks(const std::vector<std::string>& shocks, const std::vector<double>& share);
+// Whether deals hold: per group the deals and the share still holding at the horizon.
+std::string format_survival(int horizon, const engine::Summary& m);
 // The parameters that drive agreement most, ranked by |Spearman's rho|.
 std::string format_sensitivity(const std::vector<engine::SampledColumn>& columns,
                                const engine::Sensitivity& sensitivity, std::size_t top);

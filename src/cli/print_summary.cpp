@@ -52,6 +52,31 @@ std::string format_shocks(const std::vector<std::string>& shocks,
   return out;
 }
 
+std::string format_survival(int horizon, const engine::Summary& m) {
+  if (horizon <= 0 || m.survival.empty() || m.survival_deals.empty() || m.survival_deals[0] == 0)
+    return "";
+  const auto h = static_cast<std::size_t>(horizon);
+  std::string out = line(
+      "\n  Whether deals hold (%d rounds after the signature)   deals   holding   95%% Wilson\n",
+      horizon);
+  for (std::size_t g = 0; g < m.survival.size(); ++g) {
+    const std::uint64_t n = m.survival_deals[g];
+    if (n == 0 || m.survival[g].size() != h + 1) continue;
+    const double held = m.survival[g][h];
+    const auto ci = engine::wilson_interval(
+        static_cast<std::uint64_t>(std::llround(held * static_cast<double>(n))), n);
+    out += line("    %-44s %7llu   %6.1f%%   [%.1f%%, %.1f%%]\n", m.survival_groups[g].c_str(),
+                static_cast<unsigned long long>(n), 100.0 * held, 100.0 * ci[0], 100.0 * ci[1]);
+  }
+  const double deals = static_cast<double>(m.survival_deals[0]);
+  out += line(
+      "    broke down: %.1f%% of deals by the hazard of their terms, %.1f%% by the shift "
+      "of power after them\n",
+      100.0 * static_cast<double>(m.breakdowns[0]) / deals,
+      100.0 * static_cast<double>(m.breakdowns[1]) / deals);
+  return out;
+}
+
 std::string format_summary(const scenario::Scenario& s, const engine::Summary& m) {
   std::string out;
   const double n = static_cast<double>(m.runs);
@@ -91,6 +116,7 @@ std::string format_summary(const scenario::Scenario& s, const engine::Summary& m
   for (const auto& shock : s.shocks) shocks.push_back(shock.label);
   out += format_obstacles(issues, m.obstacle_share, m.obstacle_second_share);
   out += format_shocks(shocks, m.shock_share);
+  out += format_survival(s.durability.horizon, m);
   out += line("\n  wall time %.2f s, %.0f runs/s; writing the output took %.2f s (%.1f%%)\n",
               m.wall_seconds, m.runs_per_second, m.write_seconds,
               m.wall_seconds > 0 ? 100.0 * m.write_seconds / m.wall_seconds : 0.0);

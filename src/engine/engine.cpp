@@ -63,11 +63,13 @@ const std::uint32_t kBattlefieldStream = random::purpose_id("protocol.battlefiel
 const std::uint32_t kMediatorStream = random::purpose_id("protocol.mediator");
 const std::uint32_t kRecognitionStream = random::purpose_id("protocol.recognition");
 const std::uint32_t kBeliefStream = random::purpose_id("protocol.beliefs");
+const std::uint32_t kDurabilityStream = random::purpose_id("durability");
 }  // namespace
 
 protocol::RunStreams run_streams(std::uint64_t seed, std::uint64_t run) {
   return {random::Stream(seed, run, kBattlefieldStream), random::Stream(seed, run, kMediatorStream),
-          random::Stream(seed, run, kRecognitionStream), random::Stream(seed, run, kBeliefStream)};
+          random::Stream(seed, run, kRecognitionStream), random::Stream(seed, run, kBeliefStream),
+          random::Stream(seed, run, kDurabilityStream)};
 }
 
 void compute_run(const scenario::Scenario& scenario, const Sampler& sampler, std::uint64_t seed,
@@ -101,6 +103,8 @@ void compute_run(const scenario::Scenario& scenario, const Sampler& sampler, std
   block.belief_width[row] = res.belief_width;
   block.belief_error[row] = res.belief_error;
   block.belief_covered[row] = res.belief_covered;
+  block.breakdown[row] = res.breakdown;
+  block.breakdown_cause[row] = res.breakdown_cause;
   const double nan = std::numeric_limits<double>::quiet_NaN();
   for (std::size_t k = 0; k < n_issues; ++k) {
     const double natural =

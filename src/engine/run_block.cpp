@@ -65,6 +65,14 @@ const std::vector<RunColumn>& run_columns() {
        "share of the private red-line ends inside the mediator's final 90% interval (NaN: as "
        "belief_width)",
        "1"},
+      {"breakdown", &RunBlock::breakdown, A::run, -1,
+       "round after the signature in which the deal broke down, 1..durability.horizon (-1: it "
+       "held to the horizon, no deal, or no [durability])",
+       "round"},
+      {"breakdown_cause", &RunBlock::breakdown_cause, A::run, -1,
+       "why the deal broke down: 0 the hazard of its terms, 1 the expected shift of the front "
+       "line, with no revision every deciding party prefers to war (-1: it did not)",
+       "", protocol::kBreakdownMeanings},
       {"deal", &RunBlock::deal, A::issue, nan, "terms of the deal, natural units (NaN: no deal)",
        ""},
       {"bracketed", &RunBlock::bracketed, A::issue, -1,

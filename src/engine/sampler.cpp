@@ -127,6 +127,7 @@ Sampler::Sampler(const scenario::Scenario& s) {
   setting_.mediator = s.mediator() ? static_cast<Index>(*s.mediator()) : -1;
   setting_.battlefield_issue = static_cast<Index>(s.battlefield.issue);
   setting_.max_rounds = s.protocol.max_rounds;
+  setting_.durability_horizon = s.durability.horizon;
   setting_.walkout_patience = s.protocol.walkout_patience;
   setting_.revision_steps = s.protocol.revision_steps;
   switch (s.protocol.kind) {

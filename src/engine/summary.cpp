@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 namespace parley::engine {
@@ -33,6 +34,31 @@ SummaryBuilder::SummaryBuilder(const scenario::Scenario& s)
   for (const auto& issue : s.issues) {
     ranges_.emplace_back(issue.lo, issue.hi);
     options_.push_back(issue.discrete() ? issue.options.size() : 0);
+  }
+  horizon_ = s.durability.horizon;
+  if (horizon_ > 0) {
+    group_labels_.push_back("all deals");
+    by_ = s.durability.by;
+    if (by_) {
+      // Its options, or four equal bins of its range (natural units).
+      const scenario::Issue& issue = s.issues[*by_];
+      by_bins_ = issue.discrete() ? issue.options.size() : 4;
+      for (std::size_t j = 0; j < by_bins_; ++j) {
+        if (issue.discrete()) {
+          group_labels_.push_back(issue.id + " = " + issue.options[j]);
+        } else {
+          const double w = (issue.hi - issue.lo) / static_cast<double>(by_bins_);
+          char label[160];
+          std::snprintf(label, sizeof label, "%s in [%g, %g%s", issue.id.c_str(),
+                        issue.lo + w * static_cast<double>(j),
+                        issue.lo + w * static_cast<double>(j + 1), j + 1 == by_bins_ ? "]" : ")");
+          group_labels_.push_back(label);
+        }
+      }
+    }
+    broken_at_.assign(group_labels_.size(),
+                      std::vector<std::uint64_t>(static_cast<std::size_t>(horizon_) + 1, 0));
+    group_deals_.assign(group_labels_.size(), 0);
   }
 }
 
@@ -66,6 +92,31 @@ void SummaryBuilder::add(const RunBlock& b) {
       ++second_obstacles_[static_cast<std::size_t>(b.obstacle_second[row])];
     for (std::size_t j = 0; j < b.shocks && j < shocks_fired_.size(); ++j)
       if (b.shock_round[row * b.shocks + j] >= 0) ++shocks_fired_[j];
+    const auto outcome = static_cast<protocol::Outcome>(b.outcome[row]);
+    if (horizon_ > 0 &&
+        (outcome == protocol::Outcome::agreement || outcome == protocol::Outcome::partial)) {
+      std::size_t groups[2] = {0, 0};
+      std::size_t n_groups = 1;
+      const double term = by_ ? b.deal[row * n_issues + *by_] : 0.0;
+      if (by_ && std::isfinite(term)) {
+        const std::size_t k = *by_;
+        const std::size_t bin =
+            options_[k] > 0
+                ? bin_of(k, term)
+                : static_cast<std::size_t>(std::clamp((term - ranges_[k].first) /
+                                                          (ranges_[k].second - ranges_[k].first) *
+                                                          static_cast<double>(by_bins_),
+                                                      0.0, static_cast<double>(by_bins_ - 1)));
+        groups[n_groups++] = 1 + bin;
+      }
+      const int t = b.breakdown[row];
+      for (std::size_t g = 0; g < n_groups; ++g) {
+        ++group_deals_[groups[g]];
+        if (t >= 1 && t <= horizon_) ++broken_at_[groups[g]][static_cast<std::size_t>(t)];
+      }
+      const int cause = b.breakdown_cause[row];
+      if (cause == 0 || cause == 1) ++breakdowns_[static_cast<std::size_t>(cause)];
+    }
   }
 }
 
@@ -129,6 +180,21 @@ Summary SummaryBuilder::finish() const {
   for (std::size_t i = 0; i < agents_; ++i) {
     s.mean_utility.push_back(utility_sum_[i] / n);
     s.blocker_share.push_back(static_cast<double>(blockers_[i]) / n);
+  }
+  // Every deal is followed to the horizon, so the empirical survival is Kaplan–Meier's.
+  s.survival_groups = group_labels_;
+  s.survival_deals = group_deals_;
+  s.breakdowns = breakdowns_;
+  for (std::size_t g = 0; g < group_labels_.size(); ++g) {
+    std::vector<double> curve;
+    std::uint64_t broken = 0;
+    for (const std::uint64_t at : broken_at_[g]) {
+      broken += at;
+      curve.push_back(group_deals_[g] > 0
+                          ? 1.0 - static_cast<double>(broken) / static_cast<double>(group_deals_[g])
+                          : nan);
+    }
+    s.survival.push_back(std::move(curve));
   }
   return s;
 }

@@ -70,6 +70,7 @@ struct RunsReader::Impl {
   std::string path;
   h5::Handle file;
   std::vector<std::string> parameters;
+  std::int64_t horizon = 0;  // durability.horizon
   std::vector<double> scratch;
 
   h5::Handle dataset(const std::string& name) const {
@@ -101,8 +102,9 @@ struct RunsReader::Impl {
   }
 };
 
-RunsReader::RunsReader(const std::string& path, std::vector<std::string> parameters)
+RunsReader::RunsReader(const std::string& path, std::vector<std::string> parameters, int horizon)
     : impl_(std::make_unique<Impl>()) {
+  impl_->horizon = horizon;
   h5::quiet_errors();
   impl_->path = path;
   impl_->file = h5::reading(path, [&] {
@@ -154,12 +156,22 @@ void RunsReader::read_block(engine::RunBlock& b, std::uint64_t first_row) {
                 "-1 or an issue index below " + std::to_string(issues));
   m.check_range("bracketed", b.bracketed, 0, 1, "0 or 1");
   m.check_range("shock_round", b.shock_round, -1, big, "-1, or a round from 1");
+  m.check_range("breakdown", b.breakdown, -1, m.horizon,
+                "-1, or a round after the signature from 1 to durability.horizon (" +
+                    std::to_string(m.horizon) + ")");
+  m.check_range("breakdown_cause", b.breakdown_cause, -1, 1,
+                "-1, 0 (the hazard) or 1 (the shift of power)");
   for (std::size_t r = 0; r < b.count; ++r) {
     const bool agreed = b.agreement[r] == 1;
     if (agreed != (b.outcome[r] == 0) || agreed != (b.round[r] >= 1) || b.round[r] == 0) {
       throw InvalidFile(m.path + ": runs/agreement, outcome and round disagree at row " +
                         std::to_string(first_row + r) +
                         " (allowed: a deal has outcome 0 and a round from 1; no deal, round -1)");
+    }
+    if ((b.breakdown[r] >= 1) != (b.breakdown_cause[r] >= 0)) {
+      throw InvalidFile(m.path + ": runs/breakdown and breakdown_cause disagree at row " +
+                        std::to_string(first_row + r) +
+                        " (allowed: a round from 1 with a cause 0 or 1, or -1 with -1)");
     }
   }
 }

@@ -19,6 +19,19 @@ namespace parley::io {
 namespace {
 
 constexpr std::size_t kChunkBytes = 1 << 20;
+
+// A [rows, columns] dataset of doubles, from its rows, with a dimension scale on each axis.
+template <typename Rows>
+h5::Handle write_matrix(hid_t g, const std::string& name, const Rows& rows, std::size_t columns,
+                        hid_t row_scale, hid_t column_scale) {
+  std::vector<double> values;
+  for (const auto& row : rows) values.insert(values.end(), row.begin(), row.end());
+  h5::Handle d = h5::create_dataset(g, name, H5T_IEEE_F64LE, {rows.size(), columns}, {});
+  if (!values.empty()) h5::write_all(d, H5T_NATIVE_DOUBLE, values.data());
+  h5::attach_scale(d, row_scale, 0);
+  h5::attach_scale(d, column_scale, 1);
+  return d;
+}
 constexpr std::size_t kMaxChunkRows = 16384;
 
 // One per-run dataset and its pending rows (width values per run; a column of width 0, across
@@ -405,14 +418,34 @@ void RunsFile::write_summary(const engine::Summary& s) {
       h5::make_scale(shock, "shock");
       vector("shock_share", s.shock_share, shock, "share of runs in which the shock fired", "1");
     }
+    if (!s.survival.empty()) {
+      // Whether deals hold: [group, t], t = 0..horizon rounds after the signature.
+      h5::Handle group = h5::write_strings(g, "survival_group", s.survival_groups);
+      h5::make_scale(group, "survival_group");
+      const std::size_t width = s.survival.front().size();
+      std::vector<double> t(width);
+      for (std::size_t j = 0; j < width; ++j) t[j] = static_cast<double>(j);
+      h5::Handle after = h5::create_dataset(g, "after_round", H5T_IEEE_F64LE, {width}, {});
+      h5::write_all(after, H5T_NATIVE_DOUBLE, t.data());
+      h5::make_scale(after, "after_round");
+      m.describe(after, "rounds after the signature", "round");
+      h5::Handle d = write_matrix(g, "survival", s.survival, width, group, after);
+      m.describe(d,
+                 "share of the group's deals still holding t rounds after the signature "
+                 "(Kaplan-Meier; every deal is followed to the horizon)",
+                 "1");
+      std::vector<double> deals(s.survival_deals.begin(), s.survival_deals.end());
+      vector("survival_deals", deals, group, "deals in the group", "");
+      h5::Handle cause = h5::write_strings(g, "breakdown_cause", {"hazard", "power-shift"});
+      h5::make_scale(cause, "breakdown_cause");
+      std::vector<double> causes(s.breakdowns.begin(), s.breakdowns.end());
+      vector("breakdown_count", causes, cause,
+             "deals that broke down, by cause: the hazard of their terms, the shift of power "
+             "after them",
+             "");
+    }
     {
-      std::vector<double> dq;
-      for (const auto& row : s.deal_quantiles) dq.insert(dq.end(), row.begin(), row.end());
-      h5::Handle d =
-          h5::create_dataset(g, "deal_quantiles", H5T_IEEE_F64LE, {m.n_issues, q.size()}, {});
-      h5::write_all(d, H5T_NATIVE_DOUBLE, dq.data());
-      h5::attach_scale(d, issue, 0);
-      h5::attach_scale(d, quantile, 1);
+      h5::Handle d = write_matrix(g, "deal_quantiles", s.deal_quantiles, q.size(), issue, quantile);
       m.describe(d, "quantiles of the deal terms, natural units (histogram resolution range/65536)",
                  "");
     }
@@ -516,13 +549,8 @@ void RunsFile::write_sensitivity(const engine::Sensitivity& sensitivity) {
     h5::make_scale(parameter, "parameter");
     h5::Handle target = h5::write_strings(g, "target", sensitivity.targets);
     h5::make_scale(target, "target");
-    std::vector<double> rho;
-    for (const auto& row : sensitivity.rho) rho.insert(rho.end(), row.begin(), row.end());
-    h5::Handle d = h5::create_dataset(g, "spearman", H5T_IEEE_F64LE,
-                                      {sensitivity.rho.size(), sensitivity.targets.size()}, {});
-    if (!rho.empty()) h5::write_all(d, H5T_NATIVE_DOUBLE, rho.data());
-    h5::attach_scale(d, parameter, 0);
-    h5::attach_scale(d, target, 1);
+    h5::Handle d =
+        write_matrix(g, "spearman", sensitivity.rho, sensitivity.targets.size(), parameter, target);
     m.describe(d,
                "Spearman rank correlation of each sampled parameter with agreement and, over the "
                "deals, with each deal term",

@@ -25,6 +25,7 @@ void Realization::resize(Index agents, Index issues) {
     v->setConstant(agents, std::numeric_limits<double>::quiet_NaN());
   first_draft.setZero(issues);
   status_quo.setZero(issues);
+  log_hazard.setZero(issues);
 }
 
 bool Setting::discrete() const noexcept {
@@ -200,6 +201,15 @@ void Realization::set(Field field, Index agent, Index issue, double v) {
     case Field::battlefield_volatility:
       battlefield_volatility = v;
       break;
+    case Field::durability_hazard:
+      durability_hazard = v;
+      break;
+    case Field::durability_shift:
+      power_shift = v;
+      break;
+    case Field::durability_log_hazard:
+      log_hazard(issue) = v;
+      break;
   }
 }
 
@@ -267,6 +277,12 @@ double Realization::get(Field field, Index agent, Index issue) const {
       return battlefield_drift;
     case Field::battlefield_volatility:
       return battlefield_volatility;
+    case Field::durability_hazard:
+      return durability_hazard;
+    case Field::durability_shift:
+      return power_shift;
+    case Field::durability_log_hazard:
+      return log_hazard(issue);
   }
   return 0.0;
 }

@@ -1,5 +1,7 @@
 #include "parley/protocol/run_context.hpp"
 
+#include "parley/protocol/durability.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -360,15 +362,20 @@ void negotiate(const Setting& setting, const Realization& r, RunStreams& streams
   switch (setting.kind) {
     case Kind::mediated:
       negotiate_mediated(setting, r, streams, w, out, trace);
-      return;
+      break;
     case Kind::alternating:
       negotiate_alternating(setting, r, streams, w, out, trace);
-      return;
+      break;
     case Kind::nash:
     case Kind::kalai:
       negotiate_axiomatic(setting, r, streams, w, out, trace);
-      return;
+      break;
   }
+  out.breakdown = -1;
+  out.breakdown_cause = -1;
+  const bool deal = out.outcome == Outcome::agreement || out.outcome == Outcome::partial;
+  if (deal && setting.durability_horizon > 0)
+    follow_deal(setting, streams.durability, out.round, out.battlefield, w, out);
 }
 
 void conclude_beliefs(const Setting& setting, const Realization& r, const Workspace& w,

@@ -143,6 +143,17 @@ std::string describe(const Scenario& s) {
   out << "\nBattlefield on " << s.issues[b.issue].id << ": start " << param_text(b.start)
       << ", drift " << param_text(b.drift) << ", volatility " << param_text(b.volatility)
       << " per round\n";
+  if (const Durability& d = s.durability; d.horizon > 0) {
+    out << "\nAfter a deal: followed " << d.horizon << " rounds, base hazard "
+        << param_text(d.base_hazard) << " per round";
+    for (std::size_t k = 0; k < d.log_hazard.size(); ++k) {
+      if (d.log_hazard[k])
+        out << ", log hazard ratio " << param_text(*d.log_hazard[k]) << " on " << s.issues[k].id;
+    }
+    out << "; shift of the front after it " << param_text(d.power_shift);
+    if (d.by) out << "; survival by " << s.issues[*d.by].id;
+    out << "\n";
+  }
 
   std::vector<const Param*> sampled;
   for (const ParameterRef& ref : s.parameters()) {

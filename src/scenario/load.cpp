@@ -37,6 +37,7 @@ class Loader {
     read_constraints(r);
     read_protocol(r);
     read_battlefield(r);
+    read_durability(r);
     read_expected_drifts(r);
     read_shocks(r);
     read_sweep(r);
@@ -1042,6 +1043,36 @@ class Loader {
     b.start = h.param_or("start", issue.lo, issue.hi, issue.status_quo);
     b.drift = h.param_or("drift", -span, span, 0.0);
     b.volatility = h.param_or("volatility", 0.0, span, 0.0);
+    h.finish();
+  }
+
+  // [durability] (docs/model.md, "Whether a deal holds"): optional; without it no deal is
+  // followed after its signature.
+  void read_durability(Reader& r) {
+    Durability& d = s_.durability;
+    d.log_hazard.assign(s_.issues.size(), std::nullopt);
+    const toml::table* t = r.subtable("durability", false);
+    const double span =
+        s_.battlefield.issue < s_.issues.size()
+            ? s_.issues[s_.battlefield.issue].hi - s_.issues[s_.battlefield.issue].lo
+            : 1.0;
+    const Location loc{ctx_.source, 0, 0};
+    if (!t) {
+      d.base_hazard = Param{Distribution::fixed(0.0), "durability.base_hazard", loc, 0.0, 1.0};
+      d.power_shift = Param{Distribution::fixed(0.0), "durability.power_shift", loc, -span, span};
+      return;
+    }
+    Reader h(ctx_, *t, "durability");
+    d.horizon = static_cast<int>(h.integer("horizon", true, 1, 100000).value_or(0));
+    d.base_hazard = h.param_or("base_hazard", 0.0, 1.0, 0.0);
+    d.power_shift = h.param_or("power_shift", -span, span, 0.0);
+    if (const toml::table* lt = h.subtable("log_hazard", false)) {
+      per_issue(*lt, "durability.log_hazard",
+                [&](std::size_t k, const toml::node& v, const std::string& key, Reader& pr) {
+                  d.log_hazard[k] = pr.param_node(v, key, -20.0, 20.0);
+                });
+    }
+    if (auto by = h.string("by", false, issue_ids())) d.by = s_.issue_index(*by);
     h.finish();
   }
 

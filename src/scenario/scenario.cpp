@@ -114,6 +114,13 @@ std::vector<ParameterRef> Scenario::parameters() const {
   out.push_back({&battlefield.drift, Field::battlefield_drift, 0, 0, 0.0, per_span, unit});
   out.push_back(
       {&battlefield.volatility, Field::battlefield_volatility, 0, 0, 0.0, per_span, unit});
+  // What follows a deal: the hazard, the front's shift (a distance, as the drift), the terms.
+  out.push_back(natural(durability.base_hazard, Field::durability_hazard, 0, 0, "1/round"));
+  out.push_back({&durability.power_shift, Field::durability_shift, 0, 0, 0.0, per_span, unit});
+  for (std::size_t k = 0; k < std::min(n, durability.log_hazard.size()); ++k) {
+    if (durability.log_hazard[k])
+      out.push_back(natural(*durability.log_hazard[k], Field::durability_log_hazard, 0, k, "1"));
+  }
   return out;
 }
 

@@ -1,5 +1,5 @@
 """The exploration notebook, executed headless on a small run and sweep, and its plain-script
-twin: both must run through and draw their four figures."""
+twin: both must run through and draw their five figures."""
 import os
 import shutil
 import subprocess
@@ -11,7 +11,7 @@ BIN = os.environ["PARLEY_BIN"]
 SRC = os.environ["PARLEY_SOURCE_DIR"]
 SCENARIO = os.path.join(SRC, "scenarios", "miami-2025.toml")
 NOTEBOOKS = os.path.join(SRC, "scripts", "notebooks")
-FIGURES = ["deal_terms.png", "obstacles.png", "p_agreement_sweep.png", "tornado.png"]
+FIGURES = ["deal_terms.png", "obstacles.png", "p_agreement_sweep.png", "survival.png", "tornado.png"]
 
 
 class Notebook(unittest.TestCase):

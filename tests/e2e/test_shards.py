@@ -120,6 +120,13 @@ class SameAsOneRun(unittest.TestCase):
                                                 f["runs/outcome"].__setitem__(11, 0),
                                                 f["runs/round"].__setitem__(11, -1)),
                                      "runs/agreement, outcome and round disagree at row 11"),
+            "breakdown beyond the horizon": (lambda f: (f["runs/breakdown"].__setitem__(4, 25),
+                                                        f["runs/breakdown_cause"].__setitem__(4, 0)),
+                                             "runs/breakdown: 25 at row 4 (allowed: -1, or a round after "
+                                             "the signature from 1 to durability.horizon (24))"),
+            "breakdown without a cause": (lambda f: (f["runs/breakdown"].__setitem__(6, 3),
+                                                     f["runs/breakdown_cause"].__setitem__(6, -1)),
+                                          "runs/breakdown and breakdown_cause disagree at row 6"),
             "float for an index": (lambda f: replace(f, "runs/blocker", np.zeros(750)),
                                    "runs/blocker: stored as floating point"),
             "missing dataset": (lambda f: f.__delitem__("runs/zone_last"), "runs/zone_last: missing"),

@@ -108,7 +108,7 @@ TEST(RunsFile, RowsReadBackBitForBit) {
       for (const auto& b : blocks) file.write(b);
       file.commit();
     }
-    io::RunsReader reader(path, parameter_keys(sampler));
+    io::RunsReader reader(path, parameter_keys(sampler), s.durability.horizon);
     for (const auto& want : blocks) {
       engine::RunBlock got;
       got.resize(want.count, want.agents, want.issues, want.sampled, want.shocks);
@@ -168,7 +168,7 @@ TEST(RunsFile, AnInterruptedFileReadsBackAsItsFinishedRuns) {
   EXPECT_EQ(p.header.rows, 200u);
   EXPECT_EQ(p.header.seed, 5u);
   EXPECT_EQ(p.target, path);
-  io::RunsReader reader(partial, parameter_keys(sampler));
+  io::RunsReader reader(partial, parameter_keys(sampler), s.durability.horizon);
   engine::RunBlock got;
   got.resize(blocks[1].count, blocks[1].agents, blocks[1].issues, blocks[1].sampled,
              blocks[1].shocks);

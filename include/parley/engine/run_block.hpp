@@ -37,6 +37,8 @@ struct RunBlock {
   std::vector<double> belief_width;           // [run], see protocol::BeliefSummary
   std::vector<double> belief_error;           // [run]
   std::vector<double> belief_covered;         // [run]
+  std::vector<std::int32_t> breakdown;        // [run], post-deal round it broke down, or -1
+  std::vector<std::int8_t> breakdown_cause;   // [run], protocol::Breakdown, or -1
   std::vector<double> deal;                   // [run, issue], NaN without a deal
   std::vector<double> final_text;             // [run, issue]
   std::vector<double> shortfall;              // [run, issue], NaN after a deal

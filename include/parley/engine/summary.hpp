@@ -3,6 +3,8 @@
 // same for any thread count.
 #include <array>
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "parley/engine/run_block.hpp"
@@ -28,6 +30,14 @@ struct Summary {
   std::vector<double> obstacle_share;                 // per issue, share of all runs
   std::vector<double> obstacle_second_share;          // per issue: second obstacle, share of runs
   std::vector<double> shock_share;                    // per shock: share of runs it fired in
+  // Whether deals hold (docs/model.md, "Whether a deal holds"; empty without [durability]):
+  // per group of deals (all of them, then by the term of durability.by), the share still
+  // holding t = 0..horizon rounds after the signature, the deals in the group, and the deals
+  // broken down by each cause (protocol::Breakdown: hazard, power shift).
+  std::vector<std::string> survival_groups;
+  std::vector<std::vector<double>> survival;  // [group][t]
+  std::vector<std::uint64_t> survival_deals;  // [group]
+  std::array<std::uint64_t, 2> breakdowns{};
   double wall_seconds = 0.0;
   double runs_per_second = 0.0;
   double write_seconds = 0.0;  // of the wall time, spent writing the output
@@ -64,6 +74,14 @@ class SummaryBuilder {
   std::vector<std::uint64_t> obstacles_;
   std::vector<std::uint64_t> second_obstacles_;
   std::vector<std::uint64_t> shocks_fired_;
+  // Durability: the group of a deal by its term on by_ (bins of its range, or its options).
+  int horizon_ = 0;
+  std::optional<std::size_t> by_;
+  std::size_t by_bins_ = 0;
+  std::vector<std::string> group_labels_;
+  std::vector<std::vector<std::uint64_t>> broken_at_;  // [group][t]: deals broken in round t
+  std::vector<std::uint64_t> group_deals_;
+  std::array<std::uint64_t, 2> breakdowns_{};
 };
 
 }  // namespace parley::engine

@@ -24,8 +24,9 @@ PartialRun read_partial(const std::string& path);
 // The rows of a parley-runs file, read back block by block.
 class RunsReader {
  public:
-  // `parameters`: the sampled parameters' dataset names (the sampler's column keys).
-  RunsReader(const std::string& path, std::vector<std::string> parameters);
+  // `parameters`: the sampled parameters' dataset names (the sampler's column keys);
+  // `horizon`: the scenario's durability.horizon, the latest round a deal may break down in.
+  RunsReader(const std::string& path, std::vector<std::string> parameters, int horizon);
   ~RunsReader();
   RunsReader(const RunsReader&) = delete;
   RunsReader& operator=(const RunsReader&) = delete;

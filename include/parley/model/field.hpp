@@ -44,6 +44,10 @@ enum class Field : std::uint8_t {
   battlefield_start,
   battlefield_drift,
   battlefield_volatility,
+  // What follows a deal (docs/model.md, "Whether a deal holds").
+  durability_hazard,      // λ0, the hazard of breakdown per round at every term's zero
+  durability_shift,       // the shift of the front line expected after the deal, unit scale
+  durability_log_hazard,  // per issue: log hazard ratio from the issue's low end to its high
 };
 
 // Whether the quantity belongs to one agent (else to the negotiation).
@@ -79,6 +83,9 @@ constexpr bool of_agent(Field f) noexcept {
     case Field::battlefield_start:
     case Field::battlefield_drift:
     case Field::battlefield_volatility:
+    case Field::durability_hazard:
+    case Field::durability_shift:
+    case Field::durability_log_hazard:
       return false;
   }
   return false;

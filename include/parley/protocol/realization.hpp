@@ -53,6 +53,7 @@ struct Setting {
   Index mediator = -1;
   Index battlefield_issue = 0;
   int max_rounds = 24;
+  int durability_horizon = 0;  // rounds a deal is followed after its signature (0: none)
   int walkout_patience = 3;
   int revision_steps = 24;
   Revision revision = Revision::nash;
@@ -156,6 +157,12 @@ struct Realization {
   double battlefield_start = 0.0;
   double battlefield_drift = 0.0;
   double battlefield_volatility = 0.0;
+  // After a deal (docs/model.md, "Whether a deal holds"): the hazard of breakdown per round at
+  // every term's zero, its log hazard ratio per issue (from the low end to the high end of the
+  // issue's range), and the shift of the front line expected after the deal (unit scale).
+  double durability_hazard = 0.0;
+  Vector log_hazard;
+  double power_shift = 0.0;
 
   std::vector<Shock> shocks;  // in the file's order (the order they apply in within a round)
 

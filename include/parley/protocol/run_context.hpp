@@ -20,7 +20,8 @@ struct RunStreams {
   random::Stream battlefield;
   random::Stream mediator;
   random::Stream recognition;
-  random::Stream beliefs;  // the particles of the mediator's priors
+  random::Stream beliefs;     // the particles of the mediator's priors
+  random::Stream durability;  // whether a deal breaks down by chance
 };
 
 // What concession carries from round to round of one run (docs/model.md, "Concession").

@@ -12,6 +12,10 @@ enum class Outcome : std::int8_t { agreement = 0, walk_out = 1, deadline = 2, pa
 inline constexpr const char* kOutcomeMeanings = "agreement walk-out deadline partial";
 inline constexpr int kOutcomes = 4;
 
+// Why a deal broke down after its signature (docs/model.md, "Whether a deal holds").
+enum class Breakdown : std::int8_t { none = -1, hazard = 0, power_shift = 1 };
+inline constexpr const char* kBreakdownMeanings = "hazard power-shift";
+
 struct RunResult {
   Outcome outcome = Outcome::deadline;
   int round = -1;              // round of the deal; -1 without one
@@ -32,6 +36,11 @@ struct RunResult {
   // never, or complete information), and its beliefs at the end against the truth (NaN: none).
   int revealed = -1;
   double belief_width = 0.0, belief_error = 0.0, belief_covered = 0.0;
+  // After a deal (docs/model.md, "Whether a deal holds"): the round after the signature in
+  // which it broke down (-1: it held to the horizon, or no deal, or no horizon), and why
+  // (Breakdown, as its integer; -1: it did not).
+  int breakdown = -1;
+  std::int8_t breakdown_cause = -1;
 };
 
 }  // namespace parley::protocol

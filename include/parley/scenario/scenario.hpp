@@ -163,6 +163,19 @@ struct Battlefield {
   Param volatility;       // per round, natural units
 };
 
+// What follows a deal (docs/model.md, "Whether a deal holds"): `horizon` rounds in which it may
+// break down, with a hazard per round of base_hazard · exp(Σ_k log_hazard_k · x_k) (x_k the
+// deal's position on issue k, unit scale), and a shift of the front line expected after it
+// (natural units of the battlefield issue) that breaks it when no text still gives every
+// deciding party its war value. `by`: the issue whose values group the survival summary.
+struct Durability {
+  int horizon = 0;
+  Param base_hazard;
+  Param power_shift;
+  std::vector<std::optional<Param>> log_hazard;  // per issue
+  std::optional<std::size_t> by;
+};
+
 // When a shock fires: at a fixed round, after `count` rejections by agent `by`, once the front
 // line is at or beyond `threshold` (natural units), or when there is no deal by round `round`.
 enum class ShockWhen { round, rejections, front_above, front_below, no_deal_by };
@@ -214,6 +227,7 @@ struct Scenario {
   std::vector<Agent> agents;
   Protocol protocol;
   Battlefield battlefield;
+  Durability durability;
   std::vector<Shock> shocks;
   std::optional<SweepSpec> sweep;
   Space space = Space::box;
