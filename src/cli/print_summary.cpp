@@ -90,8 +90,8 @@ std::string format_summary(const scenario::Scenario& s, const engine::Summary& m
               100.0 * static_cast<double>(m.outcomes[2]) / n);
   if (m.outcomes[3] > 0) {
     out += line(
-        "                        partial deal %.1f%% (some issue bracketed; not counted in "
-        "P(agreement))\n",
+        "                        partial deal %.1f%% (a deal on some issues: the rest bracketed, "
+        "or its agenda stage not agreed; not counted in P(agreement))\n",
         100.0 * static_cast<double>(m.outcomes[3]) / n);
   }
   if (m.outcomes[0] > 0) {
@@ -116,6 +116,14 @@ std::string format_summary(const scenario::Scenario& s, const engine::Summary& m
   for (const auto& shock : s.shocks) shocks.push_back(shock.label);
   out += format_obstacles(issues, m.obstacle_share, m.obstacle_second_share);
   out += format_shocks(shocks, m.shock_share);
+  if (!m.stage_share.empty()) {
+    out += line("\n  Agenda (%zu stages, %s): runs by the stages they agreed\n    ",
+                s.protocol.agenda.size(),
+                s.protocol.binding ? "binding" : "nothing agreed until everything is");
+    for (std::size_t j = 0; j < m.stage_share.size(); ++j)
+      out += line("%s%zu: %.1f%%", j ? "   " : "", j, 100.0 * m.stage_share[j]);
+    out += "\n";
+  }
   out += format_survival(s.durability.horizon, m);
   out += line("\n  wall time %.2f s, %.0f runs/s; writing the output took %.2f s (%.1f%%)\n",
               m.wall_seconds, m.runs_per_second, m.write_seconds,

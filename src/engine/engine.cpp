@@ -105,6 +105,7 @@ void compute_run(const scenario::Scenario& scenario, const Sampler& sampler, std
   block.belief_covered[row] = res.belief_covered;
   block.breakdown[row] = res.breakdown;
   block.breakdown_cause[row] = res.breakdown_cause;
+  block.stages_agreed[row] = res.stages_agreed;
   const double nan = std::numeric_limits<double>::quiet_NaN();
   for (std::size_t k = 0; k < n_issues; ++k) {
     const double natural =

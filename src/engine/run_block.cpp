@@ -73,6 +73,8 @@ const std::vector<RunColumn>& run_columns() {
        "why the deal broke down: 0 the hazard of its terms, 1 the expected shift of the front "
        "line, with no revision every deciding party prefers to war (-1: it did not)",
        "", protocol::kBreakdownMeanings},
+      {"stages_agreed", &RunBlock::stages_agreed, A::run, -1,
+       "stages of protocol.agenda agreed (-1: no agenda)", ""},
       {"deal", &RunBlock::deal, A::issue, nan, "terms of the deal, natural units (NaN: no deal)",
        ""},
       {"bracketed", &RunBlock::bracketed, A::issue, -1,

@@ -128,6 +128,9 @@ Sampler::Sampler(const scenario::Scenario& s) {
   setting_.battlefield_issue = static_cast<Index>(s.battlefield.issue);
   setting_.max_rounds = s.protocol.max_rounds;
   setting_.durability_horizon = s.durability.horizon;
+  for (const auto& stage : s.protocol.agenda)
+    setting_.stages.emplace_back(stage.begin(), stage.end());
+  setting_.binding = s.protocol.binding;
   setting_.walkout_patience = s.protocol.walkout_patience;
   setting_.revision_steps = s.protocol.revision_steps;
   switch (s.protocol.kind) {

@@ -35,6 +35,7 @@ SummaryBuilder::SummaryBuilder(const scenario::Scenario& s)
     ranges_.emplace_back(issue.lo, issue.hi);
     options_.push_back(issue.discrete() ? issue.options.size() : 0);
   }
+  if (!s.protocol.agenda.empty()) stage_counts_.assign(s.protocol.agenda.size() + 1, 0);
   horizon_ = s.durability.horizon;
   if (horizon_ > 0) {
     group_labels_.push_back("all deals");
@@ -92,6 +93,9 @@ void SummaryBuilder::add(const RunBlock& b) {
       ++second_obstacles_[static_cast<std::size_t>(b.obstacle_second[row])];
     for (std::size_t j = 0; j < b.shocks && j < shocks_fired_.size(); ++j)
       if (b.shock_round[row * b.shocks + j] >= 0) ++shocks_fired_[j];
+    if (const int agreed = b.stages_agreed[row];
+        agreed >= 0 && static_cast<std::size_t>(agreed) < stage_counts_.size())
+      ++stage_counts_[static_cast<std::size_t>(agreed)];
     const auto outcome = static_cast<protocol::Outcome>(b.outcome[row]);
     if (horizon_ > 0 &&
         (outcome == protocol::Outcome::agreement || outcome == protocol::Outcome::partial)) {
@@ -181,6 +185,7 @@ Summary SummaryBuilder::finish() const {
     s.mean_utility.push_back(utility_sum_[i] / n);
     s.blocker_share.push_back(static_cast<double>(blockers_[i]) / n);
   }
+  for (const std::uint64_t c : stage_counts_) s.stage_share.push_back(static_cast<double>(c) / n);
   // Every deal is followed to the horizon, so the empirical survival is Kaplan–Meier's.
   s.survival_groups = group_labels_;
   s.survival_deals = group_deals_;

@@ -71,6 +71,7 @@ struct RunsReader::Impl {
   h5::Handle file;
   std::vector<std::string> parameters;
   std::int64_t horizon = 0;  // durability.horizon
+  std::int64_t stages = 0;   // stages of protocol.agenda
   std::vector<double> scratch;
 
   h5::Handle dataset(const std::string& name) const {
@@ -102,9 +103,11 @@ struct RunsReader::Impl {
   }
 };
 
-RunsReader::RunsReader(const std::string& path, std::vector<std::string> parameters, int horizon)
+RunsReader::RunsReader(const std::string& path, std::vector<std::string> parameters, int horizon,
+                       int stages)
     : impl_(std::make_unique<Impl>()) {
   impl_->horizon = horizon;
+  impl_->stages = stages;
   h5::quiet_errors();
   impl_->path = path;
   impl_->file = h5::reading(path, [&] {
@@ -159,14 +162,19 @@ void RunsReader::read_block(engine::RunBlock& b, std::uint64_t first_row) {
   m.check_range("breakdown", b.breakdown, -1, m.horizon,
                 "-1, or a round after the signature from 1 to durability.horizon (" +
                     std::to_string(m.horizon) + ")");
+  m.check_range("stages_agreed", b.stages_agreed, -1, m.stages,
+                "-1, or the stages of protocol.agenda agreed, 0 to " + std::to_string(m.stages));
   m.check_range("breakdown_cause", b.breakdown_cause, -1, 1,
                 "-1, 0 (the hazard) or 1 (the shift of power)");
   for (std::size_t r = 0; r < b.count; ++r) {
+    // A deal (an agreement, or a partial deal) has a round from 1; only an agreement is flagged.
     const bool agreed = b.agreement[r] == 1;
-    if (agreed != (b.outcome[r] == 0) || agreed != (b.round[r] >= 1) || b.round[r] == 0) {
+    const bool deal = b.outcome[r] == 0 || b.outcome[r] == 3;
+    if (agreed != (b.outcome[r] == 0) || deal != (b.round[r] >= 1) || b.round[r] == 0) {
       throw InvalidFile(m.path + ": runs/agreement, outcome and round disagree at row " +
                         std::to_string(first_row + r) +
-                        " (allowed: a deal has outcome 0 and a round from 1; no deal, round -1)");
+                        " (allowed: agreement 1 with outcome 0, a deal (outcome 0 or 3) with a "
+                        "round from 1, no deal with round -1)");
     }
     if ((b.breakdown[r] >= 1) != (b.breakdown_cause[r] >= 0)) {
       throw InvalidFile(m.path + ": runs/breakdown and breakdown_cause disagree at row " +

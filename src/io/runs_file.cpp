@@ -418,6 +418,17 @@ void RunsFile::write_summary(const engine::Summary& s) {
       h5::make_scale(shock, "shock");
       vector("shock_share", s.shock_share, shock, "share of runs in which the shock fired", "1");
     }
+    if (!s.stage_share.empty()) {
+      std::vector<double> stages(s.stage_share.size());
+      for (std::size_t j = 0; j < stages.size(); ++j) stages[j] = static_cast<double>(j);
+      h5::Handle agreed =
+          h5::create_dataset(g, "stages_agreed", H5T_IEEE_F64LE, {stages.size()}, {});
+      h5::write_all(agreed, H5T_NATIVE_DOUBLE, stages.data());
+      h5::make_scale(agreed, "stages_agreed");
+      m.describe(agreed, "stages of protocol.agenda agreed", "");
+      vector("stage_share", s.stage_share, agreed,
+             "share of runs by the stages of the agenda they agreed", "1");
+    }
     if (!s.survival.empty()) {
       // Whether deals hold: [group, t], t = 0..horizon rounds after the signature.
       h5::Handle group = h5::write_strings(g, "survival_group", s.survival_groups);

@@ -17,19 +17,52 @@ void negotiate_axiomatic(const Setting& setting, const Realization& run_paramete
   const auto n = static_cast<Index>(veto.size());
   Vector d(n);
   for (Index j = 0; j < n; ++j) d(j) = w.batna(veto[static_cast<std::size_t>(j)]);
-  TextSolver solver(setting, r.prefs, feasible_box(r.prefs, veto));
+  // The agenda's stages in turn (docs/model.md, "Agendas in stages"), or one stage of every
+  // issue. In stage s the issues of earlier stages stay as agreed, and those of later stages
+  // wait at their status quo, their red lines set aside: the solution is that of the stage's
+  // issues with the rest as it stands.
+  const std::size_t n_stages = std::max<std::size_t>(setting.stages.size(), 1);
+  std::size_t agreed = 0;
   std::optional<Vector> text;
-  if (setting.kind == Kind::nash) {
-    text = solver.nash(veto, d, Vector::Ones(n));
-  } else if (const auto ks = solver.kalai_smorodinsky(veto, d)) {
-    text = ks->x;
+  w.x = r.status_quo;
+  for (std::size_t s = 0; s < n_stages; ++s) {
+    TextBox box = feasible_box(r.prefs, veto);
+    if (!setting.stages.empty()) {
+      for (std::size_t other = 0; other < n_stages; ++other) {
+        if (other == s) continue;
+        for (const Index k : setting.stages[other])
+          box.lo(k) = box.hi(k) = other < s ? w.x(k) : r.status_quo(k);
+      }
+      box.empty_issue = -1;
+      for (Index k = 0; k < box.lo.size() && box.empty_issue < 0; ++k) {
+        if (box.lo(k) > box.hi(k)) box.empty_issue = k;
+      }
+    }
+    TextSolver solver(setting, r.prefs, box);
+    text.reset();
+    if (setting.kind == Kind::nash) {
+      text = solver.nash(veto, d, Vector::Ones(n));
+    } else if (const auto ks = solver.kalai_smorodinsky(veto, d)) {
+      text = ks->x;
+    }
+    if (!text) break;
+    w.x = *text;
+    ++agreed;
   }
-  w.x = text ? *text : r.first_draft;
+  const bool partial = !text && agreed > 0 && setting.binding;
+  if (!text && !partial) w.x = r.first_draft;
   answer(r, w.demand, w);
   if (trace) trace->record(1, -1, front, w.x, w.u, w.batna, w.demand, r.prefs, w.accepts);
-  out.outcome = text ? Outcome::agreement : Outcome::deadline;
+  out.outcome = text ? Outcome::agreement : partial ? Outcome::partial : Outcome::deadline;
   out.blocker = -1;
   conclude(setting, r, w, 1, front, w.demand, out);
+  if (!setting.stages.empty()) {
+    out.stages_agreed = static_cast<int>(agreed);
+    // A partial deal settles the stages agreed; the rest stays at the status quo.
+    for (std::size_t s = agreed; partial && s < n_stages; ++s) {
+      for (const Index k : setting.stages[s]) out.bracketed[static_cast<std::size_t>(k)] = 1;
+    }
+  }
 }
 
 }  // namespace parley::protocol

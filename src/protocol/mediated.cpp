@@ -159,6 +159,30 @@ void bracket(Realization& r, Workspace& w, Index k) {
   if (r.prefs.mean) w.x(k) = 0.0;
 }
 
+// Agendas in stages (docs/model.md, "Agendas in stages"). An issue of a later stage waits at its
+// status quo, its red lines set aside as for bracketing; its weight stays, so a party judges a
+// stage's text with the rest as it stands. An issue of an earlier, agreed stage stays as agreed:
+// frozen like a bracketed one, its red lines (met when it was agreed) still in force.
+void hold_pending(Realization& r, Workspace& w, Index k) {
+  w.bracketed[static_cast<std::size_t>(k)] = 1;
+  for (Index i = 0; i < r.prefs.agents(); ++i) {
+    r.prefs.red_lo(i, k) = 0.0;
+    r.prefs.red_hi(i, k) = 1.0;
+  }
+  w.x(k) = r.status_quo(k);
+}
+
+// The next stage's issue comes to the table: at the first draft, with its red lines as set (an
+// end that concedes is placed anew at the next round's start).
+void open_issue(Realization& r, Workspace& w, Index k) {
+  w.bracketed[static_cast<std::size_t>(k)] = 0;
+  for (Index i = 0; i < r.prefs.agents(); ++i) {
+    r.prefs.red_lo(i, k) = r.red_lo_set(i, k);
+    r.prefs.red_hi(i, k) = r.red_hi_set(i, k);
+  }
+  w.x(k) = r.first_draft(k);
+}
+
 // The issue that blocks most: the principal obstacle of the rejecting veto player with the
 // largest shortfall max(r_i - u_i, 0) + red-line excess; -1 when none is left to bracket.
 Index blocking_issue(const Setting& setting, const Realization& r, const Workspace& w) {
@@ -372,6 +396,11 @@ void negotiate_mediated(const Setting& setting, const Realization& run_parameter
   const bool beliefs = private_information(setting);
   const bool learning = setting.information == Information::learning;
   if (beliefs) w.beliefs.start(setting, streams.beliefs);
+  // An agenda: the first stage's issues on the table, every later one's waiting.
+  std::size_t stage = 0;
+  for (std::size_t s = 1; s < setting.stages.size(); ++s) {
+    for (const Index k : setting.stages[s]) hold_pending(r, w, k);
+  }
   int t = 1;
   for (;; ++t) {
     // 1. Shocks apply, the battlefield moves and every BATNA follows it.
@@ -407,8 +436,18 @@ void negotiate_mediated(const Setting& setting, const Realization& run_parameter
       const auto si = static_cast<std::size_t>(i);
       if (setting.needs_consent(si, w.x, r.status_quo) && !w.accepts[si]) deal = false;
     }
+    if (deal && stage + 1 < setting.stages.size()) {
+      // A stage agreed: its issues stay as they are, and the next stage's come to the table in
+      // the next round.
+      for (const Index k : setting.stages[stage]) w.bracketed[static_cast<std::size_t>(k)] = 1;
+      ++stage;
+      for (const Index k : setting.stages[stage]) open_issue(r, w, k);
+      if (t >= setting.max_rounds) break;
+      continue;
+    }
     if (deal) {
       out.outcome = n_bracketed > 0 ? Outcome::partial : Outcome::agreement;
+      if (!setting.stages.empty()) ++stage;
       break;
     }
 
@@ -457,8 +496,21 @@ void negotiate_mediated(const Setting& setting, const Realization& run_parameter
     }
     revise(setting, r, w, w.x);
   }
+  // Talks that end in a later stage: under a binding agenda the stages agreed stand, a partial
+  // deal; otherwise nothing is agreed until everything is.
+  const bool staged = !setting.stages.empty();
+  if (staged && stage > 0 && stage < setting.stages.size() && setting.binding)
+    out.outcome = Outcome::partial;
   conclude(setting, r, w, t, front, w.demand, out);
   out.bracketed = w.bracketed;
+  if (staged) {
+    out.stages_agreed = static_cast<int>(stage);
+    // The issues a partial deal settles are the agreed stages'; no others are set aside.
+    for (std::size_t s = 0; s < setting.stages.size(); ++s) {
+      for (const Index k : setting.stages[s])
+        out.bracketed[static_cast<std::size_t>(k)] = out.outcome == Outcome::partial && s >= stage;
+    }
+  }
   if (beliefs) conclude_beliefs(setting, r, w, out);
 }
 

@@ -357,6 +357,7 @@ void negotiate(const Setting& setting, const Realization& r, RunStreams& streams
   std::fill(w.bracketed.begin(), w.bracketed.end(), std::int8_t{0});
   // Only the mediated protocol under private information holds beliefs.
   out.revealed = -1;
+  out.stages_agreed = -1;
   out.belief_width = out.belief_error = out.belief_covered =
       std::numeric_limits<double>::quiet_NaN();
   switch (setting.kind) {

@@ -124,6 +124,16 @@ std::string describe(const Scenario& s) {
         << (s.space == Space::pie ? ", dividing a pie" : "");
   }
   out << "\n";
+  if (!p.agenda.empty()) {
+    out << "  agenda";
+    for (std::size_t j = 0; j < p.agenda.size(); ++j) {
+      out << (j ? " then [" : " [");
+      for (std::size_t k = 0; k < p.agenda[j].size(); ++k)
+        out << (k ? ", " : "") << s.issues[p.agenda[j][k]].id;
+      out << "]";
+    }
+    out << (p.binding ? ", each stage binding\n" : ", nothing agreed until everything is\n");
+  }
   out << "  max_rounds " << p.max_rounds << ", walkout_patience " << p.walkout_patience
       << ", revision_steps " << p.revision_steps << "\n";
   out << "  mediator_stake " << param_text(p.mediator_stake) << ", trust_region "

@@ -694,6 +694,14 @@ class Loader {
 
   // veto_issues = ["assets", ...]: issue ids, at least one, each once.
   void read_veto_issues(Agent& a, const toml::node& n, const std::string& key) {
+    std::vector<bool> listed(s_.issues.size(), false);
+    a.veto_issues = read_issue_ids(n, key, listed);
+  }
+
+  // An array of issue ids, at least one; an id already `listed` (here or before) is an error.
+  std::vector<std::size_t> read_issue_ids(const toml::node& n, const std::string& key,
+                                          std::vector<bool>& listed) {
+    std::vector<std::size_t> out;
     const std::vector<std::string> ids = issue_ids();
     std::string allowed = "allowed: an array of issue ids, each at most once, from:";
     for (const auto& id : ids) allowed += " " + id;
@@ -702,7 +710,7 @@ class Loader {
       ctx_.error(n.source(), key,
                  arr ? std::string("empty") : std::string("expected an array, got ") + type_name(n),
                  allowed);
-      return;
+      return out;
     }
     for (std::size_t j = 0; j < arr->size(); ++j) {
       const toml::node& e = *arr->get(j);
@@ -717,13 +725,15 @@ class Loader {
                    hint.empty() ? allowed : "did you mean \"" + hint + "\"?");
       } else {
         const auto k = static_cast<std::size_t>(it - ids.begin());
-        if (std::find(a.veto_issues.begin(), a.veto_issues.end(), k) != a.veto_issues.end()) {
+        if (listed[k]) {
           ctx_.error(e.source(), at, "\"" + id->get() + "\" is listed twice", allowed);
         } else {
-          a.veto_issues.push_back(k);
+          listed[k] = true;
+          out.push_back(k);
         }
       }
     }
+    return out;
   }
 
   // tactics = { time, resource, relative_tit_for_tat, absolute_tit_for_tat } (weights), endurance,
@@ -820,6 +830,40 @@ class Loader {
                  "only a mediator brackets issues",
                  "allowed: bracketing = true with kind = \"mediated\"");
     }
+    // agenda = [["guarantees"], ["territory", "ceasefire"]]: stages, each issue at most once;
+    // the issues left out form a last stage (docs/model.md, "Agendas in stages").
+    if (const toml::node* an = h.take("agenda")) {
+      const toml::array* stages = an->as_array();
+      const std::string allowed =
+          "allowed: an array of stages, each an array of issue ids, every issue in one stage at "
+          "most";
+      std::vector<bool> listed(s_.issues.size(), false);
+      if (!stages || stages->empty()) {
+        ctx_.error(
+            an->source(), "protocol.agenda",
+            stages ? std::string("empty") : std::string("expected an array, got ") + type_name(*an),
+            allowed);
+      } else {
+        for (std::size_t j = 0; j < stages->size(); ++j)
+          p.agenda.push_back(read_issue_ids(*stages->get(j),
+                                            "protocol.agenda[" + std::to_string(j) + "]", listed));
+        std::vector<std::size_t> rest;
+        for (std::size_t k = 0; k < listed.size(); ++k) {
+          if (!listed[k]) rest.push_back(k);
+        }
+        if (!rest.empty()) p.agenda.push_back(rest);
+      }
+      if (p.kind == ProtocolKind::alternating) {
+        ctx_.error(an->source(), "protocol.agenda", "alternating offers take no agenda",
+                   "allowed: an agenda with kind = \"mediated\", \"nash\" or \"kalai\"");
+      }
+      if (p.bracketing) {
+        ctx_.error(an->source(), "protocol.agenda",
+                   "an agenda and bracketing both set the issues aside",
+                   "allowed: one of agenda and bracketing = true");
+      }
+    }
+    p.binding = h.boolean("binding").value_or(true);
     p.mediator_stake = h.param_or("mediator_stake", 0.0, 1000.0, 0.0);
     p.trust_region = h.param_or("trust_region", 0.0, 1.0, 0.1);
     p.batna_noise = h.param_or("batna_noise", 0.0, 1.0, 0.0);

@@ -52,6 +52,25 @@ class SameAsOneRun(unittest.TestCase):
             paths.append(out)
         return paths
 
+    def test_partial_deals_of_an_agenda_merge_into_the_single_run(self):
+        # A binding agenda leaves partial deals (outcome 3, a round from 1): shards of them merge.
+        agenda = ("--set", 'protocol.agenda=[["guarantees"]]')
+        single = os.path.join(self.dir, "agenda.h5")
+        r = parley("run", SCENARIO, "-n", "200", "-o", single, "-q", *agenda)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        paths = []
+        for k in (1, 2):
+            out = os.path.join(self.dir, f"agenda-{k}.h5")
+            r = parley("run", SCENARIO, "-n", "200", "--shard", f"{k}/2", "-o", out, "-q", *agenda)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            paths.append(out)
+        merged = os.path.join(self.dir, "agenda-merged.h5")
+        r = parley("merge", merged, *paths, "-q")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(differing(datasets(single), datasets(merged)), [])
+        with open_file(merged) as f:
+            self.assertGreater(int(np.sum(f["runs/outcome"][()] == 3)), 0)
+
     def test_one_two_and_three_shards_merge_into_the_single_run(self):
         for n in (1, 2, 3):
             with self.subTest(shards=n):

@@ -108,7 +108,8 @@ TEST(RunsFile, RowsReadBackBitForBit) {
       for (const auto& b : blocks) file.write(b);
       file.commit();
     }
-    io::RunsReader reader(path, parameter_keys(sampler), s.durability.horizon);
+    io::RunsReader reader(path, parameter_keys(sampler), s.durability.horizon,
+                          static_cast<int>(s.protocol.agenda.size()));
     for (const auto& want : blocks) {
       engine::RunBlock got;
       got.resize(want.count, want.agents, want.issues, want.sampled, want.shocks);
@@ -168,7 +169,8 @@ TEST(RunsFile, AnInterruptedFileReadsBackAsItsFinishedRuns) {
   EXPECT_EQ(p.header.rows, 200u);
   EXPECT_EQ(p.header.seed, 5u);
   EXPECT_EQ(p.target, path);
-  io::RunsReader reader(partial, parameter_keys(sampler), s.durability.horizon);
+  io::RunsReader reader(partial, parameter_keys(sampler), s.durability.horizon,
+                        static_cast<int>(s.protocol.agenda.size()));
   engine::RunBlock got;
   got.resize(blocks[1].count, blocks[1].agents, blocks[1].issues, blocks[1].sampled,
              blocks[1].shocks);

@@ -30,8 +30,8 @@ struct EngineOptions {
   const std::atomic<bool>* cancel = nullptr;
 };
 
-// The streams of run `run`: the battlefield, the mediator's noise, recognition and the
-// particles of beliefs, each keyed by (seed, run, its purpose).
+// The streams of run `run`: the battlefield, the mediator's noise, recognition, the
+// particles of beliefs and whether a deal breaks down, each keyed by (seed, run, its purpose).
 protocol::RunStreams run_streams(std::uint64_t seed, std::uint64_t run);
 
 // Computes run `run` into row `row` of `block` (a pure function of seed and run), and its

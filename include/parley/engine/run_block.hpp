@@ -39,6 +39,7 @@ struct RunBlock {
   std::vector<double> belief_covered;         // [run]
   std::vector<std::int32_t> breakdown;        // [run], post-deal round it broke down, or -1
   std::vector<std::int8_t> breakdown_cause;   // [run], protocol::Breakdown, or -1
+  std::vector<std::int32_t> stages_agreed;    // [run], with an agenda; -1 without
   std::vector<double> deal;                   // [run, issue], NaN without a deal
   std::vector<double> final_text;             // [run, issue]
   std::vector<double> shortfall;              // [run, issue], NaN after a deal

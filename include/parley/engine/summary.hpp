@@ -38,6 +38,8 @@ struct Summary {
   std::vector<std::vector<double>> survival;  // [group][t]
   std::vector<std::uint64_t> survival_deals;  // [group]
   std::array<std::uint64_t, 2> breakdowns{};
+  // With an agenda: the share of runs by the stages they agreed, 0 … stages (empty without).
+  std::vector<double> stage_share;
   double wall_seconds = 0.0;
   double runs_per_second = 0.0;
   double write_seconds = 0.0;  // of the wall time, spent writing the output
@@ -82,6 +84,7 @@ class SummaryBuilder {
   std::vector<std::vector<std::uint64_t>> broken_at_;  // [group][t]: deals broken in round t
   std::vector<std::uint64_t> group_deals_;
   std::array<std::uint64_t, 2> breakdowns_{};
+  std::vector<std::uint64_t> stage_counts_;  // by stages agreed (agenda only)
 };
 
 }  // namespace parley::engine

@@ -25,8 +25,9 @@ PartialRun read_partial(const std::string& path);
 class RunsReader {
  public:
   // `parameters`: the sampled parameters' dataset names (the sampler's column keys);
-  // `horizon`: the scenario's durability.horizon, the latest round a deal may break down in.
-  RunsReader(const std::string& path, std::vector<std::string> parameters, int horizon);
+  // `horizon`: the scenario's durability.horizon, the latest round a deal may break down in;
+  // `stages`: the stages of its agenda.
+  RunsReader(const std::string& path, std::vector<std::string> parameters, int horizon, int stages);
   ~RunsReader();
   RunsReader(const RunsReader&) = delete;
   RunsReader& operator=(const RunsReader&) = delete;

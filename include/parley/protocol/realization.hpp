@@ -54,6 +54,10 @@ struct Setting {
   Index battlefield_issue = 0;
   int max_rounds = 24;
   int durability_horizon = 0;  // rounds a deal is followed after its signature (0: none)
+  // The agenda (docs/model.md, "Agendas in stages"): stages of issues negotiated in turn (empty:
+  // one package), and whether an agreed stage stands when a later one fails.
+  std::vector<std::vector<Index>> stages;
+  bool binding = true;
   int walkout_patience = 3;
   int revision_steps = 24;
   Revision revision = Revision::nash;

@@ -41,6 +41,8 @@ struct RunResult {
   // (Breakdown, as its integer; -1: it did not).
   int breakdown = -1;
   std::int8_t breakdown_cause = -1;
+  // With an agenda: the stages agreed (-1: no agenda).
+  int stages_agreed = -1;
 };
 
 }  // namespace parley::protocol

@@ -140,10 +140,15 @@ struct Protocol {
   int max_rounds = 24;
   int walkout_patience = 3;
   int revision_steps = 24;
-  int clause_changes = 1;          // discrete issues changed per revision, at most
-  bool bracketing = false;         // the mediator may set aside issues no text can settle
-  int bracket_after = 6;           // rounds without a deal before each bracketing
-  int max_bracketed = 1;           // issues set aside at most
+  int clause_changes = 1;   // discrete issues changed per revision, at most
+  bool bracketing = false;  // the mediator may set aside issues no text can settle
+  int bracket_after = 6;    // rounds without a deal before each bracketing
+  int max_bracketed = 1;    // issues set aside at most
+  // Stages of issues negotiated in turn (empty: one package); the issues no stage lists form the
+  // last. binding: a stage agreed stands if a later one fails (else nothing is agreed until
+  // everything is).
+  std::vector<std::vector<std::size_t>> agenda;
+  bool binding = true;
   Param mediator_stake;            // β, the mediator's own stake (Kydd's bias)
   Param trust_region;              // largest move per issue and round, unit scale
   Param batna_noise;               // sd of the mediator's BATNA estimates, utility units
