@@ -499,8 +499,14 @@ void negotiate_mediated(const Setting& setting, const Realization& run_parameter
   // Talks that end in a later stage: under a binding agenda the stages agreed stand, a partial
   // deal; otherwise nothing is agreed until everything is.
   const bool staged = !setting.stages.empty();
-  if (staged && stage > 0 && stage < setting.stages.size() && setting.binding)
+  if (staged && stage > 0 && stage < setting.stages.size() && setting.binding) {
     out.outcome = Outcome::partial;
+    // What stands: the stages agreed, the rest at its status quo (as the parties judge it).
+    for (std::size_t s = stage; s < setting.stages.size(); ++s) {
+      for (const Index k : setting.stages[s]) hold_pending(r, w, k);
+    }
+    answer(r, w.demand, w);
+  }
   conclude(setting, r, w, t, front, w.demand, out);
   out.bracketed = w.bracketed;
   if (staged) {

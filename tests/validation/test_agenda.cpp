@@ -143,6 +143,7 @@ TEST(Agenda, WhenALaterStageFailsABindingAgendaKeepsTheStagesAgreed) {
   EXPECT_TRUE(std::isnan(binding.block.deal[1]));
   EXPECT_EQ(binding.block.bracketed[0], 0);
   EXPECT_EQ(binding.block.bracketed[1], 1);
+  EXPECT_DOUBLE_EQ(binding.block.final_text[1], 0.5);  // what stands: x2 at its status quo
   const Ran open = run_one(mediated_pies(true, false));
   EXPECT_EQ(open.block.outcome[0], 2);  // deadline: nothing agreed until everything is
   EXPECT_EQ(open.block.stages_agreed[0], 1);
