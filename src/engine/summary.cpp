@@ -63,14 +63,14 @@ SummaryBuilder::SummaryBuilder(const scenario::Scenario& s)
   }
 }
 
-std::size_t SummaryBuilder::bin_of(std::size_t k, double v) const {
+std::size_t SummaryBuilder::bin_of(std::size_t k, double v, std::size_t bins) const {
   // A discrete issue's deal is an option index: one bin per option.
   if (options_[k] > 0)
     return static_cast<std::size_t>(
         std::clamp(std::round(v), 0.0, static_cast<double>(options_[k] - 1)));
   const double unit = (v - ranges_[k].first) / (ranges_[k].second - ranges_[k].first);
   return static_cast<std::size_t>(
-      std::clamp(unit * static_cast<double>(kBins), 0.0, static_cast<double>(kBins - 1)));
+      std::clamp(unit * static_cast<double>(bins), 0.0, static_cast<double>(bins - 1)));
 }
 
 void SummaryBuilder::add(const RunBlock& b) {
@@ -102,17 +102,7 @@ void SummaryBuilder::add(const RunBlock& b) {
       std::size_t groups[2] = {0, 0};
       std::size_t n_groups = 1;
       const double term = by_ ? b.deal[row * n_issues + *by_] : 0.0;
-      if (by_ && std::isfinite(term)) {
-        const std::size_t k = *by_;
-        const std::size_t bin =
-            options_[k] > 0
-                ? bin_of(k, term)
-                : static_cast<std::size_t>(std::clamp((term - ranges_[k].first) /
-                                                          (ranges_[k].second - ranges_[k].first) *
-                                                          static_cast<double>(by_bins_),
-                                                      0.0, static_cast<double>(by_bins_ - 1)));
-        groups[n_groups++] = 1 + bin;
-      }
+      if (by_ && std::isfinite(term)) groups[n_groups++] = 1 + bin_of(*by_, term, by_bins_);
       const int t = b.breakdown[row];
       for (std::size_t g = 0; g < n_groups; ++g) {
         ++group_deals_[groups[g]];

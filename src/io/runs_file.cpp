@@ -19,6 +19,7 @@ namespace parley::io {
 namespace {
 
 constexpr std::size_t kChunkBytes = 1 << 20;
+constexpr std::size_t kMaxChunkRows = 16384;
 
 // A [rows, columns] dataset of doubles, from its rows, with a dimension scale on each axis.
 template <typename Rows>
@@ -32,7 +33,21 @@ h5::Handle write_matrix(hid_t g, const std::string& name, const Rows& rows, std:
   h5::attach_scale(d, column_scale, 1);
   return d;
 }
-constexpr std::size_t kMaxChunkRows = 16384;
+
+// A coordinate of numbers: a dataset of `values` made a dimension scale of its own name.
+h5::Handle numeric_scale(hid_t g, const std::string& name, const std::vector<double>& values) {
+  h5::Handle d = h5::create_dataset(g, name, H5T_IEEE_F64LE, {values.size()}, {});
+  h5::write_all(d, H5T_NATIVE_DOUBLE, values.data());
+  h5::make_scale(d, name);
+  return d;
+}
+
+// 0, 1, …, n − 1.
+std::vector<double> counting(std::size_t n) {
+  std::vector<double> out(n);
+  for (std::size_t j = 0; j < n; ++j) out[j] = static_cast<double>(j);
+  return out;
+}
 
 // One per-run dataset and its pending rows (width values per run; a column of width 0, across
 // no shocks, has no dataset).
@@ -372,14 +387,9 @@ void RunsFile::write_summary(const engine::Summary& s) {
         h5::write_strings(g, "outcome", {"agreement", "walk-out", "deadline", "partial"});
     h5::make_scale(outcome, "outcome");
     const std::vector<double> q(engine::kDealQuantiles.begin(), engine::kDealQuantiles.end());
-    h5::Handle quantile = h5::create_dataset(g, "quantile", H5T_IEEE_F64LE, {q.size()}, {});
-    h5::write_all(quantile, H5T_NATIVE_DOUBLE, q.data());
-    h5::make_scale(quantile, "quantile");
-    const std::vector<double> rq(engine::kRoundQuantiles.begin(), engine::kRoundQuantiles.end());
-    h5::Handle round_quantile =
-        h5::create_dataset(g, "round_quantile", H5T_IEEE_F64LE, {rq.size()}, {});
-    h5::write_all(round_quantile, H5T_NATIVE_DOUBLE, rq.data());
-    h5::make_scale(round_quantile, "round_quantile");
+    h5::Handle quantile = numeric_scale(g, "quantile", q);
+    h5::Handle round_quantile = numeric_scale(
+        g, "round_quantile", {engine::kRoundQuantiles.begin(), engine::kRoundQuantiles.end()});
 
     auto scalar = [&](const std::string& name, double value, const std::string& long_name,
                       const std::string& units) {
@@ -419,12 +429,7 @@ void RunsFile::write_summary(const engine::Summary& s) {
       vector("shock_share", s.shock_share, shock, "share of runs in which the shock fired", "1");
     }
     if (!s.stage_share.empty()) {
-      std::vector<double> stages(s.stage_share.size());
-      for (std::size_t j = 0; j < stages.size(); ++j) stages[j] = static_cast<double>(j);
-      h5::Handle agreed =
-          h5::create_dataset(g, "stages_agreed", H5T_IEEE_F64LE, {stages.size()}, {});
-      h5::write_all(agreed, H5T_NATIVE_DOUBLE, stages.data());
-      h5::make_scale(agreed, "stages_agreed");
+      h5::Handle agreed = numeric_scale(g, "stages_agreed", counting(s.stage_share.size()));
       m.describe(agreed, "stages of protocol.agenda agreed", "");
       vector("stage_share", s.stage_share, agreed,
              "share of runs by the stages of the agenda they agreed", "1");
@@ -434,11 +439,7 @@ void RunsFile::write_summary(const engine::Summary& s) {
       h5::Handle group = h5::write_strings(g, "survival_group", s.survival_groups);
       h5::make_scale(group, "survival_group");
       const std::size_t width = s.survival.front().size();
-      std::vector<double> t(width);
-      for (std::size_t j = 0; j < width; ++j) t[j] = static_cast<double>(j);
-      h5::Handle after = h5::create_dataset(g, "after_round", H5T_IEEE_F64LE, {width}, {});
-      h5::write_all(after, H5T_NATIVE_DOUBLE, t.data());
-      h5::make_scale(after, "after_round");
+      h5::Handle after = numeric_scale(g, "after_round", counting(width));
       m.describe(after, "rounds after the signature", "round");
       h5::Handle d = write_matrix(g, "survival", s.survival, width, group, after);
       m.describe(d,
@@ -478,9 +479,7 @@ void RunsFile::write_grid(const std::vector<engine::Summary>& per_point) {
     if (layout.design == "factorial") {
       for (std::size_t j = 0; j < layout.keys.size(); ++j) {
         const auto& axis = layout.axes[j];
-        h5::Handle d = h5::create_dataset(g, layout.keys[j], H5T_IEEE_F64LE, {axis.size()}, {});
-        h5::write_all(d, H5T_NATIVE_DOUBLE, axis.data());
-        h5::make_scale(d, layout.keys[j]);
+        h5::Handle d = numeric_scale(g, layout.keys[j], axis);
         m.describe(d, "varied key " + layout.keys[j], "");
         grid.push_back(axis.size());
         scales.push_back(std::move(d));
@@ -507,9 +506,7 @@ void RunsFile::write_grid(const std::vector<engine::Summary>& per_point) {
     h5::Handle agent = h5::write_strings(g, "agent", m.agent_ids);
     h5::make_scale(agent, "agent");
     const std::vector<double> q(engine::kDealQuantiles.begin(), engine::kDealQuantiles.end());
-    h5::Handle quantile = h5::create_dataset(g, "quantile", H5T_IEEE_F64LE, {q.size()}, {});
-    h5::write_all(quantile, H5T_NATIVE_DOUBLE, q.data());
-    h5::make_scale(quantile, "quantile");
+    h5::Handle quantile = numeric_scale(g, "quantile", q);
 
     auto write = [&](const std::string& name, const std::vector<double>& values,
                      const std::vector<std::pair<hsize_t, hid_t>>& extra,

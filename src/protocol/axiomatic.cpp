@@ -33,10 +33,7 @@ void negotiate_axiomatic(const Setting& setting, const Realization& run_paramete
         for (const Index k : setting.stages[other])
           box.lo(k) = box.hi(k) = other < s ? w.x(k) : r.status_quo(k);
       }
-      box.empty_issue = -1;
-      for (Index k = 0; k < box.lo.size() && box.empty_issue < 0; ++k) {
-        if (box.lo(k) > box.hi(k)) box.empty_issue = k;
-      }
+      box.find_empty();
     }
     TextSolver solver(setting, r.prefs, box);
     text.reset();

@@ -12,16 +12,13 @@ void follow_deal(const Setting& setting, random::Stream& stream, int round, doub
                  Workspace& w, RunResult& out) {
   const Realization& r = w.shocked;
   const int horizon = setting.durability_horizon;
-  out.breakdown = -1;
-  out.breakdown_cause = static_cast<std::int8_t>(Breakdown::none);
   // The commitment problem: each party can insist on the better of its war now and its war
   // once the front has shifted by Δ, max(r_i, r'_i).
   if (r.power_shift != 0.0) {
-    const Vector deal = w.x;
     batnas(setting, r, front, round, w, w.lo);
     batnas(setting, r, std::clamp(front + r.power_shift, 0.0, 1.0), round, w, w.gap);
     w.gap = w.gap.max(w.lo);
-    model::utilities(r.prefs, deal, w.values, w.u);
+    model::utilities(r.prefs, w.x, w.values, w.u);
     const std::vector<Index> deciders = setting.deciders();
     bool short_of_war = false;
     for (Index i : deciders) short_of_war = short_of_war || w.u(i) < w.gap(i);
@@ -33,7 +30,6 @@ void follow_deal(const Setting& setting, random::Stream& stream, int round, doub
       TextSolver solver(setting, r.prefs, feasible_box(r.prefs, deciders));
       const bool revision =
           !solver.box().empty() && solver.maximin(deciders, c, Vector::Ones(n)).value >= 0.0;
-      w.x = deal;
       if (!revision) {
         out.breakdown = 1;
         out.breakdown_cause = static_cast<std::int8_t>(Breakdown::power_shift);

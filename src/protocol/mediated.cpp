@@ -144,17 +144,22 @@ double best_reachable(const Setting& setting, const Realization& r, Index i, con
   return u;
 }
 
+// Issue k off the table: frozen where it is, and no red line on it counts.
+void set_aside(Realization& r, Workspace& w, Index k) {
+  w.bracketed[static_cast<std::size_t>(k)] = 1;
+  r.prefs.red_lo.col(k).setZero();
+  r.prefs.red_hi.col(k).setOnes();
+}
+
 // Sets issue k aside (bracketing, docs/model.md, "Mediated single negotiating text"): no agent
 // weighs it any more (each agent's other weights are renormalised, so BATNAs follow), no red line
 // on it counts, and it stays where it is (a clause: out of the text).
 void bracket(Realization& r, Workspace& w, Index k) {
-  w.bracketed[static_cast<std::size_t>(k)] = 1;
+  set_aside(r, w, k);
   for (Index i = 0; i < r.prefs.agents(); ++i) {
     r.prefs.weight(i, k) = 0.0;
     const double total = r.prefs.weight.row(i).sum();
     if (total > 0.0) r.prefs.weight.row(i) /= total;
-    r.prefs.red_lo(i, k) = 0.0;
-    r.prefs.red_hi(i, k) = 1.0;
   }
   if (r.prefs.mean) w.x(k) = 0.0;
 }
@@ -164,11 +169,7 @@ void bracket(Realization& r, Workspace& w, Index k) {
 // stage's text with the rest as it stands. An issue of an earlier, agreed stage stays as agreed:
 // frozen like a bracketed one, its red lines (met when it was agreed) still in force.
 void hold_pending(Realization& r, Workspace& w, Index k) {
-  w.bracketed[static_cast<std::size_t>(k)] = 1;
-  for (Index i = 0; i < r.prefs.agents(); ++i) {
-    r.prefs.red_lo(i, k) = 0.0;
-    r.prefs.red_hi(i, k) = 1.0;
-  }
+  set_aside(r, w, k);
   w.x(k) = r.status_quo(k);
 }
 
@@ -176,10 +177,8 @@ void hold_pending(Realization& r, Workspace& w, Index k) {
 // end that concedes is placed anew at the next round's start).
 void open_issue(Realization& r, Workspace& w, Index k) {
   w.bracketed[static_cast<std::size_t>(k)] = 0;
-  for (Index i = 0; i < r.prefs.agents(); ++i) {
-    r.prefs.red_lo(i, k) = r.red_lo_set(i, k);
-    r.prefs.red_hi(i, k) = r.red_hi_set(i, k);
-  }
+  r.prefs.red_lo.col(k) = r.red_lo_set.col(k);
+  r.prefs.red_hi.col(k) = r.red_hi_set.col(k);
   w.x(k) = r.first_draft(k);
 }
 

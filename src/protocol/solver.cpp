@@ -89,13 +89,18 @@ TextBox feasible_box(const model::Preferences& p, const std::vector<Index>& agen
     box.lo = box.lo.max(p.red_lo.row(i).transpose());
     box.hi = box.hi.min(p.red_hi.row(i).transpose());
   }
-  for (Index k = 0; k < p.issues(); ++k) {
-    if (box.lo(k) > box.hi(k)) {
-      box.empty_issue = k;
-      break;
+  box.find_empty();
+  return box;
+}
+
+void TextBox::find_empty() {
+  empty_issue = -1;
+  for (Index k = 0; k < lo.size(); ++k) {
+    if (lo(k) > hi(k)) {
+      empty_issue = k;
+      return;
     }
   }
-  return box;
 }
 
 // maximise  t_weight·t + Σ_i α_i log((u_i(x) - c_i)/s_i - t)  (t fixed at 0 when t_weight is 0).

@@ -60,7 +60,8 @@ class SummaryBuilder {
   Summary finish() const;
 
  private:
-  std::size_t bin_of(std::size_t issue, double deal) const;
+  // The bin of a deal term among `bins` equal bins of its issue's range, or its option.
+  std::size_t bin_of(std::size_t issue, double deal, std::size_t bins = kBins) const;
 
   std::vector<std::pair<double, double>> ranges_;  // per issue
   std::vector<std::size_t> options_;               // per issue; 0 for a continuous one

@@ -19,7 +19,8 @@
 namespace parley::protocol {
 
 // The deal in w.x, signed in round `round` with the front at `front` (unit scale) and the run's
-// parameters as they stood then (w.shocked); sets out.breakdown and out.breakdown_cause.
+// parameters as they stood then (w.shocked); sets out.breakdown and out.breakdown_cause where it
+// breaks down (negotiate() leaves them -1 otherwise).
 void follow_deal(const Setting& setting, random::Stream& stream, int round, double front,
                  Workspace& w, RunResult& out);
 

@@ -34,6 +34,8 @@ struct TextBox {
   Vector hi;
   Index empty_issue = -1;
   bool empty() const noexcept { return empty_issue >= 0; }
+  // Sets empty_issue: the first issue with lo > hi, or -1.
+  void find_empty();
 };
 TextBox feasible_box(const model::Preferences& p, const std::vector<Index>& agents);
 
