@@ -124,6 +124,13 @@ std::string format_summary(const scenario::Scenario& s, const engine::Summary& m
       out += line("%s%zu: %.1f%%", j ? "   " : "", j, 100.0 * m.stage_share[j]);
     out += "\n";
   }
+  if (std::any_of(m.interim_share.begin(), m.interim_share.end(), [](double v) { return v > 0; })) {
+    out += "\n  Interim ceasefire in force during the talks (share of runs, by design)\n    ";
+    for (std::size_t d = 0; d < m.interim_share.size(); ++d)
+      out += line("%s%s: %.1f%%", d ? "   " : "", s.ceasefire.designs[d].label.c_str(),
+                  100.0 * m.interim_share[d]);
+    out += "\n";
+  }
   out += format_survival(s.durability.horizon, m);
   out += line("\n  wall time %.2f s, %.0f runs/s; writing the output took %.2f s (%.1f%%)\n",
               m.wall_seconds, m.runs_per_second, m.write_seconds,

@@ -106,6 +106,8 @@ void compute_run(const scenario::Scenario& scenario, const Sampler& sampler, std
   block.breakdown[row] = res.breakdown;
   block.breakdown_cause[row] = res.breakdown_cause;
   block.stages_agreed[row] = res.stages_agreed;
+  block.ceasefire_round[row] = res.ceasefire_round;
+  block.ceasefire_design[row] = res.ceasefire_design;
   const double nan = std::numeric_limits<double>::quiet_NaN();
   for (std::size_t k = 0; k < n_issues; ++k) {
     const double natural =

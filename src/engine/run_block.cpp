@@ -75,6 +75,14 @@ const std::vector<RunColumn>& run_columns() {
        "", protocol::kBreakdownMeanings},
       {"stages_agreed", &RunBlock::stages_agreed, A::run, -1,
        "stages of protocol.agenda agreed (-1: no agenda)", ""},
+      {"ceasefire_round", &RunBlock::ceasefire_round, A::run, -1,
+       "round after whose answers a stage's interim ceasefire came into force (0: in force "
+       "before the talks, ceasefire.in_force; -1: none during the talks)",
+       "round"},
+      {"ceasefire_design", &RunBlock::ceasefire_design, A::run, -1,
+       "index of the design of the ceasefire term the run settled, in [ceasefire.designs] by "
+       "ascending at (-1: none settled, or no [ceasefire])",
+       ""},
       {"deal", &RunBlock::deal, A::issue, nan, "terms of the deal, natural units (NaN: no deal)",
        ""},
       {"bracketed", &RunBlock::bracketed, A::issue, -1,

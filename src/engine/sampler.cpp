@@ -1,6 +1,7 @@
 #include "parley/engine/sampler.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <stdexcept>
 
 #include "parley/random/distributions.hpp"
@@ -131,6 +132,20 @@ Sampler::Sampler(const scenario::Scenario& s) {
   for (const auto& stage : s.protocol.agenda)
     setting_.stages.emplace_back(stage.begin(), stage.end());
   setting_.binding = s.protocol.binding;
+  if (s.ceasefire.issue) {
+    // Interim ceasefires, on unit scales.
+    const scenario::Issue& c = s.issues[*s.ceasefire.issue];
+    const scenario::Issue& b = s.issues[s.battlefield.issue];
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    setting_.ceasefire_issue = static_cast<Index>(*s.ceasefire.issue);
+    for (const scenario::CeasefireDesign& d : s.ceasefire.designs) {
+      setting_.ceasefire_designs.push_back(
+          {(d.at - c.lo) / (c.hi - c.lo), d.drift ? *d.drift / (b.hi - b.lo) : nan,
+           d.volatility ? *d.volatility / (b.hi - b.lo) : nan, d.war_cost, d.withdrawal});
+    }
+    if (s.ceasefire.in_force)
+      setting_.ceasefire_in_force = static_cast<Index>(*s.ceasefire.in_force);
+  }
   setting_.walkout_patience = s.protocol.walkout_patience;
   setting_.revision_steps = s.protocol.revision_steps;
   switch (s.protocol.kind) {

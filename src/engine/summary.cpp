@@ -36,11 +36,18 @@ SummaryBuilder::SummaryBuilder(const scenario::Scenario& s)
     options_.push_back(issue.discrete() ? issue.options.size() : 0);
   }
   if (!s.protocol.agenda.empty()) stage_counts_.assign(s.protocol.agenda.size() + 1, 0);
+  interim_counts_.assign(s.ceasefire.designs.size(), 0);
   horizon_ = s.durability.horizon;
   if (horizon_ > 0) {
     group_labels_.push_back("all deals");
     by_ = s.durability.by;
-    if (by_) {
+    by_design_ = by_ && s.ceasefire.issue == by_ && !s.ceasefire.designs.empty();
+    if (by_design_) {
+      // The ceasefire designs (docs/model.md, "Interim ceasefires").
+      by_bins_ = s.ceasefire.designs.size();
+      for (const scenario::CeasefireDesign& d : s.ceasefire.designs)
+        group_labels_.push_back(s.issues[*by_].id + ": " + d.label);
+    } else if (by_) {
       // Its options, or four equal bins of its range (natural units).
       const scenario::Issue& issue = s.issues[*by_];
       by_bins_ = issue.discrete() ? issue.options.size() : 4;
@@ -93,6 +100,9 @@ void SummaryBuilder::add(const RunBlock& b) {
       ++second_obstacles_[static_cast<std::size_t>(b.obstacle_second[row])];
     for (std::size_t j = 0; j < b.shocks && j < shocks_fired_.size(); ++j)
       if (b.shock_round[row * b.shocks + j] >= 0) ++shocks_fired_[j];
+    if (const int d = b.ceasefire_design[row]; b.ceasefire_round[row] >= 0 && d >= 0 &&
+                                               static_cast<std::size_t>(d) < interim_counts_.size())
+      ++interim_counts_[static_cast<std::size_t>(d)];
     if (const int agreed = b.stages_agreed[row];
         agreed >= 0 && static_cast<std::size_t>(agreed) < stage_counts_.size())
       ++stage_counts_[static_cast<std::size_t>(agreed)];
@@ -102,7 +112,12 @@ void SummaryBuilder::add(const RunBlock& b) {
       std::size_t groups[2] = {0, 0};
       std::size_t n_groups = 1;
       const double term = by_ ? b.deal[row * n_issues + *by_] : 0.0;
-      if (by_ && std::isfinite(term)) groups[n_groups++] = 1 + bin_of(*by_, term, by_bins_);
+      if (by_design_) {
+        if (const int d = b.ceasefire_design[row]; d >= 0 && static_cast<std::size_t>(d) < by_bins_)
+          groups[n_groups++] = 1 + static_cast<std::size_t>(d);
+      } else if (by_ && std::isfinite(term)) {
+        groups[n_groups++] = 1 + bin_of(*by_, term, by_bins_);
+      }
       const int t = b.breakdown[row];
       for (std::size_t g = 0; g < n_groups; ++g) {
         ++group_deals_[groups[g]];
@@ -176,6 +191,8 @@ Summary SummaryBuilder::finish() const {
     s.blocker_share.push_back(static_cast<double>(blockers_[i]) / n);
   }
   for (const std::uint64_t c : stage_counts_) s.stage_share.push_back(static_cast<double>(c) / n);
+  for (const std::uint64_t c : interim_counts_)
+    s.interim_share.push_back(static_cast<double>(c) / n);
   // Every deal is followed to the horizon, so the empirical survival is Kaplan–Meier's.
   s.survival_groups = group_labels_;
   s.survival_deals = group_deals_;

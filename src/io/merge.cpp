@@ -124,7 +124,8 @@ void check_mergeable(const std::vector<StoredHeader>& shards) {
   for (const StoredHeader* shard : order) {
     if (shard->sweep) continue;  // a sweep's points are other scenarios: merge reads them
     RunsReader reader(shard->path, keys, s.durability.horizon,
-                      static_cast<int>(s.protocol.agenda.size()));
+                      static_cast<int>(s.protocol.agenda.size()),
+                      static_cast<int>(s.ceasefire.designs.size()));
     engine::RunBlock block;
     constexpr std::uint64_t kRows = 4096;
     for (std::uint64_t row = 0; row < shard->rows; row += kRows) {

@@ -72,6 +72,7 @@ struct RunsReader::Impl {
   std::vector<std::string> parameters;
   std::int64_t horizon = 0;  // durability.horizon
   std::int64_t stages = 0;   // stages of protocol.agenda
+  std::int64_t designs = 0;  // ceasefire designs
   std::vector<double> scratch;
 
   h5::Handle dataset(const std::string& name) const {
@@ -104,10 +105,11 @@ struct RunsReader::Impl {
 };
 
 RunsReader::RunsReader(const std::string& path, std::vector<std::string> parameters, int horizon,
-                       int stages)
+                       int stages, int designs)
     : impl_(std::make_unique<Impl>()) {
   impl_->horizon = horizon;
   impl_->stages = stages;
+  impl_->designs = designs;
   h5::quiet_errors();
   impl_->path = path;
   impl_->file = h5::reading(path, [&] {
@@ -166,6 +168,9 @@ void RunsReader::read_block(engine::RunBlock& b, std::uint64_t first_row) {
                 "-1, or the stages of protocol.agenda agreed, 0 to " + std::to_string(m.stages));
   m.check_range("breakdown_cause", b.breakdown_cause, -1, 1,
                 "-1, 0 (the hazard) or 1 (the shift of power)");
+  m.check_range("ceasefire_round", b.ceasefire_round, -1, big, "-1, or a round from 1");
+  m.check_range("ceasefire_design", b.ceasefire_design, -1, m.designs - 1,
+                "-1, or a design index below " + std::to_string(m.designs));
   for (std::size_t r = 0; r < b.count; ++r) {
     // A deal (an agreement, or a partial deal) has a round from 1; only an agreement is flagged.
     const bool agreed = b.agreement[r] == 1;

@@ -82,6 +82,7 @@ struct RunsFile::Impl {
   std::size_t n_issues = 0;
   std::size_t n_shocks = 0;
   std::vector<std::string> shock_labels;
+  std::vector<std::string> design_labels;  // the ceasefire designs, in ascending order of at
   std::vector<std::string> agent_ids, issue_ids;
   std::vector<scenario::Issue> issues;
   std::size_t battlefield_issue = 0;
@@ -230,6 +231,7 @@ RunsFile::RunsFile(const std::string& path, const scenario::Scenario& s,
   if (m.n_shocks > 0) {
     // Coordinate `shock`: each shock as the scenario states it.
     for (const auto& shock : s.shocks) m.shock_labels.push_back(shock.label);
+    for (const auto& d : s.ceasefire.designs) m.design_labels.push_back(d.label);
     m.shock_scale = h5::write_strings(m.runs_group, "shock", m.shock_labels);
     h5::make_scale(m.shock_scale, "shock");
   }
@@ -433,6 +435,13 @@ void RunsFile::write_summary(const engine::Summary& s) {
       m.describe(agreed, "stages of protocol.agenda agreed", "");
       vector("stage_share", s.stage_share, agreed,
              "share of runs by the stages of the agenda they agreed", "1");
+    }
+    if (!s.interim_share.empty()) {
+      h5::Handle design = h5::write_strings(g, "ceasefire_design", m.design_labels);
+      h5::make_scale(design, "ceasefire_design");
+      vector("interim_share", s.interim_share, design,
+             "share of runs in which a stage's interim ceasefire of the design came into force",
+             "1");
     }
     if (!s.survival.empty()) {
       // Whether deals hold: [group, t], t = 0..horizon rounds after the signature.

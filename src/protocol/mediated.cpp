@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "parley/protocol/ceasefire.hpp"
 #include "parley/random/distributions.hpp"
 
 namespace parley::protocol {
@@ -270,6 +271,10 @@ double utility_reason(const Realization& r, const Workspace& w, Index i) {
   return random::normal_cdf(shortfall / r.batna_noise);
 }
 
+bool in_stage(const std::vector<Index>& stage, Index k) {
+  return std::find(stage.begin(), stage.end(), k) != stage.end();
+}
+
 }  // namespace
 
 void weighted_mean_target(const Setting& setting, const Realization& r, Vector& target) {
@@ -395,6 +400,14 @@ void negotiate_mediated(const Setting& setting, const Realization& run_parameter
   const bool beliefs = private_information(setting);
   const bool learning = setting.information == Information::learning;
   if (beliefs) w.beliefs.start(setting, streams.beliefs);
+  // A ceasefire agreed before the talks: its issue settled at the design's term, its red lines
+  // met; a phased withdrawal ends on the first draft's line (docs/model.md, "Interim ceasefires").
+  if (setting.ceasefire_in_force >= 0) {
+    const Index c = setting.ceasefire_issue;
+    w.x(c) = setting.ceasefire_designs[static_cast<std::size_t>(setting.ceasefire_in_force)].at;
+    set_aside(r, w, c);
+    start_ceasefire(setting, r, w, 0, true, out);
+  }
   // An agenda: the first stage's issues on the table, every later one's waiting.
   std::size_t stage = 0;
   for (std::size_t s = 1; s < setting.stages.size(); ++s) {
@@ -439,6 +452,14 @@ void negotiate_mediated(const Setting& setting, const Realization& run_parameter
       // A stage agreed: its issues stay as they are, and the next stage's come to the table in
       // the next round.
       for (const Index k : setting.stages[stage]) w.bracketed[static_cast<std::size_t>(k)] = 1;
+      // A stage that settles the ceasefire term changes the war from the next round on
+      // (docs/model.md, "Interim ceasefires").
+      if (in_stage(setting.stages[stage], setting.ceasefire_issue)) {
+        bool line_agreed = false;
+        for (std::size_t s = 0; s <= stage; ++s)
+          line_agreed = line_agreed || in_stage(setting.stages[s], setting.battlefield_issue);
+        start_ceasefire(setting, r, w, t, line_agreed, out);
+      }
       ++stage;
       for (const Index k : setting.stages[stage]) open_issue(r, w, k);
       if (t >= setting.max_rounds) break;
@@ -508,6 +529,8 @@ void negotiate_mediated(const Setting& setting, const Realization& run_parameter
   }
   conclude(setting, r, w, t, front, w.demand, out);
   out.bracketed = w.bracketed;
+  if (setting.ceasefire_in_force >= 0)
+    out.bracketed[static_cast<std::size_t>(setting.ceasefire_issue)] = 0;  // settled, not aside
   if (staged) {
     out.stages_agreed = static_cast<int>(stage);
     // The issues a partial deal settles are the agreed stages'; no others are set aside.

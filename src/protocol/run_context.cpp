@@ -9,6 +9,7 @@
 #include "parley/model/concession.hpp"
 #include "parley/protocol/alternating.hpp"
 #include "parley/protocol/axiomatic.hpp"
+#include "parley/protocol/ceasefire.hpp"
 #include "parley/protocol/mediated.hpp"
 #include "parley/random/distributions.hpp"
 
@@ -54,7 +55,9 @@ void batnas(const Setting& setting, const Realization& r, double front_line, int
     if (!r.prefs.mean && r.prefs.weight(i, b) != 0.0) {
       const double drift =
           std::isnan(r.expected_drift(i)) ? r.battlefield_drift : r.expected_drift(i);
-      WarValue& h = w.war_values[static_cast<std::size_t>(i)];
+      const auto slot = static_cast<std::size_t>(w.regime * r.prefs.agents() + i);
+      if (w.war_values.size() <= slot) w.war_values.resize(slot + 1);
+      WarValue& h = w.war_values[slot];
       h.prepare(r.prefs, i, b, drift, r.battlefield_volatility, d);
       u += r.prefs.weight(i, b) * (h(front_line) - w.values(i, b));  // v_ib(s) from utilities
     }
@@ -76,10 +79,14 @@ void batnas(const Setting& setting, const Realization& r, double front_line, int
   }
 }
 
-double move_front(const Realization& r, double front, random::Stream& stream) {
-  return std::clamp(
-      front + r.battlefield_drift + r.battlefield_volatility * random::standard_normal(stream), 0.0,
-      1.0);
+double move_front(const Realization& r, double front, Workspace& w, random::Stream& stream) {
+  double step = r.battlefield_drift;
+  if (w.withdrawal_left > 0) {
+    step += (w.withdrawal_target - front) / w.withdrawal_left;
+    --w.withdrawal_left;
+  }
+  return std::clamp(front + step + r.battlefield_volatility * random::standard_normal(stream), 0.0,
+                    1.0);
 }
 
 void apply_shocks(Realization& r, int round, double front, Workspace& w) {
@@ -235,7 +242,7 @@ double open_round(const Setting& setting, Realization& r, int round, double fron
                   RunStreams& streams, Workspace& w, RunResult& out) {
   apply_shocks(r, round, front, w);
   concede(setting, r, round, front, w);
-  front = move_front(r, front, streams.battlefield);
+  front = move_front(r, front, w, streams.battlefield);
   batnas(setting, r, front, round, w, w.batna);
   if (round == 1) out.batna_first = w.batna;
   w.demand = w.batna;
@@ -358,6 +365,9 @@ void negotiate(const Setting& setting, const Realization& r, RunStreams& streams
   // Only the mediated protocol under private information holds beliefs.
   out.revealed = -1;
   out.stages_agreed = -1;
+  out.ceasefire_round = out.ceasefire_design = -1;
+  w.withdrawal_left = 0;
+  w.regime = 0;
   out.belief_width = out.belief_error = out.belief_covered =
       std::numeric_limits<double>::quiet_NaN();
   switch (setting.kind) {
@@ -375,8 +385,16 @@ void negotiate(const Setting& setting, const Realization& r, RunStreams& streams
   out.breakdown = -1;
   out.breakdown_cause = -1;
   const bool deal = out.outcome == Outcome::agreement || out.outcome == Outcome::partial;
-  if (deal && setting.durability_horizon > 0)
+  // The design of the ceasefire term a deal settles (docs/model.md, "Interim ceasefires").
+  if (const Index c = setting.ceasefire_issue;
+      deal && c >= 0 && out.ceasefire_design < 0 && !out.bracketed[static_cast<std::size_t>(c)])
+    out.ceasefire_design = static_cast<int>(setting.design_of(out.final_text(c)));
+  if (deal && setting.durability_horizon > 0) {
+    // A breakdown resumes the war as it stood before any interim ceasefire.
+    if (out.ceasefire_round >= 0) swap_war(w.shocked, w);
     follow_deal(setting, streams.durability, out.round, out.battlefield, w, out);
+    if (out.ceasefire_round >= 0) swap_war(w.shocked, w);
+  }
 }
 
 void conclude_beliefs(const Setting& setting, const Realization& r, const Workspace& w,

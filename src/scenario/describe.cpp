@@ -165,6 +165,35 @@ std::string describe(const Scenario& s) {
     out << "\n";
   }
 
+  if (const Ceasefire& c = s.ceasefire; c.issue) {
+    const Issue& front = s.issues[b.issue];
+    bool early = false;  // a mediated stage settles the term before the last stage
+    for (std::size_t st = 0; st + 1 < s.protocol.agenda.size(); ++st) {
+      for (const std::size_t k : s.protocol.agenda[st]) early = early || k == *c.issue;
+    }
+    early = early && s.protocol.kind == ProtocolKind::mediated;
+    out << "\nCeasefire designs: a term of " << s.issues[*c.issue].id << " takes the nearest; ";
+    if (c.in_force) {
+      out << "in force before the talks: " << c.designs[*c.in_force].label << "\n";
+    } else {
+      out << (early ? "agreed in a stage before the rest, it changes the war while the talks go on"
+                    : "no mediated stage settles it before the rest, so the designs only name a "
+                      "deal's")
+          << "\n";
+    }
+    Table designs({"design", "at", "drift", "volatility", "war cost x", "withdrawal rounds"});
+    for (const CeasefireDesign& d : c.designs) {
+      const Issue& issue = s.issues[*c.issue];
+      const std::string at =
+          issue.discrete() ? issue.options[static_cast<std::size_t>(d.at)] : num(d.at);
+      designs.add({d.label, at, d.drift ? num(*d.drift) : "the war's",
+                   d.volatility ? num(*d.volatility) : "the war's", num(d.war_cost),
+                   std::to_string(d.withdrawal)});
+    }
+    designs.print(out);
+    out << "  (drift and volatility in " << front.unit << " of " << front.id << " per round)\n";
+  }
+
   std::vector<const Param*> sampled;
   for (const ParameterRef& ref : s.parameters()) {
     if (!ref.param->dist.is_fixed()) sampled.push_back(ref.param);

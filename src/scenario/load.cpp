@@ -38,6 +38,7 @@ class Loader {
     read_protocol(r);
     read_battlefield(r);
     read_durability(r);
+    read_ceasefire(r);
     read_expected_drifts(r);
     read_shocks(r);
     read_sweep(r);
@@ -1118,6 +1119,88 @@ class Loader {
     }
     if (auto by = h.string("by", false, issue_ids())) d.by = s_.issue_index(*by);
     h.finish();
+  }
+
+  // [ceasefire] (docs/model.md, "Interim ceasefires"): optional; the designs by which an agreed
+  // ceasefire term changes the war while the talks go on.
+  void read_ceasefire(Reader& r) {
+    const toml::table* t = r.subtable("ceasefire", false);
+    if (!t) return;
+    Reader h(ctx_, *t, "ceasefire");
+    Ceasefire& c = s_.ceasefire;
+    if (auto id = h.string("issue", true, issue_ids())) c.issue = s_.issue_index(*id);
+    const toml::table* dt = h.subtable("designs", true);
+    const toml::node* in_force = h.take("in_force");
+    h.finish();
+    if (!dt) return;
+    if (dt->empty()) {
+      ctx_.error(dt->source(), "ceasefire.designs", "no designs",
+                 "allowed: at least one design, e.g. [ceasefire.designs.halt] with at = ...");
+    }
+    if (!c.issue) return;
+    const Issue& issue = s_.issues[*c.issue];
+    const Issue& front = s_.issues[s_.battlefield.issue];
+    const double span = front.hi - front.lo;
+    Reader all(ctx_, *dt, "ceasefire.designs");
+    for (const std::string& id : keys_in_file_order(*dt)) {
+      const std::string path = "ceasefire.designs." + id;
+      const toml::table* table = all.subtable(id, true);
+      if (!table) continue;
+      check_id(*dt, id, path);
+      Reader d(ctx_, *table, path);
+      CeasefireDesign x;
+      x.id = id;
+      x.label = d.string("label", false).value_or(id);
+      if (issue.discrete()) {
+        if (const toml::node* n = d.take("at")) {
+          x.at = option_of(*n, path + ".at", issue).value_or(0.0);
+        } else {
+          d.missing("at", "an option of " + issue.id);
+        }
+      } else {
+        x.at = d.number("at", true, issue.lo, issue.hi).value_or(issue.lo);
+      }
+      x.drift = d.number("drift", false, -span, span);
+      x.volatility = d.number("volatility", false, 0.0, span);
+      x.war_cost = d.number("war_cost", false, 0.0, 100.0).value_or(1.0);
+      x.withdrawal = static_cast<int>(d.integer("withdrawal", false, 0, 100000).value_or(0));
+      d.finish();
+      for (const CeasefireDesign& other : c.designs) {
+        if (other.at == x.at) {
+          const toml::node* where = table->get("at");
+          ctx_.error(where ? where->source() : table->source(), path + ".at",
+                     "design " + id + " stands at the same term as " + other.id,
+                     "allowed: one design at each term of " + issue.id);
+        }
+      }
+      c.designs.push_back(std::move(x));
+    }
+    std::stable_sort(
+        c.designs.begin(), c.designs.end(),
+        [](const CeasefireDesign& a, const CeasefireDesign& b) { return a.at < b.at; });
+    // in_force = "<design>": that ceasefire agreed before the talks, its issue settled.
+    if (in_force) {
+      std::vector<std::string> ids;
+      for (const CeasefireDesign& d : c.designs) ids.push_back(d.id);
+      const auto name = in_force->value<std::string>();
+      const auto found = name ? std::find(ids.begin(), ids.end(), *name) : ids.end();
+      if (!in_force->is_string() || found == ids.end()) {
+        const std::string hint = name ? closest_match(*name, ids) : "";
+        ctx_.error(in_force->source(), "ceasefire.in_force",
+                   name ? "unknown design \"" + *name + "\""
+                        : std::string("expected a string, got ") + type_name(*in_force),
+                   "allowed: one of the designs (" + join(ids) + ")" +
+                       (hint.empty() ? "" : "; did you mean \"" + hint + "\"?"));
+      } else if (s_.protocol.kind != ProtocolKind::mediated || !s_.protocol.agenda.empty()) {
+        ctx_.error(in_force->source(), "ceasefire.in_force",
+                   "a ceasefire in force before the talks needs the mediated protocol without an "
+                   "agenda",
+                   "allowed: in_force with kind = \"mediated\" and no protocol.agenda (a stage "
+                   "of an agenda agrees a ceasefire during the talks)");
+      } else {
+        c.in_force = static_cast<std::size_t>(found - ids.begin());
+      }
+    }
   }
 
   // agents.<a>.expected_drift: a drift per round like battlefield.drift, within the

@@ -311,6 +311,26 @@ class Reproducibility(unittest.TestCase):
         with open_file(one) as f:
             self.assertTrue(np.isfinite(f["runs/belief_width"][:]).all())
 
+    def test_interim_ceasefires_do_not_depend_on_threads_or_shards(self):
+        # A ceasefire agreed in the first stage changes the war mid-run (and each thread keeps a
+        # war-value table per design); 1 or 3 threads and two shards merged give the same file.
+        staged = ("--set", 'protocol.agenda=[["ceasefire"]]')
+        one = self.run_to("c1.h5", "--threads", "1", *staged, runs=120)
+        self.assert_same_datasets(one, self.run_to("c3.h5", "--threads", "3", *staged, runs=120))
+        shards = [self.run_to(f"cs{k}.h5", "--shard", f"{k}/2", *staged, runs=120) for k in (1, 2)]
+        merged = os.path.join(self.tmp.name, "c-merged.h5")
+        r = parley("merge", merged, *shards, "-q")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assert_same_datasets(one, merged)
+        with open_file(one) as f:
+            began = f["runs/ceasefire_round"][:]
+            self.assertGreater(int((began >= 1).sum()), 0)
+            # A ceasefire that began is of a design; the shares in the summary count them.
+            design = f["runs/ceasefire_design"][:]
+            self.assertTrue((design[began >= 1] >= 0).all())
+            counts = np.bincount(design[began >= 1], minlength=4) / len(began)
+            np.testing.assert_allclose(f["summary/interim_share"][:], counts)
+
     def test_compression_does_not_change_any_dataset(self):
         plain = self.run_to("plain.h5")
         packed = self.run_to("packed.h5", "--compress", "4")

@@ -109,7 +109,8 @@ TEST(RunsFile, RowsReadBackBitForBit) {
       file.commit();
     }
     io::RunsReader reader(path, parameter_keys(sampler), s.durability.horizon,
-                          static_cast<int>(s.protocol.agenda.size()));
+                          static_cast<int>(s.protocol.agenda.size()),
+                          static_cast<int>(s.ceasefire.designs.size()));
     for (const auto& want : blocks) {
       engine::RunBlock got;
       got.resize(want.count, want.agents, want.issues, want.sampled, want.shocks);
@@ -170,7 +171,8 @@ TEST(RunsFile, AnInterruptedFileReadsBackAsItsFinishedRuns) {
   EXPECT_EQ(p.header.seed, 5u);
   EXPECT_EQ(p.target, path);
   io::RunsReader reader(partial, parameter_keys(sampler), s.durability.horizon,
-                        static_cast<int>(s.protocol.agenda.size()));
+                        static_cast<int>(s.protocol.agenda.size()),
+                        static_cast<int>(s.ceasefire.designs.size()));
   engine::RunBlock got;
   got.resize(blocks[1].count, blocks[1].agents, blocks[1].issues, blocks[1].sampled,
              blocks[1].shocks);

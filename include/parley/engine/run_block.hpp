@@ -22,33 +22,35 @@ struct RunBlock {
   std::size_t shocks = 0;
   bool abandoned = false;  // cut short by a cancellation: count is the runs it finished
 
-  std::vector<std::int8_t> agreement;         // [run]
-  std::vector<std::int8_t> outcome;           // [run], protocol::Outcome
-  std::vector<std::int32_t> round;            // [run], -1 without a deal
-  std::vector<std::int32_t> blocker;          // [run], agent index or -1
-  std::vector<std::int32_t> obstacle;         // [run], issue index or -1
-  std::vector<std::int32_t> obstacle_second;  // [run], issue index or -1
-  std::vector<double> battlefield;            // [run], front line at the end, natural units
-  std::vector<double> nash_distance;          // [run], see protocol::Diagnostics
-  std::vector<double> pareto_gap;             // [run]
-  std::vector<double> zone_first;             // [run]
-  std::vector<double> zone_last;              // [run]
-  std::vector<std::int32_t> revealed;         // [run], round positions were revealed, or -1
-  std::vector<double> belief_width;           // [run], see protocol::BeliefSummary
-  std::vector<double> belief_error;           // [run]
-  std::vector<double> belief_covered;         // [run]
-  std::vector<std::int32_t> breakdown;        // [run], post-deal round it broke down, or -1
-  std::vector<std::int8_t> breakdown_cause;   // [run], protocol::Breakdown, or -1
-  std::vector<std::int32_t> stages_agreed;    // [run], with an agenda; -1 without
-  std::vector<double> deal;                   // [run, issue], NaN without a deal
-  std::vector<double> final_text;             // [run, issue]
-  std::vector<double> shortfall;              // [run, issue], NaN after a deal
-  std::vector<double> utility;                // [run, agent]
-  std::vector<double> utility_pv;             // [run, agent]
-  std::vector<double> batna;                  // [run, agent]
-  std::vector<double> parameters;             // [run, sampled parameter]
-  std::vector<std::int8_t> bracketed;         // [run, issue], 1 where the mediator set it aside
-  std::vector<std::int32_t> shock_round;      // [run, shock], the round it fired in, -1 if not
+  std::vector<std::int8_t> agreement;          // [run]
+  std::vector<std::int8_t> outcome;            // [run], protocol::Outcome
+  std::vector<std::int32_t> round;             // [run], -1 without a deal
+  std::vector<std::int32_t> blocker;           // [run], agent index or -1
+  std::vector<std::int32_t> obstacle;          // [run], issue index or -1
+  std::vector<std::int32_t> obstacle_second;   // [run], issue index or -1
+  std::vector<double> battlefield;             // [run], front line at the end, natural units
+  std::vector<double> nash_distance;           // [run], see protocol::Diagnostics
+  std::vector<double> pareto_gap;              // [run]
+  std::vector<double> zone_first;              // [run]
+  std::vector<double> zone_last;               // [run]
+  std::vector<std::int32_t> revealed;          // [run], round positions were revealed, or -1
+  std::vector<double> belief_width;            // [run], see protocol::BeliefSummary
+  std::vector<double> belief_error;            // [run]
+  std::vector<double> belief_covered;          // [run]
+  std::vector<std::int32_t> breakdown;         // [run], post-deal round it broke down, or -1
+  std::vector<std::int8_t> breakdown_cause;    // [run], protocol::Breakdown, or -1
+  std::vector<std::int32_t> stages_agreed;     // [run], with an agenda; -1 without
+  std::vector<std::int32_t> ceasefire_round;   // [run], round an interim ceasefire began, or -1
+  std::vector<std::int32_t> ceasefire_design;  // [run], design of the settled term, or -1
+  std::vector<double> deal;                    // [run, issue], NaN without a deal
+  std::vector<double> final_text;              // [run, issue]
+  std::vector<double> shortfall;               // [run, issue], NaN after a deal
+  std::vector<double> utility;                 // [run, agent]
+  std::vector<double> utility_pv;              // [run, agent]
+  std::vector<double> batna;                   // [run, agent]
+  std::vector<double> parameters;              // [run, sampled parameter]
+  std::vector<std::int8_t> bracketed;          // [run, issue], 1 where the mediator set it aside
+  std::vector<std::int32_t> shock_round;       // [run, shock], the round it fired in, -1 if not
 
   std::vector<std::pair<std::uint64_t, protocol::Trace>> traces;  // (run, its rounds) when traced
 

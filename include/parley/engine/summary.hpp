@@ -40,6 +40,9 @@ struct Summary {
   std::array<std::uint64_t, 2> breakdowns{};
   // With an agenda: the share of runs by the stages they agreed, 0 … stages (empty without).
   std::vector<double> stage_share;
+  // With [ceasefire]: per design, the share of runs in which a stage's interim ceasefire of that
+  // design came into force (empty without).
+  std::vector<double> interim_share;
   double wall_seconds = 0.0;
   double runs_per_second = 0.0;
   double write_seconds = 0.0;  // of the wall time, spent writing the output
@@ -77,10 +80,13 @@ class SummaryBuilder {
   std::vector<std::uint64_t> obstacles_;
   std::vector<std::uint64_t> second_obstacles_;
   std::vector<std::uint64_t> shocks_fired_;
-  // Durability: the group of a deal by its term on by_ (bins of its range, or its options).
+  // Durability: the group of a deal by its term on by_ (bins of its range, or its options, or
+  // the ceasefire designs where by_ is the ceasefire issue).
   int horizon_ = 0;
   std::optional<std::size_t> by_;
   std::size_t by_bins_ = 0;
+  bool by_design_ = false;
+  std::vector<std::uint64_t> interim_counts_;  // per ceasefire design
   std::vector<std::string> group_labels_;
   std::vector<std::vector<std::uint64_t>> broken_at_;  // [group][t]: deals broken in round t
   std::vector<std::uint64_t> group_deals_;

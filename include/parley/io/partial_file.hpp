@@ -26,8 +26,9 @@ class RunsReader {
  public:
   // `parameters`: the sampled parameters' dataset names (the sampler's column keys);
   // `horizon`: the scenario's durability.horizon, the latest round a deal may break down in;
-  // `stages`: the stages of its agenda.
-  RunsReader(const std::string& path, std::vector<std::string> parameters, int horizon, int stages);
+  // `stages`: the stages of its agenda; `designs`: its ceasefire designs.
+  RunsReader(const std::string& path, std::vector<std::string> parameters, int horizon, int stages,
+             int designs);
   ~RunsReader();
   RunsReader(const RunsReader&) = delete;
   RunsReader& operator=(const RunsReader&) = delete;

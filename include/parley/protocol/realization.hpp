@@ -47,6 +47,16 @@ struct TextConstraint {
   bool broken_by(const Vector& x) const;
 };
 
+// An interim ceasefire's design (docs/model.md, "Interim ceasefires"): how the war goes on once a
+// ceasefire term is agreed before the rest. Unit scales; NaN: the war's value stays.
+struct CeasefireDesign {
+  double at = 0.0;          // the term on the ceasefire issue that stands for this design
+  double drift = 0.0;       // the front line's drift per round
+  double volatility = 0.0;  // its volatility per round (violations)
+  double war_cost = 1.0;    // the factor on every agent's war cost
+  int withdrawal = 0;       // rounds in which the front moves to the agreed line (0: it stays)
+};
+
 struct Setting {
   std::vector<bool> veto;      // per agent
   std::vector<bool> is_party;  // per agent; false for the mediator
@@ -58,6 +68,12 @@ struct Setting {
   // one package), and whether an agreed stage stands when a later one fails.
   std::vector<std::vector<Index>> stages;
   bool binding = true;
+  // Interim ceasefires: the issue whose agreed term changes the war (-1: none), and the designs
+  // in ascending order of `at`; a term takes the design nearest to it (the lower on a tie).
+  Index ceasefire_issue = -1;
+  std::vector<CeasefireDesign> ceasefire_designs;
+  Index ceasefire_in_force = -1;  // the design agreed before the talks (mediated); -1: none
+  Index design_of(double term) const;
   int walkout_patience = 3;
   int revision_steps = 24;
   Revision revision = Revision::nash;

@@ -38,6 +38,15 @@ struct ConcessionState {
   void resize(Index agents, Index issues);
 };
 
+// The war as it stood before an interim ceasefire changed it (protocol/ceasefire.hpp).
+struct WarBefore {
+  int regime = 0;
+  double drift = 0.0;
+  double volatility = 0.0;
+  Vector war_cost;
+  Vector expected_drift;
+};
+
 // Scratch space reused across runs so that a run allocates nothing.
 struct Workspace {
   Vector x, x_war, trial, best, grad, u, u_war, batna, batna_estimate, gap, lo, hi, target;
@@ -49,7 +58,10 @@ struct Workspace {
   std::vector<std::int8_t> bracketed;  // per issue: set aside by the mediator in this run
   Realization shocked;                 // the run's parameters as changed by scheduled shocks
   NashObjective objective;             // the mediator's revision objective, packed per revision
-  std::vector<WarValue> war_values;    // per agent, kept from run to run (see WarValue)
+  // Per war regime (0 the war, 1 + d an interim ceasefire of design d) and agent, kept from run to
+  // run (see WarValue): a table is built once for each, not each time a ceasefire begins.
+  std::vector<WarValue> war_values;
+  int regime = 0;  // the war regime in force
   ConcessionState concession;
   Eigen::ArrayXi rejections;        // per agent: texts rejected so far in this run
   std::vector<std::int32_t> fired;  // per shock: the round it fired in; -1 not yet
@@ -57,6 +69,10 @@ struct Workspace {
   // the red lines as it knows them (a proposer's screening also uses them as scratch).
   RedLineBeliefs beliefs;
   model::Preferences known;
+  // An interim ceasefire's phased withdrawal: the rounds left and the line it ends on (unit).
+  int withdrawal_left = 0;
+  double withdrawal_target = 0.0;
+  WarBefore war_before;
   void resize(Index agents, Index issues);
 };
 
@@ -69,8 +85,9 @@ void batnas(const Setting& setting, const Realization& r, double front_line, int
             Workspace& w, Vector& out);
 
 // s_{t+1} = clamp(s_t + μ + σ ε_t, 0, 1), ε standard normal (docs/model.md, "The outside option and
-// the war").
-double move_front(const Realization& r, double front, random::Stream& stream);
+// the war"); during an interim ceasefire's withdrawal with n rounds left toward the line L, the
+// step also covers (L − s_t) / n of the way (docs/model.md, "Interim ceasefires").
+double move_front(const Realization& r, double front, Workspace& w, random::Stream& stream);
 
 // The start of round t for shocks: counts the rejections of round t − 1 (w.accepts), then
 // fires every shock not yet fired whose trigger holds with the front line `front` of the last

@@ -181,6 +181,27 @@ struct Durability {
   std::optional<std::size_t> by;
 };
 
+// Interim ceasefires (docs/model.md, "Interim ceasefires"): how an agreed ceasefire term changes
+// the war while the talks go on. Each design stands at a point `at` of the ceasefire issue
+// (natural units); an agreed term takes the nearest. drift and volatility: natural units of the
+// battlefield issue per round (unset: the war's); war_cost: a factor on every agent's war cost;
+// withdrawal: rounds in which the front line moves to the agreed one.
+struct CeasefireDesign {
+  std::string id;
+  std::string label;
+  double at = 0.0;
+  std::optional<double> drift;
+  std::optional<double> volatility;
+  double war_cost = 1.0;
+  int withdrawal = 0;
+};
+
+struct Ceasefire {
+  std::optional<std::size_t> issue;      // none: no [ceasefire]
+  std::vector<CeasefireDesign> designs;  // in ascending order of `at`
+  std::optional<std::size_t> in_force;   // a design agreed before the talks (mediated only)
+};
+
 // When a shock fires: at a fixed round, after `count` rejections by agent `by`, once the front
 // line is at or beyond `threshold` (natural units), or when there is no deal by round `round`.
 enum class ShockWhen { round, rejections, front_above, front_below, no_deal_by };
@@ -233,6 +254,7 @@ struct Scenario {
   Protocol protocol;
   Battlefield battlefield;
   Durability durability;
+  Ceasefire ceasefire;
   std::vector<Shock> shocks;
   std::optional<SweepSpec> sweep;
   Space space = Space::box;
