@@ -1097,6 +1097,7 @@ class Loader {
     Durability& d = s_.durability;
     d.log_hazard.assign(s_.issues.size(), std::nullopt);
     const toml::table* t = r.subtable("durability", false);
+    if (s_.issues.empty()) return;  // already an error; every issue named would be unknown
     const double span =
         s_.battlefield.issue < s_.issues.size()
             ? s_.issues[s_.battlefield.issue].hi - s_.issues[s_.battlefield.issue].lo
@@ -1125,7 +1126,7 @@ class Loader {
   // ceasefire term changes the war while the talks go on.
   void read_ceasefire(Reader& r) {
     const toml::table* t = r.subtable("ceasefire", false);
-    if (!t) return;
+    if (!t || s_.issues.empty()) return;  // no issues: already an error
     Reader h(ctx_, *t, "ceasefire");
     Ceasefire& c = s_.ceasefire;
     if (auto id = h.string("issue", true, issue_ids())) c.issue = s_.issue_index(*id);
