@@ -15,8 +15,8 @@ python3-xarray python3-h5netcdf).
 import h5py
 import numpy as np
 
-RUNS, SWEEP, SOBOL = "parley-runs", "parley-sweep", "parley-sobol"
-FILETYPES = (RUNS, SWEEP, SOBOL)
+RUNS, SWEEP, SOBOL, POSTERIOR = "parley-runs", "parley-sweep", "parley-sobol", "parley-posterior"
+FILETYPES = (RUNS, SWEEP, SOBOL, POSTERIOR)
 # The major format version this module reads (the program's kFormatVersion, run_header.hpp):
 # minor versions only add, so any 1.x file is read.
 FORMAT_MAJOR = 1

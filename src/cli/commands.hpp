@@ -31,6 +31,7 @@ int cmd_validate(const std::vector<std::string>& args, const std::string& comman
 int cmd_solve(const std::vector<std::string>& args, const std::string& command_line);
 int cmd_sweep(const std::vector<std::string>& args, const std::string& command_line);
 int cmd_sobol(const std::vector<std::string>& args, const std::string& command_line);
+int cmd_calibrate(const std::vector<std::string>& args, const std::string& command_line);
 int cmd_info(const std::vector<std::string>& args, const std::string& command_line);
 int cmd_evaluate(const std::vector<std::string>& args, const std::string& command_line);
 int cmd_merge(const std::vector<std::string>& args, const std::string& command_line);

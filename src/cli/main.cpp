@@ -27,6 +27,8 @@ constexpr Command kCommands[] = {
     {"sweep", "run a scenario at every point of a grid of keys (common random numbers)",
      parley::cli::cmd_sweep},
     {"sobol", "Sobol indices of P(agreement) over the sampled parameters", parley::cli::cmd_sobol},
+    {"calibrate", "the sampled parameters given observations of the talks (ABC-SMC)",
+     parley::cli::cmd_calibrate},
     {"validate", "check a scenario file and print what was understood", parley::cli::cmd_validate},
     {"solve", "Nash, Kalai-Smorodinsky and the zone of agreement at central values",
      parley::cli::cmd_solve},

@@ -319,11 +319,22 @@ std::vector<std::string> Sampler::factors() const {
 
 void Sampler::sample_mixed(std::uint64_t seed, std::uint64_t run, std::uint64_t other_run,
                            std::size_t factor, protocol::Realization& out, double* recorded) const {
+  fill(seed, run, other_run, factor, nullptr, out, recorded);
+}
+
+void Sampler::sample_given(std::uint64_t seed, std::uint64_t run, const double* theta,
+                           protocol::Realization& out, double* recorded) const {
+  fill(seed, run, run, slots_.size() + concentrations_.size(), theta, out, recorded);
+}
+
+void Sampler::fill(std::uint64_t seed, std::uint64_t run, std::uint64_t other_run,
+                   std::size_t factor, const double* theta, protocol::Realization& out,
+                   double* recorded) const {
   out = base_;  // same sizes every run: Eigen copies without reallocating
   for (std::size_t f = 0; f < slots_.size(); ++f) {
     const Slot& slot = slots_[f];
     random::Stream stream(seed, f == factor ? other_run : run, slot.stream);
-    const double natural = slot.dist.sample(stream);
+    const double natural = theta ? theta[f] : slot.dist.sample(stream);
     recorded[slot.column] = natural;
     const double unit_value = (natural - slot.offset) * slot.scale;
     if (slot.shock >= 0) {

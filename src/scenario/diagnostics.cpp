@@ -29,6 +29,12 @@ std::string join_messages(const std::vector<Diagnostic>& diagnostics) {
 ScenarioError::ScenarioError(std::vector<Diagnostic> diagnostics)
     : std::runtime_error(join_messages(diagnostics)), diagnostics_(std::move(diagnostics)) {}
 
+std::vector<std::string> ScenarioError::messages() const {
+  std::vector<std::string> out;
+  for (const Diagnostic& d : diagnostics_) out.push_back(d.format());
+  return out;
+}
+
 std::size_t edit_distance(const std::string& a, const std::string& b) {
   std::vector<std::size_t> row(b.size() + 1);
   std::iota(row.begin(), row.end(), std::size_t{0});

@@ -1,5 +1,8 @@
 #include "parley/scenario/distribution.hpp"
 
+#include <boost/math/distributions/beta.hpp>
+#include <boost/math/distributions/normal.hpp>
+#include <boost/math/distributions/triangular.hpp>
 #include <sstream>
 
 #include "parley/random/distributions.hpp"
@@ -56,6 +59,35 @@ double Distribution::sample(random::Stream& s) const noexcept {
       return random::triangular(s, a, c, b);
   }
   return a;
+}
+
+double Distribution::density(double x) const {
+  if (!(x >= support_min() && x <= support_max())) return 0.0;
+  switch (kind) {
+    case Kind::fixed:
+      return 1.0;
+    case Kind::uniform:
+      return 1.0 / (b - a);
+    case Kind::normal: {
+      // Truncated to [lo, hi]: the normal density over the mass it keeps.
+      const boost::math::normal_distribution<double> n(a, b);
+      return boost::math::pdf(n, x) / (boost::math::cdf(n, hi) - boost::math::cdf(n, lo));
+    }
+    case Kind::beta: {
+      const double m = (a - lo) / (hi - lo), width = hi - lo;
+      const boost::math::beta_distribution<double> d(b * m, b * (1.0 - m));
+      const double u = (x - lo) / width;
+      // The density is unbounded at an end where a shape parameter is below 1: finite inside.
+      if ((u <= 0.0 && b * m < 1.0) || (u >= 1.0 && b * (1.0 - m) < 1.0)) return 0.0;
+      return boost::math::pdf(d, u) / width;
+    }
+    case Kind::triangular: {
+      if (a == b) return 1.0;
+      const boost::math::triangular_distribution<double> t(a, c, b);
+      return boost::math::pdf(t, x);
+    }
+  }
+  return 0.0;
 }
 
 std::string Distribution::describe() const {

@@ -484,6 +484,56 @@ class Sobol(unittest.TestCase):
             self.assertIn("--samples: 5 is out of range (allowed: >= 10)", r.stderr)
 
 
+class Calibrate(unittest.TestCase):
+    def test_the_posterior_file_opens_in_xarray_with_a_dataset_per_parameter(self):
+        import xarray as xr
+        with tempfile.TemporaryDirectory() as tmp:
+            obs = os.path.join(tmp, "obs.toml")
+            with open(obs, "w", encoding="utf-8") as f:
+                f.write('[[observed]]\nstatistic = "deal_by"\nround = 3\nvalue = false\n'
+                        'source = "a test"\n'
+                        '[[observed]]\nstatistic = "utility"\nagent = "russia"\n'
+                        'text = "first_draft"\nvalue = 0.6\nscale = 0.2\nsource = "a test"\n')
+            out = os.path.join(tmp, "post.h5")
+            r = parley("calibrate", SCENARIO, "--observed", obs, "-o", out, "--particles", "50",
+                       "--target", "0.4", "--min-acceptance", "0.05", "--threads", "2")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("generation  0", r.stderr)
+            with open_file(out) as f:
+                self.assertEqual(text(f.attrs["filetype"]), "parley-posterior")
+                self.assertEqual(int(f.attrs["complete"]), 1)
+                self.assertIn("deal_by", text(f.attrs["observations_toml"]))
+            ds = xr.open_dataset(out, group="posterior", engine="h5netcdf")
+            generations = ds.sizes["generation"]
+            self.assertGreaterEqual(generations, 2)
+            self.assertEqual(ds.sizes["particle"], 50)
+            np.testing.assert_allclose(ds.weight.sum("particle").values, 1.0, rtol=1e-12)
+            tolerance = ds.tolerance.values
+            self.assertTrue(np.isinf(tolerance[0]))
+            self.assertTrue(np.all(np.diff(tolerance[1:]) < 0))
+            # Every accepted particle came within its generation's tolerance.
+            self.assertTrue(np.all(ds.distance.values[1:] <= tolerance[1:, None]))
+            # One dataset per parameter, named by its scenario key, within the prior's support.
+            lo = ds["agents.russia.red_lines.territory.lo"].values
+            self.assertTrue(np.all((lo >= 0.45) & (lo <= 0.65)))
+            self.assertEqual(ds.simulations.values[0], 50)
+            obs_ds = xr.open_dataset(out, group="observations", engine="h5netcdf")
+            self.assertEqual(obs_ds.sizes["observation"], 2)
+            # A second file with the same seed is the same calibration.
+            again = os.path.join(tmp, "again.h5")
+            r = parley("calibrate", SCENARIO, "--observed", obs, "-o", again, "--particles", "50",
+                       "--target", "0.4", "--min-acceptance", "0.05", "--threads", "1", "-q")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            a, b = datasets(out), datasets(again)
+            for name in a:
+                if name.startswith("posterior/"):
+                    self.assertEqual(a[name].tobytes(), b[name].tobytes(), name)
+            r = parley("calibrate", SCENARIO, "-o", os.path.join(tmp, "x.h5"))
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("--observed: missing", r.stderr)
+            self.assertFalse(os.path.exists(os.path.join(tmp, "x.h5")))
+
+
 class TracesAndReplay(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()

@@ -211,3 +211,48 @@ TEST(Dirichlet, TinyConcentrationsGiveNoNaN) {
     EXPECT_NEAR(sum[k] / n, m, 5 * std::sqrt(m * (1 - m) / n)) << k;
   }
 }
+
+// The prior density of calibration: it integrates to 1 over the support, and a histogram of
+// draws follows it (each of 20 bins within 5 SE of n ∫_bin f).
+TEST(ScenarioDistribution, DensityIsThatOfTheDraws) {
+  using K = parley::scenario::Distribution::Kind;
+  std::vector<parley::scenario::Distribution> cases(4);
+  cases[0].kind = K::uniform, cases[0].a = 0.36, cases[0].b = 1.08;
+  cases[1].kind = K::normal, cases[1].a = 0.2, cases[1].b = 0.3, cases[1].lo = 0.0,
+  cases[1].hi = 1.0;  // truncated on both sides
+  cases[2].kind = K::beta, cases[2].a = 24.0, cases[2].b = 20.0, cases[2].lo = 0.0,
+  cases[2].hi = 30.0;
+  cases[3].kind = K::triangular, cases[3].a = 1.0, cases[3].c = 1.5, cases[3].b = 4.0;
+  for (std::size_t j = 0; j < cases.size(); ++j) {
+    const auto& d = cases[j];
+    const double lo = d.support_min(), hi = d.support_max();
+    // ∫ f by Simpson's rule on 20 bins of 200 panels each.
+    const int bins = 20, panels = 200;
+    std::vector<double> mass(bins);
+    double total = 0.0;
+    for (int k = 0; k < bins; ++k) {
+      const double a = lo + (hi - lo) * k / bins, h = (hi - lo) / bins / panels;
+      double s = d.density(a) + d.density(a + h * panels);
+      for (int p = 1; p < panels; ++p) s += (p % 2 ? 4.0 : 2.0) * d.density(a + h * p);
+      mass[static_cast<std::size_t>(k)] = s * h / 3.0;
+      total += mass[static_cast<std::size_t>(k)];
+    }
+    EXPECT_NEAR(total, 1.0, 1e-6) << j;
+    pr::Stream s(9, j, 1);
+    const int n = 200000;
+    std::vector<int> counts(bins, 0);
+    for (int i = 0; i < n; ++i) {
+      const double x = d.sample(s);
+      ++counts[static_cast<std::size_t>(
+          std::clamp(static_cast<int>((x - lo) / (hi - lo) * bins), 0, bins - 1))];
+    }
+    for (int k = 0; k < bins; ++k) {
+      const double p = mass[static_cast<std::size_t>(k)];
+      EXPECT_NEAR(counts[static_cast<std::size_t>(k)], n * p,
+                  5.0 * std::sqrt(n * p * (1 - p)) + 1.0)
+          << j << " bin " << k;
+    }
+    EXPECT_EQ(d.density(lo - 1e-9 * (hi - lo + 1)), 0.0);
+    EXPECT_EQ(d.density(hi + 1e-9 * (hi - lo + 1)), 0.0);
+  }
+}

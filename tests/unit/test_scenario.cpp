@@ -56,9 +56,7 @@ std::vector<std::string> errors_of(const std::string& text) {
   try {
     load_scenario_text(text, "t.toml");
   } catch (const ScenarioError& e) {
-    std::vector<std::string> out;
-    for (const auto& d : e.diagnostics()) out.push_back(d.format());
-    return out;
+    return e.messages();
   }
   return {};
 }

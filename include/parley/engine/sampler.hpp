@@ -40,6 +40,16 @@ class Sampler {
   void sample_mixed(std::uint64_t seed, std::uint64_t run, std::uint64_t other_run,
                     std::size_t factor, protocol::Realization& out, double* recorded) const;
 
+  // Calibration (docs/model.md, "Calibration"): the scalar factors, the first
+  // scalar_factors() of factors() (each agent's Dirichlet weights are not among them), and the
+  // prior of each.
+  std::size_t scalar_factors() const noexcept { return slots_.size(); }
+  const scenario::Distribution& prior(std::size_t factor) const { return slots_.at(factor).dist; }
+  // As sample(), with every scalar factor f at theta[f] (natural units) rather than drawn; the
+  // Dirichlet weights are drawn as in run `run`.
+  void sample_given(std::uint64_t seed, std::uint64_t run, const double* theta,
+                    protocol::Realization& out, double* recorded) const;
+
  private:
   using Field = protocol::Field;
   struct Slot {
@@ -70,6 +80,8 @@ class Sampler {
   };
 
   void add(const scenario::ParameterRef& ref);
+  void fill(std::uint64_t seed, std::uint64_t run, std::uint64_t other_run, std::size_t factor,
+            const double* theta, protocol::Realization& out, double* recorded) const;
   static void normalise_weights(protocol::Realization& r, model::Index agent);
 
   protocol::Setting setting_;

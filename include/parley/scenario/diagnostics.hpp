@@ -28,6 +28,7 @@ class ScenarioError : public std::runtime_error {
  public:
   explicit ScenarioError(std::vector<Diagnostic> diagnostics);
   const std::vector<Diagnostic>& diagnostics() const noexcept { return diagnostics_; }
+  std::vector<std::string> messages() const;  // each diagnostic formatted, in order
 
  private:
   std::vector<Diagnostic> diagnostics_;

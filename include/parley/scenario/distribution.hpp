@@ -26,6 +26,9 @@ struct Distribution {
   double support_min() const noexcept;  // smallest value a draw can take
   double support_max() const noexcept;  // largest value a draw can take
   double sample(random::Stream& s) const noexcept;
+  // The probability density of a draw at x (0 outside the support; for a fixed value, 1 at it
+  // and 0 elsewhere): the prior density of calibration (docs/model.md, "Calibration").
+  double density(double x) const;
   std::string describe() const;  // e.g. "beta(mean=0.8, kappa=20) on [0, 1]"
 };
 

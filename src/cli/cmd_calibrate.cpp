@@ -1,0 +1,119 @@
+// parley calibrate: the scenario's sampled parameters conditioned on observations of the talks
+// (ABC-SMC; docs/model.md, "Calibration").
+#include <boost/program_options.hpp>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+
+#include "arguments.hpp"
+#include "commands.hpp"
+#include "interrupt.hpp"
+#include "parley/engine/calibrate.hpp"
+#include "parley/io/posterior_file.hpp"
+#include "parley/scenario/load.hpp"
+#include "parley/scenario/observations.hpp"
+
+namespace parley::cli {
+
+namespace po = boost::program_options;
+
+int cmd_calibrate(const std::vector<std::string>& args, const std::string& command_line) {
+  po::options_description visible(
+      "parley calibrate FILE --observed OBS.toml -o POST.h5 — the sampled parameters given what "
+      "was observed (ABC-SMC)");
+  add_run_flags(visible, RunsFlag::none, CompressFlag::none, "",
+                "output file (default: <scenario name>-posterior.h5)");
+  auto add = visible.add_options();
+  add("observed", po::value<std::string>(), "observations file (TOML)");
+  add("particles", po::value<std::int64_t>()->default_value(1000), "particles per generation");
+  add("target", po::value<double>()->default_value(0.0),
+      "stop once the tolerance is at or below this distance");
+  add("quantile", po::value<double>()->default_value(0.5),
+      "each tolerance is this quantile of the last generation's distances");
+  add("min-acceptance", po::value<double>()->default_value(0.01),
+      "stop after a generation that accepts a smaller share of its simulations");
+  add("budget", po::value<std::int64_t>()->default_value(1000000), "simulations in all, at most");
+  add("generations", po::value<int>()->default_value(30), "generations, at most");
+  po::variables_map vm;
+  const auto file = parse_with_file(args, visible, vm);
+  if (!file) return kExitOk;
+  if (!vm.count("observed"))
+    throw UsageError("--observed: missing (required: an observations file)");
+  const auto particles = vm["particles"].as<std::int64_t>();
+  if (particles < 10 || particles > 1000000)
+    throw UsageError("--particles: " + std::to_string(particles) +
+                     " is out of range (allowed: 10 to 1000000)");
+  const double target = vm["target"].as<double>();
+  if (!(target >= 0.0) || !std::isfinite(target))
+    throw UsageError("--target: out of range (allowed: a finite distance >= 0)");
+  const double quantile = vm["quantile"].as<double>();
+  if (!(quantile > 0.0 && quantile < 1.0))
+    throw UsageError("--quantile: out of range (allowed: strictly between 0 and 1)");
+  const double min_acceptance = vm["min-acceptance"].as<double>();
+  if (!(min_acceptance >= 0.0 && min_acceptance < 1.0))
+    throw UsageError("--min-acceptance: out of range (allowed: 0 <= A < 1)");
+  const auto budget = vm["budget"].as<std::int64_t>();
+  if (budget < particles)
+    throw UsageError("--budget: " + std::to_string(budget) +
+                     " is less than one generation (allowed: at least --particles)");
+  const int generations = vm["generations"].as<int>();
+  if (generations < 1 || generations > 1000)
+    throw UsageError("--generations: out of range (allowed: 1 to 1000)");
+  const RunFlags flags = read_run_flags(vm);
+
+  const scenario::Scenario s = scenario::load_scenario_file(*file, overrides(vm));
+  const scenario::Observations observed =
+      scenario::load_observations_file(vm["observed"].as<std::string>(), s);
+  const std::string output = flags.output.empty() ? s.name + "-posterior.h5" : flags.output;
+  if (!flags.force && io::file_exists(output))
+    throw UsageError(output + ": file exists (use --force to overwrite it)");
+  const engine::Sampler sampler(s);
+  if (sampler.scalar_factors() == 0)
+    throw UsageError("the scenario samples no scalar parameter: nothing to calibrate");
+
+  const InterruptGuard interrupt;
+  engine::CalibrateOptions options;
+  options.particles = static_cast<std::size_t>(particles);
+  options.seed = flags.seed.value_or(s.seed);
+  options.target = target;
+  options.quantile = quantile;
+  options.min_acceptance = min_acceptance;
+  options.budget = static_cast<std::uint64_t>(budget);
+  options.max_generations = generations;
+  options.threads = flags.threads;
+  options.cancel = interrupt.flag();
+  if (!flags.quiet) {
+    std::fprintf(stderr, "calibrating %zu parameters of %s on %zu observations, %lld particles\n",
+                 sampler.scalar_factors(), s.name.c_str(), observed.items.size(),
+                 static_cast<long long>(particles));
+  }
+  std::uint64_t total = 0;
+  options.on_generation = [&](const engine::Generation& g) {
+    total += g.simulations;
+    if (flags.quiet) return;
+    std::fprintf(stderr, "  generation %2d  tolerance %-10.4g acceptance %6.4f  simulations %llu\n",
+                 g.index, g.tolerance, g.acceptance(), static_cast<unsigned long long>(total));
+  };
+  const engine::Calibration c = engine::calibrate(s, sampler, observed, options);
+  io::PosteriorRun run{command_line, options.seed, options.particles, !interrupt.interrupted()};
+  if (!c.generations.empty()) {
+    io::write_posterior_file(output, s, observed, c, run,
+                             flags.force ? io::Overwrite::allow : io::Overwrite::refuse);
+  }
+  if (interrupt.interrupted()) {
+    std::fprintf(stderr, "parley calibrate: %s: %zu generations finished%s\n",
+                 interrupt.signal_name(), c.generations.size(),
+                 c.generations.empty() ? ", nothing written" : (", kept in " + output).c_str());
+    return kExitInterrupted;
+  }
+  if (!flags.quiet) {
+    std::printf("stopped: %s\n", c.stopped.c_str());
+    const engine::Generation& last = c.generations.back();
+    std::printf("posterior: generation %d, tolerance %.4g, %llu simulations in all\n", last.index,
+                last.tolerance, static_cast<unsigned long long>(total));
+    std::printf("  output %s\n", output.c_str());
+  }
+  return kExitOk;
+}
+
+}  // namespace parley::cli
