@@ -70,7 +70,8 @@ def check_header(path, attrs, allowed=FILETYPES):
 # The text attributes text_crc32 covers, in order (README.md, "Output layout", Integrity).
 TEXT_ATTRIBUTES = ("filetype", "format_version", "parley_version", "created_utc", "command_line",
                    "scenario_name", "scenario_toml", "overrides", "protocol", "shard", "varied",
-                   "design", "sweep_points", "sweep_axes")
+                   "design", "sweep_points", "sweep_axes", "posterior_source",
+                   "posterior_population", "observations_toml", "stopped", "parameters")
 
 
 def text_crc32(attrs):

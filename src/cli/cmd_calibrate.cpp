@@ -92,10 +92,10 @@ int cmd_calibrate(const std::vector<std::string>& args, const std::string& comma
     total += g.simulations;
     if (flags.quiet) return;
     std::fprintf(stderr, "  generation %2d  tolerance %-10.4g acceptance %6.4f  simulations %llu\n",
-                 g.index, g.tolerance, g.acceptance(), static_cast<unsigned long long>(total));
+                 g.index, g.tolerance, g.acceptance_rate, static_cast<unsigned long long>(total));
   };
   const engine::Calibration c = engine::calibrate(s, sampler, observed, options);
-  io::PosteriorRun run{command_line, options.seed, options.particles, !interrupt.interrupted()};
+  io::PosteriorRun run{command_line, options, !interrupt.interrupted()};
   if (!c.generations.empty()) {
     io::write_posterior_file(output, s, observed, c, run,
                              flags.force ? io::Overwrite::allow : io::Overwrite::refuse);

@@ -1,5 +1,7 @@
 // parley info: what a Parley file holds, readable without Python.
+#include <algorithm>
 #include <boost/program_options.hpp>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <stdexcept>
@@ -8,10 +10,72 @@
 #include "commands.hpp"
 #include "parley/io/file_info.hpp"
 #include "parley/io/io_error.hpp"
+#include "parley/io/posterior_file.hpp"
 
 namespace parley::cli {
 
 namespace po = boost::program_options;
+
+namespace {
+
+// A posterior file: how the calibration went, generation by generation, and how far each
+// parameter's posterior moved from its prior (in prior standard deviations).
+int describe_posterior(const io::StoredPosterior& post, bool with_scenario) {
+  const engine::Calibration& c = post.calibration;
+  const engine::CalibrateOptions& o = post.run.options;
+  std::printf("%s: %s, format %s, written by Parley %s on %s\n", post.path.c_str(),
+              io::kPosteriorFiletype, post.format_version.c_str(), post.parley_version.c_str(),
+              post.created_utc.c_str());
+  std::printf("  scenario %s, protocol %s, seed %llu, %zu particles, %zu parameters%s\n",
+              post.scenario_name.c_str(), post.protocol.c_str(),
+              static_cast<unsigned long long>(o.seed), o.particles, c.parameters.size(),
+              post.run.complete ? "" : "  (INCOMPLETE: interrupted; resume with --resume)");
+  std::printf("  command  %s\n  stopped: %s\n", post.command_line.c_str(), c.stopped.c_str());
+  std::printf("\n  %-10s %12s %12s %12s\n", "generation", "tolerance", "acceptance", "simulations");
+  for (const auto& g : c.generations) {
+    std::printf("  %-10d %12.4g %12.4f %12llu\n", g.index, g.tolerance, g.acceptance_rate,
+                static_cast<unsigned long long>(g.simulations));
+  }
+  // Generation 0 is a sample of the prior: the shift is measured against it.
+  const engine::Generation& prior = c.generations.front();
+  const engine::Generation& last = c.generations.back();
+  const std::size_t p = c.parameters.size(), n = last.weights.size();
+  struct Row {
+    double shift;
+    std::size_t f;
+    double prior_mean, mean, sd;
+  };
+  std::vector<Row> rows;
+  for (std::size_t f = 0; f < p; ++f) {
+    double m0 = 0.0, v0 = 0.0, m = 0.0, v = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+      m0 += prior.particles[i * p + f] / static_cast<double>(n);
+      m += last.weights[i] * last.particles[i * p + f];
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      v0 += std::pow(prior.particles[i * p + f] - m0, 2) / static_cast<double>(n);
+      v += last.weights[i] * std::pow(last.particles[i * p + f] - m, 2);
+    }
+    rows.push_back({v0 > 0 ? (m - m0) / std::sqrt(v0) : 0.0, f, m0, m, std::sqrt(v)});
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+    return std::abs(a.shift) > std::abs(b.shift);
+  });
+  std::printf("\n  %-46s %12s %12s %10s %8s\n", "parameter (most moved first)", "prior mean",
+              "posterior", "sd", "shift");
+  for (const Row& r : rows) {
+    std::printf("  %-46s %12.4g %12.4g %10.3g %+8.2f\n", c.parameters[r.f].c_str(), r.prior_mean,
+                r.mean, r.sd, r.shift);
+  }
+  std::printf("  (shift: posterior mean minus prior mean, in prior standard deviations)\n");
+  if (with_scenario) {
+    std::printf("\nObservations as run\n%s\n", post.observations_toml.c_str());
+    std::printf("\nScenario as run\n%s\n", post.scenario_toml.c_str());
+  }
+  return kExitOk;
+}
+
+}  // namespace
 
 int cmd_info(const std::vector<std::string>& args, const std::string&) {
   po::options_description visible(
@@ -23,6 +87,8 @@ int cmd_info(const std::vector<std::string>& args, const std::string&) {
 
   io::FileInfo info;
   try {
+    if (io::stored_filetype(*file) == io::kPosteriorFiletype)
+      return describe_posterior(io::read_posterior_file(*file), !vm.count("no-scenario"));
     info = io::read_file_info(*file);
   } catch (const io::InvalidFile& e) {
     throw UsageError(e.what());

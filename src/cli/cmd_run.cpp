@@ -14,6 +14,7 @@
 #include "parley/engine/shards.hpp"
 #include "parley/io/io_error.hpp"
 #include "parley/io/partial_file.hpp"
+#include "parley/io/posterior_file.hpp"
 #include "parley/io/runs_file.hpp"
 #include "parley/io/stored_runs.hpp"
 #include "parley/scenario/load.hpp"
@@ -31,7 +32,8 @@ struct RunOptions {
   RunFlags flags;
   std::optional<std::uint64_t> only_run;
   std::uint64_t trace = 0;
-  std::optional<std::string> resume;  // an interrupted run's .partial file
+  std::optional<std::string> resume;     // an interrupted run's .partial file
+  std::optional<std::string> posterior;  // a parley calibrate file to draw parameters from
   std::optional<std::pair<std::uint64_t, std::uint64_t>> shard;  // K/N (1-based K)
 };
 
@@ -50,6 +52,9 @@ std::optional<RunOptions> parse(const std::vector<std::string>& args) {
   add("shard", po::value<std::string>(),
       "compute shard K of N only (runs [(K-1)R/N, KR/N) of R), into a file `parley merge` "
       "joins; or give the runs directly with -n A:B");
+  add("posterior", po::value<std::string>(),
+      "draw each run's sampled parameters from this parley calibrate file's last generation "
+      "(posterior predictive runs) rather than from the scenario's distributions");
   add("resume", po::value<std::string>(),
       "finish the interrupted run kept in this .partial file (same scenario, seed and runs); the "
       "result is the file an uninterrupted run would have written");
@@ -62,7 +67,8 @@ std::optional<RunOptions> parse(const std::vector<std::string>& args) {
   o.flags = read_run_flags(vm);
   if (vm.count("resume")) {
     // What was run is in the partial file; only how to finish it may be chosen.
-    for (const char* fixed : {"runs", "seed", "set", "trace", "only-run", "compress", "shard"}) {
+    for (const char* fixed :
+         {"runs", "seed", "set", "trace", "only-run", "compress", "shard", "posterior"}) {
       if (vm.count(fixed) && !vm[fixed].defaulted()) {
         throw UsageError(std::string("--resume takes the --") + fixed +
                          " of the interrupted run (allowed with --resume: --threads, --output, "
@@ -75,6 +81,7 @@ std::optional<RunOptions> parse(const std::vector<std::string>& args) {
     o.resume = vm["resume"].as<std::string>();
     return o;
   }
+  if (vm.count("posterior")) o.posterior = vm["posterior"].as<std::string>();
   if (vm.count("shard")) {
     o.shard = parse_shard(vm["shard"].as<std::string>());
     if (o.flags.run_range) throw UsageError("--shard and -n A:B both choose the runs: give one");
@@ -115,7 +122,14 @@ struct Job {
 
 int execute(Job job) {
   const scenario::Scenario& s = job.scenario;
-  const engine::Sampler sampler(s);
+  engine::Sampler sampler(s);
+  if (job.header.posterior) {
+    try {
+      sampler.use_population(*job.header.posterior);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(job.header.posterior_source + ": " + e.what());
+    }
+  }
   const InterruptGuard interrupt;
   std::optional<io::RunsFile> file;
   if (job.write_file) file.emplace(job.output, s, sampler.columns(), job.header, job.overwrite);
@@ -288,6 +302,16 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   job.header = io::RunHeader::of_plan(plan, selection.whole, selection.label);
   job.header.command_line = command_line;
   job.header.compress = options->flags.compress;
+  if (options->posterior) {
+    // Posterior predictive runs: the calibrated population goes into the file's header whole.
+    try {
+      const io::StoredPosterior post = io::read_posterior_file(*options->posterior);
+      job.header.posterior = post.population();
+      job.header.posterior_source = post.describe();
+    } catch (const io::InvalidFile& e) {
+      throw UsageError(std::string("--posterior: ") + e.what());
+    }
+  }
   job.overwrite = options->flags.force ? io::Overwrite::allow : io::Overwrite::refuse;
   job.threads = options->flags.threads;
   job.quiet = options->flags.quiet;

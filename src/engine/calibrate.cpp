@@ -54,6 +54,38 @@ const protocol::TraceRound* round_of(const protocol::Trace& trace, int t) {
   return found;
 }
 
+// The move of ABC-SMC happens in unbounded coordinates z (docs/model.md, "Calibration"): each
+// parameter's support [a, b] maps to the real line by z = logit((θ − a)/(b − a)), a half-line
+// by z = ±log(±(θ − a)), the real line by z = θ. A Gaussian move in z never leaves the support,
+// where in θ a move of 35 parameters would leave it nearly always. The prior density of z is
+// π(θ(z)) |dθ/dz|.
+struct Coordinate {
+  double lo, hi;
+  double to_z(double theta) const {
+    const bool low = std::isfinite(lo), high = std::isfinite(hi);
+    if (low && high) {
+      const double u = std::clamp((theta - lo) / (hi - lo), 1e-15, 1.0 - 1e-15);
+      return std::log(u) - std::log1p(-u);
+    }
+    if (low) return std::log(std::max(theta - lo, 1e-300));
+    if (high) return std::log(std::max(hi - theta, 1e-300));
+    return theta;
+  }
+  double to_theta(double z) const {
+    const bool low = std::isfinite(lo), high = std::isfinite(hi);
+    if (low && high) return lo + (hi - lo) / (1.0 + std::exp(-z));
+    if (low) return lo + std::exp(z);
+    if (high) return hi - std::exp(z);
+    return z;
+  }
+  double log_jacobian(double z) const {  // log |dθ/dz|
+    const bool low = std::isfinite(lo), high = std::isfinite(hi);
+    if (low && high) return std::log(hi - lo) - std::log1p(std::exp(-z)) - std::log1p(std::exp(z));
+    if (low || high) return z;
+    return 0.0;
+  }
+};
+
 }  // namespace
 
 Distance simulate_distance(const scenario::Scenario& s, const Sampler& sampler,
@@ -170,11 +202,18 @@ Calibration calibrate(const scenario::Scenario& s, const Sampler& sampler,
   tbb::global_control control(tbb::global_control::max_allowed_parallelism,
                               static_cast<std::size_t>(threads));
   auto cancelled = [&] { return options.cancel && options.cancel->load(); };
-  auto prior_density = [&](const double* theta) {
-    double density = 1.0;
-    for (std::size_t f = 0; f < p && density > 0.0; ++f)
-      density *= sampler.prior(f).density(theta[f]);
-    return density;
+  std::vector<Coordinate> coordinates;
+  for (std::size_t f = 0; f < p; ++f)
+    coordinates.push_back({sampler.prior(f).support_min(), sampler.prior(f).support_max()});
+  // log π_z(z) and θ(z); −inf where the prior density is 0.
+  auto log_prior_z = [&](const double* z, double* theta) {
+    double log_density = 0.0;
+    for (std::size_t f = 0; f < p; ++f) {
+      theta[f] = coordinates[f].to_theta(z[f]);
+      log_density +=
+          std::log(sampler.prior(f).density(theta[f])) + coordinates[f].log_jacobian(z[f]);
+    }
+    return log_density;
   };
   std::uint64_t total = 0;
   for (const Generation& g : out.generations) total += g.simulations;
@@ -195,6 +234,7 @@ Calibration calibrate(const scenario::Scenario& s, const Sampler& sampler,
     g.weights.assign(n, 1.0 / static_cast<double>(n));
     g.distances.resize(n);
     g.simulations = n;
+    g.acceptance_rate = 1.0;
     tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
       random::Stream stream(options.seed, particle_key(0, i), kPropose);
       double* theta = g.particles.data() + i * p;
@@ -210,13 +250,14 @@ Calibration calibrate(const scenario::Scenario& s, const Sampler& sampler,
     finish(std::move(g));
   }
 
+  using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   for (;;) {
     const Generation& last = out.generations.back();
     if (last.index > 0 && last.tolerance <= options.target) {
       out.stopped = "the target tolerance is reached";
       break;
     }
-    if (last.index > 0 && last.acceptance() < options.min_acceptance) {
+    if (last.index > 0 && last.acceptance_rate < options.min_acceptance) {
       out.stopped = "the acceptance rate fell below the minimum";
       break;
     }
@@ -242,104 +283,99 @@ Calibration calibrate(const scenario::Scenario& s, const Sampler& sampler,
       out.stopped = "no simulation came within a finite distance of the observations";
       break;
     }
-    // The kernel: a Gaussian with twice the weighted covariance of the last generation
-    // (Beaumont et al. 2009), kept positive definite by a small ridge.
-    Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> theta(
-        last.particles.data(), static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(p));
-    Eigen::Map<const Eigen::VectorXd> w(last.weights.data(), static_cast<Eigen::Index>(n));
-    const Eigen::RowVectorXd mean = w.transpose() * theta;
-    const Eigen::MatrixXd centred = theta.rowwise() - mean;
-    Eigen::MatrixXd cov = 2.0 * centred.transpose() * w.asDiagonal() * centred;
-    double ridge = 0.0;
-    for (std::size_t f = 0; f < p; ++f) {
-      const auto& prior = sampler.prior(f);
-      const double span = prior.support_max() - prior.support_min();
-      ridge = std::max(ridge, 1e-12 * span * span);
-    }
-    cov.diagonal().array() += ridge;
-    const Eigen::LLT<Eigen::MatrixXd> llt(cov);
-    const Eigen::MatrixXd lower = llt.matrixL();
-    std::vector<double> cumulative(n);
+    // The survivors: the particles within ε, with their weights (Drovandi & Pettitt 2011).
+    std::vector<double> cumulative(n, 0.0);
     double sum = 0.0;
-    for (std::size_t j = 0; j < n; ++j) cumulative[j] = (sum += last.weights[j]);
-    if (total >= options.budget || options.budget - total < n) {
+    for (std::size_t j = 0; j < n; ++j)
+      cumulative[j] = (sum += last.distances[j] <= eps ? last.weights[j] : 0.0);
+    // The move: a Gaussian random walk in z with the survivors' weighted covariance scaled by
+    // 2.38² / p (Roberts, Gelman & Gilks 1997), kept positive definite by a small ridge. z is
+    // computed from the stored θ, so a resumed calibration goes on as an uninterrupted one.
+    RowMajor z_last(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(p));
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t f = 0; f < p; ++f)
+        z_last(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(f)) =
+            coordinates[f].to_z(last.particles[i * p + f]);
+    Eigen::VectorXd w(static_cast<Eigen::Index>(n));
+    for (std::size_t j = 0; j < n; ++j)
+      w(static_cast<Eigen::Index>(j)) = last.distances[j] <= eps ? last.weights[j] / sum : 0.0;
+    const Eigen::RowVectorXd mean = w.transpose() * z_last;
+    const Eigen::MatrixXd centred = z_last.rowwise() - mean;
+    Eigen::MatrixXd cov =
+        (2.38 * 2.38 / static_cast<double>(p)) * centred.transpose() * w.asDiagonal() * centred;
+    cov.diagonal().array() += 1e-12;
+    const Eigen::MatrixXd lower = Eigen::LLT<Eigen::MatrixXd>(cov).matrixL();
+    // Moves per particle: enough that a particle stays put with probability at most 1%, at the
+    // last generation's acceptance rate (Drovandi & Pettitt 2011, section 3), from 1 to 50.
+    const double a_last = last.index == 0 ? 0.5 : std::clamp(last.acceptance_rate, 1e-3, 0.999);
+    const int moves =
+        std::clamp(static_cast<int>(std::ceil(std::log(0.01) / std::log(1.0 - a_last))), 1, 50);
+    if (total >= options.budget || options.budget - total < n * static_cast<std::uint64_t>(moves)) {
       out.stopped = "the simulation budget is spent";
       break;
     }
-    // Each particle may make as many simulations as the budget left allows it.
-    const std::uint64_t cap = (options.budget - total) / n;
     const int gi = last.index + 1;
     Generation g;
     g.index = gi;
     g.tolerance = eps;
     g.particles.resize(n * p);
     g.distances.resize(n);
-    std::vector<double> density(n, 0.0);
-    std::vector<std::uint64_t> sims(n, 0);
-    std::atomic<bool> short_of_budget{false};
+    g.weights.assign(n, 1.0 / static_cast<double>(n));
+    std::vector<std::uint64_t> sims(n, 0), accepted(n, 0);
     tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
+      if (cancelled()) return;
       random::Stream stream(options.seed, particle_key(gi, i), kPropose);
       const std::uint64_t sim_seed = simulation_seed(options.seed, gi, i);
-      double* out_theta = g.particles.data() + i * p;
-      Eigen::VectorXd z(static_cast<Eigen::Index>(p)), moved(static_cast<Eigen::Index>(p));
-      std::uint64_t proposals = 0;
-      for (;;) {
-        if (sims[i] >= cap || proposals >= 1000 * cap || short_of_budget.load() || cancelled()) {
-          short_of_budget = true;
-          return;
-        }
-        ++proposals;
-        const double u = random::uniform(stream, 0.0, sum);
-        const std::size_t j = static_cast<std::size_t>(
-            std::lower_bound(cumulative.begin(), cumulative.end(), u) - cumulative.begin());
+      // Resampled from the survivors by weight, then moved by Metropolis-Hastings steps that
+      // leave the ABC posterior at ε invariant (Marjoram et al. 2003): a step is accepted where
+      // u < π_z(z')/π_z(z) (checked first, so that a rejected step costs no simulation) and the
+      // simulation at z' comes within ε.
+      const double u = random::uniform(stream, 0.0, sum);
+      const std::size_t j = std::min<std::size_t>(
+          static_cast<std::size_t>(std::lower_bound(cumulative.begin(), cumulative.end(), u) -
+                                   cumulative.begin()),
+          n - 1);
+      Eigen::VectorXd z = z_last.row(static_cast<Eigen::Index>(j)).transpose();
+      Eigen::VectorXd step(static_cast<Eigen::Index>(p)), moved(static_cast<Eigen::Index>(p));
+      std::vector<double> theta(p), at(p);
+      double log_pi = log_prior_z(z.data(), theta.data());
+      double dist = last.distances[j];
+      std::copy(last.particles.begin() + static_cast<long>(j * p),
+                last.particles.begin() + static_cast<long>((j + 1) * p), theta.begin());
+      for (int m = 0; m < moves; ++m) {
         for (std::size_t f = 0; f < p; ++f)
-          z(static_cast<Eigen::Index>(f)) = random::standard_normal(stream);
-        moved = theta.row(static_cast<Eigen::Index>(std::min(j, n - 1))).transpose() + lower * z;
-        const double pi = prior_density(moved.data());
-        if (!(pi > 0.0)) continue;
-        const double dist =
-            simulate_distance(s, sampler, observed, sim_seed, sims[i], moved.data()).total;
-        ++sims[i];
-        if (dist <= eps) {
-          std::copy(moved.data(), moved.data() + p, out_theta);
-          g.distances[i] = dist;
-          density[i] = pi;
-          return;
+          step(static_cast<Eigen::Index>(f)) = random::standard_normal(stream);
+        moved = z + lower * step;
+        const double log_pi_moved = log_prior_z(moved.data(), at.data());
+        const double v = stream.uniform();
+        ++sims[i];  // a step counts as a simulation whether or not it needs one
+        if (!(std::log(v) < log_pi_moved - log_pi)) continue;
+        const double d = simulate_distance(s, sampler, observed, sim_seed,
+                                           static_cast<std::uint64_t>(m), at.data())
+                             .total;
+        if (d <= eps) {
+          z = moved;
+          log_pi = log_pi_moved;
+          theta = at;
+          dist = d;
+          ++accepted[i];
         }
       }
+      std::copy(theta.begin(), theta.end(), g.particles.begin() + static_cast<long>(i * p));
+      g.distances[i] = dist;
     });
     if (cancelled()) {
       out.stopped = "interrupted";
       break;
     }
-    if (short_of_budget) {
-      out.stopped = "the simulation budget is spent";
-      break;
+    std::uint64_t moved_count = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      g.simulations += sims[i];
+      moved_count += accepted[i];
     }
-    for (const std::uint64_t k : sims) g.simulations += k;
-    // w_i ∝ π(θ_i) / Σ_j w_j K(θ_i | θ_j), in logs (the kernel's constant cancels).
-    std::vector<double> log_w(n);
-    tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
-      Eigen::Map<const Eigen::VectorXd> at(g.particles.data() + i * p,
-                                           static_cast<Eigen::Index>(p));
-      Eigen::VectorXd diff(static_cast<Eigen::Index>(p));
-      double top = -std::numeric_limits<double>::infinity();
-      std::vector<double> terms(n);
-      for (std::size_t j = 0; j < n; ++j) {
-        diff = at - theta.row(static_cast<Eigen::Index>(j)).transpose();
-        const Eigen::VectorXd y = lower.triangularView<Eigen::Lower>().solve(diff);
-        terms[j] = std::log(last.weights[j]) - 0.5 * y.squaredNorm();
-        top = std::max(top, terms[j]);
-      }
-      double acc = 0.0;
-      for (const double t : terms) acc += std::exp(t - top);
-      log_w[i] = std::log(density[i]) - (top + std::log(acc));
-    });
-    const double top = *std::max_element(log_w.begin(), log_w.end());
-    g.weights.resize(n);
-    double norm = 0.0;
-    for (std::size_t i = 0; i < n; ++i) norm += (g.weights[i] = std::exp(log_w[i] - top));
-    for (double& x : g.weights) x /= norm;
+    g.acceptance_rate = g.simulations > 0
+                            ? static_cast<double>(moved_count) / static_cast<double>(g.simulations)
+                            : 0.0;
     finish(std::move(g));
   }
   return out;

@@ -304,7 +304,59 @@ Sampler::Sampler(const scenario::Scenario& s) {
 
 void Sampler::sample(std::uint64_t seed, std::uint64_t run, protocol::Realization& out,
                      double* recorded) const {
+  if (posterior_) {
+    static const std::uint32_t kPosterior = random::purpose_id("posterior");
+    thread_local std::vector<double> theta;
+    theta.resize(slots_.size());
+    random::Stream stream(seed, run, kPosterior);
+    posterior_->draw(stream, theta.data());
+    sample_given(seed, run, theta.data(), out, recorded);
+    return;
+  }
   sample_mixed(seed, run, run, slots_.size() + concentrations_.size(), out, recorded);
+}
+
+bool Sampler::in_prior_support(const double* theta) const {
+  for (std::size_t f = 0; f < slots_.size(); ++f)
+    if (!(slots_[f].dist.density(theta[f]) > 0.0)) return false;
+  return true;
+}
+
+void Sampler::use_population(const Population& population) {
+  const std::vector<std::string> keys = factors();
+  const std::vector<std::string> scalar(keys.begin(),
+                                        keys.begin() + static_cast<long>(slots_.size()));
+  if (population.parameters != scalar) {
+    std::string want, have;
+    for (const auto& k : scalar) want += (want.empty() ? "" : ", ") + k;
+    for (const auto& k : population.parameters) have += (have.empty() ? "" : ", ") + k;
+    throw std::invalid_argument("the population's parameters (" + have +
+                                ") are not the scenario's sampled parameters (" +
+                                (want.empty() ? "none" : want) + ")");
+  }
+  const std::size_t p = slots_.size();
+  if (population.particles.size() != population.size() * p)
+    throw std::invalid_argument("the population's particles and weights disagree in number");
+  for (std::size_t j = 0; j < population.size(); ++j) {
+    const double* theta = population.particles.data() + j * p;
+    for (std::size_t f = 0; f < p; ++f) {
+      if (!(slots_[f].dist.density(theta[f]) > 0.0)) {
+        throw std::invalid_argument("particle " + std::to_string(j) + " has " + scalar[f] + " = " +
+                                    std::to_string(theta[f]) +
+                                    ", where the scenario's prior is 0 (allowed: " +
+                                    std::to_string(slots_[f].dist.support_min()) + " to " +
+                                    std::to_string(slots_[f].dist.support_max()) + ")");
+      }
+    }
+  }
+  std::vector<scenario::Distribution> priors;
+  for (const Slot& slot : slots_) priors.push_back(slot.dist);
+  posterior_ = std::make_shared<const PopulationKernel>(
+      population, [priors = std::move(priors)](const double* theta) {
+        for (std::size_t f = 0; f < priors.size(); ++f)
+          if (!(priors[f].density(theta[f]) > 0.0)) return false;
+        return true;
+      });
 }
 
 std::vector<std::string> Sampler::factors() const {

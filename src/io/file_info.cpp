@@ -155,6 +155,19 @@ FileInfo read_info(const std::string& path) {
 
 }  // namespace
 
+std::string stored_filetype(const std::string& path) {
+  h5::quiet_errors();
+  if (H5Fis_hdf5(path.c_str()) <= 0)
+    throw InvalidFile(path + ": not an HDF5 file (or not readable)");
+  return h5::reading(path, [&] {
+    h5::Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose,
+                    "cannot open " + path);
+    for (const auto& [k, v] : h5::attributes_as_text(file))
+      if (k == "filetype") return v;
+    return std::string();
+  });
+}
+
 FileInfo read_file_info(const std::string& path) {
   return h5::reading(path, [&] { return read_info(path); });
 }

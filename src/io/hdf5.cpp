@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
@@ -356,7 +357,9 @@ std::string attribute_text(hid_t object, const std::string& name) {
   }
   double v = 0.0;
   h5::check(H5Aread(attr, H5T_NATIVE_DOUBLE, &v), "reading attribute " + name);
-  return std::to_string(v);
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, "%.17g", v);  // exact
+  return buffer;
 }
 
 herr_t collect_attribute(hid_t object, const char* name, const H5A_info_t*, void* data) {

@@ -74,13 +74,16 @@ void merge_sweep(const std::string& output, const std::vector<const StoredHeader
   const SweepLayout& layout = *head.sweep;
   const std::uint64_t per_point = layout.runs_per_point;
   const scenario::Scenario& base = merged.scenario;
-  const engine::Sampler sampler(base);
+  engine::Sampler sampler(base);
+  use_stored_population(head, sampler);
   RunHeader header;
   header.command_line = command_line;
   header.seed = head.seed;
   header.rows = total;
   header.compress = head.compress;
   header.sweep = layout;
+  header.posterior = head.posterior;
+  header.posterior_source = head.posterior_source;
   RunsFile out(output, base, sampler.columns(), header, overwrite);
   std::vector<engine::Summary> grid;
   std::uint64_t done = 0;
@@ -150,10 +153,13 @@ Merged merge_shards(const std::string& output, const std::vector<StoredHeader>& 
     return merged;
   }
   const scenario::Scenario& s = merged.scenario;
-  const engine::Sampler sampler(s);
+  engine::Sampler sampler(s);
+  use_stored_population(head, sampler);
   RunHeader header = RunHeader::of_plan({head.seed, 0, total, head.trace_runs}, total);
   header.command_line = command_line;
   header.compress = head.compress;
+  header.posterior = head.posterior;
+  header.posterior_source = head.posterior_source;
   RunsFile out(output, s, sampler.columns(), header, overwrite);
   engine::SummaryBuilder summary(s);
   std::vector<std::string> issue_ids;

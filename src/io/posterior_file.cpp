@@ -1,6 +1,12 @@
 #include "parley/io/posterior_file.hpp"
 
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <sstream>
+
 #include "hdf5.hpp"
+#include "parley/io/io_error.hpp"
 #include "parley/io/runs_file.hpp"
 #include "parley/version.hpp"
 #include "run_header_attributes.hpp"
@@ -28,7 +34,8 @@ void write_posterior_file(const std::string& path, const scenario::Scenario& s,
   h5::quiet_errors();
   AtomicPath target(path, overwrite);
   {
-    const std::size_t g_count = c.generations.size(), n = run.particles, p = c.parameters.size();
+    const engine::CalibrateOptions& opt = run.options;
+    const std::size_t g_count = c.generations.size(), n = opt.particles, p = c.parameters.size();
     h5::Handle file = h5::create_file(target.temporary());
     h5::attr_string(file, "filetype", kPosteriorFiletype);
     h5::attr_string(file, "format_version", kFormatVersion);
@@ -39,10 +46,19 @@ void write_posterior_file(const std::string& path, const scenario::Scenario& s,
     h5::attr_string(file, "scenario_toml", s.toml_text);
     h5::attr_string(file, "observations_toml", observed.text);
     h5::attr_string(file, "protocol", scenario::protocol_name(s.protocol.kind));
-    h5::attr_int64(file, "seed", static_cast<std::int64_t>(run.seed));
+    h5::attr_int64(file, "seed", static_cast<std::int64_t>(opt.seed));
     h5::attr_int64(file, "particles", static_cast<std::int64_t>(n));
     h5::attr_int64(file, "generations", static_cast<std::int64_t>(g_count));
     h5::attr_string(file, "stopped", c.stopped);
+    std::string keys;
+    for (const auto& k : c.parameters) keys += (keys.empty() ? "" : "\n") + k;
+    h5::attr_string(file, "parameters", keys);
+    // The settings, so that --resume goes on as the interrupted calibration would have.
+    h5::attr_double(file, "quantile", opt.quantile);
+    h5::attr_double(file, "target", opt.target);
+    h5::attr_double(file, "min_acceptance", opt.min_acceptance);
+    h5::attr_int64(file, "budget", static_cast<std::int64_t>(opt.budget));
+    h5::attr_int64(file, "max_generations", opt.max_generations);
     h5::attr_int64(file, "complete", run.complete ? 1 : 0);
     seal_texts(file);
 
@@ -60,14 +76,18 @@ void write_posterior_file(const std::string& path, const scenario::Scenario& s,
     std::vector<double> tolerance, acceptance, simulations;
     for (const auto& gen : c.generations) {
       tolerance.push_back(gen.tolerance);
-      acceptance.push_back(gen.acceptance());
+      acceptance.push_back(gen.acceptance_rate);
       simulations.push_back(static_cast<double>(gen.simulations));
     }
     per_generation("tolerance", tolerance,
                    "the distance a simulation had to come within (inf: the prior, generation 0)",
                    "1");
-    per_generation("acceptance_rate", acceptance, "particles over simulations made", "1");
-    per_generation("simulations", simulations, "simulations made in the generation", "");
+    per_generation("acceptance_rate", acceptance,
+                   "Metropolis-Hastings steps accepted over steps tried (generation 0: 1)", "1");
+    per_generation("simulations", simulations,
+                   "steps tried in the generation, each at most one simulation (generation 0: "
+                   "the prior's draws)",
+                   "");
     auto matrix = [&](const std::string& name, const std::vector<double>& values,
                       const std::string& long_name, const std::string& units) {
       h5::Handle d = h5::create_dataset(g, name, H5T_IEEE_F64LE, {g_count, n}, {});
@@ -113,6 +133,225 @@ void write_posterior_file(const std::string& path, const scenario::Scenario& s,
     file.close();
   }
   target.commit();
+}
+
+namespace {
+
+// The root attributes of a posterior file, each read with the file's name in a complaint.
+class Root {
+ public:
+  Root(std::string path, std::vector<std::pair<std::string, std::string>> list)
+      : path_(std::move(path)), values_(list.begin(), list.end()) {}
+  std::string text(const char* name) const {
+    const auto it = values_.find(name);
+    if (it == values_.end()) fail(name, "is missing");
+    return it->second;
+  }
+  std::uint64_t count(const char* name, std::uint64_t least, std::uint64_t most) const {
+    const std::string t = text(name);
+    std::size_t used = 0;
+    long long v = -1;
+    try {
+      v = std::stoll(t, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (t.empty() || used != t.size() || v < 0 || static_cast<std::uint64_t>(v) < least ||
+        static_cast<std::uint64_t>(v) > most) {
+      fail(name, "is \"" + t + "\" (allowed: a whole number from " + std::to_string(least) +
+                     " to " + std::to_string(most) + ")");
+    }
+    return static_cast<std::uint64_t>(v);
+  }
+  double number(const char* name, double least, double most) const {
+    const std::string t = text(name);
+    char* end = nullptr;
+    const double v = std::strtod(t.c_str(), &end);
+    if (t.empty() || end != t.c_str() + t.size() || !(v >= least && v <= most)) {
+      fail(name, "is \"" + t + "\" (allowed: a number from " + std::to_string(least) + " to " +
+                     std::to_string(most) + ")");
+    }
+    return v;
+  }
+  [[noreturn]] void fail(const std::string& name, const std::string& problem) const {
+    throw InvalidFile(path_ + ": attribute " + name + " " + problem);
+  }
+
+ private:
+  std::string path_;
+  std::map<std::string, std::string> values_;
+};
+
+// A parameter's key as Parley writes it: dotted words (no path separator, nothing empty).
+bool plain_key(const std::string& k) {
+  if (k.empty() || k.front() == '.' || k.back() == '.' || k.find("..") != std::string::npos)
+    return false;
+  for (const char ch : k) {
+    const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                    (ch >= '0' && ch <= '9') || ch == '_' || ch == '-' || ch == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// Dataset posterior/<name> of exactly `dims`, read whole.
+std::vector<double> read_exact(hid_t group, const std::string& name,
+                               const std::vector<hsize_t>& dims, const std::string& path) {
+  const std::string what = path + ": posterior/" + name;
+  if (H5Lexists(group, name.c_str(), H5P_DEFAULT) <= 0) throw InvalidFile(what + " is missing");
+  h5::Handle d(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose, what);
+  h5::Handle space(H5Dget_space(d), H5Sclose, what + ": dataspace");
+  const int rank = H5Sget_simple_extent_ndims(space);
+  std::vector<hsize_t> stored(static_cast<std::size_t>(std::max(rank, 0)));
+  if (rank > 0) H5Sget_simple_extent_dims(space, stored.data(), nullptr);
+  if (stored != dims) {
+    auto shape = [](const std::vector<hsize_t>& v) {
+      std::string out = "[";
+      for (std::size_t j = 0; j < v.size(); ++j) out += (j ? ", " : "") + std::to_string(v[j]);
+      return out + "]";
+    };
+    throw InvalidFile(what + ": shape " + shape(stored) + " (allowed: " + shape(dims) +
+                      ", as the attributes generations and particles say)");
+  }
+  std::size_t n = 1;
+  for (const hsize_t v : dims) n *= static_cast<std::size_t>(v);
+  std::vector<double> out(n);
+  if (n > 0)
+    h5::read_rows(d, H5T_NATIVE_DOUBLE, 0, dims[0], dims.size() > 1 ? dims[1] : 0, out.data(),
+                  what);
+  return out;
+}
+
+// Generations and particles: at most so many values are read from one file (a larger count is
+// a damaged or foreign file, refused before allocating).
+constexpr std::uint64_t kMostValues = std::uint64_t{1} << 28;
+
+}  // namespace
+
+StoredPosterior read_posterior_file(const std::string& path) {
+  h5::quiet_errors();
+  if (H5Fis_hdf5(path.c_str()) <= 0)
+    throw InvalidFile(path + ": not an HDF5 file (or not readable)");
+  return h5::reading(path, [&] {
+    h5::Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose,
+                    "cannot open " + path);
+    auto list = h5::attributes_as_text(file);
+    const Root a(path, list);
+    {
+      std::string type;
+      for (const auto& [k, v] : list)
+        if (k == "filetype") type = v;
+      if (type != kPosteriorFiletype) {
+        throw InvalidFile(path + ": not a Parley posterior file (filetype \"" + type +
+                          "\"; allowed: \"" + kPosteriorFiletype + "\")");
+      }
+    }
+    check_sealed(path, list);
+    StoredPosterior out;
+    out.path = path;
+    out.format_version = a.text("format_version");
+    out.parley_version = a.text("parley_version");
+    out.created_utc = a.text("created_utc");
+    out.command_line = a.text("command_line");
+    out.scenario_name = a.text("scenario_name");
+    out.scenario_toml = a.text("scenario_toml");
+    out.observations_toml = a.text("observations_toml");
+    out.protocol = a.text("protocol");
+    engine::CalibrateOptions& opt = out.run.options;
+    opt.seed = a.count("seed", 0, ~0ULL >> 1);
+    opt.particles = a.count("particles", 1, 1000000);
+    const std::uint64_t g_count = a.count("generations", 1, 1000);
+    opt.quantile = a.number("quantile", 0.0, 1.0);
+    opt.target = a.number("target", 0.0, 1e300);
+    opt.min_acceptance = a.number("min_acceptance", 0.0, 1.0);
+    opt.budget = a.count("budget", 1, ~0ULL >> 1);
+    opt.max_generations = static_cast<int>(a.count("max_generations", 1, 1000));
+    out.run.complete = a.count("complete", 0, 1) == 1;
+    out.run.command_line = out.command_line;
+    engine::Calibration& c = out.calibration;
+    c.stopped = a.text("stopped");
+    {
+      std::istringstream in(a.text("parameters"));
+      for (std::string k; std::getline(in, k);) {
+        if (!plain_key(k)) a.fail("parameters", "names \"" + k + "\" (allowed: dotted keys)");
+        for (const auto& seen : c.parameters)
+          if (seen == k) a.fail("parameters", "names " + k + " twice");
+        c.parameters.push_back(k);
+      }
+      if (c.parameters.empty()) a.fail("parameters", "names no parameter");
+    }
+    const std::uint64_t n = opt.particles, p = c.parameters.size();
+    if (g_count * n * (p + 2) > kMostValues) {
+      a.fail("particles", "times generations is " + std::to_string(g_count * n) + " particles of " +
+                              std::to_string(p) + " parameters (allowed: at most " +
+                              std::to_string(kMostValues) + " values in all)");
+    }
+    h5::Handle g(H5Gopen2(file, "posterior", H5P_DEFAULT), H5Gclose, path + ": group posterior");
+    const std::vector<double> tolerance = read_exact(g, "tolerance", {g_count}, path);
+    const std::vector<double> acceptance = read_exact(g, "acceptance_rate", {g_count}, path);
+    const std::vector<double> simulations = read_exact(g, "simulations", {g_count}, path);
+    const std::vector<double> weight = read_exact(g, "weight", {g_count, n}, path);
+    const std::vector<double> distance = read_exact(g, "distance", {g_count, n}, path);
+    std::vector<std::vector<double>> values;
+    for (const auto& k : c.parameters) values.push_back(read_exact(g, k, {g_count, n}, path));
+
+    auto bad = [&](const std::string& where, std::uint64_t gi, const std::string& problem) {
+      throw InvalidFile(path + ": posterior/" + where + " of generation " + std::to_string(gi) +
+                        " " + problem);
+    };
+    std::uint64_t total = 0;
+    for (std::uint64_t gi = 0; gi < g_count; ++gi) {
+      engine::Generation gen;
+      gen.index = static_cast<int>(gi);
+      gen.tolerance = tolerance[gi];
+      if (gi == 0 && !(std::isinf(gen.tolerance) && gen.tolerance > 0))
+        bad("tolerance", gi, "is not inf (generation 0 is the prior)");
+      if (gi > 0 && !(std::isfinite(gen.tolerance) && gen.tolerance >= 0.0 &&
+                      gen.tolerance < tolerance[gi - 1]))
+        bad("tolerance", gi, "is not a finite distance >= 0 below the last generation's");
+      const double sims = simulations[gi];
+      if (!(sims >= static_cast<double>(n) && sims <= 9e15 && sims == std::floor(sims)))
+        bad("simulations", gi, "is not a whole number of at least the particles");
+      gen.simulations = static_cast<std::uint64_t>(sims);
+      total += gen.simulations;
+      double sum = 0.0;
+      for (std::uint64_t i = 0; i < n; ++i) {
+        const double w = weight[gi * n + i], d = distance[gi * n + i];
+        if (!(w >= 0.0 && w <= 1.0)) bad("weight", gi, "holds a value outside [0, 1]");
+        if (!(d >= 0.0 && d <= gen.tolerance))
+          bad("distance", gi, "holds a value that is not from 0 to the generation's tolerance");
+        sum += w;
+        gen.weights.push_back(w);
+        gen.distances.push_back(d);
+        for (std::size_t f = 0; f < p; ++f) {
+          const double v = values[f][gi * n + i];
+          if (!std::isfinite(v)) bad(c.parameters[f], gi, "holds a value that is not finite");
+          gen.particles.push_back(v);
+        }
+      }
+      if (!(std::abs(sum - 1.0) < 1e-9)) bad("weight", gi, "does not sum to 1");
+      gen.acceptance_rate = acceptance[gi];
+      if (!(gen.acceptance_rate >= 0.0 && gen.acceptance_rate <= 1.0))
+        bad("acceptance_rate", gi, "is not from 0 to 1");
+      c.generations.push_back(std::move(gen));
+    }
+    if (total > opt.budget) a.fail("budget", "is below the simulations the file records");
+    return out;
+  });
+}
+
+engine::Population StoredPosterior::population() const {
+  const engine::Generation& last = calibration.generations.back();
+  return {calibration.parameters, last.particles, last.weights};
+}
+
+std::string StoredPosterior::describe() const {
+  const engine::Generation& last = calibration.generations.back();
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.6g", last.tolerance);
+  return path + ": generation " + std::to_string(last.index) + " of " +
+         std::to_string(calibration.generations.size()) + ", tolerance " + buffer +
+         (run.complete ? "" : " (an interrupted calibration)");
 }
 
 }  // namespace parley::io

@@ -41,12 +41,20 @@ constexpr const char* points = "points";
 constexpr const char* runs_per_point = "runs_per_point";
 constexpr const char* sweep_points = "sweep_points";
 constexpr const char* sweep_axes = "sweep_axes";
+constexpr const char* posterior_source = "posterior_source";
+constexpr const char* posterior_population = "posterior_population";
+// Posterior files (posterior_file.cpp) seal these texts too.
+constexpr const char* observations_toml = "observations_toml";
+constexpr const char* stopped = "stopped";
+constexpr const char* parameters = "parameters";
 constexpr const char* text_crc32 = "text_crc32";
 // The text attributes, in the order text_crc32 covers them.
-constexpr const char* texts[] = {filetype,     format_version, parley_version, created_utc,
-                                 command_line, scenario_name,  scenario_toml,  overrides,
-                                 protocol,     shard,          varied,         design,
-                                 sweep_points, sweep_axes};
+constexpr const char* texts[] = {
+    filetype,          format_version, parley_version,   created_utc,
+    command_line,      scenario_name,  scenario_toml,    overrides,
+    protocol,          shard,          varied,           design,
+    sweep_points,      sweep_axes,     posterior_source, posterior_population,
+    observations_toml, stopped,        parameters};
 }  // namespace key
 
 namespace {
@@ -128,9 +136,15 @@ class Attributes {
     return static_cast<std::uint64_t>(v);
   }
   // Rows of finite numbers, `width` per row.
-  std::vector<std::vector<double>> table(const char* name, std::size_t width) const {
+  std::vector<std::vector<double>> table(const char* name, std::size_t width,
+                                         const char* each = "one per varied key") const {
+    return table_of(name, required(name), width, each);
+  }
+  // As table(), over `text` (a part of attribute `name`).
+  std::vector<std::vector<double>> table_of(const char* name, const std::string& text,
+                                            std::size_t width, const char* each) const {
     std::vector<std::vector<double>> out;
-    for (const auto& line : split_lines(required(name))) {
+    for (const auto& line : split_lines(text)) {
       std::istringstream in(line);
       out.emplace_back();
       for (std::string word; in >> word;) {
@@ -143,7 +157,7 @@ class Attributes {
       }
       if (width > 0 && out.back().size() != width) {
         fail(name, "has a row of " + std::to_string(out.back().size()) +
-                       " numbers (allowed: " + std::to_string(width) + ", one per varied key)");
+                       " numbers (allowed: " + std::to_string(width) + ", " + each + ")");
       }
     }
     return out;
@@ -168,6 +182,15 @@ RunHeader RunHeader::of_plan(const engine::RunPlan& plan, std::uint64_t whole,
   if (!label.empty() || plan.first != 0 || plan.count != whole)
     h.shard = ShardOf{plan.first, whole, label};
   return h;
+}
+
+void use_stored_population(const StoredHeader& header, engine::Sampler& sampler) {
+  if (!header.posterior) return;
+  try {
+    sampler.use_population(*header.posterior);
+  } catch (const std::invalid_argument& e) {
+    throw InvalidFile(header.path + ": attribute " + key::posterior_population + ": " + e.what());
+  }
 }
 
 void check_format_version(const std::string& path, const std::string& version) {
@@ -221,6 +244,20 @@ void write_run_header(hid_t root, const scenario::Scenario& s, const RunHeader& 
     h5::attr_string(root, key::sweep_points, number_rows(h.sweep->points));
     h5::attr_string(root, key::sweep_axes, number_rows(h.sweep->axes));
   }
+  if (h.posterior) {
+    // First line: the parameters; then one row per particle, its weight and values (exact).
+    std::vector<std::vector<double>> rows;
+    const std::size_t p = h.posterior->parameters.size();
+    for (std::size_t j = 0; j < h.posterior->size(); ++j) {
+      rows.emplace_back(1, h.posterior->weights[j]);
+      const double* at = h.posterior->particles.data() + j * p;
+      rows.back().insert(rows.back().end(), at, at + p);
+    }
+    std::string keys;
+    for (const auto& k : h.posterior->parameters) keys += (keys.empty() ? "" : " ") + k;
+    h5::attr_string(root, key::posterior_source, h.posterior_source);
+    h5::attr_string(root, key::posterior_population, keys + "\n" + number_rows(rows));
+  }
   seal_texts(root);
 }
 
@@ -229,6 +266,15 @@ void seal_texts(hid_t root) {
   h5::attr_int64(
       root, key::text_crc32,
       text_crc32(std::map<std::string, std::string>(attributes.begin(), attributes.end())));
+}
+
+void check_sealed(const std::string& path,
+                  const std::vector<std::pair<std::string, std::string>>& attributes) {
+  const Attributes a(path, attributes);
+  check_format_version(path, a.text(key::format_version));
+  const std::uint64_t stored = a.count(key::text_crc32, 0xffffffffULL);
+  if (stored != static_cast<std::uint64_t>(text_crc32(a.values())))
+    a.fail(key::text_crc32, "does not match the file's text attributes: the file is damaged");
 }
 
 void mark_finished(hid_t root, bool complete, std::uint64_t done) {
@@ -335,10 +381,35 @@ StoredHeader header_from_attributes(const std::string& path,
     }
     h.sweep = layout;
   }
+  if (a.has(key::posterior_population)) {
+    const std::string text = a.text(key::posterior_population);
+    const auto newline = text.find('\n');
+    engine::Population pop;
+    std::istringstream keys(text.substr(0, newline));
+    for (std::string k; keys >> k;) pop.parameters.push_back(k);
+    if (newline == std::string::npos || pop.parameters.empty())
+      a.fail(key::posterior_population, "names no parameter on its first line");
+    const std::size_t p = pop.parameters.size();
+    for (const auto& row : a.table_of(key::posterior_population, text.substr(newline + 1), p + 1,
+                                      "a weight and one value per parameter")) {
+      if (!(row[0] >= 0.0)) a.fail(key::posterior_population, "holds a negative weight");
+      pop.weights.push_back(row[0]);
+      pop.particles.insert(pop.particles.end(), row.begin() + 1, row.end());
+    }
+    double sum = 0.0;
+    for (const double w : pop.weights) sum += w;
+    if (pop.weights.empty() || !(std::abs(sum - 1.0) < 1e-9)) {
+      a.fail(key::posterior_population, "has weights summing to " + std::to_string(sum) +
+                                            " (allowed: 1, one particle or more)");
+    }
+    h.posterior = std::move(pop);
+    h.posterior_source = a.text(key::posterior_source);
+  }
   return h;
 }
 
 std::optional<std::string> differs_as_run(const StoredHeader& a, const StoredHeader& b) {
+  if (a.posterior != b.posterior) return key::posterior_population;
   if (a.filetype != b.filetype) return key::filetype;
   if (a.scenario_toml != b.scenario_toml) return key::scenario_toml;
   if (a.overrides != b.overrides) return key::overrides;

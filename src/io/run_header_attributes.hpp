@@ -16,6 +16,10 @@ namespace parley::io {
 void write_run_header(hid_t root, const scenario::Scenario& scenario, const RunHeader& header);
 // Adds text_crc32, the checksum of the text attributes written so far (call it last).
 void seal_texts(hid_t root);
+// Throws InvalidFile, naming the file, unless `attributes` (of a file of format 1.1 on) have a
+// format_version this Parley reads and a text_crc32 that matches their texts.
+void check_sealed(const std::string& path,
+                  const std::vector<std::pair<std::string, std::string>>& attributes);
 // Marks the file complete (or not) with `done` runs finished.
 void mark_finished(hid_t root, bool complete, std::uint64_t done);
 // The header from a file's attributes (as h5::attributes_as_text reads them); throws as

@@ -3,6 +3,7 @@
 // and the same for any thread count.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -169,4 +170,76 @@ TEST(Calibrate, GenerationsDoNotDependOnTheThreads) {
   // Tolerances fall from generation to generation.
   for (std::size_t g = 1; g < one.generations.size(); ++g)
     EXPECT_LT(one.generations[g].tolerance, one.generations[g - 1].tolerance);
+}
+
+namespace {
+
+// The Kolmogorov-Smirnov p-value of n values against Uniform(0, 1): Stephens' (1970)
+// approximation λ = (√n + 0.12 + 0.11/√n) D in Q(λ) = 2 Σ_k (−1)^{k−1} exp(−2 k² λ²).
+double ks_uniform_p(std::vector<double> x) {
+  std::sort(x.begin(), x.end());
+  const double n = static_cast<double>(x.size());
+  double d = 0.0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const double k = static_cast<double>(i);
+    d = std::max({d, (k + 1.0) / n - x[i], x[i] - k / n});
+  }
+  const double lambda = (std::sqrt(n) + 0.12 + 0.11 / std::sqrt(n)) * d;
+  double q = 0.0;
+  for (int k = 1; k <= 100; ++k)
+    q += 2.0 * ((k % 2) ? 1.0 : -1.0) * std::exp(-2.0 * k * k * lambda * lambda);
+  return std::clamp(q, 0.0, 1.0);
+}
+
+}  // namespace
+
+TEST(Calibrate, SimulationBasedCalibrationRanksAreUniform) {
+  // Talts et al. (2018): for truths θ* drawn from the prior and data y* simulated at θ*, the
+  // rank of θ* among posterior draws is uniform when the posterior is right, so every credible
+  // interval has its nominal coverage. The data: whether a deal was made in round 1 (l ≤ h) and
+  // a's utility of the text (x = 0, y = 1) observed with a uniform error of ±τ·scale, the error
+  // under which the ABC posterior at tolerance τ is the exact posterior.
+  const auto s = scenario::load_scenario_text(kScenario, "lines.toml");
+  const engine::Sampler sampler(s);
+  const double scale = 0.1, tau = 0.3;
+  const std::string shape =
+      "[[observed]]\nstatistic = \"deal_by\"\nround = 1\nvalue = false\nsource = \"test\"\n"
+      "[[observed]]\nstatistic = \"utility\"\nagent = \"a\"\ntext = { x = 0.0, y = 1.0 }\n"
+      "value = 0.0\nscale = 0.1\nsource = \"test\"\n";
+  const std::size_t truths = 100, p = sampler.scalar_factors();
+  std::vector<std::vector<double>> ranks(p);
+  for (std::size_t t = 0; t < truths; ++t) {
+    random::Stream stream(2018, t, random::purpose_id("test.sbc"));
+    std::vector<double> truth(p);
+    for (std::size_t f = 0; f < p; ++f) truth[f] = sampler.prior(f).sample(stream);
+    // y* at θ*: the deal from a simulation (distance 0 to "deal" or to "no deal"), the utility
+    // from its distance to the value 0 (u > 0 here), then the error.
+    scenario::Observations observed = scenario::load_observations_text(shape, "obs.toml", s);
+    const engine::Distance at = engine::simulate_distance(s, sampler, observed, 7, t, truth.data());
+    observed.items[0].value = at.parts[0] == 0.0 ? 0.0 : 1.0;
+    observed.items[1].value = at.parts[1] * scale + tau * scale * (2.0 * stream.uniform() - 1.0);
+    engine::CalibrateOptions options;
+    options.particles = 200;
+    options.seed = 1000 + t;
+    options.threads = 2;
+    options.target = tau;
+    const engine::Calibration c = engine::calibrate(s, sampler, observed, options);
+    const engine::Generation& post = c.generations.back();
+    ASSERT_EQ(post.tolerance, tau) << c.stopped;
+    for (std::size_t f = 0; f < p; ++f) {
+      double below = 0.0;
+      for (std::size_t i = 0; i < post.weights.size(); ++i)
+        if (post.particles[i * p + f] < truth[f]) below += post.weights[i];
+      ranks[f].push_back(below);
+    }
+  }
+  // One test per parameter, each at 1% / p (Bonferroni): all of them at the 1% level.
+  for (std::size_t f = 0; f < p; ++f) {
+    const double pv = ks_uniform_p(ranks[f]);
+    EXPECT_GT(pv, 0.01 / static_cast<double>(p)) << sampler.factors()[f];
+    // Coverage of the central 90% interval: 90 of 100 expected, binomial sd 3.
+    int covered = 0;
+    for (const double r : ranks[f]) covered += r > 0.05 && r < 0.95;
+    EXPECT_NEAR(covered, 90, 4 * 3) << sampler.factors()[f];
+  }
 }

@@ -4,9 +4,11 @@
 // depend on nothing else (not on threads, order, or other parameters).
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "parley/engine/population.hpp"
 #include "parley/protocol/realization.hpp"
 #include "parley/scenario/scenario.hpp"
 
@@ -28,7 +30,9 @@ class Sampler {
   // Names of the per-run values `sample` records, in order.
   const std::vector<SampledColumn>& columns() const noexcept { return columns_; }
 
-  // Fills `out` for run `run`; `recorded` receives columns().size() natural-unit values.
+  // Fills `out` for run `run`; `recorded` receives columns().size() natural-unit values. With a
+  // population in use, the scalar factors are drawn from it (its kernel, from the run's stream
+  // "posterior") rather than from their priors.
   void sample(std::uint64_t seed, std::uint64_t run, protocol::Realization& out,
               double* recorded) const;
 
@@ -49,6 +53,14 @@ class Sampler {
   // Dirichlet weights are drawn as in run `run`.
   void sample_given(std::uint64_t seed, std::uint64_t run, const double* theta,
                     protocol::Realization& out, double* recorded) const;
+  // Posterior runs (docs/model.md, "Posterior runs"): from now on sample() draws the scalar
+  // factors from `population`. Throws std::invalid_argument, saying what is wrong, unless the
+  // population's parameters are the scalar factors, in order, and every particle lies in the
+  // prior's support.
+  void use_population(const Population& population);
+  const PopulationKernel* population() const noexcept { return posterior_.get(); }
+  // Whether theta (scalar_factors() values) has a prior density above 0.
+  bool in_prior_support(const double* theta) const;
 
  private:
   using Field = protocol::Field;
@@ -90,6 +102,7 @@ class Sampler {
   std::map<std::string, Target> targets_;
   std::vector<Concentration> concentrations_;
   std::vector<SampledColumn> columns_;
+  std::shared_ptr<const PopulationKernel> posterior_;
 };
 
 }  // namespace parley::engine

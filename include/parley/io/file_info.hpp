@@ -30,6 +30,10 @@ struct FileInfo {
   bool has_summary = false;
 };
 
+// The root attribute `filetype` of an HDF5 file ("" where it has none). Throws InvalidFile when
+// the file is not an HDF5 file that opens.
+std::string stored_filetype(const std::string& path);
+
 // Throws InvalidFile, naming the file, when it is not a Parley runs or sweep file, its header
 // is not valid (see read_run_header), or its datasets cannot be read or are damaged.
 FileInfo read_file_info(const std::string& path);

@@ -17,14 +17,34 @@ inline constexpr const char* kPosteriorFiletype = "parley-posterior";
 
 struct PosteriorRun {
   std::string command_line;
-  std::uint64_t seed = 1;
-  std::size_t particles = 0;
-  bool complete = true;  // false: interrupted, the generations finished so far
+  engine::CalibrateOptions options;  // as run (its callbacks are not stored)
+  bool complete = true;              // false: interrupted, the generations finished so far
 };
 
 // Written to a temporary file and renamed into place. Throws IoError.
 void write_posterior_file(const std::string& path, const scenario::Scenario& scenario,
                           const scenario::Observations& observed, const engine::Calibration& c,
                           const PosteriorRun& run, Overwrite overwrite);
+
+// A posterior file read back.
+struct StoredPosterior {
+  std::string path, format_version, parley_version, created_utc, command_line;
+  std::string scenario_name, scenario_toml, observations_toml, protocol;
+  PosteriorRun run;                 // options.seed, particles, quantile, target, ... and complete
+  engine::Calibration calibration;  // parameters, generations (at least one), stopped
+  // The last generation: the population posterior runs draw from.
+  engine::Population population() const;
+  // "POST.h5: generation G of the calibration, tolerance ε" (for people).
+  std::string describe() const;
+};
+
+// Reads and checks a posterior file. Throws InvalidFile, naming the file and what is wrong,
+// when it is not an HDF5 file or not a posterior file, of another major format version, its
+// texts do not match their checksum, a count is out of range, a dataset has another shape or
+// type than the header promises or fails its checksum, or a value is impossible (a weight below
+// 0 or weights not summing to 1, a particle value not finite, a distance above its
+// generation's tolerance, tolerances that do not fall, an acceptance rate outside [0, 1],
+// fewer simulations than particles).
+StoredPosterior read_posterior_file(const std::string& path);
 
 }  // namespace parley::io

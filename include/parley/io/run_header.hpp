@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "parley/engine/engine.hpp"
+#include "parley/engine/population.hpp"
 #include "parley/engine/sweep_design.hpp"
 
 namespace parley::io {
@@ -36,6 +37,10 @@ struct RunHeader {
   int compress = 0;                  // deflate level, 0 = off
   std::optional<ShardOf> shard;      // a part of a larger run
   std::optional<SweepLayout> sweep;  // a "parley-sweep" file when set
+  // Posterior runs: the population the runs' parameters were drawn from, and where it came
+  // from (for people). Stored whole, so that a resume or a merge needs nothing else.
+  std::optional<engine::Population> posterior;
+  std::string posterior_source;
 
   // A file of `plan`'s runs, which are runs [plan.first, plan.first + plan.count) of a whole of
   // `whole` runs; a shard (labelled `label`) when labelled or not all of it. The run count is the
@@ -67,8 +72,12 @@ StoredHeader read_run_header(const std::string& path);
 
 // The first header field in which two files differ that must agree for them to be parts of
 // one run (scenario as run, seed, format and Parley version, traced runs, compression,
-// sweep layout); nothing when they agree.
+// sweep layout, posterior population); nothing when they agree.
 std::optional<std::string> differs_as_run(const StoredHeader& a, const StoredHeader& b);
+
+// Posterior runs: makes `sampler` draw from the header's population, if it has one. Throws
+// InvalidFile, naming the file, when the population does not fit the sampler's scenario.
+void use_stored_population(const StoredHeader& header, engine::Sampler& sampler);
 
 // Throws InvalidFile unless `version` is "MAJOR.MINOR" with this Parley's major
 // format version (kFormatVersion).
