@@ -7,6 +7,7 @@ import os
 import sys
 import subprocess
 import tempfile
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
 from parley import files  # noqa: E402
@@ -168,6 +169,29 @@ def static_variant(scenario, folder):
     return path
 
 
+def calibration(parley, scenario, folder):
+    """`parley calibrate` of the default scenario on its observations file
+    (scenarios/observations/), 1,000 particles on 2 threads to its target tolerance (0: every
+    observation matched): the wall time and simulations per second, against `parley run` of as
+    many runs on 2 threads."""
+    observed = os.path.join(os.path.dirname(scenario), "observations", os.path.basename(scenario))
+    post = os.path.join(folder, "posterior.h5")
+    start = time.monotonic()
+    subprocess.run([parley, "calibrate", scenario, "--observed", observed, "--particles", "1000",
+                    "--threads", "2", "-o", post, "--force", "-q"], check=True)
+    wall = time.monotonic() - start
+    with files.open_file(post, allowed=(files.POSTERIOR,)) as f:
+        simulations = int(f["posterior/simulations"][()].sum())
+        generations = int(f.attrs["generations"])
+        tolerance = float(f["posterior/tolerance"][-1])
+        stopped = files.text(f.attrs["stopped"])
+    _, run_rate, _, _ = run(parley, scenario, simulations, 2, os.path.join(folder, "same.h5"))
+    return {"particles": 1000, "threads": 2, "wall_s": wall, "simulations": simulations,
+            "simulations_per_second": simulations / wall, "generations": generations,
+            "tolerance": tolerance, "stopped": stopped, "run_runs_per_second_2_threads": run_rate,
+            "ratio_to_run": simulations / wall / run_rate}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--parley", required=True)
@@ -226,6 +250,7 @@ def main():
         results["alternating_information"] = variant_cost(
             args.parley, args.scenario, tmp, args.quick, ALTERNATING_INFORMATION_VARIANTS,
             runs=400 if args.quick else 2000)
+        results["calibration"] = calibration(args.parley, args.scenario, tmp)
         if args.scaling:
             results["scaling"] = scaling(args.parley, tmp, args.quick)
             png = os.path.join(os.path.dirname(args.out), "scaling.png")
@@ -266,6 +291,12 @@ def main():
     print(f"  cost of the proposers' beliefs in alternating offers (1 thread, {alt['runs']} runs, best of two):")
     for name, v in alt["variants"].items():
         print(f"    {name:<36} {v['microseconds_per_run']:>8.1f} µs   {v['ratio_to_first']:.2f}x complete information")
+    c = results["calibration"]
+    print(f"  calibration of the default scenario on its observations ({c['particles']} particles, "
+          f"{c['threads']} threads): {c['wall_s']:.2f} s, {c['generations']} generations to tolerance "
+          f"{c['tolerance']:g} ({c['stopped']})")
+    print(f"    {c['simulations']:,} simulations, {c['simulations_per_second']:,.0f}/s "
+          f"({c['ratio_to_run']:.2f}x the rate of parley run on 2 threads)")
     print("  hot path (Google Benchmark, ns):")
     for name, ns in results["micro_ns"].items():
         print(f"    {name:<24} {ns:>12,.0f}")

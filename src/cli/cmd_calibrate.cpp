@@ -4,11 +4,13 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 
 #include "arguments.hpp"
 #include "commands.hpp"
 #include "interrupt.hpp"
 #include "parley/engine/calibrate.hpp"
+#include "parley/io/io_error.hpp"
 #include "parley/io/posterior_file.hpp"
 #include "parley/scenario/load.hpp"
 #include "parley/scenario/observations.hpp"
@@ -20,9 +22,12 @@ namespace po = boost::program_options;
 int cmd_calibrate(const std::vector<std::string>& args, const std::string& command_line) {
   po::options_description visible(
       "parley calibrate FILE --observed OBS.toml -o POST.h5 — the sampled parameters given what "
-      "was observed (ABC-SMC)");
+      "was observed (ABC-SMC)\n"
+      "parley calibrate --resume POST.h5 [--generations G --budget B --target T] — go on from "
+      "the generations a calibration kept");
   add_run_flags(visible, RunsFlag::none, CompressFlag::none, "",
-                "output file (default: <scenario name>-posterior.h5)");
+                "output file (default: <scenario name>-posterior.h5; with --resume, the file "
+                "resumed)");
   auto add = visible.add_options();
   add("observed", po::value<std::string>(), "observations file (TOML)");
   add("particles", po::value<std::int64_t>()->default_value(1000), "particles per generation");
@@ -31,14 +36,32 @@ int cmd_calibrate(const std::vector<std::string>& args, const std::string& comma
   add("quantile", po::value<double>()->default_value(0.5),
       "each tolerance is this quantile of the last generation's distances");
   add("min-acceptance", po::value<double>()->default_value(0.01),
-      "stop after a generation that accepts a smaller share of its simulations");
-  add("budget", po::value<std::int64_t>()->default_value(1000000), "simulations in all, at most");
+      "stop after a generation that accepts a smaller share of its steps");
+  add("budget", po::value<std::int64_t>()->default_value(1000000),
+      "simulations in all, at most");
   add("generations", po::value<int>()->default_value(30), "generations, at most");
+  add("resume", po::value<std::string>(),
+      "go on from the generations kept in this posterior file (an interrupted calibration, or "
+      "a finished one with a larger --generations, --budget or a lower --target)");
   po::variables_map vm;
-  const auto file = parse_with_file(args, visible, vm);
+  const auto file = parse_with_file(args, visible, vm, Overrides::accepted, "resume");
   if (!file) return kExitOk;
-  if (!vm.count("observed"))
+  const bool resuming = vm.count("resume") > 0;
+  auto given = [&](const char* flag) { return vm.count(flag) && !vm[flag].defaulted(); };
+  if (resuming) {
+    for (const char* fixed : {"observed", "particles", "quantile", "seed", "set"}) {
+      if (given(fixed)) {
+        throw UsageError(std::string("--resume takes the --") + fixed +
+                         " of the calibration it goes on from (allowed with --resume: "
+                         "--generations, --budget, --target, --min-acceptance, --threads, "
+                         "--output, --force, --quiet)");
+      }
+    }
+    if (!file->empty())
+      throw UsageError("--resume takes no scenario FILE (the posterior file holds the scenario)");
+  } else if (!vm.count("observed")) {
     throw UsageError("--observed: missing (required: an observations file)");
+  }
   const auto particles = vm["particles"].as<std::int64_t>();
   if (particles < 10 || particles > 1000000)
     throw UsageError("--particles: " + std::to_string(particles) +
@@ -53,39 +76,66 @@ int cmd_calibrate(const std::vector<std::string>& args, const std::string& comma
   if (!(min_acceptance >= 0.0 && min_acceptance < 1.0))
     throw UsageError("--min-acceptance: out of range (allowed: 0 <= A < 1)");
   const auto budget = vm["budget"].as<std::int64_t>();
-  if (budget < particles)
-    throw UsageError("--budget: " + std::to_string(budget) +
-                     " is less than one generation (allowed: at least --particles)");
   const int generations = vm["generations"].as<int>();
   if (generations < 1 || generations > 1000)
     throw UsageError("--generations: out of range (allowed: 1 to 1000)");
   const RunFlags flags = read_run_flags(vm);
 
-  const scenario::Scenario s = scenario::load_scenario_file(*file, overrides(vm));
+  // A fresh calibration, or the one a posterior file kept (its scenario, observations and
+  // settings as run; only how far to go may change).
+  std::optional<io::StoredPosterior> kept;
+  if (resuming) {
+    try {
+      kept = io::read_posterior_file(vm["resume"].as<std::string>());
+    } catch (const io::InvalidFile& e) {
+      throw UsageError(std::string("--resume: ") + e.what());
+    }
+  }
+  const scenario::Scenario s =
+      kept ? scenario::load_scenario_text(kept->scenario_toml, kept->path, {})
+           : scenario::load_scenario_file(*file, overrides(vm));
   const scenario::Observations observed =
-      scenario::load_observations_file(vm["observed"].as<std::string>(), s);
-  const std::string output = flags.output.empty() ? s.name + "-posterior.h5" : flags.output;
-  if (!flags.force && io::file_exists(output))
+      kept ? scenario::load_observations_text(kept->observations_toml, kept->path, s)
+           : scenario::load_observations_file(vm["observed"].as<std::string>(), s);
+  engine::CalibrateOptions options;
+  if (kept) {
+    options = kept->run.options;
+    if (given("target")) options.target = target;
+    if (given("min-acceptance")) options.min_acceptance = min_acceptance;
+    if (given("budget")) options.budget = static_cast<std::uint64_t>(budget);
+    if (given("generations")) options.max_generations = generations;
+  } else {
+    options.particles = static_cast<std::size_t>(particles);
+    options.seed = flags.seed.value_or(s.seed);
+    options.target = target;
+    options.quantile = quantile;
+    options.min_acceptance = min_acceptance;
+    options.budget = static_cast<std::uint64_t>(budget);
+    options.max_generations = generations;
+  }
+  if (options.budget < options.particles)
+    throw UsageError("--budget: " + std::to_string(options.budget) +
+                     " is less than one generation (allowed: at least --particles)");
+  const std::string output = !flags.output.empty() ? flags.output
+                             : kept                ? kept->path
+                                                   : s.name + "-posterior.h5";
+  const bool in_place = kept && output == kept->path;
+  if (!flags.force && !in_place && io::file_exists(output))
     throw UsageError(output + ": file exists (use --force to overwrite it)");
   const engine::Sampler sampler(s);
   if (sampler.scalar_factors() == 0)
     throw UsageError("the scenario samples no scalar parameter: nothing to calibrate");
+  if (kept && kept->calibration.parameters.size() != sampler.scalar_factors())
+    throw UsageError("--resume: " + kept->path +
+                     ": its parameters are not its scenario's sampled parameters");
 
   const InterruptGuard interrupt;
-  engine::CalibrateOptions options;
-  options.particles = static_cast<std::size_t>(particles);
-  options.seed = flags.seed.value_or(s.seed);
-  options.target = target;
-  options.quantile = quantile;
-  options.min_acceptance = min_acceptance;
-  options.budget = static_cast<std::uint64_t>(budget);
-  options.max_generations = generations;
   options.threads = flags.threads;
   options.cancel = interrupt.flag();
   if (!flags.quiet) {
-    std::fprintf(stderr, "calibrating %zu parameters of %s on %zu observations, %lld particles\n",
-                 sampler.scalar_factors(), s.name.c_str(), observed.items.size(),
-                 static_cast<long long>(particles));
+    std::fprintf(stderr, "%s %zu parameters of %s on %zu observations, %zu particles\n",
+                 kept ? "resuming the calibration of" : "calibrating", sampler.scalar_factors(),
+                 s.name.c_str(), observed.items.size(), options.particles);
   }
   std::uint64_t total = 0;
   options.on_generation = [&](const engine::Generation& g) {
@@ -94,16 +144,26 @@ int cmd_calibrate(const std::vector<std::string>& args, const std::string& comma
     std::fprintf(stderr, "  generation %2d  tolerance %-10.4g acceptance %6.4f  simulations %llu\n",
                  g.index, g.tolerance, g.acceptance_rate, static_cast<unsigned long long>(total));
   };
-  const engine::Calibration c = engine::calibrate(s, sampler, observed, options);
-  io::PosteriorRun run{command_line, options, !interrupt.interrupted()};
+  std::vector<engine::Generation> done;
+  if (kept) {
+    done = kept->calibration.generations;
+    for (const auto& g : done) options.on_generation(g);
+  }
+  const engine::Calibration c = engine::calibrate(s, sampler, observed, options, std::move(done));
+  // The command line of the calibration as first run: a resume only goes on with it.
+  io::PosteriorRun run{kept ? kept->command_line : command_line, options, !interrupt.interrupted()};
   if (!c.generations.empty()) {
-    io::write_posterior_file(output, s, observed, c, run,
-                             flags.force ? io::Overwrite::allow : io::Overwrite::refuse);
+    io::write_posterior_file(
+        output, s, observed, c, run,
+        flags.force || in_place ? io::Overwrite::allow : io::Overwrite::refuse);
   }
   if (interrupt.interrupted()) {
     std::fprintf(stderr, "parley calibrate: %s: %zu generations finished%s\n",
                  interrupt.signal_name(), c.generations.size(),
-                 c.generations.empty() ? ", nothing written" : (", kept in " + output).c_str());
+                 c.generations.empty() ? ", nothing written"
+                                       : (", kept in " + output +
+                                          " (go on with: parley calibrate --resume " + output + ")")
+                                             .c_str());
     return kExitInterrupted;
   }
   if (!flags.quiet) {

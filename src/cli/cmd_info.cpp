@@ -109,6 +109,10 @@ int cmd_info(const std::vector<std::string>& args, const std::string&) {
         h.sweep->design.c_str(), h.sweep->points.size(),
         static_cast<unsigned long long>(h.sweep->runs_per_point), varied.c_str());
   }
+  if (h.posterior) {
+    std::printf("  posterior runs: parameters drawn from %s (%zu particles)\n",
+                h.posterior_source.c_str(), h.posterior->size());
+  }
   if (!h.overrides.empty()) {
     std::string overrides;
     for (const auto& o : h.overrides) overrides += (overrides.empty() ? "" : "\n") + o;

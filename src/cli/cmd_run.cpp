@@ -196,6 +196,10 @@ int execute(Job job) {
     std::cout << format_trace(s, job.header.first(), *replayed, replayed->traces.front().second);
   } else if (!job.quiet) {
     std::cout << format_summary(s, result) << format_sensitivity(sampler.columns(), drivers, 8);
+    if (job.header.posterior) {
+      std::cout << "\n  Posterior runs: parameters drawn from " << job.header.posterior_source
+                << "\n";
+    }
   }
   if (file && !job.quiet) std::cout << "  output " << job.output << "\n";
   return kExitOk;

@@ -97,6 +97,12 @@ std::string format_summary(const scenario::Scenario& s, const engine::Summary& m
   if (m.outcomes[0] > 0) {
     out += line("  rounds to agreement   median %.0f   quartiles [%.0f, %.0f]\n", m.rounds[1],
                 m.rounds[0], m.rounds[2]);
+    // P(agreement by round t) at about six rounds, the last among them.
+    const std::size_t last = m.deal_by.size(), step = std::max<std::size_t>(1, last / 6);
+    std::string by;
+    for (std::size_t t = last % step == 0 ? step : last % step; t <= last; t += step)
+      by += line("   %zu: %.3f", t, m.deal_by[t - 1]);
+    if (!by.empty()) out += "  P(agreement by round)" + by + "\n";
     out +=
         "\n  Deal terms (natural units)      unit        q05      q25   median      q75      q95   "
         "  mean\n";

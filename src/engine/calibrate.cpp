@@ -348,8 +348,8 @@ Calibration calibrate(const scenario::Scenario& s, const Sampler& sampler,
         moved = z + lower * step;
         const double log_pi_moved = log_prior_z(moved.data(), at.data());
         const double v = stream.uniform();
-        ++sims[i];  // a step counts as a simulation whether or not it needs one
         if (!(std::log(v) < log_pi_moved - log_pi)) continue;
+        ++sims[i];
         const double d = simulate_distance(s, sampler, observed, sim_seed,
                                            static_cast<std::uint64_t>(m), at.data())
                              .total;

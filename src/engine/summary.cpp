@@ -141,6 +141,13 @@ Summary SummaryBuilder::finish() const {
   s.p_low = ci[0];
   s.p_high = ci[1];
 
+  {
+    std::uint64_t by = round_counts_.empty() ? 0 : round_counts_[0];
+    for (std::size_t t = 1; t < round_counts_.size(); ++t) {
+      by += round_counts_[t];
+      s.deal_by.push_back(runs_ > 0 ? static_cast<double>(by) / static_cast<double>(runs_) : 0.0);
+    }
+  }
   // Rounds: the inverse empirical CDF, smallest r with F(r) >= q.
   for (std::size_t j = 0; j < kRoundQuantiles.size(); ++j) {
     s.rounds[j] = nan;

@@ -85,8 +85,7 @@ void write_posterior_file(const std::string& path, const scenario::Scenario& s,
     per_generation("acceptance_rate", acceptance,
                    "Metropolis-Hastings steps accepted over steps tried (generation 0: 1)", "1");
     per_generation("simulations", simulations,
-                   "steps tried in the generation, each at most one simulation (generation 0: "
-                   "the prior's draws)",
+                   "simulations made in the generation (a step refused on the prior needs none)",
                    "");
     auto matrix = [&](const std::string& name, const std::vector<double>& values,
                       const std::string& long_name, const std::string& units) {
@@ -310,8 +309,10 @@ StoredPosterior read_posterior_file(const std::string& path) {
                       gen.tolerance < tolerance[gi - 1]))
         bad("tolerance", gi, "is not a finite distance >= 0 below the last generation's");
       const double sims = simulations[gi];
-      if (!(sims >= static_cast<double>(n) && sims <= 9e15 && sims == std::floor(sims)))
-        bad("simulations", gi, "is not a whole number of at least the particles");
+      const double least = gi == 0 ? static_cast<double>(n) : 0.0, most = gi == 0 ? least : 9e15;
+      if (!(sims >= least && sims <= most && sims == std::floor(sims)))
+        bad("simulations", gi,
+            gi == 0 ? "is not the particles (one simulation each)" : "is not a whole number >= 0");
       gen.simulations = static_cast<std::uint64_t>(sims);
       total += gen.simulations;
       double sum = 0.0;

@@ -418,6 +418,13 @@ void RunsFile::write_summary(const engine::Summary& s) {
     vector("outcome_count", counts, outcome, "runs by outcome", "");
     vector("rounds", std::vector<double>(s.rounds.begin(), s.rounds.end()), round_quantile,
            "quartiles of the round of agreement", "round");
+    if (!s.deal_by.empty()) {
+      std::vector<double> rounds(s.deal_by.size());
+      for (std::size_t t = 0; t < rounds.size(); ++t) rounds[t] = static_cast<double>(t + 1);
+      h5::Handle by_round = numeric_scale(g, "by_round", rounds);
+      m.describe(by_round, "round of the talks", "round");
+      vector("deal_by", s.deal_by, by_round, "share of runs with an agreement by the round", "1");
+    }
     vector("deal_mean", s.deal_mean, issue, "mean deal term, natural units", "");
     vector("mean_utility", s.mean_utility, agent, "mean utility of the final text", "utility");
     vector("blocker_share", s.blocker_share, agent, "share of runs blocked by the agent", "1");

@@ -534,6 +534,182 @@ class Calibrate(unittest.TestCase):
             self.assertFalse(os.path.exists(os.path.join(tmp, "x.h5")))
 
 
+class PosteriorRuns(unittest.TestCase):
+    """parley run --posterior: runs drawn from a calibrated population, the same for any thread
+    count, sharding or merge; hostile posterior files refused; calibrate --resume."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.dir = cls.tmp.name
+        cls.obs = os.path.join(cls.dir, "obs.toml")
+        with open(cls.obs, "w", encoding="utf-8") as f:
+            f.write('[[observed]]\nstatistic = "utility"\nagent = "russia"\n'
+                    'text = "first_draft"\nvalue = 0.55\nscale = 0.05\nsource = "a test"\n')
+        cls.post = os.path.join(cls.dir, "post.h5")
+        r = parley("calibrate", SCENARIO, "--observed", cls.obs, "-o", cls.post, "--particles", "60",
+                   "--generations", "3", "--threads", "2", "-q")
+        assert r.returncode == 0, r.stderr
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def at(self, name):
+        return os.path.join(self.dir, name)
+
+    def run_posterior(self, name, *args, post=None):
+        r = parley("run", SCENARIO, "--posterior", post or self.post, "-n", "600", "-o", self.at(name),
+                   "-q", "--force", *args)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return self.at(name)
+
+    def test_runs_draw_from_the_population_for_any_threads_and_shards(self):
+        one = datasets(self.run_posterior("one.h5", "--threads", "1"))
+        three = datasets(self.run_posterior("three.h5", "--threads", "3"))
+        self.assertEqual(sorted(one), sorted(three))
+        for name in one:
+            self.assertEqual(np.asarray(one[name]).tobytes(), np.asarray(three[name]).tobytes(), name)
+        self.run_posterior("s1.h5", "--shard", "1/2")
+        self.run_posterior("s2.h5", "--shard", "2/2")
+        r = parley("merge", self.at("merged.h5"), self.at("s1.h5"), self.at("s2.h5"), "-q")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        merged = datasets(self.at("merged.h5"))
+        for name in one:
+            self.assertEqual(np.asarray(one[name]).tobytes(), np.asarray(merged[name]).tobytes(), name)
+        with open_file(self.at("merged.h5")) as f, open_file(self.post) as g:
+            self.assertIn("post.h5: generation", text(f.attrs["posterior_source"]))
+            rows = text(f.attrs["posterior_population"]).splitlines()
+            keys = text(g.attrs["parameters"]).splitlines()
+            self.assertEqual(rows[0].split(), keys)
+            weights = g["posterior/weight"][-1]
+            self.assertEqual(len(rows) - 1, len(weights))
+            # Row j: the last generation's particle j, exactly (%.17g).
+            for j in (0, len(weights) - 1):
+                values = [float(v) for v in rows[1 + j].split()]
+                self.assertEqual(values[0], weights[j])
+                self.assertEqual(values[1:], [float(g["posterior/" + k][-1, j]) for k in keys])
+            # The runs' parameters: around the population's weighted mean (the kernel keeps it),
+            # not the prior's, and never outside the prior's support.
+            key = "agents.russia.ideal.territory"
+            column = f["runs/" + key][()]
+            particles = g["posterior/" + key][-1]
+            prior = g["posterior/" + key][0]
+            mean = float(np.sum(weights * particles))
+            sd = float(np.sqrt(np.sum(weights * (particles - mean) ** 2)))
+            self.assertLess(abs(column.mean() - mean), 4 * sd / np.sqrt(60) + 4 * sd / np.sqrt(600))
+            self.assertGreater(abs(prior.mean() - mean), 4 * sd / np.sqrt(60))  # it moved
+            self.assertTrue(np.all((column > 0) & (column < 1)))
+        # A shard of prior runs and one of posterior runs are not one run.
+        r = parley("run", SCENARIO, "-n", "600", "--shard", "2/2", "-o", self.at("prior2.h5"), "-q", "--force")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = parley("merge", self.at("mixed.h5"), self.at("s1.h5"), self.at("prior2.h5"), "-q")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("posterior_population", r.stderr)
+        self.assertFalse(os.path.exists(self.at("mixed.h5")))
+
+    def test_a_resumed_posterior_run_is_the_uninterrupted_one(self):
+        complete = self.run_posterior("complete.h5", "--threads", "2")
+        # The file as an interrupted run leaves it: the first 200 runs finished.
+        partial = self.at("resumed.h5.partial")
+        shutil.copy(complete, partial)
+        with h5py.File(partial, "r+") as f:
+            del f["summary"]
+            f.attrs["complete"] = 0
+            f.attrs["runs_done"] = 200
+            done = f["runs/done"][()]
+            done[200:] = 0
+            f["runs/done"][...] = done
+            reseal(f)
+        r = parley("run", "--resume", partial, "--threads", "3")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("Posterior runs: parameters drawn from", r.stdout)
+        a, b = datasets(complete), datasets(self.at("resumed.h5"))
+        self.assertEqual(sorted(a), sorted(b))
+        for name in a:
+            self.assertEqual(np.asarray(a[name]).tobytes(), np.asarray(b[name]).tobytes(), name)
+
+    def test_a_resumed_calibration_is_the_uninterrupted_one(self):
+        part = self.at("part.h5")
+        r = parley("calibrate", SCENARIO, "--observed", self.obs, "-o", part, "--particles", "60",
+                   "--generations", "2", "--threads", "1", "-q")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = parley("calibrate", "--resume", part, "--generations", "3", "--threads", "3")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("resuming the calibration", r.stderr)
+        a, b = datasets(self.post), datasets(part)
+        for name in a:
+            if name.startswith("posterior/"):
+                self.assertEqual(np.asarray(a[name]).tobytes(), np.asarray(b[name]).tobytes(), name)
+        r = parley("calibrate", "--resume", part, "--particles", "80")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--resume takes the --particles of the calibration it goes on from", r.stderr)
+
+    def test_info_describes_a_posterior_file(self):
+        r = parley("info", self.post, "--no-scenario")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("parley-posterior", r.stdout)
+        self.assertIn("parameter (most moved first)", r.stdout)
+        with open_file(self.post) as f:
+            self.assertEqual(len(re.findall(r"^  \d+ +(inf|[\d.e+-]+) +[\d.]+ +\d+$", r.stdout, re.M)),
+                             int(f.attrs["generations"]))
+            for key in text(f.attrs["parameters"]).splitlines():
+                self.assertIn(key, r.stdout)
+
+    def test_hostile_posterior_files_are_refused_with_their_reason(self):
+        def refused(path, message):
+            r = parley("run", SCENARIO, "--posterior", path, "-n", "10", "-o", self.at("no.h5"), "-q")
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertIn(message, r.stderr)
+            self.assertFalse(os.path.exists(self.at("no.h5")))
+
+        def damaged(name, edit):
+            path = self.at(name)
+            shutil.copy(self.post, path)
+            with h5py.File(path, "r+") as f:
+                edit(f)
+            return path
+
+        # Another kind of file.
+        r = parley("run", SCENARIO, "-n", "10", "-o", self.at("runs.h5"), "-q", "--force")
+        refused(self.at("runs.h5"), "not a Parley posterior file")
+        # Weights that do not sum to 1; a text edited without its checksum; a count beyond the
+        # datasets; a particle outside the prior (its checksum resealed, so the value is what is
+        # refused).
+        def scale_weights(f):
+            w = f["posterior/weight"][()]
+            w[-1] *= 2
+            f["posterior/weight"][...] = w
+        refused(damaged("w.h5", scale_weights), "posterior/weight of generation 2 does not sum to 1")
+        def edit_text(f):
+            f.attrs["stopped"] = np.bytes_(b"edited")
+        refused(damaged("t.h5", edit_text), "text_crc32 does not match")
+        def more_particles(f):
+            f.attrs["particles"] = np.int64(61)
+        refused(damaged("n.h5", more_particles), "shape [3, 60] (allowed: [3, 61]")
+        def outside(f):
+            v = f["posterior/agents.russia.ideal.territory"][()]
+            v[-1, 0] = 1.5
+            f["posterior/agents.russia.ideal.territory"][...] = v
+        refused(damaged("o.h5", outside), "particle 0 has agents.russia.ideal.territory = 1.5")
+        # A population of another scenario's parameters.
+        other_scenario = self.at("two.toml")
+        with open(other_scenario, "w", encoding="utf-8") as f:
+            f.write('[scenario]\nname = "two"\n[issues.x]\nrange = [0.0, 1.0]\nstatus_quo = 0.5\n'
+                    '[agents.a]\nreservation = 0.0\nideal = { x = { uniform = [0.2, 0.8] } }\n'
+                    'salience = { x = 1.0 }\n'
+                    '[agents.b]\nreservation = 0.0\nideal = { x = 0.0 }\nsalience = { x = 1.0 }\n'
+                    '[protocol]\nkind = "nash"\n')
+        obs = self.at("two-obs.toml")
+        with open(obs, "w", encoding="utf-8") as f:
+            f.write('[[observed]]\nstatistic = "deal_by"\nround = 1\nvalue = true\nsource = "t"\n')
+        other = self.at("other-post.h5")
+        r = parley("calibrate", other_scenario, "--observed", obs, "-o", other, "--particles", "20",
+                   "--generations", "1", "-q")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        refused(other, "(agents.a.ideal.x) are not the scenario's sampled parameters")
+
+
 class TracesAndReplay(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()

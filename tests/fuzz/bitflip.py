@@ -19,7 +19,10 @@ The goal: no crashed, no hung, no wrong. Exits 1 if any is found, printing the v
 usage: tests/fuzz/bitflip.py --parley BIN [--variants N] [--seed S] [--runs R] [--keep DIR]
        tests/fuzz/bitflip.py --parley BIN --write-seeds DIR
   (--write-seeds: small real files of every kind, the file fuzzer's seeds: a run with traces, a
-  shard, a partial, a sweep and a Sobol file)
+  shard, a partial, a sweep, a Sobol file, a posterior file and a run drawn from it)
+
+A third of the variants damage a posterior file of `parley calibrate`, read by `info` and by
+`run --posterior` (correct: the runs bit-identical to those drawn from the undamaged file).
 """
 import argparse
 import os
@@ -35,6 +38,7 @@ from h5files import datasets, differing, reseal  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SCENARIO = os.path.join(ROOT, "scenarios", "miami-2025.toml")
+OBSERVED = os.path.join(ROOT, "scenarios", "observations", "miami-2025.toml")
 
 
 def run(args, timeout):
@@ -74,8 +78,12 @@ def write_seeds(parley, folder):
                  ["run", SCENARIO, "-n", "2", "--shard", "2/2", "-o", at("default-shard.h5")],
                  ["run", small, "-n", "8", "--shard", "1/2", "-o", at("shard.h5")],
                  ["sweep", small, "--vary", "protocol.max_rounds=2:4:2", "-n", "2", "-o", at("sweep.h5")],
-                 ["sobol", SCENARIO, "-n", "10", "--bootstrap", "10", "-o", at("sobol.h5")]):
+                 ["sobol", SCENARIO, "-n", "10", "--bootstrap", "10", "-o", at("sobol.h5")],
+                 ["calibrate", SCENARIO, "--observed", OBSERVED, "--particles", "10",
+                  "--generations", "2", "-o", at("posterior.h5")]):
         subprocess.run([parley, *args, "-q", "--force"], check=True)
+    subprocess.run([parley, "run", SCENARIO, "--posterior", at("posterior.h5"), "-n", "3", "-o",
+                    at("posterior-runs.h5"), "-q", "--force"], check=True)
     make_partial(at("run.h5"), at("run.h5.partial"), 3)
 
 
@@ -104,22 +112,33 @@ def main():
         reference = datasets(complete)
         partial_clean = os.path.join(tmp, "clean.h5.partial")
         make_partial(complete, partial_clean, a.runs // 3)
+        posterior = os.path.join(tmp, "posterior.h5")
+        r = subprocess.run([a.parley, "calibrate", SCENARIO, "--observed", OBSERVED, "--particles", "40",
+                            "--generations", "2", "-o", posterior, "-q"])
+        drawn = os.path.join(tmp, "drawn.h5")
+        r2 = subprocess.run([a.parley, "run", SCENARIO, "--posterior", posterior, "-n", "50", "-o", drawn, "-q"])
+        if r.returncode != 0 or r2.returncode != 0:
+            sys.exit("bitflip: the reference calibration failed")
+        drawn_reference = datasets(drawn)
         info_of = {}
-        for path in (complete, partial_clean):
+        for path in (complete, partial_clean, posterior):
             info_of[path] = subprocess.run([a.parley, "info", path, "--no-scenario"],
                                            capture_output=True, text=True).stdout
         for v in range(a.variants):
-            source = complete if v % 2 == 0 else partial_clean
+            source = (complete, partial_clean, posterior)[v % 3]
             data = bytearray(open(source, "rb").read())
             for _ in range(rng.randint(1, 8)):
                 data[rng.randrange(len(data))] ^= rng.randint(1, 255)
-            name = "v%04d.h5" % v + ("" if source == complete else ".partial")
+            name = "v%04d.h5" % v + (".partial" if source == partial_clean else "")
             damaged = os.path.join(tmp, name)
             open(damaged, "wb").write(data)
             out = os.path.join(tmp, "out.h5")
             checks = [("info", [a.parley, "info", damaged, "--no-scenario"]),
                       ("status", [a.parley, "status", damaged])]
-            if source == complete:
+            if source == posterior:
+                checks = [checks[0], ("posterior", [a.parley, "run", SCENARIO, "--posterior", damaged,
+                                                    "-n", "50", "-o", out, "-q"])]
+            elif source == complete:
                 checks.append(("merge", [a.parley, "merge", out, damaged, "-q"]))
             else:
                 checks.append(("resume", [a.parley, "run", "--resume", damaged, "-o", out, "-q"]))
@@ -133,15 +152,16 @@ def main():
                     verdict = "crashed"
                 elif r.returncode != 0:
                     verdict = "refused" if r.stderr.strip() or command == "status" else "crashed"
-                    if command in ("merge", "resume") and os.path.exists(out):
+                    if command in ("merge", "resume", "posterior") and os.path.exists(out):
                         verdict = "wrong"  # refused, yet an output was left
                 elif command == "info":
                     verdict = "correct" if r.stdout.replace(damaged, source) == info_of[source] else "wrong"
                 elif command == "status":
                     verdict = "correct"
                 else:
+                    want = drawn_reference if command == "posterior" else reference
                     try:
-                        verdict = "wrong" if differing(reference, datasets(out)) else "correct"
+                        verdict = "wrong" if differing(want, datasets(out)) else "correct"
                     except Exception:  # noqa: BLE001 - an unreadable output is a wrong result
                         verdict = "wrong"
                 counts[(command, verdict)] = counts.get((command, verdict), 0) + 1
@@ -154,10 +174,10 @@ def main():
                 os.remove(damaged)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    commands = ("info", "status", "merge", "resume")
+    commands = ("info", "status", "merge", "resume", "posterior")
     verdicts = ("refused", "correct", "crashed", "hung", "wrong")
     print(f"bit-flip experiment: {a.variants} variants (1-8 random bytes each) of a complete "
-          f"and a partial file of {a.runs} runs, seed {a.seed}")
+          f"and a partial file of {a.runs} runs and of a posterior file, seed {a.seed}")
     print("  %-8s" % "" + "".join("%9s" % v for v in verdicts))
     for c in commands:
         print("  %-8s" % c + "".join("%9d" % counts.get((c, v), 0) for v in verdicts))

@@ -1,13 +1,16 @@
-// libFuzzer target: the bytes of a file Parley reads back (a runs, partial, sweep or Sobol
-// file), through the code paths of `parley info`, `status`, `merge` and `run --resume`.
+// libFuzzer target: the bytes of a file Parley reads back (a runs, partial, sweep, Sobol or
+// posterior file), through the code paths of `parley info`, `status`, `merge`, `run --resume`
+// and `run --posterior`.
 //
 // The input is written to a temporary file, then read as `info` reads it (read_file_info),
 // checked as `status` and `merge` check a shard (read_run_header, check_mergeable), merged
 // when it passes (merge_shards, to a temporary output), and read as `--resume` reads a partial
 // file before computing the rest (read_partial, the stored scenario loaded, replay_stored over
-// the finished runs). Expected outcome for any input: the file is read, or refused with
-// io::InvalidFile / io::IoError / engine::PlanError / scenario::ScenarioError (the messages
-// `parley` prints, exit 1 or 2). Any other exception, a crash or a sanitizer report is a
+// the finished runs, from its posterior population if it has one), and read as `--posterior`
+// reads a calibration (read_posterior_file, its scenario loaded, its population given to that
+// scenario's sampler, a few runs drawn). Expected outcome for any input: the file is read, or
+// refused with io::InvalidFile / io::IoError / engine::PlanError / scenario::ScenarioError (the
+// messages `parley` prints, exit 1 or 2). Any other exception, a crash or a sanitizer report is a
 // finding.
 #include <unistd.h>
 
@@ -15,6 +18,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -25,10 +29,12 @@
 #include "parley/io/io_error.hpp"
 #include "parley/io/merge.hpp"
 #include "parley/io/partial_file.hpp"
+#include "parley/io/posterior_file.hpp"
 #include "parley/io/run_header.hpp"
 #include "parley/io/stored_runs.hpp"
 #include "parley/scenario/diagnostics.hpp"
 #include "parley/scenario/load.hpp"
+#include "parley/scenario/observations.hpp"
 
 namespace {
 
@@ -88,7 +94,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const parley::scenario::Scenario s =
         parley::scenario::load_scenario_text(partial.header.scenario_toml, path, {});
     if (partial.header.runs_done > 4096) return;
-    const parley::engine::Sampler sampler(s);
+    parley::engine::Sampler sampler(s);
+    io::use_stored_population(partial.header, sampler);
     io::StoredRuns runs;
     runs.path = path;
     runs.first = partial.header.first();
@@ -96,6 +103,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     runs.seed = partial.header.seed;
     runs.trace_runs = partial.header.trace_runs;
     io::replay_stored(s, sampler, runs, 256, [](const parley::engine::RunBlock&) {});
+  });
+  refused_or_read([&] {
+    const io::StoredPosterior post = io::read_posterior_file(path);
+    const parley::scenario::Scenario s =
+        parley::scenario::load_scenario_text(post.scenario_toml, path, {});
+    (void)parley::scenario::load_observations_text(post.observations_toml, path, s);
+    parley::engine::Sampler sampler(s);
+    try {
+      sampler.use_population(post.population());  // `parley run` refuses what this refuses
+    } catch (const std::invalid_argument&) {
+      return;
+    }
+    parley::protocol::Realization r;
+    std::vector<double> recorded(sampler.columns().size());
+    for (std::uint64_t run = 0; run < 4; ++run)
+      sampler.sample(post.run.options.seed, run, r, recorded.data());
   });
   std::remove((folder.path + "/merged.h5").c_str());
   return 0;

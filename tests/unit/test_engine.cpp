@@ -236,6 +236,14 @@ TEST(Summary, AggregatesMatchDirectComputation) {
         static_cast<std::size_t>(std::ceil(q * static_cast<double>(sorted.size()))) - 1;
     return sorted[idx];
   };
+  // P(agreement by round t): the deals with round <= t over all runs, every round.
+  ASSERT_EQ(m.deal_by.size(), static_cast<std::size_t>(s.protocol.max_rounds));
+  for (std::size_t t = 1; t <= m.deal_by.size(); ++t) {
+    const auto by = std::count_if(rounds.begin(), rounds.end(),
+                                  [&](int r) { return r <= static_cast<int>(t); });
+    EXPECT_DOUBLE_EQ(m.deal_by[t - 1], static_cast<double>(by) / 1500.0) << t;
+  }
+  EXPECT_DOUBLE_EQ(m.deal_by.back(), m.p_agreement);
   EXPECT_DOUBLE_EQ(m.rounds[1], inverse_cdf(rounds, 0.5));
   EXPECT_DOUBLE_EQ(m.rounds[0], inverse_cdf(rounds, 0.25));
   const double bin = 1.0 / engine::SummaryBuilder::kBins;

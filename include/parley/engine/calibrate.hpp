@@ -49,7 +49,7 @@ struct Generation {
   std::vector<double> particles;  // [particle, parameter], natural units
   std::vector<double> weights;    // [particle], summing to 1
   std::vector<double> distances;  // [particle]
-  std::uint64_t simulations = 0;  // steps tried in this generation (generation 0: its draws)
+  std::uint64_t simulations = 0;  // made in this generation (generation 0: one per particle)
   double acceptance_rate = 1.0;   // steps accepted over steps tried
 };
 

@@ -23,6 +23,9 @@ struct Summary {
   double p_low = 0.0;  // 95% Wilson interval
   double p_high = 0.0;
   std::array<double, 3> rounds{};  // quartiles of the round of agreement (NaN without deals)
+  // P(an agreement by round t), t = 1 … max_rounds: the share of all runs (the forecast of a
+  // calibrated run, docs/model.md, "Posterior runs").
+  std::vector<double> deal_by;
   std::vector<std::array<double, 5>> deal_quantiles;  // per issue, natural units
   std::vector<double> deal_mean;                      // per issue
   std::vector<double> mean_utility;                   // per agent, over all runs

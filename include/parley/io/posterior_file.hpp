@@ -44,7 +44,7 @@ struct StoredPosterior {
 // type than the header promises or fails its checksum, or a value is impossible (a weight below
 // 0 or weights not summing to 1, a particle value not finite, a distance above its
 // generation's tolerance, tolerances that do not fall, an acceptance rate outside [0, 1],
-// fewer simulations than particles).
+// generation 0 without one simulation per particle).
 StoredPosterior read_posterior_file(const std::string& path);
 
 }  // namespace parley::io
