@@ -6,7 +6,10 @@
 # obstacles, and a tornado chart of the parameters that drive agreement.
 #
 # Inputs come from the environment (defaults in brackets): `PARLEY_RUN`
-# [results/miami-2025.h5], `PARLEY_SWEEP` [results/miami-2025-sweep.h5]; figures go to
+# [results/miami-2025.h5], `PARLEY_SWEEP` [results/miami-2025-sweep.h5], and for the last
+# section a calibration `PARLEY_POSTERIOR` [results/miami-2025-posterior.h5] with runs drawn
+# from it, `PARLEY_POSTERIOR_RUN` [results/posterior.h5] (README, "Calibrating to what was
+# observed"; the section is skipped without them); figures go to
 # `PARLEY_FIGURES` [results/figures]. Make the files with
 # `build/release/parley run scenarios/miami-2025.toml -o results/miami-2025.h5` and
 # `build/release/parley sweep scenarios/miami-2025.toml --vary agents.ukraine.war_cost=0.05:0.25:5 -o results/miami-2025-sweep.h5`.
@@ -28,6 +31,8 @@ from parley import files
 
 run_path = os.environ.get("PARLEY_RUN", "results/miami-2025.h5")
 sweep_path = os.environ.get("PARLEY_SWEEP", "results/miami-2025-sweep.h5")
+posterior_path = os.environ.get("PARLEY_POSTERIOR", "results/miami-2025-posterior.h5")
+posterior_run_path = os.environ.get("PARLEY_POSTERIOR_RUN", "results/posterior.h5")
 figures = os.environ.get("PARLEY_FIGURES", "results/figures")
 os.makedirs(figures, exist_ok=True)
 
@@ -132,4 +137,53 @@ ax.axvline(0, color="black", linewidth=0.8)
 ax.set_xlabel("Spearman's rho with agreement")
 fig.tight_layout()
 fig.savefig(os.path.join(figures, "tornado.png"), dpi=100)
+
+# %% [markdown]
+# ## Calibration: prior against posterior, and the forecast
+# `parley calibrate` keeps every generation: generation 0 is a sample of the prior, the last
+# one the posterior given the observations. The six parameters whose means moved most (in prior
+# standard deviations) are drawn, then P(agreement by round) of the runs drawn from the
+# posterior (`parley run --posterior`) against the run above, each with its 95% Wilson band.
+
+# %%
+if os.path.exists(posterior_path) and os.path.exists(posterior_run_path):
+    post = files.group(posterior_path, "posterior", allowed=(files.POSTERIOR,))
+    keys = files.text(files.header(posterior_path)["parameters"]).splitlines()
+    w = post.weight.isel(generation=-1).values
+    def shift(k):
+        prior = post[k].isel(generation=0).values
+        return (np.sum(w * post[k].isel(generation=-1).values) - prior.mean()) / prior.std()
+    moved = sorted(keys, key=lambda k: -abs(shift(k)))[:6]
+    fig, axes = plt.subplots(2, 3, figsize=(10, 5.5))
+    for ax, k in zip(axes.ravel(), moved):
+        prior = post[k].isel(generation=0).values
+        bins = np.histogram_bin_edges(prior, bins=25)
+        ax.hist(prior, bins=bins, density=True, alpha=0.5, label="prior")
+        ax.hist(post[k].isel(generation=-1).values, bins=bins, weights=w, density=True, alpha=0.5,
+                label="posterior")
+        ax.set_title(f"{k}\nshift {shift(k):+.2f} sd", fontsize=7)
+        ax.set_ylabel("density", fontsize=7)
+    axes.ravel()[0].legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(os.path.join(figures, "posterior_marginals.png"), dpi=100)
+
+    fig, ax = plt.subplots(figsize=(7, 4))
+    z = 1.959963984540054
+    for label, path in (("prior", run_path), ("posterior", posterior_run_path)):
+        s = files.group(path, "summary", allowed=(files.RUNS,))
+        n, p = float(s.runs), s.deal_by.values
+        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+        half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+        line, = ax.step(s.by_round.values, p, where="post", label=f"{label} ({int(n)} runs)")
+        ax.fill_between(s.by_round.values, centre - half, centre + half, step="post", alpha=0.2,
+                        color=line.get_color())
+    ax.set_xlabel("round of the talks")
+    ax.set_ylabel("P(agreement by the round)")
+    ax.set_ylim(0, 1)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(os.path.join(figures, "forecast.png"), dpi=100)
+else:
+    print(f"no {posterior_path} or {posterior_run_path}: the calibration section is skipped "
+          "(README, 'Calibrating to what was observed', makes them)")
 print(sorted(os.listdir(figures)))

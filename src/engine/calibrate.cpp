@@ -373,9 +373,9 @@ Calibration calibrate(const scenario::Scenario& s, const Sampler& sampler,
       g.simulations += sims[i];
       moved_count += accepted[i];
     }
-    g.acceptance_rate = g.simulations > 0
-                            ? static_cast<double>(moved_count) / static_cast<double>(g.simulations)
-                            : 0.0;
+    // Steps accepted over steps tried (a step refused on the prior ratio needs no simulation).
+    g.acceptance_rate = static_cast<double>(moved_count) /
+                        static_cast<double>(n * static_cast<std::uint64_t>(moves));
     finish(std::move(g));
   }
   return out;

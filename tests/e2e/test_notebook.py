@@ -1,5 +1,5 @@
 """The exploration notebook, executed headless on a small run and sweep, and its plain-script
-twin: both must run through and draw their five figures."""
+twin: both must run through and draw their seven figures."""
 import os
 import shutil
 import subprocess
@@ -11,7 +11,9 @@ BIN = os.environ["PARLEY_BIN"]
 SRC = os.environ["PARLEY_SOURCE_DIR"]
 SCENARIO = os.path.join(SRC, "scenarios", "miami-2025.toml")
 NOTEBOOKS = os.path.join(SRC, "scripts", "notebooks")
-FIGURES = ["deal_terms.png", "obstacles.png", "p_agreement_sweep.png", "survival.png", "tornado.png"]
+FIGURES = ["deal_terms.png", "forecast.png", "obstacles.png", "p_agreement_sweep.png",
+           "posterior_marginals.png", "survival.png", "tornado.png"]
+OBSERVED = os.path.join(SRC, "scenarios", "observations", "miami-2025.toml")
 
 
 class Notebook(unittest.TestCase):
@@ -20,7 +22,12 @@ class Notebook(unittest.TestCase):
         cls.tmp = tempfile.TemporaryDirectory()
         cls.run_file = os.path.join(cls.tmp.name, "run.h5")
         cls.sweep = os.path.join(cls.tmp.name, "sweep.h5")
+        cls.posterior = os.path.join(cls.tmp.name, "posterior.h5")
+        cls.posterior_run = os.path.join(cls.tmp.name, "posterior-run.h5")
         for args in (["run", SCENARIO, "-n", "400", "-o", cls.run_file, "-q"],
+                     ["calibrate", SCENARIO, "--observed", OBSERVED, "--particles", "200", "-o",
+                      cls.posterior, "-q"],
+                     ["run", SCENARIO, "--posterior", cls.posterior, "-n", "400", "-o", cls.posterior_run, "-q"],
                      ["sweep", SCENARIO, "-n", "150", "--vary", "agents.russia.war_cost=0.02:0.12:3",
                       "--vary", "agents.ukraine.war_cost=0.05,0.25", "-o", cls.sweep, "-q"]):
             r = subprocess.run([BIN, *args], capture_output=True, text=True)
@@ -31,7 +38,8 @@ class Notebook(unittest.TestCase):
         cls.tmp.cleanup()
 
     def environment(self, figures):
-        env = dict(os.environ, PARLEY_RUN=self.run_file, PARLEY_SWEEP=self.sweep, PARLEY_FIGURES=figures)
+        env = dict(os.environ, PARLEY_RUN=self.run_file, PARLEY_SWEEP=self.sweep, PARLEY_FIGURES=figures,
+                   PARLEY_POSTERIOR=self.posterior, PARLEY_POSTERIOR_RUN=self.posterior_run)
         env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
         return env
 
