@@ -13,6 +13,10 @@ namespace po = boost::program_options;
 
 namespace {
 
+// Boost's default style, without guessing: --run is an unknown option, not --runs.
+constexpr int kStyle =
+    po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+
 // The value given to `option` on the command line ("--runs many" or "--runs=many").
 std::string given_value(const std::vector<std::string>& args, const std::string& option) {
   for (std::size_t i = 0; i < args.size(); ++i) {
@@ -59,7 +63,8 @@ std::optional<std::string> parse_with_file(const std::vector<std::string>& args,
   if (accept == Overrides::accepted) {
     visible.add_options()("set", po::value<std::vector<std::string>>()->composing(),
                           "override a scenario key: dotted.key=VALUE, VALUE any TOML value, e.g. "
-                          "agents.russia.reservation={beta={mean=0.8,kappa=20}} (repeatable)");
+                          "'agents.russia.war_cost={uniform=[0.03,0.09]}' (quoted for the shell) "
+                          "or protocol.kind=alternating (repeatable)");
   }
   visible.add_options()("help,h", "show this help");
   po::options_description all;
@@ -67,7 +72,8 @@ std::optional<std::string> parse_with_file(const std::vector<std::string>& args,
   po::positional_options_description positional;
   positional.add("file", 1);
   try {
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+    po::store(po::command_line_parser(args).options(all).positional(positional).style(kStyle).run(),
+              vm);
   } catch (const po::unknown_option&) {
     rethrow_readably(visible, args);
   } catch (const po::invalid_option_value&) {
@@ -107,7 +113,8 @@ std::optional<std::vector<std::string>> parse_files(const std::vector<std::strin
   all.add(visible).add_options()("files", po::value<std::vector<std::string>>(), "files");
   po::positional_options_description positional;
   positional.add("files", -1);
-  po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+  po::store(po::command_line_parser(args).options(all).positional(positional).style(kStyle).run(),
+            vm);
   po::notify(vm);
   if (vm.count("help")) {
     std::cout << visible << "\n";

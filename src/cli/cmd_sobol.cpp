@@ -9,6 +9,7 @@
 #include "parley/engine/sobol.hpp"
 #include "parley/io/sobol_file.hpp"
 #include "parley/scenario/load.hpp"
+#include "progress.hpp"
 
 namespace parley::cli {
 
@@ -56,8 +57,12 @@ int cmd_sobol(const std::vector<std::string>& args, const std::string& command_l
     }
   }
   const std::uint64_t seed = flags.seed.value_or(s.seed);
+  Progress progress(static_cast<std::uint64_t>(n) * (sampler.factors().size() + 2), !flags.quiet,
+                    "negotiations");
   const auto result =
-      engine::run_sobol(s, sampler, seed, static_cast<std::uint64_t>(n), flags.threads, resamples);
+      engine::run_sobol(s, sampler, seed, static_cast<std::uint64_t>(n), flags.threads, resamples,
+                        [&](std::uint64_t done, std::uint64_t) { progress.update(done); });
+  progress.finish();
   io::write_sobol_file(output, s, result, command_line, seed,
                        flags.force ? io::Overwrite::allow : io::Overwrite::refuse);
 

@@ -1,20 +1,27 @@
 #pragma once
-// A progress bar with rate and ETA on stderr, drawn only when stderr is a terminal.
+// Progress on stderr with rate, elapsed time and ETA. On a terminal: a bar redrawn in place. Else
+// (a Slurm log, a notebook's subprocess): one line every PARLEY_PROGRESS_SECONDS seconds
+// (default 10) and one at the end, so that a long run in a log says how far it is.
 #include <chrono>
 #include <cstdint>
+#include <string>
 
 namespace parley::cli {
 
 class Progress {
  public:
-  Progress(std::uint64_t total, bool enabled);
-  void update(std::uint64_t done);  // cheap: redraws at most ten times a second
+  // `unit`: what is counted ("runs", "simulations").
+  Progress(std::uint64_t total, bool enabled, std::string unit = "runs");
+  void update(std::uint64_t done);  // cheap: draws at most ten times a second
   void finish();
 
  private:
   void draw(std::uint64_t done);
   std::uint64_t total_;
-  bool enabled_;
+  bool enabled_, terminal_;
+  std::string unit_;
+  double interval_;  // seconds between lines off a terminal
+  bool drawn_ = false;
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_draw_;
 };

@@ -79,7 +79,8 @@ std::vector<SobolIndex> sobol_indices(const std::vector<double>& a, const std::v
 }
 
 SobolResult run_sobol(const scenario::Scenario& scenario, const Sampler& sampler,
-                      std::uint64_t seed, std::uint64_t samples, int threads, int resamples) {
+                      std::uint64_t seed, std::uint64_t samples, int threads, int resamples,
+                      const std::function<void(std::uint64_t, std::uint64_t)>& progress) {
   (void)scenario;
   SobolResult result;
   result.factors = sampler.factors();
@@ -91,21 +92,26 @@ SobolResult run_sobol(const scenario::Scenario& scenario, const Sampler& sampler
   const int workers = threads > 0 ? threads : tbb::info::default_concurrency();
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
                             static_cast<std::size_t>(workers));
-  tbb::parallel_for(std::size_t{0}, y.size(), [&](std::size_t e) {
-    thread_local protocol::Realization r;
-    thread_local protocol::Workspace w;
-    thread_local protocol::RunResult out;
-    thread_local std::vector<double> recorded;
-    recorded.resize(sampler.columns().size());
-    const std::size_t matrix = e / n;
-    const std::uint64_t j = e % n;
-    const std::uint64_t run = matrix == 1 ? n + j : j;
-    const std::size_t factor = matrix >= 2 ? matrix - 2 : k;
-    sampler.sample_mixed(seed, run, n + j, factor, r, recorded.data());
-    protocol::RunStreams streams = run_streams(seed, run);
-    protocol::negotiate(sampler.setting(), r, streams, w, out, nullptr);
-    y[e] = out.outcome == protocol::Outcome::agreement ? 1.0 : 0.0;
-  });
+  // In slices, so that progress can be reported between them (from this thread only).
+  const std::size_t slice = std::max<std::size_t>(4096, y.size() / 100);
+  for (std::size_t from = 0; from < y.size(); from += slice) {
+    tbb::parallel_for(from, std::min(y.size(), from + slice), [&](std::size_t e) {
+      thread_local protocol::Realization r;
+      thread_local protocol::Workspace w;
+      thread_local protocol::RunResult out;
+      thread_local std::vector<double> recorded;
+      recorded.resize(sampler.columns().size());
+      const std::size_t matrix = e / n;
+      const std::uint64_t j = e % n;
+      const std::uint64_t run = matrix == 1 ? n + j : j;
+      const std::size_t factor = matrix >= 2 ? matrix - 2 : k;
+      sampler.sample_mixed(seed, run, n + j, factor, r, recorded.data());
+      protocol::RunStreams streams = run_streams(seed, run);
+      protocol::negotiate(sampler.setting(), r, streams, w, out, nullptr);
+      y[e] = out.outcome == protocol::Outcome::agreement ? 1.0 : 0.0;
+    });
+    if (progress) progress(std::min(y.size(), from + slice), y.size());
+  }
   const std::vector<double> a(y.begin(), y.begin() + static_cast<std::ptrdiff_t>(n));
   const std::vector<double> b(y.begin() + static_cast<std::ptrdiff_t>(n),
                               y.begin() + static_cast<std::ptrdiff_t>(2 * n));

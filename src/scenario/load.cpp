@@ -3,7 +3,9 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <set>
@@ -1387,7 +1389,12 @@ Scenario load_scenario_text(const std::string& text, const std::string& source,
 Scenario load_scenario_file(const std::string& path, const std::vector<std::string>& overrides) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    throw ScenarioError({Diagnostic{{path, 0, 0}, "", "cannot read the scenario file", ""}});
+    const int error = errno;
+    throw ScenarioError(
+        {Diagnostic{{path, 0, 0},
+                    "",
+                    "cannot read the scenario file: " + std::string(std::strerror(error)),
+                    ""}});
   }
   std::ostringstream text;
   text << in.rdbuf();

@@ -1,5 +1,7 @@
 #include "parley/scenario/observations.hpp"
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -220,9 +222,10 @@ Observations load_observations_text(const std::string& text, const std::string& 
 Observations load_observations_file(const std::string& path, const Scenario& s) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
+    const int error = errno;
     std::vector<Diagnostic> problem(1);
     problem[0].where = Location{path, 0, 0};
-    problem[0].problem = "cannot read the observations file";
+    problem[0].problem = "cannot read the observations file: " + std::string(std::strerror(error));
     throw ScenarioError(std::move(problem));
   }
   std::ostringstream text;

@@ -1,6 +1,7 @@
 #include "overrides.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 namespace parley::scenario::detail {
 
@@ -52,11 +53,23 @@ void apply_override(toml::table& root, const std::string& assignment, Context& c
   toml::table parsed;
   try {
     // Pad so that columns count within the --set argument: the value starts at eq + 2.
-    const std::string doc = std::string(eq - 1, ' ') + "v=" + assignment.substr(eq + 1);
+    std::string value = assignment.substr(eq + 1);
+    // A bare word is a string (--set protocol.kind=alternating): TOML would need quotes, which
+    // the shell takes away unless they are quoted themselves.
+    const bool bare = !value.empty() &&
+                      (std::isalpha(static_cast<unsigned char>(value[0])) || value[0] == '_') &&
+                      value.find_first_not_of(
+                          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                          "0123456789_-") == std::string::npos &&
+                      value != "true" && value != "false" && value != "inf" && value != "nan";
+    if (bare) value = "\"" + value + "\"";
+    const std::string doc = std::string(eq - 1, ' ') + "v=" + value;
     parsed = toml::parse(std::string_view(doc), std::string_view("--set"));
   } catch (const toml::parse_error& e) {
     ctx.error(e.source(), key, "not a TOML value: " + std::string(e.description()),
-              "allowed: a number, a string, true/false, [array] or {inline table}");
+              "allowed: a number, a word, true/false, [array] or {inline table}; other text in "
+              "double quotes, quoted for the shell: --set '" +
+                  key + "=\"some text\"'");
     return;
   }
   toml::table* table = &root;

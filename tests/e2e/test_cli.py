@@ -1031,7 +1031,55 @@ class BadInput(unittest.TestCase):
     def test_missing_scenario_file(self):
         r = parley("run", os.path.join(self.dir, "nope.toml"))
         self.assertEqual(r.returncode, 2)
-        self.assertIn("nope.toml: cannot read the scenario file", r.stderr)
+        self.assertIn("nope.toml: cannot read the scenario file: No such file or directory", r.stderr)
+
+    def test_progress_lines_when_stderr_is_not_a_terminal(self):
+        # A log (here a pipe) gets a line every PARLEY_PROGRESS_SECONDS and one at the end, with
+        # the count, rate, elapsed time and ETA; --quiet gets none.
+        env = dict(os.environ, PARLEY_PROGRESS_SECONDS="0.05")
+        line = re.compile(r"^parley: (\d+)/(\d+) (runs|negotiations) \([\d.]+%\), \d+ \3/s, "
+                          r"elapsed [\d.]+ s, ETA [\d.]+ s$")
+        for args in (["run", SCENARIO, "-n", "3000", "--threads", "1"],
+                     ["sobol", SCENARIO, "-n", "150", "--bootstrap", "10"]):
+            out = os.path.join(self.dir, "p.h5")
+            r = subprocess.run([BIN, *args, "-o", out, "--force"], capture_output=True, text=True, env=env)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            found = [line.match(x) for x in r.stderr.splitlines() if x.startswith("parley: ")]
+            self.assertGreaterEqual(len(found), 2, r.stderr)
+            self.assertTrue(all(found), r.stderr)
+            done = [int(m.group(1)) for m in found]
+            self.assertEqual(done, sorted(done))
+            self.assertEqual(done[-1], int(found[-1].group(2)))  # the last line: all of them
+            r = subprocess.run([BIN, *args, "-o", out, "--force", "-q"], capture_output=True, text=True, env=env)
+            self.assertEqual(r.stderr, "")
+
+    def test_merge_reports_its_own_rate(self):
+        for k in (1, 2):
+            r = parley("run", SCENARIO, "-n", "2000", "--shard", f"{k}/2", "-o",
+                       os.path.join(self.dir, f"s{k}.h5"), "-q")
+            self.assertEqual(r.returncode, 0, r.stderr)
+        r = parley("merge", os.path.join(self.dir, "m.h5"), os.path.join(self.dir, "s1.h5"),
+                   os.path.join(self.dir, "s2.h5"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        m = re.search(r"wall time ([\d.]+) s, (\d+) runs/s", r.stdout)
+        self.assertIsNotNone(m, r.stdout)
+        self.assertGreater(int(m.group(2)), 0)
+
+    def test_a_bare_word_is_a_string_value_of_set(self):
+        # The shell takes TOML's quotes away: protocol.kind=alternating means the string.
+        bare, quoted = os.path.join(self.dir, "bare.h5"), os.path.join(self.dir, "quoted.h5")
+        r = parley("run", SCENARIO, "-n", "20", "-q", "-o", bare, "--set", "protocol.kind=alternating")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = parley("run", SCENARIO, "-n", "20", "-q", "-o", quoted, "--set", 'protocol.kind="alternating"')
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open_file(bare) as a, open_file(quoted) as b:
+            self.assertEqual(text(a.attrs["protocol"]), "alternating")
+            for name in ("outcome", "round", "deal"):
+                self.assertEqual(a["runs/" + name][()].tobytes(), b["runs/" + name][()].tobytes(), name)
+        # Words TOML already knows keep their meaning.
+        r = parley("run", SCENARIO, "-n", "5", "-q", "-o", os.path.join(self.dir, "b.h5"),
+                   "--set", "protocol.bracketing=true")
+        self.assertNotIn("not a TOML value", r.stderr)
 
     def test_missing_output_directory_is_a_runtime_error(self):
         r = parley("run", SCENARIO, "-n", "10", "-o", os.path.join(self.dir, "no", "such", "x.h5"))

@@ -1,6 +1,8 @@
 // Alternating offers against Rubinstein (Econometrica 1982) and Baron & Ferejohn (APSR 1989).
 #include <gtest/gtest.h>
 
+#include <ostream>
+
 #include <cmath>
 #include <string>
 
@@ -58,6 +60,10 @@ protocol::Equilibrium equilibrium_of(const std::string& toml) {
 struct DiscountPair {
   double d1, d2;
 };
+// How test names show a case (otherwise the struct's bytes).
+void PrintTo(const DiscountPair& c, std::ostream* os) {
+  *os << "delta1=" << c.d1 << " delta2=" << c.d2;
+}
 class Rubinstein : public ::testing::TestWithParam<DiscountPair> {};
 
 // Rubinstein (1982): the first proposer's share is (1 - δ2) / (1 - δ1 δ2); docs/model.md:
@@ -88,6 +94,9 @@ struct BfCase {
   double proposer;  // the proposer's share
   double partner;   // each coalition partner's share
 };
+void PrintTo(const BfCase& c, std::ostream* os) {
+  *os << "n=" << c.n << " delta=" << c.delta << " " << c.decision;
+}
 class BaronFerejohn : public ::testing::TestWithParam<BfCase> {};
 
 // Baron & Ferejohn (1989), closed rule, equal recognition, stationary equilibrium:

@@ -2,6 +2,8 @@
 // closed forms. Deterministic solvers must match to 1e-6.
 #include <gtest/gtest.h>
 
+#include <ostream>
+
 #include <cmath>
 
 #include "parley/protocol/mediated.hpp"
@@ -73,6 +75,10 @@ TEST(KalaiSmorodinsky, TwoIssueProblemOfTheReference) {
 struct PieCase {
   double d1, d2, a1, a2;
 };
+// How test names show a case (otherwise the struct's bytes).
+void PrintTo(const PieCase& c, std::ostream* os) {
+  *os << "d=(" << c.d1 << "," << c.d2 << ") alpha=(" << c.a1 << "," << c.a2 << ")";
+}
 class WeightedNashOnAPie : public ::testing::TestWithParam<PieCase> {};
 TEST_P(WeightedNashOnAPie, MatchesTheClosedForm) {
   const auto c = GetParam();

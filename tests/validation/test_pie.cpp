@@ -4,6 +4,8 @@
 // Baron–Ferejohn deals (every full division is Pareto-optimal).
 #include <gtest/gtest.h>
 
+#include <ostream>
+
 #include <cmath>
 #include <string>
 
@@ -122,6 +124,10 @@ struct BfDiagnostics {
   double delta;
   const char* decision;
 };
+// How test names show a case (otherwise the struct's bytes).
+void PrintTo(const BfDiagnostics& c, std::ostream* os) {
+  *os << "n=" << c.n << " delta=" << c.delta << " " << c.decision;
+}
 class PieDiagnostics : public ::testing::TestWithParam<BfDiagnostics> {};
 
 // Baron–Ferejohn deals are full divisions, so their Pareto gap is 0; with BATNAs 0 the zone

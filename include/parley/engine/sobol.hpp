@@ -6,6 +6,7 @@
 //   total        ST_i = mean((f_A - f_ABi)^2) / 2V        (Jansen 1999)
 // with V the variance of f over A and B. Intervals: percentile bootstrap over the N rows.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -34,7 +35,9 @@ struct SobolResult {
 // The Saltelli design on a scenario: A_j draws every factor as run j, B_j as run N + j, and
 // AB_i,j as run j but factor i as run N + j; the battlefield and the protocol's own draws
 // follow the row (j, or N + j for B). N (k + 2) negotiations, in parallel, stored by index.
-SobolResult run_sobol(const scenario::Scenario& scenario, const Sampler& sampler,
-                      std::uint64_t seed, std::uint64_t samples, int threads, int resamples);
+SobolResult run_sobol(
+    const scenario::Scenario& scenario, const Sampler& sampler, std::uint64_t seed,
+    std::uint64_t samples, int threads, int resamples,
+    const std::function<void(std::uint64_t done, std::uint64_t total)>& progress = {});
 
 }  // namespace parley::engine
