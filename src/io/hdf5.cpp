@@ -305,6 +305,22 @@ void attr_double(hid_t object, const std::string& name, double value) {
   check(H5Awrite(attr, H5T_NATIVE_DOUBLE, &value), "writing attribute " + name);
 }
 
+void attr_of_type(hid_t object, const std::string& name, hid_t type, const void* value) {
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "attribute space");
+  Handle attr(H5Acreate2(object, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+              "creating attribute " + name);
+  check(H5Awrite(attr, type, value), "writing attribute " + name);
+}
+
+void attr_int32_array(hid_t object, const std::string& name,
+                      const std::vector<std::int32_t>& values) {
+  Handle space(H5Screate_simple(1, std::vector<hsize_t>{values.size()}.data(), nullptr), H5Sclose,
+               "attribute space");
+  Handle attr(H5Acreate2(object, name.c_str(), H5T_STD_I32LE, space, H5P_DEFAULT, H5P_DEFAULT),
+              H5Aclose, "creating attribute " + name);
+  check(H5Awrite(attr, H5T_NATIVE_INT32, values.data()), "writing attribute " + name);
+}
+
 void attr_int8_array(hid_t object, const std::string& name,
                      const std::vector<std::int8_t>& values) {
   const hsize_t n = values.size();

@@ -96,6 +96,10 @@ Handle write_strings(hid_t parent, const std::string& name, const std::vector<st
 void attr_string(hid_t object, const std::string& name, const std::string& value);
 void attr_int64(hid_t object, const std::string& name, std::int64_t value);
 void attr_double(hid_t object, const std::string& name, double value);
+// A scalar attribute of the dataset's own type (e.g. _FillValue), from one value of it.
+void attr_of_type(hid_t object, const std::string& name, hid_t type, const void* value);
+void attr_int32_array(hid_t object, const std::string& name,
+                      const std::vector<std::int32_t>& values);
 void attr_int8_array(hid_t object, const std::string& name, const std::vector<std::int8_t>& values);
 
 // Every attribute of `object` as text (numbers in decimal, arrays as "(array)").

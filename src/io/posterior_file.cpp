@@ -59,6 +59,8 @@ void write_posterior_file(const std::string& path, const scenario::Scenario& s,
     h5::attr_double(file, "min_acceptance", opt.min_acceptance);
     h5::attr_int64(file, "budget", static_cast<std::int64_t>(opt.budget));
     h5::attr_int64(file, "max_generations", opt.max_generations);
+    write_conventions(file, s, "the calibration of its sampled parameters (ABC-SMC)",
+                      run.command_line);
     h5::attr_int64(file, "complete", run.complete ? 1 : 0);
     seal_texts(file);
 

@@ -244,6 +244,8 @@ void write_run_header(hid_t root, const scenario::Scenario& s, const RunHeader& 
     h5::attr_string(root, key::sweep_points, number_rows(h.sweep->points));
     h5::attr_string(root, key::sweep_axes, number_rows(h.sweep->axes));
   }
+  write_conventions(root, s, h.sweep ? "a parameter sweep of Parley runs" : "Parley runs",
+                    h.command_line);
   if (h.posterior) {
     // First line: the parameters; then one row per particle, its weight and values (exact).
     std::vector<std::vector<double>> rows;
@@ -259,6 +261,13 @@ void write_run_header(hid_t root, const scenario::Scenario& s, const RunHeader& 
     h5::attr_string(root, key::posterior_population, keys + "\n" + number_rows(rows));
   }
   seal_texts(root);
+}
+
+void write_conventions(hid_t root, const scenario::Scenario& s, const std::string& holds,
+                       const std::string& command_line) {
+  h5::attr_string(root, "Conventions", "CF-1.8");
+  h5::attr_string(root, "title", (s.title.empty() ? s.name : s.title) + ": " + holds);
+  h5::attr_string(root, "history", h5::utc_now() + " " + command_line);
 }
 
 void seal_texts(hid_t root) {

@@ -14,6 +14,10 @@ namespace parley::io {
 
 // The root attributes of a new file, marked incomplete with no run done.
 void write_run_header(hid_t root, const scenario::Scenario& scenario, const RunHeader& header);
+// The global attributes of the CF conventions every Parley file carries: Conventions, title (the
+// scenario's title and what the file holds) and history (when and by which command).
+void write_conventions(hid_t root, const scenario::Scenario& scenario, const std::string& holds,
+                       const std::string& command_line);
 // Adds text_crc32, the checksum of the text attributes written so far (call it last).
 void seal_texts(hid_t root);
 // Throws InvalidFile, naming the file, unless `attributes` (of a file of format 1.1 on) have a

@@ -267,7 +267,30 @@ RunsFile::RunsFile(const std::string& path, const scenario::Scenario& s,
             long_name += " (" + bf.id + ")";
             units = bf.unit;
           }
-          m.make(col, rc.name, rc.across, c, static_cast<T>(rc.fill), long_name, units);
+          const T fill = static_cast<T>(rc.fill);
+          m.make(col, rc.name, rc.across, c, fill, long_name, units);
+          // The "no value" marker (-1, NaN) as CF's _FillValue: xarray and netCDF mask it.
+          if (col.width > 0)
+            h5::attr_of_type(col.dataset, "_FillValue", h5::native_type<T>(), &fill);
+          if (col.width > 0 && rc.names != engine::RunColumn::Names::none) {
+            using N = engine::RunColumn::Names;
+            std::string meanings;
+            std::vector<std::int32_t> values;
+            auto add = [&](const std::string& id) {
+              meanings += (meanings.empty() ? "" : " ") + id;
+              values.push_back(static_cast<std::int32_t>(values.size()));
+            };
+            if (rc.names == N::agents)
+              for (const auto& a : s.agents) add(a.id);
+            if (rc.names == N::issues)
+              for (const auto& i : s.issues) add(i.id);
+            if (rc.names == N::designs)
+              for (const auto& d : s.ceasefire.designs) add(d.id);
+            if (!values.empty()) {
+              h5::attr_int32_array(col.dataset, "flag_values", values);
+              h5::attr_string(col.dataset, "flag_meanings", meanings);
+            }
+          }
           if (rc.flag_meanings) {
             // CF flags: the values 0, 1, ... one per word of the meanings.
             std::istringstream words(rc.flag_meanings);
@@ -296,6 +319,8 @@ RunsFile::RunsFile(const std::string& path, const scenario::Scenario& s,
   for (std::size_t j = 0; j < columns.size(); ++j) {
     m.make(m.parameters[j], columns[j].key, Impl::Across::run, c, nan,
            "sampled parameter " + columns[j].key, columns[j].unit);
+    // Marked, so that code can tell the run's drawn parameters from its outcomes.
+    h5::attr_string(m.parameters[j].dataset, "role", "sampled parameter");
   }
 }
 

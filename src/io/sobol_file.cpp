@@ -27,6 +27,7 @@ void write_sobol_file(const std::string& path, const scenario::Scenario& s,
     h5::attr_int64(file, "evaluations",
                    static_cast<std::int64_t>(result.samples * (result.factors.size() + 2)));
     h5::attr_int64(file, "complete", 1);
+    write_conventions(file, s, "Sobol indices of P(agreement)", command_line);
     seal_texts(file);
 
     h5::Handle g = h5::create_group(file, "sobol");

@@ -534,6 +534,47 @@ class Calibrate(unittest.TestCase):
             self.assertFalse(os.path.exists(os.path.join(tmp, "x.h5")))
 
 
+class Conventions(unittest.TestCase):
+    """CF conventions that make naive xarray code right: the "no value" markers as _FillValue,
+    index columns as flags naming agents and issues, parameters marked, global attributes on
+    every file type."""
+
+    def test_every_file_type_and_the_runs_columns(self):
+        import xarray as xr
+        with tempfile.TemporaryDirectory() as tmp:
+            at = lambda name: os.path.join(tmp, name)  # noqa: E731
+            obs = at("obs.toml")
+            with open(obs, "w", encoding="utf-8") as f:
+                f.write('[[observed]]\nstatistic = "deal_by"\nround = 1\nvalue = false\nsource = "t"\n')
+            for args in (["run", SCENARIO, "-n", "600", "-o", at("runs.h5")],
+                         ["sweep", SCENARIO, "-n", "50", "--vary", "protocol.max_rounds=6,12", "-o", at("sweep.h5")],
+                         ["sobol", SCENARIO, "-n", "20", "--bootstrap", "10", "-o", at("sobol.h5")],
+                         ["calibrate", SCENARIO, "--observed", obs, "--particles", "20", "--generations", "1",
+                          "-o", at("post.h5")]):
+                r = parley(*args, "-q")
+                self.assertEqual(r.returncode, 0, r.stderr)
+                with h5py.File(args[args.index("-o") + 1], "r") as f:
+                    self.assertEqual(text(f.attrs["Conventions"]), "CF-1.8")
+                    self.assertIn("U.S.-mediated talks", text(f.attrs["title"]))
+                    self.assertIn(" " + args[0] + " ", text(f.attrs["history"]))
+            runs = xr.open_dataset(at("runs.h5"), group="runs", engine="h5netcdf")
+            with h5py.File(at("runs.h5"), "r") as f:
+                raw_round = f["runs/round"][()]
+                agents = [text(a) for a in f["runs/agent"][()]]
+                issues = [text(i) for i in f["runs/issue"][()]]
+                self.assertEqual(int(f["runs/round"].attrs["_FillValue"]), -1)
+            # Naive code: the mean round is over the deals only; counts ignore the marker.
+            self.assertAlmostEqual(float(runs["round"].mean()), raw_round[raw_round >= 0].mean(), places=12)
+            self.assertEqual(int(runs["round"].count()), int((raw_round >= 0).sum()))
+            self.assertEqual(text(runs.blocker.attrs["flag_meanings"]).split(), agents)
+            self.assertEqual(text(runs.obstacle.attrs["flag_meanings"]).split(), issues)
+            self.assertEqual(list(np.ravel(runs.obstacle.attrs["flag_values"])), list(range(len(issues))))
+            marked = sorted(v for v in runs.data_vars if runs[v].attrs.get("role") == "sampled parameter")
+            self.assertIn("agents.russia.war_cost", marked)
+            self.assertNotIn("round", marked)
+            self.assertNotIn("outcome", marked)
+
+
 class PosteriorRuns(unittest.TestCase):
     """parley run --posterior: runs drawn from a calibrated population, the same for any thread
     count, sharding or merge; hostile posterior files refused; calibrate --resume."""

@@ -268,10 +268,21 @@ TEST(Overrides, ErrorsNameSetAndTheColumnInTheArgument) {
           "salience, ideal, red_lines, red_line_limits, concession_beta, tactics, endurance, "
           "aspiration, aspiration_limit; did you mean "
           "'reservation'?)"});
-  const auto not_toml = errors_with("agents.b.reservation=half");
+  const auto not_toml = errors_with("agents.b.reservation=1/2");
   ASSERT_EQ(not_toml.size(), 1u);
-  EXPECT_EQ(not_toml[0].rfind("--set:1:22: agents.b.reservation: not a TOML value", 0), 0u)
+  EXPECT_EQ(not_toml[0].rfind("--set:1:23: agents.b.reservation: not a TOML value", 0), 0u)
       << not_toml[0];
+  EXPECT_NE(not_toml[0].find("quoted for the shell: --set 'agents.b.reservation=\"some text\"'"),
+            std::string::npos)
+      << not_toml[0];
+  // A bare word is a string, checked as the file's would be: here not a number.
+  const auto word = errors_with("agents.b.reservation=half");
+  ASSERT_EQ(word.size(), 1u);
+  EXPECT_EQ(word[0].rfind("--set:1:22: agents.b.reservation: expected a number or a "
+                          "distribution, got a string",
+                          0),
+            0u)
+      << word[0];
   EXPECT_EQ(errors_with("scenario.name.first=1"),
             std::vector<std::string>{"--set:1:1: scenario.name.first: 'scenario.name' is not a "
                                      "table, so it has no keys (allowed: a dotted path to a key "

@@ -79,6 +79,10 @@ struct RunColumn {
   const char* units;  // "" for none; "battlefield" for the battlefield issue's unit
   // Outcome-style flags: the values and their meanings (CF conventions), or nullptr.
   const char* flag_meanings = nullptr;
+  // An index into the scenario's agents, issues or ceasefire designs: the file names them as
+  // its flags (CF flag_values 0, 1, ... and flag_meanings their ids).
+  enum class Names : std::int8_t { none, agents, issues, designs };
+  Names names = Names::none;
 
   // Values per run in a block with these sizes.
   std::size_t width(const RunBlock& b) const noexcept {
