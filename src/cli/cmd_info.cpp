@@ -11,6 +11,7 @@
 #include "parley/io/file_info.hpp"
 #include "parley/io/io_error.hpp"
 #include "parley/io/posterior_file.hpp"
+#include "parley/io/sobol_file.hpp"
 
 namespace parley::cli {
 
@@ -75,6 +76,39 @@ int describe_posterior(const io::StoredPosterior& post, bool with_scenario) {
   return kExitOk;
 }
 
+// A Sobol file: the indices of P(agreement), largest total first.
+int describe_sobol(const io::SobolInfo& info, bool with_scenario) {
+  std::printf("%s: %s, format %s, written by Parley %s on %s\n", info.path.c_str(),
+              io::kSobolFiletype, info.format_version.c_str(), info.parley_version.c_str(),
+              info.created_utc.c_str());
+  std::printf("  scenario %s, protocol %s, seed %llu, N = %llu, %zu factors\n",
+              info.scenario_name.c_str(), info.protocol.c_str(),
+              static_cast<unsigned long long>(info.seed),
+              static_cast<unsigned long long>(info.samples), info.factors.size());
+  std::printf("  command  %s\n\n  Sobol indices of P(agreement) = %.4f\n",
+              info.command_line.c_str(), info.p_agreement);
+  std::vector<std::size_t> order(info.factors.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return info.indices[a][3] > info.indices[b][3];
+  });
+  std::printf("  %-44s %22s %22s\n", "factor", "first order [95%]", "total [95%]");
+  for (const std::size_t f : order) {
+    const auto& x = info.indices[f];
+    std::printf("  %-44s %6.3f [%6.3f, %6.3f] %6.3f [%6.3f, %6.3f]\n", info.factors[f].c_str(),
+                x[0], x[1], x[2], x[3], x[4], x[5]);
+  }
+  std::printf("\nDatasets\n");
+  for (const auto& d : info.datasets) {
+    std::string shape = "[";
+    for (std::size_t j = 0; j < d.shape.size(); ++j)
+      shape += (j ? ", " : "") + std::to_string(d.shape[j]);
+    std::printf("  %-44s %-8s %s]\n", d.path.c_str(), d.type.c_str(), shape.c_str());
+  }
+  if (with_scenario) std::printf("\nScenario as run\n%s\n", info.scenario_toml.c_str());
+  return kExitOk;
+}
+
 }  // namespace
 
 int cmd_info(const std::vector<std::string>& args, const std::string&) {
@@ -87,8 +121,11 @@ int cmd_info(const std::vector<std::string>& args, const std::string&) {
 
   io::FileInfo info;
   try {
-    if (io::stored_filetype(*file) == io::kPosteriorFiletype)
+    const std::string kind = io::stored_filetype(*file);
+    if (kind == io::kPosteriorFiletype)
       return describe_posterior(io::read_posterior_file(*file), !vm.count("no-scenario"));
+    if (kind == io::kSobolFiletype)
+      return describe_sobol(io::read_sobol_info(*file), !vm.count("no-scenario"));
     info = io::read_file_info(*file);
   } catch (const io::InvalidFile& e) {
     throw UsageError(e.what());

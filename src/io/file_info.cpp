@@ -1,9 +1,14 @@
 #include "parley/io/file_info.hpp"
 
+#include <cmath>
+#include <cstdlib>
+#include <map>
 #include <stdexcept>
 
 #include "hdf5.hpp"
 #include "parley/io/io_error.hpp"
+#include "parley/io/sobol_file.hpp"
+#include "run_header_attributes.hpp"
 
 namespace parley::io {
 namespace {
@@ -170,6 +175,84 @@ std::string stored_filetype(const std::string& path) {
 
 FileInfo read_file_info(const std::string& path) {
   return h5::reading(path, [&] { return read_info(path); });
+}
+
+SobolInfo read_sobol_info(const std::string& path) {
+  h5::quiet_errors();
+  if (H5Fis_hdf5(path.c_str()) <= 0)
+    throw InvalidFile(path + ": not an HDF5 file (or not readable)");
+  return h5::reading(path, [&] {
+    h5::Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose,
+                    "cannot open " + path);
+    const auto list = h5::attributes_as_text(file);
+    std::map<std::string, std::string> a(list.begin(), list.end());
+    if (a["filetype"] != kSobolFiletype) {
+      throw InvalidFile(path + ": not a Parley Sobol file (filetype \"" + a["filetype"] +
+                        "\"; allowed: \"" + kSobolFiletype + "\")");
+    }
+    check_sealed(path, list);
+    SobolInfo out;
+    out.path = path;
+    out.format_version = a["format_version"];
+    out.parley_version = a["parley_version"];
+    out.created_utc = a["created_utc"];
+    out.command_line = a["command_line"];
+    out.scenario_name = a["scenario_name"];
+    out.scenario_toml = a["scenario_toml"];
+    out.protocol = a["protocol"];
+    auto count = [&](const char* name) {
+      const std::string t = a[name];
+      std::size_t used = 0;
+      long long v = -1;
+      try {
+        v = std::stoll(t, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (t.empty() || used != t.size() || v < 0)
+        throw InvalidFile(path + ": attribute " + name + " is \"" + t +
+                          "\" (allowed: a whole number >= 0)");
+      return static_cast<std::uint64_t>(v);
+    };
+    out.seed = count("seed");
+    out.samples = count("samples");
+    h5::Handle g(H5Gopen2(file, "sobol", H5P_DEFAULT), H5Gclose, path + ": group sobol");
+    {
+      std::string p;
+      for (const auto& [k, v] : h5::attributes_as_text(g))
+        if (k == "p_agreement") p = v;
+      char* end = nullptr;
+      out.p_agreement = std::strtod(p.c_str(), &end);
+      if (p.empty() || end != p.c_str() + p.size() ||
+          !(out.p_agreement >= 0.0 && out.p_agreement <= 1.0))
+        throw InvalidFile(path + ": sobol/p_agreement is \"" + p + "\" (allowed: 0 to 1)");
+    }
+    out.factors = read_strings(file, "sobol/factor", out.format_version);
+    const char* names[6] = {"first_order", "first_order_low", "first_order_high",
+                            "total",       "total_low",       "total_high"};
+    out.indices.resize(out.factors.size());
+    for (std::size_t c = 0; c < 6; ++c) {
+      const std::string name = std::string("sobol/") + names[c];
+      const auto v = read_doubles(file, name);
+      if (v.size() != out.factors.size())
+        throw InvalidFile(path + ": " + name + " has " + std::to_string(v.size()) +
+                          " values (allowed: one per factor, " +
+                          std::to_string(out.factors.size()) + ")");
+      for (std::size_t f = 0; f < v.size(); ++f) {
+        if (!std::isfinite(v[f]))
+          throw InvalidFile(path + ": " + name + " holds a value that is not finite");
+        out.indices[f][c] = v[f];
+      }
+    }
+    for (const auto& x : out.indices)
+      if (!(x[1] <= x[2] && x[4] <= x[5]))
+        throw InvalidFile(path + ": a 95% interval of sobol/ has its ends the wrong way round");
+    std::pair<hid_t, std::vector<DatasetInfo>*> args{file.get(), &out.datasets};
+    h5::check(
+        H5Ovisit2(file, H5_INDEX_NAME, H5_ITER_NATIVE, collect_dataset, &args, H5O_INFO_BASIC),
+        "listing " + path);
+    return out;
+  });
 }
 
 }  // namespace parley::io

@@ -557,6 +557,17 @@ class Conventions(unittest.TestCase):
                     self.assertEqual(text(f.attrs["Conventions"]), "CF-1.8")
                     self.assertIn("U.S.-mediated talks", text(f.attrs["title"]))
                     self.assertIn(" " + args[0] + " ", text(f.attrs["history"]))
+            # parley info describes every kind of file.
+            for name, says in (("runs.h5", "P(agreement)"), ("sweep.h5", "sweep:"),
+                               ("sobol.h5", "Sobol indices of P(agreement)"),
+                               ("post.h5", "parameter (most moved first)")):
+                r = parley("info", at(name), "--no-scenario")
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertIn(says, r.stdout)
+            sobol = xr.open_dataset(at("sobol.h5"), group="sobol", engine="h5netcdf")
+            r = parley("info", at("sobol.h5"), "--no-scenario")
+            for factor in sobol.factor.values[:5]:
+                self.assertIn(text(factor), r.stdout)
             runs = xr.open_dataset(at("runs.h5"), group="runs", engine="h5netcdf")
             with h5py.File(at("runs.h5"), "r") as f:
                 raw_round = f["runs/round"][()]

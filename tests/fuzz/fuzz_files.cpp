@@ -2,7 +2,8 @@
 // posterior file), through the code paths of `parley info`, `status`, `merge`, `run --resume`
 // and `run --posterior`.
 //
-// The input is written to a temporary file, then read as `info` reads it (read_file_info),
+// The input is written to a temporary file, then read as `info` reads it (read_file_info,
+// read_sobol_info),
 // checked as `status` and `merge` check a shard (read_run_header, check_mergeable), merged
 // when it passes (merge_shards, to a temporary output), and read as `--resume` reads a partial
 // file before computing the rest (read_partial, the stored scenario loaded, replay_stored over
@@ -81,6 +82,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::fclose(f);
   }
   refused_or_read([&] { (void)io::read_file_info(path); });
+  refused_or_read([&] { (void)io::read_sobol_info(path); });
   refused_or_read([&] {
     const io::StoredHeader h = io::read_run_header(path);
     io::check_mergeable({h});

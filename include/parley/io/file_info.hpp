@@ -1,6 +1,7 @@
 #pragma once
 // Reading back what a Parley file says about itself, for `parley info`: its root
 // attributes, the shapes of its datasets and its summary.
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -29,6 +30,21 @@ struct FileInfo {
   std::vector<double> quantiles;
   bool has_summary = false;
 };
+
+// A "parley-sobol" file read back (parley info): what was run and the indices of P(agreement).
+struct SobolInfo {
+  std::string path, format_version, parley_version, created_utc, command_line;
+  std::string scenario_name, scenario_toml, protocol;
+  std::uint64_t seed = 0, samples = 0;
+  double p_agreement = 0.0;
+  std::vector<std::string> factors;
+  // Per factor: first order, its 95% interval, total, its 95% interval.
+  std::vector<std::array<double, 6>> indices;
+  std::vector<DatasetInfo> datasets;
+};
+// Throws InvalidFile, naming the file, when it is not a Sobol file, its texts do not match
+// their checksum, or its datasets do not have one finite value per factor (intervals ordered).
+SobolInfo read_sobol_info(const std::string& path);
 
 // The root attribute `filetype` of an HDF5 file ("" where it has none). Throws InvalidFile when
 // the file is not an HDF5 file that opens.
