@@ -154,11 +154,27 @@ std::string format_sensitivity(const std::vector<engine::SampledColumn>& columns
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     return std::abs(sensitivity.rho[a][0]) > std::abs(sensitivity.rho[b][0]);
   });
-  std::string out = line("\n  Drivers of agreement (Spearman's rho over the first %llu runs)\n",
-                         static_cast<unsigned long long>(sensitivity.runs));
-  for (std::size_t n = 0; n < std::min(top, order.size()); ++n) {
-    const std::size_t j = order[n];
-    out += line("    %-44s %+7.3f\n", columns[j].key.c_str(), sensitivity.rho[j][0]);
+  const std::uint64_t n = sensitivity.pairs.empty() ? sensitivity.runs : sensitivity.pairs[0];
+  const double noise = engine::spearman_noise(n);
+  std::string out = line(
+      "\n  Drivers of agreement (Spearman's rho over the first %llu runs, 95%% interval; |rho| "
+      "below %.3f is noise)\n",
+      static_cast<unsigned long long>(sensitivity.runs), noise);
+  std::size_t shown = 0, below = 0;
+  for (const std::size_t j : order) {
+    const double rho = sensitivity.rho[j][0];
+    if (!(std::abs(rho) >= noise)) {
+      ++below;
+      continue;
+    }
+    if (shown++ >= top) continue;
+    const auto ci = engine::spearman_interval(rho, n);
+    out += line("    %-44s %+7.3f [%+.3f, %+.3f]\n", columns[j].key.c_str(), rho, ci[0], ci[1]);
+  }
+  if (shown > top) out += line("    ... %zu more above the noise\n", shown - top);
+  if (below > 0) {
+    out += line("    (%zu parameters within the noise; of %zu, about %.0f pass it by chance)\n",
+                below, order.size(), 0.05 * static_cast<double>(order.size()));
   }
   return out;
 }

@@ -73,9 +73,22 @@ void SensitivityBuilder::add(const RunBlock& b) {
   }
 }
 
+std::array<double, 2> spearman_interval(double rho, std::uint64_t n) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  if (n <= 3 || std::isnan(rho)) return {nan, nan};
+  const double z = std::atanh(std::clamp(rho, -1.0 + 1e-15, 1.0 - 1e-15));
+  const double half = 1.959963984540054 * 1.03 / std::sqrt(static_cast<double>(n - 3));
+  return {std::tanh(z - half), std::tanh(z + half)};
+}
+
+double spearman_noise(std::uint64_t n) {
+  return n <= 3 ? std::numeric_limits<double>::quiet_NaN() : spearman_interval(0.0, n)[1];
+}
+
 Sensitivity SensitivityBuilder::finish() const {
   Sensitivity s;
   s.runs = runs_;
+  s.pairs.push_back(runs_);
   s.targets.push_back("agreement");
   s.targets.insert(s.targets.end(), issues_.begin(), issues_.end());
   // Each target is ranked once, and each parameter once over all runs and once over each
@@ -88,6 +101,7 @@ Sensitivity SensitivityBuilder::finish() const {
       if (!std::isnan(deal_[k][r])) dealt[k].push_back(r);
     }
     deal_ranks[k] = ranks(gather(deal_[k], dealt[k]));
+    s.pairs.push_back(dealt[k].size());
   }
   for (std::size_t j = 0; j < parameters_; ++j) {
     std::vector<double> row{rank_correlation(ranks(values_[j]), agreement_ranks)};

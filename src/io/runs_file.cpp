@@ -605,6 +605,40 @@ void RunsFile::write_sensitivity(const engine::Sensitivity& sensitivity) {
                "deals, with each deal term",
                "1");
     h5::attr_int64(d, "runs", static_cast<std::int64_t>(sensitivity.runs));
+    // Each coefficient's 95% interval (Fisher's z) and the level of noise, per target.
+    std::vector<std::vector<double>> low, high;
+    for (const auto& row : sensitivity.rho) {
+      low.emplace_back();
+      high.emplace_back();
+      for (std::size_t t = 0; t < row.size(); ++t) {
+        const auto ci = engine::spearman_interval(row[t], sensitivity.pairs.at(t));
+        low.back().push_back(ci[0]);
+        high.back().push_back(ci[1]);
+      }
+    }
+    h5::Handle lo =
+        write_matrix(g, "spearman_low", low, sensitivity.targets.size(), parameter, target);
+    m.describe(lo, "95% interval of spearman, lower end (Fisher's z, se 1.03/sqrt(n - 3))", "1");
+    h5::Handle hi =
+        write_matrix(g, "spearman_high", high, sensitivity.targets.size(), parameter, target);
+    m.describe(hi, "95% interval of spearman, upper end", "1");
+    std::vector<double> noise, pairs;
+    for (const std::uint64_t n : sensitivity.pairs) {
+      noise.push_back(engine::spearman_noise(n));
+      pairs.push_back(static_cast<double>(n));
+    }
+    h5::Handle dn = h5::create_dataset(g, "spearman_noise", H5T_IEEE_F64LE, {noise.size()}, {});
+    h5::write_all(dn, H5T_NATIVE_DOUBLE, noise.data());
+    h5::attach_scale(dn, target, 0);
+    m.describe(dn,
+               "|spearman| that an unrelated parameter exceeds with probability 5%: below it, "
+               "noise",
+               "1");
+    h5::Handle dp = h5::create_dataset(g, "spearman_pairs", H5T_STD_I64LE, {pairs.size()}, {});
+    std::vector<std::int64_t> counts(sensitivity.pairs.begin(), sensitivity.pairs.end());
+    h5::write_all(dp, H5T_NATIVE_INT64, counts.data());
+    h5::attach_scale(dp, target, 0);
+    m.describe(dp, "pairs each target's coefficients are computed from (runs, or deals)", "");
   } catch (const IoError& e) {
     throw IoError(impl_->target + ": " + e.what());
   }
