@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <optional>
+#include <stdexcept>
 
 #include "arguments.hpp"
 #include "commands.hpp"
@@ -13,6 +15,8 @@
 #include "parley/engine/engine.hpp"
 #include "parley/engine/shards.hpp"
 #include "parley/engine/sweep_design.hpp"
+#include "parley/io/io_error.hpp"
+#include "parley/io/posterior_file.hpp"
 #include "parley/io/runs_file.hpp"
 #include "parley/scenario/load.hpp"
 #include "progress.hpp"
@@ -31,6 +35,9 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
       "--design lhs (repeatable; the first varies slowest)");
   add("design", po::value<std::string>()->default_value("factorial"), "factorial or lhs");
   add("points", po::value<int>(), "points of a Latin hypercube (--design lhs)");
+  add("posterior", po::value<std::string>(),
+      "draw each run's sampled parameters from this parley calibrate file's last generation "
+      "(posterior predictive sweeps; the varied keys must not be calibrated parameters)");
   add("shard", po::value<std::string>(),
       "compute shard K of N only: points [(K-1)P/N, KP/N) of P, all their runs, into a file "
       "`parley merge` joins");
@@ -81,6 +88,23 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
   if (flags.run_range) {
     throw UsageError("-n A:B: a sweep runs the same runs at every point (allowed: -n N)");
   }
+  // Posterior predictive sweeps: every point draws from the calibrated population.
+  std::optional<io::StoredPosterior> posterior;
+  if (vm.count("posterior")) {
+    try {
+      posterior = io::read_posterior_file(vm["posterior"].as<std::string>());
+    } catch (const io::InvalidFile& e) {
+      throw UsageError(std::string("--posterior: ") + e.what());
+    }
+    for (auto& sampler : samplers) {
+      try {
+        sampler.use_population(posterior->population());
+      } catch (const std::invalid_argument& e) {
+        throw UsageError("--posterior: " + posterior->path + ": " + e.what() +
+                         " (a varied key must not be a calibrated parameter)");
+      }
+    }
+  }
   // A shard computes a slice of the points (all their runs): rows [p0 R, p1 R) of the sweep.
   // Under mpirun (an MPI build) each rank computes one shard of the points, and rank 0
   // merges them into the output.
@@ -116,6 +140,10 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
   header.command_line = command_line;
   header.compress = flags.compress;
   header.sweep = layout;
+  if (posterior) {
+    header.posterior = posterior->population();
+    header.posterior_source = posterior->describe();
+  }
   const io::Overwrite overwrite =
       flags.force || on_ranks ? io::Overwrite::allow : io::Overwrite::refuse;
   const bool quiet = flags.quiet || on_ranks;

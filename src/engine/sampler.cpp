@@ -327,12 +327,24 @@ void Sampler::use_population(const Population& population) {
   const std::vector<std::string> scalar(keys.begin(),
                                         keys.begin() + static_cast<long>(slots_.size()));
   if (population.parameters != scalar) {
-    std::string want, have;
-    for (const auto& k : scalar) want += (want.empty() ? "" : ", ") + k;
-    for (const auto& k : population.parameters) have += (have.empty() ? "" : ", ") + k;
-    throw std::invalid_argument("the population's parameters (" + have +
-                                ") are not the scenario's sampled parameters (" +
-                                (want.empty() ? "none" : want) + ")");
+    // Name the difference: what only one side has, or else the order.
+    auto missing = [](const std::vector<std::string>& from, const std::vector<std::string>& in) {
+      std::string out;
+      for (const auto& k : from)
+        if (std::find(in.begin(), in.end(), k) == in.end()) out += (out.empty() ? "" : ", ") + k;
+      return out;
+    };
+    const std::string only_population = missing(population.parameters, scalar);
+    const std::string only_scenario = missing(scalar, population.parameters);
+    std::string problem;
+    if (!only_population.empty())
+      problem += "calibrated but not sampled by the scenario: " + only_population;
+    if (!only_scenario.empty())
+      problem += std::string(problem.empty() ? "" : "; ") +
+                 "sampled by the scenario but not calibrated: " + only_scenario;
+    if (problem.empty()) problem = "the same parameters in another order";
+    throw std::invalid_argument(
+        "the population's parameters are not the scenario's sampled parameters (" + problem + ")");
   }
   const std::size_t p = slots_.size();
   if (population.particles.size() != population.size() * p)

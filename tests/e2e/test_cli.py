@@ -660,6 +660,26 @@ class PosteriorRuns(unittest.TestCase):
         self.assertIn("posterior_population", r.stderr)
         self.assertFalse(os.path.exists(self.at("mixed.h5")))
 
+    def test_a_posterior_sweep_draws_the_same_parameters_at_every_point(self):
+        out = self.at("sweep.h5")
+        r = parley("sweep", SCENARIO, "--posterior", self.post, "--vary", "protocol.max_rounds=6,12",
+                   "-n", "200", "-o", out, "-q", "--force")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open_file(out) as f, open_file(self.run_posterior("reference.h5")) as g:
+            self.assertIn("posterior_population", f.attrs)
+            key = "runs/agents.russia.ideal.territory"
+            column = f[key][()]
+            # Common random numbers: run i draws the same parameters at both points, and they
+            # are the draws of `parley run --posterior` with the same seed.
+            np.testing.assert_array_equal(column[:200], column[200:])
+            np.testing.assert_array_equal(column[:200], g[key][:200])
+        r = parley("sweep", SCENARIO, "--posterior", self.post, "--vary",
+                   "agents.russia.ideal.territory=0.7,0.8", "-n", "20", "-o", self.at("no.h5"), "-q")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("calibrated but not sampled by the scenario: agents.russia.ideal.territory", r.stderr)
+        self.assertIn("a varied key must not be a calibrated parameter", r.stderr)
+        self.assertFalse(os.path.exists(self.at("no.h5")))
+
     def test_a_resumed_posterior_run_is_the_uninterrupted_one(self):
         complete = self.run_posterior("complete.h5", "--threads", "2")
         # The file as an interrupted run leaves it: the first 200 runs finished.
@@ -759,7 +779,8 @@ class PosteriorRuns(unittest.TestCase):
         r = parley("calibrate", other_scenario, "--observed", obs, "-o", other, "--particles", "20",
                    "--generations", "1", "-q")
         self.assertEqual(r.returncode, 0, r.stderr)
-        refused(other, "(agents.a.ideal.x) are not the scenario's sampled parameters")
+        refused(other, "are not the scenario's sampled parameters (calibrated but not sampled by the "
+                       "scenario: agents.a.ideal.x; sampled by the scenario but not calibrated: ")
 
 
 class TracesAndReplay(unittest.TestCase):
