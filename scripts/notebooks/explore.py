@@ -9,10 +9,9 @@
 # [results/miami-2025.h5], `PARLEY_SWEEP` [results/miami-2025-sweep.h5], and for the last
 # section a calibration `PARLEY_POSTERIOR` [results/miami-2025-posterior.h5] with runs drawn
 # from it, `PARLEY_POSTERIOR_RUN` [results/posterior.h5] (README, "Calibrating to what was
-# observed"; the section is skipped without them); figures go to
-# `PARLEY_FIGURES` [results/figures]. Make the files with
-# `build/release/parley run scenarios/miami-2025.toml -o results/miami-2025.h5` and
-# `build/release/parley sweep scenarios/miami-2025.toml --vary agents.ukraine.war_cost=0.05:0.25:5 -o results/miami-2025-sweep.h5`.
+# observed"), every path from the repository root. What is missing is made with
+# build/release/parley (after scripts/demo). Figures are drawn inline and also go to
+# `PARLEY_FIGURES` [results/figures].
 
 # %%
 import os
@@ -20,21 +19,53 @@ import sys
 
 import matplotlib
 
-matplotlib.use("Agg")
+if "get_ipython" not in globals():  # a plain script: figures to files only
+    matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
+# Paths are from the repository root, wherever this runs from (the notebook's folder in
+# Jupyter, the root from the command line): the first folder upwards with python/parley.
+here = os.path.dirname(os.path.abspath(globals().get("__file__", os.path.join(os.getcwd(), "explore.ipynb"))))
+root = here
+while not os.path.isdir(os.path.join(root, "python", "parley")) and os.path.dirname(root) != root:
+    root = os.path.dirname(root)
 # parley.files (python/ in the source tree) checks each file's kind and format version.
-here = os.path.dirname(os.path.abspath(globals().get("__file__", "explore.ipynb")))
-sys.path.insert(0, os.path.join(here, "..", "..", "python"))
+sys.path.insert(0, os.path.join(root, "python"))
 from parley import files
 
-run_path = os.environ.get("PARLEY_RUN", "results/miami-2025.h5")
-sweep_path = os.environ.get("PARLEY_SWEEP", "results/miami-2025-sweep.h5")
-posterior_path = os.environ.get("PARLEY_POSTERIOR", "results/miami-2025-posterior.h5")
-posterior_run_path = os.environ.get("PARLEY_POSTERIOR_RUN", "results/posterior.h5")
-figures = os.environ.get("PARLEY_FIGURES", "results/figures")
+
+def path_of(variable, default):
+    return os.environ.get(variable, os.path.join(root, default))
+
+
+run_path = path_of("PARLEY_RUN", "results/miami-2025.h5")
+sweep_path = path_of("PARLEY_SWEEP", "results/miami-2025-sweep.h5")
+posterior_path = path_of("PARLEY_POSTERIOR", "results/miami-2025-posterior.h5")
+posterior_run_path = path_of("PARLEY_POSTERIOR_RUN", "results/posterior.h5")
+figures = path_of("PARLEY_FIGURES", "results/figures")
 os.makedirs(figures, exist_ok=True)
+
+# What is missing is made with the program that scripts/demo builds (a few seconds each).
+parley_bin = os.path.join(root, "build", "release", "parley")
+scenario = os.path.join(root, "scenarios", "miami-2025.toml")
+making = [
+    (run_path, ["run", scenario, "-o", run_path]),
+    (sweep_path, ["sweep", scenario, "--vary", "agents.ukraine.war_cost=0.05:0.25:5", "-o", sweep_path]),
+    (posterior_path, ["calibrate", scenario, "--observed",
+                      os.path.join(root, "scenarios", "observations", "miami-2025.toml"), "-o", posterior_path]),
+    (posterior_run_path, ["run", scenario, "--posterior", posterior_path, "-o", posterior_run_path]),
+]
+smaller = os.environ.get("PARLEY_NOTEBOOK_RUNS")  # fewer runs, for a quick look (and the tests)
+for path, args in making:
+    if not os.path.exists(path) and os.path.exists(parley_bin):
+        print("making", os.path.relpath(path, root), "with parley", args[0])
+        if smaller:
+            args = args + (["--particles", smaller] if args[0] == "calibrate" else ["-n", smaller])
+        elif args[0] == "sweep":
+            args = args + ["-n", "2000"]  # 5 points of 2,000 runs
+        import subprocess
+        subprocess.run([parley_bin, *args, "-q"], check=True)
 
 runs = files.group(run_path, "runs", allowed=(files.RUNS,))
 summary = files.group(run_path, "summary", allowed=(files.RUNS,))
@@ -66,6 +97,7 @@ for where in slices:
     ax.fill_between(xs, lo.values, hi.values, alpha=0.25)
 ax.set_xlabel(x)
 ax.set_ylabel("P(agreement), 95% Wilson band")
+ax.set_ylim(0, 1)  # a probability: its whole scale, so that a small change looks small
 ax.legend(fontsize=8)
 fig.tight_layout()
 fig.savefig(os.path.join(figures, "p_agreement_sweep.png"), dpi=100)
@@ -82,6 +114,9 @@ for ax, issue in zip(np.atleast_1d(axes), issues):
     if values.size:
         ax.hist(values, bins=30, color="tab:purple")
     ax.set_title(issue, fontsize=9)
+    unit = files.text(runs.issue_unit.sel(issue=issue).values)
+    ax.set_xlabel(f"deal term ({unit})", fontsize=8)
+    ax.set_ylabel("deals", fontsize=8)
 fig.tight_layout()
 fig.savefig(os.path.join(figures, "deal_terms.png"), dpi=100)
 
@@ -126,15 +161,24 @@ if "survival" in summary:
 
 # %% [markdown]
 # ## Tornado chart: which sampled parameters go with agreement
-# Spearman rank correlations stored by `parley run` in `summary/spearman`.
+# Spearman rank correlations stored by `parley run` in `summary/spearman`, with their 95%
+# intervals (`spearman_low`, `spearman_high`); inside the grey band (`spearman_noise`) a
+# coefficient is noise. The twelve largest are drawn.
 
 # %%
-rho = summary.spearman.sel(target="agreement").to_series().dropna()
+sp = summary.sel(target="agreement")
+rho = sp.spearman.to_series().dropna()
 top = rho.reindex(rho.abs().sort_values().index)[-12:]
+low = sp.spearman_low.to_series().reindex(top.index)
+high = sp.spearman_high.to_series().reindex(top.index)
+noise = float(sp.spearman_noise)
 fig, ax = plt.subplots(figsize=(7, 4.5))
-ax.barh(top.index.astype(str), top.values, color=np.where(top.values > 0, "tab:green", "tab:red"))
+ax.axvspan(-noise, noise, color="0.85", label=f"noise (|rho| < {noise:.3f})")
+ax.barh(top.index.astype(str), top.values, color=np.where(top.values > 0, "tab:green", "tab:red"),
+        xerr=[top.values - low.values, high.values - top.values], capsize=2)
 ax.axvline(0, color="black", linewidth=0.8)
-ax.set_xlabel("Spearman's rho with agreement")
+ax.set_xlabel("Spearman's rho with agreement, 95% interval")
+ax.legend(fontsize=7, loc="lower right")
 fig.tight_layout()
 fig.savefig(os.path.join(figures, "tornado.png"), dpi=100)
 

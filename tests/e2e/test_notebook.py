@@ -66,6 +66,31 @@ class Notebook(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr[-3000:])
         self.assert_figures(figures)
 
+    def test_the_notebook_makes_what_it_lacks_and_draws_inline(self):
+        # As a new user runs it: from the repository root, no environment, no files yet (a
+        # copy of the tree's python/, scenarios/ and program, so that results/ is its own).
+        nbconvert = shutil.which("jupyter-nbconvert")
+        self.assertIsNotNone(nbconvert, "jupyter-nbconvert is missing: run scripts/setup")
+        tree = os.path.join(self.tmp.name, "tree")
+        for folder in ("python", "scenarios", os.path.join("scripts", "notebooks")):
+            shutil.copytree(os.path.join(SRC, folder), os.path.join(tree, folder))
+        os.makedirs(os.path.join(tree, "build", "release"))
+        shutil.copy(BIN, os.path.join(tree, "build", "release", "parley"))
+        executed = os.path.join(self.tmp.name, "fresh.ipynb")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PARLEY_")}
+        env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+        env["PARLEY_NOTEBOOK_RUNS"] = "300"  # what it makes, smaller (the sanitizers are slow)
+        r = subprocess.run([nbconvert, "--to", "notebook", "--execute",
+                            os.path.join("scripts", "notebooks", "explore.ipynb"), "--output", executed],
+                           capture_output=True, text=True, env=env, cwd=tree, timeout=600)
+        self.assertEqual(r.returncode, 0, r.stderr[-3000:])
+        self.assert_figures(os.path.join(tree, "results", "figures"))
+        import nbformat
+        nb = nbformat.read(executed, as_version=4)
+        images = sum(1 for cell in nb.cells if cell.cell_type == "code" for o in cell.get("outputs", [])
+                     if "image/png" in o.get("data", {}))
+        self.assertEqual(images, len(FIGURES))  # every figure drawn inline too
+
     def test_script_twin_runs(self):
         figures = os.path.join(self.tmp.name, "script-figures")
         r = subprocess.run([sys.executable, os.path.join(NOTEBOOKS, "explore.py")], capture_output=True, text=True,
