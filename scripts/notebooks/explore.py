@@ -39,6 +39,13 @@ def path_of(variable, default):
     return os.environ.get(variable, os.path.join(root, default))
 
 
+def wilson(p, n, z=1.959963984540054):
+    """The 95% Wilson score interval (low, high) of shares p from n trials."""
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return centre - half, centre + half
+
+
 run_path = path_of("PARLEY_RUN", "results/miami-2025.h5")
 sweep_path = path_of("PARLEY_SWEEP", "results/miami-2025-sweep.h5")
 posterior_path = path_of("PARLEY_POSTERIOR", "results/miami-2025-posterior.h5")
@@ -140,18 +147,15 @@ fig.savefig(os.path.join(figures, "obstacles.png"), dpi=100)
 # %%
 if "survival" in summary:
     fig, ax = plt.subplots(figsize=(7, 4))
-    z = 1.959963984540054
     for group in summary.survival_group.values:
         n = float(summary.survival_deals.sel(survival_group=group))
         if n < 30:
             continue
         s = summary.survival.sel(survival_group=group)
         t = s.after_round.values
-        centre = (s + z * z / (2 * n)) / (1 + z * z / n)
-        half = z * np.sqrt(s * (1 - s) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+        low, high = wilson(s.values, n)
         line, = ax.step(t, s.values, where="post", label=f"{group} ({int(n)})")
-        ax.fill_between(t, (centre - half).values, (centre + half).values, step="post",
-                        alpha=0.15, color=line.get_color())
+        ax.fill_between(t, low, high, step="post", alpha=0.15, color=line.get_color())
     ax.set_xlabel("rounds after the signature")
     ax.set_ylabel("deals still holding")
     ax.set_ylim(0, 1.02)
@@ -212,14 +216,12 @@ if os.path.exists(posterior_path) and os.path.exists(posterior_run_path):
     fig.savefig(os.path.join(figures, "posterior_marginals.png"), dpi=100)
 
     fig, ax = plt.subplots(figsize=(7, 4))
-    z = 1.959963984540054
     for label, path in (("prior", run_path), ("posterior", posterior_run_path)):
         s = files.group(path, "summary", allowed=(files.RUNS,))
         n, p = float(s.runs), s.deal_by.values
-        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-        half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+        low, high = wilson(p, n)
         line, = ax.step(s.by_round.values, p, where="post", label=f"{label} ({int(n)} runs)")
-        ax.fill_between(s.by_round.values, centre - half, centre + half, step="post", alpha=0.2,
+        ax.fill_between(s.by_round.values, low, high, step="post", alpha=0.2,
                         color=line.get_color())
     ax.set_xlabel("round of the talks")
     ax.set_ylabel("P(agreement by the round)")

@@ -37,8 +37,7 @@ int cmd_calibrate(const std::vector<std::string>& args, const std::string& comma
       "each tolerance is this quantile of the last generation's distances");
   add("min-acceptance", po::value<double>()->default_value(0.01),
       "stop after a generation that accepts a smaller share of its steps");
-  add("budget", po::value<std::int64_t>()->default_value(1000000),
-      "simulations in all, at most");
+  add("budget", po::value<std::int64_t>()->default_value(1000000), "simulations in all, at most");
   add("generations", po::value<int>()->default_value(30), "generations, at most");
   add("resume", po::value<std::string>(),
       "go on from the generations kept in this posterior file (an interrupted calibration, or "

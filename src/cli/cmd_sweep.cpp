@@ -89,18 +89,22 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
     throw UsageError("-n A:B: a sweep runs the same runs at every point (allowed: -n N)");
   }
   // Posterior predictive sweeps: every point draws from the calibrated population.
-  std::optional<io::StoredPosterior> posterior;
+  std::optional<engine::Population> population;
+  std::string population_source;
   if (vm.count("posterior")) {
+    const std::string path = vm["posterior"].as<std::string>();
     try {
-      posterior = io::read_posterior_file(vm["posterior"].as<std::string>());
+      const io::StoredPosterior posterior = io::read_posterior_file(path);
+      population = posterior.population();
+      population_source = posterior.describe();
     } catch (const io::InvalidFile& e) {
       throw UsageError(std::string("--posterior: ") + e.what());
     }
     for (auto& sampler : samplers) {
       try {
-        sampler.use_population(posterior->population());
+        sampler.use_population(*population);
       } catch (const std::invalid_argument& e) {
-        throw UsageError("--posterior: " + posterior->path + ": " + e.what() +
+        throw UsageError("--posterior: " + path + ": " + e.what() +
                          " (a varied key must not be a calibrated parameter)");
       }
     }
@@ -140,10 +144,8 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
   header.command_line = command_line;
   header.compress = flags.compress;
   header.sweep = layout;
-  if (posterior) {
-    header.posterior = posterior->population();
-    header.posterior_source = posterior->describe();
-  }
+  header.posterior = population;
+  header.posterior_source = population_source;
   const io::Overwrite overwrite =
       flags.force || on_ranks ? io::Overwrite::allow : io::Overwrite::refuse;
   const bool quiet = flags.quiet || on_ranks;

@@ -161,12 +161,8 @@ FileInfo read_info(const std::string& path) {
 }  // namespace
 
 std::string stored_filetype(const std::string& path) {
-  h5::quiet_errors();
-  if (H5Fis_hdf5(path.c_str()) <= 0)
-    throw InvalidFile(path + ": not an HDF5 file (or not readable)");
   return h5::reading(path, [&] {
-    h5::Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose,
-                    "cannot open " + path);
+    const h5::Handle file = open_parley_file(path);
     for (const auto& [k, v] : h5::attributes_as_text(file))
       if (k == "filetype") return v;
     return std::string();
@@ -178,55 +174,23 @@ FileInfo read_file_info(const std::string& path) {
 }
 
 SobolInfo read_sobol_info(const std::string& path) {
-  h5::quiet_errors();
-  if (H5Fis_hdf5(path.c_str()) <= 0)
-    throw InvalidFile(path + ": not an HDF5 file (or not readable)");
   return h5::reading(path, [&] {
-    h5::Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose,
-                    "cannot open " + path);
-    const auto list = h5::attributes_as_text(file);
-    std::map<std::string, std::string> a(list.begin(), list.end());
-    if (a["filetype"] != kSobolFiletype) {
-      throw InvalidFile(path + ": not a Parley Sobol file (filetype \"" + a["filetype"] +
-                        "\"; allowed: \"" + kSobolFiletype + "\")");
-    }
-    check_sealed(path, list);
+    const h5::Handle file = open_parley_file(path);
+    const Attributes a = sealed_attributes(file, path, kSobolFiletype, "Sobol");
     SobolInfo out;
     out.path = path;
-    out.format_version = a["format_version"];
-    out.parley_version = a["parley_version"];
-    out.created_utc = a["created_utc"];
-    out.command_line = a["command_line"];
-    out.scenario_name = a["scenario_name"];
-    out.scenario_toml = a["scenario_toml"];
-    out.protocol = a["protocol"];
-    auto count = [&](const char* name) {
-      const std::string t = a[name];
-      std::size_t used = 0;
-      long long v = -1;
-      try {
-        v = std::stoll(t, &used);
-      } catch (const std::exception&) {
-        used = 0;
-      }
-      if (t.empty() || used != t.size() || v < 0)
-        throw InvalidFile(path + ": attribute " + name + " is \"" + t +
-                          "\" (allowed: a whole number >= 0)");
-      return static_cast<std::uint64_t>(v);
-    };
-    out.seed = count("seed");
-    out.samples = count("samples");
+    out.format_version = a.text("format_version");
+    out.parley_version = a.text("parley_version");
+    out.created_utc = a.text("created_utc");
+    out.command_line = a.text("command_line");
+    out.scenario_name = a.text("scenario_name");
+    out.scenario_toml = a.text("scenario_toml");
+    out.protocol = a.text("protocol");
+    out.seed = a.count("seed", ~0ULL >> 1);
+    out.samples = a.count("samples");
     h5::Handle g(H5Gopen2(file, "sobol", H5P_DEFAULT), H5Gclose, path + ": group sobol");
-    {
-      std::string p;
-      for (const auto& [k, v] : h5::attributes_as_text(g))
-        if (k == "p_agreement") p = v;
-      char* end = nullptr;
-      out.p_agreement = std::strtod(p.c_str(), &end);
-      if (p.empty() || end != p.c_str() + p.size() ||
-          !(out.p_agreement >= 0.0 && out.p_agreement <= 1.0))
-        throw InvalidFile(path + ": sobol/p_agreement is \"" + p + "\" (allowed: 0 to 1)");
-    }
+    out.p_agreement = Attributes(path + ": group sobol", h5::attributes_as_text(g))
+                          .number("p_agreement", 0.0, 1.0);
     out.factors = read_strings(file, "sobol/factor", out.format_version);
     const char* names[6] = {"first_order", "first_order_low", "first_order_high",
                             "total",       "total_low",       "total_high"};

@@ -138,51 +138,6 @@ void write_posterior_file(const std::string& path, const scenario::Scenario& s,
 
 namespace {
 
-// The root attributes of a posterior file, each read with the file's name in a complaint.
-class Root {
- public:
-  Root(std::string path, std::vector<std::pair<std::string, std::string>> list)
-      : path_(std::move(path)), values_(list.begin(), list.end()) {}
-  std::string text(const char* name) const {
-    const auto it = values_.find(name);
-    if (it == values_.end()) fail(name, "is missing");
-    return it->second;
-  }
-  std::uint64_t count(const char* name, std::uint64_t least, std::uint64_t most) const {
-    const std::string t = text(name);
-    std::size_t used = 0;
-    long long v = -1;
-    try {
-      v = std::stoll(t, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (t.empty() || used != t.size() || v < 0 || static_cast<std::uint64_t>(v) < least ||
-        static_cast<std::uint64_t>(v) > most) {
-      fail(name, "is \"" + t + "\" (allowed: a whole number from " + std::to_string(least) +
-                     " to " + std::to_string(most) + ")");
-    }
-    return static_cast<std::uint64_t>(v);
-  }
-  double number(const char* name, double least, double most) const {
-    const std::string t = text(name);
-    char* end = nullptr;
-    const double v = std::strtod(t.c_str(), &end);
-    if (t.empty() || end != t.c_str() + t.size() || !(v >= least && v <= most)) {
-      fail(name, "is \"" + t + "\" (allowed: a number from " + std::to_string(least) + " to " +
-                     std::to_string(most) + ")");
-    }
-    return v;
-  }
-  [[noreturn]] void fail(const std::string& name, const std::string& problem) const {
-    throw InvalidFile(path_ + ": attribute " + name + " " + problem);
-  }
-
- private:
-  std::string path_;
-  std::map<std::string, std::string> values_;
-};
-
 // A parameter's key as Parley writes it: dotted words (no path separator, nothing empty).
 bool plain_key(const std::string& k) {
   if (k.empty() || k.front() == '.' || k.back() == '.' || k.find("..") != std::string::npos)
@@ -230,49 +185,34 @@ constexpr std::uint64_t kMostValues = std::uint64_t{1} << 28;
 }  // namespace
 
 StoredPosterior read_posterior_file(const std::string& path) {
-  h5::quiet_errors();
-  if (H5Fis_hdf5(path.c_str()) <= 0)
-    throw InvalidFile(path + ": not an HDF5 file (or not readable)");
   return h5::reading(path, [&] {
-    h5::Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose,
-                    "cannot open " + path);
-    auto list = h5::attributes_as_text(file);
-    const Root a(path, list);
-    {
-      std::string type;
-      for (const auto& [k, v] : list)
-        if (k == "filetype") type = v;
-      if (type != kPosteriorFiletype) {
-        throw InvalidFile(path + ": not a Parley posterior file (filetype \"" + type +
-                          "\"; allowed: \"" + kPosteriorFiletype + "\")");
-      }
-    }
-    check_sealed(path, list);
+    const h5::Handle file = open_parley_file(path);
+    const Attributes a = sealed_attributes(file, path, kPosteriorFiletype, "posterior");
     StoredPosterior out;
     out.path = path;
-    out.format_version = a.text("format_version");
-    out.parley_version = a.text("parley_version");
-    out.created_utc = a.text("created_utc");
-    out.command_line = a.text("command_line");
-    out.scenario_name = a.text("scenario_name");
-    out.scenario_toml = a.text("scenario_toml");
-    out.observations_toml = a.text("observations_toml");
-    out.protocol = a.text("protocol");
+    out.format_version = a.required("format_version");
+    out.parley_version = a.required("parley_version");
+    out.created_utc = a.required("created_utc");
+    out.command_line = a.required("command_line");
+    out.scenario_name = a.required("scenario_name");
+    out.scenario_toml = a.required("scenario_toml");
+    out.observations_toml = a.required("observations_toml");
+    out.protocol = a.required("protocol");
     engine::CalibrateOptions& opt = out.run.options;
-    opt.seed = a.count("seed", 0, ~0ULL >> 1);
-    opt.particles = a.count("particles", 1, 1000000);
-    const std::uint64_t g_count = a.count("generations", 1, 1000);
+    opt.seed = a.count("seed", ~0ULL >> 1);
+    opt.particles = a.count("particles", 1000000, 1);
+    const std::uint64_t g_count = a.count("generations", 1000, 1);
     opt.quantile = a.number("quantile", 0.0, 1.0);
     opt.target = a.number("target", 0.0, 1e300);
     opt.min_acceptance = a.number("min_acceptance", 0.0, 1.0);
-    opt.budget = a.count("budget", 1, ~0ULL >> 1);
-    opt.max_generations = static_cast<int>(a.count("max_generations", 1, 1000));
-    out.run.complete = a.count("complete", 0, 1) == 1;
+    opt.budget = a.count("budget", ~0ULL >> 1, 1);
+    opt.max_generations = static_cast<int>(a.count("max_generations", 1000, 1));
+    out.run.complete = a.count("complete", 1) == 1;
     out.run.command_line = out.command_line;
     engine::Calibration& c = out.calibration;
-    c.stopped = a.text("stopped");
+    c.stopped = a.required("stopped");
     {
-      std::istringstream in(a.text("parameters"));
+      std::istringstream in(a.required("parameters"));
       for (std::string k; std::getline(in, k);) {
         if (!plain_key(k)) a.fail("parameters", "names \"" + k + "\" (allowed: dotted keys)");
         for (const auto& seen : c.parameters)

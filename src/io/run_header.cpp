@@ -102,76 +102,106 @@ std::int64_t text_crc32(const std::map<std::string, std::string>& attributes) {
   return crc.checksum();
 }
 
-// The attributes of one file, read with the file's name in every complaint.
-class Attributes {
- public:
-  Attributes(std::string path, std::vector<std::pair<std::string, std::string>> list)
-      : path_(std::move(path)) {
-    for (auto& [k, v] : list) values_.emplace(std::move(k), std::move(v));
-  }
-  bool has(const char* name) const { return values_.count(name) > 0; }
-  const std::map<std::string, std::string>& values() const { return values_; }
-  std::string text(const char* name) const {
-    const auto it = values_.find(name);
-    return it == values_.end() ? "" : it->second;
-  }
-  std::string required(const char* name) const {
-    if (!has(name)) fail(name, "is missing");
-    return text(name);
-  }
-  // A whole number >= 0 (at most `most`).
-  std::uint64_t count(const char* name, std::uint64_t most = (1ULL << 62)) const {
-    const std::string t = required(name);
-    std::size_t used = 0;
-    long long v = -1;
-    try {
-      v = std::stoll(t, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (t.empty() || used != t.size() || v < 0 || static_cast<std::uint64_t>(v) > most) {
-      fail(name,
-           "is \"" + t + "\" (allowed: a whole number from 0 to " + std::to_string(most) + ")");
-    }
-    return static_cast<std::uint64_t>(v);
-  }
-  // Rows of finite numbers, `width` per row.
-  std::vector<std::vector<double>> table(const char* name, std::size_t width,
-                                         const char* each = "one per varied key") const {
-    return table_of(name, required(name), width, each);
-  }
-  // As table(), over `text` (a part of attribute `name`).
-  std::vector<std::vector<double>> table_of(const char* name, const std::string& text,
-                                            std::size_t width, const char* each) const {
-    std::vector<std::vector<double>> out;
-    for (const auto& line : split_lines(text)) {
-      std::istringstream in(line);
-      out.emplace_back();
-      for (std::string word; in >> word;) {
-        char* end = nullptr;
-        const double v = std::strtod(word.c_str(), &end);
-        if (end != word.c_str() + word.size() || !std::isfinite(v)) {
-          fail(name, "holds \"" + word + "\" (allowed: finite numbers)");
-        }
-        out.back().push_back(v);
-      }
-      if (width > 0 && out.back().size() != width) {
-        fail(name, "has a row of " + std::to_string(out.back().size()) +
-                       " numbers (allowed: " + std::to_string(width) + ", " + each + ")");
-      }
-    }
-    return out;
-  }
-  [[noreturn]] void fail(const char* name, const std::string& problem) const {
-    throw InvalidFile(path_ + ": attribute " + name + " " + problem);
-  }
-
- private:
-  std::string path_;
-  std::map<std::string, std::string> values_;
-};
-
 }  // namespace
+
+Attributes::Attributes(std::string path, std::vector<std::pair<std::string, std::string>> list)
+    : path_(std::move(path)) {
+  for (auto& [k, v] : list) values_.emplace(std::move(k), std::move(v));
+}
+
+std::string Attributes::text(const char* name) const {
+  const auto it = values_.find(name);
+  return it == values_.end() ? "" : it->second;
+}
+
+std::string Attributes::required(const char* name) const {
+  if (!has(name)) fail(name, "is missing");
+  return text(name);
+}
+
+std::uint64_t Attributes::count(const char* name, std::uint64_t most, std::uint64_t least) const {
+  const std::string t = required(name);
+  std::size_t used = 0;
+  long long v = -1;
+  try {
+    v = std::stoll(t, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (t.empty() || used != t.size() || v < 0 || static_cast<std::uint64_t>(v) < least ||
+      static_cast<std::uint64_t>(v) > most) {
+    fail(name, "is \"" + t + "\" (allowed: a whole number from " + std::to_string(least) + " to " +
+                   std::to_string(most) + ")");
+  }
+  return static_cast<std::uint64_t>(v);
+}
+
+double Attributes::number(const char* name, double least, double most) const {
+  const std::string t = required(name);
+  char* end = nullptr;
+  const double v = std::strtod(t.c_str(), &end);
+  if (t.empty() || end != t.c_str() + t.size() || !(v >= least && v <= most)) {
+    fail(name, "is \"" + t + "\" (allowed: a number from " + std::to_string(least) + " to " +
+                   std::to_string(most) + ")");
+  }
+  return v;
+}
+
+std::vector<std::vector<double>> Attributes::table(const char* name, std::size_t width,
+                                                   const char* each) const {
+  return table_of(name, required(name), width, each);
+}
+
+std::vector<std::vector<double>> Attributes::table_of(const char* name, const std::string& text,
+                                                      std::size_t width, const char* each) const {
+  std::vector<std::vector<double>> out;
+  for (const auto& line : split_lines(text)) {
+    std::istringstream in(line);
+    out.emplace_back();
+    for (std::string word; in >> word;) {
+      char* end = nullptr;
+      const double v = std::strtod(word.c_str(), &end);
+      if (end != word.c_str() + word.size() || !std::isfinite(v)) {
+        fail(name, "holds \"" + word + "\" (allowed: finite numbers)");
+      }
+      out.back().push_back(v);
+    }
+    if (width > 0 && out.back().size() != width) {
+      fail(name, "has a row of " + std::to_string(out.back().size()) +
+                     " numbers (allowed: " + std::to_string(width) + ", " + each + ")");
+    }
+  }
+  return out;
+}
+
+void Attributes::fail(const std::string& name, const std::string& problem) const {
+  throw InvalidFile(path_ + ": attribute " + name + " " + problem);
+}
+
+h5::Handle open_parley_file(const std::string& path) {
+  h5::quiet_errors();
+  if (H5Fis_hdf5(path.c_str()) <= 0) {
+    throw InvalidFile(path + ": not an HDF5 file (or not readable)");
+  }
+  return h5::Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose,
+                    "cannot open " + path);
+}
+
+Attributes sealed_attributes(hid_t file, const std::string& path, const char* filetype,
+                             const char* kind) {
+  auto list = h5::attributes_as_text(file);
+  {
+    std::string type;
+    for (const auto& [k, v] : list)
+      if (k == "filetype") type = v;
+    if (type != filetype) {
+      throw InvalidFile(path + ": not a Parley " + kind + " file (filetype \"" + type +
+                        "\"; allowed: \"" + filetype + "\")");
+    }
+  }
+  check_sealed(path, list);
+  return Attributes(path, std::move(list));
+}
 
 RunHeader RunHeader::of_plan(const engine::RunPlan& plan, std::uint64_t whole,
                              const std::string& label) {

@@ -3,14 +3,51 @@
 // parley_io (RunsFile writes, read_run_header and read_file_info read).
 #include <hdf5.h>
 
+#include <cstdint>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "hdf5.hpp"
 #include "parley/io/run_header.hpp"
 #include "parley/scenario/scenario.hpp"
 
 namespace parley::io {
+
+// The root attributes of a file Parley reads back (as h5::attributes_as_text reads them), each
+// read with the file's name in every complaint (InvalidFile).
+class Attributes {
+ public:
+  Attributes(std::string path, std::vector<std::pair<std::string, std::string>> list);
+  bool has(const char* name) const { return values_.count(name) > 0; }
+  const std::map<std::string, std::string>& values() const { return values_; }
+  std::string text(const char* name) const;      // "" where missing
+  std::string required(const char* name) const;  // refused where missing
+  // A whole number from `least` to `most`.
+  std::uint64_t count(const char* name, std::uint64_t most = (1ULL << 62),
+                      std::uint64_t least = 0) const;
+  // A number from `least` to `most`.
+  double number(const char* name, double least, double most) const;
+  // Rows of finite numbers, `width` per row (any width for 0; `each` says what a row holds).
+  std::vector<std::vector<double>> table(const char* name, std::size_t width,
+                                         const char* each = "one per varied key") const;
+  // As table(), over `text` (a part of attribute `name`).
+  std::vector<std::vector<double>> table_of(const char* name, const std::string& text,
+                                            std::size_t width, const char* each) const;
+  [[noreturn]] void fail(const std::string& name, const std::string& problem) const;
+
+ private:
+  std::string path_;
+  std::map<std::string, std::string> values_;
+};
+
+// Opens a file Parley reads back, read-only; InvalidFile unless it is an HDF5 file.
+h5::Handle open_parley_file(const std::string& path);
+// The root attributes of an open file, once its filetype is `filetype` (a `kind` file, e.g.
+// "posterior"), its format version is one this Parley reads and its texts match text_crc32.
+Attributes sealed_attributes(hid_t file, const std::string& path, const char* filetype,
+                             const char* kind);
 
 // The root attributes of a new file, marked incomplete with no run done.
 void write_run_header(hid_t root, const scenario::Scenario& scenario, const RunHeader& header);
