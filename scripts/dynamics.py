@@ -16,7 +16,7 @@ measurement against its target:
   6. the share of deals after round 6;
   7. the principal obstacles, most frequent first (guarantees second is the target);
   8. the stylised facts kept: few deals in rounds 1-2, territory the principal obstacle.
-Needs h5py and numpy (python/parley/files.py reads the files).
+Needs h5py and numpy (src/python/parley/files.py reads the files).
 """
 import argparse
 import os
@@ -28,7 +28,7 @@ import tomllib
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "python"))
+sys.path.insert(0, os.path.join(HERE, "..", "src", "python"))
 from parley import files  # noqa: E402
 
 

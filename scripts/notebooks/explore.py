@@ -25,13 +25,23 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 # Paths are from the repository root, wherever this runs from (the notebook's folder in
-# Jupyter, the root from the command line): the first folder upwards with python/parley.
+# Jupyter, the root from the command line): the first folder upwards with src/python/parley.
 here = os.path.dirname(os.path.abspath(globals().get("__file__", os.path.join(os.getcwd(), "explore.ipynb"))))
 root = here
-while not os.path.isdir(os.path.join(root, "python", "parley")) and os.path.dirname(root) != root:
+while not os.path.isdir(os.path.join(root, "src", "python", "parley")) and os.path.dirname(root) != root:
     root = os.path.dirname(root)
-# parley.files (python/ in the source tree) checks each file's kind and format version.
-sys.path.insert(0, os.path.join(root, "python"))
+# The Python module `parley` that scripts/demo builds (build/release/python) runs what is
+# missing; without it (src/python: parley.files only) the files must exist.
+try:
+    import parley
+    parley.version or parley._compiled()
+except ImportError:
+    sys.modules.pop("parley", None)
+    for folder in (os.path.join(root, "build", "release", "python"), os.path.join(root, "src", "python")):
+        if os.path.isdir(folder):
+            sys.path.insert(0, folder)
+            break
+    import parley
 from parley import files
 
 
@@ -53,26 +63,29 @@ posterior_run_path = path_of("PARLEY_POSTERIOR_RUN", "results/posterior.h5")
 figures = path_of("PARLEY_FIGURES", "results/figures")
 os.makedirs(figures, exist_ok=True)
 
-# What is missing is made with the program that scripts/demo builds (a few seconds each).
-parley_bin = os.path.join(root, "build", "release", "parley")
+# What is missing is made through the module (a few seconds each); PARLEY_NOTEBOOK_RUNS makes
+# fewer runs, for a quick look (and the tests).
 scenario = os.path.join(root, "scenarios", "miami-2025.toml")
+observed = os.path.join(root, "scenarios", "observations", "miami-2025.toml")
+smaller = os.environ.get("PARLEY_NOTEBOOK_RUNS")
+n = int(smaller) if smaller else None
 making = [
-    (run_path, ["run", scenario, "-o", run_path]),
-    (sweep_path, ["sweep", scenario, "--vary", "agents.ukraine.war_cost=0.05:0.25:5", "-o", sweep_path]),
-    (posterior_path, ["calibrate", scenario, "--observed",
-                      os.path.join(root, "scenarios", "observations", "miami-2025.toml"), "-o", posterior_path]),
-    (posterior_run_path, ["run", scenario, "--posterior", posterior_path, "-o", posterior_run_path]),
+    (run_path, lambda: parley.run(scenario, runs=n, out=run_path)),
+    (sweep_path, lambda: parley.sweep(scenario, {"agents.ukraine.war_cost": "0.05:0.25:5"},
+                                      runs=n or 2000, out=sweep_path)),
+    (posterior_path, lambda: parley.call("calibrate", scenario, "--observed", observed, "-o",
+                                         posterior_path, "-q", *(["--particles", smaller] if smaller else []),
+                                         progress=True)),
+    (posterior_run_path, lambda: parley.run(scenario, runs=n, posterior=posterior_path,
+                                            out=posterior_run_path)),
 ]
-smaller = os.environ.get("PARLEY_NOTEBOOK_RUNS")  # fewer runs, for a quick look (and the tests)
-for path, args in making:
-    if not os.path.exists(path) and os.path.exists(parley_bin):
-        print("making", os.path.relpath(path, root), "with parley", args[0])
-        if smaller:
-            args = args + (["--particles", smaller] if args[0] == "calibrate" else ["-n", smaller])
-        elif args[0] == "sweep":
-            args = args + ["-n", "2000"]  # 5 points of 2,000 runs
-        import subprocess
-        subprocess.run([parley_bin, *args, "-q"], check=True)
+for path, make in making:
+    if not os.path.exists(path):
+        if parley.version is None:
+            print("no", os.path.relpath(path, root), "and no compiled module to make it: build it with scripts/demo")
+            continue
+        print("making", os.path.relpath(path, root))
+        make()
 
 runs = files.group(run_path, "runs", allowed=(files.RUNS,))
 summary = files.group(run_path, "summary", allowed=(files.RUNS,))
@@ -89,6 +102,10 @@ print(f"{runs.sizes['run']} runs, P(agreement) = {float(summary.p_agreement):.3f
 # %%
 keys = [d for d in grid.p_agreement.dims]
 x = keys[0]
+# The varied key's unit, as the runs group gives it for the sampled or overridden parameter.
+sweep_runs = files.group(sweep_path, "runs", allowed=(files.SWEEP,))
+x_unit = files.text(sweep_runs[x].attrs.get("units", "")) if x in sweep_runs else ""
+x_label = f"{x} ({x_unit})" if x_unit else x
 fig, ax = plt.subplots(figsize=(7, 4.5))
 others = keys[1:]
 slices = [{}] if not others else [{others[0]: v} for v in grid[others[0]].values]
@@ -102,12 +119,43 @@ for where in slices:
     xs = grid[x].values if x in grid.coords else np.arange(p.size)
     ax.plot(xs, p.values, marker="o", label=label)
     ax.fill_between(xs, lo.values, hi.values, alpha=0.25)
-ax.set_xlabel(x)
+ax.set_xlabel(x_label)
 ax.set_ylabel("P(agreement), 95% Wilson band")
 ax.set_ylim(0, 1)  # a probability: its whole scale, so that a small change looks small
 ax.legend(fontsize=8)
 fig.tight_layout()
 fig.savefig(os.path.join(figures, "p_agreement_sweep.png"), dpi=100)
+
+# %% [markdown]
+# ## Paired differences along the sweep
+# Every point of a sweep runs the same random numbers: run i draws the same preferences and
+# shocks at every point (common random numbers). The change in P(agreement) from the first point
+# is therefore best estimated run by run: the mean of the paired differences, whose standard
+# error is smaller than that of two independent shares where the runs agree at both points.
+
+# %%
+table = (sweep_runs[["point", "run_index", "agreement"]].to_dataframe()
+         .pivot(index="run_index", columns="point", values="agreement"))
+base = table[0]
+points = table.columns.values
+xs = grid[x].values if x in grid.coords and grid[x].size == len(points) else points
+diff = np.array([(table[k] - base).mean() for k in points])
+se_paired = np.array([(table[k] - base).std(ddof=1) / np.sqrt(len(table)) for k in points])
+se_unpaired = np.array([np.sqrt(table[k].var(ddof=1) / len(table) + base.var(ddof=1) / len(table))
+                        for k in points])
+fig, ax = plt.subplots(figsize=(7, 4))
+ax.errorbar(xs, diff, yerr=1.96 * se_unpaired, fmt="none", ecolor="0.7", elinewidth=6,
+            label="95% interval as independent samples")
+ax.errorbar(xs, diff, yerr=1.96 * se_paired, fmt="o-", capsize=3,
+            label="95% interval of the paired differences")
+ax.axhline(0, color="black", linewidth=0.8)
+ax.set_xlabel(x_label)
+ax.set_ylabel("change in P(agreement) from the first point")
+ax.legend(fontsize=8)
+fig.tight_layout()
+fig.savefig(os.path.join(figures, "p_agreement_paired.png"), dpi=100)
+ratio = se_unpaired[1:] / np.where(se_paired[1:] > 0, se_paired[1:], np.nan)
+print("standard error, independent / paired, by point:", np.round(ratio, 2))
 
 # %% [markdown]
 # ## Deal terms, in natural units

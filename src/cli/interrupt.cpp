@@ -2,6 +2,8 @@
 
 #include <csignal>
 
+#include "host.hpp"
+
 namespace parley::cli {
 
 namespace {
@@ -19,9 +21,10 @@ extern "C" void on_signal(int signal) {
 
 }  // namespace
 
-InterruptGuard::InterruptGuard() {
+InterruptGuard::InterruptGuard() : host_(host()) {
   g_interrupted.store(false);
   g_signal.store(0);
+  if (host_) return;  // the host's cancel flag replaces the signals
   struct sigaction action {};
   action.sa_handler = on_signal;
   sigemptyset(&action.sa_mask);
@@ -31,19 +34,21 @@ InterruptGuard::InterruptGuard() {
 }
 
 InterruptGuard::~InterruptGuard() {
+  if (host_) return;
   sigaction(SIGINT, &g_old_int, nullptr);
   sigaction(SIGTERM, &g_old_term, nullptr);
 }
 
 const std::atomic<bool>* InterruptGuard::flag() const noexcept {
-  return &g_interrupted;
+  return host_ ? &host_->cancel : &g_interrupted;
 }
 
 bool InterruptGuard::interrupted() const noexcept {
-  return g_interrupted.load();
+  return flag()->load();
 }
 
 const char* InterruptGuard::signal_name() const noexcept {
+  if (host_) return "the host (KeyboardInterrupt)";
   return g_signal.load() == SIGTERM ? "SIGTERM" : "SIGINT";
 }
 

@@ -20,15 +20,25 @@ double interval_from_environment() {
 }  // namespace
 
 Progress::Progress(std::uint64_t total, bool enabled, std::string unit)
-    : total_(total),
-      enabled_(enabled),
+    : host_(host()),
+      total_(total),
+      enabled_(enabled && !host_),
       terminal_(::isatty(STDERR_FILENO) != 0),
       unit_(std::move(unit)),
       interval_(interval_from_environment()),
       start_(std::chrono::steady_clock::now()),
-      last_draw_(start_) {}
+      last_draw_(start_) {
+  if (host_) {
+    host_->total.store(total_);
+    host_->done.store(0);
+  }
+}
 
 void Progress::update(std::uint64_t done) {
+  if (host_) {
+    host_->total.store(total_);
+    host_->done.store(done);
+  }
   if (!enabled_) return;
   const auto now = std::chrono::steady_clock::now();
   const auto every =
@@ -66,6 +76,7 @@ void Progress::draw(std::uint64_t done) {
 }
 
 void Progress::finish() {
+  if (host_) host_->total.store(total_);
   if (!enabled_) return;
   // Off a terminal, the last line only after a run long enough to have had one.
   if (!terminal_ && !drawn_) return;

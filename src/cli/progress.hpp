@@ -1,10 +1,13 @@
 #pragma once
 // Progress on stderr with rate, elapsed time and ETA. On a terminal: a bar redrawn in place. Else
 // (a Slurm log, a notebook's subprocess): one line every PARLEY_PROGRESS_SECONDS seconds
-// (default 10) and one at the end, so that a long run in a log says how far it is.
+// (default 10) and one at the end, so that a long run in a log says how far it is. Under a
+// host (host.hpp) the counts go to the host, which shows them its own way, and nothing is drawn.
 #include <chrono>
 #include <cstdint>
 #include <string>
+
+#include "host.hpp"
 
 namespace parley::cli {
 
@@ -17,6 +20,7 @@ class Progress {
 
  private:
   void draw(std::uint64_t done);
+  Host* host_;
   std::uint64_t total_;
   bool enabled_, terminal_;
   std::string unit_;

@@ -311,9 +311,15 @@ RunsFile::RunsFile(const std::string& path, const scenario::Scenario& s,
     m.make(m.run_index, "run_index", Impl::Across::run, c, std::int64_t{-1},
            "run index within the point (the same random numbers at every point)", "");
     m.varied.resize(m.sweep->keys.size());
+    const std::vector<scenario::ParameterRef> refs = s.parameters();
     for (std::size_t j = 0; j < m.sweep->keys.size(); ++j) {
+      // The key's natural unit where it is a registered parameter (a sweep may vary others).
+      std::string unit;
+      for (const auto& ref : refs) {
+        if (ref.param && ref.param->key == m.sweep->keys[j]) unit = ref.unit;
+      }
       m.make(m.varied[j], m.sweep->keys[j], Impl::Across::run, c, nan,
-             "varied key " + m.sweep->keys[j] + " at the row's point", "");
+             "varied key " + m.sweep->keys[j] + " at the row's point", unit);
     }
   }
   for (std::size_t j = 0; j < columns.size(); ++j) {

@@ -1,10 +1,10 @@
 """Parley files for the end-to-end tests: opened through the project's reader module
-(python/parley/files.py, which checks each file's kind and format version), and compared bit
+(src/python/parley/files.py, which checks each file's kind and format version), and compared bit
 for bit."""
 import os
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "src", "python"))
 
 from parley.files import FileError, datasets, decode_flags, group, header, open_file, text  # noqa: E402,F401
 

@@ -975,7 +975,7 @@ class BadInput(unittest.TestCase):
                 self.assertEqual(r.returncode, 1 if args[0] == "status" else 2, (args, r.stderr))
                 self.assertIn(f"{path}: {problem}", said, args)
                 self.assertIn("(allowed: 1.x)", said, args)
-            # The Python reader (python/parley/files.py) agrees with the program.
+            # The Python reader (src/python/parley/files.py) agrees with the program.
             if problem is None:
                 self.assertEqual(header(path)["format_version"], version)
             else:

@@ -1,5 +1,5 @@
 """The exploration notebook, executed headless on a small run and sweep, and its plain-script
-twin: both must run through and draw their seven figures."""
+twin: both must run through and draw their eight figures."""
 import os
 import shutil
 import subprocess
@@ -11,7 +11,8 @@ BIN = os.environ["PARLEY_BIN"]
 SRC = os.environ["PARLEY_SOURCE_DIR"]
 SCENARIO = os.path.join(SRC, "scenarios", "miami-2025.toml")
 NOTEBOOKS = os.path.join(SRC, "scripts", "notebooks")
-FIGURES = ["deal_terms.png", "forecast.png", "obstacles.png", "p_agreement_sweep.png",
+FIGURES = ["deal_terms.png", "forecast.png", "obstacles.png", "p_agreement_paired.png",
+           "p_agreement_sweep.png",
            "posterior_marginals.png", "survival.png", "tornado.png"]
 OBSERVED = os.path.join(SRC, "scenarios", "observations", "miami-2025.toml")
 
@@ -68,16 +69,17 @@ class Notebook(unittest.TestCase):
 
     def test_the_notebook_makes_what_it_lacks_and_draws_inline(self):
         # As a new user runs it: from the repository root, no environment, no files yet (a
-        # copy of the tree's python/, scenarios/ and program, so that results/ is its own).
+        # copy of the tree's src/python, scenarios/ and the built module, so that results/ is its
+        # own; the module is found where scripts/demo builds it, without PYTHONPATH).
         nbconvert = shutil.which("jupyter-nbconvert")
         self.assertIsNotNone(nbconvert, "jupyter-nbconvert is missing: run scripts/setup")
         tree = os.path.join(self.tmp.name, "tree")
-        for folder in ("python", "scenarios", os.path.join("scripts", "notebooks")):
+        for folder in (os.path.join("src", "python"), "scenarios", os.path.join("scripts", "notebooks")):
             shutil.copytree(os.path.join(SRC, folder), os.path.join(tree, folder))
-        os.makedirs(os.path.join(tree, "build", "release"))
-        shutil.copy(BIN, os.path.join(tree, "build", "release", "parley"))
+        shutil.copytree(os.path.join(os.path.dirname(BIN), "python"),
+                        os.path.join(tree, "build", "release", "python"))
         executed = os.path.join(self.tmp.name, "fresh.ipynb")
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PARLEY_")}
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PARLEY_") and k != "PYTHONPATH"}
         env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
         env["PARLEY_NOTEBOOK_RUNS"] = "300"  # what it makes, smaller (the sanitizers are slow)
         r = subprocess.run([nbconvert, "--to", "notebook", "--execute",

@@ -26,7 +26,7 @@ import tempfile
 import h5py
 import numpy as np
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "src", "python"))
 from parley import files  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))

@@ -1,0 +1,153 @@
+// _parley: the compiled half of the Python package `parley` (src/python/parley). It runs the
+// `parley` program's own commands in-process (cli/dispatch.hpp), so that parley.run(...) and
+// `parley run ...` take the same inputs, refuse the same mistakes and write the same files;
+// the Python half reads those files back with xarray.
+//
+// A command runs on a worker thread while the calling thread, without the GIL, waits in short
+// steps; between steps it reports progress to a Python callable and checks for signals, so that
+// Ctrl-C (a notebook's interrupt) raises KeyboardInterrupt there and stops the command as SIGINT
+// stops the program: the runs in flight finish, an interrupted run keeps them in OUTPUT.partial.
+#include <pybind11/functional.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <iostream>
+#include <mutex>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <tuple>
+#include <vector>
+
+#include "../cli/dispatch.hpp"
+#include "../cli/host.hpp"
+#include "parley/io/file_info.hpp"
+#include "parley/io/io_error.hpp"
+#include "parley/io/posterior_file.hpp"
+#include "parley/io/sobol_file.hpp"
+#include "parley/version.hpp"
+
+namespace py = pybind11;
+
+namespace {
+
+std::mutex g_one_at_a_time;
+
+// std::cout and std::cerr go to `out` and `err` while it lives (one command at a time).
+class Capture {
+ public:
+  Capture(std::ostream& out, std::ostream& err)
+      : out_(std::cout.rdbuf(out.rdbuf())), err_(std::cerr.rdbuf(err.rdbuf())) {}
+  ~Capture() {
+    std::cout.rdbuf(out_);
+    std::cerr.rdbuf(err_);
+  }
+  Capture(const Capture&) = delete;
+  Capture& operator=(const Capture&) = delete;
+
+ private:
+  std::streambuf* out_;
+  std::streambuf* err_;
+};
+
+// Runs `parley ARGS...`; returns (exit code, stdout, stderr). `progress(done, total)` is called
+// from the calling thread about ten times a second while the command counts something.
+std::tuple<int, std::string, std::string> call(const std::vector<std::string>& args,
+                                               const std::string& command_line,
+                                               const std::optional<py::function>& progress) {
+  std::unique_lock<std::mutex> busy(g_one_at_a_time, std::try_to_lock);
+  if (!busy.owns_lock()) {
+    throw std::runtime_error("another Parley command is running in this process (one at a time)");
+  }
+  parley::cli::Host host;
+  std::ostringstream out, err;
+  int code = 0;
+  bool finished = false;
+  std::mutex m;
+  std::condition_variable cv;
+  std::optional<py::error_already_set> raised;  // from the callback or a signal
+
+  {
+    const Capture capture(out, err);
+    parley::cli::set_host(&host);
+    std::thread worker([&] {
+      int c = 0;
+      try {
+        c = parley::cli::dispatch(args, command_line, err);
+      } catch (...) {
+        err << "parley: internal error\n";
+        c = 1;
+      }
+      const std::lock_guard<std::mutex> lock(m);
+      code = c;
+      finished = true;
+      cv.notify_all();
+    });
+    for (;;) {
+      bool done_now = false;
+      {
+        const py::gil_scoped_release nogil;
+        std::unique_lock<std::mutex> lock(m);
+        done_now = cv.wait_for(lock, std::chrono::milliseconds(100), [&] { return finished; });
+      }
+      if (done_now) break;
+      if (raised) continue;  // cancelled: wait for the runs in flight
+      try {
+        if (progress) (*progress)(host.done.load(), host.total.load());
+        if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+      } catch (py::error_already_set& e) {
+        raised.emplace(std::move(e));
+        host.cancel.store(true);
+      }
+    }
+    worker.join();
+    parley::cli::set_host(nullptr);
+  }
+  if (raised) {
+    // The command stopped as after SIGINT; its message (what was kept where) goes with the error.
+    const std::string message = err.str();
+    if (raised->matches(PyExc_KeyboardInterrupt)) {
+      raised.reset();  // replaced by one that carries the message
+      PyErr_SetString(PyExc_KeyboardInterrupt, message.c_str());
+      throw py::error_already_set();
+    }
+    throw std::move(*raised);
+  }
+  if (progress) (*progress)(host.done.load(), host.total.load());
+  return {code, out.str(), err.str()};
+}
+
+// Validates a Parley file with the reader `parley info` uses for its type; returns the type.
+// Throws ValueError with the reader's message (file, what is wrong) when it is not valid.
+std::string check(const std::string& path) {
+  try {
+    const std::string type = parley::io::stored_filetype(path);
+    if (type == parley::io::kPosteriorFiletype) {
+      (void)parley::io::read_posterior_file(path);
+    } else if (type == parley::io::kSobolFiletype) {
+      (void)parley::io::read_sobol_info(path);
+    } else {
+      (void)parley::io::read_file_info(path);
+    }
+    return type;
+  } catch (const parley::io::InvalidFile& e) {
+    throw py::value_error(e.what());
+  } catch (const parley::io::IoError& e) {
+    PyErr_SetString(PyExc_OSError, e.what());
+    throw py::error_already_set();
+  }
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_parley, m) {
+  m.doc() = "Parley's commands, run in-process (see the package parley)";
+  m.attr("version") = std::string(parley::kVersion);
+  m.def("call", &call, py::arg("args"), py::arg("command_line"), py::arg("progress") = py::none(),
+        "Run `parley ARGS...` in-process; returns (exit code, stdout, stderr).");
+  m.def("check", &check, py::arg("path"),
+        "Validate a Parley file as `parley info` reads it; returns its filetype.");
+}
