@@ -104,7 +104,8 @@ keys = [d for d in grid.p_agreement.dims]
 x = keys[0]
 # The varied key's unit, as the runs group gives it for the sampled or overridden parameter.
 sweep_runs = files.group(sweep_path, "runs", allowed=(files.SWEEP,))
-x_unit = files.text(sweep_runs[x].attrs.get("units", "")) if x in sweep_runs else ""
+x_attrs = sweep_runs[x].attrs if x in sweep_runs else {}
+x_unit = files.text(x_attrs.get("units", x_attrs.get("units_note", "")))
 x_label = f"{x} ({x_unit})" if x_unit else x
 fig, ax = plt.subplots(figsize=(7, 4.5))
 others = keys[1:]

@@ -63,6 +63,14 @@ std::size_t summary_size(hid_t dataset, hid_t memory, const std::string& name) {
 std::vector<double> read_doubles(hid_t file, const std::string& path) {
   if (H5Lexists(file, path.c_str(), H5P_DEFAULT) <= 0) return {};
   h5::Handle d(H5Dopen2(file, path.c_str(), H5P_DEFAULT), H5Dclose, path);
+  h5::Handle type(H5Dget_type(d), H5Tclose, path + ": type");
+  if (H5Tget_class(type) == H5T_INTEGER) {
+    // Counts are integers (files before that stored them as doubles: read below).
+    std::vector<std::int64_t> whole(summary_size(d, H5T_NATIVE_INT64, path));
+    if (!whole.empty())
+      h5::read_verified(d, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, whole.data(), path);
+    return {whole.begin(), whole.end()};
+  }
   std::vector<double> out(summary_size(d, H5T_NATIVE_DOUBLE, path));
   if (!out.empty()) h5::read_verified(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, out.data(), path);
   return out;

@@ -291,6 +291,21 @@ void attr_string(hid_t object, const std::string& name, const std::string& value
   check(H5Awrite(attr, type, padded.data()), "writing attribute " + name);
 }
 
+void describe(hid_t object, const std::string& long_name, const std::string& unit) {
+  attr_string(object, "long_name", long_name);
+  if (unit.empty()) return;
+  // The units Parley writes that UDUNITS-2 parses (udunits2 -H UNIT; tests/e2e/test_conventions).
+  static constexpr const char* kUdunits[] = {"1",   "%",    "year", "years", "month", "months",
+                                             "day", "days", "s",    "km",    "m",     "kg"};
+  for (const char* known : kUdunits) {
+    if (unit == known) {
+      attr_string(object, "units", unit);
+      return;
+    }
+  }
+  attr_string(object, "units_note", unit);
+}
+
 void attr_int64(hid_t object, const std::string& name, std::int64_t value) {
   Handle space(H5Screate(H5S_SCALAR), H5Sclose, "attribute space");
   Handle attr(H5Acreate2(object, name.c_str(), H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT),

@@ -94,6 +94,10 @@ auto reading(const std::string& path, Read&& read) -> decltype(read()) {
 Handle write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& values);
 
 void attr_string(hid_t object, const std::string& name, const std::string& value);
+// CF description of a variable: `long_name`, and its unit as `units` where UDUNITS knows it
+// ("1", "%", "years", ...), else as `units_note` ("utility", "index", "round", "$B", an issue's
+// own unit), so that CF tools never meet a unit they cannot parse. No unit: neither.
+void describe(hid_t object, const std::string& long_name, const std::string& unit);
 void attr_int64(hid_t object, const std::string& name, std::int64_t value);
 void attr_double(hid_t object, const std::string& name, double value);
 // A scalar attribute of the dataset's own type (e.g. _FillValue), from one value of it.

@@ -72,31 +72,34 @@ void write_posterior_file(const std::string& path, const scenario::Scenario& s,
       h5::Handle d = h5::create_dataset(g, name, H5T_IEEE_F64LE, {g_count}, {});
       if (g_count > 0) h5::write_all(d, H5T_NATIVE_DOUBLE, values.data());
       h5::attach_scale(d, generation, 0);
-      h5::attr_string(d, "long_name", long_name);
-      h5::attr_string(d, "units", units);
+      h5::describe(d, long_name, units);
     };
-    std::vector<double> tolerance, acceptance, simulations;
+    std::vector<double> tolerance, acceptance;
+    std::vector<std::int64_t> simulations;  // a count: an integer
     for (const auto& gen : c.generations) {
       tolerance.push_back(gen.tolerance);
       acceptance.push_back(gen.acceptance_rate);
-      simulations.push_back(static_cast<double>(gen.simulations));
+      simulations.push_back(static_cast<std::int64_t>(gen.simulations));
     }
     per_generation("tolerance", tolerance,
                    "the distance a simulation had to come within (inf: the prior, generation 0)",
                    "1");
     per_generation("acceptance_rate", acceptance,
                    "Metropolis-Hastings steps accepted over steps tried (generation 0: 1)", "1");
-    per_generation("simulations", simulations,
-                   "simulations made in the generation (a step refused on the prior needs none)",
+    {
+      h5::Handle d = h5::create_dataset(g, "simulations", H5T_STD_I64LE, {g_count}, {});
+      if (g_count > 0) h5::write_all(d, H5T_NATIVE_INT64, simulations.data());
+      h5::attach_scale(d, generation, 0);
+      h5::describe(d, "simulations made in the generation (a step refused on the prior needs none)",
                    "");
+    }
     auto matrix = [&](const std::string& name, const std::vector<double>& values,
                       const std::string& long_name, const std::string& units) {
       h5::Handle d = h5::create_dataset(g, name, H5T_IEEE_F64LE, {g_count, n}, {});
       if (g_count > 0 && n > 0) h5::write_all(d, H5T_NATIVE_DOUBLE, values.data());
       h5::attach_scale(d, generation, 0);
       h5::attach_scale(d, particle, 1);
-      h5::attr_string(d, "long_name", long_name);
-      h5::attr_string(d, "units", units);
+      h5::describe(d, long_name, units);
     };
     std::vector<double> weights, distances;
     for (const auto& gen : c.generations) {
@@ -123,8 +126,10 @@ void write_posterior_file(const std::string& path, const scenario::Scenario& s,
     }
     h5::Handle label = h5::write_strings(o, "observation", labels);
     h5::make_scale(label, "observation");
+    h5::attr_string(label, "long_name", "observation (its label)");
     h5::Handle src = h5::write_strings(o, "source", sources);
     h5::attach_scale(src, label, 0);
+    h5::attr_string(src, "long_name", "where the observation comes from");
     h5::Handle d = h5::create_dataset(o, "value", H5T_IEEE_F64LE, {values.size()}, {});
     if (!values.empty()) h5::write_all(d, H5T_NATIVE_DOUBLE, values.data());
     h5::attach_scale(d, label, 0);
@@ -152,7 +157,8 @@ bool plain_key(const std::string& k) {
 
 // Dataset posterior/<name> of exactly `dims`, read whole.
 std::vector<double> read_exact(hid_t group, const std::string& name,
-                               const std::vector<hsize_t>& dims, const std::string& path) {
+                               const std::vector<hsize_t>& dims, const std::string& path,
+                               bool count = false) {
   const std::string what = path + ": posterior/" + name;
   if (H5Lexists(group, name.c_str(), H5P_DEFAULT) <= 0) throw InvalidFile(what + " is missing");
   h5::Handle d(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose, what);
@@ -172,6 +178,16 @@ std::vector<double> read_exact(hid_t group, const std::string& name,
   std::size_t n = 1;
   for (const hsize_t v : dims) n *= static_cast<std::size_t>(v);
   std::vector<double> out(n);
+  h5::Handle type(H5Dget_type(d), H5Tclose, what + ": type");
+  if (count && H5Tget_class(type) == H5T_INTEGER) {
+    // A count, stored as an integer (files before that stored it as a double: read below).
+    std::vector<std::int64_t> whole(n);
+    if (n > 0)
+      h5::read_rows(d, H5T_NATIVE_INT64, 0, dims[0], dims.size() > 1 ? dims[1] : 0, whole.data(),
+                    what);
+    for (std::size_t j = 0; j < n; ++j) out[j] = static_cast<double>(whole[j]);
+    return out;
+  }
   if (n > 0)
     h5::read_rows(d, H5T_NATIVE_DOUBLE, 0, dims[0], dims.size() > 1 ? dims[1] : 0, out.data(),
                   what);
@@ -230,7 +246,7 @@ StoredPosterior read_posterior_file(const std::string& path) {
     h5::Handle g(H5Gopen2(file, "posterior", H5P_DEFAULT), H5Gclose, path + ": group posterior");
     const std::vector<double> tolerance = read_exact(g, "tolerance", {g_count}, path);
     const std::vector<double> acceptance = read_exact(g, "acceptance_rate", {g_count}, path);
-    const std::vector<double> simulations = read_exact(g, "simulations", {g_count}, path);
+    const std::vector<double> simulations = read_exact(g, "simulations", {g_count}, path, true);
     const std::vector<double> weight = read_exact(g, "weight", {g_count, n}, path);
     const std::vector<double> distance = read_exact(g, "distance", {g_count, n}, path);
     std::vector<std::vector<double>> values;

@@ -21,6 +21,12 @@ namespace {
 constexpr std::size_t kChunkBytes = 1 << 20;
 constexpr std::size_t kMaxChunkRows = 16384;
 
+// A summary's NaN (nothing to summarise: no deal, no deal in the group) as CF's _FillValue.
+void no_value_is_nan(hid_t dataset) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  h5::attr_of_type(dataset, "_FillValue", H5T_NATIVE_DOUBLE, &nan);
+}
+
 // A [rows, columns] dataset of doubles, from its rows, with a dimension scale on each axis.
 template <typename Rows>
 h5::Handle write_matrix(hid_t g, const std::string& name, const Rows& rows, std::size_t columns,
@@ -31,6 +37,7 @@ h5::Handle write_matrix(hid_t g, const std::string& name, const Rows& rows, std:
   if (!values.empty()) h5::write_all(d, H5T_NATIVE_DOUBLE, values.data());
   h5::attach_scale(d, row_scale, 0);
   h5::attach_scale(d, column_scale, 1);
+  no_value_is_nan(d);
   return d;
 }
 
@@ -134,8 +141,7 @@ struct RunsFile::Impl {
       : path(target_path, overwrite), target(target_path) {}
 
   void describe(hid_t dataset, const std::string& long_name, const std::string& units) {
-    h5::attr_string(dataset, "long_name", long_name);
-    if (!units.empty()) h5::attr_string(dataset, "units", units);
+    h5::describe(dataset, long_name, units);
   }
 
   using Across = engine::RunColumn::Across;  // the second dimension, if any
@@ -160,6 +166,10 @@ struct RunsFile::Impl {
     column.pending.reserve(chunk_rows * width);
     describe(column.dataset, long_name, units);
     h5::attach_scale(column.dataset, run_scale, 0);
+    // CF: the label variables of its second dimension are auxiliary coordinates.
+    if (across == Across::issue)
+      h5::attr_string(column.dataset, "coordinates", "issue_label issue_unit");
+    if (across == Across::agent) h5::attr_string(column.dataset, "coordinates", "agent_name");
     if (across != Across::run) {
       h5::attach_scale(column.dataset,
                        across == Across::issue   ? issue_scale
@@ -226,14 +236,17 @@ RunsFile::RunsFile(const std::string& path, const scenario::Scenario& s,
   }
   m.agent_scale = h5::write_strings(m.runs_group, "agent", m.agent_ids);
   h5::make_scale(m.agent_scale, "agent");
+  h5::attr_string(m.agent_scale, "long_name", "agent id (its key in the scenario's [agents])");
   m.issue_scale = h5::write_strings(m.runs_group, "issue", m.issue_ids);
   h5::make_scale(m.issue_scale, "issue");
+  h5::attr_string(m.issue_scale, "long_name", "issue id (its key in the scenario's [issues])");
   if (m.n_shocks > 0) {
     // Coordinate `shock`: each shock as the scenario states it.
     for (const auto& shock : s.shocks) m.shock_labels.push_back(shock.label);
     for (const auto& d : s.ceasefire.designs) m.design_labels.push_back(d.label);
     m.shock_scale = h5::write_strings(m.runs_group, "shock", m.shock_labels);
     h5::make_scale(m.shock_scale, "shock");
+    h5::attr_string(m.shock_scale, "long_name", "shock (its trigger and effect)");
   }
   {
     std::vector<std::string> names, labels, units;
@@ -242,12 +255,17 @@ RunsFile::RunsFile(const std::string& path, const scenario::Scenario& s,
       labels.push_back(i.label);
       units.push_back(i.unit);
     }
+    // Labels of the agent and issue ids: coordinates of every variable across agents or issues
+    // (their `coordinates` attribute, make()).
     h5::Handle agent_name = h5::write_strings(m.runs_group, "agent_name", names);
     h5::attach_scale(agent_name, m.agent_scale, 0);
+    m.describe(agent_name, "agent's name", "");
     h5::Handle issue_label = h5::write_strings(m.runs_group, "issue_label", labels);
     h5::attach_scale(issue_label, m.issue_scale, 0);
+    m.describe(issue_label, "issue's label", "");
     h5::Handle issue_unit = h5::write_strings(m.runs_group, "issue_unit", units);
     h5::attach_scale(issue_unit, m.issue_scale, 0);
+    m.describe(issue_unit, "issue's natural unit (the unit of its terms)", "");
   }
 
   const int c = header.compress;
@@ -414,21 +432,38 @@ void RunsFile::write_summary(const engine::Summary& s) {
     h5::Handle g = h5::create_group(m.file, "summary");
     h5::Handle agent = h5::write_strings(g, "agent", m.agent_ids);
     h5::make_scale(agent, "agent");
+    h5::attr_string(agent, "long_name", "agent id (its key in the scenario's [agents])");
     h5::Handle issue = h5::write_strings(g, "issue", m.issue_ids);
     h5::make_scale(issue, "issue");
+    h5::attr_string(issue, "long_name", "issue id (its key in the scenario's [issues])");
     h5::Handle outcome =
         h5::write_strings(g, "outcome", {"agreement", "walk-out", "deadline", "partial"});
     h5::make_scale(outcome, "outcome");
+    h5::attr_string(outcome, "long_name", "how the talks ended");
     const std::vector<double> q(engine::kDealQuantiles.begin(), engine::kDealQuantiles.end());
     h5::Handle quantile = numeric_scale(g, "quantile", q);
+    m.describe(quantile, "probability of the quantile of the deal terms", "1");
     h5::Handle round_quantile = numeric_scale(
         g, "round_quantile", {engine::kRoundQuantiles.begin(), engine::kRoundQuantiles.end()});
+    m.describe(round_quantile, "probability of the quantile of the round of agreement", "1");
 
     auto scalar = [&](const std::string& name, double value, const std::string& long_name,
                       const std::string& units) {
       h5::Handle d = h5::create_dataset(g, name, H5T_IEEE_F64LE, {}, {});
       h5::write_all(d, H5T_NATIVE_DOUBLE, &value);
       m.describe(d, long_name, units);
+      no_value_is_nan(d);
+    };
+    // Counts are integers (CF: a count has no unit; naive code must not see 0.5 runs).
+    auto count = [&](const std::string& name, const std::vector<std::int64_t>& values, hid_t scale,
+                     const std::string& long_name) {
+      const bool scalar_count = scale < 0;
+      h5::Handle d = h5::create_dataset(
+          g, name, H5T_STD_I64LE,
+          scalar_count ? std::vector<hsize_t>{} : std::vector<hsize_t>{values.size()}, {});
+      if (!values.empty()) h5::write_all(d, H5T_NATIVE_INT64, values.data());
+      if (!scalar_count) h5::attach_scale(d, scale, 0);
+      m.describe(d, long_name, "");
     };
     auto vector = [&](const std::string& name, const std::vector<double>& values, hid_t scale,
                       const std::string& long_name, const std::string& units) {
@@ -436,8 +471,9 @@ void RunsFile::write_summary(const engine::Summary& s) {
       h5::write_all(d, H5T_NATIVE_DOUBLE, values.data());
       h5::attach_scale(d, scale, 0);
       m.describe(d, long_name, units);
+      no_value_is_nan(d);
     };
-    scalar("runs", static_cast<double>(s.runs), "runs summarised", "");
+    count("runs", {static_cast<std::int64_t>(s.runs)}, -1, "runs summarised");
     scalar("p_agreement", s.p_agreement, "probability of agreement", "1");
     scalar("p_agreement_low", s.p_low, "95% Wilson interval of p_agreement, lower end", "1");
     scalar("p_agreement_high", s.p_high, "95% Wilson interval of p_agreement, upper end", "1");
@@ -445,8 +481,7 @@ void RunsFile::write_summary(const engine::Summary& s) {
     h5::attr_double(g, "wall_seconds", s.wall_seconds);
     h5::attr_double(g, "runs_per_second", s.runs_per_second);
     h5::attr_double(g, "write_seconds", s.write_seconds);
-    std::vector<double> counts(s.outcomes.begin(), s.outcomes.end());
-    vector("outcome_count", counts, outcome, "runs by outcome", "");
+    count("outcome_count", {s.outcomes.begin(), s.outcomes.end()}, outcome, "runs by outcome");
     vector("rounds", std::vector<double>(s.rounds.begin(), s.rounds.end()), round_quantile,
            "quartiles of the round of agreement", "round");
     if (!s.deal_by.empty()) {
@@ -466,6 +501,7 @@ void RunsFile::write_summary(const engine::Summary& s) {
     if (m.n_shocks > 0) {
       h5::Handle shock = h5::write_strings(g, "shock", m.shock_labels);
       h5::make_scale(shock, "shock");
+      h5::attr_string(shock, "long_name", "shock (its trigger and effect)");
       vector("shock_share", s.shock_share, shock, "share of runs in which the shock fired", "1");
     }
     if (!s.stage_share.empty()) {
@@ -477,6 +513,8 @@ void RunsFile::write_summary(const engine::Summary& s) {
     if (!s.interim_share.empty()) {
       h5::Handle design = h5::write_strings(g, "ceasefire_design", m.design_labels);
       h5::make_scale(design, "ceasefire_design");
+      h5::attr_string(design, "long_name",
+                      "ceasefire design (its key in the scenario's [ceasefire.designs])");
       vector("interim_share", s.interim_share, design,
              "share of runs in which a stage's interim ceasefire of the design came into force",
              "1");
@@ -485,6 +523,7 @@ void RunsFile::write_summary(const engine::Summary& s) {
       // Whether deals hold: [group, t], t = 0..horizon rounds after the signature.
       h5::Handle group = h5::write_strings(g, "survival_group", s.survival_groups);
       h5::make_scale(group, "survival_group");
+      h5::attr_string(group, "long_name", "group of deals (by the term durability.by)");
       const std::size_t width = s.survival.front().size();
       h5::Handle after = numeric_scale(g, "after_round", counting(width));
       m.describe(after, "rounds after the signature", "round");
@@ -493,15 +532,14 @@ void RunsFile::write_summary(const engine::Summary& s) {
                  "share of the group's deals still holding t rounds after the signature "
                  "(Kaplan-Meier; every deal is followed to the horizon)",
                  "1");
-      std::vector<double> deals(s.survival_deals.begin(), s.survival_deals.end());
-      vector("survival_deals", deals, group, "deals in the group", "");
+      count("survival_deals", {s.survival_deals.begin(), s.survival_deals.end()}, group,
+            "deals in the group");
       h5::Handle cause = h5::write_strings(g, "breakdown_cause", {"hazard", "power-shift"});
       h5::make_scale(cause, "breakdown_cause");
-      std::vector<double> causes(s.breakdowns.begin(), s.breakdowns.end());
-      vector("breakdown_count", causes, cause,
-             "deals that broke down, by cause: the hazard of their terms, the shift of power "
-             "after them",
-             "");
+      h5::attr_string(cause, "long_name", "cause of a deal's breakdown");
+      count("breakdown_count", {s.breakdowns.begin(), s.breakdowns.end()}, cause,
+            "deals that broke down, by cause: the hazard of their terms, the shift of power "
+            "after them");
     }
     {
       h5::Handle d = write_matrix(g, "deal_quantiles", s.deal_quantiles, q.size(), issue, quantile);
@@ -537,6 +575,7 @@ void RunsFile::write_grid(const std::vector<engine::Summary>& per_point) {
       h5::Handle point = h5::create_dataset(g, "point", H5T_STD_I64LE, {index.size()}, {});
       h5::write_all(point, H5T_NATIVE_INT64, index.data());
       h5::make_scale(point, "point");
+      h5::attr_string(point, "long_name", "point of the design (a row of it)");
       for (std::size_t j = 0; j < layout.keys.size(); ++j) {
         std::vector<double> values;
         for (const auto& pt : layout.points) values.push_back(pt[j]);
@@ -550,10 +589,13 @@ void RunsFile::write_grid(const std::vector<engine::Summary>& per_point) {
     }
     h5::Handle issue = h5::write_strings(g, "issue", m.issue_ids);
     h5::make_scale(issue, "issue");
+    h5::attr_string(issue, "long_name", "issue id (its key in the scenario's [issues])");
     h5::Handle agent = h5::write_strings(g, "agent", m.agent_ids);
     h5::make_scale(agent, "agent");
+    h5::attr_string(agent, "long_name", "agent id (its key in the scenario's [agents])");
     const std::vector<double> q(engine::kDealQuantiles.begin(), engine::kDealQuantiles.end());
     h5::Handle quantile = numeric_scale(g, "quantile", q);
+    m.describe(quantile, "probability of the quantile of the deal terms", "1");
 
     auto write = [&](const std::string& name, const std::vector<double>& values,
                      const std::vector<std::pair<hsize_t, hid_t>>& extra,
@@ -568,6 +610,7 @@ void RunsFile::write_grid(const std::vector<engine::Summary>& per_point) {
         h5::attach_scale(d, extra[j].second, static_cast<unsigned>(scales.size() + j));
       }
       m.describe(d, long_name, units);
+      no_value_is_nan(d);
     };
     std::vector<double> p, lo, hi, median, deal_mean, deal_q, obstacle, blocker;
     for (const auto& sm : per_point) {
@@ -602,8 +645,10 @@ void RunsFile::write_sensitivity(const engine::Sensitivity& sensitivity) {
     h5::Handle g(H5Gopen2(m.file, "summary", H5P_DEFAULT), H5Gclose, "group summary");
     h5::Handle parameter = h5::write_strings(g, "parameter", m.parameter_keys);
     h5::make_scale(parameter, "parameter");
+    h5::attr_string(parameter, "long_name", "sampled parameter (its scenario key)");
     h5::Handle target = h5::write_strings(g, "target", sensitivity.targets);
     h5::make_scale(target, "target");
+    h5::attr_string(target, "long_name", "outcome the sampled parameters are correlated with");
     h5::Handle d =
         write_matrix(g, "spearman", sensitivity.rho, sensitivity.targets.size(), parameter, target);
     m.describe(d,
@@ -670,6 +715,15 @@ void RunsFile::Impl::add_trace(std::uint64_t run, const protocol::Trace& run_tra
       for (std::size_t x = 2; x < chunk.size(); ++x) chunk[x] = std::max<hsize_t>(chunk[x], 1);
       d.dataset = h5::create_dataset(traced.group, name, type, dims, {chunk, 0, fill, max});
       describe(d.dataset, long_name, units);
+      // The fill (NaN, -1) marks "no value" (past the end of the run) as CF's _FillValue; in
+      // `changes` the fill 0 is a value ("unchanged"), and the values are flags.
+      if (std::string(name) != "changes") {
+        h5::attr_of_type(d.dataset, "_FillValue", type, fill);
+      } else {
+        const std::vector<std::int8_t> lineage = {-1, 0, 1};
+        h5::attr_int8_array(d.dataset, "flag_values", lineage);
+        h5::attr_string(d.dataset, "flag_meanings", "dropped unchanged added");
+      }
     };
     const Axis issue = Axis::issue, agent = Axis::agent;
     const double nan = std::numeric_limits<double>::quiet_NaN();
@@ -785,8 +839,10 @@ void RunsFile::Impl::finish_trace() {
   describe(t_round_scale, "round of the talks", "round");
   h5::Handle t_issue_scale = h5::write_strings(g, "issue", issue_ids);
   h5::make_scale(t_issue_scale, "issue");
+  h5::attr_string(t_issue_scale, "long_name", "issue id (its key in the scenario's [issues])");
   h5::Handle t_agent_scale = h5::write_strings(g, "agent", agent_ids);
   h5::make_scale(t_agent_scale, "agent");
+  h5::attr_string(t_agent_scale, "long_name", "agent id (its key in the scenario's [agents])");
   for (TraceData* d : traced.all()) {
     h5::attach_scale(d->dataset, t_run_scale, 0);
     h5::attach_scale(d->dataset, t_round_scale, 1);

@@ -34,6 +34,7 @@ void write_sobol_file(const std::string& path, const scenario::Scenario& s,
     h5::attr_double(g, "p_agreement", result.p_agreement);
     h5::Handle factor = h5::write_strings(g, "factor", result.factors);
     h5::make_scale(factor, "factor");
+    h5::attr_string(factor, "long_name", "sampled parameter (its scenario key)");
     auto column = [&](const std::string& name, double engine::SobolIndex::*member,
                       const std::string& long_name) {
       std::vector<double> values;
@@ -41,8 +42,7 @@ void write_sobol_file(const std::string& path, const scenario::Scenario& s,
       h5::Handle d = h5::create_dataset(g, name, H5T_IEEE_F64LE, {values.size()}, {});
       if (!values.empty()) h5::write_all(d, H5T_NATIVE_DOUBLE, values.data());
       h5::attach_scale(d, factor, 0);
-      h5::attr_string(d, "long_name", long_name);
-      h5::attr_string(d, "units", "1");
+      h5::describe(d, long_name, "1");
     };
     column("first_order", &engine::SobolIndex::first, "first-order Sobol index of P(agreement)");
     column("first_order_low", &engine::SobolIndex::first_low, "95% bootstrap interval, lower end");

@@ -87,7 +87,9 @@ class RunFile(unittest.TestCase):
         self.assertTrue(np.array_equal(names == "agreement", runs["agreement"][()] == 1))
         self.assertEqual(set(names) - {"agreement", "walk-out", "deadline", "partial"}, set())
         self.assertTrue(np.array_equal(decode_flags(group(self.path, "runs").outcome), names))
-        self.assertEqual(text(runs["agents.russia.war_cost"].attrs["units"]), "utility")
+        # "utility" is no UDUNITS unit: it is a units_note, and no `units` a CF tool would misread.
+        self.assertEqual(text(runs["agents.russia.war_cost"].attrs["units_note"]), "utility")
+        self.assertNotIn("units", runs["agents.russia.war_cost"].attrs)
         for name, d in runs.items():
             self.assertNotEqual(d.dtype.kind, "V", f"{name}: compound type")
             self.assertNotEqual(d.dtype.kind, "b", f"{name}: bool type")
