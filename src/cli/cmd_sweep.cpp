@@ -1,11 +1,15 @@
 // parley sweep: the same runs at every point of a grid (or Latin hypercube) of scenario
 // keys, with common random numbers, into one "parley-sweep" file.
 #include <boost/program_options.hpp>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <fstream>
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 
 #include "arguments.hpp"
@@ -25,6 +29,23 @@ namespace parley::cli {
 
 namespace po = boost::program_options;
 
+namespace {
+
+// A design file's text; UsageError with the system's reason when it cannot be read.
+std::string read_design_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  const int error = errno;
+  if (!in) {
+    throw UsageError("--design " + path + ": cannot read the design file: " + std::strerror(error) +
+                     " (allowed: factorial, lhs, or a CSV file)");
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
 int cmd_sweep(const std::vector<std::string>& args, const std::string& command_line) {
   po::options_description visible(
       "parley sweep FILE --vary KEY=LO:HI:N|KEY=A,B,C ... [options] — the same runs at every "
@@ -33,7 +54,9 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
   add("vary", po::value<std::vector<std::string>>()->composing(),
       "a varied key: KEY=LO:HI:N (N points, both ends included), KEY=A,B,C, or KEY=LO:HI with "
       "--design lhs (repeatable; the first varies slowest)");
-  add("design", po::value<std::string>()->default_value("factorial"), "factorial or lhs");
+  add("design", po::value<std::string>()->default_value("factorial"),
+      "factorial, lhs, or a CSV file of points (a header of keys, then a row of values per "
+      "point: a SALib or Morris design, a colleague's list; no --vary)");
   add("points", po::value<int>(), "points of a Latin hypercube (--design lhs)");
   add("posterior", po::value<std::string>(),
       "draw each run's sampled parameters from this parley calibrate file's last generation "
@@ -53,7 +76,14 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
   std::vector<std::string> specs;
   std::string design = vm["design"].as<std::string>();
   int lhs_points = vm.count("points") ? vm["points"].as<int>() : 0;
-  if (vm.count("vary")) {
+  const bool design_file = design != "factorial" && design != "lhs";
+  if (design_file) {
+    if (vm.count("vary") || vm.count("points")) {
+      throw UsageError("--design " + design +
+                       ": a design file gives the keys and points (allowed "
+                       "with it: no --vary, no --points)");
+    }
+  } else if (vm.count("vary")) {
     specs = vm["vary"].as<std::vector<std::string>>();
   } else if (base.sweep) {
     specs = base.sweep->vary;
@@ -66,14 +96,26 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
   for (const auto& spec : specs) varies.push_back(engine::parse_vary(spec));
   const RunFlags flags = read_run_flags(vm);
   const std::uint64_t seed = flags.seed.value_or(base.seed);
-  io::SweepLayout layout = engine::design_sweep(varies, design, lhs_points, seed);
+  io::SweepLayout layout = design_file ? engine::design_from_csv(read_design_file(design), design)
+                                       : engine::design_sweep(varies, design, lhs_points, seed);
 
   // Every point is a scenario with its overrides, validated before anything runs.
   std::vector<scenario::Scenario> scenarios;
   for (std::size_t p = 0; p < layout.points.size(); ++p) {
     std::vector<std::string> o = base_overrides;
     for (auto& v : engine::point_overrides(layout, p)) o.push_back(std::move(v));
-    scenarios.push_back(scenario::load_scenario_file(*file, o));
+    try {
+      scenarios.push_back(scenario::load_scenario_file(*file, o));
+    } catch (const scenario::ScenarioError& e) {
+      if (!design_file) throw;
+      // The point's overrides come from the design file: say so, not "--set".
+      std::string what = e.what();
+      if (what.rfind("--set:", 0) == 0) {
+        const std::size_t colon = what.find(": ");
+        if (colon != std::string::npos) what = what.substr(colon + 2);
+      }
+      throw UsageError(design + ", point " + std::to_string(p + 1) + ": " + what);
+    }
   }
   std::vector<engine::Sampler> samplers;
   for (const auto& s : scenarios) samplers.emplace_back(s);
@@ -199,9 +241,9 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
     out.commit();
 
     if (!quiet) {
-      std::printf("Sweep of %s: %zu points x %llu runs (%s design, common random numbers)\n\n",
+      std::printf("Sweep of %s: %zu points x %llu runs (%s, common random numbers)\n\n",
                   base.name.c_str(), points.size(), static_cast<unsigned long long>(plan.count),
-                  design.c_str());
+                  (design_file ? "design file " + design : design + " design").c_str());
       for (const auto& key : layout.keys) std::printf("  %-28s", key.c_str());
       std::printf("  P(agreement)  95%% interval        median round\n");
       for (std::size_t p = 0; p < points.size(); ++p) {

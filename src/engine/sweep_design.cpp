@@ -1,5 +1,10 @@
 #include "parley/engine/sweep_design.hpp"
 
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
+#include <string_view>
+
 #include <algorithm>
 
 #include <cmath>
@@ -124,6 +129,83 @@ SweepLayout design_sweep(const std::vector<Vary>& varies, const std::string& des
       layout.points[p][j] = varies[j].lo + (varies[j].hi - varies[j].lo) * u;
     }
   }
+  return layout;
+}
+
+SweepLayout design_from_csv(const std::string& text, const std::string& source) {
+  SweepLayout layout;
+  layout.design = "list";
+  std::size_t line_no = 0, pos = 0;
+  auto fail = [&](std::size_t column, const std::string& what) {
+    throw PlanError(source + ":" + std::to_string(line_no) + ":" + std::to_string(column) + ": " +
+                    what);
+  };
+  auto trim = [](std::string_view v) {
+    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\r'))
+      v.remove_suffix(1);
+    return v;
+  };
+  bool header = true;
+  while (pos <= text.size()) {
+    const std::size_t end = std::min(text.find('\n', pos), text.size());
+    const std::string_view line(text.data() + pos, end - pos);
+    pos = end + 1;
+    ++line_no;
+    if (trim(line).empty() || trim(line).front() == '#') {
+      if (end == text.size()) break;
+      continue;
+    }
+    // The fields and the column (1-based) each starts at.
+    std::vector<std::pair<std::string_view, std::size_t>> fields;
+    for (std::size_t from = 0;;) {
+      const std::size_t comma = line.find(',', from);
+      const std::size_t to = comma == std::string_view::npos ? line.size() : comma;
+      fields.emplace_back(trim(line.substr(from, to - from)), from + 1);
+      if (comma == std::string_view::npos) break;
+      from = comma + 1;
+    }
+    if (header) {
+      for (const auto& [field, column] : fields) {
+        const std::string key(field);
+        if (key.empty()) fail(column, "an empty key in the header (allowed: scenario keys)");
+        for (const char c : key) {
+          if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-'))
+            fail(column, "'" + key +
+                             "' is not a scenario key (allowed: dotted keys such as "
+                             "agents.russia.war_cost)");
+        }
+        for (const auto& k : layout.keys)
+          if (k == key) fail(column, "key '" + key + "' appears twice in the header");
+        layout.keys.push_back(key);
+      }
+      header = false;
+    } else {
+      if (fields.size() != layout.keys.size()) {
+        fail(1, std::to_string(fields.size()) + " values (allowed: one per key of the header, " +
+                    std::to_string(layout.keys.size()) + ")");
+      }
+      if (layout.points.size() == kMostSweepPoints) {
+        fail(1, "more points than a sweep holds (allowed: at most " +
+                    std::to_string(kMostSweepPoints) + ")");
+      }
+      std::vector<double> point;
+      for (std::size_t j = 0; j < fields.size(); ++j) {
+        const std::string value(fields[j].first);
+        char* stop = nullptr;
+        const double v = value.empty() ? std::nan("") : std::strtod(value.c_str(), &stop);
+        if (value.empty() || stop != value.c_str() + value.size() || !std::isfinite(v)) {
+          fail(fields[j].second, "'" + value + "' for " + layout.keys[j] +
+                                     " is not a number (allowed: a finite number)");
+        }
+        point.push_back(v);
+      }
+      layout.points.push_back(std::move(point));
+    }
+    if (end == text.size()) break;
+  }
+  if (header) throw PlanError(source + ": no header of keys (allowed: KEY,KEY,... then rows)");
+  if (layout.points.empty()) throw PlanError(source + ": no points after the header");
   return layout;
 }
 

@@ -396,8 +396,8 @@ StoredHeader header_from_attributes(const std::string& path,
     layout.keys = split_lines(a.required(key::varied));
     if (layout.keys.empty()) a.fail(key::varied, "names no key");
     layout.design = a.required(key::design);
-    if (layout.design != "factorial" && layout.design != "lhs") {
-      a.fail(key::design, "is \"" + layout.design + "\" (allowed: factorial, lhs)");
+    if (layout.design != "factorial" && layout.design != "lhs" && layout.design != "list") {
+      a.fail(key::design, "is \"" + layout.design + "\" (allowed: factorial, lhs, list)");
     }
     const std::uint64_t points = a.count(key::points);
     layout.runs_per_point = a.count(key::runs_per_point);

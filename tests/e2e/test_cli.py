@@ -1306,5 +1306,41 @@ class Commands(unittest.TestCase):
                              f"{bad}:2:13: sanctions: 120 is out of range (allowed: a number in [0, 100])")
 
 
+class DesignFiles(unittest.TestCase):
+    """parley sweep --design FILE.csv: an external design runs exactly its points."""
+
+    def test_a_design_file_runs_what_the_same_points_as_a_grid_run(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            design = os.path.join(tmp, "design.csv")
+            with open(design, "w", encoding="utf-8") as f:
+                f.write("# two keys, as SALib writes them\nagents.russia.war_cost,protocol.max_rounds\n")
+                for a in (0.03, 0.09):
+                    for b in (12, 18):
+                        f.write(f"{a},{b}\n")
+            listed, grid = os.path.join(tmp, "list.h5"), os.path.join(tmp, "grid.h5")
+            r = parley("sweep", SCENARIO, "--design", design, "-n", "60", "--seed", "3", "-o", listed, "-q")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            r = parley("sweep", SCENARIO, "--vary", "agents.russia.war_cost=0.03,0.09", "--vary",
+                       "protocol.max_rounds=12,18", "-n", "60", "--seed", "3", "-o", grid, "-q")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            a, b = h5py.File(listed, "r"), h5py.File(grid, "r")
+            try:
+                self.assertEqual(text(a.attrs["design"]), "list")
+                names = []
+                a["runs"].visititems(lambda n, o: names.append(n) if isinstance(o, h5py.Dataset) else None)
+                for name in names:  # every run, bit for bit
+                    self.assertEqual(a["runs"][name][()].tobytes(), b["runs"][name][()].tobytes(), name)
+                np.testing.assert_array_equal(a["grid/p_agreement"][()], b["grid/p_agreement"][()].ravel())
+                # The grid's points, one row each, with their keys.
+                np.testing.assert_array_equal(a["grid/agents.russia.war_cost"][()], [0.03, 0.03, 0.09, 0.09])
+            finally:
+                a.close()
+                b.close()
+            # info reads it; merge and status treat it like any sweep.
+            r = parley("info", listed, "--no-scenario")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("list design, 4 points", r.stdout)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "parley/engine/shards.hpp"
@@ -164,6 +166,48 @@ TEST(SweepDesign, PointOverridesAreExact) {
       const auto back = scenario::parse_number(o[j].substr(prefix.size()));
       ASSERT_TRUE(back.has_value()) << o[j];
       EXPECT_EQ(*back, layout.points[p][j]) << o[j];  // bit for bit
+    }
+  }
+}
+
+// An external design: the header's keys and every row's numbers exactly as written (a value
+// written with %.17g reads back the same double), comments, blank lines and CRLF skipped.
+TEST(SweepDesign, ACsvDesignIsItsRowsExactly) {
+  const double third = 1.0 / 3.0;
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, "%.17g", third);
+  const std::string text =
+      std::string("# from SALib\r\n a.b , c\r\n\r\n1e-3,") + buffer + "\r\n-2 , 4.5\n# end\n";
+  const auto layout = engine::design_from_csv(text, "d.csv");
+  EXPECT_EQ(layout.design, "list");
+  EXPECT_EQ(layout.keys, (std::vector<std::string>{"a.b", "c"}));
+  ASSERT_EQ(layout.points.size(), 2u);
+  EXPECT_EQ(layout.points[0], (std::vector<double>{0.001, third}));
+  EXPECT_EQ(layout.points[1], (std::vector<double>{-2.0, 4.5}));
+  EXPECT_EQ(engine::point_overrides(layout, 1), (std::vector<std::string>{"a.b=-2", "c=4.5"}));
+}
+
+// Each mistake is named with its line and column (1-based) in the file.
+TEST(SweepDesign, ACsvDesignRefusesWhatIsNotAPointWithItsPlace) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"a,b\n1,2\n3\n", "d.csv:3:1: 1 values (allowed: one per key of the header, 2)"},
+      {"a,b\n1,x\n", "d.csv:2:3: 'x' for b is not a number (allowed: a finite number)"},
+      {"a,b\n1,inf\n", "d.csv:2:3: 'inf' for b is not a number (allowed: a finite number)"},
+      {"a,b\n1,\n", "d.csv:2:3: '' for b is not a number (allowed: a finite number)"},
+      {"a,a\n1,2\n", "d.csv:1:3: key 'a' appears twice in the header"},
+      {"a,,b\n", "d.csv:1:3: an empty key in the header (allowed: scenario keys)"},
+      {"a b\n1\n",
+       "d.csv:1:1: 'a b' is not a scenario key (allowed: dotted keys such as "
+       "agents.russia.war_cost)"},
+      {"a,b\n", "d.csv: no points after the header"},
+      {"# nothing\n\n", "d.csv: no header of keys (allowed: KEY,KEY,... then rows)"},
+  };
+  for (const auto& [text, message] : cases) {
+    try {
+      engine::design_from_csv(text, "d.csv");
+      ADD_FAILURE() << "accepted: " << text;
+    } catch (const engine::PlanError& e) {
+      EXPECT_EQ(std::string(e.what()), message) << text;
     }
   }
 }

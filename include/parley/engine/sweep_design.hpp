@@ -21,7 +21,7 @@ Vary parse_vary(const std::string& spec);
 // The layout of a sweep: which keys vary, and their values at each point.
 struct SweepLayout {
   std::vector<std::string> keys;            // the varied scenario keys, in order
-  std::string design;                       // "factorial" or "lhs"
+  std::string design;                       // "factorial", "lhs" or "list" (a design file)
   std::vector<std::vector<double>> axes;    // factorial: each key's values (first key slowest)
   std::vector<std::vector<double>> points;  // [point][key]
   std::uint64_t runs_per_point = 0;
@@ -38,6 +38,11 @@ inline constexpr std::uint64_t kMostSweepPoints = 10000;
 // strata shuffled by a stream keyed by (seed, 0, "sweep.lhs.KEY")). Throws PlanError.
 SweepLayout design_sweep(const std::vector<Vary>& varies, const std::string& design, int lhs_points,
                          std::uint64_t seed);
+
+// An external design (SALib, Morris, a colleague's list) as CSV text: a header of scenario keys,
+// then one row of numbers per point, comma-separated; blank lines and lines starting with '#'
+// are skipped. Design "list". Throws PlanError as "SOURCE:LINE:COLUMN: what (allowed: ...)".
+SweepLayout design_from_csv(const std::string& text, const std::string& source);
 
 // Point p's overrides, KEY=VALUE with VALUE exact (%.17g), to follow the base's own.
 std::vector<std::string> point_overrides(const SweepLayout& layout, std::size_t p);
