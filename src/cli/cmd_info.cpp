@@ -81,10 +81,12 @@ int describe_sobol(const io::SobolInfo& info, bool with_scenario) {
   std::printf("%s: %s, format %s, written by Parley %s on %s\n", info.path.c_str(),
               io::kSobolFiletype, info.format_version.c_str(), info.parley_version.c_str(),
               info.created_utc.c_str());
-  std::printf("  scenario %s, protocol %s, seed %llu, N = %llu, %zu factors\n",
+  std::printf("  scenario %s, protocol %s, seed %llu, N = %llu, %zu factors, %s design%s\n",
               info.scenario_name.c_str(), info.protocol.c_str(),
               static_cast<unsigned long long>(info.seed),
-              static_cast<unsigned long long>(info.samples), info.factors.size());
+              static_cast<unsigned long long>(info.samples), info.factors.size(),
+              info.design.empty() ? "random" : info.design.c_str(),
+              info.design.empty() ? " (not stored)" : " (stored: sobol/design_a, design_b, y_*)");
   std::printf("  command  %s\n\n  Sobol indices of P(agreement) = %.4f\n",
               info.command_line.c_str(), info.p_agreement);
   std::vector<std::size_t> order(info.factors.size());

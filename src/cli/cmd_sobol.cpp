@@ -24,6 +24,9 @@ int cmd_sobol(const std::vector<std::string>& args, const std::string& command_l
   auto add = visible.add_options();
   add("samples,n", po::value<std::int64_t>()->default_value(1000), "base samples N");
   add("bootstrap", po::value<int>()->default_value(500), "bootstrap resamples for the intervals");
+  add("design", po::value<std::string>()->default_value(engine::kSobolSequence),
+      "rows of A and B: sobol-sequence (a randomly shifted Sobol' low-discrepancy sequence) or "
+      "random (independent draws)");
   po::variables_map vm;
   const auto file = parse_with_file(args, visible, vm);
   if (!file) return kExitOk;
@@ -33,6 +36,11 @@ int cmd_sobol(const std::vector<std::string>& args, const std::string& command_l
   const int resamples = vm["bootstrap"].as<int>();
   if (resamples < 10) throw UsageError("--bootstrap: out of range (allowed: >= 10)");
   const RunFlags flags = read_run_flags(vm);
+  const std::string design = vm["design"].as<std::string>();
+  if (design != engine::kSobolSequence && design != engine::kSobolRandom) {
+    throw UsageError("--design: \"" + design +
+                     "\" is not a design (allowed: sobol-sequence, random)");
+  }
 
   const scenario::Scenario s = scenario::load_scenario_file(*file, overrides(vm));
   const std::string output = flags.output.empty() ? s.name + "-sobol.h5" : flags.output;
@@ -46,8 +54,11 @@ int cmd_sobol(const std::vector<std::string>& args, const std::string& command_l
   // an allocation failure, or wrap around for a huge N).
   {
     constexpr double kMaxBytes = 4.0 * 1024 * 1024 * 1024;
+    // Per sample: the outputs twice, the bootstrap rows, and the design (A and B, stored).
     const double per_sample =
-        8.0 * (2.0 * static_cast<double>(sampler.factors().size() + 2) + resamples);
+        8.0 * (2.0 * static_cast<double>(sampler.factors().size() + 2) + resamples) +
+        8.0 * 4.0 * static_cast<double>(sampler.factors().size()) +
+        static_cast<double>(sampler.factors().size() + 2);
     const auto most = static_cast<std::int64_t>(kMaxBytes / per_sample);
     if (static_cast<double>(n) > static_cast<double>(most)) {
       throw UsageError("--samples: " + std::to_string(n) + " needs more than 4 GiB of memory (" +
@@ -59,9 +70,9 @@ int cmd_sobol(const std::vector<std::string>& args, const std::string& command_l
   const std::uint64_t seed = flags.seed.value_or(s.seed);
   Progress progress(static_cast<std::uint64_t>(n) * (sampler.factors().size() + 2), !flags.quiet,
                     "negotiations");
-  const auto result =
-      engine::run_sobol(s, sampler, seed, static_cast<std::uint64_t>(n), flags.threads, resamples,
-                        [&](std::uint64_t done, std::uint64_t) { progress.update(done); });
+  const auto result = engine::run_sobol(
+      s, sampler, seed, static_cast<std::uint64_t>(n), flags.threads, resamples,
+      [&](std::uint64_t done, std::uint64_t) { progress.update(done); }, design);
   progress.finish();
   io::write_sobol_file(output, s, result, command_line, seed,
                        flags.force ? io::Overwrite::allow : io::Overwrite::refuse);
@@ -73,9 +84,11 @@ int cmd_sobol(const std::vector<std::string>& args, const std::string& command_l
       return result.agreement[a].total > result.agreement[b].total;
     });
     std::printf(
-        "Sobol indices of P(agreement) = %.3f: %s, N = %lld, %zu factors, %llu negotiations\n\n",
+        "Sobol indices of P(agreement) = %.3f: %s, N = %lld, %zu factors, %llu negotiations "
+        "(%s design)\n\n",
         result.p_agreement, s.name.c_str(), static_cast<long long>(n), result.factors.size(),
-        static_cast<unsigned long long>(result.samples * (result.factors.size() + 2)));
+        static_cast<unsigned long long>(result.samples * (result.factors.size() + 2)),
+        design.c_str());
     std::printf("  %-44s %22s %22s\n", "factor", "first order [95%]", "total [95%]");
     for (std::size_t j = 0; j < std::min<std::size_t>(15, order.size()); ++j) {
       const auto& x = result.agreement[order[j]];

@@ -316,6 +316,14 @@ void Sampler::sample(std::uint64_t seed, std::uint64_t run, protocol::Realizatio
   sample_mixed(seed, run, run, slots_.size() + concentrations_.size(), out, recorded);
 }
 
+void Sampler::draw_scalars(std::uint64_t seed, std::uint64_t run, double* theta) const {
+  // As fill() draws them: factor f from the stream (seed, run, its key).
+  for (std::size_t f = 0; f < slots_.size(); ++f) {
+    random::Stream stream(seed, run, slots_[f].stream);
+    theta[f] = slots_[f].dist.sample(stream);
+  }
+}
+
 bool Sampler::in_prior_support(const double* theta) const {
   for (std::size_t f = 0; f < slots_.size(); ++f)
     if (!(slots_[f].dist.density(theta[f]) > 0.0)) return false;
@@ -382,8 +390,9 @@ std::vector<std::string> Sampler::factors() const {
 }
 
 void Sampler::sample_mixed(std::uint64_t seed, std::uint64_t run, std::uint64_t other_run,
-                           std::size_t factor, protocol::Realization& out, double* recorded) const {
-  fill(seed, run, other_run, factor, nullptr, out, recorded);
+                           std::size_t factor, protocol::Realization& out, double* recorded,
+                           const double* theta) const {
+  fill(seed, run, other_run, factor, theta, out, recorded);
 }
 
 void Sampler::sample_given(std::uint64_t seed, std::uint64_t run, const double* theta,

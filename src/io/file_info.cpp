@@ -1,5 +1,7 @@
 #include "parley/io/file_info.hpp"
 
+#include "parley/engine/sobol.hpp"
+
 #include <cmath>
 #include <cstdlib>
 #include <map>
@@ -181,6 +183,96 @@ FileInfo read_file_info(const std::string& path) {
   return h5::reading(path, [&] { return read_info(path); });
 }
 
+// The stored design and outputs of a Sobol file: shapes, values, and the indices they give.
+void check_sobol_design(hid_t file, const Attributes& a, SobolInfo& out) {
+  const std::string& path = out.path;
+  out.design = a.text("design");
+  if (out.design != engine::kSobolSequence && out.design != engine::kSobolRandom) {
+    a.fail("design", "is \"" + out.design + "\" (allowed: sobol-sequence, random)");
+  }
+  const std::size_t n = out.samples, k = out.factors.size();
+  // The outputs are read whole: (k + 2) N bytes, bounded before anything is allocated.
+  constexpr std::uint64_t kMostOutputs = std::uint64_t{1} << 28;
+  if (n == 0 || n > kMostOutputs / (k + 2)) {
+    a.fail("samples", std::to_string(n) + " with " + std::to_string(k) +
+                          " factors (allowed: 1 to " + std::to_string(kMostOutputs / (k + 2)) +
+                          ")");
+  }
+  auto dataset = [&](const std::string& name, std::vector<hsize_t> dims) {
+    const std::string what = path + ": sobol/" + name;
+    const std::string at = "sobol/" + name;
+    if (H5Lexists(file, at.c_str(), H5P_DEFAULT) <= 0) throw InvalidFile(what + " is missing");
+    h5::Handle d(H5Dopen2(file, at.c_str(), H5P_DEFAULT), H5Dclose, what);
+    h5::Handle space(H5Dget_space(d), H5Sclose, what + ": dataspace");
+    std::vector<hsize_t> stored(dims.size() + 1, 0);
+    const int rank = H5Sget_simple_extent_ndims(space);
+    if (rank >= 0 && static_cast<std::size_t>(rank) <= dims.size())
+      H5Sget_simple_extent_dims(space, stored.data(), nullptr);
+    stored.resize(dims.size());
+    if (rank != static_cast<int>(dims.size()) || stored != dims) {
+      std::string shape;
+      for (const hsize_t v : dims) shape += (shape.empty() ? "" : ", ") + std::to_string(v);
+      throw InvalidFile(what + ": not of shape [" + shape + "] (samples, factors)");
+    }
+    return d;
+  };
+  // y: A, B, then AB_i, as the engine keeps them.
+  std::vector<std::int8_t> y((k + 2) * n);
+  h5::read_rows(dataset("y_a", {n}), H5T_NATIVE_INT8, 0, n, 0, y.data(), path + ": sobol/y_a");
+  h5::read_rows(dataset("y_b", {n}), H5T_NATIVE_INT8, 0, n, 0, y.data() + n, path + ": sobol/y_b");
+  h5::read_rows(dataset("y_ab", {k, n}), H5T_NATIVE_INT8, 0, k, n, y.data() + 2 * n,
+                path + ": sobol/y_ab");
+  for (const std::int8_t v : y) {
+    if (v != 0 && v != 1) throw InvalidFile(path + ": sobol/y_* holds a value other than 0 or 1");
+  }
+  // The design, a block of rows at a time: each column all finite (a scalar factor) or all NaN
+  // (a Dirichlet weight group), the same in A and B.
+  std::vector<int> column_kind(k, -1);  // 1 finite, 0 NaN
+  constexpr std::size_t kBlock = 4096;
+  std::vector<double> block;
+  for (const char* name : {"design_a", "design_b"}) {
+    const h5::Handle d = dataset(name, {n, k});
+    for (std::size_t first = 0; first < n; first += kBlock) {
+      const std::size_t rows = std::min(kBlock, n - first);
+      block.resize(rows * k);
+      h5::read_rows(d, H5T_NATIVE_DOUBLE, first, rows, k, block.data(), path + ": sobol/" + name);
+      for (std::size_t r = 0; r < rows; ++r) {
+        for (std::size_t f = 0; f < k; ++f) {
+          const double v = block[r * k + f];
+          const int kind = std::isfinite(v) ? 1 : (std::isnan(v) ? 0 : 2);
+          if (kind == 2 || (column_kind[f] >= 0 && column_kind[f] != kind)) {
+            throw InvalidFile(path + ": sobol/" + name + ", factor " + out.factors[f] +
+                              ": values neither all finite nor all NaN (a weight group)");
+          }
+          column_kind[f] = kind;
+        }
+      }
+    }
+  }
+  // The indices the outputs give are the stored ones (the bootstrap intervals, drawn, are not
+  // recomputed).
+  std::vector<double> ya(y.begin(), y.begin() + static_cast<std::ptrdiff_t>(n));
+  std::vector<double> yb(y.begin() + static_cast<std::ptrdiff_t>(n),
+                         y.begin() + static_cast<std::ptrdiff_t>(2 * n));
+  std::vector<std::vector<double>> yab(k);
+  for (std::size_t i = 0; i < k; ++i) {
+    const auto from = y.begin() + static_cast<std::ptrdiff_t>((2 + i) * n);
+    yab[i].assign(from, from + static_cast<std::ptrdiff_t>(n));
+  }
+  const auto recomputed = engine::sobol_indices(ya, yb, yab, 0, 0);
+  auto same = [](double x, double z) {
+    return (std::isnan(x) && std::isnan(z)) ||
+           std::abs(x - z) <= 1e-12 * std::max(1.0, std::abs(z));
+  };
+  for (std::size_t f = 0; f < k; ++f) {
+    if (!same(recomputed[f].first, out.indices[f][0]) ||
+        !same(recomputed[f].total, out.indices[f][3])) {
+      throw InvalidFile(path + ": sobol/first_order or sobol/total of " + out.factors[f] +
+                        " is not what sobol/y_a, y_b and y_ab give");
+    }
+  }
+}
+
 SobolInfo read_sobol_info(const std::string& path) {
   return h5::reading(path, [&] {
     const h5::Handle file = open_parley_file(path);
@@ -219,6 +311,7 @@ SobolInfo read_sobol_info(const std::string& path) {
     for (const auto& x : out.indices)
       if (!(x[1] <= x[2] && x[4] <= x[5]))
         throw InvalidFile(path + ": a 95% interval of sobol/ has its ends the wrong way round");
+    if (a.has("design")) check_sobol_design(file, a, out);
     std::pair<hid_t, std::vector<DatasetInfo>*> args{file.get(), &out.datasets};
     h5::check(
         H5Ovisit2(file, H5_INDEX_NAME, H5_ITER_NATIVE, collect_dataset, &args, H5O_INFO_BASIC),

@@ -1,5 +1,7 @@
 #include "parley/scenario/distribution.hpp"
 
+#include <algorithm>
+
 #include <boost/math/distributions/beta.hpp>
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/triangular.hpp>
@@ -88,6 +90,36 @@ double Distribution::density(double x) const {
     }
   }
   return 0.0;
+}
+
+double Distribution::quantile(double u) const {
+  u = std::clamp(u, 0.0, 1.0);
+  switch (kind) {
+    case Kind::fixed:
+      return a;
+    case Kind::uniform:
+      return a + u * (b - a);
+    case Kind::normal: {
+      // Truncated to [lo, hi]: the quantile of the mass between them.
+      const boost::math::normal_distribution<double> n(a, b);
+      const double from = boost::math::cdf(n, lo), to = boost::math::cdf(n, hi);
+      const double p = from + u * (to - from);
+      if (p <= 0.0) return lo;
+      if (p >= 1.0) return hi;
+      return std::clamp(boost::math::quantile(n, p), lo, hi);
+    }
+    case Kind::beta: {
+      const double m = (a - lo) / (hi - lo);
+      const boost::math::beta_distribution<double> d(b * m, b * (1.0 - m));
+      return lo + (hi - lo) * boost::math::quantile(d, u);
+    }
+    case Kind::triangular: {
+      if (a == b) return a;
+      const boost::math::triangular_distribution<double> t(a, c, b);
+      return boost::math::quantile(t, u);
+    }
+  }
+  return a;
 }
 
 std::string Distribution::describe() const {

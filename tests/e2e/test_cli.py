@@ -485,6 +485,69 @@ class Sobol(unittest.TestCase):
             self.assertEqual(r.returncode, 2)
             self.assertIn("--samples: 5 is out of range (allowed: >= 10)", r.stderr)
 
+    def test_the_design_and_outputs_are_stored_and_give_the_indices(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "sobol.h5")
+            n = 256
+            r = parley("sobol", SCENARIO, "-n", str(n), "--bootstrap", "10", "-o", out, "-q")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open_file(out) as f:
+                self.assertEqual(text(f.attrs["design"]), "sobol-sequence")
+                g = f["sobol"]
+                factors = [text(x) for x in g["factor"][()]]
+                ya, yb, yab = g["y_a"][()].astype(float), g["y_b"][()].astype(float), g["y_ab"][()].astype(float)
+                xa, xb = g["design_a"][()], g["design_b"][()]
+                first, total = g["first_order"][()], g["total"][()]
+            self.assertEqual(xa.shape, (n, len(factors)))
+            self.assertEqual(yab.shape, (len(factors), n))
+            # The indices from the outputs, by the estimators of Saltelli et al. (2010) and
+            # Jansen (1999), written out here: what SALib would compute from the same outputs.
+            v = np.var(np.concatenate([ya, yb]), ddof=1)
+            for i in range(len(factors)):
+                self.assertAlmostEqual(first[i], np.mean(yb * (yab[i] - ya)) / v, places=12)
+                self.assertAlmostEqual(total[i], np.mean((ya - yab[i]) ** 2) / (2 * v), places=12)
+            # A scalar factor's column is its prior's quantiles at stratified points: the scenario
+            # says agents.russia.war_cost ~ uniform[0.03, 0.09]; one point per 1/n of the range,
+            # up to the shift (Kolmogorov distance at most 2/n).
+            j = factors.index("agents.russia.war_cost")
+            for column in (xa[:, j], xb[:, j]):
+                u = np.sort((column - 0.03) / 0.06)
+                self.assertTrue(np.all((u > 0) & (u < 1)))
+                ks = max(np.max(np.arange(1, n + 1) / n - u), np.max(u - np.arange(n) / n))
+                self.assertLessEqual(ks, 2 / n + 1e-12)
+            # A Dirichlet weight group is drawn, not designed (NaN).
+            self.assertTrue(np.all(np.isnan(xa[:, factors.index("agents.ukraine.weight")])))
+            # A damaged output (checksum made good again) no longer gives the stored indices.
+            with h5py.File(out, "r+") as f:
+                y = f["sobol/y_a"][()]
+                y[:8] = 1 - y[:8]
+                f["sobol/y_a"][...] = y
+            r = parley("info", out)
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("is not what sobol/y_a, y_b and y_ab give", r.stderr)
+
+    def test_the_random_design_is_the_independent_draws(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "sobol.h5")
+            r = parley("sobol", SCENARIO, "-n", "40", "--design", "random", "--bootstrap", "10",
+                       "-o", out, "-q")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            run = os.path.join(tmp, "run.h5")
+            r = parley("run", SCENARIO, "-n", "80", "-o", run, "-q")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open_file(out) as f, open_file(run) as g:
+                self.assertEqual(text(f.attrs["design"]), "random")
+                factors = [text(x) for x in f["sobol/factor"][()]]
+                xa, xb = f["sobol/design_a"][()], f["sobol/design_b"][()]
+                # Row j of A is run j's draw, row j of B run 40 + j's (the same seed).
+                for key in ("agents.russia.war_cost", "agents.russia.red_lines.territory.lo"):
+                    drawn = g["runs"][key][()]
+                    np.testing.assert_array_equal(xa[:, factors.index(key)], drawn[:40])
+                    np.testing.assert_array_equal(xb[:, factors.index(key)], drawn[40:])
+            r = parley("sobol", SCENARIO, "-n", "40", "--design", "lhs", "-o", out + "2")
+            self.assertEqual(r.returncode, 2)
+            self.assertIn('--design: "lhs" is not a design (allowed: sobol-sequence, random)', r.stderr)
+
 
 class Calibrate(unittest.TestCase):
     def test_the_posterior_file_opens_in_xarray_with_a_dataset_per_parameter(self):

@@ -444,6 +444,67 @@ TEST(Sobol, IshigamiIndicesLieInTheirBootstrapIntervals) {
   }
 }
 
+// The randomly shifted Sobol' points: every coordinate inside (0, 1); each one-dimensional
+// projection of n points is stratified, so its Kolmogorov distance from the uniform is at most
+// 2/n (a rotation of one point per cell of width 1/n), where n independent uniforms are off by
+// about 0.9/sqrt(n); a function of the seed.
+TEST(Sobol, ShiftedSobolPointsAreStratifiedInEveryDimension) {
+  const std::size_t dims = 40, n = 1024;
+  const auto x = engine::shifted_sobol_points(dims, n, 7);
+  ASSERT_EQ(x.size(), dims * n);
+  for (std::size_t d = 0; d < dims; ++d) {
+    std::vector<double> v(n);
+    for (std::size_t j = 0; j < n; ++j) v[j] = x[j * dims + d];
+    std::sort(v.begin(), v.end());
+    double ks = 0.0;
+    for (std::size_t j = 0; j < n; ++j) {
+      ASSERT_GT(v[j], 0.0);
+      ASSERT_LT(v[j], 1.0);
+      ks = std::max({ks, std::abs(static_cast<double>(j + 1) / n - v[j]),
+                     std::abs(v[j] - static_cast<double>(j) / n)});
+    }
+    EXPECT_LE(ks, 2.0 / n + 1e-12) << "dimension " << d;
+  }
+  EXPECT_EQ(engine::shifted_sobol_points(dims, n, 7), x);
+  EXPECT_NE(engine::shifted_sobol_points(dims, n, 8), x);
+}
+
+// Sobol indices of a function with known indices from the quasi-random design: the Ishigami
+// function (as above) on the shifted Sobol' points mapped through uniform quantiles on
+// [-pi, pi]; the estimates are within 0.03 of the analytic values with N = 4096 (points that
+// were not uniform in each factor would bias them).
+TEST(Sobol, TheQuasiRandomDesignEstimatesIshigamiIndices) {
+  const double pi = std::acos(-1.0);
+  auto ishigami = [](double a, double b, double c) {
+    return std::sin(a) + 7.0 * std::sin(b) * std::sin(b) + 0.1 * c * c * c * c * std::sin(a);
+  };
+  const std::size_t n = 4096;
+  const auto u = engine::shifted_sobol_points(6, n, 3);
+  std::vector<double> fa(n), fb(n);
+  std::vector<std::vector<double>> fab(3, std::vector<double>(n));
+  for (std::size_t j = 0; j < n; ++j) {
+    double xa[3], xb[3];
+    for (std::size_t i = 0; i < 3; ++i) {
+      xa[i] = -pi + 2.0 * pi * u[j * 6 + i];
+      xb[i] = -pi + 2.0 * pi * u[j * 6 + 3 + i];
+    }
+    fa[j] = ishigami(xa[0], xa[1], xa[2]);
+    fb[j] = ishigami(xb[0], xb[1], xb[2]);
+    for (std::size_t i = 0; i < 3; ++i) {
+      double x[3] = {xa[0], xa[1], xa[2]};
+      x[i] = xb[i];
+      fab[i][j] = ishigami(x[0], x[1], x[2]);
+    }
+  }
+  const auto idx = engine::sobol_indices(fa, fb, fab, 5, 10);
+  const double first[] = {0.3139, 0.4424, 0.0};
+  const double total[] = {0.5576, 0.4424, 0.2437};
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_NEAR(idx[i].first, first[i], 0.03) << i;
+    EXPECT_NEAR(idx[i].total, total[i], 0.03) << i;
+  }
+}
+
 // A cancellation is honoured within a block: one block of a million runs (minutes of work) is
 // cut short a moment after the flag is raised, and what it delivers is its finished runs, the
 // same as an uninterrupted computation's first runs.

@@ -40,9 +40,12 @@ class Sampler {
   // weights as one group ("agents.<id>.weight").
   std::vector<std::string> factors() const;
   // As sample(), but factor `factor` is drawn as in run `other_run` (a Saltelli AB_i row);
-  // factor >= factors().size() draws everything from `run`.
+  // factor >= factors().size() draws everything from `run`. With `theta` (scalar_factors()
+  // values, natural units: a quasi-random design's row), the scalar factors take those values
+  // and only the Dirichlet weights are drawn, group `factor` as in `other_run`.
   void sample_mixed(std::uint64_t seed, std::uint64_t run, std::uint64_t other_run,
-                    std::size_t factor, protocol::Realization& out, double* recorded) const;
+                    std::size_t factor, protocol::Realization& out, double* recorded,
+                    const double* theta = nullptr) const;
 
   // Calibration (docs/model.md, "Calibration"): the scalar factors, the first
   // scalar_factors() of factors() (each agent's Dirichlet weights are not among them), and the
@@ -61,6 +64,13 @@ class Sampler {
   const PopulationKernel* population() const noexcept { return posterior_.get(); }
   // Whether theta (scalar_factors() values) has a prior density above 0.
   bool in_prior_support(const double* theta) const;
+  // The scalar factors as run `run` draws them (natural units), into theta[scalar_factors()]:
+  // sample_mixed(seed, run, ..., theta) then realises exactly sample(seed, run).
+  void draw_scalars(std::uint64_t seed, std::uint64_t run, double* theta) const;
+  // The scalar factor's value at quantile u of its distribution (a quasi-random design).
+  double scalar_quantile(std::size_t factor, double u) const {
+    return slots_.at(factor).dist.quantile(u);
+  }
 
  private:
   using Field = protocol::Field;

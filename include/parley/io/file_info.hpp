@@ -41,9 +41,15 @@ struct SobolInfo {
   // Per factor: first order, its 95% interval, total, its 95% interval.
   std::vector<std::array<double, 6>> indices;
   std::vector<DatasetInfo> datasets;
+  // "sobol-sequence" or "random"; "" in files from before the design was stored (and then
+  // without design_a, design_b, y_a, y_b, y_ab).
+  std::string design;
 };
 // Throws InvalidFile, naming the file, when it is not a Sobol file, its texts do not match
-// their checksum, or its datasets do not have one finite value per factor (intervals ordered).
+// their checksum, or its datasets do not have one finite value per factor (intervals ordered);
+// where the design is stored: when design_a/design_b are not [samples, factors] with each
+// column all finite or all NaN, the outputs not 0 or 1 of the right shapes, or the indices
+// they give (engine::sobol_indices) not the stored ones.
 SobolInfo read_sobol_info(const std::string& path);
 
 // The root attribute `filetype` of an HDF5 file ("" where it has none). Throws InvalidFile when

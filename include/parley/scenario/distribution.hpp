@@ -29,6 +29,10 @@ struct Distribution {
   // The probability density of a draw at x (0 outside the support; for a fixed value, 1 at it
   // and 0 elsewhere): the prior density of calibration (docs/model.md, "Calibration").
   double density(double x) const;
+  // The inverse of the distribution function at u in (0, 1): the value below which a draw
+  // falls with probability u (the fixed value for a fixed one). Quasi-random designs map their
+  // uniform points through it (docs/model.md, "Sensitivity").
+  double quantile(double u) const;
   std::string describe() const;  // e.g. "beta(mean=0.8, kappa=20) on [0, 1]"
 };
 
