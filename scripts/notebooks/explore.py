@@ -2,15 +2,16 @@
 # # Exploring Parley results
 #
 # Opens a run file and a sweep file with xarray and draws: P(agreement) against a swept
-# parameter with its 95% interval band, the distribution of each deal term, the principal
-# obstacles, and a tornado chart of the parameters that drive agreement.
+# parameter with its 95% interval band and its paired (common-random-number) differences, the
+# distribution of each deal term, the principal obstacles, whether deals hold, a tornado chart
+# of the parameters that drive agreement, and the calibration's prior against its posterior.
 #
 # Inputs come from the environment (defaults in brackets): `PARLEY_RUN`
 # [results/miami-2025.h5], `PARLEY_SWEEP` [results/miami-2025-sweep.h5], and for the last
 # section a calibration `PARLEY_POSTERIOR` [results/miami-2025-posterior.h5] with runs drawn
 # from it, `PARLEY_POSTERIOR_RUN` [results/posterior.h5] (README, "Calibrating to what was
-# observed"), every path from the repository root. What is missing is made with
-# build/release/parley (after scripts/demo). Figures are drawn inline and also go to
+# observed"), every path from the repository root. What is missing is made through the Python
+# module `parley` (scripts/demo builds and installs it). Figures are drawn inline and also go to
 # `PARLEY_FIGURES` [results/figures].
 
 # %%

@@ -1,11 +1,9 @@
 #include "parley/engine/sweep_design.hpp"
 
+#include <algorithm>
 #include <cctype>
-#include <cmath>
 #include <cstdlib>
 #include <string_view>
-
-#include <algorithm>
 
 #include <cmath>
 #include <cstdio>
@@ -136,6 +134,8 @@ SweepLayout design_from_csv(const std::string& text, const std::string& source) 
   SweepLayout layout;
   layout.design = "list";
   std::size_t line_no = 0, pos = 0;
+  // A spreadsheet's byte order mark before the header is not part of the first key.
+  if (text.rfind("\xEF\xBB\xBF", 0) == 0) pos = 3;
   auto fail = [&](std::size_t column, const std::string& what) {
     throw PlanError(source + ":" + std::to_string(line_no) + ":" + std::to_string(column) + ": " +
                     what);

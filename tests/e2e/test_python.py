@@ -241,24 +241,29 @@ class Process(unittest.TestCase):
         self.assertEqual(p.returncode, 0, err)
         self.assertRegex(err, r"parley: 100%\|.*\| 3\.00k/3\.00k")
 
+    def _interrupted(self, extra):
+        """Ctrl-C two seconds into parley.run(..., **extra) in a fresh interpreter: its stdout."""
+        p = self._child(f"""
+            import sys, parley
+            print("started", flush=True)
+            try:
+                parley.run({SCENARIO!r}, runs=2_000_000, threads=1, progress=False, {extra})
+            except KeyboardInterrupt as e:
+                print("KeyboardInterrupt:", e, flush=True)
+                sys.exit(0)
+            sys.exit(3)
+        """)
+        self.assertEqual(p.stdout.readline().strip(), "started")
+        time.sleep(2.0)
+        p.send_signal(signal.SIGINT)
+        out_text, err = p.communicate(timeout=120)
+        self.assertEqual(p.returncode, 0, out_text + err)
+        return out_text
+
     def test_ctrl_c_stops_the_run_and_keeps_what_was_finished(self):
         with tempfile.TemporaryDirectory() as tmp:
             out = os.path.join(tmp, "big.h5")
-            p = self._child(f"""
-                import sys, parley
-                print("started", flush=True)
-                try:
-                    parley.run({SCENARIO!r}, runs=2_000_000, threads=1, out={out!r}, progress=False)
-                except KeyboardInterrupt as e:
-                    print("KeyboardInterrupt:", e, flush=True)
-                    sys.exit(0)
-                sys.exit(3)
-            """)
-            self.assertEqual(p.stdout.readline().strip(), "started")
-            time.sleep(2.0)
-            p.send_signal(signal.SIGINT)
-            out_text, err = p.communicate(timeout=120)
-            self.assertEqual(p.returncode, 0, out_text + err)
+            out_text = self._interrupted(f"out={out!r}")
             self.assertIn("KeyboardInterrupt: parley run: interrupted", out_text)
             self.assertIn(out + ".partial", out_text)
             self.assertFalse(os.path.exists(out))
@@ -267,6 +272,9 @@ class Process(unittest.TestCase):
             self.assertEqual(r.returncode, 0, r.stderr)
             self.assertIn("INCOMPLETE", r.stdout)
 
+    def test_ctrl_c_without_out_says_that_nothing_is_kept(self):
+        self.assertIn("KeyboardInterrupt: parley run: interrupted; nothing is kept without out=",
+                      self._interrupted(""))
 
 if __name__ == "__main__":
     unittest.main()

@@ -171,13 +171,15 @@ TEST(SweepDesign, PointOverridesAreExact) {
 }
 
 // An external design: the header's keys and every row's numbers exactly as written (a value
-// written with %.17g reads back the same double), comments, blank lines and CRLF skipped.
+// written with %.17g reads back the same double); a byte order mark, comments, blank lines and
+// CRLF skipped.
 TEST(SweepDesign, ACsvDesignIsItsRowsExactly) {
   const double third = 1.0 / 3.0;
   char buffer[40];
   std::snprintf(buffer, sizeof buffer, "%.17g", third);
   const std::string text =
-      std::string("# from SALib\r\n a.b , c\r\n\r\n1e-3,") + buffer + "\r\n-2 , 4.5\n# end\n";
+      std::string("\xEF\xBB\xBF# from a spreadsheet\r\n a.b , c\r\n\r\n1e-3,") + buffer +
+      "\r\n-2 , 4.5\n# end\n";
   const auto layout = engine::design_from_csv(text, "d.csv");
   EXPECT_EQ(layout.design, "list");
   EXPECT_EQ(layout.keys, (std::vector<std::string>{"a.b", "c"}));

@@ -202,7 +202,13 @@ def _run_into(command: list[str], out: str | os.PathLike | None, progress: bool)
         return open(path)
     with tempfile.TemporaryDirectory(prefix="parley-") as folder:
         path = os.path.join(folder, "out.h5")
-        call(*command, "-o", path, "--quiet", progress=progress)
+        try:
+            call(*command, "-o", path, "--quiet", progress=progress)
+        except KeyboardInterrupt:
+            # The finished runs were in the temporary folder, which goes now.
+            raise KeyboardInterrupt(f"parley {command[0]}: interrupted; nothing is kept without "
+                                    "out= (give out=PATH to keep the finished runs for "
+                                    "--resume)") from None
         ds = open(path)
         ds.parley.path = None
         return ds
