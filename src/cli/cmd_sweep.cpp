@@ -1,15 +1,11 @@
 // parley sweep: the same runs at every point of a grid (or Latin hypercube) of scenario
 // keys, with common random numbers, into one "parley-sweep" file.
 #include <boost/program_options.hpp>
-#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
-#include <fstream>
 #include <iostream>
 #include <optional>
-#include <sstream>
 #include <stdexcept>
 
 #include "arguments.hpp"
@@ -33,15 +29,13 @@ namespace {
 
 // A design file's text; UsageError with the system's reason when it cannot be read.
 std::string read_design_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  const int error = errno;
-  if (!in) {
-    throw UsageError("--design " + path + ": cannot read the design file: " + std::strerror(error) +
+  std::string why;
+  auto text = scenario::read_whole_file(path, why);
+  if (!text) {
+    throw UsageError("--design " + path + ": cannot read the design file: " + why +
                      " (allowed: factorial, lhs, or a CSV file)");
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return std::move(*text);
 }
 
 }  // namespace

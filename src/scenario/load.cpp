@@ -1386,19 +1386,25 @@ Scenario load_scenario_text(const std::string& text, const std::string& source,
   return s;
 }
 
-Scenario load_scenario_file(const std::string& path, const std::vector<std::string>& overrides) {
+std::optional<std::string> read_whole_file(const std::string& path, std::string& why) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    const int error = errno;
-    throw ScenarioError(
-        {Diagnostic{{path, 0, 0},
-                    "",
-                    "cannot read the scenario file: " + std::string(std::strerror(error)),
-                    ""}});
+    why = std::strerror(errno);
+    return std::nullopt;
   }
   std::ostringstream text;
   text << in.rdbuf();
-  return load_scenario_text(text.str(), path, overrides);
+  return text.str();
+}
+
+Scenario load_scenario_file(const std::string& path, const std::vector<std::string>& overrides) {
+  std::string why;
+  const auto text = read_whole_file(path, why);
+  if (!text) {
+    throw ScenarioError(
+        {Diagnostic{{path, 0, 0}, "", "cannot read the scenario file: " + why, ""}});
+  }
+  return load_scenario_text(*text, path, overrides);
 }
 
 }  // namespace parley::scenario

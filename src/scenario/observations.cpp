@@ -1,11 +1,8 @@
 #include "parley/scenario/observations.hpp"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <limits>
-#include <sstream>
 
+#include "parley/scenario/load.hpp"
 #include "toml_reader.hpp"
 
 namespace parley::scenario {
@@ -220,17 +217,15 @@ Observations load_observations_text(const std::string& text, const std::string& 
 }
 
 Observations load_observations_file(const std::string& path, const Scenario& s) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    const int error = errno;
+  std::string why;
+  const auto text = read_whole_file(path, why);
+  if (!text) {
     std::vector<Diagnostic> problem(1);
     problem[0].where = Location{path, 0, 0};
-    problem[0].problem = "cannot read the observations file: " + std::string(std::strerror(error));
+    problem[0].problem = "cannot read the observations file: " + why;
     throw ScenarioError(std::move(problem));
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return load_observations_text(text.str(), path, s);
+  return load_observations_text(*text, path, s);
 }
 
 }  // namespace parley::scenario

@@ -3,10 +3,10 @@
 #include <toml++/toml.h>
 
 #include <cmath>
-#include <fstream>
 #include <sstream>
 
 #include "parley/scenario/diagnostics.hpp"
+#include "parley/scenario/load.hpp"
 #include "toml_reader.hpp"
 
 namespace parley::scenario {
@@ -117,17 +117,17 @@ void apply_text_assignment(const std::string& assignment, const Scenario& s, Tex
 }
 
 TextSpec read_text_file(const std::string& path, const Scenario& s) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail({path, 0, 0}, "", "cannot read the text file", "");
-  std::ostringstream content;
-  content << in.rdbuf();
+  std::string why;
+  const auto read = read_whole_file(path, why);
+  if (!read) fail({path, 0, 0}, "", "cannot read the text file: " + why, "");
+  const std::string& content = *read;
   toml::table root;
-  if (const auto deep = detail::too_deep_key(content.str())) {
+  if (const auto deep = detail::too_deep_key(content)) {
     fail({path, deep->first, deep->second}, "", detail::too_deep_problem(),
          "allowed: ISSUE = VALUE");
   }
   try {
-    root = toml::parse(content.str(), path);
+    root = toml::parse(content, path);
   } catch (const toml::parse_error& e) {
     const auto& b = e.source().begin;
     fail({path, static_cast<int>(b.line), static_cast<int>(b.column)}, "",
