@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <iostream>
 #include <stdexcept>
+#include <variant>
 
 #include "arguments.hpp"
 #include "commands.hpp"
@@ -121,17 +122,17 @@ int cmd_info(const std::vector<std::string>& args, const std::string&) {
   const auto file = parse_with_file(args, visible, vm, Overrides::none);
   if (!file) return kExitOk;
 
-  io::FileInfo info;
+  io::AnyFile any;
   try {
-    const std::string kind = io::stored_filetype(*file);
-    if (kind == io::kPosteriorFiletype)
-      return describe_posterior(io::read_posterior_file(*file), !vm.count("no-scenario"));
-    if (kind == io::kSobolFiletype)
-      return describe_sobol(io::read_sobol_info(*file), !vm.count("no-scenario"));
-    info = io::read_file_info(*file);
+    any = io::read_any_file(*file);
   } catch (const io::InvalidFile& e) {
     throw UsageError(e.what());
   }
+  if (const auto* post = std::get_if<io::StoredPosterior>(&any))
+    return describe_posterior(*post, !vm.count("no-scenario"));
+  if (const auto* sobol = std::get_if<io::SobolInfo>(&any))
+    return describe_sobol(*sobol, !vm.count("no-scenario"));
+  const io::FileInfo& info = std::get<io::FileInfo>(any);
   const io::StoredHeader& h = info.header;
   std::printf("%s: %s, format %s, written by Parley %s on %s\n", file->c_str(), h.filetype.c_str(),
               h.format_version.c_str(), h.parley_version.c_str(), h.created_utc.c_str());

@@ -198,23 +198,9 @@ void check_sobol_design(hid_t file, const Attributes& a, SobolInfo& out) {
                           " factors (allowed: 1 to " + std::to_string(kMostOutputs / (k + 2)) +
                           ")");
   }
-  auto dataset = [&](const std::string& name, std::vector<hsize_t> dims) {
-    const std::string what = path + ": sobol/" + name;
-    const std::string at = "sobol/" + name;
-    if (H5Lexists(file, at.c_str(), H5P_DEFAULT) <= 0) throw InvalidFile(what + " is missing");
-    h5::Handle d(H5Dopen2(file, at.c_str(), H5P_DEFAULT), H5Dclose, what);
-    h5::Handle space(H5Dget_space(d), H5Sclose, what + ": dataspace");
-    std::vector<hsize_t> stored(dims.size() + 1, 0);
-    const int rank = H5Sget_simple_extent_ndims(space);
-    if (rank >= 0 && static_cast<std::size_t>(rank) <= dims.size())
-      H5Sget_simple_extent_dims(space, stored.data(), nullptr);
-    stored.resize(dims.size());
-    if (rank != static_cast<int>(dims.size()) || stored != dims) {
-      std::string shape;
-      for (const hsize_t v : dims) shape += (shape.empty() ? "" : ", ") + std::to_string(v);
-      throw InvalidFile(what + ": not of shape [" + shape + "] (samples, factors)");
-    }
-    return d;
+  auto dataset = [&](const std::string& name, const std::vector<hsize_t>& dims) {
+    return h5::open_exact(file, "sobol/" + name, dims, path + ": sobol/" + name,
+                          "as the attributes samples and the factors say");
   };
   // y: A, B, then AB_i, as the engine keeps them.
   std::vector<std::int8_t> y((k + 2) * n);
@@ -318,6 +304,13 @@ SobolInfo read_sobol_info(const std::string& path) {
         "listing " + path);
     return out;
   });
+}
+
+AnyFile read_any_file(const std::string& path) {
+  const std::string type = stored_filetype(path);
+  if (type == kPosteriorFiletype) return read_posterior_file(path);
+  if (type == kSobolFiletype) return read_sobol_info(path);
+  return read_file_info(path);
 }
 
 }  // namespace parley::io

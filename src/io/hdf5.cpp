@@ -200,6 +200,26 @@ void read_rows(hid_t dataset, hid_t memory_type, hsize_t first, hsize_t rows, hs
   read_verified(dataset, memory_type, memory_space, file_space, data, what);
 }
 
+Handle open_exact(hid_t parent, const std::string& name, const std::vector<hsize_t>& dims,
+                  const std::string& what, const std::string& why) {
+  if (H5Lexists(parent, name.c_str(), H5P_DEFAULT) <= 0) throw InvalidFile(what + " is missing");
+  Handle d(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose, what);
+  Handle space(H5Dget_space(d), H5Sclose, what + ": dataspace");
+  const int rank = H5Sget_simple_extent_ndims(space);
+  std::vector<hsize_t> stored(static_cast<std::size_t>(std::max(rank, 0)));
+  if (rank > 0) H5Sget_simple_extent_dims(space, stored.data(), nullptr);
+  if (stored != dims) {
+    auto shape = [](const std::vector<hsize_t>& v) {
+      std::string out = "[";
+      for (std::size_t j = 0; j < v.size(); ++j) out += (j ? ", " : "") + std::to_string(v[j]);
+      return out + "]";
+    };
+    throw InvalidFile(what + ": shape " + shape(stored) + " (allowed: " + shape(dims) + ", " + why +
+                      ")");
+  }
+  return d;
+}
+
 void require_checksum(hid_t dataset, const std::string& what) {
   Handle dcpl(H5Dget_create_plist(dataset), H5Pclose, what + ": properties");
   // Chunks of at most 64 MiB (Parley writes at most 1 MiB): HDF5 allocates a whole chunk to

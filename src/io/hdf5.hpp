@@ -73,6 +73,11 @@ void read_rows(hid_t dataset, hid_t memory_type, hsize_t first, hsize_t rows, hs
 // chunks of at most 64 MiB (HDF5 allocates a whole chunk to read from it), each with a
 // Fletcher-32 checksum.
 void require_checksum(hid_t dataset, const std::string& what);
+// Dataset `name` of `parent`, which must exist with exactly the shape `dims`: InvalidFile
+// "WHAT is missing", or "WHAT: shape [stored] (allowed: [dims], WHY)" where WHY says where the
+// expected shape comes from.
+Handle open_exact(hid_t parent, const std::string& name, const std::vector<hsize_t>& dims,
+                  const std::string& what, const std::string& why);
 // H5Dread; a failure (a checksum that does not match, a damaged chunk) is InvalidFile naming
 // `what`.
 void read_verified(hid_t dataset, hid_t memory_type, hid_t memory_space, hid_t file_space,

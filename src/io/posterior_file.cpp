@@ -160,21 +160,8 @@ std::vector<double> read_exact(hid_t group, const std::string& name,
                                const std::vector<hsize_t>& dims, const std::string& path,
                                bool count = false) {
   const std::string what = path + ": posterior/" + name;
-  if (H5Lexists(group, name.c_str(), H5P_DEFAULT) <= 0) throw InvalidFile(what + " is missing");
-  h5::Handle d(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose, what);
-  h5::Handle space(H5Dget_space(d), H5Sclose, what + ": dataspace");
-  const int rank = H5Sget_simple_extent_ndims(space);
-  std::vector<hsize_t> stored(static_cast<std::size_t>(std::max(rank, 0)));
-  if (rank > 0) H5Sget_simple_extent_dims(space, stored.data(), nullptr);
-  if (stored != dims) {
-    auto shape = [](const std::vector<hsize_t>& v) {
-      std::string out = "[";
-      for (std::size_t j = 0; j < v.size(); ++j) out += (j ? ", " : "") + std::to_string(v[j]);
-      return out + "]";
-    };
-    throw InvalidFile(what + ": shape " + shape(stored) + " (allowed: " + shape(dims) +
-                      ", as the attributes generations and particles say)");
-  }
+  const h5::Handle d =
+      h5::open_exact(group, name, dims, what, "as the attributes generations and particles say");
   std::size_t n = 1;
   for (const hsize_t v : dims) n *= static_cast<std::size_t>(v);
   std::vector<double> out(n);

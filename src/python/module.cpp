@@ -20,13 +20,13 @@
 #include <string>
 #include <thread>
 #include <tuple>
+#include <variant>
 #include <vector>
 
 #include "../cli/dispatch.hpp"
 #include "../cli/host.hpp"
 #include "parley/io/file_info.hpp"
 #include "parley/io/io_error.hpp"
-#include "parley/io/posterior_file.hpp"
 #include "parley/io/sobol_file.hpp"
 #include "parley/version.hpp"
 
@@ -124,15 +124,11 @@ std::tuple<int, std::string, std::string> call(const std::vector<std::string>& a
 // Throws ValueError with the reader's message (file, what is wrong) when it is not valid.
 std::string check(const std::string& path) {
   try {
-    const std::string type = parley::io::stored_filetype(path);
-    if (type == parley::io::kPosteriorFiletype) {
-      (void)parley::io::read_posterior_file(path);
-    } else if (type == parley::io::kSobolFiletype) {
-      (void)parley::io::read_sobol_info(path);
-    } else {
-      (void)parley::io::read_file_info(path);
-    }
-    return type;
+    const parley::io::AnyFile file = parley::io::read_any_file(path);
+    if (std::holds_alternative<parley::io::StoredPosterior>(file))
+      return parley::io::kPosteriorFiletype;
+    if (std::holds_alternative<parley::io::SobolInfo>(file)) return parley::io::kSobolFiletype;
+    return std::get<parley::io::FileInfo>(file).header.filetype;
   } catch (const parley::io::InvalidFile& e) {
     throw py::value_error(e.what());
   } catch (const parley::io::IoError& e) {

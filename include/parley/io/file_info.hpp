@@ -4,8 +4,10 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <variant>
 #include <vector>
 
+#include "parley/io/posterior_file.hpp"
 #include "parley/io/run_header.hpp"
 
 namespace parley::io {
@@ -59,5 +61,11 @@ std::string stored_filetype(const std::string& path);
 // Throws InvalidFile, naming the file, when it is not a Parley runs or sweep file, its header
 // is not valid (see read_run_header), or its datasets cannot be read or are damaged.
 FileInfo read_file_info(const std::string& path);
+
+// Any Parley file, read and validated by the reader of its filetype: a posterior file
+// (read_posterior_file), a Sobol file (read_sobol_info), else a runs or sweep file
+// (read_file_info). `parley info` and the Python module's parley.open read files through here.
+using AnyFile = std::variant<FileInfo, SobolInfo, StoredPosterior>;
+AnyFile read_any_file(const std::string& path);
 
 }  // namespace parley::io
