@@ -13,15 +13,13 @@ import h5py
 import numpy as np
 import xarray as xr
 
+from h5files import text
+
 BIN = os.environ["PARLEY_BIN"]
 SRC = os.environ["PARLEY_SOURCE_DIR"]
 SCENARIO = os.path.join(SRC, "scenarios", "miami-2025.toml")
 OBSERVED = os.path.join(SRC, "scenarios", "observations", "miami-2025.toml")
 COUNTS = ("outcome_count", "survival_deals", "breakdown_count", "simulations", "spearman_pairs")
-
-
-def text(v):
-    return v.decode() if isinstance(v, bytes) else str(v)
 
 
 class Conventions(unittest.TestCase):
