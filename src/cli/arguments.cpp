@@ -1,6 +1,7 @@
 #include "arguments.hpp"
 
 #include <cstdint>
+#include <filesystem>
 #include <iostream>
 
 #include "commands.hpp"
@@ -180,6 +181,17 @@ std::pair<std::uint64_t, std::uint64_t> parse_shard(const std::string& text) {
   if (const auto kn = engine::parse_shard_label(text)) return *kn;
   throw UsageError("--shard: '" + text +
                    "' is not a shard (allowed: K/N with 1 <= K <= N, e.g. --shard 3/8)");
+}
+
+void refuse_output_among_inputs(const std::string& output, const std::vector<Input>& inputs) {
+  for (const Input& in : inputs) {
+    if (in.path.empty()) continue;
+    std::error_code ec;  // an output that does not exist yet is no input
+    if (std::filesystem::equivalent(output, in.path, ec)) {
+      throw UsageError(output + ": is " + in.what + " (allowed: an output path that is none of "
+                       "the command's inputs)");
+    }
+  }
 }
 
 std::vector<std::string> overrides(const po::variables_map& vm) {

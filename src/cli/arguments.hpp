@@ -52,6 +52,15 @@ std::pair<std::uint64_t, std::uint64_t> parse_shard(const std::string& text);
 // Reads them back, checking their ranges (UsageError).
 RunFlags read_run_flags(const boost::program_options::variables_map& vm);
 
+// An input file of a command, and what it is ("the scenario", "the posterior file", ...).
+struct Input {
+  std::string path;
+  std::string what;
+};
+// UsageError when `output` names one of `inputs` (the same file by any path, link or name):
+// an output path is never one of the command's inputs, whatever --force says.
+void refuse_output_among_inputs(const std::string& output, const std::vector<Input>& inputs);
+
 // The --set assignments given, in order.
 std::vector<std::string> overrides(const boost::program_options::variables_map& vm);
 

@@ -112,21 +112,46 @@ int cmd_calibrate(const std::vector<std::string>& args, const std::string& comma
     options.budget = static_cast<std::uint64_t>(budget);
     options.max_generations = generations;
   }
+  if (kept) {
+    // A calibration only goes on: a budget or a number of generations it has already spent
+    // would end it before it started, and rewrite the file as one it cannot be.
+    std::uint64_t spent = 0;
+    for (const auto& g : kept->calibration.generations) spent += g.simulations;
+    if (options.budget <= spent)
+      throw UsageError("--budget: " + std::to_string(options.budget) + " simulations, but " +
+                       kept->path + " records " + std::to_string(spent) +
+                       " already (allowed: more than " + std::to_string(spent) + ")");
+    const auto held = kept->calibration.generations.size();
+    if (static_cast<std::size_t>(options.max_generations) <= held)
+      throw UsageError("--generations: " + std::to_string(options.max_generations) + ", but " +
+                       kept->path + " holds " + std::to_string(held) +
+                       " already (allowed: more than " + std::to_string(held) + ")");
+  }
   if (options.budget < options.particles)
     throw UsageError("--budget: " + std::to_string(options.budget) +
                      " is less than one generation (allowed: at least --particles)");
   const std::string output = !flags.output.empty() ? flags.output
                              : kept                ? kept->path
                                                    : s.name + "-posterior.h5";
+  // Resuming writes the file resumed anew (in place, or wherever -o says); no other input is
+  // ever an output.
+  refuse_output_among_inputs(output, {{file.value_or(""), "the scenario being calibrated"},
+                                      {vm.count("observed") ? vm["observed"].as<std::string>() : "",
+                                       "the observations file"}});
   const bool in_place = kept && output == kept->path;
   if (!flags.force && !in_place && io::file_exists(output))
     throw UsageError(output + ": file exists (use --force to overwrite it)");
   const engine::Sampler sampler(s);
   if (sampler.scalar_factors() == 0)
     throw UsageError("the scenario samples no scalar parameter: nothing to calibrate");
-  if (kept && kept->calibration.parameters.size() != sampler.scalar_factors())
-    throw UsageError("--resume: " + kept->path +
-                     ": its parameters are not its scenario's sampled parameters");
+  if (kept) {
+    // The particles go on as the scenario's parameters, by name and in order, inside the prior.
+    try {
+      sampler.check_population(kept->population());
+    } catch (const std::invalid_argument& e) {
+      throw UsageError("--resume: " + kept->path + ": " + e.what());
+    }
+  }
 
   const InterruptGuard interrupt;
   options.threads = flags.threads;

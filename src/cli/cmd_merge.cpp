@@ -38,6 +38,9 @@ int cmd_merge(const std::vector<std::string>& args, const std::string& command_l
 
 int merge_files(const std::string& output, const std::vector<std::string>& files,
                 const std::string& command_line, bool force, bool quiet) {
+  std::vector<Input> inputs;
+  for (const auto& f : files) inputs.push_back({f, "one of the shards merged"});
+  refuse_output_among_inputs(output, inputs);
   if (!force && io::file_exists(output)) {
     throw UsageError(output + ": file exists (use --force to overwrite it)");
   }

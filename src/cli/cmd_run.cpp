@@ -8,6 +8,7 @@
 
 #include "arguments.hpp"
 #include "commands.hpp"
+#include "host.hpp"
 #include "interrupt.hpp"
 #include "mpi.hpp"
 #include "parley/engine/engine.hpp"
@@ -246,10 +247,14 @@ int resume(const RunOptions& options) {
   s.overrides = partial.header.overrides;
   Job job(s);
   job.output = options.flags.output.empty() ? partial.target : options.flags.output;
+  // The finished file replaces the partial only once written; onto the partial's own path it
+  // would be removed with it.
+  refuse_output_among_inputs(job.output, {{partial.header.path, "the partial file resumed"}});
   if (!options.flags.force && io::file_exists(job.output)) {
     throw UsageError(job.output + ": file exists (use --force to overwrite it)");
   }
   job.header = partial.header;  // the interrupted run's, command line included
+  refuse_rows_beyond_host(job.header.plan().count);
   job.overwrite = options.flags.force ? io::Overwrite::allow : io::Overwrite::refuse;
   job.resumed = &partial;
   job.threads = options.flags.threads;
@@ -280,14 +285,12 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   }
   job.output = options->flags.output.empty() ? s.name + selection.file_suffix + ".h5"
                                              : options->flags.output;
+  if (job.write_file) {
+    refuse_output_among_inputs(job.output, {{options->scenario_path, "the scenario being run"},
+                                            {options->posterior.value_or(""), "the posterior file"}});
+  }
   if (job.write_file && !options->flags.force && io::file_exists(job.output)) {
     throw UsageError(job.output + ": file exists (use --force to overwrite it)");
-  }
-  {
-    std::error_code ec;
-    if (job.write_file && std::filesystem::equivalent(job.output, options->scenario_path, ec)) {
-      throw UsageError(job.output + ": is the scenario being run (allowed: another output path)");
-    }
   }
   // An interrupted run leaves OUT.partial: a fresh run must not overwrite an earlier one's.
   if (job.write_file && !options->flags.force && io::file_exists(job.output + ".partial")) {
@@ -304,6 +307,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   const engine::RunPlan plan{options->flags.seed.value_or(s.seed), selection.runs.first,
                              selection.runs.end - selection.runs.first, trace_runs};
   job.header = io::RunHeader::of_plan(plan, selection.whole, selection.label);
+  refuse_rows_beyond_host(plan.count);
   job.header.command_line = command_line;
   job.header.compress = options->flags.compress;
   if (options->posterior) {

@@ -44,6 +44,7 @@ int cmd_sobol(const std::vector<std::string>& args, const std::string& command_l
 
   const scenario::Scenario s = scenario::load_scenario_file(*file, overrides(vm));
   const std::string output = flags.output.empty() ? s.name + "-sobol.h5" : flags.output;
+  refuse_output_among_inputs(output, {{*file, "the scenario being run"}});
   if (!flags.force && io::file_exists(output))
     throw UsageError(output + ": file exists (use --force to overwrite it)");
   const engine::Sampler sampler(s);

@@ -10,6 +10,7 @@
 
 #include "arguments.hpp"
 #include "commands.hpp"
+#include "host.hpp"
 #include "interrupt.hpp"
 #include "mpi.hpp"
 #include "parley/engine/engine.hpp"
@@ -32,8 +33,11 @@ std::string read_design_file(const std::string& path) {
   std::string why;
   auto text = scenario::read_whole_file(path, why);
   if (!text) {
+    // A path that names no file may be a misspelt design.
     throw UsageError("--design " + path + ": cannot read the design file: " + why +
-                     " (allowed: factorial, lhs, or a CSV file)");
+                     (why.find("(allowed:") == std::string::npos
+                          ? " (allowed: factorial, lhs, or a CSV file)"
+                          : ""));
   }
   return std::move(*text);
 }
@@ -170,6 +174,11 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
   const std::string final_output =
       flags.output.empty() ? base.name + "-sweep" + (on_ranks ? "" : selection.file_suffix) + ".h5"
                            : flags.output;
+  refuse_output_among_inputs(
+      final_output,
+      {{*file, "the scenario being run"},
+       {design_file ? design : "", "the design file"},
+       {vm.count("posterior") ? vm["posterior"].as<std::string>() : "", "the posterior file"}});
   if (!flags.force && io::file_exists(final_output))
     throw UsageError(final_output + ": file exists (use --force to overwrite it)");
   const std::string output =
@@ -177,6 +186,7 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
   // The file's rows: every run of each of its points, point after point.
   io::RunHeader header = io::RunHeader::of_plan({seed, p0 * plan.count, (p1 - p0) * plan.count, 0},
                                                 scenarios.size() * plan.count, shard);
+  refuse_rows_beyond_host(header.rows);
   header.command_line = command_line;
   header.compress = flags.compress;
   header.sweep = layout;

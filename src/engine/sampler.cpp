@@ -330,7 +330,7 @@ bool Sampler::in_prior_support(const double* theta) const {
   return true;
 }
 
-void Sampler::use_population(const Population& population) {
+void Sampler::check_population(const Population& population) const {
   const std::vector<std::string> keys = factors();
   const std::vector<std::string> scalar(keys.begin(),
                                         keys.begin() + static_cast<long>(slots_.size()));
@@ -369,6 +369,10 @@ void Sampler::use_population(const Population& population) {
       }
     }
   }
+}
+
+void Sampler::use_population(const Population& population) {
+  check_population(population);
   std::vector<scenario::Distribution> priors;
   for (const Slot& slot : slots_) priors.push_back(slot.dist);
   posterior_ = std::make_shared<const PopulationKernel>(

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <string_view>
+#include <unordered_set>
 
 #include <cmath>
 #include <cstdio>
@@ -34,6 +35,19 @@ std::vector<std::string> split(const std::string& text, char at) {
 }
 
 }  // namespace
+
+std::optional<std::string> varied_key_problem(const std::string& key) {
+  // [run] (runs, seed) and [sweep] are the sweep's own settings, the same at every point: a
+  // point that "varied" them would run exactly as the others.
+  for (const char* table : {"run", "sweep"}) {
+    const std::string prefix = std::string(table) + ".";
+    if (key == table || key.rfind(prefix, 0) == 0) {
+      return "'" + key + "' is a setting of the whole sweep, the same at every point " +
+             "(allowed: keys of the model; runs per point: --runs, the seed: --seed)";
+    }
+  }
+  return std::nullopt;
+}
 
 Vary parse_vary(const std::string& spec) {
   const auto eq = spec.find('=');
@@ -73,7 +87,13 @@ SweepLayout design_sweep(const std::vector<Vary>& varies, const std::string& des
   }
   SweepLayout layout;
   layout.design = design;
-  for (const auto& v : varies) layout.keys.push_back(v.key);
+  std::unordered_set<std::string> seen;
+  for (const auto& v : varies) {
+    if (const auto problem = varied_key_problem(v.key)) throw PlanError("--vary " + *problem);
+    if (!seen.insert(v.key).second)
+      throw PlanError("--vary " + v.key + ": the key is varied twice (allowed: each key once)");
+    layout.keys.push_back(v.key);
+  }
   if (design == "factorial") {
     std::uint64_t points = 1;
     std::string product;
@@ -147,6 +167,7 @@ SweepLayout design_from_csv(const std::string& text, const std::string& source) 
     return v;
   };
   bool header = true;
+  std::unordered_set<std::string> seen;  // the header's keys: a hash set, linear in their number
   while (pos <= text.size()) {
     const std::size_t end = std::min(text.find('\n', pos), text.size());
     const std::string_view line(text.data() + pos, end - pos);
@@ -175,8 +196,8 @@ SweepLayout design_from_csv(const std::string& text, const std::string& source) 
                              "' is not a scenario key (allowed: dotted keys such as "
                              "agents.russia.war_cost)");
         }
-        for (const auto& k : layout.keys)
-          if (k == key) fail(column, "key '" + key + "' appears twice in the header");
+        if (!seen.insert(key).second) fail(column, "key '" + key + "' appears twice in the header");
+        if (const auto problem = varied_key_problem(key)) fail(column, *problem);
         layout.keys.push_back(key);
       }
       header = false;

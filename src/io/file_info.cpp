@@ -114,8 +114,7 @@ std::vector<std::string> read_strings(hid_t file, const std::string& path,
 FileInfo read_info(const std::string& path) {
   FileInfo info;
   info.header = read_run_header(path);
-  h5::Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose,
-                  "cannot open " + path);
+  h5::Handle file = h5::open_read_only(path);
   std::pair<hid_t, std::vector<DatasetInfo>*> args{file.get(), &info.datasets};
   h5::check(H5Ovisit2(file, H5_INDEX_NAME, H5_ITER_NATIVE, collect_dataset, &args, H5O_INFO_BASIC),
             "listing " + path);
@@ -172,7 +171,7 @@ FileInfo read_info(const std::string& path) {
 
 std::string stored_filetype(const std::string& path) {
   return h5::reading(path, [&] {
-    const h5::Handle file = open_parley_file(path);
+    const h5::Handle file = h5::open_read_only(path);
     for (const auto& [k, v] : h5::attributes_as_text(file))
       if (k == "filetype") return v;
     return std::string();
@@ -261,7 +260,7 @@ void check_sobol_design(hid_t file, const Attributes& a, SobolInfo& out) {
 
 SobolInfo read_sobol_info(const std::string& path) {
   return h5::reading(path, [&] {
-    const h5::Handle file = open_parley_file(path);
+    const h5::Handle file = h5::open_read_only(path);
     const Attributes a = sealed_attributes(file, path, kSobolFiletype, "Sobol");
     SobolInfo out;
     out.path = path;

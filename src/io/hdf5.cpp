@@ -1,5 +1,7 @@
 #include "hdf5.hpp"
 
+#include "parley/scenario/input_file.hpp"
+
 #include <hdf5_hl.h>
 
 #include <algorithm>
@@ -108,6 +110,36 @@ Handle create_file(const std::string& path) {
   check(H5Pset_libver_bounds(fapl, H5F_LIBVER_V110, H5F_LIBVER_V110), "file access properties");
   return Handle(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl, fapl), H5Fclose,
                 "cannot create the HDF5 file " + path);
+}
+
+namespace {
+
+herr_t refuse_foreign_links(hid_t, const char* name, const H5L_info_t* info, void* data) {
+  if (info->type == H5L_TYPE_HARD) return 0;
+  *static_cast<std::string*>(data) = name;
+  return 1;  // stops the walk
+}
+
+}  // namespace
+
+Handle open_read_only(const std::string& path) {
+  quiet_errors();
+  if (const auto why = scenario::not_a_regular_file(path)) throw InvalidFile(path + ": " + *why);
+  if (H5Fis_hdf5(path.c_str()) <= 0) {
+    throw InvalidFile(path + ": not an HDF5 file (or not readable)");
+  }
+  Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "cannot open " + path);
+  // Parley writes only hard links. An external link would make every read follow it into
+  // another file (or a FIFO that blocks forever), a soft link alias another object.
+  std::string link;
+  const herr_t walked = H5Lvisit(file, H5_INDEX_NAME, H5_ITER_NATIVE, refuse_foreign_links, &link);
+  if (walked < 0) throw InvalidFile(path + ": its groups cannot be listed (a damaged file)");
+  if (walked > 0) {
+    throw InvalidFile(path + ": " + link +
+                      " is an external or soft link (allowed: the objects themselves, as Parley "
+                      "writes them)");
+  }
+  return file;
 }
 
 Handle create_group(hid_t parent, const std::string& name) {

@@ -43,6 +43,10 @@ template <typename T>
 hid_t native_type();
 
 Handle create_file(const std::string& path);
+// Opens a file Parley reads back, read-only, after checking that it is a regular file (not a
+// FIFO, a device or a directory) and an HDF5 file, and that it holds no external or soft link
+// (which reads would follow into other files). InvalidFile naming the file otherwise.
+Handle open_read_only(const std::string& path);
 Handle create_group(hid_t parent, const std::string& name);
 
 // Every array is chunked and checksummed (Fletcher-32); a scalar is compact (in its object

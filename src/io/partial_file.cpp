@@ -29,8 +29,7 @@ PartialRun read_partial_file(const std::string& path) {
                  : path + ".resumed.h5";
 
   // The finished runs must be exactly the first runs_done (the engine delivers runs in order).
-  h5::Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose,
-                  "cannot open " + path);
+  h5::Handle file = h5::open_read_only(path);
   h5::Handle done(H5Dopen2(file, "runs/done", H5P_DEFAULT), H5Dclose, path + ": runs/done");
   {
     h5::Handle space(H5Dget_space(done), H5Sclose, path + ": runs/done");
@@ -113,8 +112,7 @@ RunsReader::RunsReader(const std::string& path, std::vector<std::string> paramet
   h5::quiet_errors();
   impl_->path = path;
   impl_->file = h5::reading(path, [&] {
-    return h5::Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose,
-                      "cannot open " + path);
+    return h5::open_read_only(path);
   });
   impl_->parameters = std::move(parameters);
 }

@@ -189,7 +189,7 @@ constexpr std::uint64_t kMostValues = std::uint64_t{1} << 28;
 
 StoredPosterior read_posterior_file(const std::string& path) {
   return h5::reading(path, [&] {
-    const h5::Handle file = open_parley_file(path);
+    const h5::Handle file = h5::open_read_only(path);
     const Attributes a = sealed_attributes(file, path, kPosteriorFiletype, "posterior");
     StoredPosterior out;
     out.path = path;

@@ -178,15 +178,6 @@ void Attributes::fail(const std::string& name, const std::string& problem) const
   throw InvalidFile(path_ + ": attribute " + name + " " + problem);
 }
 
-h5::Handle open_parley_file(const std::string& path) {
-  h5::quiet_errors();
-  if (H5Fis_hdf5(path.c_str()) <= 0) {
-    throw InvalidFile(path + ": not an HDF5 file (or not readable)");
-  }
-  return h5::Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose,
-                    "cannot open " + path);
-}
-
 Attributes sealed_attributes(hid_t file, const std::string& path, const char* filetype,
                              const char* kind) {
   auto list = h5::attributes_as_text(file);
@@ -322,15 +313,10 @@ void mark_finished(hid_t root, bool complete, std::uint64_t done) {
 }
 
 StoredHeader read_run_header(const std::string& path) {
-  h5::quiet_errors();
-  if (H5Fis_hdf5(path.c_str()) <= 0) {
-    throw InvalidFile(path + ": not an HDF5 file (or not readable)");
-  }
+  h5::Handle opened = h5::open_read_only(path);  // InvalidFile naming the file
   std::vector<std::pair<std::string, std::string>> list;
   try {
-    h5::Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose,
-                    "cannot open " + path);
-    list = h5::attributes_as_text(file);
+    list = h5::attributes_as_text(opened);
   } catch (const std::exception& e) {
     throw InvalidFile(path + ": " + e.what());
   }

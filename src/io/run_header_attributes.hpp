@@ -42,8 +42,6 @@ class Attributes {
   std::map<std::string, std::string> values_;
 };
 
-// Opens a file Parley reads back, read-only; InvalidFile unless it is an HDF5 file.
-h5::Handle open_parley_file(const std::string& path);
 // The root attributes of an open file, once its filetype is `filetype` (a `kind` file, e.g.
 // "posterior"), its format version is one this Parley reads and its texts match text_crc32.
 Attributes sealed_attributes(hid_t file, const std::string& path, const char* filetype,

@@ -12,6 +12,7 @@
 #include <pybind11/stl.h>
 
 #include <chrono>
+#include <cstdint>
 #include <condition_variable>
 #include <iostream>
 #include <mutex>
@@ -36,6 +37,20 @@ namespace {
 
 std::mutex g_one_at_a_time;
 
+// Text for Python: what Parley prints may quote bytes of a file that are not UTF-8 (a binary
+// file given as a text); they become U+FFFD rather than a UnicodeDecodeError.
+py::str text(const std::string& s) {
+  PyObject* o = PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "replace");
+  if (o == nullptr) throw py::error_already_set();
+  return py::reinterpret_steal<py::str>(o);
+}
+
+// Raises `type` with `message` (as text()).
+[[noreturn]] void raise(PyObject* type, const std::string& message) {
+  PyErr_SetObject(type, text(message).ptr());
+  throw py::error_already_set();
+}
+
 // std::cout and std::cerr go to `out` and `err` while it lives (one command at a time).
 class Capture {
  public:
@@ -53,16 +68,19 @@ class Capture {
   std::streambuf* err_;
 };
 
-// Runs `parley ARGS...`; returns (exit code, stdout, stderr). `progress(done, total)` is called
+// Runs `parley ARGS...`; returns (exit code, stdout, stderr); `most_rows` > 0 bounds the rows of
+// the file a command writes (cli::Host::most_rows). `progress(done, total)` is called
 // from the calling thread about ten times a second while the command counts something.
-std::tuple<int, std::string, std::string> call(const std::vector<std::string>& args,
+std::tuple<int, py::str, py::str> call(const std::vector<std::string>& args,
                                                const std::string& command_line,
-                                               const std::optional<py::function>& progress) {
+                                               const std::optional<py::function>& progress,
+                                               std::uint64_t most_rows) {
   std::unique_lock<std::mutex> busy(g_one_at_a_time, std::try_to_lock);
   if (!busy.owns_lock()) {
     throw std::runtime_error("another Parley command is running in this process (one at a time)");
   }
   parley::cli::Host host;
+  host.most_rows = most_rows;
   std::ostringstream out, err;
   int code = 0;
   bool finished = false;
@@ -111,13 +129,12 @@ std::tuple<int, std::string, std::string> call(const std::vector<std::string>& a
     const std::string message = err.str();
     if (raised->matches(PyExc_KeyboardInterrupt)) {
       raised.reset();  // replaced by one that carries the message
-      PyErr_SetString(PyExc_KeyboardInterrupt, message.c_str());
-      throw py::error_already_set();
+      raise(PyExc_KeyboardInterrupt, message);
     }
     throw std::move(*raised);
   }
   if (progress) (*progress)(host.done.load(), host.total.load());
-  return {code, out.str(), err.str()};
+  return {code, text(out.str()), text(err.str())};
 }
 
 // Validates a Parley file with the reader `parley info` uses for its type; returns the type.
@@ -130,10 +147,9 @@ std::string check(const std::string& path) {
     if (std::holds_alternative<parley::io::SobolInfo>(file)) return parley::io::kSobolFiletype;
     return std::get<parley::io::FileInfo>(file).header.filetype;
   } catch (const parley::io::InvalidFile& e) {
-    throw py::value_error(e.what());
+    raise(PyExc_ValueError, e.what());
   } catch (const parley::io::IoError& e) {
-    PyErr_SetString(PyExc_OSError, e.what());
-    throw py::error_already_set();
+    raise(PyExc_OSError, e.what());
   }
 }
 
@@ -143,7 +159,9 @@ PYBIND11_MODULE(_parley, m) {
   m.doc() = "Parley's commands, run in-process (see the package parley)";
   m.attr("version") = std::string(parley::kVersion);
   m.def("call", &call, py::arg("args"), py::arg("command_line"), py::arg("progress") = py::none(),
-        "Run `parley ARGS...` in-process; returns (exit code, stdout, stderr).");
+        py::arg("most_rows") = 0,
+        "Run `parley ARGS...` in-process; returns (exit code, stdout, stderr). most_rows > 0: "
+        "refuse, before anything runs, a file of more rows (runs) than that.");
   m.def("check", &check, py::arg("path"),
         "Validate a Parley file as `parley info` reads it; returns its filetype.");
 }

@@ -193,7 +193,10 @@ double beta(Stream& s, double a, double b) noexcept {
   const GammaDraw y = gamma_draw(s, b);
   if (x.value + y.value > 0.0) return x.value / (x.value + y.value);
   // Both underflowed: X / (X + Y) = 1 / (1 + exp(log Y − log X)).
-  return 1.0 / (1.0 + std::exp(y.log - x.log));
+  if (std::isfinite(x.log) || std::isfinite(y.log)) return 1.0 / (1.0 + std::exp(y.log - x.log));
+  // Shapes so small (subnormal) that 1/a overflows and both logarithms are −inf: the limit of
+  // Beta(a, b) as a, b → 0 with a/(a + b) fixed, 1 with probability a/(a + b), else 0.
+  return s.uniform() * (a + b) < a ? 1.0 : 0.0;
 }
 
 double triangular(Stream& s, double lo, double mode, double hi) noexcept {
@@ -217,6 +220,23 @@ void dirichlet(Stream& s, std::span<const double> alpha, std::span<double> out,
   }
   if (total > 0.0) {
     for (double& v : out) v /= total;
+    return;
+  }
+  if (top == -std::numeric_limits<double>::infinity()) {
+    // Concentrations so small (subnormal) that 1/α_k overflows and every logarithm is −inf:
+    // the limit of Dirichlet(α) as α → 0 with α/Σα fixed, all weight on one component, k with
+    // probability α_k/Σα.
+    double sum = 0.0;
+    for (const double a : alpha) sum += a;
+    double pick = s.uniform() * sum;
+    std::size_t chosen = 0;
+    for (std::size_t k = 0; k < alpha.size(); ++k) {
+      if (alpha[k] <= 0.0) continue;
+      chosen = k;
+      if (pick < alpha[k]) break;
+      pick -= alpha[k];
+    }
+    for (std::size_t k = 0; k < out.size(); ++k) out[k] = k == chosen ? 1.0 : 0.0;
     return;
   }
   // Every draw underflowed: normalise exp(log G_k − max) instead.

@@ -3,10 +3,8 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
 #include <cstring>
-#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -922,8 +920,11 @@ class Loader {
       keys.push_back(ref.param->key);
       by_key[ref.param->key] = ref.param;
     }
-    std::vector<std::string> agent_ids;
-    for (const Agent& a : s_.agents) agent_ids.push_back(a.id);
+    std::vector<std::string> agent_ids, party_ids;
+    for (const Agent& a : s_.agents) {
+      agent_ids.push_back(a.id);
+      if (a.role == Role::party) party_ids.push_back(a.id);
+    }
     const Issue* front =
         s_.battlefield.issue < s_.issues.size() ? &s_.issues[s_.battlefield.issue] : nullptr;
     for (std::size_t j = 0; j < list->size(); ++j) {
@@ -965,10 +966,16 @@ class Loader {
       if (count) {
         shock.when = ShockWhen::rejections;
         shock.count = static_cast<int>(*count);
-        if (by)
+        if (by) {
           shock.by = static_cast<std::size_t>(std::find(agent_ids.begin(), agent_ids.end(), *by) -
                                               agent_ids.begin());
-        else if (!t.contains("by"))
+          // Only parties answer texts; a mediator's "rejections" would never be counted.
+          if (shock.by < s_.agents.size() && s_.agents[shock.by].role == Role::mediator) {
+            ctx_.error(t.get("by")->source(), path + ".by",
+                       "\"" + *by + "\" is the mediator, who answers no text and never rejects",
+                       "allowed: a party, one of " + join(party_ids));
+          }
+        } else if (!t.contains("by"))
           h.missing("by", "the agent whose rejections count, one of the agents");
         trigger = "after " + std::to_string(shock.count) + " rejections by " + by.value_or("?");
       } else if (t.contains("by")) {
@@ -1381,20 +1388,16 @@ Scenario load_scenario_text(const std::string& text, const std::string& source,
     emit_in_file_order(root, "", merged);
     s.toml_text = merged.str();
   }
+  // The scenario is stored whole in every file written (scenario_toml).
+  if (s.toml_text.size() > kMostInputBytes) {
+    ctx.error(root.source(), "", "the scenario is " + std::to_string(s.toml_text.size()) +
+              " bytes with its overrides, more than a file stores", "allowed: at most " +
+              std::to_string(kMostInputBytes) + " bytes");
+    throw ScenarioError(std::move(ctx.diagnostics));
+  }
   Loader(ctx, s).load(root);
   if (!ctx.diagnostics.empty()) throw ScenarioError(std::move(ctx.diagnostics));
   return s;
-}
-
-std::optional<std::string> read_whole_file(const std::string& path, std::string& why) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    why = std::strerror(errno);
-    return std::nullopt;
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 Scenario load_scenario_file(const std::string& path, const std::vector<std::string>& overrides) {

@@ -18,6 +18,7 @@ import xarray as xr
 
 import parley  # first: the build's package (PYTHONPATH), before h5files puts src/python on the path
 from h5files import datasets, differing  # noqa: E402
+import progress_lines  # noqa: E402
 
 BIN = os.environ["PARLEY_BIN"]
 SRC = os.environ["PARLEY_SOURCE_DIR"]
@@ -172,6 +173,93 @@ class Errors(unittest.TestCase):
             self.assertEqual(parley.open(part).sizes["run"], 20)
 
 
+class Hostile(unittest.TestCase):
+    """What the Python API is given is as hostile as what the program is given: every mistake is
+    a ParleyError naming the file, nothing is overwritten that Parley did not write unless told
+    to, and nothing is run that could not be loaded."""
+
+    def test_a_path_with_a_nul_character_is_refused_not_cut_short(self):
+        for call in (lambda: parley.run(SCENARIO + "\0junk", runs=5, progress=False),
+                     lambda: parley.open(SCENARIO + "\0junk"),
+                     lambda: parley.call("validate", SCENARIO + "\0junk")):
+            with self.assertRaises(parley.ParleyError) as caught:
+                call()
+            self.assertIn("NUL", str(caught.exception))
+
+    def test_out_replaces_an_existing_file_only_with_force(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            notes = os.path.join(tmp, "notes.txt")
+            with open(notes, "w") as f:
+                f.write("my notes\n")
+            with self.assertRaises(parley.ParleyError) as caught:
+                parley.run(SCENARIO, runs=5, out=notes, progress=False)
+            self.assertIn(f"{notes}: file exists (use force=True to overwrite it)", str(caught.exception))
+            with self.assertRaises(parley.ParleyError):
+                parley.sweep(SCENARIO, {"agents.russia.war_cost": [0.1, 0.3]}, runs=5, out=notes,
+                             progress=False)
+            with open(notes) as f:
+                self.assertEqual(f.read(), "my notes\n")
+            ds = parley.run(SCENARIO, runs=5, out=notes, force=True, progress=False)
+            self.assertEqual(ds.sizes["run"], 5)
+
+    def test_out_is_never_an_input_even_with_force(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            scenario = os.path.join(tmp, "s.toml")
+            with open(SCENARIO, "rb") as f, open(scenario, "wb") as g:
+                g.write(f.read())
+            with self.assertRaises(parley.ParleyError) as caught:
+                parley.run(scenario, runs=5, out=scenario, force=True, progress=False)
+            self.assertIn("is the scenario being run", str(caught.exception))
+            with open(SCENARIO, "rb") as f, open(scenario, "rb") as g:
+                self.assertEqual(f.read(), g.read())
+
+    def test_more_runs_than_can_be_loaded_are_refused_before_anything_runs(self):
+        start = time.monotonic()
+        with self.assertRaises(parley.ParleyError) as caught:
+            parley.run(SCENARIO, runs=10 ** 12, progress=False)
+        self.assertLess(time.monotonic() - start, 30.0)  # refused, not run (days of work)
+        self.assertIn(f"1000000000000 runs: more than are loaded into memory (allowed: at most "
+                      f"{parley.MOST_RUNS_IN_MEMORY}", str(caught.exception))
+        with self.assertRaises(parley.ParleyError):
+            parley.sweep(SCENARIO, {"agents.russia.war_cost": [0.1, 0.3]},
+                         runs=parley.MOST_RUNS_IN_MEMORY // 2 + 1, progress=False)
+
+    def test_files_h5py_or_xarray_cannot_read_raise_parley_errors(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            good = os.path.join(tmp, "good.h5")
+            parley.run(SCENARIO, runs=20, out=good, progress=False)
+            with open(good, "rb") as f:
+                data = f.read()
+            # A text attribute that is not UTF-8.
+            latin = os.path.join(tmp, "latin.h5")
+            with open(latin, "wb") as f:
+                f.write(data)
+            with h5py.File(latin, "r+") as f:
+                tid = h5py.h5t.C_S1.copy()
+                tid.set_size(4)
+                tid.set_cset(h5py.h5t.CSET_UTF8)
+                space = h5py.h5s.create(h5py.h5s.SCALAR)
+                attr = h5py.h5a.create(f.id, b"note", tid, space)
+                attr.write(np.array(b"\xff\xfe\xfd\xfc", dtype="S4"), mtype=tid)
+            # A dataset Parley does not write, of a shape no dimension has.
+            extra = os.path.join(tmp, "extra.h5")
+            with open(extra, "wb") as f:
+                f.write(data)
+            with h5py.File(extra, "r+") as f:
+                f["runs"].create_dataset("stray", data=np.zeros((3, 7, 2)))
+            for path in (latin, extra):
+                with self.subTest(path=os.path.basename(path)):
+                    with self.assertRaises(parley.ParleyError) as caught:
+                        parley.open(path)
+                    self.assertIn(path, str(caught.exception))
+            for bad in (None, parley.tidy(parley.open(good))):
+                with self.assertRaises(parley.ParleyError):
+                    parley.tidy(bad)
+            with self.assertRaises(parley.ParleyError) as caught:
+                parley.sweep(SCENARIO, runs=5, design=good, progress=False)
+            self.assertIn(good, str(caught.exception))
+
+
 class Process(unittest.TestCase):
     """What a notebook relies on: other threads run, progress shows, Ctrl-C stops cleanly."""
 
@@ -229,19 +317,21 @@ class Process(unittest.TestCase):
         self.assertRegex(err, r"parley: 100%\|.*\| 3\.00k/3\.00k")
 
     def _interrupted(self, extra):
-        """Ctrl-C two seconds into parley.run(..., **extra) in a fresh interpreter: its stdout."""
+        """Ctrl-C into parley.run(..., **extra) in a fresh interpreter, once its progress lines
+        report finished runs: its stdout."""
         p = self._child(f"""
-            import sys, parley
-            print("started", flush=True)
+            import sys
+            sys.modules["tqdm"] = None  # plain progress lines, which say how far it got
+            import parley
             try:
-                parley.run({SCENARIO!r}, runs=2_000_000, threads=1, progress=False, {extra})
+                parley.run({SCENARIO!r}, runs=2_000_000, threads=1, {extra})
             except KeyboardInterrupt as e:
                 print("KeyboardInterrupt:", e, flush=True)
                 sys.exit(0)
             sys.exit(3)
-        """)
-        self.assertEqual(p.stdout.readline().strip(), "started")
-        time.sleep(2.0)
+        """, env={"PARLEY_PROGRESS_SECONDS": "0.05"})
+        going, seen = progress_lines.wait_for_progress(p.stderr)
+        self.assertTrue(going, "".join(seen))
         p.send_signal(signal.SIGINT)
         out_text, err = p.communicate(timeout=120)
         self.assertEqual(p.returncode, 0, out_text + err)

@@ -2,7 +2,6 @@
 SIGINT/SIGTERM keep the finished runs in OUTPUT.partial (exit 130), `--resume` finishes them
 into the file an uninterrupted run writes (bit for bit), and a full disk or an unwritable
 directory stops a run with exit 1, a message naming the output, and no file left."""
-import glob
 import os
 import resource
 import signal
@@ -14,6 +13,7 @@ import unittest
 
 import numpy as np
 
+import progress_lines
 from h5files import datasets, differing, open_file, same
 
 BIN = os.environ["PARLEY_BIN"]
@@ -35,20 +35,22 @@ class InterruptAndResume(unittest.TestCase):
     def tearDown(self):
         self.tmp.cleanup()
 
-    def interrupt(self, args, sig, settle=0.5):
-        """Starts parley, waits until it computes (its temporary file exists) and `settle`
-        seconds more, signals it, and returns (exit code, stderr, seconds from the signal to
-        the exit)."""
-        p = subprocess.Popen([BIN, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 60
-        while not glob.glob(os.path.join(self.dir, ".*.tmp")) and time.monotonic() < deadline:
-            time.sleep(0.02)
-        time.sleep(settle)
-        self.assertIsNone(p.poll(), "the run ended before it could be interrupted")
-        sent = time.monotonic()
-        p.send_signal(sig)
-        _, err = p.communicate(timeout=120)
-        return p.returncode, err, time.monotonic() - sent
+    def interrupt(self, args, sig, beyond=0):
+        """Starts parley, waits until its progress lines report more than `beyond` runs done
+        (so the file holds them, on a machine of any speed), signals it, and returns (exit code,
+        stderr, seconds from the signal to the exit)."""
+        args = [a for a in args if a != "-q"]
+        with subprocess.Popen([BIN, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                              env=progress_lines.ENV) as p:
+            going, seen = progress_lines.wait_for_progress(p.stderr, beyond)
+            if not going:
+                p.wait(timeout=120)
+                self.fail("the run ended before it could be interrupted: " + "".join(seen))
+            sent = time.monotonic()
+            p.send_signal(sig)
+            rest = p.stderr.read()
+            p.wait(timeout=120)
+        return p.returncode, "".join(seen) + rest, time.monotonic() - sent
 
     def check_partial(self, partial, reference):
         with open_file(partial) as f:
@@ -82,16 +84,25 @@ class InterruptAndResume(unittest.TestCase):
         self.assertEqual(sorted(os.listdir(self.dir)), ["out.h5.partial", "reference.h5"])
         first = self.check_partial(partial, reference)
 
-        # The resumption is interrupted too (SIGTERM): more runs kept, the same .partial.
-        # It must finish a block of its own before the signal: a resumption first reads the
-        # finished runs back and builds each agent's tables of the value of fighting on
-        # (a second under the sanitizers), so it is given longer.
+        # The resumption is interrupted too (SIGTERM), once it has finished runs of its own:
+        # more runs kept, the same .partial.
         code, err, _ = self.interrupt(["run", "--resume", partial, "--threads", "1", "-q"], signal.SIGTERM,
-                                      settle=3.0)
+                                      beyond=first)
         self.assertEqual(code, 130, err)
         self.assertIn("SIGTERM", err)
         second = self.check_partial(partial, reference)
         self.assertGreater(second, first)
+
+        # The partial as its own output is refused, even with --force: the finished file would
+        # be written onto it and then removed with it.
+        with open(partial, "rb") as raw:
+            before = raw.read()
+        r = subprocess.run([BIN, "run", "--resume", partial, "-o", partial, "--force", "-q"],
+                           capture_output=True, text=True)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn(f"{partial}: is the partial file resumed", r.stderr)
+        with open(partial, "rb") as raw:
+            self.assertEqual(raw.read(), before)
 
         # Finished with another thread count: every dataset as in the uninterrupted run.
         r = subprocess.run([BIN, "run", "--resume", partial, "--threads", "2", "-q"], capture_output=True, text=True)
@@ -129,7 +140,7 @@ class InterruptAndResume(unittest.TestCase):
         with open_file(out + ".partial") as f:
             first = int(f.attrs["runs_done"])
         code, err, _ = self.interrupt(["run", "--resume", out + ".partial", "--threads", "1", "-q"],
-                                      signal.SIGTERM, settle=3.0)
+                                      signal.SIGTERM, beyond=first)
         self.assertEqual(code, 130, err)
         with open_file(out + ".partial") as f:
             self.assertEqual(int(f.attrs["runs"]), runs)

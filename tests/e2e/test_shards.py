@@ -202,17 +202,15 @@ class SameAsOneRun(unittest.TestCase):
                 self.assertEqual(parley("merge", os.path.join(self.dir, "x.h5"), a, second).returncode, 2)
 
     def test_an_interrupted_shard_resumes_into_the_same_shard(self):
-        import glob, signal, time
+        import signal
+        import progress_lines
         out = os.path.join(self.dir, "killed-2-of-2.h5")
-        p = subprocess.Popen([BIN, "run", SCENARIO, "-n", str(2 * HALF), "--shard", "2/2", "--threads", "1",
-                              "-o", out, "-q"], stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 60
-        while not glob.glob(os.path.join(self.dir, ".killed-2-of-2.h5.*.tmp")) and time.monotonic() < deadline:
-            time.sleep(0.02)
-        time.sleep(0.3)
-        self.assertIsNone(p.poll())
-        p.send_signal(signal.SIGINT)
-        p.communicate(timeout=60)
+        with subprocess.Popen([BIN, "run", SCENARIO, "-n", str(2 * HALF), "--shard", "2/2", "--threads", "1",
+                               "-o", out], stderr=subprocess.PIPE, text=True, env=progress_lines.ENV) as p:
+            going, seen = progress_lines.wait_for_progress(p.stderr)
+            self.assertTrue(going, "".join(seen))
+            p.send_signal(signal.SIGINT)
+            p.communicate(timeout=60)
         self.assertEqual(p.returncode, 130)
         r = parley("status", out + ".partial")
         self.assertEqual(r.returncode, 1)

@@ -2,6 +2,7 @@
 // five standard errors (fixed seeds, so the tests are deterministic), and known values.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <functional>
 #include <numbers>
@@ -173,42 +174,46 @@ TEST(ScenarioDistribution, BetaIsScaledOntoItsDomainWithTheGivenMean) {
   EXPECT_DOUBLE_EQ(d.central(), 24.0);
 }
 
-// Concentrations so small that every gamma draw underflows to 0 (U^(1/a) with a ~ 1e-4): the
-// draws stay finite, in range, and keep their means, a/(a + b) and α_k/α_0 (the distributions
-// are then nearly two- or three-point, with variance ~ m(1 − m)).
+// Concentrations so small that every gamma draw underflows to 0 (U^(1/a) with a ~ 1e-4), and
+// subnormal ones (1e-310), where 1/a overflows and even the logarithms are -inf: the draws stay
+// finite, in range, and keep their means, a/(a + b) and α_k/α_0 (the distributions are then
+// nearly, or in the limit exactly, two- or three-point, with variance m(1 − m)/(κ + 1)).
 TEST(Beta, TinyConcentrationsGiveNoNaN) {
-  for (const double m : {0.5, 0.05}) {
-    const double kappa = 0.001;
-    const double a = m * kappa, b = (1 - m) * kappa;
-    pr::Stream s(3, 1, 1);
-    const int n = 100000;
-    double sum = 0.0;
-    for (int i = 0; i < n; ++i) {
-      const double x = pr::beta(s, a, b);
-      ASSERT_TRUE(x >= 0.0 && x <= 1.0) << x;
-      sum += x;
+  for (const double kappa : {0.001, 1e-310}) {
+    for (const double m : {0.5, 0.05}) {
+      const double a = m * kappa, b = (1 - m) * kappa;
+      pr::Stream s(3, 1, 1);
+      const int n = 100000;
+      double sum = 0.0;
+      for (int i = 0; i < n; ++i) {
+        const double x = pr::beta(s, a, b);
+        ASSERT_TRUE(x >= 0.0 && x <= 1.0) << x;
+        sum += x;
+      }
+      const double var = m * (1 - m) / (kappa + 1);
+      EXPECT_NEAR(sum / n, m, 5 * std::sqrt(var / n)) << m << " " << kappa;
     }
-    const double var = a * b / ((a + b) * (a + b) * (a + b + 1));
-    EXPECT_NEAR(sum / n, m, 5 * std::sqrt(var / n)) << m;
   }
 }
 
 TEST(Dirichlet, TinyConcentrationsGiveNoNaN) {
-  const std::vector<double> alpha = {0.0005, 0.0003, 0.0002};
-  pr::Stream s(4, 1, 1);
-  std::vector<double> out(3), logs(3), sum(3, 0.0);
-  const int n = 100000;
-  for (int i = 0; i < n; ++i) {
-    pr::dirichlet(s, alpha, out, logs);
-    ASSERT_NEAR(out[0] + out[1] + out[2], 1.0, 1e-12);
-    for (std::size_t k = 0; k < 3; ++k) {
-      ASSERT_TRUE(std::isfinite(out[k]) && out[k] >= 0.0);
-      sum[k] += out[k];
+  for (const double kappa : {0.001, 1e-310}) {
+    const std::vector<double> alpha = {0.5 * kappa, 0.3 * kappa, 0.2 * kappa};
+    pr::Stream s(4, 1, 1);
+    std::vector<double> out(3), logs(3), sum(3, 0.0);
+    const int n = 100000;
+    for (int i = 0; i < n; ++i) {
+      pr::dirichlet(s, alpha, out, logs);
+      ASSERT_NEAR(out[0] + out[1] + out[2], 1.0, 1e-12);
+      for (std::size_t k = 0; k < 3; ++k) {
+        ASSERT_TRUE(std::isfinite(out[k]) && out[k] >= 0.0);
+        sum[k] += out[k];
+      }
     }
-  }
-  for (std::size_t k = 0; k < 3; ++k) {
-    const double m = alpha[k] / 0.001;
-    EXPECT_NEAR(sum[k] / n, m, 5 * std::sqrt(m * (1 - m) / n)) << k;
+    for (std::size_t k = 0; k < 3; ++k) {
+      const double m = std::array{0.5, 0.3, 0.2}[k];
+      EXPECT_NEAR(sum[k] / n, m, 5 * std::sqrt(m * (1 - m) / (kappa + 1) / n)) << k << " " << kappa;
+    }
   }
 }
 

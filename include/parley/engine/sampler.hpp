@@ -61,6 +61,8 @@ class Sampler {
   // population's parameters are the scalar factors, in order, and every particle lies in the
   // prior's support.
   void use_population(const Population& population);
+  // The checks of use_population alone (calibrate --resume goes on from a population).
+  void check_population(const Population& population) const;
   const PopulationKernel* population() const noexcept { return posterior_.get(); }
   // Whether theta (scalar_factors() values) has a prior density above 0.
   bool in_prior_support(const double* theta) const;

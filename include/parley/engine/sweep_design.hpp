@@ -2,6 +2,7 @@
 // The points of a sweep: a full factorial grid or a Latin hypercube over scenario keys, and
 // the overrides that turn the base scenario into each point's.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,10 @@ struct Vary {
   double lo = 0.0, hi = 0.0;   // a range LO:HI, for a Latin hypercube
   bool range = false;
 };
+
+// Why `key` cannot be a varied key (the [run] and [sweep] tables hold the sweep's own settings,
+// the same at every point), or nothing when it can be one.
+std::optional<std::string> varied_key_problem(const std::string& key);
 
 // KEY=LO:HI:N, KEY=LO:HI or KEY=A,B,C. Throws PlanError naming the spec.
 Vary parse_vary(const std::string& spec);

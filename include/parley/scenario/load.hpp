@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "parley/scenario/input_file.hpp"
 #include "parley/scenario/scenario.hpp"
 
 namespace parley::scenario {
@@ -18,10 +19,5 @@ Scenario load_scenario_file(const std::string& path,
 // The same for scenario text; `source` names it in messages.
 Scenario load_scenario_text(const std::string& text, const std::string& source,
                             const std::vector<std::string>& overrides = {});
-
-// The whole content of the file at `path`; std::nullopt when it cannot be read, with the
-// system's reason (strerror) in `why`. Every input file (scenario, observations, text, sweep
-// design) is read through here, so that each message can say why.
-std::optional<std::string> read_whole_file(const std::string& path, std::string& why);
 
 }  // namespace parley::scenario

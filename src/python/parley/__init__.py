@@ -41,7 +41,8 @@ except ImportError as e:  # the source tree's package (src/python): parley.files
     _parley = None
     _missing = e
 
-__all__ = ["run", "sweep", "open", "tidy", "call", "ParleyError", "version", "files"]
+__all__ = ["run", "sweep", "open", "tidy", "call", "ParleyError", "version", "files",
+           "MOST_RUNS_IN_MEMORY"]
 
 version = _parley.version if _parley else None
 
@@ -135,16 +136,29 @@ def _progress_reporter(enabled: bool, unit: str) -> tuple[Callable[[int, int], N
     return update_plain, (lambda: None)
 
 
+# The most runs run() and sweep() load into memory (about 1 kB each for the default scenario,
+# so about 10 GB at the bound); more are refused before anything runs: run the program with -o
+# and read the file in slices.
+MOST_RUNS_IN_MEMORY = 10_000_000
+
+
 def call(*args: str, progress: bool = False) -> str:
     """Run ``parley ARGS...`` in this process; returns what it printed.
 
     Raises ParleyError (exit 2: bad input), OSError (exit 1) or KeyboardInterrupt (interrupted),
     each with the program's message.
     """
-    argv = [str(a) for a in args]
+    return _call([os.fspath(a) if isinstance(a, os.PathLike) else str(a) for a in args], progress)
+
+
+def _call(argv: list[str], progress: bool, most_rows: int = 0) -> str:
+    for a in argv:
+        if "\0" in a:
+            raise ParleyError(f"parley {argv[0] if argv else ''}: an argument with a NUL character "
+                              f"({a!r}; allowed: paths and values without NUL)")
     update, close = _progress_reporter(progress, "runs")
     try:
-        code, out, err = _compiled().call(argv, shlex.join(["parley", *argv]), update)
+        code, out, err = _compiled().call(argv, shlex.join(["parley", *argv]), update, most_rows)
     finally:
         close()
     if code == 0:
@@ -194,16 +208,23 @@ def _common_flags(runs, seed, threads, set, posterior) -> list[str]:
     return flags + _set_flags(set)
 
 
-def _run_into(command: list[str], out: str | os.PathLike | None, progress: bool) -> xr.Dataset:
-    """Runs a command that writes -o FILE; returns open(FILE); FILE is removed unless `out`."""
+def _run_into(command: list[str], out: str | os.PathLike | None, force: bool,
+              progress: bool) -> xr.Dataset:
+    """Runs a command that writes -o FILE; returns open(FILE); FILE is removed unless `out`.
+    An existing `out` is replaced only with `force` (never when it is one of the inputs)."""
     if out is not None:
         path = os.fspath(out)
-        call(*command, "-o", path, "--quiet", progress=progress)
+        if force:
+            command = [*command, "--force"]
+        elif os.path.lexists(path):
+            raise ParleyError(f"parley {command[0]}: {path}: file exists (use force=True to "
+                              "overwrite it)")
+        _call([*command, "-o", path, "--quiet"], progress, MOST_RUNS_IN_MEMORY)
         return open(path)
     with tempfile.TemporaryDirectory(prefix="parley-") as folder:
         path = os.path.join(folder, "out.h5")
         try:
-            call(*command, "-o", path, "--quiet", progress=progress)
+            _call([*command, "-o", path, "--quiet"], progress, MOST_RUNS_IN_MEMORY)
         except KeyboardInterrupt:
             # The finished runs were in the temporary folder, which goes now.
             raise KeyboardInterrupt(f"parley {command[0]}: interrupted; nothing is kept without "
@@ -216,14 +237,16 @@ def _run_into(command: list[str], out: str | os.PathLike | None, progress: bool)
 
 def run(scenario: str | os.PathLike, runs: int | None = None, seed: int | None = None,
         threads: int = 0, set: Mapping[str, Any] | Iterable[str] | None = None, *,
-        out: str | os.PathLike | None = None, posterior: str | os.PathLike | None = None,
-        trace: int = 0, progress: bool = True) -> xr.Dataset:
+        out: str | os.PathLike | None = None, force: bool = False,
+        posterior: str | os.PathLike | None = None, trace: int = 0,
+        progress: bool = True) -> xr.Dataset:
     """Runs a scenario as ``parley run`` does; returns the ``runs`` group as a Dataset.
 
     runs, seed: default to the scenario's [run] table. threads: 0 uses every core (the result
     does not depend on it). set: overrides, {key: value} (strings are quoted for you) or
     ["key=value", ...] as after --set. out: keep the file there (else a temporary one is
-    removed). posterior: a ``parley calibrate`` file to draw the sampled parameters from.
+    removed); an existing file there is replaced only with force=True, and never when it is one
+    of the inputs. At most MOST_RUNS_IN_MEMORY runs (the result is loaded). posterior: a ``parley calibrate`` file to draw the sampled parameters from.
     trace: keep the round-by-round history of the first `trace` runs (ds.parley.groups["trace"]).
     The summary group is ``ds.parley.summary``; P(agreement) and its interval are also in
     ``ds.attrs``.
@@ -231,15 +254,13 @@ def run(scenario: str | os.PathLike, runs: int | None = None, seed: int | None =
     command = ["run", os.fspath(scenario), *_common_flags(runs, seed, threads, set, posterior)]
     if trace:
         command += ["--trace", str(trace)]
-    if out is not None:
-        command.append("--force")
-    return _run_into(command, out, progress)
+    return _run_into(command, out, force, progress)
 
 
 def sweep(scenario: str | os.PathLike, vary: Mapping[str, Any] | Iterable[str] | None = None,
           runs: int | None = None, seed: int | None = None, threads: int = 0,
           set: Mapping[str, Any] | Iterable[str] | None = None, *, design: str | None = None,
-          points: int | None = None, out: str | os.PathLike | None = None,
+          points: int | None = None, out: str | os.PathLike | None = None, force: bool = False,
           posterior: str | os.PathLike | None = None, progress: bool = True) -> xr.Dataset:
     """Runs ``parley sweep``; returns the ``grid`` group (one row per point) as a Dataset.
 
@@ -247,7 +268,8 @@ def sweep(scenario: str | os.PathLike, vary: Mapping[str, Any] | Iterable[str] |
     scenario's [sweep] table if None). design: "factorial" (default), "lhs" (with `points`) or
     a CSV file of points (one column per key). Every point runs the same random numbers
     (run i draws the same at every point): ``ds.parley.groups["runs"]`` holds each run, with
-    its ``point``, for paired differences between points.
+    its ``point``, for paired differences between points. out, force: as for run(); at most
+    MOST_RUNS_IN_MEMORY runs in all points together.
     """
     command = ["sweep", os.fspath(scenario), *_common_flags(runs, seed, threads, set, posterior)]
     if vary is not None:
@@ -266,9 +288,7 @@ def sweep(scenario: str | os.PathLike, vary: Mapping[str, Any] | Iterable[str] |
         command += ["--design", os.fspath(design)]
     if points is not None:
         command += ["--points", str(points)]
-    if out is not None:
-        command.append("--force")
-    return _run_into(command, out, progress)
+    return _run_into(command, out, force, progress)
 
 
 def _toml_scalar(v: Any) -> str:
@@ -291,19 +311,27 @@ def open(path: str | os.PathLike, group: str | None = None) -> xr.Dataset:  # no
     every group in ``ds.parley.groups``.
     """
     path = os.fspath(path)
+    if "\0" in path:
+        raise ParleyError(f"{path!r}: a path with a NUL character (allowed: paths without NUL)")
     try:
         filetype = _compiled().check(path)
     except ValueError as e:
         raise ParleyError(str(e)) from None
     import h5py  # the group names; xarray reads one group at a time
 
-    with h5py.File(path, "r") as f:
-        names = [k for k, v in f.items() if isinstance(v, h5py.Group)]
-        root = {k: _attr(v) for k, v in f.attrs.items()}
-    groups = {}
-    for name in names:
-        with xr.open_dataset(path, group=name, engine="h5netcdf") as g:
-            groups[name] = g.load()
+    # The file passed Parley's own reader; what h5py and xarray still refuse (text that is not
+    # UTF-8, an object Parley does not write) is said as Parley says it, naming the file.
+    try:
+        with h5py.File(path, "r") as f:
+            names = [k for k, v in f.items() if isinstance(v, h5py.Group)]
+            root = {k: _attr(v) for k, v in f.attrs.items()}
+        groups = {}
+        for name in names:
+            with xr.open_dataset(path, group=name, engine="h5netcdf") as g:
+                groups[name] = g.load()
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError) as e:
+        raise ParleyError(f"{path}: not readable as a Parley file by xarray ({type(e).__name__}: "
+                          f"{e})") from None
     main = group or _MAIN_GROUP.get(filetype, names[0] if names else None)
     if main not in groups:
         raise ParleyError(f"{path}: no group '{main}' (groups: {', '.join(names)})")
@@ -341,8 +369,11 @@ def tidy(ds: xr.Dataset) -> pd.DataFrame:
       listed in ``df.attrs["parameters"]``;
     - variables over other dimensions (traces) are left out.
     """
+    if not isinstance(ds, xr.Dataset):
+        raise ParleyError(f"tidy: expected an xarray Dataset (as parley.run or parley.open "
+                          f"returns), got {type(ds).__name__}")
     if "run" not in ds.dims:
-        raise ValueError("tidy: the dataset has no 'run' dimension (a runs group is needed)")
+        raise ParleyError("tidy: the dataset has no 'run' dimension (a runs group is needed)")
     columns: dict[str, Any] = {}
     parameters = []
     for name, var in ds.data_vars.items():
