@@ -123,14 +123,17 @@ double Solver::line_maximise(Program& prog, Index k, Vector& x, double t) {
     const double ui = u_(i) + p_.weight(i, k) * (p_.value(i, k, z) - p_.value(i, k, xk));
     return (ui - prog.c(static_cast<Index>(j))) / prog.s(static_cast<Index>(j)) - t;
   };
-  // +1: the maximum lies to the right of z; -1: at or to the left.
-  auto direction = [&](double z) {
+  // +1: the maximum lies to the right of z; -1: at or to the left. From the right derivative at
+  // z, or (`from_left`) the left one: at the upper end of the interval only the left one
+  // speaks of the interval (beyond an end of its domain a value's slope is 0).
+  auto direction = [&](double z, bool from_left = false) {
     double d = 0.0;
     for (std::size_t j = 0; j < n; ++j) {
       const double h = h_at(j, z);
       if (h <= 0.0) return z < xk ? 1 : -1;
       const Index i = prog.players[j];
-      d += prog.alpha(static_cast<Index>(j)) / h * p_.weight(i, k) * right_slope(p_, i, k, z) /
+      const double slope = from_left ? left_slope(p_, i, k, z) : right_slope(p_, i, k, z);
+      d += prog.alpha(static_cast<Index>(j)) / h * p_.weight(i, k) * slope /
            prog.s(static_cast<Index>(j));
     }
     return d > 0.0 ? 1 : -1;
@@ -156,7 +159,7 @@ double Solver::line_maximise(Program& prog, Index k, Vector& x, double t) {
   double z;
   if (direction(lo) < 0) {
     z = lo;
-  } else if (direction(hi) > 0) {
+  } else if (direction(hi, true) > 0) {
     z = hi;
   } else {
     for (int step = 0; step < kBisections && hi - lo > 0.0; ++step) {
@@ -206,9 +209,11 @@ double Solver::line_along(Program& prog, const Vector& d, Vector& x, double t) {
     if (d(k) < 0.0) top = std::min(top, (box_.lo(k) - x(k)) / d(k));
   }
   if (!(top > 0.0) || !std::isfinite(top)) return 0.0;
-  // The right derivative of the objective at x + λd: concave along the line, so it does not
-  // increase; outside the barrier's domain (some h_j <= 0) the maximum lies behind.
-  auto direction = [&](double lambda) {
+  // The right derivative of the objective at x + λd (`from_left`: the left one, which alone
+  // speaks of the segment at its far end, where coordinates meet the box and their values'
+  // slopes beyond it are 0): concave along the line, so it does not increase; outside the
+  // barrier's domain (some h_j <= 0) the maximum lies behind.
+  auto direction = [&](double lambda, bool from_left = false) {
     double total = 0.0;
     for (std::size_t j = 0; j < n; ++j) {
       const Index i = prog.players[j];
@@ -216,10 +221,13 @@ double Solver::line_along(Program& prog, const Vector& d, Vector& x, double t) {
       for (Index k = 0; k < x.size(); ++k) {
         const double z = x(k) + lambda * d(k);
         u += p_.weight(i, k) * p_.value(i, k, z);
-        if (d(k) != 0.0)
+        // Moving along d(k) > 0, the right derivative takes the slope right of z; d(k) < 0,
+        // the slope left of it. The left derivative the reverse.
+        if (d(k) != 0.0) {
+          const bool right_of_z = (d(k) > 0.0) != from_left;
           slope += p_.weight(i, k) * d(k) *
-                   (d(k) > 0.0 ? right_slope(p_, i, k, z) : -left_slope(p_, i, k, z)) *
-                   (d(k) > 0.0 ? 1.0 : -1.0);
+                   (right_of_z ? right_slope(p_, i, k, z) : left_slope(p_, i, k, z));
+        }
       }
       const double h = (u - prog.c(static_cast<Index>(j))) / prog.s(static_cast<Index>(j)) - t;
       if (h <= 0.0) return -1;
@@ -229,7 +237,7 @@ double Solver::line_along(Program& prog, const Vector& d, Vector& x, double t) {
   };
   if (direction(0.0) < 0) return 0.0;
   double lo = 0.0, hi = top, lambda;
-  if (direction(hi) > 0) {
+  if (direction(hi, true) > 0) {
     lambda = hi;
   } else {
     for (int step = 0; step < kBisections && hi - lo > 0.0; ++step) {

@@ -235,3 +235,46 @@ TEST(NashSolution, BeatsAGridOnRandomProblems) {
     }
   }
 }
+
+// Four veto players on a box: issues a, b, c (unit scale), each player weighing two issues ½
+// with piecewise-linear values of slope ±½, so that u1 = (a + c)/4, u2 = (1 − a + c)/4,
+// u3 = (b + 1 − c)/4, u4 = (2 − b − c)/4 sum to 1 everywhere: a pie in utility space. With
+// d = (0.10, 0.20, 0.15, 0.05) and α = (0.4, 0.3, 0.2, 0.1) the weighted Nash solution is the
+// pie's, u_i = d_i + α_i (1 − Σ d) = (0.30, 0.35, 0.25, 0.10), at (a, b, c) = (0.4, 0.8, 0.8)
+// (the four utilities are independent affine functions of (a, b, c) and their sum, so the text
+// is unique).
+TEST(NashSolution, WeightedOnFourVetoPlayersReachesThePiesSolution) {
+  model::Preferences p;
+  p.resize(4, 3);
+  const model::PiecewiseLinear up{{0.0, 1.0}, {0.0, 0.5}}, down{{0.0, 1.0}, {0.5, 0.0}};
+  p.piecewise = {up, down};
+  // Per player: the two issues it weighs and whether it wants each up.
+  const int issue[4][2] = {{0, 2}, {0, 2}, {1, 2}, {1, 2}};
+  const bool wants_up[4][2] = {{true, true}, {false, true}, {true, false}, {false, false}};
+  for (Index i = 0; i < 4; ++i) {
+    for (Index k = 0; k < 3; ++k) p.weight(i, k) = 0.0;
+    for (int j = 0; j < 2; ++j) {
+      const Index k = issue[i][j];
+      p.weight(i, k) = 0.5;
+      p.shape(i, k) = static_cast<std::int8_t>(model::Shape::piecewise);
+      p.piecewise_index(i, k) = wants_up[i][j] ? 0 : 1;
+      p.ideal(i, k) = wants_up[i][j] ? 1.0 : 0.0;
+    }
+  }
+  const std::vector<Index> four = {0, 1, 2, 3};
+  protocol::Solver solver(p, protocol::feasible_box(p, four));
+  const auto x = solver.nash(four, vec({0.10, 0.20, 0.15, 0.05}), vec({0.4, 0.3, 0.2, 0.1}));
+  ASSERT_TRUE(x.has_value());
+  const double u[4] = {0.30, 0.35, 0.25, 0.10};
+  for (Index i = 0; i < 4; ++i) EXPECT_NEAR(model::utility(p, i, *x), u[i], 1e-9) << i;
+  EXPECT_NEAR((*x)(0), 0.4, 1e-9);
+  EXPECT_NEAR((*x)(1), 0.8, 1e-9);
+  EXPECT_NEAR((*x)(2), 0.8, 1e-9);
+  // Unweighted, the pie's solution is u_i = d_i + (1 − Σ d)/4: (0.225, 0.325, 0.275, 0.175),
+  // so a + c = 0.9, c − a = 0.3 and b = c + 0.1: (a, b, c) = (0.3, 0.7, 0.6).
+  const auto y = solver.nash(four, vec({0.10, 0.20, 0.15, 0.05}), vec({1, 1, 1, 1}));
+  ASSERT_TRUE(y.has_value());
+  EXPECT_NEAR((*y)(0), 0.3, 1e-9);
+  EXPECT_NEAR((*y)(1), 0.7, 1e-9);
+  EXPECT_NEAR((*y)(2), 0.6, 1e-9);
+}
