@@ -64,6 +64,27 @@ std::vector<std::vector<Index>> coalitions(const Setting& setting,
   return out;
 }
 
+// The proposer's best texts over its coalitions at thresholds c (ties within 1e-12: equally
+// good coalitions), and its utility of them in `best`; empty when no coalition has a text.
+std::vector<Vector> proposer_offers(const Setting& setting, const model::Preferences& prefs,
+                                    const std::vector<Index>& parties, Index proposer,
+                                    const Vector& c, double& best) {
+  best = -1e300;
+  std::vector<Vector> best_texts;
+  for (const auto& coalition : coalitions(setting, parties, proposer)) {
+    const auto x = best_offer(setting, prefs, proposer, coalition, c);
+    if (!x) continue;
+    const double u = model::utility(prefs, proposer, *x);
+    if (u > best + kTie) {
+      best = u;
+      best_texts.assign(1, *x);
+    } else if (u >= best - kTie) {
+      best_texts.push_back(*x);
+    }
+  }
+  return best_texts;
+}
+
 // Anderson acceleration (type II, depth 3) of the fixed-point iteration v <- F(v), with a
 // safeguard: when the residual grows, the history is dropped and a plain step is taken.
 // The fixed point is the same; only the number of iterations changes.
@@ -275,19 +296,9 @@ Equilibrium stationary_equilibrium(const Setting& setting, const Realization& r,
       // The coalition: every veto party, and the cheapest others up to the quota. Among the
       // proposer's best coalitions (ties within 1e-12), it picks one at random: values average
       // over them, as in Baron & Ferejohn's symmetric equilibrium.
-      double best = -1e300;
-      std::vector<Vector> best_texts;
-      for (const auto& coalition : coalitions(setting, eq.parties, proposer)) {
-        const auto x = best_offer(setting, prefs, proposer, coalition, c);
-        if (!x) continue;
-        const double u = model::utility(prefs, proposer, *x);
-        if (u > best + kTie) {
-          best = u;
-          best_texts.assign(1, *x);
-        } else if (u >= best - kTie) {
-          best_texts.push_back(*x);
-        }
-      }
+      double best = 0.0;
+      const std::vector<Vector> best_texts =
+          proposer_offers(setting, prefs, eq.parties, proposer, c, best);
       const auto ss = static_cast<Index>(s);
       if (best_texts.empty() || best < c(proposer) - kTie) {
         // No acceptable offer is worth more to the proposer than waiting: the round passes.
@@ -362,12 +373,23 @@ void negotiate_alternating(const Setting& setting, const Realization& run_parame
       }
     }
     const Index proposer = eq->parties[state];
-    for (Index i = 0; i < n_agents; ++i) threshold(i) = eq->threshold(r, w.demand, state, i);
+    // Each agent's price: what the round passing is worth to it, max(d_i, δ_i W_i). In the last
+    // round no round follows, so it is the demand alone (the one-shot game: Fearon 1995's
+    // screening offer x* = (b + c_A)/2 in the uniform case, not one raised by δ·W).
+    const bool last = t >= setting.max_rounds;
+    for (Index i = 0; i < n_agents; ++i)
+      threshold(i) = last ? w.demand(i) : eq->threshold(r, w.demand, state, i);
     bool offered = false;
+    std::vector<Vector> last_offers;
+    if (!beliefs && last) {
+      double best = 0.0;
+      last_offers = proposer_offers(setting, r.prefs, eq->parties, proposer, threshold, best);
+      if (best < threshold(proposer) - kTie) last_offers.clear();  // passing is worth more
+    }
     if (beliefs) {
       offered = screening_offer(setting, r, threshold, eq->parties, proposer, w);
     } else {
-      const auto& offers = eq->offers[state];
+      const auto& offers = last ? last_offers : eq->offers[state];
       offered = !offers.empty();
       if (offers.size() == 1) {
         w.x = offers.front();

@@ -410,18 +410,19 @@ namespace {
 // Fearon's (1995) setting in alternating offers: A (ideal x = 1, value of the round passing
 // c_A, its reservation, as δ = 0) always proposes to B, whose red line x ≤ h is private with
 // h ~ U(a, b). A offers x_q, the text at B's (1 − q)-quantile, maximising q·(x_q − c_A).
-std::string fearon_table(double a, double b, double c_a, const std::string& information) {
+std::string fearon_table(double a, double b, double c_a, const std::string& information,
+                         double discount_a = 0.0, int max_rounds = 4) {
   return "[scenario]\nname = \"fearon\"\n"
          "[issues.x]\nrange = [0.0, 1.0]\nstatus_quo = 0.5\n"
          "[agents.a]\nreservation = " +
-         std::to_string(c_a) +
-         "\ndiscount = 0.0\nideal = { x = 1.0 }\nsalience = { x = 1.0 }\n"
+         std::to_string(c_a) + "\ndiscount = " + std::to_string(discount_a) +
+         "\nideal = { x = 1.0 }\nsalience = { x = 1.0 }\n"
          "[agents.b]\nreservation = 0.0\ndiscount = 0.0\npower = 0.0\nideal = { x = 0.0 }\n"
          "salience = { x = 1.0 }\nred_lines.x = [0.0, { uniform = [" +
          std::to_string(a) + ", " + std::to_string(b) +
          "] }]\n"
-         "[protocol]\nkind = \"alternating\"\nmax_rounds = 4\ninformation = \"" +
-         information + "\"\n";
+         "[protocol]\nkind = \"alternating\"\nmax_rounds = " + std::to_string(max_rounds) +
+         "\ninformation = \"" + information + "\"\n";
 }
 
 struct TableRun {
@@ -491,6 +492,25 @@ TEST(ProposerBeliefs, ScreeningOffersDescendAsRejectionsTeachTheProposer) {
     for (const TableRun& r : table_runs(fearon_table(k.a, k.b, k.c_a, "prior"), 500)) {
       ASSERT_EQ(r.round, r.h >= offers[0] ? 1 : -1) << r.h;
       if (r.round == 1) EXPECT_NEAR(r.deal, offers[0], 1e-6);
+    }
+  }
+}
+
+TEST(ProposerBeliefs, TheLastRoundsScreeningOfferIsTheOneShotOne) {
+  // One round: no round follows, so A's price is its reservation c_A however patient it is,
+  // and its offer Fearon's one-shot x* = max(a, (b + c_A)/2) (not one raised by δ·W, which a
+  // patient A would wait for were there another round). B accepts iff h >= x*.
+  struct Case {
+    double a, b, c_a, discount;
+  };
+  for (const Case k : {Case{0.4, 0.9, 0.1, 0.9}, Case{0.45, 0.75, 0.35, 0.5}}) {
+    const double x_star = std::max(k.a, 0.5 * (k.b + k.c_a));
+    for (const char* information : {"prior", "learning"}) {
+      for (const TableRun& r :
+           table_runs(fearon_table(k.a, k.b, k.c_a, information, k.discount, 1), 300)) {
+        ASSERT_EQ(r.round, r.h >= x_star ? 1 : -1) << information << " h " << r.h;
+        if (r.round == 1) EXPECT_NEAR(r.deal, x_star, 1e-6) << information << " h " << r.h;
+      }
     }
   }
 }
