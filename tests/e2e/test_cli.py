@@ -782,6 +782,50 @@ class PosteriorRuns(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         self.assertIn("--resume takes the --particles of the calibration it goes on from", r.stderr)
 
+    def test_a_calibration_resumes_only_as_its_scenarios_parameters_and_within_its_budget(self):
+        def resumed(name, edit, *args):
+            path = self.at(name)
+            shutil.copy(self.post, path)
+            with h5py.File(path, "r+") as f:
+                edit(f)
+                reseal(f)
+            with open(path, "rb") as raw:
+                before = raw.read()
+            r = parley("calibrate", "--resume", path, *args, "-q")
+            with open(path, "rb") as raw:
+                self.assertEqual(raw.read(), before, "the file resumed was changed")
+            return r
+
+        # The same keys in another order (the checksum made good again): the particles would go
+        # on under other parameters' names.
+        def swap(f):
+            keys = text(f.attrs["parameters"]).splitlines()
+            keys[0], keys[1] = keys[1], keys[0]
+            f.attrs["parameters"] = np.bytes_("\n".join(keys).encode())
+        r = resumed("swapped.h5", swap, "--generations", "4")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("the same parameters in another order", r.stderr)
+
+        # A particle outside the prior's support.
+        def outside(f):
+            v = f["posterior/agents.russia.ideal.territory"][()]
+            v[-1, 0] = -1.0
+            f["posterior/agents.russia.ideal.territory"][...] = v
+        r = resumed("outside.h5", outside, "--generations", "4")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("particle 0 has agents.russia.ideal.territory = -1", r.stderr)
+
+        # A budget or a number of generations already spent: refused, the file kept as it was.
+        with open_file(self.post) as f:
+            spent = int(f["posterior/simulations"][()].sum())
+            held = int(f.attrs["generations"])
+        r = resumed("budget.h5", lambda f: None, "--budget", str(spent - 1))
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn(f"records {spent} already (allowed: more than {spent})", r.stderr)
+        r = resumed("generations.h5", lambda f: None, "--generations", str(held))
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn(f"holds {held} already (allowed: more than {held})", r.stderr)
+
     def test_info_describes_a_posterior_file(self):
         r = parley("info", self.post, "--no-scenario")
         self.assertEqual(r.returncode, 0, r.stderr)
@@ -846,6 +890,56 @@ class PosteriorRuns(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         refused(other, "are not the scenario's sampled parameters (calibrated but not sampled by the "
                        "scenario: agents.a.ideal.x; sampled by the scenario but not calibrated: ")
+
+
+class OutputsAreNeverInputs(unittest.TestCase):
+    """No command writes onto one of its inputs, whatever --force says: the scenario, the
+    observations, a design, a posterior or a shard stay as they were."""
+
+    def test_every_command_refuses_an_input_as_its_output(self):
+        with tempfile.TemporaryDirectory() as d:
+            scenario = os.path.join(d, "s.toml")
+            shutil.copy(SCENARIO, scenario)
+            obs = os.path.join(d, "obs.toml")
+            shutil.copy(os.path.join(SRC, "scenarios", "observations", "miami-2025.toml"), obs)
+            design = os.path.join(d, "design.csv")
+            with open(design, "w") as f:
+                f.write("agents.russia.war_cost\n0.05\n")
+            runs, post = os.path.join(d, "runs.h5"), os.path.join(d, "post.h5")
+            self.assertEqual(parley("run", scenario, "-n", "20", "-o", runs, "-q").returncode, 0)
+            r = parley("calibrate", scenario, "--observed", obs, "--particles", "20", "--generations", "1",
+                       "-o", post, "-q")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            link = os.path.join(d, "another-name.toml")
+            os.symlink(scenario, link)
+            cases = [
+                (["run", scenario, "-n", "5"], scenario, "the scenario being run"),
+                (["run", scenario, "-n", "5"], link, "the scenario being run"),
+                (["run", scenario, "-n", "5", "--posterior", post], post, "the posterior file"),
+                (["sweep", scenario, "--vary", "agents.russia.war_cost=0.1,0.2", "-n", "5"], scenario,
+                 "the scenario being run"),
+                (["sweep", scenario, "--design", design, "-n", "5"], design, "the design file"),
+                (["sweep", scenario, "--vary", "protocol.max_rounds=6,8", "-n", "5", "--posterior", post], post,
+                 "the posterior file"),
+                (["sobol", scenario, "-n", "10"], scenario, "the scenario being run"),
+                (["calibrate", scenario, "--observed", obs, "--particles", "10"], scenario,
+                 "the scenario being calibrated"),
+                (["calibrate", scenario, "--observed", obs, "--particles", "10"], obs, "the observations file"),
+                (["merge", runs], runs, "one of the shards merged"),
+            ]
+            def content(path):
+                with open(path, "rb") as f:
+                    return f.read()
+            before = {p: content(p) for p in (scenario, obs, design, runs, post)}
+            for args, output, what in cases:
+                with self.subTest(args=args, output=output):
+                    r = parley(*args, "-o", output, "--force", "-q")
+                    self.assertEqual(r.returncode, 2, r.stderr)
+                    self.assertIn(f"{output}: is {what}", r.stderr)
+                    for p, kept in before.items():
+                        self.assertEqual(content(p), kept, p)
+            self.assertEqual(sorted(os.listdir(d)), sorted(["s.toml", "obs.toml", "design.csv", "runs.h5",
+                                                            "post.h5", "another-name.toml"]))
 
 
 class TracesAndReplay(unittest.TestCase):
