@@ -373,14 +373,7 @@ void Sampler::check_population(const Population& population) const {
 
 void Sampler::use_population(const Population& population) {
   check_population(population);
-  std::vector<scenario::Distribution> priors;
-  for (const Slot& slot : slots_) priors.push_back(slot.dist);
-  posterior_ = std::make_shared<const PopulationKernel>(
-      population, [priors = std::move(priors)](const double* theta) {
-        for (std::size_t f = 0; f < priors.size(); ++f)
-          if (!(priors[f].density(theta[f]) > 0.0)) return false;
-        return true;
-      });
+  posterior_ = std::make_shared<const PopulationDraws>(population);
 }
 
 std::vector<std::string> Sampler::factors() const {

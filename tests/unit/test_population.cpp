@@ -1,6 +1,5 @@
-// Posterior runs (docs/model.md, "Posterior runs"): the kernel over a calibrated population keeps
-// its weighted mean and covariance, stays in the prior's support, and a population of one point
-// gives that point.
+// Posterior runs (docs/model.md, "Posterior runs"): draws are the calibrated population's
+// particles, by weight; a sampler takes only a population of its own parameters inside its prior.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -14,80 +13,47 @@
 
 using namespace parley;
 
-TEST(Population, TheKernelKeepsTheWeightedMeanAndCovariance) {
-  // Three particles in two dimensions with unequal weights: the mixture the kernel draws from
-  // has mean m = Σ w θ and covariance a² Σ + h² Σ = Σ (Liu & West 2001), computed here by hand.
+TEST(Population, DrawsAreTheParticlesInProportionToTheirWeights) {
+  // Four particles in two dimensions, one of weight 0: every draw is one of the particles
+  // exactly (never a point between them), each with frequency w_j within 4 binomial standard
+  // errors, and the particle of weight 0 never.
   engine::Population pop;
   pop.parameters = {"x", "y"};
-  pop.particles = {0.2, 1.0, 0.5, 3.0, 0.9, 2.0};
-  pop.weights = {0.5, 0.3, 0.2};
-  const double mx = 0.5 * 0.2 + 0.3 * 0.5 + 0.2 * 0.9, my = 0.5 * 1.0 + 0.3 * 3.0 + 0.2 * 2.0;
-  double sxx = 0, syy = 0, sxy = 0;
-  for (int j = 0; j < 3; ++j) {
-    const double dx = pop.particles[2 * j] - mx, dy = pop.particles[2 * j + 1] - my;
-    sxx += pop.weights[j] * dx * dx;
-    syy += pop.weights[j] * dy * dy;
-    sxy += pop.weights[j] * dx * dy;
-  }
-  const engine::PopulationKernel kernel(pop, [](const double*) { return true; });
+  pop.particles = {0.2, 1.0, 0.5, 3.0, 0.7, 0.1, 0.9, 2.0};
+  pop.weights = {0.5, 0.3, 0.0, 0.2};
+  const engine::PopulationDraws draws(pop);
   const int n = 200000;
-  std::vector<double> xs(n), ys(n);
+  std::vector<int> count(4, 0);
   double theta[2];
   for (int r = 0; r < n; ++r) {
     random::Stream stream(1, static_cast<std::uint64_t>(r), 7);
-    kernel.draw(stream, theta);
-    xs[static_cast<std::size_t>(r)] = theta[0];
-    ys[static_cast<std::size_t>(r)] = theta[1];
+    draws.draw(stream, theta);
+    int which = -1;
+    for (int j = 0; j < 4; ++j)
+      if (theta[0] == pop.particles[2 * j] && theta[1] == pop.particles[2 * j + 1]) which = j;
+    ASSERT_GE(which, 0) << theta[0] << " " << theta[1];
+    ++count[static_cast<std::size_t>(which)];
   }
-  auto mean = [&](auto f) {
-    double acc = 0;
-    for (std::size_t r = 0; r < xs.size(); ++r) acc += f(xs[r], ys[r]);
-    return acc / n;
-  };
-  const double ax = mean([](double x, double) { return x; });
-  const double ay = mean([](double, double y) { return y; });
-  EXPECT_NEAR(ax, mx, 4 * std::sqrt(sxx / n));
-  EXPECT_NEAR(ay, my, 4 * std::sqrt(syy / n));
-  // Each (co)variance within 4 standard errors, the error of a mean of products estimated from
-  // the draws: a kernel without the shrinkage (a = 1) would add h²Σ, about 6 of them.
-  auto check = [&](auto f, double expected, const char* what) {
-    const double v = mean(f);
-    const double v2 = mean([&](double x, double y) { return f(x, y) * f(x, y); });
-    EXPECT_NEAR(v, expected, 4 * std::sqrt((v2 - v * v) / n)) << what;
-  };
-  check([&](double x, double) { return (x - ax) * (x - ax); }, sxx, "var x");
-  check([&](double, double y) { return (y - ay) * (y - ay); }, syy, "var y");
-  check([&](double x, double y) { return (x - ax) * (y - ay); }, sxy, "cov x y");
-  // Each draw stays near a particle: the kernel's spread is h = √(1 − a²) of Σ's.
-  EXPECT_NEAR(kernel.bandwidth(), 0.1425, 1e-4);
+  for (std::size_t j = 0; j < 4; ++j) {
+    const double w = pop.weights[j];
+    EXPECT_NEAR(count[j] / static_cast<double>(n), w, 4 * std::sqrt(w * (1 - w) / n)) << j;
+  }
+  EXPECT_EQ(count[2], 0);
 }
 
-TEST(Population, DrawsStayInTheSupportAndOnePointGivesThatPoint) {
-  engine::Population pop;
-  pop.parameters = {"x"};
-  pop.particles = {0.0, 0.01, 0.02, 0.9};
-  pop.weights = {0.25, 0.25, 0.25, 0.25};
-  const engine::PopulationKernel kernel(pop, [](const double* t) { return t[0] >= 0.0; });
-  double theta = 0;
-  for (std::uint64_t r = 0; r < 20000; ++r) {
-    random::Stream stream(3, r, 1);
-    kernel.draw(stream, &theta);
-    ASSERT_GE(theta, 0.0);
-  }
+TEST(Population, ABadPopulationIsRefused) {
   engine::Population one;
   one.parameters = {"x", "y"};
   one.particles = {0.3, 0.7, 0.3, 0.7};
   one.weights = {0.4, 0.6};
-  const engine::PopulationKernel fixed(one, [](const double*) { return true; });
-  double both[2];
-  random::Stream stream(3, 0, 1);
-  fixed.draw(stream, both);
-  EXPECT_DOUBLE_EQ(both[0], 0.3);
-  EXPECT_DOUBLE_EQ(both[1], 0.7);
   engine::Population bad = one;
   bad.weights = {0.4, -0.1};
-  EXPECT_THROW(engine::PopulationKernel(bad, [](const double*) { return true; }),
-               std::invalid_argument);
+  EXPECT_THROW(engine::PopulationDraws{bad}, std::invalid_argument);
+  bad.weights = {0.0, 0.0};
+  EXPECT_THROW(engine::PopulationDraws{bad}, std::invalid_argument);
+  bad = one;
+  bad.particles.pop_back();
+  EXPECT_THROW(engine::PopulationDraws{bad}, std::invalid_argument);
 }
 
 TEST(Population, ASamplerRefusesAPopulationOfOtherParametersOrOutsideItsPrior) {

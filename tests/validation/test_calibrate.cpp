@@ -243,3 +243,32 @@ TEST(Calibrate, SimulationBasedCalibrationRanksAreUniform) {
     EXPECT_NEAR(covered, 90, 4 * 3) << sampler.factors()[f];
   }
 }
+
+// Posterior runs respect the observations: the runs here are deterministic given their
+// parameters (the Nash text within the red lines, a deal exactly when l <= h), so every run drawn
+// from a population calibrated to "no deal" at tolerance 0 must make no deal. (The Liu-West
+// kernel that jittered the particles moved runs across l = h.)
+TEST(Calibrate, EveryPosteriorRunReproducesTheFactsItsParametersDetermine) {
+  const auto s = scenario::load_scenario_text(kScenario, "lines.toml");
+  engine::Sampler sampler(s);
+  const engine::Calibration c = calibrate_on(
+      "[[observed]]\nstatistic = \"deal_by\"\nround = 1\nvalue = false\nsource = \"test\"\n", 1000,
+      8, 2);
+  const engine::Generation& post = c.generations.back();
+  ASSERT_EQ(post.tolerance, 0.0) << c.stopped;
+  engine::Population population;
+  population.parameters = c.parameters;
+  population.particles = post.particles;
+  population.weights = post.weights;
+  sampler.use_population(population);
+  std::uint64_t deals = 0, runs = 0;
+  engine::EngineOptions eo;
+  eo.threads = 2;
+  eo.sink = [&](const engine::RunBlock& b) {
+    for (std::size_t r = 0; r < b.count; ++r) deals += b.agreement[r] ? 1 : 0;
+    runs += b.count;
+  };
+  engine::run_plan(s, sampler, {11, 0, 10000}, eo);
+  EXPECT_EQ(runs, 10000u);
+  EXPECT_EQ(deals, 0u);
+}

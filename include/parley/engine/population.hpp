@@ -2,17 +2,12 @@
 // A calibrated population of parameter values (the last generation of `parley calibrate`) and
 // the posterior draws made from it (docs/model.md, "Calibration", "Posterior runs").
 //
-// A run's parameters are drawn by a Gaussian kernel density over the weighted particles, with
-// the shrinkage of Liu & West (2001, "Combined parameter and state estimation in
-// simulation-based filtering", eq. 3.9 and section 3.3) that keeps the population's weighted
-// mean m and covariance Σ exactly:
-//   θ = a θ_j + (1 − a) m + h L z,   j ~ w,  z ~ N(0, I),  L Lᵀ = Σ,  h² = 1 − a²,
-// with their discount factor δ = 0.98 (they recommend 0.95 to 0.99): a = (3δ − 1) / (2δ), so
-// h ≈ 0.14 and each draw stays near its particle. A draw outside the prior's support is drawn
-// again (the prior is zero there, so the posterior is too).
-#include <Eigen/Core>
+// A run's parameters are a particle of the population, drawn by its weight (the weighted
+// bootstrap of the ABC posterior sample), exactly as it was calibrated: every particle lies
+// within the final tolerance of the observations, and so does every draw. A kernel that jitters
+// the particles (Liu & West 2001) would move runs out of the region the observations allow
+// (for runs that are deterministic given their parameters, 3.9% did so on a test scenario).
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -28,26 +23,20 @@ struct Population {
   bool operator==(const Population&) const = default;
 };
 
-class PopulationKernel {
+class PopulationDraws {
  public:
-  // `inside(theta)`: whether a point is in the prior's support. Throws std::invalid_argument
-  // when the population is empty, its sizes disagree, or a weight is negative or not finite.
-  PopulationKernel(Population population, std::function<bool(const double*)> inside);
+  // Throws std::invalid_argument when the population is empty, its sizes disagree, or a weight
+  // is negative or not finite, or every weight is 0.
+  explicit PopulationDraws(Population population);
 
   const Population& population() const noexcept { return population_; }
-  static constexpr double kDiscount = 0.98;  // δ of Liu & West (2001)
-  double bandwidth() const noexcept { return h_; }
-  double effective_size() const noexcept { return n_eff_; }
-  // The parameters of one run, drawn from `stream`; p values into theta.
+  // The parameters of one run: particle j with probability w_j (one uniform from `stream`),
+  // its p values into theta.
   void draw(random::Stream& stream, double* theta) const;
 
  private:
   Population population_;
-  std::function<bool(const double*)> inside_;
   std::vector<double> cumulative_;
-  Eigen::VectorXd mean_;
-  Eigen::MatrixXd lower_;
-  double h_ = 0.0, a_ = 1.0, n_eff_ = 0.0;
 };
 
 }  // namespace parley::engine

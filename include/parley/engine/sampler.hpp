@@ -63,7 +63,6 @@ class Sampler {
   void use_population(const Population& population);
   // The checks of use_population alone (calibrate --resume goes on from a population).
   void check_population(const Population& population) const;
-  const PopulationKernel* population() const noexcept { return posterior_.get(); }
   // Whether theta (scalar_factors() values) has a prior density above 0.
   bool in_prior_support(const double* theta) const;
   // The scalar factors as run `run` draws them (natural units), into theta[scalar_factors()]:
@@ -114,7 +113,7 @@ class Sampler {
   std::map<std::string, Target> targets_;
   std::vector<Concentration> concentrations_;
   std::vector<SampledColumn> columns_;
-  std::shared_ptr<const PopulationKernel> posterior_;
+  std::shared_ptr<const PopulationDraws> posterior_;
 };
 
 }  // namespace parley::engine
