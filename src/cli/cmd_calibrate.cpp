@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "interrupt.hpp"
 #include "parley/engine/calibrate.hpp"
+#include "parley/engine/population.hpp"
 #include "parley/io/io_error.hpp"
 #include "parley/io/posterior_file.hpp"
 #include "parley/scenario/load.hpp"
@@ -144,6 +145,18 @@ int cmd_calibrate(const std::vector<std::string>& args, const std::string& comma
   const engine::Sampler sampler(s);
   if (sampler.scalar_factors() == 0)
     throw UsageError("the scenario samples no scalar parameter: nothing to calibrate");
+  {
+    // What calibrate makes, posterior runs must be able to store.
+    std::vector<std::string> keys = sampler.factors();
+    keys.resize(sampler.scalar_factors());
+    const std::uint64_t most = engine::most_particles(keys);
+    if (options.particles > most)
+      throw UsageError("--particles: " + std::to_string(options.particles) + " particles of " +
+                       std::to_string(keys.size()) +
+                       " parameters are more than the runs of `parley run --posterior` can "
+                       "store with them (allowed: at most " + std::to_string(most) +
+                       " for this scenario)");
+  }
   if (kept) {
     // The particles go on as the scenario's parameters, by name and in order, inside the prior.
     try {

@@ -15,10 +15,10 @@
 #include "parley/engine/shards.hpp"
 #include "parley/io/io_error.hpp"
 #include "parley/io/partial_file.hpp"
-#include "parley/io/posterior_file.hpp"
 #include "parley/io/runs_file.hpp"
 #include "parley/io/stored_runs.hpp"
 #include "parley/scenario/load.hpp"
+#include "posterior_input.hpp"
 #include "progress.hpp"
 
 namespace parley::cli {
@@ -312,13 +312,9 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   job.header.compress = options->flags.compress;
   if (options->posterior) {
     // Posterior predictive runs: the calibrated population goes into the file's header whole.
-    try {
-      const io::StoredPosterior post = io::read_posterior_file(*options->posterior);
-      job.header.posterior = post.population();
-      job.header.posterior_source = post.describe();
-    } catch (const io::InvalidFile& e) {
-      throw UsageError(std::string("--posterior: ") + e.what());
-    }
+    PosteriorInput post = read_posterior_input(*options->posterior);
+    job.header.posterior = std::move(post.population);
+    job.header.posterior_source = std::move(post.source);
   }
   job.overwrite = options->flags.force ? io::Overwrite::allow : io::Overwrite::refuse;
   job.threads = options->flags.threads;

@@ -17,9 +17,9 @@
 #include "parley/engine/shards.hpp"
 #include "parley/engine/sweep_design.hpp"
 #include "parley/io/io_error.hpp"
-#include "parley/io/posterior_file.hpp"
 #include "parley/io/runs_file.hpp"
 #include "parley/scenario/load.hpp"
+#include "posterior_input.hpp"
 #include "progress.hpp"
 
 namespace parley::cli {
@@ -133,13 +133,9 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
   std::string population_source;
   if (vm.count("posterior")) {
     const std::string path = vm["posterior"].as<std::string>();
-    try {
-      const io::StoredPosterior posterior = io::read_posterior_file(path);
-      population = posterior.population();
-      population_source = posterior.describe();
-    } catch (const io::InvalidFile& e) {
-      throw UsageError(std::string("--posterior: ") + e.what());
-    }
+    PosteriorInput post = read_posterior_input(path);
+    population = std::move(post.population);
+    population_source = std::move(post.source);
     for (auto& sampler : samplers) {
       try {
         sampler.use_population(*population);

@@ -6,6 +6,13 @@
 
 namespace parley::engine {
 
+std::uint64_t most_particles(const std::vector<std::string>& keys) {
+  std::uint64_t header = 1;
+  for (const auto& k : keys) header += k.size() + 1;
+  const std::uint64_t row = 25 * (static_cast<std::uint64_t>(keys.size()) + 1);
+  return header >= kMostPopulationBytes ? 0 : (kMostPopulationBytes - header) / row;
+}
+
 PopulationDraws::PopulationDraws(Population population) : population_(std::move(population)) {
   const std::size_t n = population_.size(), p = population_.parameters.size();
   if (n == 0 || p == 0) throw std::invalid_argument("the population holds no particle");

@@ -112,6 +112,23 @@ class NotRegularFiles(unittest.TestCase):
                 with self.subTest(args=args):
                     self.refused(args, path, kind + ", not a regular file")
 
+    def test_an_input_larger_than_a_file_stores_is_refused_before_it_is_read(self):
+        # A sparse file of 64 MiB + 1 byte: the scenario is stored whole in every file written,
+        # as a text of at most 64 MiB, so it is refused at once, not read and refused later.
+        big = os.path.join(self.tmp.name, "big.toml")
+        with open(big, "wb") as f:
+            f.truncate((1 << 26) + 1)
+        for args in (["run", big, "-n", "5"], ["sweep", self.scenario, "--design", big, "-n", "5"],
+                     ["calibrate", self.scenario, "--observed", big]):
+            with self.subTest(args=args):
+                self.refused(args, big, f"{(1 << 26) + 1} bytes, more than an input file holds "
+                                        f"(allowed: at most {1 << 26} bytes)")
+
+    def test_a_read_error_is_not_the_end_of_a_file(self):
+        # /proc/self/mem is a regular file whose reads fail: an error, never an empty text.
+        self.refused(["evaluate", self.scenario, "--text-file", "/proc/self/mem"], "/proc/self/mem",
+                     "Input/output error")
+
     def test_an_hdf5_link_to_another_file_is_refused_not_followed(self):
         for original, args in ((self.posterior, lambda p: ["run", self.scenario, "-n", "5", "--posterior", p]),
                                (self.posterior, lambda p: ["info", p]),

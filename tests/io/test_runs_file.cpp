@@ -422,3 +422,30 @@ TEST(RunHeader, PartsOfOneRunDifferOnlyInTheirSlice) {
   EXPECT_FALSE(io::differs_as_run(ha, hb).has_value());
   EXPECT_EQ(io::differs_as_run(ha, hc), std::optional<std::string>("seed"));
 }
+
+// The limits agree: a population of as many particles as calibrate may make for the default
+// scenario (engine::most_particles), every number as long as %.17g writes one, is stored in a runs
+// file's header and read back exactly (a text attribute is read up to 64 MiB).
+TEST(RunHeader, TheLargestPopulationCalibrateMakesIsStoredAndReadBack) {
+  Folder tmp;
+  const std::string path = (tmp.path / "p.h5").string();
+  const auto s = default_scenario();
+  engine::Sampler sampler(s);
+  std::vector<std::string> keys = sampler.factors();
+  keys.resize(sampler.scalar_factors());
+  const std::uint64_t n = engine::most_particles(keys);
+  ASSERT_GT(n, 1000u);
+  engine::Population pop;
+  pop.parameters = keys;
+  pop.weights.assign(n, 1.0 / static_cast<double>(n));
+  pop.particles.assign(n * keys.size(), -1.2345678901234567e-300);  // 24 characters at %.17g
+  io::RunHeader h = header_for(10);
+  h.posterior = pop;
+  h.posterior_source = "a test";
+  write_header_file(path, h);
+  const io::StoredHeader got = io::read_run_header(path);
+  ASSERT_TRUE(got.posterior.has_value());
+  EXPECT_EQ(got.posterior->size(), n);
+  EXPECT_EQ(got.posterior->particles, pop.particles);
+  EXPECT_GT(std::filesystem::file_size(path), engine::kMostPopulationBytes * 9 / 10);
+}

@@ -23,6 +23,13 @@ struct Population {
   bool operator==(const Population&) const = default;
 };
 
+// Posterior runs store their population whole, as text, in the runs file (one line of keys, then
+// a line per particle: its weight and values at %.17g, at most 25 bytes a number with its
+// separator), in an attribute of at most kMostPopulationBytes, the bound every reader holds a
+// text to. The most particles of `keys` that fit: what calibrate may make and run may store.
+inline constexpr std::uint64_t kMostPopulationBytes = std::uint64_t{1} << 26;  // 64 MiB
+std::uint64_t most_particles(const std::vector<std::string>& keys);
+
 class PopulationDraws {
  public:
   // Throws std::invalid_argument when the population is empty, its sizes disagree, or a weight
