@@ -6,7 +6,7 @@
 // bootstrap of the ABC posterior sample), exactly as it was calibrated: every particle lies
 // within the final tolerance of the observations, and so does every draw. A kernel that jitters
 // the particles (Liu & West 2001) would move runs out of the region the observations allow
-// (for runs that are deterministic given their parameters, 3.9% did so on a test scenario).
+// (240 of 10,000 deterministic runs of a test scenario calibrated to "no deal" made one).
 #include <cstdint>
 #include <string>
 #include <vector>
