@@ -15,6 +15,7 @@
 #include "parley/io/posterior_file.hpp"
 #include "parley/scenario/load.hpp"
 #include "parley/scenario/observations.hpp"
+#include "progress.hpp"
 
 namespace parley::cli {
 
@@ -175,7 +176,22 @@ int cmd_calibrate(const std::vector<std::string>& args, const std::string& comma
                  s.name.c_str(), observed.items.size(), options.particles);
   }
   std::uint64_t total = 0;
+  // Within a generation, its particles as they finish (a generation of many particles takes
+  // long); the bar or line goes when the generation is done.
+  std::optional<Progress> generation_progress;
+  int particles_of = -1;
+  options.on_particles = [&](int index, std::uint64_t done, std::uint64_t of) {
+    if (index != particles_of) {
+      generation_progress.emplace(of, !flags.quiet, "particles");
+      particles_of = index;
+    }
+    generation_progress->update(done);
+  };
   options.on_generation = [&](const engine::Generation& g) {
+    if (generation_progress && particles_of == g.index) {
+      generation_progress->finish();
+      generation_progress.reset();
+    }
     total += g.simulations;
     if (flags.quiet) return;
     std::fprintf(stderr, "  generation %2d  tolerance %-10.4g acceptance %6.4f  simulations %llu\n",

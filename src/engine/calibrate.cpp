@@ -4,6 +4,9 @@
 #include <tbb/info.h>
 #include <tbb/parallel_for.h>
 
+#include <atomic>
+#include <mutex>
+
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
 #include <algorithm>
@@ -202,6 +205,16 @@ Calibration calibrate(const scenario::Scenario& s, const Sampler& sampler,
   tbb::global_control control(tbb::global_control::max_allowed_parallelism,
                               static_cast<std::size_t>(threads));
   auto cancelled = [&] { return options.cancel && options.cancel->load(); };
+  // Progress within a generation: a count of finished particles, reported by one thread at a
+  // time.
+  std::atomic<std::uint64_t> particles_done{0};
+  std::mutex reporting;
+  auto particle_done = [&](int index) {
+    const std::uint64_t finished = ++particles_done;
+    if (!options.on_particles) return;
+    std::unique_lock<std::mutex> lock(reporting, std::try_to_lock);
+    if (lock.owns_lock()) options.on_particles(index, finished, n);
+  };
   std::vector<Coordinate> coordinates;
   for (std::size_t f = 0; f < p; ++f)
     coordinates.push_back({sampler.prior(f).support_min(), sampler.prior(f).support_max()});
@@ -235,13 +248,16 @@ Calibration calibrate(const scenario::Scenario& s, const Sampler& sampler,
     g.distances.resize(n);
     g.simulations = n;
     g.acceptance_rate = 1.0;
+    particles_done = 0;
     tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
+      if (cancelled()) return;
       random::Stream stream(options.seed, particle_key(0, i), kPropose);
       double* theta = g.particles.data() + i * p;
       for (std::size_t f = 0; f < p; ++f) theta[f] = sampler.prior(f).sample(stream);
       g.distances[i] =
           simulate_distance(s, sampler, observed, simulation_seed(options.seed, 0, i), 0, theta)
               .total;
+      particle_done(0);
     });
     if (cancelled()) {
       out.stopped = "interrupted";
@@ -322,6 +338,7 @@ Calibration calibrate(const scenario::Scenario& s, const Sampler& sampler,
     g.distances.resize(n);
     g.weights.assign(n, 1.0 / static_cast<double>(n));
     std::vector<std::uint64_t> sims(n, 0), accepted(n, 0);
+    particles_done = 0;
     tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
       if (cancelled()) return;
       random::Stream stream(options.seed, particle_key(gi, i), kPropose);
@@ -363,6 +380,7 @@ Calibration calibrate(const scenario::Scenario& s, const Sampler& sampler,
       }
       std::copy(theta.begin(), theta.end(), g.particles.begin() + static_cast<long>(i * p));
       g.distances[i] = dist;
+      particle_done(gi);
     });
     if (cancelled()) {
       out.stopped = "interrupted";

@@ -129,6 +129,19 @@ class InterruptAndResume(unittest.TestCase):
             self.assertTrue(np.all(f["runs/outcome"][:done] >= 0))
             self.assertTrue(np.all(f["runs/outcome"][done:] == -1))  # the fill value
 
+    def test_a_calibration_is_interrupted_within_its_first_generation(self):
+        # A generation of many particles takes long: its progress shows, and SIGINT stops it
+        # there (the particles in flight finish), not once the whole generation is simulated.
+        out = os.path.join(self.dir, "post.h5")
+        particles = int(60000 * SCALE)
+        observed = os.path.join(SRC, "scenarios", "observations", "miami-2025.toml")
+        code, err, _ = self.interrupt(["calibrate", SCENARIO, "--observed", observed, "--particles",
+                                       str(particles), "--threads", "1", "-o", out], signal.SIGINT)
+        self.assertEqual(code, 130, err)
+        self.assertIn("SIGINT: 0 generations finished, nothing written", err)
+        self.assertNotIn("generation  0", err)
+        self.assertEqual(os.listdir(self.dir), [])
+
     def test_a_run_of_a_trillion_runs_is_interrupted_and_resumed(self):
         # Reading back a partial file used to allocate a byte per run (10^12 bytes here), so a
         # run the scenario format accepts could never be resumed.

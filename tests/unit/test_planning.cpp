@@ -213,3 +213,32 @@ TEST(SweepDesign, ACsvDesignRefusesWhatIsNotAPointWithItsPlace) {
     }
   }
 }
+
+// A header of 200,000 keys whose last repeats the first is refused at its column (the check is
+// a hash set, linear in the keys: it took 32 s with a quadratic scan), and neither [run] nor
+// [sweep] keys, which are the same at every point, may be varied, in a file or by --vary.
+TEST(SweepDesign, HeadersAreCheckedForRepeatsAndKeysOfTheWholeSweep) {
+  std::string header;
+  for (int k = 0; k < 200000; ++k) header += "k" + std::to_string(k) + ",";
+  const std::size_t column = header.size() + 1;
+  header += "k0\n";
+  try {
+    engine::design_from_csv(header + "1\n", "d.csv");
+    ADD_FAILURE() << "accepted";
+  } catch (const engine::PlanError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "d.csv:1:" + std::to_string(column) + ": key 'k0' appears twice in the header");
+  }
+  for (const std::string key : {"run.seed", "run.runs", "sweep.points"}) {
+    EXPECT_THROW(engine::design_from_csv(key + "\n1\n", "d.csv"), engine::PlanError) << key;
+    EXPECT_THROW(engine::design_sweep({engine::parse_vary(key + "=1,2")}, "factorial", 0, 1),
+                 engine::PlanError)
+        << key;
+    EXPECT_TRUE(engine::varied_key_problem(key).has_value()) << key;
+  }
+  EXPECT_FALSE(engine::varied_key_problem("agents.russia.war_cost").has_value());
+  EXPECT_FALSE(engine::varied_key_problem("runway.x").has_value());
+  EXPECT_THROW(engine::design_sweep({engine::parse_vary("a=1,2"), engine::parse_vary("a=3,4")},
+                                    "factorial", 0, 1),
+               engine::PlanError);
+}

@@ -65,7 +65,10 @@ struct CalibrateOptions {
   int threads = 0;  // 0: all hardware threads
   // Called after each generation, in order (progress, checkpoints).
   std::function<void(const Generation&)> on_generation;
-  const std::atomic<bool>* cancel = nullptr;  // checked between particles
+  // Called as particles finish within generation `index` (done of `particles`), from the worker
+  // threads but never two at a time (a thread that finds it busy goes on without calling).
+  std::function<void(int index, std::uint64_t done, std::uint64_t particles)> on_particles;
+  const std::atomic<bool>* cancel = nullptr;  // checked between particles, in every generation
 };
 
 struct Calibration {
