@@ -72,15 +72,20 @@ protocol::RunStreams run_streams(std::uint64_t seed, std::uint64_t run) {
           random::Stream(seed, run, kDurabilityStream)};
 }
 
-void compute_run(const scenario::Scenario& scenario, const Sampler& sampler, std::uint64_t seed,
-                 std::uint64_t run, RunBlock& block, std::size_t row, protocol::Trace* trace) {
+bool compute_run(const scenario::Scenario& scenario, const Sampler& sampler, std::uint64_t seed,
+                 std::uint64_t run, RunBlock& block, std::size_t row, protocol::Trace* trace,
+                 const std::atomic<bool>* cancel) {
   thread_local ThreadState state;
   const std::size_t n_issues = block.issues;
   const std::size_t n_agents = block.agents;
   sampler.sample(seed, run, state.realization, block.parameters.data() + row * block.sampled);
   protocol::RunStreams streams = run_streams(seed, run);
   protocol::RunResult& res = state.result;
+  state.workspace.cancel = cancel;
+  state.workspace.cut_short = false;
   protocol::negotiate(sampler.setting(), state.realization, streams, state.workspace, res, trace);
+  state.workspace.cancel = nullptr;
+  if (state.workspace.cut_short) return false;
 
   const bool agreed = res.outcome == protocol::Outcome::agreement;
   // A partial deal settles every issue but the bracketed ones.
@@ -126,6 +131,7 @@ void compute_run(const scenario::Scenario& scenario, const Sampler& sampler, std
     block.utility_pv[row * n_agents + i] = res.utility_pv(ii);
     block.batna[row * n_agents + i] = res.batna(ii);
   }
+  return true;
 }
 
 std::uint64_t run_plan(const scenario::Scenario& scenario, const Sampler& sampler,
@@ -210,15 +216,18 @@ std::uint64_t run_points(const std::vector<Point>& points, const RunPlan& plan,
         block->count = row;
         break;
       }
-      // Common random numbers: run i draws the same numbers at every point.
+      // Common random numbers: run i draws the same numbers at every point. A run that an
+      // interruption cuts short (a long one: at the start of a round) ends the block there.
       const std::uint64_t run = block->first + row;
-      if (run < plan.trace_runs) {
-        protocol::Trace trace;
-        compute_run(*point.scenario, *point.sampler, plan.seed, run, *block, row, &trace);
-        block->traces.emplace_back(run, std::move(trace));
-      } else {
-        compute_run(*point.scenario, *point.sampler, plan.seed, run, *block, row);
+      protocol::Trace trace;
+      const bool traced = run < plan.trace_runs;
+      if (!compute_run(*point.scenario, *point.sampler, plan.seed, run, *block, row,
+                       traced ? &trace : nullptr, options.cancel)) {
+        block->abandoned = true;
+        block->count = row;
+        break;
       }
+      if (traced) block->traces.emplace_back(run, std::move(trace));
     }
     PARLEY_HANDOFF_RELEASE(block);
     return block;

@@ -344,6 +344,7 @@ void negotiate_alternating(const Setting& setting, const Realization& run_parame
   if (beliefs) w.beliefs.start(setting, streams.beliefs);
   int t = 1;
   for (;; ++t) {
+    if (w.stop_requested()) return;  // interrupted: the run is discarded
     front = open_round(setting, r, t, front, streams, w, out);
     if (learning && t > 1) w.beliefs.open_round(setting);
     // The equilibrium of the round's demands (BATNAs, or aspirations above them), recomputed

@@ -415,6 +415,7 @@ void negotiate_mediated(const Setting& setting, const Realization& run_parameter
   }
   int t = 1;
   for (;; ++t) {
+    if (w.stop_requested()) return;  // interrupted: the run is discarded
     // 1. Shocks apply, the battlefield moves and every BATNA follows it.
     front = open_round(setting, r, t, front, streams, w, out);
     if (learning && t > 1) {

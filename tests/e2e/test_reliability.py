@@ -142,6 +142,27 @@ class InterruptAndResume(unittest.TestCase):
         self.assertNotIn("generation  0", err)
         self.assertEqual(os.listdir(self.dir), [])
 
+    def test_an_interruption_stops_a_long_run_at_its_next_round(self):
+        # One run of 100,000 rounds that cannot end in a deal (red lines apart): SIGINT stops it
+        # at the start of a round, the run is not kept (it was not finished), and the file says
+        # so; it used to run to its end first and keep it.
+        out = os.path.join(self.dir, "long.h5")
+        args = [BIN, "run", SCENARIO, "-n", "1", "--set", 'protocol.kind="alternating"',
+                "--set", "protocol.max_rounds=100000", "--set", "agents.russia.red_lines.territory=[0.9,1.0]",
+                "--set", "agents.ukraine.red_lines.territory=[0.0,0.1]", "--threads", "1", "-o", out, "-q"]
+        with subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) as p:
+            # The run has begun once its output's temporary file exists (made before any run).
+            while not [n for n in os.listdir(self.dir) if n.endswith(".tmp")] and p.poll() is None:
+                time.sleep(0.01)
+            p.send_signal(signal.SIGINT)
+            err = p.stderr.read()
+            p.wait(timeout=600)
+        self.assertEqual(p.returncode, 130, err)
+        self.assertIn("0 of 1 runs finished", err)
+        with open_file(out + ".partial") as f:
+            self.assertEqual(int(f.attrs["runs_done"]), 0)
+            self.assertEqual(int(f["runs/done"][0]), 0)
+
     def test_a_run_of_a_trillion_runs_is_interrupted_and_resumed(self):
         # Reading back a partial file used to allocate a byte per run (10^12 bytes here), so a
         # run the scenario format accepts could never be resumed.

@@ -35,10 +35,11 @@ struct EngineOptions {
 protocol::RunStreams run_streams(std::uint64_t seed, std::uint64_t run);
 
 // Computes run `run` into row `row` of `block` (a pure function of seed and run), and its
-// rounds into `trace` unless that is null.
-void compute_run(const scenario::Scenario& scenario, const Sampler& sampler, std::uint64_t seed,
+// rounds into `trace` unless that is null. False when `cancel` was set during the run, which
+// then stopped at the start of a round: the row is not a result, and must not be delivered.
+bool compute_run(const scenario::Scenario& scenario, const Sampler& sampler, std::uint64_t seed,
                  std::uint64_t run, RunBlock& block, std::size_t row,
-                 protocol::Trace* trace = nullptr);
+                 protocol::Trace* trace = nullptr, const std::atomic<bool>* cancel = nullptr);
 
 // Returns the number of runs handed to the sink (all of them unless cancelled).
 std::uint64_t run_plan(const scenario::Scenario& scenario, const Sampler& sampler,

@@ -2,6 +2,7 @@
 // What every protocol shares within one run: its random streams, its scratch space,
 // the BATNAs that follow the battlefield, and how a run is concluded (utilities,
 // present values, blocker and obstacle).
+#include <atomic>
 #include <cstdint>
 #include <vector>
 
@@ -73,6 +74,16 @@ struct Workspace {
   int withdrawal_left = 0;
   double withdrawal_target = 0.0;
   WarBefore war_before;
+  // Set by the engine while an interruption may come: a round-by-round protocol checks it at
+  // the start of every round and, once it is set, stops the run there (`cut_short`); the run's
+  // result is then discarded, never delivered.
+  const std::atomic<bool>* cancel = nullptr;
+  bool cut_short = false;
+  // Whether to stop the run now (and so marks it cut short).
+  bool stop_requested() {
+    if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) cut_short = true;
+    return cut_short;
+  }
   void resize(Index agents, Index issues);
 };
 
