@@ -142,22 +142,39 @@ TEST(Triangular, Moments) {
                  (a * a + b * b + c * c - a * b - a * c - b * c) / 18, 6);
 }
 
-TEST(Dirichlet, MeansAndSumToOne) {
-  const std::vector<double> alpha = {6.0, 3.0, 1.0};
-  pr::Stream s(1, 1, 1);
-  std::vector<double> out(3), logs(3), sum(3, 0.0);
-  const int n = 100000;
+namespace {
+
+// The means of n Dirichlet(alpha) draws from stream (seed, 1, 1), each draw checked: finite,
+// non-negative components summing to 1.
+std::vector<double> dirichlet_means(const std::vector<double>& alpha, std::uint64_t seed, int n) {
+  pr::Stream s(seed, 1, 1);
+  const std::size_t k = alpha.size();
+  std::vector<double> out(k), logs(k), sum(k, 0.0);
   for (int i = 0; i < n; ++i) {
     pr::dirichlet(s, alpha, out, logs);
-    ASSERT_NEAR(out[0] + out[1] + out[2], 1.0, 1e-12);
-    for (int k = 0; k < 3; ++k)
-      sum[static_cast<std::size_t>(k)] += out[static_cast<std::size_t>(k)];
+    double total = 0.0;
+    for (std::size_t j = 0; j < k; ++j) {
+      EXPECT_TRUE(std::isfinite(out[j]) && out[j] >= 0.0) << out[j];
+      total += out[j];
+      sum[j] += out[j];
+    }
+    EXPECT_NEAR(total, 1.0, 1e-12);
   }
+  for (double& m : sum) m /= n;
+  return sum;
+}
+
+}  // namespace
+
+TEST(Dirichlet, MeansAndSumToOne) {
+  const std::vector<double> alpha = {6.0, 3.0, 1.0};
+  const int n = 100000;
+  const std::vector<double> mean = dirichlet_means(alpha, 1, n);
   // Var of component k: α_k(α0-α_k)/(α0²(α0+1)); SE of the mean = sqrt(var/n).
   for (std::size_t k = 0; k < 3; ++k) {
     const double m = alpha[k] / 10.0;
     const double se = std::sqrt(alpha[k] * (10 - alpha[k]) / (100.0 * 11.0) / n);
-    EXPECT_NEAR(sum[k] / n, m, 5 * se);
+    EXPECT_NEAR(mean[k], m, 5 * se);
   }
 }
 
@@ -198,21 +215,11 @@ TEST(Beta, TinyConcentrationsGiveNoNaN) {
 
 TEST(Dirichlet, TinyConcentrationsGiveNoNaN) {
   for (const double kappa : {0.001, 1e-310}) {
-    const std::vector<double> alpha = {0.5 * kappa, 0.3 * kappa, 0.2 * kappa};
-    pr::Stream s(4, 1, 1);
-    std::vector<double> out(3), logs(3), sum(3, 0.0);
     const int n = 100000;
-    for (int i = 0; i < n; ++i) {
-      pr::dirichlet(s, alpha, out, logs);
-      ASSERT_NEAR(out[0] + out[1] + out[2], 1.0, 1e-12);
-      for (std::size_t k = 0; k < 3; ++k) {
-        ASSERT_TRUE(std::isfinite(out[k]) && out[k] >= 0.0);
-        sum[k] += out[k];
-      }
-    }
+    const std::vector<double> mean = dirichlet_means({0.5 * kappa, 0.3 * kappa, 0.2 * kappa}, 4, n);
     for (std::size_t k = 0; k < 3; ++k) {
       const double m = std::array{0.5, 0.3, 0.2}[k];
-      EXPECT_NEAR(sum[k] / n, m, 5 * std::sqrt(m * (1 - m) / (kappa + 1) / n)) << k << " " << kappa;
+      EXPECT_NEAR(mean[k], m, 5 * std::sqrt(m * (1 - m) / (kappa + 1) / n)) << k << " " << kappa;
     }
   }
 }
