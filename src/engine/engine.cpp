@@ -11,6 +11,7 @@
 #include <mutex>
 #include <utility>
 
+#include "parley/engine/purposes.hpp"
 #include "parley/protocol/diagnostics.hpp"
 #include "parley/protocol/run_context.hpp"
 
@@ -59,11 +60,11 @@ struct ThreadState {
   protocol::RunResult result;
 };
 
-const std::uint32_t kBattlefieldStream = random::purpose_id("protocol.battlefield");
-const std::uint32_t kMediatorStream = random::purpose_id("protocol.mediator");
-const std::uint32_t kRecognitionStream = random::purpose_id("protocol.recognition");
-const std::uint32_t kBeliefStream = random::purpose_id("protocol.beliefs");
-const std::uint32_t kDurabilityStream = random::purpose_id("durability");
+const std::uint32_t kBattlefieldStream = random::purpose_id(purpose::battlefield);
+const std::uint32_t kMediatorStream = random::purpose_id(purpose::mediator);
+const std::uint32_t kRecognitionStream = random::purpose_id(purpose::recognition);
+const std::uint32_t kBeliefStream = random::purpose_id(purpose::beliefs);
+const std::uint32_t kDurabilityStream = random::purpose_id(purpose::durability);
 }  // namespace
 
 protocol::RunStreams run_streams(std::uint64_t seed, std::uint64_t run) {

@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <limits>
 #include <stdexcept>
+#include <unordered_map>
 
+#include "parley/engine/purposes.hpp"
+#include "parley/engine/shards.hpp"
 #include "parley/random/distributions.hpp"
 
 namespace parley::engine {
@@ -300,12 +303,29 @@ Sampler::Sampler(const scenario::Scenario& s) {
   std::stable_sort(
       setting_.scheduled.begin(), setting_.scheduled.end(),
       [&](std::size_t a, std::size_t b) { return base_.shocks[a].round < base_.shocks[b].round; });
+
+  // No two purposes of a run may share a stream id (a 32-bit hash of the name): they would draw
+  // the same numbers, and their parameters be silently correlated.
+  std::unordered_map<std::uint32_t, std::string> streams;
+  auto claim = [&](const std::string& name) {
+    const auto [at, fresh] = streams.emplace(random::purpose_id(name), name);
+    if (!fresh && at->second != name) {
+      throw PlanError("the random streams of '" + at->second + "' and '" + name +
+                      "' have the same id (a 32-bit hash of their names) and would draw the "
+                      "same numbers (allowed: names whose ids differ; rename an agent, an issue "
+                      "or a design in one of them)");
+    }
+  };
+  for (const std::string_view name : purpose::kOfEveryRun) claim(std::string(name));
+  for (const Slot& slot : slots_) claim(columns_[slot.column].key);
+  for (const Concentration& c : concentrations_)
+    claim("agents." + s.agents[static_cast<std::size_t>(c.agent)].id + ".weight");
 }
 
 void Sampler::sample(std::uint64_t seed, std::uint64_t run, protocol::Realization& out,
                      double* recorded) const {
   if (posterior_) {
-    static const std::uint32_t kPosterior = random::purpose_id("posterior");
+    static const std::uint32_t kPosterior = random::purpose_id(purpose::posterior);
     thread_local std::vector<double> theta;
     theta.resize(slots_.size());
     random::Stream stream(seed, run, kPosterior);

@@ -6,10 +6,15 @@
 #include <cmath>
 #include <functional>
 #include <numbers>
+#include <string>
 #include <vector>
 
+#include "parley/engine/sampler.hpp"
+#include "parley/engine/shards.hpp"
 #include "parley/random/distributions.hpp"
+#include "parley/random/stream.hpp"
 #include "parley/scenario/distribution.hpp"
+#include "parley/scenario/load.hpp"
 
 namespace pr = parley::random;
 
@@ -297,4 +302,33 @@ TEST(ScenarioDistribution, QuantileInvertsTheIntegratedDensity) {
   }
   parley::scenario::Distribution fixed = parley::scenario::Distribution::fixed(2.5);
   EXPECT_EQ(fixed.quantile(0.4), 2.5);
+}
+
+// Two agents whose war costs' stream ids collide would draw the same numbers: the sampler refuses
+// the scenario, naming both. The pair was found by a brute-force search over ids a0, a1, ...
+// (32-bit ids collide among ~10^5 names); that they collide is checked here.
+TEST(StreamIds, ASamplerRefusesTwoPurposesWithOneStreamId) {
+  const std::string first = "a388888", second = "a1223746";
+  ASSERT_EQ(pr::purpose_id("agents." + first + ".war_cost"),
+            pr::purpose_id("agents." + second + ".war_cost"));
+  auto scenario = [](const std::string& a, const std::string& b) {
+    return "[scenario]\nname = \"s\"\n[issues.x]\nrange = [0.0, 1.0]\nstatus_quo = 0.5\n"
+           "[agents." + a + "]\nwar_cost = { uniform = [0.01, 0.1] }\nideal = { x = 1.0 }\n"
+           "salience = { x = 1.0 }\n"
+           "[agents." + b + "]\nwar_cost = { uniform = [0.01, 0.1] }\nideal = { x = 0.0 }\n"
+           "salience = { x = 1.0 }\n[protocol]\nkind = \"nash\"\n";
+  };
+  const auto s = parley::scenario::load_scenario_text(scenario(first, second), "s.toml");
+  try {
+    parley::engine::Sampler sampler(s);
+    ADD_FAILURE() << "accepted " << first << " and " << second;
+  } catch (const parley::engine::PlanError& e) {
+    EXPECT_NE(std::string(e.what()).find("'agents." + first + ".war_cost' and 'agents." + second +
+                                         ".war_cost' have the same id"),
+              std::string::npos)
+        << e.what();
+  }
+  // Two names that do not collide are accepted.
+  EXPECT_NO_THROW(parley::engine::Sampler(
+      parley::scenario::load_scenario_text(scenario("a", "b"), "s.toml")));
 }
