@@ -344,12 +344,6 @@ void Sampler::draw_scalars(std::uint64_t seed, std::uint64_t run, double* theta)
   }
 }
 
-bool Sampler::in_prior_support(const double* theta) const {
-  for (std::size_t f = 0; f < slots_.size(); ++f)
-    if (!(slots_[f].dist.density(theta[f]) > 0.0)) return false;
-  return true;
-}
-
 void Sampler::check_population(const Population& population) const {
   const std::vector<std::string> keys = factors();
   const std::vector<std::string> scalar(keys.begin(),

@@ -63,8 +63,6 @@ class Sampler {
   void use_population(const Population& population);
   // The checks of use_population alone (calibrate --resume goes on from a population).
   void check_population(const Population& population) const;
-  // Whether theta (scalar_factors() values) has a prior density above 0.
-  bool in_prior_support(const double* theta) const;
   // The scalar factors as run `run` draws them (natural units), into theta[scalar_factors()]:
   // sample_mixed(seed, run, ..., theta) then realises exactly sample(seed, run).
   void draw_scalars(std::uint64_t seed, std::uint64_t run, double* theta) const;
