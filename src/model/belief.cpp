@@ -157,12 +157,6 @@ double IntervalBelief::quantile(double q) const {
   return 0.5 * (a + b);
 }
 
-void NormalBelief::observe(double y, double noise) {
-  const double precision = 1.0 / variance + 1.0 / noise;
-  mean = (mean / variance + y / noise) / precision;
-  variance = 1.0 / precision;
-}
-
 ScreeningOffer screening_offer(const IntervalBelief& threshold,
                                const std::function<double(double)>& accepted, double rejected,
                                double lo, double hi, int grid) {

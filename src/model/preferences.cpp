@@ -96,11 +96,6 @@ double red_line_excess(const Preferences& p, Index agent, const Vector& x) {
   return excess;
 }
 
-void utility_gradient(const Preferences& p, Index agent, const Vector& x, Vector& grad) {
-  grad.resize(p.issues());
-  for (Index k = 0; k < p.issues(); ++k) grad(k) = p.weight(agent, k) * p.slope(agent, k, x(k));
-}
-
 double best_utility_in_box(const Preferences& p, Index agent, const Vector& lo, const Vector& hi) {
   double u = 0.0;
   for (Index k = 0; k < p.issues(); ++k) {

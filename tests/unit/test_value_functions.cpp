@@ -61,18 +61,20 @@ TEST(Utility, AllAgentsAtOnceMatchHandComputation) {
   EXPECT_NEAR(utility(p, 1, x), u1, 1e-15);
 }
 
-TEST(Utility, GradientMatchesFiniteDifferences) {
+// The slopes the mediator's revision objective uses (NashObjective): w_ik · slope_ik is
+// ∂u_i/∂x_k, against central finite differences away from the kinks.
+TEST(Utility, SlopesMatchFiniteDifferences) {
   const Preferences p = two_agents();
   Vector x(3);
   x << 0.43, 0.61, 0.27;
   for (Index i = 0; i < 2; ++i) {
-    Vector g;
-    utility_gradient(p, i, x, g);
     for (Index k = 0; k < 3; ++k) {
       Vector up = x, down = x;
       up(k) += 1e-6;
       down(k) -= 1e-6;
-      EXPECT_NEAR(g(k), (utility(p, i, up) - utility(p, i, down)) / 2e-6, 1e-6) << i << "," << k;
+      EXPECT_NEAR(p.weight(i, k) * p.slope(i, k, x(k)),
+                  (utility(p, i, up) - utility(p, i, down)) / 2e-6, 1e-6)
+          << i << "," << k;
     }
   }
 }

@@ -1,5 +1,5 @@
-// Beliefs and screening offers against closed forms: Fearon's (1995) risk-return trade-off, the
-// conjugate Normal update, and the calibration of beliefs updated by answers.
+// Beliefs and screening offers against closed forms: Fearon's (1995) risk-return trade-off and
+// the calibration of beliefs updated by answers.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -95,24 +95,6 @@ TEST(Beliefs, AnswersTruncateThePrior) {
   EXPECT_DOUBLE_EQ(b.upper(), 0.6);
   EXPECT_NEAR(b.cdf(0.3), 0.25, 1e-15);
   EXPECT_NEAR(b.quantile(0.5), 0.4, 1e-11);
-}
-
-TEST(Beliefs, ConjugateNormalUpdateByHand) {
-  model::NormalBelief b{0.0, 4.0};
-  b.observe(2.0, 1.0);
-  EXPECT_DOUBLE_EQ(b.variance, 0.8);  // 1 / (1/4 + 1/1)
-  EXPECT_DOUBLE_EQ(b.mean, 1.6);      // (0/4 + 2/1) · 0.8
-  // n observations one by one equal their mean observed once with noise s²/n.
-  model::NormalBelief one{0.5, 2.0}, batch{0.5, 2.0};
-  const std::vector<double> ys = {1.0, -0.3, 0.8, 2.2, 0.1};
-  double sum = 0.0;
-  for (const double y : ys) {
-    one.observe(y, 0.5);
-    sum += y;
-  }
-  batch.observe(sum / static_cast<double>(ys.size()), 0.5 / static_cast<double>(ys.size()));
-  EXPECT_NEAR(one.mean, batch.mean, 1e-14);
-  EXPECT_NEAR(one.variance, batch.variance, 1e-15);
 }
 
 TEST(Beliefs, UpdatedByAnswersTheyAreCalibratedAndConcentrate) {

@@ -5,8 +5,7 @@
 // A party's type is one number, such as a red-line end or a war cost. The scenario's
 // distribution of that number is the common prior. A yes or a no to a text says which side of
 // a threshold the type lies on, so the posterior is the prior truncated to an interval, and is
-// represented exactly. A noisy observation of a Normal quantity, such as the front's drift
-// under a Normal prior, has a Normal posterior: the conjugate update.
+// represented exactly.
 #include <functional>
 #include <utility>
 #include <vector>
@@ -93,15 +92,6 @@ class IntervalBelief {
   double total_ = 0.0;         // the weighted mass of [lower, upper]
   double f_lower_ = 0.0;       // without steps: F(lower) and F(upper) − F(lower)
   double mass_ = 0.0;
-};
-
-// Normal belief N(mean, variance) about a quantity observed with Normal noise of variance
-// noise: the posterior precision is the sum of the precisions, and the posterior mean is the
-// precision-weighted mean (DeGroot 1970, §9.5).
-struct NormalBelief {
-  double mean = 0.0;
-  double variance = 1.0;
-  void observe(double y, double noise);
 };
 
 // The screening offer (Fearon 1995, "Private information and incentives to misrepresent"). A

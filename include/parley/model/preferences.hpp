@@ -56,8 +56,6 @@ double issue_loss(const Preferences& p, Index agent, Index k, double xk);
 inline double demand(double batna, double aspiration) {
   return aspiration > batna ? aspiration : batna;  // false for a NaN aspiration
 }
-// ∂u_i/∂x_k (a subgradient at kinks), into `grad`.
-void utility_gradient(const Preferences& p, Index agent, const Vector& x, Vector& grad);
 // max u_i over the box [lo, hi] (issues are separable, so per issue).
 double best_utility_in_box(const Preferences& p, Index agent, const Vector& lo, const Vector& hi);
 // docs/model.md, "Obstacle attribution": for agent i and text x, the issue whose red line is
