@@ -185,7 +185,7 @@ FileInfo read_file_info(const std::string& path) {
 // The stored design and outputs of a Sobol file: shapes, values, and the indices they give.
 void check_sobol_design(hid_t file, const Attributes& a, SobolInfo& out) {
   const std::string& path = out.path;
-  out.design = a.text("design");
+  out.design = a.text(key::design);
   if (out.design != engine::kSobolSequence && out.design != engine::kSobolRandom) {
     a.fail("design", "is \"" + out.design + "\" (allowed: sobol-sequence, random)");
   }
@@ -264,15 +264,9 @@ SobolInfo read_sobol_info(const std::string& path) {
     const Attributes a = sealed_attributes(file, path, kSobolFiletype, "Sobol");
     SobolInfo out;
     out.path = path;
-    out.format_version = a.text("format_version");
-    out.parley_version = a.text("parley_version");
-    out.created_utc = a.text("created_utc");
-    out.command_line = a.text("command_line");
-    out.scenario_name = a.text("scenario_name");
-    out.scenario_toml = a.text("scenario_toml");
-    out.protocol = a.text("protocol");
-    out.seed = a.count("seed", ~0ULL >> 1);
-    out.samples = a.count("samples");
+    read_provenance(a, out, false);
+    out.seed = a.count(key::seed, ~0ULL >> 1);
+    out.samples = a.count(key::samples);
     h5::Handle g(H5Gopen2(file, "sobol", H5P_DEFAULT), H5Gclose, path + ": group sobol");
     out.p_agreement = Attributes(path + ": group sobol", h5::attributes_as_text(g))
                           .number("p_agreement", 0.0, 1.0);
@@ -296,7 +290,7 @@ SobolInfo read_sobol_info(const std::string& path) {
     for (const auto& x : out.indices)
       if (!(x[1] <= x[2] && x[4] <= x[5]))
         throw InvalidFile(path + ": a 95% interval of sobol/ has its ends the wrong way round");
-    if (a.has("design")) check_sobol_design(file, a, out);
+    if (a.has(key::design)) check_sobol_design(file, a, out);
     std::pair<hid_t, std::vector<DatasetInfo>*> args{file.get(), &out.datasets};
     h5::check(
         H5Ovisit2(file, H5_INDEX_NAME, H5_ITER_NATIVE, collect_dataset, &args, H5O_INFO_BASIC),

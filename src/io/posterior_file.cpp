@@ -8,7 +8,6 @@
 #include "hdf5.hpp"
 #include "parley/io/io_error.hpp"
 #include "parley/io/runs_file.hpp"
-#include "parley/version.hpp"
 #include "run_header_attributes.hpp"
 
 namespace parley::io {
@@ -37,31 +36,24 @@ void write_posterior_file(const std::string& path, const scenario::Scenario& s,
     const engine::CalibrateOptions& opt = run.options;
     const std::size_t g_count = c.generations.size(), n = opt.particles, p = c.parameters.size();
     h5::Handle file = h5::create_file(target.temporary());
-    h5::attr_string(file, "filetype", kPosteriorFiletype);
-    h5::attr_string(file, "format_version", kFormatVersion);
-    h5::attr_string(file, "parley_version", kVersion);
-    h5::attr_string(file, "created_utc", h5::utc_now());
-    h5::attr_string(file, "command_line", run.command_line);
-    h5::attr_string(file, "scenario_name", s.name);
-    h5::attr_string(file, "scenario_toml", s.toml_text);
-    h5::attr_string(file, "observations_toml", observed.text);
-    h5::attr_string(file, "protocol", scenario::protocol_name(s.protocol.kind));
-    h5::attr_int64(file, "seed", static_cast<std::int64_t>(opt.seed));
-    h5::attr_int64(file, "particles", static_cast<std::int64_t>(n));
-    h5::attr_int64(file, "generations", static_cast<std::int64_t>(g_count));
-    h5::attr_string(file, "stopped", c.stopped);
+    write_provenance(file, kPosteriorFiletype, s, run.command_line);
+    h5::attr_string(file, key::observations_toml, observed.text);
+    h5::attr_int64(file, key::seed, static_cast<std::int64_t>(opt.seed));
+    h5::attr_int64(file, key::particles, static_cast<std::int64_t>(n));
+    h5::attr_int64(file, key::generations, static_cast<std::int64_t>(g_count));
+    h5::attr_string(file, key::stopped, c.stopped);
     std::string keys;
     for (const auto& k : c.parameters) keys += (keys.empty() ? "" : "\n") + k;
-    h5::attr_string(file, "parameters", keys);
+    h5::attr_string(file, key::parameters, keys);
     // The settings, so that --resume goes on as the interrupted calibration would have.
-    h5::attr_double(file, "quantile", opt.quantile);
-    h5::attr_double(file, "target", opt.target);
-    h5::attr_double(file, "min_acceptance", opt.min_acceptance);
-    h5::attr_int64(file, "budget", static_cast<std::int64_t>(opt.budget));
-    h5::attr_int64(file, "max_generations", opt.max_generations);
+    h5::attr_double(file, key::quantile, opt.quantile);
+    h5::attr_double(file, key::target, opt.target);
+    h5::attr_double(file, key::min_acceptance, opt.min_acceptance);
+    h5::attr_int64(file, key::budget, static_cast<std::int64_t>(opt.budget));
+    h5::attr_int64(file, key::max_generations, opt.max_generations);
     write_conventions(file, s, "the calibration of its sampled parameters (ABC-SMC)",
                       run.command_line);
-    h5::attr_int64(file, "complete", run.complete ? 1 : 0);
+    h5::attr_int64(file, key::complete, run.complete ? 1 : 0);
     seal_texts(file);
 
     h5::Handle g = h5::create_group(file, "posterior");
@@ -193,29 +185,23 @@ StoredPosterior read_posterior_file(const std::string& path) {
     const Attributes a = sealed_attributes(file, path, kPosteriorFiletype, "posterior");
     StoredPosterior out;
     out.path = path;
-    out.format_version = a.required("format_version");
-    out.parley_version = a.required("parley_version");
-    out.created_utc = a.required("created_utc");
-    out.command_line = a.required("command_line");
-    out.scenario_name = a.required("scenario_name");
-    out.scenario_toml = a.required("scenario_toml");
-    out.observations_toml = a.required("observations_toml");
-    out.protocol = a.required("protocol");
+    read_provenance(a, out, true);
+    out.observations_toml = a.required(key::observations_toml);
     engine::CalibrateOptions& opt = out.run.options;
-    opt.seed = a.count("seed", ~0ULL >> 1);
-    opt.particles = a.count("particles", 1000000, 1);
-    const std::uint64_t g_count = a.count("generations", 1000, 1);
-    opt.quantile = a.number("quantile", 0.0, 1.0);
-    opt.target = a.number("target", 0.0, 1e300);
-    opt.min_acceptance = a.number("min_acceptance", 0.0, 1.0);
-    opt.budget = a.count("budget", ~0ULL >> 1, 1);
-    opt.max_generations = static_cast<int>(a.count("max_generations", 1000, 1));
-    out.run.complete = a.count("complete", 1) == 1;
+    opt.seed = a.count(key::seed, ~0ULL >> 1);
+    opt.particles = a.count(key::particles, 1000000, 1);
+    const std::uint64_t g_count = a.count(key::generations, 1000, 1);
+    opt.quantile = a.number(key::quantile, 0.0, 1.0);
+    opt.target = a.number(key::target, 0.0, 1e300);
+    opt.min_acceptance = a.number(key::min_acceptance, 0.0, 1.0);
+    opt.budget = a.count(key::budget, ~0ULL >> 1, 1);
+    opt.max_generations = static_cast<int>(a.count(key::max_generations, 1000, 1));
+    out.run.complete = a.count(key::complete, 1) == 1;
     out.run.command_line = out.command_line;
     engine::Calibration& c = out.calibration;
-    c.stopped = a.required("stopped");
+    c.stopped = a.required(key::stopped);
     {
-      std::istringstream in(a.required("parameters"));
+      std::istringstream in(a.required(key::parameters));
       for (std::string k; std::getline(in, k);) {
         if (!plain_key(k)) a.fail("parameters", "names \"" + k + "\" (allowed: dotted keys)");
         for (const auto& seen : c.parameters)

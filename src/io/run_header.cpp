@@ -15,48 +15,6 @@
 
 namespace parley::io {
 
-// The attribute names, here only.
-namespace key {
-constexpr const char* filetype = "filetype";
-constexpr const char* format_version = "format_version";
-constexpr const char* parley_version = "parley_version";
-constexpr const char* created_utc = "created_utc";
-constexpr const char* command_line = "command_line";
-constexpr const char* scenario_name = "scenario_name";
-constexpr const char* scenario_toml = "scenario_toml";
-constexpr const char* overrides = "overrides";
-constexpr const char* seed = "seed";
-constexpr const char* runs = "runs";
-constexpr const char* protocol = "protocol";
-constexpr const char* complete = "complete";
-constexpr const char* runs_done = "runs_done";
-constexpr const char* trace_runs = "trace_runs";
-constexpr const char* compress = "compress";
-constexpr const char* shard_first = "shard_first";
-constexpr const char* runs_total = "runs_total";
-constexpr const char* shard = "shard";
-constexpr const char* varied = "varied";
-constexpr const char* design = "design";
-constexpr const char* points = "points";
-constexpr const char* runs_per_point = "runs_per_point";
-constexpr const char* sweep_points = "sweep_points";
-constexpr const char* sweep_axes = "sweep_axes";
-constexpr const char* posterior_source = "posterior_source";
-constexpr const char* posterior_population = "posterior_population";
-// Posterior files (posterior_file.cpp) seal these texts too.
-constexpr const char* observations_toml = "observations_toml";
-constexpr const char* stopped = "stopped";
-constexpr const char* parameters = "parameters";
-constexpr const char* text_crc32 = "text_crc32";
-// The text attributes, in the order text_crc32 covers them.
-constexpr const char* texts[] = {
-    filetype,          format_version, parley_version,   created_utc,
-    command_line,      scenario_name,  scenario_toml,    overrides,
-    protocol,          shard,          varied,           design,
-    sweep_points,      sweep_axes,     posterior_source, posterior_population,
-    observations_toml, stopped,        parameters};
-}  // namespace key
-
 namespace {
 
 std::string joined(const std::vector<std::string>& lines) {
@@ -235,18 +193,23 @@ void check_format_version(const std::string& path, const std::string& version) {
   }
 }
 
-void write_run_header(hid_t root, const scenario::Scenario& s, const RunHeader& h) {
-  h5::attr_string(root, key::filetype, h.sweep ? kSweepFiletype : kRunsFiletype);
+void write_provenance(hid_t root, const char* filetype, const scenario::Scenario& s,
+                      const std::string& command_line) {
+  h5::attr_string(root, key::filetype, filetype);
   h5::attr_string(root, key::format_version, kFormatVersion);
   h5::attr_string(root, key::parley_version, kVersion);
   h5::attr_string(root, key::created_utc, h5::utc_now());
-  h5::attr_string(root, key::command_line, h.command_line);
+  h5::attr_string(root, key::command_line, command_line);
   h5::attr_string(root, key::scenario_name, s.name);
   h5::attr_string(root, key::scenario_toml, s.toml_text);
+  h5::attr_string(root, key::protocol, scenario::protocol_name(s.protocol.kind));
+}
+
+void write_run_header(hid_t root, const scenario::Scenario& s, const RunHeader& h) {
+  write_provenance(root, h.sweep ? kSweepFiletype : kRunsFiletype, s, h.command_line);
   h5::attr_string(root, key::overrides, joined(s.overrides));
   h5::attr_int64(root, key::seed, static_cast<std::int64_t>(h.seed));
   h5::attr_int64(root, key::runs, static_cast<std::int64_t>(h.rows));
-  h5::attr_string(root, key::protocol, scenario::protocol_name(s.protocol.kind));
   h5::attr_int64(root, key::complete, 0);
   h5::attr_int64(root, key::runs_done, 0);
   h5::attr_int64(root, key::trace_runs, static_cast<std::int64_t>(h.trace_runs));
@@ -343,12 +306,7 @@ StoredHeader header_from_attributes(const std::string& path,
       a.fail(key::text_crc32, "does not match the file's text attributes: the file is damaged");
     }
   }
-  h.parley_version = a.required(key::parley_version);
-  h.created_utc = a.text(key::created_utc);
-  h.command_line = a.text(key::command_line);
-  h.scenario_name = a.text(key::scenario_name);
-  h.scenario_toml = a.required(key::scenario_toml);
-  h.protocol = a.text(key::protocol);
+  read_provenance(a, h, false);
   h.overrides = split_lines(a.text(key::overrides));
   h.seed = a.count(key::seed, ~0ULL >> 1);
   h.rows = a.count(key::runs);

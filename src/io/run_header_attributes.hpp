@@ -15,6 +15,59 @@
 
 namespace parley::io {
 
+// The names of the root attributes of every file Parley writes, here only.
+namespace key {
+inline constexpr const char* filetype = "filetype";
+inline constexpr const char* format_version = "format_version";
+inline constexpr const char* parley_version = "parley_version";
+inline constexpr const char* created_utc = "created_utc";
+inline constexpr const char* command_line = "command_line";
+inline constexpr const char* scenario_name = "scenario_name";
+inline constexpr const char* scenario_toml = "scenario_toml";
+inline constexpr const char* overrides = "overrides";
+inline constexpr const char* seed = "seed";
+inline constexpr const char* runs = "runs";
+inline constexpr const char* protocol = "protocol";
+inline constexpr const char* complete = "complete";
+inline constexpr const char* runs_done = "runs_done";
+inline constexpr const char* trace_runs = "trace_runs";
+inline constexpr const char* compress = "compress";
+inline constexpr const char* shard_first = "shard_first";
+inline constexpr const char* runs_total = "runs_total";
+inline constexpr const char* shard = "shard";
+inline constexpr const char* varied = "varied";
+inline constexpr const char* design = "design";
+inline constexpr const char* points = "points";
+inline constexpr const char* runs_per_point = "runs_per_point";
+inline constexpr const char* sweep_points = "sweep_points";
+inline constexpr const char* sweep_axes = "sweep_axes";
+inline constexpr const char* posterior_source = "posterior_source";
+inline constexpr const char* posterior_population = "posterior_population";
+// Posterior files (posterior_file.cpp) seal these texts too, and have these numbers.
+inline constexpr const char* particles = "particles";
+inline constexpr const char* generations = "generations";
+inline constexpr const char* quantile = "quantile";
+inline constexpr const char* target = "target";
+inline constexpr const char* min_acceptance = "min_acceptance";
+inline constexpr const char* budget = "budget";
+inline constexpr const char* max_generations = "max_generations";
+// Sobol files (sobol_file.cpp).
+inline constexpr const char* samples = "samples";
+inline constexpr const char* evaluations = "evaluations";
+inline constexpr const char* observations_toml = "observations_toml";
+inline constexpr const char* stopped = "stopped";
+inline constexpr const char* parameters = "parameters";
+inline constexpr const char* text_crc32 = "text_crc32";
+// The text attributes, in the order text_crc32 covers them.
+inline constexpr const char* texts[] = {
+    filetype,          format_version, parley_version,   created_utc,
+    command_line,      scenario_name,  scenario_toml,    overrides,
+    protocol,          shard,          varied,           design,
+    sweep_points,      sweep_axes,     posterior_source, posterior_population,
+    observations_toml, stopped,        parameters};
+}  // namespace key
+
+
 // The root attributes of a file Parley reads back (as h5::attributes_as_text reads them), each
 // read with the file's name in every complaint (InvalidFile).
 class Attributes {
@@ -42,11 +95,33 @@ class Attributes {
   std::map<std::string, std::string> values_;
 };
 
+// What a file read back records of its making, into `out` (StoredHeader, StoredPosterior or
+// SobolInfo: each has these fields): the version that wrote it and the scenario text are
+// required, the rest are as stored ("" where a file of format 1.0 lacks them); with
+// `all_required`, every one is required.
+template <typename Out>
+void read_provenance(const Attributes& a, Out& out, bool all_required) {
+  auto get = [&](const char* name, bool required) {
+    return required || all_required ? a.required(name) : a.text(name);
+  };
+  out.format_version = get(key::format_version, false);
+  out.parley_version = get(key::parley_version, true);
+  out.created_utc = get(key::created_utc, false);
+  out.command_line = get(key::command_line, false);
+  out.scenario_name = get(key::scenario_name, false);
+  out.scenario_toml = get(key::scenario_toml, true);
+  out.protocol = get(key::protocol, false);
+}
+
 // The root attributes of an open file, once its filetype is `filetype` (a `kind` file, e.g.
 // "posterior"), its format version is one this Parley reads and its texts match text_crc32.
 Attributes sealed_attributes(hid_t file, const std::string& path, const char* filetype,
                              const char* kind);
 
+// What every file Parley writes says of its making: filetype, format_version, parley_version,
+// created_utc, command_line, scenario_name, scenario_toml and protocol.
+void write_provenance(hid_t root, const char* filetype, const scenario::Scenario& scenario,
+                      const std::string& command_line);
 // The root attributes of a new file, marked incomplete with no run done.
 void write_run_header(hid_t root, const scenario::Scenario& scenario, const RunHeader& header);
 // The global attributes of the CF conventions every Parley file carries: Conventions, title (the

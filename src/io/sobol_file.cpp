@@ -5,7 +5,6 @@
 
 #include "hdf5.hpp"
 #include "parley/io/runs_file.hpp"
-#include "parley/version.hpp"
 #include "run_header_attributes.hpp"
 
 namespace parley::io {
@@ -17,20 +16,13 @@ void write_sobol_file(const std::string& path, const scenario::Scenario& s,
   AtomicPath target(path, overwrite);
   {
     h5::Handle file = h5::create_file(target.temporary());
-    h5::attr_string(file, "filetype", kSobolFiletype);
-    h5::attr_string(file, "format_version", kFormatVersion);
-    h5::attr_string(file, "parley_version", kVersion);
-    h5::attr_string(file, "created_utc", h5::utc_now());
-    h5::attr_string(file, "command_line", command_line);
-    h5::attr_string(file, "scenario_name", s.name);
-    h5::attr_string(file, "scenario_toml", s.toml_text);
-    h5::attr_string(file, "protocol", scenario::protocol_name(s.protocol.kind));
-    h5::attr_int64(file, "seed", static_cast<std::int64_t>(seed));
-    h5::attr_int64(file, "samples", static_cast<std::int64_t>(result.samples));
-    h5::attr_int64(file, "evaluations",
+    write_provenance(file, kSobolFiletype, s, command_line);
+    h5::attr_int64(file, key::seed, static_cast<std::int64_t>(seed));
+    h5::attr_int64(file, key::samples, static_cast<std::int64_t>(result.samples));
+    h5::attr_int64(file, key::evaluations,
                    static_cast<std::int64_t>(result.samples * (result.factors.size() + 2)));
-    h5::attr_int64(file, "complete", 1);
-    h5::attr_string(file, "design", result.design);
+    h5::attr_int64(file, key::complete, 1);
+    h5::attr_string(file, key::design, result.design);
     write_conventions(file, s, "Sobol indices of P(agreement)", command_line);
     seal_texts(file);
 

@@ -2,7 +2,8 @@
 // The root attributes of a "parley-runs" or "parley-sweep" file: what was run, and which part
 // of it the file holds. RunsFile writes them; run --resume, merge, status and info read them
 // back through read_run_header, which checks the filetype, the format version and every count
-// before anything else uses them. The attribute names live in run_header.cpp only.
+// before anything else uses them. The attribute names of every file type live in one place,
+// src/io/run_header_attributes.hpp (namespace key).
 #include <cstdint>
 #include <optional>
 #include <string>
