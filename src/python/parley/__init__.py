@@ -246,7 +246,8 @@ def run(scenario: str | os.PathLike, runs: int | None = None, seed: int | None =
     does not depend on it). set: overrides, {key: value} (strings are quoted for you) or
     ["key=value", ...] as after --set. out: keep the file there (else a temporary one is
     removed); an existing file there is replaced only with force=True, and never when it is one
-    of the inputs. At most MOST_RUNS_IN_MEMORY runs (the result is loaded). posterior: a ``parley calibrate`` file to draw the sampled parameters from.
+    of the inputs. At most MOST_RUNS_IN_MEMORY runs (the result is loaded). posterior: a
+    ``parley calibrate`` file to draw the sampled parameters from.
     trace: keep the round-by-round history of the first `trace` runs (ds.parley.groups["trace"]).
     The summary group is ``ds.parley.summary``; P(agreement) and its interval are also in
     ``ds.attrs``.
