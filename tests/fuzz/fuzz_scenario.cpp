@@ -3,7 +3,8 @@
 //
 // An input whose first line is "#set KEY=VALUE" (a TOML comment) also applies that override,
 // so --set parsing is fuzzed too. Expected outcome for any input: either a ScenarioError
-// (bad input, reported) or a scenario that samples and runs; anything else is a finding.
+// (bad input, reported), a PlanError from the sampler (two random streams of one id: refused,
+// as every command refuses it), or a scenario that samples and runs; anything else is a finding.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -11,6 +12,7 @@
 
 #include "parley/engine/engine.hpp"
 #include "parley/engine/sampler.hpp"
+#include "parley/engine/shards.hpp"
 #include "parley/scenario/diagnostics.hpp"
 #include "parley/scenario/load.hpp"
 
@@ -32,6 +34,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     parley::engine::compute_run(s, sampler, 1, 0, block, 0);
   } catch (const parley::scenario::ScenarioError&) {
     // Bad input, reported with its location: the expected outcome.
+  } catch (const parley::engine::PlanError&) {
+    // A scenario the sampler refuses (colliding stream ids), as every command does.
   }
   return 0;
 }
