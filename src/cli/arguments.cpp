@@ -188,8 +188,8 @@ void refuse_output_among_inputs(const std::string& output, const std::vector<Inp
     if (in.path.empty()) continue;
     std::error_code ec;  // an output that does not exist yet is no input
     if (std::filesystem::equivalent(output, in.path, ec)) {
-      throw UsageError(output + ": is " + in.what + " (allowed: an output path that is none of "
-                       "the command's inputs)");
+      throw UsageError(output + ": is " + in.what +
+                       " (allowed: an output path that is none of the command's inputs)");
     }
   }
 }

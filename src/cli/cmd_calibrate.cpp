@@ -155,8 +155,8 @@ int cmd_calibrate(const std::vector<std::string>& args, const std::string& comma
       throw UsageError("--particles: " + std::to_string(options.particles) + " particles of " +
                        std::to_string(keys.size()) +
                        " parameters are more than the runs of `parley run --posterior` can "
-                       "store with them (allowed: at most " + std::to_string(most) +
-                       " for this scenario)");
+                       "store with them (allowed: at most " +
+                       std::to_string(most) + " for this scenario)");
   }
   if (kept) {
     // The particles go on as the scenario's parameters, by name and in order, inside the prior.

@@ -286,8 +286,9 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   job.output = options->flags.output.empty() ? s.name + selection.file_suffix + ".h5"
                                              : options->flags.output;
   if (job.write_file) {
-    refuse_output_among_inputs(job.output, {{options->scenario_path, "the scenario being run"},
-                                            {options->posterior.value_or(""), "the posterior file"}});
+    refuse_output_among_inputs(job.output,
+                               {{options->scenario_path, "the scenario being run"},
+                                {options->posterior.value_or(""), "the posterior file"}});
   }
   if (job.write_file && !options->flags.force && io::file_exists(job.output)) {
     throw UsageError(job.output + ": file exists (use --force to overwrite it)");

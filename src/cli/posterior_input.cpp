@@ -19,8 +19,8 @@ PosteriorInput read_posterior_input(const std::string& path) {
   if (in.population.size() > most) {
     throw UsageError("--posterior: " + path + ": its " + std::to_string(in.population.size()) +
                      " particles of " + std::to_string(in.population.parameters.size()) +
-                     " parameters are more than a runs file stores with its runs (allowed: at "
-                     "most " + std::to_string(most) +
+                     " parameters are more than a runs file stores with its runs" +
+                     " (allowed: at most " + std::to_string(most) +
                      "; calibrate again with that many --particles or fewer)");
   }
   return in;

@@ -111,9 +111,7 @@ RunsReader::RunsReader(const std::string& path, std::vector<std::string> paramet
   impl_->designs = designs;
   h5::quiet_errors();
   impl_->path = path;
-  impl_->file = h5::reading(path, [&] {
-    return h5::open_read_only(path);
-  });
+  impl_->file = h5::reading(path, [&] { return h5::open_read_only(path); });
   impl_->parameters = std::move(parameters);
 }
 

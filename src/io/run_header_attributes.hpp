@@ -67,7 +67,6 @@ inline constexpr const char* texts[] = {
     observations_toml, stopped,        parameters};
 }  // namespace key
 
-
 // The root attributes of a file Parley reads back (as h5::attributes_as_text reads them), each
 // read with the file's name in every complaint (InvalidFile).
 class Attributes {

@@ -12,8 +12,8 @@
 #include <pybind11/stl.h>
 
 #include <chrono>
-#include <cstdint>
 #include <condition_variable>
+#include <cstdint>
 #include <iostream>
 #include <mutex>
 #include <optional>
@@ -72,9 +72,9 @@ class Capture {
 // the file a command writes (cli::Host::most_rows). `progress(done, total)` is called
 // from the calling thread about ten times a second while the command counts something.
 std::tuple<int, py::str, py::str> call(const std::vector<std::string>& args,
-                                               const std::string& command_line,
-                                               const std::optional<py::function>& progress,
-                                               std::uint64_t most_rows) {
+                                       const std::string& command_line,
+                                       const std::optional<py::function>& progress,
+                                       std::uint64_t most_rows) {
   std::unique_lock<std::mutex> busy(g_one_at_a_time, std::try_to_lock);
   if (!busy.owns_lock()) {
     throw std::runtime_error("another Parley command is running in this process (one at a time)");

@@ -1390,9 +1390,10 @@ Scenario load_scenario_text(const std::string& text, const std::string& source,
   }
   // The scenario is stored whole in every file written (scenario_toml).
   if (s.toml_text.size() > kMostInputBytes) {
-    ctx.error(root.source(), "", "the scenario is " + std::to_string(s.toml_text.size()) +
-              " bytes with its overrides, more than a file stores", "allowed: at most " +
-              std::to_string(kMostInputBytes) + " bytes");
+    ctx.error(root.source(), "",
+              "the scenario is " + std::to_string(s.toml_text.size()) +
+                  " bytes with its overrides, more than a file stores",
+              "allowed: at most " + std::to_string(kMostInputBytes) + " bytes");
     throw ScenarioError(std::move(ctx.diagnostics));
   }
   Loader(ctx, s).load(root);

@@ -313,9 +313,13 @@ TEST(StreamIds, ASamplerRefusesTwoPurposesWithOneStreamId) {
             pr::purpose_id("agents." + second + ".war_cost"));
   auto scenario = [](const std::string& a, const std::string& b) {
     return "[scenario]\nname = \"s\"\n[issues.x]\nrange = [0.0, 1.0]\nstatus_quo = 0.5\n"
-           "[agents." + a + "]\nwar_cost = { uniform = [0.01, 0.1] }\nideal = { x = 1.0 }\n"
+           "[agents." +
+           a +
+           "]\nwar_cost = { uniform = [0.01, 0.1] }\nideal = { x = 1.0 }\n"
            "salience = { x = 1.0 }\n"
-           "[agents." + b + "]\nwar_cost = { uniform = [0.01, 0.1] }\nideal = { x = 0.0 }\n"
+           "[agents." +
+           b +
+           "]\nwar_cost = { uniform = [0.01, 0.1] }\nideal = { x = 0.0 }\n"
            "salience = { x = 1.0 }\n[protocol]\nkind = \"nash\"\n";
   };
   const auto s = parley::scenario::load_scenario_text(scenario(first, second), "s.toml");
@@ -329,6 +333,6 @@ TEST(StreamIds, ASamplerRefusesTwoPurposesWithOneStreamId) {
         << e.what();
   }
   // Two names that do not collide are accepted.
-  EXPECT_NO_THROW(parley::engine::Sampler(
-      parley::scenario::load_scenario_text(scenario("a", "b"), "s.toml")));
+  EXPECT_NO_THROW(
+      parley::engine::Sampler(parley::scenario::load_scenario_text(scenario("a", "b"), "s.toml")));
 }

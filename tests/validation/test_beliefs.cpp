@@ -403,8 +403,8 @@ std::string fearon_table(double a, double b, double c_a, const std::string& info
          "salience = { x = 1.0 }\nred_lines.x = [0.0, { uniform = [" +
          std::to_string(a) + ", " + std::to_string(b) +
          "] }]\n"
-         "[protocol]\nkind = \"alternating\"\nmax_rounds = " + std::to_string(max_rounds) +
-         "\ninformation = \"" + information + "\"\n";
+         "[protocol]\nkind = \"alternating\"\nmax_rounds = " +
+         std::to_string(max_rounds) + "\ninformation = \"" + information + "\"\n";
 }
 
 struct TableRun {

@@ -15,7 +15,7 @@ inline constexpr std::string_view beliefs = "protocol.beliefs";
 inline constexpr std::string_view durability = "durability";
 inline constexpr std::string_view posterior = "posterior";
 
-inline constexpr std::array kOfEveryRun{battlefield, mediator, recognition,
+inline constexpr std::array kOfEveryRun{battlefield, mediator,   recognition,
                                         beliefs,     durability, posterior};
 
 }  // namespace parley::engine::purpose
