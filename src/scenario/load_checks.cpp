@@ -1,0 +1,134 @@
+// What a scenario file must satisfy across its tables (see loader.hpp).
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "loader.hpp"
+
+namespace parley::scenario::detail {
+namespace {
+
+// The most sampled parameters a scenario may have (see check_cross_references).
+constexpr std::size_t kMaxSampled = 4000;
+
+}  // namespace
+
+void Loader::check_cross_references(const toml::table& root) {
+  std::size_t mediators = 0;
+  std::size_t parties = 0;
+  std::size_t vetoes = 0;
+  for (const Agent& a : s_.agents) {
+    mediators += a.role == Role::mediator;
+    parties += a.role == Role::party;
+    vetoes += a.veto;
+  }
+  const auto region = root.source();
+  const toml::node* agents = root.get("agents");
+  const auto& at = agents ? agents->source() : region;
+  if (s_.agents.empty() || s_.issues.empty()) return;
+  if (mediators > 1) {
+    ctx_.error(at, "agents", std::to_string(mediators) + " agents have role = \"mediator\"",
+               "allowed: at most one mediator");
+  }
+  if (mediators == 0 && s_.protocol.kind == ProtocolKind::mediated) {
+    ctx_.error(at, "agents", "the mediated protocol needs a mediator, none has role = \"mediator\"",
+               "allowed: exactly one agent with role = \"mediator\"");
+  }
+  if (parties == 0) {
+    ctx_.error(at, "agents", "a mediator without parties",
+               "allowed: at least one agent with role = \"party\"");
+  }
+  // Under alternating offers a quota decides; elsewhere only veto players do.
+  if (vetoes == 0 && s_.protocol.kind != ProtocolKind::alternating) {
+    ctx_.error(at, "agents", "no agent has a veto, so every text would pass at once",
+               "allowed: at least one agent with veto = true");
+  }
+  // Every sampled parameter is a dataset of its own, attached to the run coordinate, whose
+  // list of attached datasets HDF5 keeps in one attribute of at most 64 KiB (about 4,500).
+  {
+    std::size_t sampled = 0;
+    for (const ParameterRef& ref : s_.parameters()) sampled += !ref.param->dist.is_fixed();
+    for (const Agent& a : s_.agents) {
+      if (!a.salience_concentration) continue;
+      for (const auto& w : a.salience) sampled += w.has_value();
+    }
+    if (sampled > kMaxSampled) {
+      ctx_.error(
+          region, "scenario", std::to_string(sampled) + " sampled parameters",
+          "allowed: at most " + std::to_string(kMaxSampled) + " (each is a dataset of the output)");
+    }
+  }
+  if (s_.space == Space::pie) check_pie(root);
+  bool any_discrete = false;
+  for (const Issue& issue : s_.issues) any_discrete = any_discrete || issue.discrete();
+  if (any_discrete && s_.protocol.revision == Revision::weighted_mean &&
+      s_.protocol.kind == ProtocolKind::mediated) {
+    ctx_.error(root.get("protocol") ? root.get("protocol")->source() : root.source(),
+               "protocol.revision", "the weighted-mean step moves continuous issues only",
+               "allowed: revision = \"nash\" when some issue is discrete");
+  }
+  const Issue& front = s_.issues[s_.battlefield.issue];
+  if (front.discrete() &&
+      (!s_.battlefield.drift.dist.is_fixed() || !s_.battlefield.volatility.dist.is_fixed() ||
+       s_.battlefield.drift.central() != 0.0 || s_.battlefield.volatility.central() != 0.0)) {
+    ctx_.error(root.get("battlefield") ? root.get("battlefield")->source() : root.source(),
+               "battlefield.issue", "the front line cannot move on discrete issue " + front.id,
+               "allowed: a continuous issue for a moving front line");
+  }
+  // The first draft must be a text the constraints allow.
+  if (s_.protocol.first_draft.size() == s_.issues.size()) {
+    std::vector<double> draft;
+    for (const auto& p : s_.protocol.first_draft) draft.push_back(p.central());
+    for (const Constraint& c : s_.constraints) {
+      if (!satisfied(c, draft)) {
+        ctx_.error(root.get("protocol") ? root.get("protocol")->source() : root.source(),
+                   "protocol.first_draft", "breaks the constraint [" + c.text + "]",
+                   "allowed: a first draft that satisfies every [[constraints]] entry");
+      }
+    }
+  }
+}
+
+// A pie (Baron & Ferejohn 1989): issues are shares in [0, 1]; each agent values only its
+// own share, linearly; only alternating offers divide a pie.
+void Loader::check_pie(const toml::table& root) {
+  const auto& region = root.get("scenario") ? root.get("scenario")->source() : root.source();
+  if (s_.protocol.kind != ProtocolKind::alternating) {
+    ctx_.error(region, "scenario.space", "a pie is divided by alternating offers only",
+               "allowed: space = \"pie\" with protocol.kind = \"alternating\"");
+  }
+  for (const Issue& issue : s_.issues) {
+    if (issue.lo != 0.0 || issue.hi != 1.0) {
+      ctx_.error(region, "issues." + issue.id + ".range", "a share of a pie must range over [0, 1]",
+                 "allowed: range = [0.0, 1.0] with space = \"pie\"");
+    }
+  }
+  std::vector<bool> owned(s_.issues.size(), false);
+  s_.own_share.assign(s_.agents.size(), 0);
+  for (std::size_t i = 0; i < s_.agents.size(); ++i) {
+    const Agent& a = s_.agents[i];
+    std::vector<std::size_t> weighed;
+    for (std::size_t k = 0; k < s_.issues.size(); ++k) {
+      if (a.salience[k] && !(a.salience[k]->dist.is_fixed() && a.salience[k]->central() == 0.0)) {
+        weighed.push_back(k);
+      }
+    }
+    const bool own_linear = weighed.size() == 1 && a.shape[weighed[0]] == model::Shape::linear &&
+                            a.ideal[weighed[0]] && a.ideal[weighed[0]]->dist.is_fixed() &&
+                            a.ideal[weighed[0]]->central() == 1.0 && !owned[weighed[0]];
+    if (a.role == Role::party && !own_linear) {
+      ctx_.diagnostics.push_back(
+          {a.where, "agents." + a.id + ".salience",
+           "in a pie each party values its own share only, linearly, with ideal 1",
+           "allowed: salience on one issue no other party owns, ideal 1.0, shape linear"});
+      continue;
+    }
+    if (!weighed.empty()) {
+      s_.own_share[i] = weighed[0];
+      owned[weighed[0]] = true;
+    }
+  }
+}
+
+}  // namespace parley::scenario::detail
