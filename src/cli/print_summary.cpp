@@ -81,7 +81,8 @@ std::string format_summary(const scenario::Scenario& s, const engine::Summary& m
   std::string out;
   const double n = static_cast<double>(m.runs);
   out += line("Parley — %s: %llu runs, protocol %s\n", s.title.c_str(),
-              static_cast<unsigned long long>(m.runs), scenario::protocol_name(s.protocol.kind));
+              static_cast<unsigned long long>(m.runs),
+              std::string(model::name_of(s.protocol.kind)).c_str());
   out += line("  P(agreement)          %.4f   95%% Wilson interval [%.4f, %.4f]\n", m.p_agreement,
               m.p_low, m.p_high);
   out += line("  outcomes              agreement %.1f%%   walk-out %.1f%%   deadline %.1f%%\n",

@@ -6,23 +6,13 @@
 #include <unordered_map>
 
 #include "parley/engine/purposes.hpp"
+#include "parley/engine/setting.hpp"
 #include "parley/engine/shards.hpp"
 #include "parley/random/distributions.hpp"
 
 namespace parley::engine {
 
-// The scenario's and the run's shock enums list the same cases in the same order.
-static_assert(static_cast<int>(scenario::ShockWhen::no_deal_by) ==
-              static_cast<int>(protocol::ShockWhen::no_deal_by));
-static_assert(static_cast<int>(scenario::ShockOp::scale) ==
-              static_cast<int>(protocol::ShockOp::scale));
-static_assert(static_cast<int>(scenario::Information::learning) ==
-              static_cast<int>(protocol::Information::learning));
-static_assert(static_cast<int>(scenario::Sessions::joint) ==
-              static_cast<int>(protocol::Sessions::joint));
-
 using model::Index;
-using scenario::Role;
 
 void Sampler::add(const scenario::ParameterRef& ref) {
   const scenario::Param& p = *ref.param;
@@ -36,86 +26,6 @@ void Sampler::add(const scenario::ParameterRef& ref) {
   columns_.push_back({p.key, ref.unit});
 }
 
-namespace {
-
-// The common prior of a parameter on issue `issue`'s unit scale.
-model::Prior unit_prior(const scenario::Distribution& d, const scenario::Issue& issue) {
-  using K = scenario::Distribution::Kind;
-  model::Prior p;
-  switch (d.kind) {
-    case K::fixed:
-      p.lo = p.hi = issue.to_unit(d.a);
-      break;
-    case K::uniform:
-      p.lo = issue.to_unit(d.a);
-      p.hi = issue.to_unit(d.b);
-      break;
-    case K::normal:
-      p.kind = model::Prior::Kind::normal;
-      p.lo = issue.to_unit(d.lo);
-      p.hi = issue.to_unit(d.hi);
-      p.a = issue.to_unit(d.a);
-      p.b = d.b / (issue.hi - issue.lo);
-      break;
-    case K::beta: {
-      // Beta(κm, κ(1 − m)) on [lo, hi], as Distribution::sample draws it.
-      const double m = (d.a - d.lo) / (d.hi - d.lo);
-      p.kind = model::Prior::Kind::beta;
-      p.lo = issue.to_unit(d.lo);
-      p.hi = issue.to_unit(d.hi);
-      p.a = d.b * m;
-      p.b = d.b * (1.0 - m);
-      break;
-    }
-    case K::triangular:
-      p.kind = model::Prior::Kind::triangular;
-      p.lo = issue.to_unit(d.a);
-      p.hi = issue.to_unit(d.b);
-      p.a = issue.to_unit(d.c);
-      break;
-  }
-  return p;
-}
-
-// The deciding parties' red-line ends that only they know (docs/model.md, "Private information
-// and beliefs"): drawn per run, or conceding toward a limit they may pass. An issue veto's on its
-// issues only.
-std::vector<protocol::PrivateEnd> private_ends(const scenario::Scenario& s,
-                                               const protocol::Setting& setting) {
-  std::vector<protocol::PrivateEnd> out;
-  for (std::size_t i = 0; i < s.agents.size(); ++i) {
-    const scenario::Agent& a = s.agents[i];
-    if (!setting.is_party[i] || !setting.decides(i)) continue;
-    for (std::size_t k = 0; k < s.issues.size(); ++k) {
-      if (!a.red_line[k]) continue;
-      if (setting.issue_veto(i) &&
-          std::find(setting.veto_issues[i].begin(), setting.veto_issues[i].end(),
-                    static_cast<Index>(k)) == setting.veto_issues[i].end())
-        continue;
-      for (const bool upper : {false, true}) {
-        const scenario::Param& end = upper ? a.red_line[k]->hi : a.red_line[k]->lo;
-        protocol::PrivateEnd e;
-        e.agent = static_cast<Index>(i);
-        e.issue = static_cast<Index>(k);
-        e.upper = upper;
-        e.initial = unit_prior(end.dist, s.issues[k]);
-        if (a.red_line_limit[k]) {
-          const scenario::Distribution& limit =
-              upper ? a.red_line_limit[k]->hi.dist : a.red_line_limit[k]->lo.dist;
-          // It moves only toward a limit beyond it.
-          e.concedes = upper ? limit.support_max() > end.dist.support_min()
-                             : limit.support_min() < end.dist.support_max();
-          e.limit = unit_prior(limit, s.issues[k]);
-        }
-        if (e.concedes || !end.dist.is_fixed()) out.push_back(e);
-      }
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
 void Sampler::normalise_weights(protocol::Realization& r, Index agent) {
   const double total = r.prefs.weight.row(agent).sum();
   if (total > 0.0) r.prefs.weight.row(agent) /= total;
@@ -126,99 +36,16 @@ Sampler::Sampler(const scenario::Scenario& s) {
   const auto n_issues = static_cast<Index>(s.issues.size());
   base_.resize(n_agents, n_issues);
 
-  setting_.veto.resize(s.agents.size());
-  setting_.is_party.resize(s.agents.size());
-  setting_.mediator = s.mediator() ? static_cast<Index>(*s.mediator()) : -1;
-  setting_.battlefield_issue = static_cast<Index>(s.battlefield.issue);
-  setting_.max_rounds = s.protocol.max_rounds;
-  setting_.durability_horizon = s.durability.horizon;
-  for (const auto& stage : s.protocol.agenda)
-    setting_.stages.emplace_back(stage.begin(), stage.end());
-  setting_.binding = s.protocol.binding;
-  if (s.ceasefire.issue) {
-    // Interim ceasefires, on unit scales.
-    const scenario::Issue& c = s.issues[*s.ceasefire.issue];
-    const scenario::Issue& b = s.issues[s.battlefield.issue];
-    const double nan = std::numeric_limits<double>::quiet_NaN();
-    setting_.ceasefire_issue = static_cast<Index>(*s.ceasefire.issue);
-    for (const scenario::CeasefireDesign& d : s.ceasefire.designs) {
-      setting_.ceasefire_designs.push_back(
-          {(d.at - c.lo) / (c.hi - c.lo), d.drift ? *d.drift / (b.hi - b.lo) : nan,
-           d.volatility ? *d.volatility / (b.hi - b.lo) : nan, d.war_cost, d.withdrawal});
-    }
-    if (s.ceasefire.in_force)
-      setting_.ceasefire_in_force = static_cast<Index>(*s.ceasefire.in_force);
-  }
-  setting_.walkout_patience = s.protocol.walkout_patience;
-  setting_.revision_steps = s.protocol.revision_steps;
-  switch (s.protocol.kind) {
-    case scenario::ProtocolKind::mediated:
-      setting_.kind = protocol::Kind::mediated;
-      break;
-    case scenario::ProtocolKind::alternating:
-      setting_.kind = protocol::Kind::alternating;
-      break;
-    case scenario::ProtocolKind::nash:
-      setting_.kind = protocol::Kind::nash;
-      break;
-    case scenario::ProtocolKind::kalai:
-      setting_.kind = protocol::Kind::kalai;
-      break;
-  }
-  setting_.recognition_by_order = s.protocol.recognition == scenario::Recognition::order;
-  setting_.quota = s.protocol.quota;
-  setting_.pie = s.space == scenario::Space::pie;
-  for (std::size_t k : s.own_share) setting_.own_share.push_back(static_cast<Index>(k));
-  setting_.revision = s.protocol.revision == scenario::Revision::nash
-                          ? protocol::Revision::nash
-                          : protocol::Revision::weighted_mean;
-
+  setting_ = make_setting(s);
   for (Index k = 0; k < n_issues; ++k) {
     const auto& issue = s.issues[static_cast<std::size_t>(k)];
     base_.status_quo(k) = issue.to_unit(issue.status_quo);
-    setting_.options.push_back(issue.discrete() ? static_cast<int>(issue.options.size()) : 0);
-  }
-  for (const auto& c : s.constraints) {
-    protocol::TextConstraint tc;
-    tc.excludes = c.kind == scenario::Constraint::Kind::excludes;
-    for (const auto& l : c.literals) {
-      tc.literals.emplace_back(static_cast<Index>(l.issue),
-                               s.issues[l.issue].to_unit(static_cast<double>(l.option)));
-    }
-    setting_.constraints.push_back(std::move(tc));
-  }
-  setting_.clause_changes = s.protocol.clause_changes;
-  setting_.bracketing = s.protocol.bracketing;
-  setting_.bracket_after = s.protocol.bracket_after;
-  setting_.max_bracketed = s.protocol.max_bracketed;
-  // Concession is worked out each round only where something concedes or an aspiration stands.
-  for (const auto& a : s.agents) {
-    for (const auto& limit : a.red_line_limit)
-      setting_.concession = setting_.concession || limit.has_value();
-    setting_.concession = setting_.concession || a.aspiration.has_value();
   }
   base_.prefs.mean = s.aggregation == scenario::Aggregation::mean;
-  // Private information belongs to the mediated protocol and to alternating offers. In
-  // alternating offers every offer and answer is made at one table: its sessions are joint.
-  if (s.protocol.kind == scenario::ProtocolKind::mediated ||
-      s.protocol.kind == scenario::ProtocolKind::alternating) {
-    setting_.information = static_cast<protocol::Information>(s.protocol.information);
-    setting_.sessions = s.protocol.kind == scenario::ProtocolKind::alternating
-                            ? protocol::Sessions::joint
-                            : static_cast<protocol::Sessions>(s.protocol.sessions);
-  }
 
   // Value functions first: an option's value is set into its issue's piecewise function.
   for (Index i = 0; i < n_agents; ++i) {
     const auto& a = s.agents[static_cast<std::size_t>(i)];
-    setting_.veto[static_cast<std::size_t>(i)] = a.veto;
-    // An issue veto is the mediated protocol's: elsewhere it is a veto (docs/model.md,
-    // "Mediated single negotiating text").
-    if (s.protocol.kind == scenario::ProtocolKind::mediated)
-      setting_.veto_issues.emplace_back(a.veto_issues.begin(), a.veto_issues.end());
-    else
-      setting_.veto_issues.emplace_back();
-    setting_.is_party[static_cast<std::size_t>(i)] = a.role == Role::party;
     for (Index k = 0; k < n_issues; ++k) {
       const auto sk = static_cast<std::size_t>(k);
       if (a.shape[sk] == model::Shape::piecewise) {
@@ -231,9 +58,6 @@ Sampler::Sampler(const scenario::Scenario& s) {
       base_.prefs.shape(i, k) = static_cast<std::int8_t>(a.shape[sk]);
     }
   }
-
-  if (setting_.information != protocol::Information::complete)
-    setting_.private_ends = private_ends(s, setting_);
 
   // Every parameter from the scenario's registry: each agent's (then its weights' Dirichlet
   // group, when it has one), then the negotiation's. The columns follow this order.
@@ -280,8 +104,8 @@ Sampler::Sampler(const scenario::Scenario& s) {
     out.field = t.field;
     out.agent = t.agent;
     out.issue = t.issue;
-    out.op = static_cast<protocol::ShockOp>(shock.op);
-    out.when = static_cast<protocol::ShockWhen>(shock.when);
+    out.op = shock.op;
+    out.when = shock.when;
     out.by = static_cast<Index>(shock.by);
     out.count = shock.count;
     out.threshold = front_issue.to_unit(shock.threshold);
@@ -293,16 +117,12 @@ Sampler::Sampler(const scenario::Scenario& s) {
     const double scale = shock.op == scenario::ShockOp::scale ? 1.0 : t.scale;
     out.value = (shock.value.central() - offset) * scale;
     base_.shocks.push_back(out);
-    if (shock.when == scenario::ShockWhen::round) setting_.scheduled.push_back(j);
     if (shock.value.dist.is_fixed()) continue;
     const std::string key = "shocks." + std::to_string(j) + ".value";
     slots_.push_back({shock.value.dist, t.field, t.agent, t.issue, offset, scale,
                       random::purpose_id(key), columns_.size(), static_cast<int>(j)});
     columns_.push_back({key, ""});
   }
-  std::stable_sort(
-      setting_.scheduled.begin(), setting_.scheduled.end(),
-      [&](std::size_t a, std::size_t b) { return base_.shocks[a].round < base_.shocks[b].round; });
 
   // No two purposes of a run may share a stream id (a 32-bit hash of the name): they would draw
   // the same numbers, and their parameters be silently correlated.

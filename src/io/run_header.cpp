@@ -202,7 +202,7 @@ void write_provenance(hid_t root, const char* filetype, const scenario::Scenario
   h5::attr_string(root, key::command_line, command_line);
   h5::attr_string(root, key::scenario_name, s.name);
   h5::attr_string(root, key::scenario_toml, s.toml_text);
-  h5::attr_string(root, key::protocol, scenario::protocol_name(s.protocol.kind));
+  h5::attr_string(root, key::protocol, std::string(model::name_of(s.protocol.kind)));
 }
 
 void write_run_header(hid_t root, const scenario::Scenario& s, const RunHeader& h) {

@@ -37,7 +37,7 @@ void negotiate_axiomatic(const Setting& setting, const Realization& run_paramete
     }
     TextSolver solver(setting, r.prefs, box);
     text.reset();
-    if (setting.kind == Kind::nash) {
+    if (setting.kind == ProtocolKind::nash) {
       text = solver.nash(veto, d, Vector::Ones(n));
     } else if (const auto ks = solver.kalai_smorodinsky(veto, d)) {
       text = ks->x;

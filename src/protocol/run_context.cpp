@@ -371,14 +371,14 @@ void negotiate(const Setting& setting, const Realization& r, RunStreams& streams
   out.belief_width = out.belief_error = out.belief_covered =
       std::numeric_limits<double>::quiet_NaN();
   switch (setting.kind) {
-    case Kind::mediated:
+    case ProtocolKind::mediated:
       negotiate_mediated(setting, r, streams, w, out, trace);
       break;
-    case Kind::alternating:
+    case ProtocolKind::alternating:
       negotiate_alternating(setting, r, streams, w, out, trace);
       break;
-    case Kind::nash:
-    case Kind::kalai:
+    case ProtocolKind::nash:
+    case ProtocolKind::kalai:
       negotiate_axiomatic(setting, r, streams, w, out, trace);
       break;
   }

@@ -109,16 +109,16 @@ std::string describe(const Scenario& s) {
   }
 
   const Protocol& p = s.protocol;
-  out << "\nProtocol: " << protocol_name(p.kind);
-  if (p.kind == ProtocolKind::mediated) {
-    out << " (single negotiating text), revision "
-        << (p.revision == Revision::nash ? "nash" : "weighted_mean") << ", information "
-        << information_name(p.information) << ", "
-        << (p.sessions == Sessions::separate ? "separate sessions" : "a joint table");
-  } else if (p.kind == ProtocolKind::alternating) {
-    out << " offers, recognition " << (p.recognition == Recognition::order ? "order" : "power")
-        << ", information " << information_name(p.information)
-        << (p.unanimity
+  // What the kind's row (model/protocol_kind.hpp) says it takes.
+  const model::ProtocolTraits& kind = model::traits(p.kind);
+  out << "\nProtocol: " << model::name_of(p.kind) << kind.title;
+  if (kind.revision) out << ", revision " << model::name_of(p.revision);
+  if (kind.proposers) out << ", recognition " << model::name_of(p.recognition);
+  if (kind.private_information) out << ", information " << model::name_of(p.information);
+  if (kind.chooses_sessions)
+    out << ", " << (p.sessions == Sessions::separate ? "separate sessions" : "a joint table");
+  if (kind.proposers) {
+    out << (p.unanimity
                 ? ", unanimity of the veto players"
                 : ", majority of " + std::to_string(p.quota) + " parties (and every veto player)")
         << (s.space == Space::pie ? ", dividing a pie" : "");
@@ -171,7 +171,7 @@ std::string describe(const Scenario& s) {
     for (std::size_t st = 0; st + 1 < s.protocol.agenda.size(); ++st) {
       for (const std::size_t k : s.protocol.agenda[st]) early = early || k == *c.issue;
     }
-    early = early && s.protocol.kind == ProtocolKind::mediated;
+    early = early && kind.mediator;
     out << "\nCeasefire designs: a term of " << s.issues[*c.issue].id << " takes the nearest; ";
     if (c.in_force) {
       out << "in force before the talks: " << c.designs[*c.in_force].label << "\n";

@@ -31,16 +31,19 @@ void Loader::check_cross_references(const toml::table& root) {
     ctx_.error(at, "agents", std::to_string(mediators) + " agents have role = \"mediator\"",
                "allowed: at most one mediator");
   }
-  if (mediators == 0 && s_.protocol.kind == ProtocolKind::mediated) {
-    ctx_.error(at, "agents", "the mediated protocol needs a mediator, none has role = \"mediator\"",
+  const model::ProtocolTraits& kind = model::traits(s_.protocol.kind);
+  if (mediators == 0 && kind.mediator) {
+    ctx_.error(at, "agents",
+               "the " + std::string(model::name_of(kind.kind)) +
+                   " protocol needs a mediator, none has role = \"mediator\"",
                "allowed: exactly one agent with role = \"mediator\"");
   }
   if (parties == 0) {
     ctx_.error(at, "agents", "a mediator without parties",
                "allowed: at least one agent with role = \"party\"");
   }
-  // Under alternating offers a quota decides; elsewhere only veto players do.
-  if (vetoes == 0 && s_.protocol.kind != ProtocolKind::alternating) {
+  // Where proposers are recognised a quota decides; elsewhere only veto players do.
+  if (vetoes == 0 && !kind.proposers) {
     ctx_.error(at, "agents", "no agent has a veto, so every text would pass at once",
                "allowed: at least one agent with veto = true");
   }
@@ -62,8 +65,7 @@ void Loader::check_cross_references(const toml::table& root) {
   if (s_.space == Space::pie) check_pie(root);
   bool any_discrete = false;
   for (const Issue& issue : s_.issues) any_discrete = any_discrete || issue.discrete();
-  if (any_discrete && s_.protocol.revision == Revision::weighted_mean &&
-      s_.protocol.kind == ProtocolKind::mediated) {
+  if (any_discrete && s_.protocol.revision == Revision::weighted_mean && kind.revision) {
     ctx_.error(root.get("protocol") ? root.get("protocol")->source() : root.source(),
                "protocol.revision", "the weighted-mean step moves continuous issues only",
                "allowed: revision = \"nash\" when some issue is discrete");
@@ -94,9 +96,10 @@ void Loader::check_cross_references(const toml::table& root) {
 // own share, linearly; only alternating offers divide a pie.
 void Loader::check_pie(const toml::table& root) {
   const auto& region = root.get("scenario") ? root.get("scenario")->source() : root.source();
-  if (s_.protocol.kind != ProtocolKind::alternating) {
+  if (!model::traits(s_.protocol.kind).proposers) {
     ctx_.error(region, "scenario.space", "a pie is divided by alternating offers only",
-               "allowed: space = \"pie\" with protocol.kind = \"alternating\"");
+               "allowed: space = \"pie\" with protocol.kind = " +
+                   model::kinds_with(&model::ProtocolTraits::proposers));
   }
   for (const Issue& issue : s_.issues) {
     if (issue.lo != 0.0 || issue.hi != 1.0) {

@@ -13,15 +13,9 @@ void Loader::read_protocol(Reader& r) {
   if (!t) return;
   Reader h(ctx_, *t, "protocol");
   Protocol& p = s_.protocol;
-  const std::string kind =
-      h.string("kind", false, {"mediated", "alternating", "nash", "kalai"}).value_or("mediated");
-  p.kind = kind == "alternating" ? ProtocolKind::alternating
-           : kind == "nash"      ? ProtocolKind::nash
-           : kind == "kalai"     ? ProtocolKind::kalai
-                                 : ProtocolKind::mediated;
-  p.recognition = h.string("recognition", false, {"power", "order"}).value_or("power") == "order"
-                      ? Recognition::order
-                      : Recognition::power;
+  p.kind = h.choice("kind", ProtocolKind::mediated);
+  const model::ProtocolTraits& kind = model::traits(p.kind);
+  p.recognition = h.choice("recognition", Recognition::power);
   const std::string decision =
       h.string("decision", false, {"unanimity", "majority"}).value_or("unanimity");
   std::size_t parties = 0;
@@ -37,17 +31,9 @@ void Loader::read_protocol(Reader& r) {
     ctx_.error(t->get("quota")->source(), "protocol.quota", "a quota goes with a majority rule",
                "allowed: decision = \"majority\" with a quota; unanimity needs every veto player");
   }
-  p.revision = h.string("revision", false, {"nash", "weighted_mean"}).value_or("nash") == "nash"
-                   ? Revision::nash
-                   : Revision::weighted_mean;
-  const std::string information =
-      h.string("information", false, {"complete", "prior", "learning"}).value_or("complete");
-  p.information = information == "prior"      ? Information::prior
-                  : information == "learning" ? Information::learning
-                                              : Information::complete;
-  p.sessions = h.string("sessions", false, {"separate", "joint"}).value_or("separate") == "joint"
-                   ? Sessions::joint
-                   : Sessions::separate;
+  p.revision = h.choice("revision", Revision::nash);
+  p.information = h.choice("information", Information::complete);
+  p.sessions = h.choice("sessions", Sessions::separate);
   p.max_rounds = static_cast<int>(h.integer("max_rounds", false, 1, 100000).value_or(24));
   p.walkout_patience =
       static_cast<int>(h.integer("walkout_patience", false, 1, 100000).value_or(3));
@@ -56,10 +42,11 @@ void Loader::read_protocol(Reader& r) {
   p.bracketing = h.boolean("bracketing").value_or(false);
   p.bracket_after = static_cast<int>(h.integer("bracket_after", false, 1, 100000).value_or(6));
   p.max_bracketed = static_cast<int>(h.integer("max_bracketed", false, 1, 100000).value_or(1));
-  if (p.bracketing && p.kind != ProtocolKind::mediated) {
+  if (p.bracketing && !kind.bracketing) {
     ctx_.error(t->get("bracketing")->source(), "protocol.bracketing",
                "only a mediator brackets issues",
-               "allowed: bracketing = true with kind = \"mediated\"");
+               "allowed: bracketing = true with kind = " +
+                   model::kinds_with(&model::ProtocolTraits::bracketing));
   }
   // agenda = [["guarantees"], ["territory", "ceasefire"]]: stages, each issue at most once;
   // the issues left out form a last stage (docs/model.md, "Agendas in stages").
@@ -84,9 +71,11 @@ void Loader::read_protocol(Reader& r) {
       }
       if (!rest.empty()) p.agenda.push_back(rest);
     }
-    if (p.kind == ProtocolKind::alternating) {
-      ctx_.error(an->source(), "protocol.agenda", "alternating offers take no agenda",
-                 "allowed: an agenda with kind = \"mediated\", \"nash\" or \"kalai\"");
+    if (!kind.agenda) {
+      ctx_.error(
+          an->source(), "protocol.agenda",
+          "kind = \"" + std::string(model::name_of(p.kind)) + "\" takes no agenda",
+          "allowed: an agenda with kind = " + model::kinds_with(&model::ProtocolTraits::agenda));
     }
     if (p.bracketing) {
       ctx_.error(an->source(), "protocol.agenda",
@@ -101,7 +90,7 @@ void Loader::read_protocol(Reader& r) {
   p.step = h.param_or("step", 0.0, 1.0, 0.5);
   p.first_draft.resize(s_.issues.size());
   std::vector<bool> seen(s_.issues.size(), false);
-  const bool needs_draft = p.kind == ProtocolKind::mediated;
+  const bool needs_draft = kind.mediator;
   for (std::size_t k = 0; k < s_.issues.size(); ++k) {
     p.first_draft[k] = Param{Distribution::fixed(s_.issues[k].status_quo),
                              "protocol.first_draft." + s_.issues[k].id, ctx_.at(t->source()),

@@ -44,9 +44,8 @@ void Loader::read_shocks(Reader& r) {
     Reader h(ctx_, t, path);
     Shock shock;
     const bool has_op = t.contains("op");
-    const auto op_given = h.string("op", false, {"set", "add", "scale"});
-    const std::string op = op_given.value_or("set");
-    shock.op = op == "add" ? ShockOp::add : op == "scale" ? ShockOp::scale : ShockOp::set;
+    const auto op_given = h.string("op", false, model::names_of<ShockOp>());
+    shock.op = model::enum_of<ShockOp>(op_given.value_or("set")).value_or(ShockOp::set);
     // The trigger: exactly one.
     const char* triggers[] = {"round", "after_rejections", "front_above", "front_below",
                               "no_deal_by"};

@@ -136,12 +136,14 @@ void Loader::read_ceasefire(Reader& r) {
                       : std::string("expected a string, got ") + type_name(*in_force),
                  "allowed: one of the designs (" + join(ids) + ")" +
                      (hint.empty() ? "" : "; did you mean \"" + hint + "\"?"));
-    } else if (s_.protocol.kind != ProtocolKind::mediated || !s_.protocol.agenda.empty()) {
+    } else if (!model::traits(s_.protocol.kind).ceasefire_in_force || !s_.protocol.agenda.empty()) {
       ctx_.error(in_force->source(), "ceasefire.in_force",
                  "a ceasefire in force before the talks needs the mediated protocol without an "
                  "agenda",
-                 "allowed: in_force with kind = \"mediated\" and no protocol.agenda (a stage "
-                 "of an agenda agrees a ceasefire during the talks)");
+                 "allowed: in_force with kind = " +
+                     model::kinds_with(&model::ProtocolTraits::ceasefire_in_force) +
+                     " and no protocol.agenda (a stage of an agenda agrees a ceasefire during "
+                     "the talks)");
     } else {
       c.in_force = static_cast<std::size_t>(found - ids.begin());
     }

@@ -6,32 +6,6 @@
 
 namespace parley::scenario {
 
-const char* protocol_name(ProtocolKind kind) {
-  switch (kind) {
-    case ProtocolKind::mediated:
-      return "mediated";
-    case ProtocolKind::alternating:
-      return "alternating";
-    case ProtocolKind::nash:
-      return "nash";
-    case ProtocolKind::kalai:
-      return "kalai";
-  }
-  return "mediated";
-}
-
-const char* information_name(Information information) {
-  switch (information) {
-    case Information::complete:
-      return "complete";
-    case Information::prior:
-      return "prior";
-    case Information::learning:
-      return "learning";
-  }
-  return "complete";
-}
-
 bool satisfied(const Constraint& c, const std::vector<double>& text) {
   auto holds = [&](const Literal& l) {
     return std::lround(text[l.issue]) == static_cast<long>(l.option);

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "parley/model/names.hpp"
 #include "parley/scenario/diagnostics.hpp"
 #include "parley/scenario/distribution.hpp"
 
@@ -104,6 +105,13 @@ class Reader {
 
   void missing(std::string_view key, const std::string& allowed) {
     ctx_.error(table_.source(), path(key), "missing", "required: " + allowed);
+  }
+
+  // One of the names of enum E (model/names.hpp); `fallback` when absent or in error.
+  template <typename E>
+  E choice(std::string_view key, E fallback) {
+    const auto v = string(key, false, model::names_of<E>());
+    return v ? *model::enum_of<E>(*v) : fallback;
   }
 
   std::optional<std::string> string(std::string_view key, bool required,

@@ -9,20 +9,19 @@
 #include "parley/model/belief.hpp"
 #include "parley/model/field.hpp"
 #include "parley/model/preferences.hpp"
+#include "parley/model/protocol_kind.hpp"
+#include "parley/model/shock_kind.hpp"
 
 namespace parley::protocol {
 
 using model::Index;
 using model::Vector;
 
-enum class Revision : std::int8_t { nash, weighted_mean };
-enum class Kind : std::int8_t { mediated, alternating, nash, kalai };
-// What the mediator knows of the parties' red lines (docs/model.md, "Private information and
-// beliefs"): all of them; only the common prior of the private ends; or the prior updated by
-// the parties' answers. And where it hears the answers: in separate sessions (each party gives
-// its reason for a rejection) or at a joint table (everyone hears every yes and no, no reasons).
-enum class Information : std::int8_t { complete, prior, learning };
-enum class Sessions : std::int8_t { separate, joint };
+// The protocols and their settings (model/protocol_kind.hpp).
+using model::Information;
+using model::ProtocolKind;
+using model::Revision;
+using model::Sessions;
 
 // A red-line end that only its agent knows: drawn for each run, or moving toward a limit by
 // concession. The common prior of where it stands is `initial` (unit scale) for an end that
@@ -77,7 +76,7 @@ struct Setting {
   int walkout_patience = 3;
   int revision_steps = 24;
   Revision revision = Revision::nash;
-  Kind kind = Kind::mediated;
+  ProtocolKind kind = ProtocolKind::mediated;
   // Alternating offers.
   bool recognition_by_order = false;  // else random, with probabilities ∝ power
   int quota = 1;                      // parties (proposer included) who must accept
@@ -124,8 +123,8 @@ using model::Field;
 // A change of `field` of (agent, issue) that fires once (scenario::Shock): at round `round`,
 // after `count` rejections by agent `by`, when the front line (unit scale) is at or beyond
 // `threshold`, or at round `round` + 1 when there is no deal by round `round`.
-enum class ShockWhen : std::int8_t { round, rejections, front_above, front_below, no_deal_by };
-enum class ShockOp : std::int8_t { set, add, scale };
+using model::ShockOp;
+using model::ShockWhen;
 
 struct Shock {
   int round = 1;

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "parley/model/field.hpp"
+#include "parley/model/protocol_kind.hpp"
+#include "parley/model/shock_kind.hpp"
 #include "parley/model/value_function.hpp"
 #include "parley/scenario/distribution.hpp"
 
@@ -97,11 +99,12 @@ struct Agent {
   Location where;
 };
 
-enum class ProtocolKind { mediated, alternating, nash, kalai };
-enum class Revision { nash, weighted_mean };
-// The scenario-file name of a protocol kind: "mediated", "alternating", "nash", "kalai".
-const char* protocol_name(ProtocolKind kind);
-enum class Recognition { power, order };
+// The protocols and their settings (model/protocol_kind.hpp).
+using model::Information;
+using model::ProtocolKind;
+using model::Recognition;
+using model::Revision;
+using model::Sessions;
 // The text space: a box of independent issues, or shares of one pie that sum to 1
 // (each party values its own share, as in Baron & Ferejohn 1989).
 enum class Space { box, pie };
@@ -125,12 +128,6 @@ struct Constraint {
 // Whether a text (natural units: option indices on discrete issues) satisfies `c`.
 bool satisfied(const Constraint& c, const std::vector<double>& text);
 
-// What the mediator knows of the parties' red lines, and where it hears their answers
-// (docs/model.md, "Private information and beliefs").
-enum class Information { complete, prior, learning };
-// The scenario-file name of an information setting: "complete", "prior", "learning".
-const char* information_name(Information information);
-enum class Sessions { separate, joint };
 
 struct Protocol {
   ProtocolKind kind = ProtocolKind::mediated;
@@ -202,11 +199,10 @@ struct Ceasefire {
   std::optional<std::size_t> in_force;   // a design agreed before the talks (mediated only)
 };
 
-// When a shock fires: at a fixed round, after `count` rejections by agent `by`, once the front
-// line is at or beyond `threshold` (natural units), or when there is no deal by round `round`.
-enum class ShockWhen { round, rejections, front_above, front_below, no_deal_by };
-// What it does to the parameter: takes `value`, adds it, or multiplies it by it.
-enum class ShockOp { set, add, scale };
+// When a shock fires (the trigger `round`, `count` rejections by agent `by`, the front line at or
+// beyond `threshold` in natural units, no deal by `round`) and what it does (model/shock_kind.hpp).
+using model::ShockOp;
+using model::ShockWhen;
 
 // A change of the parameter named `key` (e.g. a war cost when aid stops), from the round it
 // fires on, once (docs/model.md, "Shocks and triggers").

@@ -1,0 +1,98 @@
+#pragma once
+// The protocols and their settings, named once for the scenario (which reads them) and the
+// protocols (which run them). A protocol kind is a row of kProtocols: its name and what it
+// takes; the loader's checks, the sampler's setting and describe read the row, so a new kind is
+// an enum value, a row, its own files and one case of the dispatch (protocol/run_context.cpp).
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "parley/model/names.hpp"
+
+namespace parley::model {
+
+enum class ProtocolKind : std::int8_t { mediated, alternating, nash, kalai };
+// How the mediator revises its text (docs/model.md, "Mediated single negotiating text").
+enum class Revision : std::int8_t { nash, weighted_mean };
+// What the mediator knows of the parties' red lines (docs/model.md, "Private information and
+// beliefs"): all of them; only the common prior of the private ends; or the prior updated by
+// the parties' answers. And where it hears the answers: in separate sessions (each party gives
+// its reason for a rejection) or at a joint table (everyone hears every yes and no, no reasons).
+enum class Information : std::int8_t { complete, prior, learning };
+enum class Sessions : std::int8_t { separate, joint };
+// Who proposes under alternating offers: drawn with probabilities ∝ power, or in file order.
+enum class Recognition : std::int8_t { power, order };
+
+template <>
+struct NameTable<ProtocolKind> {
+  static constexpr std::array<std::string_view, 4> names{"mediated", "alternating", "nash",
+                                                         "kalai"};
+};
+template <>
+struct NameTable<Revision> {
+  static constexpr std::array<std::string_view, 2> names{"nash", "weighted_mean"};
+};
+template <>
+struct NameTable<Information> {
+  static constexpr std::array<std::string_view, 3> names{"complete", "prior", "learning"};
+};
+template <>
+struct NameTable<Sessions> {
+  static constexpr std::array<std::string_view, 2> names{"separate", "joint"};
+};
+template <>
+struct NameTable<Recognition> {
+  static constexpr std::array<std::string_view, 2> names{"power", "order"};
+};
+
+// What a protocol kind takes from a scenario.
+struct ProtocolTraits {
+  ProtocolKind kind;
+  std::string_view title;    // how describe names it after its name
+  bool mediator;             // a mediator agent writes the texts, from a first draft
+  bool revision;             // the mediator's revision step (revision = "nash" | "weighted_mean")
+  bool agenda;               // stages of issues negotiated in turn
+  bool bracketing;           // the mediator sets aside the issue that blocks most
+  bool issue_vetoes;         // a veto may hold for some issues only
+  bool private_information;  // information = "prior" | "learning" applies
+  bool chooses_sessions;     // separate or joint sessions (else a joint table)
+  bool proposers;            // recognised proposers, a quota of the parties, a pie
+  bool ceasefire_in_force;   // a ceasefire agreed before the talks
+};
+
+// One row per kind, in the order of ProtocolKind.
+inline constexpr std::array<ProtocolTraits, 4> kProtocols{{
+    {ProtocolKind::mediated, " (single negotiating text)", true, true, true, true, true, true, true,
+     false, true},
+    {ProtocolKind::alternating, " offers", false, false, false, false, false, true, false, true,
+     false},
+    {ProtocolKind::nash, "", false, false, true, false, false, false, false, false, false},
+    {ProtocolKind::kalai, "", false, false, true, false, false, false, false, false, false},
+}};
+static_assert(kProtocols.size() == NameTable<ProtocolKind>::names.size());
+static_assert([] {
+  for (std::size_t j = 0; j < kProtocols.size(); ++j) {
+    if (kProtocols[j].kind != static_cast<ProtocolKind>(j)) return false;
+  }
+  return true;
+}());
+
+constexpr const ProtocolTraits& traits(ProtocolKind kind) {
+  return kProtocols[static_cast<std::size_t>(kind)];
+}
+
+// The names of the kinds that take `what`, for messages: "\"a\", \"b\" or \"c\"".
+inline std::string kinds_with(bool ProtocolTraits::*what) {
+  std::string out;
+  std::size_t left = 0;
+  for (const ProtocolTraits& t : kProtocols) left += t.*what;
+  for (const ProtocolTraits& t : kProtocols) {
+    if (!(t.*what)) continue;
+    --left;
+    out += "\"" + std::string(name_of(t.kind)) + "\"" + (left > 1 ? ", " : left == 1 ? " or " : "");
+  }
+  return out;
+}
+
+}  // namespace parley::model
