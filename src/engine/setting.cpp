@@ -142,7 +142,7 @@ protocol::Setting make_setting(const scenario::Scenario& s) {
   for (const auto& a : s.agents) {
     for (const auto& limit : a.red_line_limit)
       setting.concession = setting.concession || limit.has_value();
-    setting.concession = setting.concession || a.aspiration.has_value();
+    setting.concession = setting.concession || a.scalar(model::Field::aspiration).has_value();
   }
   // Private information belongs to the kinds whose row says so; where a kind does not choose its
   // sessions, every offer and answer is made at one table: its sessions are joint.

@@ -3,26 +3,19 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
+#include <string>
 
 namespace parley::protocol {
 
 void Realization::resize(Index agents, Index issues) {
   prefs.resize(agents, issues);
-  power.setOnes(agents);
-  discount.setOnes(agents);
-  assertiveness.setZero(agents);
-  war_cost.setZero(agents);
-  reservation.setConstant(agents, std::numeric_limits<double>::quiet_NaN());
-  expected_drift.setConstant(agents, std::numeric_limits<double>::quiet_NaN());
+  for (std::size_t j = 0; j < kAgentVectors.size(); ++j)
+    (this->*kAgentVectors[j].second).setConstant(agents, model::kAgentParameters[j].run_default);
   red_lo_set.setZero(agents, issues);
   red_hi_set.setOnes(agents, issues);
   red_lo_limit.setConstant(agents, issues, std::numeric_limits<double>::quiet_NaN());
   red_hi_limit.setConstant(agents, issues, std::numeric_limits<double>::quiet_NaN());
-  concession_beta.setOnes(agents);
-  tactic_time.setOnes(agents);
-  for (Vector* v : {&tactic_resource, &tactic_relative, &tactic_absolute}) v->setZero(agents);
-  for (Vector* v : {&endurance, &aspiration, &aspiration_limit})
-    v->setConstant(agents, std::numeric_limits<double>::quiet_NaN());
   first_draft.setZero(issues);
   status_quo.setZero(issues);
   log_hazard.setZero(issues);
@@ -106,6 +99,10 @@ bool TextConstraint::broken_by(const Vector& x) const {
 }
 
 void Realization::set(Field field, Index agent, Index issue, double v) {
+  if (const std::size_t j = model::agent_parameter(field); j < kAgentVectors.size()) {
+    (this->*kAgentVectors[j].second)(agent) = v;
+    return;
+  }
   switch (field) {
     case Field::option_value: {
       const Index n = prefs.issues();
@@ -134,48 +131,6 @@ void Realization::set(Field field, Index agent, Index issue, double v) {
       break;
     case Field::red_hi_limit:
       red_hi_limit(agent, issue) = v;
-      break;
-    case Field::concession_beta:
-      concession_beta(agent) = v;
-      break;
-    case Field::tactic_time:
-      tactic_time(agent) = v;
-      break;
-    case Field::tactic_resource:
-      tactic_resource(agent) = v;
-      break;
-    case Field::tactic_relative:
-      tactic_relative(agent) = v;
-      break;
-    case Field::tactic_absolute:
-      tactic_absolute(agent) = v;
-      break;
-    case Field::endurance:
-      endurance(agent) = v;
-      break;
-    case Field::aspiration:
-      aspiration(agent) = v;
-      break;
-    case Field::aspiration_limit:
-      aspiration_limit(agent) = v;
-      break;
-    case Field::power:
-      power(agent) = v;
-      break;
-    case Field::discount:
-      discount(agent) = v;
-      break;
-    case Field::assertiveness:
-      assertiveness(agent) = v;
-      break;
-    case Field::war_cost:
-      war_cost(agent) = v;
-      break;
-    case Field::reservation:
-      reservation(agent) = v;
-      break;
-    case Field::expected_drift:
-      expected_drift(agent) = v;
       break;
     case Field::first_draft:
       first_draft(issue) = v;
@@ -210,10 +165,15 @@ void Realization::set(Field field, Index agent, Index issue, double v) {
     case Field::durability_log_hazard:
       log_hazard(issue) = v;
       break;
+    default:  // an agent's scalar parameter is stored through kAgentVectors, above
+      throw std::logic_error("Realization::set: no member stores field " +
+                             std::to_string(static_cast<int>(field)));
   }
 }
 
 double Realization::get(Field field, Index agent, Index issue) const {
+  if (const std::size_t j = model::agent_parameter(field); j < kAgentVectors.size())
+    return (this->*kAgentVectors[j].second)(agent);
   switch (field) {
     case Field::option_value: {
       const Index n = prefs.issues();
@@ -233,34 +193,6 @@ double Realization::get(Field field, Index agent, Index issue) const {
       return red_lo_limit(agent, issue);
     case Field::red_hi_limit:
       return red_hi_limit(agent, issue);
-    case Field::concession_beta:
-      return concession_beta(agent);
-    case Field::tactic_time:
-      return tactic_time(agent);
-    case Field::tactic_resource:
-      return tactic_resource(agent);
-    case Field::tactic_relative:
-      return tactic_relative(agent);
-    case Field::tactic_absolute:
-      return tactic_absolute(agent);
-    case Field::endurance:
-      return endurance(agent);
-    case Field::aspiration:
-      return aspiration(agent);
-    case Field::aspiration_limit:
-      return aspiration_limit(agent);
-    case Field::power:
-      return power(agent);
-    case Field::discount:
-      return discount(agent);
-    case Field::assertiveness:
-      return assertiveness(agent);
-    case Field::war_cost:
-      return war_cost(agent);
-    case Field::reservation:
-      return reservation(agent);
-    case Field::expected_drift:
-      return expected_drift(agent);
     case Field::first_draft:
       return first_draft(issue);
     case Field::mediator_stake:
@@ -283,8 +215,10 @@ double Realization::get(Field field, Index agent, Index issue) const {
       return power_shift;
     case Field::durability_log_hazard:
       return log_hazard(issue);
+    default:
+      throw std::logic_error("Realization::get: no member stores field " +
+                             std::to_string(static_cast<int>(field)));
   }
-  return 0.0;
 }
 
 }  // namespace parley::protocol

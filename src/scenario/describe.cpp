@@ -70,10 +70,14 @@ std::string describe(const Scenario& s) {
   out << "\nAgents (" << s.agents.size() << ")\n";
   Table agents({"id", "name", "role", "veto", "power", "discount", "BATNA"});
   for (const Agent& a : s.agents) {
-    const std::string batna = a.reservation ? "reservation " + param_text(*a.reservation)
-                                            : "war cost " + param_text(*a.war_cost) + " per round";
+    using model::Field;
+    const auto& reservation = a.scalar(Field::reservation);
+    const std::string batna =
+        reservation ? "reservation " + param_text(*reservation)
+                    : "war cost " + param_text(*a.scalar(Field::war_cost)) + " per round";
     agents.add({a.id, a.name, a.role == Role::mediator ? "mediator" : "party",
-                a.veto ? "yes" : "no", param_text(a.power), param_text(a.discount), batna});
+                a.veto ? "yes" : "no", param_text(*a.scalar(Field::power)),
+                param_text(*a.scalar(Field::discount)), batna});
   }
   agents.print(out);
 

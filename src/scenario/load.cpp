@@ -30,7 +30,7 @@ void Loader::load(const toml::table& root) {
   read_battlefield(r);
   read_durability(r);
   read_ceasefire(r);
-  read_expected_drifts(r);
+  read_front_scalars(r);
   read_shocks(r);
   read_sweep(r);
   r.finish("table");

@@ -194,14 +194,7 @@ void Loader::read_agents(Reader& r) {
       }
       a.veto = true;
     }
-    a.power = h.param_or("power", 0.0, kUnbounded, 1.0);
-    a.discount = h.param_or("discount", 0.0, 1.0, 1.0);
-    a.assertiveness = h.param_or("assertiveness", 0.0, 1.0, 0.3);
-    a.reservation = h.param("reservation", false, 0.0, 1.0);
-    a.war_cost = h.param("war_cost", false, 0.0, 1.0);
-    // Its range is the battlefield issue's span, known once [battlefield] is read.
-    if (const toml::node* d = h.take("expected_drift"))
-      expected_drift_nodes_.emplace_back(s_.agents.size(), d);
+    read_scalars(a, h, path);
     if (at->contains("reservation") == at->contains("war_cost")) {
       ctx_.error(at->source(), path + ".war_cost",
                  at->contains("war_cost") ? "both reservation and war_cost are given" : "missing",
@@ -318,8 +311,7 @@ void Loader::read_agents(Reader& r) {
                   read_red_line(a.red_line_limit, k, v, key, pr);
                 });
     }
-    a.concession_beta = h.param_or("concession_beta", 0.01, 100.0, 1.0);
-    read_tactics(a, h, *at, path);
+    check_tactics(a, *at, path);
     h.finish();
     s_.agents.push_back(std::move(a));
   }
@@ -370,29 +362,41 @@ std::vector<std::size_t> Loader::read_issue_ids(const toml::node& n, const std::
   return out;
 }
 
-// tactics = { time, resource, relative_tit_for_tat, absolute_tit_for_tat } (weights), endurance,
-// aspiration and aspiration_limit (docs/model.md, "Concession").
-void Loader::read_tactics(Agent& a, Reader& h, const toml::table& at, const std::string& path) {
-  if (const toml::table* tt = h.subtable("tactics", false)) {
-    Reader tr(ctx_, *tt, path + ".tactics");
-    // Once the table is given its weights are the mix: an absent time weight is 0.
-    a.tactic_time = tr.param("time", false, 0.0, 1000.0, 0.0);
-    a.tactic_resource = tr.param("resource", false, 0.0, 1000.0);
-    a.tactic_relative = tr.param("relative_tit_for_tat", false, 0.0, 1000.0);
-    a.tactic_absolute = tr.param("absolute_tit_for_tat", false, 0.0, 1000.0);
-    tr.finish();
-    double total = 0.0;
-    for (const auto* p :
-         {&a.tactic_time, &a.tactic_resource, &a.tactic_relative, &a.tactic_absolute})
-      total += *p ? (*p)->central() : 0.0;
-    if (total <= 0.0)
-      ctx_.error(tt->source(), path + ".tactics", "all weights are zero",
-                 "allowed: non-negative weights with a positive sum");
+// The agent's scalar parameters, a row each of model::kAgentParameters, in its order. The
+// tactics' weights come from its tactics table; once the table is given its weights are the
+// mix, and an absent weight takes its row's `absent` value. A front row's range is the
+// battlefield issue's span, known once [battlefield] is read (read_front_scalars).
+void Loader::read_scalars(Agent& a, Reader& h, const std::string& path) {
+  std::optional<Reader> tactics;
+  const toml::table* tt = h.subtable("tactics", false);
+  if (tt) tactics.emplace(ctx_, *tt, path + ".tactics");
+  for (std::size_t j = 0; j < model::kAgentParameters.size(); ++j) {
+    const model::AgentParameter& row = model::kAgentParameters[j];
+    if (row.unit == model::ParameterUnit::front) {
+      if (const toml::node* d = h.take(row.key)) front_nodes_.push_back({s_.agents.size(), j, d});
+      continue;
+    }
+    Reader* from = row.tactics ? (tactics ? &*tactics : nullptr) : &h;
+    if (!from) continue;
+    a.scalars[j] = std::isnan(row.absent) ? from->param(row.key, false, row.lo, row.hi)
+                                          : from->param_or(row.key, row.lo, row.hi, row.absent);
   }
-  a.endurance = h.param("endurance", false, 0.0, 1000.0);
-  a.aspiration = h.param("aspiration", false, 0.0, 1.0);
-  a.aspiration_limit = h.param("aspiration_limit", false, 0.0, 1.0);
-  if (a.tactic_resource && a.tactic_resource->central() > 0.0 && !at.contains("endurance")) {
+  if (!tactics) return;
+  tactics->finish();
+  double total = 0.0;
+  for (std::size_t j = 0; j < model::kAgentParameters.size(); ++j) {
+    if (model::kAgentParameters[j].tactics && a.scalars[j]) total += a.scalars[j]->central();
+  }
+  if (total <= 0.0)
+    ctx_.error(tt->source(), path + ".tactics", "all weights are zero",
+               "allowed: non-negative weights with a positive sum");
+}
+
+// What a resource tactic, an endurance and an aspiration's limit need (docs/model.md,
+// "Concession").
+void Loader::check_tactics(const Agent& a, const toml::table& at, const std::string& path) {
+  const auto& resource = a.scalar(model::Field::tactic_resource);
+  if (resource && resource->central() > 0.0 && !at.contains("endurance")) {
     ctx_.error(at.get("tactics")->source(), path + ".endurance", "missing",
                "required with a resource tactic: the pressure (utility) the agent bears "
                "before it concedes, a number >= 0");

@@ -150,17 +150,18 @@ void Loader::read_ceasefire(Reader& r) {
   }
 }
 
-// agents.<a>.expected_drift: a drift per round like battlefield.drift, within the
-// battlefield issue's span.
-void Loader::read_expected_drifts(Reader& r) {
+// An agent's parameters in the front's units (agents.<a>.expected_drift): a drift per round like
+// battlefield.drift, within the battlefield issue's span.
+void Loader::read_front_scalars(Reader& r) {
   if (s_.battlefield.issue >= s_.issues.size()) return;
   const Issue& issue = s_.issues[s_.battlefield.issue];
   const double span = issue.hi - issue.lo;
-  for (const auto& [agent, node] : expected_drift_nodes_) {
-    if (agent >= s_.agents.size()) continue;
-    Agent& a = s_.agents[agent];
-    if (auto p = r.param_node(*node, "agents." + a.id + ".expected_drift", -span, span))
-      a.expected_drift = *p;
+  for (const FrontNode& f : front_nodes_) {
+    if (f.agent >= s_.agents.size()) continue;
+    Agent& a = s_.agents[f.agent];
+    const std::string key(model::kAgentParameters[f.row].key);
+    if (auto p = r.param_node(*f.node, "agents." + a.id + "." + key, -span, span))
+      a.scalars[f.row] = *p;
   }
 }
 

@@ -90,9 +90,11 @@ class Loader {
   std::vector<std::size_t> read_issue_ids(const toml::node& n, const std::string& key,
                                           std::vector<bool>& listed);
 
-  // tactics = { time, resource, relative_tit_for_tat, absolute_tit_for_tat } (weights), endurance,
-  // aspiration and aspiration_limit (docs/model.md, "Concession").
-  void read_tactics(Agent& a, Reader& h, const toml::table& at, const std::string& path);
+  // Its scalar parameters, a row each of model::kAgentParameters.
+  void read_scalars(Agent& a, Reader& h, const std::string& path);
+
+  // What a resource tactic, an endurance and an aspiration's limit need.
+  void check_tactics(const Agent& a, const toml::table& at, const std::string& path);
 
   void read_protocol(Reader& r);
 
@@ -116,7 +118,7 @@ class Loader {
 
   // agents.<a>.expected_drift: a drift per round like battlefield.drift, within the
   // battlefield issue's span.
-  void read_expected_drifts(Reader& r);
+  void read_front_scalars(Reader& r);
 
   void check_cross_references(const toml::table& root);
 
@@ -124,7 +126,13 @@ class Loader {
   // own share, linearly; only alternating offers divide a pie.
   void check_pie(const toml::table& root);
 
-  std::vector<std::pair<std::size_t, const toml::node*>> expected_drift_nodes_;  // by agent
+  // The agents' parameters in the front's units, read once [battlefield] is.
+  struct FrontNode {
+    std::size_t agent;
+    std::size_t row;  // of model::kAgentParameters
+    const toml::node* node;
+  };
+  std::vector<FrontNode> front_nodes_;
   Context& ctx_;
   Scenario& s_;
   toml::source_region aggregation_at_;

@@ -38,25 +38,15 @@ std::vector<ParameterRef> Scenario::parameters() const {
   const std::string front_unit = front ? front->unit : "";
   for (std::size_t i = 0; i < agents.size(); ++i) {
     const Agent& a = agents[i];
-    out.push_back(natural(a.power, Field::power, i, 0, "1"));
-    out.push_back(natural(a.discount, Field::discount, i, 0, "1"));
-    out.push_back(natural(a.assertiveness, Field::assertiveness, i, 0, "1"));
-    out.push_back(natural(a.concession_beta, Field::concession_beta, i, 0, "1"));
-    for (const auto& [p, f] : {std::pair{&a.tactic_time, Field::tactic_time},
-                               {&a.tactic_resource, Field::tactic_resource},
-                               {&a.tactic_relative, Field::tactic_relative},
-                               {&a.tactic_absolute, Field::tactic_absolute}}) {
-      if (*p) out.push_back(natural(**p, f, i, 0, "1"));
-    }
-    for (const auto& [p, f] : {std::pair{&a.endurance, Field::endurance},
-                               {&a.aspiration, Field::aspiration},
-                               {&a.aspiration_limit, Field::aspiration_limit}}) {
-      if (*p) out.push_back(natural(**p, f, i, 0, "utility"));
-    }
-    if (a.war_cost) out.push_back(natural(*a.war_cost, Field::war_cost, i, 0, "utility"));
-    if (a.reservation) out.push_back(natural(*a.reservation, Field::reservation, i, 0, "utility"));
-    if (a.expected_drift) {
-      out.push_back({&*a.expected_drift, Field::expected_drift, i, 0, 0.0, per_span, front_unit});
+    // Its scalar parameters, by row of model::kAgentParameters (their units and scales).
+    for (std::size_t j = 0; j < model::kAgentParameters.size(); ++j) {
+      if (!a.scalars[j]) continue;
+      const model::AgentParameter& row = model::kAgentParameters[j];
+      if (row.unit == model::ParameterUnit::front)
+        out.push_back({&*a.scalars[j], row.field, i, 0, 0.0, per_span, front_unit});
+      else
+        out.push_back(natural(*a.scalars[j], row.field, i, 0,
+                              row.unit == model::ParameterUnit::utility ? "utility" : "1"));
     }
     for (std::size_t k = 0; k < n; ++k) {
       if (a.red_line[k]) {

@@ -159,7 +159,7 @@ TEST(Engine, EachRecordedColumnHoldsTheDrawsOfItsOwnParameter) {
   // The scenario's own distributions, by key.
   std::map<std::string, scenario::Distribution> by_key;
   for (const auto& a : s.agents) {
-    if (a.war_cost) by_key[a.war_cost->key] = a.war_cost->dist;
+    if (const auto& w = a.scalar(model::Field::war_cost)) by_key[w->key] = w->dist;
     for (const auto& p : a.ideal)
       if (p) by_key[p->key] = p->dist;
   }

@@ -3,6 +3,7 @@
 // sampler's recorded columns drawn from it.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -118,4 +119,42 @@ TEST(Registry, EveryParameterButASalienceCanBeShocked) {
     ++shocked;
   }
   EXPECT_GT(shocked, 20u);
+}
+
+// Every scalar key the loader accepts for an agent (a row of model::kAgentParameters, not a list
+// written here) is in the registry under its dotted key and reaches a run: a value set with
+// --set lands in the run's quantity, on the unit scale computed here from the battlefield's range.
+TEST(Registry, EveryAgentParameterReachesARun) {
+  for (const model::AgentParameter& row : model::kAgentParameters) {
+    // An agent whose BATNA is a reservation for that row (csis-articles' Ukraine), else Russia in
+    // the default scenario (war cost, tactics, endurance and an aspiration, which the others need).
+    const bool reservation = row.field == Field::reservation;
+    const std::string file = reservation ? "csis-articles.toml" : "miami-2025.toml";
+    const std::string agent = reservation ? "ukraine" : "russia";
+    const std::string key =
+        "agents." + agent + "." + (row.tactics ? "tactics." : "") + std::string(row.key);
+    const double value = row.unit == model::ParameterUnit::front
+                             ? 0.004
+                             : row.lo + 0.37 * std::min(row.hi - row.lo, 1.0);
+    std::ostringstream assignment;
+    assignment.precision(17);
+    assignment << key << "=" << value;
+    const auto s = scenario::load_scenario_text(source(file), file, {assignment.str()});
+    const scenario::ParameterRef* ref = nullptr;
+    for (const auto& r : s.parameters()) {
+      if (r.param->key == key) ref = &r;
+    }
+    ASSERT_NE(ref, nullptr) << key << " is not in the registry";
+    EXPECT_EQ(ref->field, row.field) << key;
+    std::size_t i = 0;
+    while (s.agents[i].id != agent) ++i;
+    double want = value;
+    if (row.unit == model::ParameterUnit::front) {
+      const auto& front = s.issues[s.battlefield.issue];
+      want = value / (front.hi - front.lo);
+    }
+    const engine::Sampler sampler(s);
+    EXPECT_NEAR(sampler.central().get(row.field, static_cast<model::Index>(i), 0), want, 1e-12)
+        << key;
+  }
 }

@@ -104,11 +104,9 @@ TEST(ScenarioErrors, UnknownKeyWithHint) {
       errors_of(tiny_with({{27, "vetoo = true"}})),
       std::vector<std::string>{
           "t.toml:27:1: agents.b.vetoo: unknown key (allowed: name, role, veto, veto_issues, "
-          "power, "
-          "discount, assertiveness, reservation, war_cost, expected_drift, salience_concentration, "
-          "shape, values, "
-          "salience, ideal, red_lines, red_line_limits, concession_beta, tactics, endurance, "
-          "aspiration, aspiration_limit; did you mean 'veto'?)"});
+          "tactics, power, discount, assertiveness, concession_beta, endurance, aspiration, "
+          "aspiration_limit, war_cost, reservation, expected_drift, salience_concentration, "
+          "shape, values, salience, ideal, red_lines, red_line_limits; did you mean 'veto'?)"});
 }
 
 TEST(ScenarioErrors, UnknownTableWithHint) {
@@ -211,7 +209,7 @@ TEST(Overrides, RestatingATableKeepsItsPlace) {
   EXPECT_EQ(s.battlefield.issue, 0u);
   ASSERT_EQ(s.agents.size(), 3u);
   EXPECT_EQ(s.agents[2].id, "b");
-  EXPECT_DOUBLE_EQ(s.agents[2].reservation->central(), 0.3);
+  EXPECT_DOUBLE_EQ(s.agents[2].scalar(parley::model::Field::reservation)->central(), 0.3);
 }
 
 // A key of thousands of parts is refused, not built table by table.
@@ -232,14 +230,14 @@ TEST(Overrides, ReplaceAddAndDistribute) {
   const Scenario s = load_scenario_text(tiny_with({}), "t.toml",
                                         {"agents.b.reservation=0.25", "agents.a.assertiveness=0.7",
                                          "agents.a.ideal.land={beta={mean=2.0,kappa=20}}"});
-  EXPECT_DOUBLE_EQ(s.agents[2].reservation->central(), 0.25);
-  EXPECT_DOUBLE_EQ(s.agents[1].assertiveness.central(), 0.7);
+  EXPECT_DOUBLE_EQ(s.agents[2].scalar(parley::model::Field::reservation)->central(), 0.25);
+  EXPECT_DOUBLE_EQ(s.agents[1].scalar(parley::model::Field::assertiveness)->central(), 0.7);
   EXPECT_EQ(s.agents[1].ideal[0]->dist.kind, Distribution::Kind::beta);
   EXPECT_DOUBLE_EQ(s.agents[1].ideal[0]->central(), 2.0);
   // The merged scenario is recorded, and reading it back gives the same scenario.
   const Scenario again = load_scenario_text(s.toml_text, "merged.toml");
-  EXPECT_DOUBLE_EQ(again.agents[2].reservation->central(), 0.25);
-  EXPECT_DOUBLE_EQ(again.agents[1].assertiveness.central(), 0.7);
+  EXPECT_DOUBLE_EQ(again.agents[2].scalar(parley::model::Field::reservation)->central(), 0.25);
+  EXPECT_DOUBLE_EQ(again.agents[1].scalar(parley::model::Field::assertiveness)->central(), 0.7);
   EXPECT_EQ(again.agents[1].ideal[0]->dist.kind, Distribution::Kind::beta);
   EXPECT_EQ(again.agents[1].id, "a");
 }
@@ -262,11 +260,9 @@ TEST(Overrides, ErrorsNameSetAndTheColumnInTheArgument) {
       errors_with("agents.b.reservaton=0.5"),
       std::vector<std::string>{
           "--set:1:21: agents.b.reservaton: unknown key (allowed: name, role, veto, veto_issues, "
-          "power, "
-          "discount, assertiveness, reservation, war_cost, expected_drift, salience_concentration, "
-          "shape, values, "
-          "salience, ideal, red_lines, red_line_limits, concession_beta, tactics, endurance, "
-          "aspiration, aspiration_limit; did you mean "
+          "tactics, power, discount, assertiveness, concession_beta, endurance, aspiration, "
+          "aspiration_limit, war_cost, reservation, expected_drift, salience_concentration, "
+          "shape, values, salience, ideal, red_lines, red_line_limits; did you mean "
           "'reservation'?)"});
   const auto not_toml = errors_with("agents.b.reservation=1/2");
   ASSERT_EQ(not_toml.size(), 1u);

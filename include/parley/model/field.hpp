@@ -2,8 +2,9 @@
 // The quantities of one run that a scenario parameter (or a shock) sets. The list is kept
 // once: the scenario's parameter registry (scenario::Scenario::parameters) says which
 // parameter sets which quantity, the sampler draws them from it, and
-// protocol::Realization::set stores each (a switch without a default: a quantity added here
-// and not stored there fails to compile under -Werror=switch).
+// protocol::Realization::set stores each. An agent's scalar parameter is a row of
+// model/agent_parameters.hpp; the rest have a case in Realization::set and get (a quantity
+// stored nowhere throws, and Registry.EveryAgentParameterReachesARun finds it).
 #include <cstdint>
 
 namespace parley::model {
@@ -35,7 +36,7 @@ enum class Field : std::uint8_t {
   endurance,         // the pressure it bears before it concedes by resource (NaN: no limit)
   aspiration,        // the utility below which it rejects, as set (NaN: its BATNA alone)
   aspiration_limit,  // how far its aspiration concedes (NaN: not at all)
-  // The negotiation's.
+  // The negotiation's (every agent's quantity comes before first_draft: of_agent).
   first_draft,  // per issue
   mediator_stake,
   trust_region,
@@ -50,45 +51,9 @@ enum class Field : std::uint8_t {
   durability_log_hazard,  // per issue: log hazard ratio from the issue's low end to its high
 };
 
-// Whether the quantity belongs to one agent (else to the negotiation).
+// Whether the quantity belongs to one agent (else to the negotiation): an agent's come first.
 constexpr bool of_agent(Field f) noexcept {
-  switch (f) {
-    case Field::ideal:
-    case Field::salience:
-    case Field::red_lo:
-    case Field::red_hi:
-    case Field::red_lo_limit:
-    case Field::red_hi_limit:
-    case Field::concession_beta:
-    case Field::tactic_time:
-    case Field::tactic_resource:
-    case Field::tactic_relative:
-    case Field::tactic_absolute:
-    case Field::endurance:
-    case Field::aspiration:
-    case Field::aspiration_limit:
-    case Field::option_value:
-    case Field::power:
-    case Field::discount:
-    case Field::assertiveness:
-    case Field::war_cost:
-    case Field::reservation:
-    case Field::expected_drift:
-      return true;
-    case Field::first_draft:
-    case Field::mediator_stake:
-    case Field::trust_region:
-    case Field::batna_noise:
-    case Field::step:
-    case Field::battlefield_start:
-    case Field::battlefield_drift:
-    case Field::battlefield_volatility:
-    case Field::durability_hazard:
-    case Field::durability_shift:
-    case Field::durability_log_hazard:
-      return false;
-  }
-  return false;
+  return f < Field::first_draft;
 }
 
 }  // namespace parley::model

@@ -3,9 +3,12 @@
 // run (a Realization), and the fixed structure that no draw changes (a Setting).
 // All positions are on the issues' unit scales [0, 1].
 #include <Eigen/Core>
+#include <array>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
+#include "parley/model/agent_parameters.hpp"
 #include "parley/model/belief.hpp"
 #include "parley/model/field.hpp"
 #include "parley/model/preferences.hpp"
@@ -189,5 +192,32 @@ struct Realization {
   void set(Field field, Index agent, Index issue, double unit_value);
   double get(Field field, Index agent, Index issue) const;  // what set() stores
 };
+
+// The member that stores each of an agent's scalar parameters (model/agent_parameters.hpp):
+// set, get and resize (to each row's run default) go through it.
+inline constexpr std::array<std::pair<Field, Vector Realization::*>, 14> kAgentVectors{{
+    {Field::power, &Realization::power},
+    {Field::discount, &Realization::discount},
+    {Field::assertiveness, &Realization::assertiveness},
+    {Field::concession_beta, &Realization::concession_beta},
+    {Field::tactic_time, &Realization::tactic_time},
+    {Field::tactic_resource, &Realization::tactic_resource},
+    {Field::tactic_relative, &Realization::tactic_relative},
+    {Field::tactic_absolute, &Realization::tactic_absolute},
+    {Field::endurance, &Realization::endurance},
+    {Field::aspiration, &Realization::aspiration},
+    {Field::aspiration_limit, &Realization::aspiration_limit},
+    {Field::war_cost, &Realization::war_cost},
+    {Field::reservation, &Realization::reservation},
+    {Field::expected_drift, &Realization::expected_drift},
+}};
+// Row j of kAgentVectors stores row j of kAgentParameters.
+static_assert([] {
+  if (kAgentVectors.size() != model::kAgentParameters.size()) return false;
+  for (std::size_t j = 0; j < kAgentVectors.size(); ++j) {
+    if (kAgentVectors[j].first != model::kAgentParameters[j].field) return false;
+  }
+  return true;
+}());
 
 }  // namespace parley::protocol

@@ -3,12 +3,14 @@
 // Built only by load_scenario(), so any Scenario object is valid. Positions are
 // kept in the issues' natural units here; the sampler maps them to unit scales.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "parley/model/agent_parameters.hpp"
 #include "parley/model/field.hpp"
 #include "parley/model/protocol_kind.hpp"
 #include "parley/model/shock_kind.hpp"
@@ -64,17 +66,15 @@ struct Agent {
   // Issues whose move away from the status quo needs its consent (its veto holds for texts that
   // move one of them); empty: every text needs it (with veto).
   std::vector<std::size_t> veto_issues;
-  Param power;
-  Param discount;
-  Param assertiveness;
-  // Exactly one of these is set: a fixed reservation utility, or a war cost per
-  // round that makes the BATNA follow the battlefield (docs/model.md, "The outside option and the
-  // war").
-  std::optional<Param> reservation;
-  std::optional<Param> war_cost;
-  // The front line's drift per round the agent believes in (natural units of the battlefield
-  // issue); absent: the battlefield's own drift.
-  std::optional<Param> expected_drift;
+  // Its scalar parameters, by row of model::kAgentParameters; absent: not in the file and
+  // without a default (power, discount, assertiveness and concession_beta always have one).
+  // Exactly one of reservation and war_cost is set (docs/model.md, "The outside option and the
+  // war"); expected_drift is in natural units of the battlefield issue.
+  std::array<std::optional<Param>, model::kAgentParameters.size()> scalars;
+  std::optional<Param>& scalar(model::Field f) { return scalars.at(model::agent_parameter(f)); }
+  const std::optional<Param>& scalar(model::Field f) const {
+    return scalars.at(model::agent_parameter(f));
+  }
   // Per issue (index = issue index):
   std::vector<std::optional<Param>> ideal;     // natural units; absent where the salience is 0 or
                                                // the shape is piecewise
@@ -82,16 +82,9 @@ struct Agent {
   std::vector<model::Shape> shape;
   std::vector<model::PiecewiseLinear> piecewise;  // natural units; used where shape is piecewise
   std::vector<std::optional<RedLine>> red_line;
-  // The furthest each red line's ends concede (absent: they do not move), and β of the
-  // time-dependent concession tactic (Faratin et al. 1998; docs/model.md, "Concession").
+  // The furthest each red line's ends concede (absent: they do not move), by its concession
+  // tactics (Faratin et al. 1998; docs/model.md, "Concession").
   std::vector<std::optional<RedLine>> red_line_limit;
-  Param concession_beta;
-  // The weights of its concession tactics (absent: time 1, the others 0), the pressure it
-  // bears before the resource tactic concedes, and its aspiration with its limit (utility
-  // units; absent: it accepts whatever beats its BATNA). docs/model.md, "Concession".
-  std::optional<Param> tactic_time, tactic_resource, tactic_relative, tactic_absolute;
-  std::optional<Param> endurance;
-  std::optional<Param> aspiration, aspiration_limit;
   // Discrete issues: the value of each option (index = option), in [0, 1]; empty for a
   // continuous issue. Under aggregation = "mean" only a clause's value when in counts.
   std::vector<std::vector<Param>> values;
@@ -127,7 +120,6 @@ struct Constraint {
 
 // Whether a text (natural units: option indices on discrete issues) satisfies `c`.
 bool satisfied(const Constraint& c, const std::vector<double>& text);
-
 
 struct Protocol {
   ProtocolKind kind = ProtocolKind::mediated;
