@@ -158,3 +158,28 @@ TEST(Registry, EveryAgentParameterReachesARun) {
         << key;
   }
 }
+
+// README's scenario reference documents every scalar key an agent takes: each row's key in the
+// sample agent's table (a tactics weight within its tactics line).
+TEST(Registry, EveryAgentParameterIsInTheScenarioReference) {
+  std::ifstream in(std::string(PARLEY_SOURCE_DIR) + "/README.md");
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string readme = text.str();
+  const auto from = readme.find("\n[agents.russia]");
+  ASSERT_NE(from, std::string::npos);
+  const std::string agent = readme.substr(from, readme.find("\n[protocol]", from) - from);
+  const auto tactics_at = agent.find("\ntactics = ");
+  ASSERT_NE(tactics_at, std::string::npos);
+  const std::string tactics =
+      agent.substr(tactics_at, agent.find('\n', tactics_at + 1) - tactics_at);
+  for (const model::AgentParameter& row : model::kAgentParameters) {
+    const std::string key(row.key);
+    if (row.tactics)
+      EXPECT_NE(tactics.find(key), std::string::npos) << key;
+    else
+      EXPECT_TRUE(agent.find("\n" + key + " = ") != std::string::npos ||
+                  agent.find("\n# " + key + " = ") != std::string::npos)
+          << key;  // set, or a commented alternative
+  }
+}
