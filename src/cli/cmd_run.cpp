@@ -124,13 +124,8 @@ struct Job {
 int execute(Job job) {
   const scenario::Scenario& s = job.scenario;
   engine::Sampler sampler(s);
-  if (job.header.posterior) {
-    try {
-      sampler.use_population(*job.header.posterior);
-    } catch (const std::invalid_argument& e) {
-      throw UsageError(job.header.posterior_source + ": " + e.what());
-    }
-  }
+  if (job.header.posterior)
+    apply_posterior(sampler, *job.header.posterior, job.header.posterior_source);
   const InterruptGuard interrupt;
   std::optional<io::RunsFile> file;
   if (job.write_file) file.emplace(job.output, s, sampler.columns(), job.header, job.overwrite);

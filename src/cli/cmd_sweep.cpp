@@ -136,14 +136,9 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
     PosteriorInput post = read_posterior_input(path);
     population = std::move(post.population);
     population_source = std::move(post.source);
-    for (auto& sampler : samplers) {
-      try {
-        sampler.use_population(*population);
-      } catch (const std::invalid_argument& e) {
-        throw UsageError("--posterior: " + path + ": " + e.what() +
-                         " (a varied key must not be a calibrated parameter)");
-      }
-    }
+    for (auto& sampler : samplers)
+      apply_posterior(sampler, *population, "--posterior: " + path,
+                      "a varied key must not be a calibrated parameter");
   }
   // A shard computes a slice of the points (all their runs): rows [p0 R, p1 R) of the sweep.
   // Under mpirun (an MPI build) each rank computes one shard of the points, and rank 0

@@ -1,5 +1,7 @@
 #include "posterior_input.hpp"
 
+#include <stdexcept>
+
 #include "commands.hpp"
 #include "parley/io/io_error.hpp"
 #include "parley/io/posterior_file.hpp"
@@ -24,6 +26,15 @@ PosteriorInput read_posterior_input(const std::string& path) {
                      "; calibrate again with that many --particles or fewer)");
   }
   return in;
+}
+
+void apply_posterior(engine::Sampler& sampler, const engine::Population& population,
+                     const std::string& source, const std::string& hint) {
+  try {
+    sampler.use_population(population);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(source + ": " + e.what() + (hint.empty() ? "" : " (" + hint + ")"));
+  }
 }
 
 }  // namespace parley::cli

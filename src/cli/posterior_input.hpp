@@ -3,6 +3,7 @@
 #include <string>
 
 #include "parley/engine/population.hpp"
+#include "parley/engine/sampler.hpp"
 
 namespace parley::cli {
 
@@ -15,5 +16,10 @@ struct PosteriorInput {
 // not a valid posterior file, or when its population is larger than a runs file stores (what to
 // do: calibrate with fewer particles).
 PosteriorInput read_posterior_input(const std::string& path);
+
+// Makes `sampler` draw its parameters from `population` (posterior runs); UsageError naming
+// `source` when the population does not fit the scenario, with `hint` appended when not empty.
+void apply_posterior(engine::Sampler& sampler, const engine::Population& population,
+                     const std::string& source, const std::string& hint = "");
 
 }  // namespace parley::cli
