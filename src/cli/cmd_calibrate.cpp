@@ -9,7 +9,7 @@
 #include "arguments.hpp"
 #include "commands.hpp"
 #include "interrupt.hpp"
-#include "parley/engine/calibrate.hpp"
+#include "parley/engine/study/calibrate.hpp"
 #include "parley/engine/population.hpp"
 #include "parley/io/io_error.hpp"
 #include "parley/io/posterior_file.hpp"

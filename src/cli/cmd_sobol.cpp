@@ -6,7 +6,7 @@
 
 #include "arguments.hpp"
 #include "commands.hpp"
-#include "parley/engine/sobol.hpp"
+#include "parley/engine/study/sobol.hpp"
 #include "parley/io/sobol_file.hpp"
 #include "parley/scenario/load.hpp"
 #include "progress.hpp"

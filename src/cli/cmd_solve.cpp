@@ -7,7 +7,7 @@
 #include "commands.hpp"
 #include "parley/engine/sampler.hpp"
 #include "parley/protocol/mediated.hpp"
-#include "parley/protocol/text_solver.hpp"
+#include "parley/protocol/solve/text_solver.hpp"
 #include "parley/scenario/load.hpp"
 
 namespace parley::cli {

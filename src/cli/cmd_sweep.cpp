@@ -15,7 +15,7 @@
 #include "mpi.hpp"
 #include "parley/engine/engine.hpp"
 #include "parley/engine/shards.hpp"
-#include "parley/engine/sweep_design.hpp"
+#include "parley/engine/study/sweep_design.hpp"
 #include "parley/io/io_error.hpp"
 #include "parley/io/runs_file.hpp"
 #include "parley/scenario/load.hpp"

@@ -9,7 +9,7 @@
 
 #include "parley/engine/run_block.hpp"
 #include "parley/engine/sampler.hpp"
-#include "parley/engine/sensitivity.hpp"
+#include "parley/engine/study/sensitivity.hpp"
 #include "parley/engine/summary.hpp"
 #include "parley/scenario/scenario.hpp"
 

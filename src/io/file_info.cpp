@@ -1,6 +1,6 @@
 #include "parley/io/file_info.hpp"
 
-#include "parley/engine/sobol.hpp"
+#include "parley/engine/study/sobol.hpp"
 
 #include <cmath>
 #include <cstdlib>

@@ -4,7 +4,7 @@
 #include <chrono>
 
 #include "parley/engine/engine.hpp"
-#include "parley/engine/sensitivity.hpp"
+#include "parley/engine/study/sensitivity.hpp"
 #include "parley/engine/shards.hpp"
 #include "parley/io/partial_file.hpp"
 #include "parley/io/runs_file.hpp"

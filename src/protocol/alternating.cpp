@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "parley/protocol/text_solver.hpp"
+#include "parley/protocol/solve/text_solver.hpp"
 
 namespace parley::protocol {
 namespace {

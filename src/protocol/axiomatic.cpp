@@ -1,6 +1,6 @@
 #include "parley/protocol/axiomatic.hpp"
 
-#include "parley/protocol/text_solver.hpp"
+#include "parley/protocol/solve/text_solver.hpp"
 
 namespace parley::protocol {
 

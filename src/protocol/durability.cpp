@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "parley/protocol/text_solver.hpp"
+#include "parley/protocol/solve/text_solver.hpp"
 #include "parley/random/distributions.hpp"
 
 namespace parley::protocol {

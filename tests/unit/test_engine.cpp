@@ -12,8 +12,8 @@
 #include <map>
 
 #include "parley/engine/engine.hpp"
-#include "parley/engine/sensitivity.hpp"
-#include "parley/engine/sobol.hpp"
+#include "parley/engine/study/sensitivity.hpp"
+#include "parley/engine/study/sobol.hpp"
 #include "parley/engine/summary.hpp"
 #include "parley/random/distributions.hpp"
 #include "parley/scenario/load.hpp"

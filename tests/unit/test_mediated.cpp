@@ -9,7 +9,7 @@
 #include "parley/engine/engine.hpp"
 #include "parley/engine/sampler.hpp"
 #include "parley/protocol/mediated.hpp"
-#include "parley/protocol/nash_objective.hpp"
+#include "parley/protocol/solve/nash_objective.hpp"
 #include "parley/scenario/load.hpp"
 
 using namespace parley;

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "parley/engine/shards.hpp"
-#include "parley/engine/sweep_design.hpp"
+#include "parley/engine/study/sweep_design.hpp"
 #include "parley/scenario/text.hpp"
 
 using namespace parley;

@@ -7,8 +7,8 @@
 #include <cmath>
 #include <random>
 
-#include "parley/protocol/small_lp.hpp"
-#include "parley/protocol/solver.hpp"
+#include "parley/protocol/solve/small_lp.hpp"
+#include "parley/protocol/solve/solver.hpp"
 
 using namespace parley;
 using protocol::Index;

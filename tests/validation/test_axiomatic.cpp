@@ -7,7 +7,7 @@
 #include <cmath>
 
 #include "parley/protocol/mediated.hpp"
-#include "parley/protocol/solver.hpp"
+#include "parley/protocol/solve/solver.hpp"
 #include "vectors.hpp"
 
 using namespace parley;

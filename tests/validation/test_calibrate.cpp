@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "parley/engine/calibrate.hpp"
+#include "parley/engine/study/calibrate.hpp"
 #include "parley/engine/engine.hpp"
 #include "parley/engine/sampler.hpp"
 #include "parley/scenario/load.hpp"

@@ -11,7 +11,7 @@
 
 #include "parley/engine/engine.hpp"
 #include "parley/engine/sampler.hpp"
-#include "parley/protocol/text_solver.hpp"
+#include "parley/protocol/solve/text_solver.hpp"
 #include "parley/scenario/load.hpp"
 #include "vectors.hpp"
 

@@ -6,7 +6,7 @@
 // acceptance rate and simulations [generation]; group `observations` with what was observed.
 #include <string>
 
-#include "parley/engine/calibrate.hpp"
+#include "parley/engine/study/calibrate.hpp"
 #include "parley/io/atomic_file.hpp"
 #include "parley/scenario/observations.hpp"
 #include "parley/scenario/scenario.hpp"

@@ -11,7 +11,7 @@
 
 #include "parley/engine/engine.hpp"
 #include "parley/engine/population.hpp"
-#include "parley/engine/sweep_design.hpp"
+#include "parley/engine/study/sweep_design.hpp"
 
 namespace parley::io {
 

@@ -9,7 +9,7 @@
 
 #include "parley/engine/run_block.hpp"
 #include "parley/engine/sampler.hpp"
-#include "parley/engine/sensitivity.hpp"
+#include "parley/engine/study/sensitivity.hpp"
 #include "parley/engine/summary.hpp"
 #include "parley/io/atomic_file.hpp"
 #include "parley/io/run_header.hpp"

@@ -3,7 +3,7 @@
 // first-order and total indices of P(agreement) and their bootstrap intervals, by factor.
 #include <string>
 
-#include "parley/engine/sobol.hpp"
+#include "parley/engine/study/sobol.hpp"
 #include "parley/io/atomic_file.hpp"
 #include "parley/scenario/scenario.hpp"
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "parley/protocol/beliefs.hpp"
-#include "parley/protocol/nash_objective.hpp"
+#include "parley/protocol/solve/nash_objective.hpp"
 #include "parley/protocol/realization.hpp"
 #include "parley/protocol/run_result.hpp"
 #include "parley/protocol/trace.hpp"

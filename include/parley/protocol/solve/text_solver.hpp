@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "parley/protocol/realization.hpp"
-#include "parley/protocol/solver.hpp"
+#include "parley/protocol/solve/solver.hpp"
 
 namespace parley::protocol {
 

@@ -1,4 +1,4 @@
-#include "parley/engine/sobol.hpp"
+#include "parley/engine/study/sobol.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,9 +1,9 @@
-#include "parley/protocol/text_solver.hpp"
+#include "parley/protocol/solve/text_solver.hpp"
 
 #include <cmath>
 #include <limits>
 
-#include "parley/protocol/pie_solver.hpp"
+#include "parley/protocol/solve/pie_solver.hpp"
 #include "parley/random/stream.hpp"
 
 namespace parley::protocol {

@@ -1,4 +1,4 @@
-#include "parley/protocol/pie_solver.hpp"
+#include "parley/protocol/solve/pie_solver.hpp"
 
 #include <algorithm>
 #include <limits>

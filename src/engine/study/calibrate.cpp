@@ -1,4 +1,4 @@
-#include "parley/engine/calibrate.hpp"
+#include "parley/engine/study/calibrate.hpp"
 
 #include <tbb/global_control.h>
 #include <tbb/info.h>

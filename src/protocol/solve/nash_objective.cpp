@@ -1,4 +1,4 @@
-#include "parley/protocol/nash_objective.hpp"
+#include "parley/protocol/solve/nash_objective.hpp"
 
 #include <algorithm>
 #include <cmath>

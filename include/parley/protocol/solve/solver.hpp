@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "parley/model/preferences.hpp"
-#include "parley/protocol/small_lp.hpp"
+#include "parley/protocol/solve/small_lp.hpp"
 
 namespace parley::protocol {
 

@@ -1,4 +1,4 @@
-#include "parley/engine/sweep_design.hpp"
+#include "parley/engine/study/sweep_design.hpp"
 
 #include <algorithm>
 #include <cctype>

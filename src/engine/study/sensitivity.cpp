@@ -1,4 +1,4 @@
-#include "parley/engine/sensitivity.hpp"
+#include "parley/engine/study/sensitivity.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "parley/protocol/small_lp.hpp"
+#include "parley/protocol/solve/small_lp.hpp"
 
 #include <cmath>
 #include <limits>

@@ -1,4 +1,4 @@
-#include "parley/protocol/solver.hpp"
+#include "parley/protocol/solve/solver.hpp"
 
 #include <algorithm>
 #include <cmath>
