@@ -140,8 +140,9 @@ TEST(Registry, EveryAgentParameterReachesARun) {
     assignment.precision(17);
     assignment << key << "=" << value;
     const auto s = scenario::load_scenario_text(source(file), file, {assignment.str()});
+    const std::vector<scenario::ParameterRef> registry = s.parameters();
     const scenario::ParameterRef* ref = nullptr;
-    for (const auto& r : s.parameters()) {
+    for (const auto& r : registry) {
       if (r.param->key == key) ref = &r;
     }
     ASSERT_NE(ref, nullptr) << key << " is not in the registry";
