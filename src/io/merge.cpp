@@ -4,8 +4,8 @@
 #include <chrono>
 
 #include "parley/engine/engine.hpp"
-#include "parley/engine/study/sensitivity.hpp"
 #include "parley/engine/shards.hpp"
+#include "parley/engine/study/sensitivity.hpp"
 #include "parley/io/partial_file.hpp"
 #include "parley/io/runs_file.hpp"
 #include "parley/io/stored_runs.hpp"

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "parley/engine/study/calibrate.hpp"
 #include "parley/engine/engine.hpp"
 #include "parley/engine/sampler.hpp"
+#include "parley/engine/study/calibrate.hpp"
 #include "parley/scenario/load.hpp"
 #include "parley/scenario/observations.hpp"
 

@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "parley/protocol/beliefs.hpp"
-#include "parley/protocol/solve/nash_objective.hpp"
 #include "parley/protocol/realization.hpp"
 #include "parley/protocol/run_result.hpp"
+#include "parley/protocol/solve/nash_objective.hpp"
 #include "parley/protocol/trace.hpp"
 #include "parley/protocol/war_value.hpp"
 #include "parley/random/stream.hpp"
