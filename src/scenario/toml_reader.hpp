@@ -14,13 +14,14 @@
 #include <string_view>
 #include <vector>
 
+#include "parley/model/agent_parameters.hpp"
 #include "parley/model/names.hpp"
 #include "parley/scenario/diagnostics.hpp"
 #include "parley/scenario/distribution.hpp"
 
 namespace parley::scenario::detail {
 
-inline constexpr double kUnbounded = 1e6;
+inline constexpr double kUnbounded = model::kUnboundedParameter;
 
 inline std::string fmt(double v) {
   std::ostringstream out;

@@ -3,8 +3,6 @@
 // says, checked against the documented behaviour of each kind.
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "parley/engine/setting.hpp"
@@ -24,13 +22,6 @@ void expect_round_trip() {
     EXPECT_EQ(model::name_of(*e), name);
   }
   EXPECT_FALSE(model::enum_of<E>("no such name").has_value());
-}
-
-std::string miami() {
-  std::ifstream in(std::string(PARLEY_SOURCE_DIR) + "/scenarios/miami-2025.toml");
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 }  // namespace
@@ -61,12 +52,11 @@ TEST(ProtocolKind, MessagesListTheKindsThatTakeASetting) {
 // and answer is heard at one table: joint sessions); issue vetoes to the mediated protocol; the
 // axiomatic solutions take complete information and whole vetoes.
 TEST(ProtocolKind, TheSettingTakesWhatTheKindTakes) {
-  const std::string text = miami();
   for (const auto kind : {model::ProtocolKind::mediated, model::ProtocolKind::alternating,
                           model::ProtocolKind::nash, model::ProtocolKind::kalai}) {
     const std::string name(model::name_of(kind));
-    const auto s = scenario::load_scenario_text(
-        text, "miami-2025.toml",
+    const auto s = scenario::load_scenario_file(
+        std::string(PARLEY_SOURCE_DIR) + "/scenarios/miami-2025.toml",
         {"protocol.kind=" + name, "protocol.information=learning", "protocol.sessions=separate"});
     const protocol::Setting setting = engine::make_setting(s);
     EXPECT_EQ(setting.kind, kind);

@@ -31,6 +31,7 @@ struct AgentParameter {
 };
 
 inline constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
+// The upper bound of a parameter without one (a scenario's numbers stay below it).
 inline constexpr double kUnboundedParameter = 1e6;
 
 // In the order of the registry (and so of the recorded columns).

@@ -195,22 +195,23 @@ struct Realization {
 
 // The member that stores each of an agent's scalar parameters (model/agent_parameters.hpp):
 // set, get and resize (to each row's run default) go through it.
-inline constexpr std::array<std::pair<Field, Vector Realization::*>, 14> kAgentVectors{{
-    {Field::power, &Realization::power},
-    {Field::discount, &Realization::discount},
-    {Field::assertiveness, &Realization::assertiveness},
-    {Field::concession_beta, &Realization::concession_beta},
-    {Field::tactic_time, &Realization::tactic_time},
-    {Field::tactic_resource, &Realization::tactic_resource},
-    {Field::tactic_relative, &Realization::tactic_relative},
-    {Field::tactic_absolute, &Realization::tactic_absolute},
-    {Field::endurance, &Realization::endurance},
-    {Field::aspiration, &Realization::aspiration},
-    {Field::aspiration_limit, &Realization::aspiration_limit},
-    {Field::war_cost, &Realization::war_cost},
-    {Field::reservation, &Realization::reservation},
-    {Field::expected_drift, &Realization::expected_drift},
-}};
+inline constexpr std::array<std::pair<Field, Vector Realization::*>, model::kAgentParameters.size()>
+    kAgentVectors{{
+        {Field::power, &Realization::power},
+        {Field::discount, &Realization::discount},
+        {Field::assertiveness, &Realization::assertiveness},
+        {Field::concession_beta, &Realization::concession_beta},
+        {Field::tactic_time, &Realization::tactic_time},
+        {Field::tactic_resource, &Realization::tactic_resource},
+        {Field::tactic_relative, &Realization::tactic_relative},
+        {Field::tactic_absolute, &Realization::tactic_absolute},
+        {Field::endurance, &Realization::endurance},
+        {Field::aspiration, &Realization::aspiration},
+        {Field::aspiration_limit, &Realization::aspiration_limit},
+        {Field::war_cost, &Realization::war_cost},
+        {Field::reservation, &Realization::reservation},
+        {Field::expected_drift, &Realization::expected_drift},
+    }};
 // Row j of kAgentVectors stores row j of kAgentParameters.
 static_assert([] {
   if (kAgentVectors.size() != model::kAgentParameters.size()) return false;
