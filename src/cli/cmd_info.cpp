@@ -185,24 +185,16 @@ int cmd_info(const std::vector<std::string>& args, const std::string&) {
       std::printf("  rounds to agreement  median %.0f, quartiles [%.0f, %.0f]\n", info.rounds[1],
                   info.rounds[0], info.rounds[2]);
       std::printf("\n  %-14s %10s %10s\n", "deal term", "median", "mean");
+      const std::vector<double>& mean = info.statistic("deal_mean");
       for (std::size_t k = 0; k < info.issues.size(); ++k) {
         const double median = k < info.deal_quantiles.size() && info.deal_quantiles[k].size() > 2
                                   ? info.deal_quantiles[k][2]
                                   : 0.0;
         std::printf("  %-14s %10.4g %10.4g\n", info.issues[k].c_str(), median,
-                    k < info.deal_mean.size() ? info.deal_mean[k] : 0.0);
+                    k < mean.size() ? mean[k] : 0.0);
       }
     }
-    std::printf(
-        "%s",
-        format_obstacles(info.issues, info.obstacle_share, info.obstacle_second_share).c_str());
-    std::printf("%s", format_shocks(info.shocks, info.shock_share).c_str());
-    std::printf("\n  %-14s %12s %10s\n", "agent", "mean utility", "blocked");
-    for (std::size_t i = 0; i < info.agents.size(); ++i) {
-      std::printf("  %-14s %12.4f %9.1f%%\n", info.agents[i].c_str(),
-                  i < info.mean_utility.size() ? info.mean_utility[i] : 0.0,
-                  i < info.blocker_share.size() ? 100.0 * info.blocker_share[i] : 0.0);
-    }
+    std::printf("%s", format_statistics(info.along, info.statistics).c_str());
   }
 
   std::printf("\nDatasets\n");

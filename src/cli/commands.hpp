@@ -2,6 +2,7 @@
 // The subcommands of the `parley` program. Each takes its own arguments (after the
 // subcommand name) and returns the process exit code:
 //   0 success, 1 runtime failure (I/O), 2 bad input or usage, 130 interrupted.
+#include <array>
 #include <functional>
 #include <stdexcept>
 #include <string>
@@ -51,12 +52,12 @@ int merge_on_ranks(const std::string& command, const std::string& output,
 
 // The summary as a table, for the terminal.
 std::string format_summary(const scenario::Scenario& scenario, const engine::Summary& summary);
-// The obstacles (share of runs in which each issue was the first and the second, the two most
-// frequent first named) and the shocks (share of runs each fired in), as `run` and `info` print
-// them; shares may be missing (files written before them), and are then left out.
-std::string format_obstacles(const std::vector<std::string>& issues,
-                             const std::vector<double>& first, const std::vector<double>& second);
-std::string format_shocks(const std::vector<std::string>& shocks, const std::vector<double>& share);
+// The declared summary statistics (engine/statistics.hpp) as `run` and `info` print them: a
+// table along each of the agents, issues, shocks, agenda stages and ceasefire designs, one
+// column per statistic with a heading, and after the issues the two most frequent principal
+// obstacles. A statistic missing from a file written before it is left out.
+std::string format_statistics(const std::array<std::vector<std::string>, engine::kAlongs>& along,
+                              const std::vector<std::vector<double>>& statistics);
 // Whether deals hold: per group the deals and the share still holding at the horizon.
 std::string format_survival(int horizon, const engine::Summary& m);
 // The parameters that drive agreement most, ranked by |Spearman's rho|.

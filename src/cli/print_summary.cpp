@@ -1,7 +1,9 @@
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
+#include <cstring>
 #include <string>
 
 #include "commands.hpp"
@@ -20,35 +22,58 @@ __attribute__((format(printf, 1, 2))) std::string line(const char* format, ...) 
 
 }  // namespace
 
-std::string format_obstacles(const std::vector<std::string>& issues,
-                             const std::vector<double>& first, const std::vector<double>& second) {
-  if (first.size() != issues.size()) return "";
-  const bool both = second.size() == issues.size();
-  std::vector<std::size_t> order(issues.size());
-  for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return first[a] > first[b]; });
-  std::string out = "\n  Obstacles (share of runs)          first   second\n";
-  for (std::size_t k = 0; k < issues.size(); ++k) {
-    out += line("    %-28s  %6.1f%%", issues[k].c_str(), 100.0 * first[k]);
-    out += both ? line("  %6.1f%%\n", 100.0 * second[k]) : "\n";
+std::string format_statistics(const std::array<std::vector<std::string>, engine::kAlongs>& along,
+                              const std::vector<std::vector<double>>& statistics) {
+  const auto& declared = engine::summary_statistics();
+  std::string out;
+  for (std::size_t a = 0; a < engine::kAlongs; ++a) {
+    const std::vector<std::string>& labels = along[a];
+    std::vector<std::size_t> shown;
+    for (std::size_t j = 0; j < declared.size() && j < statistics.size(); ++j) {
+      if (static_cast<std::size_t>(declared[j].along) == a && declared[j].heading &&
+          !labels.empty() && statistics[j].size() == labels.size())
+        shown.push_back(j);
+    }
+    if (shown.empty()) continue;
+    // Labels first, in 28 columns; long ones (a shock as stated) after the values.
+    const bool labels_last = std::any_of(labels.begin(), labels.end(),
+                                         [](const std::string& l) { return l.size() > 28; });
+    const char* title = engine::kAlongTitle[a];
+    out += labels_last               ? line("\n  %s\n  ", title)
+           : std::strlen(title) > 30 ? line("\n  %s\n  %-30s", title, "")
+                                     : line("\n  %-30s", title);
+    std::vector<int> widths;
+    for (const std::size_t j : shown) {
+      widths.push_back(std::max<int>(9, static_cast<int>(std::strlen(declared[j].heading))));
+      out += line("  %*s", widths.back(), declared[j].heading);
+    }
+    out += "\n";
+    for (std::size_t k = 0; k < labels.size(); ++k) {
+      std::string values;
+      for (std::size_t c = 0; c < shown.size(); ++c) {
+        const double v = statistics[shown[c]][k];
+        values += declared[shown[c]].percent ? line("  %*.1f%%", widths[c] - 1, 100.0 * v)
+                                             : line("  %*.3f", widths[c], v);
+      }
+      out += labels_last ? line("  %s  %s\n", values.c_str(), labels[k].c_str())
+                         : line("    %-28s%s\n", labels[k].c_str(), values.c_str());
+    }
+    if (a != static_cast<std::size_t>(engine::Along::issue)) continue;
+    // The two most frequent principal obstacles.
+    const std::vector<double>& first = statistics[engine::summary_statistic("obstacle_share")];
+    if (first.size() != labels.size()) continue;
+    std::vector<std::size_t> order(labels.size());
+    for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t x, std::size_t y) { return first[x] > first[y]; });
+    std::string top;
+    for (std::size_t j = 0; j < std::min<std::size_t>(2, order.size()); ++j) {
+      if (first[order[j]] <= 0.0) break;
+      top += line("%s%s (%.1f%%)", j ? ", then " : "", labels[order[j]].c_str(),
+                  100.0 * first[order[j]]);
+    }
+    if (!top.empty()) out += "    most often the principal obstacle: " + top + "\n";
   }
-  std::string top;
-  for (std::size_t j = 0; j < std::min<std::size_t>(2, order.size()); ++j) {
-    if (first[order[j]] <= 0.0) break;
-    top += line("%s%s (%.1f%%)", j ? ", then " : "", issues[order[j]].c_str(),
-                100.0 * first[order[j]]);
-  }
-  if (!top.empty()) out += "    most often the principal obstacle: " + top + "\n";
-  return out;
-}
-
-std::string format_shocks(const std::vector<std::string>& shocks,
-                          const std::vector<double>& share) {
-  if (shocks.empty() || share.size() != shocks.size()) return "";
-  std::string out = "\n  Shocks (share of runs in which each fired)\n";
-  for (std::size_t j = 0; j < shocks.size(); ++j)
-    out += line("    %6.1f%%  %s\n", 100.0 * share[j], shocks[j].c_str());
   return out;
 }
 
@@ -107,37 +132,21 @@ std::string format_summary(const scenario::Scenario& s, const engine::Summary& m
     out +=
         "\n  Deal terms (natural units)      unit        q05      q25   median      q75      q95   "
         "  mean\n";
+    const std::vector<double>& mean = m.statistic("deal_mean");
     for (std::size_t k = 0; k < s.issues.size(); ++k) {
       const auto& q = m.deal_quantiles[k];
       out += line("    %-28s  %-8s %8.3f %8.3f %8.3f %8.3f %8.3f %8.3f\n", s.issues[k].id.c_str(),
-                  s.issues[k].unit.c_str(), q[0], q[1], q[2], q[3], q[4], m.deal_mean[k]);
+                  s.issues[k].unit.c_str(), q[0], q[1], q[2], q[3], q[4], mean[k]);
     }
   }
-  out += "\n  Agents                          mean utility   blocked\n";
-  for (std::size_t i = 0; i < s.agents.size(); ++i) {
-    out += line("    %-28s  %12.3f   %6.1f%%\n", s.agents[i].id.c_str(), m.mean_utility[i],
-                100.0 * m.blocker_share[i]);
-  }
-  std::vector<std::string> issues, shocks;
-  for (const auto& issue : s.issues) issues.push_back(issue.id);
-  for (const auto& shock : s.shocks) shocks.push_back(shock.label);
-  out += format_obstacles(issues, m.obstacle_share, m.obstacle_second_share);
-  out += format_shocks(shocks, m.shock_share);
-  if (!m.stage_share.empty()) {
-    out += line("\n  Agenda (%zu stages, %s): runs by the stages they agreed\n    ",
-                s.protocol.agenda.size(),
-                s.protocol.binding ? "binding" : "nothing agreed until everything is");
-    for (std::size_t j = 0; j < m.stage_share.size(); ++j)
-      out += line("%s%zu: %.1f%%", j ? "   " : "", j, 100.0 * m.stage_share[j]);
-    out += "\n";
-  }
-  if (std::any_of(m.interim_share.begin(), m.interim_share.end(), [](double v) { return v > 0; })) {
-    out += "\n  Interim ceasefire in force during the talks (share of runs, by design)\n    ";
-    for (std::size_t d = 0; d < m.interim_share.size(); ++d)
-      out += line("%s%s: %.1f%%", d ? "   " : "", s.ceasefire.designs[d].label.c_str(),
-                  100.0 * m.interim_share[d]);
-    out += "\n";
-  }
+  std::array<std::vector<std::string>, engine::kAlongs> along;
+  for (const auto& agent : s.agents) along[0].push_back(agent.id);
+  for (const auto& issue : s.issues) along[1].push_back(issue.id);
+  for (const auto& shock : s.shocks) along[2].push_back(shock.label);
+  for (std::size_t j = 0; j < engine::along_size(s, engine::Along::stage); ++j)
+    along[3].push_back(std::to_string(j));
+  for (const auto& design : s.ceasefire.designs) along[4].push_back(design.label);
+  out += format_statistics(along, m.statistics);
   out += format_survival(s.durability.horizon, m);
   out += line("\n  wall time %.2f s, %.0f runs/s; writing the output took %.2f s (%.1f%%)\n",
               m.wall_seconds, m.runs_per_second, m.write_seconds,

@@ -77,8 +77,6 @@ bool compute_run(const scenario::Scenario& scenario, const Sampler& sampler, std
                  std::uint64_t run, RunBlock& block, std::size_t row, protocol::Trace* trace,
                  const std::atomic<bool>* cancel) {
   thread_local ThreadState state;
-  const std::size_t n_issues = block.issues;
-  const std::size_t n_agents = block.agents;
   sampler.sample(seed, run, state.realization, block.parameters.data() + row * block.sampled);
   protocol::RunStreams streams = run_streams(seed, run);
   protocol::RunResult& res = state.result;
@@ -88,50 +86,9 @@ bool compute_run(const scenario::Scenario& scenario, const Sampler& sampler, std
   state.workspace.cancel = nullptr;
   if (state.workspace.cut_short) return false;
 
-  const bool agreed = res.outcome == protocol::Outcome::agreement;
-  // A partial deal settles every issue but the bracketed ones.
-  const bool partial = res.outcome == protocol::Outcome::partial;
-  block.agreement[row] = agreed ? 1 : 0;
-  block.outcome[row] = static_cast<std::int8_t>(res.outcome);
-  block.round[row] = res.round;
-  block.blocker[row] = static_cast<std::int32_t>(res.blocker);
-  block.obstacle[row] = static_cast<std::int32_t>(res.obstacle);
-  block.obstacle_second[row] = static_cast<std::int32_t>(res.obstacle_second);
-  const auto& bf_issue = scenario.issues[scenario.battlefield.issue];
-  block.battlefield[row] = bf_issue.to_natural(res.battlefield);
   const protocol::Diagnostics diag =
       protocol::diagnose(sampler.setting(), state.realization, state.workspace.shocked, res);
-  block.nash_distance[row] = diag.nash_distance;
-  block.pareto_gap[row] = diag.pareto_gap;
-  block.zone_first[row] = diag.zone_first;
-  block.zone_last[row] = diag.zone_last;
-  block.revealed[row] = res.revealed;
-  block.belief_width[row] = res.belief_width;
-  block.belief_error[row] = res.belief_error;
-  block.belief_covered[row] = res.belief_covered;
-  block.breakdown[row] = res.breakdown;
-  block.breakdown_cause[row] = res.breakdown_cause;
-  block.stages_agreed[row] = res.stages_agreed;
-  block.ceasefire_round[row] = res.ceasefire_round;
-  block.ceasefire_design[row] = res.ceasefire_design;
-  const double nan = std::numeric_limits<double>::quiet_NaN();
-  for (std::size_t k = 0; k < n_issues; ++k) {
-    const double natural =
-        scenario.issues[k].to_natural(res.final_text(static_cast<Eigen::Index>(k)));
-    block.final_text[row * n_issues + k] = natural;
-    block.shortfall[row * n_issues + k] = res.shortfall(static_cast<Eigen::Index>(k));
-    const bool set_aside = res.bracketed[k] != 0;
-    block.bracketed[row * n_issues + k] = static_cast<std::int8_t>(set_aside);
-    block.deal[row * n_issues + k] = agreed || (partial && !set_aside) ? natural : nan;
-  }
-  for (std::size_t j = 0; j < block.shocks; ++j)
-    block.shock_round[row * block.shocks + j] = res.shock_round[j];
-  for (std::size_t i = 0; i < n_agents; ++i) {
-    const auto ii = static_cast<Eigen::Index>(i);
-    block.utility[row * n_agents + i] = res.utility(ii);
-    block.utility_pv[row * n_agents + i] = res.utility_pv(ii);
-    block.batna[row * n_agents + i] = res.batna(ii);
-  }
+  store_run({scenario, res, diag}, block, row);
   return true;
 }
 

@@ -1,8 +1,13 @@
 #include "parley/engine/run_block.hpp"
 
 #include <limits>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
 
+#include "parley/protocol/diagnostics.hpp"
 #include "parley/protocol/run_result.hpp"
+#include "parley/scenario/scenario.hpp"
 
 namespace parley::engine {
 
@@ -20,91 +25,302 @@ void RunBlock::resize(std::size_t runs, std::size_t n_agents, std::size_t n_issu
   parameters.resize(runs * n_sampled);
 }
 
+namespace {
+
+using A = RunColumn::Across;
+using U = RunColumn::Upper;
+using N = RunColumn::Names;
+constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
+
+// The values of a run, in natural units where the issue has them.
+double natural_text(const RunOutput& o, std::size_t k) {
+  return o.scenario.issues[k].to_natural(o.result.final_text(static_cast<Eigen::Index>(k)));
+}
+double deal_term(const RunOutput& o, std::size_t k) {
+  // A partial deal settles every issue but the bracketed ones.
+  const protocol::Outcome outcome = o.result.outcome;
+  const bool settled = outcome == protocol::Outcome::agreement ||
+                       (outcome == protocol::Outcome::partial && o.result.bracketed[k] == 0);
+  return settled ? natural_text(o, k) : kNan;
+}
+double agent_value(const protocol::Vector& v, std::size_t i) {
+  return v(static_cast<Eigen::Index>(i));
+}
+
+}  // namespace
+
 const std::vector<RunColumn>& run_columns() {
-  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-  using A = RunColumn::Across;
   static const std::vector<RunColumn> columns = {
-      {"agreement", &RunBlock::agreement, A::run, -1, "1 if the run ended in a deal", ""},
-      {"outcome", &RunBlock::outcome, A::run, -1, "how the talks ended", "",
-       protocol::kOutcomeMeanings},
-      {"round", &RunBlock::round, A::run, -1, "round of the deal (-1: no deal)", "round"},
-      {"blocker", &RunBlock::blocker, A::run, -1,
-       "index of the veto player that blocked the last text (-1: deal)", "", nullptr,
-       RunColumn::Names::agents},
-      {"obstacle", &RunBlock::obstacle, A::run, -1,
-       "index of the issue with the largest shortfall, the principal obstacle (-1: deal)", "",
-       nullptr, RunColumn::Names::issues},
-      {"obstacle_second", &RunBlock::obstacle_second, A::run, -1,
-       "index of the issue with the second-largest shortfall (-1: deal, or no second)", "", nullptr,
-       RunColumn::Names::issues},
-      {"battlefield_final", &RunBlock::battlefield, A::run, nan, "front line at the last round",
-       "battlefield"},
-      {"nash_distance", &RunBlock::nash_distance, A::run, nan,
-       "RMS distance over issues (unit scales) from the deal to the veto players' Nash text "
-       "(NaN: no deal or no Nash text)",
-       "1"},
-      {"pareto_gap", &RunBlock::pareto_gap, A::run, nan,
-       "largest gain every veto player could still have at once over the deal (NaN: no deal)",
-       "utility"},
-      {"zone_first", &RunBlock::zone_first, A::run, nan,
-       "zone of agreement at the first round: max over texts of min over veto players of "
-       "u - BATNA (> 0: a zone exists; -inf: red lines exclude every text)",
-       "utility"},
-      {"zone_last", &RunBlock::zone_last, A::run, nan,
-       "zone of agreement at the last round (as zone_first)", "utility"},
-      {"revealed", &RunBlock::revealed, A::run, -1,
-       "first round after whose answers the mediator could name a text passing every private "
-       "red line with probability 0.9 (-1: never, or complete information)",
-       "round"},
-      {"belief_width", &RunBlock::belief_width, A::run, nan,
-       "mean over the private red-line ends of the mediator's final 90% interval width over its "
-       "prior's (1: nothing learned; NaN: complete information or no private ends)",
-       "1"},
-      {"belief_error", &RunBlock::belief_error, A::run, nan,
-       "mean over the private red-line ends of |the mediator's posterior median - the end| at "
-       "the last round, unit scale (NaN: as belief_width)",
-       "1"},
-      {"belief_covered", &RunBlock::belief_covered, A::run, nan,
-       "share of the private red-line ends inside the mediator's final 90% interval (NaN: as "
-       "belief_width)",
-       "1"},
-      {"breakdown", &RunBlock::breakdown, A::run, -1,
-       "round after the signature in which the deal broke down, 1..durability.horizon (-1: it "
-       "held to the horizon, no deal, or no [durability])",
-       "round"},
-      {"breakdown_cause", &RunBlock::breakdown_cause, A::run, -1,
-       "why the deal broke down: 0 the hazard of its terms, 1 the expected shift of the front "
-       "line, with no revision every deciding party prefers to war (-1: it did not)",
-       "", protocol::kBreakdownMeanings},
-      {"stages_agreed", &RunBlock::stages_agreed, A::run, -1,
-       "stages of protocol.agenda agreed (-1: no agenda)", ""},
-      {"ceasefire_round", &RunBlock::ceasefire_round, A::run, -1,
-       "round after whose answers a stage's interim ceasefire came into force (0: in force "
-       "before the talks, ceasefire.in_force; -1: none during the talks)",
-       "round"},
-      {"ceasefire_design", &RunBlock::ceasefire_design, A::run, -1,
-       "index of the design of the ceasefire term the run settled, in [ceasefire.designs] by "
-       "ascending at (-1: none settled, or no [ceasefire])",
-       "", nullptr, RunColumn::Names::designs},
-      {"deal", &RunBlock::deal, A::issue, nan, "terms of the deal, natural units (NaN: no deal)",
-       ""},
-      {"bracketed", &RunBlock::bracketed, A::issue, -1,
-       "1 if the mediator set the issue aside (bracketing; the deal, if partial, is on the rest)",
-       ""},
-      {"shock_round", &RunBlock::shock_round, A::shock, -1,
-       "round in which the shock fired (-1: it did not)", "round"},
-      {"final_text", &RunBlock::final_text, A::issue, nan, "last text on the table, natural units",
-       ""},
-      {"shortfall", &RunBlock::shortfall, A::issue, nan,
-       "summed over the rejecting deciders: red-line excess (unit scale) plus the share of the "
-       "utility shortfall the issue carries (NaN: deal)",
-       "1"},
-      {"utility", &RunBlock::utility, A::agent, nan, "utility of the final text", "utility"},
-      {"utility_pv", &RunBlock::utility_pv, A::agent, nan,
-       "present value of the deal, discount^round * utility (NaN: no deal)", "utility"},
-      {"batna", &RunBlock::batna, A::agent, nan, "BATNA at the last round", "utility"},
+      {.name = "agreement",
+       .member = &RunBlock::agreement,
+       .across = A::run,
+       .fill = -1,
+       .value = [](const RunOutput& o, std::size_t) -> double {
+         return o.result.outcome == protocol::Outcome::agreement ? 1 : 0;
+       },
+       .long_name = "1 if the run ended in a deal",
+       .units = "",
+       .upper = U::one,
+       .lo = 0},
+      {.name = "outcome",
+       .member = &RunBlock::outcome,
+       .across = A::run,
+       .fill = -1,
+       .value = [](const RunOutput& o, std::size_t) -> double {
+         return static_cast<double>(o.result.outcome);
+       },
+       .long_name = "how the talks ended",
+       .units = "",
+       .flag_meanings = protocol::kOutcomeMeanings,
+       .upper = U::flags,
+       .lo = 0},
+      {.name = "round",
+       .member = &RunBlock::round,
+       .across = A::run,
+       .fill = -1,
+       .value = [](const RunOutput& o, std::size_t) -> double { return o.result.round; },
+       .long_name = "round of the deal (-1: no deal)",
+       .units = "round",
+       .upper = U::round},
+      {.name = "blocker",
+       .member = &RunBlock::blocker,
+       .across = A::run,
+       .fill = -1,
+       .value = [](const RunOutput& o, std::size_t) -> double {
+         return static_cast<double>(o.result.blocker);
+       },
+       .long_name = "index of the veto player that blocked the last text (-1: deal)",
+       .units = "",
+       .names = N::agents,
+       .upper = U::names},
+      {.name = "obstacle",
+       .member = &RunBlock::obstacle,
+       .across = A::run,
+       .fill = -1,
+       .value = [](const RunOutput& o, std::size_t) -> double {
+         return static_cast<double>(o.result.obstacle);
+       },
+       .long_name =
+           "index of the issue with the largest shortfall, the principal obstacle (-1: deal)",
+       .units = "",
+       .names = N::issues,
+       .upper = U::names},
+      {.name = "obstacle_second",
+       .member = &RunBlock::obstacle_second,
+       .across = A::run,
+       .fill = -1,
+       .value = [](const RunOutput& o, std::size_t) -> double {
+         return static_cast<double>(o.result.obstacle_second);
+       },
+       .long_name = "index of the issue with the second-largest shortfall (-1: deal, or no second)",
+       .units = "",
+       .names = N::issues,
+       .upper = U::names},
+      {.name = "battlefield_final",
+       .member = &RunBlock::battlefield,
+       .across = A::run,
+       .fill = kNan,
+       .value = [](const RunOutput& o, std::size_t) -> double {
+         return o.scenario.issues[o.scenario.battlefield.issue].to_natural(o.result.battlefield);
+       },
+       .long_name = "front line at the last round",
+       .units = "battlefield"},
+      {.name = "nash_distance",
+       .member = &RunBlock::nash_distance,
+       .across = A::run,
+       .fill = kNan,
+       .value = [](const RunOutput& o, std::size_t) { return o.diagnostics.nash_distance; },
+       .long_name = "RMS distance over issues (unit scales) from the deal to the veto players' "
+                    "Nash text (NaN: no deal or no Nash text)",
+       .units = "1"},
+      {.name = "pareto_gap",
+       .member = &RunBlock::pareto_gap,
+       .across = A::run,
+       .fill = kNan,
+       .value = [](const RunOutput& o, std::size_t) { return o.diagnostics.pareto_gap; },
+       .long_name =
+           "largest gain every veto player could still have at once over the deal (NaN: no deal)",
+       .units = "utility"},
+      {.name = "zone_first",
+       .member = &RunBlock::zone_first,
+       .across = A::run,
+       .fill = kNan,
+       .value = [](const RunOutput& o, std::size_t) { return o.diagnostics.zone_first; },
+       .long_name = "zone of agreement at the first round: max over texts of min over veto "
+                    "players of u - BATNA (> 0: a zone exists; -inf: red lines exclude every text)",
+       .units = "utility"},
+      {.name = "zone_last",
+       .member = &RunBlock::zone_last,
+       .across = A::run,
+       .fill = kNan,
+       .value = [](const RunOutput& o, std::size_t) { return o.diagnostics.zone_last; },
+       .long_name = "zone of agreement at the last round (as zone_first)",
+       .units = "utility"},
+      {.name = "revealed",
+       .member = &RunBlock::revealed,
+       .across = A::run,
+       .fill = -1,
+       .value = [](const RunOutput& o, std::size_t) -> double { return o.result.revealed; },
+       .long_name = "first round after whose answers the mediator could name a text passing every "
+                    "private red line with probability 0.9 (-1: never, or complete information)",
+       .units = "round",
+       .upper = U::round},
+      {.name = "belief_width",
+       .member = &RunBlock::belief_width,
+       .across = A::run,
+       .fill = kNan,
+       .value = [](const RunOutput& o, std::size_t) { return o.result.belief_width; },
+       .long_name = "mean over the private red-line ends of the mediator's final 90% interval "
+                    "width over its prior's (1: nothing learned; NaN: complete information or no "
+                    "private ends)",
+       .units = "1"},
+      {.name = "belief_error",
+       .member = &RunBlock::belief_error,
+       .across = A::run,
+       .fill = kNan,
+       .value = [](const RunOutput& o, std::size_t) { return o.result.belief_error; },
+       .long_name = "mean over the private red-line ends of |the mediator's posterior median - the "
+                    "end| at the last round, unit scale (NaN: as belief_width)",
+       .units = "1"},
+      {.name = "belief_covered",
+       .member = &RunBlock::belief_covered,
+       .across = A::run,
+       .fill = kNan,
+       .value = [](const RunOutput& o, std::size_t) { return o.result.belief_covered; },
+       .long_name = "share of the private red-line ends inside the mediator's final 90% interval "
+                    "(NaN: as belief_width)",
+       .units = "1"},
+      {.name = "breakdown",
+       .member = &RunBlock::breakdown,
+       .across = A::run,
+       .fill = -1,
+       .value = [](const RunOutput& o, std::size_t) -> double { return o.result.breakdown; },
+       .long_name = "round after the signature in which the deal broke down, "
+                    "1..durability.horizon (-1: it held to the horizon, no deal, or no "
+                    "[durability])",
+       .units = "round",
+       .upper = U::horizon},
+      {.name = "breakdown_cause",
+       .member = &RunBlock::breakdown_cause,
+       .across = A::run,
+       .fill = -1,
+       .value = [](const RunOutput& o, std::size_t) -> double { return o.result.breakdown_cause; },
+       .long_name = "why the deal broke down: 0 the hazard of its terms, 1 the expected shift of "
+                    "the front line, with no revision every deciding party prefers to war (-1: it "
+                    "did not)",
+       .units = "",
+       .flag_meanings = protocol::kBreakdownMeanings,
+       .upper = U::flags},
+      {.name = "stages_agreed",
+       .member = &RunBlock::stages_agreed,
+       .across = A::run,
+       .fill = -1,
+       .value = [](const RunOutput& o, std::size_t) -> double { return o.result.stages_agreed; },
+       .long_name = "stages of protocol.agenda agreed (-1: no agenda)",
+       .units = "",
+       .upper = U::stages},
+      {.name = "ceasefire_round",
+       .member = &RunBlock::ceasefire_round,
+       .across = A::run,
+       .fill = -1,
+       .value = [](const RunOutput& o, std::size_t) -> double { return o.result.ceasefire_round; },
+       .long_name = "round after whose answers a stage's interim ceasefire came into force (0: in "
+                    "force before the talks, ceasefire.in_force; -1: none during the talks)",
+       .units = "round",
+       .upper = U::round},
+      {.name = "ceasefire_design",
+       .member = &RunBlock::ceasefire_design,
+       .across = A::run,
+       .fill = -1,
+       .value = [](const RunOutput& o, std::size_t) -> double { return o.result.ceasefire_design; },
+       .long_name = "index of the design of the ceasefire term the run settled, in "
+                    "[ceasefire.designs] by ascending at (-1: none settled, or no [ceasefire])",
+       .units = "",
+       .names = N::designs,
+       .upper = U::names},
+      {.name = "deal",
+       .member = &RunBlock::deal,
+       .across = A::issue,
+       .fill = kNan,
+       .value = deal_term,
+       .long_name = "terms of the deal, natural units (NaN: no deal)",
+       .units = ""},
+      {.name = "bracketed",
+       .member = &RunBlock::bracketed,
+       .across = A::issue,
+       .fill = -1,
+       .value = [](const RunOutput& o, std::size_t k) -> double {
+         return o.result.bracketed[k] != 0 ? 1 : 0;
+       },
+       .long_name = "1 if the mediator set the issue aside (bracketing; the deal, if partial, is "
+                    "on the rest)",
+       .units = "",
+       .upper = U::one,
+       .lo = 0},
+      {.name = "shock_round",
+       .member = &RunBlock::shock_round,
+       .across = A::shock,
+       .fill = -1,
+       .value = [](const RunOutput& o, std::size_t j) -> double { return o.result.shock_round[j]; },
+       .long_name = "round in which the shock fired (-1: it did not)",
+       .units = "round",
+       .upper = U::round},
+      {.name = "final_text",
+       .member = &RunBlock::final_text,
+       .across = A::issue,
+       .fill = kNan,
+       .value = natural_text,
+       .long_name = "last text on the table, natural units",
+       .units = ""},
+      {.name = "shortfall",
+       .member = &RunBlock::shortfall,
+       .across = A::issue,
+       .fill = kNan,
+       .value = [](const RunOutput& o,
+                   std::size_t k) { return o.result.shortfall(static_cast<Eigen::Index>(k)); },
+       .long_name = "summed over the rejecting deciders: red-line excess (unit scale) plus the "
+                    "share of the utility shortfall the issue carries (NaN: deal)",
+       .units = "1"},
+      {.name = "utility",
+       .member = &RunBlock::utility,
+       .across = A::agent,
+       .fill = kNan,
+       .value = [](const RunOutput& o, std::size_t i) { return agent_value(o.result.utility, i); },
+       .long_name = "utility of the final text",
+       .units = "utility"},
+      {.name = "utility_pv",
+       .member = &RunBlock::utility_pv,
+       .across = A::agent,
+       .fill = kNan,
+       .value = [](const RunOutput& o,
+                   std::size_t i) { return agent_value(o.result.utility_pv, i); },
+       .long_name = "present value of the deal, discount^round * utility (NaN: no deal)",
+       .units = "utility"},
+      {.name = "batna",
+       .member = &RunBlock::batna,
+       .across = A::agent,
+       .fill = kNan,
+       .value = [](const RunOutput& o, std::size_t i) { return agent_value(o.result.batna, i); },
+       .long_name = "BATNA at the last round",
+       .units = "utility"},
   };
   return columns;
+}
+
+const RunColumn& run_column(std::string_view name) {
+  for (const RunColumn& c : run_columns())
+    if (name == c.name) return c;
+  throw std::logic_error("no run column " + std::string(name));
+}
+
+void store_run(const RunOutput& run, RunBlock& block, std::size_t row) {
+  RunBlock& b = block;
+  for_each_run_column(b, b, [&](auto& column, auto&, const RunColumn& c) {
+    using T = typename std::remove_reference_t<decltype(column)>::value_type;
+    const std::size_t width = c.width(b);
+    for (std::size_t k = 0; k < width; ++k)
+      column[row * width + k] = static_cast<T>(c.value(run, k));
+  });
 }
 
 }  // namespace parley::engine

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <variant>
 
 namespace parley::engine {
 
@@ -20,23 +21,44 @@ std::array<double, 2> wilson_interval(std::uint64_t k, std::uint64_t n) {
   return {std::min(p, std::max(0.0, centre - half)), std::max(p, std::min(1.0, centre + half))};
 }
 
+namespace {
+
+// The value of column c at flat index j of a block.
+double at(const RunBlock& b, const RunColumn& c, std::size_t j) {
+  return std::visit([&](auto member) { return static_cast<double>((b.*member)[j]); }, c.member);
+}
+
+}  // namespace
+
+std::size_t along_size(const scenario::Scenario& s, Along along) {
+  switch (along) {
+    case Along::agent:
+      return s.agents.size();
+    case Along::issue:
+      return s.issues.size();
+    case Along::shock:
+      return s.shocks.size();
+    case Along::stage:
+      return s.protocol.agenda.empty() ? 0 : s.protocol.agenda.size() + 1;
+    case Along::design:
+      return s.ceasefire.designs.size();
+  }
+  return 0;
+}
+
 SummaryBuilder::SummaryBuilder(const scenario::Scenario& s)
-    : agents_(s.agents.size()),
-      max_rounds_(s.protocol.max_rounds),
+    : max_rounds_(s.protocol.max_rounds),
       round_counts_(static_cast<std::size_t>(s.protocol.max_rounds) + 1, 0),
-      deal_hist_(s.issues.size(), std::vector<std::uint32_t>(kBins, 0)),
-      deal_sum_(s.issues.size(), 0.0),
-      utility_sum_(s.agents.size(), 0.0),
-      blockers_(s.agents.size(), 0),
-      obstacles_(s.issues.size(), 0),
-      second_obstacles_(s.issues.size(), 0),
-      shocks_fired_(s.shocks.size(), 0) {
+      deal_hist_(s.issues.size(), std::vector<std::uint32_t>(kBins, 0)) {
   for (const auto& issue : s.issues) {
     ranges_.emplace_back(issue.lo, issue.hi);
     options_.push_back(issue.discrete() ? issue.options.size() : 0);
   }
-  if (!s.protocol.agenda.empty()) stage_counts_.assign(s.protocol.agenda.size() + 1, 0);
-  interim_counts_.assign(s.ceasefire.designs.size(), 0);
+  for (const SummaryStatistic& st : summary_statistics()) {
+    reductions_.push_back({&run_column(st.column),
+                           st.only_where ? &run_column(st.only_where) : nullptr,
+                           std::vector<double>(along_size(s, st.along), 0.0)});
+  }
   horizon_ = s.durability.horizon;
   if (horizon_ > 0) {
     group_labels_.push_back("all deals");
@@ -82,30 +104,38 @@ std::size_t SummaryBuilder::bin_of(std::size_t k, double v, std::size_t bins) co
 
 void SummaryBuilder::add(const RunBlock& b) {
   const std::size_t n_issues = ranges_.size();
+  const auto& statistics = summary_statistics();
   for (std::size_t row = 0; row < b.count; ++row) {
     ++runs_;
     ++outcomes_[static_cast<std::size_t>(b.outcome[row])];
     if (b.agreement[row]) {
       ++round_counts_[static_cast<std::size_t>(std::min(b.round[row], max_rounds_))];
-      for (std::size_t k = 0; k < n_issues; ++k) {
-        const double v = b.deal[row * n_issues + k];
-        deal_sum_[k] += v;
-        ++deal_hist_[k][bin_of(k, v)];
+      for (std::size_t k = 0; k < n_issues; ++k)
+        ++deal_hist_[k][bin_of(k, b.deal[row * n_issues + k])];
+    }
+    for (std::size_t j = 0; j < reductions_.size(); ++j) {
+      Reduction& r = reductions_[j];
+      const std::size_t width = r.column->width(b), size = r.sum.size();
+      switch (statistics[j].reduce) {
+        case SummaryStatistic::Reduce::index_share: {
+          if (r.only_where && at(b, *r.only_where, row) < 0) break;
+          const double v = at(b, *r.column, row);
+          if (v >= 0 && v < static_cast<double>(size)) r.sum[static_cast<std::size_t>(v)] += 1;
+          break;
+        }
+        case SummaryStatistic::Reduce::fired_share:
+          for (std::size_t k = 0; k < width && k < size; ++k)
+            if (at(b, *r.column, row * width + k) >= 0) r.sum[k] += 1;
+          break;
+        case SummaryStatistic::Reduce::deal_mean:
+          if (!b.agreement[row]) break;
+          [[fallthrough]];
+        case SummaryStatistic::Reduce::mean:
+          for (std::size_t k = 0; k < width && k < size; ++k)
+            r.sum[k] += at(b, *r.column, row * width + k);
+          break;
       }
     }
-    for (std::size_t i = 0; i < agents_; ++i) utility_sum_[i] += b.utility[row * agents_ + i];
-    if (b.blocker[row] >= 0) ++blockers_[static_cast<std::size_t>(b.blocker[row])];
-    if (b.obstacle[row] >= 0) ++obstacles_[static_cast<std::size_t>(b.obstacle[row])];
-    if (b.obstacle_second[row] >= 0)
-      ++second_obstacles_[static_cast<std::size_t>(b.obstacle_second[row])];
-    for (std::size_t j = 0; j < b.shocks && j < shocks_fired_.size(); ++j)
-      if (b.shock_round[row * b.shocks + j] >= 0) ++shocks_fired_[j];
-    if (const int d = b.ceasefire_design[row]; b.ceasefire_round[row] >= 0 && d >= 0 &&
-                                               static_cast<std::size_t>(d) < interim_counts_.size())
-      ++interim_counts_[static_cast<std::size_t>(d)];
-    if (const int agreed = b.stages_agreed[row];
-        agreed >= 0 && static_cast<std::size_t>(agreed) < stage_counts_.size())
-      ++stage_counts_[static_cast<std::size_t>(agreed)];
     const auto outcome = static_cast<protocol::Outcome>(b.outcome[row]);
     if (horizon_ > 0 &&
         (outcome == protocol::Outcome::agreement || outcome == protocol::Outcome::partial)) {
@@ -187,19 +217,15 @@ Summary SummaryBuilder::finish() const {
       }
     }
     s.deal_quantiles.push_back(q);
-    s.deal_mean.push_back(deals > 0 ? deal_sum_[k] / static_cast<double>(deals) : nan);
-    s.obstacle_share.push_back(static_cast<double>(obstacles_[k]) / n);
-    s.obstacle_second_share.push_back(static_cast<double>(second_obstacles_[k]) / n);
   }
-  for (const std::uint64_t fired : shocks_fired_)
-    s.shock_share.push_back(static_cast<double>(fired) / n);
-  for (std::size_t i = 0; i < agents_; ++i) {
-    s.mean_utility.push_back(utility_sum_[i] / n);
-    s.blocker_share.push_back(static_cast<double>(blockers_[i]) / n);
+  // Shares and means over all runs; a deal_mean over the deals.
+  for (std::size_t j = 0; j < reductions_.size(); ++j) {
+    const bool over_deals = summary_statistics()[j].reduce == SummaryStatistic::Reduce::deal_mean;
+    std::vector<double> values;
+    for (const double sum : reductions_[j].sum)
+      values.push_back(over_deals ? (deals > 0 ? sum / static_cast<double>(deals) : nan) : sum / n);
+    s.statistics.push_back(std::move(values));
   }
-  for (const std::uint64_t c : stage_counts_) s.stage_share.push_back(static_cast<double>(c) / n);
-  for (const std::uint64_t c : interim_counts_)
-    s.interim_share.push_back(static_cast<double>(c) / n);
   // Every deal is followed to the horizon, so the empirical survival is Kaplan–Meier's.
   s.survival_groups = group_labels_;
   s.survival_deals = group_deals_;

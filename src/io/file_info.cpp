@@ -3,6 +3,7 @@
 #include "parley/engine/study/sobol.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <stdexcept>
@@ -131,13 +132,25 @@ FileInfo read_info(const std::string& path) {
     info.p_high = scalar("p_agreement_high");
     info.outcome_count = read_doubles(file, "summary/outcome_count");
     info.rounds = read_doubles(file, "summary/rounds");
-    info.mean_utility = read_doubles(file, "summary/mean_utility");
-    info.blocker_share = read_doubles(file, "summary/blocker_share");
-    info.obstacle_share = read_doubles(file, "summary/obstacle_share");
-    info.obstacle_second_share = read_doubles(file, "summary/obstacle_second_share");
-    info.shocks = read_strings(file, "summary/shock", info.header.format_version);
-    info.shock_share = read_doubles(file, "summary/shock_share");
-    info.deal_mean = read_doubles(file, "summary/deal_mean");
+    // The labels along each scale: agents and issues from runs/, the others from summary/.
+    for (std::size_t a = 0; a < engine::kAlongs; ++a) {
+      const std::string scale = std::string("summary/") + engine::kAlongScale[a];
+      if (a == static_cast<std::size_t>(engine::Along::agent)) {
+        info.along[a] = info.agents;
+      } else if (a == static_cast<std::size_t>(engine::Along::issue)) {
+        info.along[a] = info.issues;
+      } else if (a == static_cast<std::size_t>(engine::Along::stage)) {
+        for (const double v : read_doubles(file, scale)) {
+          char label[32];
+          std::snprintf(label, sizeof label, "%g", v);
+          info.along[a].push_back(label);
+        }
+      } else {
+        info.along[a] = read_strings(file, scale, info.header.format_version);
+      }
+    }
+    for (const engine::SummaryStatistic& st : engine::summary_statistics())
+      info.statistics.push_back(read_doubles(file, std::string("summary/") + st.name));
     info.quantiles = read_doubles(file, "summary/quantile");
     const auto dq = read_doubles(file, "summary/deal_quantiles");
     // Every summary vector has one value per issue, agent or outcome (or is absent, in files
@@ -151,12 +164,11 @@ FileInfo read_info(const std::string& path) {
     // Three outcomes in files written before the partial deal, four since.
     if (info.outcome_count.size() != 3) sized(info.outcome_count, 4, "outcome_count");
     sized(info.rounds, 3, "rounds");
-    sized(info.mean_utility, info.agents.size(), "mean_utility");
-    sized(info.blocker_share, info.agents.size(), "blocker_share");
-    sized(info.obstacle_share, info.issues.size(), "obstacle_share");
-    sized(info.obstacle_second_share, info.issues.size(), "obstacle_second_share");
-    sized(info.deal_mean, info.issues.size(), "deal_mean");
-    sized(info.shock_share, info.shocks.size(), "shock_share");
+    const auto& statistics = engine::summary_statistics();
+    for (std::size_t j = 0; j < statistics.size(); ++j) {
+      sized(info.statistics[j], info.along[static_cast<std::size_t>(statistics[j].along)].size(),
+            statistics[j].name);
+    }
     sized(dq, info.issues.size() * info.quantiles.size(), "deal_quantiles");
     for (std::size_t k = 0; k < info.issues.size() && !info.quantiles.empty() && !dq.empty(); ++k) {
       info.deal_quantiles.emplace_back(

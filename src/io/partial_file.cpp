@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <limits>
+#include <sstream>
 #include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <utility>
 #include <variant>
 
 #include "hdf5.hpp"
@@ -89,15 +93,55 @@ struct RunsReader::Impl {
     h5::read_rows(dataset(name), h5::native_type<T>(), row, b.count, width, out.data(),
                   path + ": runs/" + name);
   }
-  // Every value of an index or flag column within [lo, hi].
+  // The largest value a column may hold, and what it may hold in words.
+  std::pair<std::int64_t, std::string> upper(const engine::RunColumn& c,
+                                             const engine::RunBlock& b) const {
+    using U = engine::RunColumn::Upper;
+    using Names = engine::RunColumn::Names;
+    const std::string none = c.lo < 0 ? "-1, or " : "";
+    switch (c.upper) {
+      case U::one:
+        return {1, c.lo < 0 ? "-1, 0 or 1" : "0 or 1"};
+      case U::flags: {
+        std::int64_t flags = 0;
+        std::string meanings, word;
+        for (std::istringstream words(c.flag_meanings); words >> word; ++flags)
+          meanings += (flags ? ", " : "") + std::to_string(flags) + " " + word;
+        return {flags - 1, none + meanings};
+      }
+      case U::names: {
+        const std::int64_t n = c.names == Names::agents   ? static_cast<std::int64_t>(b.agents)
+                               : c.names == Names::issues ? static_cast<std::int64_t>(b.issues)
+                                                          : designs;
+        const char* what = c.names == Names::agents   ? "an agent"
+                           : c.names == Names::issues ? "an issue"
+                                                      : "a design";
+        return {n - 1, none + what + " index below " + std::to_string(n)};
+      }
+      case U::round:
+        return {std::numeric_limits<std::int32_t>::max(), none + "a round from 0"};
+      case U::horizon:
+        return {horizon, none + "a round after the signature from 1 to durability.horizon (" +
+                             std::to_string(horizon) + ")"};
+      case U::stages:
+        return {stages,
+                none + "the stages of protocol.agenda agreed, 0 to " + std::to_string(stages)};
+      case U::unchecked:
+        break;
+    }
+    return {std::numeric_limits<std::int64_t>::max(), "any value"};
+  }
+  // Every value of an index or flag column (`width` values per run) within [lo, hi].
   template <typename T>
-  void check_range(const char* name, const std::vector<T>& values, std::int64_t lo, std::int64_t hi,
-                   const std::string& allowed) const {
+  void check_range(const char* name, const std::vector<T>& values, std::size_t width,
+                   std::int64_t lo, std::int64_t hi, const std::string& allowed) const {
+    if constexpr (!std::is_integral_v<T>) return;
     for (std::size_t j = 0; j < values.size(); ++j) {
       const auto v = static_cast<std::int64_t>(values[j]);
       if (v < lo || v > hi) {
         throw InvalidFile(path + ": runs/" + name + ": " + std::to_string(v) + " at row " +
-                          std::to_string(row + j) + " (allowed: " + allowed + ")");
+                          std::to_string(row + j / std::max<std::size_t>(width, 1)) +
+                          " (allowed: " + allowed + ")");
       }
     }
   }
@@ -133,7 +177,7 @@ void RunsReader::read_block(engine::RunBlock& b, std::uint64_t first_row) {
   {
     std::vector<std::int8_t> done(b.count);
     m.read("done", b, 0, done);
-    m.check_range("done", done, 1, 1, "1: only finished runs are read back");
+    m.check_range("done", done, 1, 1, 1, "1: only finished runs are read back");
   }
   m.scratch.resize(b.count);
   for (std::size_t j = 0; j < m.parameters.size(); ++j) {
@@ -142,31 +186,13 @@ void RunsReader::read_block(engine::RunBlock& b, std::uint64_t first_row) {
   }
   // The values that index or flag something, against their ranges: a damaged file is refused
   // here rather than indexing past a table later.
-  const auto agents = static_cast<std::int64_t>(b.agents);
-  const auto issues = static_cast<std::int64_t>(b.issues);
-  const std::int64_t big = std::numeric_limits<std::int32_t>::max();
-  m.check_range("agreement", b.agreement, 0, 1, "0 or 1");
-  m.check_range("outcome", b.outcome, 0, protocol::kOutcomes - 1,
-                "0 to " + std::to_string(protocol::kOutcomes - 1));
-  m.check_range("round", b.round, -1, big, "-1, or a round from 1");
-  m.check_range("blocker", b.blocker, -1, agents - 1,
-                "-1 or an agent index below " + std::to_string(agents));
-  m.check_range("obstacle", b.obstacle, -1, issues - 1,
-                "-1 or an issue index below " + std::to_string(issues));
-  m.check_range("obstacle_second", b.obstacle_second, -1, issues - 1,
-                "-1 or an issue index below " + std::to_string(issues));
-  m.check_range("bracketed", b.bracketed, 0, 1, "0 or 1");
-  m.check_range("shock_round", b.shock_round, -1, big, "-1, or a round from 1");
-  m.check_range("breakdown", b.breakdown, -1, m.horizon,
-                "-1, or a round after the signature from 1 to durability.horizon (" +
-                    std::to_string(m.horizon) + ")");
-  m.check_range("stages_agreed", b.stages_agreed, -1, m.stages,
-                "-1, or the stages of protocol.agenda agreed, 0 to " + std::to_string(m.stages));
-  m.check_range("breakdown_cause", b.breakdown_cause, -1, 1,
-                "-1, 0 (the hazard) or 1 (the shift of power)");
-  m.check_range("ceasefire_round", b.ceasefire_round, -1, big, "-1, or a round from 1");
-  m.check_range("ceasefire_design", b.ceasefire_design, -1, m.designs - 1,
-                "-1, or a design index below " + std::to_string(m.designs));
+  for (const engine::RunColumn& c : engine::run_columns()) {
+    if (c.upper == engine::RunColumn::Upper::unchecked) continue;
+    const auto [hi, allowed] = m.upper(c, b);
+    std::visit(
+        [&](auto member) { m.check_range(c.name, b.*member, c.width(b), c.lo, hi, allowed); },
+        c.member);
+  }
   for (std::size_t r = 0; r < b.count; ++r) {
     // A deal (an agreement, or a partial deal) has a round from 1; only an agreement is flagged.
     const bool agreed = b.agreement[r] == 1;

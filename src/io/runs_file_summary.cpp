@@ -1,4 +1,9 @@
 // A runs file's summary, grid and sensitivity groups (see runs_file.hpp).
+#include <array>
+#include <stdexcept>
+#include <string>
+
+#include "parley/engine/statistics.hpp"
 #include "runs_file_impl.hpp"
 
 namespace parley::io {
@@ -69,33 +74,41 @@ void RunsFile::write_summary(const engine::Summary& s) {
       m.describe(by_round, "round of the talks", "round");
       vector("deal_by", s.deal_by, by_round, "share of runs with an agreement by the round", "1");
     }
-    vector("deal_mean", s.deal_mean, issue, "mean deal term, natural units", "");
-    vector("mean_utility", s.mean_utility, agent, "mean utility of the final text", "utility");
-    vector("blocker_share", s.blocker_share, agent, "share of runs blocked by the agent", "1");
-    vector("obstacle_share", s.obstacle_share, issue,
-           "share of runs whose principal obstacle was the issue", "1");
-    vector("obstacle_second_share", s.obstacle_second_share, issue,
-           "share of runs whose second obstacle was the issue", "1");
-    if (m.n_shocks > 0) {
-      h5::Handle shock = h5::write_strings(g, "shock", m.shock_labels);
-      h5::make_scale(shock, "shock");
-      h5::attr_string(shock, "long_name", "shock (its trigger and effect)");
-      vector("shock_share", s.shock_share, shock, "share of runs in which the shock fired", "1");
-    }
-    if (!s.stage_share.empty()) {
-      h5::Handle agreed = numeric_scale(g, "stages_agreed", counting(s.stage_share.size()));
-      m.describe(agreed, "stages of protocol.agenda agreed", "");
-      vector("stage_share", s.stage_share, agreed,
-             "share of runs by the stages of the agenda they agreed", "1");
-    }
-    if (!s.interim_share.empty()) {
-      h5::Handle design = h5::write_strings(g, "ceasefire_design", m.design_labels);
-      h5::make_scale(design, "ceasefire_design");
-      h5::attr_string(design, "long_name",
-                      "ceasefire design (its key in the scenario's [ceasefire.designs])");
-      vector("interim_share", s.interim_share, design,
-             "share of runs in which a stage's interim ceasefire of the design came into force",
-             "1");
+    // The declared statistics (engine/statistics.hpp), each along its scale.
+    std::array<h5::Handle, engine::kAlongs> scales;
+    auto scale_of = [&](engine::Along along, std::size_t n) -> hid_t {
+      h5::Handle& h = scales[static_cast<std::size_t>(along)];
+      if (h.get() >= 0) return h;
+      const char* name = engine::kAlongScale[static_cast<std::size_t>(along)];
+      switch (along) {
+        case engine::Along::agent:
+          return agent;
+        case engine::Along::issue:
+          return issue;
+        case engine::Along::shock:
+          h = h5::write_strings(g, name, m.shock_labels);
+          h5::make_scale(h, name);
+          h5::attr_string(h, "long_name", "shock (its trigger and effect)");
+          break;
+        case engine::Along::stage:
+          h = numeric_scale(g, name, counting(n));
+          m.describe(h, "stages of protocol.agenda agreed", "");
+          break;
+        case engine::Along::design:
+          h = h5::write_strings(g, name, m.design_labels);
+          h5::make_scale(h, name);
+          h5::attr_string(h, "long_name",
+                          "ceasefire design (its key in the scenario's [ceasefire.designs])");
+          break;
+      }
+      return h;
+    };
+    const auto& statistics = engine::summary_statistics();
+    for (std::size_t j = 0; j < statistics.size(); ++j) {
+      const engine::SummaryStatistic& st = statistics[j];
+      const std::vector<double>& values = s.statistics.at(j);
+      if (values.empty()) continue;  // the scenario has none along it (e.g. no shocks)
+      vector(st.name, values, scale_of(st.along, values.size()), st.long_name, st.units);
     }
     if (!s.survival.empty()) {
       // Whether deals hold: [group, t], t = 0..horizon rounds after the signature.
@@ -190,28 +203,37 @@ void RunsFile::write_grid(const std::vector<engine::Summary>& per_point) {
       m.describe(d, long_name, units);
       no_value_is_nan(d);
     };
-    std::vector<double> p, lo, hi, median, deal_mean, deal_q, obstacle, blocker;
+    std::vector<double> p, lo, hi, median, deal_q;
     for (const auto& sm : per_point) {
       p.push_back(sm.p_agreement);
       lo.push_back(sm.p_low);
       hi.push_back(sm.p_high);
       median.push_back(sm.rounds[1]);
-      deal_mean.insert(deal_mean.end(), sm.deal_mean.begin(), sm.deal_mean.end());
       for (const auto& row : sm.deal_quantiles) deal_q.insert(deal_q.end(), row.begin(), row.end());
-      obstacle.insert(obstacle.end(), sm.obstacle_share.begin(), sm.obstacle_share.end());
-      blocker.insert(blocker.end(), sm.blocker_share.begin(), sm.blocker_share.end());
     }
     write("p_agreement", p, {}, "probability of agreement", "1");
     write("p_agreement_low", lo, {}, "95% Wilson interval of p_agreement, lower end", "1");
     write("p_agreement_high", hi, {}, "95% Wilson interval of p_agreement, upper end", "1");
     write("rounds_median", median, {}, "median round of agreement", "round");
-    write("deal_mean", deal_mean, {{m.n_issues, issue}}, "mean deal term, natural units", "");
     write("deal_quantiles", deal_q, {{m.n_issues, issue}, {q.size(), quantile}},
           "quantiles of the deal terms, natural units", "");
-    write("obstacle_share", obstacle, {{m.n_issues, issue}},
-          "share of runs whose principal obstacle was the issue", "1");
-    write("blocker_share", blocker, {{m.n_agents, agent}}, "share of runs blocked by the agent",
-          "1");
+    // The declared statistics marked in_grid, along agents or issues.
+    const auto& statistics = engine::summary_statistics();
+    for (std::size_t j = 0; j < statistics.size(); ++j) {
+      const engine::SummaryStatistic& st = statistics[j];
+      if (!st.in_grid) continue;
+      if (st.along != engine::Along::agent && st.along != engine::Along::issue)
+        throw std::logic_error(std::string(st.name) + ": grid/ has agents and issues only");
+      const bool by_agent = st.along == engine::Along::agent;
+      const std::size_t n = by_agent ? m.n_agents : m.n_issues;
+      std::vector<double> values;
+      for (const auto& sm : per_point) {
+        const std::vector<double>& v = sm.statistics.at(j);
+        if (v.size() != n) throw std::logic_error(std::string(st.name) + ": one value per point");
+        values.insert(values.end(), v.begin(), v.end());
+      }
+      write(st.name, values, {{n, by_agent ? agent.get() : issue.get()}}, st.long_name, st.units);
+    }
   } catch (const IoError& e) {
     throw IoError(impl_->target + ": " + e.what());
   }

@@ -11,6 +11,7 @@
 
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -178,6 +179,88 @@ TEST(RunsFile, AnInterruptedFileReadsBackAsItsFinishedRuns) {
              blocks[1].shocks);
   reader.read(got, blocks[1].first);
   expect_same(blocks[1], got);
+}
+
+// Every index or flag column is checked on read-back against the range the runs it holds can
+// take, with the bounds written out here by hand (from the default scenario: 4 agents, 6
+// issues, 4 ceasefire designs, durability.horizon 24, no agenda): a value just outside either
+// end is refused, naming the column and the row. The columns the table checks are exactly these.
+TEST(RunsReader, RefusesAValueOutsideTheRangeOfEveryIndexOrFlagColumn) {
+  const auto s = default_scenario();
+  ASSERT_EQ(s.agents.size(), 4u);
+  ASSERT_EQ(s.issues.size(), 6u);
+  ASSERT_EQ(s.ceasefire.designs.size(), 4u);
+  ASSERT_EQ(s.durability.horizon, 24);
+  ASSERT_TRUE(s.protocol.agenda.empty());
+  ASSERT_FALSE(s.shocks.empty());
+  // Per column: the value just below its least and just above its largest (none: any round).
+  const std::map<std::string, std::pair<int, std::optional<int>>> outside = {
+      {"agreement", {-1, 2}},     {"outcome", {-1, 4}},          {"round", {-2, {}}},
+      {"blocker", {-2, 4}},       {"obstacle", {-2, 6}},         {"obstacle_second", {-2, 6}},
+      {"revealed", {-2, {}}},     {"breakdown", {-2, 25}},       {"breakdown_cause", {-2, 2}},
+      {"stages_agreed", {-2, 1}}, {"ceasefire_round", {-2, {}}}, {"ceasefire_design", {-2, 4}},
+      {"bracketed", {-1, 2}},     {"shock_round", {-2, {}}},
+  };
+  std::size_t checked = 0;
+  for (const auto& c : engine::run_columns())
+    if (c.upper != engine::RunColumn::Upper::unchecked) {
+      ++checked;
+      EXPECT_TRUE(outside.count(c.name)) << c.name << " is checked but not listed here";
+    }
+  EXPECT_EQ(checked, outside.size());
+
+  Folder tmp;
+  engine::Sampler sampler(s);
+  const auto blocks = run_blocks(s, sampler, 40);
+  const std::string path = (tmp.path / "out.h5").string();
+  {
+    io::RunsFile file(path, s, sampler.columns(), header_for(40), io::Overwrite::refuse);
+    for (const auto& b : blocks) file.write(b);
+    file.commit();
+  }
+  const std::uint64_t row = 3;
+  for (const auto& [name, ends] : outside) {
+    std::vector<int> values = {ends.first};
+    if (ends.second) values.push_back(*ends.second);
+    for (const int value : values) {
+      const std::string damaged = (tmp.path / ("damaged-" + name + ".h5")).string();
+      fs::copy_file(path, damaged, fs::copy_options::overwrite_existing);
+      {
+        // Row 3, first value across issues or shocks, rewritten in the file's own type.
+        const hid_t f = H5Fopen(damaged.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+        ASSERT_GE(f, 0);
+        const hid_t d = H5Dopen2(f, ("runs/" + name).c_str(), H5P_DEFAULT);
+        ASSERT_GE(d, 0) << name;
+        const hid_t space = H5Dget_space(d);
+        const int rank = H5Sget_simple_extent_ndims(space);
+        const hsize_t start[2] = {row, 0}, count[2] = {1, 1};
+        H5Sselect_hyperslab(space, H5S_SELECT_SET, start, nullptr, count, nullptr);
+        const hsize_t one = 1;
+        const hid_t memory = H5Screate_simple(1, &one, nullptr);
+        ASSERT_GE(rank, 1);
+        EXPECT_GE(H5Dwrite(d, H5T_NATIVE_INT, memory, space, H5P_DEFAULT, &value), 0);
+        H5Sclose(memory);
+        H5Sclose(space);
+        H5Dclose(d);
+        H5Fclose(f);
+      }
+      io::RunsReader reader(damaged, parameter_keys(sampler), s.durability.horizon,
+                            static_cast<int>(s.protocol.agenda.size()),
+                            static_cast<int>(s.ceasefire.designs.size()));
+      engine::RunBlock got;
+      got.resize(blocks[0].count, blocks[0].agents, blocks[0].issues, blocks[0].sampled,
+                 blocks[0].shocks);
+      try {
+        reader.read(got, 0);
+        ADD_FAILURE() << name << " = " << value << " was read back";
+      } catch (const io::InvalidFile& e) {
+        EXPECT_NE(std::string(e.what()).find("runs/" + name + ": " + std::to_string(value) +
+                                             " at row " + std::to_string(row)),
+                  std::string::npos)
+            << e.what();
+      }
+    }
+  }
 }
 
 TEST(RunsFile, ReadersRefuseAnotherMajorFormat) {

@@ -253,7 +253,7 @@ TEST(Summary, AggregatesMatchDirectComputation) {
   }
   double sum = 0;
   for (double v : land) sum += v;
-  EXPECT_NEAR(m.deal_mean[0], sum / static_cast<double>(land.size()), 1e-12);
+  EXPECT_NEAR(m.statistic("deal_mean")[0], sum / static_cast<double>(land.size()), 1e-12);
 }
 
 // Clause issues: the deal is an option index (0 out, 1 in), and every quantile must be the
@@ -307,7 +307,7 @@ TEST(Summary, EveryFailedRunHasABlockerAndAnObstacle) {
       }
       const auto m = summarise(s, b);
       double blocked = 0.0;
-      for (double share : m.blocker_share) blocked += share;
+      for (double share : m.statistic("blocker_share")) blocked += share;
       EXPECT_NEAR(blocked, static_cast<double>(failed) / 300.0, 1e-12) << kind << " δ=" << delta;
       EXPECT_GT(failed, 0u) << kind << " δ=" << delta;
     }

@@ -4,11 +4,20 @@
 // output file and the summary.
 #include <cstdint>
 #include <span>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
 
 #include "parley/protocol/trace.hpp"
+
+namespace parley::scenario {
+struct Scenario;
+}
+namespace parley::protocol {
+struct RunResult;
+struct Diagnostics;
+}  // namespace parley::protocol
 
 namespace parley::engine {
 
@@ -58,11 +67,21 @@ struct RunBlock {
               std::size_t n_shocks);
 };
 
-// The per-run columns of a RunBlock that every consumer handles alike: the engine sizes them,
-// the runs file creates, writes and reads them back (resume, merge), the tests compare them.
-// Adding a per-run dataset is one entry here, its member in RunBlock, and the code in the
-// engine that computes it. (The sampled parameters, a sweep's point columns and the file's
-// own `done` flags are laid out by the runs file itself.)
+// What a run's columns are computed from: the scenario (for natural units), the protocol's
+// result and its diagnostics.
+struct RunOutput {
+  const scenario::Scenario& scenario;
+  const protocol::RunResult& result;
+  const protocol::Diagnostics& diagnostics;
+};
+
+// The per-run columns of a RunBlock, each declared once: the engine sizes them and fills them
+// from a run's output (`value`), the runs file creates, writes and reads them back (resume,
+// merge) and checks the integer ones against their range, the tests compare them, and README's
+// runs table documents each (a test checks it). Adding a per-run dataset is a RunResult field,
+// the protocol code that sets it, its member in RunBlock and one entry here. (The sampled
+// parameters, a sweep's point columns and the file's own `done` flags are laid out by the runs
+// file itself.)
 struct RunColumn {
   // Its second dimension, if any. A column across the shocks exists only where the scenario has
   // shocks.
@@ -70,19 +89,27 @@ struct RunColumn {
   using Member =
       std::variant<std::vector<std::int8_t> RunBlock::*, std::vector<std::int32_t> RunBlock::*,
                    std::vector<double> RunBlock::*>;
+  // An index into the scenario's agents, issues or ceasefire designs: the file names them as
+  // its flags (CF flag_values 0, 1, ... and flag_meanings their ids).
+  enum class Names : std::int8_t { none, agents, issues, designs };
+  // The largest value a file read back may hold in an integer column: none (not checked), 1,
+  // the last of flag_meanings, the last index of `names`, any round, durability.horizon, or
+  // the stages of protocol.agenda. The smallest is `lo`.
+  enum class Upper : std::int8_t { unchecked, one, flags, names, round, horizon, stages };
 
   const char* name;  // the dataset under runs/
   Member member;
   Across across;
   double fill;  // where no value was written (NaN, or -1 for the integer columns)
+  // Its value in the run (k: the issue, agent or shock; 0 for a column across runs only).
+  double (*value)(const RunOutput& run, std::size_t k);
   const char* long_name;
   const char* units;  // "" for none; "battlefield" for the battlefield issue's unit
   // Outcome-style flags: the values and their meanings (CF conventions), or nullptr.
   const char* flag_meanings = nullptr;
-  // An index into the scenario's agents, issues or ceasefire designs: the file names them as
-  // its flags (CF flag_values 0, 1, ... and flag_meanings their ids).
-  enum class Names : std::int8_t { none, agents, issues, designs };
   Names names = Names::none;
+  Upper upper = Upper::unchecked;
+  std::int8_t lo = -1;
 
   // Values per run in a block with these sizes.
   std::size_t width(const RunBlock& b) const noexcept {
@@ -100,6 +127,10 @@ struct RunColumn {
   }
 };
 const std::vector<RunColumn>& run_columns();
+// The entry named `name`; throws std::logic_error if there is none.
+const RunColumn& run_column(std::string_view name);
+// Fills row `row` of every column of `block` from a run's output.
+void store_run(const RunOutput& run, RunBlock& block, std::size_t row);
 
 // Calls f(std::vector<T>& in a, std::vector<T>& in b, const RunColumn&) for every column.
 template <typename A, typename B, typename F>

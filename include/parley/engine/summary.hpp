@@ -5,9 +5,11 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "parley/engine/run_block.hpp"
+#include "parley/engine/statistics.hpp"
 #include "parley/protocol/run_result.hpp"
 #include "parley/scenario/scenario.hpp"
 
@@ -27,12 +29,12 @@ struct Summary {
   // calibrated run, docs/model.md, "Posterior runs").
   std::vector<double> deal_by;
   std::vector<std::array<double, 5>> deal_quantiles;  // per issue, natural units
-  std::vector<double> deal_mean;                      // per issue
-  std::vector<double> mean_utility;                   // per agent, over all runs
-  std::vector<double> blocker_share;                  // per agent, share of all runs
-  std::vector<double> obstacle_share;                 // per issue, share of all runs
-  std::vector<double> obstacle_second_share;          // per issue: second obstacle, share of runs
-  std::vector<double> shock_share;                    // per shock: share of runs it fired in
+  // By entry of summary_statistics(): a value per agent, issue, ... (empty where the scenario
+  // has none of them, e.g. shocks).
+  std::vector<std::vector<double>> statistics;
+  const std::vector<double>& statistic(std::string_view name) const {
+    return statistics.at(summary_statistic(name));
+  }
   // Whether deals hold (docs/model.md, "Whether a deal holds"; empty without [durability]):
   // per group of deals (all of them, then by the term of durability.by), the share still
   // holding t = 0..horizon rounds after the signature, the deals in the group, and the deals
@@ -41,11 +43,6 @@ struct Summary {
   std::vector<std::vector<double>> survival;  // [group][t]
   std::vector<std::uint64_t> survival_deals;  // [group]
   std::array<std::uint64_t, 2> breakdowns{};
-  // With an agenda: the share of runs by the stages they agreed, 0 … stages (empty without).
-  std::vector<double> stage_share;
-  // With [ceasefire]: per design, the share of runs in which a stage's interim ceasefire of that
-  // design came into force (empty without).
-  std::vector<double> interim_share;
   double wall_seconds = 0.0;
   double runs_per_second = 0.0;
   double write_seconds = 0.0;  // of the wall time, spent writing the output
@@ -53,6 +50,9 @@ struct Summary {
 
 // The 95% Wilson score interval for k successes in n trials.
 std::array<double, 2> wilson_interval(std::uint64_t k, std::uint64_t n);
+
+// The values a statistic along `along` has in the scenario's runs (0: none, e.g. no shocks).
+std::size_t along_size(const scenario::Scenario& s, Along along);
 
 class SummaryBuilder {
  public:
@@ -71,30 +71,29 @@ class SummaryBuilder {
 
   std::vector<std::pair<double, double>> ranges_;  // per issue
   std::vector<std::size_t> options_;               // per issue; 0 for a continuous one
-  std::size_t agents_;
   int max_rounds_;
   std::uint64_t runs_ = 0;
   std::array<std::uint64_t, protocol::kOutcomes> outcomes_{};
   std::vector<std::uint64_t> round_counts_;
   std::vector<std::vector<std::uint32_t>> deal_hist_;
-  std::vector<double> deal_sum_;
-  std::vector<double> utility_sum_;
-  std::vector<std::uint64_t> blockers_;
-  std::vector<std::uint64_t> obstacles_;
-  std::vector<std::uint64_t> second_obstacles_;
-  std::vector<std::uint64_t> shocks_fired_;
+  // Per summary statistic: the run column it reduces and the one that gates a run (or
+  // nullptr), and the sums by index (counts for a share).
+  struct Reduction {
+    const RunColumn* column;
+    const RunColumn* only_where;
+    std::vector<double> sum;
+  };
+  std::vector<Reduction> reductions_;
   // Durability: the group of a deal by its term on by_ (bins of its range, or its options, or
   // the ceasefire designs where by_ is the ceasefire issue).
   int horizon_ = 0;
   std::optional<std::size_t> by_;
   std::size_t by_bins_ = 0;
   bool by_design_ = false;
-  std::vector<std::uint64_t> interim_counts_;  // per ceasefire design
   std::vector<std::string> group_labels_;
   std::vector<std::vector<std::uint64_t>> broken_at_;  // [group][t]: deals broken in round t
   std::vector<std::uint64_t> group_deals_;
   std::array<std::uint64_t, 2> breakdowns_{};
-  std::vector<std::uint64_t> stage_counts_;  // by stages agreed (agenda only)
 };
 
 }  // namespace parley::engine

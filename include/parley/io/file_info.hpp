@@ -4,9 +4,11 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
+#include "parley/engine/statistics.hpp"
 #include "parley/io/posterior_file.hpp"
 #include "parley/io/run_header.hpp"
 
@@ -24,10 +26,14 @@ struct FileInfo {
   std::vector<std::string> agents, issues;
   // The summary group (empty vectors where absent).
   double p_agreement = 0.0, p_low = 0.0, p_high = 0.0;
-  std::vector<double> outcome_count, rounds, mean_utility, blocker_share, obstacle_share, deal_mean;
-  std::vector<double> obstacle_second_share;  // absent in files before it: empty
-  std::vector<std::string> shocks;            // labels (runs/shock), with shock_share
-  std::vector<double> shock_share;
+  std::vector<double> outcome_count, rounds;
+  // By entry of engine::summary_statistics() (empty where absent, as in files before it), and
+  // the labels of each scale they are stored along (agents, issues, shocks, ...).
+  std::vector<std::vector<double>> statistics;
+  std::array<std::vector<std::string>, engine::kAlongs> along;
+  const std::vector<double>& statistic(std::string_view name) const {
+    return statistics.at(engine::summary_statistic(name));
+  }
   std::vector<std::vector<double>> deal_quantiles;  // [issue][quantile]
   std::vector<double> quantiles;
   bool has_summary = false;

@@ -1,0 +1,99 @@
+// The declared per-run columns and summary statistics (engine/run_block.hpp,
+// engine/statistics.hpp): each statistic reduces its column as declared, on a block written out
+// by hand; and README documents every column and every statistic.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <sstream>
+#include <string>
+
+#include "parley/engine/run_block.hpp"
+#include "parley/engine/statistics.hpp"
+#include "parley/engine/summary.hpp"
+#include "parley/scenario/load.hpp"
+
+using namespace parley;
+
+namespace {
+
+std::string readme() {
+  std::ifstream in(std::string(PARLEY_SOURCE_DIR) + "/README.md");
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The text of README from `from` up to `to`.
+std::string section(const std::string& text, const std::string& from, const std::string& to) {
+  const auto a = text.find(from);
+  if (a == std::string::npos) return "";
+  return text.substr(a, text.find(to, a + from.size()) - a);
+}
+
+}  // namespace
+
+// Four runs by hand in the default scenario (4 agents, 6 issues, 2 shocks, 4 ceasefire
+// designs, no agenda): two deals (runs 0, 2) and two deadlines (1, 3).
+TEST(Statistics, EachReducesItsColumnAsDeclared) {
+  const auto s =
+      scenario::load_scenario_file(std::string(PARLEY_SOURCE_DIR) + "/scenarios/miami-2025.toml");
+  ASSERT_EQ(s.agents.size(), 4u);
+  ASSERT_EQ(s.issues.size(), 6u);
+  ASSERT_EQ(s.shocks.size(), 2u);
+  ASSERT_EQ(s.ceasefire.designs.size(), 4u);
+  ASSERT_TRUE(s.protocol.agenda.empty());
+  engine::RunBlock b;
+  b.resize(4, 4, 6, 0, 2);
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  b.agreement = {1, 0, 1, 0};
+  b.outcome = {0, 2, 0, 2};
+  b.round = {3, -1, 5, -1};
+  b.blocker = {-1, 1, -1, 2};
+  b.obstacle = {-1, 0, -1, 0};
+  b.obstacle_second = {-1, 3, -1, -1};
+  b.shock_round = {2, -1, -1, -1, 5, 7, -1, 1};  // [run, shock]
+  b.ceasefire_round = {-1, 2, 0, -1};
+  b.ceasefire_design = {0, 1, 1, 3};  // run 0 and 3: no ceasefire in force, not counted
+  b.breakdown.assign(4, -1);
+  b.breakdown_cause.assign(4, -1);
+  b.stages_agreed.assign(4, -1);
+  for (std::size_t r = 0; r < 4; ++r) {
+    for (std::size_t a = 0; a < 4; ++a) b.utility[r * 4 + a] = static_cast<double>(r) + 0.1 * a;
+    for (std::size_t k = 0; k < 6; ++k) {
+      const auto& issue = s.issues[k];
+      const double at = r == 0 ? 0.25 : 0.75;  // runs 0 and 2
+      b.deal[r * 6 + k] = b.agreement[r] ? issue.lo + at * (issue.hi - issue.lo) : nan;
+    }
+  }
+  engine::SummaryBuilder builder(s);
+  builder.add(b);
+  const engine::Summary m = builder.finish();
+  ASSERT_EQ(m.statistics.size(), engine::summary_statistics().size());
+  for (std::size_t k = 0; k < 6; ++k) {
+    const auto& issue = s.issues[k];
+    EXPECT_NEAR(m.statistic("deal_mean")[k], issue.lo + 0.5 * (issue.hi - issue.lo), 1e-12);
+  }
+  for (std::size_t a = 0; a < 4; ++a)
+    EXPECT_NEAR(m.statistic("mean_utility")[a], 1.5 + 0.1 * static_cast<double>(a), 1e-12);
+  EXPECT_EQ(m.statistic("blocker_share"), (std::vector<double>{0, 0.25, 0.25, 0}));
+  EXPECT_EQ(m.statistic("obstacle_share"), (std::vector<double>{0.5, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(m.statistic("obstacle_second_share"), (std::vector<double>{0, 0, 0, 0.25, 0, 0}));
+  EXPECT_EQ(m.statistic("shock_share"), (std::vector<double>{0.5, 0.5}));
+  EXPECT_TRUE(m.statistic("stage_share").empty());  // no agenda
+  EXPECT_EQ(m.statistic("interim_share"), (std::vector<double>{0, 0.5, 0, 0}));
+}
+
+// README's runs table names every per-run column, and its summary paragraph every statistic.
+TEST(Statistics, EveryColumnAndStatisticIsInTheReadme) {
+  const std::string text = readme();
+  const std::string runs = section(text, "Group `runs`", "Group `summary`");
+  const std::string summary = section(text, "Group `summary`:", "Group `trace`");
+  ASSERT_FALSE(runs.empty());
+  ASSERT_FALSE(summary.empty());
+  for (const engine::RunColumn& c : engine::run_columns())
+    EXPECT_NE(runs.find("`" + std::string(c.name) + "`"), std::string::npos) << c.name;
+  for (const engine::SummaryStatistic& st : engine::summary_statistics())
+    EXPECT_NE(summary.find("`" + std::string(st.name) + "`"), std::string::npos) << st.name;
+}
