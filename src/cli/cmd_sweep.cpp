@@ -15,6 +15,7 @@
 #include "mpi.hpp"
 #include "parley/engine/engine.hpp"
 #include "parley/engine/shards.hpp"
+#include "parley/engine/study/sweep.hpp"
 #include "parley/engine/study/sweep_design.hpp"
 #include "parley/io/io_error.hpp"
 #include "parley/io/runs_file.hpp"
@@ -98,33 +99,22 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
                                        : engine::design_sweep(varies, design, lhs_points, seed);
 
   // Every point is a scenario with its overrides, validated before anything runs.
-  std::vector<scenario::Scenario> scenarios;
-  for (std::size_t p = 0; p < layout.points.size(); ++p) {
-    std::vector<std::string> o = base_overrides;
-    for (auto& v : engine::point_overrides(layout, p)) o.push_back(std::move(v));
-    try {
-      scenarios.push_back(scenario::load_scenario_file(*file, o));
-    } catch (const scenario::ScenarioError& e) {
-      if (!design_file) throw;
-      // The point's overrides come from the design file: say so, not "--set".
-      std::string what = e.what();
-      if (what.rfind("--set:", 0) == 0) {
-        const std::size_t colon = what.find(": ");
-        if (colon != std::string::npos) what = what.substr(colon + 2);
-      }
-      throw UsageError(design + ", point " + std::to_string(p + 1) + ": " + what);
-    }
-  }
-  std::vector<engine::Sampler> samplers;
-  for (const auto& s : scenarios) samplers.emplace_back(s);
-  for (const auto& sampler : samplers) {
-    std::vector<std::string> a, b;
-    for (const auto& c : sampler.columns()) a.push_back(c.key);
-    for (const auto& c : samplers.front().columns()) b.push_back(c.key);
-    if (a != b)
-      throw UsageError(
-          "the points sample different parameters; vary keys that are numbers at every point");
-  }
+  engine::SweepPoints sweep(
+      layout, base_overrides, [&](std::size_t p, const std::vector<std::string>& o) {
+        try {
+          return scenario::load_scenario_file(*file, o);
+        } catch (const scenario::ScenarioError& e) {
+          if (!design_file) throw;
+          // The point's overrides come from the design file: say so, not
+          // "--set".
+          std::string what = e.what();
+          if (what.rfind("--set:", 0) == 0) {
+            const std::size_t colon = what.find(": ");
+            if (colon != std::string::npos) what = what.substr(colon + 2);
+          }
+          throw UsageError(design + ", point " + std::to_string(p + 1) + ": " + what);
+        }
+      });
   if (flags.run_range) {
     throw UsageError("-n A:B: a sweep runs the same runs at every point (allowed: -n N)");
   }
@@ -136,26 +126,25 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
     PosteriorInput post = read_posterior_input(path);
     population = std::move(post.population);
     population_source = std::move(post.source);
-    for (auto& sampler : samplers)
-      apply_posterior(sampler, *population, "--posterior: " + path,
+    for (std::size_t p = 0; p < sweep.size(); ++p)
+      apply_posterior(sweep.sampler(p), *population, "--posterior: " + path,
                       "a varied key must not be a calibrated parameter");
   }
   // A shard computes a slice of the points (all their runs): rows [p0 R, p1 R) of the sweep.
   // Under mpirun (an MPI build) each rank computes one shard of the points, and rank 0
   // merges them into the output.
   const bool on_ranks = mpi::size() > 1 && !vm.count("shard");
-  engine::Selection selection = engine::select_all(scenarios.size());
+  engine::Selection selection = engine::select_all(sweep.size());
   if (vm.count("shard") || on_ranks) {
     const auto [k, n] = on_ranks
                             ? std::pair<std::uint64_t, std::uint64_t>(mpi::rank() + 1, mpi::size())
                             : parse_shard(vm["shard"].as<std::string>());
-    selection = engine::select_shard(k, n, scenarios.size(), "points");
+    selection = engine::select_shard(k, n, sweep.size(), "points");
   }
   const auto p0 = static_cast<std::size_t>(selection.runs.first);
   const auto p1 = static_cast<std::size_t>(selection.runs.end);
   const std::string& shard = selection.label;
-  std::vector<engine::Point> points;
-  for (std::size_t p = p0; p < p1; ++p) points.push_back({&scenarios[p], &samplers[p]});
+  const std::vector<engine::Point> points = sweep.range(p0, p1);
 
   engine::RunPlan plan;
   plan.seed = seed;
@@ -176,7 +165,7 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
       on_ranks ? rank_file(final_output, mpi::rank(), mpi::size()) : final_output;
   // The file's rows: every run of each of its points, point after point.
   io::RunHeader header = io::RunHeader::of_plan({seed, p0 * plan.count, (p1 - p0) * plan.count, 0},
-                                                scenarios.size() * plan.count, shard);
+                                                sweep.size() * plan.count, shard);
   refuse_rows_beyond_host(header.rows);
   header.command_line = command_line;
   header.compress = flags.compress;
@@ -187,12 +176,10 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
       flags.force || on_ranks ? io::Overwrite::allow : io::Overwrite::refuse;
   const bool quiet = flags.quiet || on_ranks;
   auto compute = [&]() -> int {
-    io::RunsFile out(output, base, samplers.front().columns(), header, overwrite);
+    io::RunsFile out(output, base, sweep.sampler(0).columns(), header, overwrite);
     const InterruptGuard interrupt;
 
     Progress progress(header.rows, !quiet);
-    std::vector<engine::Summary> per_point;
-    std::optional<engine::SummaryBuilder> current;
     std::uint64_t done = 0;
     engine::EngineOptions options;
     options.threads = flags.threads;
@@ -201,15 +188,9 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
       out.write(block);
       done += block.count;
       progress.update(done);
-      if (!shard.empty()) return;             // the merge computes the grid from every point
-      if (block.point != per_point.size()) {  // a new point: the previous one is complete
-        per_point.push_back(current->finish());
-        current.reset();
-      }
-      if (!current) current.emplace(scenarios[block.point]);
-      current->add(block);
     };
-    engine::run_points(points, plan, options);
+    const std::vector<engine::Summary> per_point =
+        engine::run_sweep(points, plan, options, shard.empty());
     progress.finish();
     if (done < header.rows) {
       // Interrupted: the finished rows are kept (each with its done flag); a sweep's grid
@@ -226,12 +207,11 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
         std::printf(
             "Shard %s of the sweep of %s: points %zu to %zu of %zu, %llu runs each\n"
             "  output %s\n",
-            shard.c_str(), base.name.c_str(), p0, p1 - 1, scenarios.size(),
+            shard.c_str(), base.name.c_str(), p0, p1 - 1, sweep.size(),
             static_cast<unsigned long long>(plan.count), output.c_str());
       }
       return kExitOk;
     }
-    per_point.push_back(current->finish());
     out.write_grid(per_point);
     out.commit();
 

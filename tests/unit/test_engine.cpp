@@ -12,8 +12,10 @@
 #include <map>
 
 #include "parley/engine/engine.hpp"
+#include "parley/engine/shards.hpp"
 #include "parley/engine/study/sensitivity.hpp"
 #include "parley/engine/study/sobol.hpp"
+#include "parley/engine/study/sweep.hpp"
 #include "parley/engine/summary.hpp"
 #include "parley/random/distributions.hpp"
 #include "parley/scenario/load.hpp"
@@ -539,4 +541,60 @@ TEST(Engine, CancellingCutsABlockShortBetweenRuns) {
   const auto full = run_into_one_block(s, 0, delivered, 1, 64);
   for (std::size_t r = 0; r < delivered; ++r) EXPECT_EQ(outcome[r], full.outcome[r]) << r;
   EXPECT_EQ(std::memcmp(utility.data(), full.utility.data(), utility.size() * sizeof(double)), 0);
+}
+
+// A sweep's per-point summaries are those of each point's runs computed alone (run_plan into a
+// SummaryBuilder of the point's scenario), bit for bit; and points that sample different
+// parameters are refused before anything runs.
+TEST(Sweep, EachPointsSummaryIsThatOfItsRunsAlone) {
+  const std::string path = std::string(PARLEY_SOURCE_DIR) + "/scenarios/miami-2025.toml";
+  engine::SweepLayout layout;
+  layout.keys = {"protocol.max_rounds"};
+  layout.design = "list";
+  layout.points = {{6}, {12}, {18}};
+  engine::SweepPoints sweep(layout, {}, [&](std::size_t, const std::vector<std::string>& o) {
+    return scenario::load_scenario_file(path, o);
+  });
+  ASSERT_EQ(sweep.size(), 3u);
+  engine::RunPlan plan;
+  plan.seed = 7;
+  plan.count = 300;
+  plan.first_point = 1;  // points 1 and 2, as a shard would hold them
+  engine::EngineOptions options;
+  options.threads = 2;
+  options.block_runs = 64;
+  std::uint64_t blocks = 0;
+  options.sink = [&](const engine::RunBlock&) { ++blocks; };
+  const auto per_point = engine::run_sweep(sweep.range(1, 3), plan, options, true);
+  ASSERT_EQ(per_point.size(), 2u);
+  EXPECT_EQ(blocks, 2u * 5u);  // the caller's sink sees every block
+  for (std::size_t p = 1; p < 3; ++p) {
+    EXPECT_EQ(sweep.scenario(p).protocol.max_rounds, static_cast<int>(6 * (p + 1)));
+    engine::SummaryBuilder alone(sweep.scenario(p));
+    engine::EngineOptions o;
+    o.threads = 1;
+    o.sink = [&](const engine::RunBlock& b) { alone.add(b); };
+    engine::run_plan(sweep.scenario(p), sweep.sampler(p), {7, 0, 300}, o);
+    const engine::Summary want = alone.finish();
+    const engine::Summary& got = per_point[p - 1];
+    EXPECT_EQ(got.runs, 300u);
+    EXPECT_EQ(got.outcomes, want.outcomes);
+    EXPECT_EQ(got.deal_by, want.deal_by);
+    EXPECT_EQ(got.statistics.size(), want.statistics.size());
+    for (std::size_t j = 0; j < want.statistics.size(); ++j)
+      EXPECT_TRUE(same_bits(got.statistics[j], want.statistics[j])) << j;
+  }
+  EXPECT_TRUE(engine::run_sweep(sweep.range(1, 3), plan, options, false).empty());
+
+  // A key that is a distribution at one point and a number at another changes what is sampled.
+  engine::SweepLayout mixed = layout;
+  mixed.keys = {"agents.russia.war_cost"};
+  mixed.points = {{0.05}, {0.07}};
+  EXPECT_THROW(engine::SweepPoints(mixed, {},
+                                   [&](std::size_t p, const std::vector<std::string>& o) {
+                                     // Point 0 keeps the scenario's distribution.
+                                     return scenario::load_scenario_file(
+                                         path, p == 0 ? std::vector<std::string>{} : o);
+                                   }),
+               engine::PlanError);
 }
