@@ -82,7 +82,7 @@ bool compute_run(const scenario::Scenario& scenario, const Sampler& sampler, std
   protocol::RunResult& res = state.result;
   state.workspace.cancel = cancel;
   state.workspace.cut_short = false;
-  protocol::negotiate(sampler.setting(), state.realization, streams, state.workspace, res, trace);
+  protocol::negotiate({sampler.setting(), state.realization, streams, state.workspace, res, trace});
   state.workspace.cancel = nullptr;
   if (state.workspace.cut_short) return false;
 

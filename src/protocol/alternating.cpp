@@ -326,10 +326,14 @@ Equilibrium stationary_equilibrium(const Setting& setting, const Realization& r,
   return eq;
 }
 
-void negotiate_alternating(const Setting& setting, const Realization& run_parameters,
-                           RunStreams& streams, Workspace& w, RunResult& out, Trace* trace) {
+void negotiate_alternating(const Run& run) {
+  const Setting& setting = run.setting;
+  RunStreams& streams = run.streams;
+  Workspace& w = run.w;
+  RunResult& out = run.out;
+  Trace* const trace = run.trace;
   Realization& r = w.shocked;
-  r = run_parameters;
+  r = run.drawn;
   const Index n_agents = r.prefs.agents();
   w.x = r.first_draft;
   double front = r.battlefield_start;

@@ -4,10 +4,14 @@
 
 namespace parley::protocol {
 
-void negotiate_axiomatic(const Setting& setting, const Realization& run_parameters,
-                         RunStreams& streams, Workspace& w, RunResult& out, Trace* trace) {
+void negotiate_axiomatic(const Run& run) {
+  const Setting& setting = run.setting;
+  RunStreams& streams = run.streams;
+  Workspace& w = run.w;
+  RunResult& out = run.out;
+  Trace* const trace = run.trace;
   Realization& r = w.shocked;
-  r = run_parameters;
+  r = run.drawn;
   const double front = open_round(setting, r, 1, r.battlefield_start, streams, w, out);
 
   std::vector<Index> veto;

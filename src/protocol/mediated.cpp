@@ -380,10 +380,14 @@ void revise(const Setting& setting, const Realization& r, Workspace& w, Vector& 
   if (setting.discrete()) change_clauses(setting, r, w, x);
 }
 
-void negotiate_mediated(const Setting& setting, const Realization& run_parameters,
-                        RunStreams& streams, Workspace& w, RunResult& out, Trace* trace) {
+void negotiate_mediated(const Run& run) {
+  const Setting& setting = run.setting;
+  RunStreams& streams = run.streams;
+  Workspace& w = run.w;
+  RunResult& out = run.out;
+  Trace* const trace = run.trace;
   Realization& r = w.shocked;
-  r = run_parameters;
+  r = run.drawn;
   const Index n_agents = r.prefs.agents();
   std::fill(w.left.begin(), w.left.end(), false);
   std::fill(w.bracketed.begin(), w.bracketed.end(), std::int8_t{0});

@@ -355,8 +355,11 @@ void conclude(const Setting& setting, const Realization& r, const Workspace& w, 
     out.obstacle = model::principal_obstacle(r.prefs, out.blocker, w.x);
 }
 
-void negotiate(const Setting& setting, const Realization& r, RunStreams& streams, Workspace& w,
-               RunResult& out, Trace* trace) {
+void negotiate(const Run& run) {
+  const Setting& setting = run.setting;
+  const Realization& r = run.drawn;
+  Workspace& w = run.w;
+  RunResult& out = run.out;
   if (w.x.size() != r.prefs.issues() || w.u.size() != r.prefs.agents()) {
     w.resize(r.prefs.agents(), r.prefs.issues());
   }
@@ -372,14 +375,14 @@ void negotiate(const Setting& setting, const Realization& r, RunStreams& streams
       std::numeric_limits<double>::quiet_NaN();
   switch (setting.kind) {
     case ProtocolKind::mediated:
-      negotiate_mediated(setting, r, streams, w, out, trace);
+      negotiate_mediated(run);
       break;
     case ProtocolKind::alternating:
-      negotiate_alternating(setting, r, streams, w, out, trace);
+      negotiate_alternating(run);
       break;
     case ProtocolKind::nash:
     case ProtocolKind::kalai:
-      negotiate_axiomatic(setting, r, streams, w, out, trace);
+      negotiate_axiomatic(run);
       break;
   }
   out.breakdown = -1;
@@ -392,7 +395,7 @@ void negotiate(const Setting& setting, const Realization& r, RunStreams& streams
   if (deal && setting.durability_horizon > 0) {
     // A breakdown resumes the war as it stood before any interim ceasefire.
     if (out.ceasefire_round >= 0) swap_war(w.shocked, w);
-    follow_deal(setting, streams.durability, out.round, out.battlefield, w, out);
+    follow_deal(setting, run.streams.durability, out.round, out.battlefield, w, out);
     if (out.ceasefire_round >= 0) swap_war(w.shocked, w);
   }
 }

@@ -37,7 +37,6 @@ Equilibrium stationary_equilibrium(const Setting& setting, const Realization& r,
                                    const Vector& batna, const Equilibrium* warm_start = nullptr,
                                    const model::Preferences* known = nullptr);
 
-void negotiate_alternating(const Setting& setting, const Realization& r, RunStreams& streams,
-                           Workspace& w, RunResult& out, Trace* trace);
+void negotiate_alternating(const Run& run);
 
 }  // namespace parley::protocol

@@ -7,7 +7,6 @@
 
 namespace parley::protocol {
 
-void negotiate_axiomatic(const Setting& setting, const Realization& r, RunStreams& streams,
-                         Workspace& w, RunResult& out, Trace* trace);
+void negotiate_axiomatic(const Run& run);
 
 }  // namespace parley::protocol

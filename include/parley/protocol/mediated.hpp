@@ -24,7 +24,6 @@ void weighted_mean_target(const Setting& setting, const Realization& r, Vector& 
 // (RedLineBeliefs::view), as the rounds of negotiate_mediated leave them.
 void revise(const Setting& setting, const Realization& r, Workspace& w, Vector& x);
 
-void negotiate_mediated(const Setting& setting, const Realization& r, RunStreams& streams,
-                        Workspace& w, RunResult& out, Trace* trace);
+void negotiate_mediated(const Run& run);
 
 }  // namespace parley::protocol

@@ -87,6 +87,19 @@ struct Workspace {
   void resize(Index agents, Index issues);
 };
 
+// One run as a protocol sees it: the setting, the run's parameters as drawn (the protocol
+// works on a copy, w.shocked, that shocks, concession and ceasefires change), its streams, the
+// thread's workspace, the result it fills, and the trace it records into (null: none). A
+// protocol's entry point takes this and nothing else.
+struct Run {
+  const Setting& setting;
+  const Realization& drawn;
+  RunStreams& streams;
+  Workspace& w;
+  RunResult& out;
+  Trace* trace = nullptr;
+};
+
 // r_i(t) for every agent in round t: the fixed reservation, or the expected value of fighting
 // on (docs/model.md, "The outside option and the war"):
 //   r_i(t) = Σ_{k≠b} w_ik v_ik(sq_k) + w_ib H_i(s_t) − (1 − δ_i) Σ_n δ_i^n c_i(t + n),
@@ -161,7 +174,6 @@ void conclude_beliefs(const Setting& setting, const Realization& r, const Worksp
                       RunResult& out);
 
 // Runs the protocol the setting names; records the rounds into `trace` unless it is null.
-void negotiate(const Setting& setting, const Realization& r, RunStreams& streams, Workspace& w,
-               RunResult& out, Trace* trace);
+void negotiate(const Run& run);
 
 }  // namespace parley::protocol

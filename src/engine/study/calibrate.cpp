@@ -107,8 +107,8 @@ Distance simulate_distance(const scenario::Scenario& s, const Sampler& sampler,
     traced = traced || o.statistic == Statistic::answer || o.statistic == Statistic::obstacle;
   st.trace.rounds.clear();
   protocol::RunStreams streams = run_streams(seed, run);
-  protocol::negotiate(sampler.setting(), st.realization, streams, st.workspace, st.result,
-                      traced ? &st.trace : nullptr);
+  protocol::negotiate({sampler.setting(), st.realization, streams, st.workspace, st.result,
+                       traced ? &st.trace : nullptr});
   const protocol::RunResult& res = st.result;
   const bool deal =
       res.outcome == protocol::Outcome::agreement || res.outcome == protocol::Outcome::partial;

@@ -158,7 +158,7 @@ SobolResult run_sobol(const scenario::Scenario& scenario, const Sampler& sampler
       sampler.sample_mixed(seed, run, n + j, factor < s ? k : factor, r, recorded.data(),
                            theta.data());
       protocol::RunStreams streams = run_streams(seed, run);
-      protocol::negotiate(sampler.setting(), r, streams, w, out, nullptr);
+      protocol::negotiate({sampler.setting(), r, streams, w, out, nullptr});
       y[e] = out.outcome == protocol::Outcome::agreement ? 1.0 : 0.0;
     });
     if (progress) progress(std::min(y.size(), from + slice), y.size());
