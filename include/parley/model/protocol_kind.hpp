@@ -26,24 +26,24 @@ enum class Recognition : std::int8_t { power, order };
 
 template <>
 struct NameTable<ProtocolKind> {
-  static constexpr std::array<std::string_view, 4> names{"mediated", "alternating", "nash",
-                                                         "kalai"};
+  static constexpr auto names =
+      std::to_array<std::string_view>({"mediated", "alternating", "nash", "kalai"});
 };
 template <>
 struct NameTable<Revision> {
-  static constexpr std::array<std::string_view, 2> names{"nash", "weighted_mean"};
+  static constexpr auto names = std::to_array<std::string_view>({"nash", "weighted_mean"});
 };
 template <>
 struct NameTable<Information> {
-  static constexpr std::array<std::string_view, 3> names{"complete", "prior", "learning"};
+  static constexpr auto names = std::to_array<std::string_view>({"complete", "prior", "learning"});
 };
 template <>
 struct NameTable<Sessions> {
-  static constexpr std::array<std::string_view, 2> names{"separate", "joint"};
+  static constexpr auto names = std::to_array<std::string_view>({"separate", "joint"});
 };
 template <>
 struct NameTable<Recognition> {
-  static constexpr std::array<std::string_view, 2> names{"power", "order"};
+  static constexpr auto names = std::to_array<std::string_view>({"power", "order"});
 };
 
 // What a protocol kind takes from a scenario.
@@ -62,14 +62,14 @@ struct ProtocolTraits {
 };
 
 // One row per kind, in the order of ProtocolKind.
-inline constexpr std::array<ProtocolTraits, 4> kProtocols{{
+inline constexpr auto kProtocols = std::to_array<ProtocolTraits>({
     {ProtocolKind::mediated, " (single negotiating text)", true, true, true, true, true, true, true,
      false, true},
     {ProtocolKind::alternating, " offers", false, false, false, false, false, true, false, true,
      false},
     {ProtocolKind::nash, "", false, false, true, false, false, false, false, false, false},
     {ProtocolKind::kalai, "", false, false, true, false, false, false, false, false, false},
-}};
+});
 static_assert(kProtocols.size() == NameTable<ProtocolKind>::names.size());
 static_assert([] {
   for (std::size_t j = 0; j < kProtocols.size(); ++j) {

@@ -17,12 +17,12 @@ enum class ShockOp : std::int8_t { set, add, scale };
 
 template <>
 struct NameTable<ShockWhen> {
-  static constexpr std::array<std::string_view, 5> names{"round", "after_rejections", "front_above",
-                                                         "front_below", "no_deal_by"};
+  static constexpr auto names = std::to_array<std::string_view>(
+      {"round", "after_rejections", "front_above", "front_below", "no_deal_by"});
 };
 template <>
 struct NameTable<ShockOp> {
-  static constexpr std::array<std::string_view, 3> names{"set", "add", "scale"};
+  static constexpr auto names = std::to_array<std::string_view>({"set", "add", "scale"});
 };
 
 }  // namespace parley::model
