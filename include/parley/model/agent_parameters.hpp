@@ -35,7 +35,7 @@ inline constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
 inline constexpr double kUnboundedParameter = 1e6;
 
 // In the order of the registry (and so of the recorded columns).
-inline constexpr std::array<AgentParameter, 14> kAgentParameters{{
+inline constexpr auto kAgentParameters = std::to_array<AgentParameter>({
     {Field::power, "power", false, ParameterUnit::one, 0.0, kUnboundedParameter, 1.0, 1.0,
      "recognition probability and bargaining weight"},
     {Field::discount, "discount", false, ParameterUnit::one, 0.0, 1.0, 1.0, 1.0,
@@ -65,7 +65,7 @@ inline constexpr std::array<AgentParameter, 14> kAgentParameters{{
      "fixed BATNA utility"},
     {Field::expected_drift, "expected_drift", false, ParameterUnit::front, 0.0, 0.0, kNone, kNone,
      "the front's drift per round it believes in"},
-}};
+});
 
 // The row of `field`'s, or kAgentParameters.size() when it has none.
 constexpr std::size_t agent_parameter(Field field) {
