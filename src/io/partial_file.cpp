@@ -188,7 +188,10 @@ void RunsReader::read_block(engine::RunBlock& b, std::uint64_t first_row) {
   // here rather than indexing past a table later.
   for (const engine::RunColumn& c : engine::run_columns()) {
     if (c.upper == engine::RunColumn::Upper::unchecked) continue;
-    const auto [hi, allowed] = m.upper(c, b);
+    // (No structured binding: clang 14 cannot capture one in the lambda.)
+    const std::pair<std::int64_t, std::string> range = m.upper(c, b);
+    const std::int64_t hi = range.first;
+    const std::string& allowed = range.second;
     std::visit(
         [&](auto member) { m.check_range(c.name, b.*member, c.width(b), c.lo, hi, allowed); },
         c.member);
