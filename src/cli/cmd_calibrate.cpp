@@ -204,7 +204,8 @@ int cmd_calibrate(const std::vector<std::string>& args, const std::string& comma
   }
   const engine::Calibration c = engine::calibrate(s, sampler, observed, options, std::move(done));
   // The command line of the calibration as first run: a resume only goes on with it.
-  io::PosteriorRun run{kept ? kept->command_line : command_line, options, !interrupt.interrupted()};
+  io::PosteriorRun run{kept ? kept->run.command_line : command_line, options,
+                       !interrupt.interrupted()};
   if (!c.generations.empty()) {
     io::write_posterior_file(
         output, s, observed, c, run,

@@ -32,7 +32,7 @@ int describe_posterior(const io::StoredPosterior& post, bool with_scenario) {
               post.scenario_name.c_str(), post.protocol.c_str(),
               static_cast<unsigned long long>(o.seed), o.particles, c.parameters.size(),
               post.run.complete ? "" : "  (INCOMPLETE: interrupted; resume with --resume)");
-  std::printf("  command  %s\n  stopped: %s\n", post.command_line.c_str(), c.stopped.c_str());
+  std::printf("  command  %s\n  stopped: %s\n", post.run.command_line.c_str(), c.stopped.c_str());
   std::printf("\n  %-10s %12s %12s %12s\n", "generation", "tolerance", "acceptance", "simulations");
   for (const auto& g : c.generations) {
     std::printf("  %-10d %12.4g %12.4f %12llu\n", g.index, g.tolerance, g.acceptance_rate,

@@ -276,7 +276,7 @@ SobolInfo read_sobol_info(const std::string& path) {
     const Attributes a = sealed_attributes(file, path, kSobolFiletype, "Sobol");
     SobolInfo out;
     out.path = path;
-    read_provenance(a, out, false);
+    out.command_line = read_provenance(a, out, false);
     out.seed = a.count(key::seed, ~0ULL >> 1);
     out.samples = a.count(key::samples);
     h5::Handle g(H5Gopen2(file, "sobol", H5P_DEFAULT), H5Gclose, path + ": group sobol");

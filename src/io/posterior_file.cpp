@@ -185,7 +185,7 @@ StoredPosterior read_posterior_file(const std::string& path) {
     const Attributes a = sealed_attributes(file, path, kPosteriorFiletype, "posterior");
     StoredPosterior out;
     out.path = path;
-    read_provenance(a, out, true);
+    out.run.command_line = read_provenance(a, out, true);
     out.observations_toml = a.required(key::observations_toml);
     engine::CalibrateOptions& opt = out.run.options;
     opt.seed = a.count(key::seed, ~0ULL >> 1);
@@ -197,7 +197,6 @@ StoredPosterior read_posterior_file(const std::string& path) {
     opt.budget = a.count(key::budget, ~0ULL >> 1, 1);
     opt.max_generations = static_cast<int>(a.count(key::max_generations, 1000, 1));
     out.run.complete = a.count(key::complete, 1) == 1;
-    out.run.command_line = out.command_line;
     engine::Calibration& c = out.calibration;
     c.stopped = a.required(key::stopped);
     {

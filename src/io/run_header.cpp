@@ -193,6 +193,20 @@ void check_format_version(const std::string& path, const std::string& version) {
   }
 }
 
+std::string read_provenance(const Attributes& a, Provenance& out, bool all_required) {
+  auto get = [&](const char* name, bool required) {
+    return required || all_required ? a.required(name) : a.text(name);
+  };
+  out.filetype = a.text(key::filetype);
+  out.format_version = get(key::format_version, false);
+  out.parley_version = get(key::parley_version, true);
+  out.created_utc = get(key::created_utc, false);
+  out.scenario_name = get(key::scenario_name, false);
+  out.scenario_toml = get(key::scenario_toml, true);
+  out.protocol = get(key::protocol, false);
+  return get(key::command_line, false);
+}
+
 void write_provenance(hid_t root, const char* filetype, const scenario::Scenario& s,
                       const std::string& command_line) {
   h5::attr_string(root, key::filetype, filetype);
@@ -306,7 +320,7 @@ StoredHeader header_from_attributes(const std::string& path,
       a.fail(key::text_crc32, "does not match the file's text attributes: the file is damaged");
     }
   }
-  read_provenance(a, h, false);
+  h.command_line = read_provenance(a, h, false);
   h.overrides = split_lines(a.text(key::overrides));
   h.seed = a.count(key::seed, ~0ULL >> 1);
   h.rows = a.count(key::runs);

@@ -94,23 +94,11 @@ class Attributes {
   std::map<std::string, std::string> values_;
 };
 
-// What a file read back records of its making, into `out` (StoredHeader, StoredPosterior or
-// SobolInfo: each has these fields): the version that wrote it and the scenario text are
-// required, the rest are as stored ("" where a file of format 1.0 lacks them); with
-// `all_required`, every one is required.
-template <typename Out>
-void read_provenance(const Attributes& a, Out& out, bool all_required) {
-  auto get = [&](const char* name, bool required) {
-    return required || all_required ? a.required(name) : a.text(name);
-  };
-  out.format_version = get(key::format_version, false);
-  out.parley_version = get(key::parley_version, true);
-  out.created_utc = get(key::created_utc, false);
-  out.command_line = get(key::command_line, false);
-  out.scenario_name = get(key::scenario_name, false);
-  out.scenario_toml = get(key::scenario_toml, true);
-  out.protocol = get(key::protocol, false);
-}
+// What a file read back records of its making, into `out` (its path and filetype are the
+// caller's), and the command line that made it, returned: the version that wrote it and the
+// scenario text are required, the rest are as stored ("" where a file of format 1.0 lacks
+// them); with `all_required`, every one is required.
+std::string read_provenance(const Attributes& a, Provenance& out, bool all_required);
 
 // The root attributes of an open file, once its filetype is `filetype` (a `kind` file, e.g.
 // "posterior"), its format version is one this Parley reads and its texts match text_crc32.

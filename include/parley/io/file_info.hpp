@@ -40,9 +40,8 @@ struct FileInfo {
 };
 
 // A "parley-sobol" file read back (parley info): what was run and the indices of P(agreement).
-struct SobolInfo {
-  std::string path, format_version, parley_version, created_utc, command_line;
-  std::string scenario_name, scenario_toml, protocol;
+struct SobolInfo : Provenance {
+  std::string command_line;
   std::uint64_t seed = 0, samples = 0;
   double p_agreement = 0.0;
   std::vector<std::string> factors;

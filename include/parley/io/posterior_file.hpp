@@ -8,6 +8,7 @@
 
 #include "parley/engine/study/calibrate.hpp"
 #include "parley/io/atomic_file.hpp"
+#include "parley/io/provenance.hpp"
 #include "parley/scenario/observations.hpp"
 #include "parley/scenario/scenario.hpp"
 
@@ -27,10 +28,9 @@ void write_posterior_file(const std::string& path, const scenario::Scenario& sce
                           const PosteriorRun& run, Overwrite overwrite);
 
 // A posterior file read back.
-struct StoredPosterior {
-  std::string path, format_version, parley_version, created_utc, command_line;
-  std::string scenario_name, scenario_toml, observations_toml, protocol;
-  PosteriorRun run;                 // options.seed, particles, quantile, target, ... and complete
+struct StoredPosterior : Provenance {
+  std::string observations_toml;
+  PosteriorRun run;  // command line, options.seed, particles, quantile, target, ... and complete
   engine::Calibration calibration;  // parameters, generations (at least one), stopped
   // The last generation: the population posterior runs draw from.
   engine::Population population() const;

@@ -12,6 +12,7 @@
 #include "parley/engine/engine.hpp"
 #include "parley/engine/population.hpp"
 #include "parley/engine/study/sweep_design.hpp"
+#include "parley/io/provenance.hpp"
 
 namespace parley::io {
 
@@ -55,10 +56,7 @@ struct RunHeader {
 };
 
 // A header read back, with what the file records of itself.
-struct StoredHeader : RunHeader {
-  std::string path;
-  std::string filetype, format_version, parley_version, created_utc;
-  std::string scenario_name, scenario_toml, protocol;
+struct StoredHeader : RunHeader, Provenance {
   std::vector<std::string> overrides;  // as given, in order; already in scenario_toml
   bool complete = false;
   std::uint64_t runs_done = 0;  // rows finished (all of them in a complete file)
