@@ -68,7 +68,9 @@ engine::RunBlock run_into_one_block(const scenario::Scenario& s, std::uint64_t f
 // Bitwise equality, NaN included.
 template <typename T>
 bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
+  // (memcmp takes no null pointer, which an empty vector may give.)
+  return a.size() == b.size() &&
+         (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0);
 }
 
 void expect_identical(const engine::RunBlock& x, const engine::RunBlock& y) {
