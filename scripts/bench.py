@@ -135,10 +135,11 @@ def plot_scaling(result, png):
     fig.savefig(png, dpi=100)
 
 
-# Keys of the moving model (docs/model.md, "Concession", "Shocks and triggers", the mediated
-# protocol's issue vetoes) that the numpy reference does not implement.
+# Keys of the moving model (docs/model.md, "Concession", "Shocks and triggers", "When the talks
+# end", the mediated protocol's issue vetoes) that the numpy reference does not implement.
 DYNAMIC_KEYS = ("red_line_limits", "concession_beta", "tactics", "endurance", "expected_drift",
-                "aspiration", "aspiration_limit", "veto_issues", "information", "sessions")
+                "aspiration", "aspiration_limit", "veto_issues", "information", "sessions",
+                "collapse_hazard", "collapse_escalation", "deadline")
 
 
 def static_variant(scenario, folder):

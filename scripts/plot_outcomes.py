@@ -62,9 +62,10 @@ def main(argv=None):
 
     ax = fig.add_subplot(grid[0, 0:2])
     colours = {"agreement": "tab:green", "walk-out": "tab:red", "deadline": "tab:gray",
-               "partial": "tab:olive"}
-    # Partial deals only where the mediator bracketed.
-    names = [n for n in colours if n != "partial" or np.any(outcome == "partial")]
+               "partial": "tab:olive", "collapse": "tab:purple", "censored": "tab:blue"}
+    # The rarer ends only where they occur (a known deadline, partial deals, the talks' collapse,
+    # runs still talking at the horizon).
+    names = [n for n in colours if n in ("agreement", "walk-out") or np.any(outcome == n)]
     shares = [np.mean(outcome == n) for n in names]
     bars = ax.bar(names, shares, color=[colours[n] for n in names])
     ax.errorbar([0], [p], yerr=[[p - lo], [hi - p]], color="black", capsize=6)

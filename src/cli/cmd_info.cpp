@@ -177,8 +177,13 @@ int cmd_info(const std::vector<std::string>& args, const std::string&) {
     if (info.outcome_count.size() >= 3) {
       std::printf("  outcomes     agreement %.0f, walk-out %.0f, deadline %.0f",
                   info.outcome_count[0], info.outcome_count[1], info.outcome_count[2]);
-      // Files since bracketing have a fourth outcome, the partial deal.
+      // Files since bracketing have a fourth outcome, the partial deal; since format 1.2 the
+      // collapse of the talks and the run cut off at the horizon.
       if (info.outcome_count.size() > 3) std::printf(", partial deal %.0f", info.outcome_count[3]);
+      if (info.outcome_count.size() > 5) {
+        std::printf(", collapse %.0f, censored (still talking at the horizon) %.0f",
+                    info.outcome_count[4], info.outcome_count[5]);
+      }
       std::printf("\n");
     }
     if (info.rounds.size() == 3 && info.outcome_count.size() >= 3 && info.outcome_count[0] > 0) {

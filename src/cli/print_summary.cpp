@@ -110,10 +110,25 @@ std::string format_summary(const scenario::Scenario& s, const engine::Summary& m
               std::string(model::name_of(s.protocol.kind)).c_str());
   out += line("  P(agreement)          %.4f   95%% Wilson interval [%.4f, %.4f]\n", m.p_agreement,
               m.p_low, m.p_high);
-  out += line("  outcomes              agreement %.1f%%   walk-out %.1f%%   deadline %.1f%%\n",
+  out += line("  outcomes              agreement %.1f%%   walk-out %.1f%%",
               100.0 * static_cast<double>(m.outcomes[0]) / n,
-              100.0 * static_cast<double>(m.outcomes[1]) / n,
-              100.0 * static_cast<double>(m.outcomes[2]) / n);
+              100.0 * static_cast<double>(m.outcomes[1]) / n);
+  // A known deadline, the collapse of the talks, and runs still talking at the horizon (docs/
+  // model.md, "When the talks end"): shown where they occur.
+  const auto share = [&](protocol::Outcome o) {
+    return static_cast<double>(m.outcomes[static_cast<std::size_t>(o)]) / n;
+  };
+  if (share(protocol::Outcome::deadline) > 0)
+    out += line("   deadline %.1f%%", 100.0 * share(protocol::Outcome::deadline));
+  if (share(protocol::Outcome::collapse) > 0)
+    out += line("   collapse %.1f%%", 100.0 * share(protocol::Outcome::collapse));
+  out += "\n";
+  if (share(protocol::Outcome::censored) > 0) {
+    out += line(
+        "                        still talking at the horizon %.1f%% (censored at round %d, "
+        "protocol.max_rounds: no outcome yet)\n",
+        100.0 * share(protocol::Outcome::censored), s.protocol.max_rounds);
+  }
   if (m.outcomes[3] > 0) {
     out += line(
         "                        partial deal %.1f%% (a deal on some issues: the rest bracketed, "
@@ -191,7 +206,9 @@ std::string format_sensitivity(const std::vector<engine::SampledColumn>& columns
 
 std::string format_trace(const scenario::Scenario& s, std::uint64_t run, const engine::RunBlock& b,
                          const protocol::Trace& trace) {
-  static const char* const kOutcomes[] = {"agreement", "walk-out", "deadline", "partial deal"};
+  static const char* const kOutcomes[] = {"agreement", "walk-out",
+                                          "deadline",  "partial deal",
+                                          "collapse",  "still talking at the horizon"};
   std::string out = line("Run %llu of %s: %s", static_cast<unsigned long long>(run), s.name.c_str(),
                          kOutcomes[static_cast<int>(b.outcome[0])]);
   if (b.round[0] >= 0) out += line(" in round %d", b.round[0]);

@@ -96,6 +96,7 @@ protocol::Setting make_setting(const scenario::Scenario& s) {
   setting.mediator = s.mediator() ? static_cast<Index>(*s.mediator()) : -1;
   setting.battlefield_issue = static_cast<Index>(s.battlefield.issue);
   setting.max_rounds = s.protocol.max_rounds;
+  setting.deadline = s.protocol.deadline;
   setting.durability_horizon = s.durability.horizon;
   for (const auto& stage : s.protocol.agenda)
     setting.stages.emplace_back(stage.begin(), stage.end());

@@ -161,8 +161,10 @@ FileInfo read_info(const std::string& path) {
                           " values (allowed: " + std::to_string(n) + ")");
       }
     };
-    // Three outcomes in files written before the partial deal, four since.
-    if (info.outcome_count.size() != 3) sized(info.outcome_count, 4, "outcome_count");
+    // Three outcomes in files written before the partial deal, four before the collapse and the
+    // censored run (format 1.1), six since.
+    if (info.outcome_count.size() != 3 && info.outcome_count.size() != 4)
+      sized(info.outcome_count, protocol::kOutcomes, "outcome_count");
     sized(info.rounds, 3, "rounds");
     const auto& statistics = engine::summary_statistics();
     for (std::size_t j = 0; j < statistics.size(); ++j) {

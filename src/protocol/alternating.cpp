@@ -245,9 +245,16 @@ bool screening_offer(const Setting& setting, const Realization& r, const Vector&
 
 }  // namespace
 
+double Equilibrium::passing(const Realization& r, const Vector& batna, std::size_t state,
+                            Index agent) const {
+  const double w = continuation(static_cast<Index>(state), agent);
+  const double h = r.collapse_hazard;
+  return r.discount(agent) * (h > 0.0 ? (1.0 - h) * w + h * batna(agent) : w);
+}
+
 double Equilibrium::threshold(const Realization& r, const Vector& batna, std::size_t state,
                               Index agent) const {
-  return std::max(batna(agent), r.discount(agent) * continuation(static_cast<Index>(state), agent));
+  return std::max(batna(agent), passing(r, batna, state, agent));
 }
 
 Equilibrium stationary_equilibrium(const Setting& setting, const Realization& r,
@@ -303,7 +310,7 @@ Equilibrium stationary_equilibrium(const Setting& setting, const Realization& r,
       if (best_texts.empty() || best < c(proposer) - kTie) {
         // No acceptable offer is worth more to the proposer than waiting: the round passes.
         eq.offers[s].clear();
-        for (Index i = 0; i < n_agents; ++i) next(ss, i) = r.discount(i) * eq.continuation(ss, i);
+        for (Index i = 0; i < n_agents; ++i) next(ss, i) = eq.passing(r, batna, s, i);
         continue;
       }
       eq.offers[s] = best_texts;
@@ -337,8 +344,9 @@ void negotiate_alternating(const Run& run) {
   const Index n_agents = r.prefs.agents();
   w.x = r.first_draft;
   double front = r.battlefield_start;
-  out.outcome = Outcome::deadline;
+  out.outcome = Outcome::censored;
   out.blocker = -1;
+  int rejected = 0;  // rounds without a deal
   std::optional<Equilibrium> eq;
   Vector threshold(n_agents);  // each agent's price in the current round
   // Private information: the parties start from the common prior of the private red-line ends,
@@ -379,9 +387,10 @@ void negotiate_alternating(const Run& run) {
     }
     const Index proposer = eq->parties[state];
     // Each agent's price: what the round passing is worth to it, max(d_i, δ_i W_i). In the last
-    // round no round follows, so it is the demand alone (the one-shot game: Fearon 1995's
-    // screening offer x* = (b + c_A)/2 in the uniform case, not one raised by δ·W).
-    const bool last = t >= setting.max_rounds;
+    // round before a known deadline no round follows, so it is the demand alone (the one-shot
+    // game: Fearon 1995's screening offer x* = (b + c_A)/2 in the uniform case, not one raised
+    // by δ·W). The simulation's horizon is no such round: the parties do not know it.
+    const bool last = setting.deadline > 0 && t >= setting.deadline;
     for (Index i = 0; i < n_agents; ++i)
       threshold(i) = last ? w.demand(i) : eq->threshold(r, w.demand, state, i);
     bool offered = false;
@@ -439,7 +448,8 @@ void negotiate_alternating(const Run& run) {
       out.outcome = Outcome::agreement;
       break;
     }
-    if (t >= setting.max_rounds) {
+    if (const auto end = talks_end(setting, r, t, ++rejected, streams.talks)) {
+      out.outcome = *end;
       answer(r, w.demand, w);  // attribute the failure against the demands
       break;
     }

@@ -396,8 +396,9 @@ void negotiate_mediated(const Run& run) {
   w.estimate_error.setZero();
   w.x = r.first_draft;
   double front = r.battlefield_start;
-  out.outcome = Outcome::deadline;
+  out.outcome = Outcome::censored;
   out.round = -1;
+  int rejected = 0;  // rounds whose text was rejected
   out.blocker = -1;
   // Private information: the mediator starts from the common prior of the private red-line
   // ends (docs/model.md, "Private information and beliefs").
@@ -467,7 +468,10 @@ void negotiate_mediated(const Run& run) {
       }
       ++stage;
       for (const Index k : setting.stages[stage]) open_issue(r, w, k);
-      if (t >= setting.max_rounds) break;
+      if (const auto end = talks_end(setting, r, t, rejected, streams.talks)) {
+        out.outcome = *end;
+        break;
+      }
       continue;
     }
     if (deal) {
@@ -496,7 +500,10 @@ void negotiate_mediated(const Run& run) {
       out.blocker = walker;
       break;
     }
-    if (t >= setting.max_rounds) break;
+    if (const auto end = talks_end(setting, r, t, ++rejected, streams.talks)) {
+      out.outcome = *end;
+      break;
+    }
 
     // Bracketing: after every bracket_after rounds without a deal, the issue that blocks
     // most is set aside and the talks go on over the rest.
@@ -524,7 +531,8 @@ void negotiate_mediated(const Run& run) {
   // Talks that end in a later stage: under a binding agenda the stages agreed stand, a partial
   // deal; otherwise nothing is agreed until everything is.
   const bool staged = !setting.stages.empty();
-  if (staged && stage > 0 && stage < setting.stages.size() && setting.binding) {
+  if (staged && stage > 0 && stage < setting.stages.size() && setting.binding &&
+      out.outcome != Outcome::censored) {
     out.outcome = Outcome::partial;
     // What stands: the stages agreed, the rest at its status quo (as the parties judge it).
     for (std::size_t s = stage; s < setting.stages.size(); ++s) {

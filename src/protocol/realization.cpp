@@ -144,6 +144,12 @@ void Realization::set(Field field, Index agent, Index issue, double v) {
     case Field::batna_noise:
       batna_noise = v;
       break;
+    case Field::collapse_hazard:
+      collapse_hazard = v;
+      break;
+    case Field::collapse_escalation:
+      collapse_escalation = v;
+      break;
     case Field::step:
       step = v;
       break;
@@ -201,6 +207,10 @@ double Realization::get(Field field, Index agent, Index issue) const {
       return trust_region;
     case Field::batna_noise:
       return batna_noise;
+    case Field::collapse_hazard:
+      return collapse_hazard;
+    case Field::collapse_escalation:
+      return collapse_escalation;
     case Field::step:
       return step;
     case Field::battlefield_start:

@@ -136,7 +136,7 @@ void concede(const Setting& setting, Realization& r, int round, double front, Wo
     c.pressure += c.cost_before;
   }
   c.cost_before = r.war_cost;
-  const int deadline = setting.max_rounds - 1;
+  const int deadline = setting.deadline - 1;  // a known deadline; none: no concession by time
   // Whether an agent concedes anything (the others' relative tit-for-tat counts only those).
   auto moves_lo = [&](Index i, Index k) { return r.red_lo_limit(i, k) < r.red_lo_set(i, k); };
   auto moves_hi = [&](Index i, Index k) { return r.red_hi_limit(i, k) > r.red_hi_set(i, k); };
@@ -315,6 +315,7 @@ void shortfalls(const Setting& setting, const Realization& r, const Workspace& w
 void conclude(const Setting& setting, const Realization& r, const Workspace& w, int round,
               double front, const Vector& price, RunResult& out) {
   const Index n_agents = r.prefs.agents();
+  out.last_round = round;
   out.final_text = w.x;
   out.utility = w.u;
   out.batna = w.batna;
@@ -353,6 +354,16 @@ void conclude(const Setting& setting, const Realization& r, const Workspace& w, 
   }
   if (out.obstacle < 0 && out.blocker >= 0)
     out.obstacle = model::principal_obstacle(r.prefs, out.blocker, w.x);
+}
+
+std::optional<Outcome> talks_end(const Setting& setting, const Realization& r, int round,
+                                 int rejected, random::Stream& talks) {
+  if (setting.deadline > 0 && round >= setting.deadline) return Outcome::deadline;
+  const double hazard =
+      std::min(1.0, r.collapse_hazard + r.collapse_escalation * static_cast<double>(rejected));
+  if (talks.uniform() < hazard) return Outcome::collapse;
+  if (round >= setting.max_rounds) return Outcome::censored;
+  return std::nullopt;
 }
 
 void negotiate(const Run& run) {

@@ -140,6 +140,15 @@ std::string describe(const Scenario& s) {
   }
   out << "  max_rounds " << p.max_rounds << ", walkout_patience " << p.walkout_patience
       << ", revision_steps " << p.revision_steps << "\n";
+  if (model::traits(p.kind).rounds) {
+    // When the talks end (docs/model.md, "When the talks end").
+    out << "  talks end: "
+        << (p.deadline > 0 ? "at a known deadline, round " + std::to_string(p.deadline)
+                           : std::string("no known deadline"))
+        << "; collapse hazard " << param_text(p.collapse_hazard) << " per round, + "
+        << param_text(p.collapse_escalation) << " per rejected round; runs still talking at round "
+        << p.max_rounds << " are censored\n";
+  }
   out << "  mediator_stake " << param_text(p.mediator_stake) << ", trust_region "
       << param_text(p.trust_region) << ", batna_noise " << param_text(p.batna_noise) << ", step "
       << param_text(p.step) << "\n";

@@ -47,6 +47,25 @@ void Loader::check_cross_references(const toml::table& root) {
     ctx_.error(at, "agents", "no agent has a veto, so every text would pass at once",
                "allowed: at least one agent with veto = true");
   }
+  // Concession by time aims at a deadline: only one the parties know (docs/model.md, "When the
+  // talks end"). An agent whose red lines or aspiration concede does so by time unless its
+  // tactics table says otherwise.
+  if (s_.protocol.deadline == 0 && kind.rounds) {
+    for (const Agent& a : s_.agents) {
+      bool concedes = static_cast<bool>(a.scalar(model::Field::aspiration_limit));
+      for (const auto& limit : a.red_line_limit) concedes = concedes || limit.has_value();
+      const auto& time = a.scalar(model::Field::tactic_time);
+      const bool by_time = !time || !(time->dist.is_fixed() && time->central() == 0.0);
+      if (!concedes || !by_time) continue;
+      ctx_.diagnostics.push_back(
+          {time ? time->where : a.where, "agents." + a.id + ".tactics.time",
+           time ? "concession by time needs a deadline the parties know"
+                : "concedes by time (no tactics table), which needs a deadline the parties know",
+           "allowed: protocol.deadline = R (the round by which the talks must end, if one is "
+           "known), or tactics without time (resource, relative_tit_for_tat, "
+           "absolute_tit_for_tat)"});
+    }
+  }
   // Every sampled parameter is a dataset of its own, attached to the run coordinate, whose
   // list of attached datasets HDF5 keeps in one attribute of at most 64 KiB (about 4,500).
   {

@@ -88,6 +88,11 @@ void Loader::read_protocol(Reader& r) {
   p.trust_region = h.param_or("trust_region", 0.0, 1.0, 0.1);
   p.batna_noise = h.param_or("batna_noise", 0.0, 1.0, 0.0);
   p.step = h.param_or("step", 0.0, 1.0, 0.5);
+  p.deadline = static_cast<int>(h.integer("deadline", false, 1, 100000).value_or(0));
+  p.collapse_hazard = h.param_or("collapse_hazard", 0.0, 1.0, 0.0);
+  p.collapse_escalation = h.param_or("collapse_escalation", 0.0, 1.0, 0.0);
+  // (A one-round protocol, kind = "nash" or "kalai", ends after its round: these keys do not
+  // apply to it, and a scenario may keep them when its kind is switched.)
   p.first_draft.resize(s_.issues.size());
   std::vector<bool> seen(s_.issues.size(), false);
   const bool needs_draft = kind.mediator;

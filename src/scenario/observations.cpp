@@ -13,7 +13,9 @@ using namespace detail;
 const std::vector<std::string> kStatistics = {"deal_by", "outcome", "obstacle",
                                               "answer",  "utility", "deal"};
 // The outcomes as protocol::Outcome numbers them.
-const std::vector<std::string> kOutcomes = {"agreement", "walk-out", "deadline", "partial"};
+// As protocol::Outcome (an outcome observed is one the talks ended in: no censored run).
+const std::vector<std::string> kOutcomes = {"agreement", "walk-out", "deadline", "partial",
+                                            "collapse"};
 
 class ObservationLoader {
  public:

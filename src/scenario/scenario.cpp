@@ -68,6 +68,8 @@ std::vector<ParameterRef> Scenario::parameters() const {
   out.push_back(natural(p.trust_region, Field::trust_region, 0, 0, "1"));
   out.push_back(natural(p.batna_noise, Field::batna_noise, 0, 0, "utility"));
   out.push_back(natural(p.step, Field::step, 0, 0, "1"));
+  out.push_back(natural(p.collapse_hazard, Field::collapse_hazard, 0, 0, "1"));
+  out.push_back(natural(p.collapse_escalation, Field::collapse_escalation, 0, 0, "1"));
   for (std::size_t k = 0; k < std::min(n, p.first_draft.size()); ++k)
     out.push_back(position(p.first_draft[k], Field::first_draft, 0, k));
   // The front line: its start a position on its issue, drift and volatility distances.

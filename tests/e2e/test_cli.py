@@ -51,7 +51,7 @@ class RunFile(unittest.TestCase):
     def test_root_attributes(self):
         a = self.f.attrs
         self.assertEqual(text(a["filetype"]), "parley-runs")
-        self.assertEqual(text(a["format_version"]), "1.1")
+        self.assertEqual(text(a["format_version"]), "1.2")
         self.assertRegex(text(a["parley_version"]), r"^\d+\.\d+\.\d+$")
         self.assertRegex(text(a["created_utc"]), r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
         self.assertIn(" run ", text(a["command_line"]))
@@ -80,12 +80,14 @@ class RunFile(unittest.TestCase):
         self.assertEqual([text(s) for s in runs["issue"][()]],
                          ["territory", "nato_delay", "guarantees", "sanctions", "assets", "ceasefire"])
         self.assertEqual(list(runs["run"][()]), list(range(400)))
-        self.assertEqual(list(runs["outcome"].attrs["flag_values"]), [0, 1, 2, 3])
-        self.assertEqual(text(runs["outcome"].attrs["flag_meanings"]), "agreement walk-out deadline partial")
+        self.assertEqual(list(runs["outcome"].attrs["flag_values"]), [0, 1, 2, 3, 4, 5])
+        self.assertEqual(text(runs["outcome"].attrs["flag_meanings"]),
+                         "agreement walk-out deadline partial collapse censored")
         # The reader module decodes the flags, from h5py and from xarray alike.
         names = decode_flags(runs["outcome"])
         self.assertTrue(np.array_equal(names == "agreement", runs["agreement"][()] == 1))
-        self.assertEqual(set(names) - {"agreement", "walk-out", "deadline", "partial"}, set())
+        self.assertEqual(set(names) - {"agreement", "walk-out", "deadline", "partial", "collapse", "censored"},
+                         set())
         self.assertTrue(np.array_equal(decode_flags(group(self.path, "runs").outcome), names))
         # "utility" is no UDUNITS unit: it is a units_note, and no `units` a CF tool would misread.
         self.assertEqual(text(runs["agents.russia.war_cost"].attrs["units_note"]), "utility")
@@ -102,7 +104,12 @@ class RunFile(unittest.TestCase):
         agreed = agreement == 1
         np.testing.assert_array_equal(agreed, outcome == 0)
         self.assertTrue(np.all(rnd[~agreed] == -1))
-        self.assertTrue(np.all((rnd[agreed] >= 1) & (rnd[agreed] <= 18)))
+        self.assertTrue(np.all((rnd[agreed] >= 1) & (rnd[agreed] <= 24)))
+        # The round the talks ended in (a deal's round), or were cut off at the horizon (24).
+        last = r["last_round"][()]
+        np.testing.assert_array_equal(last[agreed], rnd[agreed])
+        self.assertTrue(np.all((last >= 1) & (last <= 24)))
+        self.assertTrue(np.all(last[outcome == 5] == 24))  # censored: cut off at the horizon
         self.assertTrue(np.all(np.isnan(deal[~agreed])))
         np.testing.assert_array_equal(deal[agreed], final[agreed])
         self.assertTrue(np.all(blocker[agreed] == -1) and np.all(obstacle[agreed] == -1))
@@ -203,7 +210,8 @@ class RunFile(unittest.TestCase):
         np.testing.assert_array_equal(ds["utility"].sel(agent="ukraine").values, self.f["runs/utility"][:, 2])
         summary = group(self.path, "summary")
         self.assertEqual(summary["deal_quantiles"].dims, ("issue", "quantile"))
-        self.assertEqual(list(summary["outcome"].values), ["agreement", "walk-out", "deadline", "partial"])
+        self.assertEqual(list(summary["outcome"].values),
+                         ["agreement", "walk-out", "deadline", "partial", "collapse", "censored"])
         ds.close()
         summary.close()
 
@@ -234,7 +242,8 @@ class RunFile(unittest.TestCase):
         self.assertIn("scenario miami-2025, protocol mediated, seed 11, 400 runs", r.stdout)
         counts = [int(c) for c in self.f["summary/outcome_count"][()]]
         self.assertIn(f"outcomes     agreement {counts[0]}, walk-out {counts[1]}, deadline {counts[2]}, "
-                      f"partial deal {counts[3]}", r.stdout)
+                      f"partial deal {counts[3]}, collapse {counts[4]}, censored (still talking at the "
+                      f"horizon) {counts[5]}", r.stdout)
         self.assertRegex(r.stdout, r"runs/deal +float64 +\[400, 6\]")
         self.assertIn(text(self.f.attrs["scenario_toml"]).strip(), r.stdout)
         # The obstacles, first and second, with the two most frequent principal ones named, and the
@@ -997,10 +1006,11 @@ class TracesAndReplay(unittest.TestCase):
 
     def test_trace_shows_red_lines_conceding_round_by_round(self):
         # Ukraine's territorial red line [0, hi], on time alone, concedes linearly toward [0, 0.65]
-        # over the 18 rounds: hi(t) = hi(1) + (t - 1)/17 (0.65 - hi(1)); Russia's, with a limit
-        # inside its red line, stays.
+        # by a known deadline of 18 rounds: hi(t) = hi(1) + (t - 1)/17 (0.65 - hi(1)); Russia's,
+        # with a limit inside its red line, stays.
         out = os.path.join(self.tmp.name, "conceding.h5")
         r = parley("run", SCENARIO, "-n", "40", "--trace", "40", "-o", out, "-q",
+                   "--set", "protocol.deadline=18",
                    "--set", "agents.ukraine.red_line_limits.territory=[0.0,0.65]",
                    "--set", "agents.ukraine.tactics={time=1.0}",
                    "--set", "agents.russia.red_line_limits.territory=[1.0,1.0]")
@@ -1185,7 +1195,7 @@ class BadInput(unittest.TestCase):
         self.assertEqual(os.listdir(self.dir), ["bad.toml"])
 
     def test_unknown_key_has_a_hint(self):
-        bad = self.write("typo.toml", read(SCENARIO).replace("max_rounds = 18", "max_round = 18"))
+        bad = self.write("typo.toml", read(SCENARIO).replace("max_rounds = 24", "max_round = 24"))
         r = parley("validate", bad)
         self.assertEqual(r.returncode, 2)
         self.assertRegex(r.stderr, r"typo\.toml:\d+:1: protocol\.max_round: unknown key \(allowed: .*did you mean 'max_rounds'\?\)")

@@ -138,7 +138,7 @@ TEST(MediatedProtocol, ExclusiveRedLinesNeverAgreeAndTheObstacleIsThatIssue) {
   for (const auto& b : run_all(s, 200, 2)) {
     for (std::size_t row = 0; row < b.count; ++row, ++runs) {
       ASSERT_EQ(b.agreement[row], 0);
-      EXPECT_EQ(b.outcome[row], 2);   // deadline
+      EXPECT_EQ(b.outcome[row], 5);   // censored: still talking at the horizon
       EXPECT_EQ(b.obstacle[row], 0);  // land
       // With both reservations at 0, the shortfall is the distance beyond the red line:
       // a (index 1) objects to land above 0.3, b (index 2) to land below 0.6.
@@ -374,9 +374,11 @@ TEST(MediatedProtocol, BatnaIsTheExpectedValueOfFightingOn) {
 // [0.4, 1] by α(t) = ((t − 1)/(T − 1))^{1/β}; the text stays at the first draft (0.5), which
 // a accepts throughout, so the deal comes in the first round with 0.7 − 0.3 α(t) <= 0.5, i.e.
 // α(t) >= 2/3: round 9 for β = 1 (linear), 7 for β = 2 (Conceder), 11 for β = 0.5 (Boulware),
-// with T = 13. Without a limit there is no deal.
+// with T = 13, the known deadline (the horizon, 40, plays no part). Without a limit there is no
+// deal.
 TEST(MediatedProtocol, RedLinesConcedeOnTheirSchedule) {
-  const std::string common = "walkout_patience = 1000\ntrust_region = 0.0\nmax_rounds = 13";
+  const std::string common =
+      "walkout_patience = 1000\ntrust_region = 0.0\ndeadline = 13\nmax_rounds = 40";
   for (const auto& [beta, round] :
        std::vector<std::pair<double, int>>{{1.0, 9}, {2.0, 7}, {0.5, 11}}) {
     const std::string b =
@@ -402,11 +404,13 @@ TEST(MediatedProtocol, RedLinesConcedeOnTheirSchedule) {
 }
 
 // Each end moves from where it is set toward its limit, never past it; an end whose limit lies
-// inside the red line, or that has none, stays; one round leaves no time to concede.
+// inside the red line, or that has none, stays; one round leaves no time to concede; without a
+// known deadline nothing concedes by time, whatever the horizon.
 TEST(MediatedProtocol, ConcessionNeverPassesTheLimit) {
   protocol::Setting setting;
   setting.concession = true;
-  setting.max_rounds = 5;
+  setting.max_rounds = 50;  // the horizon: concession by time aims at the deadline
+  setting.deadline = 5;
   protocol::Realization r;
   r.resize(1, 3);
   for (auto f : {protocol::Field::red_lo, protocol::Field::red_hi}) {
@@ -429,9 +433,15 @@ TEST(MediatedProtocol, ConcessionNeverPassesTheLimit) {
     EXPECT_EQ(r.prefs.red_hi(0, 1), 0.6);
     EXPECT_EQ(r.prefs.red_lo(0, 2), 0.4);
   }
-  setting.max_rounds = 1;
+  setting.deadline = 1;
   protocol::concede(setting, r, 1, 0.0, w);
   EXPECT_EQ(r.prefs.red_lo(0, 0), 0.4);
+  setting.deadline = 0;
+  for (int round = 1; round <= 7; ++round) {
+    protocol::concede(setting, r, round, 0.0, w);
+    EXPECT_EQ(r.prefs.red_lo(0, 0), 0.4) << round;
+    EXPECT_EQ(r.prefs.red_hi(0, 0), 0.6) << round;
+  }
 }
 
 namespace {
@@ -445,6 +455,7 @@ struct Conceders {
   Conceders() {
     setting.concession = true;
     setting.max_rounds = 5;
+    setting.deadline = 5;
     setting.veto = {true, true};
     setting.is_party = {true, true};
     r.resize(2, 1);
@@ -567,7 +578,7 @@ TEST(MediatedProtocol, AnAspirationHoldsTheDealUntilItConcedes) {
       two_party_scenario("reservation = 0.0",
                          "reservation = 0.0\naspiration = 1.0\n"
                          "aspiration_limit = 0.0",
-                         "walkout_patience = 1000\ntrust_region = 0.0\nmax_rounds = 13"),
+                         "walkout_patience = 1000\ntrust_region = 0.0\ndeadline = 13"),
       "duel.toml");
   int checked = 0;
   for (const auto& block : run_all(s, 32, 2)) {

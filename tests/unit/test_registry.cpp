@@ -139,7 +139,9 @@ TEST(Registry, EveryAgentParameterReachesARun) {
     std::ostringstream assignment;
     assignment.precision(17);
     assignment << key << "=" << value;
-    const auto s = scenario::load_scenario_text(source(file), file, {assignment.str()});
+    // (Concession by time needs a known deadline.)
+    const auto s = scenario::load_scenario_text(source(file), file,
+                                                {assignment.str(), "protocol.deadline=18"});
     const std::vector<scenario::ParameterRef> registry = s.parameters();
     const scenario::ParameterRef* ref = nullptr;
     for (const auto& r : registry) {

@@ -104,7 +104,7 @@ std::string mediated_pies(bool x2_blocked, bool binding) {
          "ideal = { x1 = 0.0, x2 = 0.0 }\nred_lines.x2 = [0.0, " +
          (x2_blocked ? "0.3" : "0.7") +
          "]\n"
-         "[protocol]\nfirst_draft = { x1 = 0.5, x2 = 0.5 }\nmax_rounds = 12\n"
+         "[protocol]\nfirst_draft = { x1 = 0.5, x2 = 0.5 }\nmax_rounds = 12\ndeadline = 12\n"
          "agenda = [[\"x1\"]]\nbinding = " +
          (binding ? "true" : "false") + "\n";
 }

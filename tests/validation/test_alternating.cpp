@@ -82,6 +82,21 @@ INSTANTIATE_TEST_SUITE_P(Pairs, Rubinstein,
                                            DiscountPair{0.5, 0.5}, DiscountPair{0.95, 0.6},
                                            DiscountPair{0.3, 0.99}));
 
+// A collapse hazard h with the war worth 0 to both: each round passing is worth δ_i(1 − h) W_i,
+// so the shares are Rubinstein's with discount factors δ_i(1 − h) (docs/model.md, "When the
+// talks end"): the first proposer's (1 − δ2(1 − h)) / (1 − δ1 δ2 (1 − h)²).
+TEST(Rubinstein, ACollapseHazardDiscountsByTheChanceTheTalksGoOn) {
+  for (const double h : {0.05, 0.2, 0.5}) {
+    const double d1 = 0.9, d2 = 0.8;
+    const auto eq =
+        equilibrium_of(rubinstein(d1, d2) + "collapse_hazard = " + std::to_string(h) + "\n");
+    ASSERT_TRUE(eq.converged);
+    const double e1 = d1 * (1 - h), e2 = d2 * (1 - h);
+    EXPECT_NEAR(eq.offers[0][0](0), (1 - e2) / (1 - e1 * e2), kTol) << h;
+    EXPECT_NEAR(eq.offers[1][0](0), 1 - (1 - e1) / (1 - e1 * e2), kTol) << h;
+  }
+}
+
 TEST(RubinsteinReference, WorkedExamples) {
   EXPECT_NEAR(equilibrium_of(rubinstein(0.9, 0.8)).offers[0][0](0), 5.0 / 7.0, kTol);
   EXPECT_NEAR(equilibrium_of(rubinstein(0.9, 0.9)).offers[0][0](0), 10.0 / 19.0, kTol);

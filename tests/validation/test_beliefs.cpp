@@ -404,7 +404,8 @@ std::string fearon_table(double a, double b, double c_a, const std::string& info
          std::to_string(a) + ", " + std::to_string(b) +
          "] }]\n"
          "[protocol]\nkind = \"alternating\"\nmax_rounds = " +
-         std::to_string(max_rounds) + "\ninformation = \"" + information + "\"\n";
+         std::to_string(max_rounds) + "\ndeadline = " + std::to_string(max_rounds) +
+         "\ninformation = \"" + information + "\"\n";
 }
 
 struct TableRun {

@@ -41,7 +41,7 @@ std::string truce(int rounds, const std::string& protocol, const std::string& de
          "salience = { land = 0.4, truce = 0.3, money = 0.3 }\n"
          "red_lines.money = [0.7, 1.0]\n"
          "[protocol]\nkind = \"mediated\"\nmax_rounds = " +
-         std::to_string(rounds) +
+         std::to_string(rounds) + "\ndeadline = " + std::to_string(rounds) +
          "\nwalkout_patience = 1000\nfirst_draft = { land = " + std::to_string(land_draft) +
          ", truce = 0.0, money = 0.5 }\n" + protocol +
          "\n[battlefield]\nissue = \"land\"\nstart = 0.5\ndrift = 0.01\nvolatility = 0.0\n"

@@ -14,8 +14,9 @@ inline constexpr std::string_view recognition = "protocol.recognition";
 inline constexpr std::string_view beliefs = "protocol.beliefs";
 inline constexpr std::string_view durability = "durability";
 inline constexpr std::string_view posterior = "posterior";
+inline constexpr std::string_view talks = "protocol.talks";
 
-inline constexpr std::array kOfEveryRun{battlefield, mediator,   recognition,
-                                        beliefs,     durability, posterior};
+inline constexpr std::array kOfEveryRun{battlefield, mediator,  recognition, beliefs,
+                                        durability,  posterior, talks};
 
 }  // namespace parley::engine::purpose

@@ -34,6 +34,7 @@ struct RunBlock {
   std::vector<std::int8_t> agreement;          // [run]
   std::vector<std::int8_t> outcome;            // [run], protocol::Outcome
   std::vector<std::int32_t> round;             // [run], -1 without a deal
+  std::vector<std::int32_t> last_round;        // [run], the round the talks ended or were cut off
   std::vector<std::int32_t> blocker;           // [run], agent index or -1
   std::vector<std::int32_t> obstacle;          // [run], issue index or -1
   std::vector<std::int32_t> obstacle_second;   // [run], issue index or -1

@@ -42,6 +42,8 @@ enum class Field : std::uint8_t {
   trust_region,
   batna_noise,
   step,
+  collapse_hazard,      // h0, the chance per round that the talks end without a deal
+  collapse_escalation,  // added to it for every round rejected so far
   battlefield_start,
   battlefield_drift,
   battlefield_volatility,

@@ -59,16 +59,17 @@ struct ProtocolTraits {
   bool chooses_sessions;     // separate or joint sessions (else a joint table)
   bool proposers;            // recognised proposers, a quota of the parties, a pie
   bool ceasefire_in_force;   // a ceasefire agreed before the talks
+  bool rounds;               // talks in rounds: a known deadline, a collapse hazard
 };
 
 // One row per kind, in the order of ProtocolKind.
 inline constexpr auto kProtocols = std::to_array<ProtocolTraits>({
     {ProtocolKind::mediated, " (single negotiating text)", true, true, true, true, true, true, true,
-     false, true},
+     false, true, true},
     {ProtocolKind::alternating, " offers", false, false, false, false, false, true, false, true,
-     false},
-    {ProtocolKind::nash, "", false, false, true, false, false, false, false, false, false},
-    {ProtocolKind::kalai, "", false, false, true, false, false, false, false, false, false},
+     false, true},
+    {ProtocolKind::nash, "", false, false, true, false, false, false, false, false, false, false},
+    {ProtocolKind::kalai, "", false, false, true, false, false, false, false, false, false, false},
 });
 static_assert(kProtocols.size() == NameTable<ProtocolKind>::names.size());
 static_assert([] {

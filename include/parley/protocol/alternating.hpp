@@ -27,7 +27,11 @@ struct Equilibrium {
   int iterations = 0;
   bool converged = false;
 
-  // The acceptance threshold of agent i when s proposes: max(r_i, δ_i W_i(s)).
+  // What the round passing is worth to agent i when s proposes: δ_i W_i(s), or with a collapse
+  // hazard h0 δ_i((1 − h0) W_i(s) + h0 r_i): the talks go on, or end and leave it the war
+  // (docs/model.md, "When the talks end"; the escalation of the hazard is not anticipated).
+  double passing(const Realization& r, const Vector& batna, std::size_t state, Index agent) const;
+  // The acceptance threshold of agent i when s proposes: max(r_i, passing).
   double threshold(const Realization& r, const Vector& batna, std::size_t state, Index agent) const;
 };
 

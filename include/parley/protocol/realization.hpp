@@ -64,7 +64,8 @@ struct Setting {
   std::vector<bool> is_party;  // per agent; false for the mediator
   Index mediator = -1;
   Index battlefield_issue = 0;
-  int max_rounds = 24;
+  int max_rounds = 24;  // the simulation's horizon: runs still talking then are censored
+  int deadline = 0;     // a deadline the parties know (0: none); concession by time aims at it
   int durability_horizon = 0;  // rounds a deal is followed after its signature (0: none)
   // The agenda (docs/model.md, "Agendas in stages"): stages of issues negotiated in turn (empty:
   // one package), and whether an agreed stage stands when a later one fails.
@@ -175,7 +176,10 @@ struct Realization {
   double mediator_stake = 0.0;  // β
   double trust_region = 0.1;    // ρ, unit scale
   double batna_noise = 0.0;     // sd of r̂_i - r_i
-  double step = 0.5;            // η of the weighted-mean revision
+  // The chance that the talks end after round t without a deal: min(1, h0 + h1 · rejected
+  // rounds so far) (docs/model.md, "When the talks end").
+  double collapse_hazard = 0.0, collapse_escalation = 0.0;
+  double step = 0.5;  // η of the weighted-mean revision
   double battlefield_start = 0.0;
   double battlefield_drift = 0.0;
   double battlefield_volatility = 0.0;

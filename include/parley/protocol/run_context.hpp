@@ -4,6 +4,7 @@
 // present values, blocker and obstacle).
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "parley/protocol/beliefs.hpp"
@@ -23,6 +24,7 @@ struct RunStreams {
   random::Stream recognition;
   random::Stream beliefs;     // the particles of the mediator's priors
   random::Stream durability;  // whether a deal breaks down by chance
+  random::Stream talks;       // whether the talks collapse after a round (one draw a round)
 };
 
 // What concession carries from round to round of one run (docs/model.md, "Concession").
@@ -172,6 +174,14 @@ void conclude(const Setting& setting, const Realization& r, const Workspace& w, 
 // belief_error and belief_covered (private information only).
 void conclude_beliefs(const Setting& setting, const Realization& r, const Workspace& w,
                       RunResult& out);
+
+// After round t without a deal, `rejected` rounds rejected so far (this one included): whether the
+// talks end, and how (docs/model.md, "When the talks end"). At a known deadline they end
+// (deadline); else with probability min(1, h0 + h1 · rejected) they collapse (one draw from
+// `talks` every round, so that round t's draw is the same whatever the horizon); else at the
+// simulation's horizon they are cut off (censored). Nothing: they go on.
+std::optional<Outcome> talks_end(const Setting& setting, const Realization& r, int round,
+                                 int rejected, random::Stream& talks);
 
 // Runs the protocol the setting names; records the rounds into `trace` unless it is null.
 void negotiate(const Run& run);

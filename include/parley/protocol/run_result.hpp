@@ -7,18 +7,31 @@
 
 namespace parley::protocol {
 
-// partial: a deal on every issue but the ones the mediator bracketed (set aside).
-enum class Outcome : std::int8_t { agreement = 0, walk_out = 1, deadline = 2, partial = 3 };
-inline constexpr const char* kOutcomeMeanings = "agreement walk-out deadline partial";
-inline constexpr int kOutcomes = 4;
+// How the talks ended (docs/model.md, "When the talks end"). partial: a deal on every issue but
+// the ones the mediator bracketed (set aside), or on the stages of a binding agenda agreed.
+// deadline: a known deadline (protocol.deadline) passed, or a one-round protocol found no text;
+// collapse: the talks ended by their hazard (protocol.collapse_hazard); censored: still talking
+// at the simulation's horizon (protocol.max_rounds), which is no outcome of the talks.
+enum class Outcome : std::int8_t {
+  agreement = 0,
+  walk_out = 1,
+  deadline = 2,
+  partial = 3,
+  collapse = 4,
+  censored = 5
+};
+inline constexpr const char* kOutcomeMeanings =
+    "agreement walk-out deadline partial collapse censored";
+inline constexpr int kOutcomes = 6;
 
 // Why a deal broke down after its signature (docs/model.md, "Whether a deal holds").
 enum class Breakdown : std::int8_t { none = -1, hazard = 0, power_shift = 1 };
 inline constexpr const char* kBreakdownMeanings = "hazard power-shift";
 
 struct RunResult {
-  Outcome outcome = Outcome::deadline;
+  Outcome outcome = Outcome::censored;
   int round = -1;              // round of the deal; -1 without one
+  int last_round = 0;          // the round the talks ended in, or were cut off at the horizon
   Index blocker = -1;          // agent index; -1 after a deal
   Index obstacle = -1;         // issue index; -1 after a deal
   Index obstacle_second = -1;  // the issue ranked second; -1 after a deal or none

@@ -138,10 +138,16 @@ struct Protocol {
   // everything is).
   std::vector<std::vector<std::size_t>> agenda;
   bool binding = true;
-  Param mediator_stake;            // β, the mediator's own stake (Kydd's bias)
-  Param trust_region;              // largest move per issue and round, unit scale
-  Param batna_noise;               // sd of the mediator's BATNA estimates, utility units
-  Param step;                      // η of the weighted-mean revision
+  Param mediator_stake;  // β, the mediator's own stake (Kydd's bias)
+  Param trust_region;    // largest move per issue and round, unit scale
+  Param batna_noise;     // sd of the mediator's BATNA estimates, utility units
+  Param step;            // η of the weighted-mean revision
+  // When the talks end (docs/model.md, "When the talks end"): a deadline the parties know (0:
+  // none; concession by time needs one), and the chance per round that they end without a deal,
+  // h0 plus h1 per round rejected so far. max_rounds only truncates the simulation.
+  int deadline = 0;
+  Param collapse_hazard;
+  Param collapse_escalation;
   std::vector<Param> first_draft;  // natural units, per issue (default: the status quo)
   // Alternating offers: who proposes, and how many parties (proposer included) must
   // accept; veto players always must.
