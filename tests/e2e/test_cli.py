@@ -1511,3 +1511,27 @@ class DesignFiles(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class WarTerminationScript(unittest.TestCase):
+    """scripts/war_termination.py's depth-2 tree, on rules written out here: a rule in two
+    parameters (the same split on both sides of the root, or a different one on each) is found
+    to within the binning, and a coin says no more than its majority class."""
+
+    def test_the_depth_2_tree_finds_rules_in_two_parameters_and_nothing_in_noise(self):
+        sys.path.insert(0, os.path.join(SRC, "scripts"))
+        try:
+            import war_termination
+        finally:
+            sys.path.pop(0)
+        rng = np.random.default_rng(1)
+        x = rng.random((5000, 5))
+        for rule in ((x[:, 0] > 0.5) & (x[:, 3] > 0.25),
+                     ((x[:, 0] > 0.5) & (x[:, 1] > 0.5)) | ((x[:, 0] <= 0.5) & (x[:, 2] < 0.5))):
+            accuracy, _ = war_termination.depth2_tree(x, rule)
+            self.assertGreater(accuracy, 0.98)
+        coin = rng.random(5000) < 0.3
+        accuracy, _ = war_termination.depth2_tree(x, coin)
+        majority = 1 - coin.mean()
+        self.assertGreaterEqual(accuracy, majority)
+        self.assertLess(accuracy, majority + 4 * math.sqrt(majority * (1 - majority) / 5000) + 0.01)

@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+"""Bargaining while fighting: the measurements issue 32 asks of the default scenario.
+
+usage: scripts/war_termination.py [--parley BIN] [--scenario FILE] [--runs N] [--seed S]
+
+Runs the scenario and variants of it (--set) on the same seed, so every comparison is paired
+over the same runs (common random numbers), and prints each measurement against its target:
+  1. the best rule in at most two sampled parameters: an exact depth-2 classification tree over
+     every sampled parameter (each binned into 32 quantile bins), and the largest |Spearman's
+     rho| of a sampled parameter with agreement;
+  2. P(agreement by round 12) with protocol.max_rounds 18 and 36 (the horizon must not move it);
+  3. a front trending toward Russia (battlefield.drift +0.02 against -0.01 per round): the change
+     in the mean deal territory;
+  4. an aid cut to Kyiv and tighter sanctions on Moscow (the scenario's shocks made harsher): the
+     change in the mean deal territory and in P(agreement), with paired standard errors;
+  5. the share of prior runs in which the facts observed in December 2025 hold
+     (scenarios/observations/miami-2025.toml), from `parley calibrate`'s first generation.
+Needs h5py and numpy (src/python/parley/files.py reads the files).
+"""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "src", "python"))
+from parley import files  # noqa: E402
+
+BINS = 32
+
+
+def with_shock(scenario, folder, name, shock):
+    """The scenario with one more [[shocks]] table, written to FOLDER/NAME.toml."""
+    path = os.path.join(folder, name + ".toml")
+    with open(scenario, encoding="utf-8") as f, open(path, "w", encoding="utf-8") as g:
+        g.write(f.read() + "\n[[shocks]]\n" + shock + "\n")
+    return path
+
+
+def run(parley, scenario, runs, seed, out, *overrides):
+    cmd = [parley, "run", scenario, "-n", str(runs), "--seed", str(seed), "-o", out, "--force", "-q"]
+    for o in overrides:
+        cmd += ["--set", o]
+    subprocess.run(cmd, check=True)
+    with files.open_file(out, allowed=(files.RUNS,)) as f:
+        r = f["runs"]
+        issues = [files.text(s) for s in r["issue"][()]]
+        data = {"outcome": r["outcome"][()], "round": r["round"][()], "deal": r["deal"][()],
+                "territory": issues.index("territory")}
+        summary = f["summary"]
+        data["parameters"] = [files.text(s) for s in summary["parameter"][()]]
+        data["sampled"] = np.column_stack([r[p][()] for p in data["parameters"]])
+        data["spearman"] = summary["spearman"][:, [files.text(t) for t in summary["target"][()]].index("agreement")]
+    return data
+
+
+def depth2_tree(x, y):
+    """The accuracy of the best classification tree of depth at most 2 on the columns of x (each
+    binned into BINS quantile bins), exact over those bins: for every root (column p, threshold t)
+    each child takes its own best split (column q, threshold u), from the joint histograms of
+    every pair of binned columns. Returns (accuracy, description)."""
+    n, m = x.shape
+    binned = np.empty((n, m), np.int64)
+    for j in range(m):
+        edges = np.unique(np.quantile(x[:, j], np.linspace(0, 1, BINS + 1)[1:-1]))
+        binned[:, j] = np.searchsorted(edges, x[:, j], side="right")
+    y = y.astype(np.int64)
+    best = (max(y.mean(), 1 - y.mean()), "no split")
+    for p in range(m):
+        # joint[q, bp, bq, class]: counts of every pair of binned columns (p, q) and class.
+        index = ((np.arange(m)[None, :] * BINS + binned[:, p:p + 1]) * BINS + binned) * 2 + y[:, None]
+        joint = np.bincount(index.ravel(), minlength=m * BINS * BINS * 2).reshape(m, BINS, BINS, 2)
+        below_p = np.cumsum(joint, axis=1)            # the root's left child: p-bin <= t
+        total_p = below_p[:, -1:, :, :]
+        left, right = below_p, total_p - below_p       # [q, t, bq, class]
+
+        def child(h):
+            # Best single split of a child over q and u, or no split: correct counts.
+            cum = np.cumsum(h, axis=2)                 # [q, t, u, class]: q-bin <= u
+            tot = cum[:, :, -1:, :]
+            split = np.maximum(cum[..., 0], cum[..., 1]) + np.maximum(tot[..., 0] - cum[..., 0],
+                                                                      tot[..., 1] - cum[..., 1])
+            none = np.maximum(tot[..., 0], tot[..., 1])
+            return np.maximum(split.max(axis=(0, 2)), none[0, :, 0])   # [t]
+        correct = child(left) + child(right)
+        t = int(np.argmax(correct))
+        if correct[t] / n > best[0]:
+            best = (correct[t] / n, f"root on parameter {p} at bin {t}")
+    return best
+
+
+def paired(a, b):
+    """Mean of b − a over the runs where both are finite, with its standard error."""
+    d = b - a
+    d = d[np.isfinite(d)]
+    return d.mean(), d.std(ddof=1) / np.sqrt(max(len(d), 1))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--parley", default=os.path.join(HERE, "..", "build", "release", "parley"))
+    parser.add_argument("--scenario", default=os.path.join(HERE, "..", "scenarios", "miami-2025.toml"))
+    parser.add_argument("--observed", default=os.path.join(HERE, "..", "scenarios", "observations",
+                                                           "miami-2025.toml"))
+    parser.add_argument("--runs", type=int, default=20000)
+    parser.add_argument("--seed", type=int, default=20251219)
+    args = parser.parse_args()
+    rows = []
+
+    def report(what, measured, target, ok):
+        rows.append((what, measured, target, "yes" if ok else "NO"))
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "run.h5")
+        go = lambda *o: run(args.parley, args.scenario, args.runs, args.seed, out, *o)  # noqa: E731
+        base = go()
+        agreed = base["outcome"] == 0
+        accuracy, where = depth2_tree(base["sampled"], agreed)
+        report("outcomes a depth-2 tree on the sampled parameters predicts", f"{accuracy:.1%}", "<= 80%",
+               accuracy <= 0.80)
+        rho = base["spearman"]
+        j = int(np.nanargmax(np.abs(rho)))
+        report("largest |Spearman rho| with agreement", f"{abs(rho[j]):.3f} ({base['parameters'][j]})",
+               "<= 0.35", abs(rho[j]) <= 0.35)
+
+        by12 = []
+        for horizon in (18, 36):
+            d = go(f"protocol.max_rounds={horizon}")
+            by12.append(np.mean((d["outcome"] == 0) & (d["round"] <= 12)))
+        report("P(agreement by round 12), max_rounds 18 -> 36", f"{by12[0]:.3f} -> {by12[1]:.3f}",
+               "change <= 0.03", abs(by12[1] - by12[0]) <= 0.03)
+
+        def territory(d):
+            t = np.full(len(d["outcome"]), np.nan)
+            ok = d["outcome"] == 0
+            t[ok] = d["deal"][ok, d["territory"]]
+            return t
+
+        toward_ukraine, toward_russia = go("battlefield.drift=-0.01"), go("battlefield.drift=0.02")
+        shift = np.nanmean(territory(toward_russia)) - np.nanmean(territory(toward_ukraine))
+        report("front toward Russia: mean deal territory", f"{shift:+.4f}", ">= +0.02", shift >= 0.02)
+
+        # Pressure added to the scenario's own: Kyiv's war cost doubles after its second rejection
+        # (an aid cut), Moscow's rises by half after its third (tighter sanctions).
+        for label, name, shock, sign in (
+                ("aid cut to Kyiv", "aid-cut", 'after_rejections = 2\nby = "ukraine"\n'
+                 'key = "agents.ukraine.war_cost"\nop = "scale"\nvalue = 2.0', +1),
+                ("tighter sanctions on Moscow", "sanctions", 'after_rejections = 3\nby = "russia"\n'
+                 'key = "agents.russia.war_cost"\nop = "scale"\nvalue = 1.5', -1)):
+            d = run(args.parley, with_shock(args.scenario, tmp, name, shock), args.runs, args.seed, out)
+            dt = np.nanmean(territory(d)) - np.nanmean(territory(base))
+            dp, se_p = paired((base["outcome"] == 0).astype(float), (d["outcome"] == 0).astype(float))
+            report(f"{label}: mean deal territory", f"{dt:+.4f}",
+                   f"{'>= +0.01' if sign > 0 else '< 0'}", dt >= 0.01 if sign > 0 else dt < 0)
+            report(f"{label}: P(agreement)", f"{dp:+.4f} ± {se_p:.4f}", "beyond 2 paired s.e.",
+                   abs(dp) > 2 * se_p)
+
+        post = os.path.join(tmp, "post.h5")
+        calibrate = subprocess.run([args.parley, "calibrate", args.scenario, "--observed", args.observed,
+                                    "-o", post, "--force", "--generations", "1", "--particles", "2000",
+                                    "--seed", str(args.seed)], capture_output=True, text=True, check=True)
+        with files.open_file(post, allowed=(files.POSTERIOR,)) as f:
+            distance = f["posterior/distance"][0] if f["posterior/distance"].ndim > 1 else None
+        if distance is not None:
+            hold = float(np.mean(distance == 0))
+            report("prior runs in which every observed fact holds", f"{hold:.1%}", ">= 50%", hold >= 0.5)
+        else:
+            rows.append(("prior runs in which every observed fact holds", "n/a", ">= 50%", "?"))
+            print(calibrate.stdout, file=sys.stderr)
+
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measurement':{width}}  {'measured':>28}  {'target':>20}  met")
+    for what, measured, target, ok in rows:
+        print(f"{what:{width}}  {measured:>28}  {target:>20}  {ok}")
+
+
+if __name__ == "__main__":
+    main()
