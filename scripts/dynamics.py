@@ -18,7 +18,6 @@ measurement against its target:
   8. the stylised facts kept: few deals in rounds 1-2, territory the principal obstacle.
 Needs h5py and numpy (src/python/parley/files.py reads the files).
 """
-import argparse
 import os
 import subprocess
 import sys
@@ -30,6 +29,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "src", "python"))
 from parley import files  # noqa: E402
+from measurements import Report, arguments  # noqa: E402
 
 
 def run(parley, scenario, runs, out, *overrides):
@@ -91,16 +91,8 @@ def red_lines(data):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--parley", default=os.path.join(HERE, "..", "build", "release", "parley"))
-    parser.add_argument("--scenario", default=os.path.join(HERE, "..", "scenarios", "miami-2025.toml"))
-    parser.add_argument("--runs", type=int, default=20000)
-    parser.add_argument("--sobol", type=int, default=1000, help="base samples of parley sobol")
-    args = parser.parse_args()
-    rows = []
-
-    def report(what, measured, target, ok):
-        rows.append((what, measured, target, "yes" if ok else "NO"))
+    args = arguments(__doc__.splitlines()[0], sobol=(int, 1000, "base samples of parley sobol"))
+    report = Report()
 
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "run.h5")
@@ -174,10 +166,7 @@ def main():
         report("principal obstacles", ", ".join(ranked), "territory first, guarantees second",
                first == "territory" and second == "guarantees")
 
-    width = max(len(r[0]) for r in rows)
-    print(f"{'measurement'.ljust(width)}  {'measured':<28} {'target':<34} met")
-    for what, measured, target, ok in rows:
-        print(f"{what.ljust(width)}  {measured:<28} {target:<34} {ok}")
+    report.print()
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ over the same runs (common random numbers), and prints each measurement against 
      (scenarios/observations/miami-2025.toml), from `parley calibrate`'s first generation.
 Needs h5py and numpy (src/python/parley/files.py reads the files).
 """
-import argparse
 import os
 import subprocess
 import sys
@@ -28,6 +27,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "src", "python"))
 from parley import files  # noqa: E402
+from measurements import Report, arguments  # noqa: E402
 
 BINS = 32
 
@@ -100,18 +100,11 @@ def paired(a, b):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--parley", default=os.path.join(HERE, "..", "build", "release", "parley"))
-    parser.add_argument("--scenario", default=os.path.join(HERE, "..", "scenarios", "miami-2025.toml"))
-    parser.add_argument("--observed", default=os.path.join(HERE, "..", "scenarios", "observations",
-                                                           "miami-2025.toml"))
-    parser.add_argument("--runs", type=int, default=20000)
-    parser.add_argument("--seed", type=int, default=20251219)
-    args = parser.parse_args()
-    rows = []
-
-    def report(what, measured, target, ok):
-        rows.append((what, measured, target, "yes" if ok else "NO"))
+    args = arguments(__doc__.splitlines()[0],
+                     observed=(str, os.path.join(HERE, "..", "scenarios", "observations", "miami-2025.toml"),
+                               "the observations of the talks"),
+                     seed=(int, 20251219, "the seed of every run"))
+    report = Report()
 
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "run.h5")
@@ -168,13 +161,10 @@ def main():
             hold = float(np.mean(distance == 0))
             report("prior runs in which every observed fact holds", f"{hold:.1%}", ">= 50%", hold >= 0.5)
         else:
-            rows.append(("prior runs in which every observed fact holds", "n/a", ">= 50%", "?"))
+            report("prior runs in which every observed fact holds", "n/a", ">= 50%", False)
             print(calibrate.stdout, file=sys.stderr)
 
-    width = max(len(r[0]) for r in rows)
-    print(f"{'measurement':{width}}  {'measured':>28}  {'target':>20}  met")
-    for what, measured, target, ok in rows:
-        print(f"{what:{width}}  {measured:>28}  {target:>20}  {ok}")
+    report.print()
 
 
 if __name__ == "__main__":
