@@ -42,6 +42,7 @@ Sampler::Sampler(const scenario::Scenario& s) {
     base_.status_quo(k) = issue.to_unit(issue.status_quo);
   }
   base_.prefs.mean = s.aggregation == scenario::Aggregation::mean;
+  base_.contest = s.battlefield.contest.has_value();
 
   // Value functions first: an option's value is set into its issue's piecewise function.
   for (Index i = 0; i < n_agents; ++i) {

@@ -98,6 +98,15 @@ bool TextConstraint::broken_by(const Vector& x) const {
   return true;
 }
 
+double Realization::war_drift() const noexcept {
+  if (!contest) return battlefield_drift;
+  // Tullock (1980): p = E_up^m / (E_up^m + E_down^m); the front moves by reach · (2p − 1).
+  const double up = std::pow(std::max(contest_up - contest_sanctions, 0.0), contest_decisiveness);
+  const double down = std::pow(std::max(contest_down + contest_aid, 0.0), contest_decisiveness);
+  if (up + down <= 0.0) return 0.0;
+  return contest_reach * (2.0 * up / (up + down) - 1.0);
+}
+
 void Realization::set(Field field, Index agent, Index issue, double v) {
   if (const std::size_t j = model::agent_parameter(field); j < kAgentVectors.size()) {
     (this->*kAgentVectors[j].second)(agent) = v;
@@ -162,6 +171,24 @@ void Realization::set(Field field, Index agent, Index issue, double v) {
     case Field::battlefield_volatility:
       battlefield_volatility = v;
       break;
+    case Field::contest_up:
+      contest_up = v;
+      break;
+    case Field::contest_down:
+      contest_down = v;
+      break;
+    case Field::contest_aid:
+      contest_aid = v;
+      break;
+    case Field::contest_sanctions:
+      contest_sanctions = v;
+      break;
+    case Field::contest_decisiveness:
+      contest_decisiveness = v;
+      break;
+    case Field::contest_reach:
+      contest_reach = v;
+      break;
     case Field::durability_hazard:
       durability_hazard = v;
       break;
@@ -219,6 +246,18 @@ double Realization::get(Field field, Index agent, Index issue) const {
       return battlefield_drift;
     case Field::battlefield_volatility:
       return battlefield_volatility;
+    case Field::contest_up:
+      return contest_up;
+    case Field::contest_down:
+      return contest_down;
+    case Field::contest_aid:
+      return contest_aid;
+    case Field::contest_sanctions:
+      return contest_sanctions;
+    case Field::contest_decisiveness:
+      return contest_decisiveness;
+    case Field::contest_reach:
+      return contest_reach;
     case Field::durability_hazard:
       return durability_hazard;
     case Field::durability_shift:

@@ -37,6 +37,16 @@ void ConcessionState::resize(Index agents, Index issues) {
   for (model::Matrix* m : {&moved_lo, &moved_hi, &next_lo, &next_hi}) m->setZero(agents, issues);
 }
 
+namespace {
+
+// The front's drift in force: under the war, the efforts' (a contest) or the scenario's; under
+// an interim ceasefire, its design's (swapped in; docs/model.md, "Interim ceasefires").
+double war_drift(const Realization& r, const Workspace& w) {
+  return w.regime == 0 ? r.war_drift() : r.battlefield_drift;
+}
+
+}  // namespace
+
 void batnas(const Setting& setting, const Realization& r, double front_line, int round,
             Workspace& w, Vector& out) {
   w.x_war = r.status_quo;
@@ -53,8 +63,7 @@ void batnas(const Setting& setting, const Realization& r, double front_line, int
     double u = w.u_war(i);
     // The battlefield issue at its expected value over the war to come (additive utilities).
     if (!r.prefs.mean && r.prefs.weight(i, b) != 0.0) {
-      const double drift =
-          std::isnan(r.expected_drift(i)) ? r.battlefield_drift : r.expected_drift(i);
+      const double drift = std::isnan(r.expected_drift(i)) ? war_drift(r, w) : r.expected_drift(i);
       const auto slot = static_cast<std::size_t>(w.regime * r.prefs.agents() + i);
       if (w.war_values.size() <= slot) w.war_values.resize(slot + 1);
       WarValue& h = w.war_values[slot];
@@ -80,7 +89,7 @@ void batnas(const Setting& setting, const Realization& r, double front_line, int
 }
 
 double move_front(const Realization& r, double front, Workspace& w, random::Stream& stream) {
-  double step = r.battlefield_drift;
+  double step = war_drift(r, w);
   if (w.withdrawal_left > 0) {
     step += (w.withdrawal_target - front) / w.withdrawal_left;
     --w.withdrawal_left;

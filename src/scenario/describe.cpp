@@ -164,8 +164,15 @@ std::string describe(const Scenario& s) {
     }
   }
   out << "\nBattlefield on " << s.issues[b.issue].id << ": start " << param_text(b.start)
-      << ", drift " << param_text(b.drift) << ", volatility " << param_text(b.volatility)
-      << " per round\n";
+      << ", drift " << (b.contest ? std::string("from the contest below") : param_text(b.drift))
+      << ", volatility " << param_text(b.volatility) << " per round\n";
+  if (const auto& c = b.contest) {
+    // docs/model.md, "A front that resources move".
+    out << "  contest (Tullock): drift = reach (2p - 1), p = E_up^m / (E_up^m + E_down^m); up "
+        << param_text(c->up) << " less sanctions " << param_text(c->sanctions) << ", down "
+        << param_text(c->down) << " plus aid " << param_text(c->aid) << ", m "
+        << param_text(c->decisiveness) << ", reach " << param_text(c->reach) << " per round\n";
+  }
   if (const Durability& d = s.durability; d.horizon > 0) {
     out << "\nAfter a deal: followed " << d.horizon << " rounds, base hazard "
         << param_text(d.base_hazard) << " per round";

@@ -34,6 +34,24 @@ void Loader::read_battlefield(Reader& r) {
   b.start = h.param_or("start", issue.lo, issue.hi, issue.status_quo);
   b.drift = h.param_or("drift", -span, span, 0.0);
   b.volatility = h.param_or("volatility", 0.0, span, 0.0);
+  // A front that resources move (docs/model.md, "A front that resources move").
+  if (const toml::table* ct = h.subtable("contest", false)) {
+    Reader c(ctx_, *ct, "battlefield.contest");
+    Contest contest;
+    constexpr double kMostEffort = 1e12;
+    contest.up = c.param("up", true, 0.0, kMostEffort).value_or(Param{});
+    contest.down = c.param("down", true, 0.0, kMostEffort).value_or(Param{});
+    contest.aid = c.param_or("aid", 0.0, kMostEffort, 0.0);
+    contest.sanctions = c.param_or("sanctions", 0.0, kMostEffort, 0.0);
+    contest.decisiveness = c.param_or("decisiveness", 0.01, 100.0, 1.0);
+    contest.reach = c.param("reach", true, 0.0, span).value_or(Param{});
+    c.finish();
+    b.contest = std::move(contest);
+    if (const toml::node* d = t->get("drift")) {
+      ctx_.error(d->source(), "battlefield.drift", "the contest sets the drift",
+                 "allowed: drift or [battlefield.contest], not both");
+    }
+  }
   h.finish();
 }
 

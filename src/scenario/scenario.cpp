@@ -80,6 +80,14 @@ std::vector<ParameterRef> Scenario::parameters() const {
   out.push_back({&battlefield.drift, Field::battlefield_drift, 0, 0, 0.0, per_span, unit});
   out.push_back(
       {&battlefield.volatility, Field::battlefield_volatility, 0, 0, 0.0, per_span, unit});
+  if (const auto& c = battlefield.contest) {
+    out.push_back(natural(c->up, Field::contest_up, 0, 0, "effort"));
+    out.push_back(natural(c->down, Field::contest_down, 0, 0, "effort"));
+    out.push_back(natural(c->aid, Field::contest_aid, 0, 0, "effort"));
+    out.push_back(natural(c->sanctions, Field::contest_sanctions, 0, 0, "effort"));
+    out.push_back(natural(c->decisiveness, Field::contest_decisiveness, 0, 0, "1"));
+    out.push_back({&c->reach, Field::contest_reach, 0, 0, 0.0, per_span, unit});
+  }
   // What follows a deal: the hazard, the front's shift (a distance, as the drift), the terms.
   out.push_back(natural(durability.base_hazard, Field::durability_hazard, 0, 0, "1/round"));
   out.push_back({&durability.power_shift, Field::durability_shift, 0, 0, 0.0, per_span, unit});

@@ -47,6 +47,13 @@ enum class Field : std::uint8_t {
   battlefield_start,
   battlefield_drift,
   battlefield_volatility,
+  // A contest of war efforts (docs/model.md, "A front that resources move").
+  contest_up,
+  contest_down,
+  contest_aid,
+  contest_sanctions,
+  contest_decisiveness,
+  contest_reach,
   // What follows a deal (docs/model.md, "Whether a deal holds").
   durability_hazard,      // λ0, the hazard of breakdown per round at every term's zero
   durability_shift,       // the shift of the front line expected after the deal, unit scale

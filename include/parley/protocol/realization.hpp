@@ -183,6 +183,15 @@ struct Realization {
   double battlefield_start = 0.0;
   double battlefield_drift = 0.0;
   double battlefield_volatility = 0.0;
+  // A contest of war efforts (docs/model.md, "A front that resources move"): with `contest` the
+  // war's drift is war_drift(), from the efforts in force (shocks change them), not
+  // battlefield_drift.
+  bool contest = false;
+  double contest_up = 1.0, contest_down = 1.0, contest_aid = 0.0, contest_sanctions = 0.0;
+  double contest_decisiveness = 1.0, contest_reach = 0.0;  // reach: unit scale per round
+  // reach · (2p − 1), p = E_up^m / (E_up^m + E_down^m), E_up = max(up − sanctions, 0),
+  // E_down = down + aid (Tullock 1980); 0 when both efforts are 0.
+  double war_drift() const noexcept;
   // After a deal (docs/model.md, "Whether a deal holds"): the hazard of breakdown per round at
   // every term's zero, its log hazard ratio per issue (from the low end to the high end of the
   // issue's range), and the shift of the front line expected after the deal (unit scale).

@@ -156,11 +156,22 @@ struct Protocol {
   bool unanimity = true;
 };
 
+// A front that resources move (docs/model.md, "A front that resources move"): the drift comes
+// from the sides' war efforts by a contest success function (Tullock 1980; Hirshleifer 1989),
+// reach · (2p − 1) with p = E_up^m / (E_up^m + E_down^m), E_up = up − sanctions and
+// E_down = down + aid: "up" the side whose gains raise the battlefield issue.
+struct Contest {
+  Param up, down, aid, sanctions;  // efforts per round, in one unit of the scenario's choosing
+  Param decisiveness;              // m
+  Param reach;                     // per round, natural units of the battlefield issue
+};
+
 struct Battlefield {
   std::size_t issue = 0;  // the issue whose status quo the front line sets
   Param start;            // natural units of that issue
-  Param drift;            // per round, natural units
+  Param drift;            // per round, natural units (with a contest: none, the contest sets it)
   Param volatility;       // per round, natural units
+  std::optional<Contest> contest;
 };
 
 // What follows a deal (docs/model.md, "Whether a deal holds"): `horizon` rounds in which it may
