@@ -16,6 +16,7 @@ SweepPoints::SweepPoints(const SweepLayout& layout, const std::vector<std::strin
   samplers_.reserve(scenarios_.size());
   for (const auto& s : scenarios_) samplers_.emplace_back(s);
   // Common random numbers need the same sampled parameters, in the same order, at every point.
+  if (samplers_.empty()) return;
   std::vector<std::string> first;
   for (const auto& c : samplers_.front().columns()) first.push_back(c.key);
   for (const auto& sampler : samplers_) {
