@@ -123,18 +123,14 @@ void check_mergeable(const std::vector<StoredHeader>& shards) {
   const StoredHeader& head = *order.front();
   const scenario::Scenario s = scenario::load_scenario_text(head.scenario_toml, head.path, {});
   const engine::Sampler sampler(s);
-  std::vector<std::string> keys;
-  for (const auto& c : sampler.columns()) keys.push_back(c.key);
   for (const StoredHeader* shard : order) {
     if (shard->sweep) continue;  // a sweep's points are other scenarios: merge reads them
-    RunsReader reader(shard->path, keys, s.durability.horizon,
-                      static_cast<int>(s.protocol.agenda.size()),
-                      static_cast<int>(s.ceasefire.designs.size()));
+    RunsReader reader(shard->path, s, sampler);
     engine::RunBlock block;
     constexpr std::uint64_t kRows = 4096;
     for (std::uint64_t row = 0; row < shard->rows; row += kRows) {
       block.resize(static_cast<std::size_t>(std::min(kRows, shard->rows - row)), s.agents.size(),
-                   s.issues.size(), keys.size(), s.shocks.size());
+                   s.issues.size(), sampler.columns().size(), s.shocks.size());
       reader.read(block, row);
     }
   }

@@ -147,16 +147,16 @@ struct RunsReader::Impl {
   }
 };
 
-RunsReader::RunsReader(const std::string& path, std::vector<std::string> parameters, int horizon,
-                       int stages, int designs)
+RunsReader::RunsReader(const std::string& path, const scenario::Scenario& scenario,
+                       const engine::Sampler& sampler)
     : impl_(std::make_unique<Impl>()) {
-  impl_->horizon = horizon;
-  impl_->stages = stages;
-  impl_->designs = designs;
+  impl_->horizon = scenario.durability.horizon;
+  impl_->stages = static_cast<std::int64_t>(scenario.protocol.agenda.size());
+  impl_->designs = static_cast<std::int64_t>(scenario.ceasefire.designs.size());
   h5::quiet_errors();
   impl_->path = path;
   impl_->file = h5::reading(path, [&] { return h5::open_read_only(path); });
-  impl_->parameters = std::move(parameters);
+  for (const auto& c : sampler.columns()) impl_->parameters.push_back(c.key);
 }
 
 RunsReader::~RunsReader() = default;

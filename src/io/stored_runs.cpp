@@ -11,11 +11,7 @@ namespace parley::io {
 void replay_stored(const scenario::Scenario& s, const engine::Sampler& sampler,
                    const StoredRuns& runs, std::size_t block_runs,
                    const std::function<void(const engine::RunBlock&)>& sink) {
-  std::vector<std::string> keys;
-  for (const auto& c : sampler.columns()) keys.push_back(c.key);
-  io::RunsReader reader(runs.path, keys, s.durability.horizon,
-                        static_cast<int>(s.protocol.agenda.size()),
-                        static_cast<int>(s.ceasefire.designs.size()));
+  io::RunsReader reader(runs.path, s, sampler);
   engine::RunBlock scratch;
   scratch.resize(1, s.agents.size(), s.issues.size(), sampler.columns().size(), s.shocks.size());
   for (std::uint64_t local = 0; local < runs.count; local += block_runs) {

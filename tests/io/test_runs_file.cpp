@@ -62,12 +62,6 @@ io::RunHeader header_for(std::uint64_t runs) {
   return h;
 }
 
-std::vector<std::string> parameter_keys(const engine::Sampler& sampler) {
-  std::vector<std::string> keys;
-  for (const auto& c : sampler.columns()) keys.push_back(c.key);
-  return keys;
-}
-
 // Every column of `got` equals `want` byte for byte (NaNs included).
 void expect_same(const engine::RunBlock& want, const engine::RunBlock& got) {
   engine::for_each_run_column(
@@ -109,9 +103,7 @@ TEST(RunsFile, RowsReadBackBitForBit) {
       for (const auto& b : blocks) file.write(b);
       file.commit();
     }
-    io::RunsReader reader(path, parameter_keys(sampler), s.durability.horizon,
-                          static_cast<int>(s.protocol.agenda.size()),
-                          static_cast<int>(s.ceasefire.designs.size()));
+    io::RunsReader reader(path, s, sampler);
     for (const auto& want : blocks) {
       engine::RunBlock got;
       got.resize(want.count, want.agents, want.issues, want.sampled, want.shocks);
@@ -171,9 +163,7 @@ TEST(RunsFile, AnInterruptedFileReadsBackAsItsFinishedRuns) {
   EXPECT_EQ(p.header.rows, 200u);
   EXPECT_EQ(p.header.seed, 5u);
   EXPECT_EQ(p.target, path);
-  io::RunsReader reader(partial, parameter_keys(sampler), s.durability.horizon,
-                        static_cast<int>(s.protocol.agenda.size()),
-                        static_cast<int>(s.ceasefire.designs.size()));
+  io::RunsReader reader(partial, s, sampler);
   engine::RunBlock got;
   got.resize(blocks[1].count, blocks[1].agents, blocks[1].issues, blocks[1].sampled,
              blocks[1].shocks);
@@ -244,9 +234,7 @@ TEST(RunsReader, RefusesAValueOutsideTheRangeOfEveryIndexOrFlagColumn) {
         H5Dclose(d);
         H5Fclose(f);
       }
-      io::RunsReader reader(damaged, parameter_keys(sampler), s.durability.horizon,
-                            static_cast<int>(s.protocol.agenda.size()),
-                            static_cast<int>(s.ceasefire.designs.size()));
+      io::RunsReader reader(damaged, s, sampler);
       engine::RunBlock got;
       got.resize(blocks[0].count, blocks[0].agents, blocks[0].issues, blocks[0].sampled,
                  blocks[0].shocks);

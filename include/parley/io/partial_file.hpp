@@ -7,7 +7,9 @@
 #include <vector>
 
 #include "parley/engine/run_block.hpp"
+#include "parley/engine/sampler.hpp"
 #include "parley/io/run_header.hpp"
+#include "parley/scenario/scenario.hpp"
 
 namespace parley::io {
 
@@ -24,11 +26,11 @@ PartialRun read_partial(const std::string& path);
 // The rows of a parley-runs file, read back block by block.
 class RunsReader {
  public:
-  // `parameters`: the sampled parameters' dataset names (the sampler's column keys);
-  // `horizon`: the scenario's durability.horizon, the latest round a deal may break down in;
-  // `stages`: the stages of its agenda; `designs`: its ceasefire designs.
-  RunsReader(const std::string& path, std::vector<std::string> parameters, int horizon, int stages,
-             int designs);
+  // The file's sampled parameters are the sampler's columns; the ranges its rows are checked
+  // against come from the scenario (durability.horizon, the latest round a deal may break down
+  // in; the stages of its agenda; its ceasefire designs).
+  RunsReader(const std::string& path, const scenario::Scenario& scenario,
+             const engine::Sampler& sampler);
   ~RunsReader();
   RunsReader(const RunsReader&) = delete;
   RunsReader& operator=(const RunsReader&) = delete;
