@@ -1,6 +1,7 @@
 #include "parley/engine/run_block.hpp"
 
 #include <limits>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -315,6 +316,13 @@ const std::vector<RunColumn>& run_columns() {
        .units = "utility"},
   };
   return columns;
+}
+
+std::vector<std::string> flag_names(const char* meanings) {
+  std::vector<std::string> names;
+  std::istringstream words(meanings);
+  for (std::string word; words >> word;) names.push_back(std::move(word));
+  return names;
 }
 
 const RunColumn& run_column(std::string_view name) {

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <limits>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -103,11 +102,11 @@ struct RunsReader::Impl {
       case U::one:
         return {1, c.lo < 0 ? "-1, 0 or 1" : "0 or 1"};
       case U::flags: {
-        std::int64_t flags = 0;
-        std::string meanings, word;
-        for (std::istringstream words(c.flag_meanings); words >> word; ++flags)
-          meanings += (flags ? ", " : "") + std::to_string(flags) + " " + word;
-        return {flags - 1, none + meanings};
+        const std::vector<std::string> names = engine::flag_names(c.flag_meanings);
+        std::string meanings;
+        for (std::size_t v = 0; v < names.size(); ++v)
+          meanings += (v ? ", " : "") + std::to_string(v) + " " + names[v];
+        return {static_cast<std::int64_t>(names.size()) - 1, none + meanings};
       }
       case U::names: {
         const std::int64_t n = c.names == Names::agents   ? static_cast<std::int64_t>(b.agents)

@@ -117,10 +117,8 @@ RunsFile::RunsFile(const std::string& path, const scenario::Scenario& s,
           }
           if (rc.flag_meanings) {
             // CF flags: the values 0, 1, ... one per word of the meanings.
-            std::istringstream words(rc.flag_meanings);
-            std::vector<std::int8_t> values;
-            for (std::string w; words >> w;)
-              values.push_back(static_cast<std::int8_t>(values.size()));
+            std::vector<std::int8_t> values(engine::flag_names(rc.flag_meanings).size());
+            for (std::size_t v = 0; v < values.size(); ++v) values[v] = static_cast<std::int8_t>(v);
             h5::attr_int8_array(col.dataset, "flag_values", values);
             h5::attr_string(col.dataset, "flag_meanings", rc.flag_meanings);
           }

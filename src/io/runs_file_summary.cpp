@@ -1,6 +1,5 @@
 // A runs file's summary, grid and sensitivity groups (see runs_file.hpp).
 #include <array>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 
@@ -20,12 +19,8 @@ void RunsFile::write_summary(const engine::Summary& s) {
     h5::Handle issue = h5::write_strings(g, "issue", m.issue_ids);
     h5::make_scale(issue, "issue");
     h5::attr_string(issue, "long_name", "issue id (its key in the scenario's [issues])");
-    std::vector<std::string> outcomes;
-    {
-      std::istringstream meanings(protocol::kOutcomeMeanings);
-      for (std::string word; meanings >> word;) outcomes.push_back(word);
-    }
-    h5::Handle outcome = h5::write_strings(g, "outcome", outcomes);
+    h5::Handle outcome =
+        h5::write_strings(g, "outcome", engine::flag_names(protocol::kOutcomeMeanings));
     h5::make_scale(outcome, "outcome");
     h5::attr_string(outcome, "long_name", "how the talks ended");
     const std::vector<double> q(engine::kDealQuantiles.begin(), engine::kDealQuantiles.end());

@@ -128,6 +128,8 @@ struct RunColumn {
   }
 };
 const std::vector<RunColumn>& run_columns();
+// The meanings of flag values 0, 1, ...: a flag_meanings text split at its spaces (CF).
+std::vector<std::string> flag_names(const char* meanings);
 // The entry named `name`; throws std::logic_error if there is none.
 const RunColumn& run_column(std::string_view name);
 // Fills row `row` of every column of `block` from a run's output.
