@@ -24,7 +24,6 @@ void Workspace::resize(Index agents, Index issues) {
   left.assign(static_cast<std::size_t>(agents), false);
   counted.assign(static_cast<std::size_t>(agents), false);
   bracketed.assign(static_cast<std::size_t>(issues), 0);
-  war_values.resize(static_cast<std::size_t>(agents));
   demand.setZero(agents);
   rejections.setZero(agents);
   concession.resize(agents, issues);
@@ -64,9 +63,7 @@ void batnas(const Setting& setting, const Realization& r, double front_line, int
     // The battlefield issue at its expected value over the war to come (additive utilities).
     if (!r.prefs.mean && r.prefs.weight(i, b) != 0.0) {
       const double drift = std::isnan(r.expected_drift(i)) ? war_drift(r, w) : r.expected_drift(i);
-      const auto slot = static_cast<std::size_t>(w.regime * r.prefs.agents() + i);
-      if (w.war_values.size() <= slot) w.war_values.resize(slot + 1);
-      WarValue& h = w.war_values[slot];
+      WarValue& h = w.war_value;
       h.prepare(r.prefs, i, b, drift, r.battlefield_volatility, d);
       u += r.prefs.weight(i, b) * (h(front_line) - w.values(i, b));  // v_ib(s) from utilities
     }

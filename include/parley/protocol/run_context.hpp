@@ -61,10 +61,8 @@ struct Workspace {
   std::vector<std::int8_t> bracketed;  // per issue: set aside by the mediator in this run
   Realization shocked;                 // the run's parameters as changed by scheduled shocks
   NashObjective objective;             // the mediator's revision objective, packed per revision
-  // Per war regime (0 the war, 1 + d an interim ceasefire of design d) and agent, kept from run to
-  // run (see WarValue): a table is built once for each, not each time a ceasefire begins.
-  std::vector<WarValue> war_values;
-  int regime = 0;  // the war regime in force
+  WarValue war_value;  // the value of the front for the agent being valued (scratch)
+  int regime = 0;      // the war regime in force
   ConcessionState concession;
   Eigen::ArrayXi rejections;        // per agent: texts rejected so far in this run
   std::vector<std::int32_t> fired;  // per shock: the round it fired in; -1 not yet
