@@ -60,6 +60,8 @@ int cmd_solve(const std::vector<std::string>& args, const std::string&) {
   const protocol::Setting& setting = sampler.setting();
   protocol::Workspace w;
   w.resize(r.prefs.agents(), r.prefs.issues());
+  // Each agent's belief about the drift as it starts (its prior; no move seen yet).
+  protocol::learn_drift(r, 1, false, r.battlefield_start, r.battlefield_start, w);
   Vector batna;
   protocol::batnas(setting, r, r.battlefield_start, 1, w, batna);
 

@@ -48,6 +48,15 @@ double agent_value(const protocol::Vector& v, std::size_t i) {
   return v(static_cast<Eigen::Index>(i));
 }
 
+// A drift per round (or its spread) of agent i in the battlefield issue's natural units.
+double front_rate(const RunOutput& o, const protocol::Vector& v, std::size_t i) {
+  const auto& issues = o.scenario.issues;
+  if (static_cast<Eigen::Index>(i) >= v.size() || o.scenario.battlefield.issue >= issues.size())
+    return std::numeric_limits<double>::quiet_NaN();
+  const scenario::Issue& front = issues[o.scenario.battlefield.issue];
+  return agent_value(v, i) * (front.hi - front.lo);
+}
+
 }  // namespace
 
 const std::vector<RunColumn>& run_columns() {
@@ -314,6 +323,40 @@ const std::vector<RunColumn>& run_columns() {
        .value = [](const RunOutput& o, std::size_t i) { return agent_value(o.result.batna, i); },
        .long_name = "BATNA at the last round",
        .units = "utility"},
+      {.name = "expected_drift_first",
+       .member = &RunBlock::expected_drift_first,
+       .across = A::agent,
+       .fill = kNan,
+       .value = [](const RunOutput& o,
+                   std::size_t i) { return front_rate(o, o.result.drift_first, i); },
+       .long_name = "the front's drift per round the agent valued the war with at the first round "
+                    "(its belief's mean; NaN: it values no war)",
+       .units = "battlefield"},
+      {.name = "expected_drift_last",
+       .member = &RunBlock::expected_drift_last,
+       .across = A::agent,
+       .fill = kNan,
+       .value = [](const RunOutput& o,
+                   std::size_t i) { return front_rate(o, o.result.drift_last, i); },
+       .long_name = "as expected_drift_first, at the last round",
+       .units = "battlefield"},
+      {.name = "drift_sd_first",
+       .member = &RunBlock::drift_sd_first,
+       .across = A::agent,
+       .fill = kNan,
+       .value = [](const RunOutput& o,
+                   std::size_t i) { return front_rate(o, o.result.drift_sd_first, i); },
+       .long_name = "the spread (sd) of the agent's belief about the drift at the first round (0: "
+                    "it does not learn; NaN: it values no war)",
+       .units = "battlefield"},
+      {.name = "drift_sd_last",
+       .member = &RunBlock::drift_sd_last,
+       .across = A::agent,
+       .fill = kNan,
+       .value = [](const RunOutput& o,
+                   std::size_t i) { return front_rate(o, o.result.drift_sd_last, i); },
+       .long_name = "as drift_sd_first, at the last round",
+       .units = "battlefield"},
   };
   return columns;
 }

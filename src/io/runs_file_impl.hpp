@@ -116,13 +116,13 @@ struct RunsFile::Impl {
   struct Traces {
     h5::Handle group;
     TraceData text, changes, utility, batna, demand, red_lo, red_hi, belief_lo, belief_hi, accepts,
-        front, proposer;
+        front, proposer, expected_drift;
     std::vector<std::int64_t> runs;
     std::vector<std::int32_t> counts;
     hsize_t longest = 1;
     std::vector<TraceData*> all() {
-      return {&text,   &changes,   &utility,   &batna,   &demand, &red_lo,
-              &red_hi, &belief_lo, &belief_hi, &accepts, &front,  &proposer};
+      return {&text,      &changes,   &utility, &batna, &demand,   &red_lo,        &red_hi,
+              &belief_lo, &belief_hi, &accepts, &front, &proposer, &expected_drift};
     }
   } traced;
   void add_trace(std::uint64_t run, const protocol::Trace& run_trace);

@@ -64,6 +64,10 @@ void RunsFile::Impl::add_trace(std::uint64_t run, const protocol::Trace& run_tra
     make(traced.front, "battlefield", H5T_IEEE_F64LE, &nan, {}, "front line", "");
     make(traced.proposer, "proposer", H5T_STD_I32LE, &nobody, {},
          "index of the proposing agent (alternating offers; -1 otherwise)", "");
+    make(traced.expected_drift, "expected_drift", H5T_IEEE_F64LE, &nan, {agent},
+         "the front's drift per round the agent values the war with in this round, battlefield "
+         "units (its belief's mean; NaN: it values no war)",
+         "");
   }
   const hsize_t rounds = run_trace.rounds.size();
   const hsize_t j = traced.runs.size();
@@ -75,7 +79,8 @@ void RunsFile::Impl::add_trace(std::uint64_t run, const protocol::Trace& run_tra
   std::vector<std::int32_t> proposer(rounds);
   std::vector<double> text(rounds * ni), utility(rounds * na), batna(rounds * na),
       demand(rounds * na), red_lo(rounds * na * ni), red_hi(rounds * na * ni),
-      belief_lo(rounds * na * ni), belief_hi(rounds * na * ni), front(rounds);
+      belief_lo(rounds * na * ni), belief_hi(rounds * na * ni), front(rounds),
+      expected_drift(rounds * na);
   std::vector<std::int8_t> accepts(rounds * na), changes(rounds * ni, 0);
   const double no_belief = std::numeric_limits<double>::quiet_NaN();
   for (std::size_t r = 0; r < rounds; ++r) {
@@ -97,6 +102,10 @@ void RunsFile::Impl::add_trace(std::uint64_t run, const protocol::Trace& run_tra
       utility[r * na + a] = round.utility(ai);
       batna[r * na + a] = round.batna(ai);
       demand[r * na + a] = round.demand(ai);
+      expected_drift[r * na + a] = round.expected_drift.size() > ai
+                                       ? round.expected_drift(ai) * (issues[battlefield_issue].hi -
+                                                                     issues[battlefield_issue].lo)
+                                       : no_belief;
       accepts[r * na + a] = round.accepts[a];
       for (std::size_t i = 0; i < ni; ++i) {
         const auto ii = static_cast<Eigen::Index>(i);
@@ -128,6 +137,7 @@ void RunsFile::Impl::add_trace(std::uint64_t run, const protocol::Trace& run_tra
   put(traced.accepts, H5T_NATIVE_INT8, accepts.data());
   put(traced.front, H5T_NATIVE_DOUBLE, front.data());
   put(traced.proposer, H5T_NATIVE_INT32, proposer.data());
+  put(traced.expected_drift, H5T_NATIVE_DOUBLE, expected_drift.data());
 }
 
 void RunsFile::Impl::finish_trace() {

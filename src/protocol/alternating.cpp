@@ -434,7 +434,8 @@ void negotiate_alternating(const Run& run) {
         w.beliefs.revealed(setting, w.bracketed))
       out.revealed = t;
     if (trace) {
-      trace->record(t, proposer, front, w.x, w.u, w.batna, w.demand, r.prefs, w.accepts);
+      trace->record(t, proposer, front, w.x, w.u, w.batna, w.demand, w.valued_drift, r.prefs,
+                    w.accepts);
       if (beliefs) w.beliefs.medians(setting, trace->rounds.back());
     }
     int yes = 0;

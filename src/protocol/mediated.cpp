@@ -446,7 +446,7 @@ void negotiate_mediated(const Run& run) {
         w.beliefs.revealed(setting, w.bracketed))
       out.revealed = t;
     if (trace) {
-      trace->record(t, -1, front, w.x, w.u, w.batna, w.demand, r.prefs, w.accepts);
+      trace->record(t, -1, front, w.x, w.u, w.batna, w.demand, w.valued_drift, r.prefs, w.accepts);
       if (beliefs) w.beliefs.medians(setting, trace->rounds.back());
     }
     bool deal = true;

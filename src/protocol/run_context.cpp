@@ -17,7 +17,9 @@ namespace parley::protocol {
 
 void Workspace::resize(Index agents, Index issues) {
   for (Vector* v : {&x, &x_war, &trial, &best, &grad, &lo, &hi, &target}) v->setZero(issues);
-  for (Vector* v : {&u, &u_war, &batna, &batna_estimate, &estimate_error, &gap}) v->setZero(agents);
+  for (Vector* v : {&u, &u_war, &batna, &batna_estimate, &estimate_error, &gap, &drift_mean,
+                    &drift_precision, &valued_drift, &valued_sd})
+    v->setZero(agents);
   values.setZero(agents, issues);
   below.setZero(agents);
   accepts.assign(static_cast<std::size_t>(agents), false);
@@ -44,7 +46,37 @@ double war_drift(const Realization& r, const Workspace& w) {
   return w.regime == 0 ? r.war_drift() : r.battlefield_drift;
 }
 
+// Whether agent i learns the drift: a prior spread to learn from.
+bool learns(const Realization& r, Index i) {
+  return r.drift_sd(i) > 0.0;
+}
+
 }  // namespace
+
+void learn_drift(const Realization& r, int round, bool fought, double before, double after,
+                 Workspace& w) {
+  const Index n = r.prefs.agents();
+  if (round <= 1) {
+    for (Index i = 0; i < n; ++i) {
+      w.drift_mean(i) = std::isnan(r.expected_drift(i)) ? r.war_drift() : r.expected_drift(i);
+      w.drift_precision(i) = learns(r, i) ? 1.0 / (r.drift_sd(i) * r.drift_sd(i))
+                                          : std::numeric_limits<double>::infinity();
+    }
+  }
+  if (!fought || after <= 0.0 || after >= 1.0) return;
+  const double sigma = r.battlefield_volatility, move = after - before;
+  for (Index i = 0; i < n; ++i) {
+    if (std::isinf(w.drift_precision(i))) continue;
+    if (sigma == 0.0) {
+      w.drift_mean(i) = move;
+      w.drift_precision(i) = std::numeric_limits<double>::infinity();
+      continue;
+    }
+    const double data = 1.0 / (sigma * sigma), prior = w.drift_precision(i);
+    w.drift_precision(i) = prior + data;
+    w.drift_mean(i) = (prior * w.drift_mean(i) + data * move) / w.drift_precision(i);
+  }
+}
 
 void batnas(const Setting& setting, const Realization& r, double front_line, int round,
             Workspace& w, Vector& out) {
@@ -53,6 +85,8 @@ void batnas(const Setting& setting, const Realization& r, double front_line, int
   w.x_war(b) = front_line;
   model::utilities(r.prefs, w.x_war, w.values, w.u_war);
   out.resize(r.prefs.agents());
+  w.valued_drift.setConstant(r.prefs.agents(), std::numeric_limits<double>::quiet_NaN());
+  w.valued_sd.setConstant(r.prefs.agents(), std::numeric_limits<double>::quiet_NaN());
   for (Index i = 0; i < r.prefs.agents(); ++i) {
     if (!std::isnan(r.reservation(i))) {
       out(i) = r.reservation(i);
@@ -62,7 +96,17 @@ void batnas(const Setting& setting, const Realization& r, double front_line, int
     double u = w.u_war(i);
     // The battlefield issue at its expected value over the war to come (additive utilities).
     if (!r.prefs.mean && r.prefs.weight(i, b) != 0.0) {
-      const double drift = std::isnan(r.expected_drift(i)) ? war_drift(r, w) : r.expected_drift(i);
+      // The war's own drift where the agent knows it (it states none and does not learn, or an
+      // interim ceasefire made it public), else its belief: fixed, or learnt (learn_drift).
+      double drift = r.expected_drift(i), spread = 0.0;
+      if (std::isnan(drift) && (w.regime != 0 || !learns(r, i))) {
+        drift = war_drift(r, w);
+      } else if (learns(r, i)) {
+        drift = w.drift_mean(i);
+        spread = 1.0 / std::sqrt(w.drift_precision(i));
+      }
+      w.valued_drift(i) = drift;
+      w.valued_sd(i) = spread;
       WarValue& h = w.war_value;
       h.prepare(r.prefs, i, b, drift, r.battlefield_volatility, d);
       u += r.prefs.weight(i, b) * (h(front_line) - w.values(i, b));  // v_ib(s) from utilities
@@ -248,9 +292,18 @@ double open_round(const Setting& setting, Realization& r, int round, double fron
                   RunStreams& streams, Workspace& w, RunResult& out) {
   apply_shocks(r, round, front, w);
   concede(setting, r, round, front, w);
+  const bool fought = w.regime == 0 && w.withdrawal_left == 0;
+  const double before = front;
   front = move_front(r, front, w, streams.battlefield);
+  learn_drift(r, round, fought, before, front, w);
   batnas(setting, r, front, round, w, w.batna);
-  if (round == 1) out.batna_first = w.batna;
+  if (round == 1) {
+    out.batna_first = w.batna;
+    out.drift_first = w.valued_drift;
+    out.drift_sd_first = w.valued_sd;
+  }
+  out.drift_last = w.valued_drift;
+  out.drift_sd_last = w.valued_sd;
   w.demand = w.batna;
   if (setting.concession) {
     for (Index i = 0; i < r.prefs.agents(); ++i)

@@ -173,6 +173,21 @@ std::string describe(const Scenario& s) {
         << param_text(c->down) << " plus aid " << param_text(c->aid) << ", m "
         << param_text(c->decisiveness) << ", reach " << param_text(c->reach) << " per round\n";
   }
+  // docs/model.md, "Beliefs about the war".
+  const std::size_t mean_row = model::agent_parameter(model::Field::expected_drift);
+  const std::size_t sd_row = model::agent_parameter(model::Field::drift_sd);
+  for (const Agent& a : s.agents) {
+    const auto& mean = a.scalars[mean_row];
+    const auto& sd = a.scalars[sd_row];
+    if (!mean && !sd) continue;
+    out << "  " << a.id << " believes the drift is "
+        << (mean ? param_text(*mean) : std::string("the war's")) << " per round";
+    if (sd) {
+      out << ", prior sd " << param_text(*sd) << ", and learns it from the front's moves\n";
+    } else {
+      out << ", and holds to it\n";
+    }
+  }
   if (const Durability& d = s.durability; d.horizon > 0) {
     out << "\nAfter a deal: followed " << d.horizon << " rounds, base hazard "
         << param_text(d.base_hazard) << " per round";

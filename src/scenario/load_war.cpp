@@ -168,8 +168,9 @@ void Loader::read_ceasefire(Reader& r) {
   }
 }
 
-// An agent's parameters in the front's units (agents.<a>.expected_drift): a drift per round like
-// battlefield.drift, within the battlefield issue's span.
+// An agent's parameters in the front's units (agents.<a>.expected_drift, drift_sd): a drift per
+// round like battlefield.drift, or its spread, within the row's range in spans of the battlefield
+// issue.
 void Loader::read_front_scalars(Reader& r) {
   if (s_.battlefield.issue >= s_.issues.size()) return;
   const Issue& issue = s_.issues[s_.battlefield.issue];
@@ -178,7 +179,8 @@ void Loader::read_front_scalars(Reader& r) {
     if (f.agent >= s_.agents.size()) continue;
     Agent& a = s_.agents[f.agent];
     const std::string key(model::kAgentParameters[f.row].key);
-    if (auto p = r.param_node(*f.node, "agents." + a.id + "." + key, -span, span))
+    const model::AgentParameter& row = model::kAgentParameters[f.row];
+    if (auto p = r.param_node(*f.node, "agents." + a.id + "." + key, row.lo * span, row.hi * span))
       a.scalars[f.row] = *p;
   }
 }

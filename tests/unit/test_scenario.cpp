@@ -105,7 +105,8 @@ TEST(ScenarioErrors, UnknownKeyWithHint) {
       std::vector<std::string>{
           "t.toml:27:1: agents.b.vetoo: unknown key (allowed: name, role, veto, veto_issues, "
           "tactics, power, discount, assertiveness, concession_beta, endurance, aspiration, "
-          "aspiration_limit, war_cost, reservation, expected_drift, salience_concentration, "
+          "aspiration_limit, war_cost, reservation, expected_drift, drift_sd, "
+          "salience_concentration, "
           "shape, values, salience, ideal, red_lines, red_line_limits; did you mean 'veto'?)"});
 }
 
@@ -261,7 +262,8 @@ TEST(Overrides, ErrorsNameSetAndTheColumnInTheArgument) {
       std::vector<std::string>{
           "--set:1:21: agents.b.reservaton: unknown key (allowed: name, role, veto, veto_issues, "
           "tactics, power, discount, assertiveness, concession_beta, endurance, aspiration, "
-          "aspiration_limit, war_cost, reservation, expected_drift, salience_concentration, "
+          "aspiration_limit, war_cost, reservation, expected_drift, drift_sd, "
+          "salience_concentration, "
           "shape, values, salience, ideal, red_lines, red_line_limits; did you mean "
           "'reservation'?)"});
   const auto not_toml = errors_with("agents.b.reservation=1/2");

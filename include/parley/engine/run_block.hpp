@@ -58,6 +58,10 @@ struct RunBlock {
   std::vector<double> utility;                 // [run, agent]
   std::vector<double> utility_pv;              // [run, agent]
   std::vector<double> batna;                   // [run, agent]
+  std::vector<double> expected_drift_first;    // [run, agent], battlefield units per round
+  std::vector<double> expected_drift_last;     // [run, agent]
+  std::vector<double> drift_sd_first;          // [run, agent]
+  std::vector<double> drift_sd_last;           // [run, agent]
   std::vector<double> parameters;              // [run, sampled parameter]
   std::vector<std::int8_t> bracketed;          // [run, issue], 1 where the mediator set it aside
   std::vector<std::int32_t> shock_round;       // [run, shock], the round it fired in, -1 if not

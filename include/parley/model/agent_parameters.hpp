@@ -22,7 +22,8 @@ struct AgentParameter {
   std::string_view key;
   bool tactics;  // under the agent's tactics table
   ParameterUnit unit;
-  double lo, hi;  // the valid range (natural units; a front row's is the issue's span)
+  double lo,
+      hi;  // the valid range (natural units; a front row's in spans of the battlefield issue)
   // The scenario's value when the key is absent (NaN: the parameter is absent), and the run's
   // value when the scenario has none (NaN: none, which the protocols read as "not set").
   double absent;
@@ -63,8 +64,10 @@ inline constexpr auto kAgentParameters = std::to_array<AgentParameter>({
      "cost per round of continued war"},
     {Field::reservation, "reservation", false, ParameterUnit::utility, 0.0, 1.0, kNone, kNone,
      "fixed BATNA utility"},
-    {Field::expected_drift, "expected_drift", false, ParameterUnit::front, 0.0, 0.0, kNone, kNone,
-     "the front's drift per round it believes in"},
+    {Field::expected_drift, "expected_drift", false, ParameterUnit::front, -1.0, 1.0, kNone, kNone,
+     "the front's drift per round it believes in (its prior mean)"},
+    {Field::drift_sd, "drift_sd", false, ParameterUnit::front, 0.0, 1.0, kNone, kNone,
+     "the spread of its prior belief about the drift; it learns from the front's moves"},
 });
 
 // The row of `field`'s, or kAgentParameters.size() when it has none.

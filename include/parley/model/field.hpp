@@ -27,6 +27,7 @@ enum class Field : std::uint8_t {
   war_cost,
   reservation,
   expected_drift,   // the front line's drift the agent believes in (NaN: the battlefield's)
+  drift_sd,         // the spread of its prior belief about that drift (NaN, 0: it does not learn)
   concession_beta,  // β of its time-dependent concession
   // The weights of its concession tactics (docs/model.md, "Concession").
   tactic_time,

@@ -160,6 +160,7 @@ struct Realization {
   Vector war_cost;        // c_i per round (war-cost BATNA model)
   Vector reservation;     // fixed BATNA utility; NaN where the war-cost model applies
   Vector expected_drift;  // the drift each agent believes in; NaN: battlefield_drift
+  Vector drift_sd;        // the spread of its prior belief about it; NaN or 0: it does not learn
   // Concession (docs/model.md, "Concession"): red lines as set (by the scenario or a shock),
   // the furthest they go (NaN: nowhere), and β of the time-dependent tactic. prefs.red_lo and
   // prefs.red_hi are where they stand in the current round.
@@ -224,6 +225,7 @@ inline constexpr std::array<std::pair<Field, Vector Realization::*>, model::kAge
         {Field::war_cost, &Realization::war_cost},
         {Field::reservation, &Realization::reservation},
         {Field::expected_drift, &Realization::expected_drift},
+        {Field::drift_sd, &Realization::drift_sd},
     }};
 // Row j of kAgentVectors stores row j of kAgentParameters.
 static_assert([] {

@@ -35,13 +35,17 @@ struct RunResult {
   Index blocker = -1;          // agent index; -1 after a deal
   Index obstacle = -1;         // issue index; -1 after a deal
   Index obstacle_second = -1;  // the issue ranked second; -1 after a deal or none
-  Vector shortfall;          // per issue: the rejecting deciders' shortfall on it; NaN after a deal
-  Vector final_text;         // the last text on the table
-  Vector utility;            // u_i(final_text)
-  Vector utility_pv;         // δ_i^round · u_i(deal); NaN without a deal
-  Vector batna;              // r_i at the last round
-  Vector batna_first;        // r_i at the first round
-  double battlefield = 0.0;  // front line at the last round, unit scale
+  Vector shortfall;    // per issue: the rejecting deciders' shortfall on it; NaN after a deal
+  Vector final_text;   // the last text on the table
+  Vector utility;      // u_i(final_text)
+  Vector utility_pv;   // δ_i^round · u_i(deal); NaN without a deal
+  Vector batna;        // r_i at the last round
+  Vector batna_first;  // r_i at the first round
+  // The drift each agent valued the war with, and the spread of its belief (unit scale per round;
+  // NaN: it values no war), at the first and the last round (docs/model.md, "Beliefs about the
+  // war").
+  Vector drift_first, drift_sd_first, drift_last, drift_sd_last;
+  double battlefield = 0.0;               // front line at the last round, unit scale
   std::vector<std::int8_t> bracketed;     // per issue: 1 if set aside by the mediator
   std::vector<std::int32_t> shock_round;  // per shock: the round it fired in; -1 if it did not
   // Private information (mediated): the first round whose answers left the mediator able to

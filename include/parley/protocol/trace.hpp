@@ -1,8 +1,9 @@
 #pragma once
 // The round-by-round history of one run, recorded only when asked for (--trace,
 // --only-run): the text on the table, each agent's answer, utility, BATNA, demand (its BATNA
-// or the aspiration above it) and red lines as they stand, the front line and, under
-// alternating offers, the proposer; under private information, the mediator's beliefs.
+// or the aspiration above it), the drift it values the war with, and red lines as they stand, the
+// front line and, under alternating offers, the proposer; under private information, the mediator's
+// beliefs.
 #include <cstdint>
 #include <vector>
 
@@ -18,6 +19,7 @@ struct TraceRound {
   model::Vector utility;
   model::Vector batna;
   model::Vector demand;
+  model::Vector expected_drift;  // the drift each agent values the war with (unit scale; NaN: none)
   model::Matrix red_lo, red_hi;  // agents × issues, unit scales
   std::vector<std::int8_t> accepts;
   // The mediator's posterior medians of the private red-line ends after this round's answers
@@ -31,9 +33,10 @@ struct Trace {
 
   void record(int round, model::Index proposer, double front, const model::Vector& text,
               const model::Vector& utility, const model::Vector& batna, const model::Vector& demand,
-              const model::Preferences& prefs, const std::vector<bool>& accepts) {
-    TraceRound r{round,  proposer,     front,        text, utility, batna,
-                 demand, prefs.red_lo, prefs.red_hi, {},   {},      {}};
+              const model::Vector& expected_drift, const model::Preferences& prefs,
+              const std::vector<bool>& accepts) {
+    TraceRound r{round,          proposer,     front,        text, utility, batna, demand,
+                 expected_drift, prefs.red_lo, prefs.red_hi, {},   {},      {}};
     for (bool a : accepts) r.accepts.push_back(a ? 1 : 0);
     rounds.push_back(std::move(r));
   }
