@@ -9,11 +9,17 @@ over the same runs (common random numbers), and prints each measurement against 
      every sampled parameter (each binned into 32 quantile bins), and the largest |Spearman's
      rho| of a sampled parameter with agreement;
   2. P(agreement by round 12) with protocol.max_rounds 18 and 36 (the horizon must not move it);
-  3. a front trending toward Russia (battlefield.drift +0.02 against -0.01 per round): the change
-     in the mean deal territory;
-  4. an aid cut to Kyiv and tighter sanctions on Moscow (the scenario's shocks made harsher): the
-     change in the mean deal territory and in P(agreement), with paired standard errors;
-  5. the share of prior runs in which the facts observed in December 2025 hold
+  3. a front trending toward Russia (drift +0.02 against -0.01 per round: battlefield.drift, or
+     with a [battlefield.contest] the efforts that give those drifts): the change in the mean deal
+     territory;
+  4. an aid cut to Kyiv and tighter sanctions on Moscow (with a contest: aid halved and sanctions
+     doubled from the first round; without one, the war-cost shocks made harsher): the change in
+     the mean deal territory and in P(agreement), with paired standard errors;
+  5. learning from the front (the agents with a drift_sd): with it switched off (drift_sd = 0),
+     the change in the round of the deal (runs without one counted at the horizon + 1), with its
+     paired standard error; with it on, the spread of those agents' expected drifts (the largest
+     less the smallest) at the first and the last round;
+  6. the share of prior runs in which the facts observed in December 2025 hold
      (scenarios/observations/miami-2025.toml), from `parley calibrate`'s first generation.
 Needs h5py and numpy (src/python/parley/files.py reads the files).
 """
@@ -21,6 +27,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import tomllib
 
 import numpy as np
 
@@ -49,7 +56,8 @@ def run(parley, scenario, runs, seed, out, *overrides):
         r = f["runs"]
         issues = [files.text(s) for s in r["issue"][()]]
         data = {"outcome": r["outcome"][()], "round": r["round"][()], "deal": r["deal"][()],
-                "territory": issues.index("territory")}
+                "territory": issues.index("territory"), "agents": [files.text(a) for a in r["agent"][()]],
+                "drift_first": r["expected_drift_first"][()], "drift_last": r["expected_drift_last"][()]}
         summary = f["summary"]
         data["parameters"] = [files.text(s) for s in summary["parameter"][()]]
         data["sampled"] = np.column_stack([r[p][()] for p in data["parameters"]])
@@ -132,17 +140,39 @@ def main():
             t[ok] = d["deal"][ok, d["territory"]]
             return t
 
-        toward_ukraine, toward_russia = go("battlefield.drift=-0.01"), go("battlefield.drift=0.02")
+        with open(args.scenario, "rb") as f:
+            scenario = tomllib.load(f)
+        contest = scenario.get("battlefield", {}).get("contest")
+
+        def drift(d):
+            """Overrides that give the front drift d per round."""
+            if contest is None:
+                return [f"battlefield.drift={d}"]
+            # reach (2p - 1) = d with p = E_up / (E_up + E_down) (decisiveness 1): keep E_down, set up.
+            reach, e_down = 0.05, contest["down"] + contest.get("aid", 0.0)
+            p = (1 + d / reach) / 2
+            up = contest.get("sanctions", 0.0) + p / (1 - p) * e_down
+            return [f"battlefield.contest.reach={reach}", f"battlefield.contest.up={up}",
+                    "battlefield.contest.decisiveness=1"]
+
+        toward_ukraine, toward_russia = go(*drift(-0.01)), go(*drift(0.02))
         shift = np.nanmean(territory(toward_russia)) - np.nanmean(territory(toward_ukraine))
         report("front toward Russia: mean deal territory", f"{shift:+.4f}", ">= +0.02", shift >= 0.02)
 
-        # Pressure added to the scenario's own: Kyiv's war cost doubles after its second rejection
-        # (an aid cut), Moscow's rises by half after its third (tighter sanctions).
-        for label, name, shock, sign in (
-                ("aid cut to Kyiv", "aid-cut", 'after_rejections = 2\nby = "ukraine"\n'
-                 'key = "agents.ukraine.war_cost"\nop = "scale"\nvalue = 2.0', +1),
-                ("tighter sanctions on Moscow", "sanctions", 'after_rejections = 3\nby = "russia"\n'
-                 'key = "agents.russia.war_cost"\nop = "scale"\nvalue = 1.5', -1)):
+        # Pressure added to the scenario's own. With a contest: aid halved, sanctions doubled from the
+        # first round. Without one: Kyiv's war cost doubles after its second rejection (an aid cut),
+        # Moscow's rises by half after its third (tighter sanctions).
+        if contest is not None:
+            pressures = (("aid cut to Kyiv", "aid-cut", 'round = 1\nkey = "battlefield.contest.aid"\n'
+                          'op = "scale"\nvalue = 0.5', +1),
+                         ("tighter sanctions on Moscow", "sanctions", 'round = 1\n'
+                          'key = "battlefield.contest.sanctions"\nop = "scale"\nvalue = 2.0', -1))
+        else:
+            pressures = (("aid cut to Kyiv", "aid-cut", 'after_rejections = 2\nby = "ukraine"\n'
+                          'key = "agents.ukraine.war_cost"\nop = "scale"\nvalue = 2.0', +1),
+                         ("tighter sanctions on Moscow", "sanctions", 'after_rejections = 3\nby = "russia"\n'
+                          'key = "agents.russia.war_cost"\nop = "scale"\nvalue = 1.5', -1))
+        for label, name, shock, sign in pressures:
             d = run(args.parley, with_shock(args.scenario, tmp, name, shock), args.runs, args.seed, out)
             dt = np.nanmean(territory(d)) - np.nanmean(territory(base))
             dp, se_p = paired((base["outcome"] == 0).astype(float), (d["outcome"] == 0).astype(float))
@@ -150,6 +180,25 @@ def main():
                    f"{'>= +0.01' if sign > 0 else '< 0'}", dt >= 0.01 if sign > 0 else dt < 0)
             report(f"{label}: P(agreement)", f"{dp:+.4f} ± {se_p:.4f}", "beyond 2 paired s.e.",
                    abs(dp) > 2 * se_p)
+
+        learners = [a for a, t in scenario.get("agents", {}).items() if t.get("drift_sd", 0) != 0]
+        if learners:
+            horizon = scenario.get("protocol", {}).get("max_rounds", 40)
+            fixed = go(*[f"agents.{a}.drift_sd=0" for a in learners])
+
+            def deal_round(d):
+                return np.where(d["outcome"] == 0, d["round"], horizon + 1).astype(float)
+
+            dr, se_r = paired(deal_round(base), deal_round(fixed))
+            report("learning off: round of the deal (none: horizon + 1)", f"{dr:+.3f} ± {se_r:.3f}",
+                   "beyond 2 paired s.e.", abs(dr) > 2 * se_r)
+            columns = [base["agents"].index(a) for a in learners]
+            first = np.ptp(base["drift_first"][:, columns], axis=1).mean()
+            last = np.ptp(base["drift_last"][:, columns], axis=1).mean()
+            report("spread of the learners' expected drifts, first -> last round",
+                   f"{first:.5f} -> {last:.5f}", "shrinks", last < first)
+        else:
+            report("learning from the front", "no agent has a drift_sd", "learners", False)
 
         post = os.path.join(tmp, "post.h5")
         calibrate = subprocess.run([args.parley, "calibrate", args.scenario, "--observed", args.observed,

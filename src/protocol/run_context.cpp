@@ -17,7 +17,7 @@ namespace parley::protocol {
 
 void Workspace::resize(Index agents, Index issues) {
   for (Vector* v : {&x, &x_war, &trial, &best, &grad, &lo, &hi, &target}) v->setZero(issues);
-  for (Vector* v : {&u, &u_war, &batna, &batna_estimate, &estimate_error, &gap, &drift_mean,
+  for (Vector* v : {&u, &u_war, &batna, &batna_estimate, &estimate_error, &gap, &drift_offset,
                     &drift_precision, &valued_drift, &valued_sd})
     v->setZero(agents);
   values.setZero(agents, issues);
@@ -58,23 +58,25 @@ void learn_drift(const Realization& r, int round, bool fought, double before, do
   const Index n = r.prefs.agents();
   if (round <= 1) {
     for (Index i = 0; i < n; ++i) {
-      w.drift_mean(i) = std::isnan(r.expected_drift(i)) ? r.war_drift() : r.expected_drift(i);
+      w.drift_offset(i) =
+          std::isnan(r.expected_drift(i)) ? 0.0 : r.expected_drift(i) - r.war_drift();
       w.drift_precision(i) = learns(r, i) ? 1.0 / (r.drift_sd(i) * r.drift_sd(i))
                                           : std::numeric_limits<double>::infinity();
     }
   }
   if (!fought || after <= 0.0 || after >= 1.0) return;
-  const double sigma = r.battlefield_volatility, move = after - before;
+  // What the move says about the offset: y − μ(efforts) ~ N(b, σ²).
+  const double sigma = r.battlefield_volatility, surprise = after - before - r.war_drift();
   for (Index i = 0; i < n; ++i) {
     if (std::isinf(w.drift_precision(i))) continue;
     if (sigma == 0.0) {
-      w.drift_mean(i) = move;
+      w.drift_offset(i) = surprise;
       w.drift_precision(i) = std::numeric_limits<double>::infinity();
       continue;
     }
     const double data = 1.0 / (sigma * sigma), prior = w.drift_precision(i);
     w.drift_precision(i) = prior + data;
-    w.drift_mean(i) = (prior * w.drift_mean(i) + data * move) / w.drift_precision(i);
+    w.drift_offset(i) = (prior * w.drift_offset(i) + data * surprise) / w.drift_precision(i);
   }
 }
 
@@ -97,13 +99,12 @@ void batnas(const Setting& setting, const Realization& r, double front_line, int
     // The battlefield issue at its expected value over the war to come (additive utilities).
     if (!r.prefs.mean && r.prefs.weight(i, b) != 0.0) {
       // The war's own drift where the agent knows it (it states none and does not learn, or an
-      // interim ceasefire made it public), else its belief: fixed, or learnt (learn_drift).
-      double drift = r.expected_drift(i), spread = 0.0;
-      if (std::isnan(drift) && (w.regime != 0 || !learns(r, i))) {
-        drift = war_drift(r, w);
-      } else if (learns(r, i)) {
-        drift = w.drift_mean(i);
-        spread = 1.0 / std::sqrt(w.drift_precision(i));
+      // interim ceasefire made it public), else the war's drift plus its belief about the offset:
+      // fixed, or learnt (learn_drift).
+      double drift = war_drift(r, w), spread = 0.0;
+      if (!std::isnan(r.expected_drift(i)) || (w.regime == 0 && learns(r, i))) {
+        drift += w.drift_offset(i);
+        if (learns(r, i)) spread = 1.0 / std::sqrt(w.drift_precision(i));
       }
       w.valued_drift(i) = drift;
       w.valued_sd(i) = spread;

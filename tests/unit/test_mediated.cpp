@@ -349,6 +349,7 @@ TEST(MediatedProtocol, BatnaIsTheExpectedValueOfFightingOn) {
   w.resize(1, 2);
   protocol::Vector out;
   const double s = 0.7, mu = 0.02, d = 0.9;
+  protocol::learn_drift(r, 1, false, s, s, w);  // its belief as it starts
   protocol::batnas(setting, r, s, 2, w, out);
   // H = ρ ∫ e^{−ρt} v(s + μt) dt over the path held at the bound it reaches (ρ = −ln δ), by the
   // midpoint rule on steps of 1e-4 rounds over 600 rounds (e^{−600ρ} < 1e-27).
@@ -371,6 +372,7 @@ TEST(MediatedProtocol, BatnaIsTheExpectedValueOfFightingOn) {
   EXPECT_NEAR(out(0), 0.6 * h + 0.4 * 0.75 - 0.1, 1e-9);  // r.war_cost is still the old value
   // Without a belief of its own, the agent takes the battlefield's drift: toward 0 here.
   r.expected_drift << std::numeric_limits<double>::quiet_NaN();
+  protocol::learn_drift(r, 1, false, s, s, w);
   protocol::batnas(setting, r, s, 5, w, out);
   EXPECT_NEAR(out(0), 0.6 * path_value(r.battlefield_drift) + 0.4 * 0.75 - 0.1, 1e-9);
 }

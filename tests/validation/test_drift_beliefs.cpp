@@ -86,28 +86,56 @@ TEST(DriftBeliefs, TheConjugateUpdateRoundByRound) {
   }
 }
 
-// The update by itself: a move that ends at a bound, or in a round not fought, teaches nothing;
-// without volatility one move reveals the drift.
+// The update by itself, on the offset from the war's drift (0.004 here): a move that ends at a
+// bound, or in a round not fought, teaches nothing; without volatility one move reveals it.
 TEST(DriftBeliefs, OnlyMovesOfTheWarInsideTheBoundsTeach) {
   protocol::Realization r;
   r.resize(1, 1);
   r.expected_drift << 0.01;
   r.drift_sd << 0.02;
+  r.battlefield_drift = 0.004;
   r.battlefield_volatility = 0.05;
   protocol::Workspace w;
   w.resize(1, 1);
   protocol::learn_drift(r, 1, true, 0.98, 1.0, w);  // cut at the bound
-  EXPECT_EQ(w.drift_mean(0), 0.01);
+  EXPECT_NEAR(w.drift_offset(0), 0.006, 1e-17);
   EXPECT_EQ(w.drift_precision(0), 1.0 / (0.02 * 0.02));
   protocol::learn_drift(r, 2, false, 0.5, 0.6, w);  // under a ceasefire
-  EXPECT_EQ(w.drift_mean(0), 0.01);
+  EXPECT_NEAR(w.drift_offset(0), 0.006, 1e-17);
   protocol::learn_drift(r, 3, true, 0.5, 0.6, w);
   const double prior = 1.0 / (0.02 * 0.02), data = 1.0 / (0.05 * 0.05);
-  EXPECT_NEAR(w.drift_mean(0), (prior * 0.01 + data * 0.1) / (prior + data), 1e-15);
+  EXPECT_NEAR(w.drift_offset(0), (prior * 0.006 + data * (0.1 - 0.004)) / (prior + data), 1e-15);
   r.battlefield_volatility = 0.0;
   protocol::learn_drift(r, 1, true, 0.5, 0.503, w);
-  EXPECT_NEAR(w.drift_mean(0), 0.003, 1e-15);
+  EXPECT_NEAR(w.drift_offset(0), 0.003 - 0.004, 1e-15);
   EXPECT_TRUE(std::isinf(w.drift_precision(0)));
+}
+
+// What the efforts give is public: when a shock stops the aid in a contest, every agent's drift
+// moves with the contest's at once, its offset kept (a agent holds to its own, b learns).
+TEST(DriftBeliefs, AChangeOfTheEffortsIsPublic) {
+  const std::string text =
+      "[scenario]\nname = \"public\"\n"
+      "[issues.x]\nrange = [0.0, 1.0]\nstatus_quo = 0.5\n"
+      "[agents.a]\nwar_cost = 0.05\nideal = { x = 1.0 }\nsalience = { x = 1.0 }\n"
+      "red_lines = { x = [0.9, 1.0] }\nexpected_drift = 0.01\n"
+      "[agents.b]\nwar_cost = 0.05\nideal = { x = 0.0 }\nsalience = { x = 1.0 }\n"
+      "red_lines = { x = [0.0, 0.1] }\nexpected_drift = -0.01\ndrift_sd = 0.01\n"
+      "[agents.m]\nrole = \"mediator\"\nwar_cost = 0.0\nideal = { x = 0.5 }\n"
+      "salience = { x = 1.0 }\n"
+      "[protocol]\nfirst_draft = { x = 0.5 }\nmax_rounds = 10\nwalkout_patience = 1000\n"
+      "[battlefield]\nissue = \"x\"\nstart = 0.5\nvolatility = 0.0\n"
+      "[battlefield.contest]\nup = 100.0\ndown = 60.0\naid = 40.0\nreach = 0.02\n"
+      "[[shocks]]\nround = 5\nkey = \"battlefield.contest.aid\"\nop = \"set\"\nvalue = 0.0\n";
+  const Outcome o = run(text);
+  ASSERT_EQ(o.trace.rounds.size(), 10u);
+  for (const auto& round : o.trace.rounds) {
+    const double efforts = round.round < 5 ? 0.0 : 0.02 * (2.0 * 100.0 / 160.0 - 1.0);
+    EXPECT_NEAR(round.expected_drift(0), efforts + 0.01, 1e-15) << "round " << round.round;
+    // b sees the front move by exactly the efforts' drift (σ = 0): its offset is 0 from round 1.
+    EXPECT_NEAR(round.expected_drift(1), efforts, 1e-15) << "round " << round.round;
+    EXPECT_NEAR(round.expected_drift(2), efforts, 1e-15) << "round " << round.round;
+  }
 }
 
 // Side a expects the front to gain m_a = 0.001 per round, side b m_b = −0.001, both with prior

@@ -63,9 +63,10 @@ struct Workspace {
   NashObjective objective;             // the mediator's revision objective, packed per revision
   WarValue war_value;  // the value of the front for the agent being valued (scratch)
   // Each agent's belief about the war's drift (docs/model.md, "Beliefs about the war"): the
-  // Normal posterior's mean and precision (unit scale per round; precision ∞: it does not
-  // learn), and the drift and spread it valued the war with in this round (NaN: no war value).
-  Vector drift_mean, drift_precision, valued_drift, valued_sd;
+  // Normal posterior's mean and precision of the offset b between the drift and the drift the
+  // efforts give (unit scale per round; precision ∞: it does not learn), and the drift and spread
+  // it valued the war with in this round (NaN: no war value).
+  Vector drift_offset, drift_precision, valued_drift, valued_sd;
   int regime = 0;  // the war regime in force
   ConcessionState concession;
   Eigen::ArrayXi rejections;        // per agent: texts rejected so far in this run
@@ -104,13 +105,15 @@ struct Run {
   Trace* trace = nullptr;
 };
 
-// Each agent's belief about the war's drift (docs/model.md, "Beliefs about the war"). In round 1
-// it starts from its prior, N(m_0, τ²) with m_0 its expected_drift (the war's drift where it has
-// none) and τ its drift_sd (none or 0: it holds m_0 and never learns). Then in every round in
-// which the front was `fought` over (no interim ceasefire, no withdrawal) and moved from `before`
-// to `after` inside its bounds, the move y = after − before ~ N(μ, σ²) updates it by the conjugate
-// Normal rule: π_t = π_{t−1} + 1/σ², m_t = (π_{t−1} m_{t−1} + y/σ²) / π_t (σ = 0: the move is μ).
-// A move cut at a bound is not a draw of N(μ, σ²) and teaches nothing.
+// Each agent's belief about the war's drift (docs/model.md, "Beliefs about the war"): about the
+// offset b = μ − μ_e between the drift and the drift μ_e of the war as it stands (the contest's
+// efforts, or battlefield.drift), which is public. In round 1 it starts from its prior,
+// N(m_0 − μ_e, τ²) with m_0 its expected_drift (no offset where it has none) and τ its drift_sd
+// (none or 0: it holds its offset and never learns). Then in every round in which the front was
+// `fought` over (no interim ceasefire, no withdrawal) and moved from `before` to `after` inside its
+// bounds, the surprise y − μ_e ~ N(b, σ²) updates it by the conjugate Normal rule:
+// π_t = π_{t−1} + 1/σ², b_t = (π_{t−1} b_{t−1} + (y − μ_e)/σ²) / π_t (σ = 0: the surprise is b).
+// A move cut at a bound is not a draw and teaches nothing. Call it in round 1 before batnas.
 void learn_drift(const Realization& r, int round, bool fought, double before, double after,
                  Workspace& w);
 
@@ -118,8 +121,8 @@ void learn_drift(const Realization& r, int round, bool fought, double before, do
 // on (docs/model.md, "The outside option and the war"):
 //   r_i(t) = Σ_{k≠b} w_ik v_ik(sq_k) + w_ib H_i(s_t) − (1 − δ_i) Σ_n δ_i^n c_i(t + n),
 // H_i the value of the battlefield issue b over the front line it expects (WarValue, with the
-// drift it believes in: w.drift_mean, or the war's where it knows it), the war costs to come as
-// scheduled by shocks. Sets w.valued_drift and w.valued_sd.
+// drift it believes in: the war's plus w.drift_offset, or the war's where it knows it), the war
+// costs to come as scheduled by shocks. Sets w.valued_drift and w.valued_sd.
 void batnas(const Setting& setting, const Realization& r, double front_line, int round,
             Workspace& w, Vector& out);
 
