@@ -388,7 +388,7 @@ TEST(Sensitivity, IntervalsOfSpearmanHaveTheirCoverage) {
   }
 }
 
-TEST(Sensitivity, RedLinesDriveAgreementInTheDefaultScenario) {
+TEST(Sensitivity, TheWarsCostDrivesAgreementInTheDefaultScenario) {
   const auto s = default_scenario();
   engine::Sampler sampler(s);
   const auto b = run_into_one_block(s, 0, 3000, 2, 100);
@@ -399,13 +399,13 @@ TEST(Sensitivity, RedLinesDriveAgreementInTheDefaultScenario) {
   const auto result = builder.finish();
   EXPECT_EQ(result.runs, 2000u);  // the cap
   ASSERT_EQ(result.targets.size(), 1 + s.issues.size());
-  // A higher floor on Russia's territorial red line can only close the zone of agreement.
+  // A higher war cost for Moscow lowers its BATNA and raises the pressure it concedes under: both
+  // can only widen the zone of agreement.
   const auto& columns = sampler.columns();
-  const auto floor = std::find_if(columns.begin(), columns.end(), [](const auto& c) {
-    return c.key == "agents.russia.red_lines.territory.lo";
-  });
-  ASSERT_NE(floor, columns.end()) << "the default scenario samples Russia's territorial floor";
-  EXPECT_LT(result.rho[static_cast<std::size_t>(floor - columns.begin())][0], -0.3);
+  const auto cost = std::find_if(columns.begin(), columns.end(),
+                                 [](const auto& c) { return c.key == "agents.russia.war_cost"; });
+  ASSERT_NE(cost, columns.end()) << "the default scenario samples Moscow's war cost";
+  EXPECT_GT(result.rho[static_cast<std::size_t>(cost - columns.begin())][0], 0.2);
 }
 
 // Ishigami (1990): f = sin x1 + 7 sin² x2 + 0.1 x3⁴ sin x1, x_i ~ U(-π, π). Known indices

@@ -57,7 +57,8 @@ TEST(ProtocolKind, TheSettingTakesWhatTheKindTakes) {
     const std::string name(model::name_of(kind));
     const auto s = scenario::load_scenario_file(
         std::string(PARLEY_SOURCE_DIR) + "/scenarios/miami-2025.toml",
-        {"protocol.kind=" + name, "protocol.information=learning", "protocol.sessions=separate"});
+        {"protocol.kind=" + name, "protocol.information=learning", "protocol.sessions=separate",
+         "agents.ukraine.red_lines.territory=[0.0, {uniform = [0.4, 0.55]}]"});
     const protocol::Setting setting = engine::make_setting(s);
     EXPECT_EQ(setting.kind, kind);
     const bool informed =
