@@ -137,13 +137,14 @@ def plot_scaling(result, png):
 
 # Keys of the moving model (docs/model.md, "Concession", "Shocks and triggers", "When the talks
 # end", the mediated protocol's issue vetoes) that the numpy reference does not implement.
-DYNAMIC_KEYS = ("red_line_limits", "concession_beta", "tactics", "endurance", "expected_drift",
+DYNAMIC_KEYS = ("red_line_limits", "concession_beta", "tactics", "endurance", "expected_drift", "drift_sd",
                 "aspiration", "aspiration_limit", "veto_issues", "information", "sessions",
                 "collapse_hazard", "collapse_escalation", "deadline")
 
 
 def static_variant(scenario, folder):
-    """The scenario without its moving parts (the keys above and every [[shocks]] table), with a
+    """The scenario without its moving parts (the keys above, every [[shocks]] table and the
+    [battlefield.contest] table), with a
     mediator who knows the red lines and a front that stands still, which the numpy reference
     implements: the file it is written to. (The reference's BATNA is the war's value at the
     current front, Parley's the expected value of fighting on; they agree when the front does not
@@ -153,7 +154,7 @@ def static_variant(scenario, folder):
         for line in f:
             stripped = line.strip()
             if stripped.startswith("["):
-                in_shock = stripped == "[[shocks]]"
+                in_shock = stripped in ("[[shocks]]", "[battlefield.contest]")
                 in_battlefield = stripped == "[battlefield]"
                 if in_battlefield:
                     kept.append(line + "drift = 0.0\nvolatility = 0.0\n")

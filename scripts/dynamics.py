@@ -29,7 +29,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "src", "python"))
 from parley import files  # noqa: E402
-from measurements import Report, arguments  # noqa: E402
+from measurements import Report, arguments, drift_overrides  # noqa: E402
 
 
 def run(parley, scenario, runs, out, *overrides):
@@ -117,8 +117,8 @@ def main():
         report("parley sobol factors with a total index >= 0.05", f"{big}", ">= 5", big >= 5)
 
         territory = base["issues"].index("territory")
-        toward = run(args.parley, args.scenario, args.runs, out, "battlefield.drift=0.02")
-        away = run(args.parley, args.scenario, args.runs, out, "battlefield.drift=-0.01")
+        toward = run(args.parley, args.scenario, args.runs, out, *drift_overrides(args.scenario, 0.02))
+        away = run(args.parley, args.scenario, args.runs, out, *drift_overrides(args.scenario, -0.01))
         t_toward = np.nanmean(toward["deal"][toward["agreement"] == 1, territory])
         t_away = np.nanmean(away["deal"][away["agreement"] == 1, territory])
         report("deal territory, front trending to Russia vs away (drift +0.02 vs -0.01)",

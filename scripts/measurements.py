@@ -2,6 +2,7 @@
 takes, and the table of measurements against their targets."""
 import argparse
 import os
+import tomllib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -16,6 +17,22 @@ def arguments(description, **extra):
     for name, (kind, default, help_text) in extra.items():
         parser.add_argument("--" + name, type=kind, default=default, help=help_text)
     return parser.parse_args()
+
+
+def drift_overrides(scenario, drift):
+    """--set overrides that give the scenario's front the drift `drift` per round: battlefield.drift,
+    or with a [battlefield.contest] the efforts that give it (reach (2p - 1) = drift with
+    p = E_up / (E_up + E_down), decisiveness 1: the reach 0.05, Ukraine's effort with aid kept,
+    Russia's own effort set)."""
+    with open(scenario, "rb") as f:
+        contest = tomllib.load(f).get("battlefield", {}).get("contest")
+    if contest is None:
+        return [f"battlefield.drift={drift}"]
+    reach, e_down = 0.05, contest["down"] + contest.get("aid", 0.0)
+    p = (1 + drift / reach) / 2
+    up = contest.get("sanctions", 0.0) + p / (1 - p) * e_down
+    return [f"battlefield.contest.reach={reach}", f"battlefield.contest.up={up}",
+            "battlefield.contest.decisiveness=1"]
 
 
 class Report:

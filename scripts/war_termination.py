@@ -34,7 +34,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "src", "python"))
 from parley import files  # noqa: E402
-from measurements import Report, arguments  # noqa: E402
+from measurements import Report, arguments, drift_overrides  # noqa: E402
 
 BINS = 32
 
@@ -144,18 +144,8 @@ def main():
             scenario = tomllib.load(f)
         contest = scenario.get("battlefield", {}).get("contest")
 
-        def drift(d):
-            """Overrides that give the front drift d per round."""
-            if contest is None:
-                return [f"battlefield.drift={d}"]
-            # reach (2p - 1) = d with p = E_up / (E_up + E_down) (decisiveness 1): keep E_down, set up.
-            reach, e_down = 0.05, contest["down"] + contest.get("aid", 0.0)
-            p = (1 + d / reach) / 2
-            up = contest.get("sanctions", 0.0) + p / (1 - p) * e_down
-            return [f"battlefield.contest.reach={reach}", f"battlefield.contest.up={up}",
-                    "battlefield.contest.decisiveness=1"]
-
-        toward_ukraine, toward_russia = go(*drift(-0.01)), go(*drift(0.02))
+        toward_ukraine = go(*drift_overrides(args.scenario, -0.01))
+        toward_russia = go(*drift_overrides(args.scenario, 0.02))
         shift = np.nanmean(territory(toward_russia)) - np.nanmean(territory(toward_ukraine))
         report("front toward Russia: mean deal territory", f"{shift:+.4f}", ">= +0.02", shift >= 0.02)
 
