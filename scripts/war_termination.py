@@ -12,9 +12,9 @@ over the same runs (common random numbers), and prints each measurement against 
   3. a front trending toward Russia (drift +0.02 against -0.01 per round: battlefield.drift, or
      with a [battlefield.contest] the efforts that give those drifts): the change in the mean deal
      territory;
-  4. an aid cut to Kyiv and tighter sanctions on Moscow (with a contest: aid halved and sanctions
-     doubled from the first round; without one, the war-cost shocks made harsher): the change in
-     the mean deal territory and in P(agreement), with paired standard errors;
+  4. an aid cut to Kyiv and tighter sanctions on Moscow (with a contest: aid halved, and stopped,
+     and sanctions doubled, from the first round; without one, the war-cost shocks made harsher):
+     the change in the mean deal territory and in P(agreement), with paired standard errors;
   5. learning from the front (the agents with a drift_sd): with it switched off (drift_sd = 0),
      the change in the round of the deal (runs without one counted at the horizon + 1), with its
      paired standard error; with it on, the spread of those agents' expected drifts (the largest
@@ -155,6 +155,8 @@ def main():
         if contest is not None:
             pressures = (("aid cut to Kyiv", "aid-cut", 'round = 1\nkey = "battlefield.contest.aid"\n'
                           'op = "scale"\nvalue = 0.5', +1),
+                         ("all aid to Kyiv stopped", "aid-stop", 'round = 1\nkey = "battlefield.contest.aid"\n'
+                          'op = "set"\nvalue = 0.0', +1),
                          ("tighter sanctions on Moscow", "sanctions", 'round = 1\n'
                           'key = "battlefield.contest.sanctions"\nop = "scale"\nvalue = 2.0', -1))
         else:
