@@ -296,7 +296,12 @@ TEST(Summary, EveryFailedRunHasABlockerAndAnObstacle) {
   const std::string file = std::string(PARLEY_SOURCE_DIR) + "/scenarios/miami-2025.toml";
   for (const char* kind : {"mediated", "alternating", "nash", "kalai"}) {
     for (const char* delta : {"1.0", "0.9"}) {
-      std::vector<std::string> overrides = {std::string("protocol.kind=\"") + kind + "\""};
+      // Drawn territorial red lines that may exclude each other, so that runs fail under every
+      // protocol (the default scenario draws none, and its one-shot solutions always agree).
+      std::vector<std::string> overrides = {
+          std::string("protocol.kind=\"") + kind + "\"",
+          "agents.russia.red_lines.territory=[{uniform=[0.45,0.65]},1.0]",
+          "agents.ukraine.red_lines.territory=[0.0,{uniform=[0.4,0.55]}]"};
       for (const char* agent : {"us", "russia", "ukraine", "europe"})
         overrides.push_back(std::string("agents.") + agent + ".discount=" + delta);
       const auto s = scenario::load_scenario_file(file, overrides);
