@@ -60,11 +60,8 @@ int cmd_evaluate(const std::vector<std::string>& args, const std::string&) {
   }
 
   protocol::Workspace w;
-  w.resize(r.prefs.agents(), r.prefs.issues());
-  // Each agent's belief about the drift as it starts (its prior; no move seen yet).
-  protocol::learn_drift(r, 1, false, r.battlefield_start, r.battlefield_start, w);
   Vector batna;
-  protocol::batnas(sampler.setting(), r, r.battlefield_start, 1, w, batna);
+  protocol::opening_batnas(sampler.setting(), r, w, batna);
   std::printf("\nAt the parameters' central values, BATNAs at the first round:\n");
   std::printf("  %-12s %5s %8s %8s %8s  %-8s %s\n", "agent", "veto", "utility", "BATNA", "demand",
               "answer", "hurts most");

@@ -59,11 +59,8 @@ int cmd_solve(const std::vector<std::string>& args, const std::string&) {
   const protocol::Realization& r = sampler.central();
   const protocol::Setting& setting = sampler.setting();
   protocol::Workspace w;
-  w.resize(r.prefs.agents(), r.prefs.issues());
-  // Each agent's belief about the drift as it starts (its prior; no move seen yet).
-  protocol::learn_drift(r, 1, false, r.battlefield_start, r.battlefield_start, w);
   Vector batna;
-  protocol::batnas(setting, r, r.battlefield_start, 1, w, batna);
+  protocol::opening_batnas(setting, r, w, batna);
 
   std::vector<Index> veto;
   for (std::size_t i = 0; i < s.agents.size(); ++i) {

@@ -130,6 +130,12 @@ void batnas(const Setting& setting, const Realization& r, double front_line, int
   }
 }
 
+void opening_batnas(const Setting& setting, const Realization& r, Workspace& w, Vector& out) {
+  w.resize(r.prefs.agents(), r.prefs.issues());
+  learn_drift(r, 1, false, r.battlefield_start, r.battlefield_start, w);
+  batnas(setting, r, r.battlefield_start, 1, w, out);
+}
+
 double move_front(const Realization& r, double front, Workspace& w, random::Stream& stream) {
   double step = war_drift(r, w);
   if (w.withdrawal_left > 0) {

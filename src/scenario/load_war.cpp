@@ -178,9 +178,9 @@ void Loader::read_front_scalars(Reader& r) {
   for (const FrontNode& f : front_nodes_) {
     if (f.agent >= s_.agents.size()) continue;
     Agent& a = s_.agents[f.agent];
-    const std::string key(model::kAgentParameters[f.row].key);
     const model::AgentParameter& row = model::kAgentParameters[f.row];
-    if (auto p = r.param_node(*f.node, "agents." + a.id + "." + key, row.lo * span, row.hi * span))
+    if (auto p = r.param_node(*f.node, "agents." + a.id + "." + std::string(row.key), row.lo * span,
+                              row.hi * span))
       a.scalars[f.row] = *p;
   }
 }

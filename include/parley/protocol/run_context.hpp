@@ -126,6 +126,10 @@ void learn_drift(const Realization& r, int round, bool fought, double before, do
 void batnas(const Setting& setting, const Realization& r, double front_line, int round,
             Workspace& w, Vector& out);
 
+// The BATNAs as the talks open, outside a run (`parley solve`, `evaluate`): w sized for r, every
+// belief about the drift at its prior (no move seen yet), the front at battlefield.start, round 1.
+void opening_batnas(const Setting& setting, const Realization& r, Workspace& w, Vector& out);
+
 // s_{t+1} = clamp(s_t + μ + σ ε_t, 0, 1), ε standard normal (docs/model.md, "The outside option and
 // the war"); during an interim ceasefire's withdrawal with n rounds left toward the line L, the
 // step also covers (L − s_t) / n of the way (docs/model.md, "Interim ceasefires").
