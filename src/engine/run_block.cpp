@@ -176,6 +176,23 @@ const std::vector<RunColumn>& run_columns() {
        .value = [](const RunOutput& o, std::size_t) { return o.diagnostics.zone_last; },
        .long_name = "zone of agreement at the last round (as zone_first)",
        .units = "utility"},
+      {.name = "range_first",
+       .member = &RunBlock::range_first,
+       .across = A::run,
+       .fill = kNan,
+       .value = [](const RunOutput& o, std::size_t) { return o.result.range_first; },
+       .long_name = "bargaining range on the battlefield issue about the text of the first round: "
+                    "the share of its scale (or options) where every party whose consent the text "
+                    "needs would take it, the other terms as they are, over its BATNA (0: empty)",
+       .units = "1"},
+      {.name = "range_last",
+       .member = &RunBlock::range_last,
+       .across = A::run,
+       .fill = kNan,
+       .value = [](const RunOutput& o, std::size_t) { return o.result.range_last; },
+       .long_name = "bargaining range about the last text, with the last round's BATNAs (as "
+                    "range_first)",
+       .units = "1"},
       {.name = "revealed",
        .member = &RunBlock::revealed,
        .across = A::run,

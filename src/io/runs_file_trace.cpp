@@ -68,6 +68,20 @@ void RunsFile::Impl::add_trace(std::uint64_t run, const protocol::Trace& run_tra
          "the front's drift per round the agent values the war with in this round, battlefield "
          "units (its belief's mean; NaN: it values no war)",
          "");
+    make(traced.reservation, "reservation", H5T_IEEE_F64LE, &nan, {agent},
+         "the agent's reservation on the battlefield issue, the other terms as in the text: the "
+         "farthest position from its ideal toward the text's at which the text is still worth "
+         "its demand within its red lines, natural units (NaN: none)",
+         "");
+    make(traced.range, "range", H5T_IEEE_F64LE, &nan, {},
+         "bargaining range on the battlefield issue, the other terms as in the text: the share of "
+         "its scale (or options) where every party whose consent the text needs would take it over "
+         "its BATNA (0: empty)",
+         "1");
+    make(traced.zone, "zone", H5T_IEEE_F64LE, &nan, {},
+         "zone of agreement in this round: max over texts of min over the deciders of u - BATNA "
+         "(as zone_first; -inf: red lines exclude every text)",
+         "utility");
   }
   const hsize_t rounds = run_trace.rounds.size();
   const hsize_t j = traced.runs.size();
@@ -80,13 +94,15 @@ void RunsFile::Impl::add_trace(std::uint64_t run, const protocol::Trace& run_tra
   std::vector<double> text(rounds * ni), utility(rounds * na), batna(rounds * na),
       demand(rounds * na), red_lo(rounds * na * ni), red_hi(rounds * na * ni),
       belief_lo(rounds * na * ni), belief_hi(rounds * na * ni), front(rounds),
-      expected_drift(rounds * na);
+      expected_drift(rounds * na), reservation(rounds * na), range(rounds), zone(rounds);
   std::vector<std::int8_t> accepts(rounds * na), changes(rounds * ni, 0);
   const double no_belief = std::numeric_limits<double>::quiet_NaN();
   for (std::size_t r = 0; r < rounds; ++r) {
     const auto& round = run_trace.rounds[r];
     proposer[r] = static_cast<std::int32_t>(round.proposer);
     front[r] = issues[battlefield_issue].to_natural(round.front);
+    range[r] = round.range;
+    zone[r] = round.zone;
     for (std::size_t i = 0; i < ni; ++i) {
       const auto ii = static_cast<Eigen::Index>(i);
       text[r * ni + i] = issues[i].to_natural(round.text(ii));
@@ -106,6 +122,9 @@ void RunsFile::Impl::add_trace(std::uint64_t run, const protocol::Trace& run_tra
                                        ? round.expected_drift(ai) * (issues[battlefield_issue].hi -
                                                                      issues[battlefield_issue].lo)
                                        : no_belief;
+      reservation[r * na + a] = round.reservation.size() > ai && !std::isnan(round.reservation(ai))
+                                    ? issues[battlefield_issue].to_natural(round.reservation(ai))
+                                    : no_belief;
       accepts[r * na + a] = round.accepts[a];
       for (std::size_t i = 0; i < ni; ++i) {
         const auto ii = static_cast<Eigen::Index>(i);
@@ -138,6 +157,9 @@ void RunsFile::Impl::add_trace(std::uint64_t run, const protocol::Trace& run_tra
   put(traced.front, H5T_NATIVE_DOUBLE, front.data());
   put(traced.proposer, H5T_NATIVE_INT32, proposer.data());
   put(traced.expected_drift, H5T_NATIVE_DOUBLE, expected_drift.data());
+  put(traced.reservation, H5T_NATIVE_DOUBLE, reservation.data());
+  put(traced.range, H5T_NATIVE_DOUBLE, range.data());
+  put(traced.zone, H5T_NATIVE_DOUBLE, zone.data());
 }
 
 void RunsFile::Impl::finish_trace() {

@@ -433,11 +433,8 @@ void negotiate_alternating(const Run& run) {
     if (beliefs && out.revealed < 0 && (learning || t == 1) &&
         w.beliefs.revealed(setting, w.bracketed))
       out.revealed = t;
-    if (trace) {
-      trace->record(t, proposer, front, w.x, w.u, w.batna, w.demand, w.valued_drift, r.prefs,
-                    w.accepts);
-      if (beliefs) w.beliefs.medians(setting, trace->rounds.back());
-    }
+    note_round(setting, r, t, proposer, front, w, out, trace);
+    if (trace && beliefs) w.beliefs.medians(setting, trace->rounds.back());
     int yes = 0;
     bool veto_ok = true;
     for (Index i : eq->parties) {

@@ -53,8 +53,7 @@ void negotiate_axiomatic(const Run& run) {
   const bool partial = !text && agreed > 0 && setting.binding;
   if (!text && !partial) w.x = r.first_draft;
   answer(r, w.demand, w);
-  if (trace)
-    trace->record(1, -1, front, w.x, w.u, w.batna, w.demand, w.valued_drift, r.prefs, w.accepts);
+  note_round(setting, r, 1, -1, front, w, out, trace);
   out.outcome = text ? Outcome::agreement : partial ? Outcome::partial : Outcome::deadline;
   out.blocker = -1;
   conclude(setting, r, w, 1, front, w.demand, out);

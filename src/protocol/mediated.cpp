@@ -445,10 +445,8 @@ void negotiate_mediated(const Run& run) {
     if (beliefs && out.revealed < 0 && (learning || t == 1) &&
         w.beliefs.revealed(setting, w.bracketed))
       out.revealed = t;
-    if (trace) {
-      trace->record(t, -1, front, w.x, w.u, w.batna, w.demand, w.valued_drift, r.prefs, w.accepts);
-      if (beliefs) w.beliefs.medians(setting, trace->rounds.back());
-    }
+    note_round(setting, r, t, -1, front, w, out, trace);
+    if (trace && beliefs) w.beliefs.medians(setting, trace->rounds.back());
     bool deal = true;
     for (Index i = 0; i < n_agents; ++i) {
       const auto si = static_cast<std::size_t>(i);

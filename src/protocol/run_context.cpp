@@ -9,14 +9,17 @@
 #include "parley/model/concession.hpp"
 #include "parley/protocol/alternating.hpp"
 #include "parley/protocol/axiomatic.hpp"
+#include "parley/protocol/bargaining_range.hpp"
 #include "parley/protocol/ceasefire.hpp"
 #include "parley/protocol/mediated.hpp"
+#include "parley/protocol/solve/text_solver.hpp"
 #include "parley/random/distributions.hpp"
 
 namespace parley::protocol {
 
 void Workspace::resize(Index agents, Index issues) {
-  for (Vector* v : {&x, &x_war, &trial, &best, &grad, &lo, &hi, &target}) v->setZero(issues);
+  for (Vector* v : {&x, &x_war, &trial, &best, &grad, &lo, &hi, &target, &range_text})
+    v->setZero(issues);
   for (Vector* v : {&u, &u_war, &batna, &batna_estimate, &estimate_error, &gap, &drift_offset,
                     &drift_precision, &valued_drift, &valued_sd})
     v->setZero(agents);
@@ -378,9 +381,50 @@ void shortfalls(const Setting& setting, const Realization& r, const Workspace& w
   }
 }
 
-void conclude(const Setting& setting, const Realization& r, const Workspace& w, int round,
-              double front, const Vector& price, RunResult& out) {
+void note_round(const Setting& setting, const Realization& r, int round, Index proposer,
+                double front, Workspace& w, RunResult& out, Trace* trace) {
+  const Index b = setting.battlefield_issue;
+  if (round == 1 || trace != nullptr) {
+    const double range = bargaining_range(setting, r.prefs, r.status_quo, b, w.x, w.batna,
+                                          w.range_text, w.range_cuts);
+    if (round == 1) out.range_first = range;
+    if (trace == nullptr) return;
+    trace->record(round, proposer, front, w.x, w.u, w.batna, w.demand, w.valued_drift, r.prefs,
+                  w.accepts);
+    TraceRound& traced = trace->rounds.back();
+    traced.range = range;
+    // Each agent's reservation toward the mean ideal of the other deciders on b.
+    const std::vector<Index> deciders = setting.deciders();
+    traced.reservation.resize(r.prefs.agents());
+    for (Index i = 0; i < r.prefs.agents(); ++i) {
+      double sum = 0.0;
+      int others = 0;
+      for (const Index j : deciders) {
+        if (j == i) continue;
+        sum += r.prefs.ideal(j, b);
+        ++others;
+      }
+      const double toward = others > 0 ? sum / others : 0.5;
+      traced.reservation(i) =
+          reservation(r.prefs, i, b, w.x, w.demand(i), toward, w.range_text, w.range_cuts);
+    }
+    // The zone of agreement as protocol/diagnostics.hpp defines it, with this round's red lines
+    // and BATNAs (traced runs only: it solves a maximin).
+    Vector floors(static_cast<Index>(deciders.size()));
+    for (std::size_t j = 0; j < deciders.size(); ++j)
+      floors(static_cast<Index>(j)) = w.batna(deciders[j]);
+    TextSolver solver(setting, r.prefs, feasible_box(r.prefs, deciders));
+    traced.zone = solver.box().empty()
+                      ? -std::numeric_limits<double>::infinity()
+                      : solver.maximin(deciders, floors, Vector::Ones(floors.size())).value;
+  }
+}
+
+void conclude(const Setting& setting, const Realization& r, Workspace& w, int round, double front,
+              const Vector& price, RunResult& out) {
   const Index n_agents = r.prefs.agents();
+  out.range_last = bargaining_range(setting, r.prefs, r.status_quo, setting.battlefield_issue, w.x,
+                                    w.batna, w.range_text, w.range_cuts);
   out.last_round = round;
   out.final_text = w.x;
   out.utility = w.u;

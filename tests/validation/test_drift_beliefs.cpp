@@ -5,6 +5,7 @@
 // closed form.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -166,6 +167,14 @@ TEST(DriftBeliefs, TheDealComesWhenConvergedBeliefsOpenTheRange) {
           const double closed =
               2.0 * cost - gap / ((1.0 + round.round * tau * tau / (sigma * sigma)) * rho);
           EXPECT_NEAR(width, closed, 1e-9) << "round " << round.round;
+          // What the run records of it (protocol/bargaining_range.hpp): the range on x, empty
+          // while negative; the zone of agreement, max over x of min(x − r_a, 1 − x − r_b), half
+          // of it; and each side's reservation, where the text is worth its BATNA (its demand
+          // here): x = r_a for a, 1 − x = r_b for b.
+          EXPECT_NEAR(round.range, std::max(0.0, closed), 1e-9) << "round " << round.round;
+          EXPECT_NEAR(round.zone, 0.5 * closed, 1e-9) << "round " << round.round;
+          EXPECT_NEAR(round.reservation(0), round.batna(0), 1e-12);
+          EXPECT_NEAR(round.reservation(1), 1.0 - round.batna(1), 1e-12);
         }
       }
       // Without learning the range never opens.

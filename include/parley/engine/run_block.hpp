@@ -43,6 +43,8 @@ struct RunBlock {
   std::vector<double> pareto_gap;              // [run]
   std::vector<double> zone_first;              // [run]
   std::vector<double> zone_last;               // [run]
+  std::vector<double> range_first;             // [run], share of the battlefield issue's scale
+  std::vector<double> range_last;              // [run]
   std::vector<std::int32_t> revealed;          // [run], round positions were revealed, or -1
   std::vector<double> belief_width;            // [run], see protocol::BeliefSummary
   std::vector<double> belief_error;            // [run]

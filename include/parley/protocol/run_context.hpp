@@ -68,6 +68,9 @@ struct Workspace {
   // it valued the war with in this round (NaN: no war value).
   Vector drift_offset, drift_precision, valued_drift, valued_sd;
   int regime = 0;  // the war regime in force
+  // Scratch of the bargaining range and reservations (protocol/bargaining_range.hpp).
+  Vector range_text;
+  std::vector<double> range_cuts;
   ConcessionState concession;
   Eigen::ArrayXi rejections;        // per agent: texts rejected so far in this run
   std::vector<std::int32_t> fired;  // per shock: the round it fired in; -1 not yet
@@ -187,8 +190,15 @@ void shortfalls(const Setting& setting, const Realization& r, const Workspace& w
 // the obstacles are the issues with the largest and second-largest shortfalls(), or the
 // blocker's principal obstacle where there are none. Every failed run has a blocker and an
 // obstacle.
-void conclude(const Setting& setting, const Realization& r, const Workspace& w, int round,
-              double front, const Vector& price, RunResult& out);
+// It also keeps the bargaining range about the last text as out.range_last.
+void conclude(const Setting& setting, const Realization& r, Workspace& w, int round, double front,
+              const Vector& price, RunResult& out);
+
+// After the answers of round t to the text w.x (w.u, w.batna, w.demand, w.accepts current): the
+// bargaining range about it (kept as out.range_first in round 1) and, with a trace, the round's
+// record with each agent's reservation, the range and the zone of agreement.
+void note_round(const Setting& setting, const Realization& r, int round, Index proposer,
+                double front, Workspace& w, RunResult& out, Trace* trace);
 
 // What the beliefs say at the end of the run, against the truth, into out.belief_width,
 // belief_error and belief_covered (private information only).

@@ -45,6 +45,9 @@ struct RunResult {
   // NaN: it values no war), at the first and the last round (docs/model.md, "Beliefs about the
   // war").
   Vector drift_first, drift_sd_first, drift_last, drift_sd_last;
+  // The bargaining range on the battlefield issue (protocol/bargaining_range.hpp) about the text
+  // answered in the first round and the last text, with the BATNAs of those rounds (unit scale).
+  double range_first = 0.0, range_last = 0.0;
   double battlefield = 0.0;               // front line at the last round, unit scale
   std::vector<std::int8_t> bracketed;     // per issue: 1 if set aside by the mediator
   std::vector<std::int32_t> shock_round;  // per shock: the round it fired in; -1 if it did not

@@ -2,8 +2,9 @@
 // The round-by-round history of one run, recorded only when asked for (--trace,
 // --only-run): the text on the table, each agent's answer, utility, BATNA, demand (its BATNA
 // or the aspiration above it), the drift it values the war with, and red lines as they stand, the
-// front line and, under alternating offers, the proposer; under private information, the mediator's
-// beliefs.
+// front line and, under alternating offers, the proposer; what each side would take over fighting
+// on (its reservation on the battlefield issue, the bargaining range there and the zone of
+// agreement); under private information, the mediator's beliefs.
 #include <cstdint>
 #include <vector>
 
@@ -20,6 +21,13 @@ struct TraceRound {
   model::Vector batna;
   model::Vector demand;
   model::Vector expected_drift;  // the drift each agent values the war with (unit scale; NaN: none)
+  // Each agent's reservation on the battlefield issue given the text's other terms, against its
+  // demand (unit scale; NaN: none), the bargaining range there against the BATNAs (length, unit
+  // scale) and the zone of agreement (max over texts of the deciders' least u − BATNA; −∞: their
+  // red lines exclude every text). protocol/bargaining_range.hpp, protocol/diagnostics.hpp.
+  model::Vector reservation;
+  double range = 0.0;
+  double zone = 0.0;
   model::Matrix red_lo, red_hi;  // agents × issues, unit scales
   std::vector<std::int8_t> accepts;
   // The mediator's posterior medians of the private red-line ends after this round's answers
@@ -35,8 +43,8 @@ struct Trace {
               const model::Vector& utility, const model::Vector& batna, const model::Vector& demand,
               const model::Vector& expected_drift, const model::Preferences& prefs,
               const std::vector<bool>& accepts) {
-    TraceRound r{round,          proposer,     front,        text, utility, batna, demand,
-                 expected_drift, prefs.red_lo, prefs.red_hi, {},   {},      {}};
+    TraceRound r{round, proposer, front, text,         utility,      batna, demand, expected_drift,
+                 {},    0.0,      0.0,   prefs.red_lo, prefs.red_hi, {},    {},     {}};
     for (bool a : accepts) r.accepts.push_back(a ? 1 : 0);
     rounds.push_back(std::move(r));
   }
