@@ -42,7 +42,8 @@ class Report:
         self.rows = []
 
     def __call__(self, what, measured, target, ok):
-        self.rows.append((what, measured, target, "yes" if ok else "NO"))
+        """OK: whether the target is met (None: a number reported, with no target)."""
+        self.rows.append((what, measured, target, "-" if ok is None else "yes" if ok else "NO"))
 
     def print(self):
         width = max(len(r[0]) for r in self.rows)

@@ -19,7 +19,12 @@ over the same runs (common random numbers), and prints each measurement against 
      the change in the round of the deal (runs without one counted at the horizon + 1), with its
      paired standard error; with it on, the spread of those agents' expected drifts (the largest
      less the smallest) at the first and the last round;
-  6. the share of prior runs in which the facts observed in December 2025 hold
+  6. what each side would take over fighting on (docs/model.md, "The bargaining range"): the share
+     of runs with a zone of agreement at the first round and the mean bargaining range on the
+     territory at the first and the last round; and, over the first TRACED runs of each variant
+     above, the change of Moscow's and Kyiv's reservations on the territory in rounds 1 and 6
+     (paired; in round 1 the text is the same first draft, so only what they demand moves them);
+  7. the share of prior runs in which the facts observed in December 2025 hold
      (scenarios/observations/miami-2025.toml), from `parley calibrate`'s first generation.
 Needs h5py and numpy (src/python/parley/files.py reads the files).
 """
@@ -37,6 +42,7 @@ from parley import files  # noqa: E402
 from measurements import Report, arguments, drift_overrides  # noqa: E402
 
 BINS = 32
+TRACED = 1000  # runs traced in every variant, for the reservations
 
 
 def with_shock(scenario, folder, name, shock):
@@ -48,7 +54,8 @@ def with_shock(scenario, folder, name, shock):
 
 
 def run(parley, scenario, runs, seed, out, *overrides):
-    cmd = [parley, "run", scenario, "-n", str(runs), "--seed", str(seed), "-o", out, "--force", "-q"]
+    cmd = [parley, "run", scenario, "-n", str(runs), "--seed", str(seed), "-o", out, "--force", "-q",
+           "--trace", str(min(TRACED, runs))]
     for o in overrides:
         cmd += ["--set", o]
     subprocess.run(cmd, check=True)
@@ -58,6 +65,10 @@ def run(parley, scenario, runs, seed, out, *overrides):
         data = {"outcome": r["outcome"][()], "round": r["round"][()], "deal": r["deal"][()],
                 "territory": issues.index("territory"), "agents": [files.text(a) for a in r["agent"][()]],
                 "drift_first": r["expected_drift_first"][()], "drift_last": r["expected_drift_last"][()]}
+        for column in ("zone_first", "range_first", "range_last"):
+            data[column] = r[column][()]
+        # Each agent's reservation on the battlefield issue in the first round of the traced runs.
+        data["reservation"] = f["trace/reservation"][()]  # [traced run, round, agent]
         summary = f["summary"]
         data["parameters"] = [files.text(s) for s in summary["parameter"][()]]
         data["sampled"] = np.column_stack([r[p][()] for p in data["parameters"]])
@@ -127,6 +138,27 @@ def main():
         report("largest |Spearman rho| with agreement", f"{abs(rho[j]):.3f} ({base['parameters'][j]})",
                "<= 0.35", abs(rho[j]) <= 0.35)
 
+        report("runs with a zone of agreement at the first round", f"{np.mean(base['zone_first'] > 0):.1%}",
+               "(reported)", None)
+        report("bargaining range on the territory, first -> last round (share of the scale)",
+               f"{base['range_first'].mean():.3f} -> {base['range_last'].mean():.3f}", "(reported)", None)
+        sides = [a for a in ("russia", "ukraine") if a in base["agents"]]
+
+        def reservations(label, d):
+            # The reservations in rounds 1 and 6 against the base's, paired over the traced runs still
+            # talking in both and where each side has one (NaN: even its ideal territory leaves the
+            # text short of its demand). From round 2 on the texts differ too.
+            for a in sides:
+                i = base["agents"].index(a)
+                cells, moved = [], False
+                for at in (1, 6):
+                    b, v = base["reservation"][:, at - 1, i], d["reservation"][:, at - 1, i]
+                    dr, se = paired(b, v)
+                    moved = moved or abs(dr) > 2 * se
+                    cells.append(f"{dr:+.4f}±{se:.4f}")
+                report(f"{label}: {a}'s reservation on the territory, rounds 1 / 6", " / ".join(cells),
+                       "moves beyond 2 paired s.e.", moved)
+
         by12 = []
         for horizon in (18, 36):
             d = go(f"protocol.max_rounds={horizon}")
@@ -148,6 +180,7 @@ def main():
         toward_russia = go(*drift_overrides(args.scenario, 0.02))
         shift = np.nanmean(territory(toward_russia)) - np.nanmean(territory(toward_ukraine))
         report("front toward Russia: mean deal territory", f"{shift:+.4f}", ">= +0.02", shift >= 0.02)
+        reservations("front toward Russia (vs base)", toward_russia)
 
         # Pressure added to the scenario's own. With a contest: aid halved, sanctions doubled from the
         # first round. Without one: Kyiv's war cost doubles after its second rejection (an aid cut),
@@ -172,6 +205,7 @@ def main():
                    f"{'>= +0.01' if sign > 0 else '< 0'}", dt >= 0.01 if sign > 0 else dt < 0)
             report(f"{label}: P(agreement)", f"{dp:+.4f} ± {se_p:.4f}", "beyond 2 paired s.e.",
                    abs(dp) > 2 * se_p)
+            reservations(label, d)
 
         learners = [a for a, t in scenario.get("agents", {}).items() if t.get("drift_sd", 0) != 0]
         if learners:
@@ -181,6 +215,7 @@ def main():
             def deal_round(d):
                 return np.where(d["outcome"] == 0, d["round"], horizon + 1).astype(float)
 
+            reservations("learning off", fixed)
             dr, se_r = paired(deal_round(base), deal_round(fixed))
             report("learning off: round of the deal (none: horizon + 1)", f"{dr:+.3f} ± {se_r:.3f}",
                    "beyond 2 paired s.e.", abs(dr) > 2 * se_r)
