@@ -70,7 +70,9 @@ void RunsFile::Impl::add_trace(std::uint64_t run, const protocol::Trace& run_tra
          "");
     make(traced.reservation, "reservation", H5T_IEEE_F64LE, &nan, {agent},
          "the agent's reservation on the battlefield issue, the other terms as in the text: the "
-         "farthest position from its ideal toward the text's at which the text is still worth "
+         "farthest position from its ideal toward the other deciders' mean ideal at which the text "
+         "is "
+         "still worth "
          "its demand within its red lines, natural units (NaN: none)",
          "");
     make(traced.range, "range", H5T_IEEE_F64LE, &nan, {},

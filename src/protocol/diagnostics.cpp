@@ -8,6 +8,15 @@
 
 namespace parley::protocol {
 
+double zone_of_agreement(TextSolver& solver, const std::vector<Index>& deciders,
+                         const Vector& batna) {
+  if (solver.box().empty()) return -std::numeric_limits<double>::infinity();
+  Vector floors(static_cast<Index>(deciders.size()));
+  for (std::size_t j = 0; j < deciders.size(); ++j)
+    floors(static_cast<Index>(j)) = batna(deciders[j]);
+  return solver.maximin(deciders, floors, Vector::Ones(floors.size())).value;
+}
+
 Diagnostics diagnose(const Setting& setting, const Realization& first, const Realization& last,
                      const RunResult& result) {
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
@@ -19,11 +28,9 @@ Diagnostics diagnose(const Setting& setting, const Realization& first, const Rea
     return out;
   };
   const Vector ones = Vector::Ones(n);
-  Diagnostics d{nan, nan, -std::numeric_limits<double>::infinity(),
-                -std::numeric_limits<double>::infinity()};
+  Diagnostics d{nan, nan, 0.0, 0.0};
   TextSolver at_first(setting, first.prefs, feasible_box(first.prefs, veto));
-  if (!at_first.box().empty())
-    d.zone_first = at_first.maximin(veto, per_veto(result.batna_first), ones).value;
+  d.zone_first = zone_of_agreement(at_first, veto, result.batna_first);
   // The same preferences at the end unless the talks moved red lines or weights.
   const bool moved = !(first.prefs.red_lo == last.prefs.red_lo).all() ||
                      !(first.prefs.red_hi == last.prefs.red_hi).all() ||
@@ -31,9 +38,8 @@ Diagnostics diagnose(const Setting& setting, const Realization& first, const Rea
   std::optional<TextSolver> at_last;
   if (moved) at_last.emplace(setting, last.prefs, feasible_box(last.prefs, veto));
   TextSolver& solver = moved ? *at_last : at_first;
-  if (solver.box().empty()) return d;
-  d.zone_last = solver.maximin(veto, per_veto(result.batna), ones).value;
-  if (result.outcome != Outcome::agreement) return d;
+  d.zone_last = zone_of_agreement(solver, veto, result.batna);
+  if (solver.box().empty() || result.outcome != Outcome::agreement) return d;
 
   d.pareto_gap = std::max(0.0, solver.maximin(veto, per_veto(result.utility), ones).value);
   if (const auto nash = solver.nash(veto, per_veto(result.batna), ones)) {

@@ -11,8 +11,8 @@
 #include "parley/protocol/axiomatic.hpp"
 #include "parley/protocol/bargaining_range.hpp"
 #include "parley/protocol/ceasefire.hpp"
+#include "parley/protocol/diagnostics.hpp"
 #include "parley/protocol/mediated.hpp"
-#include "parley/protocol/solve/text_solver.hpp"
 #include "parley/random/distributions.hpp"
 
 namespace parley::protocol {
@@ -408,15 +408,10 @@ void note_round(const Setting& setting, const Realization& r, int round, Index p
       traced.reservation(i) =
           reservation(r.prefs, i, b, w.x, w.demand(i), toward, w.range_text, w.range_cuts);
     }
-    // The zone of agreement as protocol/diagnostics.hpp defines it, with this round's red lines
-    // and BATNAs (traced runs only: it solves a maximin).
-    Vector floors(static_cast<Index>(deciders.size()));
-    for (std::size_t j = 0; j < deciders.size(); ++j)
-      floors(static_cast<Index>(j)) = w.batna(deciders[j]);
+    // The zone of agreement with this round's red lines and BATNAs (traced runs only: it solves
+    // a maximin).
     TextSolver solver(setting, r.prefs, feasible_box(r.prefs, deciders));
-    traced.zone = solver.box().empty()
-                      ? -std::numeric_limits<double>::infinity()
-                      : solver.maximin(deciders, floors, Vector::Ones(floors.size())).value;
+    traced.zone = zone_of_agreement(solver, deciders, w.batna);
   }
 }
 

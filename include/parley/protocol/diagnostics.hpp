@@ -4,6 +4,7 @@
 // (majority rule).
 #include "parley/protocol/realization.hpp"
 #include "parley/protocol/run_result.hpp"
+#include "parley/protocol/solve/text_solver.hpp"
 
 namespace parley::protocol {
 
@@ -22,6 +23,12 @@ struct Diagnostics {
   double zone_first;
   double zone_last;
 };
+
+// The zone of agreement over the texts of `solver` (built on the deciders' feasible box): max
+// over texts of min over the deciders of u_i − batna_i (batna per agent); −∞ where their red
+// lines exclude every text.
+double zone_of_agreement(TextSolver& solver, const std::vector<Index>& deciders,
+                         const Vector& batna);
 
 // `first`: the run's parameters as drawn (red lines as set), for the zone at the first round;
 // `last`: as the talks left them (red lines conceded, shocks applied, issues bracketed), for
