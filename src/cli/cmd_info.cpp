@@ -184,6 +184,8 @@ int cmd_info(const std::vector<std::string>& args, const std::string&) {
         std::printf(", collapse %.0f, censored (still talking at the horizon) %.0f",
                     info.outcome_count[4], info.outcome_count[5]);
       }
+      if (info.outcome_count.size() > 6)
+        std::printf(", refused at home %.0f", info.outcome_count[6]);
       std::printf("\n");
     }
     if (info.rounds.size() == 3 && info.outcome_count.size() >= 3 && info.outcome_count[0] > 0) {

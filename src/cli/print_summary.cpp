@@ -122,6 +122,8 @@ std::string format_summary(const scenario::Scenario& s, const engine::Summary& m
     out += line("   deadline %.1f%%", 100.0 * share(protocol::Outcome::deadline));
   if (share(protocol::Outcome::collapse) > 0)
     out += line("   collapse %.1f%%", 100.0 * share(protocol::Outcome::collapse));
+  if (share(protocol::Outcome::refused) > 0)
+    out += line("   refused at home %.1f%%", 100.0 * share(protocol::Outcome::refused));
   out += "\n";
   if (share(protocol::Outcome::censored) > 0) {
     out += line(
@@ -206,9 +208,10 @@ std::string format_sensitivity(const std::vector<engine::SampledColumn>& columns
 
 std::string format_trace(const scenario::Scenario& s, std::uint64_t run, const engine::RunBlock& b,
                          const protocol::Trace& trace) {
-  static const char* const kOutcomes[] = {"agreement", "walk-out",
-                                          "deadline",  "partial deal",
-                                          "collapse",  "still talking at the horizon"};
+  static const char* const kOutcomes[] = {"agreement",      "walk-out",
+                                          "deadline",       "partial deal",
+                                          "collapse",       "still talking at the horizon",
+                                          "refused at home"};
   std::string out = line("Run %llu of %s: %s", static_cast<unsigned long long>(run), s.name.c_str(),
                          kOutcomes[static_cast<int>(b.outcome[0])]);
   if (b.round[0] >= 0) out += line(" in round %d", b.round[0]);

@@ -66,12 +66,14 @@ const std::uint32_t kRecognitionStream = random::purpose_id(purpose::recognition
 const std::uint32_t kBeliefStream = random::purpose_id(purpose::beliefs);
 const std::uint32_t kDurabilityStream = random::purpose_id(purpose::durability);
 const std::uint32_t kTalksStream = random::purpose_id(purpose::talks);
+const std::uint32_t kRatificationStream = random::purpose_id(purpose::ratification);
 }  // namespace
 
 protocol::RunStreams run_streams(std::uint64_t seed, std::uint64_t run) {
   return {random::Stream(seed, run, kBattlefieldStream), random::Stream(seed, run, kMediatorStream),
           random::Stream(seed, run, kRecognitionStream), random::Stream(seed, run, kBeliefStream),
-          random::Stream(seed, run, kDurabilityStream),  random::Stream(seed, run, kTalksStream)};
+          random::Stream(seed, run, kDurabilityStream),  random::Stream(seed, run, kTalksStream),
+          random::Stream(seed, run, kRatificationStream)};
 }
 
 bool compute_run(const scenario::Scenario& scenario, const Sampler& sampler, std::uint64_t seed,

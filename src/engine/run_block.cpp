@@ -374,6 +374,24 @@ const std::vector<RunColumn>& run_columns() {
                    std::size_t i) { return front_rate(o, o.result.drift_sd_last, i); },
        .long_name = "as drift_sd_first, at the last round",
        .units = "battlefield"},
+      {.name = "ratification",
+       .member = &RunBlock::ratification,
+       .across = A::agent,
+       .fill = kNan,
+       .value = [](const RunOutput& o,
+                   std::size_t i) { return agent_value(o.result.ratification, i); },
+       .long_name = "chance that the agent's constituency ratified the last text signed, from its "
+                    "support curve (NaN: no text was put to it, or it has no constituency)",
+       .units = "1"},
+      {.name = "refusals",
+       .member = &RunBlock::refusals,
+       .across = A::agent,
+       .fill = -1,
+       .value = [](const RunOutput& o, std::size_t i) -> double { return o.result.refusals[i]; },
+       .long_name = "signed texts the agent's constituency refused in the run",
+       .units = "",
+       .upper = U::round,
+       .lo = 0},
   };
   return columns;
 }

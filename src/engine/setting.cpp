@@ -162,6 +162,9 @@ protocol::Setting make_setting(const scenario::Scenario& s) {
       setting.veto_issues.emplace_back();
     setting.is_party[i] = a.role == scenario::Role::party;
   }
+  for (const scenario::Agent& a : s.agents)
+    setting.ratification = setting.ratification || a.ratify_intercept.has_value();
+  setting.refusal_ends = s.protocol.refusal_ends;
   if (setting.information != protocol::Information::complete)
     setting.private_ends = private_ends(s, setting);
   // The shocks that fire at a fixed round, by round (file order within one).

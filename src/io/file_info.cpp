@@ -162,8 +162,9 @@ FileInfo read_info(const std::string& path) {
       }
     };
     // Three outcomes in files written before the partial deal, four before the collapse and the
-    // censored run (format 1.1), six since.
-    if (info.outcome_count.size() != 3 && info.outcome_count.size() != 4)
+    // censored run (format 1.1), six before the refusal at home (format 1.3), seven since.
+    if (info.outcome_count.size() != 3 && info.outcome_count.size() != 4 &&
+        info.outcome_count.size() != 6)
       sized(info.outcome_count, protocol::kOutcomes, "outcome_count");
     sized(info.rounds, 3, "rounds");
     const auto& statistics = engine::summary_statistics();

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "parley/protocol/ceasefire.hpp"
+#include "parley/protocol/ratification.hpp"
 #include "parley/random/distributions.hpp"
 
 namespace parley::protocol {
@@ -62,6 +63,7 @@ double mediator_objective(const Setting& setting, const Realization& r, Workspac
   }
   if (setting.mediator >= 0) f += r.mediator_stake * w.u(setting.mediator);
   if (private_information(setting)) f += w.beliefs.log_acceptance(setting, w.bracketed, x, nullptr);
+  f += log_passing(setting, r, x, nullptr);
   return f;
 }
 
@@ -347,11 +349,13 @@ void revise(const Setting& setting, const Realization& r, Workspace& w, Vector& 
   }
   w.objective.pack(known_red_lines(setting, r, w), w.counted, r.power, w.batna_estimate,
                    setting.mediator, r.mediator_stake);
-  // F plus, under private information, log P(the private red lines admit the text).
+  // F plus, under private information, log P(the private red lines admit the text), and with
+  // constituencies log P(the text passes at home) (docs/model.md, "Ratification at home").
   auto evaluate = [&](const Vector& at) {
     double v = w.objective.evaluate(at, w.grad);
     if (private_information(setting))
       v += w.beliefs.log_acceptance(setting, w.bracketed, at, &w.grad);
+    if (setting.ratification) v += log_passing(setting, r, at, &w.grad);
     return v;
   };
   w.best = w.trial;
@@ -429,8 +433,10 @@ void negotiate_mediated(const Run& run) {
         temper_aspirations(setting, r, w);
     }
 
-    // 2.-3. Each agent answers the text; all veto players must accept. The mediator learns
-    // from the answers (in separate sessions, with the reasons for a rejection).
+    // 2.-3. Each agent answers the text, anticipating the vote at home on it; all veto players
+    // must accept. The mediator learns from the answers (in separate sessions, with the reasons
+    // for a rejection).
+    anticipate_vote(setting, r, w);
     answer(r, w.demand, w);
     if (learning) {
       for (Index i = 0; i < n_agents; ++i) {
@@ -471,6 +477,19 @@ void negotiate_mediated(const Run& run) {
         break;
       }
       continue;
+    }
+    // The signed text goes home (docs/model.md, "Ratification at home"): a refusal ends the
+    // talks, or counts as its party's rejection and they go on.
+    if (deal && setting.ratification &&
+        ratify(setting, r, w.x, streams.ratification, out, w.refused) >= 0) {
+      for (Index i = 0; i < n_agents; ++i) {
+        if (w.refused[static_cast<std::size_t>(i)]) w.accepts[static_cast<std::size_t>(i)] = false;
+      }
+      if (setting.refusal_ends) {
+        out.outcome = Outcome::refused;
+        break;
+      }
+      deal = false;
     }
     if (deal) {
       out.outcome = n_bracketed > 0 ? Outcome::partial : Outcome::agreement;

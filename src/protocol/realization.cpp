@@ -16,6 +16,8 @@ void Realization::resize(Index agents, Index issues) {
   red_hi_set.setOnes(agents, issues);
   red_lo_limit.setConstant(agents, issues, std::numeric_limits<double>::quiet_NaN());
   red_hi_limit.setConstant(agents, issues, std::numeric_limits<double>::quiet_NaN());
+  ratify_intercept.setConstant(agents, std::numeric_limits<double>::quiet_NaN());
+  ratify_slope.setZero(agents, issues);
   first_draft.setZero(issues);
   status_quo.setZero(issues);
   log_hazard.setZero(issues);
@@ -141,6 +143,12 @@ void Realization::set(Field field, Index agent, Index issue, double v) {
     case Field::red_hi_limit:
       red_hi_limit(agent, issue) = v;
       break;
+    case Field::ratification_intercept:
+      ratify_intercept(agent) = v;
+      break;
+    case Field::ratification_slope:
+      ratify_slope(agent, issue) = v;
+      break;
     case Field::first_draft:
       first_draft(issue) = v;
       break;
@@ -226,6 +234,10 @@ double Realization::get(Field field, Index agent, Index issue) const {
       return red_lo_limit(agent, issue);
     case Field::red_hi_limit:
       return red_hi_limit(agent, issue);
+    case Field::ratification_intercept:
+      return ratify_intercept(agent);
+    case Field::ratification_slope:
+      return ratify_slope(agent, issue);
     case Field::first_draft:
       return first_draft(issue);
     case Field::mediator_stake:

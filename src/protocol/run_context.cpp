@@ -27,6 +27,7 @@ void Workspace::resize(Index agents, Index issues) {
   below.setZero(agents);
   accepts.assign(static_cast<std::size_t>(agents), false);
   left.assign(static_cast<std::size_t>(agents), false);
+  refused.assign(static_cast<std::size_t>(agents), false);
   counted.assign(static_cast<std::size_t>(agents), false);
   bracketed.assign(static_cast<std::size_t>(issues), 0);
   demand.setZero(agents);
@@ -457,6 +458,23 @@ void conclude(const Setting& setting, const Realization& r, Workspace& w, int ro
       out.obstacle_second = k;
     }
   }
+  // A text refused at home: the terms that cost the refusing constituency most support,
+  // −b_ik x_k (docs/model.md, "Ratification at home").
+  if (out.outcome == Outcome::refused && out.blocker >= 0) {
+    double first = 0.0, second = 0.0;
+    for (Index k = 0; k < r.prefs.issues(); ++k) {
+      const double cost = -r.ratify_slope(out.blocker, k) * w.x(k);
+      if (cost > first) {
+        second = first;
+        out.obstacle_second = out.obstacle;
+        first = cost;
+        out.obstacle = k;
+      } else if (cost > second) {
+        second = cost;
+        out.obstacle_second = k;
+      }
+    }
+  }
   if (out.obstacle < 0 && out.blocker >= 0)
     out.obstacle = model::principal_obstacle(r.prefs, out.blocker, w.x);
 }
@@ -480,6 +498,8 @@ void negotiate(const Run& run) {
     w.resize(r.prefs.agents(), r.prefs.issues());
   }
   out.bracketed.assign(static_cast<std::size_t>(r.prefs.issues()), 0);
+  out.ratification.setConstant(r.prefs.agents(), std::numeric_limits<double>::quiet_NaN());
+  out.refusals.assign(static_cast<std::size_t>(r.prefs.agents()), 0);
   std::fill(w.bracketed.begin(), w.bracketed.end(), std::int8_t{0});
   // Only the mediated protocol under private information holds beliefs.
   out.revealed = -1;

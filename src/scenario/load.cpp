@@ -35,6 +35,7 @@ void Loader::load(const toml::table& root) {
   read_sweep(r);
   r.finish("table");
   check_cross_references(root);
+  check_ratification(root);
 }
 
 std::vector<std::string> Loader::issue_ids() const {

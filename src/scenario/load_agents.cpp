@@ -7,6 +7,13 @@
 #include "loader.hpp"
 
 namespace parley::scenario::detail {
+namespace {
+
+// The largest logit a support curve may reach from one term (a probability within 2e-22 of 0
+// or 1).
+constexpr double kRatificationLogit = 50.0;
+
+}  // namespace
 
 void Loader::read_shape(Agent& a, const toml::node& n, const std::string& path) {
   const std::vector<std::string> names = {"linear", "quadratic"};
@@ -311,11 +318,28 @@ void Loader::read_agents(Reader& r) {
                   read_red_line(a.red_line_limit, k, v, key, pr);
                 });
     }
+    a.ratify_slope.resize(n_issues);
+    if (const toml::table* rt = h.subtable("ratification", false))
+      read_ratification(a, *rt, path + ".ratification");
     check_tactics(a, *at, path);
     h.finish();
     s_.agents.push_back(std::move(a));
   }
   all.finish();
+}
+
+// ratification = { intercept = a, slope = { <issue> = b, ... } }: logits, numbers or
+// distributions (docs/model.md, "Ratification at home").
+void Loader::read_ratification(Agent& a, const toml::table& t, const std::string& path) {
+  Reader h(ctx_, t, path);
+  a.ratify_intercept = h.param("intercept", true, -kRatificationLogit, kRatificationLogit);
+  if (const toml::table* st = h.subtable("slope", false)) {
+    per_issue(*st, path + ".slope",
+              [&](std::size_t k, const toml::node& v, const std::string& key, Reader& pr) {
+                a.ratify_slope[k] = pr.param_node(v, key, -kRatificationLogit, kRatificationLogit);
+              });
+  }
+  h.finish();
 }
 
 // veto_issues = ["assets", ...]: issue ids, at least one, each once.

@@ -111,6 +111,39 @@ void Loader::check_cross_references(const toml::table& root) {
   }
 }
 
+// A constituency belongs to a party whose consent a deal needs, in a protocol that puts signed
+// texts to ratification; `protocol.refusal` says what a refusal does, so it needs one.
+void Loader::check_ratification(const toml::table& root) {
+  const model::ProtocolTraits& kind = model::traits(s_.protocol.kind);
+  bool any_veto = false;
+  for (const Agent& a : s_.agents) any_veto = any_veto || a.veto;
+  bool any = false;
+  for (const Agent& a : s_.agents) {
+    if (!a.ratify_intercept) continue;
+    any = true;
+    const std::string key = "agents." + a.id + ".ratification";
+    const Location& at = a.ratify_intercept->where;
+    if (!kind.ratification) {
+      ctx_.diagnostics.push_back({at, key,
+                                  "kind = \"" + std::string(model::name_of(s_.protocol.kind)) +
+                                      "\" puts no deal to ratification",
+                                  "allowed: ratification with kind = " +
+                                      model::kinds_with(&model::ProtocolTraits::ratification)});
+    } else if (a.role != Role::party || (any_veto && !a.veto)) {
+      ctx_.diagnostics.push_back(
+          {at, key, "only a party whose consent a deal needs ratifies it",
+           "allowed: ratification for a party with veto = true or veto_issues (or any party "
+           "when none has a veto)"});
+    }
+  }
+  const toml::node* p = root.get("protocol");
+  const toml::node* n = p && p->is_table() ? p->as_table()->get("refusal") : nullptr;
+  if (!any && n) {
+    ctx_.error(n->source(), "protocol.refusal", "no agent has a constituency that could refuse",
+               "allowed: refusal with some agents.<a>.ratification");
+  }
+}
+
 // A pie (Baron & Ferejohn 1989): issues are shares in [0, 1]; each agent values only its
 // own share, linearly; only alternating offers divide a pie.
 void Loader::check_pie(const toml::table& root) {

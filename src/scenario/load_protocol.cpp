@@ -32,6 +32,7 @@ void Loader::read_protocol(Reader& r) {
                "allowed: decision = \"majority\" with a quota; unanimity needs every veto player");
   }
   p.revision = h.choice("revision", Revision::nash);
+  p.refusal_ends = h.string("refusal", false, {"resume", "end"}).value_or("resume") == "end";
   p.information = h.choice("information", Information::complete);
   p.sessions = h.choice("sessions", Sessions::separate);
   p.max_rounds = static_cast<int>(h.integer("max_rounds", false, 1, 100000).value_or(24));

@@ -96,6 +96,14 @@ class Loader {
   // What a resource tactic, an endurance and an aspiration's limit need.
   void check_tactics(const Agent& a, const toml::table& at, const std::string& path);
 
+  // ratification = { intercept = a, slope = { <issue> = b, ... } } (docs/model.md, "Ratification
+  // at home"): the logistic support curve of the agent's constituency.
+  void read_ratification(Agent& a, const toml::table& t, const std::string& path);
+
+  // Who may have a constituency: a party whose consent a deal needs, in a protocol that puts its
+  // deals to ratification.
+  void check_ratification(const toml::table& root);
+
   void read_protocol(Reader& r);
 
   // [[shocks]]: when a trigger fires (round, after_rejections with by, front_above,

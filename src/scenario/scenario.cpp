@@ -62,6 +62,14 @@ std::vector<ParameterRef> Scenario::parameters() const {
         out.push_back(natural(a.values[k][j], Field::option_value, i, k + j * n, "1"));
       if (a.salience[k]) out.push_back(natural(*a.salience[k], Field::salience, i, k, "1"));
     }
+    // Its constituency's support curve: logits.
+    if (a.ratify_intercept) {
+      out.push_back(natural(*a.ratify_intercept, Field::ratification_intercept, i, 0, "logit"));
+      for (std::size_t k = 0; k < std::min(n, a.ratify_slope.size()); ++k) {
+        if (a.ratify_slope[k])
+          out.push_back(natural(*a.ratify_slope[k], Field::ratification_slope, i, k, "logit"));
+      }
+    }
   }
   const Protocol& p = protocol;
   out.push_back(natural(p.mediator_stake, Field::mediator_stake, 0, 0, "1"));

@@ -257,7 +257,8 @@ class Bracketing(unittest.TestCase):
                 self.assertTrue(np.all(rounds > 2))  # after the bracketing at round 2
                 self.assertTrue(np.all(np.isin(deal[:, 2], [0.0, 1.0])))
                 self.assertEqual(list(f["summary/outcome"][()].astype(str)),
-                                 ["agreement", "walk-out", "deadline", "partial", "collapse", "censored"])
+                                 ["agreement", "walk-out", "deadline", "partial", "collapse", "censored",
+                                  "refused"])
                 self.assertEqual(int(f["summary/outcome_count"][3]), 100)
                 # Lineage: the trace says how each round's text differs from the one before.
                 text, changes = f["trace/text"][()], f["trace/changes"][()]

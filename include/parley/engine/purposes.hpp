@@ -15,8 +15,9 @@ inline constexpr std::string_view beliefs = "protocol.beliefs";
 inline constexpr std::string_view durability = "durability";
 inline constexpr std::string_view posterior = "posterior";
 inline constexpr std::string_view talks = "protocol.talks";
+inline constexpr std::string_view ratification = "protocol.ratification";
 
 inline constexpr std::array kOfEveryRun{battlefield, mediator,  recognition, beliefs,
-                                        durability,  posterior, talks};
+                                        durability,  posterior, talks,       ratification};
 
 }  // namespace parley::engine::purpose

@@ -37,6 +37,11 @@ enum class Field : std::uint8_t {
   endurance,         // the pressure it bears before it concedes by resource (NaN: no limit)
   aspiration,        // the utility below which it rejects, as set (NaN: its BATNA alone)
   aspiration_limit,  // how far its aspiration concedes (NaN: not at all)
+  // Ratification at home (docs/model.md, "Ratification at home"): the logit of the chance that
+  // its constituency ratifies a text at the low end of every issue (NaN: it has none), and per
+  // issue the change of that logit from the issue's low end to its high end.
+  ratification_intercept,
+  ratification_slope,
   // The negotiation's (every agent's quantity comes before first_draft: of_agent).
   first_draft,  // per issue
   mediator_stake,

@@ -107,6 +107,10 @@ struct Setting {
   Information information = Information::complete;
   Sessions sessions = Sessions::separate;
   std::vector<PrivateEnd> private_ends;
+  // Ratification at home (docs/model.md, "Ratification at home"): some agent has a
+  // constituency, and whether a refusal ends the talks (else they go on).
+  bool ratification = false;
+  bool refusal_ends = false;
   bool discrete() const noexcept;  // some issue is discrete
   // Whether agent i decides: a deal needs its consent and a failure may be laid at its door.
   // The veto players; under majority rule, where none has a veto, every party.
@@ -172,6 +176,11 @@ struct Realization {
   Vector tactic_time, tactic_resource, tactic_relative, tactic_absolute;
   Vector endurance;
   Vector aspiration, aspiration_limit;
+  // Ratification at home (docs/model.md, "Ratification at home"): each agent's constituency
+  // ratifies a signed text x with probability 1 / (1 + exp(−(a_i + Σ_k b_ik x_k))), a_i its
+  // ratify_intercept (NaN: it has no constituency) and b_ik its ratify_slope (unit scale).
+  Vector ratify_intercept;
+  model::Matrix ratify_slope;
   Vector first_draft;
   Vector status_quo;
   double mediator_stake = 0.0;  // β

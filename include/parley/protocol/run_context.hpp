@@ -22,9 +22,10 @@ struct RunStreams {
   random::Stream battlefield;
   random::Stream mediator;
   random::Stream recognition;
-  random::Stream beliefs;     // the particles of the mediator's priors
-  random::Stream durability;  // whether a deal breaks down by chance
-  random::Stream talks;       // whether the talks collapse after a round (one draw a round)
+  random::Stream beliefs;       // the particles of the mediator's priors
+  random::Stream durability;    // whether a deal breaks down by chance
+  random::Stream talks;         // whether the talks collapse after a round (one draw a round)
+  random::Stream ratification;  // whether a signed text is ratified at home (a draw per vote)
 };
 
 // What concession carries from round to round of one run (docs/model.md, "Concession").
@@ -58,6 +59,7 @@ struct Workspace {
   model::Matrix values;
   Eigen::ArrayXi below;
   std::vector<bool> accepts, left, counted;
+  std::vector<bool> refused;           // per agent: its constituency refused the text just signed
   std::vector<std::int8_t> bracketed;  // per issue: set aside by the mediator in this run
   Realization shocked;                 // the run's parameters as changed by scheduled shocks
   NashObjective objective;             // the mediator's revision objective, packed per revision

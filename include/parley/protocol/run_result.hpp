@@ -11,18 +11,21 @@ namespace parley::protocol {
 // the ones the mediator bracketed (set aside), or on the stages of a binding agenda agreed.
 // deadline: a known deadline (protocol.deadline) passed, or a one-round protocol found no text;
 // collapse: the talks ended by their hazard (protocol.collapse_hazard); censored: still talking
-// at the simulation's horizon (protocol.max_rounds), which is no outcome of the talks.
+// at the simulation's horizon (protocol.max_rounds), which is no outcome of the talks; refused: a
+// signed text refused at home ended the talks (protocol.refusal = "end"; docs/model.md,
+// "Ratification at home").
 enum class Outcome : std::int8_t {
   agreement = 0,
   walk_out = 1,
   deadline = 2,
   partial = 3,
   collapse = 4,
-  censored = 5
+  censored = 5,
+  refused = 6
 };
 inline constexpr const char* kOutcomeMeanings =
-    "agreement walk-out deadline partial collapse censored";
-inline constexpr int kOutcomes = 6;
+    "agreement walk-out deadline partial collapse censored refused";
+inline constexpr int kOutcomes = 7;
 
 // Why a deal broke down after its signature (docs/model.md, "Whether a deal holds").
 enum class Breakdown : std::int8_t { none = -1, hazard = 0, power_shift = 1 };
@@ -68,6 +71,11 @@ struct RunResult {
   // ceasefire term the run settled, by a stage or the deal (-1: none settled, or no designs).
   int ceasefire_round = -1;
   int ceasefire_design = -1;
+  // Ratification at home (docs/model.md, "Ratification at home"), per agent: the chance its
+  // constituency gave the last text put to it (NaN: none was, or it has no constituency), and how
+  // many signed texts it refused in the run.
+  Vector ratification;
+  std::vector<std::int32_t> refusals;
 };
 
 }  // namespace parley::protocol

@@ -89,6 +89,12 @@ struct Agent {
   // continuous issue. Under aggregation = "mean" only a clause's value when in counts.
   std::vector<std::vector<Param>> values;
   std::optional<double> salience_concentration;  // Dirichlet(κ·w) on the weights
+  // Ratification at home (docs/model.md, "Ratification at home"): a constituency that ratifies a
+  // signed text x with probability 1 / (1 + exp(−(a + Σ_k b_k x_k))), x_k on issue k's unit
+  // scale; `ratify_intercept` is a (absent: no constituency), `ratify_slope` b per issue (absent:
+  // 0), the change of the logit from the issue's low end to its high end.
+  std::optional<Param> ratify_intercept;
+  std::vector<std::optional<Param>> ratify_slope;
   Location where;
 };
 
@@ -149,6 +155,9 @@ struct Protocol {
   Param collapse_hazard;
   Param collapse_escalation;
   std::vector<Param> first_draft;  // natural units, per issue (default: the status quo)
+  // What a refusal at home does (docs/model.md, "Ratification at home"): the talks go on from
+  // the refused text (false), or end (true).
+  bool refusal_ends = false;
   // Alternating offers: who proposes, and how many parties (proposer included) must
   // accept; veto players always must.
   Recognition recognition = Recognition::power;
