@@ -110,6 +110,15 @@ std::string describe(const Scenario& s) {
                  a.values[k].empty() ? model::shape_name(a.shape[k]) : "options", red});
     }
     prefs.print(out);
+    // Ratification at home (docs/model.md, "Ratification at home").
+    if (a.ratify_intercept) {
+      out << "  ratified at home with 1 / (1 + exp(-(" << param_text(*a.ratify_intercept);
+      for (std::size_t k = 0; k < s.issues.size(); ++k) {
+        if (a.ratify_slope[k])
+          out << " + " << param_text(*a.ratify_slope[k]) << " x_" << s.issues[k].id;
+      }
+      out << "))), x on unit scales\n";
+    }
   }
 
   const Protocol& p = s.protocol;
@@ -140,6 +149,12 @@ std::string describe(const Scenario& s) {
   }
   out << "  max_rounds " << p.max_rounds << ", walkout_patience " << p.walkout_patience
       << ", revision_steps " << p.revision_steps << "\n";
+  bool constituencies = false;
+  for (const Agent& a : s.agents) constituencies = constituencies || a.ratify_intercept;
+  if (constituencies) {
+    out << "  a text refused at home "
+        << (p.refusal_ends ? "ends the talks" : "goes back to the table") << "\n";
+  }
   if (model::traits(p.kind).rounds) {
     // When the talks end (docs/model.md, "When the talks end").
     out << "  talks end: "

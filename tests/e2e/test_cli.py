@@ -1350,6 +1350,23 @@ class BadInput(unittest.TestCase):
             self.assertIn(word, r.stdout)
         self.assertTrue(r.stdout.rstrip().endswith(": valid"))
 
+    def test_validate_shows_a_constituency_and_what_a_refusal_does(self):
+        r = parley("validate", SCENARIO)
+        self.assertNotIn("ratified at home", r.stdout)
+        r = parley("validate", SCENARIO, "--set",
+                   "agents.ukraine.ratification={intercept={uniform=[3.0,4.0]},slope={territory=-6.5}}",
+                   "--set", 'protocol.refusal="end"')
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = r.stdout.splitlines()
+        curve = [line for line in lines if "ratified at home" in line]
+        self.assertEqual(len(curve), 1)
+        self.assertIn("uniform(3, 4)", curve[0])
+        self.assertIn("-6.5 x_territory", curve[0])
+        # Under Kyiv's preferences, and the refusal rule under the protocol.
+        heading = next(i for i, line in enumerate(lines) if line.startswith("Preferences of ukraine "))
+        self.assertLess(heading, lines.index(curve[0]))
+        self.assertIn("  a text refused at home ends the talks", lines)
+
 
 SHIPPED = sorted(glob.glob(os.path.join(SRC, "scenarios", "*.toml")))
 

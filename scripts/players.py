@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Players and their constituencies: the measurements issue 33 asks of the default scenario.
+
+usage: scripts/players.py [--parley BIN] [--scenario FILE] [--runs N] [--seed S]
+
+Runs the scenario and variants of it (--set) on the same seed, so every comparison is paired over
+the same runs (common random numbers), and prints each measurement against its target.
+
+Ratification at home (docs/model.md, "Ratification at home"): Kyiv's constituency gets a support
+curve on the territory, from KIIS polling (Nov 26 - Dec 13, 2025 and late January 2026, stated
+judgement): 72% would accept a freeze on the current line with guarantees (territory 0.4), about
+40% giving up the rest of Donbas for guarantees (0.6; 9% "easily", 31% "a difficult
+compromise"), so logit P = 3.64 - 6.75 x. A tighter win-set lowers the intercept by one logit.
+  1. the deal's territory and P(agreement) with that constituency against none, and with the tighter
+     one against it (paired differences with their standard errors);
+  2. the share of signed texts refused at home, and the mean chance a deal passed;
+  3. the same with protocol.refusal = "end": the share of runs whose talks a refusal ended;
+  4. the cost of a run with the constituency against none (runs per second, in this one run);
+  5. the largest |Spearman rho| of a sampled parameter with agreement (no rule in a few inputs).
+Needs h5py and numpy (src/python/parley/files.py reads the files).
+"""
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "src", "python"))
+from parley import files  # noqa: E402
+from measurements import Report, arguments  # noqa: E402
+
+# Kyiv's support curve from the KIIS polls above: logit(0.72) at 0.4, logit(0.40) at 0.6.
+SLOPE = (np.log(0.40 / 0.60) - np.log(0.72 / 0.28)) / 0.2
+INTERCEPT = np.log(0.72 / 0.28) - SLOPE * 0.4
+
+
+def constituency(intercept):
+    return f"agents.ukraine.ratification={{intercept={intercept:.4f},slope={{territory={SLOPE:.4f}}}}}"
+
+
+def run(parley, scenario, runs, seed, out, *overrides):
+    cmd = [parley, "run", scenario, "-n", str(runs), "--seed", str(seed), "-o", out, "--force", "-q"]
+    for o in overrides:
+        cmd += ["--set", o]
+    subprocess.run(cmd, check=True)
+    with files.open_file(out, allowed=(files.RUNS,)) as f:
+        r = f["runs"]
+        issues = [files.text(s) for s in r["issue"][()]]
+        agents = [files.text(a) for a in r["agent"][()]]
+        summary = f["summary"]
+        targets = [files.text(t) for t in summary["target"][()]]
+        return {"outcome": r["outcome"][()], "agreement": r["agreement"][()].astype(float),
+                "territory": r["deal"][:, issues.index("territory")],
+                "refusals": r["refusals"][:, agents.index("ukraine")],
+                "ratification": r["ratification"][:, agents.index("ukraine")],
+                "parameters": [files.text(s) for s in summary["parameter"][()]],
+                "spearman": summary["spearman"][:, targets.index("agreement")],
+                "speed": float(summary.attrs["runs_per_second"])}
+
+
+def paired(a, b):
+    """Mean of b − a over the runs where both are finite, with its standard error."""
+    d = b - a
+    d = d[np.isfinite(d)]
+    return d.mean(), d.std(ddof=1) / np.sqrt(max(len(d), 1))
+
+
+def main():
+    args = arguments(__doc__.splitlines()[0], seed=(int, 20251219, "the seed of every run"))
+    report = Report()
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "run.h5")
+        go = lambda *o: run(args.parley, args.scenario, args.runs, args.seed, out, *o)  # noqa: E731
+        base = go()
+        wide = go(constituency(INTERCEPT))
+        tight = go(constituency(INTERCEPT - 1.0))
+        ended = go(constituency(INTERCEPT), 'protocol.refusal="end"')
+        base_again = go()
+
+    def difference(name, a, b, column, sign):
+        d, se = paired(a[column], b[column])
+        report(name, f"{d:+.4f} +- {se:.4f}", f"{'<' if sign < 0 else '>'} 0 beyond 2 SE",
+               sign * d > 2 * se)
+
+    report("Kyiv's support curve (logit)", f"{INTERCEPT:.2f} {SLOPE:+.2f} x_territory", "KIIS Dec 2025/Jan 2026", None)
+    difference("deal territory: Kyiv's constituency - none", base, wide, "territory", -1)
+    difference("deal territory: tighter win-set - none", base, tight, "territory", -1)
+    difference("deal territory: tighter win-set - KIIS curve", wide, tight, "territory", -1)
+    for name, v in (("none", base), ("KIIS curve", wide), ("tighter", tight)):
+        report(f"P(agreement), {name}", f"{v['agreement'].mean():.4f}", "", None)
+    d, se = paired(base["agreement"], wide["agreement"])
+    report("P(agreement): KIIS curve - none", f"{d:+.4f} +- {se:.4f}", "", None)
+    d, se = paired(wide["agreement"], tight["agreement"])
+    report("P(agreement): tighter - KIIS curve", f"{d:+.4f} +- {se:.4f}", "", None)
+
+    def refused_share(v):
+        refusals = v["refusals"].sum()
+        return refusals / (refusals + v["agreement"].sum())
+
+    report("signed texts refused at home, KIIS curve", f"{refused_share(wide):.4f}", "", None)
+    report("signed texts refused at home, tighter", f"{refused_share(tight):.4f}",
+           "> KIIS curve", refused_share(tight) > refused_share(wide))
+    for name, v in (("KIIS curve", wide), ("tighter", tight)):
+        p = v["ratification"][v["agreement"] == 1]
+        report(f"mean P(ratified) of the deals, {name}", f"{np.nanmean(p):.4f}", "", None)
+    report("runs a refusal ended (refusal = \"end\")", f"{(ended['outcome'] == 6).mean():.4f}", "", None)
+    # The cost: the constituency's runs against the runs without, timed around them.
+    speed = 2.0 / (1.0 / base["speed"] + 1.0 / base_again["speed"])
+    report("cost of a run with the constituency / without", f"{speed / wide['speed']:.2f}", "<= 2", speed / wide["speed"] <= 2.0)
+    rho = wide["spearman"]
+    j = int(np.nanargmax(np.abs(rho)))
+    report("largest |Spearman rho| with agreement", f"{abs(rho[j]):.3f} ({wide['parameters'][j]})", "", None)
+    report.print()
+
+
+if __name__ == "__main__":
+    main()
