@@ -17,6 +17,12 @@ compromise"), so logit P = 3.64 - 6.75 x. A tighter win-set lowers the intercept
   3. the same with protocol.refusal = "end": the share of runs whose talks a refusal ended;
   4. the cost of a run with the constituency against none (runs per second, in this one run);
   5. the largest |Spearman rho| of a sampled parameter with agreement (no rule in a few inputs).
+
+Side payments (docs/model.md, "Side payments"): the U.S. may attach up to 0.1 units to its text,
+each costing it 1 in utility and worth 1 to Moscow or Kyiv (an illustration, not the default):
+  6. P(agreement) and the deal's territory against none (paired), the mean payment to each in the
+     deals, and how a larger U.S. stake (0.5 -> 2, which weighs what a payment costs it) changes
+     P(agreement) with payments.
 Needs h5py and numpy (src/python/parley/files.py reads the files).
 """
 import os
@@ -55,6 +61,7 @@ def run(parley, scenario, runs, seed, out, *overrides):
                 "territory": r["deal"][:, issues.index("territory")],
                 "refusals": r["refusals"][:, agents.index("ukraine")],
                 "ratification": r["ratification"][:, agents.index("ukraine")],
+                "payment": {a: r["payment"][:, agents.index(a)] for a in ("russia", "ukraine")},
                 "parameters": [files.text(s) for s in summary["parameter"][()]],
                 "spearman": summary["spearman"][:, targets.index("agreement")],
                 "speed": float(summary.attrs["runs_per_second"])}
@@ -77,6 +84,9 @@ def main():
         wide = go(constituency(INTERCEPT))
         tight = go(constituency(INTERCEPT - 1.0))
         ended = go(constituency(INTERCEPT), 'protocol.refusal="end"')
+        payments = "agents.us.side_payment={budget=0.1,cost=1.0,to={russia=1.0,ukraine=1.0}}"
+        paid = go(payments)
+        paid_stake = go(payments, "protocol.mediator_stake=2.0")
         base_again = go()
 
     def difference(name, a, b, column, sign):
@@ -112,6 +122,15 @@ def main():
     rho = wide["spearman"]
     j = int(np.nanargmax(np.abs(rho)))
     report("largest |Spearman rho| with agreement", f"{abs(rho[j]):.3f} ({wide['parameters'][j]})", "", None)
+    d, se = paired(base["agreement"], paid["agreement"])
+    report("P(agreement): U.S. payments - none", f"{d:+.4f} +- {se:.4f}", "> 0 beyond 2 SE", d > 2 * se)
+    d, se = paired(base["territory"], paid["territory"])
+    report("deal territory: U.S. payments - none", f"{d:+.4f} +- {se:.4f}", "", None)
+    agreed = paid["agreement"] == 1
+    for a in ("russia", "ukraine"):
+        report(f"mean U.S. payment to {a} in the deals", f"{paid['payment'][a][agreed].mean():.4f}", "", None)
+    d, se = paired(paid["agreement"], paid_stake["agreement"])
+    report("P(agreement) with payments: U.S. stake 2 - 0.5", f"{d:+.4f} +- {se:.4f}", "", None)
     report.print()
 
 

@@ -392,6 +392,14 @@ const std::vector<RunColumn>& run_columns() {
        .units = "",
        .upper = U::round,
        .lo = 0},
+      {.name = "payment",
+       .member = &RunBlock::payment,
+       .across = A::agent,
+       .fill = kNan,
+       .value = [](const RunOutput& o, std::size_t i) { return agent_value(o.result.payment, i); },
+       .long_name = "side payment the mediator attached to the last text for the agent (units; "
+                    "paid with a deal)",
+       .units = "1"},
   };
   return columns;
 }

@@ -165,6 +165,8 @@ protocol::Setting make_setting(const scenario::Scenario& s) {
   for (const scenario::Agent& a : s.agents)
     setting.ratification = setting.ratification || a.ratify_intercept.has_value();
   setting.refusal_ends = s.protocol.refusal_ends;
+  for (const scenario::Agent& a : s.agents)
+    setting.side_payments = setting.side_payments || a.payment_budget.has_value();
   if (setting.information != protocol::Information::complete)
     setting.private_ends = private_ends(s, setting);
   // The shocks that fire at a fixed round, by round (file order within one).

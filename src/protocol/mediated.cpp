@@ -6,6 +6,7 @@
 
 #include "parley/protocol/ceasefire.hpp"
 #include "parley/protocol/ratification.hpp"
+#include "parley/protocol/side_payment.hpp"
 #include "parley/random/distributions.hpp"
 
 namespace parley::protocol {
@@ -58,10 +59,11 @@ double mediator_objective(const Setting& setting, const Realization& r, Workspac
     const auto si = static_cast<std::size_t>(i);
     if (!setting.is_party[si] || w.left[si]) continue;
     const double g = w.u(i) - model::red_line_excess(known, i, x) - w.batna_estimate(i) +
-                     NashObjective::kEpsilon;
+                     NashObjective::kEpsilon + r.payment_value(i) * w.payment(i);
     f += r.power(i) / theta_total * NashObjective::phi(g);
   }
   if (setting.mediator >= 0) f += r.mediator_stake * w.u(setting.mediator);
+  if (setting.side_payments) f -= r.mediator_stake * r.payment_cost * w.payment.sum();
   if (private_information(setting)) f += w.beliefs.log_acceptance(setting, w.bracketed, x, nullptr);
   f += log_passing(setting, r, x, nullptr);
   return f;
@@ -347,8 +349,12 @@ void revise(const Setting& setting, const Realization& r, Workspace& w, Vector& 
     change_clauses(setting, r, w, x);
     return;
   }
-  w.objective.pack(known_red_lines(setting, r, w), w.counted, r.power, w.batna_estimate,
-                   setting.mediator, r.mediator_stake);
+  // With side payments each party's gain includes its payment: its BATNA estimate less it
+  // (docs/model.md, "Side payments").
+  if (setting.side_payments) w.shifted = w.batna_estimate - r.payment_value * w.payment;
+  w.objective.pack(known_red_lines(setting, r, w), w.counted, r.power,
+                   setting.side_payments ? w.shifted : w.batna_estimate, setting.mediator,
+                   r.mediator_stake);
   // F plus, under private information, log P(the private red lines admit the text), and with
   // constituencies log P(the text passes at home) (docs/model.md, "Ratification at home").
   auto evaluate = [&](const Vector& at) {
@@ -382,6 +388,9 @@ void revise(const Setting& setting, const Realization& r, Workspace& w, Vector& 
   }
   x = w.best;
   if (setting.discrete()) change_clauses(setting, r, w, x);
+  // The payments for the revised text: one block of a coordinate ascent on F over the text and
+  // the payments, the text's block above.
+  if (setting.side_payments) choose_payments(r, known_red_lines(setting, r, w), x, w);
 }
 
 void negotiate_mediated(const Run& run) {
@@ -399,6 +408,7 @@ void negotiate_mediated(const Run& run) {
   w.below.setZero();
   w.estimate_error.setZero();
   w.x = r.first_draft;
+  w.payment.setZero(n_agents);
   double front = r.battlefield_start;
   out.outcome = Outcome::censored;
   out.round = -1;
@@ -437,6 +447,8 @@ void negotiate_mediated(const Run& run) {
     // must accept. The mediator learns from the answers (in separate sessions, with the reasons
     // for a rejection).
     anticipate_vote(setting, r, w);
+    // A payment attached to the text counts toward what its receiver demands of it.
+    if (setting.side_payments) w.demand -= r.payment_value * w.payment;
     answer(r, w.demand, w);
     if (learning) {
       for (Index i = 0; i < n_agents; ++i) {
@@ -503,7 +515,8 @@ void negotiate_mediated(const Run& run) {
     for (Index i = 0; i < n_agents; ++i) {
       const auto si = static_cast<std::size_t>(i);
       if (!setting.is_party[si] || w.left[si]) continue;
-      const double reachable = best_reachable(setting, r, i, w.x, w.lo, w.hi);
+      const double reachable = best_reachable(setting, r, i, w.x, w.lo, w.hi) +
+                               (setting.side_payments ? r.payment_value(i) * w.payment(i) : 0.0);
       w.below(i) = reachable < w.batna(i) ? w.below(i) + 1 : 0;
       if (w.below(i) >= setting.walkout_patience) {
         w.left[si] = true;
@@ -558,6 +571,7 @@ void negotiate_mediated(const Run& run) {
     answer(r, w.demand, w);
   }
   conclude(setting, r, w, t, front, w.demand, out);
+  if (setting.side_payments) out.payment = w.payment;
   out.bracketed = w.bracketed;
   if (setting.ceasefire_in_force >= 0)
     out.bracketed[static_cast<std::size_t>(setting.ceasefire_issue)] = 0;  // settled, not aside

@@ -18,6 +18,7 @@ void Realization::resize(Index agents, Index issues) {
   red_hi_limit.setConstant(agents, issues, std::numeric_limits<double>::quiet_NaN());
   ratify_intercept.setConstant(agents, std::numeric_limits<double>::quiet_NaN());
   ratify_slope.setZero(agents, issues);
+  payment_value.setZero(agents);
   first_draft.setZero(issues);
   status_quo.setZero(issues);
   log_hazard.setZero(issues);
@@ -149,6 +150,15 @@ void Realization::set(Field field, Index agent, Index issue, double v) {
     case Field::ratification_slope:
       ratify_slope(agent, issue) = v;
       break;
+    case Field::payment_budget:
+      payment_budget = v;
+      break;
+    case Field::payment_cost:
+      payment_cost = v;
+      break;
+    case Field::payment_value:
+      payment_value(issue) = v;  // issue: the receiving agent
+      break;
     case Field::first_draft:
       first_draft(issue) = v;
       break;
@@ -238,6 +248,12 @@ double Realization::get(Field field, Index agent, Index issue) const {
       return ratify_intercept(agent);
     case Field::ratification_slope:
       return ratify_slope(agent, issue);
+    case Field::payment_budget:
+      return payment_budget;
+    case Field::payment_cost:
+      return payment_cost;
+    case Field::payment_value:
+      return payment_value(issue);
     case Field::first_draft:
       return first_draft(issue);
     case Field::mediator_stake:

@@ -28,6 +28,7 @@ void Workspace::resize(Index agents, Index issues) {
   accepts.assign(static_cast<std::size_t>(agents), false);
   left.assign(static_cast<std::size_t>(agents), false);
   refused.assign(static_cast<std::size_t>(agents), false);
+  payment.setZero(agents);
   counted.assign(static_cast<std::size_t>(agents), false);
   bracketed.assign(static_cast<std::size_t>(issues), 0);
   demand.setZero(agents);
@@ -500,6 +501,7 @@ void negotiate(const Run& run) {
   out.bracketed.assign(static_cast<std::size_t>(r.prefs.issues()), 0);
   out.ratification.setConstant(r.prefs.agents(), std::numeric_limits<double>::quiet_NaN());
   out.refusals.assign(static_cast<std::size_t>(r.prefs.agents()), 0);
+  out.payment.setZero(r.prefs.agents());
   std::fill(w.bracketed.begin(), w.bracketed.end(), std::int8_t{0});
   // Only the mediated protocol under private information holds beliefs.
   out.revealed = -1;

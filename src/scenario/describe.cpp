@@ -119,6 +119,17 @@ std::string describe(const Scenario& s) {
       }
       out << "))), x on unit scales\n";
     }
+    // Side payments (docs/model.md, "Side payments").
+    if (a.payment_budget) {
+      out << "  pays up to " << param_text(*a.payment_budget)
+          << " units with its text, each costing it " << param_text(*a.payment_cost)
+          << " in utility, worth per unit to:";
+      for (std::size_t j = 0; j < a.payment_value.size() && j < s.agents.size(); ++j) {
+        if (a.payment_value[j])
+          out << " " << s.agents[j].id << " " << param_text(*a.payment_value[j]);
+      }
+      out << "\n";
+    }
   }
 
   const Protocol& p = s.protocol;

@@ -36,6 +36,7 @@ void Loader::load(const toml::table& root) {
   r.finish("table");
   check_cross_references(root);
   check_ratification(root);
+  check_side_payments();
 }
 
 std::vector<std::string> Loader::issue_ids() const {

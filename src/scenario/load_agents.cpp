@@ -13,6 +13,9 @@ namespace {
 // or 1).
 constexpr double kRatificationLogit = 50.0;
 
+// The largest budget, cost per unit or value per unit of a side payment.
+constexpr double kPaymentLimit = 100.0;
+
 }  // namespace
 
 void Loader::read_shape(Agent& a, const toml::node& n, const std::string& path) {
@@ -321,6 +324,8 @@ void Loader::read_agents(Reader& r) {
     a.ratify_slope.resize(n_issues);
     if (const toml::table* rt = h.subtable("ratification", false))
       read_ratification(a, *rt, path + ".ratification");
+    if (const toml::table* pt = h.subtable("side_payment", false))
+      read_side_payment(a, *pt, path + ".side_payment", keys_in_file_order(*t));
     check_tactics(a, *at, path);
     h.finish();
     s_.agents.push_back(std::move(a));
@@ -338,6 +343,27 @@ void Loader::read_ratification(Agent& a, const toml::table& t, const std::string
               [&](std::size_t k, const toml::node& v, const std::string& key, Reader& pr) {
                 a.ratify_slope[k] = pr.param_node(v, key, -kRatificationLogit, kRatificationLogit);
               });
+  }
+  h.finish();
+}
+
+// side_payment = { budget = B, cost = c, to = { <agent> = v, ... } }: numbers or distributions
+// (docs/model.md, "Side payments"); `ids` every agent's id, in file order.
+void Loader::read_side_payment(Agent& a, const toml::table& t, const std::string& path,
+                               const std::vector<std::string>& ids) {
+  Reader h(ctx_, t, path);
+  a.payment_budget = h.param("budget", true, 0.0, kPaymentLimit);
+  a.payment_cost = h.param("cost", true, 0.0, kPaymentLimit);
+  a.payment_value.assign(ids.size(), std::nullopt);
+  if (const toml::table* to = h.subtable("to", true)) {
+    Reader r(ctx_, *to, path + ".to");
+    for (std::size_t j = 0; j < ids.size(); ++j) {
+      if (const toml::node* n = r.take(ids[j]))
+        a.payment_value[j] = r.param_node(*n, r.path(ids[j]), 0.0, kPaymentLimit);
+    }
+    r.finish("agent");
+    if (to->empty())
+      ctx_.error(to->source(), path + ".to", "empty", "allowed: at least one receiving agent");
   }
   h.finish();
 }

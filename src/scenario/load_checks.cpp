@@ -144,6 +144,42 @@ void Loader::check_ratification(const toml::table& root) {
   }
 }
 
+// Side payments: the mediator of the mediated protocol pays parties (docs/model.md, "Side
+// payments").
+void Loader::check_side_payments() {
+  const model::ProtocolTraits& kind = model::traits(s_.protocol.kind);
+  for (const Agent& a : s_.agents) {
+    if (!a.payment_budget) continue;
+    const std::string key = "agents." + a.id + ".side_payment";
+    const Location& at = a.payment_budget->where;
+    if (!kind.side_payments) {
+      ctx_.diagnostics.push_back({at, key,
+                                  "kind = \"" + std::string(model::name_of(s_.protocol.kind)) +
+                                      "\" has no mediator to pay",
+                                  "allowed: side_payment with kind = " +
+                                      model::kinds_with(&model::ProtocolTraits::side_payments)});
+      continue;
+    }
+    if (a.role != Role::mediator) {
+      ctx_.diagnostics.push_back({at, key, "only the mediator attaches side payments to its text",
+                                  "allowed: side_payment on the agent with role = \"mediator\""});
+      continue;
+    }
+    if (s_.protocol.revision != Revision::nash) {
+      ctx_.diagnostics.push_back({at, key, "the weighted-mean revision chooses no payments",
+                                  "allowed: side_payment with revision = \"nash\""});
+      continue;
+    }
+    for (std::size_t j = 0; j < a.payment_value.size() && j < s_.agents.size(); ++j) {
+      if (a.payment_value[j] && s_.agents[j].role != Role::party) {
+        ctx_.diagnostics.push_back({a.payment_value[j]->where, key + ".to." + s_.agents[j].id,
+                                    "not a party",
+                                    "allowed: payments to parties (role = \"party\")"});
+      }
+    }
+  }
+}
+
 // A pie (Baron & Ferejohn 1989): issues are shares in [0, 1]; each agent values only its
 // own share, linearly; only alternating offers divide a pie.
 void Loader::check_pie(const toml::table& root) {

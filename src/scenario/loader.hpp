@@ -100,6 +100,14 @@ class Loader {
   // at home"): the logistic support curve of the agent's constituency.
   void read_ratification(Agent& a, const toml::table& t, const std::string& path);
 
+  // side_payment = { budget, cost, to = { <agent> = value } } (docs/model.md, "Side payments");
+  // `ids` every agent's id.
+  void read_side_payment(Agent& a, const toml::table& t, const std::string& path,
+                         const std::vector<std::string>& ids);
+
+  // Who may pay: the mediator of the mediated protocol, to parties other than itself.
+  void check_side_payments();
+
   // Who may have a constituency: a party whose consent a deal needs, in a protocol that puts its
   // deals to ratification.
   void check_ratification(const toml::table& root);

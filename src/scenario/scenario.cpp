@@ -70,6 +70,15 @@ std::vector<ParameterRef> Scenario::parameters() const {
           out.push_back(natural(*a.ratify_slope[k], Field::ratification_slope, i, k, "logit"));
       }
     }
+    // Its side payments: units, utility per unit.
+    if (a.payment_budget) {
+      out.push_back(natural(*a.payment_budget, Field::payment_budget, i, 0, "1"));
+      out.push_back(natural(*a.payment_cost, Field::payment_cost, i, 0, "1"));
+      for (std::size_t j = 0; j < a.payment_value.size(); ++j) {
+        if (a.payment_value[j])
+          out.push_back(natural(*a.payment_value[j], Field::payment_value, i, j, "1"));
+      }
+    }
   }
   const Protocol& p = protocol;
   out.push_back(natural(p.mediator_stake, Field::mediator_stake, 0, 0, "1"));

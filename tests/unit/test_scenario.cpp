@@ -100,14 +100,16 @@ TEST(ScenarioErrors, MissingKey) {
 }
 
 TEST(ScenarioErrors, UnknownKeyWithHint) {
-  EXPECT_EQ(errors_of(tiny_with({{27, "vetoo = true"}})),
-            std::vector<std::string>{
-                "t.toml:27:1: agents.b.vetoo: unknown key (allowed: name, role, veto, veto_issues, "
-                "tactics, power, discount, assertiveness, concession_beta, endurance, aspiration, "
-                "aspiration_limit, war_cost, reservation, expected_drift, drift_sd, "
-                "salience_concentration, "
-                "shape, values, salience, ideal, red_lines, red_line_limits, ratification; did you "
-                "mean 'veto'?)"});
+  EXPECT_EQ(
+      errors_of(tiny_with({{27, "vetoo = true"}})),
+      std::vector<std::string>{
+          "t.toml:27:1: agents.b.vetoo: unknown key (allowed: name, role, veto, veto_issues, "
+          "tactics, power, discount, assertiveness, concession_beta, endurance, aspiration, "
+          "aspiration_limit, war_cost, reservation, expected_drift, drift_sd, "
+          "salience_concentration, "
+          "shape, values, salience, ideal, red_lines, red_line_limits, ratification, side_payment; "
+          "did you "
+          "mean 'veto'?)"});
 }
 
 TEST(ScenarioErrors, UnknownTableWithHint) {
@@ -264,7 +266,8 @@ TEST(Overrides, ErrorsNameSetAndTheColumnInTheArgument) {
           "tactics, power, discount, assertiveness, concession_beta, endurance, aspiration, "
           "aspiration_limit, war_cost, reservation, expected_drift, drift_sd, "
           "salience_concentration, "
-          "shape, values, salience, ideal, red_lines, red_line_limits, ratification; did you mean "
+          "shape, values, salience, ideal, red_lines, red_line_limits, ratification, side_payment; "
+          "did you mean "
           "'reservation'?)"});
   const auto not_toml = errors_with("agents.b.reservation=1/2");
   ASSERT_EQ(not_toml.size(), 1u);

@@ -42,6 +42,12 @@ enum class Field : std::uint8_t {
   // issue the change of that logit from the issue's low end to its high end.
   ratification_intercept,
   ratification_slope,
+  // Side payments (docs/model.md, "Side payments"): the payer's budget and its cost per unit paid
+  // (utility), and per receiving agent the utility a unit gives it (agent: the payer; the issue
+  // index names the receiving agent).
+  payment_budget,
+  payment_cost,
+  payment_value,
   // The negotiation's (every agent's quantity comes before first_draft: of_agent).
   first_draft,  // per issue
   mediator_stake,

@@ -111,6 +111,8 @@ struct Setting {
   // constituency, and whether a refusal ends the talks (else they go on).
   bool ratification = false;
   bool refusal_ends = false;
+  // The mediator may attach side payments to its text (docs/model.md, "Side payments").
+  bool side_payments = false;
   bool discrete() const noexcept;  // some issue is discrete
   // Whether agent i decides: a deal needs its consent and a failure may be laid at its door.
   // The veto players; under majority rule, where none has a veto, every party.
@@ -181,6 +183,11 @@ struct Realization {
   // ratify_intercept (NaN: it has no constituency) and b_ik its ratify_slope (unit scale).
   Vector ratify_intercept;
   model::Matrix ratify_slope;
+  // Side payments (docs/model.md, "Side payments"): the mediator pays up to `payment_budget`
+  // units, each costing it `payment_cost` in utility and worth payment_value(i) to agent i.
+  double payment_budget = 0.0;
+  double payment_cost = 0.0;
+  Vector payment_value;
   Vector first_draft;
   Vector status_quo;
   double mediator_stake = 0.0;  // β

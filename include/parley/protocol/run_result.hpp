@@ -76,6 +76,9 @@ struct RunResult {
   // many signed texts it refused in the run.
   Vector ratification;
   std::vector<std::int32_t> refusals;
+  // Side payments (docs/model.md, "Side payments"), per agent: the payment attached to the last
+  // text (units; paid with a deal), 0 without side payments.
+  Vector payment;
 };
 
 }  // namespace parley::protocol

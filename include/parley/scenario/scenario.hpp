@@ -95,6 +95,12 @@ struct Agent {
   // 0), the change of the logit from the low end to its high end.
   std::optional<Param> ratify_intercept;
   std::vector<std::optional<Param>> ratify_slope;
+  // Side payments it attaches to a text (docs/model.md, "Side payments"; the mediator only):
+  // `payment_budget` units at most (absent: it pays none), each costing it `payment_cost` in
+  // utility, and per receiving agent (index) the utility a unit gives it (absent: none).
+  std::optional<Param> payment_budget;
+  std::optional<Param> payment_cost;
+  std::vector<std::optional<Param>> payment_value;
   Location where;
 };
 
