@@ -84,6 +84,10 @@ void RunsFile::Impl::add_trace(std::uint64_t run, const protocol::Trace& run_tra
          "zone of agreement in this round: max over texts of min over the deciders of u - BATNA "
          "(as zone_first; -inf: red lines exclude every text)",
          "utility");
+    make(traced.payment, "payment", H5T_IEEE_F64LE, &nan, {agent},
+         "side payment the mediator attached to the text in this round for the agent (units; NaN: "
+         "no side payments)",
+         "1");
   }
   const hsize_t rounds = run_trace.rounds.size();
   const hsize_t j = traced.runs.size();
@@ -96,7 +100,8 @@ void RunsFile::Impl::add_trace(std::uint64_t run, const protocol::Trace& run_tra
   std::vector<double> text(rounds * ni), utility(rounds * na), batna(rounds * na),
       demand(rounds * na), red_lo(rounds * na * ni), red_hi(rounds * na * ni),
       belief_lo(rounds * na * ni), belief_hi(rounds * na * ni), front(rounds),
-      expected_drift(rounds * na), reservation(rounds * na), range(rounds), zone(rounds);
+      expected_drift(rounds * na), reservation(rounds * na), range(rounds), zone(rounds),
+      payment(rounds * na);
   std::vector<std::int8_t> accepts(rounds * na), changes(rounds * ni, 0);
   const double no_belief = std::numeric_limits<double>::quiet_NaN();
   for (std::size_t r = 0; r < rounds; ++r) {
@@ -128,6 +133,7 @@ void RunsFile::Impl::add_trace(std::uint64_t run, const protocol::Trace& run_tra
                                     ? issues[battlefield_issue].to_natural(round.reservation(ai))
                                     : no_belief;
       accepts[r * na + a] = round.accepts[a];
+      payment[r * na + a] = round.payment.size() > ai ? round.payment(ai) : no_belief;
       for (std::size_t i = 0; i < ni; ++i) {
         const auto ii = static_cast<Eigen::Index>(i);
         red_lo[(r * na + a) * ni + i] = issues[i].to_natural(round.red_lo(ai, ii));
@@ -162,6 +168,7 @@ void RunsFile::Impl::add_trace(std::uint64_t run, const protocol::Trace& run_tra
   put(traced.reservation, H5T_NATIVE_DOUBLE, reservation.data());
   put(traced.range, H5T_NATIVE_DOUBLE, range.data());
   put(traced.zone, H5T_NATIVE_DOUBLE, zone.data());
+  put(traced.payment, H5T_NATIVE_DOUBLE, payment.data());
 }
 
 void RunsFile::Impl::finish_trace() {

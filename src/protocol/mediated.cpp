@@ -465,6 +465,7 @@ void negotiate_mediated(const Run& run) {
       out.revealed = t;
     note_round(setting, r, t, -1, front, w, out, trace);
     if (trace && beliefs) w.beliefs.medians(setting, trace->rounds.back());
+    if (trace && setting.side_payments) trace->rounds.back().payment = w.payment;
     bool deal = true;
     for (Index i = 0; i < n_agents; ++i) {
       const auto si = static_cast<std::size_t>(i);

@@ -41,6 +41,7 @@ double root(const std::function<double(double)>& f, double lo, double hi) {
 struct Deal {
   int outcome = -1, round = -1;
   double text = 0.0, payment_ru = 0.0, payment_ua = 0.0;
+  std::vector<double> traced_ru;  // Moscow's payment round by round
 };
 
 // One issue x in [0, 1]: Moscow ("ru") u = x, Kyiv ("ua") u = 1 − x, BATNAs 0.35, both demanding
@@ -74,8 +75,11 @@ Deal leverage(double beta, double cost, double value, double budget) {
     d.text = b.final_text[0];
     d.payment_ru = b.payment[0];
     d.payment_ua = b.payment[1];
+    for (const auto& [run, trace] : b.traces) {
+      for (const auto& round : trace.rounds) d.traced_ru.push_back(round.payment(0));
+    }
   };
-  engine::run_plan(s, sampler, {5, 0, 1}, options);
+  engine::run_plan(s, sampler, {5, 0, 1, 1}, options);
   return d;
 }
 
@@ -137,6 +141,11 @@ TEST(SidePayments, TheDealAndThePaymentFollowFromTheFirstOrderConditions) {
   EXPECT_NEAR(d.payment_ru, s, 2e-3);
   EXPECT_EQ(d.payment_ua, 0.0);
   EXPECT_LT(d.text, kBatna);  // Moscow signs a text below its BATNA, for the payment
+  // The trace: the first draft carries no payment, the text signed in the last round the one
+  // recorded.
+  ASSERT_EQ(d.traced_ru.size(), 80u);
+  EXPECT_EQ(d.traced_ru.front(), 0.0);
+  EXPECT_EQ(d.traced_ru.back(), d.payment_ru);
 }
 
 // A binding budget B: s = B, and x solves ½/(x − b + ε + γB) − ½/(1 − x − b + ε) = β. Without a

@@ -34,6 +34,9 @@ struct TraceRound {
   // (agents × issues, unit scales; NaN where it holds no belief; empty under complete
   // information).
   model::Matrix belief_lo, belief_hi;
+  // The side payment the mediator attached to the text, per agent (docs/model.md, "Side
+  // payments"; empty without side payments).
+  model::Vector payment;
 };
 
 struct Trace {
@@ -44,7 +47,8 @@ struct Trace {
               const model::Vector& expected_drift, const model::Preferences& prefs,
               const std::vector<bool>& accepts) {
     TraceRound r{round, proposer, front, text,         utility,      batna, demand, expected_drift,
-                 {},    0.0,      0.0,   prefs.red_lo, prefs.red_hi, {},    {},     {}};
+                 {},    0.0,      0.0,   prefs.red_lo, prefs.red_hi, {},    {},     {},
+                 {}};
     for (bool a : accepts) r.accepts.push_back(a ? 1 : 0);
     rounds.push_back(std::move(r));
   }
