@@ -21,7 +21,7 @@ compromise"), so logit P = 3.64 - 6.75 x. A tighter win-set lowers the intercept
 Side payments (docs/model.md, "Side payments"): the U.S. may attach up to 0.1 units to its text,
 each costing it 1 in utility and worth 1 to Moscow or Kyiv (an illustration, not the default):
   6. P(agreement) and the deal's territory against none (paired), the mean payment to each in the
-     deals, and how a larger U.S. stake (0.5 -> 2, which weighs what a payment costs it) changes
+     deals and its distribution across runs (the leverage the U.S. chooses), and how a larger U.S. stake (0.5 -> 2, which weighs what a payment costs it) changes
      P(agreement) with payments.
 Needs h5py and numpy (src/python/parley/files.py reads the files).
 """
@@ -129,6 +129,8 @@ def main():
     agreed = paid["agreement"] == 1
     for a in ("russia", "ukraine"):
         report(f"mean U.S. payment to {a} in the deals", f"{paid['payment'][a][agreed].mean():.4f}", "", None)
+        q = np.quantile(paid["payment"][a][agreed], [0.05, 0.25, 0.5, 0.75, 0.95])
+        report(f"U.S. payment to {a}: quantiles 5/25/50/75/95%", " ".join(f"{v:.3f}" for v in q), "", None)
     d, se = paired(paid["agreement"], paid_stake["agreement"])
     report("P(agreement) with payments: U.S. stake 2 - 0.5", f"{d:+.4f} +- {se:.4f}", "", None)
     report.print()
