@@ -2,7 +2,10 @@
 takes, and the table of measurements against their targets."""
 import argparse
 import os
+import subprocess
 import tomllib
+
+import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -17,6 +20,23 @@ def arguments(description, **extra):
     for name, (kind, default, help_text) in extra.items():
         parser.add_argument("--" + name, type=kind, default=default, help=help_text)
     return parser.parse_args()
+
+
+def parley_run(parley, scenario, runs, seed, out, overrides, *flags):
+    """`parley run` of the scenario into OUT with the --set OVERRIDES and further FLAGS, quietly,
+    overwriting OUT."""
+    cmd = [parley, "run", scenario, "-n", str(runs), "--seed", str(seed), "-o", out, "--force", "-q",
+           *flags]
+    for o in overrides:
+        cmd += ["--set", o]
+    subprocess.run(cmd, check=True)
+
+
+def paired(a, b):
+    """Mean of b − a over the runs where both are finite, with its standard error."""
+    d = b - a
+    d = d[np.isfinite(d)]
+    return d.mean(), d.std(ddof=1) / np.sqrt(max(len(d), 1))
 
 
 def drift_overrides(scenario, drift):

@@ -26,7 +26,6 @@ each costing it 1 in utility and worth 1 to Moscow or Kyiv (an illustration, not
 Needs h5py and numpy (src/python/parley/files.py reads the files).
 """
 import os
-import subprocess
 import sys
 import tempfile
 
@@ -35,7 +34,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "src", "python"))
 from parley import files  # noqa: E402
-from measurements import Report, arguments  # noqa: E402
+from measurements import Report, arguments, paired, parley_run  # noqa: E402
 
 # Kyiv's support curve from the KIIS polls above: logit(0.72) at 0.4, logit(0.40) at 0.6.
 SLOPE = (np.log(0.40 / 0.60) - np.log(0.72 / 0.28)) / 0.2
@@ -47,10 +46,7 @@ def constituency(intercept):
 
 
 def run(parley, scenario, runs, seed, out, *overrides):
-    cmd = [parley, "run", scenario, "-n", str(runs), "--seed", str(seed), "-o", out, "--force", "-q"]
-    for o in overrides:
-        cmd += ["--set", o]
-    subprocess.run(cmd, check=True)
+    parley_run(parley, scenario, runs, seed, out, overrides)
     with files.open_file(out, allowed=(files.RUNS,)) as f:
         r = f["runs"]
         issues = [files.text(s) for s in r["issue"][()]]
@@ -65,13 +61,6 @@ def run(parley, scenario, runs, seed, out, *overrides):
                 "parameters": [files.text(s) for s in summary["parameter"][()]],
                 "spearman": summary["spearman"][:, targets.index("agreement")],
                 "speed": float(summary.attrs["runs_per_second"])}
-
-
-def paired(a, b):
-    """Mean of b − a over the runs where both are finite, with its standard error."""
-    d = b - a
-    d = d[np.isfinite(d)]
-    return d.mean(), d.std(ddof=1) / np.sqrt(max(len(d), 1))
 
 
 def main():

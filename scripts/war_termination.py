@@ -39,7 +39,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "src", "python"))
 from parley import files  # noqa: E402
-from measurements import Report, arguments, drift_overrides  # noqa: E402
+from measurements import Report, arguments, drift_overrides, paired, parley_run  # noqa: E402
 
 BINS = 32
 TRACED = 1000  # runs traced in every variant, for the reservations
@@ -54,11 +54,7 @@ def with_shock(scenario, folder, name, shock):
 
 
 def run(parley, scenario, runs, seed, out, *overrides):
-    cmd = [parley, "run", scenario, "-n", str(runs), "--seed", str(seed), "-o", out, "--force", "-q",
-           "--trace", str(min(TRACED, runs))]
-    for o in overrides:
-        cmd += ["--set", o]
-    subprocess.run(cmd, check=True)
+    parley_run(parley, scenario, runs, seed, out, overrides, "--trace", str(min(TRACED, runs)))
     with files.open_file(out, allowed=(files.RUNS,)) as f:
         r = f["runs"]
         issues = [files.text(s) for s in r["issue"][()]]
@@ -109,13 +105,6 @@ def depth2_tree(x, y):
         if correct[t] / n > best[0]:
             best = (correct[t] / n, f"root on parameter {p} at bin {t}")
     return best
-
-
-def paired(a, b):
-    """Mean of b − a over the runs where both are finite, with its standard error."""
-    d = b - a
-    d = d[np.isfinite(d)]
-    return d.mean(), d.std(ddof=1) / np.sqrt(max(len(d), 1))
 
 
 def main():
