@@ -120,7 +120,7 @@ std::string describe(const Scenario& s) {
       out << "))), x on unit scales\n";
     }
     // Side payments (docs/model.md, "Side payments").
-    if (a.payment_budget) {
+    if (a.payment_budget && a.payment_cost) {
       out << "  pays up to " << param_text(*a.payment_budget)
           << " units with its text, each costing it " << param_text(*a.payment_cost)
           << " in utility, worth per unit to:";

@@ -70,8 +70,9 @@ std::vector<ParameterRef> Scenario::parameters() const {
           out.push_back(natural(*a.ratify_slope[k], Field::ratification_slope, i, k, "logit"));
       }
     }
-    // Its side payments: units, utility per unit.
-    if (a.payment_budget) {
+    // Its side payments: units, utility per unit (both are required; a scenario missing one is
+    // refused, but its parameters may be listed before).
+    if (a.payment_budget && a.payment_cost) {
       out.push_back(natural(*a.payment_budget, Field::payment_budget, i, 0, "1"));
       out.push_back(natural(*a.payment_cost, Field::payment_cost, i, 0, "1"));
       for (std::size_t j = 0; j < a.payment_value.size(); ++j) {
