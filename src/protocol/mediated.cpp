@@ -491,13 +491,10 @@ void negotiate_mediated(const Run& run) {
       }
       continue;
     }
-    // The signed text goes home (docs/model.md, "Ratification at home"): a refusal ends the
-    // talks, or counts as its party's rejection and they go on.
+    // The signed text goes home (docs/model.md, "Ratification at home"): a refusal counts as its
+    // party's rejection, and ends the talks or they go on.
     if (deal && setting.ratification &&
-        ratify(setting, r, w.x, streams.ratification, out, w.refused) >= 0) {
-      for (Index i = 0; i < n_agents; ++i) {
-        if (w.refused[static_cast<std::size_t>(i)]) w.accepts[static_cast<std::size_t>(i)] = false;
-      }
+        ratify(setting, r, w.x, streams.ratification, out, w.accepts) >= 0) {
       if (setting.refusal_ends) {
         out.outcome = Outcome::refused;
         break;

@@ -64,16 +64,15 @@ void anticipate_vote(const Setting& setting, const Realization& r, Workspace& w)
 }
 
 Index ratify(const Setting& setting, const Realization& r, const Vector& x, random::Stream& stream,
-             RunResult& out, std::vector<bool>& refused) {
+             RunResult& out, std::vector<bool>& accepts) {
   Index first = -1;
   for (Index i = 0; i < r.prefs.agents(); ++i) {
     const auto si = static_cast<std::size_t>(i);
-    refused[si] = false;
     if (!votes(setting, r, i, x)) continue;
     const double p = ratification_probability(r, i, x);
     out.ratification(i) = p;
     if (stream.uniform() < p) continue;
-    refused[si] = true;
+    accepts[si] = false;
     ++out.refusals[si];
     if (first < 0) first = i;
   }

@@ -27,7 +27,6 @@ void Workspace::resize(Index agents, Index issues) {
   below.setZero(agents);
   accepts.assign(static_cast<std::size_t>(agents), false);
   left.assign(static_cast<std::size_t>(agents), false);
-  refused.assign(static_cast<std::size_t>(agents), false);
   payment.setZero(agents);
   counted.assign(static_cast<std::size_t>(agents), false);
   bracketed.assign(static_cast<std::size_t>(issues), 0);
@@ -417,6 +416,26 @@ void note_round(const Setting& setting, const Realization& r, int round, Index p
   }
 }
 
+namespace {
+
+// The indices of the largest and second-largest positive entries of v (the first of equal ones),
+// -1 where there are fewer.
+void largest_two(const Vector& v, Index& first, Index& second) {
+  first = -1;
+  second = -1;
+  for (Index k = 0; k < v.size(); ++k) {
+    if (v(k) <= 0.0) continue;
+    if (first < 0 || v(k) > v(first)) {
+      second = first;
+      first = k;
+    } else if (second < 0 || v(k) > v(second)) {
+      second = k;
+    }
+  }
+}
+
+}  // namespace
+
 void conclude(const Setting& setting, const Realization& r, Workspace& w, int round, double front,
               const Vector& price, RunResult& out) {
   const Index n_agents = r.prefs.agents();
@@ -448,33 +467,12 @@ void conclude(const Setting& setting, const Realization& r, Workspace& w, int ro
   // The obstacles: the issues with the largest and second-largest shortfall; where no one whose
   // consent the text needs rejects it, the blocker's principal obstacle.
   shortfalls(setting, r, w, out.shortfall);
-  out.obstacle = -1;
-  out.obstacle_second = -1;
-  for (Index k = 0; k < out.shortfall.size(); ++k) {
-    if (out.shortfall(k) <= 0.0) continue;
-    if (out.obstacle < 0 || out.shortfall(k) > out.shortfall(out.obstacle)) {
-      out.obstacle_second = out.obstacle;
-      out.obstacle = k;
-    } else if (out.obstacle_second < 0 || out.shortfall(k) > out.shortfall(out.obstacle_second)) {
-      out.obstacle_second = k;
-    }
-  }
-  // A text refused at home: the terms that cost the refusing constituency most support,
-  // −b_ik x_k (docs/model.md, "Ratification at home").
+  largest_two(out.shortfall, out.obstacle, out.obstacle_second);
+  // A text refused at home (every decider accepted it, so no shortfall): the terms that cost the
+  // refusing constituency most support, −b_ik x_k (docs/model.md, "Ratification at home").
   if (out.outcome == Outcome::refused && out.blocker >= 0) {
-    double first = 0.0, second = 0.0;
-    for (Index k = 0; k < r.prefs.issues(); ++k) {
-      const double cost = -r.ratify_slope(out.blocker, k) * w.x(k);
-      if (cost > first) {
-        second = first;
-        out.obstacle_second = out.obstacle;
-        first = cost;
-        out.obstacle = k;
-      } else if (cost > second) {
-        second = cost;
-        out.obstacle_second = k;
-      }
-    }
+    const Vector cost = -(r.ratify_slope.row(out.blocker).transpose() * w.x);
+    largest_two(cost, out.obstacle, out.obstacle_second);
   }
   if (out.obstacle < 0 && out.blocker >= 0)
     out.obstacle = model::principal_obstacle(r.prefs, out.blocker, w.x);

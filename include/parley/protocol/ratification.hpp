@@ -35,9 +35,9 @@ void anticipate_vote(const Setting& setting, const Realization& r, Workspace& w)
 
 // The vote on the signed text x: each agent with a constituency whose consent x needs draws once
 // from `stream`, in agent order, and ratifies with P_i(x). Records P_i(x) in out.ratification and
-// a refusal in out.refusals and `refused` (per agent); returns the first agent that refused, or -1
-// when every vote passed.
+// a refusal in out.refusals; a refusal counts as the agent's rejection of x (accepts[i] = false).
+// Returns the first agent that refused, or -1 when every vote passed.
 Index ratify(const Setting& setting, const Realization& r, const Vector& x, random::Stream& stream,
-             RunResult& out, std::vector<bool>& refused);
+             RunResult& out, std::vector<bool>& accepts);
 
 }  // namespace parley::protocol

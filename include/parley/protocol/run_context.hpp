@@ -59,7 +59,6 @@ struct Workspace {
   model::Matrix values;
   Eigen::ArrayXi below;
   std::vector<bool> accepts, left, counted;
-  std::vector<bool> refused;  // per agent: its constituency refused the text just signed
   // Side payments (docs/model.md, "Side payments"): per agent, the payment attached to the text,
   // and scratch for choosing it (the gains, the power shares, the BATNA estimates less payments).
   Vector payment, payment_gain, payment_theta, shifted;
