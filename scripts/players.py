@@ -16,7 +16,10 @@ compromise"), so logit P = 3.64 - 6.75 x. A tighter win-set lowers the intercept
   2. the share of signed texts refused at home, and the mean chance a deal passed;
   3. the same with protocol.refusal = "end": the share of runs whose talks a refusal ended;
   4. the cost of a run with the constituency against none (runs per second, in this one run);
-  5. the largest |Spearman rho| of a sampled parameter with agreement (no rule in a few inputs).
+  5. no rule in a few inputs under the constituency: the accuracy of the best depth-2 tree on the
+     sampled parameters (war_termination.depth2_tree) and the largest |Spearman rho| with
+     agreement; and P(agreement by round 12) with max_rounds 18 and 36 (the horizon must not move
+     it).
 
 Side payments (docs/model.md, "Side payments"): the U.S. may attach up to 0.1 units to its text,
 each costing it 1 in utility and worth 1 to Moscow or Kyiv (an illustration, not the default):
@@ -35,6 +38,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "src", "python"))
 from parley import files  # noqa: E402
 from measurements import Report, arguments, paired, parley_run  # noqa: E402
+from war_termination import depth2_tree  # noqa: E402
 
 # Kyiv's support curve from the KIIS polls above: logit(0.72) at 0.4, logit(0.40) at 0.6.
 SLOPE = (np.log(0.40 / 0.60) - np.log(0.72 / 0.28)) / 0.2
@@ -53,12 +57,15 @@ def run(parley, scenario, runs, seed, out, *overrides):
         agents = [files.text(a) for a in r["agent"][()]]
         summary = f["summary"]
         targets = [files.text(t) for t in summary["target"][()]]
+        parameters = [files.text(s) for s in summary["parameter"][()]]
         return {"outcome": r["outcome"][()], "agreement": r["agreement"][()].astype(float),
+                "round": r["round"][()],
+                "sampled": np.column_stack([r[p][()] for p in parameters]),
                 "territory": r["deal"][:, issues.index("territory")],
                 "refusals": r["refusals"][:, agents.index("ukraine")],
                 "ratification": r["ratification"][:, agents.index("ukraine")],
                 "payment": {a: r["payment"][:, agents.index(a)] for a in ("russia", "ukraine")},
-                "parameters": [files.text(s) for s in summary["parameter"][()]],
+                "parameters": parameters,
                 "spearman": summary["spearman"][:, targets.index("agreement")],
                 "speed": float(summary.attrs["runs_per_second"])}
 
@@ -73,6 +80,8 @@ def main():
         wide = go(constituency(INTERCEPT))
         tight = go(constituency(INTERCEPT - 1.0))
         ended = go(constituency(INTERCEPT), 'protocol.refusal="end"')
+        short = go(constituency(INTERCEPT), "protocol.max_rounds=18")
+        long = go(constituency(INTERCEPT), "protocol.max_rounds=36")
         payments = "agents.us.side_payment={budget=0.1,cost=1.0,to={russia=1.0,ukraine=1.0}}"
         paid = go(payments)
         paid_stake = go(payments, "protocol.mediator_stake=2.0")
@@ -108,6 +117,11 @@ def main():
     # The cost: the constituency's runs against the runs without, timed around them.
     speed = 2.0 / (1.0 / base["speed"] + 1.0 / base_again["speed"])
     report("cost of a run with the constituency / without", f"{speed / wide['speed']:.2f}", "<= 2", speed / wide["speed"] <= 2.0)
+    accuracy, _ = depth2_tree(wide["sampled"], wide["agreement"] == 1)
+    report("outcomes a depth-2 tree predicts, KIIS curve", f"{accuracy:.1%}", "<= 80%", accuracy <= 0.80)
+    by12 = [((v["round"] >= 1) & (v["round"] <= 12)).mean() for v in (short, long)]
+    report("P(agreement by round 12), max_rounds 18 / 36", f"{by12[0]:.4f} / {by12[1]:.4f}", "equal",
+           by12[0] == by12[1])
     rho = wide["spearman"]
     j = int(np.nanargmax(np.abs(rho)))
     report("largest |Spearman rho| with agreement", f"{abs(rho[j]):.3f} ({wide['parameters'][j]})", "", None)
