@@ -186,6 +186,8 @@ int cmd_info(const std::vector<std::string>& args, const std::string&) {
       }
       if (info.outcome_count.size() > 6)
         std::printf(", refused at home %.0f", info.outcome_count[6]);
+      if (info.outcome_count.size() > 7)
+        std::printf(", abandoned by the mediator %.0f", info.outcome_count[7]);
       std::printf("\n");
     }
     if (info.rounds.size() == 3 && info.outcome_count.size() >= 3 && info.outcome_count[0] > 0) {

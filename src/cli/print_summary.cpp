@@ -124,6 +124,8 @@ std::string format_summary(const scenario::Scenario& s, const engine::Summary& m
     out += line("   collapse %.1f%%", 100.0 * share(protocol::Outcome::collapse));
   if (share(protocol::Outcome::refused) > 0)
     out += line("   refused at home %.1f%%", 100.0 * share(protocol::Outcome::refused));
+  if (share(protocol::Outcome::abandoned) > 0)
+    out += line("   abandoned by the mediator %.1f%%", 100.0 * share(protocol::Outcome::abandoned));
   out += "\n";
   if (share(protocol::Outcome::censored) > 0) {
     out += line(
@@ -208,10 +210,10 @@ std::string format_sensitivity(const std::vector<engine::SampledColumn>& columns
 
 std::string format_trace(const scenario::Scenario& s, std::uint64_t run, const engine::RunBlock& b,
                          const protocol::Trace& trace) {
-  static const char* const kOutcomes[] = {"agreement",      "walk-out",
-                                          "deadline",       "partial deal",
-                                          "collapse",       "still talking at the horizon",
-                                          "refused at home"};
+  static const char* const kOutcomes[] = {"agreement",       "walk-out",
+                                          "deadline",        "partial deal",
+                                          "collapse",        "still talking at the horizon",
+                                          "refused at home", "abandoned by the mediator"};
   std::string out = line("Run %llu of %s: %s", static_cast<unsigned long long>(run), s.name.c_str(),
                          kOutcomes[static_cast<int>(b.outcome[0])]);
   if (b.round[0] >= 0) out += line(" in round %d", b.round[0]);

@@ -400,6 +400,31 @@ const std::vector<RunColumn>& run_columns() {
        .long_name = "side payment the mediator attached to the last text for the agent (units; "
                     "paid with a deal)",
        .units = "1"},
+      {.name = "aid",
+       .member = &RunBlock::aid,
+       .across = A::agent,
+       .fill = kNan,
+       .value = [](const RunOutput& o, std::size_t i) { return agent_value(o.result.aid, i); },
+       .long_name = "mean aid the agent gave the contest's down side over the rounds of the run "
+                    "(the contest's units; NaN: it has no aid instrument)",
+       .units = "1"},
+      {.name = "sanctions",
+       .member = &RunBlock::sanctions,
+       .across = A::agent,
+       .fill = kNan,
+       .value = [](const RunOutput& o,
+                   std::size_t i) { return agent_value(o.result.sanctions, i); },
+       .long_name = "mean sanctions the agent imposed on the contest's up side over the rounds of "
+                    "the run (the contest's units; NaN: it has no sanctions instrument)",
+       .units = "1"},
+      {.name = "disengaged",
+       .member = &RunBlock::disengaged,
+       .across = A::run,
+       .fill = -1,
+       .value = [](const RunOutput& o, std::size_t) -> double { return o.result.disengaged; },
+       .long_name = "round after which the mediator left the talks (-1: it stayed)",
+       .units = "round",
+       .upper = U::round},
   };
   return columns;
 }

@@ -167,6 +167,13 @@ protocol::Setting make_setting(const scenario::Scenario& s) {
   setting.refusal_ends = s.protocol.refusal_ends;
   for (const scenario::Agent& a : s.agents)
     setting.side_payments = setting.side_payments || a.payment_budget.has_value();
+  for (const scenario::Agent& a : s.agents) {
+    setting.instruments = setting.instruments || a.scalar(model::Field::aid_max).has_value() ||
+                          a.scalar(model::Field::sanctions_max).has_value();
+    setting.disengagement =
+        setting.disengagement || a.scalar(model::Field::engagement_cost).has_value();
+  }
+  setting.disengagement_ends = s.protocol.disengagement_ends;
   if (setting.information != protocol::Information::complete)
     setting.private_ends = private_ends(s, setting);
   // The shocks that fire at a fixed round, by round (file order within one).

@@ -162,9 +162,10 @@ FileInfo read_info(const std::string& path) {
       }
     };
     // Three outcomes in files written before the partial deal, four before the collapse and the
-    // censored run (format 1.1), six before the refusal at home (format 1.3), seven since.
+    // censored run (format 1.1), six before the refusal at home (format 1.3), seven before the
+    // mediator's leaving (format 1.4), eight since.
     if (info.outcome_count.size() != 3 && info.outcome_count.size() != 4 &&
-        info.outcome_count.size() != 6)
+        info.outcome_count.size() != 6 && info.outcome_count.size() != 7)
       sized(info.outcome_count, protocol::kOutcomes, "outcome_count");
     sized(info.rounds, 3, "rounds");
     const auto& statistics = engine::summary_statistics();

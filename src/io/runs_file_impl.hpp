@@ -116,14 +116,14 @@ struct RunsFile::Impl {
   struct Traces {
     h5::Handle group;
     TraceData text, changes, utility, batna, demand, red_lo, red_hi, belief_lo, belief_hi, accepts,
-        front, proposer, expected_drift, reservation, range, zone, payment;
+        front, proposer, expected_drift, reservation, range, zone, payment, aid, sanctions;
     std::vector<std::int64_t> runs;
     std::vector<std::int32_t> counts;
     hsize_t longest = 1;
     std::vector<TraceData*> all() {
-      return {&text,           &changes,     &utility,   &batna,   &demand, &red_lo,
-              &red_hi,         &belief_lo,   &belief_hi, &accepts, &front,  &proposer,
-              &expected_drift, &reservation, &range,     &zone,    &payment};
+      return {&text,      &changes,   &utility, &batna, &demand,   &red_lo,         &red_hi,
+              &belief_lo, &belief_hi, &accepts, &front, &proposer, &expected_drift, &reservation,
+              &range,     &zone,      &payment, &aid,   &sanctions};
     }
   } traced;
   void add_trace(std::uint64_t run, const protocol::Trace& run_trace);

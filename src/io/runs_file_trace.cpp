@@ -88,6 +88,14 @@ void RunsFile::Impl::add_trace(std::uint64_t run, const protocol::Trace& run_tra
          "side payment the mediator attached to the text in this round for the agent (units; NaN: "
          "no side payments)",
          "1");
+    make(traced.aid, "aid", H5T_IEEE_F64LE, &nan, {agent},
+         "aid the agent gave the contest's down side in this round (the contest's units; NaN: no "
+         "aid instrument)",
+         "1");
+    make(traced.sanctions, "sanctions", H5T_IEEE_F64LE, &nan, {agent},
+         "sanctions the agent imposed on the contest's up side in this round (the contest's "
+         "units; NaN: no sanctions instrument)",
+         "1");
   }
   const hsize_t rounds = run_trace.rounds.size();
   const hsize_t j = traced.runs.size();
@@ -101,7 +109,7 @@ void RunsFile::Impl::add_trace(std::uint64_t run, const protocol::Trace& run_tra
       demand(rounds * na), red_lo(rounds * na * ni), red_hi(rounds * na * ni),
       belief_lo(rounds * na * ni), belief_hi(rounds * na * ni), front(rounds),
       expected_drift(rounds * na), reservation(rounds * na), range(rounds), zone(rounds),
-      payment(rounds * na);
+      payment(rounds * na), aid(rounds * na), sanctions(rounds * na);
   std::vector<std::int8_t> accepts(rounds * na), changes(rounds * ni, 0);
   const double no_belief = std::numeric_limits<double>::quiet_NaN();
   for (std::size_t r = 0; r < rounds; ++r) {
@@ -134,6 +142,8 @@ void RunsFile::Impl::add_trace(std::uint64_t run, const protocol::Trace& run_tra
                                     : no_belief;
       accepts[r * na + a] = round.accepts[a];
       payment[r * na + a] = round.payment.size() > ai ? round.payment(ai) : no_belief;
+      aid[r * na + a] = round.aid.size() > ai ? round.aid(ai) : no_belief;
+      sanctions[r * na + a] = round.sanctions.size() > ai ? round.sanctions(ai) : no_belief;
       for (std::size_t i = 0; i < ni; ++i) {
         const auto ii = static_cast<Eigen::Index>(i);
         red_lo[(r * na + a) * ni + i] = issues[i].to_natural(round.red_lo(ai, ii));
@@ -169,6 +179,8 @@ void RunsFile::Impl::add_trace(std::uint64_t run, const protocol::Trace& run_tra
   put(traced.range, H5T_NATIVE_DOUBLE, range.data());
   put(traced.zone, H5T_NATIVE_DOUBLE, zone.data());
   put(traced.payment, H5T_NATIVE_DOUBLE, payment.data());
+  put(traced.aid, H5T_NATIVE_DOUBLE, aid.data());
+  put(traced.sanctions, H5T_NATIVE_DOUBLE, sanctions.data());
 }
 
 void RunsFile::Impl::finish_trace() {

@@ -19,6 +19,8 @@ void Realization::resize(Index agents, Index issues) {
   ratify_intercept.setConstant(agents, std::numeric_limits<double>::quiet_NaN());
   ratify_slope.setZero(agents, issues);
   payment_value.setZero(agents);
+  aid_level.setZero(agents);
+  sanctions_level.setZero(agents);
   first_draft.setZero(issues);
   status_quo.setZero(issues);
   log_hazard.setZero(issues);
@@ -102,10 +104,19 @@ bool TextConstraint::broken_by(const Vector& x) const {
 }
 
 double Realization::war_drift() const noexcept {
+  return war_drift(aid_level.sum(), sanctions_level.sum());
+}
+
+double Realization::war_drift(double players_aid, double players_sanctions) const noexcept {
   if (!contest) return battlefield_drift;
   // Tullock (1980): p = E_up^m / (E_up^m + E_down^m); the front moves by reach · (2p − 1).
-  const double up = std::pow(std::max(contest_up - contest_sanctions, 0.0), contest_decisiveness);
-  const double down = std::pow(std::max(contest_down + contest_aid, 0.0), contest_decisiveness);
+  double up = std::max(contest_up - contest_sanctions - players_sanctions, 0.0);
+  double down = std::max(contest_down + contest_aid + players_aid, 0.0);
+  // (pow(x, 1) is x: Tullock's ratio form without the call.)
+  if (contest_decisiveness != 1.0) {
+    up = std::pow(up, contest_decisiveness);
+    down = std::pow(down, contest_decisiveness);
+  }
   if (up + down <= 0.0) return 0.0;
   return contest_reach * (2.0 * up / (up + down) - 1.0);
 }
@@ -113,6 +124,15 @@ double Realization::war_drift() const noexcept {
 void Realization::set(Field field, Index agent, Index issue, double v) {
   if (const std::size_t j = model::agent_parameter(field); j < kAgentVectors.size()) {
     (this->*kAgentVectors[j].second)(agent) = v;
+    // An instrument's level in force: its start (absent: its maximum) within [0, max].
+    const auto level = [&](const Vector& max, const Vector& start, Vector& in_force) {
+      if (std::isnan(max(agent))) return;
+      const double from = std::isnan(start(agent)) ? max(agent) : start(agent);
+      in_force(agent) = std::clamp(from, 0.0, max(agent));
+    };
+    if (field == Field::aid_max || field == Field::aid_start) level(aid_max, aid_start, aid_level);
+    if (field == Field::sanctions_max || field == Field::sanctions_start)
+      level(sanctions_max, sanctions_start, sanctions_level);
     return;
   }
   switch (field) {

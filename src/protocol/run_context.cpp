@@ -84,8 +84,18 @@ void learn_drift(const Realization& r, int round, bool fought, double before, do
   }
 }
 
+double public_drift(const Realization& r, const Workspace& w, double players_aid,
+                    double players_sanctions) {
+  return w.regime == 0 ? r.war_drift(players_aid, players_sanctions) : r.battlefield_drift;
+}
+
 void batnas(const Setting& setting, const Realization& r, double front_line, int round,
             Workspace& w, Vector& out) {
+  batnas_at(setting, r, front_line, round, war_drift(r, w), w, out);
+}
+
+void batnas_at(const Setting& setting, const Realization& r, double front_line, int round,
+               double drift_in_force, Workspace& w, Vector& out) {
   w.x_war = r.status_quo;
   const Index b = setting.battlefield_issue;
   w.x_war(b) = front_line;
@@ -105,7 +115,7 @@ void batnas(const Setting& setting, const Realization& r, double front_line, int
       // The war's own drift where the agent knows it (it states none and does not learn, or an
       // interim ceasefire made it public), else the war's drift plus its belief about the offset:
       // fixed, or learnt (learn_drift).
-      double drift = war_drift(r, w), spread = 0.0;
+      double drift = drift_in_force, spread = 0.0;
       if (!std::isnan(r.expected_drift(i)) || (w.regime == 0 && learns(r, i))) {
         drift += w.drift_offset(i);
         if (learns(r, i)) spread = 1.0 / std::sqrt(w.drift_precision(i));
@@ -500,6 +510,9 @@ void negotiate(const Run& run) {
   out.ratification.setConstant(r.prefs.agents(), std::numeric_limits<double>::quiet_NaN());
   out.refusals.assign(static_cast<std::size_t>(r.prefs.agents()), 0);
   out.payment.setZero(r.prefs.agents());
+  out.aid.setConstant(r.prefs.agents(), std::numeric_limits<double>::quiet_NaN());
+  out.sanctions.setConstant(r.prefs.agents(), std::numeric_limits<double>::quiet_NaN());
+  out.disengaged = -1;
   std::fill(w.bracketed.begin(), w.bracketed.end(), std::int8_t{0});
   // Only the mediated protocol under private information holds beliefs.
   out.revealed = -1;

@@ -130,6 +130,26 @@ std::string describe(const Scenario& s) {
       }
       out << "\n";
     }
+    // Instruments (docs/model.md, "Instruments: aid, sanctions, disengagement").
+    struct Instrument {
+      model::Field max, cost, start;
+      const char* what;
+    };
+    for (const Instrument& i :
+         {Instrument{model::Field::aid_max, model::Field::aid_cost, model::Field::aid_start,
+                     "aid to the contest's down side"},
+          Instrument{model::Field::sanctions_max, model::Field::sanctions_cost,
+                     model::Field::sanctions_start, "sanctions on the contest's up side"}}) {
+      if (!a.scalar(i.max) || !a.scalar(i.cost)) continue;
+      out << "  chooses each round its " << i.what << ", 0 to " << param_text(*a.scalar(i.max))
+          << " in fifths, each unit costing it " << param_text(*a.scalar(i.cost))
+          << " a round; at the start "
+          << (a.scalar(i.start) ? param_text(*a.scalar(i.start)) : std::string("the most")) << "\n";
+    }
+    if (const auto& e = a.scalar(model::Field::engagement_cost)) {
+      out << "  may leave the talks: staying costs it " << param_text(*e) << " a round; leaving "
+          << (s.protocol.disengagement_ends ? "ends them" : "leaves a neutral chair") << "\n";
+    }
   }
 
   const Protocol& p = s.protocol;

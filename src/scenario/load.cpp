@@ -37,6 +37,7 @@ void Loader::load(const toml::table& root) {
   check_cross_references(root);
   check_ratification(root);
   check_side_payments();
+  check_instruments(root);
 }
 
 std::vector<std::string> Loader::issue_ids() const {

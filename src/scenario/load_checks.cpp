@@ -180,6 +180,67 @@ void Loader::check_side_payments() {
   }
 }
 
+void Loader::check_instruments(const toml::table& root) {
+  const model::ProtocolTraits& kind = model::traits(s_.protocol.kind);
+  bool leaves = false;
+  for (const Agent& a : s_.agents) {
+    const auto check = [&](model::Field max, model::Field cost, model::Field start,
+                           const std::string& what) {
+      const std::string key = "agents." + a.id + "." + what;
+      const std::optional<Param>& m = a.scalar(max);
+      for (const model::Field f : {cost, start}) {
+        const std::optional<Param>& p = a.scalar(f);
+        if (p && !m) {
+          ctx_.diagnostics.push_back(
+              {p->where, key + "_" + (f == cost ? "cost" : "start"), "without " + key + "_max",
+               "allowed: " + key + "_cost and " + key + "_start with " + key + "_max"});
+        }
+      }
+      if (!m) return;
+      if (!kind.instruments) {
+        ctx_.diagnostics.push_back({m->where, key + "_max",
+                                    "kind = \"" + std::string(model::name_of(s_.protocol.kind)) +
+                                        "\" lets no player choose it",
+                                    "allowed: " + what + " with kind = " +
+                                        model::kinds_with(&model::ProtocolTraits::instruments)});
+      } else if (!s_.battlefield.contest) {
+        ctx_.diagnostics.push_back({m->where, key + "_max", "no contest of war efforts to act on",
+                                    "allowed: " + what + " with a [battlefield.contest]"});
+      } else if (!a.scalar(cost)) {
+        ctx_.diagnostics.push_back({m->where, key + "_cost", "missing",
+                                    "allowed: " + key + "_max with its cost per unit and round, " +
+                                        key + "_cost (utility)"});
+      }
+    };
+    check(model::Field::aid_max, model::Field::aid_cost, model::Field::aid_start, "aid");
+    check(model::Field::sanctions_max, model::Field::sanctions_cost, model::Field::sanctions_start,
+          "sanctions");
+    if (const std::optional<Param>& e = a.scalar(model::Field::engagement_cost)) {
+      const std::string key = "agents." + a.id + ".engagement_cost";
+      if (!kind.instruments) {
+        ctx_.diagnostics.push_back({e->where, key,
+                                    "kind = \"" + std::string(model::name_of(s_.protocol.kind)) +
+                                        "\" has no mediator to leave the talks",
+                                    "allowed: engagement_cost with kind = " +
+                                        model::kinds_with(&model::ProtocolTraits::instruments)});
+      } else if (a.role != Role::mediator) {
+        ctx_.diagnostics.push_back(
+            {e->where, key, "only the mediator leaves the talks by choice",
+             "allowed: engagement_cost on the agent with role = \"mediator\" (a party leaves "
+             "by protocol.walkout_patience)"});
+      } else {
+        leaves = true;
+      }
+    }
+  }
+  const toml::node* p = root.get("protocol");
+  const toml::node* n = p && p->is_table() ? p->as_table()->get("disengagement") : nullptr;
+  if (!leaves && n) {
+    ctx_.error(n->source(), "protocol.disengagement", "no mediator that could leave the talks",
+               "allowed: disengagement with the mediator's engagement_cost");
+  }
+}
+
 // A pie (Baron & Ferejohn 1989): issues are shares in [0, 1]; each agent values only its
 // own share, linearly; only alternating offers divide a pie.
 void Loader::check_pie(const toml::table& root) {

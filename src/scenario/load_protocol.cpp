@@ -33,6 +33,8 @@ void Loader::read_protocol(Reader& r) {
   }
   p.revision = h.choice("revision", Revision::nash);
   p.refusal_ends = h.string("refusal", false, {"resume", "end"}).value_or("resume") == "end";
+  p.disengagement_ends =
+      h.string("disengagement", false, {"end", "neutral"}).value_or("end") == "end";
   p.information = h.choice("information", Information::complete);
   p.sessions = h.choice("sessions", Sessions::separate);
   p.max_rounds = static_cast<int>(h.integer("max_rounds", false, 1, 100000).value_or(24));

@@ -108,6 +108,11 @@ class Loader {
   // Who may pay: the mediator of the mediated protocol, to parties other than itself.
   void check_side_payments();
 
+  // Who may have instruments (aid, sanctions; docs/model.md, "Instruments: aid, sanctions,
+  // disengagement"): any agent of the mediated protocol with a contest to act on, a cost for each
+  // instrument it has; who may leave: the mediator. protocol.disengagement needs someone who may.
+  void check_instruments(const toml::table& root);
+
   // Who may have a constituency: a party whose consent a deal needs, in a protocol that puts its
   // deals to ratification.
   void check_ratification(const toml::table& root);

@@ -258,7 +258,7 @@ class Bracketing(unittest.TestCase):
                 self.assertTrue(np.all(np.isin(deal[:, 2], [0.0, 1.0])))
                 self.assertEqual(list(f["summary/outcome"][()].astype(str)),
                                  ["agreement", "walk-out", "deadline", "partial", "collapse", "censored",
-                                  "refused"])
+                                  "refused", "abandoned"])
                 self.assertEqual(int(f["summary/outcome_count"][3]), 100)
                 # Lineage: the trace says how each round's text differs from the one before.
                 text, changes = f["trace/text"][()], f["trace/changes"][()]

@@ -61,7 +61,7 @@ class RunFile(unittest.TestCase):
     def test_root_attributes(self):
         a = self.f.attrs
         self.assertEqual(text(a["filetype"]), "parley-runs")
-        self.assertEqual(text(a["format_version"]), "1.3")
+        self.assertEqual(text(a["format_version"]), "1.4")
         self.assertRegex(text(a["parley_version"]), r"^\d+\.\d+\.\d+$")
         self.assertRegex(text(a["created_utc"]), r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
         self.assertIn(" run ", text(a["command_line"]))
@@ -91,14 +91,14 @@ class RunFile(unittest.TestCase):
         self.assertEqual([text(s) for s in runs["issue"][()]],
                          ["territory", "nato_delay", "guarantees", "sanctions", "assets", "ceasefire"])
         self.assertEqual(list(runs["run"][()]), list(range(400)))
-        self.assertEqual(list(runs["outcome"].attrs["flag_values"]), [0, 1, 2, 3, 4, 5, 6])
+        self.assertEqual(list(runs["outcome"].attrs["flag_values"]), [0, 1, 2, 3, 4, 5, 6, 7])
         self.assertEqual(text(runs["outcome"].attrs["flag_meanings"]),
-                         "agreement walk-out deadline partial collapse censored refused")
+                         "agreement walk-out deadline partial collapse censored refused abandoned")
         # The reader module decodes the flags, from h5py and from xarray alike.
         names = decode_flags(runs["outcome"])
         self.assertTrue(np.array_equal(names == "agreement", runs["agreement"][()] == 1))
         self.assertEqual(set(names) - {"agreement", "walk-out", "deadline", "partial", "collapse", "censored",
-                                         "refused"},
+                                         "refused", "abandoned"},
                          set())
         self.assertTrue(np.array_equal(decode_flags(group(self.path, "runs").outcome), names))
         # "utility" is no UDUNITS unit: it is a units_note, and no `units` a CF tool would misread.
@@ -179,7 +179,7 @@ class RunFile(unittest.TestCase):
         half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
         self.assertAlmostEqual(float(s["p_agreement_low"][()]), centre - half, places=12)
         self.assertAlmostEqual(float(s["p_agreement_high"][()]), centre + half, places=12)
-        counts = np.bincount(r["outcome"][()], minlength=7)
+        counts = np.bincount(r["outcome"][()], minlength=8)
         np.testing.assert_array_equal(s["outcome_count"][()], counts)
         np.testing.assert_allclose(s["mean_utility"][()], r["utility"][()].mean(axis=0), rtol=1e-12)
         np.testing.assert_allclose(s["blocker_share"][()], np.bincount(r["blocker"][()][agreement == 0], minlength=4) / n)
@@ -223,7 +223,8 @@ class RunFile(unittest.TestCase):
         summary = group(self.path, "summary")
         self.assertEqual(summary["deal_quantiles"].dims, ("issue", "quantile"))
         self.assertEqual(list(summary["outcome"].values),
-                         ["agreement", "walk-out", "deadline", "partial", "collapse", "censored", "refused"])
+                         ["agreement", "walk-out", "deadline", "partial", "collapse", "censored", "refused",
+                          "abandoned"])
         ds.close()
         summary.close()
 

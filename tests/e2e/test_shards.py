@@ -135,7 +135,7 @@ class SameAsOneRun(unittest.TestCase):
                                "runs/obstacle: -9 at row 7"),
             "outcome flag": (lambda f: f["runs/outcome"].__setitem__(3, 77),
                              "runs/outcome: 77 at row 3 (allowed: 0 agreement, 1 walk-out, 2 deadline, 3 partial, "
-                             "4 collapse, 5 censored, 6 refused)"),
+                             "4 collapse, 5 censored, 6 refused, 7 abandoned)"),
             "deal without a round": (lambda f: (f["runs/agreement"].__setitem__(11, 1),
                                                 f["runs/outcome"].__setitem__(11, 0),
                                                 f["runs/round"].__setitem__(11, -1)),

@@ -185,12 +185,12 @@ TEST(RunsReader, RefusesAValueOutsideTheRangeOfEveryIndexOrFlagColumn) {
   ASSERT_FALSE(s.shocks.empty());
   // Per column: the value just below its least and just above its largest (none: any round).
   const std::map<std::string, std::pair<int, std::optional<int>>> outside = {
-      {"last_round", {0, {}}},       {"agreement", {-1, 2}},     {"outcome", {-1, 7}},
+      {"last_round", {0, {}}},       {"agreement", {-1, 2}},     {"outcome", {-1, 8}},
       {"round", {-2, {}}},           {"blocker", {-2, 4}},       {"obstacle", {-2, 6}},
       {"obstacle_second", {-2, 6}},  {"revealed", {-2, {}}},     {"breakdown", {-2, 25}},
       {"breakdown_cause", {-2, 2}},  {"stages_agreed", {-2, 1}}, {"ceasefire_round", {-2, {}}},
       {"ceasefire_design", {-2, 4}}, {"bracketed", {-1, 2}},     {"shock_round", {-2, {}}},
-      {"refusals", {-1, {}}},
+      {"refusals", {-1, {}}},        {"disengaged", {-2, {}}},
   };
   std::size_t checked = 0;
   for (const auto& c : engine::run_columns())

@@ -130,7 +130,9 @@ TEST(Registry, EveryAgentParameterReachesARun) {
     // the default scenario (war cost, tactics, endurance and an aspiration, which the others need).
     const bool reservation = row.field == Field::reservation;
     const std::string file = reservation ? "csis-articles.toml" : "miami-2025.toml";
-    const std::string agent = reservation ? "ukraine" : "russia";
+    // The mediator's engagement cost is the U.S.'s; an instrument needs its maximum and its cost.
+    const bool engagement = row.field == Field::engagement_cost;
+    const std::string agent = reservation ? "ukraine" : engagement ? "us" : "russia";
     const std::string key =
         "agents." + agent + "." + (row.tactics ? "tactics." : "") + std::string(row.key);
     const double value = row.unit == model::ParameterUnit::front
@@ -140,8 +142,15 @@ TEST(Registry, EveryAgentParameterReachesARun) {
     assignment.precision(17);
     assignment << key << "=" << value;
     // (Concession by time needs a known deadline.)
-    const auto s = scenario::load_scenario_text(source(file), file,
-                                                {assignment.str(), "protocol.deadline=18"});
+    std::vector<std::string> overrides = {assignment.str(), "protocol.deadline=18"};
+    for (const std::string instrument : {"aid", "sanctions"}) {
+      if (row.key.substr(0, instrument.size()) != instrument) continue;
+      for (const std::string part : {"_max=100", "_cost=0.001"}) {
+        if (row.key.substr(instrument.size()) != part.substr(0, part.find('=')))
+          overrides.push_back("agents.russia." + instrument + part);
+      }
+    }
+    const auto s = scenario::load_scenario_text(source(file), file, overrides);
     const std::vector<scenario::ParameterRef> registry = s.parameters();
     const scenario::ParameterRef* ref = nullptr;
     for (const auto& r : registry) {

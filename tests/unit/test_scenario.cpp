@@ -105,7 +105,8 @@ TEST(ScenarioErrors, UnknownKeyWithHint) {
       std::vector<std::string>{
           "t.toml:27:1: agents.b.vetoo: unknown key (allowed: name, role, veto, veto_issues, "
           "tactics, power, discount, assertiveness, concession_beta, endurance, aspiration, "
-          "aspiration_limit, war_cost, reservation, expected_drift, drift_sd, "
+          "aspiration_limit, war_cost, reservation, expected_drift, drift_sd, aid_max, aid_cost, "
+          "aid_start, sanctions_max, sanctions_cost, sanctions_start, engagement_cost, "
           "salience_concentration, "
           "shape, values, salience, ideal, red_lines, red_line_limits, ratification, side_payment; "
           "did you "
@@ -264,7 +265,8 @@ TEST(Overrides, ErrorsNameSetAndTheColumnInTheArgument) {
       std::vector<std::string>{
           "--set:1:21: agents.b.reservaton: unknown key (allowed: name, role, veto, veto_issues, "
           "tactics, power, discount, assertiveness, concession_beta, endurance, aspiration, "
-          "aspiration_limit, war_cost, reservation, expected_drift, drift_sd, "
+          "aspiration_limit, war_cost, reservation, expected_drift, drift_sd, aid_max, aid_cost, "
+          "aid_start, sanctions_max, sanctions_cost, sanctions_start, engagement_cost, "
           "salience_concentration, "
           "shape, values, salience, ideal, red_lines, red_line_limits, ratification, side_payment; "
           "did you mean "

@@ -67,6 +67,9 @@ struct RunBlock {
   std::vector<double> ratification;            // [run, agent], chance the last text passed at home
   std::vector<std::int32_t> refusals;          // [run, agent], signed texts refused at home
   std::vector<double> payment;                 // [run, agent], side payment attached to the text
+  std::vector<double> aid;                     // [run, agent], mean aid it gave over the rounds
+  std::vector<double> sanctions;               // [run, agent], mean sanctions it imposed
+  std::vector<std::int32_t> disengaged;        // [run], round the mediator left after, or -1
   std::vector<double> parameters;              // [run, sampled parameter]
   std::vector<std::int8_t> bracketed;          // [run, issue], 1 where the mediator set it aside
   std::vector<std::int32_t> shock_round;       // [run, shock], the round it fired in, -1 if not

@@ -68,6 +68,21 @@ inline constexpr auto kAgentParameters = std::to_array<AgentParameter>({
      "the front's drift per round it believes in (its prior mean)"},
     {Field::drift_sd, "drift_sd", false, ParameterUnit::front, 0.0, 1.0, kNone, kNone,
      "the spread of its prior belief about the drift; it learns from the front's moves"},
+    // Instruments (docs/model.md, "Instruments: aid, sanctions, disengagement").
+    {Field::aid_max, "aid_max", false, ParameterUnit::one, 0.0, kUnboundedParameter, kNone, kNone,
+     "the most aid it may give the contest's down side (the contest's units)"},
+    {Field::aid_cost, "aid_cost", false, ParameterUnit::one, 0.0, 1.0, kNone, kNone,
+     "its cost per round of a unit of aid (utility)"},
+    {Field::aid_start, "aid_start", false, ParameterUnit::one, 0.0, kUnboundedParameter, kNone,
+     kNone, "its aid as the talks open (absent: aid_max)"},
+    {Field::sanctions_max, "sanctions_max", false, ParameterUnit::one, 0.0, kUnboundedParameter,
+     kNone, kNone, "the most it may take from the contest's up side by sanctions"},
+    {Field::sanctions_cost, "sanctions_cost", false, ParameterUnit::one, 0.0, 1.0, kNone, kNone,
+     "its cost per round of a unit of sanctions (utility)"},
+    {Field::sanctions_start, "sanctions_start", false, ParameterUnit::one, 0.0, kUnboundedParameter,
+     kNone, kNone, "its sanctions as the talks open (absent: sanctions_max)"},
+    {Field::engagement_cost, "engagement_cost", false, ParameterUnit::utility, 0.0, 1.0, kNone,
+     kNone, "the mediator's cost per round of staying in the talks; it may leave"},
 });
 
 // The row of `field`'s, or kAgentParameters.size() when it has none.

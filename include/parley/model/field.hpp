@@ -48,6 +48,18 @@ enum class Field : std::uint8_t {
   payment_budget,
   payment_cost,
   payment_value,
+  // Instruments (docs/model.md, "Instruments: aid, sanctions, disengagement"): the most aid a
+  // player may give the contest's down side and the most sanctions it may impose on the up side
+  // (the contest's units; NaN: it has no such instrument), what a unit costs it per round
+  // (utility), the level in force as the talks open (NaN: the most), and the mediator's cost per
+  // round of staying engaged in the talks (NaN: it never leaves).
+  aid_max,
+  aid_cost,
+  aid_start,
+  sanctions_max,
+  sanctions_cost,
+  sanctions_start,
+  engagement_cost,
   // The negotiation's (every agent's quantity comes before first_draft: of_agent).
   first_draft,  // per issue
   mediator_stake,

@@ -62,18 +62,19 @@ struct ProtocolTraits {
   bool rounds;               // talks in rounds: a known deadline, a collapse hazard
   bool ratification;         // a signed text is put to the parties' constituencies
   bool side_payments;        // the mediator may attach side payments to its text
+  bool instruments;          // players choose aid, sanctions and whether to stay each round
 };
 
 // One row per kind, in the order of ProtocolKind.
 inline constexpr auto kProtocols = std::to_array<ProtocolTraits>({
     {ProtocolKind::mediated, " (single negotiating text)", true, true, true, true, true, true, true,
-     false, true, true, true, true},
+     false, true, true, true, true, true},
     {ProtocolKind::alternating, " offers", false, false, false, false, false, true, false, true,
-     false, true, false, false},
+     false, true, false, false, false},
     {ProtocolKind::nash, "", false, false, true, false, false, false, false, false, false, false,
-     false, false},
+     false, false, false},
     {ProtocolKind::kalai, "", false, false, true, false, false, false, false, false, false, false,
-     false, false},
+     false, false, false},
 });
 static_assert(kProtocols.size() == NameTable<ProtocolKind>::names.size());
 static_assert([] {

@@ -113,6 +113,11 @@ struct Setting {
   bool refusal_ends = false;
   // The mediator may attach side payments to its text (docs/model.md, "Side payments").
   bool side_payments = false;
+  // Some agent chooses aid or sanctions each round; the mediator may leave the talks, and whether
+  // that ends them (docs/model.md, "Instruments: aid, sanctions, disengagement").
+  bool instruments = false;
+  bool disengagement = false;
+  bool disengagement_ends = true;
   bool discrete() const noexcept;  // some issue is discrete
   // Whether agent i decides: a deal needs its consent and a failure may be laid at its door.
   // The veto players; under majority rule, where none has a veto, every party.
@@ -188,6 +193,14 @@ struct Realization {
   double payment_budget = 0.0;
   double payment_cost = 0.0;
   Vector payment_value;
+  // Instruments (docs/model.md, "Instruments: aid, sanctions, disengagement"), per agent (NaN:
+  // none): the most aid and sanctions it may give, their cost per unit and round, their levels as
+  // the talks open, and the mediator's cost per round of staying engaged; and the levels in force
+  // (0 where it has none; setting the maximum or the start puts the level at the start, or the
+  // maximum without one, within [0, max]; the players' choices change them in a run).
+  Vector aid_max, aid_cost, aid_start, sanctions_max, sanctions_cost, sanctions_start;
+  Vector engagement_cost;
+  Vector aid_level, sanctions_level;
   Vector first_draft;
   Vector status_quo;
   double mediator_stake = 0.0;  // β
@@ -207,8 +220,11 @@ struct Realization {
   double contest_up = 1.0, contest_down = 1.0, contest_aid = 0.0, contest_sanctions = 0.0;
   double contest_decisiveness = 1.0, contest_reach = 0.0;  // reach: unit scale per round
   // reach · (2p − 1), p = E_up^m / (E_up^m + E_down^m), E_up = max(up − sanctions, 0),
-  // E_down = down + aid (Tullock 1980); 0 when both efforts are 0.
+  // E_down = down + aid (Tullock 1980); 0 when both efforts are 0. The players' levels in force
+  // (aid_level, sanctions_level) add to the contest's aid and sanctions.
   double war_drift() const noexcept;
+  // The same with the players' total aid and sanctions given.
+  double war_drift(double players_aid, double players_sanctions) const noexcept;
   // After a deal (docs/model.md, "Whether a deal holds"): the hazard of breakdown per round at
   // every term's zero, its log hazard ratio per issue (from the low end to the high end of the
   // issue's range), and the shift of the front line expected after the deal (unit scale).
@@ -242,6 +258,13 @@ inline constexpr std::array<std::pair<Field, Vector Realization::*>, model::kAge
         {Field::reservation, &Realization::reservation},
         {Field::expected_drift, &Realization::expected_drift},
         {Field::drift_sd, &Realization::drift_sd},
+        {Field::aid_max, &Realization::aid_max},
+        {Field::aid_cost, &Realization::aid_cost},
+        {Field::aid_start, &Realization::aid_start},
+        {Field::sanctions_max, &Realization::sanctions_max},
+        {Field::sanctions_cost, &Realization::sanctions_cost},
+        {Field::sanctions_start, &Realization::sanctions_start},
+        {Field::engagement_cost, &Realization::engagement_cost},
     }};
 // Row j of kAgentVectors stores row j of kAgentParameters.
 static_assert([] {

@@ -51,6 +51,18 @@ struct WarBefore {
   Vector expected_drift;
 };
 
+// Each agent's value of fighting on as a function of the public drift μ over [lo, hi] (the drifts
+// a player's levels can give, the others' held): exact at lo, hi and a node between (the current
+// drift where it lies inside, else the middle), and the quadratic through them between
+// (protocol/instruments.hpp). fit() takes the values at the nodes.
+struct DriftValues {
+  double lo = 0.0, mid = 0.0, hi = 0.0;
+  Vector at_lo, at_mid, at_hi;  // per agent
+  Vector c0, c1, c2;            // per agent: the quadratic c0 + c1 μ + c2 μ²
+  void fit();
+  double operator()(Index i, double mu) const { return c0(i) + mu * (c1(i) + mu * c2(i)); }
+};
+
 // Scratch space reused across runs so that a run allocates nothing.
 struct Workspace {
   Vector x, x_war, trial, best, grad, u, u_war, batna, batna_estimate, gap, lo, hi, target;
@@ -62,6 +74,12 @@ struct Workspace {
   // Side payments (docs/model.md, "Side payments"): per agent, the payment attached to the text,
   // and scratch for choosing it (the gains, the power shares, the BATNA estimates less payments).
   Vector payment, payment_gain, payment_theta, shifted;
+  // Instruments (protocol/instruments.hpp): the values of fighting on a choice weighs, what the
+  // text offers each party whose consent it needs, and per agent the sums of its aid and
+  // sanctions over the rounds so far.
+  DriftValues drift_values;
+  Vector offered;
+  Vector aid_sum, sanctions_sum;
   std::vector<std::int8_t> bracketed;  // per issue: set aside by the mediator in this run
   Realization shocked;                 // the run's parameters as changed by scheduled shocks
   NashObjective objective;             // the mediator's revision objective, packed per revision
@@ -132,6 +150,16 @@ void learn_drift(const Realization& r, int round, bool fought, double before, do
 // costs to come as scheduled by shocks. Sets w.valued_drift and w.valued_sd.
 void batnas(const Setting& setting, const Realization& r, double front_line, int round,
             Workspace& w, Vector& out);
+
+// The same with the war's public drift `drift_in_force` (what the efforts give, before each
+// agent's offset), for a choice of instruments that would change it (protocol/instruments.hpp).
+void batnas_at(const Setting& setting, const Realization& r, double front_line, int round,
+               double drift_in_force, Workspace& w, Vector& out);
+
+// The war's public drift with the players' total aid and sanctions given: the contest's (or
+// battlefield.drift) under the war, the interim ceasefire's design drift under one.
+double public_drift(const Realization& r, const Workspace& w, double players_aid,
+                    double players_sanctions);
 
 // The BATNAs as the talks open, outside a run (`parley solve`, `evaluate`): w sized for r, every
 // belief about the drift at its prior (no move seen yet), the front at battlefield.start, round 1.

@@ -13,7 +13,8 @@ namespace parley::protocol {
 // collapse: the talks ended by their hazard (protocol.collapse_hazard); censored: still talking
 // at the simulation's horizon (protocol.max_rounds), which is no outcome of the talks; refused: a
 // signed text refused at home ended the talks (protocol.refusal = "end"; docs/model.md,
-// "Ratification at home").
+// "Ratification at home"); abandoned: the mediator left the talks, which ended them
+// (protocol.disengagement = "end"; docs/model.md, "Instruments: aid, sanctions, disengagement").
 enum class Outcome : std::int8_t {
   agreement = 0,
   walk_out = 1,
@@ -21,11 +22,12 @@ enum class Outcome : std::int8_t {
   partial = 3,
   collapse = 4,
   censored = 5,
-  refused = 6
+  refused = 6,
+  abandoned = 7
 };
 inline constexpr const char* kOutcomeMeanings =
-    "agreement walk-out deadline partial collapse censored refused";
-inline constexpr int kOutcomes = 7;
+    "agreement walk-out deadline partial collapse censored refused abandoned";
+inline constexpr int kOutcomes = 8;
 
 // Why a deal broke down after its signature (docs/model.md, "Whether a deal holds").
 enum class Breakdown : std::int8_t { none = -1, hazard = 0, power_shift = 1 };
@@ -79,6 +81,11 @@ struct RunResult {
   // Side payments (docs/model.md, "Side payments"), per agent: the payment attached to the last
   // text (units; paid with a deal), 0 without side payments.
   Vector payment;
+  // Instruments (docs/model.md, "Instruments: aid, sanctions, disengagement"), per agent: its mean
+  // aid and sanctions over the rounds of the run (the contest's units; NaN: it has no such
+  // instrument), and the round after which the mediator left the talks (-1: it stayed).
+  Vector aid, sanctions;
+  int disengaged = -1;
 };
 
 }  // namespace parley::protocol

@@ -37,6 +37,9 @@ struct TraceRound {
   // The side payment the mediator attached to the text, per agent (docs/model.md, "Side
   // payments"; empty without side payments).
   model::Vector payment;
+  // The aid and sanctions each player had in force in the round (the contest's units; NaN: it has
+  // no such instrument; empty without instruments).
+  model::Vector aid, sanctions;
 };
 
 struct Trace {
@@ -48,7 +51,7 @@ struct Trace {
               const std::vector<bool>& accepts) {
     TraceRound r{round, proposer, front, text,         utility,      batna, demand, expected_drift,
                  {},    0.0,      0.0,   prefs.red_lo, prefs.red_hi, {},    {},     {},
-                 {}};
+                 {},    {},       {}};
     for (bool a : accepts) r.accepts.push_back(a ? 1 : 0);
     rounds.push_back(std::move(r));
   }

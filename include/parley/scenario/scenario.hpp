@@ -164,6 +164,9 @@ struct Protocol {
   // What a refusal at home does (docs/model.md, "Ratification at home"): the talks go on from
   // the refused text (false), or end (true).
   bool refusal_ends = false;
+  // What the mediator's leaving does (docs/model.md, "Instruments: aid, sanctions,
+  // disengagement"): the talks end (true), or go on without its stake and payments (false).
+  bool disengagement_ends = true;
   // Alternating offers: who proposes, and how many parties (proposer included) must
   // accept; veto players always must.
   Recognition recognition = Recognition::power;
