@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "parley/protocol/instruments.hpp"
+#include "parley/protocol/ratification.hpp"
 #include "parley/protocol/solve/text_solver.hpp"
 
 namespace parley::protocol {
@@ -443,14 +445,27 @@ void negotiate_alternating(const Run& run) {
       if (setting.veto[static_cast<std::size_t>(i)] && !accepts) veto_ok = false;
     }
     if (offered && veto_ok && yes >= setting.quota) {
-      out.outcome = Outcome::agreement;
-      break;
+      // The accepted proposal goes home (docs/model.md, "Ratification at home"); the round's
+      // prices do not anticipate the vote. A refusal ends the talks or counts as a rejection.
+      const bool refused = setting.ratification &&
+                           ratify(setting, r, w.x, streams.ratification, out, w.accepts) >= 0;
+      if (!refused) {
+        out.outcome = Outcome::agreement;
+        break;
+      }
+      if (setting.refusal_ends) {
+        out.outcome = Outcome::refused;
+        break;
+      }
     }
     if (const auto end = talks_end(setting, r, t, ++rejected, streams.talks)) {
       out.outcome = *end;
       answer(r, w.demand, w);  // attribute the failure against the demands
       break;
     }
+    // Players set their aid and sanctions for the next round against the last proposal (docs/
+    // model.md, "Instruments: aid, sanctions, disengagement"; no mediator here to leave).
+    if (setting.instruments) choose_instruments(setting, r, t, front, w);
   }
   conclude(setting, r, w, t, front, threshold, out);
   if (beliefs) conclude_beliefs(setting, r, w, out);

@@ -1,5 +1,6 @@
 #include "parley/protocol/axiomatic.hpp"
 
+#include "parley/protocol/ratification.hpp"
 #include "parley/protocol/solve/text_solver.hpp"
 
 namespace parley::protocol {
@@ -55,6 +56,11 @@ void negotiate_axiomatic(const Run& run) {
   answer(r, w.demand, w);
   note_round(setting, r, 1, -1, front, w, out, trace);
   out.outcome = text ? Outcome::agreement : partial ? Outcome::partial : Outcome::deadline;
+  // The solution goes home (docs/model.md, "Ratification at home"): one shot, so a refusal ends
+  // the talks.
+  if (text && setting.ratification &&
+      ratify(setting, r, w.x, streams.ratification, out, w.accepts) >= 0)
+    out.outcome = Outcome::refused;
   out.blocker = -1;
   conclude(setting, r, w, 1, front, w.demand, out);
   if (!setting.stages.empty()) {

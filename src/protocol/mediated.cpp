@@ -13,11 +13,6 @@
 namespace parley::protocol {
 namespace {
 
-// Per agent: `level` where it has the instrument (its maximum is set), NaN elsewhere.
-Vector players(const Vector& max, const Vector& level) {
-  return max.isNaN().select(max, level);
-}
-
 // Trust region around x, within the unit box; discrete issues are held where they are (the
 // mediator changes them one option at a time, see change_clauses).
 void trust_box(const Setting& setting, const std::vector<std::int8_t>& bracketed, const Vector& x,
@@ -415,8 +410,6 @@ void negotiate_mediated(const Run& run) {
   w.estimate_error.setZero();
   w.x = r.first_draft;
   w.payment.setZero(n_agents);
-  w.aid_sum.setZero(n_agents);
-  w.sanctions_sum.setZero(n_agents);
   out.disengaged = -1;
   double front = r.battlefield_start;
   out.outcome = Outcome::censored;
@@ -446,10 +439,6 @@ void negotiate_mediated(const Run& run) {
     if (w.stop_requested()) return;  // interrupted: the run is discarded
     // 1. Shocks apply, the battlefield moves and every BATNA follows it.
     front = open_round(setting, r, t, front, streams, w, out);
-    if (setting.instruments) {
-      w.aid_sum += r.aid_level;
-      w.sanctions_sum += r.sanctions_level;
-    }
     if (learning && t > 1) {
       w.beliefs.open_round(setting);
       if (setting.sessions == Sessions::joint && setting.concession)
@@ -479,10 +468,6 @@ void negotiate_mediated(const Run& run) {
     note_round(setting, r, t, -1, front, w, out, trace);
     if (trace && beliefs) w.beliefs.medians(setting, trace->rounds.back());
     if (trace && setting.side_payments) trace->rounds.back().payment = w.payment;
-    if (trace && setting.instruments) {
-      trace->rounds.back().aid = players(r.aid_max, r.aid_level);
-      trace->rounds.back().sanctions = players(r.sanctions_max, r.sanctions_level);
-    }
     bool deal = true;
     for (Index i = 0; i < n_agents; ++i) {
       const auto si = static_cast<std::size_t>(i);
@@ -604,10 +589,6 @@ void negotiate_mediated(const Run& run) {
   }
   conclude(setting, r, w, t, front, w.demand, out);
   if (setting.side_payments) out.payment = w.payment;
-  if (setting.instruments) {
-    out.aid = players(r.aid_max, w.aid_sum / t);
-    out.sanctions = players(r.sanctions_max, w.sanctions_sum / t);
-  }
   out.bracketed = w.bracketed;
   if (setting.ceasefire_in_force >= 0)
     out.bracketed[static_cast<std::size_t>(setting.ceasefire_issue)] = 0;  // settled, not aside

@@ -44,6 +44,11 @@ void ConcessionState::resize(Index agents, Index issues) {
 
 namespace {
 
+// Per agent: `level` where it has the instrument (its maximum is set), NaN elsewhere.
+Vector players(const Vector& max, const Vector& level) {
+  return max.array().isNaN().select(max, level);
+}
+
 // The front's drift in force: under the war, the efforts' (a contest) or the scenario's; under
 // an interim ceasefire, its design's (swapped in; docs/model.md, "Interim ceasefires").
 double war_drift(const Realization& r, const Workspace& w) {
@@ -325,6 +330,16 @@ double open_round(const Setting& setting, Realization& r, int round, double fron
   }
   out.drift_last = w.valued_drift;
   out.drift_sd_last = w.valued_sd;
+  // The players' levels in force in this round (docs/model.md, "Instruments: aid, sanctions,
+  // disengagement"), summed for their means over the run.
+  if (setting.instruments) {
+    if (round == 1) {
+      w.aid_sum.setZero(r.prefs.agents());
+      w.sanctions_sum.setZero(r.prefs.agents());
+    }
+    w.aid_sum += r.aid_level;
+    w.sanctions_sum += r.sanctions_level;
+  }
   w.demand = w.batna;
   if (setting.concession) {
     for (Index i = 0; i < r.prefs.agents(); ++i)
@@ -404,6 +419,10 @@ void note_round(const Setting& setting, const Realization& r, int round, Index p
                   w.accepts);
     TraceRound& traced = trace->rounds.back();
     traced.range = range;
+    if (setting.instruments) {
+      traced.aid = players(r.aid_max, r.aid_level);
+      traced.sanctions = players(r.sanctions_max, r.sanctions_level);
+    }
     // Each agent's reservation toward the mean ideal of the other deciders on b.
     const std::vector<Index> deciders = setting.deciders();
     traced.reservation.resize(r.prefs.agents());
@@ -457,6 +476,10 @@ void conclude(const Setting& setting, const Realization& r, Workspace& w, int ro
   out.batna = w.batna;
   out.battlefield = front;
   out.shock_round.assign(w.fired.begin(), w.fired.end());
+  if (setting.instruments) {
+    out.aid = players(r.aid_max, w.aid_sum / round);
+    out.sanctions = players(r.sanctions_max, w.sanctions_sum / round);
+  }
   if (out.outcome == Outcome::agreement || out.outcome == Outcome::partial) {
     out.round = round;
     out.blocker = -1;

@@ -111,10 +111,9 @@ void Loader::check_cross_references(const toml::table& root) {
   }
 }
 
-// A constituency belongs to a party whose consent a deal needs, in a protocol that puts signed
-// texts to ratification; `protocol.refusal` says what a refusal does, so it needs one.
+// A constituency belongs to a party whose consent a deal needs; `protocol.refusal` says what a
+// refusal does, so it needs one.
 void Loader::check_ratification(const toml::table& root) {
-  const model::ProtocolTraits& kind = model::traits(s_.protocol.kind);
   bool any_veto = false;
   for (const Agent& a : s_.agents) any_veto = any_veto || a.veto;
   bool any = false;
@@ -123,13 +122,7 @@ void Loader::check_ratification(const toml::table& root) {
     any = true;
     const std::string key = "agents." + a.id + ".ratification";
     const Location& at = a.ratify_intercept->where;
-    if (!kind.ratification) {
-      ctx_.diagnostics.push_back({at, key,
-                                  "kind = \"" + std::string(model::name_of(s_.protocol.kind)) +
-                                      "\" puts no deal to ratification",
-                                  "allowed: ratification with kind = " +
-                                      model::kinds_with(&model::ProtocolTraits::ratification)});
-    } else if (a.role != Role::party || (any_veto && !a.veto)) {
+    if (a.role != Role::party || (any_veto && !a.veto)) {
       ctx_.diagnostics.push_back(
           {at, key, "only a party whose consent a deal needs ratifies it",
            "allowed: ratification for a party with veto = true or veto_issues (or any party "
@@ -197,13 +190,7 @@ void Loader::check_instruments(const toml::table& root) {
         }
       }
       if (!m) return;
-      if (!kind.instruments) {
-        ctx_.diagnostics.push_back({m->where, key + "_max",
-                                    "kind = \"" + std::string(model::name_of(s_.protocol.kind)) +
-                                        "\" lets no player choose it",
-                                    "allowed: " + what + " with kind = " +
-                                        model::kinds_with(&model::ProtocolTraits::instruments)});
-      } else if (!s_.battlefield.contest) {
+      if (!s_.battlefield.contest) {
         ctx_.diagnostics.push_back({m->where, key + "_max", "no contest of war efforts to act on",
                                     "allowed: " + what + " with a [battlefield.contest]"});
       } else if (!a.scalar(cost)) {
@@ -217,12 +204,12 @@ void Loader::check_instruments(const toml::table& root) {
           "sanctions");
     if (const std::optional<Param>& e = a.scalar(model::Field::engagement_cost)) {
       const std::string key = "agents." + a.id + ".engagement_cost";
-      if (!kind.instruments) {
+      if (!kind.disengagement) {
         ctx_.diagnostics.push_back({e->where, key,
                                     "kind = \"" + std::string(model::name_of(s_.protocol.kind)) +
                                         "\" has no mediator to leave the talks",
                                     "allowed: engagement_cost with kind = " +
-                                        model::kinds_with(&model::ProtocolTraits::instruments)});
+                                        model::kinds_with(&model::ProtocolTraits::disengagement)});
       } else if (a.role != Role::mediator) {
         ctx_.diagnostics.push_back(
             {e->where, key, "only the mediator leaves the talks by choice",

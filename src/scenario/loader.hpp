@@ -109,12 +109,11 @@ class Loader {
   void check_side_payments();
 
   // Who may have instruments (aid, sanctions; docs/model.md, "Instruments: aid, sanctions,
-  // disengagement"): any agent of the mediated protocol with a contest to act on, a cost for each
-  // instrument it has; who may leave: the mediator. protocol.disengagement needs someone who may.
+  // disengagement"): any agent, with a contest to act on and a cost for each instrument it has;
+  // who may leave: the mediator of the mediated protocol. protocol.disengagement needs one.
   void check_instruments(const toml::table& root);
 
-  // Who may have a constituency: a party whose consent a deal needs, in a protocol that puts its
-  // deals to ratification.
+  // Who may have a constituency: a party whose consent a deal needs.
   void check_ratification(const toml::table& root);
 
   void read_protocol(Reader& r);

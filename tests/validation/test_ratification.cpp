@@ -235,3 +235,49 @@ TEST(Ratification, TheVotesAreTheSameForAnyThreadCount) {
   EXPECT_EQ(one.refusals, three.refusals);
   EXPECT_EQ(one.text, three.text);
 }
+
+// Every protocol puts its deal to the vote. The Nash solution of the symmetric case, x = 0.5,
+// passes with σ(α − β/2), one shot: the runs refused are a binomial share of that, each recording
+// the chance and Kyiv as the blocker. Under alternating offers with refusal = "end", the accepted
+// proposal x passes with σ(α − βx): the share refused against the mean of 1 − σ over the runs.
+TEST(Ratification, EveryProtocolPutsItsDealToTheVote) {
+  const double alpha = 0.5, beta = 2.0;
+  std::string text = two_parties(alpha, beta, "reservation = 0.2\n", "reservation = 0.2\n", "");
+  const std::string mediated = "kind = \"mediated\"";
+  text.replace(text.find(mediated), mediated.size(), "kind = \"nash\"");
+  const Votes nash = run(text, 6000);
+  const double p = sigmoid(alpha - beta * 0.5);
+  double refused = 0.0;
+  for (std::size_t i = 0; i < nash.outcome.size(); ++i) {
+    EXPECT_NEAR(nash.text[i], 0.5, 1e-6);
+    EXPECT_NEAR(nash.ratification[i * 3 + 1], p, 1e-6);
+    if (nash.outcome[i] == kRefused) {
+      refused += 1.0;
+      EXPECT_EQ(nash.refusals[i * 3 + 1], 1);
+      EXPECT_EQ(nash.blocker[i], 1);
+    } else {
+      EXPECT_EQ(nash.outcome[i], kAgreement);
+      EXPECT_EQ(nash.refusals[i * 3 + 1], 0);
+    }
+  }
+  const double n = static_cast<double>(nash.outcome.size());
+  EXPECT_NEAR(refused / n, 1.0 - p, 4.0 * std::sqrt(p * (1.0 - p) / n));
+
+  std::string offers = two_parties(alpha, beta, "reservation = 0.2\ndiscount = 0.9\n",
+                                   "reservation = 0.2\ndiscount = 0.9\n", "refusal = \"end\"\n");
+  offers.replace(offers.find(mediated), mediated.size(), "kind = \"alternating\"");
+  const Votes alternating = run(offers, 6000);
+  double expected = 0.0, variance = 0.0, ended = 0.0;
+  for (std::size_t i = 0; i < alternating.outcome.size(); ++i) {
+    const double pass = sigmoid(alpha - beta * alternating.text[i]);
+    EXPECT_NEAR(alternating.ratification[i * 3 + 1], pass, 1e-9);
+    expected += 1.0 - pass;
+    variance += pass * (1.0 - pass);
+    if (alternating.outcome[i] == kRefused) {
+      ended += 1.0;
+      EXPECT_EQ(alternating.refusals[i * 3 + 1], 1);
+    }
+  }
+  EXPECT_GT(ended, 0.0);
+  EXPECT_NEAR(ended, expected, 4.0 * std::sqrt(variance));
+}

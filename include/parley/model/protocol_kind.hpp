@@ -60,21 +60,20 @@ struct ProtocolTraits {
   bool proposers;            // recognised proposers, a quota of the parties, a pie
   bool ceasefire_in_force;   // a ceasefire agreed before the talks
   bool rounds;               // talks in rounds: a known deadline, a collapse hazard
-  bool ratification;         // a signed text is put to the parties' constituencies
   bool side_payments;        // the mediator may attach side payments to its text
-  bool instruments;          // players choose aid, sanctions and whether to stay each round
+  bool disengagement;        // the mediator may leave the talks by choice
 };
 
 // One row per kind, in the order of ProtocolKind.
 inline constexpr auto kProtocols = std::to_array<ProtocolTraits>({
     {ProtocolKind::mediated, " (single negotiating text)", true, true, true, true, true, true, true,
-     false, true, true, true, true, true},
+     false, true, true, true, true},
     {ProtocolKind::alternating, " offers", false, false, false, false, false, true, false, true,
-     false, true, false, false, false},
+     false, true, false, false},
     {ProtocolKind::nash, "", false, false, true, false, false, false, false, false, false, false,
-     false, false, false},
+     false, false},
     {ProtocolKind::kalai, "", false, false, true, false, false, false, false, false, false, false,
-     false, false, false},
+     false, false},
 });
 static_assert(kProtocols.size() == NameTable<ProtocolKind>::names.size());
 static_assert([] {
