@@ -63,6 +63,7 @@ struct Weigher {
     double p = pass;
     for (Index j = 0; j < offered.size() && p > 0.0; ++j) {
       if (std::isnan(offered(j))) continue;
+      if (offered(j) == -std::numeric_limits<double>::infinity()) return 0.0;  // a red line
       const double surplus = offered(j) - w.drift_values(j, mu);
       if (j == a || r.batna_noise <= 0.0) {
         p *= surplus >= 0.0 ? 1.0 : 0.0;
@@ -144,13 +145,19 @@ bool choose_instruments(const Setting& setting, Realization& r, int round, doubl
                         others_sanctions + (sanctions ? r.sanctions_max(a) : 0.0));
     d.hi = public_drift(r, w, others_aid, others_sanctions);
     const double now = public_drift(r, w, r.aid_level.sum(), r.sanctions_level.sum());
+    // Only the values the choice weighs: a's, and those of the parties whose consent the text
+    // needs (none of theirs where a red line makes a deal impossible).
+    w.weighed.setZero(n);
+    w.weighed(a) = 1.0;
+    if (!(w.offered.array() == -std::numeric_limits<double>::infinity()).any())
+      w.weighed = (w.offered.array().isNaN()).select(w.weighed, 1.0);
     if (!(d.hi > d.lo)) {
       // Nothing a's levels do moves the war (none, or an interim ceasefire's drift in force).
       d.lo = d.mid = d.hi = now;
-      batnas_at(setting, r, front, round, now, w, d.at_mid);
+      batnas_at(setting, r, front, round, now, w, d.at_mid, &w.weighed);
     } else {
-      batnas_at(setting, r, front, round, d.lo, w, d.at_lo);
-      batnas_at(setting, r, front, round, d.hi, w, d.at_hi);
+      batnas_at(setting, r, front, round, d.lo, w, d.at_lo, &w.weighed);
+      batnas_at(setting, r, front, round, d.hi, w, d.at_hi, &w.weighed);
       // The BATNAs of this round were valued at the drift in force: a node where it lies inside.
       const double margin = 0.05 * (d.hi - d.lo);
       if (now > d.lo + margin && now < d.hi - margin) {
@@ -158,7 +165,7 @@ bool choose_instruments(const Setting& setting, Realization& r, int round, doubl
         d.at_mid = w.batna;
       } else {
         d.mid = 0.5 * (d.lo + d.hi);
-        batnas_at(setting, r, front, round, d.mid, w, d.at_mid);
+        batnas_at(setting, r, front, round, d.mid, w, d.at_mid, &w.weighed);
       }
     }
     d.fit();

@@ -100,7 +100,7 @@ void batnas(const Setting& setting, const Realization& r, double front_line, int
 }
 
 void batnas_at(const Setting& setting, const Realization& r, double front_line, int round,
-               double drift_in_force, Workspace& w, Vector& out) {
+               double drift_in_force, Workspace& w, Vector& out, const Vector* only) {
   w.x_war = r.status_quo;
   const Index b = setting.battlefield_issue;
   w.x_war(b) = front_line;
@@ -109,6 +109,10 @@ void batnas_at(const Setting& setting, const Realization& r, double front_line, 
   w.valued_drift.setConstant(r.prefs.agents(), std::numeric_limits<double>::quiet_NaN());
   w.valued_sd.setConstant(r.prefs.agents(), std::numeric_limits<double>::quiet_NaN());
   for (Index i = 0; i < r.prefs.agents(); ++i) {
+    if (only != nullptr && (*only)(i) == 0.0) {
+      out(i) = std::numeric_limits<double>::quiet_NaN();
+      continue;
+    }
     if (!std::isnan(r.reservation(i))) {
       out(i) = r.reservation(i);
       continue;

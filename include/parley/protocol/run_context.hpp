@@ -75,10 +75,10 @@ struct Workspace {
   // and scratch for choosing it (the gains, the power shares, the BATNA estimates less payments).
   Vector payment, payment_gain, payment_theta, shifted;
   // Instruments (protocol/instruments.hpp): the values of fighting on a choice weighs, what the
-  // text offers each party whose consent it needs, and per agent the sums of its aid and
-  // sanctions over the rounds so far.
+  // text offers each party whose consent it needs, which agents' values the choice weighs (1) or
+  // not (0), and per agent the sums of its aid and sanctions over the rounds so far.
   DriftValues drift_values;
-  Vector offered;
+  Vector offered, weighed;
   Vector aid_sum, sanctions_sum;
   std::vector<std::int8_t> bracketed;  // per issue: set aside by the mediator in this run
   Realization shocked;                 // the run's parameters as changed by scheduled shocks
@@ -152,9 +152,10 @@ void batnas(const Setting& setting, const Realization& r, double front_line, int
             Workspace& w, Vector& out);
 
 // The same with the war's public drift `drift_in_force` (what the efforts give, before each
-// agent's offset), for a choice of instruments that would change it (protocol/instruments.hpp).
+// agent's offset), for a choice of instruments that would change it (protocol/instruments.hpp);
+// with `only`, for the agents whose entry in it is not 0 (NaN for the rest).
 void batnas_at(const Setting& setting, const Realization& r, double front_line, int round,
-               double drift_in_force, Workspace& w, Vector& out);
+               double drift_in_force, Workspace& w, Vector& out, const Vector* only = nullptr);
 
 // The war's public drift with the players' total aid and sanctions given: the contest's (or
 // battlefield.drift) under the war, the interim ceasefire's design drift under one.
