@@ -130,8 +130,6 @@ bool choose_instruments(const Setting& setting, Realization& r, int round, doubl
       w.offered(j) = w.u(j) + (setting.side_payments ? r.payment_value(j) * w.payment(j) : 0.0);
   }
   bool leaves = false;
-  // The drifts valued and their spreads, which batnas_at overwrites.
-  const Vector valued_drift = w.valued_drift, valued_sd = w.valued_sd;
   for (Index a = 0; a < n; ++a) {
     const bool aid = !std::isnan(r.aid_max(a)), sanctions = !std::isnan(r.sanctions_max(a));
     const bool engaged =
@@ -188,8 +186,6 @@ bool choose_instruments(const Setting& setting, Realization& r, int round, doubl
     if (aid) r.aid_level(a) = chosen.aid;
     if (sanctions) r.sanctions_level(a) = chosen.sanctions;
   }
-  w.valued_drift = valued_drift;
-  w.valued_sd = valued_sd;
   return leaves;
 }
 

@@ -410,7 +410,6 @@ void negotiate_mediated(const Run& run) {
   w.estimate_error.setZero();
   w.x = r.first_draft;
   w.payment.setZero(n_agents);
-  out.disengaged = -1;
   double front = r.battlefield_start;
   out.outcome = Outcome::censored;
   out.round = -1;

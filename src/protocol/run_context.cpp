@@ -106,8 +106,13 @@ void batnas_at(const Setting& setting, const Realization& r, double front_line, 
   w.x_war(b) = front_line;
   model::utilities(r.prefs, w.x_war, w.values, w.u_war);
   out.resize(r.prefs.agents());
-  w.valued_drift.setConstant(r.prefs.agents(), std::numeric_limits<double>::quiet_NaN());
-  w.valued_sd.setConstant(r.prefs.agents(), std::numeric_limits<double>::quiet_NaN());
+  // The round's own valuation records the drift each agent valued the war with; a hypothetical
+  // one (`only`) leaves that record as it is.
+  const bool record = only == nullptr;
+  if (record) {
+    w.valued_drift.setConstant(r.prefs.agents(), std::numeric_limits<double>::quiet_NaN());
+    w.valued_sd.setConstant(r.prefs.agents(), std::numeric_limits<double>::quiet_NaN());
+  }
   for (Index i = 0; i < r.prefs.agents(); ++i) {
     if (only != nullptr && (*only)(i) == 0.0) {
       out(i) = std::numeric_limits<double>::quiet_NaN();
@@ -129,8 +134,10 @@ void batnas_at(const Setting& setting, const Realization& r, double front_line, 
         drift += w.drift_offset(i);
         if (learns(r, i)) spread = 1.0 / std::sqrt(w.drift_precision(i));
       }
-      w.valued_drift(i) = drift;
-      w.valued_sd(i) = spread;
+      if (record) {
+        w.valued_drift(i) = drift;
+        w.valued_sd(i) = spread;
+      }
       WarValue& h = w.war_value;
       h.prepare(r.prefs, i, b, drift, r.battlefield_volatility, d);
       u += r.prefs.weight(i, b) * (h(front_line) - w.values(i, b));  // v_ib(s) from utilities

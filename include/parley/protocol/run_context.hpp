@@ -153,7 +153,8 @@ void batnas(const Setting& setting, const Realization& r, double front_line, int
 
 // The same with the war's public drift `drift_in_force` (what the efforts give, before each
 // agent's offset), for a choice of instruments that would change it (protocol/instruments.hpp);
-// with `only`, for the agents whose entry in it is not 0 (NaN for the rest).
+// with `only`, a hypothetical valuation for the agents whose entry in it is not 0 (NaN for the
+// rest), which leaves w.valued_drift and w.valued_sd as they are.
 void batnas_at(const Setting& setting, const Realization& r, double front_line, int round,
                double drift_in_force, Workspace& w, Vector& out, const Vector* only = nullptr);
 
