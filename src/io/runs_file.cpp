@@ -46,10 +46,10 @@ RunsFile::RunsFile(const std::string& path, const scenario::Scenario& s,
   m.issue_scale = h5::write_strings(m.runs_group, "issue", m.issue_ids);
   h5::make_scale(m.issue_scale, "issue");
   h5::attr_string(m.issue_scale, "long_name", "issue id (its key in the scenario's [issues])");
+  for (const auto& d : s.ceasefire.designs) m.design_labels.push_back(d.label);
   if (m.n_shocks > 0) {
     // Coordinate `shock`: each shock as the scenario states it.
     for (const auto& shock : s.shocks) m.shock_labels.push_back(shock.label);
-    for (const auto& d : s.ceasefire.designs) m.design_labels.push_back(d.label);
     m.shock_scale = h5::write_strings(m.runs_group, "shock", m.shock_labels);
     h5::make_scale(m.shock_scale, "shock");
     h5::attr_string(m.shock_scale, "long_name", "shock (its trigger and effect)");

@@ -269,13 +269,15 @@ class Process(unittest.TestCase):
                 ticks.append(time.monotonic())
                 time.sleep(0.002)
 
-        t = threading.Thread(target=tick)
+        t = threading.Thread(target=tick, daemon=True)
         t.start()
-        start = time.monotonic()
-        parley.run(SCENARIO, runs=8000, seed=2, threads=1, progress=False)
-        end = time.monotonic()
-        stop.set()
-        t.join()
+        try:
+            start = time.monotonic()
+            parley.run(SCENARIO, runs=8000, seed=2, threads=1, progress=False)
+            end = time.monotonic()
+        finally:
+            stop.set()
+            t.join()
         during = [x for x in ticks if start < x < end]
         # Holding the GIL, the ticking thread would stand still but for the 10 progress
         # checks a second; released, it ticks every few milliseconds throughout.
