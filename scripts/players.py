@@ -6,51 +6,55 @@ usage: scripts/players.py [--parley BIN] [--scenario FILE] [--runs N] [--seed S]
 Runs the scenario and variants of it (--set) on the same seed, so every comparison is paired over
 the same runs (common random numbers), and prints each measurement against its target.
 
-Ratification at home (docs/model.md, "Ratification at home"): Kyiv's constituency gets a support
+The default scenario has Kyiv's constituency, the U.S. and Europe as players with their aid and
+sanctions, and Europe's ideal for the assets at the EU's decision of December 2025; each variant
+takes one of them away or changes it, on the same runs.
+
+Ratification at home (docs/model.md, "Ratification at home"): Kyiv's constituency has a support
 curve on the territory, from KIIS polling (Nov 26 - Dec 13, 2025 and late January 2026, stated
 judgement): 72% would accept a freeze on the current line with guarantees (territory 0.4), about
 40% giving up the rest of Donbas for guarantees (0.6; 9% "easily", 31% "a difficult
 compromise"), so logit P = 3.64 - 6.75 x. A tighter win-set lowers the intercept by one logit.
-  1. the deal's territory and P(agreement) with that constituency against none, and with the tighter
-     one against it (paired differences with their standard errors);
+  1. the deal's territory and P(agreement) with that constituency against none (the scenario
+     without its ratification key), and with the tighter one against it (paired differences with
+     their standard errors);
   2. the share of signed texts refused at home, and the mean chance a deal passed;
   3. the same with protocol.refusal = "end": the share of runs whose talks a refusal ended;
   4. the cost of a run with the constituency against none (runs per second, in this one run);
-  5. no rule in a few inputs under the constituency: the accuracy of the best depth-2 tree on the
-     sampled parameters (war_termination.depth2_tree) and the largest |Spearman rho| with
-     agreement; and P(agreement by round 12) with max_rounds 18 and 36 (the horizon must not move
-     it).
+  5. no rule in a few inputs: the accuracy of the best depth-2 tree on the sampled parameters
+     (war_termination.depth2_tree) and the largest |Spearman rho| with agreement; and
+     P(agreement by round 12) with max_rounds 18 and 36 (the horizon must not move it).
 
 Side payments (docs/model.md, "Side payments"): the U.S. may attach up to 0.1 units to its text,
 each costing it 1 in utility and worth 1 to Moscow or Kyiv (an illustration, not the default):
   6. P(agreement) and the deal's territory against none (paired), the mean payment to each in the
-     deals and its distribution across runs (the leverage the U.S. chooses), and how a larger U.S. stake (0.5 -> 2, which weighs what a payment costs it) changes
-     P(agreement) with payments.
-Instruments (docs/model.md, "Instruments: aid, sanctions, disengagement"): the U.S. as a player in
-place of the two scripted shocks (a variant of the scenario without its [[shocks]]): of the
-Western aid (45, $B a year) the U.S. part, about 20 (Kiel Ukraine Support Tracker, 2022-2024),
-becomes its aid_max, and half the sanctions' toll (10 of 20, judgement) its sanctions_max, each
-costing it 0.0005 a unit and month (judgement: full aid costs it 0.01, half its former war
-cost, which keeps the other half); the rest stays the contest's. Levels start at the flows in force, so
-with no choices the war is the scenario's:
-  7. P(agreement) and the deal's territory with the U.S. choosing against the same flows held
-     (paired), and the distribution of the aid and sanctions it chooses across runs;
+     deals and its distribution across runs (the leverage the U.S. chooses), and how a larger U.S.
+     stake (0.5 -> 2, which weighs what a payment costs it) changes P(agreement) with payments.
+
+Instruments (docs/model.md, "Instruments: aid, sanctions, disengagement"): the U.S. and Europe
+hold the Western aid (20 and 25 of about 45, $B a year) and the sanctions' toll (10 and 10 of 20)
+and set them each month; "held" stands for a player whose flows stay at their maxima (the
+contest's own aid and sanctions, the player without instruments):
+  7. P(agreement) and the deal's territory with both choosing against both holding, and with the
+     U.S. choosing against it holding (Europe choosing in both), paired; the distribution across
+     runs of the aid and sanctions each chooses;
   8. the U.S. stake 0.5 -> 2 with its instruments;
   9. disengagement: an engagement cost of 0.005 a month (judgement), the share of runs the U.S.
      leaves and what it costs P(agreement);
  10. Europe's consent on the assets and sanctions: the share of runs whose outcome it decides (a
-     deal once its consent is not needed, paired: a variant without its issue veto; texts always
-     lift some sanctions, so its consent is asked of nearly every text), the runs it blocks, with
-     the assets their principal obstacle how often, and what the texts it refuses return, with
-     its ideal as stated and with the EU's decision of 12 Dec 2025 to keep the assets immobilised
-     (ideal 0);
- 11. Europe as a player too: its part of the aid (the remaining 25) and the other half of the
-     sanctions as its instruments, at the same costs.
+     deal once its consent is not needed, paired: the scenario without its issue veto; texts
+     always lift some sanctions, so its consent is asked of nearly every text), the runs it
+     blocks, with the assets their principal obstacle how often, and what the texts it refuses
+     return, with its ideal at the EU's decision of 12 Dec 2025 to keep the assets immobilised
+     (the default, 0) and at its earlier counter-proposal (Beta mean 60);
+ 11. Europe choosing against it holding (the U.S. choosing in both), and the cost of a run with
+     both players against both holding.
 Needs h5py and numpy (src/python/parley/files.py reads the files).
 """
 import os
 import sys
 import tempfile
+import tomllib
 
 import numpy as np
 
@@ -69,32 +73,39 @@ def constituency(intercept):
     return f"agents.ukraine.ratification={{intercept={intercept:.4f},slope={{territory={SLOPE:.4f}}}}}"
 
 
-def without_shocks(scenario, out, europe_veto=True):
-    """The scenario's text without its [[shocks]] tables (and without Europe's issue veto unless
-    EUROPE_VETO), written to OUT."""
-    kept, skipping, agent = [], False, None
+def edited(scenario, out, ratification=True, europe_veto=True):
+    """The scenario's text without Kyiv's ratification key unless RATIFICATION, and without
+    Europe's issue veto unless EUROPE_VETO, written to OUT."""
+    kept, agent = [], None
     with open(scenario, encoding="utf-8") as f:
         for line in f:
             header = line.strip()
             if header.startswith("["):
-                skipping = header == "[[shocks]]"
                 agent = header
             if not europe_veto and agent == "[agents.europe]" and header.startswith("veto_issues"):
                 line = "veto = false\n"
-            if not skipping:
-                kept.append(line)
+            if not ratification and agent == "[agents.ukraine]" and header.startswith("ratification"):
+                continue
+            kept.append(line)
     with open(out, "w", encoding="utf-8") as f:
         f.writelines(kept)
     return out
 
 
-# The U.S. as a player (item 7): its part of the aid and of the sanctions' toll as instruments.
-US_PLAYER = ["battlefield.contest.aid=25", "agents.us.aid_max=20", "agents.us.aid_cost=0.0005",
-             "battlefield.contest.sanctions=10", "agents.us.sanctions_max=10",
-             "agents.us.sanctions_cost=0.0005", "agents.us.war_cost=0.01"]
-EUROPE_PLAYER = ["battlefield.contest.aid=0", "agents.europe.aid_max=25", "agents.europe.aid_cost=0.0005",
-                 "battlefield.contest.sanctions=0", "agents.europe.sanctions_max=10",
-                 "agents.europe.sanctions_cost=0.0005"]
+def held(scenario, who):
+    """--set overrides under which the players WHO hold their flows at their maxima: the contest's
+    own aid and sanctions carry them, and the players have no instruments left to choose."""
+    with open(scenario, "rb") as f:
+        data = tomllib.load(f)
+    contest = data["battlefield"]["contest"]
+    aid, sanctions = contest.get("aid", 0.0), contest.get("sanctions", 0.0)
+    out = []
+    for a in who:
+        agent = data["agents"][a]
+        aid += agent.get("aid_max", 0.0)
+        sanctions += agent.get("sanctions_max", 0.0)
+        out += [f"agents.{a}.aid_max=0", f"agents.{a}.sanctions_max=0"]
+    return out + [f"battlefield.contest.aid={aid}", f"battlefield.contest.sanctions={sanctions}"]
 
 
 def run(parley, scenario, runs, seed, out, *overrides):
@@ -130,29 +141,27 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "run.h5")
         go = lambda *o: run(args.parley, args.scenario, args.runs, args.seed, out, *o)  # noqa: E731
+        go_file = lambda f, *o: run(args.parley, f, args.runs, args.seed, out, *o)  # noqa: E731
         base = go()
-        wide = go(constituency(INTERCEPT))
+        none = go_file(edited(args.scenario, os.path.join(tmp, "no-constituency.toml"), ratification=False))
         tight = go(constituency(INTERCEPT - 1.0))
-        ended = go(constituency(INTERCEPT), 'protocol.refusal="end"')
-        short = go(constituency(INTERCEPT), "protocol.max_rounds=18")
-        long = go(constituency(INTERCEPT), "protocol.max_rounds=36")
+        ended = go('protocol.refusal="end"')
+        short = go("protocol.max_rounds=18")
+        long = go("protocol.max_rounds=36")
         payments = "agents.us.side_payment={budget=0.1,cost=1.0,to={russia=1.0,ukraine=1.0}}"
         paid = go(payments)
         paid_stake = go(payments, "protocol.mediator_stake=2.0")
         base_again = go()
-        plain = without_shocks(args.scenario, os.path.join(tmp, "no-shocks.toml"))
-        go_plain = lambda *o: run(args.parley, plain, args.runs, args.seed, out, *o)  # noqa: E731
-        held = go_plain()
-        us = go_plain(*US_PLAYER)
-        us_stake = go_plain(*US_PLAYER, "protocol.mediator_stake=2.0")
-        us_leaves = go_plain(*US_PLAYER, "agents.us.engagement_cost=0.005")
-        free = without_shocks(args.scenario, os.path.join(tmp, "no-europe-veto.toml"), europe_veto=False)
-        go_free = lambda *o: run(args.parley, free, args.runs, args.seed, out, *o)  # noqa: E731
-        us_no_assets = go_free(*US_PLAYER)
-        frozen = "agents.europe.ideal.assets=0"
-        us_frozen = go_plain(*US_PLAYER, frozen)
-        us_frozen_no_assets = go_free(*US_PLAYER, frozen)
-        both = go_plain(*US_PLAYER, *EUROPE_PLAYER)
+        both_held = go(*held(args.scenario, ("us", "europe")))
+        us_held = go(*held(args.scenario, ("us",)))
+        europe_held = go(*held(args.scenario, ("europe",)))
+        stake = go("protocol.mediator_stake=2.0")
+        leaves = go("agents.us.engagement_cost=0.005")
+        free = edited(args.scenario, os.path.join(tmp, "no-europe-veto.toml"), europe_veto=False)
+        no_consent = go_file(free)
+        stated = "agents.europe.ideal.assets={beta={mean=60.0,kappa=20}}"
+        earlier = go(stated)
+        earlier_no_consent = go_file(free, stated)
 
     def difference(name, a, b, column, sign):
         d, se = paired(a[column], b[column])
@@ -160,38 +169,39 @@ def main():
                sign * d > 2 * se)
 
     report("Kyiv's support curve (logit)", f"{INTERCEPT:.2f} {SLOPE:+.2f} x_territory", "KIIS Dec 2025/Jan 2026", None)
-    difference("deal territory: Kyiv's constituency - none", base, wide, "territory", -1)
-    difference("deal territory: tighter win-set - none", base, tight, "territory", -1)
-    difference("deal territory: tighter win-set - KIIS curve", wide, tight, "territory", -1)
-    for name, v in (("none", base), ("KIIS curve", wide), ("tighter", tight)):
+    difference("deal territory: Kyiv's constituency - none", none, base, "territory", -1)
+    difference("deal territory: tighter win-set - none", none, tight, "territory", -1)
+    difference("deal territory: tighter win-set - KIIS curve", base, tight, "territory", -1)
+    for name, v in (("none", none), ("KIIS curve (default)", base), ("tighter", tight)):
         report(f"P(agreement), {name}", f"{v['agreement'].mean():.4f}", "", None)
-    d, se = paired(base["agreement"], wide["agreement"])
+    d, se = paired(none["agreement"], base["agreement"])
     report("P(agreement): KIIS curve - none", f"{d:+.4f} +- {se:.4f}", "", None)
-    d, se = paired(wide["agreement"], tight["agreement"])
+    d, se = paired(base["agreement"], tight["agreement"])
     report("P(agreement): tighter - KIIS curve", f"{d:+.4f} +- {se:.4f}", "", None)
 
     def refused_share(v):
         refusals = v["refusals"].sum()
         return refusals / (refusals + v["agreement"].sum())
 
-    report("signed texts refused at home, KIIS curve", f"{refused_share(wide):.4f}", "", None)
+    report("signed texts refused at home, KIIS curve", f"{refused_share(base):.4f}", "", None)
     report("signed texts refused at home, tighter", f"{refused_share(tight):.4f}",
-           "> KIIS curve", refused_share(tight) > refused_share(wide))
-    for name, v in (("KIIS curve", wide), ("tighter", tight)):
+           "> KIIS curve", refused_share(tight) > refused_share(base))
+    for name, v in (("KIIS curve", base), ("tighter", tight)):
         p = v["ratification"][v["agreement"] == 1]
         report(f"mean P(ratified) of the deals, {name}", f"{np.nanmean(p):.4f}", "", None)
     report("runs a refusal ended (refusal = \"end\")", f"{(ended['outcome'] == 6).mean():.4f}", "", None)
-    # The cost: the constituency's runs against the runs without, timed around them.
+    # The cost: the default's runs, timed around the others, against the runs without the constituency.
     speed = 2.0 / (1.0 / base["speed"] + 1.0 / base_again["speed"])
-    report("cost of a run with the constituency / without", f"{speed / wide['speed']:.2f}", "<= 2", speed / wide["speed"] <= 2.0)
-    accuracy, _ = depth2_tree(wide["sampled"], wide["agreement"] == 1)
-    report("outcomes a depth-2 tree predicts, KIIS curve", f"{accuracy:.1%}", "<= 80%", accuracy <= 0.80)
+    report("cost of a run with the constituency / without", f"{none['speed'] / speed:.2f}", "<= 2",
+           none["speed"] / speed <= 2.0)
+    accuracy, _ = depth2_tree(base["sampled"], base["agreement"] == 1)
+    report("outcomes a depth-2 tree predicts", f"{accuracy:.1%}", "<= 80%", accuracy <= 0.80)
     by12 = [((v["round"] >= 1) & (v["round"] <= 12)).mean() for v in (short, long)]
     report("P(agreement by round 12), max_rounds 18 / 36", f"{by12[0]:.4f} / {by12[1]:.4f}", "equal",
            by12[0] == by12[1])
-    rho = wide["spearman"]
+    rho = base["spearman"]
     j = int(np.nanargmax(np.abs(rho)))
-    report("largest |Spearman rho| with agreement", f"{abs(rho[j]):.3f} ({wide['parameters'][j]})", "", None)
+    report("largest |Spearman rho| with agreement", f"{abs(rho[j]):.3f} ({base['parameters'][j]})", "", None)
     d, se = paired(base["agreement"], paid["agreement"])
     report("P(agreement): U.S. payments - none", f"{d:+.4f} +- {se:.4f}", "> 0 beyond 2 SE", d > 2 * se)
     d, se = paired(base["territory"], paid["territory"])
@@ -203,29 +213,33 @@ def main():
         report(f"U.S. payment to {a}: quantiles 5/25/50/75/95%", " ".join(f"{v:.3f}" for v in q), "", None)
     d, se = paired(paid["agreement"], paid_stake["agreement"])
     report("P(agreement) with payments: U.S. stake 2 - 0.5", f"{d:+.4f} +- {se:.4f}", "", None)
-    instruments(report, held, us, us_stake, us_leaves, us_no_assets, us_frozen, us_frozen_no_assets, both)
+    instruments(report, base, speed, both_held, us_held, europe_held, stake, leaves, no_consent, earlier,
+                earlier_no_consent)
     report.print()
 
 
-def instruments(report, held, us, us_stake, us_leaves, us_no_assets, us_frozen, us_frozen_no_assets, both):
+def instruments(report, base, speed, both_held, us_held, europe_held, stake, leaves, no_consent, earlier,
+                earlier_no_consent):
     """Items 7-11 of the docstring."""
-    report("P(agreement), scenario without its scripted shocks", f"{held['agreement'].mean():.4f}", "", None)
+    for who, other in (("both choosing - both holding", both_held), ("U.S. choosing - holding", us_held),
+                       ("Europe choosing - holding", europe_held)):
+        for column, name in (("agreement", "P(agreement)"), ("territory", "deal territory")):
+            d, se = paired(other[column], base[column])
+            report(f"{name}: {who}", f"{d:+.4f} +- {se:.4f}", "beyond 2 SE", abs(d) > 2 * se)
+    for who in ("us", "europe"):
+        for what in ("aid", "sanctions"):
+            q = np.quantile(base[what][who], [0.05, 0.25, 0.5, 0.75, 0.95])
+            report(f"{who} {what} (mean over a run): quantiles 5/25/50/75/95%", " ".join(f"{v:.1f}" for v in q),
+                   "differs across runs", q[4] > q[0])
     for column, name in (("agreement", "P(agreement)"), ("territory", "deal territory")):
-        d, se = paired(held[column], us[column])
-        report(f"{name}: U.S. choosing - flows held", f"{d:+.4f} +- {se:.4f}", "beyond 2 SE", abs(d) > 2 * se)
-    for what in ("aid", "sanctions"):
-        q = np.quantile(us[what]["us"], [0.05, 0.25, 0.5, 0.75, 0.95])
-        report(f"U.S. {what} (mean over a run): quantiles 5/25/50/75/95%", " ".join(f"{v:.1f}" for v in q),
-               "differs across runs", q[4] > q[0])
-    for column, name in (("agreement", "P(agreement)"), ("territory", "deal territory")):
-        d, se = paired(us[column], us_stake[column])
-        report(f"{name}: U.S. stake 2 - 0.5, choosing", f"{d:+.4f} +- {se:.4f}", "beyond 2 SE", abs(d) > 2 * se)
-    report("runs the U.S. leaves (engagement cost 0.005)", f"{(us_leaves['outcome'] == 7).mean():.4f}", "> 0",
-           (us_leaves["outcome"] == 7).mean() > 0)
-    d, se = paired(us["agreement"], us_leaves["agreement"])
+        d, se = paired(base[column], stake[column])
+        report(f"{name}: U.S. stake 2 - 0.5", f"{d:+.4f} +- {se:.4f}", "beyond 2 SE", abs(d) > 2 * se)
+    report("runs the U.S. leaves (engagement cost 0.005)", f"{(leaves['outcome'] == 7).mean():.4f}", "> 0",
+           (leaves["outcome"] == 7).mean() > 0)
+    d, se = paired(base["agreement"], leaves["agreement"])
     report("P(agreement): engagement cost 0.005 - none", f"{d:+.4f} +- {se:.4f}", "< 0 beyond 2 SE", d < -2 * se)
-    for name, v, free in (("as stated", us, us_no_assets), ("assets kept frozen (EU, Dec 2025)", us_frozen,
-                                                          us_frozen_no_assets)):
+    for name, v, free in (("assets kept frozen (EU, Dec 2025; default)", base, no_consent),
+                          ("its earlier counter-proposal (60)", earlier, earlier_no_consent)):
         binds = (v["agreement"] == 0) & (free["agreement"] == 1)
         report(f"runs a deal without Europe's consent would end, {name}", f"{binds.mean():.4f}", "", None)
         d, se = paired(v["agreement"], free["agreement"])
@@ -239,16 +253,8 @@ def instruments(report, held, us, us_stake, us_leaves, us_no_assets, us_frozen, 
             report(f"  assets the texts Europe blocks return ($B, mean), {name}",
                    f"{v['assets'][blocked].mean():.1f}", "", None)
         report(f"P(agreement), {name}", f"{v['agreement'].mean():.4f}", "", None)
-    for who in ("us", "europe"):
-        for what in ("aid", "sanctions"):
-            q = np.quantile(both[what][who], [0.05, 0.5, 0.95])
-            report(f"{who} {what} with both choosing: quantiles 5/50/95%", " ".join(f"{x:.1f}" for x in q), "", None)
-    d, se = paired(us["agreement"], both["agreement"])
-    report("P(agreement): Europe choosing too - U.S. alone", f"{d:+.4f} +- {se:.4f}", "", None)
-    d, se = paired(us["territory"], both["territory"])
-    report("deal territory: Europe choosing too - U.S. alone", f"{d:+.4f} +- {se:.4f}", "", None)
-    speed = held["speed"] / both["speed"]
-    report("cost of a run with both players / flows held", f"{speed:.2f}", "<= 2", speed <= 2.0)
+    cost = both_held["speed"] / speed
+    report("cost of a run with both players choosing / both holding", f"{cost:.2f}", "<= 2", cost <= 2.0)
 
 
 if __name__ == "__main__":

@@ -269,9 +269,12 @@ class RunFile(unittest.TestCase):
             self.assertRegex(r.stdout, rf"{issue} +{100 * first[k]:.1f}% +{100 * second[k]:.1f}%")
         top = np.argsort(-first, kind="stable")[0]
         self.assertIn(f"most often the principal obstacle: {issues[top]} ({100 * first[top]:.1f}%)", r.stdout)
-        fired = np.mean(self.f["runs/shock_round"][()] >= 0, axis=0)
-        for label, share in zip((text(x) for x in self.f["runs/shock"][()]), fired):
-            self.assertIn(f"{100 * share:5.1f}%  {label}", r.stdout)
+        if "runs/shock_round" in self.f:
+            fired = np.mean(self.f["runs/shock_round"][()] >= 0, axis=0)
+            for label, share in zip((text(x) for x in self.f["runs/shock"][()]), fired):
+                self.assertIn(f"{100 * share:5.1f}%  {label}", r.stdout)
+        else:  # a scenario without shocks: no table of them
+            self.assertNotIn("Shocks", r.stdout)
         with tempfile.TemporaryDirectory() as tmp:
             other = os.path.join(tmp, "other.h5")
             with h5py.File(other, "w") as f:
@@ -499,12 +502,15 @@ class Sobol(unittest.TestCase):
                 low, high = f["sobol/total_low"][()], f["sobol/total_high"][()]
                 self.assertTrue(np.all(low <= total + 1e-12) and np.all(total <= high + 1e-12))
                 # Agreement turns on where the territorial red lines start and how far they can
-                # concede: the two largest total indices are among their ends and limits.
-                top = {factors[i] for i in np.argsort(-total)[:2]}
-                self.assertLessEqual(top, {"agents.russia.red_lines.territory.lo",
-                                           "agents.ukraine.red_lines.territory.hi",
-                                           "agents.russia.red_line_limits.territory.lo",
-                                           "agents.ukraine.red_line_limits.territory.hi"})
+                # concede: the largest total index is one of their ends and limits, and Moscow's
+                # end is among the two largest (beside it, Moscow's war cost, which decides how
+                # soon it concedes toward its limit).
+                order = [factors[i] for i in np.argsort(-total)]
+                self.assertIn(order[0], {"agents.russia.red_lines.territory.lo",
+                                         "agents.ukraine.red_lines.territory.hi",
+                                         "agents.russia.red_line_limits.territory.lo",
+                                         "agents.ukraine.red_line_limits.territory.hi"})
+                self.assertIn("agents.russia.red_lines.territory.lo", order[:2])
             r = parley("sobol", SCENARIO, "-n", "5", "-o", os.path.join(tmp, "x.h5"))
             self.assertEqual(r.returncode, 2)
             self.assertIn("--samples: 5 is out of range (allowed: >= 10)", r.stderr)
@@ -1256,11 +1262,11 @@ class BadInput(unittest.TestCase):
         self.assertRegex(r.stdout, r"ukraine +yes +[0-9.]+ +-0\.[0-9]+ ")
 
     def test_evaluate_gives_a_verdict_point_by_point(self):
-        # Territory 0.7 lies above Ukraine's red line (its upper end's central value is 0.475)
-        # and inside Russia's ([0.55, 1]), which also values it above the war's 0.4 (ideal 0.8).
-        # Moving money-like issues toward Moscow (assets 250) is worse for Ukraine than the
-        # status quo (0 returned) and better for Russia.
-        r = parley("evaluate", SCENARIO, "--text", "territory=0.7", "--text", "assets=250")
+        # With the drawn red lines, territory 0.7 lies above Ukraine's red line (its upper end's
+        # central value is 0.475) and inside Russia's ([0.55, 1]), which also values it above the
+        # war's 0.4 (ideal 0.8). Moving money-like issues toward Moscow (assets 250) is worse for
+        # Ukraine than the status quo (0 returned) and better for Russia.
+        r = parley("evaluate", SCENARIO, "--text", "territory=0.7", "--text", "assets=250", *DRAWN_RED_LINES)
         self.assertEqual(r.returncode, 0, r.stderr)
         table = r.stdout.split("Point by point")[1].splitlines()
         head = table[1].split()
@@ -1352,8 +1358,12 @@ class BadInput(unittest.TestCase):
         self.assertTrue(r.stdout.rstrip().endswith(": valid"))
 
     def test_validate_shows_a_constituency_and_what_a_refusal_does(self):
-        r = parley("validate", SCENARIO)
+        r = parley("validate", os.path.join(SRC, "scenarios", "textbook-nash.toml"))
+        self.assertEqual(r.returncode, 0, r.stderr)
         self.assertNotIn("ratified at home", r.stdout)
+        r = parley("validate", SCENARIO)  # Kyiv's constituency, from KIIS polling
+        self.assertEqual([line.strip() for line in r.stdout.splitlines() if "ratified at home" in line],
+                         ["ratified at home with 1 / (1 + exp(-(3.64 + -6.75 x_territory))), x on unit scales"])
         r = parley("validate", SCENARIO, "--set",
                    "agents.ukraine.ratification={intercept={uniform=[3.0,4.0]},slope={territory=-6.5}}",
                    "--set", 'protocol.refusal="end"')
@@ -1480,7 +1490,7 @@ class Commands(unittest.TestCase):
         self.assertAlmostEqual(float(lines["two"][2]), 0.5, places=4)
         self.assertEqual(lines["one"][5], "accepts")  # utility, BATNA, demand, answer
         self.assertIn("Every agent whose consent it needs accepts this text.", r.stdout)
-        r = parley("evaluate", SCENARIO, "--text", "territory=0.7")
+        r = parley("evaluate", SCENARIO, "--text", "territory=0.7", *DRAWN_RED_LINES)
         self.assertIn("(first draft)", r.stdout)
         self.assertRegex(r.stdout,
                          r"ukraine +yes +[0-9.]+ +[0-9.]+ +[0-9.]+ +rejects +territory \(red line crossed\)")

@@ -173,10 +173,11 @@ TEST(RunsFile, AnInterruptedFileReadsBackAsItsFinishedRuns) {
 
 // Every index or flag column is checked on read-back against the range the runs it holds can
 // take, with the bounds written out here by hand (from the default scenario: 4 agents, 6
-// issues, 4 ceasefire designs, durability.horizon 24, no agenda): a value just outside either
-// end is refused, naming the column and the row. The columns the table checks are exactly these.
+// issues, 4 ceasefire designs, durability.horizon 24, no agenda, two shocks added): a value just
+// outside either end is refused, naming the column and the row. The columns the table checks are
+// exactly these.
 TEST(RunsReader, RefusesAValueOutsideTheRangeOfEveryIndexOrFlagColumn) {
-  const auto s = default_scenario();
+  const auto s = scenario_with_shocks();
   ASSERT_EQ(s.agents.size(), 4u);
   ASSERT_EQ(s.issues.size(), 6u);
   ASSERT_EQ(s.ceasefire.designs.size(), 4u);
