@@ -45,14 +45,27 @@ def drift_overrides(scenario, drift):
     p = E_up / (E_up + E_down), decisiveness 1: the reach 0.05, Ukraine's effort with aid kept,
     Russia's own effort set)."""
     with open(scenario, "rb") as f:
-        contest = tomllib.load(f).get("battlefield", {}).get("contest")
+        data = tomllib.load(f)
+    contest = data.get("battlefield", {}).get("contest")
     if contest is None:
         return [f"battlefield.drift={drift}"]
-    reach, e_down = 0.05, contest["down"] + contest.get("aid", 0.0)
+    # Players' aid and sanctions (agents.<a>.aid_max, sanctions_max) are held at their maxima, in
+    # the contest's own flows, so that no choice of theirs moves the drift away from `drift`.
+    held = []
+    aid, sanctions = contest.get("aid", 0.0), contest.get("sanctions", 0.0)
+    for a, agent in data.get("agents", {}).items():
+        for key in ("aid", "sanctions"):
+            if key + "_max" in agent:
+                held.append(f"agents.{a}.{key}_max=0")
+        aid += agent.get("aid_max", 0.0)
+        sanctions += agent.get("sanctions_max", 0.0)
+    if held:
+        held += [f"battlefield.contest.aid={aid}", f"battlefield.contest.sanctions={sanctions}"]
+    reach, e_down = 0.05, contest["down"] + aid
     p = (1 + drift / reach) / 2
-    up = contest.get("sanctions", 0.0) + p / (1 - p) * e_down
-    return [f"battlefield.contest.reach={reach}", f"battlefield.contest.up={up}",
-            "battlefield.contest.decisiveness=1"]
+    up = sanctions + p / (1 - p) * e_down
+    return held + [f"battlefield.contest.reach={reach}", f"battlefield.contest.up={up}",
+                   "battlefield.contest.decisiveness=1"]
 
 
 class Report:

@@ -10,10 +10,11 @@ over the same runs (common random numbers), and prints each measurement against 
      rho| of a sampled parameter with agreement;
   2. P(agreement by round 12) with protocol.max_rounds 18 and 36 (the horizon must not move it);
   3. a front trending toward Russia (drift +0.02 against -0.01 per round: battlefield.drift, or
-     with a [battlefield.contest] the efforts that give those drifts): the change in the mean deal
-     territory;
+     with a [battlefield.contest] the efforts that give those drifts, the players' flows held):
+     the change in the mean deal territory;
   4. an aid cut to Kyiv and tighter sanctions on Moscow (with a contest: aid halved, and stopped,
-     and sanctions doubled, from the first round; without one, the war-cost shocks made harsher):
+     and sanctions doubled, from the first round, the players' maxima with the contest's own
+     flows; without one, the war-cost shocks made harsher):
      the change in the mean deal territory and in P(agreement), with paired standard errors;
   5. learning from the front (the agents with a drift_sd): with it switched off (drift_sd = 0),
      the change in the round of the deal (runs without one counted at the horizon + 1), with its
@@ -171,23 +172,32 @@ def main():
         report("front toward Russia: mean deal territory", f"{shift:+.4f}", ">= +0.02", shift >= 0.02)
         reservations("front toward Russia (vs base)", toward_russia)
 
-        # Pressure added to the scenario's own. With a contest: aid halved, sanctions doubled from the
-        # first round. Without one: Kyiv's war cost doubles after its second rejection (an aid cut),
-        # Moscow's rises by half after its third (tighter sanctions).
+        # Pressure added to the scenario's own. With a contest: aid halved, and stopped, sanctions
+        # doubled from the first round, the contest's own flows and the players' maxima alike
+        # (agents.<a>.aid_max, sanctions_max). Without one: Kyiv's war cost doubles after its second
+        # rejection (an aid cut), Moscow's rises by half after its third (tighter sanctions).
         if contest is not None:
-            pressures = (("aid cut to Kyiv", "aid-cut", 'round = 1\nkey = "battlefield.contest.aid"\n'
-                          'op = "scale"\nvalue = 0.5', +1),
-                         ("all aid to Kyiv stopped", "aid-stop", 'round = 1\nkey = "battlefield.contest.aid"\n'
-                          'op = "set"\nvalue = 0.0', +1),
-                         ("tighter sanctions on Moscow", "sanctions", 'round = 1\n'
-                          'key = "battlefield.contest.sanctions"\nop = "scale"\nvalue = 2.0', -1))
+            def scaled(what, factor):
+                out = [f"battlefield.contest.{what}={contest.get(what, 0.0) * factor}"]
+                for a, agent in scenario.get("agents", {}).items():
+                    if what + "_max" in agent:
+                        out.append(f"agents.{a}.{what}_max={agent[what + '_max'] * factor}")
+                return out
+
+            pressures = (("aid cut to Kyiv", scaled("aid", 0.5), +1),
+                         ("all aid to Kyiv stopped", scaled("aid", 0.0), +1),
+                         ("tighter sanctions on Moscow", scaled("sanctions", 2.0), -1))
         else:
-            pressures = (("aid cut to Kyiv", "aid-cut", 'after_rejections = 2\nby = "ukraine"\n'
-                          'key = "agents.ukraine.war_cost"\nop = "scale"\nvalue = 2.0', +1),
-                         ("tighter sanctions on Moscow", "sanctions", 'after_rejections = 3\nby = "russia"\n'
-                          'key = "agents.russia.war_cost"\nop = "scale"\nvalue = 1.5', -1))
-        for label, name, shock, sign in pressures:
-            d = run(args.parley, with_shock(args.scenario, tmp, name, shock), args.runs, args.seed, out)
+            pressures = (("aid cut to Kyiv", with_shock(args.scenario, tmp, "aid-cut", 'after_rejections = 2\n'
+                          'by = "ukraine"\nkey = "agents.ukraine.war_cost"\nop = "scale"\nvalue = 2.0'), +1),
+                         ("tighter sanctions on Moscow", with_shock(args.scenario, tmp, "sanctions",
+                          'after_rejections = 3\nby = "russia"\nkey = "agents.russia.war_cost"\nop = "scale"\n'
+                          'value = 1.5'), -1))
+        for label, variant, sign in pressures:
+            if isinstance(variant, list):
+                d = go(*variant)
+            else:
+                d = run(args.parley, variant, args.runs, args.seed, out)
             dt = np.nanmean(territory(d)) - np.nanmean(territory(base))
             dp, se_p = paired((base["outcome"] == 0).astype(float), (d["outcome"] == 0).astype(float))
             report(f"{label}: mean deal territory", f"{dt:+.4f}",
