@@ -39,6 +39,24 @@ def paired(a, b):
     return d.mean(), d.std(ddof=1) / np.sqrt(max(len(d), 1))
 
 
+def held_flows(data, who=None):
+    """--set overrides under which the players WHO (default: every agent with aid_max or
+    sanctions_max) hold their flows at their maxima: the contest's own aid and sanctions carry
+    them, and the players have no instruments left to choose. DATA: the scenario as parsed TOML.
+    Returns the overrides and the contest's aid and sanctions under them."""
+    contest = data["battlefield"]["contest"]
+    aid, sanctions = contest.get("aid", 0.0), contest.get("sanctions", 0.0)
+    out = []
+    for a, agent in data.get("agents", {}).items():
+        if (who is None and not ("aid_max" in agent or "sanctions_max" in agent)) or \
+                (who is not None and a not in who):
+            continue
+        aid += agent.get("aid_max", 0.0)
+        sanctions += agent.get("sanctions_max", 0.0)
+        out += [f"agents.{a}.{key}_max=0" for key in ("aid", "sanctions") if key + "_max" in agent]
+    return out + [f"battlefield.contest.aid={aid}", f"battlefield.contest.sanctions={sanctions}"], aid, sanctions
+
+
 def drift_overrides(scenario, drift):
     """--set overrides that give the scenario's front the drift `drift` per round: battlefield.drift,
     or with a [battlefield.contest] the efforts that give it (reach (2p - 1) = drift with
@@ -49,18 +67,9 @@ def drift_overrides(scenario, drift):
     contest = data.get("battlefield", {}).get("contest")
     if contest is None:
         return [f"battlefield.drift={drift}"]
-    # Players' aid and sanctions (agents.<a>.aid_max, sanctions_max) are held at their maxima, in
-    # the contest's own flows, so that no choice of theirs moves the drift away from `drift`.
-    held = []
-    aid, sanctions = contest.get("aid", 0.0), contest.get("sanctions", 0.0)
-    for a, agent in data.get("agents", {}).items():
-        for key in ("aid", "sanctions"):
-            if key + "_max" in agent:
-                held.append(f"agents.{a}.{key}_max=0")
-        aid += agent.get("aid_max", 0.0)
-        sanctions += agent.get("sanctions_max", 0.0)
-    if held:
-        held += [f"battlefield.contest.aid={aid}", f"battlefield.contest.sanctions={sanctions}"]
+    # Players' aid and sanctions are held at their maxima, so that no choice of theirs moves the
+    # drift away from `drift`.
+    held, aid, sanctions = held_flows(data)
     reach, e_down = 0.05, contest["down"] + aid
     p = (1 + drift / reach) / 2
     up = sanctions + p / (1 - p) * e_down

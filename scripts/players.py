@@ -61,7 +61,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "src", "python"))
 from parley import files  # noqa: E402
-from measurements import Report, arguments, paired, parley_run  # noqa: E402
+from measurements import Report, arguments, held_flows, paired, parley_run  # noqa: E402
 from war_termination import depth2_tree  # noqa: E402
 
 # Kyiv's support curve from the KIIS polls above: logit(0.72) at 0.4, logit(0.40) at 0.6.
@@ -93,19 +93,9 @@ def edited(scenario, out, ratification=True, europe_veto=True):
 
 
 def held(scenario, who):
-    """--set overrides under which the players WHO hold their flows at their maxima: the contest's
-    own aid and sanctions carry them, and the players have no instruments left to choose."""
+    """--set overrides under which the players WHO hold their flows at their maxima."""
     with open(scenario, "rb") as f:
-        data = tomllib.load(f)
-    contest = data["battlefield"]["contest"]
-    aid, sanctions = contest.get("aid", 0.0), contest.get("sanctions", 0.0)
-    out = []
-    for a in who:
-        agent = data["agents"][a]
-        aid += agent.get("aid_max", 0.0)
-        sanctions += agent.get("sanctions_max", 0.0)
-        out += [f"agents.{a}.aid_max=0", f"agents.{a}.sanctions_max=0"]
-    return out + [f"battlefield.contest.aid={aid}", f"battlefield.contest.sanctions={sanctions}"]
+        return held_flows(tomllib.load(f), who)[0]
 
 
 def run(parley, scenario, runs, seed, out, *overrides):
