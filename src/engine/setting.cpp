@@ -174,6 +174,12 @@ protocol::Setting make_setting(const scenario::Scenario& s) {
         setting.disengagement || a.scalar(model::Field::engagement_cost).has_value();
   }
   setting.disengagement_ends = s.protocol.disengagement_ends;
+  for (const scenario::Delegation& d : s.delegations) {
+    protocol::Delegation& to = setting.delegations.emplace_back();
+    for (std::size_t i : d.members) to.members.push_back(static_cast<protocol::Index>(i));
+    to.position = d.position;
+    to.voice = d.voice;
+  }
   if (setting.information != protocol::Information::complete)
     setting.private_ends = private_ends(s, setting);
   // The shocks that fire at a fixed round, by round (file order within one).

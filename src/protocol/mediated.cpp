@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "parley/protocol/ceasefire.hpp"
+#include "parley/protocol/delegation.hpp"
 #include "parley/protocol/instruments.hpp"
 #include "parley/protocol/ratification.hpp"
 #include "parley/protocol/side_payment.hpp"
@@ -52,7 +53,7 @@ double mediator_objective(const Setting& setting, const Realization& r, Workspac
   double theta_total = 0.0;
   for (Index i = 0; i < r.prefs.agents(); ++i) {
     const auto si = static_cast<std::size_t>(i);
-    if (setting.is_party[si] && !w.left[si]) theta_total += r.power(i);
+    if (setting.is_party[si] && !w.left[si]) theta_total += w.voice(i);
   }
   if (theta_total <= 0.0) theta_total = 1.0;
   double f = 0.0;
@@ -61,7 +62,7 @@ double mediator_objective(const Setting& setting, const Realization& r, Workspac
     if (!setting.is_party[si] || w.left[si]) continue;
     const double g = w.u(i) - model::red_line_excess(known, i, x) - w.batna_estimate(i) +
                      NashObjective::kEpsilon + r.payment_value(i) * w.payment(i);
-    f += r.power(i) / theta_total * NashObjective::phi(g);
+    f += w.voice(i) / theta_total * NashObjective::phi(g);
   }
   if (setting.mediator >= 0) f += r.mediator_stake * w.u(setting.mediator);
   if (setting.side_payments) f -= r.mediator_stake * r.payment_cost * w.payment.sum();
@@ -282,16 +283,27 @@ bool in_stage(const std::vector<Index>& stage, Index k) {
 
 }  // namespace
 
-void weighted_mean_target(const Setting& setting, const Realization& r, Vector& target) {
+void weighted_mean_target(const Setting& setting, const Realization& r, Workspace& w,
+                          const Vector& x, Vector& target) {
   const Index n = r.prefs.issues();
   target.resize(n);
+  voices(setting, r.power, w.left, w.voice);
+  // A delegation's members weigh in with its joint position for their ideals (docs/model.md,
+  // "Delegations").
+  w.joint.resize(static_cast<Index>(setting.delegations.size()), n);
+  for (std::size_t d = 0; d < setting.delegations.size(); ++d) {
+    joint_position(setting, r, w, d, x, w.joint_trial);
+    w.joint.row(static_cast<Index>(d)) = w.joint_trial.matrix().transpose();
+  }
   for (Index k = 0; k < n; ++k) {
     double num = 0.0;
     double den = 0.0;
     for (Index i = 0; i < r.prefs.agents(); ++i) {
       if (!setting.is_party[static_cast<std::size_t>(i)]) continue;
-      num += r.power(i) * r.prefs.weight(i, k) * r.prefs.ideal(i, k);
-      den += r.power(i) * r.prefs.weight(i, k);
+      const Index d = delegation_of(setting, i);
+      const double position = d < 0 ? r.prefs.ideal(i, k) : w.joint(d, k);
+      num += w.voice(i) * r.prefs.weight(i, k) * position;
+      den += w.voice(i) * r.prefs.weight(i, k);
     }
     if (setting.mediator >= 0) {
       num += r.mediator_stake * r.prefs.ideal(setting.mediator, k);
@@ -304,37 +316,59 @@ void weighted_mean_target(const Setting& setting, const Realization& r, Vector& 
 void revise(const Setting& setting, const Realization& r, Workspace& w, Vector& x) {
   trust_box(setting, w.bracketed, x, r.trust_region, w.lo, w.hi);
   if (setting.revision == Revision::weighted_mean) {
-    weighted_mean_target(setting, r, w.target);
+    weighted_mean_target(setting, r, w, x, w.target);
     x = (x + r.step * (w.target - x)).max(w.lo).min(w.hi);
     return;
   }
   within_common_red_lines(setting, r, w);
-  // Start from the amendments: each rejecting party moves the text toward its ideal on
-  // the issues it weighs most (step = its assertiveness) and back inside its red lines.
+  // The mediator weighs each party by its voice: its power, or its share of its delegation's
+  // (docs/model.md, "Delegations").
+  voices(setting, r.power, w.left, w.voice);
+  // A delegation with a member that rejects amends as one, toward its joint position.
+  const auto n_delegations = static_cast<Index>(setting.delegations.size());
+  w.joint.resize(n_delegations, x.size());
+  w.amending.assign(setting.delegations.size(), 0);
+  for (std::size_t d = 0; d < setting.delegations.size(); ++d) {
+    for (Index i : setting.delegations[d].members) {
+      const auto si = static_cast<std::size_t>(i);
+      if (!w.left[si] && !w.accepts[si]) w.amending[d] = 1;
+    }
+    if (!w.amending[d]) continue;
+    joint_position(setting, r, w, d, x, w.joint_trial);
+    w.joint.row(static_cast<Index>(d)) = w.joint_trial.matrix().transpose();
+  }
+  auto amends = [&](Index i, Index d) {
+    const auto si = static_cast<std::size_t>(i);
+    if (!setting.is_party[si] || w.left[si]) return false;
+    return d >= 0 ? w.amending[static_cast<std::size_t>(d)] != 0 : !w.accepts[si];
+  };
+  // Start from the amendments: each rejecting party (each member of a rejecting delegation)
+  // moves the text toward its ideal (its delegation's joint position) on the issues it weighs
+  // most (step = its assertiveness) and back inside its red lines.
   w.trial = x;
   double amend_total = 0.0;
   for (Index i = 0; i < r.prefs.agents(); ++i) {
-    const auto si = static_cast<std::size_t>(i);
-    if (setting.is_party[si] && !w.left[si] && !w.accepts[si]) amend_total += r.power(i);
+    if (amends(i, delegation_of(setting, i))) amend_total += w.voice(i);
   }
   const bool joint = private_information(setting) && setting.sessions == Sessions::joint;
   if (amend_total > 0.0) {
     for (Index i = 0; i < r.prefs.agents(); ++i) {
-      const auto si = static_cast<std::size_t>(i);
-      if (!setting.is_party[si] || w.left[si] || w.accepts[si]) continue;
+      const Index d = delegation_of(setting, i);
+      if (!amends(i, d)) continue;
       const double top = r.prefs.weight.row(i).maxCoeff();
       for (Index k = 0; k < x.size(); ++k) {
         if (!setting.options.empty() && setting.options[static_cast<std::size_t>(k)] > 0)
           continue;  // discrete issues move by the mediator's clause changes
         const double pull = top > 0.0 ? r.prefs.weight(i, k) / top : 0.0;
-        double amended = x(k) + r.assertiveness(i) * pull * (r.prefs.ideal(i, k) - x(k));
+        const double toward = d < 0 ? r.prefs.ideal(i, k) : w.joint(d, k);
+        double amended = x(k) + r.assertiveness(i) * pull * (toward - x(k));
         // At a joint table a party has heard every answer: it keeps its amendment within
         // what the others' answers leave possible (where they leave something), then
         // within its own red lines.
         if (double lo, hi; joint && within_others(setting, w.known, w.left, i, k, lo, hi))
           amended = std::clamp(amended, lo, hi);
         amended = std::clamp(amended, r.prefs.red_lo(i, k), r.prefs.red_hi(i, k));
-        w.trial(k) += r.power(i) / amend_total * (amended - x(k));
+        w.trial(k) += w.voice(i) / amend_total * (amended - x(k));
       }
     }
   }
@@ -353,7 +387,7 @@ void revise(const Setting& setting, const Realization& r, Workspace& w, Vector& 
   // With side payments each party's gain includes its payment: its BATNA estimate less it
   // (docs/model.md, "Side payments").
   if (setting.side_payments) w.shifted = w.batna_estimate - r.payment_value * w.payment;
-  w.objective.pack(known_red_lines(setting, r, w), w.counted, r.power,
+  w.objective.pack(known_red_lines(setting, r, w), w.counted, w.voice,
                    setting.side_payments ? w.shifted : w.batna_estimate, setting.mediator,
                    r.mediator_stake);
   // F plus, under private information, log P(the private red lines admit the text), and with

@@ -52,12 +52,12 @@ void choose_payments(const Realization& r, const model::Preferences& known, cons
   w.payment_theta.setZero(n);
   double theta_total = 0.0;
   for (Index i = 0; i < n; ++i) {
-    if (w.counted[static_cast<std::size_t>(i)]) theta_total += r.power(i);
+    if (w.counted[static_cast<std::size_t>(i)]) theta_total += w.voice(i);
   }
   if (theta_total <= 0.0) theta_total = 1.0;
   for (Index i = 0; i < n; ++i) {
     if (!w.counted[static_cast<std::size_t>(i)]) continue;
-    w.payment_theta(i) = r.power(i) / theta_total;
+    w.payment_theta(i) = w.voice(i) / theta_total;
     w.payment_gain(i) +=
         -model::red_line_excess(known, i, x) - w.batna_estimate(i) + NashObjective::kEpsilon;
   }

@@ -182,6 +182,19 @@ std::string describe(const Scenario& s) {
       << ", revision_steps " << p.revision_steps << "\n";
   bool constituencies = false;
   for (const Agent& a : s.agents) constituencies = constituencies || a.ratify_intercept;
+  // Delegations (docs/model.md, "Delegations").
+  for (const Delegation& d : s.delegations) {
+    out << "  delegation";
+    for (std::size_t j = 0; j < d.members.size(); ++j)
+      out << (j ? " + " : " ") << s.agents[d.members[j]].id;
+    out << ": amends toward "
+        << (d.position == JointPosition::nash ? "its members' weighted Nash point"
+                                              : "the weighted mean of its members' ideals")
+        << ", weighed "
+        << (d.voice == Voice::sum ? "by its members' power summed"
+                                  : "as one seat (its most powerful member's power)")
+        << "; each member keeps its consent\n";
+  }
   if (constituencies) {
     out << "  a text refused at home "
         << (p.refusal_ends ? "ends the talks" : "goes back to the table") << "\n";

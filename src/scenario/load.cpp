@@ -32,6 +32,7 @@ void Loader::load(const toml::table& root) {
   read_ceasefire(r);
   read_front_scalars(r);
   read_shocks(r);
+  read_delegations(r);
   read_sweep(r);
   r.finish("table");
   check_cross_references(root);

@@ -4,7 +4,7 @@
 // has its own file of member definitions: load.cpp (the order, [scenario], [run], [sweep]),
 // load_issues.cpp ([issues], [[constraints]]), load_agents.cpp ([agents]),
 // load_protocol.cpp ([protocol]), load_war.cpp ([battlefield], [durability], [ceasefire] and
-// the agents' expected drifts), load_shocks.cpp ([[shocks]]) and load_checks.cpp (what spans
+// the agents' expected drifts), load_shocks.cpp ([[shocks]]), load_delegations.cpp ([[delegations]]) and load_checks.cpp (what spans
 // tables).
 #include <toml++/toml.h>
 
@@ -122,6 +122,9 @@ class Loader {
   // front_below or no_deal_by; exactly one), the parameter `key` takes `value`, or has it added
   // or is multiplied by it (`op`); docs/model.md, "Shocks and triggers".
   void read_shocks(Reader& r);
+
+  // [[delegations]] (docs/model.md, "Delegations"): members, position, voice; after [protocol].
+  void read_delegations(Reader& r);
 
   // [sweep]: vary = ["KEY=LO:HI:N" | "KEY=A,B,C" | "KEY=LO:HI", ...], design, points.
   void read_sweep(Reader& r);

@@ -22,7 +22,10 @@ namespace {
 struct OneIssue {
   protocol::Setting setting;
   protocol::Realization r;
+  protocol::Workspace w;
+  protocol::Vector x = protocol::Vector::Constant(1, 0.5);
   OneIssue(double stake) {
+    w.resize(5, 1);
     r.resize(5, 1);
     r.prefs.ideal << 0.0, 0.8, 0.55, 0.35, 0.6;
     r.prefs.weight.setOnes();
@@ -39,14 +42,14 @@ struct OneIssue {
 TEST(WeightedMeanRevision, UnbiasedTargetIsTheWeightedMeanOfIdeals) {
   OneIssue c(0.0);
   protocol::Vector z;
-  protocol::weighted_mean_target(c.setting, c.r, z);
+  protocol::weighted_mean_target(c.setting, c.r, c.w, c.x, z);
   EXPECT_NEAR(z(0), 0.425, 1e-15);
 }
 
 TEST(WeightedMeanRevision, MediatorStakeBiasesTheTarget) {
   OneIssue c(2.0);
   protocol::Vector z;
-  protocol::weighted_mean_target(c.setting, c.r, z);
+  protocol::weighted_mean_target(c.setting, c.r, c.w, c.x, z);
   EXPECT_NEAR(z(0), 29.0 / 60.0, 1e-15);
 }
 

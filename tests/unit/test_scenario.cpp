@@ -120,7 +120,7 @@ TEST(ScenarioErrors, UnknownTableWithHint) {
   EXPECT_EQ(errors[1],  // column 2: where the key itself starts, inside the brackets
             "t.toml:28:2: protocl: unknown table (allowed: scenario, run, issues, agents, "
             "constraints, protocol, "
-            "battlefield, durability, ceasefire, shocks, sweep; did you mean 'protocol'?)");
+            "battlefield, durability, ceasefire, shocks, delegations, sweep; did you mean 'protocol'?)");
 }
 
 TEST(ScenarioErrors, WrongType) {

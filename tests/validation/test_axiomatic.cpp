@@ -173,11 +173,14 @@ TEST(MediatedClosedForm, WeightedMeanTargets) {
   r.resize(5, 1);
   r.prefs.ideal << 0.0, 0.8, 0.55, 0.35, 0.6;
   r.prefs.weight.setOnes();
+  protocol::Workspace w;
+  w.resize(5, 1);
+  const Vector x = vec({0.5});
   Vector z;
-  protocol::weighted_mean_target(setting, r, z);
+  protocol::weighted_mean_target(setting, r, w, x, z);
   EXPECT_NEAR(z(0), 0.425, 1e-12);
   r.mediator_stake = 2.0;
-  protocol::weighted_mean_target(setting, r, z);
+  protocol::weighted_mean_target(setting, r, w, x, z);
   EXPECT_NEAR(z(0), 29.0 / 60.0, 1e-12);
 }
 

@@ -23,6 +23,12 @@ enum class Information : std::int8_t { complete, prior, learning };
 enum class Sessions : std::int8_t { separate, joint };
 // Who proposes under alternating offers: drawn with probabilities ∝ power, or in file order.
 enum class Recognition : std::int8_t { power, order };
+// Delegations of parties that negotiate together (docs/model.md, "Delegations"): how a
+// delegation forms its joint position (the weighted Nash point of its members, or the weighted
+// mean of their ideals), and how much the mediator weighs it (its members' power summed, or as
+// much as its most powerful member: one seat at the table).
+enum class JointPosition : std::int8_t { nash, mean };
+enum class Voice : std::int8_t { sum, one };
 
 template <>
 struct NameTable<ProtocolKind> {
@@ -44,6 +50,14 @@ struct NameTable<Sessions> {
 template <>
 struct NameTable<Recognition> {
   static constexpr auto names = std::to_array<std::string_view>({"power", "order"});
+};
+template <>
+struct NameTable<JointPosition> {
+  static constexpr auto names = std::to_array<std::string_view>({"nash", "mean"});
+};
+template <>
+struct NameTable<Voice> {
+  static constexpr auto names = std::to_array<std::string_view>({"sum", "one"});
 };
 
 // What a protocol kind takes from a scenario.

@@ -22,9 +22,11 @@ using model::Vector;
 
 // The protocols and their settings (model/protocol_kind.hpp).
 using model::Information;
+using model::JointPosition;
 using model::ProtocolKind;
 using model::Revision;
 using model::Sessions;
+using model::Voice;
 
 // A red-line end that only its agent knows: drawn for each run, or moving toward a limit by
 // concession. The common prior of where it stands is `initial` (unit scale) for an end that
@@ -57,6 +59,15 @@ struct CeasefireDesign {
   double volatility = 0.0;  // its volatility per round (violations)
   double war_cost = 1.0;    // the factor on every agent's war cost
   int withdrawal = 0;       // rounds in which the front moves to the agreed line (0: it stays)
+};
+
+// A delegation of parties that negotiate together in the mediator's separate sessions
+// (docs/model.md, "Delegations"): its members, how it forms its joint position, and how much the
+// mediator weighs it.
+struct Delegation {
+  std::vector<Index> members;
+  JointPosition position = JointPosition::nash;
+  Voice voice = Voice::sum;
 };
 
 struct Setting {
@@ -118,7 +129,8 @@ struct Setting {
   bool instruments = false;
   bool disengagement = false;
   bool disengagement_ends = true;
-  bool discrete() const noexcept;  // some issue is discrete
+  std::vector<Delegation> delegations;  // mediated, separate sessions
+  bool discrete() const noexcept;       // some issue is discrete
   // Whether agent i decides: a deal needs its consent and a failure may be laid at its door.
   // The veto players; under majority rule, where none has a veto, every party.
   bool decides(std::size_t i) const;

@@ -106,10 +106,12 @@ struct Agent {
 
 // The protocols and their settings (model/protocol_kind.hpp).
 using model::Information;
+using model::JointPosition;
 using model::ProtocolKind;
 using model::Recognition;
 using model::Revision;
 using model::Sessions;
+using model::Voice;
 // The text space: a box of independent issues, or shares of one pie that sum to 1
 // (each party values its own share, as in Baron & Ferejohn 1989).
 enum class Space { box, pie };
@@ -172,6 +174,16 @@ struct Protocol {
   Recognition recognition = Recognition::power;
   int quota = 1;
   bool unanimity = true;
+};
+
+// A delegation (docs/model.md, "Delegations"): parties that meet the mediator together in its
+// separate sessions, with one joint position formed by `position`, weighed in its revision by
+// `voice`; each member keeps its own consent.
+struct Delegation {
+  std::vector<std::size_t> members;  // agent indices, in file order
+  JointPosition position = JointPosition::nash;
+  Voice voice = Voice::sum;
+  Location where;
 };
 
 // A front that resources move (docs/model.md, "A front that resources move"): the drift comes
@@ -279,6 +291,7 @@ struct Scenario {
   Durability durability;
   Ceasefire ceasefire;
   std::vector<Shock> shocks;
+  std::vector<Delegation> delegations;
   std::optional<SweepSpec> sweep;
   Space space = Space::box;
   Aggregation aggregation = Aggregation::sum;
