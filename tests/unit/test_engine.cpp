@@ -11,6 +11,7 @@
 #include <cstring>
 #include <map>
 
+#include "common/scenarios.hpp"
 #include "parley/engine/engine.hpp"
 #include "parley/engine/shards.hpp"
 #include "parley/engine/study/sensitivity.hpp"
@@ -21,13 +22,9 @@
 #include "parley/scenario/load.hpp"
 
 using namespace parley;
+using parley::testing::default_scenario;
 
 namespace {
-
-scenario::Scenario default_scenario() {
-  return scenario::load_scenario_file(std::string(PARLEY_SOURCE_DIR) +
-                                      "/scenarios/miami-2025.toml");
-}
 
 // Calls f(column of a, same column of b, values per run) for every per-run column of a block.
 template <typename A, typename B, typename F>

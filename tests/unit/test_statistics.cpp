@@ -9,6 +9,7 @@
 #include <sstream>
 #include <string>
 
+#include "common/scenarios.hpp"
 #include "parley/engine/run_block.hpp"
 #include "parley/engine/statistics.hpp"
 #include "parley/engine/summary.hpp"
@@ -37,14 +38,7 @@ std::string section(const std::string& text, const std::string& from, const std:
 // Four runs by hand in the default scenario with two shocks added (4 agents, 6 issues, 2 shocks,
 // 4 ceasefire designs, no agenda): two deals (runs 0, 2) and two deadlines (1, 3).
 TEST(Statistics, EachReducesItsColumnAsDeclared) {
-  std::ifstream in(std::string(PARLEY_SOURCE_DIR) + "/scenarios/miami-2025.toml");
-  std::stringstream text;
-  text
-      << in.rdbuf()
-      << "\n[[shocks]]\nround = 4\nkey = \"agents.ukraine.war_cost\"\nop = \"scale\"\nvalue = 2.0\n"
-         "\n[[shocks]]\nafter_rejections = 3\nby = \"russia\"\nkey = \"agents.russia.war_cost\"\n"
-         "op = \"scale\"\nvalue = 1.25\n";
-  const auto s = scenario::load_scenario_text(text.str(), "miami-shocks.toml");
+  const auto s = parley::testing::scenario_with_shocks();
   ASSERT_EQ(s.agents.size(), 4u);
   ASSERT_EQ(s.issues.size(), 6u);
   ASSERT_EQ(s.shocks.size(), 2u);
