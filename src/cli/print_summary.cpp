@@ -30,9 +30,12 @@ std::string format_statistics(const std::array<std::vector<std::string>, engine:
     const std::vector<std::string>& labels = along[a];
     std::vector<std::size_t> shown;
     for (std::size_t j = 0; j < declared.size() && j < statistics.size(); ++j) {
-      if (static_cast<std::size_t>(declared[j].along) == a && declared[j].heading &&
-          !labels.empty() && statistics[j].size() == labels.size())
-        shown.push_back(j);
+      if (static_cast<std::size_t>(declared[j].along) != a || !declared[j].heading ||
+          labels.empty() || statistics[j].size() != labels.size())
+        continue;
+      const bool empty = std::all_of(statistics[j].begin(), statistics[j].end(),
+                                     [](double v) { return std::isnan(v) || v == 0.0; });
+      if (!(declared[j].hide_empty && empty)) shown.push_back(j);
     }
     if (shown.empty()) continue;
     // Labels first, in 28 columns; long ones (a shock as stated) after the values.
@@ -52,8 +55,9 @@ std::string format_statistics(const std::array<std::vector<std::string>, engine:
       std::string values;
       for (std::size_t c = 0; c < shown.size(); ++c) {
         const double v = statistics[shown[c]][k];
-        values += declared[shown[c]].percent ? line("  %*.1f%%", widths[c] - 1, 100.0 * v)
-                                             : line("  %*.3f", widths[c], v);
+        values += std::isnan(v)                ? line("  %*s", widths[c], "-")
+                  : declared[shown[c]].percent ? line("  %*.1f%%", widths[c] - 1, 100.0 * v)
+                                               : line("  %*.3f", widths[c], v);
       }
       out += labels_last ? line("  %s  %s\n", values.c_str(), labels[k].c_str())
                          : line("    %-28s%s\n", labels[k].c_str(), values.c_str());

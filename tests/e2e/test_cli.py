@@ -61,7 +61,7 @@ class RunFile(unittest.TestCase):
     def test_root_attributes(self):
         a = self.f.attrs
         self.assertEqual(text(a["filetype"]), "parley-runs")
-        self.assertEqual(text(a["format_version"]), "1.4")
+        self.assertEqual(text(a["format_version"]), "1.5")
         self.assertRegex(text(a["parley_version"]), r"^\d+\.\d+\.\d+$")
         self.assertRegex(text(a["created_utc"]), r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
         self.assertIn(" run ", text(a["command_line"]))

@@ -42,6 +42,9 @@ struct SummaryStatistic {
   bool in_grid = false;  // also written per sweep point
   // index_share: a run counts only where this run column is >= 0 (nullptr: every run).
   const char* only_where = nullptr;
+  // Its printed column is left out where every value is 0 or NaN (no constituency, no
+  // instrument): a scenario without the mechanism prints no column of it.
+  bool hide_empty = false;
 };
 
 const std::vector<SummaryStatistic>& summary_statistics();
