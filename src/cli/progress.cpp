@@ -35,6 +35,7 @@ Progress::Progress(std::uint64_t total, bool enabled, std::string unit)
 }
 
 void Progress::update(std::uint64_t done) {
+  done_ = done;
   if (host_) {
     host_->total.store(total_);
     host_->done.store(done);
@@ -78,9 +79,10 @@ void Progress::draw(std::uint64_t done) {
 void Progress::finish() {
   if (host_) host_->total.store(total_);
   if (!enabled_) return;
-  // Off a terminal, the last line only after a run long enough to have had one.
+  // Off a terminal, the last line only after a run long enough to have had one. It counts what
+  // was done: all of it, or what an interruption left finished.
   if (!terminal_ && !drawn_) return;
-  draw(total_);
+  draw(done_);
   if (terminal_) std::fprintf(stderr, "\n");
 }
 

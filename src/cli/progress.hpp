@@ -16,12 +16,13 @@ class Progress {
   // `unit`: what is counted ("runs", "simulations").
   Progress(std::uint64_t total, bool enabled, std::string unit = "runs");
   void update(std::uint64_t done);  // cheap: draws at most ten times a second
-  void finish();
+  void finish();                    // the last line: the count of the last update
 
  private:
   void draw(std::uint64_t done);
   Host* host_;
   std::uint64_t total_;
+  std::uint64_t done_ = 0;
   bool enabled_, terminal_;
   std::string unit_;
   double interval_;  // seconds between lines off a terminal

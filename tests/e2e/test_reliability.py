@@ -3,6 +3,7 @@ SIGINT/SIGTERM keep the finished runs in OUTPUT.partial (exit 130), `--resume` f
 into the file an uninterrupted run writes (bit for bit), and a full disk or an unwritable
 directory stops a run with exit 1, a message naming the output, and no file left."""
 import os
+import re
 import resource
 import signal
 import subprocess
@@ -83,6 +84,9 @@ class InterruptAndResume(unittest.TestCase):
         self.assertIn(f"parley run --resume {partial}", err)
         self.assertEqual(sorted(os.listdir(self.dir)), ["out.h5.partial", "reference.h5"])
         first = self.check_partial(partial, reference)
+        # The last progress line counts the runs kept, not the runs asked for.
+        last = [line for line in err.splitlines() if re.match(r"parley: \d+/\d+ ", line)][-1]
+        self.assertTrue(last.startswith(f"parley: {first}/{RUNS} runs ("), last)
 
         # The resumption is interrupted too (SIGTERM), once it has finished runs of its own:
         # more runs kept, the same .partial.
