@@ -297,9 +297,10 @@ std::string describe(const Scenario& s) {
   }
   if (!s.shocks.empty()) {
     out << "\nShocks (" << s.shocks.size() << ")\n";
-    Table shocks({"from round", "parameter", "becomes"});
+    Table shocks({"when", "parameter", "change"});
     for (const Shock& shock : s.shocks) {
-      shocks.add({std::to_string(shock.round), shock.key, param_text(shock.value)});
+      const char* op = shock.op == ShockOp::set ? "= " : shock.op == ShockOp::add ? "+= " : "*= ";
+      shocks.add({shock.trigger, shock.key, op + param_text(shock.value)});
     }
     shocks.print(out);
   }

@@ -133,6 +133,7 @@ void Loader::read_shocks(Reader& r) {
     if (auto p = h.param_node(*value, path + ".value", v_lo, v_hi)) {
       shock.key = *key;
       shock.value = *p;
+      shock.trigger = trigger;
       const char* sign = shock.op == ShockOp::set   ? " = "
                          : shock.op == ShockOp::add ? " += "
                                                     : " *= ";

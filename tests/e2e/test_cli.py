@@ -1378,6 +1378,28 @@ class BadInput(unittest.TestCase):
         self.assertLess(heading, lines.index(curve[0]))
         self.assertIn("  a text refused at home ends the talks", lines)
 
+    def test_validate_shows_each_shock_as_the_file_states_it(self):
+        # Its trigger and its operation (a fixed round, rejections by an agent, the front), not
+        # only a round and a value.
+        r = parley("validate", SCENARIO, "--set",
+                   'shocks=[{round=4,key="agents.ukraine.war_cost",op="scale",value=2.0},'
+                   '{after_rejections=2,by="russia",key="agents.russia.war_cost",op="add",'
+                   'value={uniform=[0.01,0.05]}},{front_above=0.5,key="protocol.mediator_stake",value=1}]')
+        self.assertEqual(r.returncode, 0, r.stderr)
+        rows = [line.split() for line in r.stdout.splitlines()]
+        self.assertIn(["from", "round", "4", "agents.ukraine.war_cost", "*=", "2"], rows)
+        self.assertIn(["after", "2", "rejections", "by", "russia", "agents.russia.war_cost", "+=",
+                       "uniform(0.01,", "0.05)"], rows)
+        self.assertIn(["once", "the", "front", "is", ">=", "0.5", "protocol.mediator_stake", "=", "1"], rows)
+
+    def test_validate_shows_delegations(self):
+        r = parley("validate", SCENARIO, "--set",
+                   'delegations=[{members=["ukraine","europe"],position="mean",voice="one"}]')
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("  delegation ukraine + europe: amends toward the weighted mean of its members' "
+                      "ideals, weighed as one seat (its most powerful member's power); each member keeps "
+                      "its consent", r.stdout.splitlines())
+
 
 SHIPPED = sorted(glob.glob(os.path.join(SRC, "scenarios", "*.toml")))
 

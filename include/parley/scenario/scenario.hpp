@@ -254,8 +254,9 @@ struct Shock {
   double threshold = 0.0;  // front_above, front_below: natural units of the battlefield issue
   std::string key;
   Param value;
-  std::string label;  // how the file states it, e.g. "agents.ukraine.war_cost *= 1.5 after 2
-                      // rejections by russia"
+  std::string trigger;  // when it fires, as stated: "from round 4", "after 2 rejections by russia"
+  std::string label;    // how the file states it, e.g. "agents.ukraine.war_cost *= 1.5 after 2
+                        // rejections by russia"
 };
 
 // A sweep stored in the scenario file ([sweep]); `parley sweep` uses it when no --vary is given.
