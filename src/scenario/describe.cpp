@@ -100,9 +100,13 @@ std::string describe(const Scenario& s) {
           ideal += " (" + num(a.piecewise[k].x[j]) + "," + num(a.piecewise[k].v[j]) + ")";
         }
       }
-      const std::string red = a.red_line[k] ? "[" + param_text(a.red_line[k]->lo) + ", " +
-                                                  param_text(a.red_line[k]->hi) + "]"
-                                            : "-";
+      std::string red = a.red_line[k] ? "[" + param_text(a.red_line[k]->lo) + ", " +
+                                            param_text(a.red_line[k]->hi) + "]"
+                                      : "-";
+      // How far its ends concede (docs/model.md, "Concession").
+      if (k < a.red_line_limit.size() && a.red_line_limit[k])
+        red += " conceding to [" + param_text(a.red_line_limit[k]->lo) + ", " +
+               param_text(a.red_line_limit[k]->hi) + "]";
       prefs.add({s.issues[k].id, ideal,
                  s.aggregation == Aggregation::mean ? "(mean)"
                  : a.salience[k]                    ? param_text(*a.salience[k])
@@ -110,6 +114,36 @@ std::string describe(const Scenario& s) {
                  a.values[k].empty() ? model::shape_name(a.shape[k]) : "options", red});
     }
     prefs.print(out);
+    // Its other scalar parameters, every row of model::kAgentParameters it has that the agents'
+    // table and the instruments' lines below do not show (amendments, concession and its tactics,
+    // aspirations, beliefs about the war).
+    {
+      using model::Field;
+      std::string rest;
+      for (std::size_t j = 0; j < model::kAgentParameters.size(); ++j) {
+        const model::AgentParameter& row = model::kAgentParameters[j];
+        switch (row.field) {
+          case Field::power:
+          case Field::discount:
+          case Field::war_cost:
+          case Field::reservation:
+          case Field::aid_max:
+          case Field::aid_cost:
+          case Field::aid_start:
+          case Field::sanctions_max:
+          case Field::sanctions_cost:
+          case Field::sanctions_start:
+          case Field::engagement_cost:
+            continue;
+          default:
+            break;
+        }
+        if (!a.scalars[j]) continue;
+        rest += (rest.empty() ? "" : ", ") + std::string(row.tactics ? "tactics." : "") +
+                std::string(row.key) + " " + param_text(*a.scalars[j]);
+      }
+      if (!rest.empty()) out << "  " << rest << "\n";
+    }
     // Ratification at home (docs/model.md, "Ratification at home").
     if (a.ratify_intercept) {
       out << "  ratified at home with 1 / (1 + exp(-(" << param_text(*a.ratify_intercept);

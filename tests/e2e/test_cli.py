@@ -1392,6 +1392,22 @@ class BadInput(unittest.TestCase):
                        "uniform(0.01,", "0.05)"], rows)
         self.assertIn(["once", "the", "front", "is", ">=", "0.5", "protocol.mediator_stake", "=", "1"], rows)
 
+    def test_validate_shows_concession_aspirations_and_beliefs(self):
+        # Each of these acts on the run; validate's output changes with it, on the agent's line.
+        base = parley("validate", SCENARIO).stdout.splitlines()
+        for override, shown in (
+                ("agents.russia.concession_beta=2.0", "concession_beta 2,"),
+                ("agents.ukraine.tactics={resource=2.0}", "tactics.resource 2,"),
+                ("agents.europe.assertiveness=0.6", "assertiveness 0.6,"),
+                ("agents.europe.aspiration=0.7", "aspiration 0.7"),
+                ("agents.russia.aspiration_limit=0.3", "aspiration_limit 0.3,"),
+                ("agents.ukraine.expected_drift=0.01", "expected_drift 0.01,"),
+                ("agents.russia.red_line_limits={guarantees=[0.2,1.0]}", "[0.35, 1] conceding to [0.2, 1]")):
+            r = parley("validate", SCENARIO, "--set", override)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            changed = [line for line in r.stdout.splitlines() if line not in base]
+            self.assertTrue(any(shown in line for line in changed), (override, changed))
+
     def test_validate_shows_delegations(self):
         r = parley("validate", SCENARIO, "--set",
                    'delegations=[{members=["ukraine","europe"],position="mean",voice="one"}]')
