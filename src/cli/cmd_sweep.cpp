@@ -102,13 +102,16 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
   engine::SweepPoints sweep(
       layout, base_overrides, [&](std::size_t p, const std::vector<std::string>& o) {
         try {
-          return scenario::load_scenario_file(*file, o);
+          // The point's own overrides come from --vary (or the design file), after the --set ones.
+          std::vector<std::string> origins(base_overrides.size(), "--set");
+          origins.resize(o.size(), "--vary");
+          return scenario::load_scenario_file(*file, o, origins);
         } catch (const scenario::ScenarioError& e) {
           if (!design_file) throw;
           // The point's overrides come from the design file: say so, not
           // "--set".
           std::string what = e.what();
-          if (what.rfind("--set:", 0) == 0) {
+          if (what.rfind("--vary:", 0) == 0) {
             const std::size_t colon = what.find(": ");
             if (colon != std::string::npos) what = what.substr(colon + 2);
           }

@@ -136,7 +136,8 @@ void Loader::read_sweep(Reader& r) {
 using namespace detail;
 
 Scenario load_scenario_text(const std::string& text, const std::string& source,
-                            const std::vector<std::string>& overrides) {
+                            const std::vector<std::string>& overrides,
+                            const std::vector<std::string>& origins) {
   Context ctx{source, {}};
   Scenario s;
   s.source = source;
@@ -156,7 +157,10 @@ Scenario load_scenario_text(const std::string& text, const std::string& source,
     ctx.error(e.source(), "", "TOML syntax error: " + std::string(e.description()));
     throw ScenarioError(std::move(ctx.diagnostics));
   }
-  for (const std::string& assignment : overrides) apply_override(root, assignment, ctx);
+  for (std::size_t j = 0; j < overrides.size(); ++j) {
+    const bool named = j < origins.size() && !origins[j].empty();
+    apply_override(root, overrides[j], ctx, named ? origins[j] : "--set");
+  }
   if (!ctx.diagnostics.empty()) throw ScenarioError(std::move(ctx.diagnostics));
   if (!overrides.empty()) {
     // What is run is the merged scenario: record it (comments do not survive).
@@ -180,14 +184,15 @@ Scenario load_scenario_text(const std::string& text, const std::string& source,
   return s;
 }
 
-Scenario load_scenario_file(const std::string& path, const std::vector<std::string>& overrides) {
+Scenario load_scenario_file(const std::string& path, const std::vector<std::string>& overrides,
+                            const std::vector<std::string>& origins) {
   std::string why;
   const auto text = read_whole_file(path, why);
   if (!text) {
     throw ScenarioError(
         {Diagnostic{{path, 0, 0}, "", "cannot read the scenario file: " + why, ""}});
   }
-  return load_scenario_text(*text, path, overrides);
+  return load_scenario_text(*text, path, overrides, origins);
 }
 
 }  // namespace parley::scenario

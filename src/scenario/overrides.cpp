@@ -35,9 +35,10 @@ void emit_in_file_order(const toml::table& table, const std::string& path, std::
   }
 }
 
-void apply_override(toml::table& root, const std::string& assignment, Context& ctx) {
+void apply_override(toml::table& root, const std::string& assignment, Context& ctx,
+                    const std::string& origin) {
   const auto eq = assignment.find('=');
-  const toml::source_region here{{1, 1}, {1, 1}, std::make_shared<const std::string>("--set")};
+  const toml::source_region here{{1, 1}, {1, 1}, std::make_shared<const std::string>(origin)};
   if (eq == std::string::npos || eq == 0) {
     ctx.error(here, assignment, "expected KEY=VALUE",
               "allowed: KEY=VALUE, e.g. --set agents.russia.discount=0.9");
@@ -64,7 +65,7 @@ void apply_override(toml::table& root, const std::string& assignment, Context& c
                       value != "true" && value != "false" && value != "inf" && value != "nan";
     if (bare) value = "\"" + value + "\"";
     const std::string doc = std::string(eq - 1, ' ') + "v=" + value;
-    parsed = toml::parse(std::string_view(doc), std::string_view("--set"));
+    parsed = toml::parse(std::string_view(doc), std::string_view(origin));
   } catch (const toml::parse_error& e) {
     ctx.error(e.source(), key, "not a TOML value: " + std::string(e.description()),
               "allowed: a number, a word, true/false, [array] or {inline table}; other text in "
@@ -96,7 +97,7 @@ void apply_override(toml::table& root, const std::string& assignment, Context& c
         }
         return;
       }
-      // Moved, not copied: a moved node keeps its source region ("--set"), a copy would not.
+      // Moved, not copied: a moved node keeps its source region (`origin`), a copy would not.
       parsed.get("v")->visit([&](auto&& node) { table->insert_or_assign(part, std::move(node)); });
       return;
     }

@@ -13,11 +13,13 @@ namespace parley::scenario {
 
 // Parses a scenario file, applies the overrides ("dotted.key=VALUE", VALUE any TOML value,
 // as given to --set) and validates the result: an override is checked exactly like the file,
-// its errors naming "--set". Throws ScenarioError.
-Scenario load_scenario_file(const std::string& path,
-                            const std::vector<std::string>& overrides = {});
+// its errors naming "--set", or where it came from: `origins[j]` names override j in messages
+// ("--vary" for a sweep's point; absent or empty: "--set"). Throws ScenarioError.
+Scenario load_scenario_file(const std::string& path, const std::vector<std::string>& overrides = {},
+                            const std::vector<std::string>& origins = {});
 // The same for scenario text; `source` names it in messages.
 Scenario load_scenario_text(const std::string& text, const std::string& source,
-                            const std::vector<std::string>& overrides = {});
+                            const std::vector<std::string>& overrides = {},
+                            const std::vector<std::string>& origins = {});
 
 }  // namespace parley::scenario
