@@ -1,6 +1,9 @@
 #include "arguments.hpp"
 
+#include <cctype>
+#include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 
@@ -140,19 +143,48 @@ RunFlags read_run_flags(const po::variables_map& vm) {
   if (vm.count("runs")) {
     // N runs, or A:B for runs A to B-1 only.
     const std::string text = vm["runs"].as<std::string>();
-    const std::string allowed = " (allowed: N >= 1, or A:B with 0 <= A < B for runs A to B-1)";
-    auto integer = [&](const std::string& part) -> std::int64_t {
-      std::size_t used = 0;
-      long long v = -1;
-      try {
-        v = std::stoll(part, &used);
-      } catch (const std::exception&) {
-        used = 0;
+    const std::string allowed =
+        " (allowed: N >= 1, or A:B with 0 <= A < B for runs A to B-1; digits may be grouped by _ "
+        "as in 100_000, and a whole number may be written 1e5)";
+    auto integer = [&](const std::string& given) -> std::int64_t {
+      const auto refuse = [&]() {
+        return UsageError("--runs: '" + text + "' is not a number of runs" + allowed);
+      };
+      // Digits grouped by single underscores between them (100_000).
+      std::string part;
+      for (std::size_t i = 0; i < given.size(); ++i) {
+        if (given[i] != '_') {
+          part += given[i];
+          continue;
+        }
+        const bool between = i > 0 && i + 1 < given.size() &&
+                             std::isdigit(static_cast<unsigned char>(given[i - 1])) &&
+                             std::isdigit(static_cast<unsigned char>(given[i + 1]));
+        if (!between) throw refuse();
       }
-      if (part.empty() || used != part.size() || part[0] == '+') {
-        throw UsageError("--runs: '" + text + "' is not a number of runs" + allowed);
+      if (part.empty() || part[0] == '+') throw refuse();
+      // An integer (a negative one is out of range, said below).
+      if (part.find_first_not_of("0123456789", part[0] == '-' ? 1 : 0) == std::string::npos) {
+        std::size_t used = 0;
+        long long v = -1;
+        try {
+          v = std::stoll(part, &used);
+        } catch (const std::exception&) {
+          throw refuse();
+        }
+        if (used != part.size()) throw refuse();
+        return v;
       }
-      return v;
+      // Scientific notation for a whole number (1e5, 2.5e4): exact below 2^53.
+      if (part.find_first_not_of("0123456789.eE") != std::string::npos ||
+          part.find_first_of("eE") == std::string::npos)
+        throw refuse();
+      char* end = nullptr;
+      const double v = std::strtod(part.c_str(), &end);
+      if (end != part.c_str() + part.size() || !(v >= 0.0) || v > 9007199254740992.0 ||
+          v != std::floor(v))
+        throw refuse();
+      return static_cast<std::int64_t>(v);
     };
     if (const auto colon = text.find(':'); colon != std::string::npos) {
       const std::int64_t a = integer(text.substr(0, colon));

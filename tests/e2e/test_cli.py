@@ -1234,6 +1234,18 @@ class BadInput(unittest.TestCase):
             self.assertEqual(int(f.attrs["runs"]), 10)
         self.assertEqual(sorted(os.listdir(self.dir)), ["taken.h5"])
 
+    def test_a_number_of_runs_may_be_grouped_or_written_with_an_exponent(self):
+        out = os.path.join(self.dir, "n.h5")
+        for given, runs in (("1_000", 1000), ("1e3", 1000), ("2.5e2", 250), ("10:2e1", 10)):
+            r = parley("run", SCENARIO, "-n", given, "-o", out, "-q", "--force")
+            self.assertEqual(r.returncode, 0, (given, r.stderr))
+            with open_file(out) as f:
+                self.assertEqual(int(f.attrs["runs"]), runs, given)
+        for given in ("1.5e0", "1__000", "_100", "100_", "1e20", "1e"):
+            r = parley("run", SCENARIO, "-n", given, "-o", out, "-q", "--force")
+            self.assertEqual(r.returncode, 2, given)
+            self.assertIn(f"--runs: '{given}' is not a number of runs", r.stderr)
+
     def test_overrides_are_run_recorded_and_checked(self):
         out = os.path.join(self.dir, "set.h5")
         r = parley("run", SCENARIO, "-n", "50", "-o", out, "-q",
