@@ -67,6 +67,7 @@ int cmd_evaluate(const std::vector<std::string>& args, const std::string&) {
               "answer", "hurts most");
   const protocol::Setting& setting = sampler.setting();
   bool all_veto_accept = true;
+  std::string refusing;  // the agents whose consent the text needs and who reject it
   for (std::size_t i = 0; i < s.agents.size(); ++i) {
     const auto ii = static_cast<Index>(i);
     const double u = model::utility(r.prefs, ii, x);
@@ -75,7 +76,10 @@ int cmd_evaluate(const std::vector<std::string>& args, const std::string&) {
     const double demand = model::demand(batna(ii), r.aspiration(ii));
     const bool accepts = u >= demand && crossed == 0.0;
     const bool needed = setting.needs_consent(i, x, r.status_quo);
-    if (needed && !accepts) all_veto_accept = false;
+    if (needed && !accepts) {
+      all_veto_accept = false;
+      refusing += (refusing.empty() ? "" : ", ") + s.agents[i].id;
+    }
     const auto k = static_cast<std::size_t>(model::principal_obstacle(r.prefs, ii, x));
     std::printf("  %-12s %5s %8.4f %8.4f %8.4f  %-8s %s%s\n", s.agents[i].id.c_str(),
                 needed                  ? "yes"
@@ -118,9 +122,12 @@ int cmd_evaluate(const std::vector<std::string>& args, const std::string&) {
                 c.kind == scenario::Constraint::Kind::excludes ? "excludes" : "requires",
                 c.text.c_str());
   }
-  std::printf("\n%s\n", !allowed          ? "The constraints rule this text out."
-                        : all_veto_accept ? "Every agent whose consent it needs accepts this text."
-                                          : "Some agent whose consent it needs rejects this text.");
+  if (!allowed)
+    std::printf("\nThe constraints rule this text out.\n");
+  else if (all_veto_accept)
+    std::printf("\nEvery agent whose consent it needs accepts this text.\n");
+  else
+    std::printf("\nRejected by %s, whose consent it needs.\n", refusing.c_str());
   return kExitOk;
 }
 

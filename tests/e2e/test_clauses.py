@@ -60,8 +60,10 @@ class CsisArticles(unittest.TestCase):
             for actor in ACTORS:
                 expected = sat[actor][np.array(articles) - 1].mean()  # the tool: mean score
                 self.assertAlmostEqual(got[actor], expected, places=4, msg=f"preset {preset}, {actor}")
-            self.assertIn("Every agent whose consent it needs" if all(got[a] >= t for a, t in
-                          zip(ACTORS, (0.5, 0.8, 0.3, 0.4))) else "Some agent whose consent", r.stdout)
+            # The agents below their thresholds, named in the scenario's order.
+            refusing = [a for a, t in zip(ACTORS, (0.5, 0.8, 0.3, 0.4)) if got[a] < t]
+            self.assertIn("Every agent whose consent it needs accepts this text." if not refusing else
+                          f"Rejected by {', '.join(refusing)}, whose consent it needs.", r.stdout)
 
     def test_evaluate_reports_an_excluded_pair(self):
         r = parley("evaluate", CSIS, "--text", "a05=in", "--text", "a06=in")
