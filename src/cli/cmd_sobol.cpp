@@ -97,6 +97,19 @@ int cmd_sobol(const std::vector<std::string>& args, const std::string& command_l
                   result.factors[order[j]].c_str(), x.first, x.first_low, x.first_high, x.total,
                   x.total_low, x.total_high);
     }
+    if (order.size() > 15) {
+      std::printf(
+          "  (the %zu largest total indices of %zu; every factor is in the file, "
+          "sobol/first_order and sobol/total)\n",
+          std::size_t{15}, order.size());
+    }
+    // An estimate, not a share: a first-order index near 0 may come out below it by the noise
+    // of the estimator (Saltelli et al. 2010), as its interval shows.
+    bool negative = false;
+    for (std::size_t j = 0; j < std::min<std::size_t>(15, order.size()); ++j)
+      negative = negative || result.agreement[order[j]].first < 0.0;
+    if (negative)
+      std::printf("  a first-order index below 0 is an estimate of 0 within its interval\n");
     std::printf("  output %s\n", output.c_str());
   }
   return kExitOk;
