@@ -123,6 +123,13 @@ class Sweep(unittest.TestCase):
             self.assertEqual(grid.sizes["agents.russia.war_cost"], 2)
             runs = grid.parley.groups["runs"]
             self.assertEqual(runs.sizes["run"], 600)
+            # tidy takes runs: on a sweep's grid it says which group it got and where the runs are.
+            with self.assertRaises(parley.ParleyError) as caught:
+                parley.tidy(parley.open(a))
+            self.assertEqual(str(caught.exception),
+                             f"tidy: the group 'grid' of {a} has no 'run' dimension (its runs: "
+                             f"parley.tidy(parley.open({a!r}, group='runs')))")
+            self.assertEqual(len(parley.tidy(parley.open(a, group="runs"))), 600)
 
 
 class Errors(unittest.TestCase):

@@ -374,7 +374,14 @@ def tidy(ds: xr.Dataset) -> pd.DataFrame:
         raise ParleyError(f"tidy: expected an xarray Dataset (as parley.run or parley.open "
                           f"returns), got {type(ds).__name__}")
     if "run" not in ds.dims:
-        raise ParleyError("tidy: the dataset has no 'run' dimension (a runs group is needed)")
+        # Name the group it is, and where the runs are when the file has them (a sweep opens on
+        # its grid, one row per point).
+        groups = ds.parley.groups
+        which = next((name for name, g in groups.items() if g is ds), None)
+        where = f"the group '{which}' of {ds.parley.path}" if which else "the dataset"
+        hint = (f"its runs: parley.tidy(parley.open({ds.parley.path!r}, group='runs'))"
+                if "runs" in groups and which != "runs" else "a runs group is needed")
+        raise ParleyError(f"tidy: {where} has no 'run' dimension ({hint})")
     columns: dict[str, Any] = {}
     parameters = []
     for name, var in ds.data_vars.items():
