@@ -111,6 +111,25 @@ class Run(unittest.TestCase):
 
 
 class Sweep(unittest.TestCase):
+    def test_set_takes_tables_and_nested_lists_as_the_program_does(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            a, b = os.path.join(tmp, "a.h5"), os.path.join(tmp, "b.h5")
+            r = cli("run", SCENARIO, "-n", "200", "--seed", "3", "-o", b, "-q",
+                    "--set", "agents.russia.war_cost={uniform=[0.03,0.09]}",
+                    "--set", 'protocol.agenda=[["guarantees"]]',
+                    "--set", 'agents.ukraine.ratification={intercept=3.0,slope={territory=-6}}')
+            self.assertEqual(r.returncode, 0, r.stderr)
+            parley.run(SCENARIO, runs=200, seed=3, out=a, progress=False,
+                       set={"agents.russia.war_cost": {"uniform": [0.03, 0.09]},
+                            "protocol.agenda": [["guarantees"]],
+                            "agents.ukraine.ratification": {"intercept": 3.0,
+                                                            "slope": {"territory": np.int64(-6)}}})
+            assert_same_datasets(self, a, b)
+            with self.assertRaises(parley.ParleyError) as caught:
+                parley.run(SCENARIO, runs=5, set={"protocol.agenda": [{"guarantees"}]}, progress=False)
+            self.assertEqual(str(caught.exception), "set: protocol.agenda: a set is not a TOML value "
+                             "(allowed: numbers, strings, booleans, and lists and dicts of them)")
+
     def test_a_sweep_equals_the_programs(self):
         with tempfile.TemporaryDirectory() as tmp:
             a, b = os.path.join(tmp, "a.h5"), os.path.join(tmp, "b.h5")

@@ -171,23 +171,50 @@ def _call(argv: list[str], progress: bool, most_rows: int = 0) -> str:
     raise OSError(message)
 
 
+def _toml_value(value: Any, key: str) -> str:
+    """`value` as TOML text: numbers, strings, booleans, and lists and mappings of them (inline
+    arrays and tables, nested as deep as TOML allows); anything else raises ParleyError."""
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    elif isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value:
+            return "nan"
+        if value in (float("inf"), float("-inf")):
+            return "inf" if value > 0 else "-inf"
+        return repr(value)
+    if isinstance(value, str):
+        escaped = "".join(
+            {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(c)
+            or (f"\\u{ord(c):04x}" if ord(c) < 0x20 or ord(c) == 0x7F else c) for c in value)
+        return '"' + escaped + '"'
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v, key) for v in value) + "]"
+    if isinstance(value, Mapping):
+        parts = []
+        for k, v in value.items():
+            if not isinstance(k, str) or not k:
+                raise ParleyError(f"set: {key}: the table key {k!r} is not a TOML key (allowed: "
+                                  "non-empty strings)")
+            bare = all(c.isascii() and (c.isalnum() or c in "_-") for c in k)
+            parts.append(f"{k if bare else _toml_value(k, key)} = {_toml_value(v, key)}")
+        return "{" + ", ".join(parts) + "}"
+    raise ParleyError(f"set: {key}: a {type(value).__name__} is not a TOML value (allowed: "
+                      "numbers, strings, booleans, and lists and dicts of them)")
+
+
 def _set_flags(set: Mapping[str, Any] | Iterable[str] | None) -> list[str]:
-    """--set KEY=VALUE flags from a mapping (values as TOML: strings quoted) or from strings."""
+    """--set KEY=VALUE flags from a mapping (any TOML-expressible value: numbers, strings,
+    booleans, lists and dicts of them) or from "KEY=VALUE" strings."""
     if set is None:
         return []
     if isinstance(set, Mapping):
-        items = []
-        for key, value in set.items():
-            if isinstance(value, bool):
-                text = "true" if value else "false"
-            elif isinstance(value, str):
-                text = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-            elif isinstance(value, (list, tuple)):
-                text = "[" + ", ".join(repr(float(v)) if not isinstance(v, str) else
-                                       '"' + v + '"' for v in value) + "]"
-            else:
-                text = repr(value.item() if isinstance(value, np.generic) else value)
-            items.append(f"{key}={text}")
+        items = [f"{key}={_toml_value(value, str(key))}" for key, value in set.items()]
     else:
         items = [str(s) for s in set]
     flags = []
@@ -243,8 +270,9 @@ def run(scenario: str | os.PathLike, runs: int | None = None, seed: int | None =
     """Runs a scenario as ``parley run`` does; returns the ``runs`` group as a Dataset.
 
     runs, seed: default to the scenario's [run] table. threads: 0 uses every core (the result
-    does not depend on it). set: overrides, {key: value} (strings are quoted for you) or
-    ["key=value", ...] as after --set. out: keep the file there (else a temporary one is
+    does not depend on it). set: overrides, {key: value} with any TOML-expressible value
+    (numbers, strings, booleans, lists and dicts of them, e.g. {"uniform": [0.03, 0.09]} or
+    [["guarantees"]]) or ["key=value", ...] as after --set. out: keep the file there (else a temporary one is
     removed); an existing file there is replaced only with force=True, and never when it is one
     of the inputs. At most MOST_RUNS_IN_MEMORY runs (the result is loaded). posterior: a
     ``parley calibrate`` file to draw the sampled parameters from.
