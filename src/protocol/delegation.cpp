@@ -100,4 +100,12 @@ void joint_position(const Setting& setting, const Realization& r, Workspace& w, 
   }
 }
 
+void joint_positions(const Setting& setting, const Realization& r, Workspace& w, const Vector& x,
+                     const std::vector<std::int8_t>* formed) {
+  w.joint.resize(setting.delegations.size());
+  for (std::size_t d = 0; d < setting.delegations.size(); ++d) {
+    if (!formed || (*formed)[d]) joint_position(setting, r, w, d, x, w.joint[d]);
+  }
+}
+
 }  // namespace parley::protocol

@@ -290,18 +290,14 @@ void weighted_mean_target(const Setting& setting, const Realization& r, Workspac
   voices(setting, r.power, w.left, w.voice);
   // A delegation's members weigh in with its joint position for their ideals (docs/model.md,
   // "Delegations").
-  w.joint.resize(static_cast<Index>(setting.delegations.size()), n);
-  for (std::size_t d = 0; d < setting.delegations.size(); ++d) {
-    joint_position(setting, r, w, d, x, w.joint_trial);
-    w.joint.row(static_cast<Index>(d)) = w.joint_trial.matrix().transpose();
-  }
+  joint_positions(setting, r, w, x, nullptr);
   for (Index k = 0; k < n; ++k) {
     double num = 0.0;
     double den = 0.0;
     for (Index i = 0; i < r.prefs.agents(); ++i) {
       if (!setting.is_party[static_cast<std::size_t>(i)]) continue;
       const Index d = delegation_of(setting, i);
-      const double position = d < 0 ? r.prefs.ideal(i, k) : w.joint(d, k);
+      const double position = d < 0 ? r.prefs.ideal(i, k) : w.joint[static_cast<std::size_t>(d)](k);
       num += w.voice(i) * r.prefs.weight(i, k) * position;
       den += w.voice(i) * r.prefs.weight(i, k);
     }
@@ -325,18 +321,14 @@ void revise(const Setting& setting, const Realization& r, Workspace& w, Vector& 
   // (docs/model.md, "Delegations").
   voices(setting, r.power, w.left, w.voice);
   // A delegation with a member that rejects amends as one, toward its joint position.
-  const auto n_delegations = static_cast<Index>(setting.delegations.size());
-  w.joint.resize(n_delegations, x.size());
   w.amending.assign(setting.delegations.size(), 0);
   for (std::size_t d = 0; d < setting.delegations.size(); ++d) {
     for (Index i : setting.delegations[d].members) {
       const auto si = static_cast<std::size_t>(i);
       if (!w.left[si] && !w.accepts[si]) w.amending[d] = 1;
     }
-    if (!w.amending[d]) continue;
-    joint_position(setting, r, w, d, x, w.joint_trial);
-    w.joint.row(static_cast<Index>(d)) = w.joint_trial.matrix().transpose();
   }
+  joint_positions(setting, r, w, x, &w.amending);
   auto amends = [&](Index i, Index d) {
     const auto si = static_cast<std::size_t>(i);
     if (!setting.is_party[si] || w.left[si]) return false;
@@ -360,7 +352,7 @@ void revise(const Setting& setting, const Realization& r, Workspace& w, Vector& 
         if (!setting.options.empty() && setting.options[static_cast<std::size_t>(k)] > 0)
           continue;  // discrete issues move by the mediator's clause changes
         const double pull = top > 0.0 ? r.prefs.weight(i, k) / top : 0.0;
-        const double toward = d < 0 ? r.prefs.ideal(i, k) : w.joint(d, k);
+        const double toward = d < 0 ? r.prefs.ideal(i, k) : w.joint[static_cast<std::size_t>(d)](k);
         double amended = x(k) + r.assertiveness(i) * pull * (toward - x(k));
         // At a joint table a party has heard every answer: it keeps its amendment within
         // what the others' answers leave possible (where they leave something), then

@@ -18,8 +18,7 @@
 namespace parley::protocol {
 
 void Workspace::resize(Index agents, Index issues) {
-  for (Vector* v : {&x, &x_war, &trial, &best, &grad, &lo, &hi, &target, &range_text,
-                    &joint_trial})
+  for (Vector* v : {&x, &x_war, &trial, &best, &grad, &lo, &hi, &target, &range_text, &joint_trial})
     v->setZero(issues);
   for (Vector* v : {&u, &u_war, &batna, &batna_estimate, &estimate_error, &gap, &drift_offset,
                     &drift_precision, &valued_drift, &valued_sd, &voice})

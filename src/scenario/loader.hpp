@@ -4,8 +4,8 @@
 // has its own file of member definitions: load.cpp (the order, [scenario], [run], [sweep]),
 // load_issues.cpp ([issues], [[constraints]]), load_agents.cpp ([agents]),
 // load_protocol.cpp ([protocol]), load_war.cpp ([battlefield], [durability], [ceasefire] and
-// the agents' expected drifts), load_shocks.cpp ([[shocks]]), load_delegations.cpp ([[delegations]]) and load_checks.cpp (what spans
-// tables).
+// the agents' expected drifts), load_shocks.cpp ([[shocks]]), load_delegations.cpp
+// ([[delegations]]) and load_checks.cpp (what spans tables).
 #include <toml++/toml.h>
 
 #include <optional>

@@ -117,10 +117,11 @@ TEST(ScenarioErrors, UnknownTableWithHint) {
   const auto errors = errors_of(tiny_with({{28, "[protocl]"}}));
   ASSERT_EQ(errors.size(), 2u);
   EXPECT_EQ(errors[0], "t.toml:1:1: protocol: missing (required: a table)");
-  EXPECT_EQ(errors[1],  // column 2: where the key itself starts, inside the brackets
-            "t.toml:28:2: protocl: unknown table (allowed: scenario, run, issues, agents, "
-            "constraints, protocol, "
-            "battlefield, durability, ceasefire, shocks, delegations, sweep; did you mean 'protocol'?)");
+  EXPECT_EQ(
+      errors[1],  // column 2: where the key itself starts, inside the brackets
+      "t.toml:28:2: protocl: unknown table (allowed: scenario, run, issues, agents, "
+      "constraints, protocol, "
+      "battlefield, durability, ceasefire, shocks, delegations, sweep; did you mean 'protocol'?)");
 }
 
 TEST(ScenarioErrors, WrongType) {

@@ -5,6 +5,7 @@
 // mediator weighs it in its revision by the delegation's voice (one seat or its members' sum;
 // Chae & Heidhues 2004 on the bargaining power of a group that speaks as one).
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "parley/protocol/realization.hpp"
@@ -31,8 +32,13 @@ void voices(const Setting& setting, const Vector& power, const std::vector<bool>
 //   box, with r_i their BATNAs (w.batna) and e_i their red lines' excess: a resilient ascent
 //   (Rprop: a step per issue that grows while its partial derivative keeps its sign and halves
 //   when it turns) from the "mean" point, the best iterate kept.
-// w.objective, w.grad, w.counted and w.joint_* are scratch.
+// w.objective, w.grad, w.counted and w.joint_* are scratch, so `z` must be none of them.
 void joint_position(const Setting& setting, const Realization& r, Workspace& w, std::size_t d,
                     const Vector& x, Vector& z);
+
+// Every delegation's joint position for text x into w.joint[d], or only those whose `formed[d]`
+// is set (null: every one).
+void joint_positions(const Setting& setting, const Realization& r, Workspace& w, const Vector& x,
+                     const std::vector<std::int8_t>* formed);
 
 }  // namespace parley::protocol

@@ -14,8 +14,9 @@ namespace parley::protocol {
 // The weighted-mean target of the closed-form variant (docs/model.md, "Mediated single
 // negotiating text"):
 // z*_k = (Σ_i p_i s_ik a_ik + β a_Mk) / (Σ_i p_i s_ik + β), over the parties i; p_i their voices
-// and, for a delegation's members, a_ik its joint position for the text x (protocol/delegation.hpp).
-// w.left says who has left; w.batna holds the BATNAs a joint Nash position is formed at.
+// and, for a delegation's members, a_ik its joint position for the text x
+// (protocol/delegation.hpp). w.left says who has left; w.batna holds the BATNAs a joint Nash
+// position is formed at.
 void weighted_mean_target(const Setting& setting, const Realization& r, Workspace& w,
                           const Vector& x, Vector& target);
 

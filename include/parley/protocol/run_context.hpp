@@ -81,9 +81,9 @@ struct Workspace {
   Vector offered, weighed;
   Vector aid_sum, sanctions_sum;
   // Delegations (protocol/delegation.hpp): each agent's weight in the mediator's revision, each
-  // delegation's joint position (a row per delegation), and scratch for forming it.
+  // delegation's joint position (one per delegation), and scratch for forming it.
   Vector voice, joint_trial, joint_step, joint_sign;
-  model::Matrix joint;
+  std::vector<Vector> joint;
   std::vector<std::int8_t> amending;   // per delegation: some member at the table rejects
   std::vector<std::int8_t> bracketed;  // per issue: set aside by the mediator in this run
   Realization shocked;                 // the run's parameters as changed by scheduled shocks
