@@ -1,6 +1,7 @@
 #include "parley/engine/sampler.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <stdexcept>
 #include <unordered_map>
@@ -31,6 +32,28 @@ void Sampler::normalise_weights(protocol::Realization& r, Index agent) {
   if (total > 0.0) r.prefs.weight.row(agent) /= total;
 }
 
+void Sampler::fix_weights(protocol::Realization& r, Index agent) const {
+  // Weights held fixed (scenario key weight.<issue>): the free ones are scaled to fill the rest.
+  // Applied to a Dirichlet draw, this is the Dirichlet's conditional given the fixed weights, as
+  // the free weights' shares among themselves are independent of the others (complete
+  // neutrality; Connor & Mosimann 1969).
+  const auto a = static_cast<std::size_t>(agent);
+  if (a >= fixed_weight_.size() || fixed_weight_[a].empty()) return;
+  const std::vector<double>& fixed = fixed_weight_[a];
+  double fixed_sum = 0.0, free_sum = 0.0;
+  for (std::size_t k = 0; k < fixed.size(); ++k) {
+    if (std::isnan(fixed[k]))
+      free_sum += r.prefs.weight(agent, static_cast<Index>(k));
+    else
+      fixed_sum += fixed[k];
+  }
+  const double scale = free_sum > 0.0 ? std::max(0.0, 1.0 - fixed_sum) / free_sum : 0.0;
+  for (std::size_t k = 0; k < fixed.size(); ++k) {
+    double& w = r.prefs.weight(agent, static_cast<Index>(k));
+    w = std::isnan(fixed[k]) ? w * scale : fixed[k];
+  }
+}
+
 Sampler::Sampler(const scenario::Scenario& s) {
   const auto n_agents = static_cast<Index>(s.agents.size());
   const auto n_issues = static_cast<Index>(s.issues.size());
@@ -43,6 +66,15 @@ Sampler::Sampler(const scenario::Scenario& s) {
   }
   base_.prefs.mean = s.aggregation == scenario::Aggregation::mean;
   base_.contest = s.battlefield.contest.has_value();
+  fixed_weight_.resize(static_cast<std::size_t>(n_agents));
+  weights_drawn_.assign(static_cast<std::size_t>(n_agents), 0);
+  for (std::size_t i = 0; i < s.agents.size(); ++i) {
+    const auto& weight = s.agents[i].weight;
+    if (std::none_of(weight.begin(), weight.end(), [](const auto& w) { return w.has_value(); }))
+      continue;
+    for (const auto& w : weight)
+      fixed_weight_[i].push_back(w ? *w : std::numeric_limits<double>::quiet_NaN());
+  }
 
   // Value functions first: an option's value is set into its issue's piecewise function.
   for (Index i = 0; i < n_agents; ++i) {
@@ -84,6 +116,7 @@ Sampler::Sampler(const scenario::Scenario& s) {
           columns_.push_back({"agents." + a.id + ".weight." + s.issues[k].id, "1"});
       }
       concentrations_.push_back(std::move(c));
+      weights_drawn_[static_cast<std::size_t>(i)] = 1;
     }
   }
   for (; next < registry.size(); ++next) {
@@ -248,7 +281,12 @@ void Sampler::fill(std::uint64_t seed, std::uint64_t run, std::uint64_t other_ru
       out.set(slot.field, slot.agent, slot.issue, unit_value);
     }
   }
-  for (Index i = 0; i < out.prefs.agents(); ++i) normalise_weights(out, i);
+  for (Index i = 0; i < out.prefs.agents(); ++i) {
+    normalise_weights(out, i);
+    // An agent whose weights are drawn has its fixed ones set after the draw, which centres
+    // on the weights as the scenario gives them.
+    if (!weights_drawn_[static_cast<std::size_t>(i)]) fix_weights(out, i);
+  }
   thread_local std::vector<double> alpha;
   thread_local std::vector<double> drawn;
   thread_local std::vector<double> logs;
@@ -264,10 +302,11 @@ void Sampler::fill(std::uint64_t seed, std::uint64_t run, std::uint64_t other_ru
       alpha[k] = c.kappa * out.prefs.weight(c.agent, static_cast<Index>(k));
     random::Stream stream(seed, slots_.size() + g == factor ? other_run : run, c.stream);
     random::dirichlet(stream, alpha, drawn, logs);
+    for (std::size_t k = 0; k < n; ++k) out.prefs.weight(c.agent, static_cast<Index>(k)) = drawn[k];
+    fix_weights(out, c.agent);
     std::size_t col = c.first_column;
     for (std::size_t k = 0; k < n; ++k) {
-      out.prefs.weight(c.agent, static_cast<Index>(k)) = drawn[k];
-      if (c.recorded[k]) recorded[col++] = drawn[k];
+      if (c.recorded[k]) recorded[col++] = out.prefs.weight(c.agent, static_cast<Index>(k));
     }
   }
 }

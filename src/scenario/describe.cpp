@@ -108,9 +108,10 @@ std::string describe(const Scenario& s) {
         red += " conceding to [" + param_text(a.red_line_limit[k]->lo) + ", " +
                param_text(a.red_line_limit[k]->hi) + "]";
       prefs.add({s.issues[k].id, ideal,
-                 s.aggregation == Aggregation::mean ? "(mean)"
-                 : a.salience[k]                    ? param_text(*a.salience[k])
-                                                    : "0",
+                 s.aggregation == Aggregation::mean   ? "(mean)"
+                 : k < a.weight.size() && a.weight[k] ? "weight fixed at " + num(*a.weight[k])
+                 : a.salience[k]                      ? param_text(*a.salience[k])
+                                                      : "0",
                  a.values[k].empty() ? model::shape_name(a.shape[k]) : "options", red});
     }
     prefs.print(out);

@@ -157,9 +157,11 @@ Scenario load_scenario_text(const std::string& text, const std::string& source,
     ctx.error(e.source(), "", "TOML syntax error: " + std::string(e.description()));
     throw ScenarioError(std::move(ctx.diagnostics));
   }
+  std::map<std::string, int> numbered;  // per origin, how many assignments came from it so far
   for (std::size_t j = 0; j < overrides.size(); ++j) {
     const bool named = j < origins.size() && !origins[j].empty();
-    apply_override(root, overrides[j], ctx, named ? origins[j] : "--set");
+    const std::string origin = named ? origins[j] : "--set";
+    apply_override(root, overrides[j], ctx, origin, ++numbered[origin]);
   }
   if (!ctx.diagnostics.empty()) throw ScenarioError(std::move(ctx.diagnostics));
   if (!overrides.empty()) {

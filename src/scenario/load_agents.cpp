@@ -146,24 +146,42 @@ void Loader::read_values(Agent& a, std::size_t k, const toml::node& v, const std
 void Loader::read_red_line(std::vector<std::optional<RedLine>>& into, std::size_t k,
                            const toml::node& v, const std::string& key, Reader& pr) {
   const Issue& issue = s_.issues[k];
-  const std::string allowed = "allowed: [lo, hi] with " + fmt(issue.lo) +
+  const std::string allowed = "allowed: [lo, hi] or {lo = ..., hi = ...} with " + fmt(issue.lo) +
                               " <= lo <= hi <= " + fmt(issue.hi) +
                               "; either end may be a distribution";
-  if (issue.discrete() && !v.is_array()) {
+  const toml::table* ends_table = v.as_table();
+  const bool ends = ends_table && (ends_table->contains("lo") || ends_table->contains("hi"));
+  if (issue.discrete() && !v.is_array() && !ends) {
     // One acceptable option (a clause that must be in, or out).
     if (auto only = position_node(pr, v, key, issue)) into[k] = RedLine{*only, *only};
     return;
   }
-  const toml::array* arr = v.as_array();
-  if (!arr || arr->size() != 2) {
+  // [lo, hi], or { lo = ..., hi = ... }: the names its ends have as parameters
+  // (red_lines.<issue>.lo), so that a --set of one end reads as a red line.
+  const toml::node* lo_node = nullptr;
+  const toml::node* hi_node = nullptr;
+  if (ends_table) {
+    Reader r(ctx_, *ends_table, key);
+    lo_node = r.take("lo");
+    hi_node = r.take("hi");
+    r.finish();
+    if (!lo_node || !hi_node) {
+      ctx_.error(v.source(), key + (lo_node ? ".hi" : ".lo"), "missing: a red line has two ends",
+                 allowed);
+      return;
+    }
+  } else if (const toml::array* arr = v.as_array(); arr && arr->size() == 2) {
+    lo_node = arr->get(0);
+    hi_node = arr->get(1);
+  } else {
     ctx_.error(v.source(), key,
                arr ? "expected 2 values, got " + std::to_string(arr->size())
                    : std::string("expected an array, got ") + type_name(v),
                allowed);
     return;
   }
-  auto lo = position_node(pr, (*arr)[0], key + ".lo", issue);
-  auto hi = position_node(pr, (*arr)[1], key + ".hi", issue);
+  auto lo = position_node(pr, *lo_node, key + ".lo", issue);
+  auto hi = position_node(pr, *hi_node, key + ".hi", issue);
   if (!lo || !hi) return;
   if (lo->central() > hi->central()) {
     ctx_.error(v.source(), key, "[" + fmt(lo->central()) + ", " + fmt(hi->central()) + "] is empty",
@@ -259,6 +277,36 @@ void Loader::read_agents(Reader& r) {
       if (total <= 0.0 && !st->empty() && !s_.issues.empty()) {
         ctx_.error(st->source(), path + ".salience", "all weights are zero",
                    "allowed: non-negative weights with a positive sum");
+      }
+    }
+    // weight.<issue>: a normalised weight held fixed (the runs column of the same name).
+    a.weight.resize(n_issues);
+    if (const toml::table* wt = h.subtable("weight", false)) {
+      if (mean) {
+        ctx_.error(wt->source(), path + ".weight", "not used with aggregation = \"mean\"",
+                   "allowed: values = { clause = value, ... } only");
+      } else {
+        double fixed = 0.0;
+        per_issue(*wt, path + ".weight",
+                  [&](std::size_t k, const toml::node& v, const std::string& key, Reader& pr) {
+                    const auto w = pr.number_node(v, key, 0.0, 1.0);
+                    if (!w) return;
+                    if (!a.salience[k]) {
+                      ctx_.error(v.source(), key, "the agent gives this issue no salience",
+                                 "allowed: a weight for an issue with a salience");
+                      return;
+                    }
+                    a.weight[k] = *w;
+                    fixed += *w;
+                  });
+        bool free_left = false;
+        for (std::size_t k = 0; k < n_issues; ++k)
+          free_left = free_left || (a.salience[k] && !a.weight[k]);
+        if (fixed > 1.0 + 1e-9 || (!free_left && std::abs(fixed - 1.0) > 1e-9)) {
+          ctx_.error(wt->source(), path + ".weight", "the fixed weights sum to " + fmt(fixed),
+                     free_left ? "allowed: a sum of at most 1 (the other issues share the rest)"
+                               : "allowed: a sum of 1 when every weighted issue is fixed");
+        }
       }
     }
     if (const toml::table* it = h.subtable("ideal", false)) {

@@ -13,10 +13,10 @@ namespace parley::scenario::detail {
 
 // Applies one "dotted.key=VALUE" to the parsed file; VALUE is any TOML value (a number, a
 // string, an inline table such as {beta = {mean = 0.8, kappa = 20}}). The new node's source
-// is `origin` ("--set", "--vary"), with the column of VALUE in the argument. Problems go to
-// `ctx`.
+// is `origin` ("--set", "--vary"), at line `line` (the assignment's number among those of its
+// origin, from 1) and the column of VALUE in the argument. Problems go to `ctx`.
 void apply_override(toml::table& root, const std::string& assignment, Context& ctx,
-                    const std::string& origin = "--set");
+                    const std::string& origin = "--set", int line = 1);
 
 // TOML text of `table` with tables in the order of the file (toml++ prints keys sorted, and
 // the order of agents and issues is part of a scenario's meaning).

@@ -115,7 +115,9 @@ std::optional<Param> Reader::param_node(const toml::node& n, const std::string& 
     return p;
   }
   std::string hint = closest_match(kind, kinds);
-  ctx_.error(kind_key.source(), sub, "unknown distribution",
+  // (A key inside an inline table of --set has no source of its own: its value's is used.)
+  ctx_.error(kind_key.source().path ? kind_key.source() : body.source(), sub,
+             "unknown distribution",
              "allowed: " + join(kinds) + (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
   return std::nullopt;
 }

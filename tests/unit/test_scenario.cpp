@@ -108,7 +108,8 @@ TEST(ScenarioErrors, UnknownKeyWithHint) {
           "aspiration_limit, war_cost, reservation, expected_drift, drift_sd, aid_max, aid_cost, "
           "aid_start, sanctions_max, sanctions_cost, sanctions_start, engagement_cost, "
           "salience_concentration, "
-          "shape, values, salience, ideal, red_lines, red_line_limits, ratification, side_payment; "
+          "shape, values, salience, weight, ideal, red_lines, red_line_limits, ratification, "
+          "side_payment; "
           "did you "
           "mean 'veto'?)"});
 }
@@ -269,7 +270,8 @@ TEST(Overrides, ErrorsNameSetAndTheColumnInTheArgument) {
           "aspiration_limit, war_cost, reservation, expected_drift, drift_sd, aid_max, aid_cost, "
           "aid_start, sanctions_max, sanctions_cost, sanctions_start, engagement_cost, "
           "salience_concentration, "
-          "shape, values, salience, ideal, red_lines, red_line_limits, ratification, side_payment; "
+          "shape, values, salience, weight, ideal, red_lines, red_line_limits, ratification, "
+          "side_payment; "
           "did you mean "
           "'reservation'?)"});
   const auto not_toml = errors_with("agents.b.reservation=1/2");
@@ -288,12 +290,84 @@ TEST(Overrides, ErrorsNameSetAndTheColumnInTheArgument) {
             0u)
       << word[0];
   EXPECT_EQ(errors_with("scenario.name.first=1"),
-            std::vector<std::string>{"--set:1:1: scenario.name.first: 'scenario.name' is not a "
+            std::vector<std::string>{"--set:1:15: scenario.name.first: 'scenario.name' is not a "
                                      "table, so it has no keys (allowed: a dotted path to a key "
-                                     "inside tables)"});
+                                     "inside tables, an array index, or lo/hi of an interval)"});
   EXPECT_EQ(errors_with("novalue"),
             std::vector<std::string>{"--set:1:1: novalue: expected KEY=VALUE (allowed: KEY=VALUE, "
                                      "e.g. --set agents.russia.discount=0.9)"});
+}
+
+// One key language: the names Parley writes for parameters (red_lines.<issue>.lo, array
+// elements by index from 0, weight.<issue>) are keys an override takes.
+TEST(Overrides, TakeTheNamesOfParameters) {
+  const std::string text = tiny_with({{21,
+                                       "ideal = { land = 0.0, money = 0.0 }\n"
+                                       "red_lines.land = [1.0, 6.0]"}});
+  const Scenario s = load_scenario_text(
+      text, "t.toml",
+      {"agents.a.red_lines.land.lo=2.5", "agents.a.red_lines.land.1={uniform=[7,8]}"});
+  ASSERT_TRUE(s.agents[1].red_line[0].has_value());
+  EXPECT_DOUBLE_EQ(s.agents[1].red_line[0]->lo.central(), 2.5);
+  EXPECT_EQ(s.agents[1].red_line[0]->hi.dist.kind, Distribution::Kind::uniform);
+  EXPECT_DOUBLE_EQ(s.agents[1].red_line[0]->hi.central(), 7.5);
+  // Both ends of a red line the file does not give: the table form {lo, hi}.
+  const Scenario b = load_scenario_text(
+      text, "t.toml", {"agents.b.red_lines.land.lo=3", "agents.b.red_lines.land.hi=9"});
+  ASSERT_TRUE(b.agents[2].red_line[0].has_value());
+  EXPECT_DOUBLE_EQ(b.agents[2].red_line[0]->lo.central(), 3.0);
+  EXPECT_DOUBLE_EQ(b.agents[2].red_line[0]->hi.central(), 9.0);
+  // And the merged scenario reads back the same.
+  const Scenario again = load_scenario_text(b.toml_text, "merged.toml");
+  EXPECT_DOUBLE_EQ(again.agents[2].red_line[0]->hi.central(), 9.0);
+  // A fixed normalised weight.
+  const Scenario w = load_scenario_text(text, "t.toml", {"agents.a.weight.land=0.8"});
+  ASSERT_TRUE(w.agents[1].weight[0].has_value());
+  EXPECT_DOUBLE_EQ(*w.agents[1].weight[0], 0.8);
+  EXPECT_FALSE(w.agents[1].weight[1].has_value());
+}
+
+TEST(Overrides, KeyLanguageErrorsAreLocatedInTheirArgument) {
+  auto errors_with = [](const std::vector<std::string>& assignments) {
+    try {
+      load_scenario_text(tiny_with({{21,
+                                     "ideal = { land = 0.0, money = 0.0 }\n"
+                                     "red_lines.land = [1.0, 6.0]"}}),
+                         "t.toml", assignments);
+    } catch (const ScenarioError& e) {
+      return e.messages();
+    }
+    return std::vector<std::string>{};
+  };
+  // The n-th --set is line n of "--set"; the column is the part's in its argument.
+  EXPECT_EQ(errors_with({"agents.a.discount=0.9", "agents.a.red_lines.land.mid=1"}),
+            std::vector<std::string>{"--set:2:25: agents.a.red_lines.land.mid: "
+                                     "'agents.a.red_lines.land' holds 2 elements (allowed: lo, "
+                                     "hi, 0 or 1)"});
+  EXPECT_EQ(errors_with({"agents.b.red_lines.land.lo=3"}),
+            std::vector<std::string>{
+                "--set:1:20: agents.b.red_lines.land.hi: missing: a red line has two ends "
+                "(allowed: [lo, hi] or {lo = ..., hi = ...} with 0 <= lo <= hi <= 10; either "
+                "end may be a distribution)"});
+  // A typo inside the value of a --set is located there, not in the file.
+  EXPECT_EQ(errors_with({"agents.a.discount={unifrm=[0.8,0.9]}"}),
+            std::vector<std::string>{"--set:1:20: agents.a.discount.unifrm: unknown distribution "
+                                     "(allowed: uniform, normal, beta, triangular; did you mean "
+                                     "'uniform'?)"});
+  // A key created by the --set is located there too.
+  EXPECT_EQ(errors_with({"agents.a.wieght.land=0.5"})
+                .at(0)
+                .rfind("--set:1:10: agents.a.wieght: "
+                       "unknown key",
+                       0),
+            0u);
+  EXPECT_EQ(errors_with({"agents.a.weight.land=0.6", "agents.a.weight.money=0.6"}),
+            std::vector<std::string>{"--set:1:10: agents.a.weight: the fixed weights sum to 1.2 "
+                                     "(allowed: a sum of 1 when every weighted issue is fixed)"});
+  EXPECT_EQ(errors_with({"agents.mediator.weight.money=0.5"}),
+            std::vector<std::string>{"--set:1:30: agents.mediator.weight.money: the agent gives "
+                                     "this issue no salience (allowed: a weight for an issue "
+                                     "with a salience)"});
 }
 
 TEST(SweepTable, ReadAndChecked) {

@@ -104,12 +104,16 @@ class Sampler {
   void fill(std::uint64_t seed, std::uint64_t run, std::uint64_t other_run, std::size_t factor,
             const double* theta, protocol::Realization& out, double* recorded) const;
   static void normalise_weights(protocol::Realization& r, model::Index agent);
+  void fix_weights(protocol::Realization& r, model::Index agent) const;
 
   protocol::Setting setting_;
   protocol::Realization base_;
   std::vector<Slot> slots_;
   std::map<std::string, Target> targets_;
   std::vector<Concentration> concentrations_;
+  // Per agent: each issue's fixed normalised weight, NaN where free (empty: none fixed).
+  std::vector<std::vector<double>> fixed_weight_;
+  std::vector<char> weights_drawn_;  // per agent: 1 when its weights are a Dirichlet draw
   std::vector<SampledColumn> columns_;
   std::shared_ptr<const PopulationDraws> posterior_;
 };

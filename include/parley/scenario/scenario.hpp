@@ -89,6 +89,11 @@ struct Agent {
   // continuous issue. Under aggregation = "mean" only a clause's value when in counts.
   std::vector<std::vector<Param>> values;
   std::optional<double> salience_concentration;  // Dirichlet(κ·w) on the weights
+  // weight.<issue>: the issue's normalised weight held fixed (absent: free), the other weights
+  // scaled to fill the rest; with a concentration, the rest drawn from the Dirichlet's
+  // conditional given the fixed ones (docs/model.md, "Preferences"). The name of the runs
+  // column agents.<id>.weight.<issue>, so that a column can be set back.
+  std::vector<std::optional<double>> weight;
   // Ratification at home (docs/model.md, "Ratification at home"): a constituency that ratifies a
   // signed text x with probability 1 / (1 + exp(−(a + Σ_k b_k x_k))), x_k on issue k's unit
   // scale; `ratify_intercept` is a (absent: no constituency), `ratify_slope` b per issue (absent:
