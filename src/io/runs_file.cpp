@@ -1,4 +1,5 @@
 // Runs files: created, written a block of runs at a time, committed (see runs_file.hpp).
+#include <algorithm>
 #include "runs_file_impl.hpp"
 
 namespace parley::io {
@@ -135,6 +136,13 @@ RunsFile::RunsFile(const std::string& path, const scenario::Scenario& s,
     m.varied.resize(m.sweep->keys.size());
     const std::vector<scenario::ParameterRef> refs = s.parameters();
     for (std::size_t j = 0; j < m.sweep->keys.size(); ++j) {
+      // A varied key that is also a sampled column (a fixed weight, agents.<id>.weight.<issue>)
+      // has its value in that column already.
+      if (std::any_of(columns.begin(), columns.end(),
+                      [&](const auto& col) { return col.key == m.sweep->keys[j]; })) {
+        m.varied[j].width = 0;
+        continue;
+      }
       // The key's natural unit where it is a registered parameter (a sweep may vary others).
       std::string unit;
       for (const auto& ref : refs) {
@@ -199,7 +207,7 @@ void RunsFile::write(const engine::RunBlock& b) {
           m.point.pending.push_back(static_cast<std::int32_t>(b.point));
           m.run_index.pending.push_back(static_cast<std::int64_t>(run));
           for (std::size_t j = 0; j < m.varied.size(); ++j) {
-            m.varied[j].pending.push_back(m.sweep->points[b.point][j]);
+            if (m.varied[j].width) m.varied[j].pending.push_back(m.sweep->points[b.point][j]);
           }
         }
       }
