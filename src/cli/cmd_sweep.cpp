@@ -95,8 +95,10 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
   for (const auto& spec : specs) varies.push_back(engine::parse_vary(spec));
   const RunFlags flags = read_run_flags(vm);
   const std::uint64_t seed = flags.seed.value_or(base.seed);
-  io::SweepLayout layout = design_file ? engine::design_from_csv(read_design_file(design), design)
-                                       : engine::design_sweep(varies, design, lhs_points, seed);
+  engine::FieldPlaces places;  // a design file's fields: (line, column) per point and key
+  io::SweepLayout layout = design_file
+                               ? engine::design_from_csv(read_design_file(design), design, &places)
+                               : engine::design_sweep(varies, design, lhs_points, seed);
 
   // Every point is a scenario with its overrides, validated before anything runs.
   engine::SweepPoints sweep(
@@ -108,12 +110,21 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
           return scenario::load_scenario_file(*file, o, origins);
         } catch (const scenario::ScenarioError& e) {
           if (!design_file) throw;
-          // The point's overrides come from the design file: say so, not
-          // "--set".
+          // The point's overrides come from the design file: "--vary:J:C: ..." is the field
+          // of key J at its line and column there (C counts from the start of "KEY=").
           std::string what = e.what();
-          if (what.rfind("--vary:", 0) == 0) {
-            const std::size_t colon = what.find(": ");
-            if (colon != std::string::npos) what = what.substr(colon + 2);
+          unsigned j = 0, c = 0;
+          int used = 0;
+          if (std::sscanf(what.c_str(), "--vary:%u:%u: %n", &j, &c, &used) == 2 && used > 0 &&
+              j >= 1 && j <= layout.keys.size() && p + 1 < places.size()) {
+            // Within "KEY=" the error is the key's, in the header; after it, the value's.
+            const std::size_t key_end = layout.keys[j - 1].size() + 1;
+            const bool in_key = c <= key_end;
+            const auto [line, column] = places[in_key ? 0 : p + 1][j - 1];
+            const std::size_t into = in_key ? c - 1 : c - key_end - 1;
+            throw UsageError(design + ":" + std::to_string(line) + ":" +
+                             std::to_string(column + into) + ": " +
+                             what.substr(static_cast<std::size_t>(used)));
           }
           throw UsageError(design + ", point " + std::to_string(p + 1) + ": " + what);
         }
@@ -225,7 +236,12 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
       for (const auto& key : layout.keys) std::printf("  %-28s", key.c_str());
       std::printf("  P(agreement)  95%% interval        median round\n");
       for (std::size_t p = 0; p < points.size(); ++p) {
-        for (double v : layout.points[p]) std::printf("  %-28.6g", v);
+        for (std::size_t j = 0; j < layout.keys.size(); ++j) {
+          if (layout.has_levels(j))
+            std::printf("  %-28s", layout.value_text(p, j).c_str());
+          else
+            std::printf("  %-28.6g", layout.points[p][j]);
+        }
         std::printf("  %12.4f  [%.4f, %.4f]  %5.0f\n", per_point[p].p_agreement, per_point[p].p_low,
                     per_point[p].p_high, per_point[p].rounds[1]);
       }

@@ -60,6 +60,41 @@ std::int64_t text_crc32(const std::map<std::string, std::string>& attributes) {
   return crc.checksum();
 }
 
+// A sweep's levels (attribute sweep_levels), checked against its keys, points and axes: every
+// line "INDEX<tab>LEVEL" of a key there is; a key of levels has at each point and on its axis
+// whole indices of its levels.
+void read_levels(const Attributes& a, SweepLayout& layout) {
+  const std::size_t n = layout.keys.size();
+  layout.levels.assign(n, {});
+  for (const auto& line : split_lines(a.text(key::sweep_levels))) {
+    const auto tab = line.find('\t');
+    const std::string index = line.substr(0, tab);
+    if (tab == std::string::npos || tab + 1 == line.size() || index.empty() || index.size() > 6 ||
+        index.find_first_not_of("0123456789") != std::string::npos || std::stoul(index) >= n) {
+      a.fail(key::sweep_levels, "has a line \"" + line.substr(0, 60) +
+                                    "\" (allowed: the index of a varied key, from 0 to " +
+                                    std::to_string(n - 1) + ", a tab, and a value)");
+    }
+    layout.levels[std::stoul(index)].push_back(line.substr(tab + 1));
+  }
+  auto check = [&](const std::vector<double>& values, std::size_t j, const char* name) {
+    for (const double v : values) {
+      if (v >= 0.0 && v < static_cast<double>(layout.levels[j].size()) && v == std::floor(v))
+        continue;
+      char shown[40];
+      std::snprintf(shown, sizeof shown, "%.17g", v);
+      a.fail(name, "holds " + std::string(shown) + " for " + layout.keys[j] +
+                       " (allowed: the index of one of its " +
+                       std::to_string(layout.levels[j].size()) + " levels)");
+    }
+  };
+  for (std::size_t j = 0; j < n; ++j) {
+    if (layout.levels[j].empty()) continue;
+    for (const auto& point : layout.points) check({point[j]}, j, key::sweep_points);
+    if (j < layout.axes.size()) check(layout.axes[j], j, key::sweep_axes);
+  }
+}
+
 }  // namespace
 
 Attributes::Attributes(std::string path, std::vector<std::pair<std::string, std::string>> list)
@@ -241,6 +276,15 @@ void write_run_header(hid_t root, const scenario::Scenario& s, const RunHeader& 
     // The whole layout as exact text, so that a sweep's shards can be merged.
     h5::attr_string(root, key::sweep_points, number_rows(h.sweep->points));
     h5::attr_string(root, key::sweep_axes, number_rows(h.sweep->axes));
+    // Keys of levels (format 1.6): each level on a line, after its key's index and a tab; the
+    // points and axes hold the levels' indices. Absent when every key is numeric.
+    if (!h.sweep->levels.empty()) {
+      std::string text;
+      for (std::size_t j = 0; j < h.sweep->levels.size(); ++j)
+        for (const auto& level : h.sweep->levels[j])
+          text += std::to_string(j) + "\t" + level + "\n";
+      h5::attr_string(root, key::sweep_levels, text);
+    }
   }
   write_conventions(root, s, h.sweep ? "a parameter sweep of Parley runs" : "Parley runs",
                     h.command_line);
@@ -366,6 +410,7 @@ StoredHeader header_from_attributes(const std::string& path,
                                     " points (allowed: the " + std::to_string(points) +
                                     " of attribute points, at least one)");
     }
+    if (a.has(key::sweep_levels)) read_levels(a, layout);
     if (layout.runs_per_point == 0 || h.whole() / layout.runs_per_point != points ||
         h.whole() % layout.runs_per_point != 0) {
       a.fail(key::runs_per_point, std::to_string(layout.runs_per_point) + " times " +
@@ -422,6 +467,7 @@ std::optional<std::string> differs_as_run(const StoredHeader& a, const StoredHea
     if (a.sweep->design != b.sweep->design) return key::design;
     if (a.sweep->runs_per_point != b.sweep->runs_per_point) return key::runs_per_point;
     if (a.sweep->points != b.sweep->points) return key::sweep_points;
+    if (a.sweep->levels != b.sweep->levels) return key::sweep_levels;
     return key::sweep_axes;
   }
   return std::nullopt;

@@ -41,6 +41,7 @@ inline constexpr const char* points = "points";
 inline constexpr const char* runs_per_point = "runs_per_point";
 inline constexpr const char* sweep_points = "sweep_points";
 inline constexpr const char* sweep_axes = "sweep_axes";
+inline constexpr const char* sweep_levels = "sweep_levels";
 inline constexpr const char* posterior_source = "posterior_source";
 inline constexpr const char* posterior_population = "posterior_population";
 // Posterior files (posterior_file.cpp) seal these texts too, and have these numbers.
@@ -64,7 +65,7 @@ inline constexpr const char* texts[] = {
     command_line,      scenario_name,  scenario_toml,    overrides,
     protocol,          shard,          varied,           design,
     sweep_points,      sweep_axes,     posterior_source, posterior_population,
-    observations_toml, stopped,        parameters};
+    observations_toml, stopped,        parameters,       sweep_levels};
 }  // namespace key
 
 // The root attributes of a file Parley reads back (as h5::attributes_as_text reads them), each

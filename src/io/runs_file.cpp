@@ -138,7 +138,10 @@ RunsFile::RunsFile(const std::string& path, const scenario::Scenario& s,
     for (std::size_t j = 0; j < m.sweep->keys.size(); ++j) {
       // A varied key that is also a sampled column (a fixed weight, agents.<id>.weight.<issue>)
       // has its value in that column already.
-      if (std::any_of(columns.begin(), columns.end(),
+      // A key of levels (words, arrays, tables) has no column of numbers: its level at each
+      // point is in grid/, which the row's point indexes.
+      if (m.sweep->has_levels(j) ||
+          std::any_of(columns.begin(), columns.end(),
                       [&](const auto& col) { return col.key == m.sweep->keys[j]; })) {
         m.varied[j].width = 0;
         continue;

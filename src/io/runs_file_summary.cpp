@@ -155,7 +155,17 @@ void RunsFile::write_grid(const std::vector<engine::Summary>& per_point) {
     if (layout.design == "factorial") {
       for (std::size_t j = 0; j < layout.keys.size(); ++j) {
         const auto& axis = layout.axes[j];
-        h5::Handle d = numeric_scale(g, layout.keys[j], axis);
+        h5::Handle d;
+        if (layout.has_levels(j)) {
+          // A key of levels: its axis is the levels' text, in the order --vary gave them.
+          std::vector<std::string> labels;
+          for (const double v : axis)
+            labels.push_back(layout.levels[j][static_cast<std::size_t>(v)]);
+          d = h5::write_strings(g, layout.keys[j], labels);
+          h5::make_scale(d, layout.keys[j].c_str());
+        } else {
+          d = numeric_scale(g, layout.keys[j], axis);
+        }
         m.describe(d, "varied key " + layout.keys[j], "");
         grid.push_back(axis.size());
         scales.push_back(std::move(d));
@@ -168,10 +178,18 @@ void RunsFile::write_grid(const std::vector<engine::Summary>& per_point) {
       h5::make_scale(point, "point");
       h5::attr_string(point, "long_name", "point of the design (a row of it)");
       for (std::size_t j = 0; j < layout.keys.size(); ++j) {
-        std::vector<double> values;
-        for (const auto& pt : layout.points) values.push_back(pt[j]);
-        h5::Handle d = h5::create_dataset(g, layout.keys[j], H5T_IEEE_F64LE, {values.size()}, {});
-        h5::write_all(d, H5T_NATIVE_DOUBLE, values.data());
+        h5::Handle d;
+        if (layout.has_levels(j)) {
+          std::vector<std::string> labels;
+          for (std::size_t p = 0; p < layout.points.size(); ++p)
+            labels.push_back(layout.value_text(p, j));
+          d = h5::write_strings(g, layout.keys[j], labels);
+        } else {
+          std::vector<double> values;
+          for (const auto& pt : layout.points) values.push_back(pt[j]);
+          d = h5::create_dataset(g, layout.keys[j], H5T_IEEE_F64LE, {values.size()}, {});
+          h5::write_all(d, H5T_NATIVE_DOUBLE, values.data());
+        }
         h5::attach_scale(d, point, 0);
         m.describe(d, "varied key " + layout.keys[j] + " at each point", "");
       }

@@ -153,7 +153,8 @@ void apply_override(toml::table& root, const std::string& assignment, Context& c
         return;
       }
       // Moved, not copied: a moved node keeps its source region (`origin`), a copy would not.
-      parsed.get("v")->visit([&](auto&& n) { table->insert_or_assign(part, std::move(n)); });
+      parsed.get("v")->visit(
+          [&](auto&& n) { table->insert_or_assign(toml::key(part, at_part(j)), std::move(n)); });
       return;
     }
     toml::node* next = table->get(part);

@@ -61,7 +61,7 @@ class RunFile(unittest.TestCase):
     def test_root_attributes(self):
         a = self.f.attrs
         self.assertEqual(text(a["filetype"]), "parley-runs")
-        self.assertEqual(text(a["format_version"]), "1.5")
+        self.assertEqual(text(a["format_version"]), "1.6")
         self.assertRegex(text(a["parley_version"]), r"^\d+\.\d+\.\d+$")
         self.assertRegex(text(a["created_utc"]), r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
         self.assertIn(" run ", text(a["command_line"]))
@@ -465,7 +465,7 @@ class Sweeps(unittest.TestCase):
     def test_bad_sweeps_exit_2_and_leave_no_file(self):
         for args, message in [
             (["--vary", "agents.ukraine.war_cost=0.3:0.1:3"], "LO must be below HI"),
-            (["--vary", "agents.ukraine.war_cost=a,b"], "is not a number"),
+            (["--vary", "agents.ukraine.war_cost=a,b"], "--vary:1:25: agents.ukraine.war_cost: expected a number or a distribution, got a string"),
             (["--vary", "agents.ukraine.war_cost=0.1:0.2:3", "--design", "lhs"], "--points"),
             (["--vary", "agents.ukraine.war_cost=2.0"], "2 is out of range (allowed: a number in [0, 1])"),
             (["--vary", "agents.ukraine.warcost=0.1"], "did you mean 'war_cost'?"),

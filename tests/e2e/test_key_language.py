@@ -133,5 +133,101 @@ class KeyLanguage(unittest.TestCase):
                 self.assertTrue(same(runs[name][10 * p:10 * (p + 1)], got[name]), (p, name))
 
 
+class Levels(unittest.TestCase):
+    """Sweeps over words, arrays and tables: each point runs as a run given its value by --set."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def path(self, name):
+        return os.path.join(self.tmp.name, name)
+
+    def assert_points_are_runs(self, sweep, points, runs=20):
+        with h5py.File(sweep, "r") as f:
+            got = {k: f["runs"][k][()] for k in OUTCOMES}
+        for p, sets in enumerate(points):
+            out = self.path(f"separate{p}.h5")
+            parley("run", SCENARIO, "-n", str(runs), "-q", "--force", "-o", out,
+                   *[a for s in sets for a in ("--set", s)])
+            _, want = read(out, OUTCOMES)
+            for name in OUTCOMES:
+                self.assertTrue(same(got[name][runs * p:runs * (p + 1)], want[name]), (p, name))
+
+    def test_a_sweep_of_words_and_of_agendas_runs_as_the_separate_runs(self):
+        sweep = self.path("levels.h5")
+        agendas = ['[["guarantees"]]', '[["territory","ceasefire"],["guarantees"]]']
+        r = parley("sweep", SCENARIO, "-n", "20", "-o", sweep, "--vary",
+                   "protocol.kind=mediated,nash", "--vary",
+                   "protocol.agenda=" + ",".join(agendas))
+        # The table names each level as given.
+        self.assertIn("nash", r.stdout)
+        self.assertIn(agendas[1], r.stdout)
+        self.assert_points_are_runs(sweep, [[f"protocol.kind={k}", f"protocol.agenda={a}"]
+                                            for k in ("mediated", "nash") for a in agendas])
+        with h5py.File(sweep, "r") as f:
+            kinds = [v.decode() if isinstance(v, bytes) else v for v in f["grid/protocol.kind"][()]]
+            self.assertEqual(kinds, ["mediated", "nash"])
+            self.assertEqual(f["grid/p_agreement"].shape, (2, 2))
+            self.assertNotIn("protocol.kind", f["runs"])  # its level is the point's, in grid/
+
+    def test_a_design_file_of_levels_runs_as_the_separate_runs(self):
+        design = self.path("design.csv")
+        with open(design, "w") as f:
+            f.write('protocol.kind,protocol.agenda,agents.russia.discount\n'
+                    'nash,"[[""guarantees""]]",0.9\n'
+                    'mediated,"[[""territory"",""ceasefire""]]",0.95\n')
+        sweep = self.path("design.h5")
+        parley("sweep", SCENARIO, "-n", "20", "-q", "-o", sweep, "--design", design)
+        self.assert_points_are_runs(sweep, [
+            ["protocol.kind=nash", 'protocol.agenda=[["guarantees"]]',
+             "agents.russia.discount=0.9"],
+            ["protocol.kind=mediated", 'protocol.agenda=[["territory","ceasefire"]]',
+             "agents.russia.discount=0.95"]])
+
+    def test_shards_of_a_sweep_of_levels_merge_into_the_whole(self):
+        whole, parts = self.path("whole.h5"), [self.path("s1.h5"), self.path("s2.h5")]
+        vary = ["--vary", "protocol.kind=mediated,alternating,nash"]
+        parley("sweep", SCENARIO, "-n", "10", "-q", "-o", whole, *vary)
+        for k, part in enumerate(parts):
+            parley("sweep", SCENARIO, "-n", "10", "-q", "-o", part, "--shard", f"{k + 1}/2", *vary)
+        merged = self.path("merged.h5")
+        parley("merge", *parts, "-o", merged, "-q")
+        with h5py.File(whole, "r") as a, h5py.File(merged, "r") as b:
+            for name in ("grid/p_agreement", "grid/protocol.kind", "runs/agreement", "runs/deal"):
+                self.assertTrue(same(a[name][()], b[name][()]), name)
+
+    def test_damaged_levels_are_refused(self):
+        from h5files import reseal
+        sweep = self.path("damaged.h5")
+        parley("sweep", SCENARIO, "-n", "5", "-q", "-o", sweep, "--vary",
+               "protocol.kind=mediated,alternating")
+        for bad, says in (("0\tmediated\n", "holds 1 for protocol.kind (allowed: the index of one "
+                           "of its 1 levels)"),
+                          ("1\tmediated\n0\talternating\n", 'has a line "1\tmediated" (allowed: '
+                           "the index of a varied key, from 0 to 0, a tab, and a value)")):
+            copy = self.path("copy.h5")
+            with open(sweep, "rb") as src, open(copy, "wb") as dst:
+                dst.write(src.read())
+            with h5py.File(copy, "r+") as f:
+                f.attrs["sweep_levels"] = bad
+                reseal(f)
+            r = subprocess.run([BIN, "info", copy], capture_output=True, text=True)
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertIn(says, r.stderr)
+
+    def test_a_level_that_is_no_value_of_the_key_is_refused_at_its_place(self):
+        r = subprocess.run([BIN, "sweep", SCENARIO, "-n", "5", "-o", self.path("x.h5"), "--vary",
+                            "protocol.kind=mediated,altrenating"], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 2)
+        self.assertTrue(r.stderr.startswith("--vary:1:15: protocol.kind: unknown value "
+                                            '"altrenating"'), r.stderr)
+        self.assertFalse(os.path.exists(self.path("x.h5")))
+
+
 if __name__ == "__main__":
     unittest.main()

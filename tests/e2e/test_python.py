@@ -151,6 +151,23 @@ class Sweep(unittest.TestCase):
             self.assertEqual(len(parley.tidy(parley.open(a, group="runs"))), 600)
 
 
+    def test_a_sweep_over_words_and_agendas_equals_the_programs(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            a, b = os.path.join(tmp, "a.h5"), os.path.join(tmp, "b.h5")
+            r = cli("sweep", SCENARIO, "--vary", "protocol.kind=mediated,nash",
+                    "--vary", 'protocol.agenda=[["guarantees"]],[["territory","ceasefire"]]',
+                    "-n", "50", "--seed", "4", "-o", b, "-q")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            grid = parley.sweep(SCENARIO, {"protocol.kind": ["mediated", "nash"],
+                                           "protocol.agenda": [[["guarantees"]],
+                                                               [["territory", "ceasefire"]]]},
+                                runs=50, seed=4, out=a, progress=False)
+            assert_same_datasets(self, a, b)
+            self.assertEqual(list(grid["protocol.kind"].values), ["mediated", "nash"])
+            self.assertEqual(grid.p_agreement.sel({"protocol.kind": "nash"}).sizes,
+                             {"protocol.agenda": 2})
+
+
 class Errors(unittest.TestCase):
     def test_bad_input_raises_the_programs_message_and_leaves_nothing(self):
         with tempfile.TemporaryDirectory() as tmp:

@@ -113,9 +113,36 @@ TEST(SweepDesign, VarySpecsParse) {
   const auto range = engine::parse_vary("k=0.2:0.4");
   EXPECT_TRUE(range.range);
   EXPECT_TRUE(range.values.empty());
-  for (const char* bad : {"k", "=1,2", "k=1:0:3", "k=0:1:1", "k=0:1:2.5", "k=a,b", "k=0:1:2:3"}) {
+  for (const char* bad :
+       {"k", "=1,2", "k=1:0:3", "k=0:1:1", "k=0:1:2.5", "k=a,,b", "k=0:1:2:3", "k=a:b"}) {
     EXPECT_THROW(engine::parse_vary(bad), engine::PlanError) << bad;
   }
+}
+
+// A list with a value that is not a number is a list of levels, each TOML text as given; commas
+// and colons inside brackets, braces and quotes belong to the level, which is kept without the
+// spaces outside its quotes.
+TEST(SweepDesign, LevelsAreWordsArraysAndTables) {
+  const auto words = engine::parse_vary("protocol.kind=mediated, alternating");
+  EXPECT_EQ(words.levels, (std::vector<std::string>{"mediated", "alternating"}));
+  EXPECT_EQ(words.values, (std::vector<double>{0, 1}));
+  const auto agendas =
+      engine::parse_vary(R"(protocol.agenda=[["a", "b"],["c"]],[["c:d"]],{x = 1, y = "2, 3"})");
+  EXPECT_EQ(agendas.levels, (std::vector<std::string>{R"([["a","b"],["c"]])", R"([["c:d"]])",
+                                                      R"({x=1,y="2, 3"})"}));
+  const auto mixed = engine::parse_vary("k=1,true");
+  EXPECT_EQ(mixed.levels, (std::vector<std::string>{"1", "true"}));
+  const auto layout =
+      engine::design_sweep({agendas, engine::parse_vary("n=1,2")}, "factorial", 0, 1);
+  ASSERT_EQ(layout.points.size(), 6u);
+  EXPECT_TRUE(layout.has_levels(0));
+  EXPECT_FALSE(layout.has_levels(1));
+  EXPECT_EQ(engine::point_overrides(layout, 3),
+            (std::vector<std::string>{R"(protocol.agenda=[["c:d"]])", "n=2"}));
+  // Numbers only: no levels, as before there were any.
+  EXPECT_TRUE(
+      engine::design_sweep({engine::parse_vary("n=1,2")}, "factorial", 0, 1).levels.empty());
+  EXPECT_THROW(engine::design_sweep({words}, "lhs", 4, 1), engine::PlanError);
 }
 
 TEST(SweepDesign, FactorialIsEveryCombinationFirstKeySlowest) {
@@ -189,13 +216,33 @@ TEST(SweepDesign, ACsvDesignIsItsRowsExactly) {
   EXPECT_EQ(engine::point_overrides(layout, 1), (std::vector<std::string>{"a.b=-2", "c=4.5"}));
 }
 
+// A column with any value that is not a number is a key of levels, in the order they first
+// appear; a quoted field holds commas, and "" in it is a quote.
+TEST(SweepDesign, ACsvDesignColumnOfLevels) {
+  const auto layout = engine::design_from_csv(
+      "protocol.kind,protocol.agenda,x\nnash,\"[[\"\"a\"\", \"\"b\"\"]]\",1\n"
+      "mediated, \"[[\"\"a\"\"]]\" ,2\nnash,\"[[\"\"a\"\"]]\",3\n",
+      "d.csv");
+  ASSERT_EQ(layout.levels.size(), 3u);
+  EXPECT_EQ(layout.levels[0], (std::vector<std::string>{"nash", "mediated"}));
+  EXPECT_EQ(layout.levels[1], (std::vector<std::string>{R"([["a","b"]])", R"([["a"]])"}));
+  EXPECT_TRUE(layout.levels[2].empty());
+  EXPECT_EQ(layout.points[2], (std::vector<double>{0, 1, 3}));
+  EXPECT_EQ(
+      engine::point_overrides(layout, 1),
+      (std::vector<std::string>{"protocol.kind=mediated", R"(protocol.agenda=[["a"]])", "x=2"}));
+}
+
 // Each mistake is named with its line and column (1-based) in the file.
 TEST(SweepDesign, ACsvDesignRefusesWhatIsNotAPointWithItsPlace) {
   const std::pair<const char*, const char*> cases[] = {
       {"a,b\n1,2\n3\n", "d.csv:3:1: 1 values (allowed: one per key of the header, 2)"},
-      {"a,b\n1,x\n", "d.csv:2:3: 'x' for b is not a number (allowed: a finite number)"},
-      {"a,b\n1,inf\n", "d.csv:2:3: 'inf' for b is not a number (allowed: a finite number)"},
-      {"a,b\n1,\n", "d.csv:2:3: '' for b is not a number (allowed: a finite number)"},
+      {"a,b\n1,\n",
+       "d.csv:2:3: an empty value for b (allowed: a number, or a value such as a word, "
+       "true/false, an [array] or an {inline table})"},
+      {"a,b\n1,\"x\n", "d.csv:2:3: a quoted field without its closing quote"},
+      {"a,b\n1,\"x\" y\n",
+       "d.csv:2:6: text after a quoted field (allowed: a comma, then the next field)"},
       {"a,a\n1,2\n", "d.csv:1:3: key 'a' appears twice in the header"},
       {"a,,b\n", "d.csv:1:3: an empty key in the header (allowed: scenario keys)"},
       {"a b\n1\n",

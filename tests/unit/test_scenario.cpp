@@ -265,7 +265,7 @@ TEST(Overrides, ErrorsNameSetAndTheColumnInTheArgument) {
   EXPECT_EQ(
       errors_with("agents.b.reservaton=0.5"),
       std::vector<std::string>{
-          "--set:1:21: agents.b.reservaton: unknown key (allowed: name, role, veto, veto_issues, "
+          "--set:1:10: agents.b.reservaton: unknown key (allowed: name, role, veto, veto_issues, "
           "tactics, power, discount, assertiveness, concession_beta, endurance, aspiration, "
           "aspiration_limit, war_cost, reservation, expected_drift, drift_sd, aid_max, aid_cost, "
           "aid_start, sanctions_max, sanctions_cost, sanctions_start, engagement_cost, "

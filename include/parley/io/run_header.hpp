@@ -19,7 +19,7 @@ namespace parley::io {
 inline constexpr const char* kRunsFiletype = "parley-runs";
 inline constexpr const char* kSweepFiletype = "parley-sweep";
 // MAJOR.MINOR: minor versions only add; a reader refuses another major version.
-inline constexpr const char* kFormatVersion = "1.5";
+inline constexpr const char* kFormatVersion = "1.6";
 
 using engine::SweepLayout;
 

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 
 #include <cmath>
@@ -24,14 +25,60 @@ double number(const std::string& text, const std::string& spec) {
   return *v;
 }
 
+// The parts of `text` between the `at` outside brackets, braces and quotes (a level may be an
+// [array] or an {inline table} with commas and colons of its own).
 std::vector<std::string> split(const std::string& text, char at) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  for (std::size_t found; (found = text.find(at, start)) != std::string::npos; start = found + 1) {
-    parts.push_back(text.substr(start, found - start));
+  std::vector<std::string> parts(1);
+  int depth = 0;
+  char quote = 0;
+  for (const char c : text) {
+    if (quote) {
+      if (c == quote) quote = 0;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '[' || c == '{') {
+      ++depth;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    } else if (c == at && depth == 0) {
+      parts.emplace_back();
+      continue;
+    }
+    parts.back() += c;
   }
-  parts.push_back(text.substr(start));
   return parts;
+}
+
+std::string trimmed(const std::string& text) {
+  const auto first = text.find_first_not_of(" \t\r");
+  if (first == std::string::npos) return "";
+  return text.substr(first, text.find_last_not_of(" \t\r") - first + 1);
+}
+
+// A level as stored and labelled: without the spaces outside quotes, so that [["a", "b"]] and
+// [["a","b"]] (a list from Python, a --vary typed by hand) are the same level.
+std::string compact(const std::string& level) {
+  std::string out;
+  char quote = 0;
+  for (const char c : level) {
+    if (quote) {
+      if (c == quote) quote = 0;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == ' ' || c == '\t') {
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+// Why `level` cannot be a level (stored one per line, tab-separated from its key's index), or
+// nothing.
+std::optional<std::string> level_problem(const std::string& level) {
+  if (level.empty()) return "an empty value";
+  if (level.find_first_of("\t\n") != std::string::npos) return "a tab or line break in a value";
+  return std::nullopt;
 }
 
 }  // namespace
@@ -57,11 +104,27 @@ Vary parse_vary(const std::string& spec) {
   Vary v;
   v.key = spec.substr(0, eq);
   const std::string body = spec.substr(eq + 1);
-  if (body.find(':') == std::string::npos) {
-    for (const auto& part : split(body, ',')) v.values.push_back(number(part, spec));
+  const std::vector<std::string> items = split(body, ',');
+  const std::vector<std::string> parts = split(body, ':');
+  if (items.size() > 1 || parts.size() == 1) {
+    // A list: of numbers, or else of levels (any value a scenario takes, as TOML text).
+    std::vector<std::string> texts;
+    bool numbers = true;
+    for (const auto& item : items) {
+      texts.push_back(trimmed(item));
+      if (const auto problem = level_problem(texts.back()))
+        throw PlanError("--vary " + spec + ": " + *problem +
+                        " (allowed: numbers, or values such as words, true/false, [arrays] and "
+                        "{inline tables}, comma-separated)");
+      numbers = numbers && scenario::parse_number(texts.back()).has_value();
+    }
+    for (std::size_t j = 0; j < texts.size(); ++j) {
+      v.values.push_back(numbers ? *scenario::parse_number(texts[j]) : static_cast<double>(j));
+    }
+    if (!numbers)
+      for (const auto& text : texts) v.levels.push_back(compact(text));
     return v;
   }
-  const auto parts = split(body, ':');
   if (parts.size() > 3) {
     throw PlanError("--vary " + spec + ": expected LO:HI:N (or LO:HI with --design lhs)");
   }
@@ -80,6 +143,14 @@ Vary parse_vary(const std::string& spec) {
   return v;
 }
 
+std::string SweepLayout::value_text(std::size_t p, std::size_t j) const {
+  const double v = points[p][j];
+  if (has_levels(j)) return levels[j][static_cast<std::size_t>(v)];
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, "%.17g", v);
+  return buffer;
+}
+
 SweepLayout design_sweep(const std::vector<Vary>& varies, const std::string& design, int lhs_points,
                          std::uint64_t seed) {
   if (design != "factorial" && design != "lhs") {
@@ -93,7 +164,11 @@ SweepLayout design_sweep(const std::vector<Vary>& varies, const std::string& des
     if (!seen.insert(v.key).second)
       throw PlanError("--vary " + v.key + ": the key is varied twice (allowed: each key once)");
     layout.keys.push_back(v.key);
+    layout.levels.push_back(v.levels);
   }
+  // Keys of numbers only: no levels at all (such a file is as it was before levels).
+  if (std::none_of(varies.begin(), varies.end(), [](const Vary& v) { return !v.levels.empty(); }))
+    layout.levels.clear();
   if (design == "factorial") {
     std::uint64_t points = 1;
     std::string product;
@@ -132,7 +207,8 @@ SweepLayout design_sweep(const std::vector<Vary>& varies, const std::string& des
   layout.points.assign(n, std::vector<double>(varies.size()));
   for (std::size_t j = 0; j < varies.size(); ++j) {
     if (!varies[j].range)
-      throw PlanError("--vary " + varies[j].key + ": a Latin hypercube needs a range LO:HI");
+      throw PlanError("--vary " + varies[j].key + ": a Latin hypercube needs a range LO:HI" +
+                      (varies[j].levels.empty() ? "" : " (levels go in a factorial design)"));
     // McKay, Beckman & Conover (1979): one stratum per point, strata shuffled (Fisher-Yates),
     // a uniform draw inside each.
     random::Stream stream(seed, 0, random::purpose_id("sweep.lhs." + varies[j].key));
@@ -150,7 +226,9 @@ SweepLayout design_sweep(const std::vector<Vary>& varies, const std::string& des
   return layout;
 }
 
-SweepLayout design_from_csv(const std::string& text, const std::string& source) {
+SweepLayout design_from_csv(const std::string& text, const std::string& source,
+                            FieldPlaces* places) {
+  if (places) places->clear();
   SweepLayout layout;
   layout.design = "list";
   std::size_t line_no = 0, pos = 0;
@@ -168,6 +246,7 @@ SweepLayout design_from_csv(const std::string& text, const std::string& source) 
   };
   bool header = true;
   std::unordered_set<std::string> seen;  // the header's keys: a hash set, linear in their number
+  std::vector<std::vector<std::string>> texts;  // each point's fields, as written
   while (pos <= text.size()) {
     const std::size_t end = std::min(text.find('\n', pos), text.size());
     const std::string_view line(text.data() + pos, end - pos);
@@ -177,18 +256,47 @@ SweepLayout design_from_csv(const std::string& text, const std::string& source) 
       if (end == text.size()) break;
       continue;
     }
-    // The fields and the column (1-based) each starts at.
-    std::vector<std::pair<std::string_view, std::size_t>> fields;
+    // The fields and the column (1-based) each starts at; a field in double quotes may hold
+    // commas, and "" inside it is a quote (RFC 4180).
+    std::vector<std::pair<std::string, std::size_t>> fields;
     for (std::size_t from = 0;;) {
-      const std::size_t comma = line.find(',', from);
-      const std::size_t to = comma == std::string_view::npos ? line.size() : comma;
-      fields.emplace_back(trim(line.substr(from, to - from)), from + 1);
-      if (comma == std::string_view::npos) break;
-      from = comma + 1;
+      std::size_t at = from;
+      while (at < line.size() && (line[at] == ' ' || line[at] == '\t')) ++at;
+      std::string field;
+      std::size_t to;
+      if (at < line.size() && line[at] == '"') {
+        std::size_t i = at + 1;
+        for (;; ++i) {
+          if (i >= line.size()) fail(at + 1, "a quoted field without its closing quote");
+          if (line[i] == '"') {
+            if (i + 1 < line.size() && line[i + 1] == '"') {
+              field += '"';
+              ++i;
+              continue;
+            }
+            break;
+          }
+          field += line[i];
+        }
+        to = line.find(',', i + 1);
+        if (to == std::string_view::npos) to = line.size();
+        if (!trim(line.substr(i + 1, to - i - 1)).empty())
+          fail(i + 2, "text after a quoted field (allowed: a comma, then the next field)");
+      } else {
+        to = line.find(',', from);
+        if (to == std::string_view::npos) to = line.size();
+        field = std::string(trim(line.substr(from, to - from)));
+      }
+      fields.emplace_back(std::move(field), from + 1);
+      if (to == line.size()) break;
+      from = to + 1;
     }
     if (header) {
-      for (const auto& [field, column] : fields) {
-        const std::string key(field);
+      if (places) {
+        places->emplace_back();
+        for (const auto& field : fields) places->back().emplace_back(line_no, field.second);
+      }
+      for (const auto& [key, column] : fields) {
         if (key.empty()) fail(column, "an empty key in the header (allowed: scenario keys)");
         for (const char c : key) {
           if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-'))
@@ -206,37 +314,56 @@ SweepLayout design_from_csv(const std::string& text, const std::string& source) 
         fail(1, std::to_string(fields.size()) + " values (allowed: one per key of the header, " +
                     std::to_string(layout.keys.size()) + ")");
       }
-      if (layout.points.size() == kMostSweepPoints) {
+      if (texts.size() == kMostSweepPoints) {
         fail(1, "more points than a sweep holds (allowed: at most " +
                     std::to_string(kMostSweepPoints) + ")");
       }
-      std::vector<double> point;
+      std::vector<std::string> row;
+      if (places) places->emplace_back();
       for (std::size_t j = 0; j < fields.size(); ++j) {
-        const std::string value(fields[j].first);
-        char* stop = nullptr;
-        const double v = value.empty() ? std::nan("") : std::strtod(value.c_str(), &stop);
-        if (value.empty() || stop != value.c_str() + value.size() || !std::isfinite(v)) {
-          fail(fields[j].second, "'" + value + "' for " + layout.keys[j] +
-                                     " is not a number (allowed: a finite number)");
-        }
-        point.push_back(v);
+        if (places) places->back().emplace_back(line_no, fields[j].second);
+        if (const auto problem = level_problem(fields[j].first))
+          fail(fields[j].second, *problem + " for " + layout.keys[j] +
+                                     " (allowed: a number, or a value such as a word, "
+                                     "true/false, an [array] or an {inline table})");
+        row.push_back(fields[j].first);
       }
-      layout.points.push_back(std::move(point));
+      texts.push_back(std::move(row));
     }
     if (end == text.size()) break;
   }
   if (header) throw PlanError(source + ": no header of keys (allowed: KEY,KEY,... then rows)");
-  if (layout.points.empty()) throw PlanError(source + ": no points after the header");
+  if (texts.empty()) throw PlanError(source + ": no points after the header");
+  // A column of numbers gives numbers; any other, levels in the order they first appear.
+  layout.points.assign(texts.size(), std::vector<double>(layout.keys.size()));
+  std::vector<std::vector<std::string>> levels(layout.keys.size());
+  for (std::size_t j = 0; j < layout.keys.size(); ++j) {
+    std::vector<double> numbers;
+    for (const auto& row : texts) {
+      const auto v = scenario::parse_number(row[j]);
+      if (!v || !std::isfinite(*v)) break;
+      numbers.push_back(*v);
+    }
+    if (numbers.size() == texts.size()) {
+      for (std::size_t p = 0; p < texts.size(); ++p) layout.points[p][j] = numbers[p];
+      continue;
+    }
+    std::unordered_map<std::string, std::size_t> index;
+    for (std::size_t p = 0; p < texts.size(); ++p) {
+      const auto [it, added] = index.emplace(compact(texts[p][j]), levels[j].size());
+      if (added) levels[j].push_back(it->first);
+      layout.points[p][j] = static_cast<double>(it->second);
+    }
+  }
+  if (std::any_of(levels.begin(), levels.end(), [](const auto& l) { return !l.empty(); }))
+    layout.levels = std::move(levels);
   return layout;
 }
 
 std::vector<std::string> point_overrides(const SweepLayout& layout, std::size_t p) {
   std::vector<std::string> out;
-  char buffer[40];
-  for (std::size_t j = 0; j < layout.keys.size(); ++j) {
-    std::snprintf(buffer, sizeof buffer, "%.17g", layout.points[p][j]);
-    out.push_back(layout.keys[j] + "=" + buffer);
-  }
+  for (std::size_t j = 0; j < layout.keys.size(); ++j)
+    out.push_back(layout.keys[j] + "=" + layout.value_text(p, j));
   return out;
 }
 

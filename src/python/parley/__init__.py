@@ -294,7 +294,8 @@ def sweep(scenario: str | os.PathLike, vary: Mapping[str, Any] | Iterable[str] |
     """Runs ``parley sweep``; returns the ``grid`` group (one row per point) as a Dataset.
 
     vary: {key: [values]} or {key: "LO:HI:N"}, or ["KEY=LO:HI:N", ...] as after --vary (the
-    scenario's [sweep] table if None). design: "factorial" (default), "lhs" (with `points`) or
+    scenario's [sweep] table if None); values are numbers or any value set= takes (words,
+    booleans, lists such as agendas, dicts), each then a level of the key. design: "factorial" (default), "lhs" (with `points`) or
     a CSV file of points (one column per key). Every point runs the same random numbers
     (run i draws the same at every point): ``ds.parley.groups["runs"]`` holds each run, with
     its ``point``, for paired differences between points. out, force: as for run(); at most
@@ -308,7 +309,7 @@ def sweep(scenario: str | os.PathLike, vary: Mapping[str, Any] | Iterable[str] |
                 if isinstance(values, str):
                     specs.append(f"{key}={values}")
                 else:
-                    specs.append(f"{key}=" + ",".join(_toml_scalar(v) for v in values))
+                    specs.append(f"{key}=" + ",".join(_vary_value(v, key) for v in values))
         else:
             specs = [str(v) for v in vary]
         for spec in specs:
@@ -320,14 +321,14 @@ def sweep(scenario: str | os.PathLike, vary: Mapping[str, Any] | Iterable[str] |
     return _run_into(command, out, force, progress)
 
 
-def _toml_scalar(v: Any) -> str:
-    if isinstance(v, np.generic):
-        v = v.item()
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, str):
-        return '"' + v + '"'
-    return repr(v)
+def _vary_value(v: Any, key: str) -> str:
+    """A value of a --vary list as the command line writes it: a word bare (as the program's
+    own grid then labels it), anything else as TOML text (numbers, booleans, lists, tables)."""
+    if isinstance(v, str) and v and (v[0].isalpha() or v[0] == "_") and v not in (
+            "true", "false", "inf", "nan") and all(c.isascii() and (c.isalnum() or c in "_-")
+                                                    for c in v):
+        return v
+    return _toml_value(v, key)
 
 
 def open(path: str | os.PathLike, group: str | None = None) -> xr.Dataset:  # noqa: A001

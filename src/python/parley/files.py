@@ -71,7 +71,8 @@ def check_header(path, attrs, allowed=FILETYPES):
 TEXT_ATTRIBUTES = ("filetype", "format_version", "parley_version", "created_utc", "command_line",
                    "scenario_name", "scenario_toml", "overrides", "protocol", "shard", "varied",
                    "design", "sweep_points", "sweep_axes", "posterior_source",
-                   "posterior_population", "observations_toml", "stopped", "parameters")
+                   "posterior_population", "observations_toml", "stopped", "parameters",
+                   "sweep_levels")
 
 
 def text_crc32(attrs):

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace parley::engine {
@@ -11,16 +12,22 @@ namespace parley::engine {
 // One varied key, as --vary or a scenario's [sweep] table gives it.
 struct Vary {
   std::string key;
-  std::vector<double> values;  // a list, or LO:HI:N expanded (both ends included)
+  std::vector<double> values;  // a list, or LO:HI:N expanded (both ends included); for levels,
+                               // their indices 0, 1, ...
   double lo = 0.0, hi = 0.0;   // a range LO:HI, for a Latin hypercube
   bool range = false;
+  // Levels: a list with any value that is not a number (a word, true/false, an [array] or an
+  // {inline table}: protocol.kind=mediated,alternating), each as TOML text; empty for numbers.
+  std::vector<std::string> levels;
 };
 
 // Why `key` cannot be a varied key (the [run] and [sweep] tables hold the sweep's own settings,
 // the same at every point), or nothing when it can be one.
 std::optional<std::string> varied_key_problem(const std::string& key);
 
-// KEY=LO:HI:N, KEY=LO:HI or KEY=A,B,C. Throws PlanError naming the spec.
+// KEY=LO:HI:N, KEY=LO:HI or KEY=A,B,C, where A, B, C are numbers or else levels (commas and
+// colons inside brackets, braces and quotes are the levels' own). Throws PlanError naming the
+// spec.
 Vary parse_vary(const std::string& spec);
 
 // The layout of a sweep: which keys vary, and their values at each point.
@@ -28,8 +35,15 @@ struct SweepLayout {
   std::vector<std::string> keys;            // the varied scenario keys, in order
   std::string design;                       // "factorial", "lhs" or "list" (a design file)
   std::vector<std::vector<double>> axes;    // factorial: each key's values (first key slowest)
-  std::vector<std::vector<double>> points;  // [point][key]
+  std::vector<std::vector<double>> points;  // [point][key]; a level's index for a key of levels
   std::uint64_t runs_per_point = 0;
+  // Per key (or empty when no key has levels): its levels as TOML text, empty for a key of
+  // numbers.
+  std::vector<std::vector<std::string>> levels;
+
+  bool has_levels(std::size_t key) const { return key < levels.size() && !levels[key].empty(); }
+  // Key j's value at point p as a scenario value: its level, or the number exact (%.17g).
+  std::string value_text(std::size_t p, std::size_t j) const;
 
   bool operator==(const SweepLayout&) const = default;
 };
@@ -45,11 +59,17 @@ SweepLayout design_sweep(const std::vector<Vary>& varies, const std::string& des
                          std::uint64_t seed);
 
 // An external design (SALib, Morris, a colleague's list) as CSV text: a header of scenario keys,
-// then one row of numbers per point, comma-separated; blank lines and lines starting with '#'
-// are skipped. Design "list". Throws PlanError as "SOURCE:LINE:COLUMN: what (allowed: ...)".
-SweepLayout design_from_csv(const std::string& text, const std::string& source);
+// then one row per point, comma-separated (a field in double quotes may hold commas; "" is a
+// quote); blank lines and lines starting with '#' are skipped. A column with any value that is
+// not a number is a key of levels, in the order they first appear. Design "list". Throws
+// PlanError as "SOURCE:LINE:COLUMN: what (allowed: ...)".
+// `places`, when given, receives the (line, column) in the file of each key of the header (row
+// 0) and of each point's fields (row p + 1), for errors found later in a point's keys and values.
+using FieldPlaces = std::vector<std::vector<std::pair<std::size_t, std::size_t>>>;
+SweepLayout design_from_csv(const std::string& text, const std::string& source,
+                            FieldPlaces* places = nullptr);
 
-// Point p's overrides, KEY=VALUE with VALUE exact (%.17g), to follow the base's own.
+// Point p's overrides, KEY=VALUE with VALUE as value_text(), to follow the base's own.
 std::vector<std::string> point_overrides(const SweepLayout& layout, std::size_t p);
 
 }  // namespace parley::engine
