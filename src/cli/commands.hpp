@@ -37,6 +37,7 @@ int cmd_info(const std::vector<std::string>& args, const std::string& command_li
 int cmd_evaluate(const std::vector<std::string>& args, const std::string& command_line);
 int cmd_merge(const std::vector<std::string>& args, const std::string& command_line);
 int cmd_status(const std::vector<std::string>& args, const std::string& command_line);
+int cmd_compare(const std::vector<std::string>& args, const std::string& command_line);
 // Joins complete shards of one run into `output` (the unsharded run's file). UsageError on
 // shards that are incomplete, of another run, or do not cover the runs exactly once.
 int merge_files(const std::string& output, const std::vector<std::string>& files,

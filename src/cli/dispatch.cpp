@@ -31,6 +31,8 @@ constexpr Command kCommands[] = {
     {"info", "describe a Parley HDF5 file: run, summary, datasets, scenario", cmd_info},
     {"merge", "join the shards of a run into the file the unsharded run writes", cmd_merge},
     {"status", "which shards of a run are done, incomplete or missing", cmd_status},
+    {"compare", "differences of outcomes between runs files, paired where runs are shared",
+     cmd_compare},
 };
 
 void print_usage(std::ostream& out) {

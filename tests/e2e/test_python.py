@@ -15,6 +15,7 @@ import unittest
 
 import h5py
 import numpy as np
+import pandas as pd
 import xarray as xr
 
 import parley  # first: the build's package (PYTHONPATH), before h5files puts src/python on the path
@@ -166,6 +167,31 @@ class Sweep(unittest.TestCase):
             self.assertEqual(list(grid["protocol.kind"].values), ["mediated", "nash"])
             self.assertEqual(grid.p_agreement.sel({"protocol.kind": "nash"}).sizes,
                              {"protocol.agenda": 2})
+
+
+class Compare(unittest.TestCase):
+    def test_compare_returns_the_programs_table(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            a, b, table = (os.path.join(tmp, n) for n in ("a.h5", "b.h5", "t.csv"))
+            parley.run(SCENARIO, runs=300, seed=3, out=a, progress=False)
+            parley.run(SCENARIO, runs=300, seed=3, out=b, progress=False,
+                       set={"protocol.kind": "alternating"})
+            r = cli("compare", a, b, "-o", table, "-q")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            want = pd.read_csv(table)
+            got = parley.compare(a, b)
+            self.assertEqual(list(got.columns), list(want.columns))
+            self.assertEqual(list(got["measure"]), list(want["measure"]))
+            np.testing.assert_array_equal(got["difference"].to_numpy(),
+                                          want["difference"].to_numpy())
+            np.testing.assert_array_equal(got["standard_error"].to_numpy(),
+                                          want["standard_error"].to_numpy())
+            self.assertTrue(got["paired"].all())
+            row = got.set_index("measure").loc["P(agreement)"]
+            self.assertEqual(bool(row["beyond_noise"]),
+                             abs(row["difference"]) > 1.96 * row["standard_error"])
+            with self.assertRaises(parley.ParleyError):
+                parley.compare(a)
 
 
 class Errors(unittest.TestCase):

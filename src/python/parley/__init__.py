@@ -41,7 +41,7 @@ except ImportError as e:  # the source tree's package (src/python): parley.files
     _parley = None
     _missing = e
 
-__all__ = ["run", "sweep", "open", "tidy", "call", "ParleyError", "version", "files",
+__all__ = ["run", "sweep", "compare", "open", "tidy", "call", "ParleyError", "version", "files",
            "MOST_RUNS_IN_MEMORY"]
 
 version = _parley.version if _parley else None
@@ -319,6 +319,29 @@ def sweep(scenario: str | os.PathLike, vary: Mapping[str, Any] | Iterable[str] |
     if points is not None:
         command += ["--points", str(points)]
     return _run_into(command, out, force, progress)
+
+
+def compare(base: str | os.PathLike, *others: str | os.PathLike,
+            out: str | os.PathLike | None = None, force: bool = False) -> pd.DataFrame:
+    """Runs ``parley compare BASE OTHER...``: each other runs file against `base`, every outcome
+    measure's difference with its standard error, paired run by run where the files share their
+    seed and runs (common random numbers), independent otherwise. Returns the tidy table, one
+    row per other file and measure: base, other, measure, base_value, other_value, difference,
+    standard_error, low_95, high_95, paired, beyond_noise. out: also keep the CSV there (an
+    existing file only with `force`)."""
+    files = [os.fspath(f) for f in (base, *others)]
+    if not others:
+        raise ParleyError("compare: give at least one runs file to compare with the base")
+    with tempfile.TemporaryDirectory(prefix="parley-") as folder:
+        path = os.fspath(out) if out is not None else os.path.join(folder, "compare.csv")
+        if out is not None and not force and os.path.lexists(path):
+            raise ParleyError(f"parley compare: {path}: file exists (use force=True to overwrite "
+                              "it)")
+        _call(["compare", *files, "-o", path, "--quiet", *(["--force"] if force else [])], False)
+        table = pd.read_csv(path, keep_default_na=True)
+    table["paired"] = table["paired"].astype(bool)
+    table["beyond_noise"] = table["beyond_noise"].map({1: True, 0: False, 1.0: True, 0.0: False})
+    return table
 
 
 def _vary_value(v: Any, key: str) -> str:
