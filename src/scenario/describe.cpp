@@ -214,7 +214,11 @@ std::string describe(const Scenario& s) {
     out << (p.binding ? ", each stage binding\n" : ", nothing agreed until everything is\n");
   }
   out << "  max_rounds " << p.max_rounds << ", walkout_patience " << p.walkout_patience
-      << ", revision_steps " << p.revision_steps << "\n";
+      << ", revision_steps " << p.revision_steps;
+  bool discrete = false;
+  for (const Issue& issue : s.issues) discrete = discrete || issue.discrete();
+  if (discrete) out << ", clause_changes " << p.clause_changes;
+  out << "\n";
   bool constituencies = false;
   for (const Agent& a : s.agents) constituencies = constituencies || a.ratify_intercept;
   // Delegations (docs/model.md, "Delegations").

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "loader.hpp"
 #include "overrides.hpp"
@@ -135,10 +136,12 @@ void Loader::read_sweep(Reader& r) {
 
 using namespace detail;
 
-Scenario load_scenario_text(const std::string& text, const std::string& source,
-                            const std::vector<std::string>& overrides,
-                            const std::vector<std::string>& origins) {
-  Context ctx{source, {}};
+namespace {
+
+Scenario load_text(const std::string& text, const std::string& source,
+                   const std::vector<std::string>& overrides,
+                   const std::vector<std::string>& origins, std::vector<KeyRead>* read) {
+  Context ctx{source, {}, read};
   Scenario s;
   s.source = source;
   s.toml_text = text;
@@ -186,15 +189,54 @@ Scenario load_scenario_text(const std::string& text, const std::string& source,
   return s;
 }
 
-Scenario load_scenario_file(const std::string& path, const std::vector<std::string>& overrides,
-                            const std::vector<std::string>& origins) {
+std::string read_scenario_file(const std::string& path) {
   std::string why;
-  const auto text = read_whole_file(path, why);
+  auto text = read_whole_file(path, why);
   if (!text) {
     throw ScenarioError(
         {Diagnostic{{path, 0, 0}, "", "cannot read the scenario file: " + why, ""}});
   }
-  return load_scenario_text(*text, path, overrides, origins);
+  return std::move(*text);
+}
+
+}  // namespace
+
+Scenario load_scenario_text(const std::string& text, const std::string& source,
+                            const std::vector<std::string>& overrides,
+                            const std::vector<std::string>& origins) {
+  return load_text(text, source, overrides, origins, nullptr);
+}
+
+Scenario load_scenario_file(const std::string& path, const std::vector<std::string>& overrides,
+                            const std::vector<std::string>& origins) {
+  return load_scenario_text(read_scenario_file(path), path, overrides, origins);
+}
+
+std::vector<KeyRead> keys_read(const std::string& path, const std::vector<std::string>& overrides) {
+  std::vector<KeyRead> read;
+  load_text(read_scenario_file(path), path, overrides, {}, &read);
+  // Once each (a check may read a key again), in the order of their sources: the file's lines,
+  // then each origin's (--set 1, 2, ...).
+  std::stable_sort(read.begin(), read.end(), [&](const KeyRead& a, const KeyRead& b) {
+    const bool fa = a.where.source == path, fb = b.where.source == path;
+    if (fa != fb) return fa;
+    return std::tie(a.where.source, a.where.line, a.where.column) <
+           std::tie(b.where.source, b.where.line, b.where.column);
+  });
+  std::set<std::string> seen;
+  std::vector<KeyRead> out;
+  for (auto& k : read) {
+    // An element of an array of tables as the key language names it: shocks.0.key, not the
+    // messages' shocks[0].key.
+    for (std::size_t open; (open = k.key.find('[')) != std::string::npos;) {
+      const std::size_t close = k.key.find(']', open);
+      if (close == std::string::npos) break;
+      k.key = k.key.substr(0, open) + "." + k.key.substr(open + 1, close - open - 1) +
+              k.key.substr(close + 1);
+    }
+    if (seen.insert(k.key).second) out.push_back(std::move(k));
+  }
+  return out;
 }
 
 }  // namespace parley::scenario

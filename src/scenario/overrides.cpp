@@ -140,10 +140,13 @@ void apply_override(toml::table& root, const std::string& assignment, Context& c
       return;
     }
     if (last) {
-      // A table that restates one in the file takes its place, keeping its position in the file
-      // (the order of agents and issues, and so which issue is the first, follows the file).
+      // An agent or issue that a table restates takes its place, keeping its position in the
+      // file (the order of agents and issues, and so which issue is the first, follows the
+      // file). Any other value is replaced whole, and carries the override's location.
       toml::node* old = table->get(part);
-      if (old && old->is_table() && parsed.get("v")->is_table()) {
+      const bool member = root.get("agents") == static_cast<toml::node*>(table) ||
+                          root.get("issues") == static_cast<toml::node*>(table);
+      if (member && old && old->is_table() && parsed.get("v")->is_table()) {
         toml::table& into = *old->as_table();
         into.clear();
         for (auto&& [k, v] : *parsed.get("v")->as_table()) {

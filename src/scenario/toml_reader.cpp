@@ -1,6 +1,8 @@
 #include "toml_reader.hpp"
 
 #include <cctype>
+#include <charconv>
+#include <sstream>
 
 namespace parley::scenario::detail {
 
@@ -120,6 +122,34 @@ std::optional<Param> Reader::param_node(const toml::node& n, const std::string& 
              "unknown distribution",
              "allowed: " + join(kinds) + (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
   return std::nullopt;
+}
+
+std::string toml_text(const toml::node& n) {
+  if (const toml::array* a = n.as_array()) {
+    std::string out = "[";
+    for (std::size_t j = 0; j < a->size(); ++j) out += (j ? ", " : "") + toml_text(*a->get(j));
+    return out + "]";
+  }
+  if (const toml::table* t = n.as_table()) {
+    std::string out = "{";
+    bool first = true;
+    for (const std::string& key : keys_in_file_order(*t)) {
+      out += (first ? " " : ", ") + key + " = " + toml_text(*t->get(key));
+      first = false;
+    }
+    return out + (first ? "}" : " }");
+  }
+  if (const auto v = n.value_exact<double>()) {
+    char buffer[64];
+    const auto end = std::to_chars(buffer, buffer + sizeof buffer, *v).ptr;
+    std::string text(buffer, end);
+    // A float stays a float in TOML: 1.0, not 1.
+    if (std::isfinite(*v) && text.find_first_of(".eE") == std::string::npos) text += ".0";
+    return text;
+  }
+  std::ostringstream out;
+  n.visit([&](auto&& v) { out << v; });
+  return out.str();
 }
 
 std::vector<std::string> keys_in_file_order(const toml::table& t) {

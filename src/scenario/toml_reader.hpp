@@ -18,6 +18,7 @@
 #include "parley/model/names.hpp"
 #include "parley/scenario/diagnostics.hpp"
 #include "parley/scenario/distribution.hpp"
+#include "parley/scenario/load.hpp"
 
 namespace parley::scenario::detail {
 
@@ -55,9 +56,15 @@ inline const char* type_name(const toml::node& n) {
   }
 }
 
+// A value as TOML text, numbers as their shortest exact decimal (0.4, not toml++'s
+// 0.40000000000000002).
+std::string toml_text(const toml::node& n);
+
 struct Context {
   std::string source;
   std::vector<Diagnostic> diagnostics;
+  // When set, every key a Reader takes that holds a value (not a table) is recorded here.
+  std::vector<KeyRead>* read = nullptr;
 
   // Nodes set by --set carry "--set" as their source; the rest come from the file.
   Location at(const toml::source_region& region) const {
@@ -101,7 +108,11 @@ class Reader {
 
   const toml::node* take(std::string_view key) {
     known_.emplace_back(key);
-    return table_.get(key);
+    const toml::node* n = table_.get(key);
+    // (Tables by their keys, but an inline table whole: a distribution, a set of tactics.)
+    if (n && ctx_.read && (!n->is_table() || n->as_table()->is_inline()))
+      ctx_.read->push_back({path(key), toml_text(*n), ctx_.at(n->source())});
+    return n;
   }
 
   void missing(std::string_view key, const std::string& allowed) {

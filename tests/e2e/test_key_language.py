@@ -229,5 +229,98 @@ class Levels(unittest.TestCase):
         self.assertFalse(os.path.exists(self.path("x.h5")))
 
 
+def leaves(node, path=()):
+    """Every value of a parsed TOML document with its dotted path (array elements by index)."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from leaves(v, path + (k,))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from leaves(v, path + (str(i),))
+    else:
+        yield ".".join(path), node
+
+
+def nudged(v):
+    """Values near `v` of its type, to try in turn (the first a scenario accepts is used)."""
+    if isinstance(v, bool):
+        return ["false" if v else "true"]
+    if isinstance(v, int):
+        return [str(v + 1), str(v - 1)]
+    if isinstance(v, float):
+        return [repr(v * 0.9), repr(v * 1.1), repr(v + 0.01), repr(v - 0.01)] if v else \
+            ["0.01", "0.001", "-0.01"]
+    return []
+
+
+class Validate(unittest.TestCase):
+    """validate shows what was understood: every key the loader read (--keys, with where it came
+    from), and a changed value of any key changes its description."""
+
+    SCENARIOS = sorted(os.path.join(SRC, "scenarios", f)
+                       for f in os.listdir(os.path.join(SRC, "scenarios")) if f.endswith(".toml"))
+
+    def keys(self, scenario, *sets):
+        args = [a for s in sets for a in ("--set", s)]
+        out = parley("validate", scenario, "--keys", *args).stdout.splitlines()
+        listed = {}
+        for line in out[:-3]:
+            where, _, assignment = line.partition("  ")
+            key, _, value = assignment.strip().partition(" = ")
+            listed[key] = (where.strip(), value)
+        return listed
+
+    def test_every_value_in_a_scenario_is_among_the_keys_read_at_its_line(self):
+        import tomllib
+        for scenario in self.SCENARIOS:
+            with open(scenario, "rb") as f:
+                doc = tomllib.load(f)
+            with open(scenario) as f:
+                lines = f.read().splitlines()
+            listed = self.keys(scenario)
+            for path, _ in leaves(doc):
+                # The key itself, or the array or inline table that holds it.
+                parts = path.split(".")
+                holder = next((".".join(parts[:n]) for n in range(len(parts), 0, -1)
+                               if ".".join(parts[:n]) in listed), None)
+                self.assertIsNotNone(holder, (scenario, path))
+                where, _ = listed[holder]
+                file, line, column = where.rsplit(":", 2)
+                self.assertEqual(file, scenario)
+                # The line holds the key's last part (a key = value) or, for an element of an
+                # array of tables, the value.
+                text = lines[int(line) - 1]
+                self.assertTrue(holder.split(".")[-1] in text or "=" not in text[:int(column)],
+                                (scenario, holder, text))
+
+    def test_a_set_is_listed_with_its_number_and_column(self):
+        listed = self.keys(SCENARIO, "agents.russia.concession_beta=2",
+                           "agents.russia.war_cost={uniform=[0.03,0.1]}")
+        self.assertEqual(listed["agents.russia.concession_beta"], ("--set:1:31", "2"))
+        self.assertEqual(listed["agents.russia.war_cost"],
+                         ("--set:2:24", "{ uniform = [0.03, 0.1] }"))
+
+    def test_changing_any_value_by_set_changes_what_validate_prints(self):
+        import tomllib
+        for scenario in self.SCENARIOS:
+            with open(scenario, "rb") as f:
+                doc = tomllib.load(f)
+            base = parley("validate", scenario).stdout
+            tried, silent = 0, []
+            for key, value in leaves(doc):
+                if key.split(".")[0] in ("run", "sweep"):
+                    continue  # the runs and seed a command defaults to, not the model
+                for candidate in nudged(value):
+                    r = subprocess.run([BIN, "validate", scenario, "--set", f"{key}={candidate}"],
+                                       capture_output=True, text=True)
+                    if r.returncode == 0:
+                        tried += 1
+                        if r.stdout == base:
+                            silent.append(f"{key}={candidate}")
+                        break
+            self.assertEqual(silent, [], scenario)
+            self.assertGreater(tried, 10, scenario)
+
+
 if __name__ == "__main__":
     unittest.main()

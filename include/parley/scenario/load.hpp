@@ -22,4 +22,17 @@ Scenario load_scenario_text(const std::string& text, const std::string& source,
                             const std::vector<std::string>& overrides = {},
                             const std::vector<std::string>& origins = {});
 
+// A key the loader read: its dotted path (arrays whole, tables by their keys), its value as
+// TOML text and where it came from (the file's line and column, or "--set" and the override's
+// number as its line). The list is the loader's own: a key it does not read is not in it.
+struct KeyRead {
+  std::string key;
+  std::string value;
+  Location where;
+};
+// Loads as load_scenario_file does and gives every key read, in the order of their sources (the
+// file's lines, then each override's).
+std::vector<KeyRead> keys_read(const std::string& path,
+                               const std::vector<std::string>& overrides = {});
+
 }  // namespace parley::scenario
