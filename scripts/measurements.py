@@ -2,6 +2,7 @@
 takes, and the table of measurements against their targets."""
 import argparse
 import os
+import shutil
 import subprocess
 import tomllib
 
@@ -10,16 +11,33 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+def default_parley():
+    """build/release/parley when it was built here, else the `parley` on PATH (scripts/demo
+    installs one in ~/.local/bin), else a clear message rather than a traceback."""
+    built = os.path.join(HERE, "..", "build", "release", "parley")
+    if os.path.exists(built):
+        return built
+    found = shutil.which("parley")
+    if found:
+        return found
+    raise SystemExit("no parley program: run scripts/demo (it installs ~/.local/bin/parley; "
+                     "then export PATH=\"$HOME/.local/bin:$PATH\") or pass --parley BIN")
+
+
 def arguments(description, **extra):
     """The parser of --parley, --scenario and --runs, with `extra` options (name: (type, default,
     help))."""
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--parley", default=os.path.join(HERE, "..", "build", "release", "parley"))
+    parser.add_argument("--parley", default=None,
+                        help="the program (default: the build tree's, else `parley` on PATH)")
     parser.add_argument("--scenario", default=os.path.join(HERE, "..", "scenarios", "miami-2025.toml"))
     parser.add_argument("--runs", type=int, default=20000)
     for name, (kind, default, help_text) in extra.items():
         parser.add_argument("--" + name, type=kind, default=default, help=help_text)
-    return parser.parse_args()
+    args = parser.parse_args()
+    if args.parley is None:
+        args.parley = default_parley()
+    return args
 
 
 def parley_run(parley, scenario, runs, seed, out, overrides, *flags):

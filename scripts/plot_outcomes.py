@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
-"""Plot the outcome distributions of a Parley run file.
+"""Plot the outcome distributions of a Parley run file, or P(agreement) along a sweep.
 
 usage: plot_outcomes.py OUT.h5 [-o PNG]
 
-Draws P(agreement) with its 95% Wilson interval and the outcome shares, rounds to
+For a runs file, draws P(agreement) with its 95% Wilson interval and the outcome shares, rounds to
 agreement, principal obstacles, the distribution of each deal term in natural
 units and, where the scenario follows deals after their signature ([durability]), the
-share of deals still holding round by round (overall and by design, with 95% Wilson bands). Needs h5py, numpy and matplotlib (Debian: python3-h5py python3-matplotlib).
+share of deals still holding round by round (overall and by design, with 95% Wilson bands).
+For a sweep file, draws P(agreement) with its 95% interval along each varied key: a factorial
+grid one line per value of the other keys (up to 8; else their mean), a Latin hypercube or design
+file as points. Needs h5py, numpy and matplotlib (Debian: python3-h5py python3-matplotlib).
 """
 import argparse
 import os
@@ -31,9 +34,13 @@ def main(argv=None):
     output = args.output or (args.file[:-3] if args.file.endswith(".h5") else args.file) + ".png"
 
     try:
-        f = files.open_file(args.file, allowed=(files.RUNS,))
+        f = files.open_file(args.file, allowed=(files.RUNS, files.SWEEP))
     except (OSError, files.FileError) as e:
         sys.exit(f"plot_outcomes.py: {e}")
+    if text(f.attrs["filetype"]) == files.SWEEP:
+        with f:
+            plot_sweep(f, output)
+        return
     with f:
         runs = f["runs"]
         issues = [text(s) for s in runs["issue"][()]]
@@ -115,6 +122,58 @@ def main(argv=None):
         ax.set_ylabel("deals still holding")
         ax.set_title("whether deals hold (Kaplan-Meier)")
         ax.legend(fontsize=7)
+    fig.savefig(output, dpi=110)
+    print(output)
+
+
+def plot_sweep(f, output):
+    """P(agreement) and its 95% interval along each varied key of a sweep file."""
+    grid = f["grid"]
+    keys = text(f.attrs["varied"]).split("\n")
+    design = text(f.attrs["design"])
+    p, lo, hi = (grid[k][()] for k in ("p_agreement", "p_agreement_low", "p_agreement_high"))
+
+    def values(key):
+        v = grid[key][()]
+        return [text(x) for x in v] if v.dtype.kind in "OSU" else v
+
+    def label(key):
+        attrs = grid[key].attrs
+        units = text(attrs.get("units", attrs.get("units_note", b"")))
+        return f"{key} ({units})" if units and units != "1" else key
+
+    fig, axes = plt.subplots(1, len(keys), figsize=(5.5 * len(keys), 4), constrained_layout=True,
+                             squeeze=False)
+    fig.suptitle(f"{text(f.attrs['scenario_name'])}: P(agreement) along the sweep "
+                 f"({int(f.attrs['points'])} points x {int(f.attrs['runs_per_point'])} runs)")
+    for j, key in enumerate(keys):
+        ax = axes[0][j]
+        x = values(key)
+        words = not isinstance(x, np.ndarray)
+        positions = np.arange(len(x)) if words else np.asarray(x, dtype=float)
+        if design == "factorial":
+            # Axis j against the others: one line per combination of the other keys' values.
+            pj, loj, hij = (np.moveaxis(a, j, -1).reshape(-1, len(x)) for a in (p, lo, hi))
+            others = [k for k in keys if k != key]
+            combos = list(np.ndindex(*[len(values(k)) for k in others])) if others else [()]
+            if len(combos) > 8:
+                pj, loj, hij = pj.mean(0, keepdims=True), loj.mean(0, keepdims=True), \
+                    hij.mean(0, keepdims=True)
+                combos = [None]
+            for c, combo in enumerate(combos):
+                name = "mean over the others" if combo is None else ", ".join(
+                    f"{k}={values(k)[i]}" for k, i in zip(others, combo)) or None
+                line, = ax.plot(positions, pj[c], marker="o", label=name)
+                ax.fill_between(positions, loj[c], hij[c], alpha=0.15, color=line.get_color())
+            if len(combos) > 1 or combos == [None]:
+                ax.legend(fontsize=7)
+        else:
+            ax.errorbar(positions, p, yerr=[p - lo, hi - p], fmt="o", capsize=3)
+        if words:
+            ax.set_xticks(positions, x, rotation=20, fontsize=8)
+        ax.set_xlabel(label(key))
+        ax.set_ylabel("P(agreement), 95% interval")
+        ax.set_ylim(0, 1)
     fig.savefig(output, dpi=110)
     print(output)
 

@@ -9,7 +9,7 @@
 # Inputs come from the environment (defaults in brackets): `PARLEY_RUN`
 # [results/miami-2025.h5], `PARLEY_SWEEP` [results/miami-2025-sweep.h5], and for the last
 # section a calibration `PARLEY_POSTERIOR` [results/miami-2025-posterior.h5] with runs drawn
-# from it, `PARLEY_POSTERIOR_RUN` [results/posterior.h5] (README, "Calibrating to what was
+# from it, `PARLEY_POSTERIOR_RUN` [results/posterior.h5] (docs/cli.md, "Calibrating to what was
 # observed"), every path from the repository root. What is missing is made through the Python
 # module `parley` (scripts/demo builds and installs it). Figures are drawn inline and also go to
 # `PARLEY_FIGURES` [results/figures].
@@ -281,5 +281,5 @@ if os.path.exists(posterior_path) and os.path.exists(posterior_run_path):
     fig.savefig(os.path.join(figures, "forecast.png"), dpi=100)
 else:
     print(f"no {posterior_path} or {posterior_run_path}: the calibration section is skipped "
-          "(README, 'Calibrating to what was observed', makes them)")
+          "(docs/cli.md, 'Calibrating to what was observed', makes them)")
 print(sorted(os.listdir(figures)))

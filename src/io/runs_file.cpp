@@ -135,24 +135,23 @@ RunsFile::RunsFile(const std::string& path, const scenario::Scenario& s,
            "run index within the point (the same random numbers at every point)", "");
     m.varied.resize(m.sweep->keys.size());
     const std::vector<scenario::ParameterRef> refs = s.parameters();
+    m.varied_units.resize(m.sweep->keys.size());
     for (std::size_t j = 0; j < m.sweep->keys.size(); ++j) {
+      // The key's natural unit where it is a registered parameter (a sweep may vary others).
+      for (const auto& ref : refs) {
+        if (ref.param && ref.param->key == m.sweep->keys[j]) m.varied_units[j] = ref.unit;
+      }
       // A varied key that is also a sampled column (a fixed weight, agents.<id>.weight.<issue>)
-      // has its value in that column already.
-      // A key of levels (words, arrays, tables) has no column of numbers: its level at each
-      // point is in grid/, which the row's point indexes.
+      // has its value in that column already. A key of levels (words, arrays, tables) has no
+      // column of numbers: its level at each point is in grid/, which the row's point indexes.
       if (m.sweep->has_levels(j) ||
           std::any_of(columns.begin(), columns.end(),
                       [&](const auto& col) { return col.key == m.sweep->keys[j]; })) {
         m.varied[j].width = 0;
         continue;
       }
-      // The key's natural unit where it is a registered parameter (a sweep may vary others).
-      std::string unit;
-      for (const auto& ref : refs) {
-        if (ref.param && ref.param->key == m.sweep->keys[j]) unit = ref.unit;
-      }
       m.make(m.varied[j], m.sweep->keys[j], Impl::Across::run, c, nan,
-             "varied key " + m.sweep->keys[j] + " at the row's point", unit);
+             "varied key " + m.sweep->keys[j] + " at the row's point", m.varied_units[j]);
     }
   }
   for (std::size_t j = 0; j < columns.size(); ++j) {

@@ -143,6 +143,7 @@ struct RunsFile::Impl {
   Column<std::int32_t> point;
   Column<std::int64_t> run_index;
   std::vector<Column<double>> varied;
+  std::vector<std::string> varied_units;  // per varied key: its natural unit, "" if none
   std::vector<double> parameter_scratch;
 
   Impl(const std::string& target_path, Overwrite overwrite)

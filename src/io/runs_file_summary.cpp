@@ -166,7 +166,8 @@ void RunsFile::write_grid(const std::vector<engine::Summary>& per_point) {
         } else {
           d = numeric_scale(g, layout.keys[j], axis);
         }
-        m.describe(d, "varied key " + layout.keys[j], "");
+        m.describe(d, "varied key " + layout.keys[j],
+                   layout.has_levels(j) ? "" : m.varied_units.at(j));
         grid.push_back(axis.size());
         scales.push_back(std::move(d));
       }
@@ -191,7 +192,8 @@ void RunsFile::write_grid(const std::vector<engine::Summary>& per_point) {
           h5::write_all(d, H5T_NATIVE_DOUBLE, values.data());
         }
         h5::attach_scale(d, point, 0);
-        m.describe(d, "varied key " + layout.keys[j] + " at each point", "");
+        m.describe(d, "varied key " + layout.keys[j] + " at each point",
+                   layout.has_levels(j) ? "" : m.varied_units.at(j));
       }
       grid.push_back(index.size());
       scales.push_back(std::move(point));

@@ -34,7 +34,7 @@ TEST(ProtocolKind, NamesRoundTripAndFollowTheEnumsOrder) {
   expect_round_trip<model::Recognition>();
   expect_round_trip<model::ShockWhen>();
   expect_round_trip<model::ShockOp>();
-  // The scenario's own words for them (README's scenario reference).
+  // The scenario's own words for them (docs/scenario.md).
   EXPECT_EQ(model::name_of(model::ProtocolKind::alternating), "alternating");
   EXPECT_EQ(model::name_of(model::Information::learning), "learning");
   EXPECT_EQ(model::name_of(model::ShockWhen::rejections), "after_rejections");

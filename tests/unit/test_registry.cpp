@@ -171,10 +171,10 @@ TEST(Registry, EveryAgentParameterReachesARun) {
   }
 }
 
-// README's scenario reference documents every scalar key an agent takes: each row's key in the
+// docs/scenario.md's reference documents every scalar key an agent takes: each row's key in the
 // sample agent's table (a tactics weight within its tactics line).
 TEST(Registry, EveryAgentParameterIsInTheScenarioReference) {
-  std::ifstream in(std::string(PARLEY_SOURCE_DIR) + "/README.md");
+  std::ifstream in(std::string(PARLEY_SOURCE_DIR) + "/docs/scenario.md");
   std::stringstream text;
   text << in.rdbuf();
   const std::string readme = text.str();

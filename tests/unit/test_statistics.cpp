@@ -1,6 +1,6 @@
 // The declared per-run columns and summary statistics (engine/run_block.hpp,
 // engine/statistics.hpp): each statistic reduces its column as declared, on a block written out
-// by hand; and README documents every column and every statistic.
+// by hand; and docs/output.md documents every column and every statistic.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -19,14 +19,14 @@ using namespace parley;
 
 namespace {
 
-std::string readme() {
-  std::ifstream in(std::string(PARLEY_SOURCE_DIR) + "/README.md");
+std::string output_doc() {
+  std::ifstream in(std::string(PARLEY_SOURCE_DIR) + "/docs/output.md");
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
 }
 
-// The text of README from `from` up to `to`.
+// The text of docs/output.md from `from` up to `to`.
 std::string section(const std::string& text, const std::string& from, const std::string& to) {
   const auto a = text.find(from);
   if (a == std::string::npos) return "";
@@ -85,9 +85,10 @@ TEST(Statistics, EachReducesItsColumnAsDeclared) {
   EXPECT_EQ(m.statistic("interim_share"), (std::vector<double>{0, 0.5, 0, 0}));
 }
 
-// README's runs table names every per-run column, and its summary paragraph every statistic.
-TEST(Statistics, EveryColumnAndStatisticIsInTheReadme) {
-  const std::string text = readme();
+// docs/output.md's runs table names every per-run column, and its summary paragraph every
+// statistic.
+TEST(Statistics, EveryColumnAndStatisticIsInTheOutputDoc) {
+  const std::string text = output_doc();
   const std::string runs = section(text, "Group `runs`", "Group `summary`");
   const std::string summary = section(text, "Group `summary`:", "Group `trace`");
   ASSERT_FALSE(runs.empty());

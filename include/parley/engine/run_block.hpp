@@ -90,7 +90,7 @@ struct RunOutput {
 
 // The per-run columns of a RunBlock, each declared once: the engine sizes them and fills them
 // from a run's output (`value`), the runs file creates, writes and reads them back (resume,
-// merge) and checks the integer ones against their range, the tests compare them, and README's
+// merge) and checks the integer ones against their range, the tests compare them, and docs/output.md's
 // runs table documents each (a test checks it). Adding a per-run dataset is a RunResult field,
 // the protocol code that sets it, its member in RunBlock and one entry here. (The sampled
 // parameters, a sweep's point columns and the file's own `done` flags are laid out by the runs

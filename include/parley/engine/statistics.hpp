@@ -2,7 +2,7 @@
 // The summary statistics that reduce one per-run column to a value per agent, issue, shock,
 // agenda stage or ceasefire design, each declared once: the SummaryBuilder computes them, the
 // runs file writes them under summary/ (and per sweep point under grid/), `parley info` reads
-// them back and checks their sizes, the printed summary and `info` show them, and README's
+// them back and checks their sizes, the printed summary and `info` show them, and docs/output.md's
 // summary paragraph names each (a test checks it). Adding one is an entry here (and, if it
 // reduces a new per-run column, that column: see run_block.hpp).
 #include <array>

@@ -3,7 +3,7 @@
 // the scenario file (agents.<id>.<key>, or agents.<id>.tactics.<key>), its unit and range, and
 // its value when absent. The loader reads the rows, the scenario's registry lists them, the
 // sampler draws them, and protocol::Realization stores each (its kAgentVectors names the
-// member). README's scenario reference lists the same keys (a test checks it).
+// member). docs/scenario.md lists the same keys (a test checks it).
 #include <array>
 #include <cstddef>
 #include <limits>

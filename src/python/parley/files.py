@@ -67,7 +67,7 @@ def check_header(path, attrs, allowed=FILETYPES):
     return h
 
 
-# The text attributes text_crc32 covers, in order (README.md, "Output layout", Integrity).
+# The text attributes text_crc32 covers, in order (docs/output.md, "Output layout", Integrity).
 TEXT_ATTRIBUTES = ("filetype", "format_version", "parley_version", "created_utc", "command_line",
                    "scenario_name", "scenario_toml", "overrides", "protocol", "shard", "varied",
                    "design", "sweep_points", "sweep_axes", "posterior_source",
