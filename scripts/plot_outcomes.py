@@ -19,6 +19,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "python"))
@@ -78,6 +79,7 @@ def main(argv=None):
     ax.errorbar([0], [p], yerr=[[p - lo], [hi - p]], color="black", capsize=6)
     ax.bar_label(bars, labels=[f"{s:.1%}" for s in shares])
     ax.set_ylim(0, 1.05)
+    ax.set_ylabel("share of runs")
     ax.set_title(f"P(agreement) = {p:.3f}  [{lo:.3f}, {hi:.3f}]")
 
     ax = fig.add_subplot(grid[0, 2:4])
@@ -85,13 +87,16 @@ def main(argv=None):
         r = rounds[agreed]
         ax.hist(r, bins=np.arange(0.5, r.max() + 1.5), color="tab:blue")
     ax.set_title("rounds to agreement")
-    ax.set_xlabel("round")
+    ax.set_xlabel("round of the deal")
+    ax.set_ylabel("runs")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # rounds are whole
 
     ax = fig.add_subplot(grid[0, 4:6])
     counts = [int(np.sum(obstacle == k)) for k in range(len(issues))]
     ax.barh(issues, counts, color="tab:orange")
     ax.invert_yaxis()
     ax.set_title("principal obstacle (failed runs)")
+    ax.set_xlabel("runs")
 
     for k, issue in enumerate(issues):
         ax = fig.add_subplot(grid[1 + k // cols, k % cols])
@@ -99,6 +104,8 @@ def main(argv=None):
         if values.size:
             ax.hist(values, bins=40, color="tab:purple")
         ax.set_title(f"deal: {issue}", fontsize=10)
+        if k % cols == 0:
+            ax.set_ylabel("deals")
         ax.set_xlabel(f"{labels[k]} ({units[k]})" if units[k] else labels[k], fontsize=7)
     if survival is not None:
         curves, groups, deals = survival

@@ -20,6 +20,19 @@ namespace po = boost::program_options;
 
 namespace {
 
+// Every dataset with its type and shape, by path (HDF5 lists them in the order of its hashes).
+void print_datasets(std::vector<io::DatasetInfo> datasets) {
+  std::sort(datasets.begin(), datasets.end(),
+            [](const auto& a, const auto& b) { return a.path < b.path; });
+  std::printf("\nDatasets\n");
+  for (const auto& d : datasets) {
+    std::string shape = "[";
+    for (std::size_t j = 0; j < d.shape.size(); ++j)
+      shape += (j ? ", " : "") + std::to_string(d.shape[j]);
+    std::printf("  %-44s %-8s %s]\n", d.path.c_str(), d.type.c_str(), shape.c_str());
+  }
+}
+
 // A posterior file: how the calibration went, generation by generation, and how far each
 // parameter's posterior moved from its prior (in prior standard deviations).
 int describe_posterior(const io::StoredPosterior& post, bool with_scenario) {
@@ -101,13 +114,7 @@ int describe_sobol(const io::SobolInfo& info, bool with_scenario) {
     std::printf("  %-44s %6.3f [%6.3f, %6.3f] %6.3f [%6.3f, %6.3f]\n", info.factors[f].c_str(),
                 x[0], x[1], x[2], x[3], x[4], x[5]);
   }
-  std::printf("\nDatasets\n");
-  for (const auto& d : info.datasets) {
-    std::string shape = "[";
-    for (std::size_t j = 0; j < d.shape.size(); ++j)
-      shape += (j ? ", " : "") + std::to_string(d.shape[j]);
-    std::printf("  %-44s %-8s %s]\n", d.path.c_str(), d.type.c_str(), shape.c_str());
-  }
+  print_datasets(info.datasets);
   if (with_scenario) std::printf("\nScenario as run\n%s\n", info.scenario_toml.c_str());
   return kExitOk;
 }
@@ -148,6 +155,26 @@ int cmd_info(const std::vector<std::string>& args, const std::string&) {
         "  sweep: %s design, %zu points x %llu runs, varied: %s (per-point aggregates in grid/)\n",
         h.sweep->design.c_str(), h.sweep->points.size(),
         static_cast<unsigned long long>(h.sweep->runs_per_point), varied.c_str());
+    // The points, in the file's order (the first 20).
+    const std::size_t shown = std::min<std::size_t>(h.sweep->points.size(), 20);
+    std::printf("  %-6s", "point");
+    for (std::size_t j = 0; j < h.sweep->keys.size(); ++j)
+      std::printf(j + 1 < h.sweep->keys.size() ? "  %-28s" : "  %s", h.sweep->keys[j].c_str());
+    std::printf("\n");
+    for (std::size_t p = 0; p < shown; ++p) {
+      std::printf("  %-6zu", p);
+      std::string row;
+      for (std::size_t j = 0; j < h.sweep->keys.size(); ++j) {
+        char number[32];
+        std::snprintf(number, sizeof number, "%.6g", h.sweep->points[p][j]);
+        const std::string value = h.sweep->has_levels(j) ? h.sweep->value_text(p, j) : number;
+        row += "  " + value + std::string(value.size() < 28 ? 28 - value.size() : 0, ' ');
+      }
+      while (!row.empty() && row.back() == ' ') row.pop_back();
+      std::printf("%s\n", row.c_str());
+    }
+    if (shown < h.sweep->points.size())
+      std::printf("  ... %zu more points\n", h.sweep->points.size() - shown);
   }
   if (h.posterior) {
     std::printf("  posterior runs: parameters drawn from %s (%zu particles)\n",
@@ -206,14 +233,7 @@ int cmd_info(const std::vector<std::string>& args, const std::string&) {
     std::printf("%s", format_statistics(info.along, info.statistics).c_str());
   }
 
-  std::printf("\nDatasets\n");
-  for (const auto& d : info.datasets) {
-    std::string shape = "[";
-    for (std::size_t j = 0; j < d.shape.size(); ++j)
-      shape += (j ? ", " : "") + std::to_string(d.shape[j]);
-    shape += "]";
-    std::printf("  %-44s %-8s %s\n", d.path.c_str(), d.type.c_str(), shape.c_str());
-  }
+  print_datasets(info.datasets);
   if (!vm.count("no-scenario")) {
     std::printf("\nScenario as run\n%s\n", h.scenario_toml.c_str());
   }
