@@ -194,8 +194,13 @@ int cmd_calibrate(const std::vector<std::string>& args, const std::string& comma
     }
     total += g.simulations;
     if (flags.quiet) return;
-    std::fprintf(stderr, "  generation %2d  tolerance %-10.4g acceptance %6.4f  simulations %llu\n",
-                 g.index, g.tolerance, g.acceptance_rate, static_cast<unsigned long long>(total));
+    // Its own simulations and those of every generation so far (parley info shows both too).
+    std::fprintf(stderr,
+                 "  generation %2d  tolerance %-10.4g acceptance %6.4f  simulations %llu (%llu in "
+                 "all)\n",
+                 g.index, g.tolerance, g.acceptance_rate,
+                 static_cast<unsigned long long>(g.simulations),
+                 static_cast<unsigned long long>(total));
   };
   std::vector<engine::Generation> done;
   if (kept) {

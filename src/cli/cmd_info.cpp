@@ -46,10 +46,14 @@ int describe_posterior(const io::StoredPosterior& post, bool with_scenario) {
               static_cast<unsigned long long>(o.seed), o.particles, c.parameters.size(),
               post.run.complete ? "" : "  (INCOMPLETE: interrupted; resume with --resume)");
   std::printf("  command  %s\n  stopped: %s\n", post.run.command_line.c_str(), c.stopped.c_str());
-  std::printf("\n  %-10s %12s %12s %12s\n", "generation", "tolerance", "acceptance", "simulations");
+  std::printf("\n  %-10s %12s %12s %12s %12s\n", "generation", "tolerance", "acceptance",
+              "simulations", "in all");
+  std::uint64_t in_all = 0;
   for (const auto& g : c.generations) {
-    std::printf("  %-10d %12.4g %12.4f %12llu\n", g.index, g.tolerance, g.acceptance_rate,
-                static_cast<unsigned long long>(g.simulations));
+    in_all += g.simulations;
+    std::printf("  %-10d %12.4g %12.4f %12llu %12llu\n", g.index, g.tolerance, g.acceptance_rate,
+                static_cast<unsigned long long>(g.simulations),
+                static_cast<unsigned long long>(in_all));
   }
   // Generation 0 is a sample of the prior: the shift is measured against it.
   const engine::Generation& prior = c.generations.front();
@@ -58,8 +62,12 @@ int describe_posterior(const io::StoredPosterior& post, bool with_scenario) {
   struct Row {
     double shift;
     std::size_t f;
-    double prior_mean, mean, sd;
+    double prior_mean, mean, sd, noise;
   };
+  // The last generation's effective sample size, 1 / Σ w² (Kish), for the noise of its mean.
+  double sum_w2 = 0.0;
+  for (const double w : last.weights) sum_w2 += w * w;
+  const double ess = sum_w2 > 0.0 ? 1.0 / sum_w2 : static_cast<double>(n);
   std::vector<Row> rows;
   for (std::size_t f = 0; f < p; ++f) {
     double m0 = 0.0, v0 = 0.0, m = 0.0, v = 0.0;
@@ -71,18 +79,26 @@ int describe_posterior(const io::StoredPosterior& post, bool with_scenario) {
       v0 += std::pow(prior.particles[i * p + f] - m0, 2) / static_cast<double>(n);
       v += last.weights[i] * std::pow(last.particles[i * p + f] - m, 2);
     }
-    rows.push_back({v0 > 0 ? (m - m0) / std::sqrt(v0) : 0.0, f, m0, m, std::sqrt(v)});
+    // The shift's own noise, in the same prior sds: the standard errors of the two means (the
+    // prior's over n particles, the posterior's over its effective sample size).
+    const double noise =
+        v0 > 0 ? std::sqrt(v / ess + v0 / static_cast<double>(n)) / std::sqrt(v0) : 0.0;
+    rows.push_back({v0 > 0 ? (m - m0) / std::sqrt(v0) : 0.0, f, m0, m, std::sqrt(v), noise});
   }
   std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
     return std::abs(a.shift) > std::abs(b.shift);
   });
-  std::printf("\n  %-46s %12s %12s %10s %8s\n", "parameter (most moved first)", "prior mean",
-              "posterior", "sd", "shift");
+  std::printf("\n  %-46s %12s %12s %10s %8s %7s\n", "parameter (most moved first)", "prior mean",
+              "posterior", "sd", "shift", "noise");
   for (const Row& r : rows) {
-    std::printf("  %-46s %12.4g %12.4g %10.3g %+8.2f\n", c.parameters[r.f].c_str(), r.prior_mean,
-                r.mean, r.sd, r.shift);
+    std::printf("  %-46s %12.4g %12.4g %10.3g %+8.2f %7.2f\n", c.parameters[r.f].c_str(),
+                r.prior_mean, r.mean, r.sd, r.shift, r.noise);
   }
-  std::printf("  (shift: posterior mean minus prior mean, in prior standard deviations)\n");
+  std::printf(
+      "  (shift: posterior mean minus prior mean, in prior standard deviations; noise: its "
+      "standard error from the particles, effective sample size %.0f of %zu; a shift within "
+      "two noises of 0 is no evidence of a move)\n",
+      ess, n);
   if (with_scenario) {
     std::printf("\nObservations as run\n%s\n", post.observations_toml.c_str());
     std::printf("\nScenario as run\n%s\n", post.scenario_toml.c_str());

@@ -228,7 +228,7 @@ std::string format_trace(const scenario::Scenario& s, std::uint64_t run, const e
   }
   out += "\n\n  round  front   text (natural units)";
   out += std::string(s.issues.size() * 11 > 20 ? s.issues.size() * 11 - 20 : 0, ' ');
-  out += "  answers (A accepts, r rejects; utility / BATNA)\n";
+  out += "  answers (utility / demand)\n";
   out += "              ";
   for (const auto& issue : s.issues) out += line(" %10.10s", issue.id.c_str());
   for (const auto& a : s.agents) out += line("  %-16.16s", a.id.c_str());
@@ -247,13 +247,31 @@ std::string format_trace(const scenario::Scenario& s, std::uint64_t run, const e
     }
     for (std::size_t i = 0; i < s.agents.size(); ++i) {
       const auto ii = static_cast<Eigen::Index>(i);
+      // Why it answered so: A accepts; r rejects a text worth less than its demand (its BATNA or
+      // the aspiration above it); x rejects a text across one of its red lines.
+      bool crosses = false;
+      for (Eigen::Index k = 0; k < r.text.size() && ii < r.red_lo.rows(); ++k) {
+        crosses =
+            crosses || r.text(k) < r.red_lo(ii, k) - 1e-9 || r.text(k) > r.red_hi(ii, k) + 1e-9;
+      }
+      const char answer = r.accepts[i] ? 'A' : crosses ? 'x' : 'r';
       out +=
-          line("  %c%c %5.3f / %5.3f", r.accepts[i] ? 'A' : 'r',
-               static_cast<Eigen::Index>(i) == r.proposer ? '*' : ' ', r.utility(ii), r.batna(ii));
+          line("  %c%c %5.3f / %5.3f", answer,
+               static_cast<Eigen::Index>(i) == r.proposer ? '*' : ' ', r.utility(ii), r.demand(ii));
     }
     out += "\n";
   }
-  if (trace.rounds.size() > 0 && trace.rounds.front().proposer >= 0) out += "  (* proposer)\n";
+  out +=
+      "  (A accepts; r rejects, the text worth less to it than its demand, its BATNA or the "
+      "aspiration above it; x rejects, the text across one of its red lines";
+  out += trace.rounds.size() > 0 && trace.rounds.front().proposer >= 0 ? "; * proposer)\n" : ")\n";
+  if (!trace.rounds.empty()) {
+    out += "  BATNAs in the last round:";
+    for (std::size_t i = 0; i < s.agents.size(); ++i)
+      out += line(" %s %.3f", s.agents[i].id.c_str(),
+                  trace.rounds.back().batna(static_cast<Eigen::Index>(i)));
+    out += "\n";
+  }
   // Draft lineage: how the discrete issues changed from round to round.
   bool discrete = false;
   for (const auto& issue : s.issues) discrete = discrete || issue.discrete();

@@ -862,8 +862,11 @@ class PosteriorRuns(unittest.TestCase):
         self.assertIn("parley-posterior", r.stdout)
         self.assertIn("parameter (most moved first)", r.stdout)
         with open_file(self.post) as f:
-            self.assertEqual(len(re.findall(r"^  \d+ +(inf|[\d.e+-]+) +[\d.]+ +\d+$", r.stdout, re.M)),
-                             int(f.attrs["generations"]))
+            rows = re.findall(r"^  \d+ +(?:inf|[\d.e+-]+) +[\d.]+ +(\d+) +(\d+)$", r.stdout, re.M)
+            self.assertEqual(len(rows), int(f.attrs["generations"]))
+            # Each generation's simulations, and those of all so far.
+            self.assertEqual([int(t) for _, t in rows],
+                             list(np.cumsum([int(g) for g, _ in rows])))
             for key in text(f.attrs["parameters"]).splitlines():
                 self.assertIn(key, r.stdout)
 
