@@ -229,6 +229,36 @@ class Levels(unittest.TestCase):
         self.assertFalse(os.path.exists(self.path("x.h5")))
 
 
+class NoCascade(unittest.TestCase):
+    """One error per bad key, at the place it came from (the four inputs that once cascaded)."""
+
+    def test_each_bad_input_gives_one_located_error(self):
+        cases = [
+            (["validate", SCENARIO, "--set", "agents.russia.war_cost=1.5"],
+             "--set:1:24: agents.russia.war_cost: 1.5 is out of range"),
+            (["validate", SCENARIO, "--set", "agents.russia.discount=0.9", "--set",
+              "agents.russia.war_cost=high"],
+             "--set:2:24: agents.russia.war_cost: expected a number or a distribution, got a "
+             "string"),
+            (["validate", SCENARIO, "--set", "agents.russia.red_lines.territory=[0.7, 0.3]"],
+             "--set:1:35: agents.russia.red_lines.territory: [0.7, 0.3] is empty"),
+            (["validate", SCENARIO, "--set", "agents.russia.war_cost={unifor=[0.1,0.05]}"],
+             "--set:1:25: agents.russia.war_cost.unifor: unknown distribution"),
+            (["sweep", SCENARIO, "-n", "5", "--vary", "agents.russia.war_kost=0.1,0.2"],
+             "--vary:1:15: agents.russia.war_kost: unknown key"),
+        ]
+        with tempfile.TemporaryDirectory() as tmp:
+            for args, first in cases:
+                r = subprocess.run([BIN, *args, *(["-o", os.path.join(tmp, "x.h5")]
+                                                  if args[0] == "sweep" else [])],
+                                   capture_output=True, text=True, cwd=tmp)
+                self.assertEqual(r.returncode, 2, args)
+                lines = r.stderr.splitlines()
+                self.assertEqual(len(lines), 1, r.stderr)
+                self.assertTrue(lines[0].startswith(first), (lines[0], first))
+                self.assertEqual(os.listdir(tmp), [])
+
+
 def leaves(node, path=()):
     """Every value of a parsed TOML document with its dotted path (array elements by index)."""
     if isinstance(node, dict):
