@@ -25,27 +25,38 @@ double number(const std::string& text, const std::string& spec) {
   return *v;
 }
 
+// Calls f(c, quoted) for each character of `text`, quoted inside a "..." or '...' string (its
+// quotes included).
+template <typename F>
+void scan(const std::string& text, F&& f) {
+  char quote = 0;
+  for (const char c : text) {
+    const bool quoted = quote != 0 || c == '"' || c == '\'';
+    if (quote) {
+      if (c == quote) quote = 0;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    }
+    f(c, quoted);
+  }
+}
+
 // The parts of `text` between the `at` outside brackets, braces and quotes (a level may be an
 // [array] or an {inline table} with commas and colons of its own).
 std::vector<std::string> split(const std::string& text, char at) {
   std::vector<std::string> parts(1);
   int depth = 0;
-  char quote = 0;
-  for (const char c : text) {
-    if (quote) {
-      if (c == quote) quote = 0;
-    } else if (c == '"' || c == '\'') {
-      quote = c;
-    } else if (c == '[' || c == '{') {
-      ++depth;
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    } else if (c == at && depth == 0) {
-      parts.emplace_back();
-      continue;
+  scan(text, [&](char c, bool quoted) {
+    if (!quoted) {
+      if (c == '[' || c == '{') ++depth;
+      if ((c == ']' || c == '}') && depth > 0) --depth;
+      if (c == at && depth == 0) {
+        parts.emplace_back();
+        return;
+      }
     }
     parts.back() += c;
-  }
+  });
   return parts;
 }
 
@@ -59,17 +70,9 @@ std::string trimmed(const std::string& text) {
 // [["a","b"]] (a list from Python, a --vary typed by hand) are the same level.
 std::string compact(const std::string& level) {
   std::string out;
-  char quote = 0;
-  for (const char c : level) {
-    if (quote) {
-      if (c == quote) quote = 0;
-    } else if (c == '"' || c == '\'') {
-      quote = c;
-    } else if (c == ' ' || c == '\t') {
-      continue;
-    }
-    out += c;
-  }
+  scan(level, [&](char c, bool quoted) {
+    if (quoted || (c != ' ' && c != '\t')) out += c;
+  });
   return out;
 }
 
