@@ -87,6 +87,12 @@ for path, make in making:
             continue
         print("making", os.path.relpath(path, root))
         make()
+    else:
+        # An existing file is used as it is, whoever made it: say which, so that a file another
+        # command wrote (the demo, a README command) is not mistaken for the notebook's own.
+        made = files.header(path)
+        print("using", os.path.relpath(path, root), "made", made.get("created_utc", "?"), "by:",
+              made.get("command_line", "?"), "(delete it, or set its variable, for another)")
 
 runs = files.group(run_path, "runs", allowed=(files.RUNS,))
 summary = files.group(run_path, "summary", allowed=(files.RUNS,))
