@@ -7,7 +7,9 @@ For a runs file, draws P(agreement) with its 95% Wilson interval and the outcome
 agreement, principal obstacles, the distribution of each deal term in natural
 units and, where the scenario follows deals after their signature ([durability]), the
 share of deals still holding round by round (overall and by design, with 95% Wilson bands).
-For a sweep file, draws P(agreement) with its 95% interval along each varied key: a factorial
+Where the file holds the rounds of its first runs (`parley run --trace K`), also draws the text
+on the table round by round, per issue, for up to 10 of them, and each agent's utility against
+its demand in the first. For a sweep file, draws P(agreement) with its 95% interval along each varied key: a factorial
 grid one line per value of the other keys (up to 8; else their mean), a Latin hypercube or design
 file as points. Needs h5py, numpy and matplotlib (Debian: python3-h5py python3-matplotlib).
 """
@@ -57,13 +59,22 @@ def main(argv=None):
         if "survival" in summary:
             survival = (summary["survival"][()], [text(g) for g in summary["survival_group"][()]],
                         summary["survival_deals"][()])
+        traced = None
+        if "trace" in f:
+            t = f["trace"]
+            shown = min(10, t["rounds"].shape[0])
+            traced = {"rounds": t["rounds"][:shown], "text": t["text"][:shown],
+                      "utility": t["utility"][0], "demand": t["demand"][0],
+                      "run": t["trace_run"][:shown],
+                      "agents": [text(a) for a in t["agent"][()]]}
         title = text(f.attrs["scenario_name"])
         n = int(f.attrs["runs"])
         complete = int(f.attrs["complete"]) == 1
 
     agreed = outcome == "agreement"
     cols = 6
-    rows = 1 + -(-len(issues) // cols) + (survival is not None)
+    issue_rows = -(-len(issues) // cols)
+    rows = 1 + issue_rows + (survival is not None) + (issue_rows + 1 if traced else 0)
     fig = plt.figure(figsize=(15, 3.3 * rows), constrained_layout=True)
     grid = fig.add_gridspec(rows, cols)
     fig.suptitle(f"{title}: {n} runs" + ("" if complete else " (incomplete file)"))
@@ -107,9 +118,42 @@ def main(argv=None):
         if k % cols == 0:
             ax.set_ylabel("deals")
         ax.set_xlabel(f"{labels[k]} ({units[k]})" if units[k] else labels[k], fontsize=7)
+    if traced is not None:
+        # The text round by round (natural units), one line per traced run, its end marked by
+        # its outcome; then the first run's utilities against the demands they answered.
+        top = 1 + issue_rows + (survival is not None)
+        outcome_colour = {"agreement": "tab:green", "collapse": "tab:purple",
+                          "walk-out": "tab:red", "censored": "tab:blue"}
+        for k, issue in enumerate(issues):
+            ax = fig.add_subplot(grid[top + k // cols, k % cols])
+            for j, n_j in enumerate(traced["rounds"]):
+                n_j = int(n_j)
+                if n_j <= 0:
+                    continue
+                r = np.arange(1, n_j + 1)
+                ax.plot(r, traced["text"][j, :n_j, k], linewidth=0.8, color="gray")
+                end = outcome[int(traced["run"][j])]
+                ax.plot(r[-1], traced["text"][j, n_j - 1, k], "o", markersize=3,
+                        color=outcome_colour.get(end, "black"))
+            ax.set_title(f"text: {issue}", fontsize=10)
+            ax.set_xlabel("round", fontsize=7)
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax = fig.add_subplot(grid[top + issue_rows, 0:3])
+        n_0 = int(traced["rounds"][0])
+        r = np.arange(1, n_0 + 1)
+        for i, agent in enumerate(traced["agents"]):
+            line, = ax.plot(r, traced["utility"][:n_0, i], label=f"{agent} utility")
+            ax.plot(r, traced["demand"][:n_0, i], linestyle="--", color=line.get_color(),
+                    label=f"{agent} demand")
+        ax.set_xlabel("round")
+        ax.set_ylabel("utility")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_title(f"run {int(traced['run'][0])}: each text's utility against the demand "
+                     "it answered (accepted where above)", fontsize=9)
+        ax.legend(fontsize=6, ncol=2)
     if survival is not None:
         curves, groups, deals = survival
-        ax = fig.add_subplot(grid[rows - 1, 0:3])
+        ax = fig.add_subplot(grid[1 + issue_rows, 0:3])
         t = np.arange(curves.shape[1])
         for g, name in enumerate(groups):
             n_g = float(deals[g])

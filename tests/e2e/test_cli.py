@@ -289,12 +289,26 @@ class RunFile(unittest.TestCase):
             self.assertIn("not an HDF5 file", r.stderr)
 
     def test_plot_script_draws_a_png(self):
-        png = os.path.join(self.tmp.name, "small.png")
-        r = subprocess.run([sys.executable, PLOT, self.path, "-o", png], capture_output=True, text=True)
-        self.assertEqual(r.returncode, 0, r.stderr)
-        with open(png, "rb") as f:
-            self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
-        self.assertGreater(os.path.getsize(png), 20000)
+        # A runs file; one with the rounds of its first runs; a sweep of a number and a word.
+        traced = os.path.join(self.tmp.name, "traced.h5")
+        sweep = os.path.join(self.tmp.name, "plotted-sweep.h5")
+        self.assertEqual(parley("run", SCENARIO, "-n", "60", "--trace", "4", "-q", "-o",
+                                traced).returncode, 0)
+        self.assertEqual(parley("sweep", SCENARIO, "-n", "30", "-q", "-o", sweep, "--vary",
+                                "agents.russia.war_cost=0.03,0.09", "--vary",
+                                "protocol.kind=mediated,alternating").returncode, 0)
+        sizes = []
+        for source in (self.path, traced, sweep):
+            png = source[:-3] + ".png"
+            r = subprocess.run([sys.executable, PLOT, source, "-o", png], capture_output=True,
+                               text=True)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open(png, "rb") as f:
+                self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
+            sizes.append(os.path.getsize(png))
+        self.assertGreater(sizes[0], 20000)
+        self.assertGreater(sizes[1], sizes[0])  # the traced rounds are drawn too
+        self.assertGreater(sizes[2], 10000)
 
 
 class Reproducibility(unittest.TestCase):
