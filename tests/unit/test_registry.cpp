@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -194,4 +195,60 @@ TEST(Registry, EveryAgentParameterIsInTheScenarioReference) {
                   agent.find("\n# " + key + " = ") != std::string::npos)
           << key;  // set, or a commented alternative
   }
+}
+
+namespace {
+
+std::string number_text(double v) {
+  std::ostringstream out;
+  out << v;
+  return out.str();
+}
+
+// The reference table of an agent's scalar parameters, rendered from model::kAgentParameters
+// (its key, valid range, unit, value when absent and meaning).
+std::string agent_parameter_table() {
+  std::string out = "| key | valid range | unit | when absent | meaning |\n|---|---|---|---|---|\n";
+  for (const model::AgentParameter& row : model::kAgentParameters) {
+    const std::string key = (row.tactics ? "tactics." : "") + std::string(row.key);
+    const std::string range = row.hi >= model::kUnboundedParameter
+                                  ? ">= " + number_text(row.lo)
+                                  : "[" + number_text(row.lo) + ", " + number_text(row.hi) + "]";
+    const char* unit = row.unit == model::ParameterUnit::utility ? "utility"
+                       : row.unit == model::ParameterUnit::front
+                           ? "the battlefield issue's units per round"
+                           : "1";
+    const std::string absent = std::isnan(row.absent) ? "not set" : number_text(row.absent);
+    out += "| `" + key + "` | " + range + " | " + unit + " | " + absent + " | " +
+           std::string(row.doc) + " |\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+// docs/scenario.md's table of agent parameters is generated from model::kAgentParameters, the
+// table the loader reads them by: it must be that table exactly. PARLEY_UPDATE_DOCS=1 rewrites
+// it in place.
+TEST(Registry, TheAgentParameterTableIsGeneratedFromTheLoadersTable) {
+  const std::string path = std::string(PARLEY_SOURCE_DIR) + "/docs/scenario.md";
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string doc = text.str();
+  const std::string begin = "<!-- generated: agent parameters -->\n";
+  const std::string end = "<!-- end generated -->";
+  const auto a = doc.find(begin);
+  ASSERT_NE(a, std::string::npos) << path << " has no " << begin;
+  const auto b = doc.find(end, a);
+  ASSERT_NE(b, std::string::npos);
+  const std::string want = agent_parameter_table();
+  const std::string have = doc.substr(a + begin.size(), b - a - begin.size());
+  if (have != want && std::getenv("PARLEY_UPDATE_DOCS")) {
+    doc.replace(a + begin.size(), b - a - begin.size(), want);
+    std::ofstream(path, std::ios::binary) << doc;
+    return;
+  }
+  EXPECT_EQ(have, want) << "regenerate with PARLEY_UPDATE_DOCS=1 ctest -R "
+                        << "TheAgentParameterTable";
 }

@@ -4,10 +4,14 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <limits>
 #include <sstream>
 #include <string>
+#include <type_traits>
+#include <variant>
+#include <vector>
 
 #include "common/scenarios.hpp"
 #include "parley/engine/run_block.hpp"
@@ -97,4 +101,69 @@ TEST(Statistics, EveryColumnAndStatisticIsInTheOutputDoc) {
     EXPECT_NE(runs.find("`" + std::string(c.name) + "`"), std::string::npos) << c.name;
   for (const engine::SummaryStatistic& st : engine::summary_statistics())
     EXPECT_NE(summary.find("`" + std::string(st.name) + "`"), std::string::npos) << st.name;
+}
+
+namespace {
+
+// The table of the per-run datasets, rendered from engine::run_columns(): name, type and shape,
+// units, meaning (its long_name, and its flags' meanings).
+std::string runs_table() {
+  std::string out = "| dataset | type [shape] | units | meaning |\n|---|---|---|---|\n";
+  for (const engine::RunColumn& c : engine::run_columns()) {
+    const char* type = std::visit(
+        [](auto member) -> const char* {
+          using T =
+              typename std::remove_reference_t<decltype(engine::RunBlock{}.*member)>::value_type;
+          return std::is_same_v<T, std::int8_t>    ? "int8"
+                 : std::is_same_v<T, std::int32_t> ? "int32"
+                                                   : "float64";
+        },
+        c.member);
+    using A = engine::RunColumn::Across;
+    const char* shape = c.across == A::issue   ? "[run, issue]"
+                        : c.across == A::agent ? "[run, agent]"
+                        : c.across == A::shock ? "[run, shock]"
+                                               : "[run]";
+    const std::string units =
+        std::string(c.units) == "battlefield" ? "the battlefield issue's" : std::string(c.units);
+    std::string meaning = c.long_name;
+    if (c.flag_meanings) {
+      const std::vector<std::string> flags = engine::flag_names(c.flag_meanings);
+      meaning += " (flags:";
+      for (std::size_t v = 0; v < flags.size(); ++v)
+        meaning += " " + std::to_string(v) + " " + flags[v] + (v + 1 < flags.size() ? "," : ")");
+    }
+    std::string escaped;
+    for (const char ch : meaning) escaped += ch == '|' ? std::string("\\|") : std::string(1, ch);
+    out += "| `" + std::string(c.name) + "` | " + type + " " + shape + " | " +
+           (units.empty() ? "-" : units) + " | " + escaped + " |\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+// docs/output.md's table of the per-run datasets is generated from engine::run_columns(), the
+// table the runs file is written and read by: it must be that table exactly.
+// PARLEY_UPDATE_DOCS=1 rewrites it in place.
+TEST(Statistics, TheRunsTableIsGeneratedFromRunColumns) {
+  const std::string path = std::string(PARLEY_SOURCE_DIR) + "/docs/output.md";
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string doc = text.str();
+  const std::string begin = "<!-- generated: runs -->\n";
+  const std::string end = "<!-- end generated -->";
+  const auto a = doc.find(begin);
+  ASSERT_NE(a, std::string::npos) << path << " has no " << begin;
+  const auto b = doc.find(end, a);
+  ASSERT_NE(b, std::string::npos);
+  const std::string want = runs_table();
+  const std::string have = doc.substr(a + begin.size(), b - a - begin.size());
+  if (have != want && std::getenv("PARLEY_UPDATE_DOCS")) {
+    doc.replace(a + begin.size(), b - a - begin.size(), want);
+    std::ofstream(path, std::ios::binary) << doc;
+    return;
+  }
+  EXPECT_EQ(have, want) << "regenerate with PARLEY_UPDATE_DOCS=1 ctest -R TheRunsTable";
 }
