@@ -20,11 +20,10 @@ import os
 import sys
 import tempfile
 
-import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from measurements import arguments, paired  # noqa: E402
+from measurements import np, arguments, paired  # noqa: E402
 from players import run  # noqa: E402
 
 VARIANTS = [(p, v) for p in ("nash", "mean") for v in ("sum", "one")]

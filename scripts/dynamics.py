@@ -24,12 +24,11 @@ import sys
 import tempfile
 import tomllib
 
-import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "src", "python"))
 from parley import files  # noqa: E402
-from measurements import Report, arguments, drift_overrides  # noqa: E402
+from measurements import np, Report, arguments, drift_overrides  # noqa: E402
 
 
 def run(parley, scenario, runs, out, *overrides):

@@ -4,9 +4,15 @@ import argparse
 import os
 import shutil
 import subprocess
+import sys
 import tomllib
 
-import numpy as np
+try:
+    import numpy as np
+except ImportError as e:  # a python3 first on PATH without Debian's packages
+    raise SystemExit(f"{e.name} is not installed for this Python ({sys.executable}): run the "
+                     "script with /usr/bin/python3, which scripts/setup provides with numpy, h5py "
+                     "and matplotlib")
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 

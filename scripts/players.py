@@ -56,12 +56,11 @@ import sys
 import tempfile
 import tomllib
 
-import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "src", "python"))
 from parley import files  # noqa: E402
-from measurements import Report, arguments, held_flows, paired, parley_run  # noqa: E402
+from measurements import np, Report, arguments, held_flows, paired, parley_run  # noqa: E402
 from war_termination import depth2_tree  # noqa: E402
 
 # Kyiv's support curve from the KIIS polls above: logit(0.72) at 0.4, logit(0.40) at 0.6.

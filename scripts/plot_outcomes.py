@@ -17,16 +17,21 @@ import argparse
 import os
 import sys
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
-import numpy as np  # noqa: E402
-
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "python"))
-from parley import files  # noqa: E402
-from parley.files import text  # noqa: E402
+try:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+    import numpy as np
+
+    from parley import files
+    from parley.files import text
+except ImportError as e:  # a python3 first on PATH without Debian's packages
+    sys.exit(f"plot_outcomes.py: {e.name} is not installed for this Python ({sys.executable}): "
+             "run it with /usr/bin/python3, which scripts/setup provides with numpy, h5py and "
+             "matplotlib")
 
 
 def main(argv=None):

@@ -35,12 +35,11 @@ import sys
 import tempfile
 import tomllib
 
-import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "src", "python"))
 from parley import files  # noqa: E402
-from measurements import Report, arguments, drift_overrides, paired, parley_run  # noqa: E402
+from measurements import np, Report, arguments, drift_overrides, paired, parley_run  # noqa: E402
 
 BINS = 32
 TRACED = 1000  # runs traced in every variant, for the reservations

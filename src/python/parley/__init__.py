@@ -31,9 +31,14 @@ import tempfile
 import time
 from typing import Any, Callable, Iterable, Mapping
 
-import numpy as np
-import pandas as pd
-import xarray as xr
+try:
+    import numpy as np
+    import pandas as pd
+    import xarray as xr
+except ImportError as e:  # a python3 first on PATH without Debian's packages
+    raise ImportError(f"{e.name} is not installed for this Python ({sys.executable}): run with "
+                      "/usr/bin/python3, which scripts/setup provides with numpy, h5py, xarray, "
+                      "pandas and matplotlib (Debian's python3-* packages)") from e
 
 try:
     from . import _parley

@@ -12,8 +12,15 @@ with one clear message instead of being misread:
 Needs h5py and numpy; `group` needs xarray and h5netcdf (Debian: python3-h5py
 python3-xarray python3-h5netcdf).
 """
-import h5py
-import numpy as np
+import sys
+
+try:
+    import h5py
+    import numpy as np
+except ImportError as e:  # a python3 first on PATH without Debian's packages
+    raise ImportError(f"{e.name} is not installed for this Python ({sys.executable}): run with "
+                      "/usr/bin/python3, which scripts/setup provides with numpy, h5py, xarray, "
+                      "pandas and matplotlib (Debian's python3-* packages)") from e
 
 RUNS, SWEEP, SOBOL, POSTERIOR = "parley-runs", "parley-sweep", "parley-sobol", "parley-posterior"
 FILETYPES = (RUNS, SWEEP, SOBOL, POSTERIOR)
