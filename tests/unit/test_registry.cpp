@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 
+#include "common/generated_docs.hpp"
 #include "parley/engine/sampler.hpp"
 #include "parley/scenario/load.hpp"
 
@@ -231,24 +232,6 @@ std::string agent_parameter_table() {
 // table the loader reads them by: it must be that table exactly. PARLEY_UPDATE_DOCS=1 rewrites
 // it in place.
 TEST(Registry, TheAgentParameterTableIsGeneratedFromTheLoadersTable) {
-  const std::string path = std::string(PARLEY_SOURCE_DIR) + "/docs/scenario.md";
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string doc = text.str();
-  const std::string begin = "<!-- generated: agent parameters -->\n";
-  const std::string end = "<!-- end generated -->";
-  const auto a = doc.find(begin);
-  ASSERT_NE(a, std::string::npos) << path << " has no " << begin;
-  const auto b = doc.find(end, a);
-  ASSERT_NE(b, std::string::npos);
-  const std::string want = agent_parameter_table();
-  const std::string have = doc.substr(a + begin.size(), b - a - begin.size());
-  if (have != want && std::getenv("PARLEY_UPDATE_DOCS")) {
-    doc.replace(a + begin.size(), b - a - begin.size(), want);
-    std::ofstream(path, std::ios::binary) << doc;
-    return;
-  }
-  EXPECT_EQ(have, want) << "regenerate with PARLEY_UPDATE_DOCS=1 ctest -R "
-                        << "TheAgentParameterTable";
+  parley::testing::expect_generated("docs/scenario.md", "agent parameters",
+                                    agent_parameter_table());
 }

@@ -13,6 +13,7 @@
 #include <variant>
 #include <vector>
 
+#include "common/generated_docs.hpp"
 #include "common/scenarios.hpp"
 #include "parley/engine/run_block.hpp"
 #include "parley/engine/statistics.hpp"
@@ -147,23 +148,5 @@ std::string runs_table() {
 // table the runs file is written and read by: it must be that table exactly.
 // PARLEY_UPDATE_DOCS=1 rewrites it in place.
 TEST(Statistics, TheRunsTableIsGeneratedFromRunColumns) {
-  const std::string path = std::string(PARLEY_SOURCE_DIR) + "/docs/output.md";
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string doc = text.str();
-  const std::string begin = "<!-- generated: runs -->\n";
-  const std::string end = "<!-- end generated -->";
-  const auto a = doc.find(begin);
-  ASSERT_NE(a, std::string::npos) << path << " has no " << begin;
-  const auto b = doc.find(end, a);
-  ASSERT_NE(b, std::string::npos);
-  const std::string want = runs_table();
-  const std::string have = doc.substr(a + begin.size(), b - a - begin.size());
-  if (have != want && std::getenv("PARLEY_UPDATE_DOCS")) {
-    doc.replace(a + begin.size(), b - a - begin.size(), want);
-    std::ofstream(path, std::ios::binary) << doc;
-    return;
-  }
-  EXPECT_EQ(have, want) << "regenerate with PARLEY_UPDATE_DOCS=1 ctest -R TheRunsTable";
+  parley::testing::expect_generated("docs/output.md", "runs", runs_table());
 }
