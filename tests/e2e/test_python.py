@@ -167,6 +167,12 @@ class Sweep(unittest.TestCase):
             self.assertEqual(list(grid["protocol.kind"].values), ["mediated", "nash"])
             self.assertEqual(grid.p_agreement.sel({"protocol.kind": "nash"}).sizes,
                              {"protocol.agenda": 2})
+            # tidy gives each run its point's levels (the first key varies slowest).
+            runs = parley.tidy(grid.parley.groups["runs"])
+            expected = [("mediated", '[["guarantees"]]'), ("mediated", '[["territory","ceasefire"]]'),
+                        ("nash", '[["guarantees"]]'), ("nash", '[["territory","ceasefire"]]')]
+            got = list(zip(runs["protocol.kind"].astype(str), runs["protocol.agenda"].astype(str)))
+            self.assertEqual(got, [expected[p] for p in runs["point"]])
 
 
 class Compare(unittest.TestCase):

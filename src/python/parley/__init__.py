@@ -83,6 +83,7 @@ class _ParleyAccessor:
         self.groups: dict[str, xr.Dataset] = {}
         self.filetype: str | None = None
         self.path: str | None = None
+        self.root: dict[str, Any] = {}  # the file's root attributes
 
     @property
     def summary(self) -> xr.Dataset | None:
@@ -400,9 +401,12 @@ def open(path: str | os.PathLike, group: str | None = None) -> xr.Dataset:  # no
         for key in ("p_agreement", "p_agreement_low", "p_agreement_high"):
             if key in summary:
                 ds.attrs[key] = float(summary[key])
-    ds.parley.groups = groups
-    ds.parley.filetype = filetype
-    ds.parley.path = path
+    # Every group knows the file it came from (its root attributes: a sweep's layout, ...).
+    for g in groups.values():
+        g.parley.groups = groups
+        g.parley.filetype = filetype
+        g.parley.path = path
+        g.parley.root = root
     return ds
 
 
@@ -425,6 +429,8 @@ def tidy(ds: xr.Dataset) -> pd.DataFrame:
       "utility.russia";
     - sampled parameters keep their scenario keys as names ("agents.russia.war_cost") and are
       listed in ``df.attrs["parameters"]``;
+    - in a sweep, a key varied over levels (words, agendas) is a categorical column of each
+      run's level, beside the numeric keys' own columns;
     - variables over other dimensions (traces) are left out.
     """
     if not isinstance(ds, xr.Dataset):
@@ -452,6 +458,22 @@ def tidy(ds: xr.Dataset) -> pd.DataFrame:
             for j, label in enumerate(labels):
                 label = label.decode() if isinstance(label, bytes) else str(label)
                 columns[f"{name}.{label}"] = _column(var[:, j])
+    # A sweep's keys of levels (words, agendas) have no column of their own in runs/: each row
+    # takes its point's level, from the file's layout (attributes varied, sweep_points and
+    # sweep_levels), as a categorical in the order the levels were given.
+    attrs = {**ds.parley.root, **ds.attrs}
+    if "point" in columns and attrs.get("sweep_levels"):
+        keys = str(attrs["varied"]).split("\n")
+        points = [line.split() for line in str(attrs["sweep_points"]).splitlines()]
+        levels: dict[int, list[str]] = {}
+        for line in str(attrs["sweep_levels"]).splitlines():
+            j, _, level = line.partition("\t")
+            levels.setdefault(int(j), []).append(level)
+        point = np.asarray(columns["point"])
+        for j, names in levels.items():
+            of_point = [names[int(float(row[j]))] for row in points]
+            columns[keys[j]] = pd.Categorical.from_codes(
+                [names.index(of_point[p]) for p in point], categories=names)
     index = pd.Index(ds["run"].values, name="run")
     df = pd.DataFrame(columns, index=index)
     df.attrs["parameters"] = parameters
