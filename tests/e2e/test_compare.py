@@ -65,9 +65,12 @@ class Compare(unittest.TestCase):
         cls.base = cls.path("base.h5")
         cls.alternating = cls.path("alternating.h5")
         cls.other_seed = cls.path("seed.h5")
-        for out, extra in ((cls.base, ["-n", "2000"]),
-                           (cls.alternating, ["-n", "2000", "--set", "protocol.kind=alternating"]),
-                           (cls.other_seed, ["--seed", "7", "-n", "1500"])):
+        # Fewer runs under the sanitizers' ten times slower program (PARLEY_E2E_SCALE).
+        scale = float(os.environ.get("PARLEY_E2E_SCALE", "1"))
+        n, m = str(max(300, int(2000 * scale))), str(max(200, int(1500 * scale)))
+        for out, extra in ((cls.base, ["-n", n]),
+                           (cls.alternating, ["-n", n, "--set", "protocol.kind=alternating"]),
+                           (cls.other_seed, ["--seed", "7", "-n", m])):
             r = parley("run", SCENARIO, "-q", "-o", out, *extra)
             assert r.returncode == 0, r.stderr
 
