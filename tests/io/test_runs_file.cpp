@@ -281,8 +281,8 @@ void write_header_file(const std::string& path, const io::RunHeader& header) {
   std::filesystem::rename(path + ".partial", path);
 }
 
-// text_crc32 as docs/output.md ("Output layout") defines it, computed with zlib's CRC-32: over each text
-// attribute present, in the documented order, its name, a NUL, its value and a NUL.
+// text_crc32 as docs/output.md ("Output layout") defines it, computed with zlib's CRC-32: over each
+// text attribute present, in the documented order, its name, a NUL, its value and a NUL.
 long long text_crc32_of(hid_t f) {
   static const char* names[] = {"filetype",     "format_version", "parley_version", "created_utc",
                                 "command_line", "scenario_name",  "scenario_toml",  "overrides",

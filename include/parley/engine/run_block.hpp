@@ -90,11 +90,11 @@ struct RunOutput {
 
 // The per-run columns of a RunBlock, each declared once: the engine sizes them and fills them
 // from a run's output (`value`), the runs file creates, writes and reads them back (resume,
-// merge) and checks the integer ones against their range, the tests compare them, and docs/output.md's
-// runs table documents each (a test checks it). Adding a per-run dataset is a RunResult field,
-// the protocol code that sets it, its member in RunBlock and one entry here. (The sampled
-// parameters, a sweep's point columns and the file's own `done` flags are laid out by the runs
-// file itself.)
+// merge) and checks the integer ones against their range, the tests compare them, and
+// docs/output.md's runs table documents each (a test checks it). Adding a per-run dataset is a
+// RunResult field, the protocol code that sets it, its member in RunBlock and one entry here. (The
+// sampled parameters, a sweep's point columns and the file's own `done` flags are laid out by the
+// runs file itself.)
 struct RunColumn {
   // Its second dimension, if any. A column across the shocks exists only where the scenario has
   // shocks.
