@@ -181,9 +181,7 @@ int cmd_info(const std::vector<std::string>& args, const std::string&) {
       std::printf("  %-6zu", p);
       std::string row;
       for (std::size_t j = 0; j < h.sweep->keys.size(); ++j) {
-        char number[32];
-        std::snprintf(number, sizeof number, "%.6g", h.sweep->points[p][j]);
-        const std::string value = h.sweep->has_levels(j) ? h.sweep->value_text(p, j) : number;
+        const std::string value = h.sweep->label(p, j);
         row += "  " + value + std::string(value.size() < 28 ? 28 - value.size() : 0, ' ');
       }
       while (!row.empty() && row.back() == ' ') row.pop_back();

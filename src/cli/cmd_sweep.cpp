@@ -236,12 +236,8 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
       for (const auto& key : layout.keys) std::printf("  %-28s", key.c_str());
       std::printf("  P(agreement)  95%% interval        median round\n");
       for (std::size_t p = 0; p < points.size(); ++p) {
-        for (std::size_t j = 0; j < layout.keys.size(); ++j) {
-          if (layout.has_levels(j))
-            std::printf("  %-28s", layout.value_text(p, j).c_str());
-          else
-            std::printf("  %-28.6g", layout.points[p][j]);
-        }
+        for (std::size_t j = 0; j < layout.keys.size(); ++j)
+          std::printf("  %-28s", layout.label(p, j).c_str());
         std::printf("  %12.4f  [%.4f, %.4f]  %5.0f\n", per_point[p].p_agreement, per_point[p].p_low,
                     per_point[p].p_high, per_point[p].rounds[1]);
       }

@@ -77,21 +77,19 @@ void read_levels(const Attributes& a, SweepLayout& layout) {
     }
     layout.levels[std::stoul(index)].push_back(line.substr(tab + 1));
   }
-  auto check = [&](const std::vector<double>& values, std::size_t j, const char* name) {
-    for (const double v : values) {
-      if (v >= 0.0 && v < static_cast<double>(layout.levels[j].size()) && v == std::floor(v))
-        continue;
-      char shown[40];
-      std::snprintf(shown, sizeof shown, "%.17g", v);
-      a.fail(name, "holds " + std::string(shown) + " for " + layout.keys[j] +
-                       " (allowed: the index of one of its " +
-                       std::to_string(layout.levels[j].size()) + " levels)");
-    }
+  auto check = [&](double v, std::size_t j, const char* name) {
+    if (v >= 0.0 && v < static_cast<double>(layout.levels[j].size()) && v == std::floor(v)) return;
+    char shown[40];
+    std::snprintf(shown, sizeof shown, "%.17g", v);
+    a.fail(name, "holds " + std::string(shown) + " for " + layout.keys[j] +
+                     " (allowed: the index of one of its " +
+                     std::to_string(layout.levels[j].size()) + " levels)");
   };
   for (std::size_t j = 0; j < n; ++j) {
     if (layout.levels[j].empty()) continue;
-    for (const auto& point : layout.points) check({point[j]}, j, key::sweep_points);
-    if (j < layout.axes.size()) check(layout.axes[j], j, key::sweep_axes);
+    for (const auto& point : layout.points) check(point[j], j, key::sweep_points);
+    if (j < layout.axes.size())
+      for (const double v : layout.axes[j]) check(v, j, key::sweep_axes);
   }
 }
 

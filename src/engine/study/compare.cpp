@@ -99,15 +99,19 @@ void Comparison::value(const RunBlock& b, std::size_t r, std::size_t m, int side
   }
 }
 
+void Comparison::Side::add(std::size_t m, double y, double counts) {
+  n[m] += 1.0;
+  a[m] += counts;
+  ay[m] += counts * y;
+  ayy[m] += counts * y * y;
+}
+
 void Comparison::add(Side& s, int side, const RunBlock& block) {
   for (std::size_t r = 0; r < block.count; ++r) {
     for (std::size_t m = 0; m < measures_.size(); ++m) {
       double y, a;
       value(block, r, m, side, y, a);
-      s.n[m] += 1.0;
-      s.a[m] += a;
-      s.ay[m] += a * y;
-      s.ayy[m] += a * y * y;
+      s.add(m, y, a);
     }
   }
 }
@@ -121,13 +125,14 @@ void Comparison::add_b(const RunBlock& block) {
 
 void Comparison::add_pair(const RunBlock& a, const RunBlock& b) {
   if (a.count != b.count) throw std::logic_error("compare: paired blocks of different runs");
-  add(a_, 0, a);
-  add(b_, 1, b);
+  // One pass: each side's sums and the cross sums from the same values.
   for (std::size_t r = 0; r < a.count; ++r) {
     for (std::size_t m = 0; m < measures_.size(); ++m) {
       double ya, ca, yb, cb;
       value(a, r, m, 0, ya, ca);
       value(b, r, m, 1, yb, cb);
+      a_.add(m, ya, ca);
+      b_.add(m, yb, cb);
       const double both = ca * cb;
       joint_.aa[m] += both;
       joint_.aay_a[m] += both * ya;

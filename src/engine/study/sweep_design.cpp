@@ -146,12 +146,24 @@ Vary parse_vary(const std::string& spec) {
   return v;
 }
 
-std::string SweepLayout::value_text(std::size_t p, std::size_t j) const {
-  const double v = points[p][j];
-  if (has_levels(j)) return levels[j][static_cast<std::size_t>(v)];
+namespace {
+
+std::string value_of(const SweepLayout& layout, std::size_t p, std::size_t j, int digits) {
+  const double v = layout.points[p][j];
+  if (layout.has_levels(j)) return layout.levels[j][static_cast<std::size_t>(v)];
   char buffer[40];
-  std::snprintf(buffer, sizeof buffer, "%.17g", v);
+  std::snprintf(buffer, sizeof buffer, "%.*g", digits, v);
   return buffer;
+}
+
+}  // namespace
+
+std::string SweepLayout::value_text(std::size_t p, std::size_t j) const {
+  return value_of(*this, p, j, 17);
+}
+
+std::string SweepLayout::label(std::size_t p, std::size_t j) const {
+  return value_of(*this, p, j, 6);
 }
 
 SweepLayout design_sweep(const std::vector<Vary>& varies, const std::string& design, int lhs_points,

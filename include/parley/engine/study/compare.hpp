@@ -67,6 +67,7 @@ class Comparison {
  private:
   struct Side {  // Σ 1, Σ a, Σ a·y, Σ a·y² per measure
     std::vector<double> n, a, ay, ayy;
+    void add(std::size_t m, double y, double counts);
   };
   struct Joint {  // Σ a_a a_b, Σ a_a a_b y_a, Σ a_a a_b y_b, Σ a_a a_b y_a y_b per measure
     std::vector<double> aa, aay_a, aay_b, aayy;

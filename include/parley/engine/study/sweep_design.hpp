@@ -44,6 +44,8 @@ struct SweepLayout {
   bool has_levels(std::size_t key) const { return key < levels.size() && !levels[key].empty(); }
   // Key j's value at point p as a scenario value: its level, or the number exact (%.17g).
   std::string value_text(std::size_t p, std::size_t j) const;
+  // The same for people: its level, or the number to 6 significant digits.
+  std::string label(std::size_t p, std::size_t j) const;
 
   bool operator==(const SweepLayout&) const = default;
 };
