@@ -93,8 +93,8 @@ void Loader::read_shocks(Reader& r) {
                  "allowed: by = \"<agent>\" with after_rejections = K");
     }
     for (const char* side : {"front_above", "front_below"}) {
-      if (!t.contains(side)) continue;
-      if (!front) {
+      // Taken even when absent: a key of the table all the same, named when another is unknown.
+      if (!t.contains(side) || !front) {
         h.take(side);
         continue;
       }

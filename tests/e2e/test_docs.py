@@ -1,6 +1,7 @@
 """The docs against the program: README's first afternoon runs as written (its shell and Python
 blocks, unedited, with `parley` on PATH, in a fresh folder), and every `parley` command line in
-README and docs/ names a command and options the program has. Run by ctest with PARLEY_BIN and
+README and docs/ names a command and options the program has; the key reference of
+docs/scenario.md is what the loader takes and allows. Run by ctest with PARLEY_BIN and
 PARLEY_SOURCE_DIR set."""
 import glob
 import os
@@ -61,6 +62,20 @@ class Docs(unittest.TestCase):
             self.assertEqual(r.returncode, 0, f"{python[0]}\n{r.stderr}")
             for made in ("base.h5", "moscow-pressed.h5", "sweep.h5", "sweep.png", "sobol.h5"):
                 self.assertTrue(os.path.exists(os.path.join(tmp, "results", made)), made)
+
+    def test_the_key_reference_is_the_loaders(self):
+        # scripts/key_reference.py asks the program under test for each table's keys and what each
+        # allows, and fails when docs/scenario.md says otherwise or a key has no meaning there.
+        r = subprocess.run([sys.executable, os.path.join(SRC, "scripts", "key_reference.py"), "--parley", BIN,
+                            "--check"], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(os.path.join(SRC, "docs", "scenario.md")) as f:
+            doc = f.read()
+        block = doc[doc.index("<!-- generated: key reference -->"):doc.index("<!-- end generated -->",
+                                                                              doc.index("<!-- generated: key reference -->"))]
+        # Every top-level table and every key of [protocol] the loader names is in it.
+        for key in ("`max_rounds`", "`front_above`", "`in_force`", "`reach`", "`vary`", "`members`", "`options`"):
+            self.assertIn(key, block)
 
     def test_every_documented_command_and_option_exists(self):
         usage = subprocess.run([BIN, "--help"], capture_output=True, text=True).stdout
