@@ -118,6 +118,101 @@ def variant_cost(parley, scenario, folder, quick, variants, runs=None):
                                        for name, rate in best.items()}}
 
 
+def synthetic_zone(agents, issues, kind):
+    """A scenario of `agents` agents over `issues` issues under protocol KIND whose parties all
+    hold a veto and whose red lines leave room for a deal: the solvers work on every round, as
+    in a real negotiation (the talks end when a deal comes, or at 18 rounds)."""
+    text = synthetic(agents, issues, 18)
+    text = text.replace("red_lines = { i0 = [0.0, 0.3] }", "red_lines = { i0 = [0.0, 0.6] }")
+    text = text.replace("red_lines = { i0 = [0.7, 1.0] }", "red_lines = { i0 = [0.4, 1.0] }")
+    text = text.replace('role = "party"\nveto = false', 'role = "party"\nveto = true')
+    return text.replace("[protocol]\n", f'[protocol]\nkind = "{kind}"\n')
+
+
+# What every protocol and `solve` cost as the problem grows (issue: no cliffs in size).
+METHODS = ("mediated", "alternating", "nash", "kalai", "solve")
+
+
+def timed(parley, path, method, runs, cap, folder):
+    """µs per run of METHOD on the scenario at PATH (for solve: µs of the command), or None when
+    it takes longer than CAP seconds."""
+    if method == "solve":
+        cmd = [parley, "solve", path]
+    else:
+        cmd = [parley, "run", path, "-n", str(runs), "--threads", "1", "-o", os.path.join(folder, "size.h5"),
+               "--force", "-q"]
+    start = time.monotonic()
+    try:
+        subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=cap)
+    except subprocess.TimeoutExpired:
+        return None
+    wall = time.monotonic() - start
+    if method == "solve":
+        return 1e6 * wall
+    with files.open_file(os.path.join(folder, "size.h5"), allowed=(files.RUNS,)) as f:
+        return 1e6 / float(f["summary"].attrs["runs_per_second"])
+
+
+def size_costs(parley, folder, quick):
+    """The cost against size of every protocol and of `solve`, on synthetic_zone: agents alone
+    (6 issues), issues alone (4 agents) and both together, each series stopped at the first size
+    that takes longer than its cap. Exponents are fitted over the sizes measured; a series cut
+    short is marked."""
+    grid = [4, 8, 16, 32] if quick else [4, 8, 12, 16, 24, 32, 50]
+    cap = 10 if quick else 60
+    runs = 5 if quick else 20
+    out = {"cap_seconds": cap, "runs": runs, "methods": {}}
+    for method in METHODS:
+        kind = "mediated" if method == "solve" else method
+        series = {}
+        for axis in ("agents", "issues", "square"):
+            points, cut = [], None
+            for n in grid:
+                a, k = {"agents": (n, 6), "issues": (4, n), "square": (n, n)}[axis]
+                path = os.path.join(folder, f"size-{method}-{axis}-{n}.toml")
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(synthetic_zone(a, k, kind))
+                cost = timed(parley, path, method, runs, cap, folder)
+                if cost is None:
+                    cut = n
+                    break
+                points.append({"value": n, "microseconds": cost})
+            exponent = None
+            if len(points) >= 2:
+                x = [math.log(p["value"]) for p in points]
+                y = [math.log(p["microseconds"]) for p in points]
+                mx, my = sum(x) / len(x), sum(y) / len(y)
+                exponent = sum((a - mx) * (b - my) for a, b in zip(x, y)) / sum((a - mx) ** 2 for a in x)
+            series[axis] = {"points": points, "exponent": exponent, "cut_at": cut}
+        out["methods"][method] = series
+    return out
+
+
+def plot_sizes(result, png):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.5))
+    for ax, axis in zip(axes, ("agents", "issues", "square")):
+        for method, series in result["methods"].items():
+            pts = series[axis]["points"]
+            if not pts:
+                continue
+            e = series[axis]["exponent"]
+            label = f"{method} (n^{e:.2f})" if e is not None else method
+            if series[axis]["cut_at"]:
+                label += f", > {result['cap_seconds']} s at {series[axis]['cut_at']}"
+            ax.loglog([p["value"] for p in pts], [p["microseconds"] for p in pts], "o-", label=label)
+        ax.set_xlabel({"agents": "agents (6 issues)", "issues": "issues (4 agents)",
+                       "square": "agents = issues"}[axis])
+        ax.set_ylabel("µs per run, 1 thread (solve: per command)")
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=7)
+    fig.suptitle("Parley: cost against size, every protocol and solve (every party a veto player, a zone of agreement)")
+    fig.tight_layout()
+    fig.savefig(png, dpi=100)
+
+
 def plot_scaling(result, png):
     import matplotlib
     matplotlib.use("Agg")
@@ -136,10 +231,13 @@ def plot_scaling(result, png):
 
 
 # Keys of the moving model (docs/model.md, "Concession", "Shocks and triggers", "When the talks
-# end", the mediated protocol's issue vetoes) that the numpy reference does not implement.
+# end", the mediated protocol's issue vetoes, "Ratification at home", "Side payments",
+# "Instruments: aid, sanctions, disengagement") that the numpy reference does not implement.
 DYNAMIC_KEYS = ("red_line_limits", "concession_beta", "tactics", "endurance", "expected_drift", "drift_sd",
                 "aspiration", "aspiration_limit", "veto_issues", "information", "sessions",
-                "collapse_hazard", "collapse_escalation", "deadline")
+                "collapse_hazard", "collapse_escalation", "deadline", "ratification", "side_payment",
+                "aid_max", "aid_cost", "aid_start", "sanctions_max", "sanctions_cost", "sanctions_start",
+                "engagement_cost")
 
 
 def static_variant(scenario, folder):
@@ -258,6 +356,8 @@ def main():
             png = os.path.join(os.path.dirname(args.out), "scaling.png")
             os.makedirs(os.path.dirname(args.out), exist_ok=True)
             plot_scaling(results["scaling"], png)
+            results["sizes"] = size_costs(args.parley, tmp, args.quick)
+            plot_sizes(results["sizes"], os.path.join(os.path.dirname(args.out), "sizes.png"))
     micro = subprocess.run([args.micro, "--benchmark_format=json", "--benchmark_min_time=0.2"],
                            capture_output=True, text=True, check=True)
     results["micro_ns"] = {b["name"]: b["real_time"] for b in json.loads(micro.stdout)["benchmarks"]}
@@ -308,6 +408,16 @@ def main():
             pts = ", ".join(f"{p['value']}: {p['microseconds_per_run']:.0f}" for p in results["scaling"][axis])
             print(f"    {axis:<7} {pts}   (exponent {results['scaling'][axis + '_exponent']:.2f})")
         print(f"  plot {os.path.join(os.path.dirname(args.out), 'scaling.png')}")
+        sz = results["sizes"]
+        print(f"  cost against size, every party a veto player (µs per run, 1 thread, {sz['runs']} runs; solve: "
+              f"µs per command; a series stops at the first size over {sz['cap_seconds']} s):")
+        for method, series in sz["methods"].items():
+            for axis, v in series.items():
+                pts = ", ".join(f"{p['value']}: {p['microseconds']:.0f}" for p in v["points"])
+                e = "-" if v["exponent"] is None else f"{v['exponent']:.2f}"
+                cut = f"; over {sz['cap_seconds']} s at {v['cut_at']}" if v["cut_at"] else ""
+                print(f"    {method:<11} {axis:<7} {pts}   (exponent {e}{cut})")
+        print(f"  plot {os.path.join(os.path.dirname(args.out), 'sizes.png')}")
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w", encoding="utf-8") as f:
         json.dump(results, f, indent=2)

@@ -41,6 +41,29 @@ def text(v):
 
 
 
+class BenchScenarios(unittest.TestCase):
+    """The scenarios scripts/bench makes (the default without its moving parts, for the numpy
+    reference; the synthetic ones of --scaling) load: a bench the model has outgrown is found
+    here, not when someone measures."""
+
+    def test_every_scenario_the_bench_makes_is_valid(self):
+        sys.path.insert(0, os.path.join(SRC, "scripts"))
+        import bench
+        with tempfile.TemporaryDirectory() as tmp:
+            made = {"static": bench.static_variant(SCENARIO, tmp)}
+            texts = {"synthetic": bench.synthetic(5, 3, 6)}
+            for kind in bench.METHODS:
+                if kind != "solve":
+                    texts[kind] = bench.synthetic_zone(5, 3, kind)
+            for name, text in texts.items():
+                made[name] = os.path.join(tmp, name + ".toml")
+                with open(made[name], "w", encoding="utf-8") as f:
+                    f.write(text)
+            for name, path in made.items():
+                r = subprocess.run([BIN, "validate", path], capture_output=True, text=True)
+                self.assertEqual(r.returncode, 0, f"{name}: {r.stderr}")
+
+
 class RunFile(unittest.TestCase):
     """One small run of the default scenario, checked for layout and consistency."""
 
