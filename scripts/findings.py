@@ -237,9 +237,10 @@ def what_moves(lab, v, claim):
     v["front_shift_territory"] = f3(shift)
     claim(shift > 0, "a front trending toward Russia gives Moscow more territory")
 
+    # All Western aid stopped: the contest's own and every player's (as scripts/war_termination.py).
     with open(SCENARIO, "rb") as f:
         scenario = tomllib.load(f)
-    stop = [f"battlefield.contest.aid={scenario['battlefield']['contest'].get('aid', 0.0) * 0.0}"]
+    stop = ["battlefield.contest.aid=0.0"]
     stop += [f"agents.{a}.aid_max=0.0" for a, t in scenario["agents"].items() if "aid_max" in t]
     no_aid = lab.paired(*stop, trace=True)
     d, se = paired(pb.agreed(), no_aid.agreed())
