@@ -3,9 +3,12 @@
 #include <boost/program_options.hpp>
 #include <cstdio>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "arguments.hpp"
 #include "commands.hpp"
+#include "mpi.hpp"
 #include "parley/engine/study/sobol.hpp"
 #include "parley/io/sobol_file.hpp"
 #include "parley/scenario/load.hpp"
@@ -69,12 +72,27 @@ int cmd_sobol(const std::vector<std::string>& args, const std::string& command_l
     }
   }
   const std::uint64_t seed = flags.seed.value_or(s.seed);
-  Progress progress(static_cast<std::uint64_t>(n) * (sampler.factors().size() + 2), !flags.quiet,
+  // Under mpirun each rank computes a share of the negotiations, the outcomes are summed over
+  // the ranks (each is 0 outside its rank's share), and rank 0 writes the file.
+  engine::SobolShare share;
+  if (mpi::size() > 1) {
+    share.part = static_cast<std::size_t>(mpi::rank());
+    share.parts = static_cast<std::size_t>(mpi::size());
+    share.gather = [](std::vector<double>& y) { mpi::sum_over_ranks(y); };
+  }
+  const std::uint64_t total = static_cast<std::uint64_t>(n) * (sampler.factors().size() + 2);
+  if (share.parts > total) {
+    throw UsageError(std::to_string(share.parts) + " ranks for " + std::to_string(total) +
+                     " negotiations (allowed: at most one rank per negotiation)");
+  }
+  const bool quiet = flags.quiet || share.part != 0;
+  Progress progress(total / share.parts + (share.part < total % share.parts), !quiet,
                     "negotiations");
   const auto result = engine::run_sobol(
       s, sampler, seed, static_cast<std::uint64_t>(n), flags.threads, resamples,
-      [&](std::uint64_t done, std::uint64_t) { progress.update(done); }, design);
+      [&](std::uint64_t done, std::uint64_t) { progress.update(done); }, design, share);
   progress.finish();
+  if (share.part != 0) return kExitOk;
   io::write_sobol_file(output, s, result, command_line, seed,
                        flags.force ? io::Overwrite::allow : io::Overwrite::refuse);
 

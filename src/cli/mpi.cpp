@@ -1,5 +1,6 @@
 #include "mpi.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 
 #ifdef PARLEY_MPI
@@ -46,6 +47,15 @@ int max_over_ranks(int value) {
   MPI_Allreduce(&value, &out, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
   return out;
 }
+void sum_over_ranks(std::vector<double>& values) {
+  if (!g_active) return;
+  // MPI counts are ints: in pieces of at most 2^30 elements.
+  constexpr std::size_t kPiece = std::size_t{1} << 30;
+  for (std::size_t from = 0; from < values.size(); from += kPiece) {
+    const auto count = static_cast<int>(std::min(kPiece, values.size() - from));
+    MPI_Allreduce(MPI_IN_PLACE, values.data() + from, count, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
+  }
+}
 #else
 Session::Session(int&, char**&) {}
 Session::~Session() = default;
@@ -58,6 +68,7 @@ int rank() {
 int max_over_ranks(int value) {
   return value;
 }
+void sum_over_ranks(std::vector<double>&) {}
 #endif
 
 }  // namespace parley::cli::mpi

@@ -318,6 +318,20 @@ class Mpi(unittest.TestCase):
             self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
             self.assertEqual(differing(datasets(sweep), datasets(out)), [])
             self.assertFalse([f for f in os.listdir(tmp) if ".rank-" in f])
+            # Sobol indices: each rank computes a share of the N (k + 2) negotiations, and rank 0
+            # the indices, their bootstrap intervals and the file, from all of them.
+            sobol = os.path.join(tmp, "sobol.h5")
+            args = ["sobol", SCENARIO, "-n", "40", "--bootstrap", "20", "--threads", "1", "-q"]
+            r = parley(*args, "-o", sobol, binary=binary)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            reference = datasets(sobol)
+            self.assertGreater(len(reference), 5)
+            for ranks in (2, 3):
+                out = os.path.join(tmp, f"mpi{ranks}-sobol.h5")
+                r = subprocess.run([mpirun, "--oversubscribe", "-n", str(ranks), binary, *args, "-o", out],
+                                   capture_output=True, text=True, env=env)
+                self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+                self.assertEqual(differing(reference, datasets(out)), [], ranks)
 
 
 if __name__ == "__main__":

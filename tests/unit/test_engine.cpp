@@ -603,3 +603,60 @@ TEST(Sweep, EachPointsSummaryIsThatOfItsRunsAlone) {
                                    }),
                engine::PlanError);
 }
+
+// Shares of a Sobol design, as MPI ranks compute them: each share computes only its slice of the
+// N (k + 2) negotiations (the outputs outside it are 0 when gathered), the slices cover the
+// design once, and a gather that puts every share's outputs in place gives the one process's
+// result bit for bit.
+TEST(Sobol, SharesOfTheNegotiationsGiveTheWholeDesign) {
+  const auto s =
+      scenario::load_scenario_file(std::string(PARLEY_SOURCE_DIR) + "/scenarios/miami-2025.toml");
+  const engine::Sampler sampler(s);
+  const std::uint64_t n = 12;
+  const auto whole = engine::run_sobol(s, sampler, 5, n, 1, 20);
+  const std::size_t total = whole.y.size(), parts = 3;
+  ASSERT_EQ(total, n * (whole.factors.size() + 2));
+  std::vector<std::vector<double>> seen(parts);
+  for (std::size_t part = 0; part < parts; ++part) {
+    engine::SobolShare share;
+    share.part = part;
+    share.parts = parts;
+    share.gather = [&](std::vector<double>& y) { seen[part] = y; };
+    engine::run_sobol(s, sampler, 5, n, 1, 20, {}, engine::kSobolSequence, share);
+    ASSERT_EQ(seen[part].size(), total);
+  }
+  // Each agreement of the whole design is found by exactly one share, and no share finds one
+  // the whole design lacks; each share's lie in a slice of its own, in order, at most a third
+  // of the design long.
+  std::vector<double> sum(total, 0.0);
+  std::size_t previous_last = 0;
+  for (std::size_t part = 0; part < parts; ++part) {
+    std::size_t first = total, last = 0;
+    for (std::size_t e = 0; e < total; ++e) {
+      sum[e] += seen[part][e];
+      if (seen[part][e] == 0.0) continue;
+      first = std::min(first, e);
+      last = std::max(last, e + 1);
+    }
+    ASSERT_LT(first, last) << "share " << part << " found no agreement";
+    EXPECT_GE(first, previous_last);
+    EXPECT_LE(last - first, total / parts + 1);
+    previous_last = last;
+  }
+  for (std::size_t e = 0; e < total; ++e) EXPECT_EQ(sum[e], static_cast<double>(whole.y[e])) << e;
+  engine::SobolShare share;
+  share.part = 1;
+  share.parts = parts;
+  share.gather = [&](std::vector<double>& y) { y = sum; };
+  const auto gathered =
+      engine::run_sobol(s, sampler, 5, n, 1, 20, {}, engine::kSobolSequence, share);
+  EXPECT_EQ(gathered.y, whole.y);
+  EXPECT_EQ(gathered.a.size(), whole.a.size());
+  EXPECT_EQ(std::memcmp(gathered.a.data(), whole.a.data(), whole.a.size() * sizeof(double)), 0);
+  ASSERT_EQ(gathered.agreement.size(), whole.agreement.size());
+  for (std::size_t i = 0; i < whole.agreement.size(); ++i) {
+    EXPECT_EQ(gathered.agreement[i].first, whole.agreement[i].first);
+    EXPECT_EQ(gathered.agreement[i].total_high, whole.agreement[i].total_high);
+  }
+  EXPECT_EQ(gathered.p_agreement, whole.p_agreement);
+}

@@ -103,7 +103,7 @@ std::vector<double> shifted_sobol_points(std::size_t dimensions, std::size_t n,
 SobolResult run_sobol(const scenario::Scenario& scenario, const Sampler& sampler,
                       std::uint64_t seed, std::uint64_t samples, int threads, int resamples,
                       const std::function<void(std::uint64_t, std::uint64_t)>& progress,
-                      const std::string& design) {
+                      const std::string& design, const SobolShare& share) {
   (void)scenario;
   if (design != kSobolSequence && design != kSobolRandom) {
     throw std::invalid_argument("Sobol design \"" + design +
@@ -137,10 +137,18 @@ SobolResult run_sobol(const scenario::Scenario& scenario, const Sampler& sampler
   const int workers = threads > 0 ? threads : tbb::info::default_concurrency();
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
                             static_cast<std::size_t>(workers));
+  // This process's share of the negotiations, [first, last).
+  if (share.parts == 0 || share.part >= share.parts) {
+    throw std::invalid_argument("Sobol share " + std::to_string(share.part) + " of " +
+                                std::to_string(share.parts));
+  }
+  const std::size_t first =
+      y.size() / share.parts * share.part + std::min(share.part, y.size() % share.parts);
+  const std::size_t last = first + y.size() / share.parts + (share.part < y.size() % share.parts);
   // In slices, so that progress can be reported between them (from this thread only).
-  const std::size_t slice = std::max<std::size_t>(4096, y.size() / 100);
-  for (std::size_t from = 0; from < y.size(); from += slice) {
-    tbb::parallel_for(from, std::min(y.size(), from + slice), [&](std::size_t e) {
+  const std::size_t slice = std::max<std::size_t>(4096, (last - first) / 100);
+  for (std::size_t from = first; from < last; from += slice) {
+    tbb::parallel_for(from, std::min(last, from + slice), [&](std::size_t e) {
       thread_local protocol::Realization r;
       thread_local protocol::Workspace w;
       thread_local protocol::RunResult out;
@@ -161,8 +169,9 @@ SobolResult run_sobol(const scenario::Scenario& scenario, const Sampler& sampler
       protocol::negotiate({sampler.setting(), r, streams, w, out, nullptr});
       y[e] = out.outcome == protocol::Outcome::agreement ? 1.0 : 0.0;
     });
-    if (progress) progress(std::min(y.size(), from + slice), y.size());
+    if (progress) progress(std::min(last, from + slice) - first, last - first);
   }
+  if (share.gather) share.gather(y);
   const std::vector<double> a(y.begin(), y.begin() + static_cast<std::ptrdiff_t>(n));
   const std::vector<double> b(y.begin() + static_cast<std::ptrdiff_t>(n),
                               y.begin() + static_cast<std::ptrdiff_t>(2 * n));
