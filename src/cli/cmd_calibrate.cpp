@@ -9,6 +9,7 @@
 #include "arguments.hpp"
 #include "commands.hpp"
 #include "interrupt.hpp"
+#include "mpi.hpp"
 #include "parley/engine/population.hpp"
 #include "parley/engine/study/calibrate.hpp"
 #include "parley/io/io_error.hpp"
@@ -170,7 +171,12 @@ int cmd_calibrate(const std::vector<std::string>& args, const std::string& comma
   const InterruptGuard interrupt;
   options.threads = flags.threads;
   options.cancel = interrupt.flag();
-  if (!flags.quiet) {
+  // Under mpirun each rank simulates a share of every generation's particles, every rank ends
+  // with all of them, and rank 0 reports and writes the file.
+  options.share = mpi::share();
+  const bool writer = options.share.part == 0;
+  const bool quiet = flags.quiet || !writer;
+  if (!quiet) {
     std::fprintf(stderr, "%s %zu parameters of %s on %zu observations, %zu particles\n",
                  kept ? "resuming the calibration of" : "calibrating", sampler.scalar_factors(),
                  s.name.c_str(), observed.items.size(), options.particles);
@@ -182,7 +188,7 @@ int cmd_calibrate(const std::vector<std::string>& args, const std::string& comma
   int particles_of = -1;
   options.on_particles = [&](int index, std::uint64_t done, std::uint64_t of) {
     if (index != particles_of) {
-      generation_progress.emplace(of, !flags.quiet, "particles");
+      generation_progress.emplace(of, !quiet, "particles");
       particles_of = index;
     }
     generation_progress->update(done);
@@ -193,7 +199,7 @@ int cmd_calibrate(const std::vector<std::string>& args, const std::string& comma
       generation_progress.reset();
     }
     total += g.simulations;
-    if (flags.quiet) return;
+    if (quiet) return;
     // Its own simulations and those of every generation so far (parley info shows both too).
     std::fprintf(stderr,
                  "  generation %2d  tolerance %-10.4g acceptance %6.4f  simulations %llu (%llu in "
@@ -209,16 +215,19 @@ int cmd_calibrate(const std::vector<std::string>& args, const std::string& comma
   }
   const engine::Calibration c = engine::calibrate(s, sampler, observed, options, std::move(done));
   // The command line of the calibration as first run: a resume only goes on with it.
-  io::PosteriorRun run{kept ? kept->run.command_line : command_line, options,
-                       !interrupt.interrupted()};
+  // (Under mpirun an interruption of any rank stops every rank's calibration.)
+  const bool interrupted = interrupt.interrupted() || c.stopped == "interrupted";
+  io::PosteriorRun run{kept ? kept->run.command_line : command_line, options, !interrupted};
+  if (!writer) return interrupted ? kExitInterrupted : kExitOk;
   if (!c.generations.empty()) {
     io::write_posterior_file(
         output, s, observed, c, run,
         flags.force || in_place ? io::Overwrite::allow : io::Overwrite::refuse);
   }
-  if (interrupt.interrupted()) {
+  if (interrupted) {
     std::fprintf(stderr, "parley calibrate: %s: %zu generations finished%s\n",
-                 interrupt.signal_name(), c.generations.size(),
+                 interrupt.interrupted() ? interrupt.signal_name() : "interrupted on another rank",
+                 c.generations.size(),
                  c.generations.empty() ? ", nothing written"
                                        : (", kept in " + output +
                                           " (go on with: parley calibrate --resume " + output + ")")

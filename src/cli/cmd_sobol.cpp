@@ -72,14 +72,9 @@ int cmd_sobol(const std::vector<std::string>& args, const std::string& command_l
     }
   }
   const std::uint64_t seed = flags.seed.value_or(s.seed);
-  // Under mpirun each rank computes a share of the negotiations, the outcomes are summed over
-  // the ranks (each is 0 outside its rank's share), and rank 0 writes the file.
-  engine::SobolShare share;
-  if (mpi::size() > 1) {
-    share.part = static_cast<std::size_t>(mpi::rank());
-    share.parts = static_cast<std::size_t>(mpi::size());
-    share.gather = [](std::vector<double>& y) { mpi::sum_over_ranks(y); };
-  }
+  // Under mpirun each rank computes a share of the negotiations, every rank gathers their
+  // outcomes, and rank 0 writes the file.
+  const engine::Share share = mpi::share();
   const std::uint64_t total = static_cast<std::uint64_t>(n) * (sampler.factors().size() + 2);
   if (share.parts > total) {
     throw UsageError(std::to_string(share.parts) + " ranks for " + std::to_string(total) +

@@ -1,7 +1,9 @@
 #include "mpi.hpp"
 
-#include <algorithm>
 #include <cstdlib>
+#include <limits>
+#include <stdexcept>
+#include <vector>
 
 #ifdef PARLEY_MPI
 #include <mpi.h>
@@ -47,14 +49,27 @@ int max_over_ranks(int value) {
   MPI_Allreduce(&value, &out, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
   return out;
 }
-void sum_over_ranks(std::vector<double>& values) {
-  if (!g_active) return;
-  // MPI counts are ints: in pieces of at most 2^30 elements.
-  constexpr std::size_t kPiece = std::size_t{1} << 30;
-  for (std::size_t from = 0; from < values.size(); from += kPiece) {
-    const auto count = static_cast<int>(std::min(kPiece, values.size() - from));
-    MPI_Allreduce(MPI_IN_PLACE, values.data() + from, count, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
-  }
+engine::Share share() {
+  engine::Share s;
+  if (!g_active || size() <= 1) return s;
+  s.part = static_cast<std::size_t>(rank());
+  s.parts = static_cast<std::size_t>(size());
+  s.gather = [parts = s.parts](std::vector<double>& values, std::size_t width) {
+    // Every rank's slice from where it lies on that rank, unchanged (no arithmetic).
+    const std::size_t items = values.size() / width;
+    std::vector<int> counts(parts), offsets(parts);
+    for (std::size_t r = 0; r < parts; ++r) {
+      const auto [first, last] = engine::Share{r, parts, {}, {}}.range(items);
+      if (last * width > static_cast<std::size_t>(std::numeric_limits<int>::max()))
+        throw std::runtime_error("more values than MPI can gather at once");
+      counts[r] = static_cast<int>((last - first) * width);
+      offsets[r] = static_cast<int>(first * width);
+    }
+    MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, values.data(), counts.data(), offsets.data(),
+                   MPI_DOUBLE, MPI_COMM_WORLD);
+  };
+  s.any = [](bool flag) { return max_over_ranks(flag ? 1 : 0) != 0; };
+  return s;
 }
 #else
 Session::Session(int&, char**&) {}
@@ -68,7 +83,9 @@ int rank() {
 int max_over_ranks(int value) {
   return value;
 }
-void sum_over_ranks(std::vector<double>&) {}
+engine::Share share() {
+  return {};
+}
 #endif
 
 }  // namespace parley::cli::mpi

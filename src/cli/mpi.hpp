@@ -1,8 +1,8 @@
 #pragma once
-// MPI for `mpirun -n P parley run|sweep|sobol ...` (built with -DPARLEY_MPI=ON): each rank
-// computes one shard (sobol: a share of the negotiations) and rank 0 merges them. Without MPI,
-// or outside mpirun, there is one process.
-#include <vector>
+// MPI for `mpirun -n P parley run|sweep|sobol|calibrate ...` (built with -DPARLEY_MPI=ON): each
+// rank computes one shard (sobol, calibrate: a share of the simulations, gathered on every rank)
+// and rank 0 writes the file. Without MPI, or outside mpirun, there is one process.
+#include "parley/engine/share.hpp"
 
 namespace parley::cli::mpi {
 
@@ -19,8 +19,8 @@ int size();  // 1 without MPI
 int rank();  // 0 without MPI
 // The largest `value` over the ranks (every rank calls it).
 int max_over_ranks(int value);
-// Each element summed over the ranks, in place on every rank (every rank calls it with a
-// vector of the same size).
-void sum_over_ranks(std::vector<double>& values);
+// This rank's share of a study's simulations (sobol, calibrate): its slice of them, each slice
+// put in place on every rank, an interruption of any rank seen by all. One process: the whole.
+engine::Share share();
 
 }  // namespace parley::cli::mpi

@@ -332,6 +332,38 @@ class Mpi(unittest.TestCase):
                                    capture_output=True, text=True, env=env)
                 self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
                 self.assertEqual(differing(reference, datasets(out)), [], ranks)
+            # A calibration: each rank simulates a share of every generation's particles; a
+            # calibration resumed under mpirun goes on as the uninterrupted one.
+            observed = os.path.join(SRC, "scenarios", "observations", "miami-2025.toml")
+            calib = ["calibrate", SCENARIO, "--observed", observed, "--particles", "60", "--threads", "1", "-q"]
+            whole = os.path.join(tmp, "posterior.h5")
+            r = parley(*calib, "--generations", "3", "-o", whole, binary=binary)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            reference = datasets(whole)
+            self.assertEqual(reference["posterior/generation"].shape, (3,))
+            for ranks in (2, 3):
+                out = os.path.join(tmp, f"mpi{ranks}-posterior.h5")
+                r = subprocess.run([mpirun, "--oversubscribe", "-n", str(ranks), binary, *calib, "--generations", "3",
+                                    "-o", out], capture_output=True, text=True, env=env)
+                self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+                self.assertEqual(differing(reference, datasets(out)), [], ranks)
+            part = os.path.join(tmp, "mpi-part.h5")
+            r = subprocess.run([mpirun, "--oversubscribe", "-n", "2", binary, *calib, "--generations", "2", "-o", part],
+                               capture_output=True, text=True, env=env)
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            r = subprocess.run([mpirun, "--oversubscribe", "-n", "3", binary, "calibrate", "--resume", part,
+                                "--generations", "3", "--threads", "1", "-q"], capture_output=True, text=True, env=env)
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            self.assertEqual(differing(reference, datasets(part)), [])
+            # The same through the Slurm recipe (scripts/slurm/mpi.sbatch, RUNS the particles).
+            sbatch = os.path.join(tmp, "sbatch-posterior.h5")
+            r = subprocess.run(["bash", os.path.join(SRC, "scripts", "slurm", "mpi.sbatch")], capture_output=True,
+                               text=True, env=dict(env, PARLEY=binary, COMMAND="calibrate", SCENARIO=SCENARIO, RUNS="60",
+                                                   OUTPUT=sbatch, SLURM_NTASKS="2", SLURM_CPUS_PER_TASK="1",
+                                                   PARLEY_ARGS=f"--observed {observed} --generations 3",
+                                                   OMPI_MCA_rmaps_base_oversubscribe="1"))
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            self.assertEqual(differing(reference, datasets(sbatch)), [])
 
 
 if __name__ == "__main__":

@@ -618,10 +618,10 @@ TEST(Sobol, SharesOfTheNegotiationsGiveTheWholeDesign) {
   ASSERT_EQ(total, n * (whole.factors.size() + 2));
   std::vector<std::vector<double>> seen(parts);
   for (std::size_t part = 0; part < parts; ++part) {
-    engine::SobolShare share;
+    engine::Share share;
     share.part = part;
     share.parts = parts;
-    share.gather = [&](std::vector<double>& y) { seen[part] = y; };
+    share.gather = [&](std::vector<double>& y, std::size_t) { seen[part] = y; };
     engine::run_sobol(s, sampler, 5, n, 1, 20, {}, engine::kSobolSequence, share);
     ASSERT_EQ(seen[part].size(), total);
   }
@@ -644,10 +644,10 @@ TEST(Sobol, SharesOfTheNegotiationsGiveTheWholeDesign) {
     previous_last = last;
   }
   for (std::size_t e = 0; e < total; ++e) EXPECT_EQ(sum[e], static_cast<double>(whole.y[e])) << e;
-  engine::SobolShare share;
+  engine::Share share;
   share.part = 1;
   share.parts = parts;
-  share.gather = [&](std::vector<double>& y) { y = sum; };
+  share.gather = [&](std::vector<double>& y, std::size_t) { y = sum; };
   const auto gathered =
       engine::run_sobol(s, sampler, 5, n, 1, 20, {}, engine::kSobolSequence, share);
   EXPECT_EQ(gathered.y, whole.y);

@@ -205,6 +205,11 @@ Calibration calibrate(const scenario::Scenario& s, const Sampler& sampler,
   tbb::global_control control(tbb::global_control::max_allowed_parallelism,
                               static_cast<std::size_t>(threads));
   auto cancelled = [&] { return options.cancel && options.cancel->load(); };
+  // This process's share of each generation's particles, [first, last); every process then
+  // holds every particle (Share::put_together), and an interruption of any stops them all.
+  const Share& share = options.share;
+  const auto [mine_first, mine_end] = share.range(n);
+  const std::uint64_t own = mine_end - mine_first;
   // Progress within a generation: a count of finished particles, reported by one thread at a
   // time.
   std::atomic<std::uint64_t> particles_done{0};
@@ -213,7 +218,7 @@ Calibration calibrate(const scenario::Scenario& s, const Sampler& sampler,
     const std::uint64_t finished = ++particles_done;
     if (!options.on_particles) return;
     std::unique_lock<std::mutex> lock(reporting, std::try_to_lock);
-    if (lock.owns_lock()) options.on_particles(index, finished, n);
+    if (lock.owns_lock()) options.on_particles(index, finished, own);
   };
   std::vector<Coordinate> coordinates;
   for (std::size_t f = 0; f < p; ++f)
@@ -249,7 +254,7 @@ Calibration calibrate(const scenario::Scenario& s, const Sampler& sampler,
     g.simulations = n;
     g.acceptance_rate = 1.0;
     particles_done = 0;
-    tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
+    tbb::parallel_for(mine_first, mine_end, [&](std::size_t i) {
       if (cancelled()) return;
       random::Stream stream(options.seed, particle_key(0, i), kPropose);
       double* theta = g.particles.data() + i * p;
@@ -259,10 +264,12 @@ Calibration calibrate(const scenario::Scenario& s, const Sampler& sampler,
               .total;
       particle_done(0);
     });
-    if (cancelled()) {
+    if (share.any_of(cancelled())) {
       out.stopped = "interrupted";
       return out;
     }
+    share.put_together(g.particles, p);
+    share.put_together(g.distances, 1);
     finish(std::move(g));
   }
 
@@ -337,9 +344,10 @@ Calibration calibrate(const scenario::Scenario& s, const Sampler& sampler,
     g.particles.resize(n * p);
     g.distances.resize(n);
     g.weights.assign(n, 1.0 / static_cast<double>(n));
-    std::vector<std::uint64_t> sims(n, 0), accepted(n, 0);
+    // Counts per particle (exact in a double, for gathering).
+    std::vector<double> sims(n, 0.0), accepted(n, 0.0);
     particles_done = 0;
-    tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
+    tbb::parallel_for(mine_first, mine_end, [&](std::size_t i) {
       if (cancelled()) return;
       random::Stream stream(options.seed, particle_key(gi, i), kPropose);
       const std::uint64_t sim_seed = simulation_seed(options.seed, gi, i);
@@ -366,7 +374,7 @@ Calibration calibrate(const scenario::Scenario& s, const Sampler& sampler,
         const double log_pi_moved = log_prior_z(moved.data(), at.data());
         const double v = stream.uniform();
         if (!(std::log(v) < log_pi_moved - log_pi)) continue;
-        ++sims[i];
+        sims[i] += 1.0;
         const double d = simulate_distance(s, sampler, observed, sim_seed,
                                            static_cast<std::uint64_t>(m), at.data())
                              .total;
@@ -375,21 +383,25 @@ Calibration calibrate(const scenario::Scenario& s, const Sampler& sampler,
           log_pi = log_pi_moved;
           theta = at;
           dist = d;
-          ++accepted[i];
+          accepted[i] += 1.0;
         }
       }
       std::copy(theta.begin(), theta.end(), g.particles.begin() + static_cast<long>(i * p));
       g.distances[i] = dist;
       particle_done(gi);
     });
-    if (cancelled()) {
+    if (share.any_of(cancelled())) {
       out.stopped = "interrupted";
       break;
     }
+    share.put_together(g.particles, p);
+    share.put_together(g.distances, 1);
+    share.put_together(sims, 1);
+    share.put_together(accepted, 1);
     std::uint64_t moved_count = 0;
     for (std::size_t i = 0; i < n; ++i) {
-      g.simulations += sims[i];
-      moved_count += accepted[i];
+      g.simulations += static_cast<std::uint64_t>(sims[i]);
+      moved_count += static_cast<std::uint64_t>(accepted[i]);
     }
     // Steps accepted over steps tried (a step refused on the prior ratio needs no simulation).
     g.acceptance_rate = static_cast<double>(moved_count) /

@@ -103,7 +103,7 @@ std::vector<double> shifted_sobol_points(std::size_t dimensions, std::size_t n,
 SobolResult run_sobol(const scenario::Scenario& scenario, const Sampler& sampler,
                       std::uint64_t seed, std::uint64_t samples, int threads, int resamples,
                       const std::function<void(std::uint64_t, std::uint64_t)>& progress,
-                      const std::string& design, const SobolShare& share) {
+                      const std::string& design, const Share& share) {
   (void)scenario;
   if (design != kSobolSequence && design != kSobolRandom) {
     throw std::invalid_argument("Sobol design \"" + design +
@@ -142,9 +142,7 @@ SobolResult run_sobol(const scenario::Scenario& scenario, const Sampler& sampler
     throw std::invalid_argument("Sobol share " + std::to_string(share.part) + " of " +
                                 std::to_string(share.parts));
   }
-  const std::size_t first =
-      y.size() / share.parts * share.part + std::min(share.part, y.size() % share.parts);
-  const std::size_t last = first + y.size() / share.parts + (share.part < y.size() % share.parts);
+  const auto [first, last] = share.range(y.size());
   // In slices, so that progress can be reported between them (from this thread only).
   const std::size_t slice = std::max<std::size_t>(4096, (last - first) / 100);
   for (std::size_t from = first; from < last; from += slice) {
@@ -171,7 +169,7 @@ SobolResult run_sobol(const scenario::Scenario& scenario, const Sampler& sampler
     });
     if (progress) progress(std::min(last, from + slice) - first, last - first);
   }
-  if (share.gather) share.gather(y);
+  share.put_together(y, 1);
   const std::vector<double> a(y.begin(), y.begin() + static_cast<std::ptrdiff_t>(n));
   const std::vector<double> b(y.begin() + static_cast<std::ptrdiff_t>(n),
                               y.begin() + static_cast<std::ptrdiff_t>(2 * n));

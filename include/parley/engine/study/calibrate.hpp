@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "parley/engine/sampler.hpp"
+#include "parley/engine/share.hpp"
 #include "parley/scenario/observations.hpp"
 #include "parley/scenario/scenario.hpp"
 
@@ -69,6 +70,9 @@ struct CalibrateOptions {
   // threads but never two at a time (a thread that finds it busy goes on without calling).
   std::function<void(int index, std::uint64_t done, std::uint64_t particles)> on_particles;
   const std::atomic<bool>* cancel = nullptr;  // checked between particles, in every generation
+  // Under several processes: this one's share of each generation's particles (every process
+  // runs the same calibration, and ends with the same generations); on_particles counts them.
+  Share share;
 };
 
 struct Calibration {

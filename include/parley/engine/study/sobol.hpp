@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "parley/engine/sampler.hpp"
+#include "parley/engine/share.hpp"
 
 namespace parley::engine {
 
@@ -47,25 +48,16 @@ struct SobolResult {
   std::vector<std::int8_t> y;
 };
 
-// Which of the N (k + 2) negotiations this process computes, when several share them (one per
-// MPI rank): the slice `part` of `parts`, in order of their index; `gather` then receives every
-// output, 0 outside the slice, and must leave each one's value in its place (a sum over the
-// processes, whose slices are disjoint). Each negotiation's outcome depends on its index
-// alone, so the result is the one process's, bit for bit.
-struct SobolShare {
-  std::size_t part = 0, parts = 1;
-  std::function<void(std::vector<double>& outputs)> gather;
-};
-
 // The Saltelli design on a scenario: A_j draws every factor as run j, B_j as run N + j, and
 // AB_i,j as run j but factor i as run N + j; the battlefield and the protocol's own draws
 // follow the row (j, or N + j for B). N (k + 2) negotiations, in parallel, stored by index.
-// `progress` counts the negotiations of this process's share.
+// Under several processes each computes its `share` of the negotiations (parley/engine/share.hpp);
+// `progress` counts those.
 SobolResult run_sobol(
     const scenario::Scenario& scenario, const Sampler& sampler, std::uint64_t seed,
     std::uint64_t samples, int threads, int resamples,
     const std::function<void(std::uint64_t done, std::uint64_t total)>& progress = {},
-    const std::string& design = kSobolSequence, const SobolShare& share = {});
+    const std::string& design = kSobolSequence, const Share& share = {});
 
 // The first `n` points of the randomly shifted Sobol' sequence in `dimensions` dimensions,
 // [n][dimensions] row-major, each coordinate in (0, 1): the point after the origin first.
