@@ -302,6 +302,37 @@ def calibration(parley, scenario, folder):
             "ratio_to_run": simulations / wall / run_rate}
 
 
+def mpi_efficiency(mpi_parley, scenario, folder, quick):
+    """Parallel efficiency of `mpirun -n 2` (one thread a rank) against one process on one thread,
+    for `sobol` and `calibrate` of the default scenario: T(1) / (2 T(2)), best of two each. None
+    without an MPI build (build/mpi/parley, as scripts/test makes it) or mpirun."""
+    import shutil
+    mpirun = shutil.which("mpirun")
+    if not (mpi_parley and os.path.exists(mpi_parley) and mpirun):
+        return None
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+               OMPI_MCA_rmaps_base_oversubscribe="1")
+    observed = os.path.join(os.path.dirname(scenario), "observations", os.path.basename(scenario))
+    studies = {
+        "sobol": ["sobol", scenario, "-n", "200" if quick else "1000", "--bootstrap", "50"],
+        "calibrate": ["calibrate", scenario, "--observed", observed, "--particles", "400" if quick else "2000",
+                      "--generations", "3"],
+    }
+    out = {}
+    for name, args in studies.items():
+        best = {}
+        for _ in range(2):
+            for ranks in (1, 2):
+                cmd = ([mpirun, "-n", "2"] if ranks == 2 else []) + [mpi_parley, *args, "--threads", "1", "-o",
+                                                                    os.path.join(folder, "mpi.h5"), "--force", "-q"]
+                start = time.monotonic()
+                subprocess.run(cmd, check=True, env=env, capture_output=True)
+                best[ranks] = min(best.get(ranks, float("inf")), time.monotonic() - start)
+        out[name] = {"seconds_1_rank": best[1], "seconds_2_ranks": best[2],
+                     "efficiency_2_ranks": best[1] / (2 * best[2])}
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--parley", required=True)
@@ -310,6 +341,7 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--scaling", action="store_true", help="measure and plot the cost against size")
+    ap.add_argument("--mpi-parley", default=None, help="the MPI build, for the efficiency of sobol and calibrate")
     args = ap.parse_args()
     cores = os.cpu_count() or 1
     results = {"cores": cores, "quick": args.quick}
@@ -361,6 +393,7 @@ def main():
             args.parley, args.scenario, tmp, args.quick, ALTERNATING_INFORMATION_VARIANTS,
             runs=400 if args.quick else 2000)
         results["calibration"] = calibration(args.parley, args.scenario, tmp)
+        results["mpi"] = mpi_efficiency(args.mpi_parley, args.scenario, tmp, args.quick)
         if args.scaling:
             results["scaling"] = scaling(args.parley, tmp, args.quick)
             png = os.path.join(os.path.dirname(args.out), "scaling.png")
@@ -410,6 +443,12 @@ def main():
           f"{c['tolerance']:g} ({c['stopped']})")
     print(f"    {c['simulations']:,} simulations, {c['simulations_per_second']:,.0f}/s "
           f"({c['ratio_to_run']:.2f}x the rate of parley run on 2 threads)")
+    if results["mpi"]:
+        for name, m in results["mpi"].items():
+            print(f"  {name} under mpirun -n 2 (a thread a rank): {m['seconds_2_ranks']:.2f} s against "
+                  f"{m['seconds_1_rank']:.2f} s in one process, efficiency {m['efficiency_2_ranks']:.2f}")
+    else:
+        print("  MPI efficiency: no MPI build (cmake --preset mpi && cmake --build --preset mpi)")
     print("  hot path (Google Benchmark, ns):")
     for name, ns in results["micro_ns"].items():
         print(f"    {name:<24} {ns:>12,.0f}")
