@@ -302,6 +302,22 @@ def calibration(parley, scenario, folder):
             "ratio_to_run": simulations / wall / run_rate}
 
 
+def sobol_throughput(parley, scenario, folder, quick, threads):
+    """`parley sobol` of the default scenario on every core: negotiations per second, against
+    `parley run`'s runs per second on as many threads."""
+    n = 300 if quick else 2000
+    out = os.path.join(folder, "sobol.h5")
+    start = time.monotonic()
+    subprocess.run([parley, "sobol", scenario, "-n", str(n), "--bootstrap", "100", "--threads", str(threads),
+                    "-o", out, "--force", "-q"], check=True)
+    wall = time.monotonic() - start
+    with files.open_file(out, allowed=(files.SOBOL,)) as f:
+        factors = len(f["sobol/factor"][()])
+    negotiations = n * (factors + 2)
+    return {"samples": n, "factors": factors, "negotiations": negotiations, "wall_s": wall, "threads": threads,
+            "negotiations_per_second": negotiations / wall}
+
+
 def mpi_efficiency(mpi_parley, scenario, folder, quick):
     """Parallel efficiency of `mpirun -n 2` (one thread a rank) against one process on one thread,
     for `sobol` and `calibrate` of the default scenario: T(1) / (2 T(2)), best of two each. None
@@ -333,6 +349,113 @@ def mpi_efficiency(mpi_parley, scenario, folder, quick):
     return out
 
 
+PERFORMANCE_DOC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "docs", "performance.md")
+BEGIN, END = "<!-- generated: bench -->\n", "<!-- end generated -->"
+
+
+def machine():
+    """The machine in words: CPU model, cores, memory, from /proc."""
+    model = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+        with open("/proc/meminfo", encoding="utf-8") as f:
+            kib = int(f.readline().split()[1])
+        memory = f", {kib / 1024 ** 2:.0f} GiB"
+    except OSError:
+        memory = ""
+    return f"{model}, {os.cpu_count()} cores{memory}"
+
+
+def table(header, rows):
+    return "\n".join(["| " + " | ".join(header) + " |", "|" + "---|" * len(header)] +
+                      ["| " + " | ".join(str(c) for c in row) + " |" for row in rows])
+
+
+def performance_block(results, when, where):
+    """docs/performance.md's figures from one run of scripts/bench (RESULTS, as in
+    results/bench.json), in markdown."""
+    cores = results["cores"]
+    r = results["rate"]
+    out = [f"The last run of `scripts/bench{' --quick' if results['quick'] else ''}"
+           f"{' --scaling' if 'scaling' in results else ''}`: {when}, on {where}. Every figure below comes "
+           "from it; times are of a machine that may be shared, ratios are within the run.", ""]
+    rows = [(f"runs/s at 1 / {cores} threads ({r['runs']:,} runs)", f"{r['threads_1']:,.0f} / {r[f'threads_{cores}']:,.0f}"),
+            (f"parallel efficiency at {cores} threads", f"{r['efficiency']:.2f}"),
+            ("share of wall time writing HDF5", f"{100 * r['write_share']:.1f}%")]
+    sizes = sorted(results["memory"], key=int)
+    rows.append(("peak RSS at " + " / ".join(f"{int(k):,}" for k in sizes) + " runs",
+                 " / ".join(f"{results['memory'][k]['peak_rss_mb']:.1f}" for k in sizes) + " MB"))
+    rows += [(f"{int(k):,} runs at {cores} threads", f"{results['memory'][k]['wall_s']:.1f} s") for k in sizes[-1:]]
+    ref = results["reference"]
+    worst = max(v["standard_errors"] for v in ref["agreement"].values())
+    rows += [(f"static variant (no moving parts), 1 thread ({ref['runs']:,} runs)",
+              f"{ref['parley_runs_per_second_1_thread']:,.0f} runs/s"),
+             ("numpy reference on it, 1 core", f"{ref['numpy_runs_per_second']:,.0f} runs/s"),
+             ("Parley / numpy per core", f"{ref['speed_ratio_per_core']:.1f}×"),
+             ("outcomes against the reference", f"P(agreement) and every mean deal term within {worst:.1f} standard errors")]
+    c = results["calibration"]
+    rows.append((f"calibration ({c['particles']:,} particles, {c['threads']} threads, {c['generations']} generations)",
+                 f"{c['simulations']:,} simulations in {c['wall_s']:.2f} s, {c['simulations_per_second']:,.0f}/s "
+                 f"({c['ratio_to_run']:.2f}× `parley run`'s rate)"))
+    if "sobol" in results:
+        so = results["sobol"]
+        rows.append((f"Sobol indices (N = {so['samples']:,}, {so['factors']} factors, {so['threads']} threads)",
+                     f"{so['negotiations']:,} negotiations in {so['wall_s']:.2f} s, {so['negotiations_per_second']:,.0f}/s"))
+    for name, m in (results.get("mpi") or {}).items():
+        rows.append((f"`{name}` under `mpirun -n 2`, a thread a rank", f"{m['seconds_2_ranks']:.2f} s against "
+                     f"{m['seconds_1_rank']:.2f} s in one process: efficiency {m['efficiency_2_ranks']:.2f}"))
+    if not results.get("mpi"):
+        rows.append(("MPI efficiency", "not measured (no MPI build: `cmake --preset mpi && cmake --build --preset mpi`)"))
+    micro = results["micro_ns"]
+    rows.append(("hot path (Google Benchmark)", ", ".join(f"{k.removeprefix('BM_')} {v:,.0f} ns" for k, v in micro.items())))
+    out += [table(("measure (default scenario unless said)", "value"), rows), ""]
+    for key, title, unit in (("veto", "More veto players", "the default"),
+                             ("information", "The mediator's beliefs, the red lines drawn", "complete information"),
+                             ("alternating_information", "The proposers' beliefs in alternating offers, the red lines drawn",
+                              "complete information")):
+        v = results[key]
+        out += [f"{title} (1 thread, {v['runs']:,} runs, best of two):", "",
+                table(("variant", "µs per run", f"× {unit}"),
+                      [(name, f"{x['microseconds_per_run']:,.0f}", f"{x['ratio_to_first']:.2f}") for name, x in v["variants"].items()]), ""]
+    if "scaling" in results:
+        sc = results["scaling"]
+        rows = [(axis, ", ".join(f"{p['value']}: {p['microseconds_per_run']:,.0f}" for p in sc[axis]),
+                 f"{sc[axis + '_exponent']:.2f}") for axis in ("agents", "issues", "rounds")]
+        out += ["The cost of a run against each size alone, from 4 agents, 6 issues and 18 rounds, the veto "
+                "players' red lines excluding each other (µs per run, 1 thread; `results/scaling.png`):", "",
+                table(("size", "µs per run", "exponent"), rows), ""]
+    if "sizes" in results:
+        sz = results["sizes"]
+        rows = []
+        for method, series in sz["methods"].items():
+            for axis, v in series.items():
+                pts = ", ".join(f"{p['value']}: {p['microseconds']:,.0f}" for p in v["points"])
+                cut = f"; over {sz['cap_seconds']} s at {v['cut_at']}" if v["cut_at"] else ""
+                e = "" if v["exponent"] is None else f"{v['exponent']:.2f}"
+                rows.append((method, axis, pts + cut, e))
+        out += [f"Every protocol and `solve` with every party a veto player and room for a deal, µs per run "
+                f"(`solve`: per command), {sz['runs']} runs a point, a series stopped at its first size over "
+                f"{sz['cap_seconds']} s (`results/sizes.png`):", "",
+                table(("protocol", "size", "µs at each size", "exponent"), rows), ""]
+    return "\n".join(out)
+
+
+def write_performance(block, doc=PERFORMANCE_DOC):
+    """Puts BLOCK between the markers of docs/performance.md (temporary file, then rename)."""
+    with open(doc, encoding="utf-8") as f:
+        text = f.read()
+    a = text.index(BEGIN) + len(BEGIN)
+    b = text.index(END, a)
+    tmp = doc + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text[:a] + block + text[b:])
+    os.replace(tmp, doc)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--parley", required=True)
@@ -342,6 +465,7 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--scaling", action="store_true", help="measure and plot the cost against size")
     ap.add_argument("--mpi-parley", default=None, help="the MPI build, for the efficiency of sobol and calibrate")
+    ap.add_argument("--no-docs", action="store_true", help="leave docs/performance.md as it is")
     args = ap.parse_args()
     cores = os.cpu_count() or 1
     results = {"cores": cores, "quick": args.quick}
@@ -393,6 +517,7 @@ def main():
             args.parley, args.scenario, tmp, args.quick, ALTERNATING_INFORMATION_VARIANTS,
             runs=400 if args.quick else 2000)
         results["calibration"] = calibration(args.parley, args.scenario, tmp)
+        results["sobol"] = sobol_throughput(args.parley, args.scenario, tmp, args.quick, cores)
         results["mpi"] = mpi_efficiency(args.mpi_parley, args.scenario, tmp, args.quick)
         if args.scaling:
             results["scaling"] = scaling(args.parley, tmp, args.quick)
@@ -472,6 +597,9 @@ def main():
     with open(args.out, "w", encoding="utf-8") as f:
         json.dump(results, f, indent=2)
     print(f"  written {args.out}")
+    if not args.no_docs:
+        write_performance(performance_block(results, time.strftime("%-d %B %Y"), machine()))
+        print("  written docs/performance.md (its generated part)")
 
 
 if __name__ == "__main__":

@@ -63,6 +63,37 @@ class BenchScenarios(unittest.TestCase):
                 r = subprocess.run([BIN, "validate", path], capture_output=True, text=True)
                 self.assertEqual(r.returncode, 0, f"{name}: {r.stderr}")
 
+    def test_the_performance_page_takes_every_figure_of_a_run(self):
+        # docs/performance.md's generated part, from a run's results (as in results/bench.json):
+        # each measured number appears, formatted, and the page has the markers it goes between.
+        sys.path.insert(0, os.path.join(SRC, "scripts"))
+        import bench
+        variants = {"runs": 400, "variants": {"a": {"microseconds_per_run": 1234.5, "ratio_to_first": 1.0},
+                                              "b": {"microseconds_per_run": 4321.0, "ratio_to_first": 3.5}}}
+        results = {
+            "cores": 2, "quick": True,
+            "rate": {"runs": 20000, "threads_1": 3901.2, "threads_2": 7280.4, "efficiency": 0.93, "write_share": 0.054},
+            "memory": {"10000": {"peak_rss_mb": 39.06, "wall_s": 1.47}, "100000": {"peak_rss_mb": 60.23, "wall_s": 13.41}},
+            "reference": {"runs": 10000, "numpy_runs_per_second": 5953.1, "parley_runs_per_second_1_thread": 7355.9,
+                          "speed_ratio_per_core": 1.24, "agreement": {"p": {"standard_errors": 1.44}}},
+            "calibration": {"particles": 1000, "threads": 2, "generations": 3, "simulations": 7333, "wall_s": 1.28,
+                            "simulations_per_second": 5726.7, "ratio_to_run": 0.59},
+            "sobol": {"samples": 300, "factors": 34, "threads": 2, "negotiations": 10800, "wall_s": 2.5,
+                      "negotiations_per_second": 4320.0},
+            "mpi": {"sobol": {"seconds_1_rank": 6.1, "seconds_2_ranks": 3.71, "efficiency_2_ranks": 0.82}},
+            "micro_ns": {"BM_WholeRun": 200393.4},
+            "veto": variants, "information": variants, "alternating_information": variants,
+        }
+        block = bench.performance_block(results, "7 December 2026", "a machine")
+        for figure in ("3,901 / 7,280", "0.93", "5.4%", "39.1 / 60.2 MB", "13.4 s", "7,356 runs/s", "5,953 runs/s",
+                       "1.2×", "1.4 standard errors", "7,333 simulations in 1.28 s", "10,800 negotiations in 2.50 s",
+                       "efficiency 0.82", "WholeRun 200,393 ns", "| b | 4,321 | 3.50 |", "7 December 2026, on a machine"):
+            self.assertIn(figure, block)
+        self.assertNotIn("None", block)
+        with open(os.path.join(SRC, "docs", "performance.md"), encoding="utf-8") as f:
+            page = f.read()
+        self.assertLess(page.index(bench.BEGIN), page.index(bench.END, page.index(bench.BEGIN)))
+
 
 class RunFile(unittest.TestCase):
     """One small run of the default scenario, checked for layout and consistency."""
