@@ -11,6 +11,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "python"))
 from parley import files  # noqa: E402
+from measurements import DRAWN, markdown_table as table, write_generated  # noqa: E402
 
 
 def run(parley, scenario, runs, threads, out, overrides=()):
@@ -94,28 +95,22 @@ VETO_VARIANTS = {
 
 
 # The default scenario draws no red line, so that what the parties know of each other's costs
-# nothing there. These four keys of an earlier default draw the territorial red lines of Moscow
-# and Kyiv and how far they concede (docs/findings.md, DRAWN): the private information whose
-# cost the variants below measure.
-DRAWN = ["agents.russia.red_lines.territory=[{uniform=[0.45,0.65]},1.0]",
-         "agents.russia.red_line_limits.territory=[{uniform=[0.5,0.6]},1.0]",
-         "agents.ukraine.red_lines.territory=[0.0,{uniform=[0.4,0.55]}]",
-         "agents.ukraine.red_line_limits.territory=[0.0,{uniform=[0.5,0.6]}]"]
-
+# nothing there: the variants below draw the territorial red lines of Moscow and Kyiv (DRAWN, the
+# four keys of an earlier default; docs/findings.md).
 # What the mediator knows (docs/model.md, "Private information and beliefs"): the cost of its
 # beliefs against a mediator who knows the red lines.
 INFORMATION_VARIANTS = {
-    "complete information": DRAWN + ['protocol.information="complete"'],
-    "prior only": DRAWN + ['protocol.information="prior"'],
-    "learning, separate (default)": DRAWN + ['protocol.information="learning"', 'protocol.sessions="separate"'],
-    "learning, joint table": DRAWN + ['protocol.information="learning"', 'protocol.sessions="joint"'],
+    "complete information": [*DRAWN, 'protocol.information="complete"'],
+    "prior only": [*DRAWN, 'protocol.information="prior"'],
+    "learning, separate (default)": [*DRAWN, 'protocol.information="learning"', 'protocol.sessions="separate"'],
+    "learning, joint table": [*DRAWN, 'protocol.information="learning"', 'protocol.sessions="joint"'],
 }
 
 # The same in alternating offers, where each proposer screens the others' private red lines.
 ALTERNATING_INFORMATION_VARIANTS = {
-    "alternating, complete information": DRAWN + ['protocol.kind="alternating"', 'protocol.information="complete"'],
-    "alternating, prior only": DRAWN + ['protocol.kind="alternating"', 'protocol.information="prior"'],
-    "alternating, learning": DRAWN + ['protocol.kind="alternating"', 'protocol.information="learning"'],
+    "alternating, complete information": [*DRAWN, 'protocol.kind="alternating"', 'protocol.information="complete"'],
+    "alternating, prior only": [*DRAWN, 'protocol.kind="alternating"', 'protocol.information="prior"'],
+    "alternating, learning": [*DRAWN, 'protocol.kind="alternating"', 'protocol.information="learning"'],
 }
 
 
@@ -350,7 +345,6 @@ def mpi_efficiency(mpi_parley, scenario, folder, quick):
 
 
 PERFORMANCE_DOC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "docs", "performance.md")
-BEGIN, END = "<!-- generated: bench -->\n", "<!-- end generated -->"
 
 
 def machine():
@@ -368,11 +362,6 @@ def machine():
     except OSError:
         memory = ""
     return f"{model}, {os.cpu_count()} cores{memory}"
-
-
-def table(header, rows):
-    return "\n".join(["| " + " | ".join(header) + " |", "|" + "---|" * len(header)] +
-                      ["| " + " | ".join(str(c) for c in row) + " |" for row in rows])
 
 
 def performance_block(results, when, where):
@@ -442,18 +431,6 @@ def performance_block(results, when, where):
                 f"{sz['cap_seconds']} s (`results/sizes.png`):", "",
                 table(("protocol", "size", "µs at each size", "exponent"), rows), ""]
     return "\n".join(out)
-
-
-def write_performance(block, doc=PERFORMANCE_DOC):
-    """Puts BLOCK between the markers of docs/performance.md (temporary file, then rename)."""
-    with open(doc, encoding="utf-8") as f:
-        text = f.read()
-    a = text.index(BEGIN) + len(BEGIN)
-    b = text.index(END, a)
-    tmp = doc + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text[:a] + block + text[b:])
-    os.replace(tmp, doc)
 
 
 def main():
@@ -598,7 +575,7 @@ def main():
         json.dump(results, f, indent=2)
     print(f"  written {args.out}")
     if not args.no_docs:
-        write_performance(performance_block(results, time.strftime("%-d %B %Y"), machine()))
+        write_generated(PERFORMANCE_DOC, "bench", performance_block(results, time.strftime("%-d %B %Y"), machine()))
         print("  written docs/performance.md (its generated part)")
 
 

@@ -23,12 +23,11 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, ".."))
 sys.path.insert(0, HERE)
-from measurements import default_parley  # noqa: E402
+from measurements import default_parley, generated_block, write_generated  # noqa: E402
 
 DOC = os.path.join(ROOT, "docs", "scenario.md")
 DEFAULT = os.path.join(ROOT, "scenarios", "miami-2025.toml")
 CLAUSES = os.path.join(ROOT, "scenarios", "csis-articles.toml")
-BEGIN, END = "<!-- generated: key reference -->\n", "<!-- end generated -->"
 DISTRIBUTIONS = (", or one of {uniform = [lo, hi]}, {normal = {mean, sd}}, {beta = {mean, kappa}}, "
                  "{triangular = [min, mode, max]}")
 
@@ -203,9 +202,10 @@ def probe(parley, scenario, where, key, value):
     name = UNKNOWN if key is None else key
     if isinstance(where, tuple):
         name_of, base, array = where
-        inline = base[:-1] + ("," if base != "{}" else "") + f"{name}={value}}}"
-        if key is not None and re.search(r"[{,]" + key + "=", base):
+        if key is not None and re.search(r"[{,]" + key + "=", base):  # a key of the base: replaced
             inline = re.sub(r"([{,])" + key + r"=(\[[^\]]*\]|\{[^}]*\}|[^,}]*)", r"\g<1>" + f"{key}={value}", base)
+        else:  # added
+            inline = base[:-1] + ("," if base != "{}" else "") + f"{name}={value}}}"
         return validate(parley, scenario, f"{name_of}=[{inline}]" if array else f"{name_of}={inline}")
     return validate(parley, scenario, f"{where}.{name}={value}")
 
@@ -238,20 +238,16 @@ def allowed(parley, scenario, where, key):
     boolean) to a string."""
     path = path_of(where, key)
     first = message(probe(parley, scenario, where, key, "true")[1], path)
-    if first and first[1]:
-        return first[1].replace(DISTRIBUTIONS, ", or a distribution")
-    second = message(probe(parley, scenario, where, key, '"~"')[1], path)
-    if second and second[1]:
-        return second[1].replace(DISTRIBUTIONS, ", or a distribution")
+    said = first if first and first[1] else message(probe(parley, scenario, where, key, '"~"')[1], path)
+    if said and said[1]:
+        return said[1].replace(DISTRIBUTIONS, ", or a distribution")
     return "true or false" if first is None else first[0]
 
 
 def agent_parameters():
     """The scalar agent parameters of docs/scenario.md's generated table."""
-    with open(DOC, encoding="utf-8") as f:
-        text = f.read()
-    block = text[text.index("<!-- generated: agent parameters -->"):]
-    block = block[:block.index(END)]
+    text, a, b = generated_block(DOC, "agent parameters")
+    block = text[a:b]
     return {k.split(".")[0] for k in re.findall(r"^\| `([a-z_.]+)` \|", block, re.M)} - {"tactics"}
 
 
@@ -294,10 +290,7 @@ def main():
     if problems:
         print("scripts/key_reference.py:\n  " + "\n  ".join(problems), file=sys.stderr)
         return 1
-    with open(DOC, encoding="utf-8") as f:
-        doc = f.read()
-    a = doc.index(BEGIN) + len(BEGIN)
-    b = doc.index(END, a)
+    doc, a, b = generated_block(DOC, "key reference")
     if doc[a:b] == made:
         print("scripts/key_reference.py: docs/scenario.md's key reference is the loader's", file=sys.stderr)
         return 0
@@ -307,10 +300,7 @@ def main():
         print("scripts/key_reference.py: docs/scenario.md's key reference is not the loader's: run "
               "scripts/key_reference.py", file=sys.stderr)
         return 1
-    tmp = DOC + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(doc[:a] + made + doc[b:])
-    os.replace(tmp, DOC)
+    write_generated(DOC, "key reference", made)
     print("scripts/key_reference.py: wrote the key reference of docs/scenario.md", file=sys.stderr)
     return 0
 

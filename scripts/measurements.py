@@ -1,5 +1,7 @@
-"""What scripts/dynamics.py and scripts/war_termination.py share: the options every measurement
-takes, and the table of measurements against their targets."""
+"""What the measurement scripts share (dynamics, war_termination, players, findings, bench,
+key_reference): the options every measurement takes, the table of measurements against their
+targets, the overrides of an earlier default's red lines, and markdown tables and generated
+blocks for the docs."""
 import argparse
 import os
 import shutil
@@ -15,6 +17,41 @@ except ImportError as e:  # a python3 first on PATH without Debian's packages
                      "and matplotlib")
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+# The four territorial keys of an earlier default, which drew the red lines of Moscow and Kyiv and
+# how far they concede (docs/findings.md, DRAWN): the default draws none.
+DRAWN = ("agents.russia.red_lines.territory=[{uniform=[0.45,0.65]},1.0]",
+         "agents.russia.red_line_limits.territory=[{uniform=[0.5,0.6]},1.0]",
+         "agents.ukraine.red_lines.territory=[0.0,{uniform=[0.4,0.55]}]",
+         "agents.ukraine.red_line_limits.territory=[0.0,{uniform=[0.5,0.6]}]")
+END_GENERATED = "<!-- end generated -->"
+
+
+def markdown_table(header, rows):
+    """A markdown table of HEADER and ROWS (each a sequence of cells)."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return "\n".join(lines + ["| " + " | ".join(str(c) for c in row) + " |" for row in rows])
+
+
+def generated_block(path, name):
+    """The text of PATH, and where its block "<!-- generated: NAME -->" ... "<!-- end generated -->"
+    starts and ends (the text between the markers)."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    begin = f"<!-- generated: {name} -->\n"
+    a = text.index(begin) + len(begin)
+    return text, a, text.index(END_GENERATED, a)
+
+
+def write_generated(path, name, block):
+    """Puts BLOCK between the markers of PATH's generated block NAME (temporary file, then
+    rename)."""
+    text, a, b = generated_block(path, name)
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text[:a] + block + text[b:])
+    os.replace(tmp, path)
 
 
 def default_parley():

@@ -90,9 +90,10 @@ class BenchScenarios(unittest.TestCase):
                        "efficiency 0.82", "WholeRun 200,393 ns", "| b | 4,321 | 3.50 |", "7 December 2026, on a machine"):
             self.assertIn(figure, block)
         self.assertNotIn("None", block)
-        with open(os.path.join(SRC, "docs", "performance.md"), encoding="utf-8") as f:
-            page = f.read()
-        self.assertLess(page.index(bench.BEGIN), page.index(bench.END, page.index(bench.BEGIN)))
+        from measurements import generated_block
+        page, a, b = generated_block(os.path.join(SRC, "docs", "performance.md"), "bench")
+        self.assertLess(a, b)
+        self.assertIn("The last run of `scripts/bench", page[a:b])
 
 
 class RunFile(unittest.TestCase):
