@@ -81,8 +81,8 @@ int cmd_sobol(const std::vector<std::string>& args, const std::string& command_l
                      " negotiations (allowed: at most one rank per negotiation)");
   }
   const bool quiet = flags.quiet || share.part != 0;
-  Progress progress(total / share.parts + (share.part < total % share.parts), !quiet,
-                    "negotiations");
+  const auto [first, last] = share.range(total);
+  Progress progress(last - first, !quiet, "negotiations");
   const auto result = engine::run_sobol(
       s, sampler, seed, static_cast<std::uint64_t>(n), flags.threads, resamples,
       [&](std::uint64_t done, std::uint64_t) { progress.update(done); }, design, share);

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cstddef>
 #include <functional>
+#include <stdexcept>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -22,6 +24,9 @@ struct Share {
 
   // This share's slice [first, last) of `items`: the first items % parts slices one longer.
   std::pair<std::size_t, std::size_t> range(std::size_t items) const {
+    if (parts == 0 || part >= parts) {
+      throw std::invalid_argument("share " + std::to_string(part) + " of " + std::to_string(parts));
+    }
     const std::size_t base = items / parts, extra = items % parts;
     const std::size_t first = part * base + std::min(part, extra);
     return {first, first + base + (part < extra ? 1 : 0)};

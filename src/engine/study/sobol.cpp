@@ -138,10 +138,6 @@ SobolResult run_sobol(const scenario::Scenario& scenario, const Sampler& sampler
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
                             static_cast<std::size_t>(workers));
   // This process's share of the negotiations, [first, last).
-  if (share.parts == 0 || share.part >= share.parts) {
-    throw std::invalid_argument("Sobol share " + std::to_string(share.part) + " of " +
-                                std::to_string(share.parts));
-  }
   const auto [first, last] = share.range(y.size());
   // In slices, so that progress can be reported between them (from this thread only).
   const std::size_t slice = std::max<std::size_t>(4096, (last - first) / 100);
