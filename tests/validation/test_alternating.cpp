@@ -9,6 +9,7 @@
 #include "parley/engine/engine.hpp"
 #include "parley/engine/sampler.hpp"
 #include "parley/protocol/alternating.hpp"
+#include "parley/protocol/solve/text_solver.hpp"
 #include "parley/scenario/load.hpp"
 
 using namespace parley;
@@ -176,6 +177,53 @@ TEST(BaronFerejohnMonteCarlo, ExAnteValuesWithinFourStandardErrors) {
       const double var = sum_sq[i] / runs - mean * mean;
       const double se = std::sqrt(var / runs);
       EXPECT_NEAR(mean, 0.2, 4 * se) << decision << " player " << i;
+    }
+  }
+}
+
+// Curved values: three veto players with quadratic utilities over two issues. Their texts are
+// exact only to the solver's tolerance, so the values cannot settle below 1e-13; the iteration
+// stops once its moves no longer shrink below 1e-9 (alternating.cpp, kNoiseFloor), well before
+// its cap of 5,000 iterations, at a fixed point to that accuracy: at the prices its values
+// give, each proposer's best offer (solved afresh) is worth what its stored offer is worth to
+// every player, within 1e-9.
+TEST(StationaryEquilibrium, WithCurvedValuesItSettlesAtAFixedPointToTheSolversAccuracy) {
+  std::string toml = "[scenario]\nname = \"curved\"\n";
+  for (const char* k : {"a", "b"})
+    toml += std::string("[issues.") + k + "]\nrange = [0.0, 1.0]\nstatus_quo = 0.5\n";
+  const char* ideals[] = {"{ a = 0.9, b = 0.1 }", "{ a = 0.1, b = 0.8 }", "{ a = 0.5, b = 0.95 }"};
+  const char* saliences[] = {"{ a = 2, b = 1 }", "{ a = 1, b = 1 }", "{ a = 1, b = 3 }"};
+  for (int i = 0; i < 3; ++i) {
+    toml += "[agents.p" + std::to_string(i) +
+            "]\nshape = \"quadratic\"\nveto = true\nreservation = 0.2\ndiscount = 0.9\nideal = " +
+            ideals[i] + "\nsalience = " + saliences[i] + "\n";
+  }
+  toml += "[protocol]\nkind = \"alternating\"\ndecision = \"unanimity\"\n";
+  const auto s = scenario::load_scenario_text(toml, "curved.toml");
+  engine::Sampler sampler(s);
+  const protocol::Realization r = sampler.central();
+  const protocol::Vector batna = protocol::Vector::Constant(r.prefs.agents(), 0.2);
+  const auto eq = protocol::stationary_equilibrium(sampler.setting(), r, batna);
+  ASSERT_TRUE(eq.converged);
+  EXPECT_LT(eq.iterations, 500);
+  for (std::size_t st = 0; st < eq.parties.size(); ++st) {
+    ASSERT_EQ(eq.offers[st].size(), 1u) << "state " << st;
+    std::vector<Index> players = {eq.parties[st]};
+    protocol::Vector c(3);
+    c(0) = eq.threshold(r, batna, st, eq.parties[st]);
+    for (Index i : eq.parties) {
+      if (i == eq.parties[st]) continue;
+      players.push_back(i);
+      c(static_cast<Index>(players.size()) - 1) = eq.threshold(r, batna, st, i);
+    }
+    protocol::TextSolver solver(sampler.setting(), r.prefs,
+                                protocol::feasible_box(r.prefs, players));
+    const auto best = solver.best_for(eq.parties[st], players, c);
+    ASSERT_TRUE(best.has_value()) << "state " << st;
+    for (Index i = 0; i < 3; ++i) {
+      EXPECT_NEAR(model::utility(r.prefs, i, *best), model::utility(r.prefs, i, eq.offers[st][0]),
+                  1e-9)
+          << "state " << st << ", player " << i;
     }
   }
 }

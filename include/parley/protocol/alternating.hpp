@@ -35,8 +35,9 @@ struct Equilibrium {
   double threshold(const Realization& r, const Vector& batna, std::size_t state, Index agent) const;
 };
 
-// Fixed-point iteration on the values V_i(s) until no value moves by 1e-13. The red lines are
-// r.prefs' or, where given, `known`'s (under private information, those commonly known).
+// Fixed-point iteration on the values V_i(s) until no value moves by 1e-13, or, with curved
+// values (texts exact to the solver's tolerance), until moves below 1e-9 stop shrinking. The red
+// lines are r.prefs' or, where given, `known`'s (under private information, those commonly known).
 Equilibrium stationary_equilibrium(const Setting& setting, const Realization& r,
                                    const Vector& batna, const Equilibrium* warm_start = nullptr,
                                    const model::Preferences* known = nullptr);

@@ -10,6 +10,10 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr int kBisections = 56;
 constexpr int kOuterBisections = 52;
+// Solver::frontier_point: how far from 0 (relative to the larger of 1 and |F| at the ends) F
+// must be for its sign to be beyond rounding, and the regula falsi steps before the bisection.
+constexpr double kSureSide = 1e-12;
+constexpr int kLocateSteps = 12;
 constexpr int kMaxSweeps = 4000;
 constexpr double kStepTolerance = 1e-13;
 // Barrier weights, driven down level by level with warm starts.
@@ -52,6 +56,19 @@ double left_slope(const model::Preferences& p, Index i, Index k, double z) {
   return (pw.v[j] - pw.v[j - 1]) / (pw.x[j] - pw.x[j - 1]);
 }
 
+// Between texts lo (where the predicate `above` is false) and hi (where it is true): bisect
+// the segment for the switch. Returns a text on the `above` side.
+template <typename Above>
+Vector close_segment(Above&& above, const Vector& lo, const Vector& hi) {
+  double s = 0.0;
+  double e = 1.0;
+  for (int step = 0; step < kOuterBisections; ++step) {
+    const double mid = 0.5 * (s + e);
+    (above(Vector(lo + mid * (hi - lo))) ? e : s) = mid;
+  }
+  return lo + e * (hi - lo);
+}
+
 // Along a path of texts x(θ), θ in [0, 1], where the predicate `above` turns from false
 // (at `lo` = x(0)) to true (at `hi` = x(1)): bisect θ for the switch, then close the last
 // gap on the segment between the two sides. Returns a text on the `above` side.
@@ -70,13 +87,7 @@ Vector bisect_frontier(Solve&& solve, Above&& above, Vector lo, Vector hi) {
       lo = std::move(x);
     }
   }
-  double s = 0.0;
-  double e = 1.0;
-  for (int step = 0; step < kOuterBisections; ++step) {
-    const double mid = 0.5 * (s + e);
-    (above(Vector(lo + mid * (hi - lo))) ? e : s) = mid;
-  }
-  return lo + e * (hi - lo);
+  return close_segment(above, lo, hi);
 }
 
 }  // namespace
@@ -288,7 +299,7 @@ void Solver::weighted_argmax(const std::vector<Index>& agents, const std::vector
   // is affine, α + β z. Walk the pieces left to right to where the derivative turns
   // non-positive: the leftmost maximiser, exactly.
   x.resize(p_.issues());
-  std::vector<double> kinks;
+  std::vector<double>& kinks = kinks_;
   for (Index k = 0; k < p_.issues(); ++k) {
     const double lo = box_.lo(k);
     const double hi = box_.hi(k);
@@ -357,20 +368,69 @@ std::optional<Vector> Solver::frontier_point(Index a, Index b, double sa, double
   // F(x(λ)) grows with λ: bisect on λ, then on the segment between the two sides, along
   // which both utilities are affine (their weighted sum is flat there).
   const std::vector<Index> both = {a, b};
+  std::vector<double> weights(2);
   auto at = [&](double lambda, Vector& x) {
-    weighted_argmax(both, {lambda / sa, (1.0 - lambda) / sb}, x);
+    weights[0] = lambda / sa;
+    weights[1] = (1.0 - lambda) / sb;
+    weighted_argmax(both, weights, x);
     return f(x);
   };
   Vector x_lo, x_hi;
-  if (at(1.0, x_hi) <= 0.0) return x_hi;
-  if (at(0.0, x_lo) > 0.0) return std::nullopt;
-  return bisect_frontier(
-      [&](double lambda) {
-        Vector x;
-        at(lambda, x);
-        return x;
-      },
-      [&](const Vector& x) { return f(x) > 0.0; }, std::move(x_lo), std::move(x_hi));
+  const double f_hi = at(1.0, x_hi);
+  if (f_hi <= 0.0) return x_hi;
+  const double f_lo = at(0.0, x_lo);
+  if (f_lo > 0.0) return std::nullopt;
+  // The bisection's answer depends only on the sign of F at the midpoints it visits, and F
+  // grows with λ: a midpoint below a λ where F is surely negative (below -margin, far beyond
+  // the rounding of F) is on the low side without a solve, one above a λ where F is surely
+  // positive on the high side. Regula falsi (Illinois variant) first narrows those sure
+  // bounds where F is smooth in λ; the bisection then solves only at the midpoints between
+  // them, and its result is the same text, bit for bit.
+  const double margin = kSureSide * std::max({1.0, std::abs(f_lo), std::abs(f_hi)});
+  double sure_low = 0.0, sure_high = 1.0;  // F < -margin at sure_low, F > margin at sure_high
+  double la = 0.0, fa = f_lo, lb = 1.0, fb = f_hi;
+  int last_side = 0;
+  for (int step = 0; step < kLocateSteps; ++step) {
+    double l = (la * fb - lb * fa) / (fb - fa);
+    if (!(l > la && l < lb)) l = 0.5 * (la + lb);
+    if (!(l > la && l < lb)) break;
+    const double fl = at(l, scratch_);
+    if (std::abs(fl) <= margin) break;  // near the switch: the bisection decides from here
+    if (fl > 0.0) {
+      sure_high = lb = l;
+      fb = fl;
+      if (last_side == 1) fa *= 0.5;
+      last_side = 1;
+    } else {
+      sure_low = la = l;
+      fa = fl;
+      if (last_side == -1) fb *= 0.5;
+      last_side = -1;
+    }
+  }
+  double lo_lambda = 0.0, hi_lambda = 1.0;
+  bool lo_solved = true, hi_solved = true;
+  for (int step = 0; step < kOuterBisections && hi_lambda - lo_lambda > 1e-17; ++step) {
+    const double mid = 0.5 * (lo_lambda + hi_lambda);
+    if (mid < sure_low) {
+      lo_lambda = mid;
+      lo_solved = false;
+    } else if (mid > sure_high) {
+      hi_lambda = mid;
+      hi_solved = false;
+    } else if (at(mid, scratch_) > 0.0) {
+      hi_lambda = mid;
+      x_hi = scratch_;
+      hi_solved = true;
+    } else {
+      lo_lambda = mid;
+      x_lo = scratch_;
+      lo_solved = true;
+    }
+  }
+  if (!lo_solved) at(lo_lambda, x_lo);
+  if (!hi_solved) at(hi_lambda, x_hi);
+  return close_segment([&](const Vector& x) { return f(x) > 0.0; }, x_lo, x_hi);
 }
 
 double least_slack(const model::Preferences& p, const std::vector<Index>& players, const Vector& c,

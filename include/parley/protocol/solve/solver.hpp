@@ -120,6 +120,8 @@ class Solver {
   // Scratch of ascend and line_along (with work_), kept so that the sweeps allocate nothing: the
   // text before a sweep, the sweep's move, the text and utilities along it.
   Vector before_, step_, trial_, trial_u_;
+  Vector scratch_;                     // frontier_point's text at a λ
+  mutable std::vector<double> kinks_;  // weighted_argmax's kinks of one issue
   std::vector<Column> pool_;
   SmallLp lp_;
   model::Matrix work_;
