@@ -52,7 +52,7 @@ SmallLp::Status SmallLp::solve() {
     }
   }
   const Eigen::Index rhs = cols;
-  Eigen::MatrixXd& t = tableau_;
+  auto& t = tableau_;
   t.setZero(m + 1, cols + 1);
   std::vector<Eigen::Index> basis(static_cast<std::size_t>(m));
   for (Eigen::Index r = 0; r < m; ++r) {

@@ -41,7 +41,8 @@ class SmallLp {
   std::vector<Eigen::VectorXd> columns_;
   Eigen::VectorXd z_, y_;
   double value_ = 0.0;
-  Eigen::MatrixXd tableau_;  // scratch, kept to avoid reallocating
+  // Scratch, kept to avoid reallocating; by rows, which the pivots update.
+  Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> tableau_;
 };
 
 }  // namespace parley::protocol
