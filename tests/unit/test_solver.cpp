@@ -332,6 +332,64 @@ Paths trials(std::uint64_t seed, int count, bool curved) {
 
 }  // namespace
 
+// Many players: masters of more than eight rows smooth their duals and stop when the
+// Lagrangian bound meets the master's optimum (solver.cpp, Solver::generate). On problems
+// shaped like scripts/bench.py's synthetic scenarios (n parties with linear values over k
+// issues, patterned ideals and saliences, the first two with red lines on the first issue),
+// column generation must answer every maximin and every best text under floors itself (no
+// exponential fallback), and match the epigraph LP to 1e-9.
+TEST(ColumnGeneration, LargeMastersStayExactWithoutTheFallback) {
+  int answered = 0, problems = 0;
+  for (const auto& [n, k] : {std::pair<Index, Index>{10, 4}, {12, 6}, {15, 6}, {16, 3}}) {
+    model::Preferences p;
+    p.resize(n, k);
+    for (Index i = 0; i < n; ++i) {
+      double total = 0.0;
+      for (Index j = 0; j < k; ++j) {
+        const Index a = i + 1;  // as the synthetic scenario numbers its parties
+        p.ideal(i, j) = 0.2 + 0.6 * static_cast<double>((a * 7 + j * 3) % 10) / 10.0;
+        p.weight(i, j) = static_cast<double>(1 + (a + j) % 3);
+        total += p.weight(i, j);
+      }
+      p.weight.row(i) /= total;
+    }
+    p.red_hi(0, 0) = 0.6;
+    p.red_lo(1, 0) = 0.4;
+    const auto players = first(n);
+    const auto box = protocol::feasible_box(p, players);
+    ASSERT_FALSE(box.empty());
+    const Vector mid = box.lo + (box.hi - box.lo) * 0.5;
+    Vector c(n);
+    // Floors 0.05 below the middle of the box (the synthetic scenario's BATNAs: the status quo
+    // less the war's cost): a maximin of 0.05, set by few players, and degenerate duals.
+    for (Index j = 0; j < n; ++j) c(j) = model::utility(p, j, mid) - 0.05;
+    const Vector s = Vector::Ones(n);
+    protocol::Solver solver(p, box);
+    const auto m = solver.maximin(players, c, s);
+    answered += solver.last_generated();
+    ++problems;
+    bool feasible = false;
+    const double exact = epigraph_lp(p, box, n, c, s, -1, feasible);
+    ASSERT_TRUE(feasible);
+    EXPECT_NEAR(m.value, exact, 1e-9) << n << " x " << k;
+    EXPECT_NEAR(protocol::least_slack(p, players, c, s, m.x), m.value, 1e-15);
+    for (Index leader : {Index{0}, n - 1}) {
+      protocol::Solver fresh(p, box);
+      const auto best = fresh.best_for(leader, players, c);
+      const double best_exact = epigraph_lp(p, box, n, c, s, leader, feasible);
+      ASSERT_EQ(feasible, best.has_value()) << n << " x " << k;
+      if (!best) continue;
+      answered += fresh.last_generated();
+      ++problems;
+      EXPECT_NEAR(model::utility(p, leader, *best), best_exact, 1e-9) << n << " x " << k;
+      for (Index j = 0; j < n; ++j) {
+        if (j != leader) EXPECT_GE(model::utility(p, j, *best), c(j) - 1e-9);
+      }
+    }
+  }
+  EXPECT_EQ(answered, problems);
+}
+
 // Piecewise-linear values (linear and piecewise shapes): column generation is exact, so it
 // answers every problem itself and matches the epigraph LP to 1e-9.
 TEST(ColumnGeneration, ExactOnPiecewiseLinearProblems) {

@@ -21,8 +21,19 @@ constexpr double kBarrierLevels[] = {1e-2, 1e-4, 1e-6, 1e-8, 1e-10, 1e-12};
 // Column generation: it stops when no text's reduced cost exceeds the tolerance (so the
 // optimum is at most that far above the one found), and gives up past these limits.
 constexpr double kGenerationTolerance = 1e-12;
-constexpr int kGenerationIterations = 200;
-constexpr std::size_t kPoolLimit = 400;
+// Both grow with the players in the master (its rows): a cutting-plane method needs more
+// columns to pin down more duals. With up to 8 rows the limits are 200 and 400, as they were.
+int generation_iterations(Index rows) {
+  return 200 + 25 * static_cast<int>(std::max<Index>(rows - 8, 0));
+}
+// Masters of more rows than this smooth their duals (Solver::generate), with this weight on
+// the centre.
+constexpr Index kSmoothRows = 8;
+constexpr double kSmoothing = 0.8;
+constexpr int kStallIterations = 30;
+std::size_t pool_limit(Index rows) {
+  return 400 + 50 * static_cast<std::size_t>(std::max<Index>(rows - 8, 0));
+}
 
 // Right derivative of v_ik at z (the slope on [z, z + dz)).
 double right_slope(const model::Preferences& p, Index i, Index k, double z) {
@@ -536,8 +547,44 @@ std::optional<Vector> Solver::generate(const std::vector<Index>& lead, const Vec
     return (u(lead[i]) - c(ii)) / s(ii);
   };
   Eigen::VectorXd column(rows);
-  for (int iteration = 0; iteration < kGenerationIterations; ++iteration) {
-    if (pool_.size() > kPoolLimit) return std::nullopt;
+  // Dual smoothing, for masters of more than kSmoothRows rows (smaller ones converge fast
+  // without it): the centre ȳ and its bound on the optimum.
+  const bool smooth = rows > kSmoothRows;
+  Eigen::VectorXd center, smoothed;
+  std::vector<double> smooth_weights(agents.size());
+  double center_bound = kInf;
+  double least_gap = kInf;  // the least gap between the bound and the master's optimum so far
+  int since_least = 0;      // iterations since it last halved
+  // The pricing weights of duals d (lead and floor rows), as below for y.
+  auto weights_at = [&](const Eigen::VectorXd& d, std::vector<double>& w) {
+    for (std::size_t i = 0; i < n_lead; ++i)
+      w[i] = std::max(d(static_cast<Index>(i)), 0.0) / s(static_cast<Index>(i));
+    for (std::size_t f = 0; f < n_floor; ++f)
+      w[n_lead + f] = std::max(-d(static_cast<Index>(n_lead + f)), 0.0);
+  };
+  // Duals d with π_i = max(d_i, 0) on the lead rows and ρ_f = max(−d_f, 0) on the floors bound
+  // the optimum by max_x Σ π_i h_i(x) + Σ ρ_f (u_f(x) − floor_f), over Σ π_i (the Lagrangian
+  // relaxation, normalised so that the lead weights sum to 1); u are the utilities at the
+  // maximiser. The duals of the least bound become the centre.
+  auto update_center = [&](const Eigen::VectorXd& d, const Vector& u) {
+    double lead_sum = 0.0, value = 0.0;
+    for (std::size_t i = 0; i < n_lead; ++i) {
+      const double pi = std::max(d(static_cast<Index>(i)), 0.0);
+      lead_sum += pi;
+      value += pi * h(i, u);
+    }
+    for (std::size_t f = 0; f < n_floor; ++f) {
+      const auto ff = static_cast<Index>(n_lead + f);
+      value += std::max(-d(ff), 0.0) * (u(floored[f]) - floor(static_cast<Index>(f)));
+    }
+    if (!(lead_sum > 0.0)) return;
+    if (value / lead_sum < center_bound) {
+      center_bound = value / lead_sum;
+      center = d;
+    }
+  };
+  for (int iteration = 0; iteration < generation_iterations(rows); ++iteration) {
+    if (pool_.size() > pool_limit(rows)) return std::nullopt;
     double t0 = kInf;
     for (const Column& col : pool_) {
       for (std::size_t i = 0; i < n_lead; ++i) t0 = std::min(t0, h(i, col.u));
@@ -560,6 +607,18 @@ std::optional<Vector> Solver::generate(const std::vector<Index>& lead, const Vec
     column.head(static_cast<Index>(n_lead)).setOnes();
     lp_.add_column(1.0, column);
     if (lp_.solve() != SmallLp::Status::optimal) return std::nullopt;
+    if (smooth) {
+      // Tailing off: a gap between the bound and the master's optimum that has not halved in
+      // kStallIterations iterations will not close (the master's programs have become too
+      // degenerate for the simplex's tolerances); the fallback takes over.
+      const double gap = center_bound - (lp_.value() + t0);
+      if (gap < 0.5 * least_gap) {
+        least_gap = gap;
+        since_least = 0;
+      } else if (++since_least >= kStallIterations) {
+        return std::nullopt;
+      }
+    }
 
     const Eigen::VectorXd& mu = lp_.solution();
     const Eigen::VectorXd& y = lp_.duals();
@@ -575,9 +634,41 @@ std::optional<Vector> Solver::generate(const std::vector<Index>& lead, const Vec
     }
     for (std::size_t f = 0; f < n_floor; ++f)
       weights[n_lead + f] = std::max(-y(static_cast<Index>(n_lead + f)), 0.0);
+    if (smooth) {
+      // Large masters: price first at the smoothed duals α ȳ + (1 − α) y (Wentges 1997), ȳ the
+      // duals of the best bound so far; a text that prices out under y joins the master. A
+      // mispricing falls through to the exact pricing at y, whose test ends the generation as
+      // for small masters.
+      if (center.size() != 0) {
+        smoothed = kSmoothing * center + (1.0 - kSmoothing) * y.head(rows - 1);
+        weights_at(smoothed, smooth_weights);
+        weighted_argmax(agents, smooth_weights, x);
+        add_column(x);
+        const Vector& u = pool_.back().u;
+        update_center(smoothed, u);
+        if (center_bound - (lp_.value() + t0) <= kGenerationTolerance) {
+          pool_.pop_back();
+          return mixed;  // the bound meets the master's optimum
+        }
+        double reduced = -offset;
+        for (std::size_t j = 0; j < agents.size(); ++j) reduced += weights[j] * u(agents[j]);
+        if (reduced > kGenerationTolerance) {
+          add_column(mixed);
+          continue;
+        }
+        pool_.pop_back();
+      }
+    }
     weighted_argmax(agents, weights, x);
     add_column(x);
     const Vector& u = pool_.back().u;
+    if (smooth) {
+      update_center(y.head(rows - 1), u);
+      if (center_bound - (lp_.value() + t0) <= kGenerationTolerance) {
+        pool_.pop_back();
+        return mixed;
+      }
+    }
     double reduced = -offset;
     for (std::size_t j = 0; j < agents.size(); ++j) reduced += weights[j] * u(agents[j]);
     if (reduced <= kGenerationTolerance) {

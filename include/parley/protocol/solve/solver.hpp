@@ -13,6 +13,9 @@
 // under floors are solved by column generation (Dantzig & Wolfe 1960): a small linear
 // program over texts found so far, whose duals weigh the players for the next exact
 // weighted argmax; exact for piecewise-linear values, where the argmaxes are finitely many.
+// Masters of more than eight players smooth their duals (Wentges 1997) and stop when the
+// Lagrangian bound meets the master's optimum, which their degenerate duals otherwise
+// postpone for hundreds of iterations.
 // Where it does not settle (curved values, rarely) a log barrier driven to 1e-12 and nested
 // Lagrange bisection take over. See docs/model.md, "Axiomatic solutions and the zone of
 // agreement".
