@@ -390,6 +390,38 @@ TEST(ColumnGeneration, LargeMastersStayExactWithoutTheFallback) {
   EXPECT_EQ(answered, problems);
 }
 
+// The fallback of best_for for more than three floors (used where column generation gives
+// up): bisection on the leader's level, each level's feasibility a maximin (here the barrier:
+// generation off). Polynomial where the nested bisection of fewer floors is exponential; it
+// must meet every floor and match the epigraph LP's optimum to 1e-8.
+TEST(ColumnGeneration, BestForFallsBackOnLevelsForManyFloors) {
+  std::mt19937_64 g(78);
+  std::uniform_real_distribution<double> u01(0.0, 1.0);
+  int solved = 0;
+  for (int trial = 0; trial < 2; ++trial) {
+    const Index n = 5 + trial % 2;  // 4 or 5 floors
+    const Index k = 2 + trial % 3;
+    const auto p = random_problem(g, n, k, false);
+    const auto players = first(n);
+    const auto box = protocol::feasible_box(p, players);
+    ASSERT_FALSE(box.empty());
+    const Vector at = box.lo + (box.hi - box.lo) * 0.5;
+    Vector c(n);
+    for (Index j = 0; j < n; ++j) c(j) = model::utility(p, j, at) - 0.1 * u01(g);
+    protocol::Solver slow(p, box);
+    slow.set_generation(false);
+    const auto best = slow.best_for(0, players, c);
+    bool feasible = false;
+    const double exact = epigraph_lp(p, box, n, c, Vector::Ones(n), 0, feasible);
+    ASSERT_EQ(feasible, best.has_value()) << "trial " << trial;
+    if (!best) continue;
+    ++solved;
+    EXPECT_NEAR(model::utility(p, 0, *best), exact, 1e-8) << "trial " << trial;
+    for (Index j = 1; j < n; ++j) EXPECT_GE(model::utility(p, j, *best), c(j)) << "trial " << trial;
+  }
+  EXPECT_GT(solved, 0);
+}
+
 // Piecewise-linear values (linear and piecewise shapes): column generation is exact, so it
 // answers every problem itself and matches the epigraph LP to 1e-9.
 TEST(ColumnGeneration, ExactOnPiecewiseLinearProblems) {

@@ -31,6 +31,9 @@ int generation_iterations(Index rows) {
 constexpr Index kSmoothRows = 8;
 constexpr double kSmoothing = 0.8;
 constexpr int kStallIterations = 30;
+// Solver::best_for falls back on nested bisection (exact, exponential in the floors) for at most
+// this many floors, and on bisection of the leader's level over maximins (polynomial) beyond.
+constexpr std::size_t kNestedLimit = 3;
 std::size_t pool_limit(Index rows) {
   return 400 + 50 * static_cast<std::size_t>(std::max<Index>(rows - 8, 0));
 }
@@ -706,21 +709,54 @@ std::optional<Vector> Solver::best_for(Index leader, const std::vector<Index>& p
     others.push_back(players[j]);
     thresholds.push_back(c(static_cast<Index>(j)));
   }
+  Vector floor(static_cast<Index>(others.size()));
+  for (std::size_t j = 0; j < others.size(); ++j) floor(static_cast<Index>(j)) = thresholds[j];
+  std::optional<Maximin> feasible;
   if (others.size() >= 2 && generation_) {
     // Whether any text meets every floor, and one that does: the maximin of the others.
-    Vector ones = Vector::Ones(static_cast<Index>(others.size()));
-    Vector floor(static_cast<Index>(others.size()));
-    for (std::size_t j = 0; j < others.size(); ++j) floor(static_cast<Index>(j)) = thresholds[j];
-    const Maximin feasible = maximin(others, floor, ones);
-    if (feasible.value < -kGenerationTolerance) return std::nullopt;
-    add_column(feasible.x);
+    feasible = maximin(others, floor, Vector::Ones(static_cast<Index>(others.size())));
+    if (feasible->value < -kGenerationTolerance) return std::nullopt;
+    add_column(feasible->x);
     if (const auto x = generate({leader}, Vector::Zero(1), Vector::Ones(1), others, floor)) {
       last_generated_ = true;
       return x;
     }
   }
   last_generated_ = false;
+  if (others.size() > kNestedLimit) {
+    if (!feasible)
+      feasible = maximin(others, floor, Vector::Ones(static_cast<Index>(others.size())));
+    if (feasible->value < -kGenerationTolerance) return std::nullopt;
+    return level_best(leader, others, floor, feasible->x);
+  }
   return constrained_best({leader}, {1.0}, others, thresholds, others.size());
+}
+
+Vector Solver::level_best(Index leader, const std::vector<Index>& others, const Vector& floor,
+                          Vector x) {
+  // The leader's utility level v is attainable with every floor met iff the maximin of the
+  // slacks (u_L − v, u_j − c_j) is at least 0, which falls as v rises: bisect v between the
+  // level of x (a text that meets the floors) and the leader's best over the box.
+  std::vector<Index> players = {leader};
+  players.insert(players.end(), others.begin(), others.end());
+  Vector c(static_cast<Index>(players.size()));
+  c.tail(static_cast<Index>(others.size())) = floor;
+  const Vector ones = Vector::Ones(c.size());
+  Vector top;
+  weighted_argmax({leader}, {1.0}, top);
+  double lo = model::utility(p_, leader, x);
+  double hi = model::utility(p_, leader, top);
+  for (int step = 0; step < kOuterBisections && hi - lo > kGenerationTolerance; ++step) {
+    c(0) = 0.5 * (lo + hi);
+    const Maximin m = maximin(players, c, ones);
+    if (m.value >= 0.0) {
+      lo = c(0);
+      x = m.x;
+    } else {
+      hi = c(0);
+    }
+  }
+  return x;
 }
 
 std::optional<Vector> Solver::constrained_best(std::vector<Index> lead, std::vector<double> weights,

@@ -107,6 +107,9 @@ class Solver {
   std::optional<Vector> constrained_best(std::vector<Index> lead, std::vector<double> weights,
                                          const std::vector<Index>& constrained,
                                          const std::vector<double>& floor, std::size_t m);
+  // best_for's fallback for many floors: bisection on the leader's level, each level's
+  // feasibility a maximin (generation, else the barrier); x meets the floors.
+  Vector level_best(Index leader, const std::vector<Index>& others, const Vector& floor, Vector x);
   // argmax over the box of Σ_j weight_j u_j(x), issue by issue (the leftmost maximiser).
   void weighted_argmax(const std::vector<Index>& agents, const std::vector<double>& weights,
                        Vector& x) const;
