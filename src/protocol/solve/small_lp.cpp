@@ -28,15 +28,6 @@ void SmallLp::add_column(double cost, const Eigen::VectorXd& column) {
 }
 
 SmallLp::Status SmallLp::solve() {
-  const Status s = solve_with(Rule::bland);
-  // Bland's rule cannot cycle in exact arithmetic, but it takes many pivots, and with
-  // tolerances it can stall on large degenerate programs (dozens of rows): those are solved
-  // again with Dantzig's rule (the most negative reduced cost enters), which takes far fewer.
-  // Programs Bland's rule solves keep its answer.
-  return s == Status::stalled ? solve_with(Rule::dantzig) : s;
-}
-
-SmallLp::Status SmallLp::solve_with(Rule rule) {
   const Eigen::Index m = rows_;
   const auto n = static_cast<Eigen::Index>(cost_.size());
   // Rows flipped so that every right-hand side is >= 0. Each row r gets a unit column
@@ -89,9 +80,9 @@ SmallLp::Status SmallLp::solve_with(Rule rule) {
     for (Eigen::Index count = 0; count < max_pivots; ++count) {
       Eigen::Index enter = -1;
       for (Eigen::Index j = 0; j < limit; ++j) {
-        if (t(obj, j) < -kImprove && (enter < 0 || t(obj, j) < t(obj, enter))) {
+        if (t(obj, j) < -kImprove) {
           enter = j;
-          if (rule == Rule::bland) break;
+          break;
         }
       }
       if (enter < 0) return Status::optimal;

@@ -7,9 +7,8 @@
 //
 //   maximise c·z  subject to  A z (<=, >=, =) b,  z >= 0.
 //
-// Bland's rule (smallest index enters and leaves) rules out cycling; where it stalls (a pivot
-// limit on large degenerate programs), Dantzig's rule solves the program again. Pivots smaller
-// than 1e-12 are not taken. Besides z it returns the row duals y (B^T y = c_B for the final
+// Bland's rule (smallest index enters and leaves) rules out cycling; pivots smaller than
+// 1e-12 are not taken. Besides z it returns the row duals y (B^T y = c_B for the final
 // basis B, in the rows' own orientation): ∂(optimum)/∂b_r, so y_r >= 0 on a "<=" row and
 // y_r <= 0 on a ">=" row.
 #include <Eigen/Core>
@@ -35,11 +34,6 @@ class SmallLp {
   double value() const noexcept { return value_; }
 
  private:
-  // Which improving column enters: the first (Bland) or the one of most negative reduced cost
-  // (Dantzig); ties in the ratio test leave by the smallest basis index either way.
-  enum class Rule : std::int8_t { bland, dantzig };
-  Status solve_with(Rule rule);
-
   Eigen::Index rows_ = 0;
   std::vector<Sense> sense_;
   Eigen::VectorXd rhs_;
