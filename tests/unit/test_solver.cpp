@@ -93,6 +93,97 @@ TEST(SmallLp, ReportsInfeasibleAndUnbounded) {
   EXPECT_EQ(lp.solve(), SmallLp::Status::unbounded);
 }
 
+// Warm starts and Dantzig's rule against fresh solves with Bland's rule, on programs shaped
+// like column generation's masters (max t' s.t. -Σ μ_j u_ij + t' <= -t0 on lead rows,
+// Σ μ_j u_fj >= floor_f, Σ μ_j = 1): columns join and t0 falls between solves, as in
+// Solver::generate. Each answer must match the fresh solve's optimum, satisfy the rows, and
+// carry duals that certify it (strong duality y·b = value, no column priced positive).
+TEST(SmallLp, WarmStartsAndDantzigsRuleMatchFreshSolves) {
+  std::mt19937_64 g(35);
+  std::uniform_real_distribution<double> u01(0.0, 1.0);
+  int warm = 0, solves = 0;
+  for (const auto rule : {SmallLp::Rule::bland, SmallLp::Rule::dantzig}) {
+    for (int trial = 0; trial < 6; ++trial) {
+      const Index lead = 3 + trial, floors = 1 + trial % 4, m = lead + floors + 1;
+      std::vector<Eigen::VectorXd> texts;
+      auto add_text = [&] {
+        Eigen::VectorXd u(m);
+        for (Index r = 0; r < lead + floors; ++r) u(r) = u01(g);
+        texts.push_back(u);
+      };
+      for (int j = 0; j < 4; ++j) add_text();
+      // Floors the uniform mixture of the first texts clears: feasible from the start.
+      Eigen::VectorXd floor_at = Eigen::VectorXd::Zero(floors);
+      for (int j = 0; j < 4; ++j)
+        floor_at += texts[static_cast<std::size_t>(j)].segment(lead, floors) / 4;
+      floor_at.array() -= 0.05;
+      auto column = [&](const Eigen::VectorXd& u) {
+        Eigen::VectorXd c(m);
+        c.head(lead) = -u.head(lead);
+        c.segment(lead, floors) = u.segment(lead, floors);
+        c(m - 1) = 1.0;
+        return c;
+      };
+      Eigen::VectorXd t_col = Eigen::VectorXd::Zero(m);
+      t_col.head(lead).setOnes();
+      auto build = [&](SmallLp& lp, double t0, std::size_t upto) {
+        lp.reset(m);
+        for (Index r = 0; r < lead; ++r) lp.set_row(r, SmallLp::Sense::le, -t0);
+        for (Index f = 0; f < floors; ++f) lp.set_row(lead + f, SmallLp::Sense::ge, floor_at(f));
+        lp.set_row(m - 1, SmallLp::Sense::eq, 1.0);
+        lp.add_column(1.0, t_col);
+        for (std::size_t j = 0; j < upto; ++j) lp.add_column(0.0, column(texts[j]));
+      };
+      auto least = [&] {
+        double t0 = 1.0;
+        for (const auto& u : texts) t0 = std::min(t0, u.head(lead).minCoeff());
+        return t0 - 1.0;
+      };
+      SmallLp lp;
+      lp.set_rule(rule);
+      build(lp, least(), texts.size());
+      ASSERT_EQ(lp.solve(), SmallLp::Status::optimal);
+      for (int step = 0; step < 60; ++step) {
+        const std::size_t before = texts.size();
+        for (int j = 0; j < 1 + step % 3; ++j) add_text();
+        const double t0 = least();
+        for (Index r = 0; r < lead; ++r) lp.set_row(r, SmallLp::Sense::le, -t0);
+        for (std::size_t j = before; j < texts.size(); ++j) lp.add_column(0.0, column(texts[j]));
+        ASSERT_EQ(lp.solve(), SmallLp::Status::optimal);
+        warm += lp.warm();
+        ++solves;
+        SmallLp fresh;
+        build(fresh, t0, texts.size());
+        ASSERT_EQ(fresh.solve(), SmallLp::Status::optimal);
+        ASSERT_NEAR(lp.value(), fresh.value(), 1e-10) << "trial " << trial << " step " << step;
+        // The rows hold, and the duals certify the optimum.
+        const Eigen::VectorXd& z = lp.solution();
+        const Eigen::VectorXd& y = lp.duals();
+        Eigen::VectorXd lhs = z(0) * t_col;
+        double yb = 0.0;
+        for (std::size_t j = 0; j < texts.size(); ++j)
+          lhs += z(static_cast<Index>(j + 1)) * column(texts[j]);
+        for (Index r = 0; r < lead; ++r) {
+          EXPECT_LE(lhs(r), -t0 + 1e-9);
+          yb += y(r) * -t0;
+        }
+        for (Index f = 0; f < floors; ++f) {
+          EXPECT_GE(lhs(lead + f), floor_at(f) - 1e-9);
+          yb += y(lead + f) * floor_at(f);
+        }
+        EXPECT_NEAR(lhs(m - 1), 1.0, 1e-9);
+        yb += y(m - 1);
+        EXPECT_GE(z.minCoeff(), -1e-12);
+        EXPECT_NEAR(yb, lp.value(), 1e-9);
+        EXPECT_LE(1.0 - y.dot(t_col), 1e-9);
+        for (const auto& u : texts) EXPECT_LE(-y.dot(column(u)), 1e-9);
+      }
+    }
+  }
+  // Most solves start from the last basis (the others restart by design or on round-off).
+  EXPECT_GT(warm, solves / 2);
+}
+
 namespace {
 
 // n agents, k issues, random ideals and weights; each (agent, issue) linear, quadratic or

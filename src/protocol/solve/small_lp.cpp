@@ -7,6 +7,19 @@ namespace parley::protocol {
 namespace {
 constexpr double kPivot = 1e-12;    // smallest pivot taken
 constexpr double kImprove = 1e-13;  // smallest reduced cost that enters
+// A warm start keeps a basis whose values fall at most this far below zero under the new
+// right-hand side, and a solution whose rows hold to this tolerance (relative to 1 + |b_r|).
+constexpr double kWarmFeasible = 1e-10;
+constexpr double kWarmResidual = 1e-9;
+// Every kRefresh-th solve without reset() starts afresh, bounding the round-off the tableau
+// gathers over its pivots.
+constexpr int kRefresh = 32;
+// Dantzig's rule gives way to Bland's, for the rest of the solve, after this many degenerate
+// pivots in a row (cycling is possible only among degenerate pivots).
+constexpr int kDegenerateRun = 50;
+// Dantzig's rule solves afresh with the flipped right-hand sides raised by this much (times
+// 1 + (r + 1)/m, distinct per row): far above round-off, far below the rows' tolerance.
+constexpr double kPerturb = 1e-11;
 }  // namespace
 
 void SmallLp::reset(Eigen::Index rows) {
@@ -15,9 +28,11 @@ void SmallLp::reset(Eigen::Index rows) {
   rhs_.setZero(rows);
   cost_.clear();
   columns_.clear();
+  live_ = false;
 }
 
 void SmallLp::set_row(Eigen::Index r, Sense sense, double rhs) {
+  if (sense_[static_cast<std::size_t>(r)] != sense) live_ = false;
   sense_[static_cast<std::size_t>(r)] = sense;
   rhs_(r) = rhs;
 }
@@ -27,14 +42,99 @@ void SmallLp::add_column(double cost, const Eigen::VectorXd& column) {
   columns_.push_back(column);
 }
 
+void SmallLp::pivot(Eigen::Index r, Eigen::Index j) {
+  auto& t = tableau_;
+  t.row(r) /= t(r, j);
+  for (Eigen::Index q = 0; q <= rows_; ++q) {
+    if (q != r && t(q, j) != 0.0) t.row(q) -= t(q, j) * t.row(r);
+  }
+  basis_[static_cast<std::size_t>(r)] = j;
+}
+
+// Simplex iterations on the objective row (reduced costs d_j = z_j - c_j; a negative one
+// improves); columns >= `limit` never enter.
+SmallLp::Status SmallLp::iterate(Eigen::Index limit) {
+  auto& t = tableau_;
+  const Eigen::Index m = rows_;
+  const Eigen::Index obj = m;
+  const Eigen::Index rhs = t.cols() - 1;
+  const Eigen::Index max_pivots = 50 * (m + rhs) + 100;
+  const bool dantzig_rule = rule_ == Rule::dantzig;
+  bool dantzig = dantzig_rule;
+  int degenerate = 0;  // pivots in a row that did not move
+  for (Eigen::Index count = 0; count < max_pivots; ++count) {
+    Eigen::Index enter = -1;
+    if (degenerate >= kDegenerateRun) dantzig = false;  // for the rest of this solve
+    if (dantzig) {
+      double most = -kImprove;
+      for (Eigen::Index j = 0; j < limit; ++j) {
+        if (t(obj, j) < most) {
+          most = t(obj, j);
+          enter = j;
+        }
+      }
+    } else {
+      for (Eigen::Index j = 0; j < limit; ++j) {
+        if (t(obj, j) < -kImprove) {
+          enter = j;
+          break;
+        }
+      }
+    }
+    if (enter < 0) return Status::optimal;
+    Eigen::Index leave = -1;
+    double best = std::numeric_limits<double>::infinity();
+    for (Eigen::Index r = 0; r < m; ++r) {
+      if (t(r, enter) <= kPivot) continue;
+      const double ratio = (dantzig_rule ? std::max(t(r, rhs), 0.0) : t(r, rhs)) / t(r, enter);
+      if (ratio < best - 1e-15 ||
+          (ratio <= best + 1e-15 && leave >= 0 &&
+           basis_[static_cast<std::size_t>(r)] < basis_[static_cast<std::size_t>(leave)])) {
+        best = std::min(best, ratio);
+        leave = r;
+      }
+    }
+    if (leave < 0) return Status::unbounded;
+    degenerate = best <= 1e-15 ? degenerate + 1 : 0;
+    pivot(leave, enter);
+  }
+  return Status::stalled;
+}
+
 SmallLp::Status SmallLp::solve() {
+  warm_ = false;
+  if (live_ && warm_solves_ + 1 < kRefresh) {
+    const Status s = solve_warm();
+    if (s == Status::optimal) {
+      warm_ = true;
+      ++warm_solves_;
+      return s;
+    }
+  }
+  warm_solves_ = 0;
+  if (rule_ == Rule::dantzig) {
+    // Many columns: solved with right-hand sides perturbed off the degenerate vertices, on
+    // which the simplex would stall in round-off; the optimal basis then takes the true ones
+    // (as a warm start with no new column), and the rows are checked.
+    live_ = solve_cold(true) == Status::optimal;
+    if (live_ && solve_warm() == Status::optimal) return Status::optimal;
+  }
+  const Status s = solve_cold(false);
+  live_ = s == Status::optimal;
+  return s;
+}
+
+SmallLp::Status SmallLp::solve_cold(bool perturb) {
   const Eigen::Index m = rows_;
   const auto n = static_cast<Eigen::Index>(cost_.size());
   // Rows flipped so that every right-hand side is >= 0. Each row r gets a unit column
   // `unit[r]` in the flipped system: its slack when that enters with +1, else an artificial.
-  std::vector<double> flip(static_cast<std::size_t>(m));
-  std::vector<Eigen::Index> slack_col(static_cast<std::size_t>(m), -1);
-  std::vector<Eigen::Index> unit(static_cast<std::size_t>(m), -1);
+  auto& flip = flip_;
+  auto& slack_col = slack_col_;
+  auto& unit = unit_;
+  flip.assign(static_cast<std::size_t>(m), 1.0);
+  slack_col.assign(static_cast<std::size_t>(m), -1);
+  unit.assign(static_cast<std::size_t>(m), -1);
   Eigen::Index cols = n;
   for (Eigen::Index r = 0; r < m; ++r) {
     const auto sr = static_cast<std::size_t>(r);
@@ -52,9 +152,11 @@ SmallLp::Status SmallLp::solve() {
     }
   }
   const Eigen::Index rhs = cols;
+  structural_ = n;
+  first_artificial_ = first_artificial;
   auto& t = tableau_;
   t.setZero(m + 1, cols + 1);
-  std::vector<Eigen::Index> basis(static_cast<std::size_t>(m));
+  basis_.assign(static_cast<std::size_t>(m), 0);
   for (Eigen::Index r = 0; r < m; ++r) {
     const auto sr = static_cast<std::size_t>(r);
     for (Eigen::Index j = 0; j < n; ++j)
@@ -62,47 +164,11 @@ SmallLp::Status SmallLp::solve() {
     if (slack_col[sr] >= 0) t(r, slack_col[sr]) = flip[sr] * (sense_[sr] == Sense::le ? 1.0 : -1.0);
     t(r, unit[sr]) = 1.0;
     t(r, rhs) = flip[sr] * rhs_(r);
-    basis[sr] = unit[sr];
+    if (perturb)
+      t(r, rhs) += kPerturb * (1.0 + static_cast<double>(r + 1) / static_cast<double>(m));
+    basis_[sr] = unit[sr];
   }
   const Eigen::Index obj = m;
-
-  auto pivot = [&](Eigen::Index r, Eigen::Index j) {
-    t.row(r) /= t(r, j);
-    for (Eigen::Index q = 0; q <= m; ++q) {
-      if (q != r && t(q, j) != 0.0) t.row(q) -= t(q, j) * t.row(r);
-    }
-    basis[static_cast<std::size_t>(r)] = j;
-  };
-  // Simplex iterations on the objective row (reduced costs d_j = z_j - c_j; a negative one
-  // improves); columns >= `limit` never enter.
-  auto iterate = [&](Eigen::Index limit) -> Status {
-    const Eigen::Index max_pivots = 50 * (m + cols) + 100;
-    for (Eigen::Index count = 0; count < max_pivots; ++count) {
-      Eigen::Index enter = -1;
-      for (Eigen::Index j = 0; j < limit; ++j) {
-        if (t(obj, j) < -kImprove) {
-          enter = j;
-          break;
-        }
-      }
-      if (enter < 0) return Status::optimal;
-      Eigen::Index leave = -1;
-      double best = std::numeric_limits<double>::infinity();
-      for (Eigen::Index r = 0; r < m; ++r) {
-        if (t(r, enter) <= kPivot) continue;
-        const double ratio = t(r, rhs) / t(r, enter);
-        if (ratio < best - 1e-15 ||
-            (ratio <= best + 1e-15 && leave >= 0 &&
-             basis[static_cast<std::size_t>(r)] < basis[static_cast<std::size_t>(leave)])) {
-          best = std::min(best, ratio);
-          leave = r;
-        }
-      }
-      if (leave < 0) return Status::unbounded;
-      pivot(leave, enter);
-    }
-    return Status::stalled;
-  };
 
   // Phase 1: maximise -Σ artificials.
   bool artificial = false;
@@ -119,7 +185,7 @@ SmallLp::Status SmallLp::solve() {
     if (t(obj, rhs) < -1e-9) return Status::infeasible;
     // Artificials left in the basis sit at zero: pivot them out where the row allows.
     for (Eigen::Index r = 0; r < m; ++r) {
-      if (basis[static_cast<std::size_t>(r)] < first_artificial) continue;
+      if (basis_[static_cast<std::size_t>(r)] < first_artificial) continue;
       for (Eigen::Index j = 0; j < first_artificial; ++j) {
         if (std::abs(t(r, j)) > kPivot) {
           pivot(r, j);
@@ -132,26 +198,112 @@ SmallLp::Status SmallLp::solve() {
   t.row(obj).setZero();
   for (Eigen::Index j = 0; j < n; ++j) t(obj, j) = -cost_[static_cast<std::size_t>(j)];
   for (Eigen::Index r = 0; r < m; ++r) {
-    const Eigen::Index b = basis[static_cast<std::size_t>(r)];
+    const Eigen::Index b = basis_[static_cast<std::size_t>(r)];
     if (b < n && cost_[static_cast<std::size_t>(b)] != 0.0)
       t.row(obj) += cost_[static_cast<std::size_t>(b)] * t.row(r);
   }
   const Status s = iterate(first_artificial);
   if (s != Status::optimal) return s;
-
-  z_.setZero(n);
-  for (Eigen::Index r = 0; r < m; ++r) {
-    const Eigen::Index b = basis[static_cast<std::size_t>(r)];
-    if (b < n) z_(b) = t(r, rhs);
-  }
+  extract();
   value_ = t(obj, rhs);
-  // d of row r's unit column (cost 0) is the flipped row's dual.
+  return Status::optimal;
+}
+
+// z and the duals from the tableau: d of row r's unit column (cost 0) is the flipped row's dual.
+void SmallLp::extract() {
+  const auto& t = tableau_;
+  const Eigen::Index m = rows_;
+  const Eigen::Index rhs = t.cols() - 1;
+  z_.setZero(structural_);
+  for (Eigen::Index r = 0; r < m; ++r) {
+    const Eigen::Index b = basis_[static_cast<std::size_t>(r)];
+    if (b < structural_) z_(b) = t(r, rhs);
+  }
   y_.resize(m);
   for (Eigen::Index r = 0; r < m; ++r) {
     const auto sr = static_cast<std::size_t>(r);
-    y_(r) = flip[sr] * t(obj, unit[sr]);
+    y_(r) = flip_[sr] * t(m, unit_[sr]);
   }
+}
+
+// The columns added since the last optimal solve join the tableau as B^-1 a (B^-1 is the
+// tableau's block under the rows' unit columns), the right-hand side becomes B^-1 b, and the
+// primal simplex goes on from that basis. Not optimal (nor kept) when the basis no longer fits.
+SmallLp::Status SmallLp::solve_warm() {
+  const Eigen::Index m = rows_;
+  const Eigen::Index old_n = structural_;
+  const auto n = static_cast<Eigen::Index>(cost_.size());
+  const Eigen::Index added = n - old_n;
+  const Eigen::Index old_cols = tableau_.cols();
+  auto& g = grown_;
+  g.resize(m + 1, old_cols + added);
+  g.leftCols(old_n) = tableau_.leftCols(old_n);
+  g.rightCols(old_cols - old_n) = tableau_.rightCols(old_cols - old_n);
+  for (auto& c : slack_col_)
+    if (c >= 0) c += added;
+  for (auto& c : unit_) c += added;
+  for (auto& c : basis_)
+    if (c >= old_n) c += added;
+  first_artificial_ += added;
+  structural_ = n;
+  tableau_.swap(g);
+  auto& t = tableau_;
+  const Eigen::Index rhs = t.cols() - 1;
+  Eigen::VectorXd flipped(m);
+  for (Eigen::Index j = old_n; j < n; ++j) {
+    const Eigen::VectorXd& a = columns_[static_cast<std::size_t>(j)];
+    for (Eigen::Index r = 0; r < m; ++r) flipped(r) = flip_[static_cast<std::size_t>(r)] * a(r);
+    for (Eigen::Index q = 0; q <= m; ++q) {
+      double v = 0.0;
+      for (Eigen::Index r = 0; r < m; ++r)
+        v += t(q, unit_[static_cast<std::size_t>(r)]) * flipped(r);
+      t(q, j) = v;
+    }
+    t(m, j) -= cost_[static_cast<std::size_t>(j)];
+  }
+  for (Eigen::Index r = 0; r < m; ++r) flipped(r) = flip_[static_cast<std::size_t>(r)] * rhs_(r);
+  for (Eigen::Index q = 0; q < m; ++q) {
+    double v = 0.0;
+    for (Eigen::Index r = 0; r < m; ++r) v += t(q, unit_[static_cast<std::size_t>(r)]) * flipped(r);
+    if (v < -kWarmFeasible) return Status::infeasible;  // starts afresh
+    t(q, rhs) = v;
+  }
+  double value = 0.0;
+  for (Eigen::Index r = 0; r < m; ++r) {
+    const Eigen::Index b = basis_[static_cast<std::size_t>(r)];
+    if (b < n) value += cost_[static_cast<std::size_t>(b)] * t(r, rhs);
+  }
+  t(m, rhs) = value;
+  const Status s = iterate(first_artificial_);
+  if (s != Status::optimal) return s;
+  extract();
+  if (!satisfies_rows()) return Status::stalled;  // round-off: starts afresh
+  value_ = 0.0;
+  for (Eigen::Index j = 0; j < n; ++j) value_ += cost_[static_cast<std::size_t>(j)] * z_(j);
   return Status::optimal;
+}
+
+bool SmallLp::satisfies_rows() const {
+  const auto n = static_cast<Eigen::Index>(cost_.size());
+  if ((z_.array() < -kWarmResidual).any()) return false;
+  for (Eigen::Index r = 0; r < rows_; ++r) {
+    double lhs = 0.0;
+    for (Eigen::Index j = 0; j < n; ++j) lhs += columns_[static_cast<std::size_t>(j)](r) * z_(j);
+    const double tol = kWarmResidual * (1.0 + std::abs(rhs_(r)));
+    const double miss = lhs - rhs_(r);
+    switch (sense_[static_cast<std::size_t>(r)]) {
+      case Sense::le:
+        if (miss > tol) return false;
+        break;
+      case Sense::ge:
+        if (miss < -tol) return false;
+        break;
+      case Sense::eq:
+        if (std::abs(miss) > tol) return false;
+        break;
+    }
+  }
+  return true;
 }
 
 }  // namespace parley::protocol

@@ -544,20 +544,34 @@ std::optional<Vector> Solver::generate(const std::vector<Index>& lead, const Vec
       weighted_argmax(agents, weights, x);
       add_column(x);
     }
+    seeds_ = pool_.size();
+  }
+  // Dual smoothing, for masters of more than kSmoothRows rows (smaller ones converge fast
+  // without it).
+  const bool smooth = rows > kSmoothRows;
+  const std::size_t limit = pool_limit(rows);
+  if (smooth && pool_.size() > limit / 2) {
+    // A pool filled by earlier calls (a Kalai–Smorodinsky solution's aspirations, one call a
+    // player) keeps its seeds (each player's ideal text) and its newest texts.
+    const std::size_t keep = std::max(limit / 2, seeds_) - seeds_;
+    pool_.erase(pool_.begin() + static_cast<std::ptrdiff_t>(seeds_),
+                pool_.end() - static_cast<std::ptrdiff_t>(std::min(keep, pool_.size() - seeds_)));
   }
   auto h = [&](std::size_t i, const Vector& u) {
     const auto ii = static_cast<Index>(i);
     return (u(lead[i]) - c(ii)) / s(ii);
   };
   Eigen::VectorXd column(rows);
-  // Dual smoothing, for masters of more than kSmoothRows rows (smaller ones converge fast
-  // without it): the centre ȳ and its bound on the optimum.
-  const bool smooth = rows > kSmoothRows;
+  // The smoothing's centre ȳ and its bound on the optimum.
   Eigen::VectorXd center, smoothed;
   std::vector<double> smooth_weights(agents.size());
   double center_bound = kInf;
   double least_gap = kInf;  // the least gap between the bound and the master's optimum so far
   int since_least = 0;      // iterations since it last halved
+  // The master's program: t' is its column t_column (after the texts then in the pool), and
+  // the pool's first in_program texts are in it.
+  constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
+  std::size_t t_column = kNone, in_program = 0;
   // The pricing weights of duals d (lead and floor rows), as below for y.
   auto weights_at = [&](const Eigen::VectorXd& d, std::vector<double>& w) {
     for (std::size_t i = 0; i < n_lead; ++i)
@@ -587,28 +601,58 @@ std::optional<Vector> Solver::generate(const std::vector<Index>& lead, const Vec
     }
   };
   for (int iteration = 0; iteration < generation_iterations(rows); ++iteration) {
-    if (pool_.size() > pool_limit(rows)) return std::nullopt;
+    if (pool_.size() > limit) {
+      if (!smooth || t_column == kNone) return std::nullopt;
+      // Large masters drop the texts out of the last basis (μ_j = 0), but for the seeds and
+      // those priced since: the master's optimum stays, and the program starts afresh.
+      const Eigen::VectorXd& mu = lp_.solution();
+      std::size_t kept = seeds_;
+      for (std::size_t j = seeds_; j < pool_.size(); ++j) {
+        if (j >= in_program || mu(static_cast<Index>(j < t_column ? j : j + 1)) > 0.0)
+          pool_[kept++] = std::move(pool_[j]);
+      }
+      pool_.resize(kept);
+      t_column = kNone;
+      if (pool_.size() > limit) return std::nullopt;
+    }
     double t0 = kInf;
     for (const Column& col : pool_) {
       for (std::size_t i = 0; i < n_lead; ++i) t0 = std::min(t0, h(i, col.u));
     }
     t0 -= 1.0;
-    lp_.reset(rows);
-    for (std::size_t i = 0; i < n_lead; ++i)
-      lp_.set_row(static_cast<Index>(i), SmallLp::Sense::le, -t0);
-    for (std::size_t f = 0; f < n_floor; ++f)
-      lp_.set_row(static_cast<Index>(n_lead + f), SmallLp::Sense::ge, floor(static_cast<Index>(f)));
-    lp_.set_row(rows - 1, SmallLp::Sense::eq, 1.0);
-    for (const Column& col : pool_) {
-      for (std::size_t i = 0; i < n_lead; ++i) column(static_cast<Index>(i)) = -h(i, col.u);
+    auto add_texts = [&](std::size_t from) {
+      for (std::size_t j = from; j < pool_.size(); ++j) {
+        const Vector& u = pool_[j].u;
+        for (std::size_t i = 0; i < n_lead; ++i) column(static_cast<Index>(i)) = -h(i, u);
+        for (std::size_t f = 0; f < n_floor; ++f)
+          column(static_cast<Index>(n_lead + f)) = u(floored[f]);
+        column(rows - 1) = 1.0;
+        lp_.add_column(0.0, column);
+      }
+    };
+    if (!smooth || t_column == kNone) {
+      lp_.reset(rows);
+      lp_.set_rule(smooth ? SmallLp::Rule::dantzig : SmallLp::Rule::bland);
+      for (std::size_t i = 0; i < n_lead; ++i)
+        lp_.set_row(static_cast<Index>(i), SmallLp::Sense::le, -t0);
       for (std::size_t f = 0; f < n_floor; ++f)
-        column(static_cast<Index>(n_lead + f)) = col.u(floored[f]);
-      column(rows - 1) = 1.0;
-      lp_.add_column(0.0, column);
+        lp_.set_row(static_cast<Index>(n_lead + f), SmallLp::Sense::ge,
+                    floor(static_cast<Index>(f)));
+      lp_.set_row(rows - 1, SmallLp::Sense::eq, 1.0);
+      add_texts(0);
+      column.setZero();
+      column.head(static_cast<Index>(n_lead)).setOnes();
+      lp_.add_column(1.0, column);
+      t_column = pool_.size();
+    } else {
+      // Large masters keep their program: the texts priced since join it, t0's shift moves
+      // the lead rows' right-hand sides (t' absorbs it, so the last basis stays feasible), and
+      // SmallLp warm-starts from the last optimal basis.
+      for (std::size_t i = 0; i < n_lead; ++i)
+        lp_.set_row(static_cast<Index>(i), SmallLp::Sense::le, -t0);
+      add_texts(in_program);
     }
-    column.setZero();
-    column.head(static_cast<Index>(n_lead)).setOnes();
-    lp_.add_column(1.0, column);
+    in_program = pool_.size();
     if (lp_.solve() != SmallLp::Status::optimal) return std::nullopt;
     if (smooth) {
       // Tailing off: a gap between the bound and the master's optimum that has not halved in
@@ -626,7 +670,8 @@ std::optional<Vector> Solver::generate(const std::vector<Index>& lead, const Vec
     const Eigen::VectorXd& mu = lp_.solution();
     const Eigen::VectorXd& y = lp_.duals();
     Vector mixed = Vector::Zero(p_.issues());
-    for (std::size_t j = 0; j < pool_.size(); ++j) mixed += mu(static_cast<Index>(j)) * pool_[j].x;
+    for (std::size_t j = 0; j < pool_.size(); ++j)
+      mixed += mu(static_cast<Index>(j < t_column ? j : j + 1)) * pool_[j].x;
     mixed = mixed.max(box_.lo).min(box_.hi);
     // Pricing: the weights are y_i / s_i on the lead players and -y_f on the floored ones.
     double offset = y(rows - 1);

@@ -91,8 +91,9 @@ class Solver {
   };
   // max t s.t. (u_i(x) - c_i)/s_i >= t for i in `lead` and u_j(x) >= floor_j for j in
   // `floored`, by column generation over texts (see the file comment). The texts found stay
-  // in pool_ for later calls on the same box. Nothing when it does not settle within its
-  // limits or when no text found meets the floors.
+  // in pool_ for later calls on the same box (for more than eight players, up to half its
+  // limit, the seeds and the newest texts). Nothing when it does not settle within its limits
+  // or when no text found meets the floors.
   std::optional<Vector> generate(const std::vector<Index>& lead, const Vector& c, const Vector& s,
                                  const std::vector<Index>& floored, const Vector& floor);
   void add_column(const Vector& x);
@@ -129,6 +130,7 @@ class Solver {
   Vector scratch_;                     // frontier_point's text at a λ
   mutable std::vector<double> kinks_;  // weighted_argmax's kinks of one issue
   std::vector<Column> pool_;
+  std::size_t seeds_ = 0;  // the pool's first texts: each player's ideal, weighted_argmax alone
   SmallLp lp_;
   model::Matrix work_;
   bool generation_ = true;
