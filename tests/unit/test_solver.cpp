@@ -96,8 +96,9 @@ TEST(SmallLp, ReportsInfeasibleAndUnbounded) {
 // Warm starts and Dantzig's rule against fresh solves with Bland's rule, on programs shaped
 // like column generation's masters (max t' s.t. -Σ μ_j u_ij + t' <= -t0 on lead rows,
 // Σ μ_j u_fj >= floor_f, Σ μ_j = 1): columns join and t0 falls between solves, as in
-// Solver::generate. Each answer must match the fresh solve's optimum, satisfy the rows, and
-// carry duals that certify it (strong duality y·b = value, no column priced positive).
+// Solver::generate, and the floors rise. Each answer must match the fresh solve's optimum, satisfy
+// the rows, and carry duals that certify it (strong duality y·b = value, no column priced
+// positive).
 TEST(SmallLp, WarmStartsAndDantzigsRuleMatchFreshSolves) {
   std::mt19937_64 g(35);
   std::uniform_real_distribution<double> u01(0.0, 1.0);
@@ -148,6 +149,12 @@ TEST(SmallLp, WarmStartsAndDantzigsRuleMatchFreshSolves) {
         for (int j = 0; j < 1 + step % 3; ++j) add_text();
         const double t0 = least();
         for (Index r = 0; r < lead; ++r) lp.set_row(r, SmallLp::Sense::le, -t0);
+        // Every other step the floors rise (the uniform mixture still clears them): the last
+        // basis may fall short of them, and dual simplex pivots restore it.
+        if (step % 2 == 1) {
+          floor_at.array() += 0.0008;
+          for (Index f = 0; f < floors; ++f) lp.set_row(lead + f, SmallLp::Sense::ge, floor_at(f));
+        }
         for (std::size_t j = before; j < texts.size(); ++j) lp.add_column(0.0, column(texts[j]));
         ASSERT_EQ(lp.solve(), SmallLp::Status::optimal);
         warm += lp.warm();

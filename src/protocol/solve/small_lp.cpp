@@ -7,9 +7,9 @@ namespace parley::protocol {
 namespace {
 constexpr double kPivot = 1e-12;    // smallest pivot taken
 constexpr double kImprove = 1e-13;  // smallest reduced cost that enters
-// A warm start keeps a basis whose values fall at most this far below zero under the new
-// right-hand side, and a solution whose rows hold to this tolerance (relative to 1 + |b_r|).
-constexpr double kWarmFeasible = 1e-10;
+// A warm start's dual simplex pivots raise every basic value to at least -kDualFeasible, and
+// its solution's rows must hold to kWarmResidual (relative to 1 + |b_r|).
+constexpr double kDualFeasible = 1e-13;
 constexpr double kWarmResidual = 1e-9;
 // Every kRefresh-th solve without reset() starts afresh, bounding the round-off the tableau
 // gathers over its pivots.
@@ -226,6 +226,39 @@ void SmallLp::extract() {
   }
 }
 
+// Dual simplex iterations (Lemke 1954): the most negative basic value leaves, and the column
+// that keeps every reduced cost non-negative enters (the least d_j / -t_rj over t_rj < 0).
+SmallLp::Status SmallLp::dual_iterate(Eigen::Index limit) {
+  auto& t = tableau_;
+  const Eigen::Index m = rows_;
+  const Eigen::Index rhs = t.cols() - 1;
+  const Eigen::Index max_pivots = 50 * (m + rhs) + 100;
+  for (Eigen::Index count = 0; count < max_pivots; ++count) {
+    Eigen::Index leave = -1;
+    double worst = -kDualFeasible;
+    for (Eigen::Index r = 0; r < m; ++r) {
+      if (t(r, rhs) < worst) {
+        worst = t(r, rhs);
+        leave = r;
+      }
+    }
+    if (leave < 0) return Status::optimal;
+    Eigen::Index enter = -1;
+    double best = std::numeric_limits<double>::infinity();
+    for (Eigen::Index j = 0; j < limit; ++j) {
+      if (t(leave, j) >= -kPivot) continue;
+      const double ratio = std::max(t(m, j), 0.0) / -t(leave, j);
+      if (ratio < best) {
+        best = ratio;
+        enter = j;
+      }
+    }
+    if (enter < 0) return Status::infeasible;
+    pivot(leave, enter);
+  }
+  return Status::stalled;
+}
+
 // The columns added since the last optimal solve join the tableau as B^-1 a (B^-1 is the
 // tableau's block under the rows' unit columns), the right-hand side becomes B^-1 b, and the
 // primal simplex goes on from that basis. Not optimal (nor kept) when the basis no longer fits.
@@ -265,7 +298,6 @@ SmallLp::Status SmallLp::solve_warm() {
   for (Eigen::Index q = 0; q < m; ++q) {
     double v = 0.0;
     for (Eigen::Index r = 0; r < m; ++r) v += t(q, unit_[static_cast<std::size_t>(r)]) * flipped(r);
-    if (v < -kWarmFeasible) return Status::infeasible;  // starts afresh
     t(q, rhs) = v;
   }
   double value = 0.0;
@@ -274,13 +306,54 @@ SmallLp::Status SmallLp::solve_warm() {
     if (b < n) value += cost_[static_cast<std::size_t>(b)] * t(r, rhs);
   }
   t(m, rhs) = value;
+  // The basis stays optimal (the reduced costs do not depend on b); where the new b leaves it
+  // short of feasible, dual simplex pivots restore feasibility, keeping optimality.
+  if (dual_iterate(first_artificial_) != Status::optimal) return Status::infeasible;
   const Status s = iterate(first_artificial_);
   if (s != Status::optimal) return s;
   extract();
-  if (!satisfies_rows()) return Status::stalled;  // round-off: starts afresh
+  // Round-off in B^-1 on ill-conditioned bases: iterative refinement of the basic values,
+  // then, if the rows still miss, a fresh solve.
+  for (int step = 0; step < 2 && !satisfies_rows(); ++step) {
+    refine();
+    extract();
+  }
+  if (!satisfies_rows()) return Status::stalled;
   value_ = 0.0;
   for (Eigen::Index j = 0; j < n; ++j) value_ += cost_[static_cast<std::size_t>(j)] * z_(j);
   return Status::optimal;
+}
+
+// One step of iterative refinement (Wilkinson 1963): the residual of the basic values in the
+// flipped rows, res = b - B x_B, corrects them by B^-1 res.
+void SmallLp::refine() {
+  auto& t = tableau_;
+  const Eigen::Index m = rows_;
+  const Eigen::Index rhs = t.cols() - 1;
+  Eigen::VectorXd res(m);
+  for (Eigen::Index r = 0; r < m; ++r) res(r) = flip_[static_cast<std::size_t>(r)] * rhs_(r);
+  for (Eigen::Index q = 0; q < m; ++q) {
+    const Eigen::Index b = basis_[static_cast<std::size_t>(q)];
+    const double x = t(q, rhs);
+    if (b < structural_) {
+      const Eigen::VectorXd& a = columns_[static_cast<std::size_t>(b)];
+      for (Eigen::Index r = 0; r < m; ++r) res(r) -= flip_[static_cast<std::size_t>(r)] * a(r) * x;
+      continue;
+    }
+    for (Eigen::Index r = 0; r < m; ++r) {
+      const auto sr = static_cast<std::size_t>(r);
+      if (b == unit_[sr]) {
+        res(r) -= x;  // the row's unit column (its slack entering with +1, or its artificial)
+      } else if (b == slack_col_[sr]) {
+        res(r) -= flip_[sr] * (sense_[sr] == Sense::le ? 1.0 : -1.0) * x;
+      }
+    }
+  }
+  for (Eigen::Index q = 0; q < m; ++q) {
+    double dx = 0.0;
+    for (Eigen::Index r = 0; r < m; ++r) dx += t(q, unit_[static_cast<std::size_t>(r)]) * res(r);
+    t(q, rhs) += dx;
+  }
 }
 
 bool SmallLp::satisfies_rows() const {

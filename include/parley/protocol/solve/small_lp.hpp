@@ -14,10 +14,10 @@
 //
 // Warm starts (column generation's masters): after an optimal solve, columns may be added and
 // right-hand sides changed (same senses) without reset(); the next solve() then starts from
-// the last optimal basis B, priced with the B^-1 the tableau carries in its unit columns, and
-// continues the primal simplex where that basis stays feasible (a right-hand side that makes
-// it infeasible, a solution whose rows miss by more than 1e-9, or every kRefresh-th solve
-// starts afresh). reset() always starts afresh, so a program built from reset() is solved
+// the last optimal basis B, priced with the B^-1 the tableau carries in its unit columns:
+// dual simplex pivots where the new right-hand sides leave B infeasible, then the primal
+// simplex for the new columns (a solution whose rows miss by more than 1e-9, or every 32nd
+// solve, starts afresh). reset() always starts afresh, so a program built from reset() is solved
 // exactly as without warm starts.
 #include <Eigen/Core>
 #include <cstdint>
@@ -59,7 +59,9 @@ class SmallLp {
   Status solve_warm();
   void pivot(Eigen::Index r, Eigen::Index j);
   Status iterate(Eigen::Index limit);
+  Status dual_iterate(Eigen::Index limit);
   void extract();
+  void refine();
   bool satisfies_rows() const;
 
   Eigen::Index rows_ = 0;
