@@ -226,6 +226,15 @@ void SmallLp::extract() {
   }
 }
 
+// Row q of the tableau times v over the rows' unit columns: (B^-1 v)_q for q < m, and for the
+// objective row the duals (in the flipped rows) times v.
+double SmallLp::times_inverse(Eigen::Index q, const Eigen::VectorXd& v) const {
+  double out = 0.0;
+  for (Eigen::Index r = 0; r < rows_; ++r)
+    out += tableau_(q, unit_[static_cast<std::size_t>(r)]) * v(r);
+  return out;
+}
+
 // Dual simplex iterations (Lemke 1954): the most negative basic value leaves, and the column
 // that keeps every reduced cost non-negative enters (the least d_j / -t_rj over t_rj < 0).
 SmallLp::Status SmallLp::dual_iterate(Eigen::Index limit) {
@@ -267,39 +276,32 @@ SmallLp::Status SmallLp::solve_warm() {
   const Eigen::Index old_n = structural_;
   const auto n = static_cast<Eigen::Index>(cost_.size());
   const Eigen::Index added = n - old_n;
-  const Eigen::Index old_cols = tableau_.cols();
-  auto& g = grown_;
-  g.resize(m + 1, old_cols + added);
-  g.leftCols(old_n) = tableau_.leftCols(old_n);
-  g.rightCols(old_cols - old_n) = tableau_.rightCols(old_cols - old_n);
-  for (auto& c : slack_col_)
-    if (c >= 0) c += added;
-  for (auto& c : unit_) c += added;
-  for (auto& c : basis_)
-    if (c >= old_n) c += added;
-  first_artificial_ += added;
-  structural_ = n;
-  tableau_.swap(g);
+  if (added > 0) {
+    const Eigen::Index old_cols = tableau_.cols();
+    auto& g = grown_;
+    g.resize(m + 1, old_cols + added);
+    g.leftCols(old_n) = tableau_.leftCols(old_n);
+    g.rightCols(old_cols - old_n) = tableau_.rightCols(old_cols - old_n);
+    for (auto& c : slack_col_)
+      if (c >= 0) c += added;
+    for (auto& c : unit_) c += added;
+    for (auto& c : basis_)
+      if (c >= old_n) c += added;
+    first_artificial_ += added;
+    structural_ = n;
+    tableau_.swap(g);
+  }
   auto& t = tableau_;
   const Eigen::Index rhs = t.cols() - 1;
   Eigen::VectorXd flipped(m);
   for (Eigen::Index j = old_n; j < n; ++j) {
     const Eigen::VectorXd& a = columns_[static_cast<std::size_t>(j)];
     for (Eigen::Index r = 0; r < m; ++r) flipped(r) = flip_[static_cast<std::size_t>(r)] * a(r);
-    for (Eigen::Index q = 0; q <= m; ++q) {
-      double v = 0.0;
-      for (Eigen::Index r = 0; r < m; ++r)
-        v += t(q, unit_[static_cast<std::size_t>(r)]) * flipped(r);
-      t(q, j) = v;
-    }
+    for (Eigen::Index q = 0; q <= m; ++q) t(q, j) = times_inverse(q, flipped);
     t(m, j) -= cost_[static_cast<std::size_t>(j)];
   }
   for (Eigen::Index r = 0; r < m; ++r) flipped(r) = flip_[static_cast<std::size_t>(r)] * rhs_(r);
-  for (Eigen::Index q = 0; q < m; ++q) {
-    double v = 0.0;
-    for (Eigen::Index r = 0; r < m; ++r) v += t(q, unit_[static_cast<std::size_t>(r)]) * flipped(r);
-    t(q, rhs) = v;
-  }
+  for (Eigen::Index q = 0; q < m; ++q) t(q, rhs) = times_inverse(q, flipped);
   double value = 0.0;
   for (Eigen::Index r = 0; r < m; ++r) {
     const Eigen::Index b = basis_[static_cast<std::size_t>(r)];
@@ -314,11 +316,13 @@ SmallLp::Status SmallLp::solve_warm() {
   extract();
   // Round-off in B^-1 on ill-conditioned bases: iterative refinement of the basic values,
   // then, if the rows still miss, a fresh solve.
-  for (int step = 0; step < 2 && !satisfies_rows(); ++step) {
+  bool holds = satisfies_rows();
+  for (int step = 0; step < 2 && !holds; ++step) {
     refine();
     extract();
+    holds = satisfies_rows();
   }
-  if (!satisfies_rows()) return Status::stalled;
+  if (!holds) return Status::stalled;
   value_ = 0.0;
   for (Eigen::Index j = 0; j < n; ++j) value_ += cost_[static_cast<std::size_t>(j)] * z_(j);
   return Status::optimal;
@@ -349,11 +353,7 @@ void SmallLp::refine() {
       }
     }
   }
-  for (Eigen::Index q = 0; q < m; ++q) {
-    double dx = 0.0;
-    for (Eigen::Index r = 0; r < m; ++r) dx += t(q, unit_[static_cast<std::size_t>(r)]) * res(r);
-    t(q, rhs) += dx;
-  }
+  for (Eigen::Index q = 0; q < m; ++q) t(q, rhs) += times_inverse(q, res);
 }
 
 bool SmallLp::satisfies_rows() const {

@@ -567,11 +567,13 @@ std::optional<Vector> Solver::generate(const std::vector<Index>& lead, const Vec
   std::vector<double> smooth_weights(agents.size());
   double center_bound = kInf;
   double least_gap = kInf;  // the least gap between the bound and the master's optimum so far
-  int since_least = 0;      // iterations since it last halved
+  int since_least = 0;      // iterations since it last fell by a tenth
   // The master's program: t' is its column t_column (after the texts then in the pool), and
   // the pool's first in_program texts are in it.
   constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
   std::size_t t_column = kNone, in_program = 0;
+  // Text j's variable in the program (t' sits before the texts that joined after it).
+  auto variable = [&](std::size_t j) { return static_cast<Index>(j < t_column ? j : j + 1); };
   // The pricing weights of duals d (lead and floor rows), as below for y.
   auto weights_at = [&](const Eigen::VectorXd& d, std::vector<double>& w) {
     for (std::size_t i = 0; i < n_lead; ++i)
@@ -608,8 +610,7 @@ std::optional<Vector> Solver::generate(const std::vector<Index>& lead, const Vec
       const Eigen::VectorXd& mu = lp_.solution();
       std::size_t kept = seeds_;
       for (std::size_t j = seeds_; j < pool_.size(); ++j) {
-        if (j >= in_program || mu(static_cast<Index>(j < t_column ? j : j + 1)) > 0.0)
-          pool_[kept++] = std::move(pool_[j]);
+        if (j >= in_program || mu(variable(j)) > 0.0) pool_[kept++] = std::move(pool_[j]);
       }
       pool_.resize(kept);
       t_column = kNone;
@@ -672,8 +673,7 @@ std::optional<Vector> Solver::generate(const std::vector<Index>& lead, const Vec
     const Eigen::VectorXd& mu = lp_.solution();
     const Eigen::VectorXd& y = lp_.duals();
     Vector mixed = Vector::Zero(p_.issues());
-    for (std::size_t j = 0; j < pool_.size(); ++j)
-      mixed += mu(static_cast<Index>(j < t_column ? j : j + 1)) * pool_[j].x;
+    for (std::size_t j = 0; j < pool_.size(); ++j) mixed += mu(variable(j)) * pool_[j].x;
     mixed = mixed.max(box_.lo).min(box_.hi);
     // Pricing: the weights are y_i / s_i on the lead players and -y_f on the floored ones.
     double offset = y(rows - 1);

@@ -62,6 +62,7 @@ class SmallLp {
   Status dual_iterate(Eigen::Index limit);
   void extract();
   void refine();
+  double times_inverse(Eigen::Index q, const Eigen::VectorXd& v) const;
   bool satisfies_rows() const;
 
   Eigen::Index rows_ = 0;
