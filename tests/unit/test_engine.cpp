@@ -356,6 +356,41 @@ TEST(Sensitivity, SpearmanAgainstHandComputation) {
   EXPECT_TRUE(std::isnan(engine::spearman({1, 1, 1}, {1, 2, 3})));
 }
 
+TEST(Sensitivity, SpearmanRanksSignsZerosAndTiesAsABruteForceCount) {
+  // Ranks by counting, independent of any sort: rank(v_i) = #{v_j < v_i} + (#{v_j == v_i} + 1)/2
+  // (-0 and +0 compare equal, so they tie). Rho is then Pearson's correlation of the ranks.
+  const std::vector<float> x = {-3.5f, 0.0f,  -0.0f, 2.0f,   -1e-30f, 1e-30f, -3.5f,
+                                7.0f,  -0.0f, 1e30f, -1e30f, 2.0f,    0.25f,  -0.25f};
+  const std::vector<float> y = {1.0f, 4.0f, -2.0f, 0.0f, 3.0f, 3.0f,  -5.0f,
+                                2.5f, 9.0f, -0.0f, 6.0f, 0.0f, -7.0f, 1.0f};
+  auto count_ranks = [](const std::vector<float>& v) {
+    std::vector<double> r(v.size());
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      double below = 0, equal = 0;
+      for (const float w : v) {
+        below += w < v[i];
+        equal += w == v[i];
+      }
+      r[i] = below + (equal + 1) / 2;
+    }
+    return r;
+  };
+  const auto rx = count_ranks(x), ry = count_ranks(y);
+  const double n = static_cast<double>(x.size()), mean = (n + 1) / 2;
+  double sxy = 0, sxx = 0, syy = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    sxy += (rx[i] - mean) * (ry[i] - mean);
+    sxx += (rx[i] - mean) * (rx[i] - mean);
+    syy += (ry[i] - mean) * (ry[i] - mean);
+  }
+  EXPECT_NEAR(engine::spearman(x, y), sxy / std::sqrt(sxx * syy), 1e-12);
+  // The three zeros of x tie (ranks 6-8, mean 7), so swapping their signs leaves every rank as
+  // it was: rho is exactly 1 (ranks that told -0 from +0 would make it less).
+  std::vector<float> swapped = x;
+  for (float& v : swapped) v = v == 0.0f ? -v : v;
+  EXPECT_NEAR(engine::spearman(x, swapped), 1.0, 1e-12);
+}
+
 TEST(Sensitivity, IntervalsOfSpearmanHaveTheirCoverage) {
   // By hand: rho = 0.3 from 1000 pairs, z = atanh 0.3 = 0.30952, half-width
   // 1.96·1.03/√997 = 0.063937: [tanh 0.24558, tanh 0.37345] = [0.24077, 0.35700].

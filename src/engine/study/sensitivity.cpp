@@ -1,7 +1,9 @@
 #include "parley/engine/study/sensitivity.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <numeric>
 #include <utility>
@@ -11,16 +13,26 @@ namespace {
 
 // Ranks 1..n, ties sharing their average rank.
 std::vector<double> ranks(const std::vector<float>& v) {
-  // Sorting (value, row) pairs: the order within ties does not matter, as ties share a rank.
-  std::vector<std::pair<float, std::size_t>> order(v.size());
-  for (std::size_t i = 0; i < v.size(); ++i) order[i] = {v[i], i};
+  // Sorting keys that hold a value's order in their upper half and its row in the lower: one
+  // integer comparison per step (pairs of value and row sorted about 2x slower). The order
+  // within ties does not matter, as ties share a rank. A float's bits, with the sign bit
+  // flipped for non-negative values and every bit for negative ones, order as the floats do;
+  // adding 0 makes -0 into +0, which compares equal to it.
+  std::vector<std::uint64_t> order(v.size());
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const auto bits = std::bit_cast<std::uint32_t>(v[i] + 0.0f);
+    const std::uint32_t key = (bits & 0x80000000u) != 0 ? ~bits : bits | 0x80000000u;
+    order[i] = (static_cast<std::uint64_t>(key) << 32) | static_cast<std::uint64_t>(i);
+  }
   std::sort(order.begin(), order.end());
+  auto value = [&](std::size_t k) { return order[k] >> 32; };
+  auto row = [&](std::size_t k) { return static_cast<std::size_t>(order[k] & 0xffffffffu); };
   std::vector<double> r(v.size());
   for (std::size_t i = 0; i < order.size();) {
     std::size_t j = i;
-    while (j + 1 < order.size() && order[j + 1].first == order[i].first) ++j;
+    while (j + 1 < order.size() && value(j + 1) == value(i)) ++j;
     const double average = 0.5 * static_cast<double>(i + j) + 1.0;
-    for (std::size_t k = i; k <= j; ++k) r[order[k].second] = average;
+    for (std::size_t k = i; k <= j; ++k) r[row(k)] = average;
     i = j + 1;
   }
   return r;
