@@ -488,6 +488,58 @@ TEST(ColumnGeneration, LargeMastersStayExactWithoutTheFallback) {
   EXPECT_EQ(answered, problems);
 }
 
+// A master of up to eight rows whose pool of texts has filled over many calls on one box (as
+// an alternating-offers equilibrium asks every proposer's best offer round after round) keeps
+// its seeds and newest texts and goes on generating: it used to give up at once on every later
+// call, handing each to the log barrier (seconds a run at 8 players x 8 issues). Seven
+// players over eight issues, best texts under six floors that move from call to call: every
+// call answered by generation, each matching the epigraph LP to 1e-9.
+TEST(ColumnGeneration, ASmallMasterWhosePoolIsFullGoesOnGenerating) {
+  const Index n = 7, k = 8;
+  model::Preferences p;
+  p.resize(n, k);
+  for (Index i = 0; i < n; ++i) {
+    double total = 0.0;
+    for (Index j = 0; j < k; ++j) {
+      const Index a = i + 1;  // as the synthetic scenario numbers its parties
+      p.ideal(i, j) = 0.2 + 0.6 * static_cast<double>((a * 7 + j * 3) % 10) / 10.0;
+      p.weight(i, j) = static_cast<double>(1 + (a + j) % 3);
+      total += p.weight(i, j);
+    }
+    p.weight.row(i) /= total;
+  }
+  p.red_hi(0, 0) = 0.6;
+  p.red_lo(1, 0) = 0.4;
+  const auto players = first(n);
+  const auto box = protocol::feasible_box(p, players);
+  ASSERT_FALSE(box.empty());
+  const Vector mid = box.lo + (box.hi - box.lo) * 0.5;
+  const Vector s = Vector::Ones(n);
+  protocol::Solver solver(p, box);
+  std::mt19937_64 g(35);
+  std::uniform_real_distribution<double> shift(0.02, 0.12);
+  int calls = 0, generated = 0;
+  for (int round = 0; round < 40; ++round) {
+    for (Index leader = 0; leader < n; ++leader) {
+      Vector c(n);
+      for (Index j = 0; j < n; ++j) c(j) = model::utility(p, j, mid) - shift(g);
+      const auto best = solver.best_for(leader, players, c);
+      bool feasible = false;
+      const double exact = epigraph_lp(p, box, n, c, s, leader, feasible);
+      ASSERT_EQ(feasible, best.has_value());
+      if (!best) continue;
+      ++calls;
+      generated += solver.last_generated();
+      EXPECT_NEAR(model::utility(p, leader, *best), exact, 1e-9) << round << " " << leader;
+      for (Index j = 0; j < n; ++j) {
+        if (j != leader) EXPECT_GE(model::utility(p, j, *best), c(j) - 1e-9);
+      }
+    }
+  }
+  EXPECT_EQ(generated, calls);
+  EXPECT_GT(calls, 200);
+}
+
 // The fallback of best_for for more than three floors (used where column generation gives
 // up): bisection on the leader's level, each level's feasibility a maximin (here the barrier:
 // generation off). Polynomial where the nested bisection of fewer floors is exponential; it

@@ -15,6 +15,8 @@ constexpr int kOuterBisections = 52;
 constexpr double kSureSide = 1e-12;
 constexpr int kLocateSteps = 12;
 constexpr int kMaxSweeps = 4000;
+// Line searches over at most this many players evaluate ahead (bisect_sign).
+constexpr std::size_t kAheadTerms = 4;
 constexpr double kStepTolerance = 1e-13;
 // Barrier weights, driven down level by level with warm starts.
 constexpr double kBarrierLevels[] = {1e-2, 1e-4, 1e-6, 1e-8, 1e-10, 1e-12};
@@ -104,6 +106,32 @@ Vector bisect_frontier(Solve&& solve, Above&& above, Vector lo, Vector hi) {
   return close_segment(above, lo, hi);
 }
 
+// Bisects [lo, hi] for the switch of a sign that is +1 left of it and -1 right of it:
+// kBisections halvings, fewer when the interval closes; returns the last point on the + side.
+// `signs(z, count, out)` gives the signs at `count` points (1 or 3). With `ahead`, each step
+// evaluates its midpoint and both midpoints the next step may take: three independent
+// evaluations overlap in the processor where two in a row would wait on each other, which pays
+// where one evaluation is short (few players) and costs where it is long. The points and signs
+// are those of halving one step at a time either way, so the result is the same bit for bit.
+template <typename Signs>
+double bisect_sign(Signs&& signs, double lo, double hi, bool ahead) {
+  int step = 0;
+  while (step < kBisections && hi - lo > 0.0) {
+    const double mid = 0.5 * (lo + hi);
+    double z[3] = {mid, 0.5 * (lo + mid), 0.5 * (mid + hi)};
+    int sign[3];
+    signs(z, ahead ? 3 : 1, sign);
+    (sign[0] > 0 ? lo : hi) = mid;
+    ++step;
+    if (!ahead || !(step < kBisections && hi - lo > 0.0)) continue;
+    // The next midpoint, 0.5 * (lo + hi) with the new end, is z[2] after a + and z[1] after a -.
+    const int next = sign[0] > 0 ? 2 : 1;
+    (sign[next] > 0 ? lo : hi) = z[next];
+    ++step;
+  }
+  return lo;
+}
+
 }  // namespace
 
 TextBox feasible_box(const model::Preferences& p, const std::vector<Index>& agents) {
@@ -140,26 +168,55 @@ Solver::Solver(const model::Preferences& p, TextBox box) : p_(p), box_(std::move
 // Exact maximisation along issue k. The function is concave along the line, so its
 // right derivative is non-increasing: bisect on its sign. Points where a barrier
 // argument is not positive lie outside an interval around the current value.
+//
+// Each player's part of the line (its utility, weight, value at the current text and the
+// program's constants) is read once into line_terms_, so that the bisection's evaluations touch
+// one contiguous row per player; the arithmetic is the same, term for term, as evaluating
+// u_i + w_ik (v_ik(z) - v_ik(x_k)) from the preferences at every step.
 double Solver::line_maximise(Program& prog, Index k, Vector& x, double t) {
   const double xk = x(k);
   const auto n = prog.players.size();
-  auto h_at = [&](std::size_t j, double z) {
+  line_terms_.resize(n);
+  for (std::size_t j = 0; j < n; ++j) {
     const Index i = prog.players[j];
-    const double ui = u_(i) + p_.weight(i, k) * (p_.value(i, k, z) - p_.value(i, k, xk));
-    return (ui - prog.c(static_cast<Index>(j))) / prog.s(static_cast<Index>(j)) - t;
+    const auto jj = static_cast<Index>(j);
+    LineTerm& term = line_terms_[j];
+    term.agent = i;
+    term.shape = static_cast<model::Shape>(p_.shape(i, k));
+    term.ideal = p_.ideal(i, k);
+    term.u = u_(i);
+    term.w = p_.weight(i, k);
+    term.v_at_x = p_.value(i, k, xk);
+    term.c = prog.c(jj);
+    term.s = prog.s(jj);
+    term.alpha = prog.alpha(jj);
+  }
+  auto value = [&](const LineTerm& term, double z) {
+    switch (term.shape) {
+      case model::Shape::linear:
+        return model::linear_value(z, term.ideal);
+      case model::Shape::quadratic:
+        return model::quadratic_value(z, term.ideal);
+      case model::Shape::piecewise:
+        break;
+    }
+    return p_.value(term.agent, k, z);
+  };
+  auto h_of = [&](const LineTerm& term, double z) {
+    const double ui = term.u + term.w * (value(term, z) - term.v_at_x);
+    return (ui - term.c) / term.s - t;
   };
   // +1: the maximum lies to the right of z; -1: at or to the left. From the right derivative at
   // z, or (`from_left`) the left one: at the upper end of the interval only the left one
   // speaks of the interval (beyond an end of its domain a value's slope is 0).
   auto direction = [&](double z, bool from_left = false) {
     double d = 0.0;
-    for (std::size_t j = 0; j < n; ++j) {
-      const double h = h_at(j, z);
+    for (const LineTerm& term : line_terms_) {
+      const double h = h_of(term, z);
       if (h <= 0.0) return z < xk ? 1 : -1;
-      const Index i = prog.players[j];
-      const double slope = from_left ? left_slope(p_, i, k, z) : right_slope(p_, i, k, z);
-      d += prog.alpha(static_cast<Index>(j)) / h * p_.weight(i, k) * slope /
-           prog.s(static_cast<Index>(j));
+      const double slope =
+          from_left ? left_slope(p_, term.agent, k, z) : right_slope(p_, term.agent, k, z);
+      d += term.alpha / h * term.w * slope / term.s;
     }
     return d > 0.0 ? 1 : -1;
   };
@@ -167,14 +224,12 @@ double Solver::line_maximise(Program& prog, Index k, Vector& x, double t) {
   double hi = box_.hi(k);
   // Already at the maximum along k (right derivative <= 0, left derivative >= 0): stay.
   bool inside = true;
-  for (std::size_t j = 0; j < n; ++j) inside = inside && h_at(j, xk) > 0.0;
+  for (const LineTerm& term : line_terms_) inside = inside && h_of(term, xk) > 0.0;
   if (inside && direction(xk) < 0) {
     if (xk <= lo) return 0.0;
     double left = 0.0;
-    for (std::size_t j = 0; j < n; ++j) {
-      const Index i = prog.players[j];
-      left += prog.alpha(static_cast<Index>(j)) / h_at(j, xk) * p_.weight(i, k) *
-              left_slope(p_, i, k, xk) / prog.s(static_cast<Index>(j));
+    for (const LineTerm& term : line_terms_) {
+      left += term.alpha / h_of(term, xk) * term.w * left_slope(p_, term.agent, k, xk) / term.s;
     }
     if (left >= 0.0) return 0.0;
     hi = xk;
@@ -187,14 +242,27 @@ double Solver::line_maximise(Program& prog, Index k, Vector& x, double t) {
   } else if (direction(hi, true) > 0) {
     z = hi;
   } else {
-    for (int step = 0; step < kBisections && hi - lo > 0.0; ++step) {
-      const double mid = 0.5 * (lo + hi);
-      (direction(mid) > 0 ? lo : hi) = mid;
-    }
-    z = lo;
+    // direction(z) at `count` points in one pass over the players.
+    auto signs = [&](const double* zs, int count, int* sign) {
+      double d[3] = {0.0, 0.0, 0.0};
+      bool outside[3] = {false, false, false};
+      for (const LineTerm& term : line_terms_) {
+        bool all_outside = true;
+        for (int q = 0; q < count; ++q) {
+          const double h = h_of(term, zs[q]);
+          outside[q] = outside[q] || h <= 0.0;
+          all_outside = all_outside && outside[q];
+          d[q] += term.alpha / h * term.w * right_slope(p_, term.agent, k, zs[q]) / term.s;
+        }
+        if (all_outside) break;  // the signs are settled
+      }
+      for (int q = 0; q < count; ++q)
+        sign[q] = outside[q] ? (zs[q] < xk ? 1 : -1) : (d[q] > 0.0 ? 1 : -1);
+    };
+    z = bisect_sign(signs, lo, hi, n <= kAheadTerms);
   }
-  for (std::size_t j = 0; j < n; ++j) {
-    if (h_at(j, z) <= 0.0) return 0.0;  // never leave the barrier's domain
+  for (const LineTerm& term : line_terms_) {
+    if (h_of(term, z) <= 0.0) return 0.0;  // never leave the barrier's domain
   }
   for (Index i = 0; i < p_.agents(); ++i)
     u_(i) += p_.weight(i, k) * (p_.value(i, k, z) - p_.value(i, k, xk));
@@ -265,11 +333,37 @@ double Solver::line_along(Program& prog, const Vector& d, Vector& x, double t) {
   if (direction(hi, true) > 0) {
     lambda = hi;
   } else {
-    for (int step = 0; step < kBisections && hi - lo > 0.0; ++step) {
-      const double mid = 0.5 * (lo + hi);
-      (direction(mid) > 0 ? lo : hi) = mid;
-    }
-    lambda = lo;
+    // direction(λ) at `count` points in one pass over the players and issues.
+    auto signs = [&](const double* ls, int count, int* sign) {
+      double total[3] = {0.0, 0.0, 0.0};
+      bool outside[3] = {false, false, false};
+      for (std::size_t j = 0; j < n; ++j) {
+        const Index i = prog.players[j];
+        double u[3] = {0.0, 0.0, 0.0}, slope[3] = {0.0, 0.0, 0.0};
+        for (Index k = 0; k < x.size(); ++k) {
+          for (int q = 0; q < count; ++q) {
+            const double z = x(k) + ls[q] * d(k);
+            u[q] += p_.weight(i, k) * p_.value(i, k, z);
+            if (d(k) != 0.0) {
+              slope[q] += p_.weight(i, k) * d(k) *
+                          (d(k) > 0.0 ? right_slope(p_, i, k, z) : left_slope(p_, i, k, z));
+            }
+          }
+        }
+        bool all_outside = true;
+        for (int q = 0; q < count; ++q) {
+          const double h =
+              (u[q] - prog.c(static_cast<Index>(j))) / prog.s(static_cast<Index>(j)) - t;
+          outside[q] = outside[q] || h <= 0.0;
+          all_outside = all_outside && outside[q];
+          total[q] +=
+              prog.alpha(static_cast<Index>(j)) / h * slope[q] / prog.s(static_cast<Index>(j));
+        }
+        if (all_outside) break;  // the signs are settled
+      }
+      for (int q = 0; q < count; ++q) sign[q] = outside[q] ? -1 : (total[q] > 0.0 ? 1 : -1);
+    };
+    lambda = bisect_sign(signs, lo, hi, n <= kAheadTerms);
   }
   if (!(lambda > 0.0)) return 0.0;
   trial_ = (x + lambda * d).max(box_.lo).min(box_.hi);
@@ -550,9 +644,12 @@ std::optional<Vector> Solver::generate(const std::vector<Index>& lead, const Vec
   // without it).
   const bool smooth = rows > kSmoothRows;
   const std::size_t limit = pool_limit(rows);
-  if (smooth && pool_.size() > limit / 2) {
+  if (pool_.size() > (smooth ? limit / 2 : limit)) {
     // A pool filled by earlier calls (a Kalai–Smorodinsky solution's aspirations, one call a
-    // player) keeps its seeds (each player's ideal text) and its newest texts.
+    // player; an alternating-offers equilibrium's best offers, many calls a proposer) keeps its
+    // seeds (each player's ideal text) and its newest texts. (Small masters keep their whole
+    // pool while it is within the limit, as they always did; past it every later call on the
+    // box gave up at once, and the barrier took each of them over, seconds a run at 8 x 8.)
     const std::size_t keep = std::max(limit / 2, seeds_) - seeds_;
     pool_.erase(pool_.begin() + static_cast<std::ptrdiff_t>(seeds_),
                 pool_.end() - static_cast<std::ptrdiff_t>(std::min(keep, pool_.size() - seeds_)));
@@ -604,9 +701,9 @@ std::optional<Vector> Solver::generate(const std::vector<Index>& lead, const Vec
   };
   for (int iteration = 0; iteration < generation_iterations(rows); ++iteration) {
     if (pool_.size() > limit) {
-      if (!smooth || t_column == kNone) return std::nullopt;
-      // Large masters drop the texts out of the last basis (μ_j = 0), but for the seeds and
-      // those priced since: the master's optimum stays, and the program starts afresh.
+      if (t_column == kNone) return std::nullopt;
+      // The texts out of the last basis (μ_j = 0) go, but for the seeds and those priced
+      // since: the master's optimum stays, and the program starts afresh.
       const Eigen::VectorXd& mu = lp_.solution();
       std::size_t kept = seeds_;
       for (std::size_t j = seeds_; j < pool_.size(); ++j) {

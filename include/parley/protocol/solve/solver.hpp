@@ -116,6 +116,12 @@ class Solver {
                        Vector& x) const;
   void ascend(Program& prog, Vector& x, double& t);
   double line_maximise(Program& prog, Index k, Vector& x, double t);
+  // One player's part of line_maximise's line along an issue.
+  struct LineTerm {
+    Index agent;
+    model::Shape shape;
+    double ideal, u, w, v_at_x, c, s, alpha;
+  };
   // Exact maximisation along the direction d from x, within the box (t fixed); returns the
   // largest change of a coordinate.
   double line_along(Program& prog, const Vector& d, Vector& x, double t);
@@ -128,6 +134,7 @@ class Solver {
   // text before a sweep, the sweep's move, the text and utilities along it.
   Vector before_, step_, trial_, trial_u_;
   Vector scratch_;                     // frontier_point's text at a λ
+  std::vector<LineTerm> line_terms_;   // line_maximise's players
   mutable std::vector<double> kinks_;  // weighted_argmax's kinks of one issue
   std::vector<Column> pool_;
   std::size_t seeds_ = 0;  // the pool's first texts: each player's ideal, weighted_argmax alone
