@@ -1,5 +1,6 @@
 #include "parley/protocol/solve/small_lp.hpp"
 
+#include <Eigen/LU>
 #include <cmath>
 #include <limits>
 
@@ -322,6 +323,14 @@ SmallLp::Status SmallLp::solve_warm() {
     extract();
     holds = satisfies_rows();
   }
+  // Where refinement does not converge, B^-1 itself has drifted: the tableau is computed
+  // afresh from the basis, and the simplex goes on from there.
+  if (!holds && reinvert()) {
+    if (dual_iterate(first_artificial_) != Status::optimal) return Status::infeasible;
+    if (iterate(first_artificial_) != Status::optimal) return Status::stalled;
+    extract();
+    holds = satisfies_rows();
+  }
   if (!holds) return Status::stalled;
   value_ = 0.0;
   for (Eigen::Index j = 0; j < n; ++j) value_ += cost_[static_cast<std::size_t>(j)] * z_(j);
@@ -354,6 +363,49 @@ void SmallLp::refine() {
     }
   }
   for (Eigen::Index q = 0; q < m; ++q) t(q, rhs) += times_inverse(q, res);
+}
+
+// Reinversion (as revised simplex codes do periodically; Chvátal 1983, ch. 24): B^-1 from an
+// LU factorisation with partial pivoting of the basic columns, and every column of the tableau,
+// its right-hand side and its objective row recomputed from the program's own data, dropping
+// the round-off that the pivots have gathered. False (the tableau untouched) when B is
+// singular to working precision.
+bool SmallLp::reinvert() {
+  if (!live_) return false;
+  auto& t = tableau_;
+  const Eigen::Index m = rows_;
+  const Eigen::Index rhs = t.cols() - 1;
+  // The flipped system's columns: structural, slacks, artificials, and the right-hand side.
+  auto& full = full_;
+  full.setZero(m, rhs + 1);
+  for (Eigen::Index r = 0; r < m; ++r) {
+    const auto sr = static_cast<std::size_t>(r);
+    for (Eigen::Index j = 0; j < structural_; ++j)
+      full(r, j) = flip_[sr] * columns_[static_cast<std::size_t>(j)](r);
+    if (slack_col_[sr] >= 0)
+      full(r, slack_col_[sr]) = flip_[sr] * (sense_[sr] == Sense::le ? 1.0 : -1.0);
+    if (unit_[sr] != slack_col_[sr]) full(r, unit_[sr]) = 1.0;
+    full(r, rhs) = flip_[sr] * rhs_(r);
+  }
+  Eigen::MatrixXd basis(m, m);
+  for (Eigen::Index q = 0; q < m; ++q) basis.col(q) = full.col(basis_[static_cast<std::size_t>(q)]);
+  const Eigen::PartialPivLU<Eigen::MatrixXd> lu(basis);
+  if (!(lu.rcond() > 1e-14)) return false;
+  t.topRows(m) = lu.solve(full);
+  // The basic columns exactly the unit vectors they stand for.
+  for (Eigen::Index q = 0; q < m; ++q) {
+    t.col(basis_[static_cast<std::size_t>(q)]).setZero();
+    t(q, basis_[static_cast<std::size_t>(q)]) = 1.0;
+  }
+  // The objective row as phase 2 builds it: d_j = Σ_r c_{b_r} t_rj - c_j.
+  t.row(m).setZero();
+  for (Eigen::Index j = 0; j < structural_; ++j) t(m, j) = -cost_[static_cast<std::size_t>(j)];
+  for (Eigen::Index r = 0; r < m; ++r) {
+    const Eigen::Index b = basis_[static_cast<std::size_t>(r)];
+    if (b < structural_ && cost_[static_cast<std::size_t>(b)] != 0.0)
+      t.row(m) += cost_[static_cast<std::size_t>(b)] * t.row(r);
+  }
+  return true;
 }
 
 bool SmallLp::satisfies_rows() const {

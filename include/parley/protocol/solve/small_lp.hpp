@@ -16,9 +16,10 @@
 // right-hand sides changed (same senses) without reset(); the next solve() then starts from
 // the last optimal basis B, priced with the B^-1 the tableau carries in its unit columns:
 // dual simplex pivots where the new right-hand sides leave B infeasible, then the primal
-// simplex for the new columns (a solution whose rows miss by more than 1e-9, or every 32nd
-// solve, starts afresh). reset() always starts afresh, so a program built from reset() is solved
-// exactly as without warm starts.
+// simplex for the new columns (a solution whose rows miss by more than 1e-9 after iterative
+// refinement is computed again from a fresh LU factorisation of B; one that still misses, and
+// every 32nd solve, starts afresh). reset() always starts afresh, so a program built from reset()
+// is solved exactly as without warm starts.
 #include <Eigen/Core>
 #include <cstdint>
 #include <vector>
@@ -52,6 +53,11 @@ class SmallLp {
   double value() const noexcept { return value_; }
   // Whether the last solve() started from the previous optimal basis.
   bool warm() const noexcept { return warm_; }
+  // Recomputes the kept tableau from the last optimal basis with a fresh LU factorisation of
+  // B, as solve() does itself where a warm solution misses its rows after refinement; the next
+  // solve() goes on from it. False (nothing changed) when no basis is kept or B is singular to
+  // working precision.
+  bool reinvert();
 
  private:
   using Tableau = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
@@ -76,6 +82,7 @@ class SmallLp {
   // in the rows flipped to b >= 0, the objective row last; kept with its layout and basis
   // after an optimal solve for the next warm start.
   Tableau tableau_, grown_;
+  Eigen::MatrixXd full_;  // reinvert's copy of the flipped system
   std::vector<double> flip_;
   std::vector<Eigen::Index> slack_col_, unit_, basis_;
   Eigen::Index structural_ = 0;  // structural columns in the tableau
