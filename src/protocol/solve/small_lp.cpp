@@ -410,6 +410,8 @@ bool SmallLp::reinvert() {
 
 bool SmallLp::satisfies_rows() const {
   const auto n = static_cast<Eigen::Index>(cost_.size());
+  // Not finite (a near-singular basis): no comparison below would catch it.
+  if (!z_.allFinite() || !y_.allFinite()) return false;
   if ((z_.array() < -kWarmResidual).any()) return false;
   for (Eigen::Index r = 0; r < rows_; ++r) {
     double lhs = 0.0;
