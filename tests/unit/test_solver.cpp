@@ -437,6 +437,27 @@ Paths trials(std::uint64_t seed, int count, bool curved) {
   return paths;
 }
 
+// Preferences shaped like scripts/bench.py's synthetic scenarios: n parties with linear values
+// over k issues, patterned ideals and saliences, the first two with red lines on the first
+// issue.
+model::Preferences synthetic_preferences(Index n, Index k) {
+  model::Preferences p;
+  p.resize(n, k);
+  for (Index i = 0; i < n; ++i) {
+    double total = 0.0;
+    for (Index j = 0; j < k; ++j) {
+      const Index a = i + 1;  // as the synthetic scenario numbers its parties
+      p.ideal(i, j) = 0.2 + 0.6 * static_cast<double>((a * 7 + j * 3) % 10) / 10.0;
+      p.weight(i, j) = static_cast<double>(1 + (a + j) % 3);
+      total += p.weight(i, j);
+    }
+    p.weight.row(i) /= total;
+  }
+  p.red_hi(0, 0) = 0.6;
+  p.red_lo(1, 0) = 0.4;
+  return p;
+}
+
 }  // namespace
 
 // Many players: masters of more than eight rows smooth their duals and stop when the
@@ -448,20 +469,7 @@ Paths trials(std::uint64_t seed, int count, bool curved) {
 TEST(ColumnGeneration, LargeMastersStayExactWithoutTheFallback) {
   int answered = 0, problems = 0;
   for (const auto& [n, k] : {std::pair<Index, Index>{10, 4}, {12, 6}, {15, 6}, {16, 3}}) {
-    model::Preferences p;
-    p.resize(n, k);
-    for (Index i = 0; i < n; ++i) {
-      double total = 0.0;
-      for (Index j = 0; j < k; ++j) {
-        const Index a = i + 1;  // as the synthetic scenario numbers its parties
-        p.ideal(i, j) = 0.2 + 0.6 * static_cast<double>((a * 7 + j * 3) % 10) / 10.0;
-        p.weight(i, j) = static_cast<double>(1 + (a + j) % 3);
-        total += p.weight(i, j);
-      }
-      p.weight.row(i) /= total;
-    }
-    p.red_hi(0, 0) = 0.6;
-    p.red_lo(1, 0) = 0.4;
+    const model::Preferences p = synthetic_preferences(n, k);
     const auto players = first(n);
     const auto box = protocol::feasible_box(p, players);
     ASSERT_FALSE(box.empty());
@@ -505,20 +513,7 @@ TEST(ColumnGeneration, LargeMastersStayExactWithoutTheFallback) {
 // call answered by generation, each matching the epigraph LP to 1e-9.
 TEST(ColumnGeneration, ASmallMasterWhosePoolIsFullGoesOnGenerating) {
   const Index n = 7, k = 8;
-  model::Preferences p;
-  p.resize(n, k);
-  for (Index i = 0; i < n; ++i) {
-    double total = 0.0;
-    for (Index j = 0; j < k; ++j) {
-      const Index a = i + 1;  // as the synthetic scenario numbers its parties
-      p.ideal(i, j) = 0.2 + 0.6 * static_cast<double>((a * 7 + j * 3) % 10) / 10.0;
-      p.weight(i, j) = static_cast<double>(1 + (a + j) % 3);
-      total += p.weight(i, j);
-    }
-    p.weight.row(i) /= total;
-  }
-  p.red_hi(0, 0) = 0.6;
-  p.red_lo(1, 0) = 0.4;
+  const model::Preferences p = synthetic_preferences(n, k);
   const auto players = first(n);
   const auto box = protocol::feasible_box(p, players);
   ASSERT_FALSE(box.empty());

@@ -196,13 +196,7 @@ SmallLp::Status SmallLp::solve_cold(bool perturb) {
     }
   }
   // Phase 2: the objective row from the basis.
-  t.row(obj).setZero();
-  for (Eigen::Index j = 0; j < n; ++j) t(obj, j) = -cost_[static_cast<std::size_t>(j)];
-  for (Eigen::Index r = 0; r < m; ++r) {
-    const Eigen::Index b = basis_[static_cast<std::size_t>(r)];
-    if (b < n && cost_[static_cast<std::size_t>(b)] != 0.0)
-      t.row(obj) += cost_[static_cast<std::size_t>(b)] * t.row(r);
-  }
+  objective_from_basis();
   const Status s = iterate(first_artificial);
   if (s != Status::optimal) return s;
   extract();
@@ -365,6 +359,20 @@ void SmallLp::refine() {
   for (Eigen::Index q = 0; q < m; ++q) t(q, rhs) += times_inverse(q, res);
 }
 
+// The objective row from the basis: reduced costs d_j = Σ_r c_{b_r} t_rj - c_j, and the value
+// Σ_r c_{b_r} t_r,rhs.
+void SmallLp::objective_from_basis() {
+  auto& t = tableau_;
+  const Eigen::Index m = rows_;
+  t.row(m).setZero();
+  for (Eigen::Index j = 0; j < structural_; ++j) t(m, j) = -cost_[static_cast<std::size_t>(j)];
+  for (Eigen::Index r = 0; r < m; ++r) {
+    const Eigen::Index b = basis_[static_cast<std::size_t>(r)];
+    if (b < structural_ && cost_[static_cast<std::size_t>(b)] != 0.0)
+      t.row(m) += cost_[static_cast<std::size_t>(b)] * t.row(r);
+  }
+}
+
 // Reinversion (as revised simplex codes do periodically; Chvátal 1983, ch. 24): B^-1 from an
 // LU factorisation with partial pivoting of the basic columns, and every column of the tableau,
 // its right-hand side and its objective row recomputed from the program's own data, dropping
@@ -397,14 +405,7 @@ bool SmallLp::reinvert() {
     t.col(basis_[static_cast<std::size_t>(q)]).setZero();
     t(q, basis_[static_cast<std::size_t>(q)]) = 1.0;
   }
-  // The objective row as phase 2 builds it: d_j = Σ_r c_{b_r} t_rj - c_j.
-  t.row(m).setZero();
-  for (Eigen::Index j = 0; j < structural_; ++j) t(m, j) = -cost_[static_cast<std::size_t>(j)];
-  for (Eigen::Index r = 0; r < m; ++r) {
-    const Eigen::Index b = basis_[static_cast<std::size_t>(r)];
-    if (b < structural_ && cost_[static_cast<std::size_t>(b)] != 0.0)
-      t.row(m) += cost_[static_cast<std::size_t>(b)] * t.row(r);
-  }
+  objective_from_basis();
   return true;
 }
 

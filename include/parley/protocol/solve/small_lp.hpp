@@ -68,6 +68,7 @@ class SmallLp {
   Status dual_iterate(Eigen::Index limit);
   void extract();
   void refine();
+  void objective_from_basis();
   double times_inverse(Eigen::Index q, const Eigen::VectorXd& v) const;
   bool satisfies_rows() const;
 
