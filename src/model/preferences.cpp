@@ -14,16 +14,14 @@ void Preferences::resize(Index agents, Index issues) {
   piecewise_index.setConstant(agents, issues, -1);
 }
 
+const PiecewiseLinear* Preferences::points(Index agent, Index issue) const noexcept {
+  if (static_cast<Shape>(shape(agent, issue)) != Shape::piecewise) return nullptr;
+  return &piecewise[static_cast<std::size_t>(piecewise_index(agent, issue))];
+}
+
 double Preferences::value(Index agent, Index issue, double x) const noexcept {
-  switch (static_cast<Shape>(shape(agent, issue))) {
-    case Shape::linear:
-      return linear_value(x, ideal(agent, issue));
-    case Shape::quadratic:
-      return quadratic_value(x, ideal(agent, issue));
-    case Shape::piecewise:
-      break;
-  }
-  return piecewise[static_cast<std::size_t>(piecewise_index(agent, issue))].value(x);
+  return shaped_value(static_cast<Shape>(shape(agent, issue)), ideal(agent, issue),
+                      points(agent, issue), x);
 }
 
 double Preferences::slope(Index agent, Index issue, double x) const noexcept {

@@ -37,6 +37,8 @@ struct Preferences {
   Index issues() const noexcept { return ideal.cols(); }
 
   double value(Index agent, Index issue, double x) const noexcept;
+  // The points of a piecewise shape; null for the other shapes.
+  const PiecewiseLinear* points(Index agent, Index issue) const noexcept;
   double slope(Index agent, Index issue, double x) const noexcept;
 };
 

@@ -49,5 +49,19 @@ inline double quadratic_value(double x, double ideal) noexcept {
   const double d = x - ideal;
   return 1.0 - d * d;
 }
+// v(x) of a shape: linear or quadratic about `ideal`, or piecewise through `points` (read only
+// for that shape).
+inline double shaped_value(Shape shape, double ideal, const PiecewiseLinear* points,
+                           double x) noexcept {
+  switch (shape) {
+    case Shape::linear:
+      return linear_value(x, ideal);
+    case Shape::quadratic:
+      return quadratic_value(x, ideal);
+    case Shape::piecewise:
+      break;
+  }
+  return points->value(x);
+}
 
 }  // namespace parley::model

@@ -304,11 +304,15 @@ SmallLp::Status SmallLp::solve_warm() {
   }
   t(m, rhs) = value;
   // The basis stays optimal (the reduced costs do not depend on b); where the new b leaves it
-  // short of feasible, dual simplex pivots restore feasibility, keeping optimality.
-  if (dual_iterate(first_artificial_) != Status::optimal) return Status::infeasible;
-  const Status s = iterate(first_artificial_);
-  if (s != Status::optimal) return s;
-  extract();
+  // short of feasible, dual simplex pivots restore feasibility, keeping optimality, and the
+  // primal simplex takes in the new columns.
+  auto settle = [&] {
+    if (dual_iterate(first_artificial_) != Status::optimal) return Status::infeasible;
+    const Status s = iterate(first_artificial_);
+    if (s == Status::optimal) extract();
+    return s;
+  };
+  if (const Status s = settle(); s != Status::optimal) return s;
   // Round-off in B^-1 on ill-conditioned bases: iterative refinement of the basic values,
   // then, if the rows still miss, a fresh solve.
   bool holds = satisfies_rows();
@@ -320,9 +324,7 @@ SmallLp::Status SmallLp::solve_warm() {
   // Where refinement does not converge, B^-1 itself has drifted: the tableau is computed
   // afresh from the basis, and the simplex goes on from there.
   if (!holds && reinvert()) {
-    if (dual_iterate(first_artificial_) != Status::optimal) return Status::infeasible;
-    if (iterate(first_artificial_) != Status::optimal) return Status::stalled;
-    extract();
+    if (const Status s = settle(); s != Status::optimal) return s;
     holds = satisfies_rows();
   }
   if (!holds) return Status::stalled;
@@ -339,24 +341,34 @@ void SmallLp::refine() {
   const Eigen::Index rhs = t.cols() - 1;
   Eigen::VectorXd res(m);
   for (Eigen::Index r = 0; r < m; ++r) res(r) = flip_[static_cast<std::size_t>(r)] * rhs_(r);
+  Eigen::VectorXd column(m);
   for (Eigen::Index q = 0; q < m; ++q) {
-    const Eigen::Index b = basis_[static_cast<std::size_t>(q)];
     const double x = t(q, rhs);
-    if (b < structural_) {
-      const Eigen::VectorXd& a = columns_[static_cast<std::size_t>(b)];
-      for (Eigen::Index r = 0; r < m; ++r) res(r) -= flip_[static_cast<std::size_t>(r)] * a(r) * x;
-      continue;
-    }
-    for (Eigen::Index r = 0; r < m; ++r) {
-      const auto sr = static_cast<std::size_t>(r);
-      if (b == unit_[sr]) {
-        res(r) -= x;  // the row's unit column (its slack entering with +1, or its artificial)
-      } else if (b == slack_col_[sr]) {
-        res(r) -= flip_[sr] * (sense_[sr] == Sense::le ? 1.0 : -1.0) * x;
-      }
-    }
+    flipped_column(basis_[static_cast<std::size_t>(q)], column);
+    for (Eigen::Index r = 0; r < m; ++r) res(r) -= column(r) * x;
   }
   for (Eigen::Index q = 0; q < m; ++q) t(q, rhs) += times_inverse(q, res);
+}
+
+// Column j of the flipped system [A | slacks | artificials] (as solve_cold lays out the
+// tableau): a structural column times the rows' flips, a slack's ±1 times its row's flip, an
+// artificial's 1.
+void SmallLp::flipped_column(Eigen::Index j, Eigen::VectorXd& out) const {
+  const Eigen::Index m = rows_;
+  out.setZero(m);
+  if (j < structural_) {
+    const Eigen::VectorXd& a = columns_[static_cast<std::size_t>(j)];
+    for (Eigen::Index r = 0; r < m; ++r) out(r) = flip_[static_cast<std::size_t>(r)] * a(r);
+    return;
+  }
+  for (Eigen::Index r = 0; r < m; ++r) {
+    const auto sr = static_cast<std::size_t>(r);
+    if (j == slack_col_[sr]) {
+      out(r) = flip_[sr] * (sense_[sr] == Sense::le ? 1.0 : -1.0);
+    } else if (j == unit_[sr]) {
+      out(r) = 1.0;
+    }
+  }
 }
 
 // The objective row from the basis: reduced costs d_j = Σ_r c_{b_r} t_rj - c_j, and the value
@@ -385,16 +397,13 @@ bool SmallLp::reinvert() {
   const Eigen::Index rhs = t.cols() - 1;
   // The flipped system's columns: structural, slacks, artificials, and the right-hand side.
   auto& full = full_;
-  full.setZero(m, rhs + 1);
-  for (Eigen::Index r = 0; r < m; ++r) {
-    const auto sr = static_cast<std::size_t>(r);
-    for (Eigen::Index j = 0; j < structural_; ++j)
-      full(r, j) = flip_[sr] * columns_[static_cast<std::size_t>(j)](r);
-    if (slack_col_[sr] >= 0)
-      full(r, slack_col_[sr]) = flip_[sr] * (sense_[sr] == Sense::le ? 1.0 : -1.0);
-    if (unit_[sr] != slack_col_[sr]) full(r, unit_[sr]) = 1.0;
-    full(r, rhs) = flip_[sr] * rhs_(r);
+  full.resize(m, rhs + 1);
+  Eigen::VectorXd column(m);
+  for (Eigen::Index j = 0; j < rhs; ++j) {
+    flipped_column(j, column);
+    full.col(j) = column;
   }
+  for (Eigen::Index r = 0; r < m; ++r) full(r, rhs) = flip_[static_cast<std::size_t>(r)] * rhs_(r);
   Eigen::MatrixXd basis(m, m);
   for (Eigen::Index q = 0; q < m; ++q) basis.col(q) = full.col(basis_[static_cast<std::size_t>(q)]);
   const Eigen::PartialPivLU<Eigen::MatrixXd> lu(basis);

@@ -185,6 +185,7 @@ double Solver::line_maximise(Program& prog, Index k, Vector& x, double t) {
     term.agent = i;
     term.shape = static_cast<model::Shape>(p_.shape(i, k));
     term.ideal = p_.ideal(i, k);
+    term.points = p_.points(i, k);
     term.u = u_(i);
     term.w = p_.weight(i, k);
     term.v_at_x = p_.value(i, k, xk);
@@ -192,34 +193,37 @@ double Solver::line_maximise(Program& prog, Index k, Vector& x, double t) {
     term.s = prog.s(jj);
     term.alpha = prog.alpha(jj);
   }
-  auto value = [&](const LineTerm& term, double z) {
-    switch (term.shape) {
-      case model::Shape::linear:
-        return model::linear_value(z, term.ideal);
-      case model::Shape::quadratic:
-        return model::quadratic_value(z, term.ideal);
-      case model::Shape::piecewise:
-        break;
-    }
-    return p_.value(term.agent, k, z);
-  };
   auto h_of = [&](const LineTerm& term, double z) {
-    const double ui = term.u + term.w * (value(term, z) - term.v_at_x);
+    const double v = model::shaped_value(term.shape, term.ideal, term.points, z);
+    const double ui = term.u + term.w * (v - term.v_at_x);
     return (ui - term.c) / term.s - t;
   };
   // +1: the maximum lies to the right of z; -1: at or to the left. From the right derivative at
   // z, or (`from_left`) the left one: at the upper end of the interval only the left one
-  // speaks of the interval (beyond an end of its domain a value's slope is 0).
-  auto direction = [&](double z, bool from_left = false) {
-    double d = 0.0;
+  // speaks of the interval (beyond an end of its domain a value's slope is 0). `signs` gives
+  // it at `count` points (bisect_sign's) in one pass over the players.
+  auto signs = [&](const double* zs, int count, int* sign, bool from_left = false) {
+    double d[3] = {0.0, 0.0, 0.0};
+    bool outside[3] = {false, false, false};
     for (const LineTerm& term : line_terms_) {
-      const double h = h_of(term, z);
-      if (h <= 0.0) return z < xk ? 1 : -1;
-      const double slope =
-          from_left ? left_slope(p_, term.agent, k, z) : right_slope(p_, term.agent, k, z);
-      d += term.alpha / h * term.w * slope / term.s;
+      bool all_outside = true;
+      for (int q = 0; q < count; ++q) {
+        const double h = h_of(term, zs[q]);
+        outside[q] = outside[q] || h <= 0.0;
+        all_outside = all_outside && outside[q];
+        const double slope = from_left ? left_slope(p_, term.agent, k, zs[q])
+                                       : right_slope(p_, term.agent, k, zs[q]);
+        d[q] += term.alpha / h * term.w * slope / term.s;
+      }
+      if (all_outside) break;  // the signs are settled
     }
-    return d > 0.0 ? 1 : -1;
+    for (int q = 0; q < count; ++q)
+      sign[q] = outside[q] ? (zs[q] < xk ? 1 : -1) : (d[q] > 0.0 ? 1 : -1);
+  };
+  auto direction = [&](double z, bool from_left = false) {
+    int sign;
+    signs(&z, 1, &sign, from_left);
+    return sign;
   };
   double lo = box_.lo(k);
   double hi = box_.hi(k);
@@ -243,23 +247,6 @@ double Solver::line_maximise(Program& prog, Index k, Vector& x, double t) {
   } else if (direction(hi, true) > 0) {
     z = hi;
   } else {
-    // direction(z) at `count` points in one pass over the players.
-    auto signs = [&](const double* zs, int count, int* sign) {
-      double d[3] = {0.0, 0.0, 0.0};
-      bool outside[3] = {false, false, false};
-      for (const LineTerm& term : line_terms_) {
-        bool all_outside = true;
-        for (int q = 0; q < count; ++q) {
-          const double h = h_of(term, zs[q]);
-          outside[q] = outside[q] || h <= 0.0;
-          all_outside = all_outside && outside[q];
-          d[q] += term.alpha / h * term.w * right_slope(p_, term.agent, k, zs[q]) / term.s;
-        }
-        if (all_outside) break;  // the signs are settled
-      }
-      for (int q = 0; q < count; ++q)
-        sign[q] = outside[q] ? (zs[q] < xk ? 1 : -1) : (d[q] > 0.0 ? 1 : -1);
-    };
     z = bisect_sign(signs, lo, hi, n <= kAheadTerms);
   }
   for (const LineTerm& term : line_terms_) {
@@ -307,63 +294,48 @@ double Solver::line_along(Program& prog, const Vector& d, Vector& x, double t) {
   // speaks of the segment at its far end, where coordinates meet the box and their values'
   // slopes beyond it are 0): concave along the line, so it does not increase; outside the
   // barrier's domain (some h_j <= 0) the maximum lies behind.
-  auto direction = [&](double lambda, bool from_left = false) {
-    double total = 0.0;
+  // `signs` gives it at `count` points (bisect_sign's) in one pass over the players and issues.
+  auto signs = [&](const double* ls, int count, int* sign, bool from_left = false) {
+    double total[3] = {0.0, 0.0, 0.0};
+    bool outside[3] = {false, false, false};
     for (std::size_t j = 0; j < n; ++j) {
       const Index i = prog.players[j];
-      double u = 0.0, slope = 0.0;
+      double u[3] = {0.0, 0.0, 0.0}, slope[3] = {0.0, 0.0, 0.0};
       for (Index k = 0; k < x.size(); ++k) {
-        const double z = x(k) + lambda * d(k);
-        u += p_.weight(i, k) * p_.value(i, k, z);
         // Moving along d(k) > 0, the right derivative takes the slope right of z; d(k) < 0,
         // the slope left of it. The left derivative the reverse.
-        if (d(k) != 0.0) {
-          const bool right_of_z = (d(k) > 0.0) != from_left;
-          slope += p_.weight(i, k) * d(k) *
-                   (right_of_z ? right_slope(p_, i, k, z) : left_slope(p_, i, k, z));
+        const bool right_of_z = (d(k) > 0.0) != from_left;
+        for (int q = 0; q < count; ++q) {
+          const double z = x(k) + ls[q] * d(k);
+          u[q] += p_.weight(i, k) * p_.value(i, k, z);
+          if (d(k) != 0.0) {
+            slope[q] += p_.weight(i, k) * d(k) *
+                        (right_of_z ? right_slope(p_, i, k, z) : left_slope(p_, i, k, z));
+          }
         }
       }
-      const double h = (u - prog.c(static_cast<Index>(j))) / prog.s(static_cast<Index>(j)) - t;
-      if (h <= 0.0) return -1;
-      total += prog.alpha(static_cast<Index>(j)) / h * slope / prog.s(static_cast<Index>(j));
+      bool all_outside = true;
+      for (int q = 0; q < count; ++q) {
+        const double h = (u[q] - prog.c(static_cast<Index>(j))) / prog.s(static_cast<Index>(j)) - t;
+        outside[q] = outside[q] || h <= 0.0;
+        all_outside = all_outside && outside[q];
+        total[q] +=
+            prog.alpha(static_cast<Index>(j)) / h * slope[q] / prog.s(static_cast<Index>(j));
+      }
+      if (all_outside) break;  // the signs are settled
     }
-    return total > 0.0 ? 1 : -1;
+    for (int q = 0; q < count; ++q) sign[q] = outside[q] ? -1 : (total[q] > 0.0 ? 1 : -1);
+  };
+  auto direction = [&](double lambda, bool from_left = false) {
+    int sign;
+    signs(&lambda, 1, &sign, from_left);
+    return sign;
   };
   if (direction(0.0) < 0) return 0.0;
   double lo = 0.0, hi = top, lambda;
   if (direction(hi, true) > 0) {
     lambda = hi;
   } else {
-    // direction(λ) at `count` points in one pass over the players and issues.
-    auto signs = [&](const double* ls, int count, int* sign) {
-      double total[3] = {0.0, 0.0, 0.0};
-      bool outside[3] = {false, false, false};
-      for (std::size_t j = 0; j < n; ++j) {
-        const Index i = prog.players[j];
-        double u[3] = {0.0, 0.0, 0.0}, slope[3] = {0.0, 0.0, 0.0};
-        for (Index k = 0; k < x.size(); ++k) {
-          for (int q = 0; q < count; ++q) {
-            const double z = x(k) + ls[q] * d(k);
-            u[q] += p_.weight(i, k) * p_.value(i, k, z);
-            if (d(k) != 0.0) {
-              slope[q] += p_.weight(i, k) * d(k) *
-                          (d(k) > 0.0 ? right_slope(p_, i, k, z) : left_slope(p_, i, k, z));
-            }
-          }
-        }
-        bool all_outside = true;
-        for (int q = 0; q < count; ++q) {
-          const double h =
-              (u[q] - prog.c(static_cast<Index>(j))) / prog.s(static_cast<Index>(j)) - t;
-          outside[q] = outside[q] || h <= 0.0;
-          all_outside = all_outside && outside[q];
-          total[q] +=
-              prog.alpha(static_cast<Index>(j)) / h * slope[q] / prog.s(static_cast<Index>(j));
-        }
-        if (all_outside) break;  // the signs are settled
-      }
-      for (int q = 0; q < count; ++q) sign[q] = outside[q] ? -1 : (total[q] > 0.0 ? 1 : -1);
-    };
     lambda = bisect_sign(signs, lo, hi, n <= kAheadTerms);
   }
   if (!(lambda > 0.0)) return 0.0;

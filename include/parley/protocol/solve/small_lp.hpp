@@ -69,6 +69,7 @@ class SmallLp {
   void extract();
   void refine();
   void objective_from_basis();
+  void flipped_column(Eigen::Index j, Eigen::VectorXd& out) const;
   double times_inverse(Eigen::Index q, const Eigen::VectorXd& v) const;
   bool satisfies_rows() const;
 

@@ -120,6 +120,7 @@ class Solver {
   struct LineTerm {
     Index agent;
     model::Shape shape;
+    const model::PiecewiseLinear* points;  // the piecewise shape's, else null
     double ideal, u, w, v_at_x, c, s, alpha;
   };
   // Exact maximisation along the direction d from x, within the box (t fixed); returns the
