@@ -74,16 +74,23 @@ double left_slope(const model::Preferences& p, Index i, Index k, double z) {
 }
 
 // Between texts lo (where the predicate `above` is false) and hi (where it is true): bisect
-// the segment for the switch. Returns a text on the `above` side.
-template <typename Above>
-Vector close_segment(Above&& above, const Vector& lo, const Vector& hi) {
+// the segment for the switch. Returns a text on the `above` side. close_segment_with takes the
+// predicate of θ, for the text lo + θ (hi - lo).
+template <typename AboveAt>
+Vector close_segment_with(AboveAt&& above_at, const Vector& lo, const Vector& hi) {
   double s = 0.0;
   double e = 1.0;
   for (int step = 0; step < kOuterBisections; ++step) {
     const double mid = 0.5 * (s + e);
-    (above(Vector(lo + mid * (hi - lo))) ? e : s) = mid;
+    (above_at(mid) ? e : s) = mid;
   }
   return lo + e * (hi - lo);
+}
+
+template <typename Above>
+Vector close_segment(Above&& above, const Vector& lo, const Vector& hi) {
+  return close_segment_with([&](double mid) { return above(Vector(lo + mid * (hi - lo))); }, lo,
+                            hi);
 }
 
 // Along a path of texts x(θ), θ in [0, 1], where the predicate `above` turns from false
@@ -443,18 +450,145 @@ void Solver::weighted_argmax(const std::vector<Index>& agents, const std::vector
   }
 }
 
-template <typename F>
-std::optional<Vector> Solver::frontier_point(Index a, Index b, double sa, double sb, F&& f) {
+void Solver::lay_out_pair(Index a, Index b) {
+  if (pair_a_ == a && pair_b_ == b) return;
+  pair_a_ = a;
+  pair_b_ = b;
+  pair_pieces_.clear();
+  pair_first_.assign(1, 0);
+  pair_hi_values_.clear();
+  const Index agents[2] = {a, b};
+  std::vector<double>& kinks = kinks_;
+  for (Index k = 0; k < p_.issues(); ++k) {
+    // weighted_argmax's kinks and pieces with both weights positive.
+    const double lo = box_.lo(k);
+    const double hi = box_.hi(k);
+    kinks.assign(1, lo);
+    for (const Index i : agents) {
+      if (p_.weight(i, k) == 0.0) continue;
+      switch (static_cast<model::Shape>(p_.shape(i, k))) {
+        case model::Shape::linear:
+          kinks.push_back(p_.ideal(i, k));
+          break;
+        case model::Shape::quadratic:
+          break;
+        case model::Shape::piecewise: {
+          const auto& pw = p_.piecewise[static_cast<std::size_t>(p_.piecewise_index(i, k))];
+          kinks.insert(kinks.end(), pw.x.begin(), pw.x.end());
+          break;
+        }
+      }
+    }
+    kinks.push_back(hi);
+    std::sort(kinks.begin(), kinks.end());
+    for (std::size_t s = 0; s + 1 < kinks.size(); ++s) {
+      PairPiece piece{std::max(kinks[s], lo),
+                      std::min(kinks[s + 1], hi),
+                      {0.0, 0.0},
+                      {false, false},
+                      {0.0, 0.0}};
+      if (piece.b < piece.a || (piece.b == piece.a && s + 2 < kinks.size())) continue;
+      const double mid = 0.5 * (piece.a + piece.b);
+      for (int j = 0; j < 2; ++j) {
+        const Index i = agents[j];
+        piece.v_a[j] = p_.value(i, k, piece.a);
+        switch (static_cast<model::Shape>(p_.shape(i, k))) {
+          case model::Shape::linear:
+            piece.g[j] = mid < p_.ideal(i, k) ? 1.0 : -1.0;
+            break;
+          case model::Shape::quadratic:
+            piece.g[j] = p_.ideal(i, k);
+            piece.quadratic[j] = true;
+            break;
+          case model::Shape::piecewise:
+            piece.g[j] =
+                p_.piecewise[static_cast<std::size_t>(p_.piecewise_index(i, k))].slope(mid);
+            break;
+        }
+      }
+      pair_pieces_.push_back(piece);
+    }
+    pair_first_.push_back(pair_pieces_.size());
+    for (const Index i : agents) pair_hi_values_.push_back(p_.value(i, k, hi));
+  }
+}
+
+void Solver::pair_argmax(double weight_a, double weight_b, Vector& x, double u[2]) const {
+  // weighted_argmax's walk, term for term: c_j = weight_j w_jk, α += c_j g_j (2 c_j a_jk and
+  // β -= 2 c_j for a quadratic shape), the agents in the same order; then u_j += w_jk v_jk.
+  x.resize(p_.issues());
+  u[0] = 0.0;
+  u[1] = 0.0;
+  const Index agents[2] = {pair_a_, pair_b_};
+  for (Index k = 0; k < p_.issues(); ++k) {
+    const double w[2] = {p_.weight(pair_a_, k), p_.weight(pair_b_, k)};
+    const double c[2] = {weight_a * w[0], weight_b * w[1]};
+    const auto kk = static_cast<std::size_t>(k);
+    double z = box_.hi(k);
+    double v[2] = {pair_hi_values_[2 * kk], pair_hi_values_[2 * kk + 1]};
+    for (std::size_t s = pair_first_[kk]; s < pair_first_[kk + 1]; ++s) {
+      const PairPiece& piece = pair_pieces_[s];
+      double alpha = 0.0;
+      double beta = 0.0;
+      for (int j = 0; j < 2; ++j) {
+        if (c[j] == 0.0) continue;
+        if (piece.quadratic[j]) {
+          alpha += 2.0 * c[j] * piece.g[j];
+          beta -= 2.0 * c[j];
+        } else {
+          alpha += c[j] * piece.g[j];
+        }
+      }
+      if (alpha + beta * piece.a <= 0.0) {
+        z = piece.a;
+        v[0] = piece.v_a[0];
+        v[1] = piece.v_a[1];
+        break;
+      }
+      if (alpha + beta * piece.b <= 0.0) {
+        z = std::clamp(-alpha / beta, piece.a, piece.b);
+        v[0] = p_.value(agents[0], k, z);
+        v[1] = p_.value(agents[1], k, z);
+        break;
+      }
+    }
+    x(k) = z;
+    u[0] += w[0] * v[0];
+    u[1] += w[1] * v[1];
+  }
+}
+
+void Solver::pair_utilities(const Vector& x, double u[2]) const {
+  u[0] = model::utility(p_, pair_a_, x);
+  u[1] = model::utility(p_, pair_b_, x);
+}
+
+template <typename G>
+std::optional<Vector> Solver::frontier_point(Index a, Index b, double sa, double sb, G&& g) {
   // Every Pareto text of two concave utilities maximises some λ h_A + (1 - λ) h_B, and
   // F(x(λ)) grows with λ: bisect on λ, then on the segment between the two sides, along
   // which both utilities are affine (their weighted sum is flat there).
   const std::vector<Index> both = {a, b};
   std::vector<double> weights(2);
+  lay_out_pair(a, b);
+  // pair_argmax's sums are model::utility's but for the mean of clauses.
+  const bool summed = !p_.mean;
+  auto f = [&](const Vector& x) {
+    double u[2];
+    pair_utilities(x, u);
+    return g(u[0], u[1]);
+  };
   auto at = [&](double lambda, Vector& x) {
     weights[0] = lambda / sa;
     weights[1] = (1.0 - lambda) / sb;
-    weighted_argmax(both, weights, x);
-    return f(x);
+    if (!(weights[0] > 0.0 && weights[1] > 0.0)) {
+      weighted_argmax(both, weights, x);
+      return f(x);
+    }
+    double u[2];
+    pair_argmax(weights[0], weights[1], x, u);
+    if (!summed) pair_utilities(x, u);
+    return g(u[0], u[1]);
   };
   Vector x_lo, x_hi;
   const double f_hi = at(1.0, x_hi);
@@ -511,7 +645,38 @@ std::optional<Vector> Solver::frontier_point(Index a, Index b, double sa, double
   }
   if (!lo_solved) at(lo_lambda, x_lo);
   if (!hi_solved) at(hi_lambda, x_hi);
-  return close_segment([&](const Vector& x) { return f(x) > 0.0; }, x_lo, x_hi);
+  if (!summed) return close_segment([&](const Vector& x) { return f(x) > 0.0; }, x_lo, x_hi);
+  // close_segment, with each issue's terms w_jk v_jk of model::utility kept where x_lo and x_hi
+  // agree (there lo + θ (hi - lo) is lo), so only the issues that move are evaluated again.
+  const Index n = p_.issues();
+  const Index agents[2] = {a, b};
+  pair_terms_.resize(2 * static_cast<std::size_t>(n));
+  std::vector<Index>& moving = pair_moving_;
+  moving.clear();
+  for (Index k = 0; k < n; ++k) {
+    if (x_lo(k) != x_hi(k)) moving.push_back(k);
+    for (int j = 0; j < 2; ++j) {
+      pair_terms_[2 * static_cast<std::size_t>(k) + static_cast<std::size_t>(j)] =
+          p_.weight(agents[j], k) * p_.value(agents[j], k, x_lo(k));
+    }
+  }
+  return close_segment_with(
+      [&](double theta) {
+        for (const Index k : moving) {
+          const double xk = x_lo(k) + theta * (x_hi(k) - x_lo(k));
+          for (int j = 0; j < 2; ++j) {
+            pair_terms_[2 * static_cast<std::size_t>(k) + static_cast<std::size_t>(j)] =
+                p_.weight(agents[j], k) * p_.value(agents[j], k, xk);
+          }
+        }
+        double u[2] = {0.0, 0.0};
+        for (std::size_t k = 0; k < static_cast<std::size_t>(n); ++k) {
+          u[0] += pair_terms_[2 * k];
+          u[1] += pair_terms_[2 * k + 1];
+        }
+        return g(u[0], u[1]) > 0.0;
+      },
+      x_lo, x_hi);
 }
 
 double least_slack(const model::Preferences& p, const std::vector<Index>& players, const Vector& c,
@@ -536,8 +701,8 @@ Solver::Maximin Solver::maximin(const std::vector<Index>& players, const Vector&
   if (players.size() == 2) {
     const Index a = players[0];
     const Index b = players[1];
-    const auto x = frontier_point(a, b, s(0), s(1), [&](const Vector& at) {
-      return (model::utility(p_, a, at) - c(0)) / s(0) - (model::utility(p_, b, at) - c(1)) / s(1);
+    const auto x = frontier_point(a, b, s(0), s(1), [&](double ua, double ub) {
+      return (ua - c(0)) / s(0) - (ub - c(1)) / s(1);
     });
     // F(x(0)) > 0 means B's best text still leaves A ahead: the maximin is B's best.
     if (x) return {value_at(*x), *x};

@@ -99,10 +99,10 @@ class Solver {
   void add_column(const Vector& x);
   Maximin barrier_maximin(const std::vector<Index>& players, const Vector& c, const Vector& s);
   // Two players A, B with slacks h_j = (u_j - c_j)/s_j: the Pareto text (a maximiser of
-  // λ h_A + (1 - λ) h_B) at which F(x) = 0, for an F that grows as λ favours A. Returns
-  // x(1) when F(x(1)) <= 0 and nothing when F(x(0)) > 0.
-  template <typename F>
-  std::optional<Vector> frontier_point(Index a, Index b, double sa, double sb, F&& f);
+  // λ h_A + (1 - λ) h_B) at which F = g(u_A(x), u_B(x)) = 0, for a g that grows as λ favours
+  // A. Returns x(1) when F(x(1)) <= 0 and nothing when F(x(0)) > 0.
+  template <typename G>
+  std::optional<Vector> frontier_point(Index a, Index b, double sa, double sb, G&& g);
   // max Σ_j weights_j u_{lead_j}(x) s.t. u_{constrained_i}(x) >= floor_i for i < m; nothing
   // when infeasible. Exact: nested bisection on Lagrange weights, one constraint at a time.
   std::optional<Vector> constrained_best(std::vector<Index> lead, std::vector<double> weights,
@@ -114,6 +114,20 @@ class Solver {
   // argmax over the box of Σ_j weight_j u_j(x), issue by issue (the leftmost maximiser).
   void weighted_argmax(const std::vector<Index>& agents, const std::vector<double>& weights,
                        Vector& x) const;
+  // weighted_argmax for two agents A, B, both weights positive, with each issue's pieces laid
+  // out once by lay_out_pair: the same operations in the same order, so the same text bit for
+  // bit. It also sums u_A and u_B at the text as model::utility does, term for term, from
+  // values kept at the pieces' ends (not for the mean-of-clauses utility).
+  struct PairPiece {
+    double a, b;        // the piece, within the box
+    double g[2];        // each agent's slope term on it (its ideal for a quadratic shape)
+    bool quadratic[2];  // whether the agent's shape there is quadratic
+    double v_a[2];      // each agent's value at a
+  };
+  void lay_out_pair(Index a, Index b);
+  void pair_argmax(double weight_a, double weight_b, Vector& x, double u[2]) const;
+  // u_A, u_B at x, as model::utility gives them.
+  void pair_utilities(const Vector& x, double u[2]) const;
   void ascend(Program& prog, Vector& x, double& t);
   double line_maximise(Program& prog, Index k, Vector& x, double t);
   // One player's part of line_maximise's line along an issue.
@@ -137,6 +151,13 @@ class Solver {
   Vector scratch_;                     // frontier_point's text at a λ
   std::vector<LineTerm> line_terms_;   // line_maximise's players
   mutable std::vector<double> kinks_;  // weighted_argmax's kinks of one issue
+  // lay_out_pair's pieces, issue k's from pair_first_[k] to pair_first_[k + 1]
+  std::vector<PairPiece> pair_pieces_;
+  std::vector<std::size_t> pair_first_;
+  std::vector<double> pair_hi_values_;  // each issue's values at the box's upper end, A's then B's
+  std::vector<double> pair_terms_;      // frontier_point's w_jk v_jk on its last segment
+  std::vector<Index> pair_moving_;      // and the issues that move along it
+  Index pair_a_ = -1, pair_b_ = -1;
   std::vector<Column> pool_;
   std::size_t seeds_ = 0;  // the pool's first texts: each player's ideal, weighted_argmax alone
   SmallLp lp_;
