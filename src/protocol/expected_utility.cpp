@@ -1,0 +1,181 @@
+#include "parley/protocol/expected_utility.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace parley::protocol::eu {
+
+double vote(const Actor& voter, double a, double b, double range) {
+  return voter.capability * voter.salience *
+         (std::abs(voter.position - b) - std::abs(voter.position - a)) / range;
+}
+
+double weighted_median(const std::vector<Actor>& actors) {
+  if (actors.empty()) return 0.0;
+  std::vector<std::size_t> order(actors.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return actors[a].position < actors[b].position;
+  });
+  double total = 0.0;
+  for (const Actor& a : actors) total += a.capability * a.salience;
+  if (!(total > 0.0)) return actors[order.front()].position;
+  // The leftmost position whose weight at or left of it reaches half the total: at most half lies
+  // left of it, and at most half right of it.
+  double below = 0.0;
+  for (std::size_t s = 0; s < order.size();) {
+    const double x = actors[order[s]].position;
+    double here = 0.0;
+    for (; s < order.size() && actors[order[s]].position == x; ++s)
+      here += actors[order[s]].capability * actors[order[s]].salience;
+    if (2.0 * (below + here) >= total) return x;
+    below += here;
+  }
+  return actors[order.back()].position;
+}
+
+double weighted_mean(const std::vector<Actor>& actors) {
+  double total = 0.0, sum = 0.0;
+  for (const Actor& a : actors) {
+    total += a.capability * a.salience;
+    sum += a.capability * a.salience * a.position;
+  }
+  return total > 0.0 ? sum / total : weighted_median(actors);
+}
+
+double forecast(const std::vector<Actor>& actors, Forecast how) {
+  return how == Forecast::median ? weighted_median(actors) : weighted_mean(actors);
+}
+
+double success_probability(const std::vector<Actor>& actors, std::size_t i, std::size_t j,
+                           double range) {
+  double pro = 0.0, all = 0.0;
+  for (const Actor& k : actors) {
+    const double v = vote(k, actors[i].position, actors[j].position, range);
+    if (v > 0.0) pro += v;
+    all += std::abs(v);
+  }
+  return all > 0.0 ? pro / all : 0.0;
+}
+
+Utilities utilities(double xi, double xj, double mu, double r, double range) {
+  const double delta = std::abs(xi - xj) / range;
+  const double shift = 0.25 * (std::abs(xi - mu) + std::abs(xi - xj)) / range;
+  auto u = [r](double base) { return 2.0 - 4.0 * std::pow(base, r); };
+  return {u(0.5 - 0.5 * delta), u(0.5 + 0.5 * delta), u(0.5), u(0.5 - shift), u(0.5 + shift)};
+}
+
+double expected_utility(const std::vector<Actor>& actors, std::size_t i, std::size_t j, double r,
+                        double mu, double range, const Settings& settings) {
+  const double p = success_probability(actors, i, j, range);
+  const Utilities u = utilities(actors[i].position, actors[j].position, mu, r, range);
+  const double s = actors[j].salience;
+  const double q = settings.status_quo;
+  const double t = settings.improvement;
+  return s * (p * u.success + (1.0 - p) * u.failure) + (1.0 - s) * u.success - q * u.status_quo -
+         (1.0 - q) * (t * u.better + (1.0 - t) * u.worse);
+}
+
+std::vector<double> risk_exponents(const std::vector<Actor>& actors, double mu, double range,
+                                   const Settings& settings) {
+  const std::size_t n = actors.size();
+  std::vector<double> r(n, 1.0);
+  if (settings.risk == Risk::neutral || n < 2) return r;
+  std::vector<double> danger(n, 0.0);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < n; ++j) {
+      if (j != i) danger[i] += expected_utility(actors, j, i, 1.0, mu, range, settings);
+    }
+  }
+  const auto [lo, hi] = std::minmax_element(danger.begin(), danger.end());
+  const double spread = *hi - *lo;
+  if (!(spread > 0.0)) return r;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double big_r = (2.0 * danger[i] - *hi - *lo) / spread;
+    r[i] = (1.0 - big_r / 3.0) / (1.0 + big_r / 3.0);
+  }
+  return r;
+}
+
+Move classify(double e_ij, double e_ji) {
+  // Beyond rounding (the utilities lie in [-2, 2]): E_ij = |E_ji| is where compromise meets
+  // capitulation, and every case of saliences of 1 at r = 1 sits there (E_ji = -E_ij); equal gains
+  // are a standoff, and a tied vote no challenge.
+  constexpr double kTie = 1e-12;
+  if (!(e_ij > kTie)) return Move::none;
+  if (e_ji > 0.0) return e_ij > e_ji + kTie ? Move::conflict : Move::none;
+  return e_ij > std::abs(e_ji) + kTie ? Move::compromise : Move::capitulation;
+}
+
+Result run(std::vector<Actor> actors, const Settings& settings, std::vector<Step>* trace) {
+  const std::size_t n = actors.size();
+  Result out;
+  double lo = 0.0, hi = 0.0;
+  if (n > 0) {
+    const auto [a, b] =
+        std::minmax_element(actors.begin(), actors.end(),
+                            [](const Actor& x, const Actor& y) { return x.position < y.position; });
+    lo = a->position;
+    hi = b->position;
+  }
+  const double range = hi - lo;
+  std::vector<double> e(n * n, 0.0);  // e[i * n + j] = E_i(U_ij)
+  std::vector<double> next(n);
+  out.converged = !(range > 0.0);  // one position, or none: nothing to move
+  const double tolerance = settings.tolerance * range;
+  double mu = forecast(actors, settings.forecast);
+  int still = 0;  // rounds in a row in which the forecast moved within the tolerance
+  while (!out.converged && out.rounds < settings.max_rounds) {
+    ++out.rounds;
+    const std::vector<double> r = risk_exponents(actors, mu, range, settings);
+    for (std::size_t i = 0; i < n; ++i) {
+      for (std::size_t j = 0; j < n; ++j) {
+        e[i * n + j] = i == j || actors[i].position == actors[j].position
+                           ? 0.0
+                           : expected_utility(actors, i, j, r[i], mu, range, settings);
+        out.challenges += classify(e[i * n + j], 0.0) != Move::none;
+      }
+    }
+    double moved = 0.0;
+    for (std::size_t j = 0; j < n; ++j) {
+      const double xj = actors[j].position;
+      next[j] = xj;
+      int best = -1;
+      double best_move = 0.0, best_e = 0.0;
+      Move best_kind = Move::none;
+      for (std::size_t i = 0; i < n; ++i) {
+        const double e_ij = e[i * n + j];
+        const double e_ji = e[j * n + i];
+        const Move kind = classify(e_ij, e_ji);
+        if (kind == Move::none) continue;
+        const double xi = actors[i].position;
+        const double to = kind == Move::compromise ? xj + (xi - xj) * std::abs(e_ji / e_ij) : xi;
+        const double move = std::abs(to - xj);
+        if (best < 0 || move < best_move || (move == best_move && e_ij > best_e)) {
+          best = static_cast<int>(i);
+          best_move = move;
+          best_e = e_ij;
+          best_kind = kind;
+          next[j] = to;
+        }
+      }
+      if (best >= 0) {
+        moved = std::max(moved, best_move);
+        if (trace)
+          trace->push_back({out.rounds, best, static_cast<int>(j), best_kind, xj, next[j]});
+      }
+    }
+    for (std::size_t j = 0; j < n; ++j) actors[j].position = next[j];
+    const double now = forecast(actors, settings.forecast);
+    still = std::abs(now - mu) <= tolerance ? still + 1 : 0;
+    mu = now;
+    out.converged = moved <= tolerance || still >= settings.settle;
+  }
+  out.positions.resize(n);
+  for (std::size_t j = 0; j < n; ++j) out.positions[j] = actors[j].position;
+  out.forecast = forecast(actors, settings.forecast);
+  return out;
+}
+
+}  // namespace parley::protocol::eu

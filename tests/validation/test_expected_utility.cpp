@@ -1,0 +1,215 @@
+// The expected-utility ("challenge") model of group decisions (protocol/expected_utility.hpp)
+// against hand computations and closed forms: the vote and the weighted median (Black 1948), a
+// three-actor case worked by hand, risk neutrality as the special case of linear utilities, and
+// the median voter result the challenges converge to when every actor resists.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include "parley/protocol/expected_utility.hpp"
+
+using namespace parley::protocol;
+
+namespace {
+
+// A: x = 0, c = 1, s = 1; B: x = 1, c = 1, s = 1/2; C: x = 0.4, c = 2, s = 1 (range 1).
+std::vector<eu::Actor> three() {
+  return {{0.0, 1.0, 1.0}, {1.0, 1.0, 0.5}, {0.4, 2.0, 1.0}};
+}
+
+std::vector<eu::Actor> random_actors(std::mt19937_64& g, int n, bool equal_salience) {
+  std::uniform_real_distribution<double> u01(0.0, 1.0);
+  std::vector<eu::Actor> actors;
+  for (int i = 0; i < n; ++i)
+    actors.push_back({u01(g), 0.1 + u01(g), equal_salience ? 1.0 : 0.05 + 0.95 * u01(g)});
+  return actors;
+}
+
+}  // namespace
+
+// The votes of A, B and C for A's position over B's: c s (|x - 1| - |x - 0|) = 1, -1/2 and
+// 2 (0.6 - 0.4) = 0.4; so P_AB = (1 + 0.4) / (1 + 0.5 + 0.4) = 14/19 and P_BA = 5/19. For C over
+// B: 0.6, -0.3 and 1.2, P_CB = 1.8 / 2.1 = 6/7.
+TEST(ExpectedUtility, VotesAndProbabilitiesOfThreeActorsByHand) {
+  const auto a = three();
+  EXPECT_DOUBLE_EQ(eu::vote(a[0], 0.0, 1.0, 1.0), 1.0);
+  EXPECT_DOUBLE_EQ(eu::vote(a[1], 0.0, 1.0, 1.0), -0.5);
+  EXPECT_DOUBLE_EQ(eu::vote(a[2], 0.0, 1.0, 1.0), 0.4);
+  EXPECT_DOUBLE_EQ(eu::success_probability(a, 0, 1, 1.0), 14.0 / 19.0);
+  EXPECT_DOUBLE_EQ(eu::success_probability(a, 1, 0, 1.0), 5.0 / 19.0);
+  EXPECT_DOUBLE_EQ(eu::success_probability(a, 2, 1, 1.0), 6.0 / 7.0);
+  // The range scales every vote alike: the probability does not move.
+  EXPECT_DOUBLE_EQ(eu::success_probability(a, 0, 1, 4.0), 14.0 / 19.0);
+}
+
+// E_A(U_AB) with δ = 1: at r = 1, U_s = 2, U_f = -2, U_sq = 0, so E = ½ (2P - 2(1 - P)) + ½·2 =
+// 2P = 28/19; at r = 2, U_sq = 2 - 4/4 = 1 and E = 2P - 1 = 9/19. With Q = ½ and T = 1 at r = 1,
+// μ = 0.4 (the c·s weights 1, 2, ½ at 0, 0.4, 1: 3 of 3.5 at or left of 0.4), U_b = 2 - 4(½ -
+// ¼(0.4 + 1)) = 1.4 and E = 28/19 - ½·1.4 = 147/190. E_C(U_CB), δ = 0.6: U_s = 1.2, U_f = -1.2,
+// E = ½ (6/7·1.2 - 1/7·1.2) + ½·1.2 = 36/35.
+TEST(ExpectedUtility, ExpectedUtilityOfAChallengeByHand) {
+  const auto a = three();
+  eu::Settings q1;
+  EXPECT_DOUBLE_EQ(eu::weighted_median(a), 0.4);
+  EXPECT_NEAR(eu::expected_utility(a, 0, 1, 1.0, 0.4, 1.0, q1), 28.0 / 19.0, 1e-15);
+  EXPECT_NEAR(eu::expected_utility(a, 0, 1, 2.0, 0.4, 1.0, q1), 9.0 / 19.0, 1e-15);
+  EXPECT_NEAR(eu::expected_utility(a, 2, 1, 1.0, 0.4, 1.0, q1), 36.0 / 35.0, 1e-15);
+  eu::Settings half;
+  half.status_quo = 0.5;
+  EXPECT_NEAR(eu::expected_utility(a, 0, 1, 1.0, 0.4, 1.0, half), 147.0 / 190.0, 1e-15);
+  // B's challenge of A: s_A = 1, E = 2 (2 P_BA - 1) = -18/19. A gains more (28/19) than B loses:
+  // a compromise, B moving 18/28 of the way to A.
+  const double e_ba = eu::expected_utility(a, 1, 0, 1.0, 0.4, 1.0, q1);
+  EXPECT_NEAR(e_ba, -18.0 / 19.0, 1e-15);
+  EXPECT_EQ(eu::classify(28.0 / 19.0, e_ba), eu::Move::compromise);
+  EXPECT_EQ(eu::classify(-e_ba, -28.0 / 19.0), eu::Move::capitulation);
+  EXPECT_EQ(eu::classify(0.5, 0.25), eu::Move::conflict);  // both gain: the larger wins
+  EXPECT_EQ(eu::classify(0.25, 0.5), eu::Move::none);      // the target wins the conflict
+  EXPECT_EQ(eu::classify(-0.1, -0.5), eu::Move::none);     // no challenge
+}
+
+// At r = 1 the utilities are linear in distance: U_s = 2δ, U_f = -2δ, U_sq = 0, U_b and U_w ±
+// (|x_i - μ| + |x_i - x_j|)/d; so with Q = 1, E_i(U_ij) = 2δ [s_j (2 P_ij - 1) + 1 - s_j].
+// Risk "neutral" sets every exponent to 1; "security" gives exponents in [½, 2], ½ to the most
+// endangered actor and 2 to the least.
+TEST(ExpectedUtility, RiskNeutralityIsTheLinearCase) {
+  std::mt19937_64 g(36);
+  for (int trial = 0; trial < 200; ++trial) {
+    const auto a = random_actors(g, 2 + trial % 7, false);
+    const double d = 0.5 + (trial % 3);
+    const double mu = eu::weighted_median(a);
+    eu::Settings settings;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      for (std::size_t j = 0; j < a.size(); ++j) {
+        if (i == j) continue;
+        const double delta = std::abs(a[i].position - a[j].position) / d;
+        const double shift =
+            (std::abs(a[i].position - mu) + std::abs(a[i].position - a[j].position)) / d;
+        const auto u = eu::utilities(a[i].position, a[j].position, mu, 1.0, d);
+        EXPECT_NEAR(u.success, 2.0 * delta, 1e-14);
+        EXPECT_NEAR(u.failure, -2.0 * delta, 1e-14);
+        EXPECT_NEAR(u.status_quo, 0.0, 1e-15);
+        EXPECT_NEAR(u.better, shift, 1e-14);
+        EXPECT_NEAR(u.worse, -shift, 1e-14);
+        const double p = eu::success_probability(a, i, j, d);
+        const double s = a[j].salience;
+        EXPECT_NEAR(eu::expected_utility(a, i, j, 1.0, mu, d, settings),
+                    2.0 * delta * (s * (2.0 * p - 1.0) + 1.0 - s), 1e-13);
+      }
+    }
+    settings.risk = eu::Risk::neutral;
+    for (double r : eu::risk_exponents(a, mu, d, settings)) EXPECT_EQ(r, 1.0);
+    settings.risk = eu::Risk::security;
+    const auto r = eu::risk_exponents(a, mu, d, settings);
+    std::vector<double> danger(a.size(), 0.0);
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      for (std::size_t j = 0; j < a.size(); ++j)
+        if (j != i) danger[i] += eu::expected_utility(a, j, i, 1.0, mu, d, settings);
+    }
+    for (double x : r) {
+      EXPECT_GE(x, 0.5 - 1e-15);
+      EXPECT_LE(x, 2.0 + 1e-15);
+    }
+    const auto most = std::max_element(danger.begin(), danger.end()) - danger.begin();
+    const auto least = std::min_element(danger.begin(), danger.end()) - danger.begin();
+    if (danger[static_cast<std::size_t>(most)] > danger[static_cast<std::size_t>(least)]) {
+      EXPECT_NEAR(r[static_cast<std::size_t>(most)], 0.5, 1e-14);
+      EXPECT_NEAR(r[static_cast<std::size_t>(least)], 2.0, 1e-14);
+    }
+  }
+}
+
+// Black (1948): on one issue the c·s weighted median wins or ties the pairwise vote against every
+// position; by brute force over the actors' positions (and a grid), it is the leftmost position
+// that does.
+TEST(ExpectedUtility, TheWeightedMedianWinsEveryPairwiseVote) {
+  std::mt19937_64 g(1948);
+  for (int trial = 0; trial < 300; ++trial) {
+    auto a = random_actors(g, 1 + trial % 9, trial % 2 == 0);
+    if (trial % 5 == 0) a.push_back(a.front());  // a position held twice
+    auto beats_all = [&](double m) {
+      for (const auto& k : a) {
+        double total = 0.0;
+        for (const auto& voter : a) total += eu::vote(voter, m, k.position, 1.0);
+        if (total < -1e-12) return false;
+      }
+      for (int q = 0; q <= 100; ++q) {
+        double total = 0.0;
+        for (const auto& voter : a) total += eu::vote(voter, m, q / 100.0, 1.0);
+        if (total < -1e-12) return false;
+      }
+      return true;
+    };
+    double leftmost = 2.0;
+    for (const auto& k : a)
+      if (beats_all(k.position)) leftmost = std::min(leftmost, k.position);
+    ASSERT_LT(leftmost, 2.0);
+    EXPECT_EQ(eu::weighted_median(a), leftmost);
+  }
+}
+
+// When every actor resists (s = 1), is risk neutral and Q = 1, E_i(U_ij) = 2δ (2 P_ij - 1) =
+// -E_j(U_ji): i challenges j exactly when i's position wins their vote, and j capitulates. So
+// each actor takes the nearest position that beats its own; none beats the weighted median's, and
+// no move crosses it, so the challenges end with every actor at the initial weighted median: the
+// median voter result (Black 1948). Capabilities continuous, so no vote ties.
+TEST(ExpectedUtility, WhenEveryoneResistsTheChallengesConvergeToTheMedianVoter) {
+  std::mt19937_64 g(7);
+  for (int trial = 0; trial < 200; ++trial) {
+    const auto a = random_actors(g, 2 + trial % 12, true);
+    eu::Settings settings;
+    settings.risk = eu::Risk::neutral;
+    const double median = eu::weighted_median(a);
+    // As the rounds stop by default (the forecast still for 5 rounds), the forecast is the median.
+    EXPECT_EQ(eu::run(a, settings).forecast, median);
+    // Until the positions stop: all at the median.
+    settings.settle = settings.max_rounds;
+    std::vector<eu::Step> trace;
+    const auto result = eu::run(a, settings, &trace);
+    ASSERT_TRUE(result.converged);
+    EXPECT_LT(result.rounds, settings.max_rounds);
+    for (double x : result.positions) EXPECT_EQ(x, median);
+    EXPECT_EQ(result.forecast, median);
+    // Every accepted offer was a capitulation toward the median, never past it.
+    for (const auto& step : trace) {
+      EXPECT_EQ(step.move, eu::Move::capitulation);
+      EXPECT_LT(std::abs(step.to - median), std::abs(step.from - median));
+      EXPECT_GE((step.to - median) * (step.from - median), 0.0);
+    }
+  }
+}
+
+// A run with saliences below 1 and risk from security: positions stay within the initial range,
+// the trace accounts for every move, and the same actors in another order give the same
+// positions.
+TEST(ExpectedUtility, RunsStayInRangeAndDoNotDependOnTheOrder) {
+  std::mt19937_64 g(2011);
+  for (int trial = 0; trial < 100; ++trial) {
+    auto a = random_actors(g, 3 + trial % 8, false);
+    eu::Settings settings;
+    std::vector<eu::Step> trace;
+    const auto result = eu::run(a, settings, &trace);
+    const auto [lo, hi] = std::minmax_element(
+        a.begin(), a.end(), [](const auto& x, const auto& y) { return x.position < y.position; });
+    std::vector<double> at(a.size());
+    for (std::size_t i = 0; i < a.size(); ++i) at[i] = a[i].position;
+    for (const auto& step : trace) {
+      EXPECT_NE(step.move, eu::Move::none);
+      at[static_cast<std::size_t>(step.target)] = step.to;
+    }
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      EXPECT_EQ(at[i], result.positions[i]);
+      EXPECT_GE(result.positions[i], lo->position);
+      EXPECT_LE(result.positions[i], hi->position);
+    }
+    EXPECT_GE(result.forecast, lo->position);
+    EXPECT_LE(result.forecast, hi->position);
+    std::vector<eu::Actor> reversed(a.rbegin(), a.rend());
+    const auto back = eu::run(reversed, settings);
+    EXPECT_EQ(back.rounds, result.rounds);
+    for (std::size_t i = 0; i < a.size(); ++i)
+      EXPECT_NEAR(back.positions[a.size() - 1 - i], result.positions[i], 1e-9);
+  }
+}
