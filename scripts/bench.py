@@ -114,6 +114,17 @@ ALTERNATING_INFORMATION_VARIANTS = {
 }
 
 
+# Every protocol on the default scenario: a run's cost under each (the expected-utility model's
+# challenges included; docs/model.md, "The expected-utility model").
+PROTOCOL_VARIANTS = {
+    "mediated (default)": [],
+    "alternating": ['protocol.kind="alternating"'],
+    "nash": ['protocol.kind="nash"'],
+    "kalai": ['protocol.kind="kalai"'],
+    "expected_utility": ['protocol.kind="expected_utility"'],
+}
+
+
 def variant_cost(parley, scenario, folder, quick, variants, runs=None):
     """µs per run at 1 thread for each variant (best of two, interleaved), and the ratio to
     the first."""
@@ -403,6 +414,7 @@ def performance_block(results, when, where):
     rows.append(("hot path (Google Benchmark)", ", ".join(f"{k.removeprefix('BM_')} {v:,.0f} ns" for k, v in micro.items())))
     out += [table(("measure (default scenario unless said)", "value"), rows), ""]
     for key, title, unit in (("veto", "More veto players", "the default"),
+                             ("protocols", "Every protocol on the default scenario", "the mediated protocol"),
                              ("information", "The mediator's beliefs, the red lines drawn", "complete information"),
                              ("alternating_information", "The proposers' beliefs in alternating offers, the red lines drawn",
                               "complete information")):
@@ -488,6 +500,8 @@ def main():
             "agrees_within_4_se": all(v[2] < 4 for v in checks.values()),
         }
         results["veto"] = variant_cost(args.parley, args.scenario, tmp, args.quick, VETO_VARIANTS)
+        results["protocols"] = variant_cost(args.parley, args.scenario, tmp, args.quick, PROTOCOL_VARIANTS,
+                                            runs=1000 if args.quick else 4000)
         results["information"] = variant_cost(args.parley, args.scenario, tmp, args.quick,
                                               INFORMATION_VARIANTS)
         results["alternating_information"] = variant_cost(
@@ -528,6 +542,9 @@ def main():
     print(f"  cost of a run with more veto players (1 thread, {results['veto']['runs']} runs, best of two):")
     for name, v in results["veto"]["variants"].items():
         print(f"    {name:<32} {v['microseconds_per_run']:>8.1f} µs   {v['ratio_to_first']:.2f}x the default")
+    print(f"  cost of a run under each protocol (1 thread, {results['protocols']['runs']} runs, best of two):")
+    for name, v in results["protocols"]["variants"].items():
+        print(f"    {name:<32} {v['microseconds_per_run']:>8.1f} µs   {v['ratio_to_first']:.2f}x the mediated protocol")
     info = results["information"]
     print(f"  cost of the mediator's beliefs, the red lines drawn (1 thread, {info['runs']} runs, best of two):")
     for name, v in info["variants"].items():

@@ -96,7 +96,8 @@ TABLES = [
         "to": ("required", "per receiving party, the utility of a unit to it")}),
     ("`[protocol]`", "protocol", DEFAULT, {
         "kind": ('"mediated"', "a mediator's single negotiating text, Rubinstein / Baron-Ferejohn "
-                 "alternating offers, or the Nash or Kalai-Smorodinsky solution in one round"),
+                 "alternating offers, the Nash or Kalai-Smorodinsky solution in one round, or the "
+                 "expected-utility (challenge) model's forecast"),
         "recognition": ('"power"', "alternating: the proposer drawn in proportion to power, or in turn"),
         "decision": ('"unanimity"', "alternating: every veto party must accept, or a majority"),
         "quota": ("a simple majority", "majority: the parties that must accept, the proposer included"),
@@ -110,6 +111,12 @@ TABLES = [
                         "lines: them, their distributions, or distributions updated from the answers"),
         "sessions": ('"separate"', "mediated: answers with reasons to the mediator alone, or bare answers "
                      "at a joint table"),
+        "risk": ('"security"', "expected_utility: each actor's risk exponent from its security against "
+                 "challenges, or 1 for all (neutral)"),
+        "forecast": ('"median"', "expected_utility: the forecast of an issue, the capability x salience "
+                     "weighted median or mean of the final positions"),
+        "challenge_rounds": ("100", "expected_utility: the most rounds of challenges on an issue; a run "
+                             "whose challenges have not stopped by then is censored"),
         "max_rounds": ("24", "the simulation's horizon: runs still talking are censored"),
         "walkout_patience": ("3", "rounds with nothing reachable before a walk-out"),
         "revision_steps": ("24", "gradient steps per revision"),

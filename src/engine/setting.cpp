@@ -119,6 +119,9 @@ protocol::Setting make_setting(const scenario::Scenario& s) {
   setting.revision_steps = s.protocol.revision_steps;
   setting.kind = s.protocol.kind;
   setting.recognition_by_order = s.protocol.recognition == scenario::Recognition::order;
+  setting.eu_risk = s.protocol.risk;
+  setting.eu_forecast = s.protocol.forecast;
+  setting.challenge_rounds = s.protocol.challenge_rounds;
   setting.quota = s.protocol.quota;
   setting.pie = s.space == scenario::Space::pie;
   for (std::size_t k : s.own_share) setting.own_share.push_back(static_cast<Index>(k));

@@ -2,9 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
 #include <numeric>
+#include <utility>
 
 namespace parley::protocol::eu {
+namespace {
+// Run: the rounds back in which a repeated state is found (cycles up to this period).
+constexpr std::size_t kCycleWindow = 8;
+}  // namespace
 
 double vote(const Actor& voter, double a, double b, double range) {
   return voter.capability * voter.salience *
@@ -126,7 +132,15 @@ Result run(std::vector<Actor> actors, const Settings& settings, std::vector<Step
   const double tolerance = settings.tolerance * range;
   double mu = forecast(actors, settings.forecast);
   int still = 0;  // rounds in a row in which the forecast moved within the tolerance
-  while (!out.converged && out.rounds < settings.max_rounds) {
+  // The states of the last rounds (positions, forecast), newest last, to find a cycle.
+  std::deque<std::pair<std::vector<double>, double>> history;
+  auto positions = [&] {
+    std::vector<double> x(n);
+    for (std::size_t j = 0; j < n; ++j) x[j] = actors[j].position;
+    return x;
+  };
+  history.emplace_back(positions(), mu);
+  while (!out.converged && out.cycle == 0 && out.rounds < settings.max_rounds) {
     ++out.rounds;
     const std::vector<double> r = risk_exponents(actors, mu, range, settings);
     for (std::size_t i = 0; i < n; ++i) {
@@ -171,11 +185,74 @@ Result run(std::vector<Actor> actors, const Settings& settings, std::vector<Step
     still = std::abs(now - mu) <= tolerance ? still + 1 : 0;
     mu = now;
     out.converged = moved <= tolerance || still >= settings.settle;
+    // The same positions as p rounds ago (conflicts passing positions round a ring): a cycle,
+    // whose forecast is the mean of its p states' forecasts.
+    // A cycle along which the forecast stays within the tolerance has settled it.
+    for (std::size_t p = 2; !out.converged && p <= history.size(); ++p) {
+      if (history[history.size() - p].first != next) continue;
+      double sum = now, lowest = now, highest = now;
+      for (std::size_t q = 1; q < p; ++q) {
+        const double f = history[history.size() - q].second;
+        sum += f;
+        lowest = std::min(lowest, f);
+        highest = std::max(highest, f);
+      }
+      if (highest - lowest <= tolerance) {
+        out.converged = true;
+      } else {
+        out.cycle = static_cast<int>(p);
+        out.forecast = sum / static_cast<double>(p);
+      }
+      break;
+    }
+    history.emplace_back(next, now);
+    if (history.size() > kCycleWindow) history.pop_front();
   }
-  out.positions.resize(n);
-  for (std::size_t j = 0; j < n; ++j) out.positions[j] = actors[j].position;
-  out.forecast = forecast(actors, settings.forecast);
+  out.positions = positions();
+  if (out.cycle == 0) out.forecast = forecast(actors, settings.forecast);
   return out;
 }
 
 }  // namespace parley::protocol::eu
+
+namespace parley::protocol {
+
+void negotiate_expected_utility(const Run& run) {
+  const Setting& setting = run.setting;
+  Workspace& w = run.w;
+  RunResult& out = run.out;
+  Realization& r = w.shocked;
+  r = run.drawn;
+  const double front = open_round(setting, r, 1, r.battlefield_start, run.streams, w, out);
+  const Index n = r.prefs.agents();
+  eu::Settings settings;
+  settings.risk = setting.eu_risk;
+  settings.forecast = setting.eu_forecast;
+  settings.max_rounds = setting.challenge_rounds;
+  // Each agent's salience on an issue: its weight there relative to its largest weight (its most
+  // important issue has salience 1).
+  Vector top = Vector::Zero(n);
+  for (Index i = 0; i < n; ++i) top(i) = r.prefs.weight.row(i).maxCoeff();
+  std::vector<eu::Actor> actors(static_cast<std::size_t>(n));
+  bool settled = true;
+  out.challenge_rounds = 0;
+  out.challenges = 0;
+  for (Index k = 0; k < r.prefs.issues(); ++k) {
+    for (Index i = 0; i < n; ++i) {
+      actors[static_cast<std::size_t>(i)] = {r.prefs.ideal(i, k), r.power(i),
+                                             top(i) > 0.0 ? r.prefs.weight(i, k) / top(i) : 0.0};
+    }
+    const eu::Result issue = eu::run(actors, settings);
+    w.x(k) = issue.forecast;
+    settled = settled && issue.converged;
+    out.challenge_rounds = std::max(out.challenge_rounds, issue.rounds);
+    out.challenges += issue.challenges;
+  }
+  answer(r, w.demand, w);
+  note_round(setting, r, 1, -1, front, w, out, run.trace);
+  out.outcome = settled ? Outcome::agreement : Outcome::censored;
+  out.blocker = -1;
+  conclude(setting, r, w, 1, front, w.demand, out);
+}
+
+}  // namespace parley::protocol

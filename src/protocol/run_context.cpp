@@ -12,6 +12,7 @@
 #include "parley/protocol/bargaining_range.hpp"
 #include "parley/protocol/ceasefire.hpp"
 #include "parley/protocol/diagnostics.hpp"
+#include "parley/protocol/expected_utility.hpp"
 #include "parley/protocol/mediated.hpp"
 #include "parley/random/distributions.hpp"
 
@@ -551,6 +552,7 @@ void negotiate(const Run& run) {
   // Only the mediated protocol under private information holds beliefs.
   out.revealed = -1;
   out.stages_agreed = -1;
+  out.challenge_rounds = out.challenges = -1;
   out.ceasefire_round = out.ceasefire_design = -1;
   w.withdrawal_left = 0;
   w.regime = 0;
@@ -566,6 +568,9 @@ void negotiate(const Run& run) {
     case ProtocolKind::nash:
     case ProtocolKind::kalai:
       negotiate_axiomatic(run);
+      break;
+    case ProtocolKind::expected_utility:
+      negotiate_expected_utility(run);
       break;
   }
   out.breakdown = -1;

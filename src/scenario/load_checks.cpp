@@ -89,6 +89,15 @@ void Loader::check_cross_references(const toml::table& root) {
                "protocol.revision", "the weighted-mean step moves continuous issues only",
                "allowed: revision = \"nash\" when some issue is discrete");
   }
+  // The expected-utility model moves positions on continuous scales, and sums nothing: it takes
+  // neither options nor the mean of clauses (docs/model.md, "The expected-utility model").
+  if (s_.protocol.kind == ProtocolKind::expected_utility && any_discrete) {
+    const toml::node* pt = root.get("protocol");
+    const toml::node* kn = pt && pt->is_table() ? pt->as_table()->get("kind") : nullptr;
+    ctx_.error(kn ? kn->source() : root.source(), "protocol.kind",
+               "the expected-utility model moves continuous positions only",
+               "allowed: kind = \"expected_utility\" when every issue is continuous");
+  }
   const Issue& front = s_.issues[s_.battlefield.issue];
   if (front.discrete() &&
       (!s_.battlefield.drift.dist.is_fixed() || !s_.battlefield.volatility.dist.is_fixed() ||

@@ -32,6 +32,19 @@ void Loader::read_protocol(Reader& r) {
                "allowed: decision = \"majority\" with a quota; unanimity needs every veto player");
   }
   p.revision = h.choice("revision", Revision::nash);
+  // The expected-utility model's settings (docs/model.md, "The expected-utility model"): refused
+  // with another kind, once their values are read (so that a bad value is named first).
+  p.risk = h.choice("risk", Risk::security);
+  p.forecast = h.choice("forecast", Forecast::median);
+  p.challenge_rounds =
+      static_cast<int>(h.integer("challenge_rounds", false, 1, 100000).value_or(100));
+  for (const char* key : {"risk", "forecast", "challenge_rounds"}) {
+    if (p.kind != ProtocolKind::expected_utility && t->contains(key)) {
+      ctx_.error(t->get(key)->source(), std::string("protocol.") + key,
+                 "only the expected-utility model takes it",
+                 "allowed: " + std::string(key) + " with kind = \"expected_utility\"");
+    }
+  }
   p.refusal_ends = h.string("refusal", false, {"resume", "end"}).value_or("resume") == "end";
   p.disengagement_ends =
       h.string("disengagement", false, {"end", "neutral"}).value_or("end") == "end";

@@ -14,7 +14,7 @@ import unittest
 import h5py
 import numpy as np
 
-from h5files import FileError, datasets, decode_flags, group, header, open_file, reseal
+from h5files import FileError, datasets, decode_flags, differing, group, header, open_file, reseal
 
 BIN = os.environ["PARLEY_BIN"]
 SRC = os.environ["PARLEY_SOURCE_DIR"]
@@ -82,7 +82,7 @@ class BenchScenarios(unittest.TestCase):
                       "negotiations_per_second": 4320.0},
             "mpi": {"sobol": {"seconds_1_rank": 6.1, "seconds_2_ranks": 3.71, "efficiency_2_ranks": 0.82}},
             "micro_ns": {"BM_WholeRun": 200393.4},
-            "veto": variants, "information": variants, "alternating_information": variants,
+            "veto": variants, "protocols": variants, "information": variants, "alternating_information": variants,
         }
         block = bench.performance_block(results, "7 December 2026", "a machine")
         for figure in ("3,901 / 7,280", "0.93", "5.4%", "39.1 / 60.2 MB", "13.4 s", "7,356 runs/s", "5,953 runs/s",
@@ -1559,6 +1559,64 @@ class Commands(unittest.TestCase):
                         if kind == "nash":
                             # The one-shot Nash protocol's deal is the Nash text itself.
                             self.assertTrue(np.all(runs["nash_distance"][()][agreed] < 1e-6))
+
+    def test_the_expected_utility_model_converges_to_the_median_voter(self):
+        # One issue, so every salience is 1; risk neutral: every actor ends at the power-weighted
+        # median of the drawn ideals (Black 1948; docs/model.md, "The expected-utility model"),
+        # the forecast, which numpy computes here from the file's own draws. The same file at 1
+        # and 2 threads; bad settings named.
+        scenario = """
+[scenario]
+name = "median"
+[run]
+runs = 300
+seed = 5
+[issues.x]
+range = [0.0, 10.0]
+status_quo = 5.0
+""" + "".join(f"""
+[agents.a{i}]
+reservation = 0.0
+power = {{ uniform = [0.5, 2.0] }}
+ideal = {{ x = {{ uniform = [0.0, 10.0] }} }}
+salience = {{ x = 1.0 }}
+""" for i in range(5)) + """
+[protocol]
+kind = "expected_utility"
+risk = "neutral"
+"""
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "median.toml")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(scenario)
+            outs = []
+            for threads in ("1", "2"):
+                out = os.path.join(tmp, f"median{threads}.h5")
+                r = parley("run", path, "-o", out, "-q", "--threads", threads)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                outs.append(out)
+            self.assertEqual(differing(datasets(outs[0]), datasets(outs[1])), [])
+            with open_file(outs[0]) as f:
+                self.assertEqual(text(f.attrs["protocol"]), "expected_utility")
+                runs = f["runs"]
+                ideal = np.stack([runs[f"agents.a{i}.ideal.x"][()] for i in range(5)], axis=1)
+                power = np.stack([runs[f"agents.a{i}.power"][()] for i in range(5)], axis=1)
+                order = np.argsort(ideal, axis=1, kind="stable")
+                x = np.take_along_axis(ideal, order, axis=1)
+                w = np.take_along_axis(power, order, axis=1)
+                median = x[np.arange(300), np.argmax(2 * np.cumsum(w, axis=1) >= w.sum(axis=1)[:, None], axis=1)]
+                np.testing.assert_allclose(runs["final_text"][()][:, 0], median, rtol=0, atol=1e-12)
+                self.assertTrue(np.all(runs["agreement"][()] == 1))
+                rounds = runs["challenge_rounds"][()]
+                self.assertTrue(np.all((rounds >= 1) & (rounds <= 100)))
+                self.assertTrue(np.all(runs["challenges"][()] >= 1))
+            # Under another protocol the challenge counts are -1.
+            mediated = os.path.join(tmp, "mediated.h5")
+            r = parley("run", SCENARIO, "-n", "20", "-o", mediated, "-q")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open_file(mediated) as f:
+                self.assertTrue(np.all(f["runs/challenge_rounds"][()] == -1))
+                self.assertTrue(np.all(f["runs/challenges"][()] == -1))
 
     def test_tiny_concentrations_sample_without_nan(self):
         # Beta(mean 0.05, kappa 0.001) and Dirichlet(0.001 w): every gamma draw underflows, and

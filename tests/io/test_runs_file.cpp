@@ -177,7 +177,7 @@ TEST(RunsReader, RefusesAValueOutsideTheRangeOfEveryIndexOrFlagColumn) {
       {"obstacle_second", {-2, 6}},  {"revealed", {-2, {}}},     {"breakdown", {-2, 25}},
       {"breakdown_cause", {-2, 2}},  {"stages_agreed", {-2, 1}}, {"ceasefire_round", {-2, {}}},
       {"ceasefire_design", {-2, 4}}, {"bracketed", {-1, 2}},     {"shock_round", {-2, {}}},
-      {"refusals", {-1, {}}},        {"disengaged", {-2, {}}},
+      {"refusals", {-1, {}}},        {"disengaged", {-2, {}}},   {"challenge_rounds", {-2, {}}},
   };
   std::size_t checked = 0;
   for (const auto& c : engine::run_columns())

@@ -40,6 +40,7 @@ CASES = {
     "miami-alternating": ("miami-2025.toml", 60, ["--set", 'protocol.kind="alternating"']),
     "miami-nash": ("miami-2025.toml", 200, ["--set", 'protocol.kind="nash"']),
     "miami-kalai": ("miami-2025.toml", 200, ["--set", 'protocol.kind="kalai"']),
+    "miami-expected-utility": ("miami-2025.toml", 200, ["--set", 'protocol.kind="expected_utility"']),
     "miami-europe-veto": ("miami-2025.toml", 200, ["--set", "agents.europe.veto=true"]),
     "miami-weighted-mean": ("miami-2025.toml", 200, ["--set", 'protocol.revision="weighted_mean"']),
     "csis-mediated": ("csis-articles.toml", 100, []),

@@ -52,8 +52,9 @@ TEST(ProtocolKind, MessagesListTheKindsThatTakeASetting) {
 // and answer is heard at one table: joint sessions); issue vetoes to the mediated protocol; the
 // axiomatic solutions take complete information and whole vetoes.
 TEST(ProtocolKind, TheSettingTakesWhatTheKindTakes) {
-  for (const auto kind : {model::ProtocolKind::mediated, model::ProtocolKind::alternating,
-                          model::ProtocolKind::nash, model::ProtocolKind::kalai}) {
+  for (const auto kind :
+       {model::ProtocolKind::mediated, model::ProtocolKind::alternating, model::ProtocolKind::nash,
+        model::ProtocolKind::kalai, model::ProtocolKind::expected_utility}) {
     const std::string name(model::name_of(kind));
     const auto s = scenario::load_scenario_file(
         std::string(PARLEY_SOURCE_DIR) + "/scenarios/miami-2025.toml",

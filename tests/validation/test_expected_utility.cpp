@@ -213,3 +213,44 @@ TEST(ExpectedUtility, RunsStayInRangeAndDoNotDependOnTheOrder) {
       EXPECT_NEAR(back.positions[a.size() - 1 - i], result.positions[i], 1e-9);
   }
 }
+
+// Conflicts can pass the positions round a ring (every loser takes its winner's position at
+// once). Rebuilt from the trace, round by round: the positions after the last round are those of
+// `cycle` rounds before, the forecast is the mean of the weighted medians of the cycle's states,
+// and the run is not converged; runs without a cycle that stop short of the limit converged.
+TEST(ExpectedUtility, ACycleOfPositionsIsFoundAndItsForecastIsTheCyclesMean) {
+  std::mt19937_64 g(5);
+  int cycles = 0;
+  for (int trial = 0; trial < 2000; ++trial) {
+    const auto a = random_actors(g, 4, false);
+    eu::Settings settings;
+    std::vector<eu::Step> trace;
+    const auto result = eu::run(a, settings, &trace);
+    if (result.cycle == 0) {
+      if (result.rounds < settings.max_rounds) EXPECT_TRUE(result.converged);
+      continue;
+    }
+    ++cycles;
+    EXPECT_FALSE(result.converged);
+    // The state after every round.
+    std::vector<std::vector<eu::Actor>> states(static_cast<std::size_t>(result.rounds) + 1, a);
+    std::size_t s = 0;
+    for (int round = 1; round <= result.rounds; ++round) {
+      auto& now = states[static_cast<std::size_t>(round)];
+      now = states[static_cast<std::size_t>(round) - 1];
+      for (; s < trace.size() && trace[s].round == round; ++s)
+        now[static_cast<std::size_t>(trace[s].target)].position = trace[s].to;
+    }
+    const auto p = static_cast<std::size_t>(result.cycle);
+    const auto last = static_cast<std::size_t>(result.rounds);
+    ASSERT_GE(last, p);
+    for (std::size_t j = 0; j < a.size(); ++j) {
+      EXPECT_EQ(states[last][j].position, states[last - p][j].position);
+      EXPECT_EQ(states[last][j].position, result.positions[j]);
+    }
+    double mean = 0.0;
+    for (std::size_t q = 0; q < p; ++q) mean += eu::weighted_median(states[last - q]);
+    EXPECT_NEAR(result.forecast, mean / static_cast<double>(p), 1e-15);
+  }
+  EXPECT_GT(cycles, 0);
+}

@@ -12,7 +12,7 @@
 
 namespace parley::model {
 
-enum class ProtocolKind : std::int8_t { mediated, alternating, nash, kalai };
+enum class ProtocolKind : std::int8_t { mediated, alternating, nash, kalai, expected_utility };
 // How the mediator revises its text (docs/model.md, "Mediated single negotiating text").
 enum class Revision : std::int8_t { nash, weighted_mean };
 // What the mediator knows of the parties' red lines (docs/model.md, "Private information and
@@ -29,11 +29,16 @@ enum class Recognition : std::int8_t { power, order };
 // much as its most powerful member: one seat at the table).
 enum class JointPosition : std::int8_t { nash, mean };
 enum class Voice : std::int8_t { sum, one };
+// The expected-utility model (docs/model.md, "The expected-utility model"): how each actor's
+// risk exponent is set (1 for all, or from its security against challenges), and the forecast
+// from the final positions (the capability × salience weighted median or mean).
+enum class Risk : std::int8_t { neutral, security };
+enum class Forecast : std::int8_t { median, mean };
 
 template <>
 struct NameTable<ProtocolKind> {
-  static constexpr auto names =
-      std::to_array<std::string_view>({"mediated", "alternating", "nash", "kalai"});
+  static constexpr auto names = std::to_array<std::string_view>(
+      {"mediated", "alternating", "nash", "kalai", "expected_utility"});
 };
 template <>
 struct NameTable<Revision> {
@@ -58,6 +63,14 @@ struct NameTable<JointPosition> {
 template <>
 struct NameTable<Voice> {
   static constexpr auto names = std::to_array<std::string_view>({"sum", "one"});
+};
+template <>
+struct NameTable<Risk> {
+  static constexpr auto names = std::to_array<std::string_view>({"neutral", "security"});
+};
+template <>
+struct NameTable<Forecast> {
+  static constexpr auto names = std::to_array<std::string_view>({"median", "mean"});
 };
 
 // What a protocol kind takes from a scenario.
@@ -88,6 +101,8 @@ inline constexpr auto kProtocols = std::to_array<ProtocolTraits>({
      false, false},
     {ProtocolKind::kalai, "", false, false, true, false, false, false, false, false, false, false,
      false, false},
+    {ProtocolKind::expected_utility, " (challenge model)", false, false, false, false, false, false,
+     false, false, false, false, false, false},
 });
 static_assert(kProtocols.size() == NameTable<ProtocolKind>::names.size());
 static_assert([] {

@@ -16,6 +16,9 @@
 #include <cstdint>
 #include <vector>
 
+#include "parley/model/protocol_kind.hpp"
+#include "parley/protocol/run_context.hpp"
+
 namespace parley::protocol::eu {
 
 struct Actor {
@@ -26,10 +29,10 @@ struct Actor {
 
 // How each actor's risk exponent r_i is set: 1 for every actor (risk neutral: utilities linear in
 // distance), or from its security against challenges relative to the others' (Scholz et al. 2011).
-enum class Risk : std::int8_t { neutral, security };
 // The forecast from the final positions: the c·s weighted median (the position that wins every
 // pairwise vote, Black 1948) or the c·s weighted mean.
-enum class Forecast : std::int8_t { median, mean };
+using Risk = model::Risk;
+using Forecast = model::Forecast;
 
 struct Settings {
   Risk risk = Risk::security;
@@ -106,7 +109,12 @@ struct Result {
   std::vector<double> positions;  // the final positions
   int rounds = 0;                 // rounds played
   bool converged = false;         // the positions or the forecast stopped within max_rounds
-  int challenges = 0;             // offers made over all rounds (E_ij > 0, classify)
+  // Conflicts can pass the positions round a ring: the period (2 to 8 rounds) of such a cycle,
+  // found when the positions repeat exactly; the rounds stop there, unconverged, and the
+  // forecast is the mean of the cycle's forecasts (converged instead where they are all within
+  // the tolerance). 0: none.
+  int cycle = 0;
+  int challenges = 0;  // offers made over all rounds (E_ij > 0, classify)
 };
 
 // Rounds of challenges from the actors' positions until they stop (Settings::tolerance, settle)
@@ -117,3 +125,14 @@ struct Result {
 Result run(std::vector<Actor> actors, const Settings& settings, std::vector<Step>* trace = nullptr);
 
 }  // namespace parley::protocol::eu
+
+namespace parley::protocol {
+
+// The protocol (kind "expected_utility"): the challenges run on every issue apart, over every
+// agent with its sampled ideal as position, its power as capability and its weight on the issue
+// relative to its largest weight as salience; the text is the forecast of every issue. The run
+// agrees when every issue's rounds stopped (Settings::tolerance, settle) within max_rounds, and is
+// censored otherwise (docs/model.md, "The expected-utility model").
+void negotiate_expected_utility(const Run& run);
+
+}  // namespace parley::protocol

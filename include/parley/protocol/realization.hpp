@@ -92,6 +92,10 @@ struct Setting {
   int revision_steps = 24;
   Revision revision = Revision::nash;
   ProtocolKind kind = ProtocolKind::mediated;
+  // The expected-utility model (docs/model.md, "The expected-utility model").
+  model::Risk eu_risk = model::Risk::security;
+  model::Forecast eu_forecast = model::Forecast::median;
+  int challenge_rounds = 100;  // the most rounds of challenges on an issue
   // Alternating offers.
   bool recognition_by_order = false;  // else random, with probabilities ∝ power
   int quota = 1;                      // parties (proposer included) who must accept

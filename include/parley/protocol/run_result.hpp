@@ -68,6 +68,10 @@ struct RunResult {
   std::int8_t breakdown_cause = -1;
   // With an agenda: the stages agreed (-1: no agenda).
   int stages_agreed = -1;
+  // The expected-utility model: the most rounds of challenges any issue took, and the challenges
+  // made over all issues and rounds; -1 under the other protocols.
+  int challenge_rounds = -1;
+  int challenges = -1;
   // Interim ceasefires (docs/model.md, "Interim ceasefires"): the round after whose answers an
   // agreed stage's ceasefire came into force (0: before the talks; -1: none), and the design of the
   // ceasefire term the run settled, by a stage or the deal (-1: none settled, or no designs).

@@ -110,11 +110,13 @@ struct Agent {
 };
 
 // The protocols and their settings (model/protocol_kind.hpp).
+using model::Forecast;
 using model::Information;
 using model::JointPosition;
 using model::ProtocolKind;
 using model::Recognition;
 using model::Revision;
+using model::Risk;
 using model::Sessions;
 using model::Voice;
 // The text space: a box of independent issues, or shares of one pie that sum to 1
@@ -179,6 +181,11 @@ struct Protocol {
   Recognition recognition = Recognition::power;
   int quota = 1;
   bool unanimity = true;
+  // The expected-utility model: the actors' risk exponents, the forecast, and the most rounds of
+  // challenges on an issue.
+  Risk risk = Risk::security;
+  Forecast forecast = Forecast::median;
+  int challenge_rounds = 100;
 };
 
 // A delegation (docs/model.md, "Delegations"): parties that meet the mediator together in its
