@@ -182,14 +182,17 @@ Result run(std::vector<Actor> actors, const Settings& settings, std::vector<Step
     }
     for (std::size_t j = 0; j < n; ++j) actors[j].position = next[j];
     const double now = forecast(actors, settings.forecast);
-    still = std::abs(now - mu) <= tolerance ? still + 1 : 0;
+    still = std::abs(now - mu) <= settings.settle_tolerance * range ? still + 1 : 0;
     mu = now;
     out.converged = moved <= tolerance || still >= settings.settle;
-    // The same positions as p rounds ago (conflicts passing positions round a ring): a cycle,
-    // whose forecast is the mean of its p states' forecasts.
-    // A cycle along which the forecast stays within the tolerance has settled it.
+    // The positions of p rounds ago again, each within the tolerance (conflicts passing them
+    // round a ring): a cycle, whose forecast is the mean of its p states' forecasts; one whose
+    // forecasts all lie within the forecast's precision has settled it.
     for (std::size_t p = 2; !out.converged && p <= history.size(); ++p) {
-      if (history[history.size() - p].first != next) continue;
+      const std::vector<double>& before = history[history.size() - p].first;
+      bool same = true;
+      for (std::size_t j = 0; same && j < n; ++j) same = std::abs(before[j] - next[j]) <= tolerance;
+      if (!same) continue;
       double sum = now, lowest = now, highest = now;
       for (std::size_t q = 1; q < p; ++q) {
         const double f = history[history.size() - q].second;
@@ -197,7 +200,7 @@ Result run(std::vector<Actor> actors, const Settings& settings, std::vector<Step
         lowest = std::min(lowest, f);
         highest = std::max(highest, f);
       }
-      if (highest - lowest <= tolerance) {
+      if (highest - lowest <= settings.settle_tolerance * range) {
         out.converged = true;
       } else {
         out.cycle = static_cast<int>(p);

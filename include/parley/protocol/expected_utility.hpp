@@ -43,11 +43,13 @@ struct Settings {
   double improvement = 1.0;
   int max_rounds = 100;
   // The rounds stop when no position moves by more than `tolerance` × the range in a round, or
-  // when the forecast has moved by no more than that in each of the last `settle` rounds:
-  // compromises approach a position geometrically and conflicts can swap two actors back and
-  // forth, so the positions alone need not stop.
+  // when the forecast has moved by no more than `settle_tolerance` × the range (its precision:
+  // published forecasts give a point on a 0-100 scale) in each of the last `settle` rounds:
+  // compromises approach a position geometrically, slowly where the concessions are small, so
+  // the positions alone need not stop.
   double tolerance = 1e-6;
   int settle = 5;
+  double settle_tolerance = 1e-3;
 };
 
 // v_i(a, b) = c_i s_i (|x_i − b| − |x_i − a|) / d: actor i's vote for position a over position b
@@ -110,9 +112,9 @@ struct Result {
   int rounds = 0;                 // rounds played
   bool converged = false;         // the positions or the forecast stopped within max_rounds
   // Conflicts can pass the positions round a ring: the period (2 to 8 rounds) of such a cycle,
-  // found when the positions repeat exactly; the rounds stop there, unconverged, and the
-  // forecast is the mean of the cycle's forecasts (converged instead where they are all within
-  // the tolerance). 0: none.
+  // found when the positions repeat, each within the tolerance; the rounds stop there, unconverged,
+  // and the forecast is the mean of the cycle's forecasts (converged instead where they all lie
+  // within settle_tolerance). 0: none.
   int cycle = 0;
   int challenges = 0;  // offers made over all rounds (E_ij > 0, classify)
 };
