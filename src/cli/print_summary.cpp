@@ -131,7 +131,13 @@ std::string format_summary(const scenario::Scenario& s, const engine::Summary& m
   if (share(protocol::Outcome::abandoned) > 0)
     out += line("   abandoned by the mediator %.1f%%", 100.0 * share(protocol::Outcome::abandoned));
   out += "\n";
-  if (share(protocol::Outcome::censored) > 0) {
+  if (share(protocol::Outcome::censored) > 0 &&
+      s.protocol.kind == model::ProtocolKind::expected_utility) {
+    out += line(
+        "                        challenges unsettled %.1f%% (a cycle of positions on some issue, "
+        "or protocol.challenge_rounds %d reached: no forecast)\n",
+        100.0 * share(protocol::Outcome::censored), s.protocol.challenge_rounds);
+  } else if (share(protocol::Outcome::censored) > 0) {
     out += line(
         "                        still talking at the horizon %.1f%% (censored at round %d, "
         "protocol.max_rounds: no outcome yet)\n",
