@@ -41,6 +41,23 @@ std::size_t pool_limit(Index rows) {
   return 400 + 50 * static_cast<std::size_t>(std::max<Index>(rows - 8, 0));
 }
 
+// Appends the kinks of v_ik: a linear shape's ideal, a piecewise shape's points (a quadratic
+// shape is smooth).
+void add_kinks(const model::Preferences& p, Index i, Index k, std::vector<double>& kinks) {
+  switch (static_cast<model::Shape>(p.shape(i, k))) {
+    case model::Shape::linear:
+      kinks.push_back(p.ideal(i, k));
+      break;
+    case model::Shape::quadratic:
+      break;
+    case model::Shape::piecewise: {
+      const auto& pw = p.piecewise[static_cast<std::size_t>(p.piecewise_index(i, k))];
+      kinks.insert(kinks.end(), pw.x.begin(), pw.x.end());
+      break;
+    }
+  }
+}
+
 // Right derivative of v_ik at z (the slope on [z, z + dz)).
 double right_slope(const model::Preferences& p, Index i, Index k, double z) {
   const double a = p.ideal(i, k);
@@ -395,18 +412,7 @@ void Solver::weighted_argmax(const std::vector<Index>& agents, const std::vector
     for (std::size_t j = 0; j < agents.size(); ++j) {
       const Index i = agents[j];
       if (weights[j] == 0.0 || p_.weight(i, k) == 0.0) continue;
-      switch (static_cast<model::Shape>(p_.shape(i, k))) {
-        case model::Shape::linear:
-          kinks.push_back(p_.ideal(i, k));
-          break;
-        case model::Shape::quadratic:  // smooth: no kink
-          break;
-        case model::Shape::piecewise: {
-          const auto& pw = p_.piecewise[static_cast<std::size_t>(p_.piecewise_index(i, k))];
-          kinks.insert(kinks.end(), pw.x.begin(), pw.x.end());
-          break;
-        }
-      }
+      add_kinks(p_, i, k, kinks);
     }
     kinks.push_back(hi);
     std::sort(kinks.begin(), kinks.end());
@@ -466,18 +472,7 @@ void Solver::lay_out_pair(Index a, Index b) {
     kinks.assign(1, lo);
     for (const Index i : agents) {
       if (p_.weight(i, k) == 0.0) continue;
-      switch (static_cast<model::Shape>(p_.shape(i, k))) {
-        case model::Shape::linear:
-          kinks.push_back(p_.ideal(i, k));
-          break;
-        case model::Shape::quadratic:
-          break;
-        case model::Shape::piecewise: {
-          const auto& pw = p_.piecewise[static_cast<std::size_t>(p_.piecewise_index(i, k))];
-          kinks.insert(kinks.end(), pw.x.begin(), pw.x.end());
-          break;
-        }
-      }
+      add_kinks(p_, i, k, kinks);
     }
     kinks.push_back(hi);
     std::sort(kinks.begin(), kinks.end());
