@@ -6,6 +6,8 @@
 #include <numeric>
 #include <utility>
 
+#include "parley/protocol/ratification.hpp"
+
 namespace parley::protocol::eu {
 namespace {
 // Run: the rounds back in which a repeated state is found (cycles up to this period).
@@ -131,7 +133,7 @@ Result run(std::vector<Actor> actors, const Settings& settings, std::vector<Step
   out.converged = !(range > 0.0);  // one position, or none: nothing to move
   const double tolerance = settings.tolerance * range;
   double mu = forecast(actors, settings.forecast);
-  int still = 0;  // rounds in a row in which the forecast moved within the tolerance
+  int still = 0;  // rounds in a row in which the forecast moved within settle_tolerance
   // The states of the last rounds (positions, forecast), newest last, to find a cycle.
   std::deque<std::pair<std::vector<double>, double>> history;
   auto positions = [&] {
@@ -254,6 +256,11 @@ void negotiate_expected_utility(const Run& run) {
   answer(r, w.demand, w);
   note_round(setting, r, 1, -1, front, w, out, run.trace);
   out.outcome = settled ? Outcome::agreement : Outcome::censored;
+  // A settled forecast goes home like a one-shot solution (docs/model.md, "Ratification at
+  // home"): a refusal ends the talks.
+  if (settled && setting.ratification &&
+      ratify(setting, r, w.x, run.streams.ratification, out, w.accepts) >= 0)
+    out.outcome = Outcome::refused;
   out.blocker = -1;
   conclude(setting, r, w, 1, front, w.demand, out);
 }

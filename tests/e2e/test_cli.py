@@ -1610,6 +1610,17 @@ risk = "neutral"
                 rounds = runs["challenge_rounds"][()]
                 self.assertTrue(np.all((rounds >= 1) & (rounds <= 100)))
                 self.assertTrue(np.all(runs["challenges"][()] >= 1))
+            # On the default scenario a settled forecast goes to Kyiv's constituency, which refuses
+            # more ceded territory (docs/model.md, "Ratification at home"): the refused forecasts
+            # cede more than the agreed ones; unsettled runs are censored.
+            default = os.path.join(tmp, "default.h5")
+            r = parley("run", SCENARIO, "-n", "1000", "-o", default, "-q", "--set", "protocol.kind=expected_utility")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open_file(default) as f:
+                outcome = decode_flags(f["runs/outcome"])
+                self.assertEqual(set(outcome), {"agreement", "refused", "censored"})
+                territory = f["runs/final_text"][()][:, 0]
+                self.assertGreater(territory[outcome == "refused"].mean(), territory[outcome == "agreement"].mean())
             # Under another protocol the challenge counts are -1.
             mediated = os.path.join(tmp, "mediated.h5")
             r = parley("run", SCENARIO, "-n", "20", "-o", mediated, "-q")
