@@ -71,6 +71,26 @@ class SameAsOneRun(unittest.TestCase):
         with open_file(merged) as f:
             self.assertGreater(int(np.sum(f["runs/outcome"][()] == 3)), 0)
 
+    def test_expected_utility_shards_merge_into_the_single_run(self):
+        # The challenge model's datasets (challenge_rounds, challenges; refused and censored runs)
+        # merge from three shards into the single run's file, bit for bit.
+        kind = ("--set", "protocol.kind=expected_utility")
+        single = os.path.join(self.dir, "eu.h5")
+        r = parley("run", SCENARIO, "-n", "300", "-o", single, "-q", *kind)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        paths = []
+        for k in (1, 2, 3):
+            out = os.path.join(self.dir, f"eu-{k}.h5")
+            r = parley("run", SCENARIO, "-n", "300", "--shard", f"{k}/3", "-o", out, "-q", *kind)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            paths.append(out)
+        merged = os.path.join(self.dir, "eu-merged.h5")
+        r = parley("merge", merged, *paths, "-q")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(differing(datasets(single), datasets(merged)), [])
+        with open_file(merged) as f:
+            self.assertTrue(np.all(f["runs/challenge_rounds"][()] >= 1))
+
     def test_one_two_and_three_shards_merge_into_the_single_run(self):
         for n in (1, 2, 3):
             with self.subTest(shards=n):
