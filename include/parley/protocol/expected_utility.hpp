@@ -133,8 +133,9 @@ namespace parley::protocol {
 // The protocol (kind "expected_utility"): the challenges run on every issue apart, over every
 // agent with its sampled ideal as position, its power as capability and its weight on the issue
 // relative to its largest weight as salience; the text is the forecast of every issue. The run
-// agrees when every issue's rounds stopped (Settings::tolerance, settle) within max_rounds, and is
-// censored otherwise (docs/model.md, "The expected-utility model").
+// agrees when every issue's rounds stopped (Settings::tolerance, settle) within max_rounds and
+// no constituency refuses the forecast (one shot, as for the axiomatic protocols), and is
+// censored when some issue's rounds did not stop (docs/model.md, "The expected-utility model").
 void negotiate_expected_utility(const Run& run);
 
 }  // namespace parley::protocol
