@@ -115,6 +115,8 @@ TABLES = [
                  "challenges, or 1 for all (neutral)"),
         "forecast": ('"median"', "expected_utility: the forecast of an issue, the capability x salience "
                      "weighted median or mean of the final positions"),
+        "conflict": ('"larger"', "expected_utility: a conflict won by the side with the larger expected "
+                     "utility, or by the challenger with its probability of success, drawn"),
         "challenge_rounds": ("100", "expected_utility: the most rounds of challenges on an issue; a run "
                              "whose challenges have not stopped by then is censored"),
         "max_rounds": ("24", "the simulation's horizon: runs still talking are censored"),

@@ -67,13 +67,15 @@ const std::uint32_t kBeliefStream = random::purpose_id(purpose::beliefs);
 const std::uint32_t kDurabilityStream = random::purpose_id(purpose::durability);
 const std::uint32_t kTalksStream = random::purpose_id(purpose::talks);
 const std::uint32_t kRatificationStream = random::purpose_id(purpose::ratification);
+const std::uint32_t kChallengeStream = random::purpose_id(purpose::challenges);
 }  // namespace
 
 protocol::RunStreams run_streams(std::uint64_t seed, std::uint64_t run) {
-  return {random::Stream(seed, run, kBattlefieldStream), random::Stream(seed, run, kMediatorStream),
-          random::Stream(seed, run, kRecognitionStream), random::Stream(seed, run, kBeliefStream),
-          random::Stream(seed, run, kDurabilityStream),  random::Stream(seed, run, kTalksStream),
-          random::Stream(seed, run, kRatificationStream)};
+  return {
+      random::Stream(seed, run, kBattlefieldStream),  random::Stream(seed, run, kMediatorStream),
+      random::Stream(seed, run, kRecognitionStream),  random::Stream(seed, run, kBeliefStream),
+      random::Stream(seed, run, kDurabilityStream),   random::Stream(seed, run, kTalksStream),
+      random::Stream(seed, run, kRatificationStream), random::Stream(seed, run, kChallengeStream)};
 }
 
 bool compute_run(const scenario::Scenario& scenario, const Sampler& sampler, std::uint64_t seed,

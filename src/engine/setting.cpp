@@ -121,6 +121,7 @@ protocol::Setting make_setting(const scenario::Scenario& s) {
   setting.recognition_by_order = s.protocol.recognition == scenario::Recognition::order;
   setting.eu_risk = s.protocol.risk;
   setting.eu_forecast = s.protocol.forecast;
+  setting.eu_conflict = s.protocol.conflict;
   setting.challenge_rounds = s.protocol.challenge_rounds;
   setting.quota = s.protocol.quota;
   setting.pie = s.space == scenario::Space::pie;

@@ -12,6 +12,12 @@ namespace parley::protocol::eu {
 namespace {
 // Run: the rounds back in which a repeated state is found (cycles up to this period).
 constexpr std::size_t kCycleWindow = 8;
+// classify: "positive" and "larger" beyond rounding (the utilities lie in [-2, 2]).
+constexpr double kTie = 1e-12;
+// Both sides gain by challenging each other: a conflict.
+bool both_gain(double e_ij, double e_ji) {
+  return e_ij > 0.0 && e_ji > 0.0 && std::max(e_ij, e_ji) > kTie;
+}
 }  // namespace
 
 double vote(const Actor& voter, double a, double b, double range) {
@@ -110,13 +116,13 @@ Move classify(double e_ij, double e_ji) {
   // Beyond rounding (the utilities lie in [-2, 2]): E_ij = |E_ji| is where compromise meets
   // capitulation, and every case of saliences of 1 at r = 1 sits there (E_ji = -E_ij); equal gains
   // are a standoff, and a tied vote no challenge.
-  constexpr double kTie = 1e-12;
   if (!(e_ij > kTie)) return Move::none;
   if (e_ji > 0.0) return e_ij > e_ji + kTie ? Move::conflict : Move::none;
   return e_ij > std::abs(e_ji) + kTie ? Move::compromise : Move::capitulation;
 }
 
-Result run(std::vector<Actor> actors, const Settings& settings, std::vector<Step>* trace) {
+Result run(std::vector<Actor> actors, const Settings& settings, std::vector<Step>* trace,
+           random::Stream* draws) {
   const std::size_t n = actors.size();
   Result out;
   double lo = 0.0, hi = 0.0;
@@ -130,7 +136,8 @@ Result run(std::vector<Actor> actors, const Settings& settings, std::vector<Step
   const double range = hi - lo;
   std::vector<double> e(n * n, 0.0);  // e[i * n + j] = E_i(U_ij)
   std::vector<double> next(n);
-  out.converged = !(range > 0.0);  // one position, or none: nothing to move
+  std::vector<std::int8_t> beats(n * n, 0);  // beats[i * n + j]: i won its conflict with j
+  out.converged = !(range > 0.0);            // one position, or none: nothing to move
   const double tolerance = settings.tolerance * range;
   double mu = forecast(actors, settings.forecast);
   int still = 0;  // rounds in a row in which the forecast moved within settle_tolerance
@@ -153,6 +160,17 @@ Result run(std::vector<Actor> actors, const Settings& settings, std::vector<Step
         out.challenges += classify(e[i * n + j], 0.0) != Move::none;
       }
     }
+    // Conflicts drawn by lottery: one draw a pair, in the pairs' order; i wins with P_ij.
+    if (settings.conflict == Conflict::lottery) {
+      std::fill(beats.begin(), beats.end(), std::int8_t{0});
+      for (std::size_t i = 0; i < n; ++i) {
+        for (std::size_t j = i + 1; j < n; ++j) {
+          if (!both_gain(e[i * n + j], e[j * n + i])) continue;
+          const bool i_wins = draws->uniform() < success_probability(actors, i, j, range);
+          beats[i_wins ? i * n + j : j * n + i] = 1;
+        }
+      }
+    }
     double moved = 0.0;
     for (std::size_t j = 0; j < n; ++j) {
       const double xj = actors[j].position;
@@ -163,7 +181,9 @@ Result run(std::vector<Actor> actors, const Settings& settings, std::vector<Step
       for (std::size_t i = 0; i < n; ++i) {
         const double e_ij = e[i * n + j];
         const double e_ji = e[j * n + i];
-        const Move kind = classify(e_ij, e_ji);
+        Move kind = classify(e_ij, e_ji);
+        if (settings.conflict == Conflict::lottery && both_gain(e_ij, e_ji))
+          kind = beats[i * n + j] ? Move::conflict : Move::none;
         if (kind == Move::none) continue;
         const double xi = actors[i].position;
         const double to = kind == Move::compromise ? xj + (xi - xj) * std::abs(e_ji / e_ij) : xi;
@@ -234,6 +254,7 @@ void negotiate_expected_utility(const Run& run) {
   settings.risk = setting.eu_risk;
   settings.forecast = setting.eu_forecast;
   settings.max_rounds = setting.challenge_rounds;
+  settings.conflict = setting.eu_conflict;
   // Each agent's salience on an issue: its weight there relative to its largest weight (its most
   // important issue has salience 1).
   Vector top = Vector::Zero(n);
@@ -247,7 +268,7 @@ void negotiate_expected_utility(const Run& run) {
       actors[static_cast<std::size_t>(i)] = {r.prefs.ideal(i, k), r.power(i),
                                              top(i) > 0.0 ? r.prefs.weight(i, k) / top(i) : 0.0};
     }
-    const eu::Result issue = eu::run(actors, settings);
+    const eu::Result issue = eu::run(actors, settings, nullptr, &run.streams.challenges);
     w.x(k) = issue.forecast;
     settled = settled && issue.converged;
     out.challenge_rounds = std::max(out.challenge_rounds, issue.rounds);

@@ -36,9 +36,10 @@ void Loader::read_protocol(Reader& r) {
   // with another kind, once their values are read (so that a bad value is named first).
   p.risk = h.choice("risk", Risk::security);
   p.forecast = h.choice("forecast", Forecast::median);
+  p.conflict = h.choice("conflict", Conflict::larger);
   p.challenge_rounds =
       static_cast<int>(h.integer("challenge_rounds", false, 1, 100000).value_or(100));
-  for (const char* key : {"risk", "forecast", "challenge_rounds"}) {
+  for (const char* key : {"risk", "forecast", "conflict", "challenge_rounds"}) {
     if (p.kind != ProtocolKind::expected_utility && t->contains(key)) {
       ctx_.error(t->get(key)->source(), std::string("protocol.") + key,
                  "only the expected-utility model takes it",

@@ -73,23 +73,25 @@ class SameAsOneRun(unittest.TestCase):
 
     def test_expected_utility_shards_merge_into_the_single_run(self):
         # The challenge model's datasets (challenge_rounds, challenges; refused and censored runs)
-        # merge from three shards into the single run's file, bit for bit.
-        kind = ("--set", "protocol.kind=expected_utility")
-        single = os.path.join(self.dir, "eu.h5")
-        r = parley("run", SCENARIO, "-n", "300", "-o", single, "-q", *kind)
-        self.assertEqual(r.returncode, 0, r.stderr)
-        paths = []
-        for k in (1, 2, 3):
-            out = os.path.join(self.dir, f"eu-{k}.h5")
-            r = parley("run", SCENARIO, "-n", "300", "--shard", f"{k}/3", "-o", out, "-q", *kind)
+        # merge from three shards into the single run's file, bit for bit, with conflicts drawn by
+        # lottery too (one stream a run).
+        for conflict in ("larger", "lottery"):
+            kind = ("--set", "protocol.kind=expected_utility", "--set", f"protocol.conflict={conflict}")
+            single = os.path.join(self.dir, f"eu-{conflict}.h5")
+            r = parley("run", SCENARIO, "-n", "300", "-o", single, "-q", *kind)
             self.assertEqual(r.returncode, 0, r.stderr)
-            paths.append(out)
-        merged = os.path.join(self.dir, "eu-merged.h5")
-        r = parley("merge", merged, *paths, "-q")
-        self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertEqual(differing(datasets(single), datasets(merged)), [])
-        with open_file(merged) as f:
-            self.assertTrue(np.all(f["runs/challenge_rounds"][()] >= 1))
+            paths = []
+            for k in (1, 2, 3):
+                out = os.path.join(self.dir, f"eu-{conflict}-{k}.h5")
+                r = parley("run", SCENARIO, "-n", "300", "--shard", f"{k}/3", "-o", out, "-q", *kind)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                paths.append(out)
+            merged = os.path.join(self.dir, f"eu-{conflict}-merged.h5")
+            r = parley("merge", merged, *paths, "-q")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(differing(datasets(single), datasets(merged)), [], conflict)
+            with open_file(merged) as f:
+                self.assertTrue(np.all(f["runs/challenge_rounds"][()] >= 1))
 
     def test_one_two_and_three_shards_merge_into_the_single_run(self):
         for n in (1, 2, 3):

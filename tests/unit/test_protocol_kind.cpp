@@ -32,6 +32,9 @@ TEST(ProtocolKind, NamesRoundTripAndFollowTheEnumsOrder) {
   expect_round_trip<model::Information>();
   expect_round_trip<model::Sessions>();
   expect_round_trip<model::Recognition>();
+  expect_round_trip<model::Risk>();
+  expect_round_trip<model::Forecast>();
+  expect_round_trip<model::Conflict>();
   expect_round_trip<model::ShockWhen>();
   expect_round_trip<model::ShockOp>();
   // The scenario's own words for them (docs/scenario.md).

@@ -258,3 +258,33 @@ TEST(ExpectedUtility, ACycleOfPositionsIsFoundAndItsForecastIsTheCyclesMean) {
   }
   EXPECT_GT(cycles, 0);
 }
+
+// A conflict by lottery: A (x = 0, c = 1, s = 0.2) and B (x = 1, c = 2, s = 0.3), risk neutral.
+// Votes for A over B: 0.2 and -0.6, so P_AB = 1/4. E_A(U_AB) = 2 [0.3 (2/4 - 1) + 0.7] = 1.1 and
+// E_B(U_BA) = 2 [0.2 (6/4 - 1) + 0.8] = 1.8: both gain, a conflict. The larger expected
+// utility, B's, always wins (A takes B's position); by lottery A wins in a quarter of the runs
+// (B takes A's position), within 5 standard errors over 40,000 streams.
+TEST(ExpectedUtility, ALotteryConflictGoesToTheChallengerWithItsProbabilityOfSuccess) {
+  const std::vector<eu::Actor> a = {{0.0, 1.0, 0.2}, {1.0, 2.0, 0.3}};
+  EXPECT_DOUBLE_EQ(eu::success_probability(a, 0, 1, 1.0), 0.25);
+  eu::Settings settings;
+  settings.risk = eu::Risk::neutral;
+  settings.max_rounds = 1;
+  EXPECT_NEAR(eu::expected_utility(a, 0, 1, 1.0, 0.0, 1.0, settings), 1.1, 1e-15);
+  EXPECT_NEAR(eu::expected_utility(a, 1, 0, 1.0, 0.0, 1.0, settings), 1.8, 1e-15);
+  const auto larger = eu::run(a, settings);
+  const std::vector<double> both_at_b = {1.0, 1.0};
+  EXPECT_EQ(larger.positions, both_at_b);
+  settings.conflict = eu::Conflict::lottery;
+  constexpr int kDraws = 40000;
+  int a_wins = 0;
+  for (int k = 0; k < kDraws; ++k) {
+    parley::random::Stream draws(17, static_cast<std::uint64_t>(k), 1);
+    const auto once = eu::run(a, settings, nullptr, &draws);
+    const std::vector<double> both_at_a = {0.0, 0.0};
+    const bool a_won = once.positions == both_at_a;
+    ASSERT_TRUE(a_won || once.positions == both_at_b);
+    a_wins += a_won;
+  }
+  EXPECT_NEAR(static_cast<double>(a_wins) / kDraws, 0.25, 5.0 * std::sqrt(0.25 * 0.75 / kDraws));
+}

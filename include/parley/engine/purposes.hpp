@@ -16,8 +16,9 @@ inline constexpr std::string_view durability = "durability";
 inline constexpr std::string_view posterior = "posterior";
 inline constexpr std::string_view talks = "protocol.talks";
 inline constexpr std::string_view ratification = "protocol.ratification";
+inline constexpr std::string_view challenges = "protocol.challenges";
 
-inline constexpr std::array kOfEveryRun{battlefield, mediator,  recognition, beliefs,
-                                        durability,  posterior, talks,       ratification};
+inline constexpr std::array kOfEveryRun{battlefield, mediator, recognition,  beliefs,   durability,
+                                        posterior,   talks,    ratification, challenges};
 
 }  // namespace parley::engine::purpose

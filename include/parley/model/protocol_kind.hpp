@@ -34,6 +34,9 @@ enum class Voice : std::int8_t { sum, one };
 // from the final positions (the capability × salience weighted median or mean).
 enum class Risk : std::int8_t { neutral, security };
 enum class Forecast : std::int8_t { median, mean };
+// Who wins a conflict (both sides gain by challenging): the side with the larger expected
+// utility, or the challenger with its probability of success P_ij, drawn.
+enum class Conflict : std::int8_t { larger, lottery };
 
 template <>
 struct NameTable<ProtocolKind> {
@@ -71,6 +74,10 @@ struct NameTable<Risk> {
 template <>
 struct NameTable<Forecast> {
   static constexpr auto names = std::to_array<std::string_view>({"median", "mean"});
+};
+template <>
+struct NameTable<Conflict> {
+  static constexpr auto names = std::to_array<std::string_view>({"larger", "lottery"});
 };
 
 // What a protocol kind takes from a scenario.

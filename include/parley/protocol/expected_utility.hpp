@@ -18,6 +18,7 @@
 
 #include "parley/model/protocol_kind.hpp"
 #include "parley/protocol/run_context.hpp"
+#include "parley/random/stream.hpp"
 
 namespace parley::protocol::eu {
 
@@ -34,9 +35,14 @@ struct Actor {
 using Risk = model::Risk;
 using Forecast = model::Forecast;
 
+// Who wins a conflict: the side with the larger expected utility (Scholz et al.'s replication),
+// or, by lottery, the challenger i with its probability of success P_ij (Bueno de Mesquita 1994).
+using Conflict = model::Conflict;
+
 struct Settings {
   Risk risk = Risk::security;
   Forecast forecast = Forecast::median;
+  Conflict conflict = Conflict::larger;
   // Q: the probability that, without a challenge, the target keeps its position; T: that a move
   // of the forecast without a challenge is toward the challenger (Scholz et al. 2011).
   double status_quo = 1.0;
@@ -91,9 +97,10 @@ std::vector<double> risk_exponents(const std::vector<Actor>& actors, double mu, 
 // What a target does with a challenger's offer, from both sides' expected utilities E_ij
 // (challenger) and E_ji (target): nothing unless E_ij > 0; both positive, conflict, which the one
 // with the larger expected utility wins (the loser takes the winner's position; a tie is a
-// standoff); E_ji ≤ 0 < E_ij, compromise where E_ij > |E_ji| (the target moves the share
-// |E_ji / E_ij| of the way) and capitulation otherwise (it takes the challenger's position).
-// "Positive" and "larger" are beyond 1e-12, so that rounding does not split the knife-edge cases.
+// standoff; Conflict::lottery draws the winner instead, in run); E_ji ≤ 0 < E_ij, compromise where
+// E_ij > |E_ji| (the target moves the share |E_ji / E_ij| of the way) and capitulation otherwise
+// (it takes the challenger's position). "Positive" and "larger" are beyond 1e-12, so that rounding
+// does not split the knife-edge cases.
 enum class Move : std::int8_t { none, conflict, compromise, capitulation };
 Move classify(double e_ij, double e_ji);
 
@@ -123,8 +130,10 @@ struct Result {
 // or max_rounds; the range is that of the initial positions. Each round: μ the forecast of
 // the current positions, the risk exponents, every E_ij; each target takes, among the offers that
 // move it, the one that moves it least (ties: the larger E_ij, then the first challenger); all
-// move at once. Accepted offers go to `trace` when given.
-Result run(std::vector<Actor> actors, const Settings& settings, std::vector<Step>* trace = nullptr);
+// move at once. Accepted offers go to `trace` when given. Conflict::lottery draws from `draws`
+// (one uniform a conflict, the pairs in order), which it then needs.
+Result run(std::vector<Actor> actors, const Settings& settings, std::vector<Step>* trace = nullptr,
+           random::Stream* draws = nullptr);
 
 }  // namespace parley::protocol::eu
 

@@ -95,6 +95,7 @@ struct Setting {
   // The expected-utility model (docs/model.md, "The expected-utility model").
   model::Risk eu_risk = model::Risk::security;
   model::Forecast eu_forecast = model::Forecast::median;
+  model::Conflict eu_conflict = model::Conflict::larger;
   int challenge_rounds = 100;  // the most rounds of challenges on an issue
   // Alternating offers.
   bool recognition_by_order = false;  // else random, with probabilities ∝ power

@@ -26,6 +26,7 @@ struct RunStreams {
   random::Stream durability;    // whether a deal breaks down by chance
   random::Stream talks;         // whether the talks collapse after a round (one draw a round)
   random::Stream ratification;  // whether a signed text is ratified at home (a draw per vote)
+  random::Stream challenges;    // who wins a conflict of the expected-utility model, by lottery
 };
 
 // What concession carries from round to round of one run (docs/model.md, "Concession").

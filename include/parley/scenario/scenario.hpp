@@ -110,6 +110,7 @@ struct Agent {
 };
 
 // The protocols and their settings (model/protocol_kind.hpp).
+using model::Conflict;
 using model::Forecast;
 using model::Information;
 using model::JointPosition;
@@ -185,6 +186,7 @@ struct Protocol {
   // challenges on an issue.
   Risk risk = Risk::security;
   Forecast forecast = Forecast::median;
+  Conflict conflict = Conflict::larger;
   int challenge_rounds = 100;
 };
 
