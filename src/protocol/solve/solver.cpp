@@ -58,6 +58,49 @@ void add_kinks(const model::Preferences& p, Index i, Index k, std::vector<double
   }
 }
 
+// v_ik's term in the derivative α + β z of Σ_j c_j v_jk(z) on a piece between kinks (`mid` its
+// middle): g, which adds c g to α for a linear or piecewise shape, and for a quadratic one (g its
+// ideal) 2 c g to α and -2 c to β. Solver::weighted_argmax and Solver::lay_out_pair share it.
+void slope_term(const model::Preferences& p, Index i, Index k, double mid, double& g,
+                bool& quadratic) {
+  quadratic = false;
+  switch (static_cast<model::Shape>(p.shape(i, k))) {
+    case model::Shape::linear:
+      g = mid < p.ideal(i, k) ? 1.0 : -1.0;
+      return;
+    case model::Shape::quadratic:
+      g = p.ideal(i, k);
+      quadratic = true;
+      return;
+    case model::Shape::piecewise:
+      break;
+  }
+  g = p.piecewise[static_cast<std::size_t>(p.piecewise_index(i, k))].slope(mid);
+}
+
+void add_slope(double g, bool quadratic, double c, double& alpha, double& beta) {
+  if (quadratic) {
+    alpha += 2.0 * c * g;
+    beta -= 2.0 * c;
+  } else {
+    alpha += c * g;
+  }
+}
+
+// Where the derivative α + β z of a piece [a, b] turns non-positive: at a (1), inside it at
+// z = -α/β clamped to the piece (2), or not on it (0).
+int turn_on_piece(double alpha, double beta, double a, double b, double& z) {
+  if (alpha + beta * a <= 0.0) {
+    z = a;
+    return 1;
+  }
+  if (alpha + beta * b <= 0.0) {
+    z = std::clamp(-alpha / beta, a, b);
+    return 2;
+  }
+  return 0;
+}
+
 // Right derivative of v_ik at z (the slope on [z, z + dz)).
 double right_slope(const model::Preferences& p, Index i, Index k, double z) {
   const double a = p.ideal(i, k);
@@ -429,28 +472,12 @@ void Solver::weighted_argmax(const std::vector<Index>& agents, const std::vector
         const Index i = agents[j];
         const double c = weights[j] * p_.weight(i, k);
         if (c == 0.0) continue;
-        switch (static_cast<model::Shape>(p_.shape(i, k))) {
-          case model::Shape::linear:
-            alpha += c * (mid < p_.ideal(i, k) ? 1.0 : -1.0);
-            break;
-          case model::Shape::quadratic:
-            alpha += 2.0 * c * p_.ideal(i, k);
-            beta -= 2.0 * c;
-            break;
-          case model::Shape::piecewise:
-            alpha +=
-                c * p_.piecewise[static_cast<std::size_t>(p_.piecewise_index(i, k))].slope(mid);
-            break;
-        }
+        double g;
+        bool quadratic;
+        slope_term(p_, i, k, mid, g, quadratic);
+        add_slope(g, quadratic, c, alpha, beta);
       }
-      if (alpha + beta * a <= 0.0) {
-        z = a;
-        break;
-      }
-      if (alpha + beta * b <= 0.0) {
-        z = std::clamp(-alpha / beta, a, b);
-        break;
-      }
+      if (turn_on_piece(alpha, beta, a, b, z) != 0) break;
     }
     x(k) = z;
   }
@@ -485,21 +512,8 @@ void Solver::lay_out_pair(Index a, Index b) {
       if (piece.b < piece.a || (piece.b == piece.a && s + 2 < kinks.size())) continue;
       const double mid = 0.5 * (piece.a + piece.b);
       for (int j = 0; j < 2; ++j) {
-        const Index i = agents[j];
-        piece.v_a[j] = p_.value(i, k, piece.a);
-        switch (static_cast<model::Shape>(p_.shape(i, k))) {
-          case model::Shape::linear:
-            piece.g[j] = mid < p_.ideal(i, k) ? 1.0 : -1.0;
-            break;
-          case model::Shape::quadratic:
-            piece.g[j] = p_.ideal(i, k);
-            piece.quadratic[j] = true;
-            break;
-          case model::Shape::piecewise:
-            piece.g[j] =
-                p_.piecewise[static_cast<std::size_t>(p_.piecewise_index(i, k))].slope(mid);
-            break;
-        }
+        piece.v_a[j] = p_.value(agents[j], k, piece.a);
+        slope_term(p_, agents[j], k, mid, piece.g[j], piece.quadratic[j]);
       }
       pair_pieces_.push_back(piece);
     }
@@ -509,8 +523,8 @@ void Solver::lay_out_pair(Index a, Index b) {
 }
 
 void Solver::pair_argmax(double weight_a, double weight_b, Vector& x, double u[2]) const {
-  // weighted_argmax's walk, term for term: c_j = weight_j w_jk, α += c_j g_j (2 c_j a_jk and
-  // β -= 2 c_j for a quadratic shape), the agents in the same order; then u_j += w_jk v_jk.
+  // weighted_argmax's walk, term for term (slope_term, add_slope, turn_on_piece), the agents in
+  // the same order; then u_j += w_jk v_jk.
   x.resize(p_.issues());
   u[0] = 0.0;
   u[1] = 0.0;
@@ -526,22 +540,15 @@ void Solver::pair_argmax(double weight_a, double weight_b, Vector& x, double u[2
       double alpha = 0.0;
       double beta = 0.0;
       for (int j = 0; j < 2; ++j) {
-        if (c[j] == 0.0) continue;
-        if (piece.quadratic[j]) {
-          alpha += 2.0 * c[j] * piece.g[j];
-          beta -= 2.0 * c[j];
-        } else {
-          alpha += c[j] * piece.g[j];
-        }
+        if (c[j] != 0.0) add_slope(piece.g[j], piece.quadratic[j], c[j], alpha, beta);
       }
-      if (alpha + beta * piece.a <= 0.0) {
-        z = piece.a;
+      const int turn = turn_on_piece(alpha, beta, piece.a, piece.b, z);
+      if (turn == 1) {
         v[0] = piece.v_a[0];
         v[1] = piece.v_a[1];
         break;
       }
-      if (alpha + beta * piece.b <= 0.0) {
-        z = std::clamp(-alpha / beta, piece.a, piece.b);
+      if (turn == 2) {
         v[0] = p_.value(agents[0], k, z);
         v[1] = p_.value(agents[1], k, z);
         break;
