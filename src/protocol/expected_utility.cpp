@@ -80,9 +80,23 @@ Utilities utilities(double xi, double xj, double mu, double r, double range) {
   return {u(0.5 - 0.5 * delta), u(0.5 + 0.5 * delta), u(0.5), u(0.5 - shift), u(0.5 + shift)};
 }
 
-double expected_utility(const std::vector<Actor>& actors, std::size_t i, std::size_t j, double r,
-                        double mu, double range, const Settings& settings) {
-  const double p = success_probability(actors, i, j, range);
+namespace {
+
+// The probabilities of success of every ordered pair, p[i * n + j] = P_ij (0 on the diagonal):
+// a round computes them once, for the risk exponents, the expected utilities and the lotteries.
+std::vector<double> success_probabilities(const std::vector<Actor>& actors, double range) {
+  const std::size_t n = actors.size();
+  std::vector<double> p(n * n, 0.0);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < n; ++j)
+      if (j != i) p[i * n + j] = success_probability(actors, i, j, range);
+  }
+  return p;
+}
+
+// expected_utility with P_ij given.
+double expected_utility_at(double p, const std::vector<Actor>& actors, std::size_t i, std::size_t j,
+                           double r, double mu, double range, const Settings& settings) {
   const Utilities u = utilities(actors[i].position, actors[j].position, mu, r, range);
   const double s = actors[j].salience;
   const double q = settings.status_quo;
@@ -91,15 +105,18 @@ double expected_utility(const std::vector<Actor>& actors, std::size_t i, std::si
          (1.0 - q) * (t * u.better + (1.0 - t) * u.worse);
 }
 
-std::vector<double> risk_exponents(const std::vector<Actor>& actors, double mu, double range,
-                                   const Settings& settings) {
+// risk_exponents with the probabilities of success given (success_probabilities).
+std::vector<double> risk_exponents_at(const std::vector<double>& p,
+                                      const std::vector<Actor>& actors, double mu, double range,
+                                      const Settings& settings) {
   const std::size_t n = actors.size();
   std::vector<double> r(n, 1.0);
   if (settings.risk == Risk::neutral || n < 2) return r;
   std::vector<double> danger(n, 0.0);
   for (std::size_t i = 0; i < n; ++i) {
     for (std::size_t j = 0; j < n; ++j) {
-      if (j != i) danger[i] += expected_utility(actors, j, i, 1.0, mu, range, settings);
+      if (j != i)
+        danger[i] += expected_utility_at(p[j * n + i], actors, j, i, 1.0, mu, range, settings);
     }
   }
   const auto [lo, hi] = std::minmax_element(danger.begin(), danger.end());
@@ -110,6 +127,20 @@ std::vector<double> risk_exponents(const std::vector<Actor>& actors, double mu, 
     r[i] = (1.0 - big_r / 3.0) / (1.0 + big_r / 3.0);
   }
   return r;
+}
+
+}  // namespace
+
+double expected_utility(const std::vector<Actor>& actors, std::size_t i, std::size_t j, double r,
+                        double mu, double range, const Settings& settings) {
+  return expected_utility_at(success_probability(actors, i, j, range), actors, i, j, r, mu, range,
+                             settings);
+}
+
+std::vector<double> risk_exponents(const std::vector<Actor>& actors, double mu, double range,
+                                   const Settings& settings) {
+  if (settings.risk == Risk::neutral) return std::vector<double>(actors.size(), 1.0);
+  return risk_exponents_at(success_probabilities(actors, range), actors, mu, range, settings);
 }
 
 Move classify(double e_ij, double e_ji) {
@@ -151,12 +182,14 @@ Result run(std::vector<Actor> actors, const Settings& settings, std::vector<Step
   history.emplace_back(positions(), mu);
   while (!out.converged && out.cycle == 0 && out.rounds < settings.max_rounds) {
     ++out.rounds;
-    const std::vector<double> r = risk_exponents(actors, mu, range, settings);
+    const std::vector<double> prob = success_probabilities(actors, range);
+    const std::vector<double> r = risk_exponents_at(prob, actors, mu, range, settings);
     for (std::size_t i = 0; i < n; ++i) {
       for (std::size_t j = 0; j < n; ++j) {
-        e[i * n + j] = i == j || actors[i].position == actors[j].position
-                           ? 0.0
-                           : expected_utility(actors, i, j, r[i], mu, range, settings);
+        e[i * n + j] =
+            i == j || actors[i].position == actors[j].position
+                ? 0.0
+                : expected_utility_at(prob[i * n + j], actors, i, j, r[i], mu, range, settings);
         out.challenges += classify(e[i * n + j], 0.0) != Move::none;
       }
     }
@@ -166,7 +199,7 @@ Result run(std::vector<Actor> actors, const Settings& settings, std::vector<Step
       for (std::size_t i = 0; i < n; ++i) {
         for (std::size_t j = i + 1; j < n; ++j) {
           if (!both_gain(e[i * n + j], e[j * n + i])) continue;
-          const bool i_wins = draws->uniform() < success_probability(actors, i, j, range);
+          const bool i_wins = draws->uniform() < prob[i * n + j];
           beats[i_wins ? i * n + j : j * n + i] = 1;
         }
       }
