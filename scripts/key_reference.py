@@ -117,6 +117,8 @@ TABLES = [
                      "weighted median or mean of the final positions"),
         "conflict": ('"larger"', "expected_utility: a conflict won by the side with the larger expected "
                      "utility, or by the challenger with its probability of success, drawn"),
+        "salience_scale": ('"largest"', "expected_utility: an agent's salience of an issue, its weight over "
+                           "its largest weight, or its weight times its attention"),
         "challenge_rounds": ("100", "expected_utility: the most rounds of challenges on an issue; a run "
                              "whose challenges have not stopped by then is censored"),
         "max_rounds": ("24", "the simulation's horizon: runs still talking are censored"),

@@ -122,6 +122,7 @@ protocol::Setting make_setting(const scenario::Scenario& s) {
   setting.eu_risk = s.protocol.risk;
   setting.eu_forecast = s.protocol.forecast;
   setting.eu_conflict = s.protocol.conflict;
+  setting.eu_salience = s.protocol.salience_scale;
   setting.challenge_rounds = s.protocol.challenge_rounds;
   setting.quota = s.protocol.quota;
   setting.pie = s.space == scenario::Space::pie;

@@ -289,17 +289,22 @@ void negotiate_expected_utility(const Run& run) {
   settings.max_rounds = setting.challenge_rounds;
   settings.conflict = setting.eu_conflict;
   // Each agent's salience on an issue: its weight there relative to its largest weight (its most
-  // important issue has salience 1).
+  // important issue has salience 1), or its weight times its attention (its saliences sum to
+  // its attention; docs/model.md, "The expected-utility model").
+  const bool attention = setting.eu_salience == model::SalienceScale::attention;
   Vector top = Vector::Zero(n);
   for (Index i = 0; i < n; ++i) top(i) = r.prefs.weight.row(i).maxCoeff();
+  const auto salience = [&](Index i, Index k) {
+    if (attention) return r.prefs.weight(i, k) * r.attention(i);
+    return top(i) > 0.0 ? r.prefs.weight(i, k) / top(i) : 0.0;
+  };
   std::vector<eu::Actor> actors(static_cast<std::size_t>(n));
   bool settled = true;
   out.challenge_rounds = 0;
   out.challenges = 0;
   for (Index k = 0; k < r.prefs.issues(); ++k) {
     for (Index i = 0; i < n; ++i) {
-      actors[static_cast<std::size_t>(i)] = {r.prefs.ideal(i, k), r.power(i),
-                                             top(i) > 0.0 ? r.prefs.weight(i, k) / top(i) : 0.0};
+      actors[static_cast<std::size_t>(i)] = {r.prefs.ideal(i, k), r.power(i), salience(i, k)};
     }
     const eu::Result issue = eu::run(actors, settings, nullptr, &run.streams.challenges);
     w.x(k) = issue.forecast;

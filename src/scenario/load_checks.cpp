@@ -98,6 +98,18 @@ void Loader::check_cross_references(const toml::table& root) {
                "the expected-utility model moves continuous positions only",
                "allowed: kind = \"expected_utility\" when every issue is continuous");
   }
+  // An agent's attention scales its saliences in the expected-utility model, and only where the
+  // scenario says so; elsewhere it would change nothing.
+  if (s_.protocol.salience_scale != SalienceScale::attention) {
+    for (const Agent& a : s_.agents) {
+      if (const std::optional<Param>& given = a.scalar(model::Field::attention)) {
+        ctx_.diagnostics.push_back(
+            {given->where, "agents." + a.id + ".attention", "nothing reads it",
+             "allowed: attention with protocol.kind = \"expected_utility\" and salience_scale = "
+             "\"attention\""});
+      }
+    }
+  }
   const Issue& front = s_.issues[s_.battlefield.issue];
   if (front.discrete() &&
       (!s_.battlefield.drift.dist.is_fixed() || !s_.battlefield.volatility.dist.is_fixed() ||

@@ -1,6 +1,7 @@
 """End-to-end tests of the `parley` program: real runs, real HDF5 files, read back
 with h5py and xarray. Run by ctest with PARLEY_BIN and PARLEY_SOURCE_DIR set."""
 import glob
+import importlib.util
 import math
 import os
 import re
@@ -1628,6 +1629,91 @@ risk = "neutral"
             with open_file(mediated) as f:
                 self.assertTrue(np.all(f["runs/challenge_rounds"][()] == -1))
                 self.assertTrue(np.all(f["runs/challenges"][()] == -1))
+
+    def test_attention_sets_the_expected_utility_saliences(self):
+        # Two actors on [0, 1], a at 0 with capability 3, b at 1 with capability 1, risk neutral
+        # (docs/model.md, "The expected-utility model"), by hand. With one issue and saliences
+        # as weights over the largest, s = 1 each: P_ab = 3/4, E_ab = 2 - 4 s_b P_ba = 1 and
+        # E_ba = -1, so b capitulates to 0, the forecast, in one challenge. With the saliences
+        # the attentions, s_a = 0.2 and s_b = 0.9: c s = 0.6 and 0.9, P_ab = 0.4, E_ab = 2 - 4 *
+        # 0.9 * 0.6 = -0.16 < 0 < E_ba = 2 - 4 * 0.2 * 0.4 = 1.68, so a compromises toward b
+        # (0.16 / 1.68 of the way) every round, b the weighted median (0.9 of 1.5) throughout: the
+        # forecast is 1, settled after the 5 rounds the rule waits, with one challenge each. A
+        # drawn attention is a runs column.
+        scenario = """
+[scenario]
+name = "attention"
+[run]
+runs = 1
+seed = 1
+[issues.x]
+range = [0.0, 1.0]
+status_quo = 0.5
+[agents.a]
+reservation = 0.0
+power = 3.0
+ideal = { x = 0.0 }
+salience = { x = 1.0 }
+[agents.b]
+reservation = 0.0
+power = 1.0
+ideal = { x = 1.0 }
+salience = { x = 1.0 }
+[protocol]
+kind = "expected_utility"
+risk = "neutral"
+"""
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "two.toml")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(scenario)
+            cases = {
+                "largest": ([], 0.0, 1),
+                "attention": (["--set", 'protocol.salience_scale="attention"', "--set", "agents.a.attention=0.2",
+                               "--set", "agents.b.attention=0.9"], 1.0, 5),
+            }
+            for name, (extra, forecast, challenges) in cases.items():
+                out = os.path.join(tmp, name + ".h5")
+                r = parley("run", path, "-o", out, "-q", *extra)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                with open_file(out) as f:
+                    runs = f["runs"]
+                    self.assertEqual(runs["final_text"][()][0, 0], forecast, name)
+                    self.assertEqual(runs["challenges"][0], challenges, name)
+                    self.assertEqual(runs["agreement"][0], 1, name)
+            out = os.path.join(tmp, "drawn.h5")
+            r = parley("run", path, "-o", out, "-q", "-n", "50", "--set", 'protocol.salience_scale="attention"',
+                       "--set", "agents.a.attention={uniform=[0.1,0.3]}", "--set", "agents.b.attention=0.9")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open_file(out) as f:
+                drawn = f["runs/agents.a.attention"][()]
+                self.assertTrue(np.all((drawn >= 0.1) & (drawn <= 0.3)))
+                # c s = 3 s_a < 0.9 = c_b s_b (almost surely): b holds over half the weight, the forecast 1.
+                self.assertTrue(np.all(f["runs/final_text"][()][:, 0] == 1.0))
+
+    def test_the_ktab_comparison_lines_up_its_data(self):
+        # scripts/ktab_comparison.py (docs/model.md, "Against KTAB's spatial model"): each KTAB
+        # reference run's first positions are the input's, actor by actor and issue by issue (the
+        # files are read in step), and every case runs through Parley to a settled forecast on
+        # the 0-100 scale, one row per issue.
+        spec = importlib.util.spec_from_file_location("ktab", os.path.join(SRC, "scripts", "ktab_comparison.py"))
+        ktab = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(ktab)
+        issues = 0
+        for source, reference, how in ktab.CASES:
+            dims, actors = ktab.read_input(os.path.join(ktab.DATA, source))
+            self.assertGreaterEqual(len(actors), 13, source)
+            ref = ktab.read_reference(os.path.join(ktab.DATA, reference), how, actors, dims)
+            self.assertEqual(sorted(ref), list(range(len(dims))), source)
+            for k in range(len(dims)):
+                np.testing.assert_array_equal(ref[k][:, 0], [a["position"][k] for a in actors])
+            issues += len(dims)
+        rows = ktab.compare(BIN)
+        self.assertEqual(len(rows), issues)
+        for r in rows:
+            for key in ("security_median", "security_mean", "neutral_median", "neutral_mean"):
+                self.assertTrue(0.0 <= r[key] <= 100.0, (r["case"], key))
+            self.assertEqual(r["settled"], {"security": 1, "neutral": 1}, r["case"])
 
     def test_tiny_concentrations_sample_without_nan(self):
         # Beta(mean 0.05, kappa 0.001) and Dirichlet(0.001 w): every gamma draw underflows, and

@@ -145,6 +145,11 @@ TEST(Registry, EveryAgentParameterReachesARun) {
     assignment << key << "=" << value;
     // (Concession by time needs a known deadline.)
     std::vector<std::string> overrides = {assignment.str(), "protocol.deadline=18"};
+    // (An attention scales the expected-utility model's saliences, where the scenario says so.)
+    if (row.field == Field::attention) {
+      overrides = {assignment.str(), "protocol.kind=\"expected_utility\"",
+                   "protocol.salience_scale=\"attention\""};
+    }
     for (const std::string instrument : {"aid", "sanctions"}) {
       if (row.key.substr(0, instrument.size()) != instrument) continue;
       for (const std::string part : {"_max=100", "_cost=0.001"}) {

@@ -83,6 +83,10 @@ inline constexpr auto kAgentParameters = std::to_array<AgentParameter>({
      kNone, kNone, "its sanctions as the talks open (absent: sanctions_max)"},
     {Field::engagement_cost, "engagement_cost", false, ParameterUnit::utility, 0.0, 1.0, kNone,
      kNone, "the mediator's cost per round of staying in the talks; it may leave"},
+    // The expected-utility model (docs/model.md, "The expected-utility model").
+    {Field::attention, "attention", false, ParameterUnit::one, 0.0, 1.0, kNone, 1.0,
+     "expected_utility with salience_scale = \"attention\": the share of its attention the "
+     "negotiated issues hold together (its saliences sum to it)"},
 });
 
 // The row of `field`'s, or kAgentParameters.size() when it has none.

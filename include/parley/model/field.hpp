@@ -60,6 +60,10 @@ enum class Field : std::uint8_t {
   sanctions_cost,
   sanctions_start,
   engagement_cost,
+  // The expected-utility model (docs/model.md, "The expected-utility model"): the share of its
+  // attention that the negotiated issues hold together, in [0, 1] (its saliences sum to it under
+  // protocol.salience_scale = "attention").
+  attention,
   // The negotiation's (every agent's quantity comes before first_draft: of_agent).
   first_draft,  // per issue
   mediator_stake,

@@ -37,6 +37,10 @@ enum class Forecast : std::int8_t { median, mean };
 // Who wins a conflict (both sides gain by challenging): the side with the larger expected
 // utility, or the challenger with its probability of success P_ij, drawn.
 enum class Conflict : std::int8_t { larger, lottery };
+// An agent's salience of an issue: its weight there over its largest weight (its first issue has
+// salience 1), or its weight times its attention (its saliences sum to its attention: the share
+// of all it cares about that the issues hold, as in Bueno de Mesquita's and KTAB's data).
+enum class SalienceScale : std::int8_t { largest, attention };
 
 template <>
 struct NameTable<ProtocolKind> {
@@ -78,6 +82,10 @@ struct NameTable<Forecast> {
 template <>
 struct NameTable<Conflict> {
   static constexpr auto names = std::to_array<std::string_view>({"larger", "lottery"});
+};
+template <>
+struct NameTable<SalienceScale> {
+  static constexpr auto names = std::to_array<std::string_view>({"largest", "attention"});
 };
 
 // What a protocol kind takes from a scenario.

@@ -96,6 +96,7 @@ struct Setting {
   model::Risk eu_risk = model::Risk::security;
   model::Forecast eu_forecast = model::Forecast::median;
   model::Conflict eu_conflict = model::Conflict::larger;
+  model::SalienceScale eu_salience = model::SalienceScale::largest;
   int challenge_rounds = 100;  // the most rounds of challenges on an issue
   // Alternating offers.
   bool recognition_by_order = false;  // else random, with probabilities ∝ power
@@ -217,6 +218,8 @@ struct Realization {
   // maximum without one, within [0, max]; the players' choices change them in a run).
   Vector aid_max, aid_cost, aid_start, sanctions_max, sanctions_cost, sanctions_start;
   Vector engagement_cost;
+  // The expected-utility model: the share of each agent's attention the issues hold together.
+  Vector attention;
   Vector aid_level, sanctions_level;
   Vector first_draft;
   Vector status_quo;
@@ -282,6 +285,7 @@ inline constexpr std::array<std::pair<Field, Vector Realization::*>, model::kAge
         {Field::sanctions_cost, &Realization::sanctions_cost},
         {Field::sanctions_start, &Realization::sanctions_start},
         {Field::engagement_cost, &Realization::engagement_cost},
+        {Field::attention, &Realization::attention},
     }};
 // Row j of kAgentVectors stores row j of kAgentParameters.
 static_assert([] {

@@ -118,6 +118,7 @@ using model::ProtocolKind;
 using model::Recognition;
 using model::Revision;
 using model::Risk;
+using model::SalienceScale;
 using model::Sessions;
 using model::Voice;
 // The text space: a box of independent issues, or shares of one pie that sum to 1
@@ -187,6 +188,7 @@ struct Protocol {
   Risk risk = Risk::security;
   Forecast forecast = Forecast::median;
   Conflict conflict = Conflict::larger;
+  SalienceScale salience_scale = SalienceScale::largest;
   int challenge_rounds = 100;
 };
 
