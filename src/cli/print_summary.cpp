@@ -299,6 +299,22 @@ std::string format_trace(const scenario::Scenario& s, std::uint64_t run, const e
                   changes.empty() ? " (no change)" : changes.c_str());
     }
   }
+  // The expected-utility model's offers taken, issue by issue (the trace group has each one).
+  if (!trace.challenges.empty()) {
+    out +=
+        "\n  Offers taken (expected-utility model): the last round an actor moved, and how\n"
+        "  issue          last round  conflicts lost  compromises  capitulations\n";
+    for (std::size_t k = 0; k < s.issues.size(); ++k) {
+      int last = 0, by[4] = {0, 0, 0, 0};
+      for (const protocol::TraceChallenge& c : trace.challenges) {
+        if (c.issue != static_cast<model::Index>(k)) continue;
+        last = std::max(last, c.round);
+        if (c.move >= 1 && c.move <= 3) ++by[c.move];
+      }
+      out += line("  %-14.14s %10d %15d %12d %14d\n", s.issues[k].id.c_str(), last, by[1], by[2],
+                  by[3]);
+    }
+  }
   return out;
 }
 

@@ -125,8 +125,16 @@ struct RunsFile::Impl {
               &belief_lo, &belief_hi, &accepts, &front, &proposer, &expected_drift, &reservation,
               &range,     &zone,      &payment, &aid,   &sanctions};
     }
+    // The expected-utility model's offers taken, [trace_run, challenge] (protocol::TraceChallenge).
+    h5::Handle challenge_round, challenge_issue, challenger, target, move, from, to;
+    std::vector<std::int32_t> challenge_counts;
+    hsize_t most_challenges = 1;
+    std::vector<h5::Handle*> challenge_data() {
+      return {&challenge_round, &challenge_issue, &challenger, &target, &move, &from, &to};
+    }
   } traced;
   void add_trace(std::uint64_t run, const protocol::Trace& run_trace);
+  void add_challenges(const protocol::Trace& run_trace, hsize_t j);
   void finish_trace();
   std::uint64_t total_runs = 0;
   double write_seconds = 0.0;

@@ -96,6 +96,36 @@ void RunsFile::Impl::add_trace(std::uint64_t run, const protocol::Trace& run_tra
          "sanctions the agent imposed on the contest's up side in this round (the contest's "
          "units; NaN: no sanctions instrument)",
          "1");
+    // The expected-utility model's offers taken, [trace_run, challenge], issue by issue and
+    // round by round (padded past a run's last with the fill; none under other protocols).
+    auto make_challenge = [&](h5::Handle& d, const char* name, hid_t type, const void* fill,
+                              const std::string& long_name, const std::string& units) {
+      d = h5::create_dataset(traced.group, name, type, {0, 1},
+                             {{1, 64}, 0, fill, {H5S_UNLIMITED, H5S_UNLIMITED}});
+      describe(d, long_name, units);
+      h5::attr_of_type(d, "_FillValue", type, fill);
+    };
+    make_challenge(traced.challenge_round, "challenge_round", H5T_STD_I32LE, &nobody,
+                   "round of the expected-utility model's challenges on the issue in which the "
+                   "offer was taken (-1: past the run's last)",
+                   "round");
+    make_challenge(traced.challenge_issue, "challenge_issue", H5T_STD_I32LE, &nobody,
+                   "index of the issue (into the issue coordinate) the offer was on", "");
+    make_challenge(traced.challenger, "challenger", H5T_STD_I32LE, &nobody,
+                   "index of the agent that made the offer", "");
+    make_challenge(traced.target, "target", H5T_STD_I32LE, &nobody,
+                   "index of the agent that took it and moved", "");
+    make_challenge(traced.move, "move", H5T_STD_I8LE, &no,
+                   "how the target moved: 1 it lost a conflict, 2 it compromised, 3 it "
+                   "capitulated (-1: past the run's last)",
+                   "");
+    const std::vector<std::int8_t> moves = {1, 2, 3};
+    h5::attr_int8_array(traced.move, "flag_values", moves);
+    h5::attr_string(traced.move, "flag_meanings", "conflict compromise capitulation");
+    make_challenge(traced.from, "move_from", H5T_IEEE_F64LE, &nan,
+                   "the target's position before the move, natural units", "");
+    make_challenge(traced.to, "move_to", H5T_IEEE_F64LE, &nan,
+                   "the target's position after the move, natural units", "");
   }
   const hsize_t rounds = run_trace.rounds.size();
   const hsize_t j = traced.runs.size();
@@ -103,6 +133,7 @@ void RunsFile::Impl::add_trace(std::uint64_t run, const protocol::Trace& run_tra
   traced.counts.push_back(static_cast<std::int32_t>(rounds));
   traced.longest = std::max(traced.longest, std::max<hsize_t>(rounds, 1));
   for (TraceData* d : traced.all()) h5::extend(d->dataset, trace_shape(*d, j + 1, traced.longest));
+  add_challenges(run_trace, j);
   if (rounds == 0) return;
   std::vector<std::int32_t> proposer(rounds);
   std::vector<double> text(rounds * ni), utility(rounds * na), batna(rounds * na),
@@ -183,6 +214,36 @@ void RunsFile::Impl::add_trace(std::uint64_t run, const protocol::Trace& run_tra
   put(traced.sanctions, H5T_NATIVE_DOUBLE, sanctions.data());
 }
 
+void RunsFile::Impl::add_challenges(const protocol::Trace& run_trace, hsize_t j) {
+  const hsize_t steps = run_trace.challenges.size();
+  traced.challenge_counts.push_back(static_cast<std::int32_t>(steps));
+  traced.most_challenges = std::max(traced.most_challenges, std::max<hsize_t>(steps, 1));
+  for (h5::Handle* d : traced.challenge_data()) h5::extend(*d, {j + 1, traced.most_challenges});
+  if (steps == 0) return;
+  std::vector<std::int32_t> round(steps), issue(steps), by(steps), moved(steps);
+  std::vector<std::int8_t> move(steps);
+  std::vector<double> from(steps), to(steps);
+  for (std::size_t s = 0; s < steps; ++s) {
+    const protocol::TraceChallenge& c = run_trace.challenges[s];
+    const auto& on = issues[static_cast<std::size_t>(c.issue)];
+    round[s] = c.round;
+    issue[s] = static_cast<std::int32_t>(c.issue);
+    by[s] = static_cast<std::int32_t>(c.challenger);
+    moved[s] = static_cast<std::int32_t>(c.target);
+    move[s] = c.move;
+    from[s] = on.to_natural(c.from);
+    to[s] = on.to_natural(c.to);
+  }
+  const std::vector<hsize_t> start = {j, 0}, count = {1, steps};
+  h5::write_block(traced.challenge_round, H5T_NATIVE_INT32, start, count, round.data());
+  h5::write_block(traced.challenge_issue, H5T_NATIVE_INT32, start, count, issue.data());
+  h5::write_block(traced.challenger, H5T_NATIVE_INT32, start, count, by.data());
+  h5::write_block(traced.target, H5T_NATIVE_INT32, start, count, moved.data());
+  h5::write_block(traced.move, H5T_NATIVE_INT8, start, count, move.data());
+  h5::write_block(traced.from, H5T_NATIVE_DOUBLE, start, count, from.data());
+  h5::write_block(traced.to, H5T_NATIVE_DOUBLE, start, count, to.data());
+}
+
 void RunsFile::Impl::finish_trace() {
   // The coordinates, now that the traced runs and the longest run are known.
   if (traced.group.get() < 0) return;
@@ -217,6 +278,24 @@ void RunsFile::Impl::finish_trace() {
   if (k > 0) h5::write_all(count, H5T_NATIVE_INT32, traced.counts.data());
   h5::attach_scale(count, t_run_scale, 0);
   describe(count, "rounds the talks lasted", "round");
+  // The offers taken in the expected-utility model: their axis, and how many each run took.
+  std::vector<std::int32_t> challenge_axis;
+  for (hsize_t c = 1; c <= traced.most_challenges; ++c)
+    challenge_axis.push_back(static_cast<std::int32_t>(c));
+  h5::Handle c_scale =
+      h5::create_dataset(g, "challenge", H5T_STD_I32LE, {traced.most_challenges}, {});
+  h5::write_all(c_scale, H5T_NATIVE_INT32, challenge_axis.data());
+  h5::make_scale(c_scale, "challenge");
+  describe(c_scale, "offer taken in the expected-utility model, in order of issue and round", "");
+  for (h5::Handle* d : traced.challenge_data()) {
+    h5::attach_scale(*d, t_run_scale, 0);
+    h5::attach_scale(*d, c_scale, 1);
+    *d = {};
+  }
+  h5::Handle taken = h5::create_dataset(g, "challenges_taken", H5T_STD_I32LE, {k}, {});
+  if (k > 0) h5::write_all(taken, H5T_NATIVE_INT32, traced.challenge_counts.data());
+  h5::attach_scale(taken, t_run_scale, 0);
+  describe(taken, "offers taken in the expected-utility model (0 under other protocols)", "");
   traced.group = {};
 }
 

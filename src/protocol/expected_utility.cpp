@@ -231,6 +231,9 @@ Result run(std::vector<Actor> actors, const Settings& settings, std::vector<Step
       }
       if (best >= 0) {
         moved = std::max(moved, best_move);
+        out.conflicts += best_kind == Move::conflict;
+        out.compromises += best_kind == Move::compromise;
+        out.capitulations += best_kind == Move::capitulation;
         if (trace)
           trace->push_back({out.rounds, best, static_cast<int>(j), best_kind, xj, next[j]});
       }
@@ -299,18 +302,31 @@ void negotiate_expected_utility(const Run& run) {
     return top(i) > 0.0 ? r.prefs.weight(i, k) / top(i) : 0.0;
   };
   std::vector<eu::Actor> actors(static_cast<std::size_t>(n));
+  std::vector<eu::Step> steps;
   bool settled = true;
   out.challenge_rounds = 0;
   out.challenges = 0;
+  out.conflicts = out.compromises = out.capitulations = 0;
   for (Index k = 0; k < r.prefs.issues(); ++k) {
     for (Index i = 0; i < n; ++i) {
       actors[static_cast<std::size_t>(i)] = {r.prefs.ideal(i, k), r.power(i), salience(i, k)};
     }
-    const eu::Result issue = eu::run(actors, settings, nullptr, &run.streams.challenges);
+    steps.clear();
+    const eu::Result issue =
+        eu::run(actors, settings, run.trace ? &steps : nullptr, &run.streams.challenges);
+    if (run.trace) {
+      for (const eu::Step& s : steps) {
+        run.trace->challenges.push_back(
+            {s.round, k, s.challenger, s.target, static_cast<std::int8_t>(s.move), s.from, s.to});
+      }
+    }
     w.x(k) = issue.forecast;
     settled = settled && issue.converged;
     out.challenge_rounds = std::max(out.challenge_rounds, issue.rounds);
     out.challenges += issue.challenges;
+    out.conflicts += issue.conflicts;
+    out.compromises += issue.compromises;
+    out.capitulations += issue.capitulations;
   }
   answer(r, w.demand, w);
   note_round(setting, r, 1, -1, front, w, out, run.trace);

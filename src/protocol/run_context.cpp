@@ -553,6 +553,7 @@ void negotiate(const Run& run) {
   out.revealed = -1;
   out.stages_agreed = -1;
   out.challenge_rounds = out.challenges = -1;
+  out.conflicts = out.compromises = out.capitulations = -1;
   out.ceasefire_round = out.ceasefire_design = -1;
   w.withdrawal_left = 0;
   w.regime = 0;

@@ -1622,13 +1622,17 @@ risk = "neutral"
                 self.assertEqual(set(outcome), {"agreement", "refused", "censored"})
                 territory = f["runs/final_text"][()][:, 0]
                 self.assertGreater(territory[outcome == "refused"].mean(), territory[outcome == "agreement"].mean())
+                # Each move is an offer taken: the moves by kind sum to at most the offers made.
+                moves = sum(f[f"runs/{k}"][()] for k in ("conflicts", "compromises", "capitulations"))
+                self.assertTrue(np.all(moves <= f["runs/challenges"][()]))
+                self.assertTrue(np.all(f["runs/compromises"][()] >= 0) and np.any(f["runs/conflicts"][()] > 0))
             # Under another protocol the challenge counts are -1.
             mediated = os.path.join(tmp, "mediated.h5")
             r = parley("run", SCENARIO, "-n", "20", "-o", mediated, "-q")
             self.assertEqual(r.returncode, 0, r.stderr)
             with open_file(mediated) as f:
-                self.assertTrue(np.all(f["runs/challenge_rounds"][()] == -1))
-                self.assertTrue(np.all(f["runs/challenges"][()] == -1))
+                for k in ("challenge_rounds", "challenges", "conflicts", "compromises", "capitulations"):
+                    self.assertTrue(np.all(f[f"runs/{k}"][()] == -1), k)
 
     def test_attention_sets_the_expected_utility_saliences(self):
         # Two actors on [0, 1], a at 0 with capability 3, b at 1 with capability 1, risk neutral
@@ -1667,12 +1671,13 @@ risk = "neutral"
             path = os.path.join(tmp, "two.toml")
             with open(path, "w", encoding="utf-8") as f:
                 f.write(scenario)
+            # (forecast, challenges, and the moves taken: conflicts, compromises, capitulations)
             cases = {
-                "largest": ([], 0.0, 1),
+                "largest": ([], 0.0, 1, (0, 0, 1)),
                 "attention": (["--set", 'protocol.salience_scale="attention"', "--set", "agents.a.attention=0.2",
-                               "--set", "agents.b.attention=0.9"], 1.0, 5),
+                               "--set", "agents.b.attention=0.9"], 1.0, 5, (0, 5, 0)),
             }
-            for name, (extra, forecast, challenges) in cases.items():
+            for name, (extra, forecast, challenges, moves) in cases.items():
                 out = os.path.join(tmp, name + ".h5")
                 r = parley("run", path, "-o", out, "-q", *extra)
                 self.assertEqual(r.returncode, 0, r.stderr)
@@ -1680,7 +1685,25 @@ risk = "neutral"
                     runs = f["runs"]
                     self.assertEqual(runs["final_text"][()][0, 0], forecast, name)
                     self.assertEqual(runs["challenges"][0], challenges, name)
+                    self.assertEqual(tuple(int(runs[k][0]) for k in ("conflicts", "compromises", "capitulations")),
+                                     moves, name)
                     self.assertEqual(runs["agreement"][0], 1, name)
+            # The trace of the offers taken: b's offer to a, compromised each round by 0.16 / 1.68
+            # = 2/21 of the way to 1, so a stands at 1 - (19/21)^k after round k.
+            out = os.path.join(tmp, "traced.h5")
+            r = parley("run", path, "-o", out, "-q", "--trace", "1", *cases["attention"][0])
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open_file(out) as f:
+                t = f["trace"]
+                self.assertEqual(t["challenges_taken"][()].tolist(), [5])
+                self.assertEqual(t["challenge_round"][0].tolist(), [1, 2, 3, 4, 5])
+                self.assertEqual(t["challenge_issue"][0].tolist(), [0] * 5)
+                self.assertEqual(t["challenger"][0].tolist(), [1] * 5)
+                self.assertEqual(t["target"][0].tolist(), [0] * 5)
+                self.assertEqual(t["move"][0].tolist(), [2] * 5)
+                k = np.arange(1, 6)
+                np.testing.assert_allclose(t["move_to"][0], 1 - (19 / 21) ** k, rtol=0, atol=1e-12)
+                np.testing.assert_allclose(t["move_from"][0], 1 - (19 / 21) ** (k - 1), rtol=0, atol=1e-12)
             out = os.path.join(tmp, "drawn.h5")
             r = parley("run", path, "-o", out, "-q", "-n", "50", "--set", 'protocol.salience_scale="attention"',
                        "--set", "agents.a.attention={uniform=[0.1,0.3]}", "--set", "agents.b.attention=0.9")

@@ -76,7 +76,7 @@ void expect_identical(const engine::RunBlock& x, const engine::RunBlock& y) {
     EXPECT_TRUE(same_bits(a, b)) << "column " << column;
     ++column;
   });
-  EXPECT_EQ(column, 44u);
+  EXPECT_EQ(column, 47u);
 }
 
 }  // namespace

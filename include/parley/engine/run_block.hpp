@@ -54,6 +54,9 @@ struct RunBlock {
   std::vector<std::int32_t> stages_agreed;     // [run], with an agenda; -1 without
   std::vector<std::int32_t> challenge_rounds;  // [run], expected-utility model; -1 otherwise
   std::vector<std::int32_t> challenges;        // [run], expected-utility model; -1 otherwise
+  std::vector<std::int32_t> conflicts;         // [run], offers taken by kind, expected-utility
+  std::vector<std::int32_t> compromises;       // model; -1 otherwise
+  std::vector<std::int32_t> capitulations;     // [run]
   std::vector<std::int32_t> ceasefire_round;   // [run], round an interim ceasefire began, or -1
   std::vector<std::int32_t> ceasefire_design;  // [run], design of the settled term, or -1
   std::vector<double> deal;                    // [run, issue], NaN without a deal

@@ -124,6 +124,9 @@ struct Result {
   // within settle_tolerance). 0: none.
   int cycle = 0;
   int challenges = 0;  // offers made over all rounds (E_ij > 0, classify)
+  // The offers taken (an actor moved, as a Step in the trace), by how: it lost a conflict,
+  // compromised, or capitulated.
+  int conflicts = 0, compromises = 0, capitulations = 0;
 };
 
 // Rounds of challenges from the actors' positions until they stop (Settings::tolerance, settle)

@@ -72,6 +72,9 @@ struct RunResult {
   // made over all issues and rounds; -1 under the other protocols.
   int challenge_rounds = -1;
   int challenges = -1;
+  // The offers taken (an agent moved) over all issues and rounds, by how: it lost a conflict,
+  // compromised, or capitulated; -1 under the other protocols.
+  int conflicts = -1, compromises = -1, capitulations = -1;
   // Interim ceasefires (docs/model.md, "Interim ceasefires"): the round after whose answers an
   // agreed stage's ceasefire came into force (0: before the talks; -1: none), and the design of the
   // ceasefire term the run settled, by a stage or the deal (-1: none settled, or no designs).

@@ -42,8 +42,21 @@ struct TraceRound {
   model::Vector aid, sanctions;
 };
 
+// One offer taken in the expected-utility model (docs/model.md, "The expected-utility model"): in
+// `round` of the challenges on `issue`, `target` moved from `from` to `to` (unit scale) on
+// `challenger`'s offer, by `move`: 1 a lost conflict, 2 a compromise, 3 a capitulation.
+struct TraceChallenge {
+  int round = 0;
+  model::Index issue = 0;
+  model::Index challenger = 0;
+  model::Index target = 0;
+  std::int8_t move = 0;
+  double from = 0.0, to = 0.0;
+};
+
 struct Trace {
   std::vector<TraceRound> rounds;
+  std::vector<TraceChallenge> challenges;  // the expected-utility model's, issue by issue
 
   void record(int round, model::Index proposer, double front, const model::Vector& text,
               const model::Vector& utility, const model::Vector& batna, const model::Vector& demand,

@@ -106,6 +106,7 @@ Distance simulate_distance(const scenario::Scenario& s, const Sampler& sampler,
   for (const auto& o : observed.items)
     traced = traced || o.statistic == Statistic::answer || o.statistic == Statistic::obstacle;
   st.trace.rounds.clear();
+  st.trace.challenges.clear();
   protocol::RunStreams streams = run_streams(seed, run);
   protocol::negotiate({sampler.setting(), st.realization, streams, st.workspace, st.result,
                        traced ? &st.trace : nullptr});
