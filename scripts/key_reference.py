@@ -117,6 +117,8 @@ TABLES = [
                      "weighted median or mean of the final positions"),
         "conflict": ('"larger"', "expected_utility: a conflict won by the side with the larger expected "
                      "utility, or by the challenger with its probability of success, drawn"),
+        "challenges_on": ('"issue"', "expected_utility: challenges on every issue apart, or in the issue space "
+                          "(whole texts, each agent's distance weighing the issues by its weights)"),
         "salience_scale": ('"largest"', "expected_utility: an agent's salience of an issue, its weight over "
                            "its largest weight, or its weight times its attention"),
         "challenge_rounds": ("100", "expected_utility: the most rounds of challenges on an issue; a run "

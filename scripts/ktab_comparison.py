@@ -11,7 +11,8 @@ protocol.kind = "expected_utility" in each setting, and prints per issue:
   - the capability x salience weighted median and mean of the initial positions;
   - KTAB's final positions as the same weighted median and mean (its runs give positions, not a
     forecast), their spread, and the number of rounds;
-  - Parley's forecast (median and mean) with risk from security and risk neutral.
+  - Parley's forecast (median and mean) with risk from security and risk neutral, issue by issue,
+    and with risk from security in the issue space (protocol.challenges_on = "space").
 
 docs/model.md, "Against KTAB's spatial model", explains the differences by the algorithms'
 stated choices. Usage: scripts/ktab_comparison.py [--parley build/release/parley] [--markdown]
@@ -37,6 +38,8 @@ CASES = [
     ("SOE-Pol-Comp.csv", "20170530_ref-SOE-Pol-Comp.excerpt.txt", "history"),
 ]
 SETTINGS = [("security", "median"), ("security", "mean"), ("neutral", "median"), ("neutral", "mean")]
+# The same with the challenges in the issue space (whole texts), risk from security.
+SPACE = [("security", "median"), ("security", "mean")]
 
 
 def read_input(path):
@@ -92,7 +95,7 @@ def weighted_median(x, w):
     return x[0]
 
 
-def scenario(name, dims, actors, risk, forecast):
+def scenario(name, dims, actors, risk, forecast, on="issue"):
     ids = [f"d{k}" for k in range(len(dims))]
     text = [f'[scenario]\nname = "{name}"\n[run]\nruns = 1\nseed = 1\n']
     for i, d in zip(ids, dims):
@@ -104,7 +107,7 @@ def scenario(name, dims, actors, risk, forecast):
         text.append(f'[agents.{a["id"].lower()}]\nreservation = 0.0\npower = {a["influence"]!r}\n'
                     f'attention = {attention!r}\nideal = {{ {ideal} }}\nsalience = {{ {salience} }}\n')
     text.append(f'[protocol]\nkind = "expected_utility"\nsalience_scale = "attention"\n'
-                f'risk = "{risk}"\nforecast = "{forecast}"\n')
+                f'risk = "{risk}"\nforecast = "{forecast}"\nchallenges_on = "{on}"\n')
     return "".join(text)
 
 
@@ -131,6 +134,10 @@ def compare(parley):
             for risk, forecast in SETTINGS:
                 tag = f"{source[:-4]}-{risk}-{forecast}"
                 ours[(risk, forecast)] = run_parley(parley, scenario(tag, dims, actors, risk, forecast), tmp, tag)
+            for risk, forecast in SPACE:
+                tag = f"{source[:-4]}-{risk}-{forecast}-space"
+                ours[(risk, forecast, "space")] = run_parley(
+                    parley, scenario(tag, dims, actors, risk, forecast, "space"), tmp, tag)
             for k, d in enumerate(dims):
                 w = np.array([a["influence"] * a["salience"][k] for a in actors])
                 x0 = np.array([a["position"][k] for a in actors])
@@ -141,6 +148,8 @@ def compare(parley):
                     "ktab_median": weighted_median(final, w), "ktab_mean": float(w @ final / w.sum()),
                     "ktab_spread": (float(final.min()), float(final.max())), "ktab_rounds": ref[k].shape[1] - 1,
                     **{f"{risk}_{forecast}": float(ours[(risk, forecast)][0][k]) for risk, forecast in SETTINGS},
+                    **{f"space_{risk}_{forecast}": float(ours[(risk, forecast, "space")][0][k])
+                       for risk, forecast in SPACE},
                     "rounds": {risk: ours[(risk, "median")][1] for risk in ("security", "neutral")},
                     "settled": {risk: ours[(risk, "median")][2] for risk in ("security", "neutral")},
                 })
@@ -154,7 +163,8 @@ def main():
     args = parser.parse_args()
     rows = compare(args.parley)
     head = ["case", "issue", "actors", "initial median/mean", "KTAB final median/mean", "KTAB spread",
-            "KTAB rounds", "Parley security median/mean", "Parley neutral median/mean", "Parley rounds"]
+            "KTAB rounds", "Parley security median/mean", "Parley neutral median/mean", "Parley rounds",
+            "Parley in the space, security median/mean"]
     lines = []
     for r in rows:
         lines.append([r["case"], r["issue"], str(r["actors"]),
@@ -164,7 +174,8 @@ def main():
                       f'{r["security_median"]:.1f} / {r["security_mean"]:.1f}',
                       f'{r["neutral_median"]:.1f} / {r["neutral_mean"]:.1f}',
                       f'{r["rounds"]["security"]} / {r["rounds"]["neutral"]}'
-                      + ("" if all(r["settled"].values()) else " (unsettled)")])
+                      + ("" if all(r["settled"].values()) else " (unsettled)"),
+                      f'{r["space_security_median"]:.1f} / {r["space_security_mean"]:.1f}'])
     if args.markdown:
         print("| " + " | ".join(head) + " |")
         print("|" + "---|" * len(head))

@@ -123,6 +123,7 @@ protocol::Setting make_setting(const scenario::Scenario& s) {
   setting.eu_forecast = s.protocol.forecast;
   setting.eu_conflict = s.protocol.conflict;
   setting.eu_salience = s.protocol.salience_scale;
+  setting.eu_on = s.protocol.challenges_on;
   setting.challenge_rounds = s.protocol.challenge_rounds;
   setting.quota = s.protocol.quota;
   setting.pie = s.space == scenario::Space::pie;

@@ -94,15 +94,34 @@ std::vector<double> success_probabilities(const std::vector<Actor>& actors, doub
   return p;
 }
 
-// expected_utility with P_ij given.
-double expected_utility_at(double p, const std::vector<Actor>& actors, std::size_t i, std::size_t j,
-                           double r, double mu, double range, const Settings& settings) {
-  const Utilities u = utilities(actors[i].position, actors[j].position, mu, r, range);
-  const double s = actors[j].salience;
+// E_i(U_ij) from P_ij, i's utilities and the probability s that j resists.
+double combine(double p, const Utilities& u, double s, const Settings& settings) {
   const double q = settings.status_quo;
   const double t = settings.improvement;
   return s * (p * u.success + (1.0 - p) * u.failure) + (1.0 - s) * u.success - q * u.status_quo -
          (1.0 - q) * (t * u.better + (1.0 - t) * u.worse);
+}
+
+// expected_utility with P_ij given.
+double expected_utility_at(double p, const std::vector<Actor>& actors, std::size_t i, std::size_t j,
+                           double r, double mu, double range, const Settings& settings) {
+  const Utilities u = utilities(actors[i].position, actors[j].position, mu, r, range);
+  return combine(p, u, actors[j].salience, settings);
+}
+
+// The risk exponents from the actors' dangers S_i: R_i = (2 S_i − max S − min S)/(max S − min S),
+// r_i = (1 − R_i/3)/(1 + R_i/3); 1 for all when the dangers are equal.
+std::vector<double> exponents_from(const std::vector<double>& danger) {
+  std::vector<double> r(danger.size(), 1.0);
+  if (danger.empty()) return r;
+  const auto [lo, hi] = std::minmax_element(danger.begin(), danger.end());
+  const double spread = *hi - *lo;
+  if (!(spread > 0.0)) return r;
+  for (std::size_t i = 0; i < danger.size(); ++i) {
+    const double big_r = (2.0 * danger[i] - *hi - *lo) / spread;
+    r[i] = (1.0 - big_r / 3.0) / (1.0 + big_r / 3.0);
+  }
+  return r;
 }
 
 // risk_exponents with the probabilities of success given (success_probabilities).
@@ -110,8 +129,7 @@ std::vector<double> risk_exponents_at(const std::vector<double>& p,
                                       const std::vector<Actor>& actors, double mu, double range,
                                       const Settings& settings) {
   const std::size_t n = actors.size();
-  std::vector<double> r(n, 1.0);
-  if (settings.risk == Risk::neutral || n < 2) return r;
+  if (settings.risk == Risk::neutral || n < 2) return std::vector<double>(n, 1.0);
   std::vector<double> danger(n, 0.0);
   for (std::size_t i = 0; i < n; ++i) {
     for (std::size_t j = 0; j < n; ++j) {
@@ -119,14 +137,7 @@ std::vector<double> risk_exponents_at(const std::vector<double>& p,
         danger[i] += expected_utility_at(p[j * n + i], actors, j, i, 1.0, mu, range, settings);
     }
   }
-  const auto [lo, hi] = std::minmax_element(danger.begin(), danger.end());
-  const double spread = *hi - *lo;
-  if (!(spread > 0.0)) return r;
-  for (std::size_t i = 0; i < n; ++i) {
-    const double big_r = (2.0 * danger[i] - *hi - *lo) / spread;
-    r[i] = (1.0 - big_r / 3.0) / (1.0 + big_r / 3.0);
-  }
-  return r;
+  return exponents_from(danger);
 }
 
 }  // namespace
@@ -152,44 +163,41 @@ Move classify(double e_ij, double e_ji) {
   return e_ij > std::abs(e_ji) + kTie ? Move::compromise : Move::capitulation;
 }
 
-Result run(std::vector<Actor> actors, const Settings& settings, std::vector<Step>* trace,
-           random::Stream* draws) {
-  const std::size_t n = actors.size();
-  Result out;
-  double lo = 0.0, hi = 0.0;
-  if (n > 0) {
-    const auto [a, b] =
-        std::minmax_element(actors.begin(), actors.end(),
-                            [](const Actor& x, const Actor& y) { return x.position < y.position; });
-    lo = a->position;
-    hi = b->position;
-  }
-  const double range = hi - lo;
+namespace {
+
+// The rounds of challenges over any space of positions (docs/model.md, "The expected-utility
+// model"): G gives the positions (Point), their forecast, the probabilities of success, the
+// risk exponents, the expected utilities, a compromise's text and the distance that the stopping
+// rule measures (in units of scale()).
+template <class G>
+BasicResult<typename G::Point> play(G& g, const Settings& settings,
+                                    std::vector<BasicStep<typename G::Point>>* trace,
+                                    random::Stream* draws) {
+  using Point = typename G::Point;
+  const std::size_t n = g.size();
+  BasicResult<Point> out;
   std::vector<double> e(n * n, 0.0);  // e[i * n + j] = E_i(U_ij)
-  std::vector<double> next(n);
+  std::vector<Point> next(n);
   std::vector<std::int8_t> beats(n * n, 0);  // beats[i * n + j]: i won its conflict with j
-  out.converged = !(range > 0.0);            // one position, or none: nothing to move
-  const double tolerance = settings.tolerance * range;
-  double mu = forecast(actors, settings.forecast);
+  out.converged = !(g.spread() > 0.0);       // one position, or none: nothing to move
+  const double tolerance = settings.tolerance * g.scale();
+  Point mu = g.forecast();
   int still = 0;  // rounds in a row in which the forecast moved within settle_tolerance
   // The states of the last rounds (positions, forecast), newest last, to find a cycle.
-  std::deque<std::pair<std::vector<double>, double>> history;
+  std::deque<std::pair<std::vector<Point>, Point>> history;
   auto positions = [&] {
-    std::vector<double> x(n);
-    for (std::size_t j = 0; j < n; ++j) x[j] = actors[j].position;
+    std::vector<Point> x(n);
+    for (std::size_t j = 0; j < n; ++j) x[j] = g.at(j);
     return x;
   };
   history.emplace_back(positions(), mu);
   while (!out.converged && out.cycle == 0 && out.rounds < settings.max_rounds) {
     ++out.rounds;
-    const std::vector<double> prob = success_probabilities(actors, range);
-    const std::vector<double> r = risk_exponents_at(prob, actors, mu, range, settings);
+    const std::vector<double> prob = g.probabilities();
+    const std::vector<double> r = g.exponents(prob, mu);
     for (std::size_t i = 0; i < n; ++i) {
       for (std::size_t j = 0; j < n; ++j) {
-        e[i * n + j] =
-            i == j || actors[i].position == actors[j].position
-                ? 0.0
-                : expected_utility_at(prob[i * n + j], actors, i, j, r[i], mu, range, settings);
+        e[i * n + j] = i == j || g.same(i, j) ? 0.0 : g.expected(prob[i * n + j], i, j, r[i], mu);
         out.challenges += classify(e[i * n + j], 0.0) != Move::none;
       }
     }
@@ -206,7 +214,7 @@ Result run(std::vector<Actor> actors, const Settings& settings, std::vector<Step
     }
     double moved = 0.0;
     for (std::size_t j = 0; j < n; ++j) {
-      const double xj = actors[j].position;
+      const Point& xj = g.at(j);
       next[j] = xj;
       int best = -1;
       double best_move = 0.0, best_e = 0.0;
@@ -218,15 +226,15 @@ Result run(std::vector<Actor> actors, const Settings& settings, std::vector<Step
         if (settings.conflict == Conflict::lottery && both_gain(e_ij, e_ji))
           kind = beats[i * n + j] ? Move::conflict : Move::none;
         if (kind == Move::none) continue;
-        const double xi = actors[i].position;
-        const double to = kind == Move::compromise ? xj + (xi - xj) * std::abs(e_ji / e_ij) : xi;
-        const double move = std::abs(to - xj);
+        Point to =
+            kind == Move::compromise ? g.toward(xj, g.at(i), std::abs(e_ji / e_ij)) : g.at(i);
+        const double move = g.gap(to, xj);
         if (best < 0 || move < best_move || (move == best_move && e_ij > best_e)) {
           best = static_cast<int>(i);
           best_move = move;
           best_e = e_ij;
           best_kind = kind;
-          next[j] = to;
+          next[j] = std::move(to);
         }
       }
       if (best >= 0) {
@@ -238,31 +246,26 @@ Result run(std::vector<Actor> actors, const Settings& settings, std::vector<Step
           trace->push_back({out.rounds, best, static_cast<int>(j), best_kind, xj, next[j]});
       }
     }
-    for (std::size_t j = 0; j < n; ++j) actors[j].position = next[j];
-    const double now = forecast(actors, settings.forecast);
-    still = std::abs(now - mu) <= settings.settle_tolerance * range ? still + 1 : 0;
+    for (std::size_t j = 0; j < n; ++j) g.set(j, next[j]);
+    Point now = g.forecast();
+    still = g.gap(now, mu) <= settings.settle_tolerance * g.scale() ? still + 1 : 0;
     mu = now;
     out.converged = moved <= tolerance || still >= settings.settle;
     // The positions of p rounds ago again, each within the tolerance (conflicts passing them
     // round a ring): a cycle, whose forecast is the mean of its p states' forecasts; one whose
     // forecasts all lie within the forecast's precision has settled it.
     for (std::size_t p = 2; !out.converged && p <= history.size(); ++p) {
-      const std::vector<double>& before = history[history.size() - p].first;
+      const std::vector<Point>& before = history[history.size() - p].first;
       bool same = true;
-      for (std::size_t j = 0; same && j < n; ++j) same = std::abs(before[j] - next[j]) <= tolerance;
+      for (std::size_t j = 0; same && j < n; ++j) same = g.gap(before[j], next[j]) <= tolerance;
       if (!same) continue;
-      double sum = now, lowest = now, highest = now;
-      for (std::size_t q = 1; q < p; ++q) {
-        const double f = history[history.size() - q].second;
-        sum += f;
-        lowest = std::min(lowest, f);
-        highest = std::max(highest, f);
-      }
-      if (highest - lowest <= settings.settle_tolerance * range) {
+      std::vector<Point> forecasts = {now};
+      for (std::size_t q = 1; q < p; ++q) forecasts.push_back(history[history.size() - q].second);
+      if (g.spread_of(forecasts) <= settings.settle_tolerance * g.scale()) {
         out.converged = true;
       } else {
         out.cycle = static_cast<int>(p);
-        out.forecast = sum / static_cast<double>(p);
+        out.forecast = g.mean_of(forecasts);
       }
       break;
     }
@@ -270,8 +273,172 @@ Result run(std::vector<Actor> actors, const Settings& settings, std::vector<Step
     if (history.size() > kCycleWindow) history.pop_front();
   }
   out.positions = positions();
-  if (out.cycle == 0) out.forecast = forecast(actors, settings.forecast);
+  if (out.cycle == 0) out.forecast = g.forecast();
   return out;
+}
+
+// One issue (the published model): positions are numbers, distances over the initial range.
+struct Line {
+  using Point = double;
+  std::vector<Actor>& actors;
+  const Settings& settings;
+  double range = 0.0;
+  std::size_t size() const { return actors.size(); }
+  double spread() const { return range; }
+  double scale() const { return range; }
+  double forecast() const { return eu::forecast(actors, settings.forecast); }
+  std::vector<double> probabilities() const { return success_probabilities(actors, range); }
+  std::vector<double> exponents(const std::vector<double>& p, double mu) const {
+    return risk_exponents_at(p, actors, mu, range, settings);
+  }
+  bool same(std::size_t i, std::size_t j) const { return actors[i].position == actors[j].position; }
+  double expected(double p, std::size_t i, std::size_t j, double r, double mu) const {
+    return expected_utility_at(p, actors, i, j, r, mu, range, settings);
+  }
+  const double& at(std::size_t j) const { return actors[j].position; }
+  double toward(double xj, double xi, double share) const { return xj + (xi - xj) * share; }
+  double gap(double a, double b) const { return std::abs(a - b); }
+  void set(std::size_t j, double x) { actors[j].position = x; }
+  double spread_of(const std::vector<double>& f) const {
+    double lowest = f.front(), highest = f.front();
+    for (std::size_t q = 1; q < f.size(); ++q) {
+      lowest = std::min(lowest, f[q]);
+      highest = std::max(highest, f[q]);
+    }
+    return highest - lowest;
+  }
+  double mean_of(const std::vector<double>& f) const {
+    double sum = f.front();
+    for (std::size_t q = 1; q < f.size(); ++q) sum += f[q];
+    return sum / static_cast<double>(f.size());
+  }
+};
+
+// The issue space: positions are texts, distances each actor's own (distance()).
+struct Space {
+  using Point = std::vector<double>;
+  std::vector<SpaceActor>& actors;
+  const Settings& settings;
+  std::vector<double> ranges;  // of the initial positions, per issue
+  std::size_t size() const { return actors.size(); }
+  double spread() const {
+    double most = 0.0;
+    for (double d : ranges) most = std::max(most, d);
+    return most;
+  }
+  double scale() const { return 1.0; }
+  Point forecast() const {
+    Point mu(ranges.size());
+    std::vector<Actor> line(actors.size());
+    for (std::size_t k = 0; k < ranges.size(); ++k) {
+      for (std::size_t i = 0; i < actors.size(); ++i)
+        line[i] = {actors[i].position[k], actors[i].capability, actors[i].salience[k]};
+      mu[k] = eu::forecast(line, settings.forecast);
+    }
+    return mu;
+  }
+  // v_k(x_i, x_j) = c_k σ_k (d_k(x_k, x_j) − d_k(x_k, x_i)).
+  std::vector<double> probabilities() const {
+    const std::size_t n = actors.size();
+    std::vector<double> p(n * n, 0.0);
+    for (std::size_t i = 0; i < n; ++i) {
+      for (std::size_t j = 0; j < n; ++j) {
+        if (j == i) continue;
+        double pro = 0.0, all = 0.0;
+        for (const SpaceActor& k : actors) {
+          const double v = k.capability * k.resolve *
+                           (distance(k, k.position, actors[j].position, ranges) -
+                            distance(k, k.position, actors[i].position, ranges));
+          if (v > 0.0) pro += v;
+          all += std::abs(v);
+        }
+        p[i * n + j] = all > 0.0 ? pro / all : 0.0;
+      }
+    }
+    return p;
+  }
+  double expected(double p, std::size_t i, std::size_t j, double r, const Point& mu) const {
+    const SpaceActor& a = actors[i];
+    const Utilities u = utilities(0.0, distance(a, a.position, actors[j].position, ranges),
+                                  distance(a, a.position, mu, ranges), r, 1.0);
+    return combine(p, u, actors[j].resolve, settings);
+  }
+  std::vector<double> exponents(const std::vector<double>& p, const Point& mu) const {
+    const std::size_t n = actors.size();
+    if (settings.risk == Risk::neutral || n < 2) return std::vector<double>(n, 1.0);
+    std::vector<double> danger(n, 0.0);
+    for (std::size_t i = 0; i < n; ++i) {
+      for (std::size_t j = 0; j < n; ++j)
+        if (j != i) danger[i] += expected(p[j * n + i], j, i, 1.0, mu);
+    }
+    return exponents_from(danger);
+  }
+  bool same(std::size_t i, std::size_t j) const { return actors[i].position == actors[j].position; }
+  const Point& at(std::size_t j) const { return actors[j].position; }
+  Point toward(const Point& xj, const Point& xi, double share) const {
+    Point to(xj.size());
+    for (std::size_t k = 0; k < xj.size(); ++k) to[k] = xj[k] + (xi[k] - xj[k]) * share;
+    return to;
+  }
+  // The largest move on any issue, over its range.
+  double gap(const Point& a, const Point& b) const {
+    double most = 0.0;
+    for (std::size_t k = 0; k < ranges.size(); ++k)
+      if (ranges[k] > 0.0) most = std::max(most, std::abs(a[k] - b[k]) / ranges[k]);
+    return most;
+  }
+  void set(std::size_t j, const Point& x) { actors[j].position = x; }
+  double spread_of(const std::vector<Point>& f) const {
+    double most = 0.0;
+    for (const Point& a : f)
+      for (const Point& b : f) most = std::max(most, gap(a, b));
+    return most;
+  }
+  Point mean_of(const std::vector<Point>& f) const {
+    Point sum = f.front();
+    for (std::size_t q = 1; q < f.size(); ++q)
+      for (std::size_t k = 0; k < sum.size(); ++k) sum[k] += f[q][k];
+    for (double& x : sum) x /= static_cast<double>(f.size());
+    return sum;
+  }
+};
+
+}  // namespace
+
+Result run(std::vector<Actor> actors, const Settings& settings, std::vector<Step>* trace,
+           random::Stream* draws) {
+  double lo = 0.0, hi = 0.0;
+  if (!actors.empty()) {
+    const auto [a, b] =
+        std::minmax_element(actors.begin(), actors.end(),
+                            [](const Actor& x, const Actor& y) { return x.position < y.position; });
+    lo = a->position;
+    hi = b->position;
+  }
+  Line line{actors, settings, hi - lo};
+  return play(line, settings, trace, draws);
+}
+
+double distance(const SpaceActor& who, const std::vector<double>& a, const std::vector<double>& b,
+                const std::vector<double>& ranges) {
+  double d = 0.0;
+  for (std::size_t k = 0; k < ranges.size(); ++k)
+    if (ranges[k] > 0.0) d += who.weight[k] * std::abs(a[k] - b[k]) / ranges[k];
+  return d;
+}
+
+SpaceResult run_space(std::vector<SpaceActor> actors, const Settings& settings,
+                      std::vector<SpaceStep>* trace, random::Stream* draws) {
+  const std::size_t issues = actors.empty() ? 0 : actors.front().position.size();
+  std::vector<double> ranges(issues, 0.0);
+  for (std::size_t k = 0; k < issues; ++k) {
+    const auto [a, b] = std::minmax_element(
+        actors.begin(), actors.end(),
+        [k](const SpaceActor& x, const SpaceActor& y) { return x.position[k] < y.position[k]; });
+    ranges[k] = b->position[k] - a->position[k];
+  }
+  Space space{actors, settings, std::move(ranges)};
+  return play(space, settings, trace, draws);
 }
 
 }  // namespace parley::protocol::eu
@@ -301,13 +468,51 @@ void negotiate_expected_utility(const Run& run) {
     if (attention) return r.prefs.weight(i, k) * r.attention(i);
     return top(i) > 0.0 ? r.prefs.weight(i, k) / top(i) : 0.0;
   };
-  std::vector<eu::Actor> actors(static_cast<std::size_t>(n));
-  std::vector<eu::Step> steps;
   bool settled = true;
   out.challenge_rounds = 0;
   out.challenges = 0;
   out.conflicts = out.compromises = out.capitulations = 0;
-  for (Index k = 0; k < r.prefs.issues(); ++k) {
+  const auto count = [&out](const auto& result) {
+    out.challenge_rounds = std::max(out.challenge_rounds, result.rounds);
+    out.challenges += result.challenges;
+    out.conflicts += result.conflicts;
+    out.compromises += result.compromises;
+    out.capitulations += result.capitulations;
+  };
+  if (setting.eu_on == model::ChallengesOn::space) {
+    // Whole texts: each agent's distance weighs the issues by its weights, its resolve σ is its
+    // attention (or 1: the talks are all it cares about), its saliences weigh the forecast.
+    std::vector<eu::SpaceActor> agents(static_cast<std::size_t>(n));
+    for (Index i = 0; i < n; ++i) {
+      eu::SpaceActor& a = agents[static_cast<std::size_t>(i)];
+      for (Index k = 0; k < r.prefs.issues(); ++k) {
+        a.position.push_back(r.prefs.ideal(i, k));
+        a.weight.push_back(r.prefs.weight(i, k));
+        a.salience.push_back(salience(i, k));
+      }
+      a.capability = r.power(i);
+      a.resolve = attention ? r.attention(i) : 1.0;
+    }
+    std::vector<eu::SpaceStep> moves;
+    const eu::SpaceResult result = eu::run_space(
+        std::move(agents), settings, run.trace ? &moves : nullptr, &run.streams.challenges);
+    // The trace holds a move once for every issue on which it moved the text.
+    for (const eu::SpaceStep& s : moves) {
+      for (Index k = 0; k < r.prefs.issues(); ++k) {
+        const auto kk = static_cast<std::size_t>(k);
+        if (s.from[kk] != s.to[kk])
+          run.trace->challenges.push_back({s.round, k, s.challenger, s.target,
+                                           static_cast<std::int8_t>(s.move), s.from[kk], s.to[kk]});
+      }
+    }
+    for (Index k = 0; k < r.prefs.issues(); ++k)
+      w.x(k) = result.forecast[static_cast<std::size_t>(k)];
+    settled = result.converged;
+    count(result);
+  }
+  std::vector<eu::Actor> actors(static_cast<std::size_t>(n));
+  std::vector<eu::Step> steps;
+  for (Index k = 0; setting.eu_on == model::ChallengesOn::issue && k < r.prefs.issues(); ++k) {
     for (Index i = 0; i < n; ++i) {
       actors[static_cast<std::size_t>(i)] = {r.prefs.ideal(i, k), r.power(i), salience(i, k)};
     }
@@ -322,11 +527,7 @@ void negotiate_expected_utility(const Run& run) {
     }
     w.x(k) = issue.forecast;
     settled = settled && issue.converged;
-    out.challenge_rounds = std::max(out.challenge_rounds, issue.rounds);
-    out.challenges += issue.challenges;
-    out.conflicts += issue.conflicts;
-    out.compromises += issue.compromises;
-    out.capitulations += issue.capitulations;
+    count(issue);
   }
   answer(r, w.demand, w);
   note_round(setting, r, 1, -1, front, w, out, run.trace);

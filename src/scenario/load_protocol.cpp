@@ -38,9 +38,11 @@ void Loader::read_protocol(Reader& r) {
   p.forecast = h.choice("forecast", Forecast::median);
   p.conflict = h.choice("conflict", Conflict::larger);
   p.salience_scale = h.choice("salience_scale", SalienceScale::largest);
+  p.challenges_on = h.choice("challenges_on", ChallengesOn::issue);
   p.challenge_rounds =
       static_cast<int>(h.integer("challenge_rounds", false, 1, 100000).value_or(100));
-  for (const char* key : {"risk", "forecast", "conflict", "salience_scale", "challenge_rounds"}) {
+  for (const char* key :
+       {"risk", "forecast", "conflict", "salience_scale", "challenges_on", "challenge_rounds"}) {
     if (p.kind != ProtocolKind::expected_utility && t->contains(key)) {
       ctx_.error(t->get(key)->source(), std::string("protocol.") + key,
                  "only the expected-utility model takes it",

@@ -1626,6 +1626,17 @@ risk = "neutral"
                 moves = sum(f[f"runs/{k}"][()] for k in ("conflicts", "compromises", "capitulations"))
                 self.assertTrue(np.all(moves <= f["runs/challenges"][()]))
                 self.assertTrue(np.all(f["runs/compromises"][()] >= 0) and np.any(f["runs/conflicts"][()] > 0))
+            # Whole texts against whole texts: every run settles, the same at 1 and 2 threads.
+            spaces = []
+            for threads in ("1", "2"):
+                out = os.path.join(tmp, f"space{threads}.h5")
+                r = parley("run", SCENARIO, "-n", "300", "-o", out, "-q", "--threads", threads,
+                           "--set", "protocol.kind=expected_utility", "--set", 'protocol.challenges_on="space"')
+                self.assertEqual(r.returncode, 0, r.stderr)
+                spaces.append(out)
+            self.assertEqual(differing(datasets(spaces[0]), datasets(spaces[1])), [])
+            with open_file(spaces[0]) as f:
+                self.assertEqual(set(decode_flags(f["runs/outcome"])), {"agreement", "refused"})
             # Under another protocol the challenge counts are -1.
             mediated = os.path.join(tmp, "mediated.h5")
             r = parley("run", SCENARIO, "-n", "20", "-o", mediated, "-q")
@@ -1672,11 +1683,15 @@ risk = "neutral"
             with open(path, "w", encoding="utf-8") as f:
                 f.write(scenario)
             # (forecast, challenges, and the moves taken: conflicts, compromises, capitulations)
+            # On one issue the issue space is that issue (docs/model.md, "The expected-utility model").
             cases = {
                 "largest": ([], 0.0, 1, (0, 0, 1)),
                 "attention": (["--set", 'protocol.salience_scale="attention"', "--set", "agents.a.attention=0.2",
                                "--set", "agents.b.attention=0.9"], 1.0, 5, (0, 5, 0)),
             }
+            for name in list(cases):
+                extra, *rest = cases[name]
+                cases[name + " in the space"] = ([*extra, "--set", 'protocol.challenges_on="space"'], *rest)
             for name, (extra, forecast, challenges, moves) in cases.items():
                 out = os.path.join(tmp, name + ".h5")
                 r = parley("run", path, "-o", out, "-q", *extra)

@@ -288,3 +288,71 @@ TEST(ExpectedUtility, ALotteryConflictGoesToTheChallengerWithItsProbabilityOfSuc
   }
   EXPECT_NEAR(static_cast<double>(a_wins) / kDraws, 0.25, 5.0 * std::sqrt(0.25 * 0.75 / kDraws));
 }
+
+// The issue space with one issue, w = 1 and σ = s is the published model on that issue: the same
+// rounds, moves and forecast (to rounding: the space divides each distance by the range, the line
+// the difference of distances) on random actors, risk from security and neutral, both forecasts.
+TEST(ExpectedUtilitySpace, OneIssueIsTheModelOnThatIssue) {
+  std::mt19937_64 g(1994);
+  int compared = 0;
+  for (int trial = 0; trial < 200; ++trial) {
+    const auto a = random_actors(g, 3 + trial % 9, trial % 3 == 0);
+    eu::Settings settings;
+    settings.risk = trial % 2 ? eu::Risk::neutral : eu::Risk::security;
+    settings.forecast = trial % 4 < 2 ? eu::Forecast::median : eu::Forecast::mean;
+    std::vector<eu::SpaceActor> space;
+    for (const eu::Actor& x : a)
+      space.push_back({{x.position}, {1.0}, {x.salience}, x.capability, x.salience});
+    std::vector<eu::Step> line_trace;
+    std::vector<eu::SpaceStep> space_trace;
+    const auto line = eu::run(a, settings, &line_trace);
+    const auto joint = eu::run_space(space, settings, &space_trace);
+    ASSERT_EQ(joint.rounds, line.rounds) << trial;
+    ASSERT_EQ(joint.cycle, line.cycle) << trial;
+    ASSERT_EQ(joint.converged, line.converged) << trial;
+    ASSERT_EQ(space_trace.size(), line_trace.size()) << trial;
+    for (std::size_t s = 0; s < line_trace.size(); ++s) {
+      EXPECT_EQ(space_trace[s].target, line_trace[s].target);
+      EXPECT_EQ(space_trace[s].challenger, line_trace[s].challenger);
+      EXPECT_EQ(space_trace[s].move, line_trace[s].move);
+      EXPECT_NEAR(space_trace[s].to[0], line_trace[s].to, 1e-9);
+    }
+    EXPECT_NEAR(joint.forecast[0], line.forecast, 1e-9) << trial;
+    EXPECT_EQ(joint.challenges, line.challenges);
+    ++compared;
+  }
+  EXPECT_EQ(compared, 200);
+}
+
+// Two issues by hand: A at (0, 0) with c = 1 and σ = 0.9, B at (1, 1) with c = 3 and σ = 0.2,
+// weights (0.7, 0.3) and (0.2, 0.8), risk neutral. Both distances are 1 (opposite corners), so
+// v_A = 0.9, v_B = -0.6, P_AB = 0.6; E_A(U_AB) = 2 - 4 σ_B P_BA = 1.68 and E_B(U_BA) = 2 - 4 σ_A
+// P_AB = -0.16: B compromises 0.16 / 1.68 = 2/21 of the way to A's text on both issues at once,
+// every round (the distances shrink together), to (19/21)^k after round k. The forecast of each
+// issue is the weighted median with the issue saliences, c s = 0.6 and 0.3, then 0.7 and 0.6: A's
+// 0 throughout.
+TEST(ExpectedUtilitySpace, ACompromiseMovesTheWholeTextByHand) {
+  const std::vector<eu::SpaceActor> actors = {{{0.0, 0.0}, {0.7, 0.3}, {0.6, 0.7}, 1.0, 0.9},
+                                              {{1.0, 1.0}, {0.2, 0.8}, {0.1, 0.2}, 3.0, 0.2}};
+  EXPECT_DOUBLE_EQ(eu::distance(actors[0], actors[0].position, actors[1].position, {1.0, 1.0}),
+                   1.0);
+  EXPECT_DOUBLE_EQ(eu::distance(actors[1], {0.5, 0.0}, {0.0, 0.5}, {1.0, 2.0}),
+                   0.2 * 0.5 + 0.8 * 0.25);
+  eu::Settings settings;
+  settings.risk = eu::Risk::neutral;
+  std::vector<eu::SpaceStep> trace;
+  const auto result = eu::run_space(actors, settings, &trace);
+  ASSERT_GE(trace.size(), 3u);
+  for (std::size_t s = 0; s < trace.size(); ++s) {
+    EXPECT_EQ(trace[s].round, static_cast<int>(s) + 1);
+    EXPECT_EQ(trace[s].challenger, 0);
+    EXPECT_EQ(trace[s].target, 1);
+    EXPECT_EQ(trace[s].move, eu::Move::compromise);
+    const double at = std::pow(19.0 / 21.0, static_cast<double>(s + 1));
+    EXPECT_NEAR(trace[s].to[0], at, 1e-12);
+    EXPECT_NEAR(trace[s].to[1], at, 1e-12);
+  }
+  EXPECT_EQ(result.forecast, (std::vector<double>{0.0, 0.0}));
+  EXPECT_TRUE(result.converged);
+  EXPECT_EQ(result.compromises, static_cast<int>(trace.size()));
+}

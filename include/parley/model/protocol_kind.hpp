@@ -41,6 +41,9 @@ enum class Conflict : std::int8_t { larger, lottery };
 // salience 1), or its weight times its attention (its saliences sum to its attention: the share
 // of all it cares about that the issues hold, as in Bueno de Mesquita's and KTAB's data).
 enum class SalienceScale : std::int8_t { largest, attention };
+// Where the challenges run: on every issue apart (the published model), or in the issue space,
+// whole texts against whole texts.
+enum class ChallengesOn : std::int8_t { issue, space };
 
 template <>
 struct NameTable<ProtocolKind> {
@@ -82,6 +85,10 @@ struct NameTable<Forecast> {
 template <>
 struct NameTable<Conflict> {
   static constexpr auto names = std::to_array<std::string_view>({"larger", "lottery"});
+};
+template <>
+struct NameTable<ChallengesOn> {
+  static constexpr auto names = std::to_array<std::string_view>({"issue", "space"});
 };
 template <>
 struct NameTable<SalienceScale> {

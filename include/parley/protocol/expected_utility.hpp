@@ -104,20 +104,23 @@ std::vector<double> risk_exponents(const std::vector<Actor>& actors, double mu, 
 enum class Move : std::int8_t { none, conflict, compromise, capitulation };
 Move classify(double e_ij, double e_ji);
 
-// One accepted offer: in `round`, `target` moved from `from` to `to` on `challenger`'s offer.
-struct Step {
+// One accepted offer: in `round`, `target` moved from `from` to `to` on `challenger`'s offer (a
+// position on the issue, or in the issue space: one per issue).
+template <class Point>
+struct BasicStep {
   int round;
   int challenger;
   int target;
   Move move;
-  double from, to;
+  Point from, to;
 };
 
-struct Result {
-  double forecast = 0.0;
-  std::vector<double> positions;  // the final positions
-  int rounds = 0;                 // rounds played
-  bool converged = false;         // the positions or the forecast stopped within max_rounds
+template <class Point>
+struct BasicResult {
+  Point forecast{};
+  std::vector<Point> positions;  // the final positions
+  int rounds = 0;                // rounds played
+  bool converged = false;        // the positions or the forecast stopped within max_rounds
   // Conflicts can pass the positions round a ring: the period (2 to 8 rounds) of such a cycle,
   // found when the positions repeat, each within the tolerance; the rounds stop there, unconverged,
   // and the forecast is the mean of the cycle's forecasts (converged instead where they all lie
@@ -128,6 +131,8 @@ struct Result {
   // compromised, or capitulated.
   int conflicts = 0, compromises = 0, capitulations = 0;
 };
+using Step = BasicStep<double>;
+using Result = BasicResult<double>;
 
 // Rounds of challenges from the actors' positions until they stop (Settings::tolerance, settle)
 // or max_rounds; the range is that of the initial positions. Each round: μ the forecast of
@@ -138,11 +143,37 @@ struct Result {
 Result run(std::vector<Actor> actors, const Settings& settings, std::vector<Step>* trace = nullptr,
            random::Stream* draws = nullptr);
 
+// The issue space (protocol.challenges_on = "space"; docs/model.md, "The expected-utility model"):
+// the challenges move whole texts. Actor i weighs the issues by w_ik (summing to 1), so that its
+// distance between texts a and b is d_i(a, b) = Σ_k w_ik |a_k − b_k| / d_k, d_k the range of the
+// initial positions on issue k (an issue without one counts 0), in [0, 1]; its salience of the
+// talks as a whole, σ_i, weighs its votes and is the probability that it resists a challenge, and
+// its salience of issue k, s_ik, weighs it in that issue's forecast. Then, as on one issue:
+// v_k(a, b) = c_k σ_k (d_k(x_k, b) − d_k(x_k, a)); i's utilities against j from δ = d_i(x_i, x_j)
+// and d_i(x_i, μ); a compromise moves the target's text the share |E_ji/E_ij| of the way to the
+// challenger's; the forecast is per issue the c·s weighted median (or mean). On one issue with
+// w = 1 and σ = s this is run() above.
+struct SpaceActor {
+  std::vector<double> position;  // per issue
+  std::vector<double> weight;    // w_ik
+  std::vector<double> salience;  // s_ik, the forecast's weights
+  double capability = 0.0;
+  double resolve = 0.0;  // σ_i in [0, 1]
+};
+using SpaceStep = BasicStep<std::vector<double>>;
+using SpaceResult = BasicResult<std::vector<double>>;
+// d_i(a, b) with the issues' ranges given (0: the issue counts 0).
+double distance(const SpaceActor& who, const std::vector<double>& a, const std::vector<double>& b,
+                const std::vector<double>& ranges);
+SpaceResult run_space(std::vector<SpaceActor> actors, const Settings& settings,
+                      std::vector<SpaceStep>* trace = nullptr, random::Stream* draws = nullptr);
+
 }  // namespace parley::protocol::eu
 
 namespace parley::protocol {
 
-// The protocol (kind "expected_utility"): the challenges run on every issue apart, over every
+// The protocol (kind "expected_utility"): the challenges run on every issue apart (or in the issue
+// space, challenges_on = "space": run_space, each agent's resolve its attention or 1), over every
 // agent with its sampled ideal as position, its power as capability and its weight on the issue
 // relative to its largest weight as salience; the text is the forecast of every issue. The run
 // agrees when every issue's rounds stopped (Settings::tolerance, settle) within max_rounds and

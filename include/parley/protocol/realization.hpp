@@ -97,6 +97,7 @@ struct Setting {
   model::Forecast eu_forecast = model::Forecast::median;
   model::Conflict eu_conflict = model::Conflict::larger;
   model::SalienceScale eu_salience = model::SalienceScale::largest;
+  model::ChallengesOn eu_on = model::ChallengesOn::issue;
   int challenge_rounds = 100;  // the most rounds of challenges on an issue
   // Alternating offers.
   bool recognition_by_order = false;  // else random, with probabilities ∝ power

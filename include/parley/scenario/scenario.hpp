@@ -118,6 +118,7 @@ using model::ProtocolKind;
 using model::Recognition;
 using model::Revision;
 using model::Risk;
+using model::ChallengesOn;
 using model::SalienceScale;
 using model::Sessions;
 using model::Voice;
@@ -189,6 +190,7 @@ struct Protocol {
   Forecast forecast = Forecast::median;
   Conflict conflict = Conflict::larger;
   SalienceScale salience_scale = SalienceScale::largest;
+  ChallengesOn challenges_on = ChallengesOn::issue;
   int challenge_rounds = 100;
 };
 
