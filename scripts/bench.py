@@ -122,6 +122,7 @@ PROTOCOL_VARIANTS = {
     "nash": ['protocol.kind="nash"'],
     "kalai": ['protocol.kind="kalai"'],
     "expected_utility": ['protocol.kind="expected_utility"'],
+    "expected_utility, issue space": ['protocol.kind="expected_utility"', 'protocol.challenges_on="space"'],
 }
 
 
