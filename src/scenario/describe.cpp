@@ -203,6 +203,19 @@ std::string describe(const Scenario& s) {
         << (s.space == Space::pie ? ", dividing a pie" : "");
   }
   out << "\n";
+  // The expected-utility model's settings (docs/model.md, "The expected-utility model").
+  if (p.kind == ProtocolKind::expected_utility) {
+    out << "  challenges on "
+        << (p.challenges_on == ChallengesOn::issue ? "every issue apart" : "the issue space")
+        << ", risk " << model::name_of(p.risk) << ", forecast the weighted "
+        << model::name_of(p.forecast) << ", conflicts "
+        << (p.conflict == Conflict::larger ? "won by the larger expected utility"
+                                           : "drawn by lottery")
+        << ", salience "
+        << (p.salience_scale == SalienceScale::largest ? "weight over the largest weight"
+                                                       : "weight times attention")
+        << ", challenge_rounds " << p.challenge_rounds << "\n";
+  }
   if (!p.agenda.empty()) {
     out << "  agenda";
     for (std::size_t j = 0; j < p.agenda.size(); ++j) {

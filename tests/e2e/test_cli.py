@@ -1703,6 +1703,11 @@ risk = "neutral"
                     self.assertEqual(tuple(int(runs[k][0]) for k in ("conflicts", "compromises", "capitulations")),
                                      moves, name)
                     self.assertEqual(runs["agreement"][0], 1, name)
+            # validate says how the challenges run.
+            r = parley("validate", path, *cases["attention in the space"][0], "--set", 'protocol.conflict="lottery"')
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("  challenges on the issue space, risk neutral, forecast the weighted median, conflicts "
+                          "drawn by lottery, salience weight times attention, challenge_rounds 100\n", r.stdout)
             # The trace of the offers taken: b's offer to a, compromised each round by 0.16 / 1.68
             # = 2/21 of the way to 1, so a stands at 1 - (19/21)^k after round k.
             out = os.path.join(tmp, "traced.h5")
