@@ -12,6 +12,17 @@ namespace {
 // The most sampled parameters a scenario may have (see check_cross_references).
 constexpr std::size_t kMaxSampled = 4000;
 
+// protocol.<key>'s node in the file (null: not written), and where a message about the
+// [protocol] table points: the table, or the file when it has none.
+const toml::node* protocol_key(const toml::table& root, const char* key) {
+  const toml::node* p = root.get("protocol");
+  return p && p->is_table() ? p->as_table()->get(key) : nullptr;
+}
+toml::source_region protocol_table(const toml::table& root) {
+  const toml::node* p = root.get("protocol");
+  return p ? p->source() : root.source();
+}
+
 }  // namespace
 
 void Loader::check_cross_references(const toml::table& root) {
@@ -85,15 +96,14 @@ void Loader::check_cross_references(const toml::table& root) {
   bool any_discrete = false;
   for (const Issue& issue : s_.issues) any_discrete = any_discrete || issue.discrete();
   if (any_discrete && s_.protocol.revision == Revision::weighted_mean && kind.revision) {
-    ctx_.error(root.get("protocol") ? root.get("protocol")->source() : root.source(),
-               "protocol.revision", "the weighted-mean step moves continuous issues only",
+    ctx_.error(protocol_table(root), "protocol.revision",
+               "the weighted-mean step moves continuous issues only",
                "allowed: revision = \"nash\" when some issue is discrete");
   }
   // The expected-utility model moves positions on continuous scales, and sums nothing: it takes
   // neither options nor the mean of clauses (docs/model.md, "The expected-utility model").
   if (s_.protocol.kind == ProtocolKind::expected_utility && any_discrete) {
-    const toml::node* pt = root.get("protocol");
-    const toml::node* kn = pt && pt->is_table() ? pt->as_table()->get("kind") : nullptr;
+    const toml::node* kn = protocol_key(root, "kind");
     ctx_.error(kn ? kn->source() : root.source(), "protocol.kind",
                "the expected-utility model moves continuous positions only",
                "allowed: kind = \"expected_utility\" when every issue is continuous");
@@ -124,8 +134,8 @@ void Loader::check_cross_references(const toml::table& root) {
     for (const auto& p : s_.protocol.first_draft) draft.push_back(p.central());
     for (const Constraint& c : s_.constraints) {
       if (!satisfied(c, draft)) {
-        ctx_.error(root.get("protocol") ? root.get("protocol")->source() : root.source(),
-                   "protocol.first_draft", "breaks the constraint [" + c.text + "]",
+        ctx_.error(protocol_table(root), "protocol.first_draft",
+                   "breaks the constraint [" + c.text + "]",
                    "allowed: a first draft that satisfies every [[constraints]] entry");
       }
     }
@@ -150,8 +160,7 @@ void Loader::check_ratification(const toml::table& root) {
            "when none has a veto)"});
     }
   }
-  const toml::node* p = root.get("protocol");
-  const toml::node* n = p && p->is_table() ? p->as_table()->get("refusal") : nullptr;
+  const toml::node* n = protocol_key(root, "refusal");
   if (!any && n) {
     ctx_.error(n->source(), "protocol.refusal", "no agent has a constituency that could refuse",
                "allowed: refusal with some agents.<a>.ratification");
@@ -241,8 +250,7 @@ void Loader::check_instruments(const toml::table& root) {
       }
     }
   }
-  const toml::node* p = root.get("protocol");
-  const toml::node* n = p && p->is_table() ? p->as_table()->get("disengagement") : nullptr;
+  const toml::node* n = protocol_key(root, "disengagement");
   if (!leaves && n) {
     ctx_.error(n->source(), "protocol.disengagement", "no mediator that could leave the talks",
                "allowed: disengagement with the mediator's engagement_cost");
