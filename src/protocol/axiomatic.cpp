@@ -10,7 +10,6 @@ void negotiate_axiomatic(const Run& run) {
   RunStreams& streams = run.streams;
   Workspace& w = run.w;
   RunResult& out = run.out;
-  Trace* const trace = run.trace;
   Realization& r = w.shocked;
   r = run.drawn;
   const double front = open_round(setting, r, 1, r.battlefield_start, streams, w, out);
@@ -53,16 +52,12 @@ void negotiate_axiomatic(const Run& run) {
   }
   const bool partial = !text && agreed > 0 && setting.binding;
   if (!text && !partial) w.x = r.first_draft;
-  answer(r, w.demand, w);
-  note_round(setting, r, 1, -1, front, w, out, trace);
-  out.outcome = text ? Outcome::agreement : partial ? Outcome::partial : Outcome::deadline;
   // The solution goes home (docs/model.md, "Ratification at home"): one shot, so a refusal ends
   // the talks.
-  if (text && setting.ratification &&
-      ratify(setting, r, w.x, streams.ratification, out, w.accepts) >= 0)
-    out.outcome = Outcome::refused;
-  out.blocker = -1;
-  conclude(setting, r, w, 1, front, w.demand, out);
+  settle_one_shot(run, front,
+                  text      ? Outcome::agreement
+                  : partial ? Outcome::partial
+                            : Outcome::deadline);
   if (!setting.stages.empty()) {
     out.stages_agreed = static_cast<int>(agreed);
     // A partial deal settles the stages agreed; the rest stays at the status quo.

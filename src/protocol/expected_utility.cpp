@@ -109,15 +109,23 @@ double expected_utility_at(double p, const std::vector<Actor>& actors, std::size
   return combine(p, u, actors[j].salience, settings);
 }
 
-// The risk exponents from the actors' dangers S_i: R_i = (2 S_i − max S − min S)/(max S − min S),
-// r_i = (1 − R_i/3)/(1 + R_i/3); 1 for all when the dangers are equal.
-std::vector<double> exponents_from(const std::vector<double>& danger) {
-  std::vector<double> r(danger.size(), 1.0);
-  if (danger.empty()) return r;
+// The risk exponents of n actors (Scholz et al. 2011): 1 for all when risk neutral; else from
+// each actor's danger S_i = Σ_{j≠i} E_j(U_ji), `challenge(j, i)` giving E_j(U_ji) at r = 1:
+// R_i = (2 S_i − max S − min S)/(max S − min S), r_i = (1 − R_i/3)/(1 + R_i/3); 1 for all when
+// the dangers are equal.
+template <class Challenge>
+std::vector<double> exponents_of(std::size_t n, const Settings& settings, Challenge challenge) {
+  std::vector<double> r(n, 1.0);
+  if (settings.risk == Risk::neutral || n < 2) return r;
+  std::vector<double> danger(n, 0.0);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < n; ++j)
+      if (j != i) danger[i] += challenge(j, i);
+  }
   const auto [lo, hi] = std::minmax_element(danger.begin(), danger.end());
   const double spread = *hi - *lo;
   if (!(spread > 0.0)) return r;
-  for (std::size_t i = 0; i < danger.size(); ++i) {
+  for (std::size_t i = 0; i < n; ++i) {
     const double big_r = (2.0 * danger[i] - *hi - *lo) / spread;
     r[i] = (1.0 - big_r / 3.0) / (1.0 + big_r / 3.0);
   }
@@ -129,15 +137,9 @@ std::vector<double> risk_exponents_at(const std::vector<double>& p,
                                       const std::vector<Actor>& actors, double mu, double range,
                                       const Settings& settings) {
   const std::size_t n = actors.size();
-  if (settings.risk == Risk::neutral || n < 2) return std::vector<double>(n, 1.0);
-  std::vector<double> danger(n, 0.0);
-  for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t j = 0; j < n; ++j) {
-      if (j != i)
-        danger[i] += expected_utility_at(p[j * n + i], actors, j, i, 1.0, mu, range, settings);
-    }
-  }
-  return exponents_from(danger);
+  return exponents_of(n, settings, [&](std::size_t j, std::size_t i) {
+    return expected_utility_at(p[j * n + i], actors, j, i, 1.0, mu, range, settings);
+  });
 }
 
 }  // namespace
@@ -337,18 +339,23 @@ struct Space {
     }
     return mu;
   }
-  // v_k(x_i, x_j) = c_k σ_k (d_k(x_k, x_j) − d_k(x_k, x_i)).
+  // v_k(x_i, x_j) = c_k σ_k (d_k(x_k, x_j) − d_k(x_k, x_i)), each voter's distances to every
+  // text computed once a round.
   std::vector<double> probabilities() const {
     const std::size_t n = actors.size();
+    std::vector<double> from(n * n);  // from[k * n + i] = d_k(x_k, x_i)
+    for (std::size_t k = 0; k < n; ++k) {
+      for (std::size_t i = 0; i < n; ++i)
+        from[k * n + i] = distance(actors[k], actors[k].position, actors[i].position, ranges);
+    }
     std::vector<double> p(n * n, 0.0);
     for (std::size_t i = 0; i < n; ++i) {
       for (std::size_t j = 0; j < n; ++j) {
         if (j == i) continue;
         double pro = 0.0, all = 0.0;
-        for (const SpaceActor& k : actors) {
-          const double v = k.capability * k.resolve *
-                           (distance(k, k.position, actors[j].position, ranges) -
-                            distance(k, k.position, actors[i].position, ranges));
+        for (std::size_t k = 0; k < n; ++k) {
+          const double v =
+              actors[k].capability * actors[k].resolve * (from[k * n + j] - from[k * n + i]);
           if (v > 0.0) pro += v;
           all += std::abs(v);
         }
@@ -365,13 +372,9 @@ struct Space {
   }
   std::vector<double> exponents(const std::vector<double>& p, const Point& mu) const {
     const std::size_t n = actors.size();
-    if (settings.risk == Risk::neutral || n < 2) return std::vector<double>(n, 1.0);
-    std::vector<double> danger(n, 0.0);
-    for (std::size_t i = 0; i < n; ++i) {
-      for (std::size_t j = 0; j < n; ++j)
-        if (j != i) danger[i] += expected(p[j * n + i], j, i, 1.0, mu);
-    }
-    return exponents_from(danger);
+    return exponents_of(n, settings, [&](std::size_t j, std::size_t i) {
+      return expected(p[j * n + i], j, i, 1.0, mu);
+    });
   }
   bool same(std::size_t i, std::size_t j) const { return actors[i].position == actors[j].position; }
   const Point& at(std::size_t j) const { return actors[j].position; }
@@ -529,16 +532,9 @@ void negotiate_expected_utility(const Run& run) {
     settled = settled && issue.converged;
     count(issue);
   }
-  answer(r, w.demand, w);
-  note_round(setting, r, 1, -1, front, w, out, run.trace);
-  out.outcome = settled ? Outcome::agreement : Outcome::censored;
   // A settled forecast goes home like a one-shot solution (docs/model.md, "Ratification at
   // home"): a refusal ends the talks.
-  if (settled && setting.ratification &&
-      ratify(setting, r, w.x, run.streams.ratification, out, w.accepts) >= 0)
-    out.outcome = Outcome::refused;
-  out.blocker = -1;
-  conclude(setting, r, w, 1, front, w.demand, out);
+  settle_one_shot(run, front, settled ? Outcome::agreement : Outcome::censored);
 }
 
 }  // namespace parley::protocol

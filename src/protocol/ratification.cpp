@@ -79,4 +79,19 @@ Index ratify(const Setting& setting, const Realization& r, const Vector& x, rand
   return first;
 }
 
+void settle_one_shot(const Run& run, double front, Outcome outcome) {
+  const Setting& setting = run.setting;
+  Workspace& w = run.w;
+  RunResult& out = run.out;
+  const Realization& r = w.shocked;
+  answer(r, w.demand, w);
+  note_round(setting, r, 1, -1, front, w, out, run.trace);
+  out.outcome = outcome;
+  if (outcome == Outcome::agreement && setting.ratification &&
+      ratify(setting, r, w.x, run.streams.ratification, out, w.accepts) >= 0)
+    out.outcome = Outcome::refused;
+  out.blocker = -1;
+  conclude(setting, r, w, 1, front, w.demand, out);
+}
+
 }  // namespace parley::protocol

@@ -40,4 +40,9 @@ void anticipate_vote(const Setting& setting, const Realization& r, Workspace& w)
 Index ratify(const Setting& setting, const Realization& r, const Vector& x, random::Stream& stream,
              RunResult& out, std::vector<bool>& accepts);
 
+// The end of a one-shot protocol (the axiomatic solutions, the expected-utility forecast) with the
+// text w.x and the realization w.shocked: the answers of round 1, `outcome`, and for an agreement
+// the vote at home, where a refusal ends the talks (one shot); then conclude().
+void settle_one_shot(const Run& run, double front, Outcome outcome);
+
 }  // namespace parley::protocol

@@ -110,6 +110,7 @@ struct Agent {
 };
 
 // The protocols and their settings (model/protocol_kind.hpp).
+using model::ChallengesOn;
 using model::Conflict;
 using model::Forecast;
 using model::Information;
@@ -118,7 +119,6 @@ using model::ProtocolKind;
 using model::Recognition;
 using model::Revision;
 using model::Risk;
-using model::ChallengesOn;
 using model::SalienceScale;
 using model::Sessions;
 using model::Voice;
